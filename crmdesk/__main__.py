@@ -1,0 +1,3 @@
+from crmdesk.cli import main
+
+raise SystemExit(main())

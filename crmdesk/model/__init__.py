@@ -1,0 +1,74 @@
+"""The common data model: attribute types and their codecs, schema, records,
+filters and mutations. Pure Python: no Qt, no I/O."""
+
+from crmdesk.model.attribute_types import (
+    CHOICE_TYPES,
+    MULTISELECT_TYPES,
+    SEARCHABLE_TYPES,
+    AttributeType,
+)
+from crmdesk.model.codecs import DisplayContext, NullContext, codec_for
+from crmdesk.model.errors import InvalidFilter, ValidationError
+from crmdesk.model.filters import (
+    Condition,
+    FilterGroup,
+    Operator,
+    Sort,
+    compile_predicate,
+    filter_from_json,
+    filter_to_json,
+    operators_for,
+)
+from crmdesk.model.mutations import EntityKind, Mutation, MutationOp, MutationState
+from crmdesk.model.records import (
+    LOCAL_ID_PREFIX,
+    Entry,
+    Note,
+    Notification,
+    Record,
+    Task,
+    TimelineEvent,
+    is_local_id,
+)
+from crmdesk.model.schema import AttributeDef, ListDef, Member, ObjectDef, Option, Workspace
+from crmdesk.model.titles import UNTITLED, record_title
+
+__all__ = [
+    "CHOICE_TYPES",
+    "LOCAL_ID_PREFIX",
+    "MULTISELECT_TYPES",
+    "SEARCHABLE_TYPES",
+    "UNTITLED",
+    "AttributeDef",
+    "AttributeType",
+    "Condition",
+    "DisplayContext",
+    "EntityKind",
+    "Entry",
+    "FilterGroup",
+    "InvalidFilter",
+    "ListDef",
+    "Member",
+    "Mutation",
+    "MutationOp",
+    "MutationState",
+    "Note",
+    "Notification",
+    "NullContext",
+    "ObjectDef",
+    "Operator",
+    "Option",
+    "Record",
+    "Sort",
+    "Task",
+    "TimelineEvent",
+    "ValidationError",
+    "Workspace",
+    "codec_for",
+    "compile_predicate",
+    "filter_from_json",
+    "filter_to_json",
+    "is_local_id",
+    "operators_for",
+    "record_title",
+]

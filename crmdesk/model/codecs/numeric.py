@@ -1,0 +1,198 @@
+"""Number, currency and rating."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from crmdesk.model.attribute_types import AttributeType
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey
+from crmdesk.model.schema import AttributeDef
+
+_MAX_SAFE = 2**53
+_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
+_SYMBOL_FOR_CODE = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def canonical_number(value: Any) -> int | float:
+    """A finite number; integral values become ints so 1200 and 1200.0 compare and show alike."""
+    if isinstance(value, bool):
+        raise ValueError("expects a number, got true/false")
+    if isinstance(value, int):
+        if abs(value) > _MAX_SAFE:
+            raise ValueError("is too large to store exactly")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        if value.is_integer() and abs(value) <= _MAX_SAFE:
+            return int(value)
+        return value
+    if isinstance(value, str):
+        return parse_number_text(value)
+    raise ValueError(f"expects a number, got {type(value).__name__}")
+
+
+def parse_number_text(text: str) -> int | float:
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
+    # Thousands separators: "1,200.50". A lone comma with 1-2 decimals ("9,5") is a
+    # decimal comma; anything else with commas is grouping.
+    if re.fullmatch(r"-?\d+,\d{1,2}", cleaned):
+        cleaned = cleaned.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cleaned):
+        raise ValueError(f"“{text[:40]}” is not a number")
+    number = float(cleaned)
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number")
+    if re.fullmatch(r"[-+]?\d+", cleaned) and abs(int(cleaned)) <= _MAX_SAFE:
+        return int(cleaned)
+    return canonical_number(number)
+
+
+def format_number(value: int | float) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.10f}".rstrip("0").rstrip(".")
+
+
+class NumberCodec(Codec):
+    type = AttributeType.NUMBER
+
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        return parse_number_text(text)
+
+    def validate(self, element: Any, attr: AttributeDef) -> Any:
+        return canonical_number(element)
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return format_number(element)
+
+    def edit_text(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element)
+
+    def sort_key(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> SortKey:
+        return float(element)
+
+    def match_key(self, element: Any, attr: AttributeDef) -> MatchKey:
+        return element  # type: ignore[no-any-return]
+
+    def fold(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element)
+
+    def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
+        return canonical_number(operand)
+
+    @property
+    def ordered(self) -> bool:
+        return True
+
+
+class RatingCodec(NumberCodec):
+    """Stars 1-5 from a user; the server may hold halves (the real Aria stored 2.5)."""
+
+    type = AttributeType.RATING
+
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        stars = text.count("★")
+        if stars and set(text) <= {"★", "☆", " "}:
+            return stars
+        number = parse_number_text(text)
+        if not isinstance(number, int) or not 1 <= number <= 5:
+            raise ValueError("must be a whole number of stars from 1 to 5")
+        return number
+
+    def validate(self, element: Any, attr: AttributeDef) -> Any:
+        number = canonical_number(element)
+        if not 0 <= number <= 5:
+            raise ValueError("must be between 0 and 5 stars")
+        return number
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        whole = int(element)
+        half = "½" if element - whole >= 0.5 else ""
+        return "★" * whole + half + "☆" * (5 - whole - (1 if half else 0))
+
+    def fold(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element)
+
+
+class CurrencyCodec(Codec):
+    """``{"amount": number, "currency": "USD" | None}``; the code may be unknown."""
+
+    type = AttributeType.CURRENCY
+
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        code = None
+        rest = text.strip()
+        if rest and rest[0] in _CURRENCY_SYMBOLS:
+            code, rest = _CURRENCY_SYMBOLS[rest[0]], rest[1:]
+        elif rest and rest[-1] in _CURRENCY_SYMBOLS:
+            code, rest = _CURRENCY_SYMBOLS[rest[-1]], rest[:-1]
+        match = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", rest.strip())
+        if match and code is None:
+            code = (match.group(1) or match.group(4)).upper()
+            rest = match.group(2) or match.group(3)
+        try:
+            amount = parse_number_text(rest)
+        except ValueError:
+            raise ValueError(f"“{text[:40]}” is not an amount like 1,200.50 or EUR 99") from None
+        return self.validate({"amount": amount, "currency": code or attr.currency_code}, attr)
+
+    def validate(self, element: Any, attr: AttributeDef) -> Any:
+        if isinstance(element, (int, float, str)) and not isinstance(element, bool):
+            element = {"amount": element, "currency": None}
+        if not isinstance(element, dict) or "amount" not in element:
+            raise ValueError("expects an amount with an optional currency code")
+        amount = canonical_number(element["amount"])
+        code = element.get("currency") or element.get("currency_code") or None
+        if code is not None:
+            code = str(code).strip().upper()
+            if not _CODE.match(code):
+                raise ValueError(f"“{code[:10]}” is not a three-letter currency code like USD")
+        return {"amount": amount, "currency": code}
+
+    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
+        # Aria stores currency exactly as sent: a bare number or {amount, currency}.
+        return self.validate(raw, attr)
+
+    def to_aria(self, element: Any, attr: AttributeDef) -> Any:
+        if element.get("currency"):
+            return {"amount": element["amount"], "currency": element["currency"]}
+        return element["amount"]
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        amount = element["amount"]
+        code = element.get("currency")
+        text = f"{amount:,.2f}" if isinstance(amount, (int, float)) else str(amount)
+        if amount < 0:
+            text = text[1:]
+        sign = "-" if amount < 0 else ""
+        if code in _SYMBOL_FOR_CODE:
+            return f"{sign}{_SYMBOL_FOR_CODE[code]}{text}"
+        return f"{sign}{text} {code}" if code else f"{sign}{text}"
+
+    def edit_text(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        code = element.get("currency")
+        return f"{element['amount']} {code}" if code else str(element["amount"])
+
+    def sort_key(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> SortKey:
+        return float(element["amount"])
+
+    def match_key(self, element: Any, attr: AttributeDef) -> MatchKey:
+        return element["amount"]  # type: ignore[no-any-return]
+
+    def fold(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return self.edit_text(element, attr, ctx).lower()
+
+    def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
+        if isinstance(operand, dict):
+            operand = operand.get("amount")
+        return canonical_number(operand)
+
+    @property
+    def ordered(self) -> bool:
+        return True

@@ -1,0 +1,127 @@
+"""Date (a calendar day) and timestamp (an instant, kept in UTC)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from crmdesk.model.attribute_types import AttributeType
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey
+from crmdesk.model.schema import AttributeDef
+
+_USER_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+
+
+def parse_date(value: Any) -> str:
+    """An ISO calendar date ``YYYY-MM-DD`` from ISO text (a timestamp's date part counts)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"expects a date like 2026-01-31, got {type(value).__name__}")
+    text = value.strip()
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            raise ValueError(f"“{text[:40]}” is not a real calendar date") from None
+    for fmt in _USER_DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text[:40]}” is not a date like 2026-01-31")
+
+
+def parse_timestamp(value: Any, *, naive_is_local: bool = False) -> str:
+    """Canonical UTC text ``YYYY-MM-DDTHH:MM:SS.mmmZ`` from ISO forms, with or without a zone.
+
+    Servers write ``2026-11-24T05:09:18.921Z`` and ``2026-11-24 05:09:18.921663`` (no zone:
+    UTC). A user's text without a zone is their local time when ``naive_is_local``.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            text += "T00:00:00"
+        text = re.sub(r"[zZ]$", "+00:00", text)
+        # Python < 3.11 quirks aside, fromisoformat wants at most 6 fraction digits.
+        text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"“{value[:40]}” is not a date and time like 2026-01-31 14:30") from None
+    else:
+        raise ValueError(f"expects a date and time, got {type(value).__name__}")
+    if moment.tzinfo is None:
+        moment = moment.astimezone() if naive_is_local else moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class DateCodec(Codec):
+    type = AttributeType.DATE
+
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        return parse_date(text)
+
+    def validate(self, element: Any, attr: AttributeDef) -> Any:
+        return parse_date(element)
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        day = date.fromisoformat(element)
+        return f"{day:%b} {day.day}, {day.year}"
+
+    def edit_text(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element)
+
+    def sort_key(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> SortKey:
+        return str(element)
+
+    def fold(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element)
+
+    def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
+        return parse_date(operand)
+
+    @property
+    def ordered(self) -> bool:
+        return True
+
+
+class TimestampCodec(Codec):
+    type = AttributeType.TIMESTAMP
+
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        return parse_timestamp(text, naive_is_local=True)
+
+    def validate(self, element: Any, attr: AttributeDef) -> Any:
+        return parse_timestamp(element)
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        moment = datetime.fromisoformat(element.replace("Z", "+00:00")).astimezone(ctx.tz or UTC)
+        zone = "" if ctx.tz is not None else " UTC"
+        return f"{moment:%b} {moment.day}, {moment.year} {moment:%H:%M}{zone}"
+
+    def edit_text(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        moment = datetime.fromisoformat(element.replace("Z", "+00:00"))
+        if ctx.tz is not None:
+            return moment.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+        return moment.strftime("%Y-%m-%dT%H:%MZ")
+
+    def sort_key(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> SortKey:
+        return str(element)
+
+    def fold(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        return str(element).lower()
+
+    def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
+        return parse_timestamp(operand)
+
+    @property
+    def ordered(self) -> bool:
+        return True

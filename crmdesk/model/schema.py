@@ -1,0 +1,131 @@
+"""Schema types: objects, attributes, options/statuses, lists and list attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crmdesk.model.attribute_types import CHOICE_TYPES, MULTISELECT_TYPES, AttributeType
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A select option or a status: same shape, different attribute type."""
+
+    id: str
+    title: str
+    color: str | None = None
+    order: int = 0
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeDef:
+    slug: str
+    title: str
+    type: AttributeType
+    id: str | None = None
+    required: bool = False
+    unique: bool = False
+    multiselect: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    order: int = 0
+    system: bool = False
+
+    def __post_init__(self) -> None:
+        if self.multiselect and self.type not in MULTISELECT_TYPES:
+            raise ValueError(f"{self.type} attributes cannot be multiselect")
+
+    @property
+    def has_options(self) -> bool:
+        return self.type in CHOICE_TYPES
+
+    @property
+    def target_object(self) -> str | None:
+        """The object slug a record_reference points at, if the server says."""
+        value = self.config.get("target_object")
+        return str(value) if value else None
+
+    @property
+    def currency_code(self) -> str | None:
+        value = self.config.get("currency_code")
+        return str(value) if value else None
+
+    def option_by_id(self, option_id: str) -> Option | None:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        return None
+
+    def option_by_title(self, title: str) -> Option | None:
+        wanted = title.strip().casefold()
+        for option in self.options:
+            if option.title.casefold() == wanted:
+                return option
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectDef:
+    slug: str
+    singular_name: str
+    plural_name: str
+    icon: str | None = None
+    id: str | None = None
+    attributes: tuple[AttributeDef, ...] = ()
+    system: bool = False
+
+    def attribute(self, slug: str) -> AttributeDef | None:
+        for attribute in self.attributes:
+            if attribute.slug == slug:
+                return attribute
+        return None
+
+    @property
+    def title_attribute(self) -> AttributeDef | None:
+        """The attribute whose value is the record's title (``name`` by convention)."""
+        named = self.attribute("name")
+        if named is not None:
+            return named
+        for attribute in sorted(self.attributes, key=lambda a: a.order):
+            if attribute.type in (AttributeType.TEXT, AttributeType.PERSONAL_NAME):
+                return attribute
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ListDef:
+    id: str
+    name: str
+    parent_object: str
+    slug: str | None = None
+    private: bool = False
+    attributes: tuple[AttributeDef, ...] = ()
+
+    def attribute(self, slug: str) -> AttributeDef | None:
+        for attribute in self.attributes:
+            if attribute.slug == slug:
+                return attribute
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    name: str
+    email: str
+    role: str = "member"
+    user_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    id: str
+    name: str
+    slug: str | None = None

@@ -1,0 +1,156 @@
+"""Attribute-level value handling: emptiness, multiselect lists, named errors.
+
+A stored value is ``None`` (empty), one canonical element, or — for multiselect
+attributes — a non-empty list of elements. Everything here raises
+``ValidationError`` naming the attribute, never a bare exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from crmdesk.model.codecs import DisplayContext, MatchKey, NullContext, SortKey, codec_for
+from crmdesk.model.errors import ValidationError
+from crmdesk.model.schema import AttributeDef
+
+Value = Any
+_NULL_CONTEXT = NullContext()
+#: Multiselect text splits on commas, semicolons and new lines — except for types
+#: whose elements contain commas themselves (names, addresses, amounts).
+_SPLIT = re.compile(r"[;\n]|,(?!\d{3}\b)")
+_NO_COMMA_SPLIT = frozenset({"location", "personal_name", "currency", "interaction"})
+
+
+def _fail(attr: AttributeDef, error: ValueError) -> ValidationError:
+    return ValidationError(attr.title or attr.slug, str(error))
+
+
+def elements(value: Value) -> list[Any]:
+    """The elements of a stored value: [] when empty, the list itself when multiselect."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _pack(attr: AttributeDef, items: list[Any]) -> Value:
+    if not items:
+        return None
+    if attr.multiselect:
+        unique: list[Any] = []
+        for item in items:
+            if item not in unique:
+                unique.append(item)
+        return unique
+    if len(items) > 1:
+        raise ValidationError(attr.title or attr.slug, "takes a single value, not a list")
+    return items[0]
+
+
+def parse_user_text(attr: AttributeDef, text: str) -> Value:
+    """What a user typed into an editor → a canonical value (``""`` clears it)."""
+    if not isinstance(text, str):
+        raise ValidationError(attr.title or attr.slug, "expects text from the editor")
+    codec = codec_for(attr.type)
+    if attr.multiselect and attr.type.value not in _NO_COMMA_SPLIT:
+        pieces = [piece.strip() for piece in _SPLIT.split(text)]
+    else:
+        pieces = [text.strip()]
+    try:
+        items = [codec.parse_text(piece, attr) for piece in pieces if piece]
+    except ValueError as error:
+        raise _fail(attr, error) from None
+    value = _pack(attr, items)
+    if value is None and attr.required:
+        raise ValidationError(attr.title or attr.slug, "is required")
+    return value
+
+
+def validate_value(attr: AttributeDef, value: Value) -> Value:
+    """Check a value already in canonical shape (from the store, a test or a merge)."""
+    codec = codec_for(attr.type)
+    if isinstance(value, list) and not attr.multiselect:
+        raise ValidationError(attr.title or attr.slug, "takes a single value, not a list")
+    try:
+        items = [codec.validate(item, attr) for item in elements(value) if item is not None]
+    except ValueError as error:
+        raise _fail(attr, error) from None
+    return _pack(attr, items)
+
+
+def from_aria(attr: AttributeDef, raw: Any) -> Value:
+    """A value as the Aria server sent it → canonical."""
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        return None
+    codec = codec_for(attr.type)
+    raw_items = raw if isinstance(raw, list) else [raw]
+    try:
+        items = [codec.from_aria(item, attr) for item in raw_items if item not in (None, "")]
+    except ValueError as error:
+        raise _fail(attr, error) from None
+    if not attr.multiselect and len(items) > 1:
+        # A server that sent a list for a single-value attribute: keep the first rather
+        # than fail the whole page, and say so in the error log (the caller's job).
+        items = items[:1]
+    return _pack(attr, items)
+
+
+def to_aria(attr: AttributeDef, value: Value) -> Any:
+    """Canonical → the shape the Aria server accepts on write (None clears)."""
+    if value is None:
+        return None
+    codec = codec_for(attr.type)
+    wire = [codec.to_aria(item, attr) for item in elements(value)]
+    return wire if attr.multiselect else wire[0]
+
+
+def display_text(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> str:
+    codec = codec_for(attr.type)
+    return ", ".join(codec.display(item, attr, ctx) for item in elements(value))
+
+
+def edit_text(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> str:
+    codec = codec_for(attr.type)
+    joiner = "; " if attr.type.value in _NO_COMMA_SPLIT else ", "
+    return joiner.join(codec.edit_text(item, attr, ctx) for item in elements(value))
+
+
+def sort_key(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> SortKey | None:
+    """The key of the first element; ``None`` for empty (sorted last by the store)."""
+    items = elements(value)
+    if not items:
+        return None
+    return codec_for(attr.type).sort_key(items[0], attr, ctx)
+
+
+def match_keys(attr: AttributeDef, value: Value) -> list[MatchKey]:
+    codec = codec_for(attr.type)
+    return [codec.match_key(item, attr) for item in elements(value)]
+
+
+def fold_texts(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> list[str]:
+    codec = codec_for(attr.type)
+    return [codec.fold(item, attr, ctx) for item in elements(value)]
+
+
+def search_text(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> str:
+    """Words for the full-text index (empty for types that are not text-like)."""
+    from crmdesk.model.attribute_types import SEARCHABLE_TYPES
+
+    if attr.type not in SEARCHABLE_TYPES:
+        return ""
+    return " ".join(display_text(attr, item, ctx) for item in elements(value))
+
+
+def values_equal(a: Value, b: Value) -> bool:
+    """Equality of canonical values, treating ``None`` and ``[]`` alike."""
+    return (a if a != [] else None) == (b if b != [] else None)
+
+
+def changed_fields(before: dict[str, Value], after: dict[str, Value]) -> Iterable[str]:
+    for slug in sorted(set(before) | set(after)):
+        if not values_equal(before.get(slug), after.get(slug)):
+            yield slug
