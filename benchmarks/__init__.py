@@ -1,0 +1,1 @@
+"""Benchmarks run by ``make bench``. Each ``bench_*.py`` module has ``run(report)``."""
