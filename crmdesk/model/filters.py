@@ -180,8 +180,9 @@ def prepare(condition: Condition, attr: AttributeDef) -> PreparedCondition:
     op = condition.operator
     codec = codec_for(attr.type)
     label = attr.title or attr.slug
-    if op in ORDER_OPERATORS and not codec.ordered:
-        raise InvalidFilter(f"{label}: “{op.label}” does not apply to {attr.type.value} values")
+    if op not in operators_for(attr.type):
+        kind = attr.type.value.replace("_", " ")
+        raise InvalidFilter(f"{label}: “{op.label}” does not apply to {kind} values")
     try:
         if op in _EMPTINESS:
             return PreparedCondition(attr, op)

@@ -21,6 +21,8 @@ _NULL_CONTEXT = NullContext()
 #: whose elements contain commas themselves (names, addresses, amounts).
 _SPLIT = re.compile(r"[;\n]|,(?!\d{3}\b)")
 _NO_COMMA_SPLIT = frozenset({"location", "personal_name", "currency", "interaction"})
+#: ... which still split on semicolons and new lines (what ``edit_text`` joins them with).
+_SPLIT_NO_COMMA = re.compile(r"[;\n]")
 
 
 def _fail(attr: AttributeDef, error: ValueError) -> ValidationError:
@@ -55,8 +57,9 @@ def parse_user_text(attr: AttributeDef, text: str) -> Value:
     if not isinstance(text, str):
         raise ValidationError(attr.title or attr.slug, "expects text from the editor")
     codec = codec_for(attr.type)
-    if attr.multiselect and attr.type.value not in _NO_COMMA_SPLIT:
-        pieces = [piece.strip() for piece in _SPLIT.split(text)]
+    if attr.multiselect:
+        splitter = _SPLIT_NO_COMMA if attr.type.value in _NO_COMMA_SPLIT else _SPLIT
+        pieces = [piece.strip() for piece in splitter.split(text)]
     else:
         pieces = [text.strip()]
     try:

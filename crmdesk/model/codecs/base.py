@@ -24,6 +24,23 @@ MatchKey = str | int | float
 SortKey = str | int | float
 
 
+def describe(value: Any) -> str:
+    """A wrong-typed value in words a user understands (never a Python type name)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return "a value of another kind"
+
+
 class DisplayContext(Protocol):
     """What formatting needs from outside the value: titles of other things."""
 
@@ -88,8 +105,8 @@ class Codec:
 
     def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
         """Turn a filter operand into the form ``match_key`` produces."""
-        if isinstance(operand, (dict, list)):
-            raise ValueError("expects a single value")
+        if isinstance(operand, bool) or not isinstance(operand, (str, int, float)):
+            raise ValueError(f"expects a single value to compare with, got {describe(operand)}")
         return str(operand)
 
     @property

@@ -70,6 +70,15 @@ class SelectCodec(Codec):
         # would silently change the value.
         return element
 
+    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
+        element = self.validate(raw, attr)
+        if attr.option_by_id(element) is None:
+            # A title (what ``StatusCodec.to_aria`` writes) names the option it resolves to.
+            option = attr.option_by_title(element)
+            if option is not None:
+                return option.id
+        return element
+
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         option = attr.option_by_id(element)
         return option.title if option else "(unknown option)"

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
 from crmdesk.model.schema import AttributeDef
 
 _MAX_SAFE = 2**53
@@ -32,7 +32,7 @@ def canonical_number(value: Any) -> int | float:
         return value
     if isinstance(value, str):
         return parse_number_text(value)
-    raise ValueError(f"expects a number, got {type(value).__name__}")
+    raise ValueError(f"expects a number, got {describe(value)}")
 
 
 def parse_number_text(text: str) -> int | float:
@@ -99,6 +99,8 @@ class RatingCodec(NumberCodec):
     def parse_text(self, text: str, attr: AttributeDef) -> Any:
         stars = text.count("★")
         if stars and set(text) <= {"★", "☆", " "}:
+            if stars > 5:
+                raise ValueError("must be a whole number of stars from 1 to 5")
             return stars
         number = parse_number_text(text)
         if not isinstance(number, int) or not 1 <= number <= 5:
@@ -150,7 +152,9 @@ class CurrencyCodec(Codec):
         amount = canonical_number(element["amount"])
         code = element.get("currency") or element.get("currency_code") or None
         if code is not None:
-            code = str(code).strip().upper()
+            if not isinstance(code, str):
+                raise ValueError("has a currency code that is not text")
+            code = code.strip().upper()
             if not _CODE.match(code):
                 raise ValueError(f"“{code[:10]}” is not a three-letter currency code like USD")
         return {"amount": amount, "currency": code}

@@ -128,12 +128,16 @@ class InteractionCodec(Codec):
         kind = element.get("type") or element.get("interaction_type")
         if not isinstance(kind, str) or not kind.strip():
             raise ValueError("needs a type such as email, call or meeting")
-        result: dict[str, Any] = {"type": kind.strip()[:100]}
+        if len(kind.strip()) > 100:
+            raise ValueError("has a type longer than 100 characters")
+        result: dict[str, Any] = {"type": kind.strip()}
         subject = element.get("subject")
         if subject not in (None, ""):
             if not isinstance(subject, str):
                 raise ValueError("has a subject that is not text")
-            result["subject"] = subject[:MAX_PART]
+            if len(subject) > MAX_PART:
+                raise ValueError(f"has a subject longer than {MAX_PART} characters")
+            result["subject"] = subject
         when = element.get("at") or element.get("interacted_at")
         if when:
             result["at"] = parse_timestamp(when)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
 from crmdesk.model.schema import AttributeDef
 
 _USER_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
@@ -20,7 +20,7 @@ def parse_date(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if not isinstance(value, str):
-        raise ValueError(f"expects a date like 2026-01-31, got {type(value).__name__}")
+        raise ValueError(f"expects a date like 2026-01-31, got {describe(value)}")
     text = value.strip()
     match = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
     if match:
@@ -56,11 +56,16 @@ def parse_timestamp(value: Any, *, naive_is_local: bool = False) -> str:
         except ValueError:
             raise ValueError(f"“{value[:40]}” is not a date and time like 2026-01-31 14:30") from None
     else:
-        raise ValueError(f"expects a date and time, got {type(value).__name__}")
-    if moment.tzinfo is None:
-        moment = moment.astimezone() if naive_is_local else moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        raise ValueError(f"expects a date and time, got {describe(value)}")
+    try:
+        if moment.tzinfo is None:
+            moment = moment.astimezone() if naive_is_local else moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        # Year 1 in a zone east of UTC, year 9999 west of it: no UTC instant to keep.
+        raise ValueError(f"“{str(value)[:40]}” is outside the range of dates that can be stored") from None
+    # strftime("%Y") does not pad years before 1000; the canonical text must sort as text.
+    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
 class DateCodec(Codec):

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, MatchKey
+from crmdesk.model.codecs.base import Codec, MatchKey, describe
 from crmdesk.model.schema import AttributeDef
 
 MAX_TEXT_LENGTH = 100_000
@@ -17,7 +17,7 @@ _DOMAIN_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$", re.UNICODE)
 
 def _require_str(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"expects text, got {type(value).__name__}")
+        raise ValueError(f"expects text, got {describe(value)}")
     return str(value)
 
 
