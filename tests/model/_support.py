@@ -72,11 +72,15 @@ def lookup_for(*attrs: AttributeDef):
 
 # -- hypothesis strategies for canonical values -----------------------------------------
 
-_words = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=",;\n"),
-    min_size=1,
-    max_size=24,
-).map(str.strip).filter(bool)
+_words = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=",;\n"),
+        min_size=1,
+        max_size=24,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 _numbers = st.one_of(
     st.integers(min_value=-(2**53), max_value=2**53),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15).map(canonical_number),
