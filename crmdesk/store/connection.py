@@ -1,0 +1,62 @@
+"""Opening a workspace file: permissions, pragmas, and errors a user can act on."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from crmdesk.store.errors import DatabaseCorrupt, DatabaseLocked, DiskFull
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _create_private(path: Path) -> None:
+    """Create the file with mode 0600 before SQLite does (SQLite would use the umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in WAL mode with foreign keys on, for one thread.
+
+    Each thread (the GUI, the sync worker) opens its own; WAL lets readers read
+    while one writer writes.
+    """
+    db_path = Path(path)
+    if db_path != Path(":memory:") and not readonly and not db_path.exists():
+        _create_private(db_path)
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+        else:
+            conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and db_path != Path(":memory:"):
+                raise DatabaseCorrupt(db_path, f"cannot switch to WAL journal, got {mode}")
+        # FULL: a committed edit survives a power cut, not just a crash. Edits are small.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -32000")
+        conn.execute("PRAGMA mmap_size = 268435456")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise translate_error(db_path, error) from error
+    return conn
+
+
+def translate_error(path: Path, error: sqlite3.Error) -> Exception:
+    """Map SQLite's errors about the file to ones that say what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLocked(path)
+    if "disk is full" in text or "disk full" in text:
+        return DiskFull(path)
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseCorrupt(path, str(error))
+    return error

@@ -1,0 +1,258 @@
+"""User edits: each is ONE transaction that changes the local rows and appends the
+mutation to the outbox, so nothing a user typed can be half-saved or lost."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from crmdesk.model import (
+    LOCAL_ID_PREFIX,
+    EntityKind,
+    Entry,
+    Mutation,
+    MutationOp,
+    Note,
+    ObjectDef,
+    Record,
+    Task,
+    ValidationError,
+)
+from crmdesk.model.values import validate_value, values_equal
+from crmdesk.store.clock import utc_now
+from crmdesk.store.entries import EntryRepo
+from crmdesk.store.errors import NotFound
+from crmdesk.store.notes_tasks import NoteRepo, TaskRepo
+from crmdesk.store.outbox import Outbox
+from crmdesk.store.records import RecordRepo
+from crmdesk.store.schema_repo import SchemaRepo
+
+MAX_NOTE_LENGTH = 1_000_000
+
+
+def new_local_id() -> str:
+    return f"{LOCAL_ID_PREFIX}{uuid.uuid4()}"
+
+
+def _validated(obj_attrs: Callable[[str], Any], changes: Mapping[str, Any], owner: str) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for slug, value in changes.items():
+        attr = obj_attrs(slug)
+        if attr is None:
+            raise ValidationError(slug, f"is not an attribute of {owner}")
+        checked = validate_value(attr, value)
+        if checked is None and attr.required:
+            raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
+        clean[slug] = checked
+    return clean
+
+
+class Edits:
+    def __init__(
+        self,
+        write: Callable[[], AbstractContextManager[None]],
+        schema: SchemaRepo,
+        records: RecordRepo,
+        entries: EntryRepo,
+        notes: NoteRepo,
+        tasks: TaskRepo,
+        outbox: Outbox,
+    ) -> None:
+        self._write = write
+        self._schema = schema
+        self._records = records
+        self._entries = entries
+        self._notes = notes
+        self._tasks = tasks
+        self._outbox = outbox
+
+    def _object(self, slug: str) -> ObjectDef:
+        obj = self._schema.get_object(slug)
+        if obj is None:
+            raise NotFound(f"The object “{slug}”")
+        return obj
+
+    # -- records -------------------------------------------------------------------------
+
+    def create_record(self, object_slug: str, values: Mapping[str, Any]) -> Mutation:
+        obj = self._object(object_slug)
+        clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name).items() if v is not None}
+        record_id = new_local_id()
+        now = utc_now()
+        with self._write():
+            self._records.put(obj, Record(record_id, obj.slug, clean, now, now))
+            return self._outbox.append(EntityKind.RECORD, MutationOp.CREATE, record_id, obj.slug, clean, {})
+
+    def update_record(self, record_id: str, changes: Mapping[str, Any]) -> Mutation | None:
+        """Change some fields. Returns None when nothing actually changed."""
+        with self._write():
+            row = self._records.get(record_id)
+            if row is None:
+                raise NotFound(f"The record {record_id}")
+            obj = self._object(row.object_slug)
+            clean = _validated(obj.attribute, changes, obj.plural_name)
+            changed = {k: v for k, v in clean.items() if not values_equal(row.values.get(k), v)}
+            if not changed:
+                return None
+            base = {k: row.values.get(k) for k in changed}
+            values = dict(row.values)
+            for slug, value in changed.items():
+                if value is None:
+                    values.pop(slug, None)
+                else:
+                    values[slug] = value
+            self._records.set_values(obj, record_id, values, utc_now())
+            return self._outbox.append(EntityKind.RECORD, MutationOp.UPDATE, record_id, obj.slug, changed, base)
+
+    def delete_record(self, record_id: str) -> Mutation:
+        with self._write():
+            row = self._records.get(record_id)
+            if row is None:
+                raise NotFound(f"The record {record_id}")
+            self._records.delete(record_id)
+            return self._outbox.append(
+                EntityKind.RECORD, MutationOp.DELETE, record_id, row.object_slug, {}, row.values
+            )
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def create_note(self, record_id: str, title: str, content: str) -> Mutation:
+        if len(content) > MAX_NOTE_LENGTH:
+            raise ValidationError("Note", "is longer than a million characters")
+        note_id = new_local_id()
+        now = utc_now()
+        with self._write():
+            if self._records.get(record_id) is None:
+                raise NotFound(f"The record {record_id}")
+            self._notes.put(Note(note_id, record_id, title, content, now, now))
+            return self._outbox.append(
+                EntityKind.NOTE, MutationOp.CREATE, note_id, record_id, {"title": title, "content": content}
+            )
+
+    def update_note(self, note_id: str, *, title: str | None = None, content: str | None = None) -> Mutation | None:
+        with self._write():
+            note = self._notes.get(note_id)
+            if note is None:
+                raise NotFound(f"The note {note_id}")
+            changes = {k: v for k, v in (("title", title), ("content", content)) if v is not None}
+            changes = {k: v for k, v in changes.items() if getattr(note, k) != v}
+            if not changes:
+                return None
+            base = {k: getattr(note, k) for k in changes}
+            for key, value in changes.items():
+                setattr(note, key, value)
+            note.updated_at = utc_now()
+            self._notes.put(note)
+            return self._outbox.append(EntityKind.NOTE, MutationOp.UPDATE, note_id, note.record_id, changes, base)
+
+    def delete_note(self, note_id: str) -> Mutation:
+        with self._write():
+            note = self._notes.get(note_id)
+            if note is None:
+                raise NotFound(f"The note {note_id}")
+            self._notes.delete(note_id)
+            return self._outbox.append(
+                EntityKind.NOTE, MutationOp.DELETE, note_id, note.record_id, {},
+                {"title": note.title, "content": note.content},
+            )
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def create_task(
+        self,
+        content: str,
+        *,
+        deadline: str | None = None,
+        record_ids: list[str] | None = None,
+        assignee_ids: list[str] | None = None,
+    ) -> Mutation:
+        if not content.strip():
+            raise ValidationError("Task", "needs some text")
+        task = Task(new_local_id(), content, deadline, False, None, list(record_ids or []),
+                    list(assignee_ids or []), utc_now())
+        with self._write():
+            self._tasks.put(task)
+            return self._outbox.append(
+                EntityKind.TASK, MutationOp.CREATE, task.id, "",
+                {"content": content, "deadline": deadline, "record_ids": task.record_ids,
+                 "assignee_ids": task.assignee_ids},
+            )
+
+    def update_task(self, task_id: str, **changes: Any) -> Mutation | None:
+        allowed = {"content", "deadline", "done", "record_ids", "assignee_ids"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValidationError("Task", f"has no field {', '.join(sorted(unknown))}")
+        with self._write():
+            task = self._tasks.get(task_id)
+            if task is None:
+                raise NotFound(f"The task {task_id}")
+            changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
+            if not changed:
+                return None
+            base = {k: getattr(task, k) for k in changed}
+            for key, value in changed.items():
+                setattr(task, key, value)
+            if "done" in changed:
+                task.completed_at = utc_now() if task.done else None
+            self._tasks.put(task)
+            return self._outbox.append(EntityKind.TASK, MutationOp.UPDATE, task_id, "", changed, base)
+
+    def delete_task(self, task_id: str) -> Mutation:
+        with self._write():
+            task = self._tasks.get(task_id)
+            if task is None:
+                raise NotFound(f"The task {task_id}")
+            self._tasks.delete(task_id)
+            return self._outbox.append(EntityKind.TASK, MutationOp.DELETE, task_id, "", {}, {"content": task.content})
+
+    # -- list entries ------------------------------------------------------------------------
+
+    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Mutation:
+        list_def = self._schema.get_list(list_id)
+        if list_def is None:
+            raise NotFound(f"The list {list_id}")
+        clean = {k: v for k, v in _validated(list_def.attribute, values or {}, list_def.name).items()
+                 if v is not None}
+        now = utc_now()
+        with self._write():
+            if self._records.get(record_id) is None:
+                raise NotFound(f"The record {record_id}")
+            entry = Entry(new_local_id(), list_id, record_id, clean, now, now)
+            self._entries.put(list_def, entry)
+            return self._outbox.append(
+                EntityKind.ENTRY, MutationOp.CREATE, entry.id, list_id, {"record_id": record_id, **clean}
+            )
+
+    def update_entry(self, entry_id: str, changes: Mapping[str, Any]) -> Mutation | None:
+        with self._write():
+            row = self._entries.get(entry_id)
+            if row is None:
+                raise NotFound(f"The list entry {entry_id}")
+            list_def = self._schema.get_list(row.list_id)
+            if list_def is None:
+                raise NotFound(f"The list {row.list_id}")
+            clean = _validated(list_def.attribute, changes, list_def.name)
+            changed = {k: v for k, v in clean.items() if not values_equal(row.values.get(k), v)}
+            if not changed:
+                return None
+            base = {k: row.values.get(k) for k in changed}
+            values = {**row.values, **changed}
+            values = {k: v for k, v in values.items() if v is not None}
+            self._entries.put(list_def, Entry(entry_id, row.list_id, row.record_id, values, row.created_at, utc_now()))
+            return self._outbox.append(EntityKind.ENTRY, MutationOp.UPDATE, entry_id, row.list_id, changed, base)
+
+    def remove_entry(self, entry_id: str) -> Mutation:
+        with self._write():
+            row = self._entries.get(entry_id)
+            if row is None:
+                raise NotFound(f"The list entry {entry_id}")
+            self._entries.delete(entry_id)
+            return self._outbox.append(
+                EntityKind.ENTRY, MutationOp.DELETE, entry_id, row.list_id, {},
+                {"record_id": row.record_id, **row.values},
+            )
+
+

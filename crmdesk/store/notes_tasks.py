@@ -1,0 +1,190 @@
+"""Notes, tasks, timeline events and notifications in the cache."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from crmdesk.model import Note, Notification, Task, TimelineEvent
+from crmdesk.store.schema_steps import NOTE_ROWID_OFFSET, TASK_ROWID_OFFSET
+from crmdesk.store.search import SearchIndex
+
+_NOTE_COLUMNS = "id, record_id, title, content, created_at, updated_at, created_by"
+_TASK_COLUMNS = "id, content, deadline, done, completed_at, created_at, created_by"
+
+
+class NoteRepo:
+    def __init__(self, conn: sqlite3.Connection, search: SearchIndex) -> None:
+        self._conn = conn
+        self._search = search
+
+    def put(self, note: Note) -> None:
+        rowid = self._conn.execute(
+            "INSERT INTO notes (id, record_id, title, content, created_at, updated_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET record_id = excluded.record_id,"
+            " title = excluded.title, content = excluded.content, updated_at = excluded.updated_at"
+            " RETURNING rowid",
+            (note.id, note.record_id, note.title, note.content, note.created_at, note.updated_at, note.created_by),
+        ).fetchone()[0]
+        self._search.put(rowid + NOTE_ROWID_OFFSET, note.title, note.content)
+
+    def get(self, note_id: str) -> Note | None:
+        row = self._conn.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)).fetchone()
+        return Note(*row) if row else None
+
+    def for_record(self, record_id: str) -> list[Note]:
+        rows = self._conn.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes WHERE record_id = ? ORDER BY created_at DESC", (record_id,)
+        )
+        return [Note(*r) for r in rows]
+
+    def all(self, limit: int = 1000, offset: int = 0) -> list[Note]:
+        rows = self._conn.execute(
+            f"SELECT {_NOTE_COLUMNS} FROM notes ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [Note(*r) for r in rows]
+
+    def ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT id FROM notes")}
+
+    def delete(self, note_id: str) -> bool:
+        row = self._conn.execute("SELECT rowid FROM notes WHERE id = ?", (note_id,)).fetchone()
+        if row is None:
+            return False
+        self._search.delete(row[0] + NOTE_ROWID_OFFSET)
+        self._conn.execute("DELETE FROM notes WHERE rowid = ?", (row[0],))
+        return True
+
+    def rewrite_id(self, old_id: str, new_id: str) -> None:
+        self._conn.execute("UPDATE notes SET id = ? WHERE id = ?", (new_id, old_id))
+        self._conn.execute("UPDATE notes SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+
+
+class TaskRepo:
+    def __init__(self, conn: sqlite3.Connection, search: SearchIndex) -> None:
+        self._conn = conn
+        self._search = search
+
+    def put(self, task: Task) -> None:
+        rowid = self._conn.execute(
+            "INSERT INTO tasks (id, content, deadline, done, completed_at, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content,"
+            " deadline = excluded.deadline, done = excluded.done, completed_at = excluded.completed_at"
+            " RETURNING rowid",
+            (task.id, task.content, task.deadline, int(task.done), task.completed_at, task.created_at,
+             task.created_by),
+        ).fetchone()[0]
+        self._conn.execute("DELETE FROM task_records WHERE task_id = ?", (task.id,))
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO task_records (task_id, record_id) VALUES (?, ?)",
+            [(task.id, r) for r in task.record_ids],
+        )
+        self._conn.execute("DELETE FROM task_assignees WHERE task_id = ?", (task.id,))
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO task_assignees (task_id, member_id) VALUES (?, ?)",
+            [(task.id, m) for m in task.assignee_ids],
+        )
+        self._search.put(rowid + TASK_ROWID_OFFSET, task.content, "")
+
+    def _with_links(self, rows: Iterable[tuple]) -> list[Task]:  # type: ignore[type-arg]
+        tasks = []
+        for task_id, content, deadline, done, completed_at, created_at, created_by in rows:
+            records = [r[0] for r in self._conn.execute(
+                "SELECT record_id FROM task_records WHERE task_id = ? ORDER BY record_id", (task_id,))]
+            assignees = [r[0] for r in self._conn.execute(
+                "SELECT member_id FROM task_assignees WHERE task_id = ? ORDER BY member_id", (task_id,))]
+            tasks.append(Task(task_id, content, deadline, bool(done), completed_at, records, assignees,
+                              created_at, created_by))
+        return tasks
+
+    def get(self, task_id: str) -> Task | None:
+        found = self._with_links(
+            self._conn.execute(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id = ?", (task_id,)).fetchall()
+        )
+        return found[0] if found else None
+
+    def all(self) -> list[Task]:
+        return self._with_links(
+            self._conn.execute(
+                f"SELECT {_TASK_COLUMNS} FROM tasks ORDER BY done, deadline IS NULL, deadline, created_at DESC"
+            ).fetchall()
+        )
+
+    def for_record(self, record_id: str) -> list[Task]:
+        return self._with_links(
+            self._conn.execute(
+                f"SELECT {_TASK_COLUMNS} FROM tasks WHERE id IN"
+                " (SELECT task_id FROM task_records WHERE record_id = ?) ORDER BY created_at DESC",
+                (record_id,),
+            ).fetchall()
+        )
+
+    def ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT id FROM tasks")}
+
+    def delete(self, task_id: str) -> bool:
+        row = self._conn.execute("SELECT rowid FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            return False
+        self._search.delete(row[0] + TASK_ROWID_OFFSET)
+        self._conn.execute("DELETE FROM task_records WHERE task_id = ?", (task_id,))
+        self._conn.execute("DELETE FROM task_assignees WHERE task_id = ?", (task_id,))
+        self._conn.execute("DELETE FROM tasks WHERE rowid = ?", (row[0],))
+        return True
+
+    def rewrite_id(self, old_id: str, new_id: str) -> None:
+        self._conn.execute("UPDATE tasks SET id = ? WHERE id = ?", (new_id, old_id))
+        self._conn.execute("UPDATE task_records SET task_id = ? WHERE task_id = ?", (new_id, old_id))
+        self._conn.execute("UPDATE task_assignees SET task_id = ? WHERE task_id = ?", (new_id, old_id))
+        self._conn.execute("UPDATE OR IGNORE task_records SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+
+
+class TimelineRepo:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def put_many(self, events: Iterable[TimelineEvent]) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO timeline_events (record_id, id, kind, title, description, occurred_at,"
+            " actor_id, metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.record_id, e.id, e.kind, e.title, e.description, e.occurred_at, e.actor_id,
+              json.dumps(e.metadata)) for e in events],
+        )
+
+    def for_record(self, record_id: str, limit: int = 100, before: str | None = None) -> list[TimelineEvent]:
+        rows = self._conn.execute(
+            "SELECT id, record_id, kind, title, occurred_at, description, actor_id, metadata_json"
+            " FROM timeline_events WHERE record_id = ? AND (? IS NULL OR occurred_at < ?)"
+            " ORDER BY occurred_at DESC LIMIT ?",
+            (record_id, before, before, limit),
+        )
+        return [TimelineEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows]
+
+    def rewrite_id(self, old_id: str, new_id: str) -> None:
+        self._conn.execute("UPDATE timeline_events SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+
+
+class NotificationRepo:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def replace_all(self, notifications: Iterable[Notification]) -> None:
+        self._conn.execute("DELETE FROM notifications")
+        self._conn.executemany(
+            "INSERT INTO notifications (id, title, body, record_id, read, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [(n.id, n.title, n.body, n.record_id, int(n.read), n.created_at) for n in notifications],
+        )
+
+    def all(self) -> list[Notification]:
+        rows = self._conn.execute(
+            "SELECT id, title, created_at, body, record_id, read FROM notifications ORDER BY created_at DESC"
+        )
+        return [Notification(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+    def unread_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM notifications WHERE read = 0").fetchone()[0])
+
+    def mark_read(self, notification_id: str) -> None:
+        self._conn.execute("UPDATE notifications SET read = 1 WHERE id = ?", (notification_id,))

@@ -1,0 +1,125 @@
+"""The outbox: mutations waiting for the server, in the order the user made them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable
+
+from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
+from crmdesk.store.clock import utc_now
+
+_COLUMNS = (
+    "op_id, mutation_id, entity, op, target_id, scope, changes_json, base_json, created_at, state, error, attempts"
+)
+
+
+def _row_to_mutation(row: tuple) -> Mutation:  # type: ignore[type-arg]
+    op_id, mutation_id, entity, op, target_id, scope, changes, base, created_at, state, error, attempts = row
+    return Mutation(
+        mutation_id=mutation_id,
+        entity=EntityKind(entity),
+        op=MutationOp(op),
+        target_id=target_id,
+        scope=scope,
+        changes=json.loads(changes),
+        base=json.loads(base),
+        created_at=created_at,
+        state=MutationState(state),
+        error=error,
+        attempts=attempts,
+        op_id=op_id,
+    )
+
+
+class Outbox:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def append(
+        self,
+        entity: EntityKind,
+        op: MutationOp,
+        target_id: str,
+        scope: str,
+        changes: dict[str, object] | None = None,
+        base: dict[str, object] | None = None,
+    ) -> Mutation:
+        """Queue a mutation. Call inside the transaction that changed the local rows."""
+        mutation = Mutation(
+            mutation_id=str(uuid.uuid4()),
+            entity=entity,
+            op=op,
+            target_id=target_id,
+            scope=scope,
+            changes=dict(changes or {}),
+            base=dict(base or {}),
+            created_at=utc_now(),
+        )
+        cursor = self._conn.execute(
+            "INSERT INTO outbox (mutation_id, entity, op, target_id, scope, changes_json, base_json, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                mutation.mutation_id, entity.value, op.value, target_id, scope,
+                json.dumps(mutation.changes), json.dumps(mutation.base), mutation.created_at,
+            ),
+        )
+        mutation.op_id = cursor.lastrowid
+        return mutation
+
+    def pending(
+        self, states: Iterable[MutationState] = (MutationState.PENDING, MutationState.IN_FLIGHT)
+    ) -> list[Mutation]:
+        wanted = [s.value for s in states]
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE state IN ({','.join('?' * len(wanted))}) ORDER BY op_id",
+            wanted,
+        )
+        return [_row_to_mutation(row) for row in rows]
+
+    def all(self) -> list[Mutation]:
+        return [_row_to_mutation(r) for r in self._conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY op_id")]
+
+    def get(self, op_id: int) -> Mutation | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
+        return _row_to_mutation(row) if row else None
+
+    def for_target(self, target_id: str) -> list[Mutation]:
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE target_id = ? ORDER BY op_id", (target_id,))
+        return [_row_to_mutation(r) for r in rows]
+
+    def count(self, state: MutationState | None = None) -> int:
+        if state is None:
+            return int(self._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+        return int(self._conn.execute("SELECT count(*) FROM outbox WHERE state = ?", (state.value,)).fetchone()[0])
+
+    def set_state(self, op_id: int, state: MutationState, error: str | None = None) -> None:
+        self._conn.execute(
+            "UPDATE outbox SET state = ?, error = ?, attempts = attempts + (? = 'in_flight'),"
+            " sent_at = CASE WHEN ? = 'in_flight' THEN ? ELSE sent_at END WHERE op_id = ?",
+            (state.value, error, state.value, state.value, utc_now(), op_id),
+        )
+
+    def update_changes(self, op_id: int, changes: dict[str, object], base: dict[str, object] | None = None) -> None:
+        if base is None:
+            self._conn.execute("UPDATE outbox SET changes_json = ? WHERE op_id = ?", (json.dumps(changes), op_id))
+        else:
+            self._conn.execute(
+                "UPDATE outbox SET changes_json = ?, base_json = ? WHERE op_id = ?",
+                (json.dumps(changes), json.dumps(base), op_id),
+            )
+
+    def remove(self, op_id: int) -> None:
+        """Only for a mutation the server has applied, or one the user chose to discard."""
+        self._conn.execute("DELETE FROM outbox WHERE op_id = ?", (op_id,))
+
+    def rewrite_id(self, old_id: str, new_id: str) -> None:
+        """Point queued mutations (targets and values that mention it) at the server's id."""
+        self._conn.execute("UPDATE outbox SET target_id = ? WHERE target_id = ?", (new_id, old_id))
+        quoted_old, quoted_new = json.dumps(old_id), json.dumps(new_id)
+        self._conn.execute(
+            "UPDATE outbox SET changes_json = replace(changes_json, ?, ?), base_json = replace(base_json, ?, ?)"
+            " WHERE instr(changes_json, ?) > 0 OR instr(base_json, ?) > 0",
+            (quoted_old, quoted_new, quoted_old, quoted_new, quoted_old, quoted_old),
+        )

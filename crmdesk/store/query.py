@@ -1,0 +1,157 @@
+"""Compile filter trees and sorts into SQL over the value index.
+
+The SQL mirrors ``crmdesk.model.filters`` exactly (a test checks both give the
+same answers): a condition holds when some element of the value satisfies it,
+via ``owner IN (SELECT … FROM <values> WHERE attribute_id = ? AND …)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, InvalidFilter, Operator, Sort
+from crmdesk.model.filters import TEXT_OPERATORS, PreparedCondition, prepare
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an attribute's index rows live, for one query."""
+
+    attribute: AttributeDef
+    attribute_id: int
+    table: str  # record_values or entry_values
+    owner_column: str  # record_rowid or entry_rowid
+    owner_expr: str  # r.rowid or e.rowid
+
+
+Resolver = Callable[[str], Source | None]
+
+#: Text a reference shows, computed from the current titles (never stale).
+_RECORD_FOLD = "coalesce((SELECT title_fold FROM records t WHERE t.id = v.key), '(unknown record)')"
+_MEMBER_FOLD = (
+    "coalesce((SELECT lower(m.name) FROM members m WHERE m.id = v.key OR m.user_id = v.key LIMIT 1),"
+    " '(unknown member)')"
+)
+
+
+def _fold_expr(attr: AttributeDef) -> str:
+    if attr.type is AttributeType.RECORD_REFERENCE:
+        return _RECORD_FOLD
+    if attr.type is AttributeType.ACTOR_REFERENCE:
+        return _MEMBER_FOLD
+    return "v.fold"
+
+
+def _element_sql(prepared: PreparedCondition, params: list[Any]) -> str:
+    op = prepared.operator
+    if op in TEXT_OPERATORS:
+        fold = _fold_expr(prepared.attribute)
+        text = prepared.text
+        if text == "":
+            # Every string contains/starts/ends with "": any element matches, and
+            # not_contains "" never does.
+            return "0" if op is Operator.NOT_CONTAINS else "1"
+        params.append(text)
+        if op is Operator.CONTAINS:
+            return f"instr({fold}, ?) > 0"
+        if op is Operator.NOT_CONTAINS:
+            return f"instr({fold}, ?) = 0"
+        if op is Operator.STARTS_WITH:
+            return f"substr({fold}, 1, {len(text)}) = ?"
+        return f"(length({fold}) >= {len(text)} AND substr({fold}, -{len(text)}) = ?)"
+    if op in (Operator.IN, Operator.NOT_IN):
+        params.extend(prepared.keys)
+        marks = ",".join("?" * len(prepared.keys))
+        return f"v.key {'IN' if op is Operator.IN else 'NOT IN'} ({marks})"
+    params.append(prepared.key)
+    symbol = {
+        Operator.EQUALS: "=",
+        Operator.NOT_EQUALS: "!=",
+        Operator.GT: ">",
+        Operator.GTE: ">=",
+        Operator.LT: "<",
+        Operator.LTE: "<=",
+    }[op]
+    if op in (Operator.GT, Operator.GTE, Operator.LT, Operator.LTE):
+        # SQLite orders numbers before text; the model never compares across kinds.
+        return f"(v.key {symbol} ? AND typeof(v.key) IN ({_same_kind(prepared.key)}))"
+    return f"v.key {symbol} ?"
+
+
+def _same_kind(key: Any) -> str:
+    return "'text'" if isinstance(key, str) else "'integer','real'"
+
+
+def _condition_sql(condition: Condition, resolve: Resolver, params: list[Any]) -> str:
+    source = resolve(condition.attribute)
+    if source is None:
+        raise InvalidFilter(f"there is no attribute “{condition.attribute}”")
+    prepared = prepare(condition, source.attribute)
+    subquery_head = (
+        f"SELECT v.{source.owner_column} FROM {source.table} v WHERE v.attribute_id = {source.attribute_id}"
+    )
+    if prepared.operator is Operator.IS_EMPTY:
+        return f"{source.owner_expr} NOT IN ({subquery_head})"
+    if prepared.operator is Operator.IS_NOT_EMPTY:
+        return f"{source.owner_expr} IN ({subquery_head})"
+    element = _element_sql(prepared, params)
+    return f"{source.owner_expr} IN ({subquery_head} AND {element})"
+
+
+def filter_sql(group: FilterGroup | None, resolve: Resolver, params: list[Any]) -> str:
+    """A WHERE fragment (``1`` for no filter). Empty groups match everything."""
+    if group is None:
+        return "1"
+    fragment = _group_sql(group, resolve, params)
+    return fragment if fragment is not None else "1"
+
+
+def _group_sql(group: FilterGroup, resolve: Resolver, params: list[Any]) -> str | None:
+    parts = []
+    for child in group.children:
+        if isinstance(child, FilterGroup):
+            part = _group_sql(child, resolve, params)
+            if part is None:
+                continue
+        else:
+            part = _condition_sql(child, resolve, params)
+        parts.append(f"({part})")
+    if not parts:
+        return None
+    return f" {group.conjunction.upper()} ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlan:
+    joins: str
+    order_by: str
+
+
+def order_sql(sorts: Sequence[Sort], resolve: Resolver, default_order: str) -> OrderPlan:
+    """Joins and ORDER BY for the sorts; empty values sort last in both directions."""
+    joins = []
+    terms = []
+    for index, sort in enumerate(sorts):
+        source = resolve(sort.attribute)
+        if source is None:
+            raise InvalidFilter(f"cannot sort by “{sort.attribute}”: there is no such attribute")
+        alias = f"s{index}"
+        joins.append(
+            f" LEFT JOIN {source.table} {alias} ON {alias}.attribute_id = {source.attribute_id}"
+            f" AND {alias}.{source.owner_column} = {source.owner_expr} AND {alias}.ord = 0"
+        )
+        direction = "DESC" if sort.descending else "ASC"
+        if source.attribute.type is AttributeType.RECORD_REFERENCE:
+            key = f"(SELECT t.title_fold FROM records t WHERE t.id = {alias}.key)"
+        elif source.attribute.type is AttributeType.ACTOR_REFERENCE:
+            key = (
+                f"(SELECT lower(m.name) FROM members m WHERE m.id = {alias}.key"
+                f" OR m.user_id = {alias}.key LIMIT 1)"
+            )
+        else:
+            key = f"{alias}.sort"
+        terms.append(f"{key} IS NULL, {key} {direction}")
+    terms.append(default_order)
+    return OrderPlan("".join(joins), ", ".join(terms))

@@ -1,0 +1,230 @@
+"""Records in the cache: writing them with their index rows, and the query API."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.model import FilterGroup, ObjectDef, Record, Sort, record_title
+from crmdesk.store.errors import NotFound
+from crmdesk.store.query import Source, filter_sql, order_sql
+from crmdesk.store.schema_repo import SchemaRepo
+from crmdesk.store.search import SearchIndex
+from crmdesk.store.value_index import IndexRow, index_rows, search_body
+
+_ROW_COLUMNS = "rowid, id, object_slug, title, values_json, created_at, updated_at, created_by"
+
+
+@dataclass(slots=True)
+class RecordRow:
+    rowid: int
+    id: str
+    object_slug: str
+    title: str
+    values: dict[str, Any]
+    created_at: str | None
+    updated_at: str | None
+    created_by: str | None
+
+
+def _row(row: Sequence[Any]) -> RecordRow:
+    return RecordRow(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+
+class RecordRepo:
+    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex) -> None:
+        self._conn = conn
+        self._schema = schema
+        self._search = search
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> RecordRow | None:
+        row = self._conn.execute(f"SELECT {_ROW_COLUMNS} FROM records WHERE id = ?", (record_id,)).fetchone()
+        return _row(row) if row else None
+
+    def rowid_of(self, record_id: str) -> int | None:
+        row = self._conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def rows(self, rowids: Sequence[int]) -> list[RecordRow]:
+        """Rows for a batch of ids, in the order asked (missing ones left out)."""
+        if not rowids:
+            return []
+        found: dict[int, RecordRow] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            for row in self._conn.execute(
+                f"SELECT {_ROW_COLUMNS} FROM records WHERE rowid IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                found[row[0]] = _row(row)
+        return [found[r] for r in rowids if r in found]
+
+    def titles(self, record_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(set(record_ids))
+        result: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            result.update(
+                self._conn.execute(
+                    f"SELECT id, title FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+        return result
+
+    def count(self, object_slug: str) -> int:
+        return int(
+            self._conn.execute("SELECT count(*) FROM records WHERE object_slug = ?", (object_slug,)).fetchone()[0]
+        )
+
+    def ids(self, object_slug: str) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT id FROM records WHERE object_slug = ?", (object_slug,))}
+
+    def _resolver(self, obj: ObjectDef) -> Any:
+        def resolve(slug: str) -> Source | None:
+            attr = obj.attribute(slug)
+            if attr is None:
+                return None
+            attr_id = self._schema.attribute_id("object", obj.slug, slug)
+            if attr_id is None:
+                return None
+            return Source(attr, attr_id, "record_values", "record_rowid", "r.rowid")
+
+        return resolve
+
+    def query_ids(
+        self, object_slug: str, filter_group: FilterGroup | None = None, sorts: Sequence[Sort] = ()
+    ) -> list[int]:
+        """The ordered rowids of an object's records that pass the filter.
+
+        Raises ``InvalidFilter`` for a filter that names unknown attributes or has
+        operands of the wrong type. Without sorts, newest first.
+        """
+        obj = self._schema.get_object(object_slug)
+        if obj is None:
+            raise NotFound(f"The object “{object_slug}”")
+        resolve = self._resolver(obj)
+        params: list[Any] = []
+        plan = order_sql(sorts, resolve, "r.created_at DESC, r.rowid DESC")
+        where = filter_sql(filter_group, resolve, params)
+        sql = (
+            f"SELECT r.rowid FROM records r{plan.joins} WHERE r.object_slug = ? AND ({where})"
+            f" ORDER BY {plan.order_by}"
+        )
+        return [row[0] for row in self._conn.execute(sql, (object_slug, *params))]
+
+    # -- writing (callers own the transaction) -------------------------------------------------
+
+    def put(self, obj: ObjectDef, record: Record) -> int:
+        """Insert or replace one record with its index rows and search entry."""
+        return self.put_many(obj, [record])[0]
+
+    def put_many(self, obj: ObjectDef, records: Sequence[Record]) -> list[int]:
+        """Insert or replace records of one object. Fast path for records not cached yet."""
+        if not records:
+            return []
+        ids = [r.id for r in records]
+        existing: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            existing.update(
+                self._conn.execute(
+                    f"SELECT id, rowid FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+        attr_ids = [
+            (attr, self._schema.attribute_id("object", obj.slug, attr.slug)) for attr in obj.attributes
+        ]
+        title_attr = obj.title_attribute
+        skip = title_attr.slug if title_attr else None
+        if existing:
+            self._drop_index([rowid for rowid in existing.values()], [a for _, a in attr_ids if a is not None])
+        next_rowid = int(self._conn.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()[0]) + 1
+        record_rows = []
+        value_rows: list[IndexRow] = []
+        search_rows = []
+        rowids = []
+        for record in records:
+            rowid = existing.get(record.id)
+            if rowid is None:
+                rowid = next_rowid
+                next_rowid += 1
+            rowids.append(rowid)
+            title = record_title(obj, record.values)
+            record_rows.append(
+                (
+                    rowid, record.id, obj.slug, title, title.lower(), json.dumps(record.values),
+                    record.created_at, record.updated_at, record.created_by, record.updated_at,
+                )
+            )
+            for attr, attr_id in attr_ids:
+                if attr_id is not None:
+                    value = record.values.get(attr.slug)
+                    if value is not None:
+                        value_rows.extend(index_rows(attr_id, attr, rowid, value))
+            search_rows.append((rowid, title, search_body(obj.attributes, record.values, skip)))
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO records (rowid, id, object_slug, title, title_fold, values_json, created_at,"
+            " updated_at, created_by, server_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            record_rows,
+        )
+        self._conn.executemany(
+            "INSERT INTO record_values (attribute_id, record_rowid, ord, key, fold, sort) VALUES (?, ?, ?, ?, ?, ?)",
+            value_rows,
+        )
+        self._search.put_many(search_rows)
+        return rowids
+
+    def _drop_index(self, rowids: list[int], attribute_ids: list[int]) -> None:
+        self._conn.executemany(
+            "DELETE FROM record_values WHERE attribute_id = ? AND record_rowid = ?",
+            [(attr_id, rowid) for rowid in rowids for attr_id in attribute_ids],
+        )
+        self._conn.executemany("DELETE FROM search_index WHERE rowid = ?", [(r,) for r in rowids])
+
+    def set_values(self, obj: ObjectDef, record_id: str, values: dict[str, Any], updated_at: str | None) -> None:
+        """Replace a cached record's values (keeping its id and creation details)."""
+        current = self.get(record_id)
+        if current is None:
+            raise NotFound(f"The record {record_id}")
+        self.put(
+            obj,
+            Record(record_id, obj.slug, values, current.created_at, updated_at or current.updated_at,
+                   current.created_by),
+        )
+
+    def delete(self, record_id: str) -> bool:
+        row = self._conn.execute("SELECT rowid, object_slug FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            return False
+        rowid = row[0]
+        self._conn.execute("DELETE FROM record_values WHERE record_rowid = ?", (rowid,))
+        self._search.delete(rowid)
+        self._conn.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
+        return True
+
+    def rewrite_id(self, old_id: str, new_id: str) -> None:
+        """A local id became a server id: rename the record and every reference to it."""
+        self._conn.execute("UPDATE records SET id = ? WHERE id = ?", (new_id, old_id))
+        referencing = [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT record_rowid FROM record_values WHERE key = ? AND attribute_id IN"
+                " (SELECT id FROM attributes WHERE type = 'record_reference')",
+                (old_id,),
+            )
+        ]
+        self._conn.execute(
+            "UPDATE record_values SET key = ? WHERE key = ? AND attribute_id IN"
+            " (SELECT id FROM attributes WHERE type = 'record_reference')",
+            (new_id, old_id),
+        )
+        old_json, new_json = json.dumps(old_id), json.dumps(new_id)
+        for rowid in referencing:
+            self._conn.execute(
+                "UPDATE records SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
+                (old_json, new_json, rowid),
+            )

@@ -1,0 +1,222 @@
+"""Workspace, members, objects, attributes, options and lists in the cache."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from crmdesk.model import AttributeDef, AttributeType, ListDef, Member, ObjectDef, Option, Workspace
+
+
+class SchemaRepo:
+    """Reads and replaces the schema. Lookups are cached until the schema changes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._objects: dict[str, ObjectDef] | None = None
+        self._lists: dict[str, ListDef] | None = None
+        self._attribute_ids: dict[tuple[str, str, str], int] | None = None
+
+    def invalidate(self) -> None:
+        self._objects = None
+        self._lists = None
+        self._attribute_ids = None
+
+    # -- meta / workspace -------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def workspace(self) -> Workspace | None:
+        workspace_id = self.get_meta("workspace_id")
+        if workspace_id is None:
+            return None
+        return Workspace(workspace_id, self.get_meta("workspace_name", "") or "", self.get_meta("workspace_slug"))
+
+    def save_workspace(self, workspace: Workspace) -> None:
+        self.set_meta("workspace_id", workspace.id)
+        self.set_meta("workspace_name", workspace.name)
+        self.set_meta("workspace_slug", workspace.slug)
+
+    # -- members -------------------------------------------------------------------------
+
+    def members(self) -> list[Member]:
+        rows = self._conn.execute("SELECT id, name, email, role, user_id FROM members ORDER BY name")
+        return [Member(*row) for row in rows]
+
+    def replace_members(self, members: Iterable[Member]) -> None:
+        self._conn.execute("DELETE FROM members")
+        self._conn.executemany(
+            "INSERT INTO members (id, name, email, role, user_id) VALUES (?, ?, ?, ?, ?)",
+            [(m.id, m.name, m.email, m.role, m.user_id) for m in members],
+        )
+
+    def member_name(self, member_id: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT name FROM members WHERE id = ? OR user_id = ? LIMIT 1", (member_id, member_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- objects and attributes ---------------------------------------------------------------
+
+    def objects(self) -> dict[str, ObjectDef]:
+        if self._objects is None:
+            self._objects = self._load_objects()
+        return self._objects
+
+    def get_object(self, slug: str) -> ObjectDef | None:
+        return self.objects().get(slug)
+
+    def lists(self) -> dict[str, ListDef]:
+        if self._lists is None:
+            self._lists = self._load_lists()
+        return self._lists
+
+    def get_list(self, list_id: str) -> ListDef | None:
+        return self.lists().get(list_id)
+
+    def attribute_id(self, owner_kind: str, owner: str, slug: str) -> int | None:
+        if self._attribute_ids is None:
+            self._attribute_ids = {
+                (kind, own, sl): attr_id
+                for attr_id, kind, own, sl in self._conn.execute(
+                    "SELECT id, owner_kind, owner, slug FROM attributes"
+                )
+            }
+        return self._attribute_ids.get((owner_kind, owner, slug))
+
+    def _attributes_of(self, owner_kind: str) -> dict[str, list[AttributeDef]]:
+        options: dict[int, list[Option]] = {}
+        for attr_id, opt_id, title, color, position, active in self._conn.execute(
+            "SELECT attribute_id, id, title, color, position, active FROM options ORDER BY position, title"
+        ):
+            options.setdefault(attr_id, []).append(Option(opt_id, title, color, position, bool(active)))
+        grouped: dict[str, list[AttributeDef]] = {}
+        for row in self._conn.execute(
+            "SELECT id, owner, slug, server_id, title, type, required, is_unique, multiselect, config,"
+            " position, system FROM attributes WHERE owner_kind = ? ORDER BY position, id",
+            (owner_kind,),
+        ):
+            attr_id, owner, slug, server_id, title, type_, required, unique, multi, config, pos, system = row
+            grouped.setdefault(owner, []).append(
+                AttributeDef(
+                    slug=slug,
+                    title=title,
+                    type=AttributeType(type_),
+                    id=server_id,
+                    required=bool(required),
+                    unique=bool(unique),
+                    multiselect=bool(multi),
+                    config=json.loads(config),
+                    options=tuple(options.get(attr_id, ())),
+                    order=pos,
+                    system=bool(system),
+                )
+            )
+        return grouped
+
+    def _load_objects(self) -> dict[str, ObjectDef]:
+        attributes = self._attributes_of("object")
+        result = {}
+        for slug, server_id, singular, plural, icon, system in self._conn.execute(
+            "SELECT slug, server_id, singular_name, plural_name, icon, system FROM objects"
+            " ORDER BY position, slug"
+        ):
+            result[slug] = ObjectDef(
+                slug, singular, plural, icon, server_id, tuple(attributes.get(slug, ())), bool(system)
+            )
+        return result
+
+    def _load_lists(self) -> dict[str, ListDef]:
+        attributes = self._attributes_of("list")
+        result = {}
+        for list_id, name, parent, slug, private in self._conn.execute(
+            "SELECT id, name, parent_object, slug, private FROM lists ORDER BY position, name"
+        ):
+            result[list_id] = ListDef(
+                list_id, name, parent, slug, bool(private), tuple(attributes.get(list_id, ()))
+            )
+        return result
+
+    def save_object(self, obj: ObjectDef, position: int = 0) -> None:
+        """Insert or replace one object with its attributes, keeping attribute row ids stable
+        (the value index refers to them)."""
+        self._conn.execute(
+            "INSERT INTO objects (slug, server_id, singular_name, plural_name, icon, system, position)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO UPDATE SET server_id = excluded.server_id,"
+            " singular_name = excluded.singular_name, plural_name = excluded.plural_name,"
+            " icon = excluded.icon, system = excluded.system, position = excluded.position",
+            (obj.slug, obj.id, obj.singular_name, obj.plural_name, obj.icon, int(obj.system), position),
+        )
+        self._save_attributes("object", obj.slug, obj.attributes)
+        self.invalidate()
+
+    def save_list(self, list_def: ListDef, position: int = 0) -> None:
+        self._conn.execute(
+            "INSERT INTO lists (id, name, slug, parent_object, private, position) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, slug = excluded.slug,"
+            " parent_object = excluded.parent_object, private = excluded.private,"
+            " position = excluded.position",
+            (list_def.id, list_def.name, list_def.slug, list_def.parent_object, int(list_def.private), position),
+        )
+        self._save_attributes("list", list_def.id, list_def.attributes)
+        self.invalidate()
+
+    def delete_object(self, slug: str) -> None:
+        self._delete_attributes("object", slug, keep=())
+        self._conn.execute("DELETE FROM objects WHERE slug = ?", (slug,))
+        self.invalidate()
+
+    def delete_list(self, list_id: str) -> None:
+        self._delete_attributes("list", list_id, keep=())
+        self._conn.execute("DELETE FROM lists WHERE id = ?", (list_id,))
+        self.invalidate()
+
+    def _save_attributes(self, owner_kind: str, owner: str, attributes: Iterable[AttributeDef]) -> None:
+        slugs = []
+        for attr in attributes:
+            slugs.append(attr.slug)
+            row = self._conn.execute(
+                "INSERT INTO attributes (owner_kind, owner, slug, server_id, title, type, required, is_unique,"
+                " multiselect, config, position, system) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (owner_kind, owner, slug) DO UPDATE SET server_id = excluded.server_id,"
+                " title = excluded.title, type = excluded.type, required = excluded.required,"
+                " is_unique = excluded.is_unique, multiselect = excluded.multiselect,"
+                " config = excluded.config, position = excluded.position, system = excluded.system"
+                " RETURNING id",
+                (
+                    owner_kind, owner, attr.slug, attr.id, attr.title, attr.type.value, int(attr.required),
+                    int(attr.unique), int(attr.multiselect), json.dumps(dict(attr.config)), attr.order,
+                    int(attr.system),
+                ),
+            ).fetchone()
+            attr_id = row[0]
+            self._conn.execute("DELETE FROM options WHERE attribute_id = ?", (attr_id,))
+            self._conn.executemany(
+                "INSERT INTO options (attribute_id, id, title, color, position, active) VALUES (?, ?, ?, ?, ?, ?)",
+                [(attr_id, o.id, o.title, o.color, o.order, int(o.active)) for o in attr.options],
+            )
+        self._delete_attributes(owner_kind, owner, keep=slugs)
+
+    def _delete_attributes(self, owner_kind: str, owner: str, keep: Iterable[str]) -> None:
+        keep = list(keep)
+        placeholders = ",".join("?" * len(keep)) or "''"
+        gone = [
+            row[0]
+            for row in self._conn.execute(
+                f"SELECT id FROM attributes WHERE owner_kind = ? AND owner = ? AND slug NOT IN ({placeholders})",
+                (owner_kind, owner, *keep),
+            )
+        ]
+        value_table = "record_values" if owner_kind == "object" else "entry_values"
+        for attr_id in gone:
+            self._conn.execute(f"DELETE FROM {value_table} WHERE attribute_id = ?", (attr_id,))
+            self._conn.execute("DELETE FROM attributes WHERE id = ?", (attr_id,))

@@ -1,0 +1,191 @@
+"""The schema, as the ordered chain of steps that built it.
+
+Never edit a step that has shipped: add a new one. Each runs inside one
+transaction together with the ``user_version`` bump, so a file is always at
+exactly one version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# v1: workspace, schema, records with their value index, and the sync tables
+# (outbox, conflicts, id map, per-scope sync state).
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE members (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT 'member', user_id TEXT
+);
+CREATE TABLE objects (
+    slug TEXT PRIMARY KEY, server_id TEXT, singular_name TEXT NOT NULL, plural_name TEXT NOT NULL,
+    icon TEXT, system INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE attributes (
+    id INTEGER PRIMARY KEY,
+    owner_kind TEXT NOT NULL CHECK (owner_kind IN ('object', 'list')),
+    owner TEXT NOT NULL,
+    slug TEXT NOT NULL, server_id TEXT, title TEXT NOT NULL, type TEXT NOT NULL,
+    required INTEGER NOT NULL DEFAULT 0, is_unique INTEGER NOT NULL DEFAULT 0,
+    multiselect INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL DEFAULT '{}',
+    position INTEGER NOT NULL DEFAULT 0, system INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (owner_kind, owner, slug)
+);
+CREATE TABLE options (
+    attribute_id INTEGER NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+    id TEXT NOT NULL, title TEXT NOT NULL, color TEXT, position INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (attribute_id, id)
+);
+CREATE TABLE records (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    object_slug TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    title_fold TEXT NOT NULL DEFAULT '',
+    values_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT, updated_at TEXT, created_by TEXT,
+    server_updated_at TEXT
+);
+CREATE INDEX records_by_object ON records (object_slug, created_at);
+-- One row per element of a value: the index that filters and sorts read.
+-- key: what equals, in and gt compare. fold: lower-cased text for contains. sort: order.
+CREATE TABLE record_values (
+    attribute_id INTEGER NOT NULL,
+    record_rowid INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    key, fold TEXT, sort,
+    PRIMARY KEY (attribute_id, record_rowid, ord)
+) WITHOUT ROWID;
+CREATE INDEX record_values_by_key ON record_values (attribute_id, key);
+CREATE TABLE outbox (
+    op_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    mutation_id TEXT NOT NULL UNIQUE,
+    entity TEXT NOT NULL, op TEXT NOT NULL, target_id TEXT NOT NULL, scope TEXT NOT NULL DEFAULT '',
+    changes_json TEXT NOT NULL DEFAULT '{}', base_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, sent_at TEXT
+);
+CREATE INDEX outbox_by_target ON outbox (target_id);
+CREATE TABLE conflicts (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL, target_id TEXT NOT NULL, scope TEXT NOT NULL DEFAULT '', field TEXT NOT NULL,
+    mine_json TEXT, theirs_json TEXT, base_json TEXT,
+    theirs_by TEXT, theirs_at TEXT, mine_at TEXT, op_id INTEGER, created_at TEXT NOT NULL,
+    UNIQUE (entity, target_id, field)
+);
+CREATE TABLE id_map (
+    local_id TEXT PRIMARY KEY, server_id TEXT NOT NULL, entity TEXT NOT NULL, mapped_at TEXT NOT NULL
+);
+CREATE TABLE sync_state (
+    scope TEXT PRIMARY KEY, cursor TEXT, last_pull_at TEXT, last_sweep_at TEXT,
+    details_json TEXT NOT NULL DEFAULT '{}'
+);
+"""
+
+# v2: lists with their own attributes, and entries with a value index like records'.
+_V2 = """
+CREATE TABLE lists (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT, parent_object TEXT NOT NULL,
+    private INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE entries (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE, list_id TEXT NOT NULL, record_id TEXT NOT NULL,
+    values_json TEXT NOT NULL DEFAULT '{}', created_at TEXT, updated_at TEXT
+);
+CREATE INDEX entries_by_list ON entries (list_id, created_at);
+CREATE INDEX entries_by_record ON entries (record_id);
+CREATE TABLE entry_values (
+    attribute_id INTEGER NOT NULL,
+    entry_rowid INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    key, fold TEXT, sort,
+    PRIMARY KEY (attribute_id, entry_rowid, ord)
+) WITHOUT ROWID;
+CREATE INDEX entry_values_by_key ON entry_values (attribute_id, key);
+"""
+
+# v3: notes, tasks, timeline events and notifications.
+_V3 = """
+CREATE TABLE notes (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE, record_id TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+    content TEXT NOT NULL DEFAULT '', created_at TEXT, updated_at TEXT, created_by TEXT
+);
+CREATE INDEX notes_by_record ON notes (record_id, created_at);
+CREATE TABLE tasks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE, content TEXT NOT NULL DEFAULT '', deadline TEXT,
+    done INTEGER NOT NULL DEFAULT 0, completed_at TEXT, created_at TEXT, created_by TEXT
+);
+CREATE TABLE task_records (
+    task_id TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (task_id, record_id)
+) WITHOUT ROWID;
+CREATE INDEX task_records_by_record ON task_records (record_id);
+CREATE TABLE task_assignees (
+    task_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (task_id, member_id)
+) WITHOUT ROWID;
+CREATE TABLE timeline_events (
+    record_id TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+    description TEXT, occurred_at TEXT NOT NULL, actor_id TEXT, metadata_json TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (record_id, id)
+) WITHOUT ROWID;
+CREATE INDEX timeline_by_time ON timeline_events (record_id, occurred_at);
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', record_id TEXT,
+    read INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+);
+"""
+
+# v4: the full-text index over record titles, text-like values, notes and tasks.
+# rowids: a record's own rowid; notes and tasks offset so the three never collide.
+_V4 = """
+CREATE VIRTUAL TABLE search_index USING fts5(
+    title, body, tokenize = "unicode61 remove_diacritics 2", prefix = '2 3'
+);
+"""
+
+NOTE_ROWID_OFFSET = 1 << 40
+TASK_ROWID_OFFSET = 1 << 41
+
+
+def _backfill_search(conn: sqlite3.Connection) -> None:
+    """Index what earlier versions already hold. Values are re-read by the store on open."""
+    conn.execute(
+        "INSERT INTO search_index (rowid, title, body) SELECT rowid, title, '' FROM records"
+    )
+    conn.execute(
+        "INSERT INTO search_index (rowid, title, body) SELECT rowid + ?, title, content FROM notes",
+        (NOTE_ROWID_OFFSET,),
+    )
+    conn.execute(
+        "INSERT INTO search_index (rowid, title, body) SELECT rowid + ?, content, '' FROM tasks",
+        (TASK_ROWID_OFFSET,),
+    )
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_needs_values', '1')")
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return apply
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    _script(_V4)(conn)
+    _backfill_search(conn)
+
+
+#: (version, what it does, how) — in order. The file's user_version is the last applied.
+STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
+    (1, "workspace, schema, records and sync tables", _script(_V1)),
+    (2, "lists and entries", _script(_V2)),
+    (3, "notes, tasks, timeline and notifications", _script(_V3)),
+    (4, "full-text search index", _v4),
+)
+LATEST_VERSION = STEPS[-1][0]

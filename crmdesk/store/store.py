@@ -1,0 +1,132 @@
+"""The workspace store: one SQLite file per workspace, opened per thread."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crmdesk.model import ObjectDef, Record
+from crmdesk.store.connection import open_connection, translate_error
+from crmdesk.store.edits import Edits
+from crmdesk.store.entries import EntryRepo
+from crmdesk.store.migrations import migrate
+from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
+from crmdesk.store.outbox import Outbox
+from crmdesk.store.records import RecordRepo
+from crmdesk.store.schema_repo import SchemaRepo
+from crmdesk.store.search import SearchHit, SearchIndex
+from crmdesk.store.sync_tables import ConflictRepo, IdMap, SyncStateRepo
+from crmdesk.store.value_index import search_body
+
+
+class Store:
+    """Everything in one workspace file. Not thread-safe: each thread opens its own."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.schema = SchemaRepo(conn)
+        self.search_index = SearchIndex(conn)
+        self.records = RecordRepo(conn, self.schema, self.search_index)
+        self.entries = EntryRepo(conn, self.schema)
+        self.notes = NoteRepo(conn, self.search_index)
+        self.tasks = TaskRepo(conn, self.search_index)
+        self.timeline = TimelineRepo(conn)
+        self.notifications = NotificationRepo(conn)
+        self.outbox = Outbox(conn)
+        self.conflicts = ConflictRepo(conn)
+        self.id_map = IdMap(conn)
+        self.sync_state = SyncStateRepo(conn)
+        self.edits = Edits(
+            self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox
+        )
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating or upgrading) a workspace file.
+
+        Raises ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked`` or
+        ``MigrationFailed`` with a message that says which file and what to do.
+        """
+        db_path = Path(path)
+        conn = open_connection(db_path)
+        try:
+            migrate(conn, db_path)
+        except Exception:
+            conn.close()
+            raise
+        store = cls(db_path, conn)
+        if store.schema.get_meta("search_needs_values") == "1":
+            store.rebuild_search()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise translate_error(self.path, error) from error
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise translate_error(self.path, error) from error
+
+    # -- conveniences used across layers ----------------------------------------------------
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        return self.search_index.search(text, limit)
+
+    def put_server_records(self, obj: ObjectDef, records: list[Record]) -> list[int]:
+        with self.write():
+            return self.records.put_many(obj, records)
+
+    def rewrite_local_id(self, local_id: str, server_id: str, entity: str) -> None:
+        """Every reference to an offline-made id now names the server's id, in one transaction."""
+        with self.write():
+            self.records.rewrite_id(local_id, server_id)
+            self.entries.rewrite_id(local_id, server_id)
+            self.notes.rewrite_id(local_id, server_id)
+            self.tasks.rewrite_id(local_id, server_id)
+            self.timeline.rewrite_id(local_id, server_id)
+            self.outbox.rewrite_id(local_id, server_id)
+            self.conflicts.rewrite_target(local_id, server_id)
+            self.id_map.add(local_id, server_id, entity)
+
+    def rebuild_search(self) -> None:
+        """Re-index every record's text-like values (after an upgrade or a schema change)."""
+        with self.write():
+            for obj in self.schema.objects().values():
+                title_attr = obj.title_attribute
+                skip = title_attr.slug if title_attr else None
+                rows = self.conn.execute(
+                    "SELECT rowid, title, values_json FROM records WHERE object_slug = ?", (obj.slug,)
+                ).fetchall()
+                self.conn.executemany("DELETE FROM search_index WHERE rowid = ?", [(r[0],) for r in rows])
+                self.search_index.put_many(
+                    [(rowid, title, search_body(obj.attributes, json.loads(values), skip))
+                     for rowid, title, values in rows]
+                )
+            self.schema.set_meta("search_needs_values", None)

@@ -1,0 +1,66 @@
+"""Turning values into index rows (record_values / entry_values) and search text.
+
+The index is derived data: the canonical values live in ``values_json`` and the
+index can always be rebuilt from them. Record and actor references keep no
+fold/sort text here because the titles they show can change; queries join to
+the current title instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crmdesk.model import AttributeDef, AttributeType, NullContext, codec_for
+from crmdesk.model.attribute_types import SEARCHABLE_TYPES
+from crmdesk.model.values import display_text, elements
+
+IndexRow = tuple[int, int, int, Any, str, Any]
+_NULL = NullContext()
+REFERENCE_TYPES = frozenset({AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE})
+#: Types whose sort key is their fold text: compute it once.
+_SORT_IS_FOLD = frozenset(
+    {
+        AttributeType.TEXT,
+        AttributeType.EMAIL_ADDRESS,
+        AttributeType.PHONE_NUMBER,
+        AttributeType.DOMAIN,
+        AttributeType.LOCATION,
+        AttributeType.PERSONAL_NAME,
+        AttributeType.INTERACTION,
+    }
+)
+
+
+def index_rows(attr_id: int, attr: AttributeDef, owner_rowid: int, value: Any) -> list[IndexRow]:
+    items = elements(value)
+    if not items:
+        return []
+    codec = codec_for(attr.type)
+    rows: list[IndexRow] = []
+    reference = attr.type in REFERENCE_TYPES
+    sort_is_fold = attr.type in _SORT_IS_FOLD
+    for ord_, item in enumerate(items):
+        key = codec.match_key(item, attr)
+        if reference:
+            fold, sort = "", None
+        else:
+            fold = codec.fold(item, attr, _NULL)
+            if ord_ == 0:
+                sort = fold if sort_is_fold else codec.sort_key(item, attr, _NULL)
+            else:
+                sort = None
+        rows.append((attr_id, owner_rowid, ord_, key, fold, sort))
+    return rows
+
+
+def search_body(attributes: Iterable[AttributeDef], values: Mapping[str, Any], skip: str | None) -> str:
+    """Text-like values (other than the title) for the full-text index."""
+    parts = []
+    for attr in attributes:
+        if attr.slug == skip or attr.type not in SEARCHABLE_TYPES:
+            continue
+        value = values.get(attr.slug)
+        if value is not None:
+            parts.append(display_text(attr, value))
+    return " ".join(parts)
