@@ -54,9 +54,7 @@ def test_references_sort_by_what_the_user_sees() -> None:
     assert sorted(ids, key=lambda v: sort_key(COMPANY, v, Ctx())) == ["rec-acme", "rec-globex", "rec-jane"]
 
 
-@pytest.mark.parametrize(
-    "wrong", ["two words", " ", 42, {"displayName": "No id"}, {"id": ""}, "x" * 201, True]
-)
+@pytest.mark.parametrize("wrong", ["two words", " ", 42, {"displayName": "No id"}, {"id": ""}, "x" * 201, True])
 def test_things_that_are_not_record_ids_are_refused(wrong: object) -> None:
     with pytest.raises(ValidationError) as caught:
         validate_value(COMPANY, wrong)

@@ -153,9 +153,7 @@ def test_interactions_from_user_text(typed: str, stored: dict, shown: str) -> No
 
 
 def test_interaction_time_is_normalised_and_shown_as_a_day() -> None:
-    value = validate_value(
-        INTERACTION, {"interaction_type": "meeting", "interacted_at": "2026-11-24 05:09:18.921663"}
-    )
+    value = validate_value(INTERACTION, {"interaction_type": "meeting", "interacted_at": "2026-11-24 05:09:18.921663"})
     assert value == {"type": "meeting", "at": "2026-11-24T05:09:18.921Z"}
     assert display_text(INTERACTION, value) == "Meeting · 2026-11-24"
 
