@@ -177,7 +177,10 @@ class PreparedCondition:
 
 
 def prepare(condition: Condition, attr: AttributeDef) -> PreparedCondition:
+    # A plain string ("contains") equals its Operator but fails the ``is`` checks below.
     op = condition.operator
+    if not isinstance(op, Operator):
+        op = parse_operator(str(op))
     codec = codec_for(attr.type)
     label = attr.title or attr.slug
     if op not in operators_for(attr.type):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
 from crmdesk.model.schema import AttributeDef
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on", "checked", "✓", "x"})
@@ -22,6 +22,8 @@ def parse_bool(value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
+    if not isinstance(value, (str, int, float)):
+        raise ValueError(f"expects yes or no, got {describe(value)}")
     if isinstance(value, str):
         folded = value.strip().lower()
         if folded in _TRUE:
