@@ -13,7 +13,7 @@ import pytest
 
 from crmdesk.model import AttributeType, Condition, FilterGroup, InvalidFilter, Operator, compile_predicate
 from crmdesk.model.attribute_types import MULTISELECT_TYPES
-from crmdesk.model.filters import operators_for
+from crmdesk.model.filters import operators_for, parse_operator
 
 from ._support import ALL_TYPES, Ctx, T, make_attr
 
@@ -357,3 +357,13 @@ def test_ordering_on_multiselect_numbers_matches_when_any_element_is_in_range() 
     assert _matches(counts, O.LT, 50, [45, 1200]) is True
     assert _matches(counts, O.GT, 2000, [45, 1200]) is False
     assert _matches(counts, O.LTE, 10, [45, 1200]) is False
+
+
+def test_a_condition_built_with_a_plain_string_operator_means_the_same() -> None:
+    for op in ("contains", "not_contains", "starts_with", "equals", "is_empty", "greater_than"):
+        attr = make_attr(T.NUMBER) if op == "greater_than" else TEXT
+        value = 5 if op == "greater_than" else "01"
+        operand = 1 if op == "greater_than" else "0"
+        as_string = _matches(attr, op, operand, value)  # type: ignore[arg-type]
+        assert as_string is _matches(attr, parse_operator(op), operand, value), op
+    assert _matches(TEXT, "contains", "0", "01") is True  # type: ignore[arg-type]
