@@ -1,0 +1,165 @@
+"""``AriaBackend``: the ``Backend`` protocol over the Aria dialect (OpenClaw CRM and its fork)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import httpx
+
+from crmdesk.model import Member, ObjectDef, Workspace
+from crmdesk.remote.aria import wire
+from crmdesk.remote.aria.admin import AdminMixin
+from crmdesk.remote.aria.collab import CollabMixin
+from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
+from crmdesk.remote.aria.session import seg
+from crmdesk.remote.auth import Auth, BearerAuth
+from crmdesk.remote.backend import Capabilities
+from crmdesk.remote.clock import Clock
+from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
+from crmdesk.remote.transport import Transport, TransportConfig
+
+log = logging.getLogger(__name__)
+
+#: A time no record will have been updated after: the "changed since" probe.
+FUTURE = "2999-01-01T00:00:00.000Z"
+PAST = "1970-01-01T00:00:00.000Z"
+
+#: What Aria has before anything is probed: the conservative answers.
+ARIA_DEFAULTS = Capabilities(
+    dialect="aria",
+    schema_admin=False,
+    member_admin=False,
+    lists=True,
+    notes=True,
+    tasks=True,
+    timeline=True,
+    activity=True,
+    notifications=True,
+    server_search=True,
+    incremental_pull=False,
+    # The server ignores Idempotency-Key; a create of unknown outcome is looked up instead.
+    idempotent_create=False,
+    upsert=True,
+    bulk_import=True,
+    needs_delete_sweep=True,
+    max_page_size=MAX_PAGE,
+    write_concurrency=4,
+    reasons={
+        "schema_admin": "Not known yet whether your account is an admin of this workspace.",
+        "member_admin": "Not known yet whether your account is an admin of this workspace.",
+        "incremental_pull": "This server cannot be asked for records changed since a time.",
+        "idempotent_create": "This server does not honour idempotency keys.",
+    },
+)
+
+
+class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
+    """One Aria workspace. Not thread-safe: the sync worker owns its own instance."""
+
+    def __init__(self, transport: Transport, *, paging: str = "offset") -> None:
+        super().__init__(transport, paging=paging)
+        self._capabilities = ARIA_DEFAULTS
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    # -- capabilities --------------------------------------------------------------------------
+
+    def probe_capabilities(self) -> Capabilities:
+        """Ask the server: the caller's role, and whether "changed since" really filters."""
+        objects = self.objects()
+        is_admin, role_reason = self._probe_admin()
+        incremental, pull_reason = self._probe_incremental(objects)
+        self.incremental_pull = incremental
+        reasons = dict(ARIA_DEFAULTS.reasons)
+        for key in ("schema_admin", "member_admin"):
+            reasons[key] = role_reason
+        reasons["incremental_pull"] = pull_reason
+        caps = replace(
+            ARIA_DEFAULTS,
+            schema_admin=is_admin,
+            member_admin=is_admin,
+            incremental_pull=incremental,
+            reasons=reasons,
+        )
+        self._capabilities = caps
+        log.info("aria capabilities: admin=%s incremental_pull=%s", is_admin, incremental)
+        return caps
+
+    def _probe_admin(self) -> tuple[bool, str]:
+        # Aria has no "who am I"; the admin-only key list answers 403 to members. It is a
+        # read, it changes nothing, and it is the server's own view of our role.
+        try:
+            self.get("/api-keys")
+            return True, ""
+        except PermissionDenied:
+            return False, "Your role in this workspace is member; changing the schema needs an admin."
+        except NotFound:
+            pass
+        members = self.members()
+        if len(members) == 1:
+            return members[0].is_admin, "Your role in this workspace is member; changing the schema needs an admin."
+        return False, "This server does not say whether your account is an admin."
+
+    def _probe_incremental(self, objects: list[ObjectDef]) -> tuple[bool, str]:
+        """Filter on updatedAt > far future: a server that honours it returns nothing.
+
+        The real server drops unknown attributes (updatedAt among them) and returns every
+        record; that is only visible on an object that has records, and a second question
+        (updatedAt > 1970 returns records) guards against a filter that matches nothing.
+        """
+        for obj in objects:
+            path = f"/objects/{seg(obj.slug)}/records"
+            if not wire.rows_of(self.get(path, {"limit": 1}), "records"):
+                continue
+            future = wire.rows_of(self.query(path + "/query", self._probe_body(FUTURE)), "records")
+            if future:
+                return False, "This server ignores “changed since” filters: each pull reads every record."
+            past = wire.rows_of(self.query(path + "/query", self._probe_body(PAST)), "records")
+            if past:
+                return True, ""
+            return False, "This server's “changed since” filter answers inconsistently."
+        return False, "No records yet to test “changed since” with; it is tested again later."
+
+    @staticmethod
+    def _probe_body(moment: str) -> dict[str, Any]:
+        return {"filter": changed_since_filter(moment), "limit": 1}
+
+    # -- workspace, members, schema ----------------------------------------------------------------
+
+    def workspace(self) -> Workspace:
+        return wire.workspace(self.get("/workspace"))
+
+    def members(self) -> list[Member]:
+        return wire.members(self.get("/workspace-members"))
+
+    def objects(self) -> list[ObjectDef]:
+        return self.load_objects()
+
+
+def connect_aria(
+    base_url: str,
+    token: str | Auth,
+    *,
+    allow_insecure_http: bool = False,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    http_transport: httpx.BaseTransport | None = None,
+    paging: str = "offset",
+    config: Mapping[str, Any] | None = None,
+) -> AriaBackend:
+    """An ``AriaBackend`` for ``base_url`` (the server root; the API lives under /api/v1)."""
+    auth = BearerAuth(token) if isinstance(token, str) else token
+    settings = TransportConfig(
+        base_url=base_url, dialect="aria", allow_insecure_http=allow_insecure_http, **dict(config or {})
+    )
+    transport = Transport(settings, auth, clock=clock, rng=rng, http_transport=http_transport)
+    return AriaBackend(transport, paging=paging)
+
+
+__all__ = ["ARIA_DEFAULTS", "AriaBackend", "RemoteError", "connect_aria"]

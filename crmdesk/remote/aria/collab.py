@@ -1,0 +1,200 @@
+"""Lists and entries, notes, tasks, timeline and activity, notifications, search."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from crmdesk.model import AttributeDef, Entry, ListDef, Note, Notification, Task, TimelineEvent
+from crmdesk.remote.aria import wire
+from crmdesk.remote.aria.admin import attribute_body
+from crmdesk.remote.aria.paging import OffsetPage, offset_pages
+from crmdesk.remote.aria.schema import decode_values, encode_values
+from crmdesk.remote.aria.session import AriaSession, seg
+from crmdesk.remote.backend import SearchHit, TimelinePage
+from crmdesk.remote.errors import NotFound
+from crmdesk.remote.transport import RequestKind
+
+MAX_PAGE = 200
+#: The real timeline answers 400 for a limit over 100.
+MAX_TIMELINE = 100
+
+
+class CollabMixin(AriaSession):
+    def _paged(self, path: str, key: str, page_size: int, params: Mapping[str, Any] | None = None) -> Any:
+        def fetch(offset: int, limit: int) -> OffsetPage:
+            data = self.get(path, {**(params or {}), "limit": limit, "offset": offset})
+            page = wire.pagination(data)
+            return OffsetPage(
+                wire.rows_of(data, key), wire.int_or_none(page.get("total")), wire.int_or_none(page.get("limit"))
+            )
+
+        return offset_pages(fetch, max(2, min(page_size, MAX_PAGE)))
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def lists(self) -> list[ListDef]:
+        out = []
+        for row in wire.rows_of(self.get("/lists"), "lists"):
+            out.append(self.get_list(str(wire.require(row, "id"))))
+        return out
+
+    def get_list(self, list_id: str) -> ListDef:
+        row = self.get(f"/lists/{seg(list_id)}")
+        attrs = row.get("attributes") if isinstance(row, Mapping) else None
+        return wire.list_def(row, wire.attributes(attrs if isinstance(attrs, list) else []))
+
+    def create_list(self, name: str, parent_object: str) -> ListDef:
+        row = self.call("POST", "/lists", body={"name": name, "objectSlug": parent_object})
+        return self.get_list(str(wire.require(row, "id")))
+
+    def delete_list(self, list_id: str) -> None:
+        self.call("DELETE", f"/lists/{seg(list_id)}")
+
+    def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef:
+        body = {k: v for k, v in attribute_body(attribute).items() if k in ("slug", "title", "type", "config")}
+        row = self.call("POST", f"/lists/{seg(list_id)}/attributes", body=body)
+        created = wire.attribute(row)
+        return created if created is not None else attribute
+
+    def _list_attrs(self, list_id: str) -> dict[str, AttributeDef]:
+        return {a.slug: a for a in self.get_list(list_id).attributes}
+
+    def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
+        attrs = self._list_attrs(list_id)
+        for rows, _total in self._paged(f"/lists/{seg(list_id)}/entries", "entries", page_size):
+            yield [self._entry(list_id, attrs, row) for row in rows]
+
+    @staticmethod
+    def _entry(list_id: str, attrs: Mapping[str, AttributeDef], row: Mapping[str, Any]) -> Entry:
+        entry_id = str(wire.require(row, "id"))
+        return Entry(
+            id=entry_id,
+            list_id=list_id,
+            record_id=str(wire.require(row, "recordId")),
+            values=decode_values(attrs, row.get("listValues") or row.get("values"), owner=f"entry {entry_id}"),
+            created_at=wire.timestamp(row.get("createdAt")),
+            updated_at=wire.timestamp(row.get("updatedAt")),
+        )
+
+    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Entry:
+        attrs = self._list_attrs(list_id)
+        body: dict[str, Any] = {"recordId": record_id}
+        if values:
+            body["values"] = encode_values(attrs, values)
+        # Adding the same record twice answers the existing entry: safe to retry.
+        row = self.call("POST", f"/lists/{seg(list_id)}/entries", body=body, kind=RequestKind.WRITE)
+        entry = self._entry(list_id, attrs, row)
+        if values and not entry.values:
+            entry.values = dict(values)  # the create answer leaves list values out
+        return entry
+
+    def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> None:
+        body = {"values": encode_values(self._list_attrs(list_id), values)}
+        self.call("PATCH", f"/lists/{seg(list_id)}/entries/{seg(entry_id)}", body=body)
+
+    def remove_entry(self, list_id: str, entry_id: str) -> None:
+        with contextlib.suppress(NotFound):  # already removed: the goal is reached
+            self.call("DELETE", f"/lists/{seg(list_id)}/entries/{seg(entry_id)}")
+
+    # -- notes --------------------------------------------------------------------------------
+
+    def iter_notes(self, page_size: int = MAX_PAGE) -> Iterator[list[Note]]:
+        for rows, _total in self._paged("/notes", "notes", page_size):
+            yield [wire.note(row) for row in rows]
+
+    def notes_for(self, object_slug: str, record_id: str) -> list[Note]:
+        data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/notes")
+        return [wire.note(row) for row in wire.rows_of(data, "notes")]
+
+    def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note:
+        row = self.call(
+            "POST", f"/objects/{seg(object_slug)}/records/{seg(record_id)}/notes",
+            body={"title": title, "content": content},
+        )
+        return wire.note(row)
+
+    def update_note(self, note_id: str, *, title: str | None = None, content: str | None = None) -> Note:
+        body = {k: v for k, v in (("title", title), ("content", content)) if v is not None}
+        return wire.note(self.call("PATCH", f"/notes/{seg(note_id)}", body=body))
+
+    def delete_note(self, note_id: str) -> None:
+        with contextlib.suppress(NotFound):
+            self.call("DELETE", f"/notes/{seg(note_id)}")
+
+    # -- tasks --------------------------------------------------------------------------------
+
+    def iter_tasks(self, include_completed: bool = True, page_size: int = MAX_PAGE) -> Iterator[list[Task]]:
+        params = {"showCompleted": "true" if include_completed else "false"}
+        for rows, _total in self._paged("/tasks", "tasks", page_size, params):
+            yield [wire.task(row) for row in rows]
+
+    def create_task(
+        self, content: str, *, deadline: str | None = None, record_ids: list[str] | None = None,
+        assignee_ids: list[str] | None = None,
+    ) -> Task:
+        body: dict[str, Any] = {"content": content}
+        if deadline:
+            body["deadline"] = deadline
+        if record_ids:
+            body["recordIds"] = list(record_ids)
+        if assignee_ids:
+            body["assigneeIds"] = list(assignee_ids)
+        return wire.task(self.call("POST", "/tasks", body=body))
+
+    def update_task(
+        self, task_id: str, *, content: str | None = None, deadline: str | None = None,
+        done: bool | None = None,
+    ) -> Task:
+        body = {
+            k: v for k, v in (("content", content), ("deadline", deadline), ("isCompleted", done)) if v is not None
+        }
+        return wire.task(self.call("PATCH", f"/tasks/{seg(task_id)}", body=body))
+
+    def delete_task(self, task_id: str) -> None:
+        with contextlib.suppress(NotFound):
+            self.call("DELETE", f"/tasks/{seg(task_id)}")
+
+    # -- timeline, activity ----------------------------------------------------------------------
+
+    def timeline(self, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
+        params: dict[str, Any] = {"limit": max(1, min(limit, MAX_TIMELINE))}
+        if cursor:
+            params["cursor"] = cursor
+        data = self.get(f"/timeline/{seg(record_id)}", params)
+        events = [wire.timeline_event(row, record_id) for row in wire.rows_of(data, "events")]
+        nxt = data.get("nextCursor") if isinstance(data, Mapping) else None
+        return TimelinePage(events, str(nxt) if nxt else None)
+
+    def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
+        data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/activity")
+        return [wire.timeline_event(row, record_id) for row in wire.rows_of(data, "activity")]
+
+    # -- notifications, search -------------------------------------------------------------------
+
+    def notifications(self, unread_only: bool = False) -> list[Notification]:
+        data = self.get("/notifications", {"unreadOnly": "true" if unread_only else "false", "limit": 100})
+        return [wire.notification(row) for row in wire.rows_of(data, "notifications")]
+
+    def mark_notification_read(self, notification_id: str) -> None:
+        self.call("PATCH", f"/notifications/{seg(notification_id)}", body={})
+
+    def mark_all_notifications_read(self) -> None:
+        self.call("POST", "/notifications/mark-all-read", body={}, kind=RequestKind.WRITE)
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        data = self.get("/search", {"q": query, "limit": max(1, min(limit, MAX_PAGE))})
+        hits = []
+        for row in wire.rows_of(data, "results"):
+            if row.get("type", "record") != "record":
+                continue
+            hits.append(
+                SearchHit(
+                    record_id=str(wire.require(row, "id")),
+                    object_slug=str(row.get("objectSlug") or ""),
+                    title=str(row.get("title") or ""),
+                    subtitle=str(row.get("subtitle") or ""),
+                )
+            )
+        return hits

@@ -1,0 +1,112 @@
+"""Paging Aria's lists without missing or repeating a row while others edit them.
+
+Offset paging (``limit``/``offset``, newest first) shifts under our feet: a record
+created while we page pushes every row one place down (the next page repeats a row),
+and a record deleted above our position pulls rows up (the next page would skip one).
+So pages are read with an *overlap*: each next window starts ``overlap`` rows before
+the end of the last one, and must contain a row we have already seen. If it holds
+none, more rows vanished above us than the overlap covers, and we step back a window
+and read again. Rows are de-duplicated by id, so re-reading costs only time.
+
+Why that is enough: by induction every row older than the newest row and newer than
+the oldest row seen so far has been seen (records created meanwhile are newer than
+all of them and are the next pull's business). A window is contiguous; if it holds a
+seen row, it starts no later than the frontier of what we have seen, so nothing
+between the frontier and the window's end is skipped.
+
+Cursor paging (``cursor=``, oldest first) is keyset-based and does not shift, but the
+real server repeats the previous page's last row on the next page (with ``limit=1``
+it returns the same row forever): de-duplicate, use ``limit >= 2``, and stop when a
+page brings nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.remote.errors import PagingUnstable
+
+Row = Mapping[str, Any]
+
+#: How far back to step (in windows) before giving up on a list that will not hold still.
+MAX_STEP_BACKS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetPage:
+    rows: list[Row]
+    total: int | None = None
+    #: The limit the server applied (the real one caps at 200 and says so), if it says.
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CursorPage:
+    rows: list[Row]
+    next_cursor: str | None
+    has_more: bool
+
+
+def _row_id(row: Row) -> str | None:
+    ident = row.get("id")
+    return str(ident) if ident is not None else None
+
+
+def offset_pages(
+    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None
+) -> Iterator[tuple[list[Row], int | None]]:
+    """Yield (rows not seen before, server total) until the list is exhausted."""
+    limit = max(2, page_size)
+    seen: set[str] = set()
+    offset = 0
+    step_backs = 0
+    while True:
+        page = fetch(offset, limit)
+        applied = page.limit if page.limit and 0 < page.limit <= limit else limit
+        gap = max(1, overlap if overlap is not None else applied // 10)
+        gap = min(gap, applied - 1)
+        ids = [_row_id(row) for row in page.rows]
+        if offset > 0 and not any(ident in seen for ident in ids):
+            # More rows vanished above us than the overlap covers (or the list shrank
+            # below our offset): step back and read again, never skip.
+            step_backs += 1
+            if step_backs > MAX_STEP_BACKS:
+                raise PagingUnstable("Records changed too fast to page through them; pull again later.")
+            offset = max(0, offset - applied)
+            continue
+        fresh = []
+        for row, ident in zip(page.rows, ids, strict=True):
+            if ident is None or ident in seen:
+                continue
+            seen.add(ident)
+            fresh.append(row)
+        if fresh:
+            yield fresh, page.total
+        if len(page.rows) < applied:
+            return
+        offset += len(page.rows) - gap
+
+
+def cursor_pages(
+    fetch: Callable[[str, int], CursorPage], page_size: int
+) -> Iterator[list[Row]]:
+    """Yield rows not seen before, oldest first, until a page brings nothing new."""
+    limit = max(2, page_size)  # limit=1 would repeat the same row forever
+    seen: set[str] = set()
+    cursor = ""
+    while True:
+        page = fetch(cursor, limit)
+        fresh = []
+        for row in page.rows:
+            ident = _row_id(row)
+            if ident is None or ident in seen:
+                continue
+            seen.add(ident)
+            fresh.append(row)
+        if fresh:
+            yield fresh
+        if not page.has_more or not page.next_cursor or not fresh or page.next_cursor == cursor:
+            return
+        cursor = page.next_cursor

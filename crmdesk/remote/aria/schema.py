@@ -1,0 +1,120 @@
+"""The adapter's copy of the server's schema, and values mapped both ways with it.
+
+Aria sends values keyed by attribute slug in its own shapes; the model's codecs
+(``crmdesk.model.values.from_aria`` / ``to_aria``) know each type. This module adds
+what is about a whole answer rather than one value: unknown slugs are ignored, a value
+that does not parse is logged and skipped (one odd value must not fail a page of 200
+records), and the writes the real server would silently drop are refused up front.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, ValidationError
+from crmdesk.model import values as model_values
+from crmdesk.remote.aria import wire
+from crmdesk.remote.errors import ServerRejected
+
+log = logging.getLogger(__name__)
+
+
+class SchemaCache:
+    """Objects by slug, refreshed by the adapter from ``objects()``."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, ObjectDef] = {}
+
+    def replace(self, objects: list[ObjectDef]) -> None:
+        self._objects = {obj.slug: obj for obj in objects}
+
+    def put(self, obj: ObjectDef) -> None:
+        self._objects[obj.slug] = obj
+
+    def get(self, slug: str) -> ObjectDef | None:
+        return self._objects.get(slug)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._objects
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+
+def decode_values(
+    attrs: Mapping[str, AttributeDef], raw: Any, *, owner: str
+) -> dict[str, Any]:
+    """Canonical values from a wire ``values`` object; bad ones are logged and skipped."""
+    out: dict[str, Any] = {}
+    if not isinstance(raw, Mapping):
+        return out
+    for slug, wire_value in raw.items():
+        attr = attrs.get(slug)
+        if attr is None:
+            # A new attribute we have not pulled yet: the next schema pull brings it.
+            log.debug("ignoring unknown attribute %r on %s", slug, owner)
+            continue
+        try:
+            value = model_values.from_aria(attr, wire_value)
+        except ValidationError as error:
+            log.warning("skipping unreadable value of %r on %s: %s", slug, owner, error.message)
+            continue
+        if value is not None:
+            out[slug] = value
+    return out
+
+
+def decode_record(obj: ObjectDef, row: Mapping[str, Any]) -> Record:
+    record_id = str(wire.require(row, "id"))
+    attrs = {a.slug: a for a in obj.attributes}
+    return Record(
+        id=record_id,
+        object_slug=obj.slug,
+        values=decode_values(attrs, row.get("values"), owner=f"{obj.slug}/{record_id}"),
+        created_at=wire.timestamp(row.get("createdAt")),
+        updated_at=wire.timestamp(row.get("updatedAt")),
+        created_by=row.get("createdBy"),
+    )
+
+
+def encode_value(attr: AttributeDef, value: Any) -> Any:
+    """One canonical value → what the real server stores (``None`` clears)."""
+    checked = model_values.validate_value(attr, value)
+    if checked is None:
+        return None
+    encoded = model_values.to_aria(attr, checked)
+    if attr.type is AttributeType.SELECT and isinstance(encoded, list):
+        # The real server keeps a select value only when it is ONE option id as a bare
+        # string; an array (or a title) is dropped without a word. Refuse what would be lost.
+        if len(encoded) > 1:
+            raise ValidationError(
+                attr.title or attr.slug,
+                "this server keeps only one option per select attribute; choose one",
+            )
+        return encoded[0]
+    return encoded
+
+
+def encode_values(attrs: Mapping[str, AttributeDef], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical values → a wire ``values`` object, or ``ServerRejected`` naming each bad field.
+
+    Unknown slugs are refused here because the real server would drop them silently,
+    which would lose the user's edit without a trace.
+    """
+    out: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for slug, value in values.items():
+        attr = attrs.get(slug)
+        if attr is None:
+            problems[slug] = "The server has no such attribute (it may have been deleted)."
+            continue
+        try:
+            out[slug] = encode_value(attr, value)
+        except ValidationError as error:
+            problems[slug] = error.message
+    if problems:
+        detail = "; ".join(f"{slug}: {message}" for slug, message in sorted(problems.items()))
+        raise ServerRejected(f"Some values cannot be sent: {detail}", field_errors=problems)
+    return out

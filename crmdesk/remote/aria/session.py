@@ -1,0 +1,115 @@
+"""What every part of the Aria adapter shares: the transport, the envelope, the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+from crmdesk.model import AttributeDef, ObjectDef
+from crmdesk.remote.aria import wire
+from crmdesk.remote.aria.schema import SchemaCache
+from crmdesk.remote.errors import NotFound, ProtocolError
+from crmdesk.remote.transport import RequestKind, Transport
+
+API = "/api/v1"
+
+
+def seg(value: str) -> str:
+    """One path segment, escaped: ids and slugs come from servers and users."""
+    return quote(str(value), safe="")
+
+
+class AriaSession:
+    """Base of ``AriaBackend``: HTTP helpers and the schema cache."""
+
+    def __init__(self, transport: Transport, *, paging: str = "offset") -> None:
+        if paging not in ("offset", "cursor"):
+            raise ValueError("paging is “offset” or “cursor”")
+        self.transport = transport
+        self.schema = SchemaCache()
+        self.paging = paging
+        #: Set by ``probe_capabilities``: whether the server really filters on updatedAt.
+        self.incremental_pull = False
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # -- requests answering {"data": …} ----------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        kind: RequestKind | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        full = API + path
+        payload = self.transport.request_json(
+            method, full, params=params, json_body=body, kind=kind, idempotency_key=idempotency_key
+        )
+        try:
+            return wire.data_of(payload)
+        except ProtocolError as error:
+            error.method, error.path = method, full
+            raise
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.call("GET", path, params=params)
+
+    def query(self, path: str, body: Any) -> Any:
+        """A POST that only reads (``…/records/query``): safe to retry."""
+        return self.call("POST", path, body=body, kind=RequestKind.READ)
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def load_objects(self) -> list[ObjectDef]:
+        """All objects with attributes and options/statuses; refreshes the cache."""
+        objects = []
+        for row in wire.rows_of(self.get("/objects"), "objects"):
+            slug = str(wire.require(row, "slug"))
+            objects.append(wire.object_def(row, self.load_attributes(slug)))
+        self.schema.replace(objects)
+        return objects
+
+    def load_attributes(self, slug: str) -> tuple[AttributeDef, ...]:
+        rows = wire.rows_of(self.get(f"/objects/{seg(slug)}/attributes"), "attributes")
+        attrs = []
+        for row in rows:
+            attr = wire.attribute(row)
+            if attr is None:
+                continue
+            if attr.has_options and not attr.options and attr.id:
+                # The attribute list may leave choices out (or list none yet): ask for them.
+                attr = self._with_options(slug, attr)
+            attrs.append(attr)
+        return tuple(attrs)
+
+    def _with_options(self, slug: str, attr: AttributeDef) -> AttributeDef:
+        data = self.get(f"/objects/{seg(slug)}/attributes/options", {"attributeId": attr.id})
+        options = tuple(sorted((wire.option(r) for r in wire.rows_of(data, "options")), key=lambda o: o.order))
+        return replace(attr, options=options)
+
+    def object_def(self, slug: str) -> ObjectDef:
+        """The cached object, loading the schema once if it is not there yet."""
+        obj = self.schema.get(slug)
+        if obj is None:
+            self.load_objects()
+            obj = self.schema.get(slug)
+        if obj is None:
+            raise NotFound(f"The server has no object “{slug}”.")
+        return obj
+
+    def attributes_of(self, slug: str) -> dict[str, AttributeDef]:
+        return {attr.slug: attr for attr in self.object_def(slug).attributes}
+
+    def refresh_object(self, slug: str) -> ObjectDef:
+        """Reload one object's attributes (after a schema change made through us)."""
+        obj = self.object_def(slug)
+        fresh = replace(obj, attributes=self.load_attributes(slug))
+        self.schema.put(fresh)
+        return fresh

@@ -1,0 +1,196 @@
+"""The ``Backend`` protocol: what sync (and the admin dialogs) need from a CRM server.
+
+Everything here speaks the common model (``crmdesk.model``): values keyed by attribute
+slug in canonical form, ``Record``/``Note``/``Task``… instances. A dialect adapter maps
+its wire format both ways; sync and UI never see it. What a dialect can do is told by a
+``Capabilities`` value — the UI asks it, never the dialect's name.
+
+Errors are the typed ones of ``crmdesk.remote.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from crmdesk.model import (
+    AttributeDef,
+    Entry,
+    ListDef,
+    Member,
+    Note,
+    Notification,
+    ObjectDef,
+    Option,
+    Record,
+    Task,
+    TimelineEvent,
+    Workspace,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What one workspace's server can do. ``reasons`` says why something is off."""
+
+    dialect: str
+    schema_admin: bool = False
+    member_admin: bool = False
+    lists: bool = False
+    notes: bool = False
+    tasks: bool = False
+    timeline: bool = False
+    activity: bool = False
+    notifications: bool = False
+    server_search: bool = False
+    #: Records can be asked for "changed since" a time (else: a full scan each pull).
+    incremental_pull: bool = False
+    #: The server honours an ``Idempotency-Key`` on creates, so a create may be re-sent.
+    idempotent_create: bool = False
+    #: Find-or-create on a unique attribute (Aria ``assert``, Attio ``PUT …?matching_attribute``).
+    upsert: bool = False
+    bulk_import: bool = False
+    #: Deleted records leave no trace: deletions are found only by a full id sweep.
+    needs_delete_sweep: bool = True
+    max_page_size: int = 100
+    #: Writes sync may have in flight at once.
+    write_concurrency: int = 1
+    reasons: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def reason(self, capability: str) -> str | None:
+        """Why ``capability`` is off, in words for the user (None when it is on)."""
+        if getattr(self, capability, False):
+            return None
+        return self.reasons.get(capability, "This server does not offer it.")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPage:
+    """Records not seen before in this pull, and the server's count where it gives one."""
+
+    records: list[Record]
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    events: list[TimelineEvent]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    record_id: str
+    object_slug: str
+    title: str
+    subtitle: str = ""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """One workspace on one server. Blocking calls: run them off the GUI thread."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What is known without asking (the dialect's defaults, or the last probe)."""
+        ...
+
+    def probe_capabilities(self) -> Capabilities:
+        """Ask the server what it really does (may take a few requests)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # -- workspace and members ----------------------------------------------------------
+    def workspace(self) -> Workspace: ...
+    def members(self) -> list[Member]: ...
+    def invite_member(self, email: str, role: str = "member") -> Member | None: ...
+    def set_member_role(self, member_id: str, role: str) -> None: ...
+    def remove_member(self, member_id: str) -> None: ...
+
+    # -- schema -------------------------------------------------------------------------
+    def objects(self) -> list[ObjectDef]:
+        """Every object with its attributes, options and statuses."""
+        ...
+
+    def create_object(
+        self, slug: str, singular_name: str, plural_name: str, icon: str | None = None
+    ) -> ObjectDef: ...
+    def update_object(
+        self, slug: str, *, singular_name: str | None = None, plural_name: str | None = None,
+        icon: str | None = None,
+    ) -> ObjectDef: ...
+    def delete_object(self, slug: str) -> None: ...
+    def create_attribute(self, object_slug: str, attribute: AttributeDef) -> AttributeDef: ...
+    def update_attribute(
+        self, object_slug: str, attribute_id: str, *, title: str | None = None,
+        required: bool | None = None, unique: bool | None = None,
+    ) -> AttributeDef: ...
+    def delete_attribute(self, object_slug: str, attribute_id: str) -> None: ...
+    def create_option(self, object_slug: str, attribute: AttributeDef, option: Option) -> Option: ...
+    def update_option(self, object_slug: str, attribute: AttributeDef, option: Option) -> Option: ...
+    def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None: ...
+
+    # -- records --------------------------------------------------------------------------
+    def iter_record_pages(
+        self, object_slug: str, changed_since: str | None = None, page_size: int = 200
+    ) -> Iterator[RecordPage]:
+        """Every record (or every one changed since an ISO time, where the dialect can),
+        each exactly once even while others create and delete records meanwhile."""
+        ...
+
+    def record_ids(self, object_slug: str) -> set[str]:
+        """All record ids: the sweep that finds deletions on servers without tombstones."""
+        ...
+
+    def get_record(self, object_slug: str, record_id: str) -> Record: ...
+    def create_record(self, object_slug: str, values: Mapping[str, Any], idempotency_key: str) -> Record: ...
+    def find_record_by(self, object_slug: str, attribute: str, value: Any) -> Record | None:
+        """The record whose ``attribute`` equals ``value``: for creates of unknown outcome."""
+        ...
+
+    def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
+        """Send only the changed fields; ``None`` clears one."""
+        ...
+
+    def delete_record(self, object_slug: str, record_id: str) -> None:
+        """Delete; a record that is already gone counts as deleted."""
+        ...
+
+    # -- lists and entries ----------------------------------------------------------------
+    def lists(self) -> list[ListDef]: ...
+    def create_list(self, name: str, parent_object: str) -> ListDef: ...
+    def delete_list(self, list_id: str) -> None: ...
+    def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef: ...
+    def iter_entries(self, list_id: str, page_size: int = 200) -> Iterator[list[Entry]]: ...
+    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Entry: ...
+    def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> None: ...
+    def remove_entry(self, list_id: str, entry_id: str) -> None: ...
+
+    # -- notes ----------------------------------------------------------------------------
+    def iter_notes(self, page_size: int = 200) -> Iterator[list[Note]]: ...
+    def notes_for(self, object_slug: str, record_id: str) -> list[Note]: ...
+    def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note: ...
+    def update_note(self, note_id: str, *, title: str | None = None, content: str | None = None) -> Note: ...
+    def delete_note(self, note_id: str) -> None: ...
+
+    # -- tasks ----------------------------------------------------------------------------
+    def iter_tasks(self, include_completed: bool = True, page_size: int = 200) -> Iterator[list[Task]]: ...
+    def create_task(
+        self, content: str, *, deadline: str | None = None, record_ids: list[str] | None = None,
+        assignee_ids: list[str] | None = None,
+    ) -> Task: ...
+    def update_task(
+        self, task_id: str, *, content: str | None = None, deadline: str | None = None,
+        done: bool | None = None,
+    ) -> Task: ...
+    def delete_task(self, task_id: str) -> None: ...
+
+    # -- timeline, activity, notifications, search ------------------------------------------
+    def timeline(self, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage: ...
+    def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]: ...
+    def notifications(self, unread_only: bool = False) -> list[Notification]: ...
+    def mark_notification_read(self, notification_id: str) -> None: ...
+    def mark_all_notifications_read(self) -> None: ...
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]: ...

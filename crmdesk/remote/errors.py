@@ -1,0 +1,145 @@
+"""Typed errors of the remote layer, split by what the caller should do about them.
+
+Every error carries ``message``: the server's own words where it gave some, otherwise a
+plain sentence. Messages never contain credentials — the transport builds them from the
+status, the method, the path and the server's error body only.
+
+| error              | sync does                                        |
+| ------------------ | ------------------------------------------------ |
+| AuthError          | stop, "sign in again" state, keep the outbox      |
+| PermissionDenied   | reject the mutation with the message              |
+| NotFound           | per call: gone (delete) or reject                 |
+| ServerRejected     | reject the mutation, show the per-field messages  |
+| RateLimited        | back off (``retry_after``) and try later          |
+| ServerError        | try later                                         |
+| NetworkError       | offline: try later                                |
+| OutcomeUnknown     | look the record up before any re-send             |
+| ProtocolError      | our bug or a foreign server: log, report          |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+class RemoteError(Exception):
+    """Base of everything the remote layer raises."""
+
+    #: Whether trying the same request again later may succeed.
+    retryable: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        status = f"HTTP {self.status}: " if self.status else ""
+        return f"{status}{self.message}{where}"
+
+
+class AuthError(RemoteError):
+    """The credentials are missing, wrong, revoked or expired: sign in again."""
+
+
+class PermissionDenied(RemoteError):
+    """Signed in, but this account may not do this (an admin-only call, say)."""
+
+
+class NotFound(RemoteError):
+    """The object, record, list, note or task does not exist (any more)."""
+
+
+class ServerRejected(RemoteError):
+    """The server refused the request's content (HTTP 400/409/422).
+
+    Named so it does not clash with ``crmdesk.model.ValidationError`` (a local value
+    check). ``field_errors`` maps an attribute slug to the server's message about it,
+    where the server says which field was wrong.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field_errors: Mapping[str, str] | None = None,
+        status: int | None = None,
+        code: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code, method=method, path=path)
+        self.field_errors: Mapping[str, str] = MappingProxyType(dict(field_errors or {}))
+
+
+#: The name the issue uses; same class.
+RemoteValidationError = ServerRejected
+
+
+class RateLimited(RemoteError):
+    """Too many requests (429). ``retry_after`` is in seconds, when the server said."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        code: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code, method=method, path=path)
+        self.retry_after = retry_after
+
+
+class ServerError(RemoteError):
+    """The server failed (5xx). Aria answers some bad input with an empty 500, too."""
+
+    retryable = True
+
+
+class NetworkError(RemoteError):
+    """The server could not be reached, or the connection broke."""
+
+    retryable = True
+
+
+class OutcomeUnknown(NetworkError):
+    """A non-idempotent request (a create) was sent, and no answer came back.
+
+    The server may or may not have applied it. Never re-send blindly: look the
+    created thing up first (``Backend.find_record_by``), or use the dialect's
+    idempotency support.
+    """
+
+    retryable = False
+
+
+class ProtocolError(RemoteError):
+    """The answer is not what the dialect promises: HTML, truncated JSON, missing keys."""
+
+
+class InsecureConnectionRefused(RemoteError):
+    """``http://`` to a host that is not this machine, without the workspace allowing it."""
+
+
+class PagingUnstable(RemoteError):
+    """Records were deleted faster than a pull could page past them; pull again later."""
+
+    retryable = True

@@ -1,0 +1,366 @@
+"""The HTTP transport: one ``httpx.Client`` per workspace, with everything every dialect needs.
+
+- base URL, credentials through an ``Auth`` hook, a ``crmdesk/<version>`` user agent,
+  keep-alive, connect/read timeouts on every request, TLS always verified;
+- ``http://`` only to this machine unless the workspace explicitly allows it;
+- redirects are never followed blindly: a redirect to a sign-in page is an ``AuthError``,
+  one to another host is refused (credentials only ever go to the workspace's own origin);
+- retries with exponential backoff and full jitter for network errors, 5xx and 429,
+  honouring ``Retry-After`` and ``X-RateLimit-Reset``, on an injectable clock;
+- a client-side token-bucket rate limiter with per-dialect defaults;
+- typed errors (``crmdesk.remote.errors``) carrying the server's own message.
+
+Requests come in three kinds, because what may be retried depends on it:
+``READ`` (GET, or a POST that only queries), ``WRITE`` (idempotent: PATCH, PUT, DELETE)
+and ``CREATE`` (a POST that makes something). A ``CREATE`` whose connection broke after
+the request was sent raises ``OutcomeUnknown`` instead of being sent again.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from crmdesk import __version__
+from crmdesk.remote.auth import Auth
+from crmdesk.remote.clock import Clock, SystemClock
+from crmdesk.remote.errors import (
+    AuthError,
+    InsecureConnectionRefused,
+    NetworkError,
+    OutcomeUnknown,
+    ProtocolError,
+    RateLimited,
+    RemoteError,
+    ServerError,
+)
+from crmdesk.remote.http_errors import error_for
+from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, RateLimiter, RateLimits
+from crmdesk.remote.redact import redact
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"crmdesk/{__version__}"
+_LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "auth")
+_MAX_REDIRECTS = 3
+#: Exceptions raised before a single byte of the request left this machine.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class RequestKind(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    CREATE = "create"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    #: Attempts in all, the first included.
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    #: A server asking for a longer wait than this gets a ``RateLimited`` handed to sync,
+    #: which reschedules the work instead of blocking its thread.
+    max_retry_after: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class TransportConfig:
+    base_url: str
+    dialect: str = "aria"
+    allow_insecure_http: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: ``None``: the dialect's defaults from ``DIALECT_RATE_LIMITS``.
+    rate_limits: RateLimits | None = None
+    #: A CA bundle path for a self-hosted server with a private CA; never "off".
+    ca_bundle: str | None = None
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, allow_insecure_http: bool) -> httpx.URL:
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"“{redact(url)}” is not an http(s) address")
+    if parsed.scheme == "http" and not is_loopback(parsed.host) and not allow_insecure_http:
+        raise InsecureConnectionRefused(
+            f"Refusing plain http:// to {parsed.host}: the API key would cross the network "
+            "unencrypted. Use https://, or allow insecure connections for this workspace."
+        )
+    return parsed
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
+class Transport:
+    """Sends requests for one workspace. Not shared between threads: each has its own."""
+
+    def __init__(
+        self,
+        config: TransportConfig,
+        auth: Auth,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        http_transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.base_url = check_base_url(config.base_url, config.allow_insecure_http)
+        self._auth = auth
+        self._clock: Clock = clock or SystemClock()
+        self._rng = rng or random.Random()
+        limits = config.rate_limits or DIALECT_RATE_LIMITS.get(config.dialect, RateLimits())
+        self._limiter = RateLimiter(limits, self._clock)
+        timeout = httpx.Timeout(
+            config.read_timeout, connect=config.connect_timeout, pool=config.connect_timeout
+        )
+        self._client = httpx.Client(
+            timeout=timeout,
+            verify=config.ca_bundle or True,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=30.0),
+            transport=http_transport,
+        )
+
+    # -- public -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def url_for(self, path: str) -> httpx.URL:
+        """An absolute URL under the base URL; absolute URLs must stay on its origin."""
+        if path.startswith(("http://", "https://")):
+            url = httpx.URL(path)
+            if _origin(url) != _origin(self.base_url):
+                raise ProtocolError(
+                    f"Refusing to send a request to {url.host}: it is not this workspace's server."
+                )
+            return url
+        base = str(self.base_url).rstrip("/")
+        return httpx.URL(base + "/" + path.lstrip("/"))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        kind: RequestKind | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """Send, retrying what may be retried; a 2xx answer or a typed ``RemoteError``."""
+        method = method.upper()
+        kind = kind or _default_kind(method)
+        url = self.url_for(path)
+        if params:
+            url = url.copy_merge_params({k: v for k, v in params.items() if v is not None})
+        policy = self.config.retry
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            self._limiter.acquire(write=kind is not RequestKind.READ)
+            try:
+                response = self._send_following(method, url, json_body, idempotency_key)
+            except httpx.TransportError as exc:
+                error = self._network_error(exc, method, url, kind)
+                if isinstance(error, OutcomeUnknown) or attempt >= policy.max_attempts:
+                    raise error from None
+                self._wait(self._backoff(attempt), error, attempt)
+                continue
+            status = response.status_code
+            if status < 300:
+                return response
+            error = self._status_error(response, method, url)
+            if isinstance(error, AuthError) and response.status_code == 401 and not refreshed:
+                refreshed = True
+                if self._auth.refresh():
+                    attempt -= 1  # new credentials: this was not a failed try
+                    continue
+            if not self._may_retry(error, kind, status) or attempt >= policy.max_attempts:
+                raise error
+            wait = error.retry_after if isinstance(error, RateLimited) else None
+            if wait is not None and wait > policy.max_retry_after:
+                raise error
+            self._wait(wait if wait is not None else self._backoff(attempt), error, attempt)
+
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        kind: RequestKind | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """Like ``request``, and the body decoded as JSON (``ProtocolError`` if it is not)."""
+        response = self.request(
+            method, path, params=params, json_body=json_body, kind=kind, idempotency_key=idempotency_key
+        )
+        return decode_json(response, method, response.request.url.path)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _headers_for(self, url: httpx.URL, idempotency_key: str | None) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if _origin(url) == _origin(self.base_url):
+            headers.update(self._auth.headers())
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return headers
+
+    def _send_following(
+        self, method: str, url: httpx.URL, json_body: Any, idempotency_key: str | None
+    ) -> httpx.Response:
+        for _ in range(_MAX_REDIRECTS + 1):
+            request = self._client.build_request(
+                method, url, json=json_body, headers=self._headers_for(url, idempotency_key)
+            )
+            started = self._clock.monotonic()
+            response = self._client.send(request)
+            response.read()
+            log.debug(
+                "%s %s → %s in %.0f ms",
+                method, url.path, response.status_code, (self._clock.monotonic() - started) * 1000,
+            )
+            if not response.is_redirect:
+                return response
+            target = self._redirect_target(response, method, url)
+            if target is None:
+                return response  # _status_error turns it into the right error
+            url = target
+        raise ProtocolError("The server redirected too many times.", method=method, path=url.path)
+
+    def _redirect_target(self, response: httpx.Response, method: str, url: httpx.URL) -> httpx.URL | None:
+        """Where to follow a redirect, or None when it must not be followed."""
+        location = response.headers.get("location")
+        if not location or method not in ("GET", "HEAD"):
+            return None
+        target = url.join(location)
+        if _origin(target) != _origin(self.base_url) or _is_login(target):
+            return None
+        return target
+
+    def _status_error(self, response: httpx.Response, method: str, url: httpx.URL) -> RemoteError:
+        path = url.path
+        if response.is_redirect:
+            location = response.headers.get("location", "")
+            target = url.join(location) if location else None
+            if target is None or _is_login(target):
+                # Aria answers a missing or malformed Authorization header with 307 → /login.
+                return AuthError(
+                    "The server sent us to its sign-in page: the API key is missing or was not accepted.",
+                    status=response.status_code, method=method, path=path,
+                )
+            if _origin(target) != _origin(self.base_url):
+                return ProtocolError(
+                    f"The server redirected to another host ({target.host}); not followed, so the "
+                    "credentials stay with the workspace's own server.",
+                    status=response.status_code, method=method, path=path,
+                )
+            return ProtocolError(
+                f"The server redirected a {method} request; not re-sent.",
+                status=response.status_code, method=method, path=path,
+            )
+        return error_for(response, method, path, self._clock.time())
+
+    def _network_error(
+        self, exc: httpx.TransportError, method: str, url: httpx.URL, kind: RequestKind
+    ) -> NetworkError:
+        detail = redact(str(exc)) or type(exc).__name__
+        if kind is RequestKind.CREATE and not isinstance(exc, _NOT_SENT):
+            return OutcomeUnknown(
+                f"The connection to {url.host} broke after the request was sent ({detail}); "
+                "it may or may not have been applied.",
+                method=method, path=url.path,
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            message = f"{url.host} did not answer in time ({type(exc).__name__})."
+        else:
+            message = f"Could not reach {url.host}: {detail}"
+        return NetworkError(message, method=method, path=url.path)
+
+    @staticmethod
+    def _may_retry(error: RemoteError, kind: RequestKind, status: int) -> bool:
+        if not error.retryable:
+            return False
+        if kind is RequestKind.CREATE and isinstance(error, ServerError):
+            # A failed create was not applied (500) or we cannot know (502/504): re-sending
+            # could make a duplicate. Only "not now" answers are safe to repeat.
+            return status == 503
+        return True
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: a random wait up to base·2^(attempt-1), capped."""
+        policy = self.config.retry
+        ceiling = min(policy.max_delay, policy.base_delay * (2 ** (attempt - 1)))
+        return self._rng.uniform(0.0, ceiling)
+
+    def _wait(self, seconds: float, error: RemoteError, attempt: int) -> None:
+        log.warning(
+            "%s %s failed (%s), attempt %d of %d; retrying in %.2f s",
+            error.method, error.path, error.message, attempt, self.config.retry.max_attempts, seconds,
+        )
+        self._clock.sleep(seconds)
+
+
+def _default_kind(method: str) -> RequestKind:
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return RequestKind.READ
+    if method == "POST":
+        return RequestKind.CREATE
+    return RequestKind.WRITE
+
+
+def _is_login(url: httpx.URL) -> bool:
+    path = url.path.lower()
+    return any(word in path for word in _LOGIN_WORDS)
+
+
+def decode_json(response: httpx.Response, method: str, path: str) -> Any:
+    content = response.content
+    if not content.strip():
+        if response.status_code == 204:
+            return None
+        raise ProtocolError(
+            "The server answered with an empty body where JSON was expected.",
+            status=response.status_code, method=method, path=path,
+        )
+    try:
+        return json.loads(content)
+    except ValueError:
+        looks_html = content.lstrip()[:1] == b"<"
+        what = "a web page" if looks_html else "something that is not JSON (truncated?)"
+        raise ProtocolError(
+            f"The server answered with {what} instead of the API's JSON.",
+            status=response.status_code, method=method, path=path,
+        ) from None

@@ -1,0 +1,152 @@
+"""API tokens in the OS keyring — never in SQLite, QSettings, logs, exceptions or argv.
+
+``TokenStore`` keeps one token per workspace id under the keyring service ``crmdesk``.
+Where the machine has no usable keyring backend (a headless box with only
+``keyring.backends.fail.Keyring``), it says so — ``status`` is ``KeyringStatus.UNAVAILABLE``
+with a reason the UI can show — and keeps tokens in memory for this run only. It never
+falls back to a file: a token on disk in plain text is worse than asking again.
+
+``CRMDESK_TOKEN`` in the environment is read as the token for any workspace (for scripts
+and CI), and wins over the keyring.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from crmdesk.remote.redact import RedactingFilter, install_redaction, redact
+
+log = logging.getLogger(__name__)
+
+SERVICE = "crmdesk"
+ENV_TOKEN = "CRMDESK_TOKEN"
+
+
+class KeyringStatus(StrEnum):
+    AVAILABLE = "available"
+    #: No backend (or a broken one): tokens live for this session only.
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringState:
+    status: KeyringStatus
+    backend: str
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.status is KeyringStatus.AVAILABLE
+
+
+class KeyringUnavailable(Exception):
+    """Raised only when a caller insists on persistence (``store(..., persist=True)``)."""
+
+
+def _usable(backend: keyring.backend.KeyringBackend) -> bool:
+    # The "fail" backend has priority 0; chainer/null backends may be empty. A negative or
+    # zero priority means "do not use me".
+    try:
+        return float(backend.priority) > 0  # type: ignore[arg-type]
+    except Exception:
+        return False
+
+
+class TokenStore:
+    """Per-workspace tokens. One instance per application (passed around, not global)."""
+
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._backend = backend or keyring.get_keyring()
+        self._environ = environ if environ is not None else os.environ
+        self._session: dict[str, str] = {}
+        if _usable(self._backend):
+            self.state = KeyringState(KeyringStatus.AVAILABLE, type(self._backend).__name__)
+        else:
+            self.state = KeyringState(
+                KeyringStatus.UNAVAILABLE,
+                type(self._backend).__name__,
+                "No system keyring is available, so API tokens are kept only until crmdesk quits. "
+                "Install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain) to stay signed in.",
+            )
+
+    def get(self, workspace_id: str) -> str | None:
+        """The token: ``CRMDESK_TOKEN``, else this session's, else the keyring's."""
+        env = self._environ.get(ENV_TOKEN, "").strip()
+        if env:
+            return env
+        if workspace_id in self._session:
+            return self._session[workspace_id]
+        if not self.state.available:
+            return None
+        try:
+            return self._backend.get_password(SERVICE, workspace_id)
+        except keyring.errors.KeyringError as error:
+            self._degrade(error)
+            return None
+
+    def store(self, workspace_id: str, token: str, *, persist: bool = False) -> KeyringState:
+        """Keep ``token``: in the keyring when there is one, else for this session only.
+
+        ``persist=True`` raises ``KeyringUnavailable`` instead of quietly keeping it in memory.
+        """
+        token = token.strip()
+        if not token:
+            raise ValueError("an empty token cannot be stored")
+        if self.state.available:
+            try:
+                self._backend.set_password(SERVICE, workspace_id, token)
+                self._session.pop(workspace_id, None)
+                return self.state
+            except keyring.errors.KeyringError as error:
+                self._degrade(error)
+        if persist:
+            raise KeyringUnavailable(self.state.reason)
+        self._session[workspace_id] = token
+        return self.state
+
+    def delete(self, workspace_id: str) -> None:
+        """Forget the token (sign out). Missing tokens are fine."""
+        self._session.pop(workspace_id, None)
+        if not self.state.available:
+            return
+        try:
+            self._backend.delete_password(SERVICE, workspace_id)
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as error:
+            self._degrade(error)
+
+    def _degrade(self, error: Exception) -> None:
+        # A locked or broken keyring: say so once, keep working for this session.
+        log.warning("the keyring failed (%s); tokens are kept for this session only", redact(str(error)))
+        self.state = KeyringState(
+            KeyringStatus.UNAVAILABLE,
+            self.state.backend,
+            "The system keyring refused to store or read the API token, so it is kept only until "
+            "crmdesk quits.",
+        )
+
+
+__all__ = [
+    "ENV_TOKEN",
+    "SERVICE",
+    "KeyringState",
+    "KeyringStatus",
+    "KeyringUnavailable",
+    "RedactingFilter",
+    "TokenStore",
+    "install_redaction",
+    "redact",
+]
