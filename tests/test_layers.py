@@ -1,0 +1,60 @@
+"""The layers import only downward (DESIGN §2). A wrong import fails here, not in review."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "crmdesk"
+
+#: What each package may import from crmdesk, and whether it may use Qt widgets/GUI.
+ALLOWED = {
+    "model": set(),
+    "store": {"model"},
+    "remote": {"model"},
+    "sync": {"model", "store", "remote"},
+    "sandbox": {"model"},
+}
+GUI_MODULES = ("PySide6.QtWidgets", "PySide6.QtGui")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_downward(layer: str) -> None:
+    problems = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        for name in _imports(path):
+            if name.startswith(GUI_MODULES):
+                problems.append(f"{path.relative_to(PACKAGE)} imports {name}")
+            if name.startswith("crmdesk."):
+                target = name.split(".")[1]
+                if target != layer and target not in ALLOWED[layer]:
+                    problems.append(f"{path.relative_to(PACKAGE)} imports {name}")
+            if layer == "sync" and name.startswith("PySide6") and path.name != "worker.py":
+                problems.append(f"{path.relative_to(PACKAGE)} uses Qt outside the worker")
+            if layer in ("model", "store", "remote", "sandbox") and name.startswith("PySide6"):
+                problems.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not problems, "\n".join(problems)
+
+
+def test_model_uses_only_the_standard_library() -> None:
+    import sys
+
+    for path in sorted((PACKAGE / "model").rglob("*.py")):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            assert top == "crmdesk" or top in sys.stdlib_module_names or top == "__future__", (
+                f"{path.relative_to(PACKAGE)} imports {name}"
+            )
