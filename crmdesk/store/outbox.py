@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
 from crmdesk.store.clock import utc_now
@@ -43,8 +43,8 @@ class Outbox:
         op: MutationOp,
         target_id: str,
         scope: str,
-        changes: dict[str, object] | None = None,
-        base: dict[str, object] | None = None,
+        changes: Mapping[str, object] | None = None,
+        base: Mapping[str, object] | None = None,
     ) -> Mutation:
         """Queue a mutation. Call inside the transaction that changed the local rows."""
         mutation = Mutation(
