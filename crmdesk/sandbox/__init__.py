@@ -1,0 +1,11 @@
+"""A local CRM server for the demo, tests and benchmarks (DESIGN §2).
+
+One SQLite core (``core``), the Aria dialect over HTTP in front of it (``aria``),
+demo data (``demo``) and fault injection (``faults``). Imports ``crmdesk.model``
+only — never the client's store, remote or ui.
+"""
+
+from crmdesk.sandbox.faults import FaultConfig
+from crmdesk.sandbox.server import SandboxServer, start_demo_sandbox
+
+__all__ = ["FaultConfig", "SandboxServer", "start_demo_sandbox"]

@@ -1,0 +1,77 @@
+"""The Aria route table: (method, path, handler, admin-only, checks JSON itself)."""
+
+from __future__ import annotations
+
+from crmdesk.sandbox.aria import lists, notes_tasks, objects, query, records, workspace
+from crmdesk.sandbox.aria.http import Handler
+
+P = "/api/v1"
+OBJ = P + "/objects/{slug}"
+REC = OBJ + "/records/{record_id}"
+LIST = P + "/lists/{list_id}"
+
+ROUTES: tuple[tuple[str, str, Handler, bool, bool], ...] = (
+    ("GET", P + "/objects", objects.list_objects, False, False),
+    ("POST", P + "/objects", objects.create_object, True, False),
+    ("GET", OBJ, objects.get_object, False, False),
+    ("PATCH", OBJ, objects.update_object, True, False),
+    ("DELETE", OBJ, objects.delete_object, True, False),
+    ("GET", OBJ + "/attributes", objects.list_attributes, False, False),
+    ("POST", OBJ + "/attributes", objects.create_attribute, True, False),
+    ("PATCH", OBJ + "/attributes", objects.update_attribute, True, False),
+    ("DELETE", OBJ + "/attributes", objects.delete_attribute, True, False),
+    ("GET", OBJ + "/attributes/options", objects.list_options, False, False),
+    ("POST", OBJ + "/attributes/options", objects.create_option, True, False),
+    ("PATCH", OBJ + "/attributes/options", objects.update_option, True, False),
+    ("DELETE", OBJ + "/attributes/options", objects.delete_option, True, False),
+    ("GET", OBJ + "/records", records.list_records, False, False),
+    ("POST", OBJ + "/records", records.create_record, False, False),
+    ("POST", OBJ + "/records/query", query.query_records, False, False),
+    ("POST", OBJ + "/records/import", query.import_records, False, False),
+    ("GET", REC, records.get_record, False, False),
+    ("PATCH", REC, records.update_record, False, False),
+    ("DELETE", REC, records.delete_record, False, False),
+    ("GET", REC + "/related", records.related, False, False),
+    ("GET", REC + "/activity", records.activity, False, False),
+    ("GET", REC + "/tasks", records.record_tasks, False, False),
+    ("GET", REC + "/notes", records.record_notes, False, False),
+    ("POST", REC + "/notes", records.create_record_note, False, False),
+    ("GET", P + "/lists", lists.all_lists, False, False),
+    ("POST", P + "/lists", lists.create_list, False, False),
+    ("GET", LIST, lists.get_list, False, False),
+    ("PATCH", LIST, lists.update_list, False, False),
+    ("DELETE", LIST, lists.delete_list, False, False),
+    ("GET", LIST + "/attributes", lists.list_attributes, False, False),
+    ("POST", LIST + "/attributes", lists.create_list_attribute, False, False),
+    ("PATCH", LIST + "/attributes", lists.update_list_attribute, False, False),
+    ("DELETE", LIST + "/attributes", lists.delete_list_attribute, False, False),
+    ("GET", LIST + "/entries", lists.list_entries, False, False),
+    ("POST", LIST + "/entries", lists.add_entry, False, False),
+    ("PATCH", LIST + "/entries/{entry_id}", lists.update_entry, False, False),
+    ("DELETE", LIST + "/entries/{entry_id}", lists.remove_entry, False, False),
+    ("GET", LIST + "/available-records", lists.available_records, False, False),
+    ("GET", P + "/notes", notes_tasks.list_notes, False, False),
+    ("POST", P + "/notes", notes_tasks.create_note, False, False),
+    ("GET", P + "/notes/{note_id}", notes_tasks.get_note, False, False),
+    ("PATCH", P + "/notes/{note_id}", notes_tasks.update_note, False, False),
+    ("DELETE", P + "/notes/{note_id}", notes_tasks.delete_note, False, False),
+    ("GET", P + "/tasks", notes_tasks.list_tasks, False, False),
+    ("POST", P + "/tasks", notes_tasks.create_task, False, True),
+    ("PATCH", P + "/tasks/{task_id}", notes_tasks.update_task, False, True),
+    ("DELETE", P + "/tasks/{task_id}", notes_tasks.delete_task, False, False),
+    ("GET", P + "/workspace", workspace.get_workspace, False, False),
+    ("PATCH", P + "/workspace", workspace.update_workspace, True, False),
+    ("GET", P + "/workspace-members", workspace.list_members, False, False),
+    ("POST", P + "/workspace-members", workspace.add_member, True, False),
+    ("PATCH", P + "/workspace-members/{member_id}", workspace.update_member, True, False),
+    ("DELETE", P + "/workspace-members/{member_id}", workspace.remove_member, True, False),
+    ("GET", P + "/notifications", workspace.list_notifications, False, False),
+    ("POST", P + "/notifications/mark-all-read", workspace.mark_all_read, False, False),
+    ("PATCH", P + "/notifications/{notification_id}", workspace.mark_read, False, False),
+    ("GET", P + "/api-keys", workspace.list_keys, True, False),
+    ("POST", P + "/api-keys", workspace.create_key, True, False),
+    ("DELETE", P + "/api-keys/{key_id}", workspace.revoke_key, True, False),
+    ("GET", P + "/search", workspace.search, False, False),
+    ("GET", P + "/records/browse", workspace.browse, False, False),
+    ("GET", P + "/timeline/{record_id}", workspace.timeline, False, False),
+)

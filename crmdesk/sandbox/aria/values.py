@@ -1,0 +1,53 @@
+"""Wire values → canonical values, the way the real Aria server accepts writes.
+
+- select: only a single option UUID is kept; a title, or an array (even of UUIDs), is dropped;
+- status: a title (case-insensitive) or a status UUID; anything else is dropped;
+- record_reference: a bare UUID or ``{"id": …}`` (an array of them when multiselect);
+  references to records that do not exist are dropped;
+- everything else goes through ``crmdesk.model.values.from_aria`` (the client's codec);
+  a value it rejects is the real server's 500;
+- unknown slugs are ignored; ``null``, ``""`` and ``[]`` clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crmdesk.model import AttributeType, ObjectDef, ValidationError
+from crmdesk.model.values import from_aria
+from crmdesk.sandbox.core import Core, Unprocessable
+
+
+def coerce_values(core: Core, obj: ObjectDef, raw: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for slug, value in raw.items():
+        attr = obj.attribute(slug)
+        if attr is None:
+            continue
+        if value is None or value == "" or value == []:
+            out[slug] = None
+            continue
+        kind = attr.type
+        if kind is AttributeType.SELECT:
+            if isinstance(value, str) and attr.option_by_id(value):
+                out[slug] = [value] if attr.multiselect else value
+        elif kind is AttributeType.STATUS:
+            if isinstance(value, str):
+                option = attr.option_by_id(value) or attr.option_by_title(value)
+                if option is not None:
+                    out[slug] = option.id
+        elif kind is AttributeType.RECORD_REFERENCE:
+            items = value if isinstance(value, list) else [value]
+            ids = [i.get("id") if isinstance(i, dict) else i for i in items]
+            wanted = [i for i in ids if isinstance(i, str)]
+            known = core.records.refs_of(wanted)
+            kept = [i for i in wanted if i in known]
+            if kept:
+                out[slug] = kept if attr.multiselect else kept[0]
+        else:
+            try:
+                out[slug] = from_aria(attr, value)
+            except ValidationError as failure:
+                raise Unprocessable(str(failure)) from None
+    return out

@@ -1,0 +1,82 @@
+"""``crmdesk sandbox``: serve a demo workspace over the Aria API until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crmdesk.sandbox.faults import ENV_PREFIX, FaultConfig
+from crmdesk.sandbox.server import LOOPBACK, SandboxServer
+
+# (flag, FaultConfig field, type, help)
+FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+    ("--fail-rate", "fail_rate", float, "share of requests answered 500/502/503"),
+    ("--rate-limit-rate", "rate_limit_rate", float, "share of requests answered 429"),
+    ("--retry-after", "retry_after", int, "seconds a 429 asks the client to wait"),
+    ("--drop-rate", "drop_rate", float, "share of answers whose connection drops mid-body"),
+    ("--truncate-rate", "truncate_rate", float, "share of answers with a truncated JSON body"),
+    ("--empty-500-rate", "empty_500_rate", float, "share of requests answered 500 with an empty body"),
+    ("--latency-ms", "latency_ms", int, "milliseconds added to every request"),
+    ("--fault-seed", "seed", int, "seed of the fault random stream"),
+    ("--max-faults", "max_faults", int, "stop injecting after this many faults"),
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="crmdesk sandbox", description="A local CRM server speaking the Aria API.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
+    p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    p.add_argument("--records", type=int, default=2000, help="demo records to generate (default 2000)")
+    p.add_argument("--seed", type=int, default=1, help="demo data seed")
+    p.add_argument("--strict", action="store_true",
+                   help="drop what the real server drops (gt/gte/lt/lte, updatedAt filters)")
+    p.add_argument("--db", type=Path, help="keep the sandbox's data in this SQLite file (default: a temp file)")
+    p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    faults = p.add_argument_group("faults", f"each also read from {ENV_PREFIX}<NAME> (e.g. {ENV_PREFIX}FAIL_RATE)")
+    for flag, _field, kind, help_text in FAULT_FLAGS:
+        faults.add_argument(flag, type=kind, help=help_text)
+    faults.add_argument("--retry-after-date", action="store_true", help="send Retry-After as an HTTP date")
+    faults.add_argument("--exclude-paths", help="comma-separated path prefixes never faulted")
+    return p
+
+
+def fault_config(options: argparse.Namespace, environ: dict[str, str] | None = None) -> FaultConfig:
+    """Environment first, flags over it."""
+    base = FaultConfig.from_env(environ)
+    values = {f: getattr(options, flag.lstrip("-").replace("-", "_")) for flag, f, _, _ in FAULT_FLAGS}
+    merged = {**base.__dict__, **{k: v for k, v in values.items() if v is not None}}
+    if options.retry_after_date:
+        merged["retry_after_date"] = True
+    if options.exclude_paths:
+        merged["exclude_paths"] = tuple(p for p in options.exclude_paths.split(",") if p)
+    return FaultConfig(**merged)
+
+
+def main(argv: Sequence[str]) -> int:
+    options = parser().parse_args(list(argv))
+    if options.host not in LOOPBACK and not options.allow_remote:
+        print(f"refusing to bind {options.host}: the sandbox serves demo tokens; pass --allow-remote to insist",
+              file=sys.stderr)
+        return 2
+    server = SandboxServer(records=options.records, seed=options.seed, strict=options.strict,
+                           faults=fault_config(options, dict(os.environ)), db_path=options.db, host=options.host,
+                           port=options.port)
+    try:
+        server.start()
+    except OSError as error:
+        print(f"cannot serve on {options.host}:{options.port}: {error}", file=sys.stderr)
+        return 1
+    print(f"crmdesk sandbox serving the Aria API at {server.api_url}", flush=True)
+    print(f"admin token:  {server.admin_token}", flush=True)
+    print(f"member token: {server.member_token}", flush=True)
+    print(f'try: curl -H "Authorization: Bearer {server.admin_token}" {server.api_url}/objects', flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0

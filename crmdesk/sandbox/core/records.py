@@ -1,0 +1,250 @@
+"""Records: canonical values (``crmdesk.model`` shapes) in a JSON document per record.
+
+Writes validate every value with the model's codecs, keep a title/subtitle/search
+text for lists and search, and keep the ``refs`` table (record references) for
+``related`` answers. Reads come back as ``crmdesk.model.Record``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.model import AttributeType, ObjectDef, Record, ValidationError, record_title
+from crmdesk.model.values import elements, search_text, validate_value
+from crmdesk.sandbox.clock import Clock, new_id
+from crmdesk.sandbox.core.db import Database, dumps
+from crmdesk.sandbox.core.errors import NotFound, Unprocessable
+from crmdesk.sandbox.core.query import Predicate, QueryRules, match_records, sort_records
+from crmdesk.sandbox.core.schema import SchemaStore
+
+_COLUMNS = "id, object_id, data, created_by, created_at, updated_at"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    id: str
+    title: str
+    object_slug: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    title: str
+    subtitle: str
+    search: str
+    refs: list[tuple[str, str]]
+
+
+def derive(obj: ObjectDef, values: Mapping[str, Any]) -> Derived:
+    title = record_title(obj, values)
+    emails = obj.attribute("email_addresses")
+    first_email = elements(values.get("email_addresses")) if emails else []
+    subtitle = str(first_email[0]) if first_email else ""
+    words = [title] + [search_text(a, values.get(a.slug)) for a in obj.attributes if a.slug in values]
+    refs = [
+        (attr.slug, str(target))
+        for attr in obj.attributes
+        if attr.type is AttributeType.RECORD_REFERENCE
+        for target in elements(values.get(attr.slug))
+    ]
+    return Derived(title, subtitle, " ".join(w for w in words if w).lower(), refs)
+
+
+class RecordStore:
+    def __init__(self, db: Database, clock: Clock, schema: SchemaStore) -> None:
+        self.db = db
+        self.clock = clock
+        self.schema = schema
+
+    # -- values ----------------------------------------------------------------------------
+
+    def clean(self, obj: ObjectDef, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Canonical values for known attributes (``None`` clears); unknown slugs are ignored."""
+        out: dict[str, Any] = {}
+        for slug, value in values.items():
+            attr = obj.attribute(slug)
+            if attr is None:
+                continue
+            try:
+                out[slug] = validate_value(attr, value)
+            except ValidationError as error:
+                raise Unprocessable(str(error)) from None
+        return out
+
+    # -- reads -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _record(row: sqlite3.Row, slug: str) -> Record:
+        return Record(id=row["id"], object_slug=slug, values=json.loads(row["data"]), created_at=row["created_at"],
+                      updated_at=row["updated_at"], created_by=row["created_by"])
+
+    def get(self, slug: str, record_id: str) -> Record:
+        obj = self.schema.object_def(slug)
+        row = self.db.one(f"SELECT {_COLUMNS} FROM records WHERE id = ? AND object_id = ?", (record_id, obj.id))
+        if row is None:
+            raise NotFound("Record not found")
+        return self._record(row, slug)
+
+    def find(self, record_id: str) -> Record | None:
+        row = self.db.one(f"SELECT {_COLUMNS} FROM records WHERE id = ?", (record_id,))
+        if row is None:
+            return None
+        return self._record(row, self.schema.slug_of(row["object_id"]))
+
+    def count(self, slug: str) -> int:
+        obj = self.schema.object_def(slug)
+        return int(self.db.scalar("SELECT COUNT(*) FROM records WHERE object_id = ?", (obj.id,)))
+
+    def page(self, slug: str, limit: int | None, offset: int) -> list[Record]:
+        """Newest first, as the real server's offset paging."""
+        obj = self.schema.object_def(slug)
+        rows = self.db.all(
+            f"SELECT {_COLUMNS} FROM records WHERE object_id = ? ORDER BY created_at DESC, seq DESC "
+            "LIMIT ? OFFSET ?",
+            (obj.id, -1 if limit is None else limit, offset),
+        )
+        return [self._record(r, slug) for r in rows]
+
+    def after(self, slug: str, created_at: str | None, limit: int) -> list[Record]:
+        """Oldest first from ``created_at`` inclusive — the real cursor repeats its last record."""
+        obj = self.schema.object_def(slug)
+        rows = self.db.all(
+            f"SELECT {_COLUMNS} FROM records WHERE object_id = ? AND created_at >= ? "
+            "ORDER BY created_at, seq LIMIT ?",
+            (obj.id, created_at or "", limit),
+        )
+        return [self._record(r, slug) for r in rows]
+
+    def all(self, slug: str) -> list[Record]:
+        obj = self.schema.object_def(slug)
+        rows = self.db.all(
+            f"SELECT {_COLUMNS} FROM records WHERE object_id = ? ORDER BY created_at DESC, seq DESC", (obj.id,)
+        )
+        return [self._record(r, slug) for r in rows]
+
+    def query(self, slug: str, predicate: Predicate | None, sorts: Any, rules: QueryRules) -> list[Record]:
+        obj = self.schema.object_def(slug)
+        return sort_records(match_records(self.all(slug), predicate), sorts, obj, rules)
+
+    def refs_of(self, ids: Iterable[str]) -> dict[str, RecordRef]:
+        """Title, object and creation time of each existing record among ``ids``."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, RecordRef] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.all(
+                f"SELECT r.id, r.title, r.created_at, o.slug FROM records r JOIN objects o ON o.id = r.object_id "
+                f"WHERE r.id IN ({marks})",
+                chunk,
+            )
+            for row in rows:
+                found[row["id"]] = RecordRef(row["id"], row["title"], row["slug"], row["created_at"])
+        return found
+
+    def referencing(self, record_id: str) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT source_id FROM refs WHERE target_id = ?", (record_id,))
+        return [r[0] for r in rows]
+
+    def referenced_by(self, record_id: str) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT target_id FROM refs WHERE source_id = ?", (record_id,))
+        return [r[0] for r in rows]
+
+    def search(self, text: str, limit: int) -> list[sqlite3.Row]:
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.db.all(
+            "SELECT r.id, r.title, r.subtitle, o.slug, o.singular_name, o.icon FROM records r "
+            "JOIN objects o ON o.id = r.object_id WHERE r.search LIKE ? ESCAPE '\\' "
+            "ORDER BY r.updated_at DESC LIMIT ?",
+            (pattern, limit),
+        )
+
+    def recent(self, limit: int, exclude: Sequence[str] = (), object_id: str | None = None) -> list[sqlite3.Row]:
+        where, params = [], []
+        if object_id:
+            where.append("r.object_id = ?")
+            params.append(object_id)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self.db.all(
+            "SELECT r.id, r.title, r.subtitle, o.slug, o.singular_name, o.icon FROM records r "
+            f"JOIN objects o ON o.id = r.object_id {clause} ORDER BY r.updated_at DESC, r.seq DESC LIMIT ?",
+            (*params, limit + len(exclude)),
+        )
+        skip = set(exclude)
+        return [r for r in rows if r["id"] not in skip][:limit]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _write_refs(self, conn: sqlite3.Connection, record_id: str, refs: list[tuple[str, str]]) -> None:
+        conn.execute("DELETE FROM refs WHERE source_id = ?", (record_id,))
+        conn.executemany("INSERT INTO refs VALUES (?, ?, ?)", [(record_id, s, t) for s, t in refs])
+
+    def create(self, slug: str, values: Mapping[str, Any], created_by: str | None) -> Record:
+        obj = self.schema.object_def(slug)
+        clean = {k: v for k, v in self.clean(obj, values).items() if v is not None}
+        derived = derive(obj, clean)
+        record_id, now = new_id(), self.clock.now()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO records (id, object_id, title, subtitle, search, data, created_by, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record_id, obj.id, derived.title, derived.subtitle, derived.search, dumps(clean), created_by,
+                 now, now),
+            )
+            self._write_refs(conn, record_id, derived.refs)
+        return Record(record_id, slug, clean, now, now, created_by)
+
+    def update(self, slug: str, record_id: str, values: Mapping[str, Any]) -> Record:
+        obj = self.schema.object_def(slug)
+        current = self.get(slug, record_id)
+        merged = dict(current.values)
+        for key, value in self.clean(obj, values).items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        derived = derive(obj, merged)
+        now = self.clock.now()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE records SET data = ?, title = ?, subtitle = ?, search = ?, updated_at = ? WHERE id = ?",
+                (dumps(merged), derived.title, derived.subtitle, derived.search, now, record_id),
+            )
+            self._write_refs(conn, record_id, derived.refs)
+        return Record(record_id, slug, merged, current.created_at, now, current.created_by)
+
+    def delete(self, slug: str, record_id: str) -> None:
+        """Hard delete, as the real server: no tombstone; entries, notes and links go with it."""
+        self.get(slug, record_id)
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
+            conn.execute("DELETE FROM refs WHERE source_id = ? OR target_id = ?", (record_id, record_id))
+            conn.execute("DELETE FROM entries WHERE record_id = ?", (record_id,))
+            conn.execute("DELETE FROM notes WHERE record_id = ?", (record_id,))
+            conn.execute("DELETE FROM task_records WHERE record_id = ?", (record_id,))
+
+    def bulk_insert(self, slug: str, rows: Sequence[tuple[str, dict[str, Any], str | None, str]]) -> None:
+        """Demo builds: (id, canonical values, created_by, instant) rows, trusted, one transaction."""
+        obj = self.schema.object_def(slug)
+        params, refs = [], []
+        for record_id, values, created_by, instant in rows:
+            derived = derive(obj, values)
+            params.append((record_id, obj.id, derived.title, derived.subtitle, derived.search, dumps(values),
+                           created_by, instant, instant))
+            refs.extend((record_id, s, t) for s, t in derived.refs)
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO records (id, object_id, title, subtitle, search, data, created_by, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+            conn.executemany("INSERT INTO refs VALUES (?, ?, ?)", refs)
+
+    def touch(self, record_id: str, values: Mapping[str, Any], *, slug: str) -> Record:
+        """Tests: change values as if another user edited the record (same path as the API)."""
+        return self.update(slug, record_id, values)

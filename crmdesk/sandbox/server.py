@@ -1,0 +1,142 @@
+"""``SandboxServer``: the sandbox on a loopback port in a background thread.
+
+    with SandboxServer(records=200, seed=1) as server:
+        httpx.get(server.url + "/api/v1/objects",
+                  headers={"Authorization": f"Bearer {server.admin_token}"})
+
+The socket is bound before the thread starts (port 0 picks a free port), and
+``start`` returns once uvicorn says it is serving, so a test can connect at once.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from crmdesk.sandbox.aria import Settings, create_app
+from crmdesk.sandbox.core import Core
+from crmdesk.sandbox.demo import build_demo
+from crmdesk.sandbox.faults import FaultConfig, FaultInjector, FaultMiddleware
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+START_TIMEOUT = 30.0
+
+
+class SandboxServer:
+    def __init__(
+        self,
+        records: int = 200,
+        seed: int = 1,
+        strict: bool = False,
+        faults: FaultConfig | None = None,
+        db_path: Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.records = records
+        self.seed = seed
+        self.strict = strict
+        self.host = host
+        self.port = port
+        self.db_path = db_path
+        self.injector = FaultInjector(faults)
+        self.core: Core | None = None  # type: ignore[assignment]
+        self.admin_token = ""
+        self.member_token = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def start(self) -> SandboxServer:
+        core = Core(self.db_path)
+        if not core.is_initialised():
+            core.initialise()
+            tokens = build_demo(core, self.records, self.seed)
+            self.admin_token, self.member_token = tokens.admin, tokens.member
+        else:
+            self.admin_token = core.workspace.token_for("admin") or ""
+            self.member_token = core.workspace.token_for("member") or ""
+        latest = core.db.scalar("SELECT MAX(created_at) FROM notifications")
+        if latest:
+            core.clock.observe(latest)
+        self.core = core
+        app = FaultMiddleware(create_app(core, Settings(strict=self.strict)), self.injector)
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11",
+                                loop="asyncio", timeout_keep_alive=5)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name="crmdesk-sandbox", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        # Bounded wait on uvicorn's own flag; the thread dying early is a failure to start.
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        if self.core is not None:
+            self.core.close()
+            self.core = None
+        self._server = None
+
+    def wait(self) -> None:
+        """Serve until stopped (``crmdesk sandbox``); wakes up often so Ctrl+C is prompt."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=0.5)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()
+
+    # -- what clients and tests need ----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/v1"
+
+    def set_faults(self, faults: FaultConfig | None) -> None:
+        """Swap the fault config (and restart its random stream) while serving."""
+        self.injector.set(faults or FaultConfig())
+
+    @property
+    def faults_injected(self) -> int:
+        return self.injector.injected
+
+
+def start_demo_sandbox(data_dir: Path, records: int = 2000, seed: int = 1) -> SandboxServer:
+    """The ``crmdesk --demo`` server: its data lives in ``data_dir/sandbox/demo.sqlite`` across runs."""
+    folder = Path(data_dir) / "sandbox"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return SandboxServer(records=records, seed=seed, db_path=folder / "demo.sqlite").start()
