@@ -6,9 +6,20 @@ import os
 import sqlite3
 from pathlib import Path
 
-from crmdesk.store.errors import DatabaseCorrupt, DatabaseLocked, DiskFull
+from crmdesk.store.errors import DatabaseCorrupt, DatabaseLocked, DiskFull, NewerDatabase
+from crmdesk.store.schema_steps import LATEST_VERSION
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def _py_lower(text: object) -> object:
+    """Python's lower(): SQLite's own lower() folds ASCII only, the model folds all of Unicode."""
+    return text.lower() if isinstance(text, str) else text
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the store's queries use (``py_lower``)."""
+    conn.create_function("py_lower", 1, _py_lower, deterministic=True)
 
 
 def _create_private(path: Path) -> None:
@@ -19,7 +30,9 @@ def _create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+def open_connection(
+    path: Path | str, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
     """A connection in WAL mode with foreign keys on, for one thread.
 
     Each thread (the GUI, the sync worker) opens its own; WAL lets readers read
@@ -28,12 +41,17 @@ def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Conn
     db_path = Path(path)
     if db_path != Path(":memory:") and not readonly and not db_path.exists():
         _create_private(db_path)
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
         else:
             conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=True)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # Refuse a newer file before switching it to WAL: that switch rewrites its header.
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if found > LATEST_VERSION:
+            raise NewerDatabase(db_path, found, LATEST_VERSION)
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and db_path != Path(":memory:"):
@@ -45,8 +63,13 @@ def open_connection(path: Path | str, *, readonly: bool = False) -> sqlite3.Conn
         conn.execute("PRAGMA cache_size = -32000")
         conn.execute("PRAGMA mmap_size = 268435456")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
-        raise translate_error(db_path, error) from error
+        register_functions(conn)
+    except (sqlite3.DatabaseError, NewerDatabase, DatabaseCorrupt) as error:
+        if conn is not None:
+            conn.close()  # never keep a handle on a file the user is told to move
+        if isinstance(error, sqlite3.DatabaseError):
+            raise translate_error(db_path, error) from error
+        raise
     return conn
 
 

@@ -30,10 +30,12 @@ Resolver = Callable[[str], Source | None]
 
 #: Text a reference shows, computed from the current titles (never stale).
 _RECORD_FOLD = "coalesce((SELECT title_fold FROM records t WHERE t.id = v.key), '(unknown record)')"
-_MEMBER_FOLD = (
-    "coalesce((SELECT lower(m.name) FROM members m WHERE m.id = v.key OR m.user_id = v.key LIMIT 1),"
-    " '(unknown member)')"
+#: py_lower (see connection.register_functions): SQLite's lower() folds ASCII only. A member
+#: with no name shows as unknown, as the model's ``name or "(unknown member)"`` does.
+_MEMBER_NAME = (
+    "(SELECT nullif(py_lower(m.name), '') FROM members m WHERE m.id = {key} OR m.user_id = {key} LIMIT 1)"
 )
+_MEMBER_FOLD = f"coalesce({_MEMBER_NAME.format(key='v.key')}, '(unknown member)')"
 
 
 def _fold_expr(attr: AttributeDef) -> str:
@@ -143,12 +145,17 @@ def order_sql(sorts: Sequence[Sort], resolve: Resolver, default_order: str) -> O
             f" AND {alias}.{source.owner_column} = {source.owner_expr} AND {alias}.ord = 0"
         )
         direction = "DESC" if sort.descending else "ASC"
+        # A reference to something not cached is still a value: it sorts by the text it
+        # shows ("(unknown record)"), as the model's sort key does, not with the empties.
         if source.attribute.type is AttributeType.RECORD_REFERENCE:
-            key = f"(SELECT t.title_fold FROM records t WHERE t.id = {alias}.key)"
+            key = (
+                f"CASE WHEN {alias}.key IS NULL THEN NULL ELSE coalesce((SELECT t.title_fold FROM records t"
+                f" WHERE t.id = {alias}.key), '(unknown record)') END"
+            )
         elif source.attribute.type is AttributeType.ACTOR_REFERENCE:
             key = (
-                f"(SELECT lower(m.name) FROM members m WHERE m.id = {alias}.key"
-                f" OR m.user_id = {alias}.key LIMIT 1)"
+                f"CASE WHEN {alias}.key IS NULL THEN NULL"
+                f" ELSE coalesce({_MEMBER_NAME.format(key=f'{alias}.key')}, '(unknown member)') END"
             )
         else:
             key = f"{alias}.sort"

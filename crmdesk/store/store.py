@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crmdesk.model import ObjectDef, Record
-from crmdesk.store.connection import open_connection, translate_error
+from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.migrations import migrate
@@ -28,6 +28,7 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        register_functions(conn)
         self.schema = SchemaRepo(conn)
         self.search_index = SearchIndex(conn)
         self.records = RecordRepo(conn, self.schema, self.search_index)
@@ -45,14 +46,14 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
+    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         """Open (creating or upgrading) a workspace file.
 
         Raises ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked`` or
         ``MigrationFailed`` with a message that says which file and what to do.
         """
         db_path = Path(path)
-        conn = open_connection(db_path)
+        conn = open_connection(db_path, busy_timeout_ms=busy_timeout_ms)
         try:
             migrate(conn, db_path)
         except Exception:
