@@ -78,7 +78,8 @@ def validate_value(attr: AttributeDef, value: Value) -> Value:
     if isinstance(value, list) and not attr.multiselect:
         raise ValidationError(attr.title or attr.slug, "takes a single value, not a list")
     try:
-        items = [codec.validate(item, attr) for item in elements(value) if item is not None]
+        # An empty string is an empty value, as it is when typed or received.
+        items = [codec.validate(item, attr) for item in elements(value) if item is not None and item != ""]
     except ValueError as error:
         raise _fail(attr, error) from None
     return _pack(attr, items)

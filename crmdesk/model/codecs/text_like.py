@@ -39,7 +39,18 @@ class TextCodec(Codec):
         return str(element)
 
 
-class EmailCodec(TextCodec):
+class _NormalisedTextCodec(TextCodec):
+    """Stored values are normalised (lower-cased domains); so are operands, to compare like with like."""
+
+    def operand_key(self, operand: Any, attr: AttributeDef) -> MatchKey:
+        key = super().operand_key(operand, attr)
+        try:
+            return str(self.validate(key, attr))
+        except ValueError:
+            return key
+
+
+class EmailCodec(_NormalisedTextCodec):
     type = AttributeType.EMAIL_ADDRESS
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
@@ -61,7 +72,7 @@ class PhoneCodec(TextCodec):
         return text
 
 
-class DomainCodec(TextCodec):
+class DomainCodec(_NormalisedTextCodec):
     type = AttributeType.DOMAIN
 
     def parse_text(self, text: str, attr: AttributeDef) -> Any:
