@@ -61,6 +61,8 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
     tokens = DemoTokens(core.workspace.issue_token(users[0], "sandbox admin")[1],
                         core.workspace.issue_token(users[1], "sandbox member")[1])
 
+    if records <= 0:
+        return tokens  # an empty workspace: the standard objects, members and tokens only
     companies_def = core.schema.object_def("companies")
     categories = companies_def.attribute("categories")
     assert categories is not None and categories.id is not None

@@ -192,7 +192,7 @@ def paging(query: Mapping[str, str], default: int = 50, cap: int = 200) -> tuple
     if number is None:
         limit, echo = None, None
     else:
-        number = min(number, cap)
+        number = float(min(number, cap))
         if not number.is_integer():
             raise EmptyServerError()
         limit = int(number) if number >= 0 else None
