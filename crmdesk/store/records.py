@@ -126,6 +126,10 @@ class RecordRepo:
         """Insert or replace records of one object. Fast path for records not cached yet."""
         if not records:
             return []
+        asked = [r.id for r in records]
+        # A batch may name a record twice (a server page shifting under writes): the last
+        # one wins. Writing both would leave the first one's index rows behind.
+        records = list({r.id: r for r in records}.values())
         ids = [r.id for r in records]
         existing: dict[str, int] = {}
         for start in range(0, len(ids), 500):
@@ -176,7 +180,8 @@ class RecordRepo:
             value_rows,
         )
         self._search.put_many(search_rows)
-        return rowids
+        by_id = dict(zip(ids, rowids, strict=True))
+        return [by_id[record_id] for record_id in asked]
 
     def _drop_index(self, rowids: list[int], attribute_ids: list[int]) -> None:
         self._conn.executemany(

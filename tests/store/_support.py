@@ -153,3 +153,7 @@ def table_dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     tables = ("records", "record_values", "entries", "entry_values", "notes", "tasks", "task_records",
               "task_assignees", "outbox", "search_index")
     return {t: sorted(store.conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def scalar(store: Store, sql: str, *params: Any) -> Any:
+    return store.conn.execute(sql, params).fetchone()[0]
