@@ -1,0 +1,324 @@
+"""Pull: schema first, then records per object (incremental where the dialect can, a full
+scan otherwise), lists and entries, notes, tasks and notifications — merging each record
+with the local edits still queued for it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, ObjectDef, Record, is_local_id
+from crmdesk.model.errors import ValidationError
+from crmdesk.model.values import validate_value
+from crmdesk.remote import Backend, Capabilities
+from crmdesk.store import Store
+from crmdesk.store.clock import utc_now
+from crmdesk.sync.changes import ChangeSet
+from crmdesk.sync.merge import merge_record
+from crmdesk.sync.push import DELETED_FIELD
+
+log = logging.getLogger(__name__)
+
+#: Ask for a little more than strictly changed: a record committed just before our last
+#: pull but with an earlier timestamp is still caught. Re-pulling a few is harmless.
+CURSOR_OVERLAP = timedelta(minutes=2)
+DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
+
+
+def _minus(moment: str, delta: timedelta) -> str:
+    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00")) - delta
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}Z"
+
+
+def _older_than(moment: str | None, delta: timedelta, now: str) -> bool:
+    if moment is None:
+        return True
+    return _minus(now, delta) > moment
+
+
+class Puller:
+    def __init__(
+        self,
+        store: Store,
+        backend: Backend,
+        capabilities: Capabilities,
+        changes: ChangeSet,
+        check_cancel: Callable[[], None],
+        progress: Callable[[str, int, int | None], None],
+        *,
+        sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
+        now: Callable[[], str] = utc_now,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.caps = capabilities
+        self.changes = changes
+        self.check_cancel = check_cancel
+        self.progress = progress
+        self.sweep_interval = sweep_interval
+        self.now = now
+        self.pulled = 0
+
+    # -- schema -------------------------------------------------------------------------
+
+    def pull_schema(self) -> None:
+        self.progress("schema", 0, None)
+        workspace = self.backend.workspace()
+        members = self.backend.members()
+        objects = self.backend.objects()
+        lists = self.backend.lists() if self.caps.lists else []
+        self.check_cancel()
+        schema = self.store.schema
+        with self.store.write():
+            schema.save_workspace(workspace)
+            if [m for m in members] != schema.members():
+                schema.replace_members(members)
+                self.changes.members = True
+            changed_objects = []
+            for position, obj in enumerate(objects):
+                old = schema.get_object(obj.slug)
+                if old != obj:
+                    schema.save_object(obj, position)
+                    changed_objects.append((old, schema.get_object(obj.slug)))
+            for slug in set(schema.objects()) - {o.slug for o in objects}:
+                for record_id in self.store.records.ids(slug):
+                    self.store.records.delete(record_id)
+                schema.delete_object(slug)
+                self.changes.schema = True
+            for position, list_def in enumerate(lists):
+                if schema.get_list(list_def.id) != list_def:
+                    schema.save_list(list_def, position)
+                    self.changes.schema = True
+            for list_id in set(schema.lists()) - {lst.id for lst in lists}:
+                for entry_id in self.store.entries.ids(list_id):
+                    self.store.entries.delete(entry_id)
+                schema.delete_list(list_id)
+                self.changes.schema = True
+        for old, new in changed_objects:
+            self.changes.schema = True
+            if old is not None and new is not None and _index_affected(old, new):
+                self._reindex(new)
+        if changed_objects:
+            self._recheck_queued()
+
+    def _reindex(self, obj: ObjectDef) -> None:
+        """Option titles or types changed: rebuild this object's value index and search text."""
+        with self.store.write():
+            rowids = self.store.records.query_ids(obj.slug)
+            for start in range(0, len(rowids), 1000):
+                rows = self.store.records.rows(rowids[start : start + 1000])
+                self.store.records.put_many(
+                    obj,
+                    [Record(r.id, obj.slug, r.values, r.created_at, r.updated_at, r.created_by) for r in rows],
+                )
+        self.changes.objects.add(obj.slug)
+
+    def _recheck_queued(self) -> None:
+        """Queued edits that the new schema no longer accepts become visible rejections."""
+        with self.store.write():
+            for mutation in self.store.outbox.pending():
+                if mutation.entity is not EntityKind.RECORD or mutation.op is MutationOp.DELETE:
+                    continue
+                obj = self.store.schema.get_object(mutation.scope)
+                problem = None
+                if obj is None:
+                    problem = f"The object “{mutation.scope}” was removed on the server."
+                else:
+                    for slug, value in mutation.changes.items():
+                        attr = obj.attribute(slug)
+                        if attr is None:
+                            problem = f"The attribute “{slug}” was removed on the server."
+                            break
+                        try:
+                            validate_value(attr, value)
+                        except ValidationError as error:
+                            problem = f"After a change on the server: {error}"
+                            break
+                if problem and mutation.op_id is not None:
+                    self.store.outbox.set_state(mutation.op_id, MutationState.REJECTED, problem)
+                    self.changes.outbox = True
+
+    # -- records ------------------------------------------------------------------------
+
+    def _queued_by_target(self) -> dict[str, list[Mutation]]:
+        queued: dict[str, list[Mutation]] = {}
+        for mutation in self.store.outbox.pending((MutationState.PENDING, MutationState.IN_FLIGHT)):
+            queued.setdefault(mutation.target_id, []).append(mutation)
+        return queued
+
+    def pull_records(self, obj: ObjectDef) -> None:
+        scope = f"records:{obj.slug}"
+        state = self.store.sync_state.get(scope)
+        incremental = self.caps.incremental_pull and state.cursor is not None
+        since = _minus(state.cursor, CURSOR_OVERLAP) if incremental and state.cursor else None
+        started = self.now()
+        queued = self._queued_by_target()
+        seen: set[str] = set()
+        newest = state.cursor
+        done = 0
+        for page in self.backend.iter_record_pages(obj.slug, changed_since=since):
+            self.check_cancel()
+            with self.store.write():
+                self._apply_page(obj, page.records, queued)
+            for record in page.records:
+                seen.add(record.id)
+                if record.updated_at and (newest is None or record.updated_at > newest):
+                    newest = record.updated_at
+            done += len(page.records)
+            self.pulled += len(page.records)
+            self.progress(f"records:{obj.slug}", done, page.total)
+        sweep_ids: set[str] | None = None
+        if not incremental:
+            sweep_ids = seen  # a full scan saw every record there is
+        elif _older_than(state.last_sweep_at, self.sweep_interval, self.now()):
+            self.check_cancel()
+            sweep_ids = self.backend.record_ids(obj.slug)
+        if sweep_ids is not None:
+            self._sweep(obj, sweep_ids, queued)
+            state.last_sweep_at = started
+        state.cursor = newest
+        state.last_pull_at = started
+        with self.store.write():
+            self.store.sync_state.put(state)
+
+    def _apply_page(self, obj: ObjectDef, records: list[Record], queued: dict[str, list[Mutation]]) -> None:
+        plain = []
+        for record in records:
+            mutations = queued.get(record.id)
+            if not mutations:
+                plain.append(record)
+                continue
+            outcome = merge_record(record.values, mutations)
+            if outcome.deleted_locally:
+                continue
+            for conflict in outcome.conflicts:
+                self.store.conflicts.add(
+                    EntityKind.RECORD.value, record.id, obj.slug, conflict.field, conflict.mine, conflict.theirs,
+                    conflict.base, theirs_by=record.created_by, theirs_at=record.updated_at,
+                    mine_at=mutations[-1].created_at, op_id=mutations[-1].op_id,
+                )
+                self.changes.conflicts = True
+            settled = outcome.already_applied | {c.field for c in outcome.conflicts}
+            if settled:
+                self._drop_fields(mutations, settled)
+            record.values = outcome.values
+            plain.append(record)
+        if plain:
+            self.store.records.put_many(obj, plain)
+            for record in plain:
+                self.changes.record_changed(obj.slug, record.id)
+
+    def _drop_fields(self, mutations: list[Mutation], fields: set[str]) -> None:
+        """Fields the server already has, or that became conflicts, leave the queue."""
+        for mutation in mutations:
+            if mutation.op is not MutationOp.UPDATE or mutation.op_id is None:
+                continue
+            remaining = {k: v for k, v in mutation.changes.items() if k not in fields}
+            if remaining == mutation.changes:
+                continue
+            if remaining:
+                base = {k: v for k, v in mutation.base.items() if k in remaining}
+                self.store.outbox.update_changes(mutation.op_id, remaining, base)
+                mutation.changes, mutation.base = remaining, base
+            else:
+                self.store.outbox.remove(mutation.op_id)
+                mutation.changes = {}
+            self.changes.outbox = True
+
+    def _sweep(self, obj: ObjectDef, server_ids: set[str], queued: dict[str, list[Mutation]]) -> None:
+        """Records the server no longer has: drop them, unless the user has edits queued."""
+        gone = [rid for rid in self.store.records.ids(obj.slug) if not is_local_id(rid) and rid not in server_ids]
+        if not gone:
+            return
+        with self.store.write():
+            for record_id in gone:
+                mutations = [m for m in queued.get(record_id, []) if m.op is MutationOp.UPDATE and m.changes]
+                if mutations:
+                    current = self.store.records.get(record_id)
+                    self.store.conflicts.add(
+                        EntityKind.RECORD.value, record_id, obj.slug, DELETED_FIELD,
+                        current.values if current else {}, None, None, mine_at=mutations[-1].created_at,
+                        op_id=mutations[-1].op_id,
+                    )
+                    for mutation in mutations:
+                        assert mutation.op_id is not None
+                        self.store.outbox.remove(mutation.op_id)
+                    self.changes.conflicts = True
+                    self.changes.outbox = True
+                    continue
+                if any(m.op is MutationOp.DELETE for m in queued.get(record_id, [])):
+                    continue
+                self.store.records.delete(record_id)
+                self.changes.record_changed(obj.slug, record_id)
+
+    # -- lists, notes, tasks, notifications ------------------------------------------------
+
+    def _queued_targets(self) -> set[str]:
+        return {m.target_id for m in self.store.outbox.pending()}
+
+    def pull_entries(self) -> None:
+        queued = self._queued_targets()
+        for list_def in self.store.schema.lists().values():
+            self.check_cancel()
+            seen: set[str] = set()
+            for entries in self.backend.iter_entries(list_def.id):
+                self.check_cancel()
+                with self.store.write():
+                    for entry in entries:
+                        seen.add(entry.id)
+                        if entry.id not in queued:
+                            self.store.entries.put(list_def, entry)
+            with self.store.write():
+                for entry_id in self.store.entries.ids(list_def.id) - seen:
+                    if not is_local_id(entry_id) and entry_id not in queued:
+                        self.store.entries.delete(entry_id)
+            self.changes.lists.add(list_def.id)
+
+    def pull_notes(self) -> None:
+        queued = self._queued_targets()
+        seen = self._pull_pages(self.backend.iter_notes(), lambda note: self.store.notes.put(note), queued)
+        self._forget(self.store.notes.ids(), seen, queued, self.store.notes.delete)
+        self.changes.notes = True
+
+    def pull_tasks(self) -> None:
+        queued = self._queued_targets()
+        seen = self._pull_pages(self.backend.iter_tasks(include_completed=True),
+                                lambda task: self.store.tasks.put(task), queued)
+        self._forget(self.store.tasks.ids(), seen, queued, self.store.tasks.delete)
+        self.changes.tasks = True
+
+    def _pull_pages(self, pages: Iterable[list], put: Callable[[object], None], queued: set[str]) -> set[str]:  # type: ignore[type-arg]
+        seen: set[str] = set()
+        for page in pages:
+            self.check_cancel()
+            with self.store.write():
+                for item in page:
+                    seen.add(item.id)
+                    if item.id not in queued:
+                        put(item)
+        return seen
+
+    def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> None:
+        with self.store.write():
+            for item_id in local - seen:
+                if not is_local_id(item_id) and item_id not in queued:
+                    delete(item_id)
+
+    def pull_notifications(self) -> None:
+        notifications = self.backend.notifications()
+        with self.store.write():
+            self.store.notifications.replace_all(notifications)
+        self.changes.notifications = True
+
+    def pull_timeline(self, record_id: str) -> None:
+        page = self.backend.timeline(record_id)
+        with self.store.write():
+            self.store.timeline.put_many(page.events)
+
+
+def _index_affected(old: ObjectDef, new: ObjectDef) -> bool:
+    """Whether the stored index of values needs rebuilding after a schema change."""
+    before = {a.slug: (a.type, a.options, a.multiselect) for a in old.attributes}
+    after = {a.slug: (a.type, a.options, a.multiselect) for a in new.attributes}
+    return any(slug in before and before[slug] != value for slug, value in after.items())

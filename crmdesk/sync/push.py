@@ -1,0 +1,342 @@
+"""Push the outbox to the server in order, one mutation (or run of typing) at a time.
+
+Every outcome is written down before the next request: applied (row removed, ids
+remapped), rejected (kept with the server's message), conflict (kept in the
+conflicts table) — so a crash or a cancel between requests loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, Record, is_local_id
+from crmdesk.model.values import values_equal
+from crmdesk.remote import (
+    Backend,
+    Capabilities,
+    NotFound,
+    OutcomeUnknown,
+    PermissionDenied,
+    RemoteValidationError,
+    ServerRejected,
+)
+from crmdesk.store import Store
+from crmdesk.sync.changes import ChangeSet
+from crmdesk.sync.merge import coalesce, merge_record
+
+log = logging.getLogger(__name__)
+
+#: Errors that say "this change will never be accepted as it is".
+REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
+DELETED_FIELD = "__record__"
+
+
+def _mentions_local_id(value: Any) -> bool:
+    if isinstance(value, str):
+        return is_local_id(value)
+    if isinstance(value, list):
+        return any(_mentions_local_id(v) for v in value)
+    if isinstance(value, dict):
+        return any(_mentions_local_id(v) for v in value.values())
+    return False
+
+
+@dataclass(slots=True)
+class PushResult:
+    pushed: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    waiting: int = 0
+
+
+class Pusher:
+    def __init__(
+        self,
+        store: Store,
+        backend: Backend,
+        capabilities: Capabilities,
+        changes: ChangeSet,
+        check_cancel: Callable[[], None],
+        progress: Callable[[str, int, int | None], None],
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.caps = capabilities
+        self.changes = changes
+        self.check_cancel = check_cancel
+        self.progress = progress
+        self.result = PushResult()
+
+    def push(self) -> PushResult:
+        queue = self.store.outbox.pending()
+        groups = coalesce(self._drop_local_only(queue))
+        total = len(groups)
+        for index, stale in enumerate(groups):
+            self.check_cancel()
+            self.progress("push", index, total)
+            # Re-read: an earlier create in this push may have rewritten ids in this group.
+            group = [m for m in (self.store.outbox.get(s.op_id) for s in stale if s.op_id is not None) if m]
+            if group:
+                self._push_group(group)
+        self.progress("push", total, total)
+        return self.result
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def _drop_local_only(self, queue: list[Mutation]) -> list[Mutation]:
+        """A thing made and deleted offline never needs to reach the server."""
+        deleted = {m.target_id for m in queue if m.op is MutationOp.DELETE and is_local_id(m.target_id)}
+        if not deleted:
+            return queue
+        created_pending = {
+            m.target_id for m in queue
+            if m.op is MutationOp.CREATE and m.target_id in deleted and m.state is MutationState.PENDING
+        }
+        keep = []
+        with self.store.write():
+            for mutation in queue:
+                if mutation.target_id in created_pending:
+                    assert mutation.op_id is not None
+                    self.store.outbox.remove(mutation.op_id)
+                else:
+                    keep.append(mutation)
+        return keep
+
+    def _remove(self, group: list[Mutation]) -> None:
+        for mutation in group:
+            assert mutation.op_id is not None
+            self.store.outbox.remove(mutation.op_id)
+        self.result.pushed += len(group)
+        self.changes.outbox = True
+
+    def _reject(self, group: list[Mutation], message: str) -> None:
+        with self.store.write():
+            for mutation in group:
+                assert mutation.op_id is not None
+                self.store.outbox.set_state(mutation.op_id, MutationState.REJECTED, message)
+        self.result.rejected += len(group)
+        self.changes.outbox = True
+        log.info("server refused %s %s: %s", group[0].op.value, group[0].entity.value, message)
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def _push_group(self, group: list[Mutation]) -> None:
+        first = group[0]
+        merged: dict[str, Any] = {}
+        for mutation in group:
+            merged.update(mutation.changes)
+        if first.op is not MutationOp.DELETE and (
+            (first.op is not MutationOp.CREATE and is_local_id(first.target_id)) or _mentions_local_id(merged)
+        ):
+            # Waits for a create that has not reached the server yet (or was refused).
+            self.result.waiting += len(group)
+            return
+        handler = {
+            EntityKind.RECORD: self._push_record,
+            EntityKind.NOTE: self._push_note,
+            EntityKind.TASK: self._push_task,
+            EntityKind.ENTRY: self._push_entry,
+        }.get(first.entity)
+        if handler is None:
+            self._reject(group, f"crmdesk cannot send {first.entity.value} changes yet")
+            return
+        try:
+            handler(group, merged)
+        except REJECTIONS as error:
+            self._reject(group, error.message)
+
+    # -- records ------------------------------------------------------------------------------
+
+    def _push_record(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        if first.op is MutationOp.CREATE:
+            self._create_record(first)
+        elif first.op is MutationOp.UPDATE:
+            self._update_record(group, merged)
+        else:
+            self.backend.delete_record(first.scope, first.target_id)
+            with self.store.write():
+                self._remove(group)
+
+    def _create_record(self, mutation: Mutation) -> None:
+        assert mutation.op_id is not None
+        record = None
+        if mutation.state is MutationState.IN_FLIGHT and not self.caps.idempotent_create:
+            # We sent it before and never heard back: it may exist. Look before re-sending.
+            record = self._find_created(mutation)
+        if record is None:
+            with self.store.write():
+                self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
+            try:
+                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
+            except OutcomeUnknown:
+                raise  # stays in flight: the next push looks it up first
+        self._adopt_created(mutation, record)
+
+    def _find_created(self, mutation: Mutation) -> Record | None:
+        obj = self.store.schema.get_object(mutation.scope)
+        if obj is None:
+            return None
+        keys = [a for a in obj.attributes if a.unique and mutation.changes.get(a.slug) is not None]
+        title = obj.title_attribute
+        if title is not None and mutation.changes.get(title.slug) is not None:
+            keys.append(title)
+        for attr in keys:
+            value = mutation.changes[attr.slug]
+            probe = value[0] if isinstance(value, list) else value
+            found = self.backend.find_record_by(mutation.scope, attr.slug, probe)
+            if found is not None and all(
+                _same(found.values.get(slug), sent) for slug, sent in mutation.changes.items()
+            ):
+                log.info("a create of unknown outcome had reached the server as %s", found.id)
+                return found
+        return None
+
+    def _adopt_created(self, mutation: Mutation, record: Record) -> None:
+        assert mutation.op_id is not None
+        local_id = mutation.target_id
+        obj = self.store.schema.get_object(mutation.scope)
+        with self.store.write():
+            self.store.outbox.remove(mutation.op_id)
+            self.store.rewrite_local_id(local_id, record.id, EntityKind.RECORD.value)
+            if obj is not None:
+                later = self.store.outbox.for_target(record.id)
+                outcome = merge_record(record.values, [m for m in later if m.state is not MutationState.REJECTED])
+                current = self.store.records.get(record.id)
+                record.created_at = record.created_at or (current.created_at if current else None)
+                record.values = outcome.values
+                self.store.records.put(obj, record)
+        self.result.pushed += 1
+        self.changes.id_changes[local_id] = record.id
+        self.changes.record_changed(mutation.scope, record.id)
+        self.changes.outbox = True
+
+    def _update_record(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        try:
+            record = self.backend.update_record(first.scope, first.target_id, merged)
+        except NotFound:
+            self._deleted_on_server(group)
+            return
+        obj = self.store.schema.get_object(first.scope)
+        with self.store.write():
+            self._remove(group)
+            if obj is not None:
+                later = [m for m in self.store.outbox.for_target(record.id) if m.state is not MutationState.REJECTED]
+                record.values = merge_record(record.values, later).values
+                current = self.store.records.get(record.id)
+                if current is not None:
+                    record.created_at = record.created_at or current.created_at
+                self.store.records.put(obj, record)
+        self.changes.record_changed(first.scope, first.target_id)
+
+    def _deleted_on_server(self, group: list[Mutation]) -> None:
+        """Edited here, deleted there: a conflict the user settles (recreate, or let it go)."""
+        first = group[0]
+        current = self.store.records.get(first.target_id)
+        mine = current.values if current else {}
+        with self.store.write():
+            self.store.conflicts.add(
+                first.entity.value, first.target_id, first.scope, DELETED_FIELD, mine, None, None,
+                mine_at=group[-1].created_at, op_id=first.op_id,
+            )
+            for mutation in group:
+                assert mutation.op_id is not None
+                self.store.outbox.remove(mutation.op_id)
+        self.result.conflicts += 1
+        self.changes.conflicts = True
+        self.changes.outbox = True
+
+    # -- notes, tasks, entries ----------------------------------------------------------------
+
+    def _push_note(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        if first.op is MutationOp.CREATE:
+            record = self.store.records.get(first.scope)
+            if record is None:
+                raise ServerRejected("The record this note belongs to no longer exists.")
+            note = self.backend.create_note(record.object_slug, first.scope, merged.get("title", ""),
+                                            merged.get("content", ""))
+            with self.store.write():
+                self._remove(group)
+                self.store.rewrite_local_id(first.target_id, note.id, EntityKind.NOTE.value)
+                self.changes.id_changes[first.target_id] = note.id
+        elif first.op is MutationOp.UPDATE:
+            try:
+                self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content"))
+            except NotFound:
+                self._deleted_on_server(group)
+                return
+            with self.store.write():
+                self._remove(group)
+        else:
+            with contextlib.suppress(NotFound):
+                self.backend.delete_note(first.target_id)
+            with self.store.write():
+                self._remove(group)
+        self.changes.notes = True
+
+    def _push_task(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        if first.op is MutationOp.CREATE:
+            task = self.backend.create_task(
+                merged["content"], deadline=merged.get("deadline"), record_ids=merged.get("record_ids") or [],
+                assignee_ids=merged.get("assignee_ids") or [],
+            )
+            with self.store.write():
+                self._remove(group)
+                self.store.rewrite_local_id(first.target_id, task.id, EntityKind.TASK.value)
+                self.changes.id_changes[first.target_id] = task.id
+        elif first.op is MutationOp.UPDATE:
+            unsupported = set(merged) - {"content", "deadline", "done"}
+            if unsupported:
+                raise ServerRejected("This server cannot change a task's linked records or assignees after creation.")
+            try:
+                self.backend.update_task(
+                    first.target_id, content=merged.get("content"), deadline=merged.get("deadline"),
+                    done=merged.get("done"),
+                )
+            except NotFound:
+                self._deleted_on_server(group)
+                return
+            with self.store.write():
+                self._remove(group)
+        else:
+            with contextlib.suppress(NotFound):
+                self.backend.delete_task(first.target_id)
+            with self.store.write():
+                self._remove(group)
+        self.changes.tasks = True
+
+    def _push_entry(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        list_id = first.scope
+        if first.op is MutationOp.CREATE:
+            values = {k: v for k, v in merged.items() if k != "record_id"}
+            entry = self.backend.add_entry(list_id, merged["record_id"], values)
+            with self.store.write():
+                self._remove(group)
+                self.store.rewrite_local_id(first.target_id, entry.id, EntityKind.ENTRY.value)
+                self.changes.id_changes[first.target_id] = entry.id
+        elif first.op is MutationOp.UPDATE:
+            try:
+                self.backend.update_entry(list_id, first.target_id, merged)
+            except NotFound:
+                self._deleted_on_server(group)
+                return
+            with self.store.write():
+                self._remove(group)
+        else:
+            with contextlib.suppress(NotFound):
+                self.backend.remove_entry(list_id, first.target_id)
+            with self.store.write():
+                self._remove(group)
+        self.changes.lists.add(list_id)
+
+
+def _same(server_value: Any, sent: Any) -> bool:
+    return values_equal(server_value, sent)
