@@ -120,3 +120,17 @@ class EntryRepo:
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         self._conn.execute("UPDATE entries SET id = ? WHERE id = ?", (new_id, old_id))
         self._conn.execute("UPDATE entries SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+        # List values that reference the record (as RecordRepo.rewrite_id does for record values).
+        is_reference = "attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
+        referencing = [
+            row[0]
+            for row in self._conn.execute(
+                f"SELECT DISTINCT entry_rowid FROM entry_values WHERE key = ? AND {is_reference}", (old_id,)
+            )
+        ]
+        self._conn.execute(f"UPDATE entry_values SET key = ? WHERE key = ? AND {is_reference}", (new_id, old_id))
+        old_json, new_json = json.dumps(old_id), json.dumps(new_id)
+        self._conn.executemany(
+            "UPDATE entries SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
+            [(old_json, new_json, rowid) for rowid in referencing],
+        )

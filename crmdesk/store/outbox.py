@@ -117,6 +117,8 @@ class Outbox:
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         """Point queued mutations (targets and values that mention it) at the server's id."""
         self._conn.execute("UPDATE outbox SET target_id = ? WHERE target_id = ?", (new_id, old_id))
+        # A note's scope is its record: a note created on an offline record must be sent to the server's id.
+        self._conn.execute("UPDATE outbox SET scope = ? WHERE scope = ?", (new_id, old_id))
         quoted_old, quoted_new = json.dumps(old_id), json.dumps(new_id)
         self._conn.execute(
             "UPDATE outbox SET changes_json = replace(changes_json, ?, ?), base_json = replace(base_json, ?, ?)"
