@@ -17,7 +17,13 @@ def _sandbox(argv: Sequence[str]) -> int:
     return sandbox_main(argv)
 
 
-_SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"sandbox": _sandbox}
+def _sync(argv: Sequence[str]) -> int:
+    from crmdesk.sync_command import main as sync_main
+
+    return sync_main(argv)
+
+
+_SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"sandbox": _sandbox, "sync": _sync}
 
 
 def gui_parser() -> argparse.ArgumentParser:
