@@ -9,7 +9,7 @@ from crmdesk.sandbox import SandboxServer
 from tests.sandbox.conftest import client_for
 
 
-def data(response: httpx.Response, status: int = 200):  # noqa: ANN201 - JSON of any shape
+def data(response: httpx.Response, status: int = 200):
     assert response.status_code == status, response.text
     return response.json()["data"]
 
@@ -173,7 +173,7 @@ def test_query_filters_sorts_and_paging(api: httpx.Client) -> None:
     err(api.post("/objects/nosuch/records/query", json={}), 404, "NOT_FOUND")
 
 
-def test_updated_at_filter_pulls_only_changes(sandbox_server) -> None:  # noqa: ANN001 - fixture factory
+def test_updated_at_filter_pulls_only_changes(sandbox_server) -> None:
     server = sandbox_server(records=30)
     with client_for(server) as client:
         newest = data(client.get("/objects/people/records", params={"limit": 1}))["records"][0]
@@ -275,7 +275,7 @@ def test_notes_and_tasks(empty_api: httpx.Client) -> None:
     err(empty_api.delete(f"/tasks/{task['id']}"), 404, "NOT_FOUND")
 
 
-def test_workspace_members_notifications(sandbox_server) -> None:  # noqa: ANN001
+def test_workspace_members_notifications(sandbox_server) -> None:
     server = sandbox_server(records=10)
     with client_for(server) as admin, client_for(server, server.member_token) as member:
         assert data(admin.patch("/workspace", json={"name": "Renamed"}))["name"] == "Renamed"

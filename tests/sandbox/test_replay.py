@@ -5,7 +5,6 @@ are mapped, so later requests address the sandbox's own records."""
 from __future__ import annotations
 
 import httpx
-
 import pytest
 
 from crmdesk.sandbox import SandboxServer

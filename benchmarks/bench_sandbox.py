@@ -1,0 +1,90 @@
+"""Sandbox: build a 100,000-record workspace, then page through it over HTTP.
+
+Baseline for paging: the same number of requests to a trivial Starlette endpoint
+under uvicorn that returns one pre-encoded JSON page of 200 records, so the ratio
+says what the sandbox's own work (SQL, value rendering, references) costs.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from benchmarks.report import Figure, Report
+from crmdesk.sandbox import SandboxServer
+
+RECORDS = 100_000
+PAGE = 200
+
+
+def _page_all(base: str, token: str, slug: str) -> tuple[int, int, float]:
+    fetched = pages = 0
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        offset = 0
+        while True:
+            body = client.get(f"/objects/{slug}/records", params={"limit": PAGE, "offset": offset}).json()
+            count = len(body["data"]["records"])
+            pages += 1
+            fetched += count
+            if count < PAGE:
+                break
+            offset += PAGE
+    return fetched, pages, time.perf_counter() - started
+
+
+def _baseline(page: bytes, pages: int) -> float:
+    async def serve(request: Request) -> Response:
+        return Response(page, media_type="application/json")
+
+    app = Starlette(routes=[Route("/page", serve)])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.005)
+    started = time.perf_counter()
+    with httpx.Client(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as client:
+        for _ in range(pages):
+            client.get("/page").json()
+    elapsed = time.perf_counter() - started
+    server.should_exit = True
+    thread.join()
+    sock.close()
+    return elapsed
+
+
+def run(report: Report) -> None:
+    report.section("Sandbox server")
+    started = time.perf_counter()
+    with SandboxServer(records=RECORDS, seed=1) as server:
+        build = time.perf_counter() - started
+        report.add(Figure(bench="sandbox_build_100k", value=build, unit="s", target="< 60 s",
+                          note="standard objects, 100,000 records, lists, notes, tasks; includes server start"))
+        total = 0
+        elapsed = 0.0
+        pages = 0
+        sample = b""
+        for slug in ("people", "companies", "deals"):
+            fetched, n, seconds = _page_all(server.api_url, server.admin_token, slug)
+            total, elapsed, pages = total + fetched, elapsed + seconds, pages + n
+        with httpx.Client(headers={"Authorization": f"Bearer {server.admin_token}"}) as client:
+            sample = client.get(f"{server.api_url}/objects/people/records", params={"limit": PAGE}).content
+    baseline_seconds = _baseline(sample, pages)
+    rate = total / elapsed
+    baseline_rate = pages * PAGE / baseline_seconds
+    assert json.loads(sample)["data"]["records"]
+    report.add(Figure(bench="sandbox_paging_records_per_s", value=rate, unit="records/s", baseline=baseline_rate,
+                      baseline_label="static 200-record JSON page from Starlette", target=">= 5,000 records/s",
+                      note=f"{total:,} records in {pages} pages of {PAGE} (offset paging, httpx, one connection)"))

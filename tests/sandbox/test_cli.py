@@ -1,0 +1,21 @@
+"""``crmdesk sandbox`` arguments: loopback only unless told, faults from flags and environment."""
+
+from __future__ import annotations
+
+from crmdesk.sandbox.cli import fault_config, main, parser
+from crmdesk.sandbox.faults import FaultConfig
+
+
+def test_refuses_a_non_loopback_host(capsys) -> None:
+    assert main(["--host", "0.0.0.0"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+def test_fault_flags_override_the_environment() -> None:
+    options = parser().parse_args(["--fail-rate", "0.25", "--retry-after-date", "--exclude-paths", "/a,/b"])
+    config = fault_config(options, {"CRMDESK_SANDBOX_FAIL_RATE": "0.9", "CRMDESK_SANDBOX_LATENCY_MS": "20"})
+    assert config == FaultConfig(fail_rate=0.25, latency_ms=20, retry_after_date=True, exclude_paths=("/a", "/b"))
+
+
+def test_no_faults_by_default() -> None:
+    assert not fault_config(parser().parse_args([]), {}).active
