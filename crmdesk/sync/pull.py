@@ -17,6 +17,7 @@ from crmdesk.store.clock import utc_now
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import merge_record
 from crmdesk.sync.push import DELETED_FIELD
+from crmdesk.sync.references import drop_references
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +251,7 @@ class Puller:
                 if any(m.op is MutationOp.DELETE for m in queued.get(record_id, [])):
                     continue
                 self.store.records.delete(record_id)
+                drop_references(self.store, record_id, self.changes)
                 self.changes.record_changed(obj.slug, record_id)
 
     # -- lists, notes, tasks, notifications ------------------------------------------------

@@ -27,6 +27,7 @@ from crmdesk.remote import (
 from crmdesk.store import Store
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
+from crmdesk.sync.references import drop_references
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,8 @@ class Pusher:
             self.backend.delete_record(first.scope, first.target_id)
             with self.store.write():
                 self._remove(group)
+                # The server drops references to it from other records without touching them.
+                drop_references(self.store, first.target_id, self.changes)
 
     def _create_record(self, mutation: Mutation) -> None:
         assert mutation.op_id is not None
