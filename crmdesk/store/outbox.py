@@ -101,6 +101,12 @@ class Outbox:
             (state.value, error, state.value, state.value, utc_now(), op_id),
         )
 
+    def note_failure(self, op_id: int, error: str) -> int:
+        """The server failed on this mutation (5xx): count it, keep the message; returns the count."""
+        self._conn.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE op_id = ?", (error, op_id))
+        row = self._conn.execute("SELECT attempts FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
+        return int(row[0]) if row else 0
+
     def update_changes(self, op_id: int, changes: dict[str, object], base: dict[str, object] | None = None) -> None:
         if base is None:
             self._conn.execute("UPDATE outbox SET changes_json = ? WHERE op_id = ?", (json.dumps(changes), op_id))

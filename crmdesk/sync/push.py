@@ -22,6 +22,7 @@ from crmdesk.remote import (
     OutcomeUnknown,
     PermissionDenied,
     RemoteValidationError,
+    ServerError,
     ServerRejected,
 )
 from crmdesk.store import Store
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 #: Errors that say "this change will never be accepted as it is".
 REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
 DELETED_FIELD = "__record__"
+#: Server failures (5xx, after the transport's own retries) on one mutation before it is
+#: shown as rejected. Creates count their sends too, so they get about half as many syncs.
+MAX_SERVER_FAILURES = 5
 
 
 def _mentions_local_id(value: Any) -> bool:
@@ -149,6 +153,22 @@ class Pusher:
             handler(group, merged)
         except REJECTIONS as error:
             self._reject(group, error.message)
+        except NotFound as error:
+            # Handlers turn a missing target into what it means (gone, conflict); one that
+            # escapes is something this change needs that the server no longer has (a
+            # note's record, say). Re-sending cannot help; aborting would block the queue.
+            self._reject(group, f"{error.message} — it may have been deleted on the server.")
+        except ServerError as error:
+            # The server answered, and failed on this change (the transport already retried).
+            # Aria answers a value it refuses with an empty 500: after a few syncs in a row
+            # it is a rejection, kept with the message, so it cannot block the queue forever.
+            assert first.op_id is not None
+            with self.store.write():
+                failures = self.store.outbox.note_failure(first.op_id, error.message)
+            if failures >= MAX_SERVER_FAILURES:
+                self._reject(group, f"The server failed on this change {failures} times: {error.message}")
+                return
+            raise
 
     # -- records ------------------------------------------------------------------------------
 
