@@ -6,11 +6,19 @@ import argparse
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from crmdesk.paths import Paths
 
+if TYPE_CHECKING:
+    from crmdesk.store import Store
+    from crmdesk.sync.worker import SyncController
+
 log = logging.getLogger(__name__)
+
+DEMO_WORKSPACE_ID = "demo"
 
 
 @dataclass
@@ -18,6 +26,30 @@ class AppContext:
     """Everything a view needs, passed in instead of reached through globals."""
 
     paths: Paths
+    store: Store | None = None
+    sync: SyncController | None = None
+    #: Things to stop when the app quits (the demo's sandbox server).
+    services: list[Any] = field(default_factory=list)
+
+
+def _start_demo(context: AppContext) -> None:
+    """Start the local sandbox server and a demo workspace synced with it."""
+    from crmdesk.remote.factory import open_backend
+    from crmdesk.sandbox.server import start_demo_sandbox
+    from crmdesk.store import Store
+    from crmdesk.sync.worker import SyncController
+
+    server = start_demo_sandbox(context.paths.data_dir)
+    context.services.append(server)
+    url, token = server.url, server.admin_token
+    db_path: Path = context.paths.workspace_db(DEMO_WORKSPACE_ID)
+    context.store = Store.open(db_path)
+    with context.store.write():
+        context.store.schema.set_meta("dialect", "aria")
+        context.store.schema.set_meta("server_url", url)
+    # The worker builds its own backend in its own thread; the sandbox's token is a local,
+    # throw-away credential, so it is handed over in memory only.
+    context.sync = SyncController(db_path, lambda: open_backend("aria", url, token))
 
 
 def run_gui(options: argparse.Namespace) -> int:
@@ -25,7 +57,7 @@ def run_gui(options: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = Paths.resolve(options.data_dir)
     paths.ensure()
-    from PySide6.QtCore import QTimer
+    logging.basicConfig(level=logging.INFO if os.environ.get("CRMDESK_DEBUG") else logging.WARNING)
     from PySide6.QtWidgets import QApplication
 
     from crmdesk.ui.main_window import MainWindow
@@ -34,12 +66,23 @@ def run_gui(options: argparse.Namespace) -> int:
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     context = AppContext(paths=paths)
+    if options.demo:
+        _start_demo(context)
     window = MainWindow(context)
     window.show()
-    if options.screenshot:
-        def save() -> None:
-            window.grab().save(options.screenshot)
-            app.quit()
+    if context.sync is not None:
+        context.sync.start()
 
-        QTimer.singleShot(0, save)
+    def shut_down() -> None:
+        if context.sync is not None:
+            context.sync.stop()
+        for service in context.services:
+            service.stop()
+        if context.store is not None:
+            context.store.close()
+
+    app.aboutToQuit.connect(shut_down)
+    if options.screenshot:
+        # With a sync running, wait for its first round so the picture shows data.
+        window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None)
     return app.exec()
