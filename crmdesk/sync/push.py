@@ -225,6 +225,10 @@ class Pusher:
         obj = self.store.schema.get_object(mutation.scope)
         with self.store.write():
             self.store.outbox.remove(mutation.op_id)
+            if self.store.records.get(record.id) is not None:
+                # A create of unknown outcome had landed and an earlier pull already cached
+                # the server's copy: the local row takes its place (references follow it).
+                self.store.records.delete(record.id)
             self.store.rewrite_local_id(local_id, record.id, EntityKind.RECORD.value)
             if obj is not None:
                 later = self.store.outbox.for_target(record.id)
