@@ -74,26 +74,37 @@ class Store:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[None]:
-        """One write transaction (nested calls join the outer one)."""
+    def write(self, *, durable: bool = True) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one).
+
+        ``durable=False`` is for data the server can send again (a pulled page): its
+        commit survives a crash but not necessarily a power cut, and costs no fsync.
+        User edits and push outcomes stay durable.
+        """
         if self.conn.in_transaction:
             yield
             return
+        if not durable:
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise translate_error(self.path, error) from error
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if self.conn.in_transaction:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise translate_error(self.path, error) from error
+            try:
+                yield
+            except BaseException:
                 self.conn.execute("ROLLBACK")
-            raise translate_error(self.path, error) from error
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise translate_error(self.path, error) from error
+        finally:
+            if not durable:
+                self.conn.execute("PRAGMA synchronous = FULL")
 
     # -- conveniences used across layers ----------------------------------------------------
 

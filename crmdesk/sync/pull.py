@@ -160,7 +160,9 @@ class Puller:
         done = 0
         for page in self.backend.iter_record_pages(obj.slug, changed_since=since):
             self.check_cancel()
-            with self.store.write():
+            # A pulled page can be fetched again: no fsync for it. Outbox changes made by
+            # the merge ride along; losing them to a power cut only re-sends an update.
+            with self.store.write(durable=False):
                 self._apply_page(obj, page.records, queued)
             for record in page.records:
                 seen.add(record.id)

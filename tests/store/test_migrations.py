@@ -46,6 +46,11 @@ def build_old_file(path: Path, version: int) -> None:
     )
     if version >= 3:
         conn.execute("INSERT INTO notes (id, record_id, title, content) VALUES ('n1', 'p1', 'Visit', 'Forge tour')")
+    if version >= 4:
+        # A client with the search index kept it up to date as it wrote.
+        from crmdesk.store.schema_steps import _backfill_search
+
+        _backfill_search(conn)
     conn.execute("COMMIT")
     conn.close()
 
