@@ -1,0 +1,155 @@
+"""The Qt sync worker: signals on the GUI thread, triggers, cancel and quit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Slot
+
+from crmdesk.sandbox import SandboxServer
+from crmdesk.sandbox.faults import FaultConfig
+from crmdesk.store import Store
+from crmdesk.sync import ChangeSet
+from crmdesk.sync.worker import SyncController
+
+from ._support import backend, integrity_ok, marker, server_records, sync
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(records=40, seed=71) as running:
+        yield running
+
+
+@pytest.fixture
+def db(tmp_path: Path, server: SandboxServer) -> Path:
+    path = tmp_path / "ws.sqlite"
+    with Store.open(path) as store:
+        assert sync(store, server).status.value == "synced"
+    return path
+
+
+class Recorder(QObject):
+    """Connected the way the UI connects: to slots of a QObject living in the GUI thread."""
+
+    def __init__(self, controller: SyncController) -> None:
+        super().__init__()
+        self.events: list[tuple[str, Any]] = []
+        self.threads: set[bool] = set()
+        worker = controller.worker
+        worker.state_changed.connect(self.on_state)
+        worker.changed.connect(self.on_changed)
+        worker.pending_changed.connect(self.on_pending)
+        worker.conflicts_changed.connect(self.on_conflicts)
+        worker.finished.connect(self.on_finished)
+
+    @Slot(str, str)
+    def on_state(self, status: str, message: str) -> None:
+        self._got("state", status)
+
+    @Slot(object)
+    def on_changed(self, changes: object) -> None:
+        self._got("changed", changes)
+
+    @Slot(int)
+    def on_pending(self, count: int) -> None:
+        self._got("pending", count)
+
+    @Slot(int)
+    def on_conflicts(self, count: int) -> None:
+        self._got("conflicts", count)
+
+    @Slot(object)
+    def on_finished(self, report: object) -> None:
+        self._got("finished", report)
+
+    def _got(self, kind: str, value: Any) -> None:
+        app = QCoreApplication.instance()
+        assert app is not None
+        self.threads.add(QThread.currentThread() is app.thread())
+        self.events.append((kind, value))
+
+    def of(self, kind: str) -> list[Any]:
+        return [v for k, v in self.events if k == kind]
+
+
+def controller_for(db: Path, server: SandboxServer) -> SyncController:
+    return SyncController(db, lambda: backend(server), interval_ms=3_600_000)
+
+
+def test_signals_arrive_on_the_gui_thread_and_report_a_sync(qtbot: Any, db: Path, server: SandboxServer) -> None:
+    with Store.open(db) as store:
+        record_id = sorted(store.records.ids("people"))[0]
+        store.edits.update_record(record_id, {"job_title": marker()})
+    controller = controller_for(db, server)
+    recorder = Recorder(controller)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: len(recorder.of("finished")) >= 1, timeout=15_000)
+        assert recorder.threads == {True}, "a slot ran outside the GUI thread"
+        assert recorder.of("state")[:2] == ["syncing", "synced"]
+        assert recorder.of("pending")[0] == 1 and recorder.of("pending")[-1] == 0
+        assert recorder.of("conflicts")[-1] == 0
+        (changes,) = recorder.of("changed")
+        assert isinstance(changes, ChangeSet) and changes.outbox and record_id in changes.record_ids
+        assert recorder.of("finished")[0].status.value == "synced"
+
+        # A local edit (made in the GUI thread's own connection) triggers a sync.
+        tag = marker()
+        with Store.open(db) as store:
+            store.edits.update_record(record_id, {"description": tag})
+        controller.local_edit()
+        qtbot.waitUntil(lambda: len(recorder.of("finished")) >= 2, timeout=15_000)
+        assert server_records(server, "people")[record_id]["description"] == tag
+        assert recorder.threads == {True}
+    finally:
+        assert controller.stop()
+
+
+def test_cancel_during_a_slow_sync_keeps_the_outbox(qtbot: Any, db: Path, server: SandboxServer) -> None:
+    with Store.open(db) as store:
+        ids = sorted(store.records.ids("companies"))[:5]
+        for record_id in ids:
+            store.edits.update_record(record_id, {"description": marker()})
+    server.set_faults(FaultConfig(latency_ms=60))
+    controller = controller_for(db, server)
+    recorder = Recorder(controller)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: recorder.of("state")[:1] == ["syncing"], timeout=10_000)
+        controller.cancel()
+        qtbot.waitUntil(lambda: len(recorder.of("finished")) >= 1, timeout=15_000)
+        report = recorder.of("finished")[0]
+        assert report.status.value == "cancelled"
+        assert recorder.of("state")[-1] == "cancelled"
+    finally:
+        assert controller.stop()
+        server.set_faults(None)
+    with Store.open(db) as store:
+        assert store.outbox.count() == 5 - report.pushed
+        assert all(m.state.value == "pending" for m in store.outbox.all())
+
+
+def test_stop_during_a_sync_is_prompt_and_keeps_the_outbox(qtbot: Any, db: Path, server: SandboxServer) -> None:
+    with Store.open(db) as store:
+        for record_id in sorted(store.records.ids("deals"))[:3]:
+            store.edits.update_record(record_id, {"name": marker()})
+    server.set_faults(FaultConfig(latency_ms=60))
+    controller = controller_for(db, server)
+    recorder = Recorder(controller)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: recorder.of("state")[:1] == ["syncing"], timeout=10_000)
+        started = time.monotonic()
+        assert controller.stop(timeout_ms=5_000)
+        assert time.monotonic() - started < 5
+    finally:
+        server.set_faults(None)
+    with Store.open(db) as store:
+        assert store.outbox.count() + len(recorder.of("finished")) >= 1
+        assert all(m.state.value in ("pending", "in_flight") for m in store.outbox.all())
+    assert integrity_ok(db)
