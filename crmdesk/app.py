@@ -65,6 +65,10 @@ def run_gui(options: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
+    app.setDesktopFileName("io.github.crmdesk.CrmDesk")
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(Path(__file__).parent / "resources" / "crmdesk.svg")))
     context = AppContext(paths=paths)
     if options.demo:
         _start_demo(context)
