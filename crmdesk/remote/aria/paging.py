@@ -62,11 +62,18 @@ def offset_pages(
     seen: set[str] = set()
     offset = 0
     step_backs = 0
+    pages = 0
+    max_pages: int | None = None
+    last_total: int | None = None
     while True:
         page = fetch(offset, limit)
+        pages += 1
         applied = page.limit if page.limit and 0 < page.limit <= limit else limit
         gap = max(1, overlap if overlap is not None else applied // 10)
         gap = min(gap, applied - 1)
+        if max_pages is None and page.total is not None:
+            # Generous: records created meanwhile make a pull longer, never endless.
+            max_pages = 4 * (page.total // max(1, applied - gap)) + 20
         ids = [_row_id(row) for row in page.rows]
         if offset > 0 and not any(ident in seen for ident in ids):
             # More rows vanished above us than the overlap covers (or the list shrank
@@ -75,6 +82,7 @@ def offset_pages(
             if step_backs > MAX_STEP_BACKS:
                 raise PagingUnstable("Records changed too fast to page through them; pull again later.")
             offset = max(0, offset - applied)
+            last_total = page.total
             continue
         fresh = []
         for row, ident in zip(page.rows, ids, strict=True):
@@ -86,7 +94,14 @@ def offset_pages(
             yield fresh, page.total
         if len(page.rows) < applied:
             return
-        offset += len(page.rows) - gap
+        if max_pages is not None and pages > max_pages:
+            raise PagingUnstable("Records are being created faster than they can be pulled; pull again later.")
+        # Records created since the last page pushed everything down by about as many
+        # rows as the total grew: skip ahead by that much, or a busy server would keep
+        # us re-reading the same rows. Overshooting is caught by the seen-row check.
+        growth = page.total - last_total if page.total is not None and last_total is not None else 0
+        last_total = page.total
+        offset += len(page.rows) - gap + max(0, growth)
 
 
 def cursor_pages(
