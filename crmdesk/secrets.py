@@ -55,7 +55,7 @@ def _usable(backend: keyring.backend.KeyringBackend) -> bool:
     # The "fail" backend has priority 0; chainer/null backends may be empty. A negative or
     # zero priority means "do not use me".
     try:
-        return float(backend.priority) > 0  # type: ignore[arg-type]
+        return float(backend.priority) > 0
     except Exception:
         return False
 

@@ -199,18 +199,18 @@ class Transport:
             status = response.status_code
             if status < 300:
                 return response
-            error = self._status_error(response, method, url)
-            if isinstance(error, AuthError) and response.status_code == 401 and not refreshed:
+            failure = self._status_error(response, method, url)
+            if isinstance(failure, AuthError) and response.status_code == 401 and not refreshed:
                 refreshed = True
                 if self._auth.refresh():
                     attempt -= 1  # new credentials: this was not a failed try
                     continue
-            if not self._may_retry(error, kind, status) or attempt >= policy.max_attempts:
-                raise error
-            wait = error.retry_after if isinstance(error, RateLimited) else None
+            if not self._may_retry(failure, kind, status) or attempt >= policy.max_attempts:
+                raise failure
+            wait = failure.retry_after if isinstance(failure, RateLimited) else None
             if wait is not None and wait > policy.max_retry_after:
-                raise error
-            self._wait(wait if wait is not None else self._backoff(attempt), error, attempt)
+                raise failure
+            self._wait(wait if wait is not None else self._backoff(attempt), failure, attempt)
 
     def request_json(
         self,

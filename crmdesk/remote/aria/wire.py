@@ -125,7 +125,8 @@ def attribute(row: Mapping[str, Any]) -> AttributeDef | None:
     except ValueError:
         log.warning("skipping attribute %r of unknown type %r", row.get("slug"), row.get("type"))
         return None
-    raw_config = row.get("config") if isinstance(row.get("config"), Mapping) else {}
+    raw = row.get("config")
+    raw_config: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     config = {_CONFIG_KEYS.get(key, key): value for key, value in raw_config.items()}
     choices = row.get("statuses") if kind is AttributeType.STATUS else row.get("options")
     options = tuple(option(o) for o in choices if isinstance(o, Mapping)) if isinstance(choices, list) else ()
@@ -234,7 +235,8 @@ def task(row: Mapping[str, Any]) -> Task:
 
 
 def timeline_event(row: Mapping[str, Any], record_id: str) -> TimelineEvent:
-    metadata = row.get("metadata") if isinstance(row.get("metadata"), Mapping) else {}
+    meta = row.get("metadata")
+    metadata: Mapping[str, Any] = meta if isinstance(meta, Mapping) else {}
     when = timestamp(row.get("occurredAt") or row.get("createdAt"))
     if when is None:
         raise ProtocolError("A timeline event has no time.")
