@@ -15,6 +15,7 @@ from crmdesk.paths import Paths
 if TYPE_CHECKING:
     from crmdesk.store import Store
     from crmdesk.sync.worker import SyncController
+    from crmdesk.ui.navigation import Navigator
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class AppContext:
     paths: Paths
     store: Store | None = None
     sync: SyncController | None = None
+    navigator: Navigator | None = None
     #: Things to stop when the app quits (the demo's sandbox server).
     services: list[Any] = field(default_factory=list)
 
@@ -69,11 +71,16 @@ def run_gui(options: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(Path(__file__).parent / "resources" / "crmdesk.svg")))
-    context = AppContext(paths=paths)
+    from crmdesk.ui.navigation import Navigator
+
+    context = AppContext(paths=paths, navigator=Navigator())
     if options.demo:
         _start_demo(context)
     window = MainWindow(context)
     window.show()
+    if getattr(options, "view", None):
+        window.navigate(options.view if ":" in options.view or options.view in ("home", "tasks", "notes")
+                        else f"object:{options.view}")
     if context.sync is not None:
         context.sync.start()
 

@@ -44,6 +44,11 @@ def gui_parser() -> argparse.ArgumentParser:
         metavar="FILE.png",
         help="render the window offscreen after loading, save it as a PNG and exit",
     )
+    parser.add_argument(
+        "--view",
+        metavar="VIEW",
+        help="open this view first: home, tasks, notes, an object slug (people, deals…) or record:<id>",
+    )
     return parser
 
 

@@ -1,25 +1,21 @@
-"""The main window. For now: a sidebar of objects with record counts and the sync status."""
+"""The main window: sidebar, the current view, and the sync status bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
+
+from crmdesk.ui.navigation import split
+from crmdesk.ui.views.registry import view_class
+from crmdesk.ui.widgets.sidebar import Sidebar
+from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
     from crmdesk.sync.changes import ChangeSet
-
-_STATUS_TEXT = {
-    "idle": "Not synced yet",
-    "syncing": "Syncing…",
-    "synced": "Synced",
-    "offline": "Offline — your edits are kept and will be sent later",
-    "auth_needed": "Sign-in needed",
-    "error": "Sync error",
-    "cancelled": "Sync cancelled",
-}
 
 
 class MainWindow(QMainWindow):
@@ -27,27 +23,111 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.setWindowTitle("crmdesk")
-        self.resize(1200, 760)
+        self.resize(1280, 800)
+        self.sidebar = Sidebar()
+        self.sidebar.setMinimumWidth(180)
+        self.sidebar.target_chosen.connect(self.navigate)
+        self.stack = QStackedWidget()
+        self.views: dict[str, QWidget] = {}
         splitter = QSplitter(self)
-        self.sidebar = QListWidget(splitter)
-        self.sidebar.setMaximumWidth(260)
-        self.empty_state = QLabel(splitter)
-        self.empty_state.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 1060])
         self.setCentralWidget(splitter)
-        self.sync_label = QLabel(_STATUS_TEXT["idle"])
-        self.sync_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.pending_label = QLabel("")
-        self.statusBar().addWidget(self.sync_label, 1)
-        self.statusBar().addPermanentWidget(self.pending_label)
+        self.sync_status = SyncStatusWidget()
+        self.statusBar().addWidget(self.sync_status, 1)
+        self._build_actions()
+        if context.navigator is not None:
+            context.navigator.navigate_requested.connect(self.navigate)
         if context.sync is not None:
             worker = context.sync.worker
-            worker.state_changed.connect(self.show_sync_state)
-            worker.pending_changed.connect(self.show_pending)
+            worker.state_changed.connect(self.sync_status.show_state)
+            worker.progress.connect(self.sync_status.show_progress)
+            worker.pending_changed.connect(self.sync_status.show_pending)
+            worker.conflicts_changed.connect(self.sync_status.show_conflicts)
             worker.changed.connect(self.on_changed)
-            worker.progress.connect(self.show_progress)
-        self.refresh()
+        self.sidebar.rebuild(context.store, self._unread())
+        self.navigate("home")
+
+    def _build_actions(self) -> None:
+        sync_now = QAction("Sync now", self)
+        sync_now.setShortcut(QKeySequence("Ctrl+R"))
+        sync_now.triggered.connect(self.sync_now)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(sync_now)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self.addAction(sync_now)
+
+    def _unread(self) -> int:
+        store = self.context.store
+        return store.notifications.unread_count() if store is not None else 0
+
+    @Slot(str)
+    def navigate(self, target: str) -> None:
+        self.current_target = target
+        view = self.views.get(target)
+        if view is None:
+            view = self._make_view(target)
+            self.views[target] = view
+            self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.sidebar.select_target(target)
+
+    def _make_view(self, target: str) -> QWidget:
+        kind, argument = split(target)
+        cls = view_class(kind)
+        store = self.context.store
+        if cls is None:
+            return self._placeholder(f"The {kind} view is not built yet.")
+        if kind != "home" and store is None:
+            return self._placeholder("Connect a workspace to see this.")
+        if store is not None and (
+            (kind == "object" and store.schema.get_object(argument) is None)
+            or (kind == "list" and store.schema.get_list(argument) is None)
+        ):
+            # Not downloaded yet (a first sync is running) or gone: shown again after the next change.
+            return self._placeholder("Downloading… this appears as soon as the workspace has synced.")
+        widget: QWidget = cls(self.context, argument, self)
+        return widget
+
+    def _placeholder(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setProperty("placeholder", True)
+        return label
+
+    def current_view(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def sync_now(self) -> None:
+        if self.context.sync is not None:
+            self.context.sync.sync_now()
+
+    @Slot(object)
+    def on_changed(self, changes: ChangeSet) -> None:
+        store = self.context.store
+        if store is not None and (changes.schema or changes.full_reset):
+            # This thread's connection caches the schema; the worker changed it.
+            store.schema.invalidate()
+        if changes.schema or changes.notifications or changes.full_reset:
+            self.sidebar.rebuild(store, self._unread())
+        placeholders = [t for t, v in self.views.items() if v.property("placeholder")]
+        for target in placeholders:
+            self.stack.removeWidget(self.views.pop(target))
+        if getattr(self, "current_target", None) in placeholders:
+            self.navigate(self.current_target)
+        for view in list(self.views.values()):
+            handler: Any = getattr(view, "on_changed", None)
+            if handler is not None:
+                handler(changes)
+
+    # -- screenshots --------------------------------------------------------------------------
 
     def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool) -> None:
         """Render the window to ``path`` and quit: now, or after the first sync round."""
@@ -60,41 +140,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _save_screenshot(self, *_: object) -> None:
         # A slot of this GUI-thread object: a queued call even when the worker emits.
+        QTimer.singleShot(50, self._grab_and_quit)
+
+    def _grab_and_quit(self) -> None:
         self.grab().save(self._screenshot_path)
         QApplication.quit()
-
-    def refresh(self) -> None:
-        self.sidebar.clear()
-        for title in ("Home", "Tasks", "Notes"):
-            self.sidebar.addItem(QListWidgetItem(title))
-        store = self.context.store
-        if store is None:
-            self.empty_state.setText("No workspace yet.")
-            return
-        objects = store.schema.objects()
-        for obj in objects.values():
-            self.sidebar.addItem(QListWidgetItem(f"{obj.plural_name}  ({store.records.count(obj.slug):,})"))
-        for list_def in store.schema.lists().values():
-            self.sidebar.addItem(QListWidgetItem(f"☰ {list_def.name}"))
-        workspace = store.schema.workspace()
-        if objects:
-            self.empty_state.setText(f"{workspace.name if workspace else 'Workspace'} — choose an object on the left.")
-        else:
-            self.empty_state.setText("Downloading the workspace…")
-
-    def on_changed(self, changes: ChangeSet) -> None:
-        if self.context.store is not None and (changes.schema or changes.full_reset):
-            # This thread's connection caches the schema; the worker changed it.
-            self.context.store.schema.invalidate()
-        self.refresh()
-
-    def show_sync_state(self, status: str, message: str) -> None:
-        text = _STATUS_TEXT.get(status, status)
-        self.sync_label.setText(f"{text}: {message}" if message else text)
-
-    def show_progress(self, phase: str, done: int, total: int) -> None:
-        suffix = f" {done:,} of {total:,}" if total > 0 else ""
-        self.sync_label.setText(f"Syncing {phase}{suffix}")
-
-    def show_pending(self, count: int) -> None:
-        self.pending_label.setText(f"{count} unsynced edit{'s' if count != 1 else ''}" if count else "All saved")

@@ -1,0 +1,235 @@
+"""A lazy table model over one object's records in the store.
+
+Like Anki's browser: the model holds only the ordered ids of the records that pass
+the filter; rows are fetched in blocks when the view paints them, and cached until
+a sync or an edit says they changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from crmdesk.model import AttributeDef, AttributeType, FilterGroup, ObjectDef, Sort, ValidationError
+from crmdesk.model.values import display_text, edit_text, parse_user_text
+from crmdesk.store import NotFound, RecordRow, Store
+from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.text import plain_tooltip
+
+BLOCK = 200
+MAX_CACHED_ROWS = 5_000
+
+RecordIdRole = Qt.ItemDataRole.UserRole + 1
+ValueRole = Qt.ItemDataRole.UserRole + 2
+AttributeRole = Qt.ItemDataRole.UserRole + 3
+RowidRole = Qt.ItemDataRole.UserRole + 4
+
+Index = QModelIndex | QPersistentModelIndex
+_NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
+
+
+class RecordTableModel(QAbstractTableModel):
+    #: Shown to the user when an edit is refused (the store is unchanged).
+    edit_refused = Signal(str)
+    #: A local edit was stored (the sync worker should run soon).
+    edited = Signal(object)  # Mutation
+
+    def __init__(self, store: Store, object_slug: str, context: StoreDisplayContext | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.object_slug = object_slug
+        self.context = context or StoreDisplayContext(store)
+        self._obj: ObjectDef = self._load_object()
+        self._columns: list[AttributeDef] = list(self._obj.attributes)
+        self._filter: FilterGroup | None = None
+        self._sorts: list[Sort] = []
+        self._ids: list[int] = []
+        self._rows: dict[int, RecordRow] = {}
+        self.reload()
+
+    # -- configuration ----------------------------------------------------------------------
+
+    def _load_object(self) -> ObjectDef:
+        obj = self.store.schema.get_object(self.object_slug)
+        if obj is None:
+            raise NotFound(f"The object “{self.object_slug}”")
+        return obj
+
+    @property
+    def object_def(self) -> ObjectDef:
+        return self._obj
+
+    @property
+    def columns(self) -> list[AttributeDef]:
+        return list(self._columns)
+
+    def set_columns(self, slugs: Sequence[str]) -> None:
+        by_slug = {a.slug: a for a in self._obj.attributes}
+        self.beginResetModel()
+        self._columns = [by_slug[s] for s in slugs if s in by_slug] or list(self._obj.attributes)
+        self.endResetModel()
+
+    def set_filter(self, group: FilterGroup | None) -> None:
+        """Apply a filter; raises ``InvalidFilter`` (and keeps the old one) if it is broken."""
+        ids = self.store.records.query_ids(self.object_slug, group, self._sorts)
+        self._replace_ids(ids)
+        self._filter = group
+
+    def set_sorts(self, sorts: Sequence[Sort]) -> None:
+        ids = self.store.records.query_ids(self.object_slug, self._filter, sorts)
+        self._replace_ids(ids)
+        self._sorts = list(sorts)
+
+    @property
+    def sorts(self) -> list[Sort]:
+        return list(self._sorts)
+
+    @property
+    def filter(self) -> FilterGroup | None:
+        return self._filter
+
+    def reload(self, *, schema_changed: bool = False) -> None:
+        """Re-run the query (after a sync); keeps columns unless the schema changed."""
+        if schema_changed:
+            self.store.schema.invalidate()
+            self._obj = self._load_object()
+            slugs = [c.slug for c in self._columns]
+            by_slug = {a.slug: a for a in self._obj.attributes}
+            self._columns = [by_slug[s] for s in slugs if s in by_slug] or list(self._obj.attributes)
+        self.context.forget()
+        self._replace_ids(self.store.records.query_ids(self.object_slug, self._filter, self._sorts))
+
+    def _replace_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+
+    def records_changed(self, record_ids: set[str]) -> None:
+        """Some records changed in place: refetch them, repaint only their rows."""
+        stale = [rowid for rowid, row in self._rows.items() if row.id in record_ids]
+        for rowid in stale:
+            del self._rows[rowid]
+        self.context.forget()
+        if stale:
+            positions = {rowid: i for i, rowid in enumerate(self._ids)}
+            for rowid in stale:
+                row = positions.get(rowid)
+                if row is not None:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    # -- rows -------------------------------------------------------------------------------------
+
+    def rowid_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def record_at(self, row: int) -> RecordRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        rowid = self._ids[row]
+        cached = self._rows.get(rowid)
+        if cached is not None:
+            return cached
+        self._fetch_block(row)
+        return self._rows.get(rowid)
+
+    def row_of(self, record_id: str) -> int | None:
+        rowid = self.store.records.rowid_of(record_id)
+        if rowid is None:
+            return None
+        try:
+            return self._ids.index(rowid)
+        except ValueError:
+            return None
+
+    def _fetch_block(self, row: int) -> None:
+        if len(self._rows) > MAX_CACHED_ROWS:
+            self._rows.clear()
+        start = max(0, row - BLOCK // 4)
+        block = [r for r in self._ids[start : start + BLOCK] if r not in self._rows]
+        rows = self.store.records.rows(block)
+        references = []
+        for record in rows:
+            self._rows[record.rowid] = record
+            for attr in self._columns:
+                if attr.type is AttributeType.RECORD_REFERENCE:
+                    value = record.values.get(attr.slug)
+                    references.extend(value if isinstance(value, list) else [value] if value else [])
+        self.context.prefetch(references)
+
+    # -- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            attr = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return attr.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(f"{attr.title} ({attr.type.value.replace('_', ' ')})")
+            if role == AttributeRole:
+                return attr
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self.record_at(index.row())
+        if record is None:
+            return None
+        attr = self._columns[index.column()]
+        value = record.values.get(attr.slug)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(attr, value, self.context)
+        if role == Qt.ItemDataRole.EditRole:
+            return edit_text(attr, value, self.context)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(display_text(attr, value, self.context))
+        if role == Qt.ItemDataRole.TextAlignmentRole and attr.type in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ValueRole:
+            return value
+        if role == RecordIdRole:
+            return record.id
+        if role == RowidRole:
+            return record.rowid
+        if role == AttributeRole:
+            return attr
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Store an edit: text from a plain editor is parsed; editors may hand canonical values
+        with ``ValueRole``. A refused value never reaches the store."""
+        if not index.isValid() or role not in (Qt.ItemDataRole.EditRole, ValueRole):
+            return False
+        record = self.record_at(index.row())
+        if record is None:
+            return False
+        attr = self._columns[index.column()]
+        try:
+            new_value = parse_user_text(attr, value) if role == Qt.ItemDataRole.EditRole else value
+            mutation = self.store.edits.update_record(record.id, {attr.slug: new_value})
+        except ValidationError as error:
+            self.edit_refused.emit(str(error))
+            return False
+        if mutation is None:
+            return True
+        self._rows.pop(record.rowid, None)
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        self.edited.emit(mutation)
+        return True

@@ -1,0 +1,34 @@
+"""Which widget shows which navigation target. Modules are imported when first needed,
+so start-up loads only the first view."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: kind → "module:Class". Each class is built as ``Class(context, argument, parent)``
+#: and may define ``on_changed(changes)`` and ``save_state()``.
+VIEWS: dict[str, str] = {
+    "home": "crmdesk.ui.views.home_view:HomeView",
+    "object": "crmdesk.ui.views.record_table_view:RecordTableView",
+    "list": "crmdesk.ui.views.list_view:ListView",
+    "record": "crmdesk.ui.views.record_page:RecordPage",
+    "tasks": "crmdesk.ui.views.tasks_view:TasksView",
+    "notes": "crmdesk.ui.views.notes_view:NotesView",
+    "notifications": "crmdesk.ui.views.notifications_view:NotificationsView",
+}
+
+
+def view_class(kind: str) -> Any | None:
+    """The class for ``kind``, or None when that view is not built yet."""
+    spec = VIEWS.get(kind)
+    if spec is None:
+        return None
+    module_name, _, class_name = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return None
+        raise
+    return getattr(module, class_name)
