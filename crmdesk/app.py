@@ -30,6 +30,10 @@ class AppContext:
     store: Store | None = None
     sync: SyncController | None = None
     navigator: Navigator | None = None
+    #: One undo history for the window: edits are QUndoCommands (crmdesk.ui.undo).
+    undo_stack: Any = None
+    #: QSettings for UI state (window geometry, column layouts, last view). No secrets.
+    settings: Any = None
     #: Things to stop when the app quits (the demo's sandbox server).
     services: list[Any] = field(default_factory=list)
 
@@ -73,7 +77,16 @@ def run_gui(options: argparse.Namespace) -> int:
     app.setWindowIcon(QIcon(str(Path(__file__).parent / "resources" / "crmdesk.svg")))
     from crmdesk.ui.navigation import Navigator
 
-    context = AppContext(paths=paths, navigator=Navigator())
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+
+    # UI state lives next to the data when --data-dir is given, so test runs never touch a real profile.
+    settings = (
+        QSettings(str(paths.data_dir / "settings.ini"), QSettings.Format.IniFormat)
+        if options.data_dir or os.environ.get("CRMDESK_DATA_DIR")
+        else QSettings()
+    )
+    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
     if options.demo:
         _start_demo(context)
     window = MainWindow(context)

@@ -50,7 +50,43 @@ class MainWindow(QMainWindow):
         self.sidebar.rebuild(context.store, self._unread())
         self.navigate("home")
 
+    def _open_component(self, spec: str) -> None:
+        """Open a dialog or panel by ``module:Class``; built as ``Class(context, parent)``."""
+        import importlib
+
+        module_name, _, class_name = spec.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+        except ModuleNotFoundError:
+            self.statusBar().showMessage("That part of crmdesk is not built yet.", 4000)
+            return
+        existing = self._components.get(spec)
+        if existing is None:
+            existing = cls(self.context, self)
+            self._components[spec] = existing
+        show = getattr(existing, "open_for_user", None) or existing.show
+        show()
+
     def _build_actions(self) -> None:
+        self._components: dict[str, Any] = {}
+        components = {
+            "Search…": ("Ctrl+K", "crmdesk.ui.widgets.search_palette:SearchPalette"),
+            "Pending changes": ("Ctrl+Shift+P", "crmdesk.ui.widgets.pending_panel:PendingPanel"),
+            "Conflicts": (None, "crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"),
+            "Connect to a server…": (None, "crmdesk.ui.dialogs.connect_dialog:ConnectDialog"),
+        }
+        self.component_actions: dict[str, QAction] = {}
+        for title, (shortcut, spec) in components.items():
+            action = QAction(title, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, spec=spec: self._open_component(spec))
+            self.addAction(action)
+            self.component_actions[spec] = action
+        self.sync_status.pending_clicked.connect(
+            lambda: self._open_component("crmdesk.ui.widgets.pending_panel:PendingPanel"))
+        self.sync_status.conflicts_clicked.connect(
+            lambda: self._open_component("crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"))
         sync_now = QAction("Sync now", self)
         sync_now.setShortcut(QKeySequence("Ctrl+R"))
         sync_now.triggered.connect(self.sync_now)
@@ -58,10 +94,25 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"])
         file_menu.addAction(sync_now)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.addAction(sync_now)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        if self.context.undo_stack is not None:
+            undo = self.context.undo_stack.createUndoAction(self, "Undo")
+            undo.setShortcut(QKeySequence.StandardKey.Undo)
+            redo = self.context.undo_stack.createRedoAction(self, "Redo")
+            redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+            edit_menu.addAction(undo)
+            edit_menu.addAction(redo)
+            self.addAction(undo)
+            self.addAction(redo)
+        go_menu = self.menuBar().addMenu("&Go")
+        go_menu.addAction(self.component_actions["crmdesk.ui.widgets.search_palette:SearchPalette"])
+        go_menu.addAction(self.component_actions["crmdesk.ui.widgets.pending_panel:PendingPanel"])
+        go_menu.addAction(self.component_actions["crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"])
 
     def _unread(self) -> int:
         store = self.context.store
