@@ -75,10 +75,10 @@ def run_gui(options: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(Path(__file__).parent / "resources" / "crmdesk.svg")))
-    from crmdesk.ui.navigation import Navigator
-
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QUndoStack
+
+    from crmdesk.ui.navigation import Navigator
 
     # UI state lives next to the data when --data-dir is given, so test runs never touch a real profile.
     settings = (
