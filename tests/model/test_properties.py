@@ -163,7 +163,7 @@ def test_contains_finds_every_substring_whatever_its_case(value: str, data: st.D
         (value[:end].lower(), "starts_with"),
         (value[start:], "ends_with"),
     ):
-        if operand.lower() != operand.upper().lower() and op == "contains":
+        if op == "contains" and (operand.lower() != operand.upper().lower() or value.lower() != value.upper().lower()):
             continue  # characters whose upper case does not lower back (ß, İ) are not case-folded pairs
         group = FilterGroup("and", (Condition(attr.slug, op, operand),))
         assert compile_predicate(group, {attr.slug: attr}.get)({attr.slug: value}), (op, operand)
