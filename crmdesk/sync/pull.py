@@ -105,9 +105,11 @@ class Puller:
 
     def _reindex(self, obj: ObjectDef) -> None:
         """Option titles or types changed: rebuild this object's value index and search text."""
-        with self.store.write():
-            rowids = self.store.records.query_ids(obj.slug)
-            for start in range(0, len(rowids), 1000):
+        rowids = self.store.records.query_ids(obj.slug)
+        for start in range(0, len(rowids), 1000):
+            self.check_cancel()
+            # One short transaction per chunk: the GUI's edits must not wait behind a long rebuild.
+            with self.store.write(durable=False):
                 rows = self.store.records.rows(rowids[start : start + 1000])
                 self.store.records.put_many(
                     obj,
