@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,12 @@ def backend(server: SandboxServer, token: str | None = None, retry: RetryPolicy 
     return connect_aria(server.url, token or server.admin_token, config={"retry": retry}, http_transport=plain)
 
 
-def sync(store: Store, server: SandboxServer, token: str | None = None) -> SyncReport:
+def sync(store: Store, server: SandboxServer, token: str | None = None, *, sweep: bool = False) -> SyncReport:
+    """One sync; ``sweep`` makes it run the periodic id sweep (deletions on the server) now."""
     b = backend(server, token)
     try:
-        return SyncEngine(store, b).sync()
+        engine = SyncEngine(store, b, sweep_interval=timedelta(0)) if sweep else SyncEngine(store, b)
+        return engine.sync()
     finally:
         b.close()
 
