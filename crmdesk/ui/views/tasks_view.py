@@ -1,0 +1,214 @@
+"""Tasks: every task grouped overdue / today / upcoming / no date / done, tick to complete,
+filter by assignee, open a linked record."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.model import ValidationError
+from crmdesk.store import StoreError
+from crmdesk.ui.models.tasks_model import (
+    ANYONE,
+    COL_ASSIGNEES,
+    COL_DUE,
+    COL_LINKS,
+    COL_TASK,
+    UNASSIGNED,
+    Clock,
+    RecordIdsRole,
+    TaskIdRole,
+    TasksModel,
+    local_now,
+)
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+    from crmdesk.sync.changes import ChangeSet
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class TasksView(QWidget):
+    def __init__(
+        self, context: AppContext, _argument: str = "", parent: QWidget | None = None, *, clock: Clock = local_now
+    ) -> None:
+        super().__init__(parent)
+        assert context.store is not None
+        self.context = context
+        self.model = TasksModel(context.store, clock)
+        self.model.done_toggled.connect(self._toggle_done)
+        self.model.modelReset.connect(self._after_reset)
+
+        title = _plain_label("Tasks")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        self.count_label = _plain_label()
+        self.assignee_combo = QComboBox()
+        self.assignee_combo.setAccessibleName("Assignee filter")
+        self.assignee_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.assignee_combo.currentIndexChanged.connect(self._assignee_chosen)
+        assignee_label = _plain_label("Assigned to")
+        assignee_label.setBuddy(self.assignee_combo)
+        self.message_label = _plain_label()
+        self.message_label.setObjectName("error")
+        self.message_label.hide()
+        self.empty_label = _plain_label("No tasks due — nice.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setProperty("placeholder", True)
+        self.empty_label.setMinimumHeight(64)
+
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Tasks")
+        self.tree.setUniformRowHeights(False)  # group headers are taller than tasks
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)  # groups stay open: a collapsed overdue group hides work
+        self.tree.setIndentation(8)
+        self.tree.setWordWrap(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.activated.connect(self._open_linked)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TASK, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((COL_DUE, 130), (COL_LINKS, 240), (COL_ASSIGNEES, 160)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        top.addWidget(assignee_label)
+        top.addWidget(self.assignee_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.tree, 1)
+        self._fill_assignees()
+        self._after_reset()
+
+    # -- assignee filter ----------------------------------------------------------------------
+
+    def _fill_assignees(self) -> None:
+        assert self.context.store is not None
+        current = self.assignee_combo.currentData()
+        self.assignee_combo.blockSignals(True)
+        self.assignee_combo.clear()
+        self.assignee_combo.addItem("Anyone", ANYONE)
+        self.assignee_combo.addItem("Unassigned", UNASSIGNED)
+        for member in sorted(self.context.store.schema.members(), key=lambda m: m.name.lower()):
+            # Tasks name assignees by member id or by user id depending on the server.
+            ids = frozenset(i for i in (member.id, member.user_id) if i)
+            self.assignee_combo.addItem(member.name, ids)
+        found = self.assignee_combo.findData(current) if current is not None else 0
+        self.assignee_combo.setCurrentIndex(max(found, 0))
+        self.assignee_combo.blockSignals(False)
+
+    def _assignee_chosen(self, _index: int) -> None:
+        self.model.set_assignee_filter(self.assignee_combo.currentData() or ANYONE)
+
+    # -- after the model changed ------------------------------------------------------------------
+
+    def _after_reset(self) -> None:
+        self.tree.expandAll()
+        for row in range(self.model.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        open_count = self.model.open_count()
+        self.count_label.setText(f"{open_count} open" if open_count else "")
+        self.empty_label.setVisible(open_count == 0)
+        self.tree.setVisible(self.model.rowCount() > 0)
+
+    # -- toggling done ----------------------------------------------------------------------------
+
+    def _toggle_done(self, task_id: str, done: bool) -> None:
+        store = self.context.store
+        assert store is not None
+        try:
+            # No task undo command exists yet (crmdesk/ui/undo.py); the edit is direct.
+            mutation = store.edits.update_task(task_id, done=done)
+        except (ValidationError, StoreError) as error:
+            self.message_label.setText(str(error))
+            self.message_label.show()
+            return
+        self.message_label.hide()
+        if mutation is not None and self.context.sync is not None:
+            self.context.sync.local_edit()
+        # Regroup after the click that caused this has finished with the old index.
+        QTimer.singleShot(0, lambda: self._reload_keeping(task_id))
+
+    def _reload_keeping(self, task_id: str) -> None:
+        self.model.reload()
+        index = self.model.index_of_task(task_id)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    # -- opening linked records -------------------------------------------------------------------
+
+    def _open_linked(self, index: QModelIndex) -> None:
+        record_ids = self.model.data(index, RecordIdsRole)
+        if record_ids and self.context.navigator is not None:
+            self.context.navigator.go(f"record:{record_ids[0]}")
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.tree.indexAt(point)
+        task_id = self.model.data(index, TaskIdRole)
+        if not task_id or self.context.store is None:
+            return
+        menu = QMenu(self)
+        done = self.model.data(index.siblingAtColumn(COL_TASK), Qt.ItemDataRole.CheckStateRole)
+        mark = menu.addAction("Mark not done" if done == Qt.CheckState.Checked else "Mark done")
+        mark.triggered.connect(lambda: self._toggle_done(task_id, done != Qt.CheckState.Checked))
+        record_ids = self.model.data(index, RecordIdsRole) or []
+        titles = self.context.store.records.titles(record_ids)
+        if record_ids:
+            menu.addSeparator()
+        for record_id in record_ids:
+            # Menu texts treat "&" as a mnemonic marker; double it so titles show as typed.
+            title = titles.get(record_id, "record").replace("&", "&&")
+            action = menu.addAction(f"Open {title}")
+            action.triggered.connect(lambda _=False, rid=record_id: self._go(f"record:{rid}"))
+        menu.popup(self.tree.viewport().mapToGlobal(point))
+
+    def _go(self, target: str) -> None:
+        if self.context.navigator is not None:
+            self.context.navigator.go(target)
+
+    # -- sync --------------------------------------------------------------------------------------
+
+    def on_changed(self, changes: ChangeSet) -> None:
+        if changes.members or changes.full_reset:
+            self._fill_assignees()
+        if changes.tasks or changes.members or changes.objects or changes.id_changes or changes.full_reset:
+            # Linked titles may have changed with the records; tasks are few, so reload them all.
+            current = self.model.data(self.tree.currentIndex(), TaskIdRole)
+            self.model.reload()
+            if current:
+                index = self.model.index_of_task(current)
+                if index.isValid():
+                    self.tree.setCurrentIndex(index)
