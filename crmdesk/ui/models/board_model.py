@@ -1,0 +1,437 @@
+"""A kanban board over a store: one lazy list model per column.
+
+The board asks the store for the ordered rowids of each column (one query per
+option, with the user's filter) and nothing else; a column's cards are fetched in
+blocks when its view paints them. Moving a card is one store edit (one outbox
+row) and a row moved between two column models, so the move shows at once
+without reloading the board.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from crmdesk.model import AttributeDef, Condition, FilterGroup, Operator, Sort, ValidationError
+from crmdesk.model.values import display_text
+from crmdesk.store import NotFound, StoreError
+from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.models.board_source import BoardSource, Card, group_attributes, numeric_amount
+from crmdesk.ui.text import plain_tooltip
+
+BLOCK = 60
+MAX_CACHED_CARDS = 2_000
+MAX_CARD_FIELDS = 4
+CARD_MIME = "application/x-crmdesk-card"
+
+CardRole = Qt.ItemDataRole.UserRole + 1
+CardIdRole = Qt.ItemDataRole.UserRole + 2
+RecordIdRole = Qt.ItemDataRole.UserRole + 3
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(slots=True)
+class CardField:
+    label: str
+    text: str
+    color: str | None = None  # an option's color, for select/status values
+
+
+@dataclass(slots=True)
+class CardView:
+    """What the delegate paints: plain strings only."""
+
+    id: str
+    record_id: str
+    title: str
+    fields: list[CardField] = field(default_factory=list)
+
+
+class ColumnModel(QAbstractListModel):
+    """The cards of one column: rowids in order, cards fetched for what is painted."""
+
+    def __init__(self, board: BoardModel, key: str | None) -> None:
+        super().__init__(board)
+        self.board = board
+        self.key = key
+        self._ids: list[int] = []
+        self._cards: dict[int, CardView] = {}
+
+    # -- contents -------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._cards.clear()
+        self.endResetModel()
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def row_of_rowid(self, rowid: int) -> int | None:
+        try:
+            return self._ids.index(rowid)
+        except ValueError:
+            return None
+
+    def take(self, row: int) -> int:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        rowid = self._ids.pop(row)
+        self._cards.pop(rowid, None)
+        self.endRemoveRows()
+        return rowid
+
+    def put(self, rowid: int, row: int) -> int:
+        row = max(0, min(row, len(self._ids)))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._ids.insert(row, rowid)
+        self.endInsertRows()
+        return row
+
+    def forget(self, rowids: set[int] | None = None) -> None:
+        """Cached cards are stale (a sync or a settings change): repaint from the store."""
+        if rowids is None:
+            self._cards.clear()
+        else:
+            for rowid in rowids:
+                self._cards.pop(rowid, None)
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
+
+    def card_at(self, row: int) -> CardView | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        rowid = self._ids[row]
+        cached = self._cards.get(rowid)
+        if cached is None:
+            self._fetch(row)
+            cached = self._cards.get(rowid)
+        return cached
+
+    def _fetch(self, row: int) -> None:
+        if len(self._cards) > MAX_CACHED_CARDS:
+            self._cards.clear()
+        start = max(0, row - BLOCK // 4)
+        wanted = [r for r in self._ids[start : start + BLOCK] if r not in self._cards]
+        for card in self.board.load_cards(wanted):
+            self._cards[card.rowid] = self.board.card_view(card)
+
+    # -- Qt model API -----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        card = self.card_at(index.row())
+        if card is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return card.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip("\n".join([card.title, *(f"{f.label}: {f.text}" for f in card.fields)]))
+        if role == CardRole:
+            return card
+        if role == CardIdRole:
+            return card.id
+        if role == RecordIdRole:
+            return card.record_id
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            # Drops land between cards (on the column), never onto a card.
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CARD_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        ids = [self.data(i, CardIdRole) for i in indexes if i.isValid()]
+        mime.setData(CARD_MIME, json.dumps({"board": id(self.board), "ids": ids}).encode())
+        return mime
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        return data.hasFormat(CARD_MIME) and not parent.isValid()
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        payload = json.loads(bytes(data.data(CARD_MIME).data()).decode())
+        if payload.get("board") != id(self.board):
+            return False  # a card from another board (another window) is not ours to move
+        target = row if row >= 0 else len(self._ids)
+        for offset, card_id in enumerate(payload.get("ids", [])):
+            self.board.move_card(card_id, self.key, target + offset)
+        return True
+
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        # Qt removes a dragged row from its source after a move; the board already moved it.
+        return False
+
+
+@dataclass(slots=True)
+class BoardColumn:
+    key: str | None  # option id; None for "No value"
+    title: str
+    color: str | None
+    model: ColumnModel
+    totals: dict[str, float] = field(default_factory=dict)  # currency code ("" for plain numbers) → sum
+
+    @property
+    def count(self) -> int:
+        return self.model.rowCount()
+
+
+class BoardModel(QObject):
+    """Columns, their counts and sums, and the one edit a board makes: a card's group value."""
+
+    columns_rebuilt = Signal()
+    #: A column's count or sum changed (its index).
+    column_changed = Signal(int)
+    edited = Signal(object)  # Mutation
+    edit_refused = Signal(str)
+
+    def __init__(self, source: BoardSource, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.display = StoreDisplayContext(source.store)  # type: ignore[attr-defined]
+        self.filter: FilterGroup | None = None
+        self.sorts: list[Sort] = []
+        groups = group_attributes(source)
+        preferred = next((a for a in groups if a.slug == "stage"), groups[0] if groups else None)
+        self.group_slug: str | None = preferred.slug if preferred else None
+        self.sum_slug: str | None = None
+        self.card_slugs: list[str] = []
+        self.columns: list[BoardColumn] = []
+        #: local id → server id, so an undo after a sync still names the card.
+        self._renamed: dict[str, str] = {}
+        #: Set by the view: where moves are recorded for undo (None: moves are not undoable).
+        self.undo_stack: Any = None
+
+    # -- configuration ---------------------------------------------------------------------
+
+    @property
+    def group_attribute(self) -> AttributeDef | None:
+        return self.source.attribute(self.group_slug) if self.group_slug else None
+
+    @property
+    def sum_attribute(self) -> AttributeDef | None:
+        return self.source.attribute(self.sum_slug) if self.sum_slug else None
+
+    def set_group(self, slug: str | None) -> None:
+        self.group_slug = slug
+        self.reload()
+
+    def set_sum(self, slug: str | None) -> None:
+        self.sum_slug = slug
+        for index, column in enumerate(self.columns):
+            column.totals = self._totals(column.model.ids)
+            self.column_changed.emit(index)
+
+    def set_card_fields(self, slugs: Sequence[str]) -> None:
+        self.card_slugs = [s for s in slugs if self.source.attribute(s) is not None][:MAX_CARD_FIELDS]
+        for column in self.columns:
+            column.model.forget()
+
+    def set_filter(self, group: FilterGroup | None) -> None:
+        """Show only cards that pass ``group``; raises ``InvalidFilter`` (keeping the old one)."""
+        previous = self.filter
+        self.filter = group
+        try:
+            self.reload()
+        except Exception:
+            self.filter = previous
+            raise
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _column_filter(self, key: str | None, attr: AttributeDef) -> FilterGroup:
+        if key is not None:
+            condition: FilterGroup | Condition = Condition(attr.slug, Operator.EQUALS, key)
+        else:
+            # Empty, or naming an option this cache has not pulled yet: never lost from the board.
+            known = [o.id for o in attr.options]
+            parts: tuple[Condition, ...] = (Condition(attr.slug, Operator.IS_EMPTY),)
+            if known:
+                parts += (Condition(attr.slug, Operator.NOT_IN, known),)
+            condition = FilterGroup("or", parts)
+        children: tuple[Condition | FilterGroup, ...] = (condition,)
+        if self.filter is not None:
+            children = (self.filter, *children)
+        return FilterGroup("and", children)
+
+    def reload(self) -> None:
+        """Query every column again; column models are kept (and reset) when the keys match."""
+        attr = self.group_attribute
+        self.display.forget()
+        if attr is None:
+            self.columns = []
+            self.columns_rebuilt.emit()
+            return
+        wanted = [(o.id, o.title, o.color) for o in sorted(attr.options, key=lambda o: o.order)]
+        wanted.append((None, "No value", None))
+        ids = {key: self.source.query(self._column_filter(key, attr), self.sorts) for key, _, _ in wanted}
+        same_keys = [c.key for c in self.columns] == [key for key, _, _ in wanted]
+        if same_keys:
+            for column, (key, title, color) in zip(self.columns, wanted, strict=True):
+                column.title, column.color = title, color
+                column.model.set_ids(ids[key])
+                column.totals = self._totals(column.model.ids)
+            for index in range(len(self.columns)):
+                self.column_changed.emit(index)
+            return
+        for column in self.columns:
+            column.model.deleteLater()
+        self.columns = []
+        for key, title, color in wanted:
+            model = ColumnModel(self, key)
+            model.set_ids(ids[key])
+            self.columns.append(BoardColumn(key, title, color, model, self._totals(model.ids)))
+        self.columns_rebuilt.emit()
+
+    def load_cards(self, rowids: Sequence[int]) -> list[Card]:
+        return self.source.cards(rowids)
+
+    def card_view(self, card: Card) -> CardView:
+        fields = []
+        for slug in self.card_slugs:
+            attr = self.source.attribute(slug)
+            value = card.values.get(slug)
+            if attr is None or value is None:
+                continue
+            color = None
+            if attr.has_options and not isinstance(value, list):
+                option = attr.option_by_id(value)
+                color = option.color if option else None
+            fields.append(CardField(attr.title, display_text(attr, value, self.display), color))
+        return CardView(card.id, card.record_id, card.title or "(untitled)", fields)
+
+    def _totals(self, rowids: Sequence[int]) -> dict[str, float]:
+        attr = self.sum_attribute
+        if attr is None or not rowids:
+            return {}
+        totals: dict[str, float] = {}
+        for start in range(0, len(rowids), 2_000):
+            for card in self.source.cards(rowids[start : start + 2_000]):
+                found = numeric_amount(attr, card.values.get(attr.slug))
+                if found is not None:
+                    totals[found[0]] = totals.get(found[0], 0.0) + found[1]
+        return totals
+
+    def column_of_key(self, key: str | None) -> int | None:
+        for index, column in enumerate(self.columns):
+            if column.key == key:
+                return index
+        return None
+
+    def locate(self, card_id: str) -> tuple[int, int] | None:
+        """(column, row) of a card on the board, or None when it is not shown."""
+        rowid = self.source.rowid_of(self.resolve(card_id))
+        if rowid is None:
+            return None
+        for index, column in enumerate(self.columns):
+            row = column.model.row_of_rowid(rowid)
+            if row is not None:
+                return index, row
+        return None
+
+    # -- edits --------------------------------------------------------------------------------
+
+    def resolve(self, card_id: str) -> str:
+        return self._renamed.get(card_id, card_id)
+
+    def ids_renamed(self, changes: dict[str, str]) -> None:
+        self._renamed.update(changes)
+
+    def move_card(self, card_id: str, to_key: str | None, row: int) -> bool:
+        """The user moved a card: one edit, shown at once, recorded for undo."""
+        where = self.locate(card_id)
+        if where is None or self.group_slug is None:
+            return False
+        from_key = self.columns[where[0]].key
+        if not self.apply_move(card_id, to_key, row):
+            return False
+        if self.undo_stack is not None and from_key != to_key:
+            from crmdesk.ui.board_undo import MoveCardCommand
+
+            title = self.columns[self.column_of_key(to_key) or 0].title
+            self.undo_stack.push(MoveCardCommand(self, card_id, self.group_slug, from_key, where[1], to_key, row,
+                                                 f"Move card to {title}"))
+        return True
+
+    def apply_move(self, card_id: str, to_key: str | None, row: int, slug: str | None = None) -> bool:
+        """Set the card's group value to ``to_key`` and show it at ``row`` of that column."""
+        slug = slug or self.group_slug
+        card_id = self.resolve(card_id)
+        if slug is None:
+            return False
+        try:
+            mutation = self.source.set_value(card_id, slug, to_key)
+        except (ValidationError, NotFound, StoreError) as error:
+            self.edit_refused.emit(str(error))
+            return False
+        if slug != self.group_slug:
+            self.reload()  # an undo from another grouping: the columns are something else now
+        else:
+            self._show_move(card_id, to_key, row)
+        if mutation is not None:
+            self.edited.emit(mutation)
+        return True
+
+    def _show_move(self, card_id: str, to_key: str | None, row: int) -> None:
+        where = self.locate(card_id)
+        target = self.column_of_key(to_key)
+        if where is None or target is None:
+            self.reload()
+            return
+        source_index, source_row = where
+        source = self.columns[source_index]
+        if source_index == target and source_row < row:
+            row -= 1  # the card's own slot disappears above the drop point
+        rowid = source.model.take(source_row)
+        self.columns[target].model.put(rowid, row)
+        if source_index != target:
+            # Adjust the two sums by this card's amount: re-adding a 5,000-card column would not
+            # fit in the 50 ms a move has to show.
+            self._add_amount(source, rowid, -1.0)
+            self._add_amount(self.columns[target], rowid, 1.0)
+        for index in dict.fromkeys((source_index, target)):
+            self.column_changed.emit(index)
+
+    def _add_amount(self, column: BoardColumn, rowid: int, sign: float) -> None:
+        attr = self.sum_attribute
+        if attr is None:
+            return
+        cards = self.source.cards([rowid])
+        found = numeric_amount(attr, cards[0].values.get(attr.slug)) if cards else None
+        if found is not None:
+            code, amount = found
+            column.totals[code] = column.totals.get(code, 0.0) + sign * amount
+
+    def insert_new(self, card_id: str, key: str | None) -> None:
+        """A card made on this board shows at the top of its column."""
+        rowid = self.source.rowid_of(card_id)
+        index = self.column_of_key(key)
+        if rowid is None or index is None:
+            self.reload()
+            return
+        column = self.columns[index]
+        column.model.put(rowid, 0)
+        column.totals = self._totals(column.model.ids)
+        self.column_changed.emit(index)
