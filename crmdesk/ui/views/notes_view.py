@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,7 +48,9 @@ class TwoLineDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         title, small = self._fonts(option, True)
-        height = QFontMetrics(title).height() + self.GAP + QFontMetrics(small).height() + 2 * self.PAD_Y
+        height = QFontMetrics(title).height() + 2 * self.PAD_Y
+        if index.data(SubtitleRole):
+            height += self.GAP + QFontMetrics(small).height()
         return QSize(200, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -113,12 +115,15 @@ def empty_state(text: str) -> QLabel:
     return label
 
 
-def two_line_list(model: NotesModel | object, accessible_name: str, parent: QWidget) -> QListView:
+def two_line_list(model: QAbstractItemModel, accessible_name: str, parent: QWidget, *, uniform: bool = True
+                  ) -> QListView:
+    """A list drawn by ``TwoLineDelegate``; ``uniform`` when every row has a second line, so the
+    view can skip measuring each row (long lists); rows without one are then as tall."""
     view = QListView(parent)
-    view.setModel(model)  # type: ignore[arg-type]
+    view.setModel(model)
     view.setItemDelegate(TwoLineDelegate(view))
     view.setAccessibleName(accessible_name)
-    view.setUniformItemSizes(True)  # lets the view skip measuring every row
+    view.setUniformItemSizes(uniform)
     view.setAlternatingRowColors(True)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
