@@ -30,7 +30,7 @@ from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, Valid
 from crmdesk.model.values import edit_text, parse_user_text
 from crmdesk.store import StoreError
 from crmdesk.ui import pending_actions
-from crmdesk.ui.models.pending_model import COL_MESSAGE, COL_WHAT, PendingModel
+from crmdesk.ui.models.pending_model import COL_MESSAGE, COL_STATE, COL_WHAT, COL_WHEN, PendingModel
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -104,6 +104,8 @@ class PendingWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_WHEN, COL_STATE):  # short texts: never elided
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.detail = _plain_label()
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.editor = RejectedEditor()
