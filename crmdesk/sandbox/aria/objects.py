@@ -19,8 +19,9 @@ def list_objects(ctx: Ctx) -> tuple[int, Any]:
 
 def create_object(ctx: Ctx) -> tuple[int, Any]:
     body = ctx.body_object()
+    # The real server stores `icon || "box"`, so an object's icon is never null (the spec's `icon: string`).
     row = ctx.core.schema.create_object(str(body.get("slug") or ""), str(body.get("singularName") or ""),
-                                        str(body.get("pluralName") or ""), body.get("icon"))
+                                        str(body.get("pluralName") or ""), body.get("icon") or "box")
     return 201, object_json(row, _workspace_id(ctx))
 
 
