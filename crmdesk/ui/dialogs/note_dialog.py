@@ -1,0 +1,83 @@
+"""Write a note on a record: a title and markdown text, with a safe preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.ui.markdown import MarkdownView
+
+
+class NoteDialog(QDialog):
+    """Emits ``note_ready(title, content)``; the caller saves it and then accepts (or shows an error)."""
+
+    note_ready = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None, *, title: str = "", content: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New note")
+        self.resize(560, 440)
+        self.title_edit = QLineEdit(title)
+        self.title_edit.setPlaceholderText("Title, e.g. Discovery call")
+        self.content_edit = QPlainTextEdit(content)
+        self.content_edit.setPlaceholderText("What happened? Markdown works: **bold**, lists, links.")
+        self.content_edit.setTabChangesFocus(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.content_edit, "Write")
+        self.preview_holder = QWidget()
+        QVBoxLayout(self.preview_holder)
+        self.tabs.addTab(self.preview_holder, "Preview")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e5484d;")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = QPushButton("Save note")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # Accepting is the caller's job once the store has the note: a failed save keeps the text here.
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.title_edit.textChanged.connect(self._update_button)
+        self.content_edit.textChanged.connect(self._update_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_edit)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        self.save_button.setEnabled(bool(self.title_edit.text().strip() or self.content_edit.toPlainText().strip()))
+
+    def _tab_changed(self, index: int) -> None:
+        if index != 1:
+            return
+        layout = self.preview_holder.layout()
+        while layout.count():
+            old = layout.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        self.preview = MarkdownView(self.content_edit.toPlainText(), self.preview_holder)
+        layout.addWidget(self.preview)
+        layout.addStretch(1)
+
+    def _submit(self) -> None:
+        if self.save_button.isEnabled():
+            self.note_ready.emit(self.title_edit.text().strip() or "Note", self.content_edit.toPlainText())
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()

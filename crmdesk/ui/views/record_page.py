@@ -1,0 +1,378 @@
+"""One record: its title, every attribute editable in place, related records both ways, list
+memberships, and its timeline with notes and tasks. Reads and writes only the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.model import AttributeType, Condition, FilterGroup, ObjectDef, Operator, ValidationError
+from crmdesk.model.values import elements
+from crmdesk.store import StoreError
+from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
+from crmdesk.ui.widgets.attribute_form import AttributeForm, ElidedLabel, LinkLabel
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+    from crmdesk.store import RecordRow, Store
+    from crmdesk.sync.changes import ChangeSet
+
+#: Related records listed per group before "and N more".
+RELATED_SHOWN = 8
+
+
+@dataclass(slots=True)
+class RelatedGroup:
+    heading: str  # the other object's plural name
+    links: list[tuple[str, str, str]]  # (record id, title, how it is related)
+    total: int
+
+
+def related_groups(store: Store, record: RecordRow, obj: ObjectDef) -> list[RelatedGroup]:
+    """Records this one points at and records pointing here, grouped by object — offline."""
+    found: dict[str, RelatedGroup] = {}
+    objects = store.schema.objects()
+
+    def group(slug: str) -> RelatedGroup:
+        other = objects.get(slug)
+        return found.setdefault(slug, RelatedGroup(other.plural_name if other else slug, [], 0))
+
+    titles_wanted: list[tuple[str, str]] = []
+    for attr in obj.attributes:
+        if attr.type is AttributeType.RECORD_REFERENCE:
+            titles_wanted += [(str(i), attr.title) for i in elements(record.values.get(attr.slug))]
+    if titles_wanted:
+        rows = {r.id: r for r in store.records.rows(
+            [rid for rid in (store.records.rowid_of(i) for i, _ in titles_wanted) if rid is not None])}
+        for target_id, how in titles_wanted:
+            row = rows.get(target_id)
+            if row is not None:
+                g = group(row.object_slug)
+                g.links.append((row.id, row.title, how))
+                g.total += 1
+    for slug, other in objects.items():
+        for attr in other.attributes:
+            if attr.type is not AttributeType.RECORD_REFERENCE or attr.target_object not in (None, obj.slug):
+                continue
+            where = FilterGroup("and", (Condition(attr.slug, Operator.EQUALS, record.id),))
+            rowids = store.records.query_ids(slug, where)
+            if not rowids:
+                continue
+            g = group(slug)
+            g.total += len(rowids)
+            room = max(RELATED_SHOWN - len(g.links), 0)
+            g.links += [(r.id, r.title, attr.title) for r in store.records.rows(rowids[:room])]
+    return [g for g in found.values() if g.total]
+
+
+def _section_title(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 108)
+    label.setFont(font)
+    label.setContentsMargins(0, 14, 0, 4)
+    palette = label.palette()
+    palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
+    label.setPalette(palette)
+    return label
+
+
+def _muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    palette = label.palette()
+    palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
+    label.setPalette(palette)
+    return label
+
+
+class RecordPage(QWidget):
+    def __init__(self, context: AppContext, record_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert context.store is not None
+        self.context = context
+        self.store = context.store
+        self.record_id = record_id
+        self.display = StoreDisplayContext(self.store)
+        self.note_dialog: Any = None
+        self.task_dialog: Any = None
+        self._build()
+        self.reload()
+        if context.sync is not None:
+            # The worker fetches the server's timeline; it comes back as a change set naming this record.
+            context.sync.request_open_record.emit(record_id)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title_label = ElidedLabel()
+        self.title_label.setObjectName("recordTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.7)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.subtitle_label = _muted("")
+        self.subtitle_label.setWordWrap(False)
+        self.add_note_button = QPushButton("Add note")
+        self.add_note_button.clicked.connect(self.open_note_dialog)
+        self.add_task_button = QPushButton("Add task")
+        self.add_task_button.clicked.connect(self.open_task_dialog)
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.title_label)
+        heading.addWidget(self.subtitle_label)
+        header = QHBoxLayout()
+        header.addLayout(heading, 1)
+        header.addWidget(self.add_note_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.add_task_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.form = AttributeForm(self.store, self.display, self._commit)
+        self.form.navigate_requested.connect(self.go)
+        self.related_box = QVBoxLayout()
+        self.related_box.setSpacing(4)
+        self.lists_box = QVBoxLayout()
+        self.lists_box.setSpacing(4)
+        details = QWidget()
+        column = QVBoxLayout(details)
+        column.setContentsMargins(0, 0, 12, 12)
+        column.addWidget(_section_title("Details"))
+        column.addWidget(self.form)
+        column.addWidget(_section_title("Related"))
+        column.addLayout(self.related_box)
+        column.addWidget(_section_title("Lists"))
+        column.addLayout(self.lists_box)
+        column.addStretch(1)
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setWidget(details)
+
+        self.timeline = TimelineView(self.display)
+        self.timeline.task_done_toggled.connect(self._toggle_task)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(12, 0, 0, 0)
+        right_layout.addWidget(_section_title("Timeline"))
+        right_layout.addWidget(self.timeline, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.details_scroll)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.details_scroll.setMinimumWidth(340)
+        self.splitter.setSizes([420, 620])
+        self.missing_label = _muted("")
+        self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing_label.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 8)
+        layout.addLayout(header)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.missing_label, 1)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def record(self) -> RecordRow | None:
+        return self.store.records.get(self.record_id)
+
+    def reload(self) -> None:
+        self.display.forget()
+        row = self.record()
+        obj = self.store.schema.get_object(row.object_slug) if row is not None else None
+        if row is None or obj is None:
+            self._show_missing()
+            return
+        self.missing_label.hide()
+        self.splitter.show()
+        self.add_note_button.setEnabled(True)
+        self.add_task_button.setEnabled(True)
+        self._show_header(row, obj)
+        self.form.show_record(obj, row.values)
+        self._show_related(row, obj)
+        self._show_lists()
+        self.timeline.set_items(timeline_items(self.store, row))
+
+    def _show_missing(self) -> None:
+        self.title_label.set_full_text("Record not found")
+        self.subtitle_label.setText("")
+        self.missing_label.setText("This record is not in this workspace's copy: it may have been deleted, "
+                                   "or it arrives with the next sync.")
+        self.missing_label.show()
+        self.splitter.hide()
+        self.add_note_button.setEnabled(False)
+        self.add_task_button.setEnabled(False)
+
+    def _show_header(self, row: RecordRow, obj: ObjectDef) -> None:
+        self.title_label.set_full_text(row.title)
+        who = self.display.member_name(row.created_by) if row.created_by else None
+        created = format_when(row.created_at)
+        parts = [obj.singular_name, f"created {created}" if created else "", f"by {who}" if who else ""]
+        self.subtitle_label.setText(" · ".join(p for p in parts[:2] if p) + (f" {parts[2]}" if parts[2] else ""))
+
+    def _clear(self, box: QVBoxLayout) -> None:
+        while box.count():
+            item = box.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+            elif item.layout() is not None:
+                self._clear(item.layout())  # type: ignore[arg-type]
+
+    def _show_related(self, row: RecordRow, obj: ObjectDef) -> None:
+        self._clear(self.related_box)
+        self.related_links: list[LinkLabel] = []
+        groups = related_groups(self.store, row, obj)
+        if not groups:
+            self.related_box.addWidget(_muted("Nothing links here yet. References from other records "
+                                              "(a deal's company, a person's employer) show up here."))
+        for group in groups:
+            heading = QLabel(f"{group.heading} ({group.total})")
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            self.related_box.addWidget(heading)
+            for record_id, title, how in group.links:
+                line = QHBoxLayout()
+                link = LinkLabel(title)
+                link.setProperty("record_id", record_id)
+                link.clicked.connect(lambda rid=record_id: self.go(f"record:{rid}"))
+                self.related_links.append(link)
+                line.addSpacing(10)
+                line.addWidget(link, 1)
+                line.addWidget(_muted(how), 0)
+                self.related_box.addLayout(line)
+            if group.total > len(group.links):
+                more = _muted(f"and {group.total - len(group.links):,} more")
+                more.setContentsMargins(10, 0, 0, 0)
+                self.related_box.addWidget(more)
+
+    def _show_lists(self) -> None:
+        self._clear(self.lists_box)
+        self.list_links: list[LinkLabel] = []
+        lists = self.store.schema.lists()
+        names = sorted({(lists[e.list_id].name, e.list_id) for e in self.store.entries.for_record(self.record_id)
+                        if e.list_id in lists})
+        if not names:
+            self.lists_box.addWidget(_muted("Not in any list."))
+        for name, list_id in names:
+            link = LinkLabel(name)
+            link.clicked.connect(lambda lid=list_id: self.go(f"list:{lid}"))
+            self.list_links.append(link)
+            self.lists_box.addWidget(link)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def go(self, target: str) -> None:
+        if self.context.navigator is not None:
+            self.context.navigator.go(target)
+
+    def _edited(self) -> None:
+        if self.context.sync is not None:
+            self.context.sync.local_edit()
+
+    def _commit(self, slug: str, value: Any) -> str | None:
+        """Save one field (the form has parsed it). None when saved, else the message to show."""
+        try:
+            mutation = self.store.edits.update_record(self.record_id, {slug: value})
+        except ValidationError as error:
+            return f"{error.attribute} {error.message}"
+        except StoreError as error:
+            return str(error)
+        if mutation is not None:
+            self._edited()
+            row = self.record()
+            obj = self.store.schema.get_object(row.object_slug) if row is not None else None
+            if row is not None and obj is not None:
+                self._show_header(row, obj)
+                self._show_related(row, obj)
+        return None
+
+    def _toggle_task(self, task_id: str, done: bool) -> None:
+        try:
+            self.store.edits.update_task(task_id, done=done)
+        except StoreError:
+            return
+        self._edited()
+        self._reload_timeline()
+
+    def _reload_timeline(self) -> None:
+        row = self.record()
+        if row is not None:
+            self.timeline.set_items(timeline_items(self.store, row))
+
+    def open_note_dialog(self) -> None:
+        from crmdesk.ui.dialogs.note_dialog import NoteDialog
+
+        self.note_dialog = NoteDialog(self)
+        self.note_dialog.note_ready.connect(self._save_note)
+        self.note_dialog.open()
+
+    def _save_note(self, title: str, content: str) -> None:
+        try:
+            self.store.edits.create_note(self.record_id, title, content)
+        except (ValidationError, StoreError) as error:
+            self.note_dialog.show_error(str(error))
+            return
+        self.note_dialog.accept()
+        self._edited()
+        self._reload_timeline()
+
+    def open_task_dialog(self) -> None:
+        from crmdesk.ui.dialogs.task_dialog import TaskDialog
+
+        self.task_dialog = TaskDialog(self.store, self.record_id, self)
+        self.task_dialog.task_ready.connect(self._save_task)
+        self.task_dialog.open()
+
+    def _save_task(self, content: str, deadline: object, record_ids: list[str], assignee_ids: list[str]) -> None:
+        try:
+            self.store.edits.create_task(content, deadline=deadline if isinstance(deadline, str) else None,
+                                         record_ids=record_ids, assignee_ids=assignee_ids)
+        except (ValidationError, StoreError) as error:
+            self.task_dialog.show_error(str(error))
+            return
+        self.task_dialog.accept()
+        self._edited()
+        self._reload_timeline()
+
+    # -- sync --------------------------------------------------------------------------------
+
+    def on_changed(self, changes: ChangeSet) -> None:
+        new_id = changes.id_changes.get(self.record_id)
+        if new_id is not None:
+            # Created offline; the server gave it its id. Follow it so the page stays this record's.
+            self.record_id = new_id
+        if changes.schema or changes.full_reset:
+            self.store.schema.invalidate()
+        if (new_id is not None or changes.full_reset or changes.schema or changes.members or changes.notes
+                or changes.tasks or self.record_id in changes.record_ids):
+            self.reload()
+        elif changes.objects or changes.lists or changes.id_changes:
+            # Another record may have started (or stopped) pointing here, or joined a list.
+            row = self.record()
+            obj = self.store.schema.get_object(row.object_slug) if row is not None else None
+            if row is not None and obj is not None:
+                self.display.forget()
+                self._show_related(row, obj)
+                self._show_lists()

@@ -1,0 +1,258 @@
+"""A record's timeline: its creation, server events (attribute changes, activity), notes and
+tasks, newest first. The items are cheap values read from the store; the cards (widgets) are
+built a page at a time as the user scrolls, so a record with hundreds of notes opens at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.model import Note, Task, TimelineEvent
+from crmdesk.store import RecordRow, Store
+from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.markdown import MarkdownView
+from crmdesk.ui.text import plain_tooltip
+
+PAGE_SIZE = 50
+#: Server event kinds the cache already holds as notes and tasks (shown from there, offline edits included).
+_CACHED_KINDS = frozenset({"note", "task", "created"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    kind: str  # "note", "task", "created" or a server event kind
+    id: str
+    when: str
+    title: str
+    body: str = ""
+    actor_id: str | None = None
+    task: Task | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_when(text: str | None) -> datetime:
+    """A stored timestamp → an aware datetime (the epoch for what does not parse: it sorts last)."""
+    if not text:
+        return _EPOCH
+    try:
+        moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        return _EPOCH
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def format_when(text: str | None, now: datetime | None = None) -> str:
+    """"Today 14:05", "Yesterday 09:12", "3 Nov 14:05", "3 Nov 2025": short, in local time."""
+    moment = parse_when(text)
+    if moment == _EPOCH:
+        return ""
+    local = moment.astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"Today {clock}"
+    if local.date() == today - timedelta(days=1):
+        return f"Yesterday {clock}"
+    if local.year == today.year:
+        return f"{local.day} {local.strftime('%b')} {clock}"
+    return f"{local.day} {local.strftime('%b %Y')}"
+
+
+def timeline_items(store: Store, record: RecordRow) -> list[TimelineItem]:
+    """Everything that happened to ``record``, newest first, from the store alone."""
+    items = [TimelineItem("note", n.id, n.created_at or "", n.title, n.content, n.created_by)
+             for n in store.notes.for_record(record.id)]
+    items += [TimelineItem("task", t.id, t.created_at or "", t.content, "", t.created_by, task=t)
+              for t in store.tasks.for_record(record.id)]
+    events: list[TimelineEvent] = store.timeline.for_record(record.id, limit=1000)
+    items += [TimelineItem(e.kind, e.id, e.occurred_at, e.title, e.description or "", e.actor_id, meta=e.metadata)
+              for e in events if e.kind not in _CACHED_KINDS]
+    items.append(TimelineItem("created", record.id, record.created_at or "", "Created", "", record.created_by))
+    # Stable sort on the parsed time: ties keep notes before tasks before events, creation last.
+    items.sort(key=lambda item: parse_when(item.when), reverse=True)
+    return items
+
+
+def note_item(note: Note) -> TimelineItem:
+    return TimelineItem("note", note.id, note.created_at or "", note.title, note.content, note.created_by)
+
+
+# -- cards ----------------------------------------------------------------------------------------
+
+
+def _plain(text: str, *, wrap: bool = True, muted: bool = False, bold: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        label.setProperty("muted", True)
+        palette = label.palette()
+        palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
+        label.setPalette(palette)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+_ICONS = {"note": "✎", "task": "☐", "created": "✦"}
+
+
+class TimelineCard(QFrame):
+    """One item: a marker, a headline with who and when, and the body."""
+
+    def __init__(self, item: TimelineItem, display: StoreDisplayContext,
+                 on_task_done: Callable[[str, bool], None] | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName("timelineCard")
+        self.setProperty("kind", item.kind)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        outer.setSpacing(10)
+        content = QVBoxLayout()
+        content.setSpacing(4)
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        who = display.member_name(item.actor_id) if item.actor_id else None
+        if item.kind == "task" and item.task is not None:
+            self.done_box = QCheckBox(self)
+            self.done_box.setChecked(item.task.done)
+            self.done_box.setToolTip("Mark done" if not item.task.done else "Mark not done")
+            if on_task_done is not None:
+                self.done_box.clicked.connect(lambda checked: on_task_done(item.id, checked))
+            outer.addWidget(self.done_box, 0, Qt.AlignmentFlag.AlignTop)
+        else:
+            marker = _plain(_ICONS.get(item.kind, "●"), wrap=False, muted=True)
+            marker.setFixedWidth(18)
+            outer.addWidget(marker, 0, Qt.AlignmentFlag.AlignTop)
+        headline = self._headline(item)
+        self.title_label = _plain(headline, bold=item.kind in ("note", "task"))
+        self.title_label.setToolTip(plain_tooltip(headline))
+        if item.kind == "task" and item.task is not None and item.task.done:
+            font = self.title_label.font()
+            font.setStrikeOut(True)
+            self.title_label.setFont(font)
+        head.addWidget(self.title_label, 1)
+        stamp = " · ".join(part for part in (who, format_when(item.when)) if part)
+        self.when_label = _plain(stamp, wrap=False, muted=True)
+        self.when_label.setToolTip(plain_tooltip(item.when))
+        head.addWidget(self.when_label, 0, Qt.AlignmentFlag.AlignTop)
+        content.addLayout(head)
+        self.body: QWidget | None = None
+        if item.kind == "note" and item.body.strip():
+            self.body = MarkdownView(item.body, self)
+        elif item.kind == "task" and item.task is not None:
+            self.body = _plain(self._task_line(item.task, display), muted=True)
+        elif item.kind not in ("note", "task", "created") and item.body:
+            self.body = _plain(item.body)
+        if self.body is not None:
+            content.addWidget(self.body)
+        outer.addLayout(content, 1)
+
+    @staticmethod
+    def _headline(item: TimelineItem) -> str:
+        if item.kind == "note":
+            return item.title or "Note"
+        if item.kind == "created":
+            return "Record created"
+        return item.title or item.kind.replace("_", " ").capitalize()
+
+    @staticmethod
+    def _task_line(task: Task, display: StoreDisplayContext) -> str:
+        parts: list[str] = []
+        if task.deadline:
+            due = parse_when(task.deadline)
+            overdue = not task.done and due < datetime.now(UTC)
+            parts.append(("Overdue since " if overdue else "Due ") + format_when(task.deadline))
+        names = [display.member_name(a) or "someone" for a in task.assignee_ids]
+        if names:
+            parts.append("for " + ", ".join(names))
+        if task.done:
+            parts.append("done")
+        return " · ".join(parts) or "Task"
+
+
+class TimelineView(QScrollArea):
+    """Cards for a list of items, built ``PAGE_SIZE`` at a time as the user scrolls down."""
+
+    task_done_toggled = Signal(str, bool)
+
+    def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.display = display
+        self.items: list[TimelineItem] = []
+        self.cards: list[TimelineCard] = []
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self._layout = QVBoxLayout(inner)
+        self._layout.setContentsMargins(0, 0, 8, 8)
+        self._layout.setSpacing(8)
+        self.empty_label = _plain("No notes or tasks yet. Add a note after your next call, or a task "
+                                  "so nothing slips.", muted=True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setContentsMargins(12, 18, 12, 18)
+        self.empty_label.setObjectName("timelineEmpty")
+        self.more_button = QPushButton("Show older")
+        self.more_button.setFlat(True)
+        self.more_button.clicked.connect(self.load_more)
+        self._layout.addWidget(self.empty_label)
+        self._layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._layout.addStretch(1)
+        self.setWidget(inner)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(lambda *_: self._scrolled(self.verticalScrollBar().value()))
+
+    @property
+    def built_count(self) -> int:
+        return len(self.cards)
+
+    def set_items(self, items: list[TimelineItem]) -> None:
+        """Show ``items``: as many cards as were shown before (at least a page), the rest later."""
+        keep = max(PAGE_SIZE, len(self.cards))
+        for card in self.cards:
+            self._layout.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        self.items = items
+        self.empty_label.setVisible(not any(i.kind in ("note", "task") for i in items))
+        self._build(min(keep, len(items)))
+
+    def load_more(self) -> None:
+        self._build(min(len(self.cards) + PAGE_SIZE, len(self.items)))
+
+    def _build(self, upto: int) -> None:
+        on_done = self.task_done_toggled.emit
+        for item in self.items[len(self.cards):upto]:
+            card = TimelineCard(item, self.display, on_done)
+            # After the empty-state hint, before the "Show older" button and the stretch.
+            self._layout.insertWidget(len(self.cards) + 1, card)
+            self.cards.append(card)
+        self.more_button.setVisible(len(self.cards) < len(self.items))
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        # Near the bottom (within a screenful): build the next page before the user reaches it.
+        near_bottom = bar.maximum() > 0 and value >= bar.maximum() - self.viewport().height()
+        if near_bottom and len(self.cards) < len(self.items):
+            self.load_more()
