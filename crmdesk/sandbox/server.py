@@ -69,7 +69,8 @@ class SandboxServer:
         self.core = core
         app = FaultMiddleware(create_app(core, Settings(strict=self.strict)), self.injector)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP: asyncio then also sets TCP_NODELAY on every accepted connection.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # uvicorn writes headers and body separately; with Nagle on, the body waits for the
         # client's delayed ACK (40 ms a response). Accepted sockets inherit this on Linux.

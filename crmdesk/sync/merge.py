@@ -54,8 +54,9 @@ def merge_record(server_values: Mapping[str, Any], mutations: Sequence[Mutation]
     - a field only the server changed: take the server's value;
     - a field only the user changed (server still equals the base): keep the user's;
     - both changed to the same value: nothing to send any more;
-    - both changed differently: a conflict that keeps both (the cache shows the user's
-      value until they choose).
+    - both changed differently: a conflict that keeps both. The cache shows the server's
+      value (so a completed sync always leaves the cache equal to the server); the user's
+      value waits in the conflicts table until they choose.
     """
     if any(m.op is MutationOp.DELETE for m in mutations):
         return MergeOutcome(dict(server_values), deleted_locally=True)
@@ -68,6 +69,7 @@ def merge_record(server_values: Mapping[str, Any], mutations: Sequence[Mutation]
             outcome.already_applied.add(slug)
         elif not values_equal(theirs, base.get(slug)):
             outcome.conflicts.append(FieldConflict(slug, my_value, theirs, base.get(slug)))
+            continue  # keep the server's value in the cache
         if my_value is None:
             values.pop(slug, None)
         else:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from crmdesk.remote import Backend
 from crmdesk.store import Store
@@ -47,6 +47,9 @@ class SyncWorker(QObject):
         self._running = False
         self._again = False
         self._backoff_ms = 0
+        self._timer: QTimer | None = None
+        self._debounce: QTimer | None = None
+        self._retry: QTimer | None = None
 
     @Slot()
     def start(self) -> None:
@@ -72,7 +75,8 @@ class SyncWorker(QObject):
     def local_edit(self) -> None:
         """A local edit was made: sync soon, once typing pauses."""
         self._emit_counts()
-        self._debounce.start()
+        if self._debounce is not None:
+            self._debounce.start()
 
     @Slot()
     def sync_now(self) -> None:
@@ -100,7 +104,8 @@ class SyncWorker(QObject):
         self.finished.emit(report)
         if report.status in (SyncStatus.OFFLINE, SyncStatus.ERROR):
             self._backoff_ms = min(BACKOFF_MAX_MS, max(BACKOFF_START_MS, self._backoff_ms * 2))
-            self._retry.start(self._backoff_ms)
+            if self._retry is not None:
+                self._retry.start(self._backoff_ms)
         else:
             self._backoff_ms = 0
         if self._again and report.status is SyncStatus.SYNCED:
@@ -135,10 +140,15 @@ class SyncWorker(QObject):
 
     @Slot()
     def shutdown(self) -> None:
+        # Timers belong to this thread: stop and destroy them here, not at interpreter exit
+        # from the GUI thread (Qt would warn that timers cannot be stopped from another thread).
         for timer_name in ("_timer", "_debounce", "_retry"):
             timer = getattr(self, timer_name, None)
             if timer is not None:
                 timer.stop()
+                timer.setParent(None)
+                setattr(self, timer_name, None)
+                del timer
         if self._engine is not None:
             self._engine.backend.close()
         if self._store is not None:
@@ -153,7 +163,6 @@ class SyncController(QObject):
     request_sync = Signal()
     request_local_edit = Signal()
     request_open_record = Signal(str)
-    request_shutdown = Signal()
 
     def __init__(
         self,
@@ -171,7 +180,9 @@ class SyncController(QObject):
         self.request_sync.connect(self.worker.sync_now)
         self.request_local_edit.connect(self.worker.local_edit)
         self.request_open_record.connect(self.worker.open_record)
-        self.request_shutdown.connect(self.worker.shutdown)
+        # ``finished`` is emitted in the worker thread after its event loop ends: the worker's
+        # timers, connection and client are closed in the thread that owns them.
+        self.thread.finished.connect(self.worker.shutdown, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         self.thread.start()
@@ -189,6 +200,5 @@ class SyncController(QObject):
     def stop(self, timeout_ms: int = 5000) -> bool:
         """Cancel, close the worker's connection and end the thread. The outbox is on disk."""
         self.cancel()
-        self.request_shutdown.emit()
         self.thread.quit()
         return self.thread.wait(timeout_ms)
