@@ -18,18 +18,8 @@ from crmdesk.model.values import display_text, elements
 IndexRow = tuple[int, int, int, Any, str, Any]
 _NULL = NullContext()
 REFERENCE_TYPES = frozenset({AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE})
-#: Types whose sort key is their fold text: compute it once.
-_SORT_IS_FOLD = frozenset(
-    {
-        AttributeType.TEXT,
-        AttributeType.EMAIL_ADDRESS,
-        AttributeType.PHONE_NUMBER,
-        AttributeType.DOMAIN,
-        AttributeType.LOCATION,
-        AttributeType.PERSONAL_NAME,
-        AttributeType.INTERACTION,
-    }
-)
+#: Text-like types: their sort key is their fold text, computed once.
+_SORT_IS_FOLD = SEARCHABLE_TYPES
 
 
 _PLAIN_TEXT = frozenset(

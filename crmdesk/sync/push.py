@@ -280,88 +280,84 @@ class Pusher:
 
     # -- notes, tasks, entries ----------------------------------------------------------------
 
-    def _push_note(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+    def _push_simple(
+        self,
+        group: list[Mutation],
+        create: Callable[[], str],
+        update: Callable[[], object],
+        delete: Callable[[], object],
+    ) -> None:
+        """The shared shape of note, task and entry pushes: the server id of a create is
+        adopted everywhere; an update of something gone is a conflict; a delete of
+        something gone is done."""
         first = group[0]
         if first.op is MutationOp.CREATE:
-            record = self.store.records.get(first.scope)
-            if record is None:
-                raise ServerRejected("The record this note belongs to no longer exists.")
-            note = self.backend.create_note(record.object_slug, first.scope, merged.get("title", ""),
-                                            merged.get("content", ""))
+            server_id = create()
             with self.store.write():
                 self._remove(group)
-                self.store.rewrite_local_id(first.target_id, note.id, EntityKind.NOTE.value)
-                self.changes.id_changes[first.target_id] = note.id
-        elif first.op is MutationOp.UPDATE:
+                self.store.rewrite_local_id(first.target_id, server_id, first.entity.value)
+            self.changes.id_changes[first.target_id] = server_id
+            return
+        if first.op is MutationOp.UPDATE:
             try:
-                self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content"))
+                update()
             except NotFound:
                 self._deleted_on_server(group)
                 return
-            with self.store.write():
-                self._remove(group)
         else:
             with contextlib.suppress(NotFound):
-                self.backend.delete_note(first.target_id)
-            with self.store.write():
-                self._remove(group)
+                delete()
+        with self.store.write():
+            self._remove(group)
+
+    def _push_note(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+
+        def create() -> str:
+            record = self.store.records.get(first.scope)
+            if record is None:
+                raise ServerRejected("The record this note belongs to no longer exists.")
+            return self.backend.create_note(
+                record.object_slug, first.scope, merged.get("title", ""), merged.get("content", "")
+            ).id
+
+        self._push_simple(
+            group,
+            create,
+            lambda: self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content")),
+            lambda: self.backend.delete_note(first.target_id),
+        )
         self.changes.notes = True
 
     def _push_task(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
-        if first.op is MutationOp.CREATE:
-            task = self.backend.create_task(
+        if first.op is MutationOp.UPDATE and set(merged) - {"content", "deadline", "done"}:
+            raise ServerRejected("This server cannot change a task's linked records or assignees after creation.")
+        self._push_simple(
+            group,
+            lambda: self.backend.create_task(
                 merged["content"], deadline=merged.get("deadline"), record_ids=merged.get("record_ids") or [],
                 assignee_ids=merged.get("assignee_ids") or [],
-            )
-            with self.store.write():
-                self._remove(group)
-                self.store.rewrite_local_id(first.target_id, task.id, EntityKind.TASK.value)
-                self.changes.id_changes[first.target_id] = task.id
-        elif first.op is MutationOp.UPDATE:
-            unsupported = set(merged) - {"content", "deadline", "done"}
-            if unsupported:
-                raise ServerRejected("This server cannot change a task's linked records or assignees after creation.")
-            try:
-                self.backend.update_task(
-                    first.target_id, content=merged.get("content"), deadline=merged.get("deadline"),
-                    done=merged.get("done"),
-                )
-            except NotFound:
-                self._deleted_on_server(group)
-                return
-            with self.store.write():
-                self._remove(group)
-        else:
-            with contextlib.suppress(NotFound):
-                self.backend.delete_task(first.target_id)
-            with self.store.write():
-                self._remove(group)
+            ).id,
+            lambda: self.backend.update_task(
+                first.target_id, content=merged.get("content"), deadline=merged.get("deadline"),
+                done=merged.get("done"),
+            ),
+            lambda: self.backend.delete_task(first.target_id),
+        )
         self.changes.tasks = True
 
     def _push_entry(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
         list_id = first.scope
-        if first.op is MutationOp.CREATE:
-            values = {k: v for k, v in merged.items() if k != "record_id"}
-            entry = self.backend.add_entry(list_id, merged["record_id"], values)
-            with self.store.write():
-                self._remove(group)
-                self.store.rewrite_local_id(first.target_id, entry.id, EntityKind.ENTRY.value)
-                self.changes.id_changes[first.target_id] = entry.id
-        elif first.op is MutationOp.UPDATE:
-            try:
-                self.backend.update_entry(list_id, first.target_id, merged)
-            except NotFound:
-                self._deleted_on_server(group)
-                return
-            with self.store.write():
-                self._remove(group)
-        else:
-            with contextlib.suppress(NotFound):
-                self.backend.remove_entry(list_id, first.target_id)
-            with self.store.write():
-                self._remove(group)
+        self._push_simple(
+            group,
+            lambda: self.backend.add_entry(
+                list_id, merged["record_id"], {k: v for k, v in merged.items() if k != "record_id"}
+            ).id,
+            lambda: self.backend.update_entry(list_id, first.target_id, merged),
+            lambda: self.backend.remove_entry(list_id, first.target_id),
+        )
         self.changes.lists.add(list_id)
 
 
