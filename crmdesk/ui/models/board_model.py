@@ -27,6 +27,8 @@ BLOCK = 60
 MAX_CACHED_CARDS = 2_000
 MAX_CARD_FIELDS = 4
 CARD_MIME = "application/x-crmdesk-card"
+#: Colors for columns of options the cache does not know the colors of.
+STRAY_COLORS = ("#0ea5e9", "#f59e0b", "#10b981", "#e11d48", "#8b5cf6", "#64748b")
 
 CardRole = Qt.ItemDataRole.UserRole + 1
 CardIdRole = Qt.ItemDataRole.UserRole + 2
@@ -214,7 +216,9 @@ class BoardModel(QObject):
         self.filter: FilterGroup | None = None
         self.sorts: list[Sort] = []
         groups = group_attributes(source)
-        preferred = next((a for a in groups if a.slug == "stage"), groups[0] if groups else None)
+        # Deals group by stage; a list by its own status first (its parent's come after it).
+        preferred = next((a for a in groups if a.slug == "stage" and source.kind == "object"),
+                         groups[0] if groups else None)
         self.group_slug: str | None = preferred.slug if preferred else None
         self.sum_slug: str | None = None
         self.card_slugs: list[str] = []
@@ -261,17 +265,8 @@ class BoardModel(QObject):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _column_filter(self, key: str | None, attr: AttributeDef) -> FilterGroup:
-        if key is not None:
-            condition: FilterGroup | Condition = Condition(attr.slug, Operator.EQUALS, key)
-        else:
-            # Empty, or naming an option this cache has not pulled yet: never lost from the board.
-            known = [o.id for o in attr.options]
-            parts: tuple[Condition, ...] = (Condition(attr.slug, Operator.IS_EMPTY),)
-            if known:
-                parts += (Condition(attr.slug, Operator.NOT_IN, known),)
-            condition = FilterGroup("or", parts)
-        children: tuple[Condition | FilterGroup, ...] = (condition,)
+    def _with_filter(self, *conditions: Condition) -> FilterGroup:
+        children: tuple[Condition | FilterGroup, ...] = conditions
         if self.filter is not None:
             children = (self.filter, *children)
         return FilterGroup("and", children)
@@ -284,9 +279,37 @@ class BoardModel(QObject):
             self.columns = []
             self.columns_rebuilt.emit()
             return
-        wanted = [(o.id, o.title, o.color) for o in sorted(attr.options, key=lambda o: o.order)]
+        wanted: list[tuple[str | None, str, str | None]] = [
+            (o.id, o.title, o.color) for o in sorted(attr.options, key=lambda o: o.order)
+        ]
+        ids: dict[str | None, list[int]] = {
+            key: self.source.query(self._with_filter(Condition(attr.slug, Operator.EQUALS, key)), self.sorts)
+            for key, _, _ in wanted
+        }
+        for key, rowids in self._strays(attr).items():
+            # A value naming an option this cache does not know (the server has not sent the
+            # attribute's options): its own column, so no card is lost and moves still work.
+            wanted.append((key, f"{attr.title} …{key[-6:]}", STRAY_COLORS[len(wanted) % len(STRAY_COLORS)]))
+            ids[key] = rowids
         wanted.append((None, "No value", None))
-        ids = {key: self.source.query(self._column_filter(key, attr), self.sorts) for key, _, _ in wanted}
+        ids[None] = self.source.query(self._with_filter(Condition(attr.slug, Operator.IS_EMPTY)), self.sorts)
+        self._set_columns(wanted, ids)
+
+    def _strays(self, attr: AttributeDef) -> dict[str, list[int]]:
+        known = [o.id for o in attr.options]
+        conditions = [Condition(attr.slug, Operator.IS_NOT_EMPTY)]
+        if known:
+            conditions.append(Condition(attr.slug, Operator.NOT_IN, known))
+        rowids = self.source.query(self._with_filter(*conditions), self.sorts)
+        found: dict[str, list[int]] = {}
+        for start in range(0, len(rowids), 2_000):
+            for card in self.source.cards(rowids[start : start + 2_000]):
+                value = card.values.get(attr.slug)
+                if isinstance(value, str):
+                    found.setdefault(value, []).append(card.rowid)
+        return dict(sorted(found.items()))  # a stable column order from one reload to the next
+
+    def _set_columns(self, wanted: list[tuple[str | None, str, str | None]], ids: dict[str | None, list[int]]) -> None:
         same_keys = [c.key for c in self.columns] == [key for key, _, _ in wanted]
         if same_keys:
             for column, (key, title, color) in zip(self.columns, wanted, strict=True):

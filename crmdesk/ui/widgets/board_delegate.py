@@ -55,14 +55,13 @@ class CardDelegate(QStyledItemDelegate):
         if not isinstance(card, CardView):
             return
         palette = option.palette
-        base = palette.color(QPalette.ColorRole.Base)
         window = palette.color(QPalette.ColorRole.Window)
         text = palette.color(QPalette.ColorRole.Text)
-        dark = base.lightness() < 128
+        dark = window.lightness() < 128
         rect = QRect(option.rect).adjusted(MARGIN_X, GAP_Y, -MARGIN_X, -GAP_Y)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        fill = mix(window, QColor("white") if dark else base, 0.12 if dark else 1.0)
+        fill = mix(window, QColor("white"), 0.10 if dark else 0.85)
         if hovered:
             fill = mix(fill, text, 0.05)
         border = palette.color(QPalette.ColorRole.Highlight) if selected else mix(fill, text, 0.18)
@@ -90,7 +89,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(small_font)
         metrics = QFontMetrics(small_font)
         muted = mix(text, fill, 0.45)
-        label_width = min(inner_rect.width() // 3, max((metrics.horizontalAdvance(f.label) for f in card.fields),
+        label_width = min(inner_rect.width() * 2 // 5, max((metrics.horizontalAdvance(f.label) for f in card.fields),
                                                        default=0) + 8)
         y = line.bottom() + 1 + LINE_GAP
         for card_field in card.fields[: self.field_lines]:
