@@ -12,9 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from crmdesk.model import AttributeDef, AttributeType, FilterGroup, ObjectDef, Sort, ValidationError
-from crmdesk.model.values import display_text, edit_text, parse_user_text
-from crmdesk.store import NotFound, RecordRow, Store
+from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
+from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
+from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.text import plain_tooltip
 
@@ -30,15 +30,35 @@ Index = QModelIndex | QPersistentModelIndex
 _NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
 
 
+def check_value(attr: AttributeDef, role: int, value: Any) -> Any:
+    """The canonical value an edit stands for (text is parsed); raises ``ValidationError``.
+
+    The store makes the same checks; running them first means a refused value never
+    reaches the undo stack or the store.
+    """
+    canonical = parse_user_text(attr, value) if role == Qt.ItemDataRole.EditRole else validate_value(attr, value)
+    if canonical is None and attr.required:
+        raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
+    return canonical
+
+
 class RecordTableModel(QAbstractTableModel):
     #: Shown to the user when an edit is refused (the store is unchanged).
     edit_refused = Signal(str)
     #: A local edit was stored (the sync worker should run soon).
     edited = Signal(object)  # Mutation
 
-    def __init__(self, store: Store, object_slug: str, context: StoreDisplayContext | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        object_slug: str,
+        context: StoreDisplayContext | None = None,
+        undo_stack: Any = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        #: A QUndoStack: edits become commands on it (Ctrl+Z). Without one they apply directly.
+        self.undo_stack = undo_stack
         self.object_slug = object_slug
         self.context = context or StoreDisplayContext(store)
         self._obj: ObjectDef = self._load_object()
@@ -46,6 +66,7 @@ class RecordTableModel(QAbstractTableModel):
         self._filter: FilterGroup | None = None
         self._sorts: list[Sort] = []
         self._ids: list[int] = []
+        self._failed = False
         self._rows: dict[int, RecordRow] = {}
         self.reload()
 
@@ -214,7 +235,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Store an edit: text from a plain editor is parsed; editors may hand canonical values
-        with ``ValueRole``. A refused value never reaches the store."""
+        with ``ValueRole``. A refused value never reaches the undo stack or the store."""
         if not index.isValid() or role not in (Qt.ItemDataRole.EditRole, ValueRole):
             return False
         record = self.record_at(index.row())
@@ -222,14 +243,77 @@ class RecordTableModel(QAbstractTableModel):
             return False
         attr = self._columns[index.column()]
         try:
-            new_value = parse_user_text(attr, value) if role == Qt.ItemDataRole.EditRole else value
-            mutation = self.store.edits.update_record(record.id, {attr.slug: new_value})
+            new_value = check_value(attr, role, value)
         except ValidationError as error:
             self.edit_refused.emit(str(error))
             return False
-        if mutation is None:
+        if values_equal(record.values.get(attr.slug), new_value):
             return True
-        self._rows.pop(record.rowid, None)
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        return self.apply_edits({record.id: {attr.slug: new_value}}, f"Edit {attr.title}")
+
+    def bulk_set(self, rows: Sequence[int], attr: AttributeDef, value: Any) -> bool:
+        """One attribute to one canonical value for many rows: one step in the undo history."""
+        try:
+            new_value = check_value(attr, ValueRole, value)
+        except ValidationError as error:
+            self.edit_refused.emit(str(error))
+            return False
+        ids = [r.id for r in (self.record_at(row) for row in rows) if r is not None]
+        if not ids:
+            return False
+        title = f"Edit {attr.title}" if len(ids) == 1 else f"Edit {attr.title} of {len(ids):,} records"
+        return self.apply_edits({rid: {attr.slug: new_value} for rid in ids}, title)
+
+    def apply_edits(self, changes: dict[str, dict[str, Any]], text: str) -> bool:
+        from crmdesk.ui.undo import RecordEditCommand
+
+        command = RecordEditCommand(self.store, changes, text, self)
+        self._failed = False
+        if self.undo_stack is not None:
+            self.undo_stack.push(command)  # push() runs redo()
+        else:
+            command.redo()
+        return not self._failed
+
+    # -- what the undo commands report (also after undo/redo from the Edit menu) -----------------
+
+    def edits_applied(self, record_ids: set[str], mutations: list[Mutation]) -> None:
+        self.records_changed(record_ids)
+        for mutation in mutations:
+            self.edited.emit(mutation)
+
+    def edit_failed(self, message: str) -> None:
+        self._failed = True
+        self.edit_refused.emit(message)
+
+    # -- creating and deleting ---------------------------------------------------------------------
+
+    def create_record(self, values: dict[str, Any]) -> int | None:
+        """Create a record (validated by the store) and return its row, or None if refused."""
+        try:
+            mutation = self.store.edits.create_record(self.object_slug, values)
+        except (ValidationError, StoreError) as error:
+            self.edit_refused.emit(str(error))
+            return None
+        self.reload()
         self.edited.emit(mutation)
-        return True
+        return self.row_of(mutation.target_id)
+
+    def delete_rows(self, rows: Sequence[int]) -> int:
+        """Delete the records on these rows in one transaction; returns how many went."""
+        ids = [r.id for r in (self.record_at(row) for row in sorted(set(rows))) if r is not None]
+        mutations: list[Mutation] = []
+        try:
+            with self.store.write():
+                for rid in ids:
+                    try:
+                        mutations.append(self.store.edits.delete_record(rid))
+                    except NotFound:
+                        continue
+        except StoreError as error:
+            self.edit_refused.emit(str(error))
+            return 0
+        self.reload()
+        for mutation in mutations:
+            self.edited.emit(mutation)
+        return len(mutations)

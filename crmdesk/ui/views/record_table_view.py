@@ -1,26 +1,43 @@
-"""The record table of one object: a lazy table, its record count, sorting by any column."""
+"""The record table of one object: a lazy table with inline editors, a filter bar, column
+layout remembered per object, bulk edit/delete, new record and CSV export."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from crmdesk.model import Sort
+from crmdesk.ui.csv_export import export_csv
+from crmdesk.ui.editors.delegate import AttributeDelegate
+from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
+from crmdesk.ui.widgets import column_chooser
+from crmdesk.ui.widgets.column_chooser import ColumnChooser
+from crmdesk.ui.widgets.filter_bar import FilterBar
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
     from crmdesk.sync.changes import ChangeSet
+
+#: Exports bigger than this show a progress dialog that can cancel.
+PROGRESS_ABOVE = 2_000
 
 
 class RecordTableView(QWidget):
@@ -29,11 +46,12 @@ class RecordTableView(QWidget):
         assert context.store is not None
         self.context = context
         self.object_slug = object_slug
-        self.model = RecordTableModel(context.store, object_slug)
+        self.model = RecordTableModel(context.store, object_slug, undo_stack=context.undo_stack)
         self.model.edited.connect(self._edited)
         self.model.edit_refused.connect(self._refused)
         self.model.modelReset.connect(self._update_count)
-        self.title_label = QLabel(self.model.object_def.plural_name)
+        obj = self.model.object_def
+        self.title_label = QLabel(obj.plural_name)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -44,10 +62,44 @@ class RecordTableView(QWidget):
         self.message_label = QLabel()
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setObjectName("error")
+        self.message_label.setStyleSheet("color: #b91c1c;")
+        self.message_label.setWordWrap(True)
+        self._build_table()
+        self.filter_bar = FilterBar(self.model, self)
+        self.filter_bar.applied.connect(self._filter_applied)
+        self.empty_label = QLabel(self.table.viewport())
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)
+        self._build_actions()
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        for button in self.buttons:
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.table, 1)
+        self.message_label.hide()
+        self.filter_bar.hide()
+        self._restore_state()
+        self._update_count()
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_table(self) -> None:
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.delegate = AttributeDelegate(self.model.store, self.model.context, self.table)
+        self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed
+                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(False)  # sorting is the store's job, via the header
@@ -56,39 +108,111 @@ class RecordTableView(QWidget):
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(170)
+        header.setMinimumSectionSize(column_chooser.MIN_WIDTH)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         header.sectionClicked.connect(self._sort_by_column)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        header.sectionMoved.connect(lambda *_: self.save_state())
+        header.sectionResized.connect(lambda *_: self.save_state())
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._open_record)
-        top = QHBoxLayout()
-        top.addWidget(self.title_label)
-        top.addWidget(self.count_label)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.table, 1)
-        self.message_label.hide()
-        self._update_count()
+
+    def _action(self, text: str, slot: Any, shortcut: str | QKeySequence | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            # Only while this table (or its editors) has focus: other views own the same keys.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        singular = self.model.object_def.singular_name
+        self.new_action = self._action(f"New {singular.lower()}", self.create_record, "Ctrl+N",
+                                       f"Create a {singular.lower()} (Ctrl+N)")
+        self.filter_action = self._action("Filter", self.toggle_filter, "Ctrl+Shift+F", "Show the filter bar")
+        self.filter_action.setCheckable(True)
+        self.columns_action = self._action("Columns…", self.choose_columns, None, "Choose and order columns")
+        self.bulk_edit_action = self._action("Edit selected…", self.bulk_edit, "Ctrl+E",
+                                             "Set one attribute on every selected row")
+        self.delete_action = self._action("Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
+                                          "Delete the selected rows")
+        self.export_action = self._action("Export CSV…", self.export, None, "Export the rows and columns shown")
+        self.buttons = []
+        for action in (self.new_action, self.filter_action, self.columns_action, self.bulk_edit_action,
+                       self.delete_action, self.export_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.buttons.append(button)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        return column_chooser.settings_key(self.model.store, self.object_slug)
+
+    def _restore_state(self) -> None:
+        self._restoring = True
+        columns, sorts = column_chooser.load_state(self.context.settings, self._settings_key())
+        column_chooser.apply_layout(self.table.horizontalHeader(), self.model, columns)
+        known = {a.slug for a in self.model.columns}
+        sorts = [s for s in sorts if s.attribute in known]
+        if sorts:
+            self.model.set_sorts(sorts)
+        self._show_sort_indicator()
+        self._restoring = False
+
+    def save_state(self) -> None:
+        if getattr(self, "_restoring", True):
+            return
+        column_chooser.save_state(self.context.settings, self._settings_key(), self.table.horizontalHeader(),
+                                  self.model)
+
+    def _show_sort_indicator(self) -> None:
+        header = self.table.horizontalHeader()
+        sorts = self.model.sorts
+        slugs = [a.slug for a in self.model.columns]
+        if sorts and sorts[0].attribute in slugs:
+            order = Qt.SortOrder.DescendingOrder if sorts[0].descending else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(slugs.index(sorts[0].attribute), order)
+        else:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    # -- count, messages, selection ------------------------------------------------------------
 
     def _update_count(self) -> None:
-        total = self.context.store.records.count(self.object_slug) if self.context.store else 0
+        store = self.context.store
+        total = store.records.count(self.object_slug) if store else 0
         shown = self.model.rowCount()
-        noun = self.model.object_def.plural_name.lower() if total != 1 else self.model.object_def.singular_name.lower()
+        obj = self.model.object_def
+        noun = obj.plural_name.lower() if total != 1 else obj.singular_name.lower()
         self.count_label.setText(f"{shown:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}")
+        if shown:
+            self.empty_label.hide()
+        else:
+            filtered = self.model.filter is not None
+            self.empty_label.setText(f"No {obj.plural_name.lower()} match this filter." if filtered
+                                     else f"No {obj.plural_name.lower()} yet. Press Ctrl+N to create one.")
+            self.empty_label.resize(self.table.viewport().size())
+            self.empty_label.show()
 
-    def _sort_by_column(self, column: int) -> None:
-        attr = self.model.columns[column]
-        current = self.model.sorts
-        descending = bool(current) and current[0].attribute == attr.slug and not current[0].descending
-        self.model.set_sorts([Sort(attr.slug, descending)])
-        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        self.table.horizontalHeader().setSortIndicator(column, order)
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.empty_label.resize(self.table.viewport().size())
 
-    def _open_record(self, index: QModelIndex) -> None:
-        record_id = self.model.data(index, RecordIdRole)
-        if record_id and self.context.navigator is not None:
-            self.context.navigator.go(f"record:{record_id}")
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+
+    def _selection_changed(self, *_: object) -> None:
+        count = len(self.selected_rows())
+        self.bulk_edit_action.setEnabled(count > 0)
+        self.delete_action.setEnabled(count > 0)
+        self.delete_action.setText(f"Delete {count:,}" if count > 1 else "Delete")
 
     def _edited(self, _mutation: object) -> None:
         self.message_label.hide()
@@ -99,10 +223,150 @@ class RecordTableView(QWidget):
         self.message_label.setText(message)
         self.message_label.show()
 
+    # -- sorting, filtering, columns -----------------------------------------------------------
+
+    def _sort_by_column(self, column: int) -> None:
+        attr = self.model.columns[column]
+        current = self.model.sorts
+        descending = bool(current) and current[0].attribute == attr.slug and not current[0].descending
+        self.model.set_sorts([Sort(attr.slug, descending)])
+        self._show_sort_indicator()
+        self.save_state()
+
+    def toggle_filter(self) -> None:
+        visible = not self.filter_bar.isVisible()
+        self.filter_bar.setVisible(visible)
+        self.filter_action.setChecked(visible)
+        if visible and not self.filter_bar.root.children_widgets():
+            self.filter_bar.root.add_condition()
+
+    def _filter_applied(self, conditions: int) -> None:
+        self.filter_action.setText(f"Filter ({conditions})" if conditions else "Filter")
+
+    def choose_columns(self) -> None:
+        dialog = ColumnChooser(self.table.horizontalHeader(), self.model, self)
+        if dialog.exec():
+            self.save_state()
+
+    def _header_menu(self, position: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        logical = header.logicalIndexAt(position)
+        menu = QMenu(self)
+        if logical >= 0:
+            attr = self.model.columns[logical]
+            menu.addAction("Sort ascending", lambda: self._set_sort(attr.slug, False))
+            menu.addAction("Sort descending", lambda: self._set_sort(attr.slug, True))
+            hide = menu.addAction(f"Hide “{attr.title}”", lambda: self._hide_column(logical))
+            hide.setEnabled(header.count() - header.hiddenSectionCount() > 1)
+            menu.addSeparator()
+        menu.addAction("Columns…", self.choose_columns)
+        menu.popup(header.mapToGlobal(position))
+
+    def _set_sort(self, slug: str, descending: bool) -> None:
+        self.model.set_sorts([Sort(slug, descending)])
+        self._show_sort_indicator()
+        self.save_state()
+
+    def _hide_column(self, logical: int) -> None:
+        self.table.horizontalHeader().setSectionHidden(logical, True)
+        self.save_state()
+
+    def visible_columns(self) -> list[int]:
+        header = self.table.horizontalHeader()
+        logicals = (header.logicalIndex(v) for v in range(header.count()))
+        return [c for c in logicals if not header.isSectionHidden(c)]
+
+    # -- records ---------------------------------------------------------------------------------
+
+    def create_record(self) -> None:
+        obj = self.model.object_def
+        title = obj.title_attribute
+        attributes = [title] if title is not None else [a for a in obj.attributes if a.required][:1]
+        if not attributes:
+            attributes = list(obj.attributes[:1])
+        dialog = ValueDialog(f"New {obj.singular_name.lower()}", f"The new {obj.singular_name.lower()}’s "
+                             f"{attributes[0].title.lower()}:", attributes, self.model.store, self.model.context, self)
+        if not dialog.exec():
+            return
+        row = self.model.create_record({attributes[0].slug: dialog.value()})
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def bulk_edit(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        columns = self.model.columns
+        current = self.table.currentIndex()
+        attributes = list(columns)
+        if current.isValid():
+            # Start with the column the user is in.
+            attributes.insert(0, attributes.pop(current.column()))
+        noun = self.model.object_def.plural_name.lower() if len(rows) > 1 else self.model.object_def.singular_name
+        dialog = ValueDialog("Edit selected", f"Set one attribute on {len(rows):,} {noun.lower()}:", attributes,
+                             self.model.store, self.model.context, self)
+        if dialog.exec():
+            self.model.bulk_set(rows, dialog.current_attribute(), dialog.value())
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        obj = self.model.object_def
+        noun = obj.plural_name.lower() if len(rows) > 1 else obj.singular_name.lower()
+        box = QMessageBox(QMessageBox.Icon.Warning, f"Delete {noun}",
+                          f"Delete {len(rows):,} {noun}? This cannot be undone, and the server "
+                          "deletes them too at the next sync.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        delete = box.addButton(f"Delete {len(rows):,}", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not delete:
+            return
+        self.model.delete_rows(rows)
+
+    def export(self) -> None:
+        default = str(Path.home() / f"{self.model.object_def.plural_name}.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export to CSV", default, "CSV files (*.csv)")
+        if not path:
+            return
+        progress: QProgressDialog | None = None
+        if self.model.rowCount() > PROGRESS_ABOVE:
+            progress = QProgressDialog("Exporting…", "Cancel", 0, self.model.rowCount(), self)
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(300)
+
+        def report(done: int, total: int) -> bool:
+            if progress is None:
+                return True
+            progress.setValue(done)
+            return not progress.wasCanceled()
+
+        try:
+            written = export_csv(self.model, self.visible_columns(), Path(path), report)
+        except OSError as error:
+            self._refused(f"Could not write {path}: {error.strerror or error}")
+            return
+        finally:
+            if progress is not None:
+                progress.close()
+        if written >= 0:
+            self.message_label.hide()
+            self.count_label.setToolTip(f"Exported {written:,} rows to {path}")
+
+    def _open_record(self, index: QModelIndex) -> None:
+        record_id = self.model.data(index, RecordIdRole)
+        if record_id and self.context.navigator is not None:
+            self.context.navigator.go(f"record:{record_id}")
+
     def on_changed(self, changes: ChangeSet) -> None:
         if changes.schema or changes.full_reset:
             self.model.reload(schema_changed=True)
         elif self.object_slug in changes.objects or changes.id_changes:
             # New or removed records change the id list; edits in place repaint their rows.
             self.model.reload()
+        elif changes.record_ids:
+            self.model.records_changed(changes.record_ids)
         self._update_count()

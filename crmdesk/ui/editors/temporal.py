@@ -1,0 +1,108 @@
+"""Date and timestamp pickers (calendar popups), with a button that empties the value.
+
+A timestamp is edited in local time and stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHBoxLayout, QToolButton, QWidget
+
+from crmdesk.model import AttributeDef, DisplayContext
+from crmdesk.model.codecs.temporal import parse_timestamp
+from crmdesk.ui.editors.base import ValueRole, problem_of
+
+
+class _TemporalEditor(QWidget):
+    """A picker that can also say “empty”: an untouched picker over an empty value stays empty."""
+
+    def __init__(self, attr: AttributeDef, picker: QDateTimeEdit, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.attr = attr
+        self.picker = picker
+        picker.setParent(self)
+        picker.setCalendarPopup(True)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setText("✕")
+        self.clear_button.setToolTip("Clear")
+        self.clear_button.setAutoRaise(True)
+        self.clear_button.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(picker, 1)
+        layout.addWidget(self.clear_button)
+        self.setFocusProxy(picker)
+        self._empty = True
+        picker.dateTimeChanged.connect(self._touched)
+
+    def _touched(self, *_: object) -> None:
+        self._empty = False
+        self.picker.setSpecialValueText("")
+
+    def clear(self) -> None:
+        self._empty = True
+        # The special value text shows at the minimum: a visible “empty” without a fake date.
+        self.picker.blockSignals(True)
+        self.picker.setSpecialValueText("Empty")
+        self.picker.setDateTime(self.picker.minimumDateTime())
+        self.picker.blockSignals(False)
+
+    def is_empty(self) -> bool:
+        return self._empty
+
+    def problem(self) -> str | None:
+        return problem_of(self)
+
+
+class DateEditor(_TemporalEditor):
+    def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
+        picker = QDateEdit()
+        picker.setDisplayFormat("yyyy-MM-dd")
+        super().__init__(attr, picker, parent)
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, str):
+            self.picker.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+            self._empty = False
+        else:
+            self.picker.blockSignals(True)
+            self.picker.setDate(QDate.currentDate())
+            self.picker.blockSignals(False)
+            self._empty = True
+
+    def result(self) -> tuple[int, Any]:
+        if self._empty:
+            return ValueRole, None
+        day: date = self.picker.date().toPython()  # type: ignore[assignment]
+        return ValueRole, day.isoformat()
+
+
+class TimestampEditor(_TemporalEditor):
+    def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
+        picker = QDateTimeEdit()
+        picker.setDisplayFormat("yyyy-MM-dd HH:mm")
+        super().__init__(attr, picker, parent)
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone()
+            self.picker.setDateTime(QDateTime(QDate(moment.year, moment.month, moment.day),
+                                              QTime(moment.hour, moment.minute, moment.second)))
+            self._empty = False
+        else:
+            self.picker.blockSignals(True)
+            self.picker.setDateTime(QDateTime.currentDateTime())
+            self.picker.blockSignals(False)
+            self._empty = True
+
+    def result(self) -> tuple[int, Any]:
+        if self._empty:
+            return ValueRole, None
+        shown = self.picker.dateTime()
+        # What the user sees is local wall-clock time; the store keeps the UTC instant.
+        local = datetime(shown.date().year(), shown.date().month(), shown.date().day(),
+                         shown.time().hour(), shown.time().minute()).astimezone()
+        return ValueRole, parse_timestamp(local.astimezone(UTC))
