@@ -142,6 +142,9 @@ class TasksView(QWidget):
         self.count_label.setText(f"{open_count} open" if open_count else "")
         self.empty_label.setVisible(open_count == 0)
         self.tree.setVisible(self.model.rowCount() > 0)
+        if not self.tree.currentIndex().isValid() and self.model.rowCount():
+            # Start keyboard users on the first task, not on a heading they cannot act on.
+            self.tree.setCurrentIndex(self.model.index(0, 0, self.model.index(0, 0)))
 
     # -- toggling done ----------------------------------------------------------------------------
 
