@@ -36,16 +36,19 @@ class AppContext:
     settings: Any = None
     #: Things to stop when the app quits (the demo's sandbox server).
     services: list[Any] = field(default_factory=list)
+    #: The one crmdesk.secrets.TokenStore (it holds session-only tokens), made on first use.
+    tokens: Any = None
 
 
-def _start_demo(context: AppContext) -> None:
-    """Start the local sandbox server and a demo workspace synced with it."""
+def _start_demo(context: AppContext, server: Any = None) -> None:
+    """Start the local sandbox server (unless the welcome screen already did, off the GUI
+    thread) and a demo workspace synced with it."""
     from crmdesk.remote.factory import open_backend
     from crmdesk.sandbox.server import start_demo_sandbox
     from crmdesk.store import Store
     from crmdesk.sync.worker import SyncController
 
-    server = start_demo_sandbox(context.paths.data_dir)
+    server = server or start_demo_sandbox(context.paths.data_dir)
     context.services.append(server)
     url, token = server.url, server.admin_token
     db_path: Path = context.paths.workspace_db(DEMO_WORKSPACE_ID)
@@ -89,6 +92,10 @@ def run_gui(options: argparse.Namespace) -> int:
     context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
     if options.demo:
         _start_demo(context)
+    else:
+        from crmdesk.ui.workspace_switcher import open_last_workspace
+
+        open_last_workspace(context)  # else the window shows the welcome screen
     window = MainWindow(context)
     window.show()
     if getattr(options, "view", None):

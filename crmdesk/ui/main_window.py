@@ -40,15 +40,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         if context.navigator is not None:
             context.navigator.navigate_requested.connect(self.navigate)
-        if context.sync is not None:
-            worker = context.sync.worker
-            worker.state_changed.connect(self.sync_status.show_state)
-            worker.progress.connect(self.sync_status.show_progress)
-            worker.pending_changed.connect(self.sync_status.show_pending)
-            worker.conflicts_changed.connect(self.sync_status.show_conflicts)
-            worker.changed.connect(self.on_changed)
+        self._connect_sync()
         self.sidebar.rebuild(context.store, self._unread())
         self.navigate("home")
+        self._restore_window_state()
 
     def _open_component(self, spec: str) -> None:
         """Open a dialog or panel by ``module:Class``; built as ``Class(context, parent)``."""
@@ -96,6 +91,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"])
         file_menu.addAction(sync_now)
+        self._add_workspace_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.addAction(sync_now)
@@ -177,6 +173,130 @@ class MainWindow(QMainWindow):
             handler: Any = getattr(view, "on_changed", None)
             if handler is not None:
                 handler(changes)
+
+    # -- workspaces, welcome screen, window state -----------------------------------------------
+    # The logic lives in crmdesk.ui.workspace_switcher and crmdesk.ui.window_state.
+
+    def _connect_sync(self) -> None:
+        sync = self.context.sync
+        if sync is not None:
+            worker = sync.worker
+            worker.state_changed.connect(self.sync_status.show_state)
+            worker.progress.connect(self.sync_status.show_progress)
+            worker.pending_changed.connect(self.sync_status.show_pending)
+            worker.conflicts_changed.connect(self.sync_status.show_conflicts)
+            worker.changed.connect(self.on_changed)
+        elif self.context.store is not None and not self.context.services:
+            # A workspace without a token (signed out, or a session-only token from an earlier run).
+            self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
+
+    def _restore_window_state(self) -> None:
+        from crmdesk.ui import window_state
+
+        window_state.restore_geometry(self)
+        if self.context.store is None:
+            self.show_welcome()
+            return
+        last = window_state.last_view(self)
+        if last:
+            self.navigate(last)
+
+    def _add_workspace_menu(self, file_menu: Any) -> None:
+        from crmdesk.workspaces import known_workspaces
+
+        switch_menu = file_menu.addMenu("Switch workspace")
+
+        def fill() -> None:
+            switch_menu.clear()
+            current = self.context.store.path if self.context.store is not None else None
+            for db_path in known_workspaces(self.context.paths):
+                action = switch_menu.addAction(db_path.stem)
+                action.setCheckable(True)
+                action.setChecked(db_path == current)
+                action.triggered.connect(lambda _=False, p=db_path: self.switch_workspace(p))
+
+        switch_menu.aboutToShow.connect(fill)
+        self.sign_out_action = file_menu.addAction("Sign out…")
+        self.sign_out_action.triggered.connect(self.sign_out)
+
+    def switch_workspace(self, db_path: Any) -> None:
+        """Close the current workspace (stopping its sync) and open ``db_path`` (None: none)."""
+        from crmdesk.ui import workspace_switcher
+
+        workspace_switcher.close_workspace(self.context)
+        if db_path is not None:
+            try:
+                workspace_switcher.open_workspace(self.context, db_path)
+            except Exception as error:  # a locked, corrupt or newer file: say which, stay usable
+                workspace_switcher.close_workspace(self.context)
+                self.statusBar().showMessage(f"Could not open {db_path}: {error}", 10000)
+        self.workspace_opened()
+
+    def workspace_opened(self) -> None:
+        """The context holds a new store and sync (or none): rebuild what showed the old ones."""
+        for component in self._components.values():
+            if hasattr(component, "setFloating"):
+                self.removeDockWidget(component)
+            component.close()
+            component.deleteLater()
+        self._components.clear()
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.sync_status.show_state("idle", "")
+        self.sync_status.show_pending(0)
+        self.sync_status.show_conflicts(0)
+        self._connect_sync()
+        self.sidebar.rebuild(self.context.store, self._unread())
+        if self.context.store is None:
+            self.show_welcome()
+        else:
+            self.navigate("home")
+        if self.context.sync is not None:
+            self.context.sync.start()
+
+    def show_welcome(self) -> None:
+        from crmdesk.ui.views.welcome_view import WelcomeView
+
+        view = self.views.get("welcome")
+        if view is None:
+            view = WelcomeView(self.context, "", self)
+            view.demo_requested.connect(self._start_demo)
+            view.connect_requested.connect(
+                self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"].trigger)
+            self.views["welcome"] = view
+            self.stack.addWidget(view)
+        self.current_target = "welcome"
+        self.stack.setCurrentWidget(view)
+
+    def _start_demo(self) -> None:
+        from crmdesk.ui import workspace_switcher
+        from crmdesk.ui.background import Background
+
+        welcome: Any = self.views.get("welcome")
+        if welcome is not None:
+            welcome.show_busy("Starting the demo server and its sample data…")
+
+        def failed(error: Exception) -> None:
+            if welcome is not None:
+                welcome.show_busy("")
+                welcome.status.setText(f"The demo could not start: {error}")
+
+        self._background = getattr(self, "_background", None) or Background(self)
+        workspace_switcher.start_demo(self.context, self._background, self.workspace_opened, failed)
+
+    def sign_out(self) -> None:
+        from crmdesk.ui import workspace_switcher
+
+        if workspace_switcher.sign_out(self.context, self):
+            self.workspace_opened()
+
+    def closeEvent(self, event: Any) -> None:
+        from crmdesk.ui import window_state
+
+        window_state.save(self)
+        super().closeEvent(event)
 
     # -- screenshots --------------------------------------------------------------------------
 

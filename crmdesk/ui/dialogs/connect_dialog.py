@@ -1,0 +1,207 @@
+"""File ▸ Connect to a server: dialect, address and API token; Test connection says exactly
+what failed; Connect keeps the token in the keyring, creates the workspace file and switches
+the window to it. Every network call runs on the thread pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.paths import Paths
+from crmdesk.remote.errors import AuthError, InsecureConnectionRefused, NetworkError, ProtocolError, RemoteError
+from crmdesk.remote.factory import DIALECTS, open_backend
+from crmdesk.ui.background import Background
+from crmdesk.ui.workspace_switcher import INSECURE_META, tokens_of, workspace_id
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+
+DIALECT_TITLES = {"aria": "Aria (OpenClaw CRM)"}
+
+
+def explain(error: BaseException) -> str:
+    """One sentence on what went wrong, with the server's own words where it gave some."""
+    if isinstance(error, InsecureConnectionRefused):
+        return error.message
+    if isinstance(error, AuthError):
+        return f"The server did not accept this token: {error.message}"
+    if isinstance(error, ProtocolError):
+        return f"This does not look like an Aria server: {error.message}"
+    if isinstance(error, NetworkError):
+        return f"Could not reach the server: {error.message}"
+    if isinstance(error, RemoteError):
+        return f"The server answered with an error: {error.message}"
+    if isinstance(error, ValueError):
+        return str(error)
+    return f"Unexpected error: {error}"
+
+
+def probe(dialect: str, url: str, token: str, insecure: bool) -> str:
+    """Runs on the pool: one authenticated call. Returns the workspace's name."""
+    backend = open_backend(dialect, url, token, allow_insecure_http=insecure)
+    try:
+        workspace = backend.workspace()
+        return workspace.name or workspace.id
+    finally:
+        backend.close()
+
+
+def create_workspace(paths: Paths, dialect: str, url: str, token: str, insecure: bool) -> Path:
+    """Runs on the pool: create (or find) the workspace file. The store is closed again
+    here because SQLite connections belong to the thread that opened them."""
+    from crmdesk.workspaces import open_workspace_store
+
+    backend = open_backend(dialect, url, token, allow_insecure_http=insecure)
+    try:
+        store = open_workspace_store(paths, backend, dialect, url)
+    finally:
+        backend.close()
+    with store:
+        with store.write():
+            store.schema.set_meta(INSECURE_META, "1" if insecure else "0")
+        return store.path
+
+
+class ConnectDialog(QDialog):
+    """Built by the main window as ``ConnectDialog(context, window)``."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.window_ = parent
+        self.setWindowTitle("Connect to a server")
+        self.setMinimumWidth(520)
+        self.background = Background(self)
+        self.dialect = QComboBox()
+        for dialect in DIALECTS:
+            self.dialect.addItem(DIALECT_TITLES.get(dialect, dialect), dialect)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://crm.example.com")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("API token (oc_sk_…)")
+        self.insecure = QCheckBox("Allow plain http to a non-local server (the token travels unencrypted)")
+        self.insecure.setChecked(False)
+        self.keyring_note = QLabel()
+        self.keyring_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_note.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("Server type", self.dialect)
+        form.addRow("Server address", self.url)
+        form.addRow("API token", self.token)
+        form.addRow("", self.insecure)
+        self.buttons = QDialogButtonBox()
+        self.test_button = QPushButton("Test connection")
+        self.connect_button = QPushButton("Connect")
+        self.connect_button.setDefault(True)
+        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        self.test_button.clicked.connect(self.test_connection)
+        self.connect_button.clicked.connect(self.connect_workspace)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self._show_keyring_state()
+        #: The workspace file the last Connect created (tests and the caller read it).
+        self.connected_path: Path | None = None
+
+    def open_for_user(self) -> None:
+        self._show_keyring_state()
+        self.show()
+        self.url.setFocus()
+
+    def _show_keyring_state(self) -> None:
+        state = tokens_of(self.context).state
+        if state.available:
+            self.keyring_note.setText("The token is kept in the system keyring, never in crmdesk's files.")
+            self.keyring_note.setStyleSheet("")
+        else:
+            self.keyring_note.setText(f"Session only: {state.reason}")
+            self.keyring_note.setStyleSheet("color: #8a5300; font-weight: bold;")
+
+    def _fields(self) -> tuple[str, str, str, bool] | None:
+        url = self.url.text().strip().rstrip("/")
+        token = self.token.text().strip()
+        if not url:
+            self._say("Type the server's address, for example https://crm.example.com.", error=True)
+            self.url.setFocus()
+            return None
+        if not token:
+            self._say("Paste an API token from the server's settings page.", error=True)
+            self.token.setFocus()
+            return None
+        return self.dialect.currentData(), url, token, self.insecure.isChecked()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b3261e;" if error else "")
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.test_button, self.connect_button, self.url, self.token, self.insecure, self.dialect):
+            widget.setEnabled(not busy)
+
+    @Slot()
+    def test_connection(self) -> None:
+        fields = self._fields()
+        if fields is None:
+            return
+        self._busy(True)
+        self._say("Testing the connection…")
+        self.background.run(lambda: probe(*fields), self._tested, self._failed)
+
+    def _tested(self, name: Any) -> None:
+        self._busy(False)
+        self._say(f"Connected: this token opens the workspace “{name}”.")
+
+    def _failed(self, error: Exception) -> None:
+        self._busy(False)
+        self._say(explain(error), error=True)
+
+    @Slot()
+    def connect_workspace(self) -> None:
+        fields = self._fields()
+        if fields is None:
+            return
+        self._busy(True)
+        self._say("Connecting and creating the workspace…")
+        paths = self.context.paths
+        self.background.run(lambda: create_workspace(paths, *fields), self._created, self._failed)
+
+    def _created(self, db_path: Any) -> None:
+        self._busy(False)
+        token = self.token.text().strip()
+        state = tokens_of(self.context).store(workspace_id(db_path), token)
+        self.token.clear()  # no copy lingers in the widget once it is stored
+        self.connected_path = db_path
+        switch = getattr(self.window_, "switch_workspace", None)
+        if switch is not None:
+            switch(db_path)
+        if state.available:
+            self._say("Connected. The first sync is running.")
+            self.accept()
+        else:
+            # Stay open so the user reads that they will be asked again next time.
+            self._say(f"Connected — but only for this session. {state.reason}", error=True)

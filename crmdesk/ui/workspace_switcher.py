@@ -1,0 +1,153 @@
+"""Opening, switching and closing workspaces, and signing out.
+
+A workspace is one SQLite file (``paths.workspaces_dir/<id>.sqlite``); its dialect, server
+address and "allow plain http" flag are in the file's meta table, its token in the keyring
+under the file's id (``TokenStore``), never in the file or in QSettings. The window is
+rebuilt by ``MainWindow.switch_workspace`` after the context has the new store and sync.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crmdesk.secrets import TokenStore
+from crmdesk.store import Store
+from crmdesk.workspaces import known_workspaces
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+
+log = logging.getLogger(__name__)
+
+LAST_WORKSPACE_KEY = "workspace/last"
+INSECURE_META = "allow_insecure_http"
+
+
+def workspace_id(db_path: Path) -> str:
+    """The keyring entry of a workspace: its file's id."""
+    return db_path.stem
+
+
+def tokens_of(context: AppContext) -> TokenStore:
+    """The application's one TokenStore (session-only tokens live in it, so never make two)."""
+    if context.tokens is None:
+        context.tokens = TokenStore()
+    tokens: TokenStore = context.tokens
+    return tokens
+
+
+def open_workspace(context: AppContext, db_path: Path) -> None:
+    """Open ``db_path`` as the current workspace, with a (not yet started) sync controller.
+
+    Without a token (signed out, or a session-only token from an earlier run) the workspace
+    opens read-and-edit offline; the status bar says sign-in is needed.
+    """
+    from crmdesk.remote.factory import open_backend
+    from crmdesk.sync.worker import SyncController
+
+    store = Store.open(db_path)
+    dialect = store.schema.get_meta("dialect") or "aria"
+    url = store.schema.get_meta("server_url") or ""
+    insecure = store.schema.get_meta(INSECURE_META) == "1"
+    token = tokens_of(context).get(workspace_id(db_path))
+    context.store = store
+    context.sync = None
+    if token and url:
+        # The token stays in this closure, in memory: the worker builds its backend from it.
+        context.sync = SyncController(
+            db_path, lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
+        )
+    if context.settings is not None and workspace_id(db_path) != _demo_id():
+        context.settings.setValue(LAST_WORKSPACE_KEY, workspace_id(db_path))
+
+
+def _demo_id() -> str:
+    from crmdesk.app import DEMO_WORKSPACE_ID
+
+    return DEMO_WORKSPACE_ID
+
+
+def close_workspace(context: AppContext) -> None:
+    """Stop the sync (the outbox is on disk), close the store, stop the demo's server."""
+    if context.sync is not None:
+        if not context.sync.stop():
+            log.warning("the sync thread did not stop in time")
+        context.sync = None
+    if context.store is not None:
+        context.store.close()
+        context.store = None
+    for service in context.services:
+        service.stop()
+    context.services.clear()
+    if context.undo_stack is not None:
+        # Undo commands hold ids of the closed workspace.
+        context.undo_stack.clear()
+
+
+def open_last_workspace(context: AppContext) -> bool:
+    """On start: reopen the workspace used last, if its file is still there."""
+    if context.settings is None:
+        return False
+    last = context.settings.value(LAST_WORKSPACE_KEY, "")
+    if not last:
+        return False
+    for db_path in known_workspaces(context.paths):
+        if workspace_id(db_path) == last:
+            try:
+                open_workspace(context, db_path)
+            except Exception as error:  # a locked/corrupt/newer file: start on the welcome screen
+                log.warning("could not reopen %s: %s", db_path, error)
+                close_workspace(context)
+                return False
+            return True
+    return False
+
+
+def sign_out(context: AppContext, parent: Any) -> bool:
+    """Ask (counting unsynced edits), forget the token, close the workspace. True when done.
+
+    The file stays: edits that have not reached the server are still in it, and are sent
+    when the user connects to the same server again.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    store = context.store
+    if store is None:
+        return False
+    unsynced = store.outbox.count()
+    text = "Sign out of this workspace? crmdesk forgets its API token on this computer."
+    if unsynced:
+        text = (
+            f"{unsynced:,} edit{'s have' if unsynced != 1 else ' has'} not reached the server yet. "
+            "If you sign out now, they are not sent: they wait in this computer's copy of the "
+            "workspace until you connect to the same server again.\n\nSign out anyway?"
+        )
+    answer = QMessageBox.question(
+        parent, "Sign out", text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    tokens_of(context).delete(workspace_id(store.path))
+    close_workspace(context)
+    if context.settings is not None:
+        context.settings.remove(LAST_WORKSPACE_KEY)
+    return True
+
+
+def start_demo(context: AppContext, background: Any, on_ready: Any, on_error: Any) -> None:
+    """Start the demo sandbox off the GUI thread, then open the demo workspace on it."""
+    from crmdesk.app import _start_demo
+    from crmdesk.sandbox.server import start_demo_sandbox
+
+    data_dir = context.paths.data_dir
+
+    def opened(server: Any) -> None:
+        close_workspace(context)
+        _start_demo(context, server)
+        on_ready()
+
+    background.run(lambda: start_demo_sandbox(data_dir), opened, on_error)

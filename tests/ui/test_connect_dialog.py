@@ -1,0 +1,191 @@
+"""The Connect dialog against the sandbox, with an in-memory keyring: wrong token, plain
+http refused, a good token connects — and the token lands in no file and no setting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
+
+from crmdesk.app import AppContext
+from crmdesk.paths import Paths
+from crmdesk.remote.factory import DIALECTS
+from crmdesk.sandbox.server import SandboxServer
+from crmdesk.secrets import SERVICE, TokenStore
+from crmdesk.ui.dialogs.connect_dialog import ConnectDialog
+from crmdesk.ui.main_window import MainWindow
+from crmdesk.ui.navigation import Navigator
+from crmdesk.workspaces import known_workspaces
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in a dict, for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(records=10, seed=21) as running:
+        yield running
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    monkeypatch.delenv("CRMDESK_TOKEN", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[MainWindow]:
+    data = tmp_path / "data"
+    paths = Paths.resolve(data)
+    paths.ensure()
+    settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
+    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings,
+                         tokens=TokenStore(memory_keyring, environ={}))
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    yield main
+    main.switch_workspace(None)  # stops the sync thread
+
+
+def _dialog(window: MainWindow, qtbot: Any) -> ConnectDialog:
+    dialog = ConnectDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    dialog.open_for_user()
+    return dialog
+
+
+def _fill(dialog: ConnectDialog, qtbot: Any, url: str, token: str) -> None:
+    dialog.url.clear()
+    dialog.token.clear()
+    qtbot.keyClicks(dialog.url, url)
+    qtbot.keyClicks(dialog.token, token)
+
+
+def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: not dialog.background.busy(), timeout=15000)
+
+
+def test_the_form(window: MainWindow, qtbot: Any) -> None:
+    dialog = _dialog(window, qtbot)
+    assert [dialog.dialect.itemData(i) for i in range(dialog.dialect.count())] == list(DIALECTS)
+    assert dialog.token.echoMode() == dialog.token.EchoMode.Password
+    assert not dialog.insecure.isChecked()
+    assert "keyring" in dialog.keyring_note.text()
+    assert window.current_target == "welcome"  # no workspace yet: the welcome screen
+
+
+def test_a_wrong_token_shows_the_servers_401_message(window: MainWindow, qtbot: Any, server: SandboxServer) -> None:
+    dialog = _dialog(window, qtbot)
+    _fill(dialog, qtbot, server.url, "oc_sk_wrong")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert not dialog.test_button.isEnabled()  # the GUI thread did not wait for the answer
+    _wait_idle(dialog, qtbot)
+    assert "did not accept this token" in dialog.status.text()
+    assert "Authentication required" in dialog.status.text()
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    assert "Authentication required" in dialog.status.text()
+    assert known_workspaces(window.context.paths) == []
+
+
+def test_plain_http_to_another_host_is_refused(window: MainWindow, qtbot: Any) -> None:
+    dialog = _dialog(window, qtbot)
+    _fill(dialog, qtbot, "http://crm.example.com", "oc_sk_whatever")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    assert "Refusing plain http:// to crm.example.com" in dialog.status.text()
+
+
+def test_an_unreachable_server_says_so(window: MainWindow, qtbot: Any) -> None:
+    dialog = _dialog(window, qtbot)
+    _fill(dialog, qtbot, "http://127.0.0.1:9", "oc_sk_whatever")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    assert dialog.status.text().startswith("Could not reach the server")
+
+
+def test_a_good_token_connects_and_is_kept_only_in_the_keyring(
+    window: MainWindow, qtbot: Any, server: SandboxServer, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    dialog = _dialog(window, qtbot)
+    _fill(dialog, qtbot, server.url, server.admin_token)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    assert dialog.status.text().startswith("Connected: this token opens the workspace")
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    [db_path] = known_workspaces(window.context.paths)
+    assert dialog.connected_path == db_path
+    assert list(memory_keyring.passwords) == [(SERVICE, db_path.stem)]
+    assert window.context.store is not None and window.context.store.path == db_path
+    assert window.context.sync is not None
+    assert window.current_target == "home"
+    # The first sync fills the new workspace.
+    qtbot.waitUntil(lambda: window.context.store is not None and window.context.store.records.count("people") > 0,
+                    timeout=20000)
+    window.close()  # saves the window state, so QSettings has been written
+    token = server.admin_token.encode()
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert token not in path.read_bytes(), path
+
+
+def test_sign_out_counts_unsynced_edits_and_forgets_the_token(
+    window: MainWindow, qtbot: Any, server: SandboxServer, memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = _dialog(window, qtbot)
+    _fill(dialog, qtbot, server.url, server.admin_token)
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    _wait_idle(dialog, qtbot)
+    store, sync = window.context.store, window.context.sync
+    assert store is not None and sync is not None
+    qtbot.waitUntil(lambda: store.records.count("people") > 0, timeout=20000)
+    sync.stop()  # keep the edit below queued: no sync may send it
+    store.schema.invalidate()  # the worker wrote the schema through its own connection
+    person = store.records.rows(store.records.query_ids("people")[:1])[0]
+    store.edits.update_record(person.id, {"job_title": "Unsent"})
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.sign_out_action.trigger()
+    assert "1 edit has not reached the server" in asked[0]
+    assert window.context.store is store and memory_keyring.passwords  # cancelled: nothing changed
+    window.sign_out_action.trigger()
+    assert window.context.store is None and window.context.sync is None
+    assert memory_keyring.passwords == {}
+    assert window.current_target == "welcome"
