@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTime, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, QStringListModel, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -81,7 +81,8 @@ class TaskDialog(QDialog):
         completer.activated.connect(self._link_chosen)
         self.link_edit.setCompleter(completer)
         self.link_edit.textEdited.connect(self._search)
-        self.link_edit.returnPressed.connect(lambda: self._link_chosen(self.link_edit.text()))
+        # Enter here adds the record; it must not also press the dialog's Save button.
+        self.link_edit.installEventFilter(self)
         self.error_label = QLabel()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
@@ -107,6 +108,13 @@ class TaskDialog(QDialog):
         layout.addLayout(form, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if (watched is self.link_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):  # type: ignore[attr-defined]
+            self._link_chosen(self.link_edit.text())
+            return True
+        return super().eventFilter(watched, event)
 
     def _add_record(self, record_id: str, title: str) -> None:
         for row in range(self.records.count()):

@@ -83,6 +83,9 @@ class LinkLabel(ElidedLabel):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setForegroundRole(QPalette.ColorRole.Link)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # Qt override
+        event.accept()  # so the release comes here too (a QLabel lets presses through to its parent)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # Qt override
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
             self.clicked.emit()
@@ -210,7 +213,10 @@ class ChoiceField(Field):
         if self.attr.type is AttributeType.ACTOR_REFERENCE:
             return [(m.user_id or m.id, m.name, None) for m in self.form.store.schema.members()]
         options = sorted(self.attr.options, key=lambda o: o.order)
-        return [(o.id, o.title, o.color) for o in options if o.active or o.id == self.value]
+        # A status's "inactive" marks a closed stage (Won, Lost) that must stay choosable;
+        # an inactive select option is archived and offered only while a record still holds it.
+        keep_all = self.attr.type is AttributeType.STATUS
+        return [(o.id, o.title, o.color) for o in options if keep_all or o.active or o.id == self.value]
 
     def set_value(self, value: Any) -> None:
         super().set_value(value)
