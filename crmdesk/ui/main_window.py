@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         if context.navigator is not None:
             context.navigator.navigate_requested.connect(self.navigate)
+            context.navigator.action_requested.connect(self.on_action)
         self._connect_sync()
         self.sidebar.rebuild(context.store, self._unread())
         self.navigate("home")
@@ -124,6 +125,18 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.sidebar.select_target(target)
+
+    @Slot(str)
+    def on_action(self, action: str) -> None:
+        """Requests from views and the palette: ``sync_now``, ``new_record:<slug>``."""
+        if action == "sync_now":
+            self.sync_now()
+        elif action.startswith("new_record:"):
+            target = f"object:{action.partition(':')[2]}"
+            self.navigate(target)
+            handler = getattr(self.views.get(target), "create_record", None)
+            if handler is not None:
+                handler()
 
     def _make_view(self, target: str) -> QWidget:
         kind, argument = split(target)
