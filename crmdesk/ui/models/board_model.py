@@ -446,6 +446,8 @@ class BoardModel(QObject):
         if found is not None:
             code, amount = found
             column.totals[code] = column.totals.get(code, 0.0) + sign * amount
+        if column.count == 0:
+            column.totals = {}  # not {"USD": 0.0}: an empty column shows no sum, as after a reload
 
     def insert_new(self, card_id: str, key: str | None) -> None:
         """A card made on this board shows at the top of its column."""

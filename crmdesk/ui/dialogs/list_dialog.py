@@ -1,0 +1,136 @@
+"""Create, rename and delete lists.
+
+The dialogs collect and check what the user wants. Applying it needs the outbox
+to carry list changes, which the sync engine does not do yet (its push refuses
+``EntityKind.LIST``, and a pull drops any list the server does not have). Until
+it does, ``apply_list_change`` says so plainly instead of making a list that the
+next sync would silently remove.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+from crmdesk.model import ListDef
+from crmdesk.store import Store
+
+MAX_NAME = 120
+NOT_YET = (
+    "Lists cannot be {verb} from crmdesk yet: the sync engine does not send list changes to the "
+    "server. {hint}"
+)
+
+
+class ListChangesUnavailable(Exception):
+    """The store/sync cannot carry this list change yet; the message says what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListDraft:
+    name: str
+    parent_object: str
+    private: bool = False
+
+
+def check_name(store: Store, name: str, keep_id: str | None = None) -> str | None:
+    """A problem with a list name, or None."""
+    clean = name.strip()
+    if not clean:
+        return "A list needs a name."
+    if len(clean) > MAX_NAME:
+        return f"A list name is at most {MAX_NAME} characters."
+    for list_def in store.schema.lists().values():
+        if list_def.id != keep_id and list_def.name.casefold() == clean.casefold():
+            return f"There is already a list called “{list_def.name}”."
+    return None
+
+
+def apply_list_change(store: Store, action: str, draft: ListDraft | None = None, list_id: str | None = None) -> None:
+    """Create / rename / delete a list through the outbox — once sync can carry it."""
+    verb = {"create": "created", "rename": "renamed", "delete": "deleted"}[action]
+    raise ListChangesUnavailable(NOT_YET.format(verb=verb, hint="Use the server's web app for now; "
+                                                "crmdesk shows the change after the next sync."))
+
+
+class ListDialog(QDialog):
+    """Name, parent object and privacy for a new list; the name alone for a rename."""
+
+    def __init__(self, store: Store, list_def: ListDef | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.list_def = list_def
+        self.setWindowTitle("Rename list" if list_def else "New list")
+        self.name_edit = QLineEdit(list_def.name if list_def else "")
+        self.name_edit.setMaxLength(MAX_NAME)
+        self.name_edit.setPlaceholderText("e.g. Key accounts")
+        self.parent_combo = QComboBox()
+        for obj in store.schema.objects().values():
+            self.parent_combo.addItem(obj.plural_name, obj.slug)
+        self.private_box = QCheckBox("Only I can see this list")
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form = QFormLayout(self)
+        form.addRow("Name", self.name_edit)
+        if list_def is None:
+            form.addRow("Records from", self.parent_combo)
+            form.addRow("", self.private_box)
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Rename" if list_def else "Create")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def draft(self) -> ListDraft:
+        parent = self.list_def.parent_object if self.list_def else str(self.parent_combo.currentData() or "")
+        private = self.list_def.private if self.list_def else self.private_box.isChecked()
+        return ListDraft(self.name_edit.text().strip(), parent, private)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def accept(self) -> None:
+        problem = check_name(self.store, self.name_edit.text(), self.list_def.id if self.list_def else None)
+        if problem is None and self.list_def is None and not self.draft().parent_object:
+            problem = "Choose which records the list holds."
+        if problem:
+            self.show_error(problem)
+            return
+        try:
+            if self.list_def is None:
+                apply_list_change(self.store, "create", self.draft())
+            else:
+                apply_list_change(self.store, "rename", self.draft(), self.list_def.id)
+        except ListChangesUnavailable as error:
+            self.show_error(str(error))
+            return
+        super().accept()
+
+
+def confirm_delete_list(parent: QWidget | None, list_def: ListDef, entries: int) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowTitle("Delete list")
+    box.setText(f"Delete the list “{list_def.name}” and its {entries:,} entries?")
+    box.setInformativeText("The records stay; only the list and its own values go.")
+    box.setStandardButtons(QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes

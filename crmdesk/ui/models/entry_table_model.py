@@ -1,0 +1,167 @@
+"""A lazy table of a list's entries: the record's title, chosen parent attributes, list attributes.
+
+Shaped like RecordTableModel: only the ordered entry rowids are held; rows are
+fetched in blocks for what is painted. Every cell is editable: the title and
+parent attributes edit the record, list attributes edit the entry; a refused
+value is reported and never reaches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from crmdesk.model import AttributeDef, FilterGroup, Sort, ValidationError
+from crmdesk.model.values import display_text, edit_text, parse_user_text
+from crmdesk.store import NotFound, Store, StoreError
+from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.models.board_source import Card, EntrySource
+from crmdesk.ui.text import plain_tooltip
+
+BLOCK = 200
+EntryIdRole = Qt.ItemDataRole.UserRole + 1
+RecordIdRole = Qt.ItemDataRole.UserRole + 2
+AttributeRole = Qt.ItemDataRole.UserRole + 3
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EntryTableModel(QAbstractTableModel):
+    edit_refused = Signal(str)
+    edited = Signal(object)  # Mutation
+
+    def __init__(self, store: Store, list_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.source = EntrySource(store, list_id)
+        self.context = StoreDisplayContext(store)
+        self.filter: FilterGroup | None = None
+        self.sorts: list[Sort] = []
+        self._ids: list[int] = []
+        self._rows: dict[int, Card] = {}
+        self._columns: list[AttributeDef] = self._default_columns()
+        self.reload()
+
+    def _default_columns(self) -> list[AttributeDef]:
+        title = self.source.title_attribute()
+        parents = [a for a in self.source.parent_attributes() if title is None or a.slug != title.slug]
+        return ([title] if title else []) + self.source.list_attributes() + parents[:3]
+
+    @property
+    def columns(self) -> list[AttributeDef]:
+        return list(self._columns)
+
+    def set_columns(self, slugs: Sequence[str]) -> None:
+        self.beginResetModel()
+        chosen = [a for a in (self.source.attribute(s) for s in slugs) if a is not None]
+        self._columns = chosen or self._default_columns()
+        self._rows.clear()
+        self.endResetModel()
+
+    def set_filter(self, group: FilterGroup | None) -> None:
+        ids = self.source.query(group, self.sorts)
+        self.filter = group
+        self._replace(ids)
+
+    def set_sorts(self, sorts: Sequence[Sort]) -> None:
+        ids = self.source.query(self.filter, sorts)
+        self.sorts = list(sorts)
+        self._replace(ids)
+
+    def reload(self, *, schema_changed: bool = False) -> None:
+        if schema_changed:
+            self.source.reload_schema()
+            slugs = [c.slug for c in self._columns]
+            self._columns = [a for a in (self.source.attribute(s) for s in slugs) if a] or self._default_columns()
+        self.context.forget()
+        self._replace(self.source.query(self.filter, self.sorts))
+
+    def _replace(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+
+    def entry_at(self, row: int) -> Card | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        rowid = self._ids[row]
+        if rowid not in self._rows:
+            if len(self._rows) > 5_000:
+                self._rows.clear()
+            start = max(0, row - BLOCK // 4)
+            for card in self.source.cards([r for r in self._ids[start : start + BLOCK] if r not in self._rows]):
+                self._rows[card.rowid] = card
+        return self._rows.get(rowid)
+
+    def row_of(self, entry_id: str) -> int | None:
+        rowid = self.source.rowid_of(entry_id)
+        return self._ids.index(rowid) if rowid in self._ids else None
+
+    # -- Qt model API -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        attr = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return attr.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = "list attribute" if self.source.is_list_attribute(attr.slug) else "record attribute"
+            return plain_tooltip(f"{attr.title} ({where})")
+        if role == AttributeRole:
+            return attr
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        card = self.entry_at(index.row())
+        if card is None:
+            return None
+        attr = self._columns[index.column()]
+        value = card.values.get(attr.slug)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(attr, value, self.context)
+        if role == Qt.ItemDataRole.EditRole:
+            return edit_text(attr, value, self.context)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(display_text(attr, value, self.context))
+        if role == EntryIdRole:
+            return card.id
+        if role == RecordIdRole:
+            return card.record_id
+        if role == AttributeRole:
+            return attr
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        card = self.entry_at(index.row())
+        if card is None:
+            return False
+        attr = self._columns[index.column()]
+        try:
+            parsed = parse_user_text(attr, value)
+            mutation = self.source.set_value(card.id, attr.slug, parsed)
+        except (ValidationError, NotFound, StoreError) as error:
+            self.edit_refused.emit(str(error))
+            return False
+        self._rows.pop(card.rowid, None)
+        self.context.forget()
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        if mutation is not None:
+            self.edited.emit(mutation)
+        return True

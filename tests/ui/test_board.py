@@ -1,0 +1,207 @@
+"""The board: moves through the outbox with undo, sync to the sandbox, counts, sums, safety."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+
+from crmdesk.app import AppContext
+from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Option, Record
+from crmdesk.paths import Paths
+from crmdesk.remote.factory import open_backend
+from crmdesk.sandbox.server import SandboxServer
+from crmdesk.store import Store
+from crmdesk.sync import SyncEngine
+from crmdesk.ui.models.board_model import CardIdRole, CardRole
+from crmdesk.ui.models.board_source import RecordSource
+from crmdesk.ui.views.board_view import BoardView
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(records=300, seed=1) as running:
+        yield running
+
+
+def sync(store: Store, server: SandboxServer) -> None:
+    backend = open_backend("aria", server.url, server.admin_token)
+    try:
+        SyncEngine(store, backend).sync()
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
+    with Store.open(tmp_path / "w.sqlite") as opened:
+        sync(opened, server)
+        yield opened
+
+
+def context_for(store: Store, tmp_path: Path) -> AppContext:
+    return AppContext(paths=Paths.resolve(tmp_path), store=store, undo_stack=QUndoStack())
+
+
+def api_record(server: SandboxServer, slug: str, record_id: str) -> dict[str, Any]:
+    answer = httpx.get(f"{server.url}/api/v1/objects/{slug}/records/{record_id}",
+                       headers={"Authorization": f"Bearer {server.admin_token}"})
+    answer.raise_for_status()
+    data: dict[str, Any] = answer.json()["data"]
+    return data
+
+
+def column(board: BoardView, title: str) -> Any:
+    return next(c for c in board.model.columns if c.title == title)
+
+
+def test_drag_between_columns_is_one_undoable_outbox_edit_the_server_gets(
+    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path
+) -> None:
+    context = context_for(store, tmp_path)
+    board = BoardView(context, RecordSource(store, "deals"))
+    qtbot.addWidget(board)
+    assert board.model.group_slug == "stage"
+    lead, qualified = column(board, "Lead"), column(board, "Qualified")
+    lead_count, qualified_count = lead.count, qualified.count
+    card_id = lead.model.index(0).data(CardIdRole)
+    before = store.outbox.pending()
+
+    mime = lead.model.mimeData([lead.model.index(0)])
+    assert qualified.model.dropMimeData(mime, Qt.DropAction.MoveAction, 1, 0, QModelIndex())
+
+    row = store.records.get(card_id)
+    assert row is not None and row.values["stage"] == qualified.key
+    assert (lead.count, qualified.count) == (lead_count - 1, qualified_count + 1)
+    assert qualified.model.index(1).data(CardIdRole) == card_id  # shown where it was dropped
+    assert len(store.outbox.pending()) == len(before) + 1
+    assert context.undo_stack.count() == 1
+
+    context.undo_stack.undo()
+    row = store.records.get(card_id)
+    assert row is not None and row.values["stage"] == lead.key
+    assert lead.model.index(0).data(CardIdRole) == card_id
+    assert (lead.count, qualified.count) == (lead_count, qualified_count)
+
+    context.undo_stack.redo()
+    sync(store, server)
+    assert store.outbox.pending() == []
+    stage = api_record(server, "deals", card_id)["values"]["stage"]
+    assert stage in (qualified.key, "Qualified") or (isinstance(stage, dict) and qualified.key in stage.values())
+
+
+def test_ctrl_arrows_move_the_selected_card(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+    qtbot.addWidget(board)
+    board.show()
+    lead_widget = board.column_widgets[0]
+    card_id = lead_widget.column.model.index(0).data(CardIdRole)
+    lead_widget.select_row(0)
+    QTest.keyClick(lead_widget.cards, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    row = store.records.get(card_id)
+    assert row is not None and row.values["stage"] == board.model.columns[1].key
+    moved = board.column_widgets[1]
+    assert moved.current_row() == 0 and board.focusWidget() is moved.cards
+    QTest.keyClick(moved.cards, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert board.model.locate(card_id) == (1, 1)
+
+
+def test_add_card_at_top_of_column_with_its_value(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+    qtbot.addWidget(board)
+    proposal = column(board, "Proposal")
+    record_id = board.add_card("Fresh pilot", proposal.key)
+    assert record_id is not None
+    assert proposal.model.index(0).data(CardIdRole) == record_id
+    row = store.records.get(record_id)
+    assert row is not None and row.values == {"name": "Fresh pilot", "stage": proposal.key}
+
+
+def test_filter_limits_the_cards(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+    qtbot.addWidget(board)
+    assert board.set_filter(FilterGroup("and", (Condition("name", Operator.CONTAINS, "pilot"),)))
+    for col in board.model.columns:
+        for row in range(col.count):
+            assert "pilot" in col.model.index(row).data().lower()
+    assert not board.set_filter(FilterGroup("and", (Condition("nope", Operator.EQUALS, "x"),)))
+    assert board.message_label.isVisibleTo(board)
+
+
+# -- a known dataset, no server ---------------------------------------------------------------
+
+STAGES = (Option("s-lead", "Lead", "#6366f1", 0), Option("s-won", "Won", "#22c55e", 1),
+          Option("s-lost", "Lost", "#ef4444", 2))
+DEALS = ObjectDef("deals", "Deal", "Deals", attributes=(
+    AttributeDef("name", "Name", AttributeType.TEXT),
+    AttributeDef("value", "Value", AttributeType.CURRENCY, config={"currency_code": "USD"}),
+    AttributeDef("stage", "Stage", AttributeType.STATUS, options=STAGES),
+))
+
+
+@pytest.fixture
+def known(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "known.sqlite") as opened, opened.write():
+        opened.schema.save_object(DEALS)
+        rows = [("a", "s-lead", 100), ("b", "s-lead", 250.5), ("c", "s-lead", None), ("d", "s-won", 1_000_000),
+                ("e", None, 7), ("<b>x</b><img src=http://e/x.png>", "s-won", None)]
+        records = []
+        for n, (name, stage, amount) in enumerate(rows):
+            values: dict[str, Any] = {"name": name}
+            if stage:
+                values["stage"] = stage
+            if amount is not None:
+                values["value"] = {"amount": amount, "currency": "USD"}
+            records.append(Record(f"r{n}", "deals", values, f"2026-01-0{n + 1}T00:00:00Z"))
+        opened.records.put_many(DEALS, records)
+    with Store.open(tmp_path / "known.sqlite") as reopened:
+        yield reopened
+
+
+def test_counts_sums_and_hide_empty(qtbot: Any, known: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(known, tmp_path), RecordSource(known, "deals"))
+    qtbot.addWidget(board)
+    board.show()
+    assert [(c.title, c.count) for c in board.model.columns] == [("Lead", 3), ("Won", 2), ("Lost", 0),
+                                                                 ("No value", 1)]
+    assert board.model.sum_slug == "value"
+    assert [c.totals for c in board.model.columns] == [{"USD": 350.5}, {"USD": 1_000_000.0}, {}, {"USD": 7.0}]
+    assert board.column_widgets[1].sum_label.text() == "Σ $1M"
+    assert board.visible_columns() == ["Lead", "Won", "Lost", "No value"]
+    board.hide_empty.setChecked(True)
+    assert board.visible_columns() == ["Lead", "Won", "No value"]
+    # Moving the last card out of a column hides it; the sums follow the card.
+    board.model.move_card("r4", "s-lost", 0)
+    assert board.visible_columns() == ["Lead", "Won", "Lost"]
+    assert board.model.columns[2].totals == {"USD": 7.0} and board.model.columns[3].totals == {}
+    board.sum_combo.setCurrentIndex(0)
+    assert board.column_widgets[0].sum_label.isHidden()
+
+
+def test_card_titles_are_plain_text(qtbot: Any, known: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(known, tmp_path), RecordSource(known, "deals"))
+    qtbot.addWidget(board)
+    won = board.model.columns[1].model
+    titles = [won.index(r).data() for r in range(won.rowCount())]
+    hostile = "<b>x</b><img src=http://e/x.png>"
+    assert hostile in titles
+    row = titles.index(hostile)
+    assert won.index(row).data(CardRole).title == hostile
+    tooltip = won.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;x&lt;/b&gt;&lt;img" in tooltip and "<img" not in tooltip
+    board.resize(1200, 600)
+    board.show()
+    assert not board.grab().isNull()  # the delegate paints it (with drawText: never as markup)
+
+
+def test_models_pass_qtmodeltester(qtmodeltester: Any, qtbot: Any, store: Store, tmp_path: Path) -> None:
+    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+    qtbot.addWidget(board)
+    for col in board.model.columns:
+        qtmodeltester.check(col.model)
