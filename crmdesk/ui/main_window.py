@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.current_target = "welcome"
         self.stack.setCurrentWidget(view)
+        self.sidebar.clearSelection()
 
     def _start_demo(self) -> None:
         from crmdesk.ui import workspace_switcher

@@ -94,7 +94,9 @@ class ConnectDialog(QDialog):
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText("API token (oc_sk_…)")
-        self.insecure = QCheckBox("Allow plain http to a non-local server (the token travels unencrypted)")
+        self.insecure = QCheckBox("Allow plain http to a non-local server")
+        self.insecure.setToolTip("Only for a server on a network you trust: over http:// the API token "
+                                 "travels unencrypted.")
         self.insecure.setChecked(False)
         self.keyring_note = QLabel()
         self.keyring_note.setTextFormat(Qt.TextFormat.PlainText)

@@ -54,9 +54,15 @@ class WelcomeView(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setMaximumWidth(560)
+        # Centred with stretches, not an alignment flag: an aligned widget gets its size hint's
+        # height, which is too short for wrapped text.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box, 4)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
 
     def show_busy(self, message: str) -> None:
