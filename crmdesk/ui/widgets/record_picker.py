@@ -114,6 +114,7 @@ class RecordPicker(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        self._debounce.stop()  # asked directly: a pending search would only repeat it
         items = available_records(self.store, self.list_def, self.search.text())
         self.model.set_items(items)
         more = " (showing the first 200)" if len(items) >= MAX_SHOWN else ""
@@ -121,8 +122,11 @@ class RecordPicker(QDialog):
         if items:
             self.view.setCurrentIndex(self.model.index(0))
 
-    def _enter(self) -> None:
+    def done(self, result: int) -> None:
         self._debounce.stop()
+        super().done(result)
+
+    def _enter(self) -> None:
         self.refresh()
         if self.model.items:
             self.accept()
