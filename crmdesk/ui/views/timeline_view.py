@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -103,7 +104,9 @@ def _plain(text: str, *, wrap: bool = True, muted: bool = False, bold: bool = Fa
     if muted:
         label.setProperty("muted", True)
         palette = label.palette()
-        palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
+        # On a card (Base background) a label draws with Text, elsewhere with WindowText: mute both.
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+            palette.setColor(role, palette.color(QPalette.ColorRole.PlaceholderText))
         label.setPalette(palette)
     if bold:
         font = label.font()
@@ -125,6 +128,9 @@ class TimelineCard(QFrame):
         self.setObjectName("timelineCard")
         self.setProperty("kind", item.kind)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Cards on the base colour (white in a light theme, a lifted grey in a dark one) read as items.
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         outer.setSpacing(10)

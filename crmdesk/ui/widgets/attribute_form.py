@@ -248,9 +248,11 @@ class ReferenceField(Field):
     def __init__(self, attr: AttributeDef, form: AttributeForm) -> None:
         super().__init__(attr, form)
         self.links = QWidget(self)
-        self.links_layout = QHBoxLayout(self.links)
+        # Several references stack one per line, so each title gets the column's width before eliding.
+        self.links_layout: QHBoxLayout | QVBoxLayout = (
+            QVBoxLayout(self.links) if attr.multiselect else QHBoxLayout(self.links))
         self.links_layout.setContentsMargins(0, 0, 0, 0)
-        self.links_layout.setSpacing(10)
+        self.links_layout.setSpacing(2 if attr.multiselect else 10)
         self.change = QToolButton(self)
         self.change.setText("Change")
         self.change.setAutoRaise(True)
@@ -268,7 +270,7 @@ class ReferenceField(Field):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.links, 1)
-        top.addWidget(self.change)
+        top.addWidget(self.change, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
