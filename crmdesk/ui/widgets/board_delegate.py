@@ -7,8 +7,14 @@ without asking for any of them, and fetches only the ones it paints.
 
 from __future__ import annotations
 
+import ctypes
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crmdesk.ui.models.board_model import CardRole, CardView, Index
@@ -27,6 +33,27 @@ def mix(a: QColor, b: QColor, amount: float) -> QColor:
         round(a.green() + (b.green() - a.green()) * amount),
         round(a.blue() + (b.blue() - a.blue()) * amount),
     )
+
+
+def restores_none_refcount(paint: Callable[..., None]) -> Callable[..., None]:
+    """Work around PySide6 6.12 on Python 3.11: each call of a void QPainter method (setPen,
+    save, drawRoundedRect…) drops one reference to None that it never took, so scrolling a
+    long column kills the interpreter ("none_dealloc") after some thousand cards. Give back
+    what a paint took. On Python ≥ 3.12 None is immortal and this does nothing.
+    """
+    if sys.version_info >= (3, 12):
+        return paint
+
+    @wraps(paint)
+    def wrapper(*args: Any) -> None:
+        before = sys.getrefcount(None)
+        try:
+            paint(*args)
+        finally:
+            for _ in range(before - sys.getrefcount(None)):
+                ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+
+    return wrapper
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -50,8 +77,12 @@ class CardDelegate(QStyledItemDelegate):
         height += self.field_lines * (QFontMetrics(small).height() + LINE_GAP)
         return QSize(200, height + 2 * GAP_Y)
 
+    @restores_none_refcount
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        card = index.data(CardRole)
+        # Straight from the model, not through a QVariant: cheaper on every paint, and it avoids
+        # a PySide6 refcount bug (a fatal "deallocating None" after ~10^5 Python-object round trips).
+        model = index.model()
+        card = model.card_at(index.row()) if hasattr(model, "card_at") else index.data(CardRole)
         if not isinstance(card, CardView):
             return
         palette = option.palette
@@ -68,19 +99,19 @@ class CardDelegate(QStyledItemDelegate):
 
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(border)
-        painter.setBrush(fill)
+        painter.setPen(QPen(border))
+        painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
         if selected:
             inner = QRectF(rect).adjusted(1.5, 1.5, -1.5, -1.5)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
             painter.drawRoundedRect(inner, RADIUS - 1, RADIUS - 1)
 
         title_font, small_font = self._fonts(option)
         inner_rect = rect.adjusted(PAD, PAD, -PAD, -PAD)
         title_metrics = QFontMetrics(title_font)
         painter.setFont(title_font)
-        painter.setPen(text)
+        painter.setPen(QPen(text))
         line = QRect(inner_rect.left(), inner_rect.top(), inner_rect.width(), title_metrics.height())
         # drawText with a plain string never interprets markup: "<b>x</b>" shows those characters.
         painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -95,17 +126,17 @@ class CardDelegate(QStyledItemDelegate):
         for card_field in card.fields[: self.field_lines]:
             row = QRect(inner_rect.left(), y, inner_rect.width(), metrics.height())
             label_rect = QRect(row.left(), row.top(), label_width, row.height())
-            painter.setPen(muted)
+            painter.setPen(QPen(muted))
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(card_field.label, Qt.TextElideMode.ElideRight, label_width - 6))
             value_rect = row.adjusted(label_width, 0, 0, 0)
             if card_field.color:
                 dot = metrics.height() // 2
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(card_field.color))
+                painter.setPen(QPen(Qt.PenStyle.NoPen))
+                painter.setBrush(QBrush(QColor(card_field.color)))
                 painter.drawEllipse(value_rect.left(), value_rect.center().y() - dot // 2, dot, dot)
                 value_rect.setLeft(value_rect.left() + dot + 5)
-            painter.setPen(text)
+            painter.setPen(QPen(text))
             painter.drawText(value_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(card_field.text, Qt.TextElideMode.ElideRight, value_rect.width()))
             y += metrics.height() + LINE_GAP
