@@ -1,0 +1,305 @@
+"""Issue 5: the sync engine against the sandbox (in its own process) with 100,000 records.
+
+Figures, each beside a baseline measured in this run:
+1. initial pull into a fresh store — the whole ``SyncEngine.sync()`` and its records phase
+   (the ``Puller.pull_records`` calls, timed by wrapping that method) — vs a bare httpx loop
+   paging the same three objects (limit=200/offset) and decoding the JSON, storing nothing;
+2. a sync after 100 server-side PATCHes: default sandbox (incremental) vs GETting each of
+   the 100 records; ``--strict`` sandbox (a full scan) vs the bare paging loop;
+3. ``Pusher.push()`` of 1,000 queued edits (after a completed pull) vs a bare sequential
+   httpx PATCH loop of the same 1,000 edits;
+4. the GUI thread's stall (a 1 ms QTimer measuring its own lateness) while the
+   ``SyncController`` worker pulls 100,000 records, vs the same timer with no worker;
+plus the client process's peak RSS.
+
+``BENCH_SYNC_PROFILE=DIR`` also writes pyinstrument profiles (if installed) of the first
+initial pull, the first push and the first strict sync to DIR (slower: figures skew).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from benchmarks.report import Figure, Report, peak_rss_mib, percentile
+from benchmarks.sync_support import (
+    OBJECTS,
+    SandboxProcess,
+    bare_get_each,
+    bare_page_all,
+    bare_patch_loop,
+    object_counts,
+    record_ids,
+    run_gui_stall,
+    sandbox_process,
+)
+from crmdesk.remote.factory import open_backend
+from crmdesk.store import Store
+from crmdesk.sync.changes import ChangeSet
+from crmdesk.sync.engine import SyncEngine
+from crmdesk.sync.pull import Puller
+from crmdesk.sync.push import Pusher
+from crmdesk.sync.status import SyncStatus
+
+RECORDS = 100_000
+SEED = 1
+PULL_REPEAT = 3
+CHANGES = 100
+INCREMENTAL_REPEAT = 3
+STRICT_REPEAT = 2
+EDITS = 1_000
+PUSH_REPEAT = 2
+IDLE_SECONDS = 3.0
+STALL_TIMEOUT_S = 180.0
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def _spread(samples: list[float], unit: str = "s") -> str:
+    return f"runs {', '.join(f'{s:.2f}' for s in samples)} {unit}"
+
+
+@contextmanager
+def _timed_pull_records(spent: list[float]) -> Iterator[None]:
+    """Accumulate the time of every ``Puller.pull_records`` call (the records phase)."""
+    original = Puller.pull_records
+
+    def timed(self: Puller, obj: Any) -> None:
+        started = time.perf_counter()
+        try:
+            original(self, obj)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    with mock.patch.object(Puller, "pull_records", timed):
+        yield
+
+
+@contextmanager
+def _profiled(name: str) -> Iterator[None]:
+    folder = os.environ.get("BENCH_SYNC_PROFILE")
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        folder = None
+    if not folder:
+        yield
+        return
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        Path(folder, f"{name}.txt").write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+
+
+def _engine(store: Store, server: SandboxProcess) -> SyncEngine:
+    return SyncEngine(store, open_backend("aria", server.url, server.admin_token))
+
+
+def _sync(engine: SyncEngine) -> tuple[float, float, int]:
+    """One ``engine.sync()``: (seconds, records-phase seconds, records pulled)."""
+    spent: list[float] = []
+    with _timed_pull_records(spent):
+        started = time.perf_counter()
+        result = engine.sync()
+        elapsed = time.perf_counter() - started
+    assert result.status is SyncStatus.SYNCED, result.summary()
+    return elapsed, sum(spent), result.pulled
+
+
+def _patch_people(server: SandboxProcess, ids: list[str], label: str) -> dict[str, str]:
+    """Server-side changes through the API (admin token), outside any timing."""
+    values = {record_id: f"{label} {i}" for i, record_id in enumerate(ids)}
+    bare_patch_loop(server, "people", [(rid, {"job_title": v}) for rid, v in values.items()])
+    return values
+
+
+def _check_pulled(store: Store, expected: dict[str, str]) -> None:
+    for record_id, value in expected.items():
+        row = store.records.get(record_id)
+        assert row is not None and row.values.get("job_title") == value, (record_id, row)
+
+
+# -- 1. initial pull ----------------------------------------------------------------------------
+
+
+def _initial_pull(report: Report, server: SandboxProcess, folder: Path) -> Path:
+    counts = object_counts(server)
+    assert sum(counts.values()) == RECORDS, counts
+    bare, full, phase = [], [], []
+    path = folder / "pull-0.sqlite"
+    for run in range(PULL_REPEAT):
+        fetched, requests, seconds = bare_page_all(server)
+        assert fetched == RECORDS
+        bare.append(seconds)
+        path = folder / f"pull-{run}.sqlite"
+        with Store.open(path) as store:
+            engine = _engine(store, server)
+            with _profiled("initial_pull") if run == 0 else nullcontext():
+                elapsed, records_phase, pulled = _sync(engine)
+            engine.backend.close()
+        assert pulled >= RECORDS, pulled
+        full.append(elapsed)
+        phase.append(records_phase)
+        print(f"#   initial pull run {run + 1}: sync {elapsed:.2f} s (records phase {records_phase:.2f} s), "
+              f"bare loop {seconds:.2f} s", flush=True)
+    for old in range(PULL_REPEAT - 1):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{folder / f'pull-{old}.sqlite'}{suffix}").unlink(missing_ok=True)
+    split = ", ".join(f"{slug} {counts[slug]:,}" for slug in OBJECTS)
+    report.add(Figure("sync.initial_pull_100k", _median(full), "s", _median(bare),
+                      f"bare httpx paging loop ({requests} GETs, decode only)", "≤ 1.25×",
+                      f"whole SyncEngine.sync() into a fresh store ({split}); median of {PULL_REPEAT}; "
+                      f"sync {_spread(full)}; bare {_spread(bare)}"))
+    report.add(Figure("sync.initial_pull_100k_records_phase", _median(phase), "s", _median(bare),
+                      "bare httpx paging loop", "≤ 1.25×",
+                      f"only the Puller.pull_records calls of the same syncs; {_spread(phase)}; "
+                      f"pulled {pulled:,} (offset pages overlap, so some rows come twice)"))
+    return path
+
+
+# -- 2. a sync after 100 server-side changes ----------------------------------------------------------
+
+
+def _incremental(report: Report, server: SandboxProcess, store: Store) -> None:
+    engine = _engine(store, server)
+    probe_started = time.perf_counter()
+    caps = engine.capabilities
+    probe = time.perf_counter() - probe_started
+    assert caps.incremental_pull, "the default sandbox should honour 'changed since'"
+    report.add(Figure("sync.capability_probe", probe, "s", None, "", "",
+                      "first sync of a new SyncEngine only (probe_capabilities); reused engines skip it"))
+    ids = record_ids(server, "people", CHANGES * INCREMENTAL_REPEAT, offset=5_000)
+    syncs, phases, bases = [], [], []
+    for run in range(INCREMENTAL_REPEAT):
+        batch = ids[run * CHANGES : (run + 1) * CHANGES]
+        expected = _patch_people(server, batch, f"Incremental {run}")
+        elapsed, records_phase, pulled = _sync(engine)
+        _check_pulled(store, expected)
+        bases.append(bare_get_each(server, "people", batch))
+        syncs.append(elapsed)
+        phases.append(records_phase)
+        print(f"#   incremental run {run + 1}: sync {elapsed:.3f} s (records phase {records_phase:.3f} s, "
+              f"{pulled} pulled), bare GETs {bases[-1]:.3f} s", flush=True)
+    engine.backend.close()
+    report.add(Figure("sync.after_100_changes", _median(syncs), "s", _median(bases),
+                      f"bare GET of each of the {CHANGES} records (sequential, keep-alive)", "≤ 1 s and ≤ 3×",
+                      f"whole sync() with 'changed since', engine reused (no probe); median of "
+                      f"{INCREMENTAL_REPEAT}; {_spread(syncs)}; bare {_spread(bases)}"))
+    report.add(Figure("sync.after_100_changes_records_phase", _median(phases), "s", _median(bases),
+                      f"bare GET of each of the {CHANGES} records", "≤ 3×",
+                      f"only the Puller.pull_records calls; {_spread(phases)}"))
+
+
+def _strict(report: Report, server: SandboxProcess, store: Store) -> None:
+    engine = _engine(store, server)
+    assert not engine.capabilities.incremental_pull, "--strict should make 'changed since' useless"
+    ids = record_ids(server, "people", CHANGES * STRICT_REPEAT, offset=20_000)
+    syncs, phases, bases = [], [], []
+    for run in range(STRICT_REPEAT):
+        batch = ids[run * CHANGES : (run + 1) * CHANGES]
+        expected = _patch_people(server, batch, f"Strict {run}")
+        bases.append(bare_page_all(server)[2])
+        with _profiled("strict_sync") if run == 0 else nullcontext():
+            elapsed, records_phase, _pulled = _sync(engine)
+        _check_pulled(store, expected)
+        syncs.append(elapsed)
+        phases.append(records_phase)
+        print(f"#   strict run {run + 1}: sync {elapsed:.2f} s (records phase {records_phase:.2f} s), "
+              f"bare loop {bases[-1]:.2f} s", flush=True)
+    engine.backend.close()
+    report.add(Figure("sync.after_100_changes_strict", _median(syncs), "s", _median(bases),
+                      "bare httpx paging loop", "≤ 1.25×",
+                      f"--strict sandbox: a full scan over an existing 100k store; median of {STRICT_REPEAT}; "
+                      f"{_spread(syncs)}; bare {_spread(bases)}"))
+    report.add(Figure("sync.after_100_changes_strict_records_phase", _median(phases), "s", _median(bases),
+                      "bare httpx paging loop", "≤ 1.25×", f"only the Puller.pull_records calls; {_spread(phases)}"))
+
+
+# -- 3. push -------------------------------------------------------------------------------------------
+
+
+def _push(report: Report, server: SandboxProcess, store: Store) -> None:
+    engine = _engine(store, server)
+    caps = engine.capabilities
+    ids = record_ids(server, "people", EDITS, offset=30_000)
+    pushes, bases, queueing = [], [], []
+    for run in range(PUSH_REPEAT):
+        bases.append(bare_patch_loop(server, "people",
+                                     [(rid, {"job_title": f"Bare {run} {i}"}) for i, rid in enumerate(ids)]))
+        started = time.perf_counter()
+        for i, record_id in enumerate(ids):
+            store.edits.update_record(record_id, {"job_title": f"Pushed {run} {i}"})
+        queueing.append(time.perf_counter() - started)
+        assert store.outbox.count() == EDITS
+        pusher = Pusher(store, engine.backend, caps, ChangeSet(), lambda: None, lambda *_: None)
+        with _profiled("push") if run == 0 else nullcontext():
+            started = time.perf_counter()
+            result = pusher.push()
+            pushes.append(time.perf_counter() - started)
+        assert result.pushed == EDITS and store.outbox.count() == 0, result
+        print(f"#   push run {run + 1}: Pusher.push {pushes[-1]:.2f} s, bare PATCH loop {bases[-1]:.2f} s "
+              f"(queueing the edits {queueing[-1]:.2f} s)", flush=True)
+    with server.client() as client:
+        body = client.get(f"/objects/people/records/{ids[-1]}").json()["data"]
+    assert body["values"]["job_title"] == f"Pushed {PUSH_REPEAT - 1} {EDITS - 1}", body["values"]
+    engine.backend.close()
+    report.add(Figure("sync.push_1000_edits", _median(pushes), "s", _median(bases),
+                      f"bare sequential httpx PATCH loop of the same {EDITS:,} edits", "≤ 1.0×",
+                      f"Pusher.push() after a completed pull (one text field on {EDITS:,} people); median of "
+                      f"{PUSH_REPEAT}; {_spread(pushes)}; bare {_spread(bases)}; queueing via "
+                      f"store.edits took {_spread(queueing)} (not in the figure)"))
+
+
+# -- 4. the GUI thread while the worker pulls ---------------------------------------------------------------
+
+
+def _gui_stall(report: Report, server: SandboxProcess, folder: Path) -> dict[str, Any]:
+    result = run_gui_stall(server, folder, IDLE_SECONDS, STALL_TIMEOUT_S)
+    assert result["stopped"] and result["status"] == SyncStatus.SYNCED.value, result
+    assert result["pulled"] >= RECORDS, result
+    busy, idle = result["busy"], result["idle"]
+    report.add(Figure("sync.gui_stall_max", max(busy), "ms", max(idle), f"same timer, idle for {IDLE_SECONDS:.0f} s",
+                      "≤ 50 ms", f"1 ms PreciseTimer in the GUI thread (own process, offscreen) while "
+                      f"SyncController's worker ran a first full sync of {result['pulled']:,} records "
+                      f"({result['elapsed']:.1f} s, {len(busy):,} ticks, {result['progress']} progress signals); "
+                      f"longest GC pause {result['gc_max_ms']:.1f} ms ({result['gc_over_16ms']} over 16 ms)"))
+    report.add(Figure("sync.gui_stall_p99", percentile(busy, 99), "ms", percentile(idle, 99),
+                      "same timer, idle", "≤ 16 ms",
+                      f"p50 {percentile(busy, 50):.2f} ms, p95 {percentile(busy, 95):.2f} ms, "
+                      f"ticks late > 16 ms: {sum(1 for x in busy if x > 16)}"))
+    return result
+
+
+def run(report: Report) -> None:
+    report.section("Sync engine")
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
+        folder = Path(name)
+        sandbox_db = folder / "sandbox.sqlite"
+        started = time.perf_counter()
+        with sandbox_process(RECORDS, SEED, db=sandbox_db) as server:
+            print(f"#   sandbox ({RECORDS:,} records) up in {time.perf_counter() - started:.1f} s", flush=True)
+            store_path = _initial_pull(report, server, folder)
+            gui = _gui_stall(report, server, folder)
+            with Store.open(store_path) as store:
+                _incremental(report, server, store)
+                _push(report, server, store)
+        # The same workspace (same file), served the way the real server behaves.
+        with sandbox_process(RECORDS, SEED, strict=True, db=sandbox_db) as server, Store.open(store_path) as store:
+            _strict(report, server, store)
+    report.add(Figure("sync.peak_rss_app_process", gui["peak_rss_mib"], "MiB", None, "", "",
+                      "the GUI-stall process: Qt + SyncController worker after a first 100k sync"))
+    report.add(Figure("sync.peak_rss", peak_rss_mib(), "MiB", None, "", "",
+                      "this benchmark's client process (three 100k pulls, pushes); the sandbox is another process"))

@@ -1,0 +1,316 @@
+"""Helpers for bench_sync: the sandbox in its own process, bare httpx loops, fresh stores.
+
+The sandbox runs as ``python -m crmdesk sandbox`` in a child process, so the client
+being measured and the server answering it do not share one GIL.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PAGE = 200
+OBJECTS = ("people", "companies", "deals")
+START_TIMEOUT = 120.0
+POLL_INTERVAL = 0.05
+
+
+@dataclass
+class SandboxProcess:
+    url: str  # the server root (the API lives under /api/v1)
+    admin_token: str
+    process: subprocess.Popen[str]
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/v1"
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.api_url, headers={"Authorization": f"Bearer {self.admin_token}"},
+                            timeout=60, **kwargs)
+
+
+def _read_lines(proc: subprocess.Popen[str], deadline: float) -> Iterator[str]:
+    """Lines of the child's stdout until the deadline (a reader thread: readline never blocks us)."""
+    assert proc.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=pump, name="sandbox-stdout", daemon=True).start()
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            return
+        if line is None:
+            return
+        yield line
+
+
+@contextmanager
+def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Path | None = None
+                    ) -> Iterator[SandboxProcess]:
+    """``crmdesk sandbox`` on a free port in a child process; stopped (SIGINT, then SIGKILL) on exit."""
+    cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--port", "0", "--records", str(records),
+           "--seed", str(seed)]
+    if strict:
+        cmd.append("--strict")
+    if db is not None:
+        cmd += ["--db", str(db)]
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            yield _started(proc, err)
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+
+
+def _started(proc: subprocess.Popen[str], err: Any) -> SandboxProcess:
+    """Parse the printed URL and admin token, then poll (bounded) until the API answers."""
+    api_url = token = ""
+    deadline = time.monotonic() + START_TIMEOUT
+    for line in _read_lines(proc, deadline):
+        if "serving the Aria API at " in line:
+            api_url = line.split(" at ", 1)[1].strip()
+        elif line.startswith("admin token:"):
+            token = line.split(":", 1)[1].strip()
+        if api_url and token:
+            break
+    if not (api_url and token):
+        err.seek(0)
+        raise RuntimeError(f"the sandbox did not start: {err.read()[-2000:]}")
+    server = SandboxProcess(api_url.removesuffix("/api/v1"), token, proc)
+    with server.client() as client:
+        while True:
+            try:
+                if client.get("/objects").status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the sandbox never answered")
+            time.sleep(POLL_INTERVAL)
+
+
+# -- bare baselines ---------------------------------------------------------------------------------
+
+
+def bare_page_all(server: SandboxProcess, slugs: tuple[str, ...] = OBJECTS) -> tuple[int, int, float]:
+    """Page every object with plain limit/offset GETs and decode the JSON; store nothing.
+
+    Returns (records, requests, seconds).
+    """
+    fetched = requests = 0
+    started = time.perf_counter()
+    with server.client() as client:
+        for slug in slugs:
+            offset = 0
+            while True:
+                body = client.get(f"/objects/{slug}/records", params={"limit": PAGE, "offset": offset}).json()
+                count = len(body["data"]["records"])
+                requests += 1
+                fetched += count
+                if count < PAGE:
+                    break
+                offset += PAGE
+    return fetched, requests, time.perf_counter() - started
+
+
+def bare_get_each(server: SandboxProcess, slug: str, ids: list[str]) -> float:
+    """GET each record by id on one keep-alive connection, decoding the JSON."""
+    started = time.perf_counter()
+    with server.client() as client:
+        for record_id in ids:
+            response = client.get(f"/objects/{slug}/records/{record_id}")
+            response.raise_for_status()
+            response.json()
+    return time.perf_counter() - started
+
+
+def bare_patch_loop(server: SandboxProcess, slug: str, edits: list[tuple[str, dict[str, Any]]]) -> float:
+    """Sequential PATCHes (wire values as given) on one keep-alive connection."""
+    started = time.perf_counter()
+    with server.client() as client:
+        for record_id, values in edits:
+            response = client.patch(f"/objects/{slug}/records/{record_id}", json={"values": values})
+            response.raise_for_status()
+            response.json()
+    return time.perf_counter() - started
+
+
+def record_ids(server: SandboxProcess, slug: str, count: int, offset: int = 0) -> list[str]:
+    """The ids of ``count`` records of ``slug`` (newest first), fetched outside any timing."""
+    ids: list[str] = []
+    with server.client() as client:
+        while len(ids) < count:
+            body = client.get(f"/objects/{slug}/records",
+                              params={"limit": PAGE, "offset": offset + len(ids)}).json()
+            rows = body["data"]["records"]
+            if not rows:
+                break
+            ids.extend(str(r["id"]) for r in rows)
+    return ids[:count]
+
+
+def object_counts(server: SandboxProcess) -> dict[str, int]:
+    with server.client() as client:
+        return {slug: int(client.get(f"/objects/{slug}/records", params={"limit": 1}).json()
+                          ["data"]["pagination"]["total"]) for slug in OBJECTS}
+
+
+# -- the GUI-thread stall, in its own process (Qt and the worker thread, like the app) --------------------
+
+
+def _lateness(run_until: Callable[[Callable[[], None]], None]) -> list[float]:
+    """Run a 1 ms QTimer in this (GUI) thread; returns each tick's lateness in ms."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    loop = QEventLoop()
+    late: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        late.append(max(0.0, (now - last[0]) * 1000 - 1.0))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(tick)
+    last[0] = time.perf_counter()
+    timer.start()
+    run_until(loop.quit)
+    loop.exec()
+    timer.stop()
+    return late
+
+
+def gui_stall(url: str, token: str, folder: Path, idle_seconds: float, timeout_s: float) -> dict[str, Any]:
+    """The 1 ms timer idle, then while ``SyncController``'s worker runs a first full sync."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import gc
+
+    from PySide6.QtCore import QObject, QTimer, Slot
+    from PySide6.QtWidgets import QApplication
+
+    from crmdesk.remote.factory import open_backend
+    from crmdesk.store import Store
+    from crmdesk.sync.worker import SyncController
+
+    app = QApplication.instance() or QApplication([])
+    assert app is not None
+    idle = _lateness(lambda quit_: QTimer.singleShot(int(idle_seconds * 1000), quit_))
+
+    gc_pauses: list[float] = []
+    gc_started = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            gc_pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+    class Sink(QObject):
+        """Lives in the GUI thread: what a status bar would receive."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.progress = 0
+            self.report: Any = None
+            self.quit: Callable[[], None] = lambda: None
+
+        @Slot(str, int, int)
+        def on_progress(self, phase: str, done: int, total: int) -> None:
+            self.progress += 1
+
+        @Slot(object)
+        def on_finished(self, result: Any) -> None:
+            self.report = result
+            self.quit()
+
+    sink = Sink()
+    path = folder / "worker.sqlite"
+    Store.open(path).close()  # created here, as the app does before starting the worker
+    controller = SyncController(path, lambda: open_backend("aria", url, token), interval_ms=3_600_000)
+    controller.worker.progress.connect(sink.on_progress)
+    controller.worker.finished.connect(sink.on_finished)
+    # The worker (and its QTimers) must die in its own thread, not at garbage collection here.
+    controller.thread.finished.connect(controller.worker.deleteLater)
+    started = [0.0]
+
+    def start(quit_: Callable[[], None]) -> None:
+        sink.quit = quit_
+        QTimer.singleShot(int(timeout_s * 1000), quit_)
+        started[0] = time.perf_counter()
+        controller.start()
+
+    gc.callbacks.append(on_gc)
+    busy = _lateness(start)
+    gc.callbacks.remove(on_gc)
+    elapsed = time.perf_counter() - started[0]
+    stopped = controller.stop(10_000)
+    report = sink.report
+    from benchmarks.report import peak_rss_mib
+
+    return {
+        "idle": idle, "busy": busy, "elapsed": elapsed, "stopped": stopped, "progress": sink.progress,
+        "status": None if report is None else report.status.value,
+        "pulled": None if report is None else report.pulled,
+        "gc_max_ms": max(gc_pauses, default=0.0), "gc_over_16ms": sum(1 for p in gc_pauses if p > 16),
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def _gui_stall_main() -> None:
+    """``python -m benchmarks.sync_support URL FOLDER IDLE_S TIMEOUT_S`` (token in CRMDESK_BENCH_TOKEN)."""
+    import json
+
+    url, folder, idle_s, timeout_s = sys.argv[1:5]
+    result = gui_stall(url, os.environ["CRMDESK_BENCH_TOKEN"], Path(folder), float(idle_s), float(timeout_s))
+    print(json.dumps(result), flush=True)
+    # Skip interpreter teardown: PySide6 can crash while finalising Qt objects at exit.
+    os._exit(0)
+
+
+def run_gui_stall(server: SandboxProcess, folder: Path, idle_seconds: float, timeout_s: float) -> dict[str, Any]:
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sync_support", server.url, str(folder), str(idle_seconds), str(timeout_s)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=timeout_s + 60,
+        env={**os.environ, "CRMDESK_BENCH_TOKEN": server.admin_token, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"the GUI stall run failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return dict(json.loads(lines[-1]))
+
+
+if __name__ == "__main__":
+    _gui_stall_main()
