@@ -10,7 +10,7 @@ from typing import Any
 #: and may define ``on_changed(changes)`` and ``save_state()``.
 VIEWS: dict[str, str] = {
     "home": "crmdesk.ui.views.home_view:HomeView",
-    "object": "crmdesk.ui.views.record_table_view:RecordTableView",
+    "object": "crmdesk.ui.views.object_view:ObjectView",
     "list": "crmdesk.ui.views.list_view:ListView",
     "record": "crmdesk.ui.views.record_page:RecordPage",
     "tasks": "crmdesk.ui.views.tasks_view:TasksView",

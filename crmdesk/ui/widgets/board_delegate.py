@@ -7,12 +7,6 @@ without asking for any of them, and fetches only the ones it paints.
 
 from __future__ import annotations
 
-import ctypes
-import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -33,27 +27,6 @@ def mix(a: QColor, b: QColor, amount: float) -> QColor:
         round(a.green() + (b.green() - a.green()) * amount),
         round(a.blue() + (b.blue() - a.blue()) * amount),
     )
-
-
-def restores_none_refcount(paint: Callable[..., None]) -> Callable[..., None]:
-    """Work around PySide6 6.12 on Python 3.11: each call of a void QPainter method (setPen,
-    save, drawRoundedRect…) drops one reference to None that it never took, so scrolling a
-    long column kills the interpreter ("none_dealloc") after some thousand cards. Give back
-    what a paint took. On Python ≥ 3.12 None is immortal and this does nothing.
-    """
-    if sys.version_info >= (3, 12):
-        return paint
-
-    @wraps(paint)
-    def wrapper(*args: Any) -> None:
-        before = sys.getrefcount(None)
-        try:
-            paint(*args)
-        finally:
-            for _ in range(before - sys.getrefcount(None)):
-                ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-
-    return wrapper
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -77,7 +50,6 @@ class CardDelegate(QStyledItemDelegate):
         height += self.field_lines * (QFontMetrics(small).height() + LINE_GAP)
         return QSize(200, height + 2 * GAP_Y)
 
-    @restores_none_refcount
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         # Straight from the model, not through a QVariant: cheaper on every paint, and it avoids
         # a PySide6 refcount bug (a fatal "deallocating None" after ~10^5 Python-object round trips).
