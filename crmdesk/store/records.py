@@ -122,6 +122,30 @@ class RecordRepo:
         """Insert or replace one record with its index rows and search entry."""
         return self.put_many(obj, [record])[0]
 
+    def put_server_page(self, obj: ObjectDef, records: Sequence[Record]) -> list[str]:
+        """Store a page pulled from the server, skipping records the cache already holds
+        exactly (same values, same server time): a full scan rewrites only what changed.
+        Returns the ids actually written."""
+        if not records:
+            return []
+        held: dict[str, tuple[str, str | None]] = {}
+        ids = [r.id for r in records]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for record_id, values_json, server_updated_at in self._conn.execute(
+                f"SELECT id, values_json, server_updated_at FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                held[record_id] = (values_json, server_updated_at)
+        changed = []
+        for record in records:
+            known = held.get(record.id)
+            if known is not None and known[1] == record.updated_at and json.loads(known[0]) == record.values:
+                continue
+            changed.append(record)
+        self.put_many(obj, changed)
+        return [r.id for r in changed]
+
     def put_many(self, obj: ObjectDef, records: Sequence[Record]) -> list[int]:
         """Insert or replace records of one object. Fast path for records not cached yet."""
         if not records:

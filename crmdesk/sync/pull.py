@@ -16,6 +16,7 @@ from crmdesk.store import Store
 from crmdesk.store.clock import utc_now
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import merge_record
+from crmdesk.sync.prefetch import prefetched
 from crmdesk.sync.push import DELETED_FIELD
 from crmdesk.sync.references import drop_references
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 #: Ask for a little more than strictly changed: a record committed just before our last
 #: pull but with an earlier timestamp is still caught. Re-pulling a few is harmless.
-CURSOR_OVERLAP = timedelta(minutes=2)
+CURSOR_OVERLAP = timedelta(seconds=30)
 DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
 
 
@@ -160,7 +161,7 @@ class Puller:
         seen: set[str] = set()
         newest = state.cursor
         done = 0
-        for page in self.backend.iter_record_pages(obj.slug, changed_since=since):
+        for page in prefetched(self.backend.iter_record_pages(obj.slug, changed_since=since)):
             self.check_cancel()
             # A pulled page can be fetched again: no fsync for it. Outbox changes made by
             # the merge ride along; losing them to a power cut only re-sends an update.
@@ -210,9 +211,8 @@ class Puller:
             record.values = outcome.values
             plain.append(record)
         if plain:
-            self.store.records.put_many(obj, plain)
-            for record in plain:
-                self.changes.record_changed(obj.slug, record.id)
+            for record_id in self.store.records.put_server_page(obj, plain):
+                self.changes.record_changed(obj.slug, record_id)
 
     def _drop_fields(self, mutations: list[Mutation], fields: set[str]) -> None:
         """Fields the server already has, or that became conflicts, leave the queue."""

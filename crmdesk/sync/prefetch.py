@@ -1,0 +1,61 @@
+"""Fetch the next page while the current one is being stored.
+
+Pulling is fetch → decode → store, one after the other; the server sits idle while
+we write and we sit idle while it answers. A producer thread runs the page iterator
+(the only user of the backend while it runs) and hands pages over a small queue, so
+network waits and SQLite writes overlap. Errors arrive on the consumer's side, in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+_DONE = object()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Iterate ``pages`` in a background thread, at most ``depth`` pages ahead.
+
+    Leaving the loop early (cancel, an error while storing) stops the producer at its
+    next page boundary and waits for it, so the backend is free again on return.
+    """
+    handoff: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                handoff.put(page)
+                if stop.is_set():
+                    return
+            handoff.put(_DONE)
+        except BaseException as error:  # handed to the consumer, who raises it
+            handoff.put(_Failure(error))
+
+    producer = threading.Thread(target=produce, name="crmdesk-prefetch", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while producer.is_alive():
+            # Make room so a producer blocked on a full queue can see ``stop``.
+            with contextlib.suppress(queue.Empty):
+                handoff.get(timeout=0.05)
+        producer.join()
