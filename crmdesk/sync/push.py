@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: Errors that say "this change will never be accepted as it is".
 REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
+#: How many consecutive independent record updates are sent as one parallel batch.
+PARALLEL_BATCH = 32
 DELETED_FIELD = "__record__"
 #: Server failures (5xx, after the transport's own retries) on one mutation before it is
 #: shown as rejected. Creates count their sends too, so they get about half as many syncs.
@@ -80,15 +83,83 @@ class Pusher:
         queue = self.store.outbox.pending()
         groups = coalesce(self._drop_local_only(queue))
         total = len(groups)
-        for index, stale in enumerate(groups):
-            self.check_cancel()
-            self.progress("push", index, total)
-            # Re-read: an earlier create in this push may have rewritten ids in this group.
-            group = [m for m in (self.store.outbox.get(s.op_id) for s in stale if s.op_id is not None) if m]
-            if group:
-                self._push_group(group)
+        index = 0
+        with ThreadPoolExecutor(max_workers=max(1, self.caps.write_concurrency),
+                                thread_name_prefix="crmdesk-push") as pool:
+            while index < total:
+                self.check_cancel()
+                self.progress("push", index, total)
+                run = self._parallel_run(groups, index)
+                if len(run) > 1:
+                    self._push_updates_together(run, pool)
+                    index += len(run)
+                    continue
+                # Re-read: an earlier create in this push may have rewritten ids in this group.
+                group = self._fresh(groups[index])
+                if group:
+                    self._push_group(group)
+                index += 1
         self.progress("push", total, total)
         return self.result
+
+    def _fresh(self, stale: list[Mutation]) -> list[Mutation]:
+        return [m for m in (self.store.outbox.get(s.op_id) for s in stale if s.op_id is not None) if m]
+
+    # -- updates in parallel --------------------------------------------------------------
+
+    @staticmethod
+    def _independent_update(group: list[Mutation]) -> bool:
+        first = group[0]
+        return (
+            first.entity is EntityKind.RECORD
+            and first.op is MutationOp.UPDATE
+            and first.state is MutationState.PENDING
+            and not is_local_id(first.target_id)
+            and not any(_mentions_local_id(m.changes) for m in group)
+        )
+
+    def _parallel_run(self, groups: list[list[Mutation]], start: int) -> list[list[Mutation]]:
+        """Consecutive record updates of different, already-created records: they depend on
+        nothing else in the queue, so they may travel together."""
+        if self.caps.write_concurrency <= 1:
+            return groups[start : start + 1]
+        run: list[list[Mutation]] = []
+        targets: set[str] = set()
+        for group in groups[start : start + PARALLEL_BATCH]:
+            if not self._independent_update(group) or group[0].target_id in targets:
+                break
+            targets.add(group[0].target_id)
+            run.append(group)
+        return run or groups[start : start + 1]
+
+    def _push_updates_together(self, run: list[list[Mutation]], pool: ThreadPoolExecutor) -> None:
+        """Send up to ``write_concurrency`` PATCHes at once, then write down every outcome in
+        one transaction. An update is idempotent, so a crash before that write only re-sends."""
+        groups = [g for g in (self._fresh(stale) for stale in run) if g]
+        merged = [{k: v for m in g for k, v in m.changes.items()} for g in groups]
+        futures = [
+            pool.submit(self.backend.update_record, g[0].scope, g[0].target_id, changes)
+            for g, changes in zip(groups, merged, strict=True)
+        ]
+        applied: list[tuple[list[Mutation], Record]] = []
+        deferred: BaseException | None = None
+        for group, future in zip(groups, futures, strict=True):
+            try:
+                applied.append((group, future.result()))
+            except NotFound:
+                self._deleted_on_server(group)
+            except REJECTIONS as error:
+                self._reject(group, error.message)
+            except ServerError as error:
+                if not self._count_server_failure(group, error):
+                    deferred = deferred or error
+            except Exception as error:  # network and the like: stop after recording the rest
+                deferred = deferred or error
+        with self.store.write():
+            for group, record in applied:
+                self._store_updated(group, record)
+        if deferred is not None:
+            raise deferred
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -159,16 +230,22 @@ class Pusher:
             # note's record, say). Re-sending cannot help; aborting would block the queue.
             self._reject(group, f"{error.message} — it may have been deleted on the server.")
         except ServerError as error:
-            # The server answered, and failed on this change (the transport already retried).
-            # Aria answers a value it refuses with an empty 500: after a few syncs in a row
-            # it is a rejection, kept with the message, so it cannot block the queue forever.
-            assert first.op_id is not None
-            with self.store.write():
-                failures = self.store.outbox.note_failure(first.op_id, error.message)
-            if failures >= MAX_SERVER_FAILURES:
-                self._reject(group, f"The server failed on this change {failures} times: {error.message}")
-                return
-            raise
+            if not self._count_server_failure(group, error):
+                raise
+
+    def _count_server_failure(self, group: list[Mutation], error: ServerError) -> bool:
+        """The server answered, and failed on this change (the transport already retried).
+        Aria answers a value it refuses with an empty 500: after a few syncs in a row it is
+        a rejection, kept with the message, so it cannot block the queue forever. True when
+        the change is now rejected; False when it should simply be tried again later."""
+        first = group[0]
+        assert first.op_id is not None
+        with self.store.write():
+            failures = self.store.outbox.note_failure(first.op_id, error.message)
+        if failures >= MAX_SERVER_FAILURES:
+            self._reject(group, f"The server failed on this change {failures} times: {error.message}")
+            return True
+        return False
 
     # -- records ------------------------------------------------------------------------------
 
@@ -249,16 +326,22 @@ class Pusher:
         except NotFound:
             self._deleted_on_server(group)
             return
-        obj = self.store.schema.get_object(first.scope)
         with self.store.write():
-            self._remove(group)
-            if obj is not None:
-                later = [m for m in self.store.outbox.for_target(record.id) if m.state is not MutationState.REJECTED]
-                record.values = merge_record(record.values, later).values
-                current = self.store.records.get(record.id)
-                if current is not None:
-                    record.created_at = record.created_at or current.created_at
-                self.store.records.put(obj, record)
+            self._store_updated(group, record)
+
+    def _store_updated(self, group: list[Mutation], record: Record) -> None:
+        """The server took the update: drop it from the queue, keep what the server answered
+        (with any later queued edits of the record laid on top). Inside the caller's write."""
+        first = group[0]
+        self._remove(group)
+        obj = self.store.schema.get_object(first.scope)
+        if obj is not None:
+            later = [m for m in self.store.outbox.for_target(record.id) if m.state is not MutationState.REJECTED]
+            record.values = merge_record(record.values, later).values
+            current = self.store.records.get(record.id)
+            if current is not None:
+                record.created_at = record.created_at or current.created_at
+            self.store.records.put(obj, record)
         self.changes.record_changed(first.scope, first.target_id)
 
     def _deleted_on_server(self, group: list[Mutation]) -> None:

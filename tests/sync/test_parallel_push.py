@@ -1,0 +1,83 @@
+"""Record updates travel in parallel batches; every outcome is still written down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from crmdesk.model import MutationState
+from crmdesk.remote import ServerError
+from crmdesk.remote.aria.adapter import ARIA_DEFAULTS
+from crmdesk.remote.transport import RetryPolicy
+from crmdesk.sandbox import SandboxServer
+from crmdesk.sandbox.faults import FaultConfig
+from crmdesk.store import Store
+from crmdesk.sync.changes import ChangeSet
+from crmdesk.sync.push import Pusher
+
+from ._support import backend, server_records, sync, sync_until_settled
+
+
+def _people(store: Store, count: int) -> list[str]:
+    return [r.id for r in store.records.rows(store.records.query_ids("people"))[:count]]
+
+
+def test_forty_updates_to_different_records_all_reach_the_server(tmp_path: Path) -> None:
+    with SandboxServer(records=120, seed=4) as server, Store.open(tmp_path / "w.sqlite") as store:
+        assert sync(store, server).status.value == "synced"
+        targets = _people(store, 40)
+        for number, record_id in enumerate(targets):
+            store.edits.update_record(record_id, {"job_title": f"Parallel {number}"})
+        report = sync(store, server)
+        assert report.status.value == "synced", report.summary()
+        assert report.pushed == 40 and store.outbox.count() == 0
+        on_server = server_records(server, "people")
+        assert [on_server[rid].get("job_title") for rid in targets] == [f"Parallel {n}" for n in range(40)]
+        assert [store.records.get(rid).values.get("job_title") for rid in targets] == [  # type: ignore[union-attr]
+            f"Parallel {n}" for n in range(40)
+        ]
+
+
+def test_a_record_deleted_on_the_server_mid_batch_is_a_conflict_and_the_rest_still_land(tmp_path: Path) -> None:
+    with SandboxServer(records=120, seed=5) as server, Store.open(tmp_path / "w.sqlite") as store:
+        sync(store, server)
+        targets = _people(store, 12)
+        for record_id in targets:
+            store.edits.update_record(record_id, {"job_title": "Batch"})
+        gone = targets[5]
+        httpx.delete(f"{server.api_url}/objects/people/records/{gone}",
+                     headers={"Authorization": f"Bearer {server.admin_token}"}).raise_for_status()
+        report = sync(store, server)
+        assert report.status.value == "synced", report.summary()
+        conflicts = store.conflicts.all()
+        assert [(c.target_id, c.field) for c in conflicts] == [(gone, "__record__")]
+        on_server = server_records(server, "people")
+        assert all(on_server[rid].get("job_title") == "Batch" for rid in targets if rid != gone)
+        assert store.outbox.count() == 0
+
+
+def test_server_failures_in_a_batch_keep_the_failed_updates_queued(tmp_path: Path) -> None:
+    with SandboxServer(records=120, seed=6) as server, Store.open(tmp_path / "w.sqlite") as store:
+        sync(store, server)
+        targets = _people(store, 30)
+        for record_id in targets:
+            store.edits.update_record(record_id, {"job_title": "Flaky"})
+        # Push alone, against a server failing half its answers and a transport that does not
+        # retry: the batch records what landed and keeps what failed queued, then stops.
+        server.set_faults(FaultConfig(fail_rate=0.5, seed=11))
+        flaky = backend(server, retry=RetryPolicy(max_attempts=1, base_delay=0.001, max_delay=0.001))
+        caps = ARIA_DEFAULTS  # write_concurrency 4, as probed against a real Aria server
+        pusher = Pusher(store, flaky, caps, ChangeSet(), lambda: None, lambda *_: None)
+        with pytest.raises(ServerError):
+            pusher.push()
+        flaky.close()
+        landed, waiting = pusher.result.pushed, store.outbox.count(MutationState.PENDING)
+        assert landed > 0 and waiting > 0 and landed + waiting == 30
+        assert store.outbox.count(MutationState.REJECTED) == 0
+        server.set_faults(None)
+        report = sync_until_settled(store, server)
+        assert report.status.value == "synced" and report.pending == 0, report.summary()
+        on_server = server_records(server, "people")
+        assert all(on_server[rid].get("job_title") == "Flaky" for rid in targets)
