@@ -10,7 +10,7 @@ from crmdesk.sandbox.aria.records import cursor_page
 from crmdesk.sandbox.aria.render import one_record_json, records_json
 from crmdesk.sandbox.aria.values import coerce_values
 from crmdesk.sandbox.core import CoreError, Unprocessable
-from crmdesk.sandbox.core.query import QueryRules, compile_filter
+from crmdesk.sandbox.core.query import QueryRules, plan_filter
 
 IMPORT_CAP = 1000
 
@@ -38,11 +38,10 @@ def query_records(ctx: Ctx) -> tuple[int, Any]:
     if "cursor" in body:
         return 200, cursor_page(ctx, slug, str(body.get("cursor") or ""), limit)
     rules = QueryRules(strict=ctx.settings.strict)
-    predicate = compile_filter(body.get("filter"), obj, rules)
-    found = ctx.core.records.query(slug, predicate, body.get("sorts"), rules)
-    page = found[offset : offset + limit]
+    plan = plan_filter(body.get("filter"), obj, rules)
+    page, total = ctx.core.records.query_page(slug, plan, body.get("sorts"), rules, limit, offset)
     return 200, {"records": records_json(ctx.core, obj, page),
-                 "pagination": {"limit": limit, "offset": offset, "total": len(found)}}
+                 "pagination": {"limit": limit, "offset": offset, "total": total}}
 
 
 def assert_record(ctx: Ctx, obj: ObjectDef, body: dict[str, Any]) -> tuple[int, Any]:
@@ -55,7 +54,7 @@ def assert_record(ctx: Ctx, obj: ObjectDef, body: dict[str, Any]) -> tuple[int, 
     condition = {"operator": "and",
                  "conditions": [{"attribute": attr.slug, "operator": "equals", "value": body.get("matchValue")}]}
     rules = QueryRules(strict=ctx.settings.strict)
-    found = ctx.core.records.query(obj.slug, compile_filter(condition, obj, rules), None, rules)
+    found, _total = ctx.core.records.query_page(obj.slug, plan_filter(condition, obj, rules), None, rules, 1, 0)
     if found:
         record = ctx.core.records.update(obj.slug, found[0].id, coerce_values(ctx.core, obj, values))
     else:

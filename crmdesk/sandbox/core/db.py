@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS records (
     data TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_by_created ON records (object_id, created_at);
 CREATE INDEX IF NOT EXISTS records_by_updated ON records (updated_at);
+CREATE INDEX IF NOT EXISTS records_by_object_updated ON records (object_id, updated_at);
 CREATE TABLE IF NOT EXISTS refs (
     source_id TEXT NOT NULL, attribute_slug TEXT NOT NULL, target_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS refs_by_source ON refs (source_id);

@@ -18,7 +18,15 @@ from crmdesk.model.values import elements, search_text, validate_value
 from crmdesk.sandbox.clock import Clock, new_id
 from crmdesk.sandbox.core.db import Database, dumps
 from crmdesk.sandbox.core.errors import NotFound, Unprocessable
-from crmdesk.sandbox.core.query import Predicate, QueryRules, match_records, sort_records
+from crmdesk.sandbox.core.query import (
+    Plan,
+    Predicate,
+    QueryRules,
+    match_records,
+    sort_records,
+    sql_order,
+    valid_sorts,
+)
 from crmdesk.sandbox.core.schema import SchemaStore
 
 _COLUMNS = "id, object_id, data, created_by, created_at, updated_at"
@@ -128,8 +136,38 @@ class RecordStore:
         return [self._record(r, slug) for r in rows]
 
     def query(self, slug: str, predicate: Predicate | None, sorts: Any, rules: QueryRules) -> list[Record]:
+        """Every match, evaluated in Python over every record (the reference ``query_page`` must equal)."""
         obj = self.schema.object_def(slug)
         return sort_records(match_records(self.all(slug), predicate), sorts, obj, rules)
+
+    def query_page(
+        self, slug: str, plan: Plan, sorts: Any, rules: QueryRules, limit: int | None, offset: int
+    ) -> tuple[list[Record], int]:
+        """(``limit`` matches from ``offset``, total matches) — the same answer as slicing ``query``.
+
+        SQL narrows by what it can answer (``plan.sql``: indexed createdAt/updatedAt bounds,
+        emptiness); when nothing is left for Python and the sorts are on createdAt/updatedAt
+        only, SQL also sorts, counts and pages, and only the page is decoded.
+        """
+        obj = self.schema.object_def(slug)
+        where = "object_id = ?" + (f" AND ({plan.sql})" if plan.sql else "")
+        params = (obj.id, *plan.params)
+        valid = valid_sorts(sorts, obj, rules)
+        order = sql_order(valid, obj)
+        with self.db.lock:  # count and page (or the scan) see one state of the table
+            if plan.predicate is None and order is not None:
+                total = int(self.db.scalar(f"SELECT COUNT(*) FROM records WHERE {where}", params))
+                rows = self.db.all(f"SELECT {_COLUMNS} FROM records WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                                   (*params, -1 if limit is None else limit, offset))
+                return [self._record(r, slug) for r in rows], total
+            rows = self.db.all(
+                f"SELECT {_COLUMNS} FROM records WHERE {where} ORDER BY created_at DESC, seq DESC", params
+            )
+        found = match_records((self._record(r, slug) for r in rows), plan.predicate)
+        if valid:
+            found = sort_records(found, sorts, obj, rules)
+        end = None if limit is None else offset + limit
+        return found[offset:end], len(found)
 
     def refs_of(self, ids: Iterable[str]) -> dict[str, RecordRef]:
         """Title, object and creation time of each existing record among ``ids``."""
