@@ -23,13 +23,14 @@ from crmdesk.remote import (
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import utc_now
 from crmdesk.sync.changes import ChangeSet
-from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller
+from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller, older_than
 from crmdesk.sync.push import Pusher
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]
+COLLECTIONS_SCOPE = "collections"
 
 
 def _no_progress(phase: str, done: int, total: int | None) -> None:
@@ -47,12 +48,14 @@ class SyncEngine:
         progress: Progress = _no_progress,
         cancel: threading.Event | None = None,
         sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
+        collections_interval: timedelta = timedelta(0),
     ) -> None:
         self.store = store
         self.backend = backend
         self.progress = progress
         self.cancel = cancel or threading.Event()
         self.sweep_interval = sweep_interval
+        self.collections_interval = collections_interval
         self._capabilities: Capabilities | None = None
 
     def check_cancel(self) -> None:
@@ -65,7 +68,30 @@ class SyncEngine:
             self._capabilities = self.backend.probe_capabilities()
         return self._capabilities
 
-    def sync(self) -> SyncReport:
+    def _collections_due(self) -> bool:
+        last = self.store.sync_state.get(COLLECTIONS_SCOPE).last_pull_at
+        return last is None or older_than(last, self.collections_interval, utc_now())
+
+    def _pull_collections(self, puller: Puller, caps: Capabilities) -> None:
+        """Lists' entries, notes, tasks and notifications: no "changed since" on Aria, so each
+        pull re-reads them whole — on a schedule, not on every sync."""
+        started = utc_now()
+        if caps.lists:
+            puller.pull_entries()
+        if caps.notes:
+            puller.pull_notes()
+        if caps.tasks:
+            puller.pull_tasks()
+        if caps.notifications:
+            puller.pull_notifications()
+        state = self.store.sync_state.get(COLLECTIONS_SCOPE)
+        state.last_pull_at = started
+        with self.store.write():
+            self.store.sync_state.put(state)
+
+    def sync(self, *, force_collections: bool = False) -> SyncReport:
+        """One sync. Entries, notes, tasks and notifications come along when
+        ``collections_interval`` has passed since they last did, or when forced."""
         report = SyncReport()
         changes = report.changes
         puller: Puller | None = None
@@ -80,14 +106,8 @@ class SyncEngine:
                 puller.pull_records(obj)
             pusher = Pusher(self.store, self.backend, caps, changes, self.check_cancel, self.progress)
             pusher.push()
-            if caps.lists:
-                puller.pull_entries()
-            if caps.notes:
-                puller.pull_notes()
-            if caps.tasks:
-                puller.pull_tasks()
-            if caps.notifications:
-                puller.pull_notifications()
+            if force_collections or self._collections_due():
+                self._pull_collections(puller, caps)
             with self.store.write():
                 self.store.schema.set_meta("last_sync_at", utc_now())
             report.status = SyncStatus.SYNCED

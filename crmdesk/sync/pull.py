@@ -33,7 +33,7 @@ def _minus(moment: str, delta: timedelta) -> str:
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}Z"
 
 
-def _older_than(moment: str | None, delta: timedelta, now: str) -> bool:
+def older_than(moment: str | None, delta: timedelta, now: str) -> bool:
     if moment is None:
         return True
     return _minus(now, delta) > moment
@@ -177,7 +177,7 @@ class Puller:
         sweep_ids: set[str] | None = None
         if not incremental:
             sweep_ids = seen  # a full scan saw every record there is
-        elif _older_than(state.last_sweep_at, self.sweep_interval, self.now()):
+        elif older_than(state.last_sweep_at, self.sweep_interval, self.now()):
             self.check_cancel()
             sweep_ids = self.backend.record_ids(obj.slug)
         if sweep_ids is not None:

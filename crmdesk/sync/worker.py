@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
@@ -24,6 +25,9 @@ EDIT_DEBOUNCE_MS = 1_500
 #: Waits after failures: 5 s, 10 s, 20 s … at most 5 minutes.
 BACKOFF_START_MS = 5_000
 BACKOFF_MAX_MS = 300_000
+#: Notes, tasks, entries and notifications are re-read whole (no "changed since"): at most
+#: this often on background syncs; "Sync now" always includes them.
+COLLECTIONS_INTERVAL = timedelta(minutes=2)
 
 
 class SyncWorker(QObject):
@@ -47,6 +51,7 @@ class SyncWorker(QObject):
         self._running = False
         self._again = False
         self._backoff_ms = 0
+        self._force_next = False
         self._timer: QTimer | None = None
         self._debounce: QTimer | None = None
         self._retry: QTimer | None = None
@@ -56,7 +61,7 @@ class SyncWorker(QObject):
         """Runs in the worker thread: open our own connection, set up timers, first sync."""
         self._store = Store.open(self._db_path)
         self._engine = SyncEngine(self._store, self._backend_factory(), progress=self._report_progress,
-                                  cancel=self.cancel_event)
+                                  cancel=self.cancel_event, collections_interval=COLLECTIONS_INTERVAL)
         self._timer = QTimer(self)
         self._timer.setInterval(self._interval_ms)
         self._timer.timeout.connect(self.sync_now)
@@ -69,7 +74,7 @@ class SyncWorker(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.sync_now)
         self._emit_counts()
-        self.sync_now()
+        self.sync_all()
 
     @Slot()
     def local_edit(self) -> None:
@@ -77,6 +82,12 @@ class SyncWorker(QObject):
         self._emit_counts()
         if self._debounce is not None:
             self._debounce.start()
+
+    @Slot()
+    def sync_all(self) -> None:
+        """The user asked (or the app just started): everything, collections included."""
+        self._force_next = True
+        self.sync_now()
 
     @Slot()
     def sync_now(self) -> None:
@@ -87,9 +98,10 @@ class SyncWorker(QObject):
             return
         self._running = True
         self.cancel_event.clear()
+        force, self._force_next = self._force_next, False
         self.state_changed.emit(SyncStatus.SYNCING.value, "")
         try:
-            report = self._engine.sync()
+            report = self._engine.sync(force_collections=force)
         except Exception as error:  # our bug: say so, keep the worker alive for the next trigger
             log.exception("sync failed unexpectedly")
             report = SyncReport(SyncStatus.ERROR, f"Unexpected error: {error}")
@@ -177,7 +189,7 @@ class SyncController(QObject):
         self.worker = SyncWorker(db_path, backend_factory, interval_ms)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
-        self.request_sync.connect(self.worker.sync_now)
+        self.request_sync.connect(self.worker.sync_all)
         self.request_local_edit.connect(self.worker.local_edit)
         self.request_open_record.connect(self.worker.open_record)
         # ``finished`` is emitted in the worker thread after its event loop ends: the worker's
