@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
 from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey
 from crmdesk.model.schema import AttributeDef
 
+#: Non-empty, no whitespace anywhere: ``\s`` in a str pattern is exactly ``str.isspace``.
+_ID = re.compile(r"\S+")
+
 
 def _require_id(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value.strip() or any(ch.isspace() for ch in value):
+    if not isinstance(value, str) or _ID.fullmatch(value) is None:
         raise ValueError(f"expects the id of {what}")
     if len(value) > 200:
         raise ValueError(f"expects the id of {what}, got something far too long")

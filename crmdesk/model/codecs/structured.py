@@ -29,6 +29,36 @@ _NAME_ALIASES = {
     "familyName": "last_name",
 }
 MAX_PART = 1000
+NAME_KEYS = ("first_name", "last_name", "full_name")
+#: Every key ``_clean_parts`` keeps, canonical or alias, → its canonical key.
+_LOCATION_KEY_OF = {**{key: key for key in LOCATION_KEYS}, **_LOCATION_ALIASES}
+_NAME_KEY_OF = {**{key: key for key in NAME_KEYS}, **_NAME_ALIASES}
+
+
+def _canonical_parts(raw: dict[str, Any], key_of: dict[str, str]) -> dict[str, str] | None:
+    """``_clean_parts`` for the common case (plain text parts, already trimmed, one per key), else None.
+
+    Anything else — numbers, padding, empty or over-long text, two keys for one part —
+    returns None and takes the general path, which gives its answer or its error.
+    """
+    parts: dict[str, str] = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        canonical = key_of.get(key)
+        if canonical is None:
+            continue
+        if (
+            type(value) is not str
+            or not value
+            or len(value) > MAX_PART
+            or value[0].isspace()
+            or value[-1].isspace()
+            or canonical in parts
+        ):
+            return None
+        parts[canonical] = value
+    return parts
 
 
 def _clean_parts(raw: dict[str, Any], keys: tuple[str, ...], aliases: dict[str, str]) -> dict[str, str]:
@@ -54,6 +84,13 @@ class LocationCodec(Codec):
         return self.validate({"line1": text}, attr)
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
+        if type(element) is dict:
+            fast = _canonical_parts(element, _LOCATION_KEY_OF)
+            if fast:
+                return {key: fast[key] for key in LOCATION_KEYS if key in fast}
+        return self._validate_general(element)
+
+    def _validate_general(self, element: Any) -> Any:
         if isinstance(element, str):
             element = {"line1": element}
         if not isinstance(element, dict):
@@ -85,14 +122,21 @@ class PersonalNameCodec(Codec):
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         if isinstance(element, str):
             return self.parse_text(element, attr) if element.strip() else _raise_empty_name()
+        if type(element) is dict:
+            fast = _canonical_parts(element, _NAME_KEY_OF)
+            if fast and "full_name" in fast:
+                return {key: fast[key] for key in NAME_KEYS if key in fast}
+        return self._validate_general(element)
+
+    def _validate_general(self, element: Any) -> Any:
         if not isinstance(element, dict):
             raise ValueError("expects a name")
-        parts = _clean_parts(element, ("first_name", "last_name", "full_name"), _NAME_ALIASES)
+        parts = _clean_parts(element, NAME_KEYS, _NAME_ALIASES)
         if not parts:
             raise ValueError("is an empty name")
         if "full_name" not in parts:
             parts["full_name"] = " ".join(p for p in (parts.get("first_name"), parts.get("last_name")) if p)
-        return {key: parts[key] for key in ("first_name", "last_name", "full_name") if key in parts}
+        return {key: parts[key] for key in NAME_KEYS if key in parts}
 
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:
         wire = {k: v for k, v in element.items() if k in ("first_name", "last_name")}

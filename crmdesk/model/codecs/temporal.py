@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,6 +12,16 @@ from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, 
 from crmdesk.model.schema import AttributeDef
 
 _USER_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+_ISO_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ZULU_SUFFIX = re.compile(r"[zZ]$")
+_EXTRA_FRACTION = re.compile(r"(\.\d{6})\d+")
+_MONTHS_OF_31 = frozenset({"01", "03", "05", "07", "08", "10", "12"})
+#: Already canonical (what servers and the store write): ``YYYY-MM-DDTHH:MM:SS.mmmZ``, ASCII digits,
+#: fields in range. Day 29-31 and year 0000 still take the general path, which knows the calendar.
+_CANONICAL_TIMESTAMP = re.compile(
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z"
+)
 
 
 def parse_date(value: Any) -> str:
@@ -22,7 +33,7 @@ def parse_date(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expects a date like 2026-01-31, got {describe(value)}")
     text = value.strip()
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
+    match = _ISO_DATE_PREFIX.match(text)
     if match:
         try:
             return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
@@ -42,15 +53,38 @@ def parse_timestamp(value: Any, *, naive_is_local: bool = False) -> str:
     Servers write ``2026-11-24T05:09:18.921Z`` and ``2026-11-24 05:09:18.921663`` (no zone:
     UTC). A user's text without a zone is their local time when ``naive_is_local``.
     """
+    if type(value) is str and _is_canonical_timestamp(value):
+        return value
+    return _parse_timestamp_general(value, naive_is_local=naive_is_local)
+
+
+def _is_canonical_timestamp(text: str) -> bool:
+    """Whether ``text`` is a real instant already in canonical form (so parsing returns it unchanged)."""
+    if _CANONICAL_TIMESTAMP.fullmatch(text) is None:
+        return False
+    # The pattern bounds every field but the year 0 and month lengths (leap years among them).
+    if text[:4] == "0000":
+        return False
+    day = text[8:10]
+    if day < "29":
+        return True
+    month = text[5:7]
+    if month != "02":
+        return day != "31" or month in _MONTHS_OF_31
+    return day == "29" and isleap(int(text[:4]))
+
+
+def _parse_timestamp_general(value: Any, *, naive_is_local: bool = False) -> str:
+    """``parse_timestamp`` for any input: the slow path, and the reference the fast path must agree with."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if _DATE_ONLY.fullmatch(text):
             text += "T00:00:00"
-        text = re.sub(r"[zZ]$", "+00:00", text)
+        text = _ZULU_SUFFIX.sub("+00:00", text)
         # Python < 3.11 quirks aside, fromisoformat wants at most 6 fraction digits.
-        text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+        text = _EXTRA_FRACTION.sub(r"\1", text)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
