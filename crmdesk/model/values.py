@@ -90,7 +90,14 @@ def from_aria(attr: AttributeDef, raw: Any) -> Value:
     if raw is None or raw == "" or raw == [] or raw == {}:
         return None
     codec = codec_for(attr.type)
-    raw_items = raw if isinstance(raw, list) else [raw]
+    if not isinstance(raw, list):
+        # One element (most values): what the list path below gives for ``[raw]``, without the lists.
+        try:
+            item = codec.from_aria(raw, attr)
+        except ValueError as error:
+            raise _fail(attr, error) from None
+        return [item] if attr.multiselect else item
+    raw_items = raw
     try:
         items = [codec.from_aria(item, attr) for item in raw_items if item not in (None, "")]
     except ValueError as error:

@@ -18,12 +18,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from crmdesk.model import ValidationError
+from crmdesk.model.attribute_types import MULTISELECT_TYPES
 from crmdesk.model.codecs import references
 from crmdesk.model.codecs.structured import LocationCodec, PersonalNameCodec
 from crmdesk.model.codecs.temporal import _parse_timestamp_general, parse_timestamp
 from crmdesk.model.codecs.text_like import DomainCodec, PhoneCodec, TextCodec
+from crmdesk.model.values import from_aria
 
-from ._support import T, make_attr
+from ._support import ALL_TYPES, T, make_attr
 
 MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -316,3 +319,29 @@ def test_the_recorded_shapes_take_the_fast_path(codec: Any, element: str, monkey
 
     monkeypatch.setattr(codec, "_validate_general", fail)
     assert codec.validate(element, make_attr(codec.type)) == element
+
+
+# -- values.from_aria: one element without the list path ------------------------------------------------------
+
+FROM_ARIA_ATTRS = [make_attr(t) for t in ALL_TYPES]
+FROM_ARIA_ATTRS += [make_attr(t, multiselect=True) for t in sorted(MULTISELECT_TYPES)]
+wire_elements = st.one_of(
+    texts, phones, domains, any_timestamp, ids, plain_dicts(location_keys), plain_dicts(name_keys),
+    st.sampled_from(["opt-lead", "Lead", "rec-acme", "mem-ada", {"id": "rec-acme"}, {"amount": 5, "currency": "USD"},
+                     {"type": "email", "subject": "Hi"}, 3, 4.5, True, "2026-01-31", {}]),
+).filter(lambda raw: not isinstance(raw, list))  # fmt: skip
+
+
+@MANY
+@given(st.sampled_from(FROM_ARIA_ATTRS), wire_elements)
+def test_a_single_wire_element_decodes_as_a_list_of_one(attr: Any, raw: Any) -> None:
+    def decode(value: Any) -> tuple[str, Any]:
+        try:
+            return "ok", from_aria(attr, value)
+        except ValidationError as error:
+            return "error", (error.attribute, error.message)
+
+    if raw is None or raw == "" or raw == {}:
+        assert decode(raw) == ("ok", None)
+    else:
+        assert decode(raw) == decode([raw])

@@ -9,7 +9,7 @@ from typing import Any
 from crmdesk.model import Record
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
-from crmdesk.remote.aria.schema import decode_record, encode_value, encode_values
+from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_value, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
@@ -91,7 +91,7 @@ class RecordsMixin(AriaSession):
 
     def create_record(self, object_slug: str, values: Mapping[str, Any], idempotency_key: str) -> Record:
         obj = self.object_def(object_slug)
-        wire_values = encode_values({a.slug: a for a in obj.attributes}, values)
+        wire_values = encode_values(attributes_by_slug(obj), values)
         data = self.call(
             "POST", f"/objects/{seg(object_slug)}/records", body={"values": wire_values},
             kind=RequestKind.CREATE, idempotency_key=idempotency_key,
@@ -120,7 +120,7 @@ class RecordsMixin(AriaSession):
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         obj = self.object_def(object_slug)
-        wire_values = encode_values({a.slug: a for a in obj.attributes}, changed)
+        wire_values = encode_values(attributes_by_slug(obj), changed)
         data = self.call(
             "PATCH", f"/objects/{seg(object_slug)}/records/{seg(record_id)}", body={"values": wire_values}
         )
