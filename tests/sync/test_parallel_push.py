@@ -66,8 +66,9 @@ def test_server_failures_in_a_batch_keep_the_failed_updates_queued(tmp_path: Pat
             store.edits.update_record(record_id, {"job_title": "Flaky"})
         # Push alone, against a server failing half its answers and a transport that does not
         # retry: the batch records what landed and keeps what failed queued, then stops.
-        server.set_faults(FaultConfig(fail_rate=0.5, seed=11))
         flaky = backend(server, retry=RetryPolicy(max_attempts=1, base_delay=0.001, max_delay=0.001))
+        flaky.objects()  # as after a pull: the backend knows the schema before pushing
+        server.set_faults(FaultConfig(fail_rate=0.5, seed=11))
         caps = ARIA_DEFAULTS  # write_concurrency 4, as probed against a real Aria server
         pusher = Pusher(store, flaky, caps, ChangeSet(), lambda: None, lambda *_: None)
         with pytest.raises(ServerError):
