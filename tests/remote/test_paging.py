@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
+from crmdesk.remote.aria.paging import OVERLAP, CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.errors import PagingUnstable
 
 
@@ -103,3 +103,53 @@ def test_cursor_paging_survives_the_repeated_record_and_limit_one() -> None:
 
     seen = [row["id"] for page in cursor_pages(fetch, 1) for row in page]
     assert seen == [f"r{i}" for i in range(7)]
+
+
+def test_offset_paging_on_a_quiet_list_repeats_only_the_overlap() -> None:
+    server = ShiftingList(10_000)
+    calls = 0
+
+    def fetch(offset: int, limit: int) -> OffsetPage:
+        nonlocal calls
+        calls += 1
+        return server.page(offset, limit)
+
+    ids = collect(offset_pages(fetch, 200))
+    assert sorted(ids) == sorted(row["id"] for row in server.rows)
+    # 10,000 rows at 198 new rows a page: 51 pages (a 20-row overlap took 56).
+    assert calls == -(-(10_000 - OVERLAP) // (200 - OVERLAP))
+
+
+@pytest.mark.parametrize(("creates", "deletes"), [(0, 1), (0, 3), (0, 40), (5, 5), (60, 60)])
+def test_offset_paging_survives_deletes_above_the_position(creates: int, deletes: int) -> None:
+    """Deletes that all pull rows up (the overlap cannot absorb them; the total steers)."""
+    server = ShiftingList(8_000, seed=deletes)
+    start = {row["id"] for row in server.rows}
+
+    def fetch(offset: int, limit: int) -> OffsetPage:
+        page = server.page(offset, limit)
+        server.create(creates)
+        for _ in range(deletes):
+            row = server.rows.pop(server.rng.randrange(max(1, min(offset + len(page.rows), len(server.rows)))))
+            server.deleted.add(row["id"])
+        return page
+
+    ids = collect(offset_pages(fetch, 200))
+    assert len(ids) == len(set(ids)), "a record came twice"
+    assert start - server.deleted <= set(ids)
+    assert set(ids) <= start | server.created
+
+
+@pytest.mark.parametrize("deletes", [0, 1, 15])
+def test_offset_paging_without_a_total_misses_nothing(deletes: int) -> None:
+    server = ShiftingList(3_000, seed=deletes)
+    start = {row["id"] for row in server.rows}
+
+    def fetch(offset: int, limit: int) -> OffsetPage:
+        page = server.page(offset, limit)
+        server.delete(deletes)
+        return OffsetPage(page.rows, None, page.limit)
+
+    ids = collect(offset_pages(fetch, 200))
+    assert len(ids) == len(set(ids))
+    assert start - server.deleted <= set(ids)
