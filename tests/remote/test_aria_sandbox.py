@@ -41,6 +41,25 @@ def test_capabilities_are_probed(server: SandboxServer, backend: AriaBackend) ->
     assert member.capabilities.reason("schema_admin")
 
 
+def test_the_incremental_probe_queries_only_the_smallest_object(
+    server: SandboxServer, backend: AriaBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = {o.slug: len(backend.record_ids(o.slug)) for o in backend.objects()}
+    smallest = min((n, slug) for slug, n in counts.items() if n)[1]
+    queried: list[str] = []
+    query = backend.query
+
+    def spy(path: str, body: object) -> object:
+        queried.append(path)
+        return query(path, body)
+
+    monkeypatch.setattr(backend, "query", spy)
+    caps = backend.probe_capabilities()
+    assert caps.incremental_pull is (not server.strict)
+    # A strict server is caught by the first question; a default one needs both.
+    assert queried == [f"/objects/{smallest}/records/query"] * (1 if server.strict else 2)
+
+
 def test_schema_workspace_members_search(backend: AriaBackend) -> None:
     assert backend.workspace().id
     assert any(m.is_admin for m in backend.members())

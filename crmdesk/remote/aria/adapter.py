@@ -112,19 +112,36 @@ class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
         The real server drops unknown attributes (updatedAt among them) and returns every
         record; that is only visible on an object that has records, and a second question
         (updatedAt > 1970 returns records) guards against a filter that matches nothing.
+        A filtered query may scan the whole object on the server, so it asks about the
+        object with the fewest records (each object's total costs one ``limit=1`` read).
         """
+        path = self._smallest_object_with_records(objects)
+        if path is None:
+            return False, "No records yet to test “changed since” with; it is tested again later."
+        future = wire.rows_of(self.query(path + "/query", self._probe_body(FUTURE)), "records")
+        if future:
+            return False, "This server ignores “changed since” filters: each pull reads every record."
+        past = wire.rows_of(self.query(path + "/query", self._probe_body(PAST)), "records")
+        if past:
+            return True, ""
+        return False, "This server's “changed since” filter answers inconsistently."
+
+    def _smallest_object_with_records(self, objects: list[ObjectDef]) -> str | None:
+        """The records path of the object with the fewest records, but some; None when all are empty.
+
+        Objects whose total the server does not say count as large; ties go to the first listed.
+        """
+        best: tuple[float, str] | None = None
         for obj in objects:
             path = f"/objects/{seg(obj.slug)}/records"
-            if not wire.rows_of(self.get(path, {"limit": 1}), "records"):
+            data = self.get(path, {"limit": 1})
+            if not wire.rows_of(data, "records"):
                 continue
-            future = wire.rows_of(self.query(path + "/query", self._probe_body(FUTURE)), "records")
-            if future:
-                return False, "This server ignores “changed since” filters: each pull reads every record."
-            past = wire.rows_of(self.query(path + "/query", self._probe_body(PAST)), "records")
-            if past:
-                return True, ""
-            return False, "This server's “changed since” filter answers inconsistently."
-        return False, "No records yet to test “changed since” with; it is tested again later."
+            total = wire.int_or_none(wire.pagination(data).get("total"))
+            size = float("inf") if total is None else total
+            if best is None or size < best[0]:
+                best = (size, path)
+        return None if best is None else best[1]
 
     @staticmethod
     def _probe_body(moment: str) -> dict[str, Any]:
