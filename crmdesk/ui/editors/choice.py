@@ -16,8 +16,9 @@ MAX_LIST_HEIGHT = 240
 
 
 def _offered(attr: AttributeDef, current: list[Any]) -> list[Option]:
-    """Active options in their order, plus any inactive one the value still holds."""
-    return [o for o in sorted(attr.options, key=lambda o: o.order) if o.active or o.id in current]
+    """Every option in its order. A status's ``active`` flag says whether it is an open
+    pipeline stage (Won and Lost are not), not whether it may be chosen."""
+    return sorted(attr.options, key=lambda o: o.order)
 
 
 class CheckboxEditor(QCheckBox):

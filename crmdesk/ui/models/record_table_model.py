@@ -95,13 +95,13 @@ class RecordTableModel(QAbstractTableModel):
     def set_filter(self, group: FilterGroup | None) -> None:
         """Apply a filter; raises ``InvalidFilter`` (and keeps the old one) if it is broken."""
         ids = self.store.records.query_ids(self.object_slug, group, self._sorts)
+        self._filter = group  # before the reset: views read it when the reset arrives
         self._replace_ids(ids)
-        self._filter = group
 
     def set_sorts(self, sorts: Sequence[Sort]) -> None:
         ids = self.store.records.query_ids(self.object_slug, self._filter, sorts)
-        self._replace_ids(ids)
         self._sorts = list(sorts)
+        self._replace_ids(ids)
 
     @property
     def sorts(self) -> list[Sort]:

@@ -247,6 +247,7 @@ class RecordTableView(QWidget):
         dialog = ColumnChooser(self.table.horizontalHeader(), self.model, self)
         if dialog.exec():
             self.save_state()
+        dialog.deleteLater()
 
     def _header_menu(self, position: QPoint) -> None:
         header = self.table.horizontalHeader()
@@ -286,7 +287,9 @@ class RecordTableView(QWidget):
             attributes = list(obj.attributes[:1])
         dialog = ValueDialog(f"New {obj.singular_name.lower()}", f"The new {obj.singular_name.lower()}’s "
                              f"{attributes[0].title.lower()}:", attributes, self.model.store, self.model.context, self)
-        if not dialog.exec():
+        accepted = dialog.exec()
+        dialog.deleteLater()
+        if not accepted:
             return
         row = self.model.create_record({attributes[0].slug: dialog.value()})
         if row is not None:
@@ -308,6 +311,7 @@ class RecordTableView(QWidget):
                              self.model.store, self.model.context, self)
         if dialog.exec():
             self.model.bulk_set(rows, dialog.current_attribute(), dialog.value())
+        dialog.deleteLater()
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()
@@ -323,7 +327,9 @@ class RecordTableView(QWidget):
         delete = box.addButton(f"Delete {len(rows):,}", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        if box.clickedButton() is not delete:
+        confirmed = box.clickedButton() is delete
+        box.deleteLater()
+        if not confirmed:
             return
         self.model.delete_rows(rows)
 
