@@ -80,14 +80,13 @@ class MultiChoiceEditor(QListWidget):
         for option in _offered(self.attr, current):
             item = QListWidgetItem(dot_icon(option_color(option)), option.title, self)
             item.setData(Qt.ItemDataRole.UserRole, option.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            # Not user-checkable: Qt would toggle on the box and we on the row, undoing each other.
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             item.setCheckState(Qt.CheckState.Checked if option.id in current else Qt.CheckState.Unchecked)
         self.setCurrentRow(0)
 
     def _toggle(self, item: QListWidgetItem) -> None:
         # A click anywhere on the row toggles it, not just on the small box.
-        if not self.viewport().underMouse():
-            return
         checked = item.checkState() == Qt.CheckState.Checked
         item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 

@@ -35,23 +35,27 @@ class _TemporalEditor(QWidget):
         layout.addWidget(picker, 1)
         layout.addWidget(self.clear_button)
         self.setFocusProxy(picker)
+        # Empty until the user moves the picker away from what it showed for “empty”.
         self._empty = True
-        picker.dateTimeChanged.connect(self._touched)
+        self._shown_for_empty = picker.dateTime()
+        picker.dateTimeChanged.connect(self._changed)
 
-    def _touched(self, *_: object) -> None:
-        self._empty = False
-        self.picker.setSpecialValueText("")
+    def _changed(self, *_: object) -> None:
+        if self.picker.dateTime() != self.picker.minimumDateTime():
+            self.picker.setSpecialValueText("")
+
+    def _show_empty(self, placeholder: QDateTime) -> None:
+        self._empty = True
+        self.picker.setDateTime(placeholder)
+        self._shown_for_empty = self.picker.dateTime()
 
     def clear(self) -> None:
-        self._empty = True
         # The special value text shows at the minimum: a visible “empty” without a fake date.
-        self.picker.blockSignals(True)
         self.picker.setSpecialValueText("Empty")
-        self.picker.setDateTime(self.picker.minimumDateTime())
-        self.picker.blockSignals(False)
+        self._show_empty(self.picker.minimumDateTime())
 
     def is_empty(self) -> bool:
-        return self._empty
+        return self._empty and self.picker.dateTime() == self._shown_for_empty
 
     def problem(self) -> str | None:
         return problem_of(self)
@@ -68,13 +72,10 @@ class DateEditor(_TemporalEditor):
             self.picker.setDate(QDate.fromString(value, "yyyy-MM-dd"))
             self._empty = False
         else:
-            self.picker.blockSignals(True)
-            self.picker.setDate(QDate.currentDate())
-            self.picker.blockSignals(False)
-            self._empty = True
+            self._show_empty(QDateTime(QDate.currentDate(), QTime(0, 0)))
 
     def result(self) -> tuple[int, Any]:
-        if self._empty:
+        if self.is_empty():
             return ValueRole, None
         day: date = self.picker.date().toPython()  # type: ignore[assignment]
         return ValueRole, day.isoformat()
@@ -93,13 +94,11 @@ class TimestampEditor(_TemporalEditor):
                                               QTime(moment.hour, moment.minute, moment.second)))
             self._empty = False
         else:
-            self.picker.blockSignals(True)
-            self.picker.setDateTime(QDateTime.currentDateTime())
-            self.picker.blockSignals(False)
-            self._empty = True
+            now = QDateTime.currentDateTime()
+            self._show_empty(QDateTime(now.date(), QTime(now.time().hour(), 0)))
 
     def result(self) -> tuple[int, Any]:
-        if self._empty:
+        if self.is_empty():
             return ValueRole, None
         shown = self.picker.dateTime()
         # What the user sees is local wall-clock time; the store keeps the UTC instant.
