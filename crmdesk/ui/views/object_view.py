@@ -91,6 +91,8 @@ class ObjectView(SwitchedView):
         self.object_slug = object_slug
         self.table = RecordTableView(context, object_slug, self)
         self.stack.addWidget(self.table)
+        # The board shows the same records the table's filter bar leaves.
+        self.table.filter_bar.applied.connect(self._filter_board)
         self.show_mode(self._remembered_mode())
 
     def make_board(self) -> QWidget:
@@ -98,7 +100,20 @@ class ObjectView(SwitchedView):
         from crmdesk.ui.views.board_view import BoardView
 
         assert self.context.store is not None
-        return BoardView(self.context, RecordSource(self.context.store, self.object_slug), self)
+        board = BoardView(self.context, RecordSource(self.context.store, self.object_slug), self)
+        current = self.table.filter_bar.current_filter()
+        if current is not None:
+            board.set_filter(current)
+        return board
+
+    def _filter_board(self, _count: int = 0) -> None:
+        if self.board is not None:
+            self.board.set_filter(self.table.filter_bar.current_filter())  # type: ignore[attr-defined]
+
+    def create_record(self) -> None:
+        """"New record" from the menu or the palette: asked for in the table."""
+        self.show_table()
+        self.table.create_record()
 
     def on_changed(self, changes: ChangeSet) -> None:
         self.forward_changes(changes)

@@ -78,8 +78,13 @@ class ChoiceOperand(Operand):
 
     def set_value(self, value: Any) -> None:
         found = self.combo.findData(value)
-        if found >= 0:
-            self.combo.setCurrentIndex(found)
+        if found < 0 and isinstance(value, str):
+            found = self.combo.findText(value, Qt.MatchFlag.MatchFixedString)  # a title, any case
+        if found < 0:
+            # Never silently show another choice: keep exactly what was asked for, visibly.
+            self.combo.addItem(f"{value} (not a choice here)", value)
+            found = self.combo.count() - 1
+        self.combo.setCurrentIndex(found)
 
 
 class MultiChoiceOperand(Operand):
