@@ -324,3 +324,35 @@ def test_a_record_deleted_elsewhere_shows_a_clear_message(store: Store, open_pag
     page.on_changed(ChangeSet(record_ids={deal.id}, objects={"deals"}))
     assert page.title_label.full_text() == "Record not found"
     assert not page.add_note_button.isEnabled()
+
+
+def test_undo_restores_a_field_edited_on_the_page(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+Z after editing a field on the record page brings the old value back, as a new edit."""
+    from PySide6.QtGui import QUndoStack
+
+    from crmdesk.app import AppContext
+    from crmdesk.paths import Paths
+    from crmdesk.store import Store
+    from crmdesk.ui.views.record_page import RecordPage
+
+    with Store.open(tmp_path / "undo.sqlite") as store:
+        from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
+
+        people = ObjectDef("people", "Person", "People", attributes=(
+            AttributeDef("name", "Name", AttributeType.TEXT),
+            AttributeDef("job_title", "Job title", AttributeType.TEXT),
+        ))
+        with store.write():
+            store.schema.save_object(people)
+        saved = store.schema.get_object("people")
+        assert saved is not None
+        store.put_server_records(saved, [Record("p1", "people", {"name": "Ada", "job_title": "CTO"})])
+        context = AppContext(paths=Paths.resolve(tmp_path), store=store, undo_stack=QUndoStack())
+        page = RecordPage(context, "p1")
+        qtbot.addWidget(page)
+        assert page._commit("job_title", "CEO") is None
+        assert store.records.get("p1").values["job_title"] == "CEO"
+        assert context.undo_stack.count() == 1
+        context.undo_stack.undo()
+        assert store.records.get("p1").values["job_title"] == "CTO"
+        assert [m.changes for m in store.outbox.all()] == [{"job_title": "CEO"}, {"job_title": "CTO"}]

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import AttributeType, Condition, FilterGroup, ObjectDef, Operator, ValidationError
-from crmdesk.model.values import elements
+from crmdesk.model.values import elements, validate_value, values_equal
 from crmdesk.store import StoreError
 from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
 from crmdesk.ui.widgets.attribute_form import AttributeForm, ElidedLabel, LinkLabel
 
@@ -292,21 +293,50 @@ class RecordPage(QWidget):
             self.context.sync.local_edit()
 
     def _commit(self, slug: str, value: Any) -> str | None:
-        """Save one field (the form has parsed it). None when saved, else the message to show."""
+        """Save one field (the form has parsed it). None when saved, else the message to show.
+
+        The edit is checked here first, so a refusal shows next to the field; then it goes
+        onto the window's undo history (Ctrl+Z restores the old value as a new edit)."""
+        row = self.record()
+        obj = self.store.schema.get_object(row.object_slug) if row is not None else None
+        attr = obj.attribute(slug) if obj is not None else None
+        if row is None or attr is None:
+            return "This record is no longer in the local cache."
         try:
-            mutation = self.store.edits.update_record(self.record_id, {slug: value})
+            checked = validate_value(attr, value)
+            if checked is None and attr.required:
+                raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
         except ValidationError as error:
             return f"{error.attribute} {error.message}"
-        except StoreError as error:
-            return str(error)
-        if mutation is not None:
-            self._edited()
-            row = self.record()
-            obj = self.store.schema.get_object(row.object_slug) if row is not None else None
-            if row is not None and obj is not None:
-                self._show_header(row, obj)
-                self._show_related(row, obj)
-        return None
+        if values_equal(row.values.get(slug), checked):
+            return None
+        undo_stack = self.context.undo_stack
+        if undo_stack is None:
+            try:
+                self.store.edits.update_record(self.record_id, {slug: checked})
+            except (ValidationError, StoreError) as error:
+                return str(error)
+            self.edits_applied({self.record_id}, [])
+            return None
+        self._edit_failure: str | None = None
+        undo_stack.push(RecordEditCommand(
+            self.store, {self.record_id: {slug: checked}}, describe_edit(attr.title, 1), listener=self
+        ))
+        return self._edit_failure
+
+    # -- EditListener: the undo commands report back here ----------------------------------------
+
+    def edits_applied(self, record_ids: set[str], mutations: list[Any]) -> None:
+        self._edited()
+        row = self.record()
+        obj = self.store.schema.get_object(row.object_slug) if row is not None else None
+        if row is not None and obj is not None:
+            self._show_header(row, obj)
+            self._show_related(row, obj)
+            self.form.show_record(obj, row.values)  # an undo brings the old value back here too
+
+    def edit_failed(self, message: str) -> None:
+        self._edit_failure = message
 
     def _toggle_task(self, task_id: str, done: bool) -> None:
         try:
