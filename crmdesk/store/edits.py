@@ -12,6 +12,7 @@ from crmdesk.model import (
     LOCAL_ID_PREFIX,
     EntityKind,
     Entry,
+    ListDef,
     Mutation,
     MutationOp,
     Note,
@@ -30,6 +31,7 @@ from crmdesk.store.records import RecordRepo
 from crmdesk.store.schema_repo import SchemaRepo
 
 MAX_NOTE_LENGTH = 1_000_000
+MAX_LIST_NAME = 120
 
 
 def new_local_id() -> str:
@@ -256,3 +258,62 @@ class Edits:
             )
 
 
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _list_name(name: str) -> str:
+        clean = name.strip()
+        if not clean:
+            raise ValidationError("List", "needs a name")
+        if len(clean) > MAX_LIST_NAME:
+            raise ValidationError("List", f"names are at most {MAX_LIST_NAME} characters")
+        return clean
+
+    def create_list(self, name: str, parent_object: str, private: bool = False) -> Mutation:
+        """A new, empty list of ``parent_object``'s records, with a local id until it is pushed."""
+        clean = self._list_name(name)
+        self._object(parent_object)
+        list_def = ListDef(new_local_id(), clean, parent_object, None, bool(private))
+        with self._write():
+            self._schema.save_list(list_def, self._schema.next_list_position())
+            return self._outbox.append(
+                EntityKind.LIST, MutationOp.CREATE, list_def.id, parent_object,
+                {"name": clean, "parent_object": parent_object, "private": bool(private)},
+            )
+
+    def rename_list(self, list_id: str, name: str, private: bool | None = None) -> Mutation | None:
+        """A new name (and, when given, privacy). Returns None when nothing actually changed."""
+        clean = self._list_name(name)
+        with self._write():
+            list_def = self._schema.get_list(list_id)
+            if list_def is None:
+                raise NotFound(f"The list {list_id}")
+            changes: dict[str, Any] = {}
+            if clean != list_def.name:
+                changes["name"] = clean
+            if private is not None and bool(private) != list_def.private:
+                changes["private"] = bool(private)
+            if not changes:
+                return None
+            base = {"name": list_def.name, "private": list_def.private}
+            self._schema.rename_list(list_id, changes.get("name", list_def.name), changes.get("private"))
+            return self._outbox.append(
+                EntityKind.LIST, MutationOp.UPDATE, list_id, list_def.parent_object, changes,
+                {k: base[k] for k in changes},
+            )
+
+    def delete_list(self, list_id: str) -> Mutation:
+        """The list and its entries go; the records stay. Queued entry changes of the list are
+        dropped: the server deletes a list's entries with it."""
+        with self._write():
+            list_def = self._schema.get_list(list_id)
+            if list_def is None:
+                raise NotFound(f"The list {list_id}")
+            self._entries.delete_list(list_id)
+            self._outbox.remove_scoped(EntityKind.ENTRY, list_id)
+            self._schema.delete_list(list_id)
+            return self._outbox.append(
+                EntityKind.LIST, MutationOp.DELETE, list_id, list_def.parent_object, {},
+                {"name": list_def.name, "parent_object": list_def.parent_object, "private": list_def.private},
+            )

@@ -55,6 +55,13 @@ class EntryRepo:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE record_id = ?", (record_id,))
         return [_row(r) for r in rows]
 
+    def delete_list(self, list_id: str) -> int:
+        """Drop every entry of a list (its values go with them); how many there were."""
+        rowids = [(r[0],) for r in self._conn.execute("SELECT rowid FROM entries WHERE list_id = ?", (list_id,))]
+        self._conn.executemany("DELETE FROM entry_values WHERE entry_rowid = ?", rowids)
+        self._conn.execute("DELETE FROM entries WHERE list_id = ?", (list_id,))
+        return len(rowids)
+
     def ids(self, list_id: str) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM entries WHERE list_id = ?", (list_id,))}
 
@@ -120,6 +127,7 @@ class EntryRepo:
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         self._conn.execute("UPDATE entries SET id = ? WHERE id = ?", (new_id, old_id))
         self._conn.execute("UPDATE entries SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+        self._conn.execute("UPDATE entries SET list_id = ? WHERE list_id = ?", (new_id, old_id))
         # List values that reference the record (as RecordRepo.rewrite_id does for record values).
         is_reference = "attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
         referencing = [

@@ -120,6 +120,11 @@ class Outbox:
         """Only for a mutation the server has applied, or one the user chose to discard."""
         self._conn.execute("DELETE FROM outbox WHERE op_id = ?", (op_id,))
 
+    def remove_scoped(self, entity: EntityKind, scope: str) -> int:
+        """Drop every queued mutation of ``entity`` within ``scope`` (a deleted list's entry changes)."""
+        cursor = self._conn.execute("DELETE FROM outbox WHERE entity = ? AND scope = ?", (entity.value, scope))
+        return cursor.rowcount
+
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         """Point queued mutations (targets and values that mention it) at the server's id."""
         self._conn.execute("UPDATE outbox SET target_id = ? WHERE target_id = ?", (new_id, old_id))

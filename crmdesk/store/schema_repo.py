@@ -180,6 +180,31 @@ class SchemaRepo:
         self._conn.execute("DELETE FROM lists WHERE id = ?", (list_id,))
         self.invalidate()
 
+    def rename_list(self, list_id: str, name: str, private: bool | None = None) -> bool:
+        """Change a cached list's name (and privacy); False when there is no such list."""
+        cursor = self._conn.execute(
+            "UPDATE lists SET name = ?, private = COALESCE(?, private) WHERE id = ?",
+            (name, None if private is None else int(private), list_id),
+        )
+        self.invalidate()
+        return cursor.rowcount > 0
+
+    def list_position(self, list_id: str) -> int:
+        row = self._conn.execute("SELECT position FROM lists WHERE id = ?", (list_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def next_list_position(self) -> int:
+        row = self._conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM lists").fetchone()
+        return int(row[0])
+
+    def rewrite_list_id(self, old_id: str, new_id: str) -> None:
+        """An offline-made list got its server id: the list row and its attributes follow."""
+        self._conn.execute("UPDATE lists SET id = ? WHERE id = ?", (new_id, old_id))
+        self._conn.execute(
+            "UPDATE attributes SET owner = ? WHERE owner_kind = 'list' AND owner = ?", (new_id, old_id)
+        )
+        self.invalidate()
+
     def _save_attributes(self, owner_kind: str, owner: str, attributes: Iterable[AttributeDef]) -> None:
         slugs = []
         for attr in attributes:

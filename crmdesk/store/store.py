@@ -118,6 +118,7 @@ class Store:
     def rewrite_local_id(self, local_id: str, server_id: str, entity: str) -> None:
         """Every reference to an offline-made id now names the server's id, in one transaction."""
         with self.write():
+            self.schema.rewrite_list_id(local_id, server_id)
             self.records.rewrite_id(local_id, server_id)
             self.entries.rewrite_id(local_id, server_id)
             self.notes.rewrite_id(local_id, server_id)
