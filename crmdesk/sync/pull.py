@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, ObjectDef, Record, is_local_id
+from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, ObjectDef, Record, is_local_id
 from crmdesk.model.errors import ValidationError
 from crmdesk.model.values import validate_value
-from crmdesk.remote import Backend, Capabilities
+from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
 from crmdesk.store.clock import utc_now
 from crmdesk.sync.changes import ChangeSet
@@ -88,21 +89,48 @@ class Puller:
                     self.store.records.delete(record_id)
                 schema.delete_object(slug)
                 self.changes.schema = True
-            for position, list_def in enumerate(lists):
-                if schema.get_list(list_def.id) != list_def:
-                    schema.save_list(list_def, position)
-                    self.changes.schema = True
-            for list_id in set(schema.lists()) - {lst.id for lst in lists}:
-                for entry_id in self.store.entries.ids(list_id):
-                    self.store.entries.delete(entry_id)
-                schema.delete_list(list_id)
-                self.changes.schema = True
+            self._save_lists(lists)
         for old, new in changed_objects:
             self.changes.schema = True
             if old is not None and new is not None and _index_affected(old, new):
                 self._reindex(new)
         if changed_objects:
             self._recheck_queued()
+
+    def _save_lists(self, lists: list[ListDef]) -> None:
+        """The server's lists, with the user's queued list changes laid on top: a list made
+        offline (local id) or with a change queued stays, a queued rename keeps its name, a
+        queued delete keeps it away. Inside the caller's write."""
+        schema = self.store.schema
+        queued: dict[str, list[Mutation]] = {}
+        for mutation in self.store.outbox.pending():
+            if mutation.entity is EntityKind.LIST:
+                queued.setdefault(mutation.target_id, []).append(mutation)
+        position = 0
+        for list_def in lists:
+            mutations = queued.get(list_def.id, [])
+            if any(m.op is MutationOp.DELETE for m in mutations):
+                continue
+            wanted = list_def
+            for mutation in mutations:
+                if mutation.op is MutationOp.UPDATE:
+                    wanted = replace(wanted, name=mutation.changes.get("name", wanted.name),
+                                     private=mutation.changes.get("private", wanted.private))
+            if schema.get_list(wanted.id) != wanted or schema.list_position(wanted.id) != position:
+                schema.save_list(wanted, position)
+                self.changes.schema = True
+            position += 1
+        on_server = {lst.id for lst in lists}
+        for list_id in set(schema.lists()) - on_server:
+            if is_local_id(list_id) or list_id in queued:
+                if schema.list_position(list_id) != position:  # after the server's lists
+                    schema.save_list(schema.lists()[list_id], position)
+                position += 1
+                continue
+            self.store.entries.delete_list(list_id)
+            schema.delete_list(list_id)
+            self.changes.schema = True
+            self.changes.lists.add(list_id)
 
     def _reindex(self, obj: ObjectDef) -> None:
         """Option titles or types changed: rebuild this object's value index and search text."""
@@ -267,14 +295,19 @@ class Puller:
         queued = self._queued_targets()
         for list_def in self.store.schema.lists().values():
             self.check_cancel()
+            if is_local_id(list_def.id):
+                continue  # made offline: the server has no entries for it yet
             seen: set[str] = set()
-            for entries in self.backend.iter_entries(list_def.id):
-                self.check_cancel()
-                with self.store.write():
-                    for entry in entries:
-                        seen.add(entry.id)
-                        if entry.id not in queued:
-                            self.store.entries.put(list_def, entry)
+            try:
+                for entries in self.backend.iter_entries(list_def.id):
+                    self.check_cancel()
+                    with self.store.write():
+                        for entry in entries:
+                            seen.add(entry.id)
+                            if entry.id not in queued:
+                                self.store.entries.put(list_def, entry)
+            except NotFound:
+                continue  # deleted on the server while a change of it waits here: the push settles it
             with self.store.write():
                 for entry_id in self.store.entries.ids(list_def.id) - seen:
                     if not is_local_id(entry_id) and entry_id not in queued:

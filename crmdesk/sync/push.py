@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, Record, is_local_id
@@ -207,6 +207,7 @@ class Pusher:
             merged.update(mutation.changes)
         if first.op is not MutationOp.DELETE and (
             (first.op is not MutationOp.CREATE and is_local_id(first.target_id)) or _mentions_local_id(merged)
+            or (first.entity is EntityKind.ENTRY and is_local_id(first.scope))
         ):
             # Waits for a create that has not reached the server yet (or was refused).
             self.result.waiting += len(group)
@@ -216,6 +217,7 @@ class Pusher:
             EntityKind.NOTE: self._push_note,
             EntityKind.TASK: self._push_task,
             EntityKind.ENTRY: self._push_entry,
+            EntityKind.LIST: self._push_list,
         }.get(first.entity)
         if handler is None:
             self._reject(group, f"crmdesk cannot send {first.entity.value} changes yet")
@@ -441,6 +443,72 @@ class Pusher:
             lambda: self.backend.update_entry(list_id, first.target_id, merged),
             lambda: self.backend.remove_entry(list_id, first.target_id),
         )
+        self.changes.lists.add(list_id)
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def _push_list(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        first = group[0]
+        if first.op is MutationOp.CREATE:
+            self._create_list(first)
+            return
+        if first.op is MutationOp.UPDATE:
+            try:
+                self.backend.update_list(first.target_id, name=merged.get("name"), private=merged.get("private"))
+            except NotFound:
+                # Renamed here, deleted there: nothing left to rename; the list goes here too.
+                with self.store.write():
+                    self._remove(group)
+                    self._forget_list(first.target_id)
+                return
+        else:
+            self.backend.delete_list(first.target_id)  # a list already gone counts as deleted
+        with self.store.write():
+            self._remove(group)
+        self.changes.schema = True
+        self.changes.lists.add(first.target_id)
+
+    def _create_list(self, mutation: Mutation) -> None:
+        assert mutation.op_id is not None
+        changes = mutation.changes
+        name, parent, private = str(changes["name"]), str(changes["parent_object"]), bool(changes.get("private"))
+        created = None
+        if mutation.state is MutationState.IN_FLIGHT:
+            # Sent before without an answer: it may exist. Adopt a list of that name and object
+            # that this cache does not know yet, rather than making a second one.
+            known = set(self.store.schema.lists())
+            created = next((lst for lst in self.backend.lists()
+                            if lst.id not in known and lst.name == name and lst.parent_object == parent), None)
+        if created is None:
+            with self.store.write():
+                self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
+            created = self.backend.create_list(name, parent, private)
+        local_id = mutation.target_id
+        with self.store.write():
+            self.store.outbox.remove(mutation.op_id)
+            current = self.store.schema.get_list(local_id)
+            if self.store.schema.get_list(created.id) is not None and current is not None:
+                self.store.schema.delete_list(created.id)  # a pull cached it already: the local row takes over
+            # The list row, its attributes, its entries and queued entry changes follow the new id.
+            self.store.rewrite_local_id(local_id, created.id, EntityKind.LIST.value)
+            if current is not None:
+                self.store.schema.save_list(
+                    replace(created, name=current.name, private=current.private,
+                            attributes=created.attributes or current.attributes),
+                    self.store.schema.list_position(created.id),
+                )
+        self.result.pushed += 1
+        self.changes.id_changes[local_id] = created.id
+        self.changes.schema = True
+        self.changes.lists.add(created.id)
+        self.changes.outbox = True
+
+    def _forget_list(self, list_id: str) -> None:
+        """Inside the caller's write: a list the server no longer has, gone from the cache."""
+        self.store.entries.delete_list(list_id)
+        self.store.outbox.remove_scoped(EntityKind.ENTRY, list_id)
+        self.store.schema.delete_list(list_id)
+        self.changes.schema = True
         self.changes.lists.add(list_id)
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
-from crmdesk.model import AttributeDef, Entry, ListDef, Note, Notification, Task, TimelineEvent
+from crmdesk.model import AttributeDef, AttributeType, Entry, ListDef, Note, Notification, Task, TimelineEvent
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.admin import attribute_body
 from crmdesk.remote.aria.paging import OffsetPage, offset_pages
 from crmdesk.remote.aria.schema import decode_values, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import SearchHit, TimelinePage
-from crmdesk.remote.errors import NotFound
+from crmdesk.remote.errors import NotFound, ProtocolError
 from crmdesk.remote.transport import RequestKind
 
 MAX_PAGE = 200
@@ -43,14 +44,47 @@ class CollabMixin(AriaSession):
     def get_list(self, list_id: str) -> ListDef:
         row = self.get(f"/lists/{seg(list_id)}")
         attrs = row.get("attributes") if isinstance(row, Mapping) else None
-        return wire.list_def(row, wire.attributes(attrs if isinstance(attrs, list) else []))
+        parsed = wire.attributes(attrs if isinstance(attrs, list) else [])
+        return wire.list_def(row, tuple(self._list_choices(list_id, a) for a in parsed))
 
-    def create_list(self, name: str, parent_object: str) -> ListDef:
-        row = self.call("POST", "/lists", body={"name": name, "objectSlug": parent_object})
+    def _list_choices(self, list_id: str, attr: AttributeDef) -> AttributeDef:
+        """A list's status/select attribute with its statuses/options.
+
+        Statuses and options come inline (``statuses``/``options``, as on object attributes)
+        where the server sends them; otherwise they are asked of the list's options endpoint,
+        the counterpart of ``/objects/{slug}/attributes/options``. A server without that
+        endpoint (the recorded real one sends list attributes bare) leaves the attribute
+        without choices: its values then show as stored.
+        """
+        if not attr.has_options or attr.options or not attr.id:
+            return attr
+        try:
+            data = self.get(f"/lists/{seg(list_id)}/attributes/options", {"attributeId": attr.id})
+            rows = wire.rows_of(data, "statuses" if attr.type is AttributeType.STATUS else "options")
+        except (NotFound, ProtocolError):
+            return attr
+        choices = [wire.option(r) for r in rows if isinstance(r, Mapping)]
+        return replace(attr, options=tuple(sorted(choices, key=lambda o: o.order)))
+
+    def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
+        body: dict[str, Any] = {"name": name, "objectSlug": parent_object}
+        if private:
+            body["isPrivate"] = True
+        row = self.call("POST", "/lists", body=body)
         return self.get_list(str(wire.require(row, "id")))
 
+    def update_list(self, list_id: str, *, name: str | None = None, private: bool | None = None) -> ListDef:
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = name
+        if private is not None:
+            body["isPrivate"] = private
+        self.call("PATCH", f"/lists/{seg(list_id)}", body=body)
+        return self.get_list(list_id)
+
     def delete_list(self, list_id: str) -> None:
-        self.call("DELETE", f"/lists/{seg(list_id)}")
+        with contextlib.suppress(NotFound):  # already deleted: the goal is reached
+            self.call("DELETE", f"/lists/{seg(list_id)}")
 
     def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef:
         body = {k: v for k, v in attribute_body(attribute).items() if k in ("slug", "title", "type", "config")}
