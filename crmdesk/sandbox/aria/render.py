@@ -53,9 +53,17 @@ def option_json(row: sqlite3.Row, status: bool) -> dict[str, Any]:
 
 def attribute_json(core: Core, row: sqlite3.Row, *, with_options: bool = True) -> dict[str, Any]:
     if row["list_id"]:
-        return {"id": row["id"], "listId": row["list_id"], "slug": row["slug"], "title": row["title"],
-                "type": row["type"], "config": config_json(json.loads(row["config"])),
-                "sortOrder": row["sort_order"]}
+        listed: dict[str, Any] = {
+            "id": row["id"], "listId": row["list_id"], "slug": row["slug"], "title": row["title"],
+            "type": row["type"], "config": config_json(json.loads(row["config"])), "sortOrder": row["sort_order"],
+        }
+        if with_options and row["type"] in ("select", "status"):
+            # Not in any recording (the real list attributes recorded are rating and text): the
+            # sandbox carries a list attribute's choices as it does an object attribute's.
+            status = row["type"] == "status"
+            listed["statuses" if status else "options"] = [option_json(o, status)
+                                                            for o in core.schema.options(row["id"])]
+        return listed
     out: dict[str, Any] = {
         "id": row["id"], "objectId": row["object_id"], "slug": row["slug"], "title": row["title"],
         "type": row["type"], "config": config_json(json.loads(row["config"])), "isSystem": bool(row["is_system"]),
