@@ -38,6 +38,9 @@ class AppContext:
     services: list[Any] = field(default_factory=list)
     #: The one crmdesk.secrets.TokenStore (it holds session-only tokens), made on first use.
     tokens: Any = None
+    #: Builds a new Backend for the open workspace (for the admin dialogs' own calls, run off
+    #: the GUI thread); None when the workspace has no server or token.
+    backend_factory: Any = None
 
 
 def _start_demo(context: AppContext, server: Any = None) -> None:
@@ -58,7 +61,8 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
         context.store.schema.set_meta("server_url", url)
     # The worker builds its own backend in its own thread; the sandbox's token is a local,
     # throw-away credential, so it is handed over in memory only.
-    context.sync = SyncController(db_path, lambda: open_backend("aria", url, token))
+    context.backend_factory = lambda: open_backend("aria", url, token)
+    context.sync = SyncController(db_path, context.backend_factory)
 
 
 def run_gui(options: argparse.Namespace) -> int:

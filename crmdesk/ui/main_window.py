@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
             "Pending changes": ("Ctrl+Shift+P", "crmdesk.ui.widgets.pending_panel:PendingPanel"),
             "Conflicts": (None, "crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"),
             "Connect to a server…": (None, "crmdesk.ui.dialogs.connect_dialog:ConnectDialog"),
+            "Objects and attributes…": (None, "crmdesk.ui.admin.objects_dialog:ObjectsDialog"),
+            "Members…": (None, "crmdesk.ui.admin.members_dialog:MembersDialog"),
         }
         self.component_actions: dict[str, QAction] = {}
         for title, (shortcut, spec) in components.items():
@@ -110,6 +112,9 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.search_palette:SearchPalette"])
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.pending_panel:PendingPanel"])
         go_menu.addAction(self.component_actions["crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"])
+        settings_menu = self.menuBar().addMenu("&Workspace").addMenu("Settings")
+        settings_menu.addAction(self.component_actions["crmdesk.ui.admin.objects_dialog:ObjectsDialog"])
+        settings_menu.addAction(self.component_actions["crmdesk.ui.admin.members_dialog:MembersDialog"])
 
     def _unread(self) -> int:
         store = self.context.store

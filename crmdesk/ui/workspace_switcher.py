@@ -54,11 +54,11 @@ def open_workspace(context: AppContext, db_path: Path) -> None:
     token = tokens_of(context).get(workspace_id(db_path))
     context.store = store
     context.sync = None
+    context.backend_factory = None
     if token and url:
         # The token stays in this closure, in memory: the worker builds its backend from it.
-        context.sync = SyncController(
-            db_path, lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
-        )
+        context.backend_factory = lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
+        context.sync = SyncController(db_path, context.backend_factory)
     if context.settings is not None and workspace_id(db_path) != _demo_id():
         context.settings.setValue(LAST_WORKSPACE_KEY, workspace_id(db_path))
 
@@ -75,6 +75,7 @@ def close_workspace(context: AppContext) -> None:
         if not context.sync.stop():
             log.warning("the sync thread did not stop in time")
         context.sync = None
+    context.backend_factory = None
     if context.store is not None:
         context.store.close()
         context.store = None

@@ -1,0 +1,126 @@
+"""Schema-admin calls, run off the GUI thread with a backend of their own.
+
+The GUI thread never talks to the network: each call builds a backend from the
+workspace's factory (``AppContext.backend_factory``) on Qt's thread pool, runs, closes it
+and hands the result (or the error) back on the GUI thread. Schema changes are not queued
+offline: a call that cannot reach the server fails at once and the dialog keeps its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from crmdesk.remote.backend import Backend, Capabilities
+from crmdesk.ui.background import Background
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+
+NOT_CONNECTED = "This workspace is not connected to a server (sign in with File ▸ Connect to a server…)."
+CHECKING = "Checking your role on the server…"
+
+
+def backend_factory(context: AppContext) -> Callable[[], Backend] | None:
+    """How to build a backend for the open workspace, or None when it has no server/token."""
+    factory = getattr(context, "backend_factory", None)
+    if factory is not None:
+        return factory  # type: ignore[no-any-return]
+    store = context.store
+    if store is None or context.tokens is None:
+        return None
+    url = store.schema.get_meta("server_url") or ""
+    token = context.tokens.get(store.path.stem)
+    if not url or not token:
+        return None
+    dialect = store.schema.get_meta("dialect") or "aria"
+    insecure = store.schema.get_meta("allow_insecure_http") == "1"
+
+    def build() -> Backend:
+        from crmdesk.remote.factory import open_backend
+
+        return open_backend(dialect, url, token, allow_insecure_http=insecure)
+
+    return build
+
+
+def offline_capabilities(reason: str) -> Capabilities:
+    return Capabilities(dialect="", reasons={"schema_admin": reason, "member_admin": reason})
+
+
+class AdminAccess(QObject):
+    """One per dialog: knows the capabilities (probed once) and runs calls in the background."""
+
+    capabilities_changed = Signal(object)  # Capabilities
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.background = Background(self)
+        self.capabilities: Capabilities = offline_capabilities(CHECKING)
+        self._probed = False
+
+    def probe(self) -> None:
+        """Ask the server (once) what the signed-in account may do."""
+        factory = backend_factory(self.context)
+        if factory is None:
+            self._set(offline_capabilities(NOT_CONNECTED))
+            return
+        if self._probed:
+            self.capabilities_changed.emit(self.capabilities)
+            return
+
+        def ask() -> Capabilities:
+            backend = factory()
+            try:
+                return backend.probe_capabilities()
+            finally:
+                backend.close()
+
+        def failed(error: Exception) -> None:
+            from crmdesk.ui.admin.common import describe
+
+            self._set(offline_capabilities(describe(error)))
+
+        def done(caps: Capabilities) -> None:
+            self._probed = True
+            self._set(caps)
+
+        self.background.run(ask, done, failed)
+
+    def _set(self, caps: Capabilities) -> None:
+        self.capabilities = caps
+        self.capabilities_changed.emit(caps)
+
+    def run(self, call: Callable[[Backend], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+        """``call(backend)`` on the pool; then ``on_done(result)`` or ``on_error(error)`` here."""
+        factory = backend_factory(self.context)
+        if factory is None:
+            from crmdesk.remote.errors import NetworkError
+
+            on_error(NetworkError(NOT_CONNECTED))
+            return
+
+        def job() -> Any:
+            backend = factory()
+            try:
+                return call(backend)
+            finally:
+                backend.close()
+
+        def done(result: Any) -> None:
+            self.pull_schema()
+            on_done(result)
+
+        self.background.run(job, done, on_error)
+
+    def pull_schema(self) -> None:
+        """The server changed: a sync pulls the schema, every open view follows."""
+        if self.context.sync is not None:
+            self.context.sync.sync_now()
+
+    def busy(self) -> bool:
+        return self.background.busy()

@@ -1,0 +1,87 @@
+"""The frame every admin dialog shares: the read-only line, a status line, busy state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+from crmdesk.remote.backend import Capabilities
+from crmdesk.ui.admin.access import AdminAccess
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+
+
+class AdminDialog(QDialog):
+    """Subclasses fill ``self.body``, list their editing widgets in ``edit_widgets()`` and
+    reload from the store in ``reload()``. ``capability`` is the one that makes it editable."""
+
+    capability = "schema_admin"
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 access: AdminAccess | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.access = access or AdminAccess(context, self)
+        self.access.capabilities_changed.connect(self.apply_capabilities)
+        self.editable = False
+        layout = QVBoxLayout(self)
+        self.read_only_line = QLabel(self)
+        self.read_only_line.setObjectName("readOnlyReason")
+        self.read_only_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_line.setWordWrap(True)
+        self.read_only_line.setStyleSheet("background: #fef3c7; color: #78350f; padding: 6px; border-radius: 4px;")
+        layout.addWidget(self.read_only_line)
+        self.body = QVBoxLayout()
+        layout.addLayout(self.body, 1)
+        self.status_line = QLabel(self)
+        self.status_line.setObjectName("statusLine")
+        self.status_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_line.setWordWrap(True)
+        layout.addWidget(self.status_line)
+        if context.sync is not None:
+            context.sync.worker.changed.connect(self._schema_may_have_changed)
+
+    def finish_setup(self) -> None:
+        """Subclasses call this last in ``__init__``, once their widgets exist."""
+        self.apply_capabilities(self.access.capabilities)
+
+    # -- who may ------------------------------------------------------------------------------
+
+    def open_for_user(self) -> None:
+        self.reload()
+        self.access.probe()
+        self.show()
+        self.activateWindow()
+
+    def apply_capabilities(self, caps: Capabilities) -> None:
+        self.editable = bool(getattr(caps, self.capability, False))
+        reason = caps.reason(self.capability)
+        self.read_only_line.setText("" if self.editable else f"Read-only: {reason}")
+        self.read_only_line.setVisible(not self.editable)
+        self.update_actions()
+
+    def edit_widgets(self) -> list[QWidget]:
+        return []
+
+    def update_actions(self) -> None:
+        for widget in self.edit_widgets():
+            widget.setEnabled(self.editable and not self.access.busy())
+
+    # -- running --------------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        self.status_line.setText(text)
+
+    def _schema_may_have_changed(self, changes: object) -> None:
+        if getattr(changes, "schema", False) or getattr(changes, "full_reset", False) or \
+                getattr(changes, "members", False):
+            store = self.context.store
+            if store is not None:
+                store.schema.invalidate()
+            self.reload()
+
+    def reload(self) -> None:
+        """Refill from the store."""

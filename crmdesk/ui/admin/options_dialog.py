@@ -1,0 +1,247 @@
+"""The options of a select or the statuses of a status attribute: add, rename, recolor,
+reorder, delete (asking what the records that use it get instead).
+
+Aria's API has no field to write an option's order or its active flag after creation:
+the order is kept on this computer (QSettings), and "deactivate" is shown off with that reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
+
+from crmdesk.model import AttributeDef, AttributeType, Option
+from crmdesk.ui.admin.base import AdminDialog
+from crmdesk.ui.admin.choices_editor import palette_combo
+from crmdesk.ui.admin.common import describe, swatch
+from crmdesk.ui.admin.confirm import ConfirmDialog
+from crmdesk.ui.admin.values import records_using_option, replaced
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
+    from crmdesk.ui.admin.access import AdminAccess
+
+IdRole = Qt.ItemDataRole.UserRole
+NO_ACTIVE_FLAG = "This server's API cannot deactivate an option after it is created."
+
+
+class OptionsDialog(AdminDialog):
+    def __init__(self, context: AppContext, object_slug: str, attribute_slug: str,
+                 parent: QWidget | None = None, access: AdminAccess | None = None) -> None:
+        self.object_slug, self.attribute_slug = object_slug, attribute_slug
+        self.confirm: ConfirmDialog | None = None
+        self._local_order: list[str] = []
+        self.list = QListWidget()
+        super().__init__(context, parent, access)
+        self.list.setParent(self)
+        self.resize(520, 480)
+        self.body.addWidget(self.list, 1)
+        grid = QGridLayout()
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText("Title")
+        self.color = palette_combo(self)
+        self.add_button = QPushButton("Add", self)
+        self.rename_button = QPushButton("Rename", self)
+        self.recolor_button = QPushButton("Recolor", self)
+        self.up_button = QPushButton("Move up", self)
+        self.down_button = QPushButton("Move down", self)
+        self.delete_button = QPushButton("Delete…", self)
+        self.active = QCheckBox("Active", self)
+        self.active.setEnabled(False)
+        self.active.setToolTip(NO_ACTIVE_FLAG)
+        grid.addWidget(QLabel("Title", self), 0, 0)
+        grid.addWidget(self.title, 0, 1, 1, 3)
+        grid.addWidget(QLabel("Color", self), 1, 0)
+        grid.addWidget(self.color, 1, 1)
+        grid.addWidget(self.active, 1, 2)
+        for column, button in enumerate((self.add_button, self.rename_button, self.recolor_button, self.delete_button)):
+            grid.addWidget(button, 2, column)
+        grid.addWidget(self.up_button, 3, 0)
+        grid.addWidget(self.down_button, 3, 1)
+        self.body.addLayout(grid)
+        note = QLabel("Order is kept on this computer: this server's API cannot store it. " + NO_ACTIVE_FLAG, self)
+        note.setWordWrap(True)
+        self.body.addWidget(note)
+        self.add_button.clicked.connect(self.add_option)
+        self.rename_button.clicked.connect(self.rename_option)
+        self.recolor_button.clicked.connect(self.recolor_option)
+        self.delete_button.clicked.connect(self.delete_option)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(1))
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.reload()
+        self.finish_setup()
+
+    def edit_widgets(self) -> list[QWidget]:
+        return [self.title, self.color, self.add_button, self.rename_button, self.recolor_button, self.delete_button]
+
+    # -- the list --------------------------------------------------------------------------------
+
+    def attribute(self) -> AttributeDef | None:
+        store = self.context.store
+        obj = store.schema.get_object(self.object_slug) if store is not None else None
+        return obj.attribute(self.attribute_slug) if obj is not None else None
+
+    def noun(self) -> str:
+        attr = self.attribute()
+        return "status" if attr is not None and attr.type is AttributeType.STATUS else "option"
+
+    def _settings_key(self) -> str:
+        store = self.context.store
+        workspace = store.path.stem if store is not None else ""
+        return f"admin/option-order/{workspace}/{self.object_slug}/{self.attribute_slug}"
+
+    def ordered(self) -> list[Option]:
+        attr = self.attribute()
+        if attr is None:
+            return []
+        settings = self.context.settings
+        saved = settings.value(self._settings_key(), []) if settings is not None else self._local_order
+        saved = [saved] if isinstance(saved, str) else list(saved or [])
+        rank = {option_id: i for i, option_id in enumerate(saved)}
+        options = sorted(attr.options, key=lambda o: o.order)
+        return sorted(options, key=lambda o: rank.get(o.id, len(rank) + options.index(o)))
+
+    def reload(self) -> None:
+        attr = self.attribute()
+        self.setWindowTitle(f"{'Statuses' if self.noun() == 'status' else 'Options'} of “{attr.title}”"
+                            if attr is not None else "Options")
+        current = self.current_id()
+        self.list.clear()
+        store = self.context.store
+        for option in self.ordered():
+            used = len(records_using_option(store, self.object_slug, attr, option.id)) if attr and store else 0
+            text = f"{option.title}  ·  {used:,} record{'s' if used != 1 else ''}"
+            item = QListWidgetItem(swatch(option.color), text + ("" if option.active else "  ·  inactive"))
+            item.setData(IdRole, option.id)
+            self.list.addItem(item)
+            if option.id == current:
+                self.list.setCurrentItem(item)
+        self.update_actions()
+
+    def current_id(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(IdRole) if item is not None else None
+
+    def current_option(self) -> Option | None:
+        attr, option_id = self.attribute(), self.current_id()
+        return attr.option_by_id(option_id) if attr is not None and option_id else None
+
+    def select_title(self, title: str) -> None:
+        attr = self.attribute()
+        option = attr.option_by_title(title) if attr is not None else None
+        for row in range(self.list.count()):
+            if option is not None and self.list.item(row).data(IdRole) == option.id:
+                self.list.setCurrentRow(row)
+
+    def _current_changed(self, *_: object) -> None:
+        option = self.current_option()
+        if option is not None:
+            self.title.setText(option.title)
+            index = self.color.findData(option.color)
+            if index >= 0:
+                self.color.setCurrentIndex(index)
+            self.active.setChecked(option.active)
+
+    def move(self, step: int) -> None:
+        row = self.list.currentRow()
+        if row < 0 or not 0 <= row + step < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(row + step, item)
+        self.list.setCurrentRow(row + step)
+        order = [self.list.item(i).data(IdRole) for i in range(self.list.count())]
+        self._local_order = order
+        if self.context.settings is not None:
+            self.context.settings.setValue(self._settings_key(), order)
+        self.say("Order kept on this computer.")
+
+    # -- server changes -----------------------------------------------------------------------------
+
+    def _run(self, what: str, call: Any) -> None:
+        self.say(f"{what} on the server…")
+        self.access.run(call, lambda _r: self.say(f"{what}: done; the workspace is syncing."), self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        self.say(describe(error))  # the title field keeps what was typed
+
+    def _title_problem(self, title: str, ignore: str | None = None) -> str | None:
+        attr = self.attribute()
+        if not title:
+            return f"Type the {self.noun()}'s title first."
+        other = attr.option_by_title(title) if attr is not None else None
+        if other is not None and other.id != ignore:
+            return f"There is already a {self.noun()} called “{other.title}”."
+        return None
+
+    def add_option(self) -> None:
+        attr, title = self.attribute(), self.title.text().strip()
+        problem = self._title_problem(title)
+        if attr is None or problem:
+            self.say(problem or "")
+            return
+        option, slug = Option(id="", title=title, color=self.color.currentData()), self.object_slug
+        self._run(f"Adding “{title}”", lambda backend: backend.create_option(slug, attr, option))
+
+    def rename_option(self) -> None:
+        attr, option, title = self.attribute(), self.current_option(), self.title.text().strip()
+        if attr is None or option is None:
+            return
+        problem = self._title_problem(title, ignore=option.id)
+        if problem:
+            self.say(problem)
+            return
+        changed, slug = replace(option, title=title), self.object_slug
+        self._run(f"Renaming “{option.title}” to “{title}”", lambda backend: backend.update_option(slug, attr, changed))
+
+    def recolor_option(self) -> None:
+        attr, option = self.attribute(), self.current_option()
+        if attr is None or option is None:
+            return
+        changed, slug = replace(option, color=self.color.currentData()), self.object_slug
+        self._run(f"Recoloring “{option.title}”", lambda backend: backend.update_option(slug, attr, changed))
+
+    def delete_option(self) -> ConfirmDialog | None:
+        attr, option, store = self.attribute(), self.current_option(), self.context.store
+        if attr is None or option is None or store is None:
+            return None
+        using = records_using_option(store, self.object_slug, attr, option.id)
+        choices: list[tuple[str, Any]] | None = None
+        if using:
+            text = (f"{len(using):,} record{'s use' if len(using) != 1 else ' uses'} “{option.title}”. "
+                    f"What should {'they' if len(using) != 1 else 'it'} get instead?")
+            choices = [(o.title, o.id) for o in self.ordered() if o.id != option.id]
+            if not attr.required:
+                choices.insert(0, ("Leave empty", None))
+        else:
+            text = f"Delete the {self.noun()} “{option.title}”? No record uses it."
+        self.confirm = ConfirmDialog(self, f"Delete {self.noun()}", text, f"Delete {self.noun()}", choices=choices)
+        self.confirm.accepted.connect(lambda: self._delete(attr, option, using, self.confirm.choice()))
+        self.confirm.open()
+        return self.confirm
+
+    def _delete(self, attr: AttributeDef, option: Option, using: list[str], replacement: str | None) -> None:
+        store = self.context.store
+        if store is not None and using:
+            # The records change first, through the outbox: nothing depends on the delete succeeding.
+            for record_id in using:
+                row = store.records.get(record_id)
+                if row is not None:
+                    store.edits.update_record(record_id, {attr.slug: replaced(row.values.get(attr.slug),
+                                                                             option.id, replacement)})
+            if self.context.sync is not None and hasattr(self.context.sync, "local_edit"):
+                self.context.sync.local_edit()
+        slug = self.object_slug
+        self._run(f"Deleting “{option.title}”", lambda backend: backend.delete_option(slug, attr, option.id))
