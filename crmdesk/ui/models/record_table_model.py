@@ -28,6 +28,15 @@ RowidRole = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
 _NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLES = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _ALIGNMENT, RecordIdRole, ValueRole, AttributeRole, RowidRole})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: What QAbstractTableModel.flags gives a valid cell, plus editable; built once, not per call.
+_CELL_FLAGS = (Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+               | Qt.ItemFlag.ItemIsEditable)
 
 
 def check_value(attr: AttributeDef, role: int, value: Any) -> Any:
@@ -202,36 +211,34 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Views ask for many roles per cell (font, colours, decoration…): answer the ones this
+        # model never sets before looking the record up. Plain ints: enum comparisons add up
+        # over every cell of every repaint.
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         record = self.record_at(index.row())
         if record is None:
             return None
         attr = self._columns[index.column()]
-        value = record.values.get(attr.slug)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(attr, value, self.context)
-        if role == Qt.ItemDataRole.EditRole:
-            return edit_text(attr, value, self.context)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(display_text(attr, value, self.context))
-        if role == Qt.ItemDataRole.TextAlignmentRole and attr.type in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _DISPLAY:
+            return display_text(attr, record.values.get(attr.slug), self.context)
+        if role == _ALIGNMENT:
+            return _RIGHT if attr.type in _NUMERIC else None
+        if role == _EDIT:
+            return edit_text(attr, record.values.get(attr.slug), self.context)
+        if role == _TOOLTIP:
+            return plain_tooltip(display_text(attr, record.values.get(attr.slug), self.context))
         if role == ValueRole:
-            return value
+            return record.values.get(attr.slug)
         if role == RecordIdRole:
             return record.id
         if role == RowidRole:
             return record.rowid
-        if role == AttributeRole:
-            return attr
-        return None
+        return attr  # AttributeRole
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid():
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        return _CELL_FLAGS if index.isValid() else super().flags(index)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Store an edit: text from a plain editor is parsed; editors may hand canonical values
