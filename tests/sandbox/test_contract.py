@@ -254,6 +254,50 @@ def test_lists_attributes_entries(empty_api: httpx.Client) -> None:
     assert empty_api.post("/lists", content=b"{", headers={"content-type": "application/json"}).status_code == 500
 
 
+def test_list_attribute_statuses_and_options(empty_api: httpx.Client) -> None:
+    """Not recorded of the real server (its list attributes recorded are rating and text): list
+    attributes carry their choices as object attributes do — inline on GET, none in the create
+    answer — with an options endpoint beside the list's attributes (docs/sandbox.md)."""
+    deals = data(empty_api.post("/lists", json={"name": "Pipeline", "objectSlug": "deals"}), 201)
+    base = f"/lists/{deals['id']}/attributes"
+    stage = data(empty_api.post(base, json={"slug": "pipeline_status", "title": "Pipeline status", "type": "status",
+                                            "statuses": [{"title": "Open", "color": "#22c55e"},
+                                                         {"title": "Closed", "isActive": False}]}), 201)
+    assert "statuses" not in stage and "options" not in stage
+    tier = data(empty_api.post(base, json={"slug": "tier", "title": "Tier", "type": "select",
+                                           "options": [{"title": "Gold"}]}), 201)
+    data(empty_api.post(base, json={"slug": "note", "title": "Note", "type": "text"}), 201)
+
+    listed = {a["slug"]: a for a in data(empty_api.get(f"/lists/{deals['id']}"))["attributes"]}
+    assert [(s["title"], s["color"], s["isActive"]) for s in listed["pipeline_status"]["statuses"]] == [
+        ("Open", "#22c55e", True), ("Closed", listed["pipeline_status"]["statuses"][1]["color"], False)]
+    assert [o["title"] for o in listed["tier"]["options"]] == ["Gold"]
+    assert "options" not in listed["note"] and "statuses" not in listed["note"]
+    assert {a["slug"]: a.get("statuses") or a.get("options") for a in data(empty_api.get(base))} == {
+        slug: a.get("statuses") or a.get("options") for slug, a in listed.items()}
+
+    options = base + "/options"
+    silver = data(empty_api.post(options, json={"attributeId": tier["id"], "title": "Silver", "color": "#aaaaaa"}), 201)
+    assert [o["title"] for o in data(empty_api.get(options, params={"attributeId": tier["id"]}))] == ["Gold", "Silver"]
+    assert data(empty_api.patch(options, json={"optionId": silver["id"], "attributeType": "select",
+                                               "title": "Platinum"}))["title"] == "Platinum"
+    data(empty_api.delete(options, params={"optionId": silver["id"], "attributeType": "select"}))
+    assert [o["title"] for o in data(empty_api.get(options, params={"attributeId": tier["id"]}))] == ["Gold"]
+    statuses = data(empty_api.get(options, params={"attributeId": stage["id"]}))
+    assert [s["title"] for s in statuses] == ["Open", "Closed"] and "isActive" in statuses[0]
+    # An attribute of another list, or none at all, is not this list's.
+    other = data(empty_api.post("/lists", json={"name": "Other", "objectSlug": "deals"}), 201)
+    err(empty_api.get(f"/lists/{other['id']}/attributes/options", params={"attributeId": tier["id"]}), 404,
+        "NOT_FOUND")
+    err(empty_api.get(options), 400, "BAD_REQUEST")
+    # Entry values are the option/status ids, as on records.
+    deal = data(empty_api.post("/objects/deals/records", json={"values": {"name": "Big one"}}), 201)
+    entry = data(empty_api.post(f"/lists/{deals['id']}/entries", json={
+        "recordId": deal["id"], "values": {"pipeline_status": "Closed"}}), 201)
+    page = data(empty_api.get(f"/lists/{deals['id']}/entries"))["entries"]
+    assert [(e["id"], e["listValues"]["pipeline_status"]) for e in page] == [(entry["id"], statuses[1]["id"])]
+
+
 def test_notes_and_tasks(empty_api: httpx.Client) -> None:
     jane = data(empty_api.post("/objects/people/records", json={"values": {"name": {"first_name": "Jane"}}}), 201)
     note = data(empty_api.post("/notes", json={"recordId": jane["id"], "title": "T", "content": {"type": "doc"}}), 201)
