@@ -1,0 +1,347 @@
+"""Issue 6: the main window over a 100,000-record object (benchmarks/store_dataset.py).
+
+Figures, each beside a baseline measured in this run (medians of repeats; the machine is shared):
+- first paint of the table after choosing the object (MainWindow.navigate → rows painted)
+  vs the store query alone (query_ids + rows of the first screen);
+- sort by a column (header click) and a ``contains`` filter (FilterBar.set_filter), each until
+  repainted, vs the same store query alone;
+- scroll top to bottom in 100 steps: the slowest and the median step vs the same steps on a
+  QTableView over a 1,000-row QStandardItemModel;
+- palette search as you type (debounce set to 0 for the measurement): keystroke → results
+  painted, p95, vs ``store.search`` alone for the same prefixes;
+- app start to a painted window on that cache (``python -m crmdesk --data-dir D --screenshot
+  out.png --view contacts``) vs a bare PySide6 app (the same Python, a script file) that shows an
+  empty QMainWindow, grabs and saves it after the same two timer hops; median of 5 subprocesses each;
+- RSS: peak of the app subprocess with the table open vs the bare app's; and this process's
+  current RSS with the table open.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.report import Figure, Report, percentile
+from benchmarks.store_dataset import BENCH_OBJECT, make_records
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+COUNT = 100_000
+BATCH = 1_000
+WORKSPACE_ID = "bench"
+SCROLL_STEPS = 100
+#: Typed one character at a time into the palette.
+QUERIES = ("hiro tanaka", "renewal", "müller", "sales engineer", "berlin")
+
+BARE_APP = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+def grab():
+    window.grab().save(sys.argv[1])
+    app.quit()
+# The same two hops as MainWindow.save_screenshot_when_ready: a 0 ms timer, then 50 ms.
+QTimer.singleShot(0, lambda: QTimer.singleShot(50, grab))
+sys.exit(app.exec())
+"""
+
+
+def _build_store(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The 100k-record workspace at ``D/workspaces/bench.sqlite``, the app's last workspace."""
+    from crmdesk.paths import Paths
+    from crmdesk.store import Store
+    from crmdesk.ui.workspace_switcher import LAST_WORKSPACE_KEY
+
+    paths = Paths.resolve(data_dir)
+    paths.ensure()
+    store = Store.open(paths.workspace_db(WORKSPACE_ID))
+    with store.write():
+        store.schema.save_object(BENCH_OBJECT)
+    obj = store.schema.get_object(BENCH_OBJECT.slug)
+    records = make_records(COUNT)
+    for offset in range(0, COUNT, BATCH):
+        with store.write():
+            store.records.put_many(obj, records[offset : offset + BATCH])
+    del records
+    # open_last_workspace reopens the file QSettings names; a data dir holds its own settings.ini.
+    section, _, key = LAST_WORKSPACE_KEY.partition("/")
+    (data_dir / "settings.ini").write_text(f"[{section}]\n{key}={WORKSPACE_ID}\n", encoding="utf-8")
+    return paths, store
+
+
+def _ms(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _type(widget, char: str) -> None:  # type: ignore[no-untyped-def]
+    """One key press and release (QTest.keyClick cannot type non-ASCII characters such as “ü”)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    key = ord(char.upper()) if char.isascii() else Qt.Key.Key_unknown
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _child(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time (ms) of a subprocess, from spawn to exit."""
+    start = time.perf_counter()
+    result = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    elapsed = (time.perf_counter() - start) * 1000
+    if result.returncode != 0:
+        raise RuntimeError(f"{argv} failed ({result.returncode}): {result.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+#: Runs a module or a script as ``-m``/a file would, then writes the process's peak RSS (VmHWM)
+#: to argv[1]. getrusage/wait4 cannot be used: Linux carries ru_maxrss across fork+exec, so a
+#: child of this big benchmark process would report this process's size.
+PEAK_RSS = """
+import atexit, runpy, sys
+out, kind, what, *rest = sys.argv[1:]
+def peak():
+    with open('/proc/self/status') as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))
+    open(out, 'w').write(str(kib))
+atexit.register(peak)
+sys.argv = [what, *rest]
+if kind == '-m':
+    runpy.run_module(what, run_name='__main__', alter_sys=True)
+else:
+    runpy.run_path(what, run_name='__main__')
+"""
+
+
+def _peak_rss_mib(argv: list[str], env: dict[str, str], out: Path) -> float:
+    """Peak RSS (MiB) of ``python -m X …`` or ``python FILE …`` (argv without the interpreter)."""
+    _child([sys.executable, "-c", PEAK_RSS, str(out), *argv], env)
+    return int(out.read_text()) / 1024
+
+
+def run(report: Report) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QStandardItem, QStandardItemModel, QUndoStack
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from crmdesk.app import AppContext
+    from crmdesk.model import Condition, FilterGroup, Operator, Sort
+    from crmdesk.ui.main_window import MainWindow
+    from crmdesk.ui.navigation import Navigator
+    from crmdesk.ui.views.object_view import ObjectView
+    from crmdesk.ui.widgets import search_palette
+    from crmdesk.ui.widgets.search_palette import SearchPalette
+
+    app = QApplication.instance() or QApplication([])
+    report.section("Main window (issue 6)")
+    slug = BENCH_OBJECT.slug
+    target = f"object:{slug}"
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        started = time.perf_counter()
+        paths, store = _build_store(data_dir)
+        print(f"# bench_ui: built the {COUNT:,}-record store in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr, flush=True)
+        settings = QSettings(str(Path(tmp) / "bench-settings.ini"), QSettings.Format.IniFormat)
+        context = AppContext(paths=paths, store=store, navigator=Navigator(), undo_stack=QUndoStack(),
+                             settings=settings)
+        window = MainWindow(context)
+        window.resize(1280, 800)
+        window.show()
+        app.processEvents()
+
+        # -- 1. first paint after choosing the object ------------------------------------------------
+        def forget_view() -> None:
+            view = window.views.pop(target, None)
+            if view is not None:
+                window.stack.removeWidget(view)
+                view.deleteLater()
+            window.navigate("home")
+            app.processEvents()
+
+        def open_table() -> ObjectView:
+            window.navigate(target)
+            view = window.views[target]
+            assert isinstance(view, ObjectView)
+            view.table.table.viewport().repaint()
+            app.processEvents()
+            return view
+
+        visible_rows = 0
+
+        def first_screen(group: FilterGroup | None = None, sorts: list[Sort] | None = None) -> None:
+            ids = store.records.query_ids(slug, group, sorts or [])
+            store.records.rows(ids[: visible_rows or 30])
+
+        paints, queries = [], []
+        for _ in range(7):
+            forget_view()
+            paints.append(_ms(open_table))
+            queries.append(_ms(first_screen))
+        view = window.views[target]
+        assert isinstance(view, ObjectView)
+        table = view.table.table
+        model = view.table.model
+        assert model.rowCount() == COUNT
+        visible_rows = table.rowAt(table.viewport().height() - 1) + 1
+        assert visible_rows > 10, "the table painted rows"
+        report.add(Figure("ui.first_paint_100k", statistics.median(paints), "ms", statistics.median(queries),
+                          "query_ids + rows of the first screen", "≤ 150 ms",
+                          f"navigate → {visible_rows} rows painted; median of 7 "
+                          f"(min {min(paints):.0f}, max {max(paints):.0f})"))
+
+        # -- 2. sort by a column (header click) and a contains filter (filter bar) ------------------
+        header = table.horizontalHeader()
+        columns = [a.slug for a in model.columns]
+        for attribute in ("job_title", "employees"):
+            column = columns.index(attribute)
+            clicks, alone = [], []
+            for _ in range(5):
+
+                def click(col: int = column) -> None:
+                    header.sectionClicked.emit(col)
+                    table.viewport().repaint()
+
+                clicks.append(_ms(click))
+                sorts = model.sorts
+                alone.append(_ms(lambda s=sorts: first_screen(None, s)))  # type: ignore[misc]
+            ui_ms, base_ms = statistics.median(clicks), statistics.median(alone)
+            report.add(Figure(f"ui.sort_by_{attribute}", ui_ms, "ms", base_ms, "store query_ids + first screen",
+                              "≤ 200 ms, ≤ 2×", f"header click → repainted; median of 5 (asc/desc alternating, "
+                              f"max {max(clicks):.0f})"))
+
+        contains = FilterGroup("and", (Condition("job_title", Operator.CONTAINS, "eng"),))
+        bar = view.table.filter_bar
+        applies, alone = [], []
+        for _ in range(5):
+            bar.clear()
+            app.processEvents()
+
+            def apply_filter() -> None:
+                bar.set_filter(contains)
+                table.viewport().repaint()
+
+            applies.append(_ms(apply_filter))
+            assert model.filter == contains
+            alone.append(_ms(lambda: first_screen(contains, model.sorts)))
+        matched = model.rowCount()
+        report.add(Figure("ui.filter_contains", statistics.median(applies), "ms", statistics.median(alone),
+                          "store query_ids + first screen", "≤ 200 ms, ≤ 2×",
+                          f"FilterBar.set_filter(job_title contains 'eng', sorted by {model.sorts[0].attribute}) "
+                          f"→ repainted, {matched:,} rows; median of 5 (max {max(applies):.0f})"))
+        bar.clear()
+        model.set_sorts([])
+        app.processEvents()
+
+        # -- 3. scroll top to bottom in 100 steps ---------------------------------------------------
+        def scroll(view_: QTableView) -> list[float]:
+            scrollbar = view_.verticalScrollBar()
+            scrollbar.setValue(0)
+            app.processEvents()
+            steps = []
+            for step in range(1, SCROLL_STEPS + 1):
+                start = time.perf_counter()
+                scrollbar.setValue(round(scrollbar.maximum() * step / SCROLL_STEPS))
+                app.processEvents()
+                view_.viewport().repaint()
+                steps.append((time.perf_counter() - start) * 1000)
+            return steps
+
+        steps = scroll(table)
+        small = QStandardItemModel(1_000, len(columns))
+        for row in range(1_000):
+            for col in range(len(columns)):
+                small.setItem(row, col, QStandardItem(f"cell {row}:{col}"))
+        plain = QTableView()
+        plain.setModel(small)
+        plain.resize(table.size())
+        plain.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+        plain.horizontalHeader().setDefaultSectionSize(header.defaultSectionSize())
+        plain.show()
+        app.processEvents()
+        plain_steps = scroll(plain)
+        report.add(Figure("ui.scroll_100_steps_worst", max(steps), "ms", max(plain_steps),
+                          "QTableView over a 1,000-row QStandardItemModel, worst step", "≤ 50 ms",
+                          f"{SCROLL_STEPS} scrollbar steps of {COUNT // SCROLL_STEPS:,} rows, processEvents + "
+                          "repaint each; every step fetches a new block"))
+        report.add(Figure("ui.scroll_100_steps_median", statistics.median(steps), "ms",
+                          statistics.median(plain_steps), "same, median step", "", ""))
+        plain.deleteLater()
+
+        # -- 6. RSS of this process with the table open (the subprocess figure follows below) ------
+        rss_here = _rss_mib()
+
+        # -- 4. palette search as you type -----------------------------------------------------------
+        palette = SearchPalette(context, window)
+        palette._timer.setInterval(0)  # the debounce, bypassed for the measurement
+        palette.open_for_user()
+        app.processEvents()
+        keys, alone = [], []
+        for query in QUERIES:
+            palette.field.clear()
+            app.processEvents()
+            for n in range(1, len(query) + 1):
+                start = time.perf_counter()
+                _type(palette.field, query[n - 1])
+                while palette.model.query != palette.field.text():
+                    app.processEvents()
+                palette.results.viewport().repaint()
+                keys.append((time.perf_counter() - start) * 1000)
+                assert palette.field.text() == query[:n]
+                alone.append(_ms(lambda p=query[:n]: store.search(p)))  # type: ignore[misc]
+        report.add(Figure("ui.palette_keystroke_p95", percentile(keys, 95), "ms", percentile(alone, 95),
+                          "store.search p95, same prefixes", "≤ 50 ms",
+                          f"{len(keys)} keystrokes of {len(QUERIES)} queries, debounce ({search_palette.DEBOUNCE_MS}"
+                          f" ms in the app) set to 0; key → results painted; median {statistics.median(keys):.1f} ms"))
+        palette.close()
+        palette.deleteLater()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        store.close()
+
+        # -- 5. app start to a painted window with that cache ------------------------------------------
+        env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        shot = Path(tmp) / "out.png"
+        app_args = ["-m", "crmdesk", "--data-dir", str(data_dir), "--screenshot", str(shot), "--view", slug]
+        bare_script = Path(tmp) / "bare_app.py"
+        bare_script.write_text(BARE_APP, encoding="utf-8")
+        bare_args = [str(bare_script), str(Path(tmp) / "bare.png")]
+        _child([sys.executable, *app_args], env)  # warm the page cache and check it works
+        _child([sys.executable, *bare_args], env)
+        assert shot.stat().st_size > 20_000, "the app painted the table"
+        starts, bares = [], []
+        for _ in range(5):
+            starts.append(_child([sys.executable, *app_args], env))
+            bares.append(_child([sys.executable, *bare_args], env))
+        rss_app = _peak_rss_mib(app_args, env, Path(tmp) / "rss-app")
+        rss_bare = _peak_rss_mib(["-f", *bare_args], env, Path(tmp) / "rss-bare")
+        report.add(Figure("ui.app_start_to_painted_table", statistics.median(starts), "ms",
+                          statistics.median(bares), "bare PySide6 app: empty QMainWindow, grab, save", "≤ 2×",
+                          f"python -m crmdesk --screenshot --view {slug} on the {COUNT:,}-record cache; "
+                          f"median of 5 (app {min(starts):.0f}–{max(starts):.0f}, bare {min(bares):.0f}–"
+                          f"{max(bares):.0f})"))
+        report.add(Figure("ui.rss_table_open", rss_app, "MiB", rss_bare, "bare PySide6 app, peak RSS", "",
+                          f"peak RSS of the app subprocess with the {COUNT:,}-row table painted; this benchmark "
+                          f"process, table open: {rss_here:.0f} MiB"))
