@@ -178,7 +178,70 @@ def test_list_dialogs_check_input_and_say_what_is_missing(qtbot: Any, store: Sto
     dialog.name_edit.setText("sales PIPELINE")
     dialog.accept()
     assert "already a list" in dialog.error_label.text()
-    dialog.name_edit.setText("Q3 targets")
+    assert len(store.schema.lists()) == 2 and store.outbox.count() == 0
+    dialog.name_edit.setText("   ")
     dialog.accept()
-    assert "sync engine does not send list changes" in dialog.error_label.text()
-    assert store.schema.get_list(pipeline_id(store)) is not None and len(store.schema.lists()) == 2
+    assert "needs a name" in dialog.error_label.text()
+
+
+def test_list_board_shows_the_lists_own_status_titles_and_colors(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    view = view_for(qtbot, store, tmp_path)
+    view.show_board()
+    board = view.board
+    assert board is not None
+    statuses = store.schema.get_list(view.list_id).attribute("pipeline_status").options  # type: ignore[union-attr]
+    assert [o.title for o in statuses] == ["Prospecting", "In progress", "Closing", "Done"]
+    # One column per status, in order, titled and colored as the server says; no raw-id columns.
+    assert [(c.title, c.color) for c in board.model.columns] == [
+        *((o.title, o.color) for o in statuses), ("No value", None)]
+    assert all(o.color for o in statuses)
+    headers = [w.title_label.text() for w in board.column_widgets]
+    assert headers == ["Prospecting", "In progress", "Closing", "Done", "No value"]
+    assert sum(c.count for c in board.model.columns) == view.table.model.rowCount()
+
+
+def test_lists_are_made_renamed_and_deleted_from_the_dialogs_and_synced(
+    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path
+) -> None:
+    dialog = ListDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Q3 targets")
+    dialog.parent_combo.setCurrentIndex(dialog.parent_combo.findData("companies"))
+    dialog.private_box.setChecked(True)
+    dialog.accept()
+    assert dialog.result() == ListDialog.DialogCode.Accepted and dialog.error_label.isHidden()
+    local_id = dialog.mutation.target_id  # type: ignore[union-attr]
+    made = store.schema.get_list(local_id)
+    assert made is not None and (made.name, made.parent_object, made.private) == ("Q3 targets", "companies", True)
+    assert [(m.entity, m.op) for m in store.outbox.pending()] == [(EntityKind.LIST, MutationOp.CREATE)]
+
+    context = AppContext(paths=Paths.resolve(tmp_path), store=store, undo_stack=QUndoStack())
+    view = ListView(context, local_id)
+    qtbot.addWidget(view)
+    company = sorted(store.records.ids("companies"))[0]
+    assert view.table.add_records([company])
+    rename = ListDialog(store, store.schema.get_list(local_id))
+    qtbot.addWidget(rename)
+    rename.name_edit.setText("Q4 targets")
+    rename.accept()
+    assert store.schema.get_list(local_id).name == "Q4 targets"  # type: ignore[union-attr]
+
+    sync(store, server)
+    assert store.outbox.count() == 0 and store.schema.get_list(local_id) is None
+    server_id = store.id_map.server_id(local_id)
+    assert server_id is not None and store.schema.get_list(server_id).name == "Q4 targets"  # type: ignore[union-attr]
+    assert [record for record, _values in server_entries(server, server_id).values()] == [company]
+
+    synced = ListView(context, server_id)
+    qtbot.addWidget(synced)
+    asked: list[str] = []
+    synced.confirm_delete = lambda _parent, list_def, _count: asked.append(list_def.name) or False
+    assert not synced.delete_list() and store.schema.get_list(server_id) is not None
+    synced.confirm_delete = lambda *_: True
+    assert synced.delete_list()
+    assert asked == ["Q4 targets"] and store.schema.get_list(server_id) is None
+    assert store.entries.ids(server_id) == set()
+    sync(store, server)
+    answer = httpx.get(f"{server.url}/api/v1/lists/{server_id}",
+                       headers={"Authorization": f"Bearer {server.admin_token}"})
+    assert answer.status_code == 404 and store.outbox.count() == 0

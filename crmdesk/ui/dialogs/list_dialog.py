@@ -1,15 +1,14 @@
 """Create, rename and delete lists.
 
-The dialogs collect and check what the user wants. Applying it needs the outbox
-to carry list changes, which the sync engine does not do yet (its push refuses
-``EntityKind.LIST``, and a pull drops any list the server does not have). Until
-it does, ``apply_list_change`` says so plainly instead of making a list that the
-next sync would silently remove.
+The dialogs collect and check what the user wants; ``apply_list_change`` makes it one
+store edit (local rows and an outbox row in one transaction) and asks the sync to send it.
+A list made here has a local id until the push gives it the server's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,18 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import ListDef
-from crmdesk.store import Store
+from crmdesk.model import ListDef, Mutation, ValidationError
+from crmdesk.store import NotFound, Store, StoreError
+
+if TYPE_CHECKING:
+    from crmdesk.app import AppContext
 
 MAX_NAME = 120
-NOT_YET = (
-    "Lists cannot be {verb} from crmdesk yet: the sync engine does not send list changes to the "
-    "server. {hint}"
-)
 
 
-class ListChangesUnavailable(Exception):
-    """The store/sync cannot carry this list change yet; the message says what to do instead."""
+class ListChangeFailed(Exception):
+    """The store refused the list change; the message says why, in words for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +56,44 @@ def check_name(store: Store, name: str, keep_id: str | None = None) -> str | Non
     return None
 
 
-def apply_list_change(store: Store, action: str, draft: ListDraft | None = None, list_id: str | None = None) -> None:
-    """Create / rename / delete a list through the outbox — once sync can carry it."""
-    verb = {"create": "created", "rename": "renamed", "delete": "deleted"}[action]
-    raise ListChangesUnavailable(NOT_YET.format(verb=verb, hint="Use the server's web app for now; "
-                                                "crmdesk shows the change after the next sync."))
+def apply_list_change(
+    store: Store, action: str, draft: ListDraft | None = None, list_id: str | None = None,
+    context: AppContext | None = None,
+) -> Mutation | None:
+    """Create / rename / delete a list through the outbox; the sync (if any) is told at once.
+    Returns the queued mutation (None for a rename that changed nothing)."""
+    try:
+        if action == "create":
+            assert draft is not None
+            mutation = store.edits.create_list(draft.name, draft.parent_object, draft.private)
+        elif action == "rename":
+            assert draft is not None and list_id is not None
+            mutation = store.edits.rename_list(list_id, draft.name)
+        elif action == "delete":
+            assert list_id is not None
+            mutation = store.edits.delete_list(list_id)
+        else:
+            raise ValueError(f"unknown list change {action!r}")
+    except (ValidationError, NotFound, StoreError) as error:
+        raise ListChangeFailed(str(error)) from error
+    if mutation is not None and context is not None and context.sync is not None:
+        context.sync.local_edit()
+    return mutation
 
 
 class ListDialog(QDialog):
     """Name, parent object and privacy for a new list; the name alone for a rename."""
 
-    def __init__(self, store: Store, list_def: ListDef | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, list_def: ListDef | None = None, parent: QWidget | None = None,
+        context: AppContext | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.context = context
         self.list_def = list_def
+        #: The queued change once accepted (None for a rename that changed nothing).
+        self.mutation: Mutation | None = None
         self.setWindowTitle("Rename list" if list_def else "New list")
         self.name_edit = QLineEdit(list_def.name if list_def else "")
         self.name_edit.setMaxLength(MAX_NAME)
@@ -115,10 +137,11 @@ class ListDialog(QDialog):
             return
         try:
             if self.list_def is None:
-                apply_list_change(self.store, "create", self.draft())
+                self.mutation = apply_list_change(self.store, "create", self.draft(), context=self.context)
             else:
-                apply_list_change(self.store, "rename", self.draft(), self.list_def.id)
-        except ListChangesUnavailable as error:
+                self.mutation = apply_list_change(self.store, "rename", self.draft(), self.list_def.id,
+                                                  context=self.context)
+        except ListChangeFailed as error:
             self.show_error(str(error))
             return
         super().accept()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import FilterGroup, InvalidFilter, Sort
 from crmdesk.store import NotFound, StoreError
-from crmdesk.ui.dialogs.list_dialog import ListChangesUnavailable, ListDialog, apply_list_change, confirm_delete_list
+from crmdesk.ui.dialogs.list_dialog import ListChangeFailed, ListDialog, apply_list_change, confirm_delete_list
 from crmdesk.ui.models.entry_table_model import EntryIdRole, EntryTableModel, RecordIdRole
 from crmdesk.ui.views.object_view import SwitchedView
 
@@ -193,6 +193,7 @@ class ListView(SwitchedView):
         self.header.addWidget(self.delete_button)
         self.rename_button.clicked.connect(self.rename_list)
         self.delete_button.clicked.connect(self.delete_list)
+        self.confirm_delete = confirm_delete_list  # replaced in tests; asks before a list goes
         self.show_mode(self._remembered_mode())
 
     def make_board(self) -> QWidget:
@@ -208,16 +209,30 @@ class ListView(SwitchedView):
             self.board.set_filter(group)  # type: ignore[attr-defined]
 
     def rename_list(self) -> None:
-        ListDialog(self.table.model.store, self.table.model.source.list_def, self).exec()
+        dialog = ListDialog(self.table.model.store, self.table.model.source.list_def, self, context=self.context)
+        if dialog.exec() and dialog.mutation is not None:
+            self.table.model.reload(schema_changed=True)
+            self.table.title_label.setText(self.table.model.source.name)
+            self._lists_changed()
 
-    def delete_list(self) -> None:
+    def delete_list(self) -> bool:
         list_def = self.table.model.source.list_def
-        if not confirm_delete_list(self, list_def, self.table.model.rowCount()):
-            return
+        if not self.confirm_delete(self, list_def, self.table.model.rowCount()):
+            return False
         try:
-            apply_list_change(self.table.model.store, "delete", list_id=list_def.id)
-        except ListChangesUnavailable as error:
+            apply_list_change(self.table.model.store, "delete", list_id=list_def.id, context=self.context)
+        except ListChangeFailed as error:
             self.table.show_message(str(error))
+            return False
+        self._lists_changed()
+        if self.context.navigator is not None:
+            self.context.navigator.go("home")
+        return True
+
+    def _lists_changed(self) -> None:
+        """The sidebar (and any other view of lists) shows the change now, not after a sync."""
+        if self.context.navigator is not None:
+            self.context.navigator.request("lists_changed")
 
     def on_changed(self, changes: ChangeSet) -> None:
         self.forward_changes(changes)
