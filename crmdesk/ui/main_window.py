@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"])
         file_menu.addAction(sync_now)
+        self.new_list_action = file_menu.addAction("New list…")
+        self.new_list_action.triggered.connect(self.new_list)
         self._add_workspace_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -136,12 +138,46 @@ class MainWindow(QMainWindow):
         """Requests from views and the palette: ``sync_now``, ``new_record:<slug>``."""
         if action == "sync_now":
             self.sync_now()
+        elif action == "new_list":
+            self.new_list()
+        elif action == "lists_changed":
+            self.lists_changed()
         elif action.startswith("new_record:"):
             target = f"object:{action.partition(':')[2]}"
             self.navigate(target)
             handler = getattr(self.views.get(target), "create_record", None)
             if handler is not None:
                 handler()
+
+    def new_list(self) -> None:
+        """File ▸ New list…: name, parent object, privacy; made offline, synced in the background."""
+        from crmdesk.ui.dialogs.list_dialog import ListDialog
+
+        if self.context.store is None:
+            self.statusBar().showMessage("Connect a workspace first.", 4000)
+            return
+        dialog = ListDialog(self.context.store, None, self, context=self.context)
+        if dialog.exec() and dialog.mutation is not None:
+            self.lists_changed()
+            self.navigate(f"list:{dialog.mutation.target_id}")
+
+    def lists_changed(self, id_changes: dict[str, str] | None = None) -> None:
+        """A list was made, renamed, deleted or given its server id: the sidebar follows, views
+        of lists that are gone close, and the current one follows its new id."""
+        store = self.context.store
+        if store is None:
+            return
+        store.schema.invalidate()
+        self.sidebar.rebuild(store, self._unread())
+        for target in [t for t in self.views if t.startswith("list:")]:
+            if store.schema.get_list(split(target)[1]) is None:
+                gone = self.views.pop(target)
+                self.stack.removeWidget(gone)
+                gone.deleteLater()
+        current = getattr(self, "current_target", "")
+        if current.startswith("list:") and current not in self.views:
+            moved = (id_changes or {}).get(split(current)[1])
+            self.navigate(f"list:{moved}" if moved and store.schema.get_list(moved) else "home")
 
     def _make_view(self, target: str) -> QWidget:
         kind, argument = split(target)
@@ -187,6 +223,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.views.pop(target))
         if getattr(self, "current_target", None) in placeholders:
             self.navigate(self.current_target)
+        if store is not None and changes.schema and (changes.id_changes or changes.lists):
+            self.lists_changed(changes.id_changes)
         for view in list(self.views.values()):
             handler: Any = getattr(view, "on_changed", None)
             if handler is not None:
