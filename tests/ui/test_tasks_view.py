@@ -185,3 +185,16 @@ def test_plain_text_and_model_check_on_hostile_content(qtbot, context: AppContex
     index = next(model.index_of_task(t.id) for t in store.tasks.all() if t.content.startswith("<b>"))
     assert index.data() == "<b>x</b><img src=http://x>"
     assert "&lt;b&gt;" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_groups_stay_open_after_a_sync_reloads_the_tasks(qtbot, context: AppContext, store: Store) -> None:
+    view = view_of(qtbot, context)
+    store.edits.create_task("Arrived with a sync", deadline=None)
+    view.on_changed(crmdesk.sync.changes.ChangeSet(tasks=True))
+    model, tree = view.model, view.tree
+    assert model.rowCount() > 1
+    for row in range(model.rowCount()):
+        assert tree.isExpanded(model.index(row, 0)), f"group {model.index(row, 0).data()} collapsed"
+        assert tree.isFirstColumnSpanned(row, model.index(row, 0).parent())
+    # Tasks are drawn under their headings, not just counted.
+    assert tree.visualRect(model.index(0, 0, model.index(0, 0))).height() > 0

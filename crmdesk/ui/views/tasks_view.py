@@ -54,7 +54,6 @@ class TasksView(QWidget):
         self.context = context
         self.model = TasksModel(context.store, clock)
         self.model.done_toggled.connect(self._toggle_done)
-        self.model.modelReset.connect(self._after_reset)
 
         title = _plain_label("Tasks")
         font = title.font()
@@ -78,6 +77,9 @@ class TasksView(QWidget):
 
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
+        # After setModel: the tree's own reset handling (which forgets what was expanded and spanned)
+        # must run before ours on every reload, or a sync leaves every group collapsed.
+        self.model.modelReset.connect(self._after_reset)
         self.tree.setAccessibleName("Tasks")
         self.tree.setUniformRowHeights(False)  # group headers are taller than tasks
         self.tree.setAlternatingRowColors(True)
