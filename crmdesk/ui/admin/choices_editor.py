@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,9 +48,17 @@ class ChoicesEditor(QWidget):
             row.addWidget(widget)
         layout.addLayout(row)
         self.add_button.clicked.connect(self.add_typed)
-        self.title.returnPressed.connect(self.add_typed)
+        # Return in the title adds it (and does not press the form's Save button).
+        self.title.installEventFilter(self)
         self.remove_button.clicked.connect(self.remove_current)
         self.color.activated.connect(self._recolor_current)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.title and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # type: ignore[attr-defined]
+            self.add_typed()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_placeholder(self, text: str) -> None:
         self.title.setPlaceholderText(text)

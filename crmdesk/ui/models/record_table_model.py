@@ -123,11 +123,14 @@ class RecordTableModel(QAbstractTableModel):
     def reload(self, *, schema_changed: bool = False) -> None:
         """Re-run the query (after a sync); keeps columns unless the schema changed."""
         if schema_changed:
+            known = {a.slug for a in self._obj.attributes}
             self.store.schema.invalidate()
             self._obj = self._load_object()
             slugs = [c.slug for c in self._columns]
             by_slug = {a.slug: a for a in self._obj.attributes}
-            self._columns = [by_slug[s] for s in slugs if s in by_slug] or list(self._obj.attributes)
+            # Attributes new to the object appear as columns; ones the user hid stay hidden.
+            added = [a for a in self._obj.attributes if a.slug not in known]
+            self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
         self.context.forget()
         self._replace_ids(self.store.records.query_ids(self.object_slug, self._filter, self._sorts))
 
