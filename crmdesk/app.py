@@ -65,6 +65,24 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     context.sync = SyncController(db_path, context.backend_factory)
 
 
+def first_view(window: Any, view: str) -> None:
+    """Show ``--view``: home, tasks, notes, notifications, record:<id>, list:<id>, an object slug
+    (its table) or board:<slug> (its board)."""
+    if view in ("home", "tasks", "notes", "notifications") or view.startswith(("record:", "list:", "object:")):
+        window.navigate(view)
+        return
+    mode, _, slug = view.rpartition(":")
+    mode = "board" if mode == "board" else "table"
+    # The object's Table | Board switch is remembered under this key (crmdesk.ui.views.object_view):
+    # a view built later (after a first sync) opens in that mode; one built already is switched.
+    if window.context.settings is not None:
+        window.context.settings.setValue(f"view/object-{slug}/mode", mode)
+    window.navigate(f"object:{slug}")
+    switch = getattr(window.current_view(), f"show_{mode}", None)
+    if switch is not None:
+        switch()
+
+
 def run_gui(options: argparse.Namespace) -> int:
     if options.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -103,8 +121,7 @@ def run_gui(options: argparse.Namespace) -> int:
     window = MainWindow(context)
     window.show()
     if getattr(options, "view", None):
-        window.navigate(options.view if ":" in options.view or options.view in ("home", "tasks", "notes")
-                        else f"object:{options.view}")
+        first_view(window, options.view)
     if context.sync is not None:
         context.sync.start()
 

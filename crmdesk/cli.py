@@ -47,7 +47,8 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--view",
         metavar="VIEW",
-        help="open this view first: home, tasks, notes, an object slug (people, deals…) or record:<id>",
+        help="open this view first: home, tasks, notes, notifications, an object slug (people, deals…: its "
+        "table), board:<slug> (its board) or record:<id>",
     )
     return parser
 

@@ -360,6 +360,9 @@ class MainWindow(QMainWindow):
     def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool) -> None:
         """Render the window to ``path`` and quit: now, or after the first sync round."""
         self._screenshot_path = path
+        # The default size, whatever geometry was saved: pictures of a data dir stay comparable, and a
+        # restored geometry is squeezed to the offscreen platform's 800×800 screen.
+        self.resize(1280, 800)
         if wait_for_sync and self.context.sync is not None:
             self.context.sync.worker.finished.connect(self._save_screenshot)
         else:
