@@ -123,9 +123,9 @@ class RecordRepo:
         return self.put_many(obj, [record])[0]
 
     def put_server_page(self, obj: ObjectDef, records: Sequence[Record]) -> list[str]:
-        """Store a page pulled from the server, skipping records the cache already holds
-        exactly (same values, same server time): a full scan rewrites only what changed.
-        Returns the ids actually written."""
+        """Store records as the server has them, rewriting only those whose values changed
+        (a full scan then costs little); for the rest only a newer server time is noted.
+        Returns the ids whose values were written."""
         if not records:
             return []
         held: dict[str, tuple[str, str | None]] = {}
@@ -138,11 +138,19 @@ class RecordRepo:
             ):
                 held[record_id] = (values_json, server_updated_at)
         changed = []
+        retimed = []
         for record in records:
             known = held.get(record.id)
-            if known is not None and known[1] == record.updated_at and json.loads(known[0]) == record.values:
+            if known is not None and json.loads(known[0]) == record.values:
+                if known[1] != record.updated_at:
+                    retimed.append((record.updated_at, record.updated_at, record.id))
                 continue
             changed.append(record)
+        if retimed:
+            # Same values, a newer server time (our own push answered, say): no index rebuild.
+            self._conn.executemany(
+                "UPDATE records SET updated_at = ?, server_updated_at = ? WHERE id = ?", retimed
+            )
         self.put_many(obj, changed)
         return [r.id for r in changed]
 

@@ -343,7 +343,9 @@ class Pusher:
             current = self.store.records.get(record.id)
             if current is not None:
                 record.created_at = record.created_at or current.created_at
-            self.store.records.put(obj, record)
+            # Usually the server holds exactly what the cache already shows: then only its
+            # time is new, and the value index need not be rebuilt.
+            self.store.records.put_server_page(obj, [record])
         self.changes.record_changed(first.scope, first.target_id)
 
     def _deleted_on_server(self, group: list[Mutation]) -> None:
