@@ -77,13 +77,14 @@ class MembersDialog(AdminDialog):
 
     def reload(self) -> None:
         store = self.context.store
-        current = self.current_member()
+        selected = self.tree.currentItem()
+        current = selected.data(0, IdRole) if selected is not None else None
         self.tree.clear()
         for member in store.schema.members() if store is not None else []:
             item = QTreeWidgetItem([member.name, member.email, member.role])
             item.setData(0, IdRole, member.id)
             self.tree.addTopLevelItem(item)
-            if current is not None and member.id == current.id:
+            if member.id == current:
                 self.tree.setCurrentItem(item)
 
     def current_member(self) -> Member | None:
