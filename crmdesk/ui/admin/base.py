@@ -68,7 +68,7 @@ class AdminDialog(QDialog):
 
     def update_actions(self) -> None:
         for widget in self.edit_widgets():
-            widget.setEnabled(self.editable and not self.access.busy())
+            widget.setEnabled(self.editable)
 
     # -- running --------------------------------------------------------------------------------
 
