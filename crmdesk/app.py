@@ -117,13 +117,16 @@ def run_gui(options: argparse.Namespace) -> int:
     else:
         from crmdesk.ui.workspace_switcher import open_last_workspace
 
-        open_last_workspace(context)  # else the window shows the welcome screen
+        # The sync (and the keyring lookup it needs) is attached after the first paint.
+        reopened = open_last_workspace(context, with_sync=False)  # else: the welcome screen
     window = MainWindow(context)
     window.show()
     if getattr(options, "view", None):
         first_view(window, options.view)
     if context.sync is not None:
         context.sync.start()
+    elif not options.demo and reopened is not None:
+        window.attach_sync_in_background(reopened)
 
     def shut_down() -> None:
         if context.sync is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -287,6 +288,26 @@ class MainWindow(QMainWindow):
                 workspace_switcher.close_workspace(self.context)
                 self.statusBar().showMessage(f"Could not open {db_path}: {error}", 10000)
         self.workspace_opened()
+
+    def attach_sync_in_background(self, db_path: Path) -> None:
+        """Look up the token off the GUI thread, then start syncing the open workspace."""
+        from crmdesk.ui.background import Background
+        from crmdesk.ui.workspace_switcher import attach_sync, lookup_token
+
+        self._startup_background = Background(self)
+
+        def attach(token: str | None) -> None:
+            if self.context.store is None or self.context.sync is not None:
+                return  # the user switched workspaces meanwhile
+            attach_sync(self.context, db_path, token)
+            self._connect_sync()
+            if self.context.sync is not None:
+                self.context.sync.start()
+
+        self._startup_background.run(
+            lambda: lookup_token(self.context, db_path), attach,
+            lambda error: self.sync_status.show_state("error", f"Could not read the keyring: {error}"),
+        )
 
     def workspace_opened(self) -> None:
         """The context holds a new store and sync (or none): rebuild what showed the old ones."""

@@ -12,12 +12,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk.secrets import TokenStore
 from crmdesk.store import Store
 from crmdesk.workspaces import known_workspaces
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
+    from crmdesk.secrets import TokenStore
 
 log = logging.getLogger(__name__)
 
@@ -33,34 +33,51 @@ def workspace_id(db_path: Path) -> str:
 def tokens_of(context: AppContext) -> TokenStore:
     """The application's one TokenStore (session-only tokens live in it, so never make two)."""
     if context.tokens is None:
+        from crmdesk.secrets import TokenStore  # keyring's backend discovery is slow: only when needed
+
         context.tokens = TokenStore()
     tokens: TokenStore = context.tokens
     return tokens
 
 
-def open_workspace(context: AppContext, db_path: Path) -> None:
+def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True) -> None:
     """Open ``db_path`` as the current workspace, with a (not yet started) sync controller.
 
     Without a token (signed out, or a session-only token from an earlier run) the workspace
-    opens read-and-edit offline; the status bar says sign-in is needed.
+    opens read-and-edit offline; the status bar says sign-in is needed. ``with_sync=False``
+    leaves the token and the sync for ``attach_sync`` (start-up does that after the first
+    paint: looking in the keyring costs a tenth of a second).
     """
-    from crmdesk.remote.factory import open_backend
-    from crmdesk.sync.worker import SyncController
-
     store = Store.open(db_path)
-    dialect = store.schema.get_meta("dialect") or "aria"
-    url = store.schema.get_meta("server_url") or ""
-    insecure = store.schema.get_meta(INSECURE_META) == "1"
-    token = tokens_of(context).get(workspace_id(db_path))
     context.store = store
     context.sync = None
     context.backend_factory = None
+    if with_sync:
+        attach_sync(context, db_path, tokens_of(context).get(workspace_id(db_path)))
+    if context.settings is not None and workspace_id(db_path) != _demo_id():
+        context.settings.setValue(LAST_WORKSPACE_KEY, workspace_id(db_path))
+
+
+def lookup_token(context: AppContext, db_path: Path) -> str | None:
+    """The workspace's token from the keyring (or CRMDESK_TOKEN); safe off the GUI thread."""
+    return tokens_of(context).get(workspace_id(db_path))
+
+
+def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
+    """Give the open workspace its (not yet started) sync controller, when it has a token."""
+    from crmdesk.remote.factory import open_backend
+    from crmdesk.sync.worker import SyncController
+
+    store = context.store
+    if store is None:
+        return
+    dialect = store.schema.get_meta("dialect") or "aria"
+    url = store.schema.get_meta("server_url") or ""
+    insecure = store.schema.get_meta(INSECURE_META) == "1"
     if token and url:
         # The token stays in this closure, in memory: the worker builds its backend from it.
         context.backend_factory = lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
         context.sync = SyncController(db_path, context.backend_factory)
-    if context.settings is not None and workspace_id(db_path) != _demo_id():
-        context.settings.setValue(LAST_WORKSPACE_KEY, workspace_id(db_path))
 
 
 def _demo_id() -> str:
@@ -87,23 +104,23 @@ def close_workspace(context: AppContext) -> None:
         context.undo_stack.clear()
 
 
-def open_last_workspace(context: AppContext) -> bool:
-    """On start: reopen the workspace used last, if its file is still there."""
+def open_last_workspace(context: AppContext, *, with_sync: bool = True) -> Path | None:
+    """On start: reopen the workspace used last, if its file is still there; its path."""
     if context.settings is None:
-        return False
+        return None
     last = context.settings.value(LAST_WORKSPACE_KEY, "")
     if not last:
-        return False
+        return None
     for db_path in known_workspaces(context.paths):
         if workspace_id(db_path) == last:
             try:
-                open_workspace(context, db_path)
+                open_workspace(context, db_path, with_sync=with_sync)
             except Exception as error:  # a locked/corrupt/newer file: start on the welcome screen
                 log.warning("could not reopen %s: %s", db_path, error)
                 close_workspace(context)
-                return False
-            return True
-    return False
+                return None
+            return db_path
+    return None
 
 
 def sign_out(context: AppContext, parent: Any) -> bool:
