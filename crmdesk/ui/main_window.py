@@ -44,7 +44,6 @@ class MainWindow(QMainWindow):
             context.navigator.action_requested.connect(self.on_action)
         self._connect_sync()
         self.sidebar.rebuild(context.store, self._unread())
-        self.navigate("home")
         self._restore_window_state()
 
     def _open_component(self, spec: str) -> None:
@@ -254,9 +253,8 @@ class MainWindow(QMainWindow):
         if self.context.store is None:
             self.show_welcome()
             return
-        last = window_state.last_view(self)
-        if last:
-            self.navigate(last)
+        # Only the view the user will see is built: Home counts every object's records.
+        self.navigate(window_state.last_view(self) or "home")
 
     def _add_workspace_menu(self, file_menu: Any) -> None:
         from crmdesk.workspaces import known_workspaces
