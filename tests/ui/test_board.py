@@ -2,51 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 
 from crmdesk.app import AppContext
 from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Option, Record
-from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync import SyncEngine
 from crmdesk.ui.models.board_model import CardIdRole, CardRole
 from crmdesk.ui.models.board_source import RecordSource
 from crmdesk.ui.views.board_view import BoardView
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(records=300, seed=1) as running:
-        yield running
-
-
-def sync(store: Store, server: SandboxServer) -> None:
-    backend = open_backend("aria", server.url, server.admin_token)
-    try:
-        SyncEngine(store, backend).sync()
-    finally:
-        backend.close()
+pytestmark = pytest.mark.sandbox(records=300, seed=1)
 
 
 @pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "w.sqlite") as opened:
-        sync(opened, server)
-        yield opened
-
-
-def context_for(store: Store, tmp_path: Path) -> AppContext:
-    return AppContext(paths=Paths.resolve(tmp_path), store=store, undo_stack=QUndoStack())
+def store(server_synced_store: Store) -> Store:
+    return server_synced_store
 
 
 def api_record(server: SandboxServer, slug: str, record_id: str) -> dict[str, Any]:
@@ -62,9 +40,10 @@ def column(board: BoardView, title: str) -> Any:
 
 
 def test_drag_between_columns_is_one_undoable_outbox_edit_the_server_gets(
-    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path
+    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path, ui_context: Callable[..., AppContext],
+    sync_from: Callable[..., str]
 ) -> None:
-    context = context_for(store, tmp_path)
+    context = ui_context(store, data=tmp_path)
     board = BoardView(context, RecordSource(store, "deals"))
     qtbot.addWidget(board)
     assert board.model.group_slug == "stage"
@@ -90,14 +69,16 @@ def test_drag_between_columns_is_one_undoable_outbox_edit_the_server_gets(
     assert (lead.count, qualified.count) == (lead_count, qualified_count)
 
     context.undo_stack.redo()
-    sync(store, server)
+    sync_from(store, server)
     assert store.outbox.pending() == []
     stage = api_record(server, "deals", card_id)["values"]["stage"]
     assert stage in (qualified.key, "Qualified") or (isinstance(stage, dict) and qualified.key in stage.values())
 
 
-def test_ctrl_arrows_move_the_selected_card(qtbot: Any, store: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+def test_ctrl_arrows_move_the_selected_card(
+    qtbot: Any, store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(store, data=tmp_path), RecordSource(store, "deals"))
     qtbot.addWidget(board)
     board.show()
     lead_widget = board.column_widgets[0]
@@ -112,8 +93,10 @@ def test_ctrl_arrows_move_the_selected_card(qtbot: Any, store: Store, tmp_path: 
     assert board.model.locate(card_id) == (1, 1)
 
 
-def test_add_card_at_top_of_column_with_its_value(qtbot: Any, store: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+def test_add_card_at_top_of_column_with_its_value(
+    qtbot: Any, store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(store, data=tmp_path), RecordSource(store, "deals"))
     qtbot.addWidget(board)
     proposal = column(board, "Proposal")
     record_id = board.add_card("Fresh pilot", proposal.key)
@@ -123,8 +106,10 @@ def test_add_card_at_top_of_column_with_its_value(qtbot: Any, store: Store, tmp_
     assert row is not None and row.values == {"name": "Fresh pilot", "stage": proposal.key}
 
 
-def test_filter_limits_the_cards(qtbot: Any, store: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+def test_filter_limits_the_cards(
+    qtbot: Any, store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(store, data=tmp_path), RecordSource(store, "deals"))
     qtbot.addWidget(board)
     assert board.set_filter(FilterGroup("and", (Condition("name", Operator.CONTAINS, "pilot"),)))
     for col in board.model.columns:
@@ -164,8 +149,10 @@ def known(tmp_path: Path) -> Iterator[Store]:
         yield reopened
 
 
-def test_counts_sums_and_hide_empty(qtbot: Any, known: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(known, tmp_path), RecordSource(known, "deals"))
+def test_counts_sums_and_hide_empty(
+    qtbot: Any, known: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(known, data=tmp_path), RecordSource(known, "deals"))
     qtbot.addWidget(board)
     board.show()
     assert [(c.title, c.count) for c in board.model.columns] == [("Lead", 3), ("Won", 2), ("Lost", 0),
@@ -184,8 +171,10 @@ def test_counts_sums_and_hide_empty(qtbot: Any, known: Store, tmp_path: Path) ->
     assert board.column_widgets[0].sum_label.isHidden()
 
 
-def test_card_titles_are_plain_text(qtbot: Any, known: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(known, tmp_path), RecordSource(known, "deals"))
+def test_card_titles_are_plain_text(
+    qtbot: Any, known: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(known, data=tmp_path), RecordSource(known, "deals"))
     qtbot.addWidget(board)
     won = board.model.columns[1].model
     titles = [won.index(r).data() for r in range(won.rowCount())]
@@ -200,8 +189,10 @@ def test_card_titles_are_plain_text(qtbot: Any, known: Store, tmp_path: Path) ->
     assert not board.grab().isNull()  # the delegate paints it (with drawText: never as markup)
 
 
-def test_models_pass_qtmodeltester(qtmodeltester: Any, qtbot: Any, store: Store, tmp_path: Path) -> None:
-    board = BoardView(context_for(store, tmp_path), RecordSource(store, "deals"))
+def test_models_pass_qtmodeltester(
+    qtmodeltester: Any, qtbot: Any, store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    board = BoardView(ui_context(store, data=tmp_path), RecordSource(store, "deals"))
     qtbot.addWidget(board)
     for col in board.model.columns:
         qtmodeltester.check(col.model)

@@ -3,7 +3,6 @@ client on the sandbox, and a record edited here while another client deleted it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,7 @@ from crmdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 THEIRS = "<b>Theirs</b><img src=http://example.invalid/x.png>"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(records=12, seed=9) as running:
-        yield running
+pytestmark = pytest.mark.sandbox(records=12, seed=9)
 
 
 def _sync(store: Store, server: SandboxServer) -> None:
@@ -50,11 +46,8 @@ def _other_client(server: SandboxServer, action: str, record_id: str, **values: 
 
 
 @pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "ws.sqlite")
-    _sync(opened, server)
-    yield opened
-    opened.close()
+def store(server_synced_store: Store) -> Store:
+    return server_synced_store
 
 
 def _field_conflict(store: Store, server: SandboxServer, index: int = 0) -> str:

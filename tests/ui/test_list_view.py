@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,35 +14,19 @@ from PySide6.QtGui import QUndoStack
 from crmdesk.app import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync import SyncEngine
 from crmdesk.ui.dialogs.list_dialog import ListDialog
 from crmdesk.ui.models.board_model import CardIdRole
 from crmdesk.ui.views.list_view import ListView
 from crmdesk.ui.widgets.record_picker import RecordPicker, available_records
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(records=300, seed=1) as running:
-        yield running
-
-
-def sync(store: Store, server: SandboxServer) -> None:
-    backend = open_backend("aria", server.url, server.admin_token)
-    try:
-        SyncEngine(store, backend).sync()
-    finally:
-        backend.close()
+pytestmark = pytest.mark.sandbox(records=300, seed=1)
 
 
 @pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "w.sqlite") as opened:
-        sync(opened, server)
-        yield opened
+def store(server_synced_store: Store) -> Store:
+    return server_synced_store
 
 
 def pipeline_id(store: Store) -> str:
@@ -75,7 +59,7 @@ def column_of(view: ListView, slug: str) -> int:
 
 
 def test_entries_added_edited_removed_offline_reach_the_server(
-    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path
+    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path, sync_from: Callable[..., str]
 ) -> None:
     view = view_for(qtbot, store, tmp_path)
     table = view.table
@@ -121,7 +105,7 @@ def test_entries_added_edited_removed_offline_reach_the_server(
     assert table.remove_selected() == 2 and asked
     assert table.model.rowCount() == count  # two added, one of them and one older entry removed
 
-    sync(store, server)
+    sync_from(store, server)
     assert store.outbox.pending() == []
     cached = cache_entries(store, list_id)
     assert not any(entry_id.startswith("local-") for entry_id in cached)  # remapped on push
@@ -201,7 +185,7 @@ def test_list_board_shows_the_lists_own_status_titles_and_colors(qtbot: Any, sto
 
 
 def test_lists_are_made_renamed_and_deleted_from_the_dialogs_and_synced(
-    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path
+    qtbot: Any, store: Store, server: SandboxServer, tmp_path: Path, sync_from: Callable[..., str]
 ) -> None:
     dialog = ListDialog(store)
     qtbot.addWidget(dialog)
@@ -226,7 +210,7 @@ def test_lists_are_made_renamed_and_deleted_from_the_dialogs_and_synced(
     rename.accept()
     assert store.schema.get_list(local_id).name == "Q4 targets"  # type: ignore[union-attr]
 
-    sync(store, server)
+    sync_from(store, server)
     assert store.outbox.count() == 0 and store.schema.get_list(local_id) is None
     server_id = store.id_map.server_id(local_id)
     assert server_id is not None and store.schema.get_list(server_id).name == "Q4 targets"  # type: ignore[union-attr]
@@ -241,7 +225,7 @@ def test_lists_are_made_renamed_and_deleted_from_the_dialogs_and_synced(
     assert synced.delete_list()
     assert asked == ["Q4 targets"] and store.schema.get_list(server_id) is None
     assert store.entries.ids(server_id) == set()
-    sync(store, server)
+    sync_from(store, server)
     answer = httpx.get(f"{server.url}/api/v1/lists/{server_id}",
                        headers={"Authorization": f"Bearer {server.admin_token}"})
     assert answer.status_code == 404 and store.outbox.count() == 0

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,6 @@ from PySide6.QtCore import Qt
 
 import crmdesk.sync
 from crmdesk.app import AppContext
-from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
-from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.ui.models import notes_model
 from crmdesk.ui.models.notes_model import DetailRole, NotesModel, RecordIdRole, SubtitleRole
@@ -22,25 +18,14 @@ from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.notes_view import NotesView
 
 
-@pytest.fixture(scope="module")
-def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("notes") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server, Store.open(path) as store:
-        crmdesk.sync.SyncEngine(store, open_backend("aria", server.url, server.admin_token)).sync()
-    return path
+@pytest.fixture
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def store(filled_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(filled_db, copy)
-    with Store.open(copy) as opened:
-        yield opened
-
-
-@pytest.fixture
-def context(store: Store, tmp_path: Path) -> AppContext:
-    return AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator())
+def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
+    return ui_context(store, navigator=Navigator(), undo_stack=None)
 
 
 def shown(qtbot, context: AppContext) -> NotesView:  # type: ignore[no-untyped-def]

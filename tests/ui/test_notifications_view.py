@@ -3,43 +3,28 @@
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-import crmdesk.sync
 from crmdesk.app import AppContext
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
-from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.ui.models.notes_model import EmphasisRole, RecordIdRole
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.notifications_view import NotificationsView
 
 
-@pytest.fixture(scope="module")
-def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("notifications") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server, Store.open(path) as store:
-        crmdesk.sync.SyncEngine(store, open_backend("aria", server.url, server.admin_token)).sync()
-    return path
+@pytest.fixture
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def store(filled_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(filled_db, copy)
-    with Store.open(copy) as opened:
-        yield opened
-
-
-@pytest.fixture
-def view(qtbot, store: Store, tmp_path: Path) -> NotificationsView:  # type: ignore[no-untyped-def]
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator())
+def view(qtbot, store: Store, ui_context: Callable[..., AppContext]) -> NotificationsView:  # type: ignore[no-untyped-def]
+    context = ui_context(store, navigator=Navigator(), undo_stack=None)
     shown = NotificationsView(context)
     qtbot.addWidget(shown)
     shown.resize(900, 500)

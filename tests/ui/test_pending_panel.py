@@ -3,7 +3,7 @@ changing a refused value inline — against a store filled by the sandbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from crmdesk.app import AppContext
 from crmdesk.model import MutationState
-from crmdesk.paths import Paths
 from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
@@ -26,10 +25,7 @@ from crmdesk.ui.widgets.pending_panel import PendingPanel
 HTML = "<b>Job title</b> is <img src=http://x/y.png> not allowed"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(records=12, seed=5) as running:
-        yield running
+pytestmark = pytest.mark.sandbox(records=12, seed=5)
 
 
 def _sync(store: Store, server: SandboxServer) -> str:
@@ -41,16 +37,13 @@ def _sync(store: Store, server: SandboxServer) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "ws.sqlite")
-    assert _sync(opened, server) == "synced"
-    yield opened
-    opened.close()
+def store(server_synced_store: Store) -> Store:
+    return server_synced_store
 
 
 @pytest.fixture
-def panel(qtbot: Any, tmp_path: Path, store: Store) -> PendingPanel:
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator())
+def panel(qtbot: Any, store: Store, ui_context: Callable[..., AppContext]) -> PendingPanel:
+    context = ui_context(store, navigator=Navigator(), undo_stack=None)
     widget = PendingPanel(context)
     qtbot.addWidget(widget)
     widget.open_for_user()

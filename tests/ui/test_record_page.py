@@ -4,9 +4,7 @@ notes and tasks from the page, plain-text safety, and following an id the server
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,10 +15,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 from crmdesk.app import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
-from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import RecordRow, Store
-from crmdesk.sync import SyncEngine
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.text import plain_tooltip
@@ -30,20 +25,6 @@ from crmdesk.ui.widgets.attribute_form import ReferenceField, TextField
 HOSTILE = "<b>x</b><img src=http://evil.example/x.png>"
 #: The offscreen platform cannot raise a completer's popup or grab the keyboard for it.
 popup_warnings = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
-
-
-@pytest.fixture(scope="module")
-def synced_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("record_page") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server:
-        store = Store.open(path)
-        backend = open_backend("aria", server.url, server.admin_token)
-        try:
-            SyncEngine(store, backend).sync()
-        finally:
-            backend.close()
-            store.close()
-    return path
 
 
 class FakeSync(QObject):
@@ -62,18 +43,13 @@ class FakeSync(QObject):
 
 
 @pytest.fixture
-def store(synced_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(synced_db, copy)
-    opened = Store.open(copy)
-    yield opened
-    opened.close()
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def context(store: Store, tmp_path: Path) -> AppContext:
-    return AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                      undo_stack=QUndoStack(), sync=FakeSync())  # type: ignore[arg-type]
+def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
+    return ui_context(store, navigator=Navigator(), sync=FakeSync())
 
 
 @pytest.fixture
@@ -328,10 +304,8 @@ def test_a_record_deleted_elsewhere_shows_a_clear_message(store: Store, open_pag
 
 def test_undo_restores_a_field_edited_on_the_page(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+Z after editing a field on the record page brings the old value back, as a new edit."""
-    from PySide6.QtGui import QUndoStack
 
     from crmdesk.app import AppContext
-    from crmdesk.paths import Paths
     from crmdesk.store import Store
     from crmdesk.ui.views.record_page import RecordPage
 

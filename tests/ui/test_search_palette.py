@@ -4,21 +4,16 @@ commands appear and run, Enter opens, Escape closes, and results are plain text.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-import crmdesk.sync
 from crmdesk.app import AppContext
-from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
-from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.ui.models.notes_model import DetailRole, SubtitleRole
 from crmdesk.ui.models.search_model import ItemRole, SearchModel, command_matches
@@ -29,25 +24,14 @@ from crmdesk.ui.widgets.search_palette import SearchPalette
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-@pytest.fixture(scope="module")
-def filled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("palette") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server, Store.open(path) as store:
-        crmdesk.sync.SyncEngine(store, open_backend("aria", server.url, server.admin_token)).sync()
-    return path
+@pytest.fixture
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def store(filled_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(filled_db, copy)
-    with Store.open(copy) as opened:
-        yield opened
-
-
-@pytest.fixture
-def context(store: Store, tmp_path: Path) -> AppContext:
-    return AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator())
+def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
+    return ui_context(store, navigator=Navigator(), undo_stack=None)
 
 
 @pytest.fixture

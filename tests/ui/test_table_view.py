@@ -5,14 +5,12 @@ bulk delete, new record and CSV export."""
 from __future__ import annotations
 
 import csv
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,31 +24,13 @@ from PySide6.QtWidgets import (
 
 from crmdesk.app import AppContext
 from crmdesk.model import EntityKind, MutationOp
-from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
-from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync import SyncEngine
 from crmdesk.ui.editors.reference import ReferencePicker
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_table_view import RecordTableView
 
 HOSTILE = "<b>x</b><img src=http://x>"
-
-
-@pytest.fixture(scope="module")
-def synced_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("table") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server:
-        store = Store.open(path)
-        backend = open_backend("aria", server.url, server.admin_token)
-        try:
-            SyncEngine(store, backend).sync()
-        finally:
-            backend.close()
-            store.close()
-    return path
 
 
 class FakeSync:
@@ -62,19 +42,14 @@ class FakeSync:
 
 
 @pytest.fixture
-def store(synced_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(synced_db, copy)
-    opened = Store.open(copy)
-    yield opened
-    opened.close()
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def context(store: Store, tmp_path: Path) -> AppContext:
+def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]) -> AppContext:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, sync=FakeSync(),  # type: ignore[arg-type]
-                      undo_stack=QUndoStack(), settings=settings)
+    return ui_context(store, sync=FakeSync(), settings=settings)
 
 
 @pytest.fixture

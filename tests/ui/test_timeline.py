@@ -3,8 +3,7 @@ server events included, and the worker's timeline fetch refreshing it."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +28,9 @@ EVIL = ("Hello <img src=http://evil/x.png> and <script>alert(1)</script>\n\n"
         "![pixel](http://evil/y.png) [x](javascript:alert(1))")
 
 
-@pytest.fixture(scope="module")
-def synced_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("timeline") / "w.sqlite"
-    with SandboxServer(records=200, seed=1) as server:
-        store = Store.open(path)
-        backend = open_backend("aria", server.url, server.admin_token)
-        try:
-            SyncEngine(store, backend).sync()
-        finally:
-            backend.close()
-            store.close()
-    return path
-
-
 @pytest.fixture
-def store(synced_db: Path, tmp_path: Path) -> Iterator[Store]:
-    copy = tmp_path / "w.sqlite"
-    shutil.copy(synced_db, copy)
-    opened = Store.open(copy)
-    yield opened
-    opened.close()
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
 
 
 def open_page(store: Store, record_id: str, qtbot: Any, tmp_path: Path) -> RecordPage:
