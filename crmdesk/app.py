@@ -65,22 +65,17 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     context.sync = SyncController(db_path, context.backend_factory)
 
 
-def first_view(window: Any, view: str) -> None:
-    """Show ``--view``: home, tasks, notes, notifications, record:<id>, list:<id>, an object slug
-    (its table) or board:<slug> (its board)."""
+def view_target(context: AppContext, view: str) -> str:
+    """``--view`` → a navigation target: home, tasks, notes, notifications, record:<id>,
+    list:<id>, an object slug (its table) or board:<slug> (its board)."""
     if view in ("home", "tasks", "notes", "notifications") or view.startswith(("record:", "list:", "object:")):
-        window.navigate(view)
-        return
+        return view
     mode, _, slug = view.rpartition(":")
-    mode = "board" if mode == "board" else "table"
-    # The object's Table | Board switch is remembered under this key (crmdesk.ui.views.object_view):
-    # a view built later (after a first sync) opens in that mode; one built already is switched.
-    if window.context.settings is not None:
-        window.context.settings.setValue(f"view/object-{slug}/mode", mode)
-    window.navigate(f"object:{slug}")
-    switch = getattr(window.current_view(), f"show_{mode}", None)
-    if switch is not None:
-        switch()
+    # The object's Table | Board switch is remembered under this key (crmdesk.ui.views.object_view),
+    # so the view opens in that mode whenever it is built (now, or after a first sync).
+    if context.settings is not None:
+        context.settings.setValue(f"view/object-{slug}/mode", "board" if mode == "board" else "table")
+    return f"object:{slug}"
 
 
 def run_gui(options: argparse.Namespace) -> int:
@@ -119,10 +114,9 @@ def run_gui(options: argparse.Namespace) -> int:
 
         # The sync (and the keyring lookup it needs) is attached after the first paint.
         reopened = open_last_workspace(context, with_sync=False)  # else: the welcome screen
-    window = MainWindow(context)
+    # Only the first view is built at start: the one asked for, else the last one used.
+    window = MainWindow(context, first_view=view_target(context, options.view) if options.view else None)
     window.show()
-    if getattr(options, "view", None):
-        first_view(window, options.view)
     if context.sync is not None:
         context.sync.start()
     elif not options.demo and reopened is not None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, first_view: str | None = None) -> None:
         super().__init__()
         self.context = context
         self.setWindowTitle("crmdesk")
@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
             context.navigator.action_requested.connect(self.on_action)
         self._connect_sync()
         self.sidebar.rebuild(context.store, self._unread())
-        self._restore_window_state()
+        self._restore_window_state(first_view)
 
     def _open_component(self, spec: str) -> None:
         """Open a dialog or panel by ``module:Class``; built as ``Class(context, parent)``."""
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             # A workspace without a token (signed out, or a session-only token from an earlier run).
             self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
 
-    def _restore_window_state(self) -> None:
+    def _restore_window_state(self, first_view: str | None = None) -> None:
         from crmdesk.ui import window_state
 
         window_state.restore_geometry(self)
@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
             self.show_welcome()
             return
         # Only the view the user will see is built: Home counts every object's records.
-        self.navigate(window_state.last_view(self) or "home")
+        self.navigate(first_view or window_state.last_view(self) or "home")
 
     def _add_workspace_menu(self, file_menu: Any) -> None:
         from crmdesk.workspaces import known_workspaces
