@@ -11,23 +11,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 
 from crmdesk.model import AttributeDef, FilterGroup, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text
 from crmdesk.store import NotFound, Store, StoreError
 from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.models.board_source import Card, EntrySource
+from crmdesk.ui.models.lazy_rows import Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
 
-BLOCK = 200
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
 RecordIdRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
-Index = QModelIndex | QPersistentModelIndex
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(LazyRowsModel):
     edit_refused = Signal(str)
     edited = Signal(object)  # Mutation
 
@@ -38,19 +37,14 @@ class EntryTableModel(QAbstractTableModel):
         self.context = StoreDisplayContext(store)
         self.filter: FilterGroup | None = None
         self.sorts: list[Sort] = []
-        self._ids: list[int] = []
         self._rows: dict[int, Card] = {}
-        self._columns: list[AttributeDef] = self._default_columns()
+        self._columns = self._default_columns()
         self.reload()
 
     def _default_columns(self) -> list[AttributeDef]:
         title = self.source.title_attribute()
         parents = [a for a in self.source.parent_attributes() if title is None or a.slug != title.slug]
         return ([title] if title else []) + self.source.list_attributes() + parents[:3]
-
-    @property
-    def columns(self) -> list[AttributeDef]:
-        return list(self._columns)
 
     def set_columns(self, slugs: Sequence[str]) -> None:
         self.beginResetModel()
@@ -62,12 +56,12 @@ class EntryTableModel(QAbstractTableModel):
     def set_filter(self, group: FilterGroup | None) -> None:
         ids = self.source.query(group, self.sorts)
         self.filter = group
-        self._replace(ids)
+        self._replace_ids(ids)
 
     def set_sorts(self, sorts: Sequence[Sort]) -> None:
         ids = self.source.query(self.filter, sorts)
         self.sorts = list(sorts)
-        self._replace(ids)
+        self._replace_ids(ids)
 
     def reload(self, *, schema_changed: bool = False) -> None:
         if schema_changed:
@@ -75,37 +69,23 @@ class EntryTableModel(QAbstractTableModel):
             slugs = [c.slug for c in self._columns]
             self._columns = [a for a in (self.source.attribute(s) for s in slugs) if a] or self._default_columns()
         self.context.forget()
-        self._replace(self.source.query(self.filter, self.sorts))
-
-    def _replace(self, ids: list[int]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
-        self.endResetModel()
+        self._replace_ids(self.source.query(self.filter, self.sorts))
 
     def entry_at(self, row: int) -> Card | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        rowid = self._ids[row]
-        if rowid not in self._rows:
-            if len(self._rows) > 5_000:
-                self._rows.clear()
-            start = max(0, row - BLOCK // 4)
-            for card in self.source.cards([r for r in self._ids[start : start + BLOCK] if r not in self._rows]):
-                self._rows[card.rowid] = card
-        return self._rows.get(rowid)
+        card: Card | None = self._row_at(row)
+        return card
+
+    def _fetch_block(self, row: int) -> None:
+        if len(self._rows) > 5_000:
+            self._rows.clear()
+        for card in self.source.cards(self._uncached_block(row)):
+            self._rows[card.rowid] = card
 
     def row_of(self, entry_id: str) -> int | None:
         rowid = self.source.rowid_of(entry_id)
         return self._ids.index(rowid) if rowid in self._ids else None
 
     # -- Qt model API -------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):

@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
 
-BLOCK = 200
 MAX_CACHED_ROWS = 5_000
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 1
@@ -27,7 +27,6 @@ ValueRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
 RowidRole = Qt.ItemDataRole.UserRole + 4
 
-Index = QModelIndex | QPersistentModelIndex
 _NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
@@ -52,7 +51,7 @@ def check_value(attr: AttributeDef, role: int, value: Any) -> Any:
     return canonical
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordTableModel(LazyRowsModel):
     #: Shown to the user when an edit is refused (the store is unchanged).
     edit_refused = Signal(str)
     #: A local edit was stored (the sync worker should run soon).
@@ -72,10 +71,9 @@ class RecordTableModel(QAbstractTableModel):
         self.object_slug = object_slug
         self.context = context or StoreDisplayContext(store)
         self._obj: ObjectDef = self._load_object()
-        self._columns: list[AttributeDef] = list(self._obj.attributes)
+        self._columns = list(self._obj.attributes)
         self._filter: FilterGroup | None = None
         self._sorts: list[Sort] = []
-        self._ids: list[int] = []
         self._failed = False
         self._rows: dict[int, RecordRow] = {}
         self.reload()
@@ -91,10 +89,6 @@ class RecordTableModel(QAbstractTableModel):
     @property
     def object_def(self) -> ObjectDef:
         return self._obj
-
-    @property
-    def columns(self) -> list[AttributeDef]:
-        return list(self._columns)
 
     def set_columns(self, slugs: Sequence[str]) -> None:
         by_slug = {a.slug: a for a in self._obj.attributes}
@@ -135,12 +129,6 @@ class RecordTableModel(QAbstractTableModel):
         self.context.forget()
         self._replace_ids(self.store.records.query_ids(self.object_slug, self._filter, self._sorts))
 
-    def _replace_ids(self, ids: list[int]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
-        self.endResetModel()
-
     def records_changed(self, record_ids: set[str]) -> None:
         """Some records changed in place: refetch them, repaint only their rows."""
         stale = [rowid for rowid, row in self._rows.items() if row.id in record_ids]
@@ -160,14 +148,8 @@ class RecordTableModel(QAbstractTableModel):
         return self._ids[row]
 
     def record_at(self, row: int) -> RecordRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        rowid = self._ids[row]
-        cached = self._rows.get(rowid)
-        if cached is not None:
-            return cached
-        self._fetch_block(row)
-        return self._rows.get(rowid)
+        record: RecordRow | None = self._row_at(row)
+        return record
 
     def row_of(self, record_id: str) -> int | None:
         rowid = self.store.records.rowid_of(record_id)
@@ -183,9 +165,7 @@ class RecordTableModel(QAbstractTableModel):
             # Forget the oldest rows a block at a time: freeing all 5,000 at once stalled one scroll step.
             for rowid in list(islice(self._rows, len(self._rows) - MAX_CACHED_ROWS + BLOCK)):
                 del self._rows[rowid]
-        start = max(0, row - BLOCK // 4)
-        block = [r for r in self._ids[start : start + BLOCK] if r not in self._rows]
-        rows = self.store.records.rows(block)
+        rows = self.store.records.rows(self._uncached_block(row))
         references = []
         for record in rows:
             self._rows[record.rowid] = record
@@ -196,12 +176,6 @@ class RecordTableModel(QAbstractTableModel):
         self.context.prefetch(references)
 
     # -- Qt model API ---------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
