@@ -35,6 +35,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sandbox(records, seed): the module's sandbox server (the `server` fixture)")
 
 
+class FakeSync:
+    """Stands in for SyncController where a view only reports local edits: counts them."""
+
+    def __init__(self) -> None:
+        self.local_edits = 0
+
+    def local_edit(self) -> None:
+        self.local_edits += 1
+
+
+@pytest.fixture
+def fake_sync() -> FakeSync:
+    return FakeSync()
+
+
 def _sync(store: Store, server: SandboxServer, token: str | None = None) -> str:
     backend = open_backend("aria", server.url, token or server.admin_token)
     try:

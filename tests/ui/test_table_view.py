@@ -33,23 +33,15 @@ from crmdesk.ui.views.record_table_view import RecordTableView
 HOSTILE = "<b>x</b><img src=http://x>"
 
 
-class FakeSync:
-    def __init__(self) -> None:
-        self.local_edits = 0
-
-    def local_edit(self) -> None:
-        self.local_edits += 1
-
-
 @pytest.fixture
 def store(synced_store: Callable[..., Store]) -> Store:
     return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext]) -> AppContext:
+def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return ui_context(store, sync=FakeSync(), settings=settings)
+    return ui_context(store, sync=fake_sync, settings=settings)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,22 +28,14 @@ def clock() -> datetime:
     return NOW
 
 
-class FakeSync:
-    def __init__(self) -> None:
-        self.local_edits = 0
-
-    def local_edit(self) -> None:
-        self.local_edits += 1
-
-
 @pytest.fixture
 def store(synced_store: Callable[..., Store]) -> Store:
     return synced_store(records=200, seed=1)
 
 
 @pytest.fixture
-def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
-    return ui_context(store, navigator=Navigator(), sync=FakeSync(), undo_stack=None)
+def context(store: Store, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
+    return ui_context(store, navigator=Navigator(), sync=fake_sync, undo_stack=None)
 
 
 def utc(moment: datetime) -> str:
