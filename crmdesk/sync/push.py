@@ -373,13 +373,23 @@ class Pusher:
         create: Callable[[], str],
         update: Callable[[], object],
         delete: Callable[[], object],
+        find_existing: Callable[[], str | None] | None = None,
     ) -> None:
         """The shared shape of note, task and entry pushes: the server id of a create is
         adopted everywhere; an update of something gone is a conflict; a delete of
-        something gone is done."""
+        something gone is done. A create that can be looked up (``find_existing``) is marked
+        in flight before it is sent, and looked up — not re-sent — if its answer was lost."""
         first = group[0]
         if first.op is MutationOp.CREATE:
-            server_id = create()
+            assert first.op_id is not None
+            server_id = None
+            if first.state is MutationState.IN_FLIGHT and find_existing is not None:
+                server_id = find_existing()
+            if server_id is None:
+                if find_existing is not None:
+                    with self.store.write():
+                        self.store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)
+                server_id = create()
             with self.store.write():
                 self._remove(group)
                 self.store.rewrite_local_id(first.target_id, server_id, first.entity.value)
@@ -408,11 +418,23 @@ class Pusher:
                 record.object_slug, first.scope, merged.get("title", ""), merged.get("content", "")
             ).id
 
+        def find_existing() -> str | None:
+            record = self.store.records.get(first.scope)
+            if record is None:
+                return None
+            known = self.store.notes.ids()
+            for note in self.backend.notes_for(record.object_slug, first.scope):
+                if (note.id not in known and note.title == merged.get("title", "")
+                        and note.content == merged.get("content", "")):
+                    return note.id
+            return None
+
         self._push_simple(
             group,
             create,
             lambda: self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content")),
             lambda: self.backend.delete_note(first.target_id),
+            find_existing,
         )
         self.changes.notes = True
 
@@ -431,8 +453,20 @@ class Pusher:
                 done=merged.get("done"),
             ),
             lambda: self.backend.delete_task(first.target_id),
+            lambda: self._find_task(merged),
         )
         self.changes.tasks = True
+
+    def _find_task(self, merged: dict[str, Any]) -> str | None:
+        """A task the server has that this cache does not, with the same text and links."""
+        known = self.store.tasks.ids()
+        wanted_links = sorted(merged.get("record_ids") or [])
+        for page in self.backend.iter_tasks(include_completed=True):
+            for task in page:
+                same = task.content == merged["content"] and sorted(task.record_ids) == wanted_links
+                if same and task.id not in known:
+                    return task.id
+        return None
 
     def _push_entry(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
