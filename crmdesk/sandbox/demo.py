@@ -183,8 +183,8 @@ def _notes_and_tasks(core: Core, rng: random.Random, pools: _Pools, at: Any, use
         task_id, instant = str(uuid.UUID(int=rng.getrandbits(128), version=4)), at()
         deadline = datetime.combine(today + timedelta(days=rng.randint(-10, 30)), datetime.min.time(), UTC)
         done = position % 5 == 0
-        tasks.append((task_id, f"{rng.choice(('Call', 'Email', 'Send contract to', 'Meet'))} about "
-                      f"{rng.choice(PRODUCTS)}", deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"), int(done),
+        verb = rng.choice(("Call about the", "Email about the", "Send the contract for the", "Meet about the"))
+        tasks.append((task_id, f"{verb} {rng.choice(PRODUCTS)}", deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"), int(done),
                       instant if done else None, rng.choice(users), instant, instant))
         links.append((task_id, record_id, 0))
         assignees.append((task_id, rng.choice(users), 0))
