@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import MULTISELECT_TYPES, AttributeDef, AttributeType
 from crmdesk.ui.admin.choices_editor import ChoicesEditor
-from crmdesk.ui.admin.common import TYPE_TITLES, describe, error_label, field_of, show_error, slug_problem, slugify
+from crmdesk.ui.admin.common import TYPE_TITLES, error_label, show_error, slug_problem, slugify
+from crmdesk.ui.admin.server_form import ServerForm
 from crmdesk.ui.admin.values import records_with_value
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def _plain(label: QLabel) -> QLabel:
     return label
 
 
-class AttributeForm(QDialog):
+class AttributeForm(ServerForm):
+    error_fields = FIELDS
     saved = Signal(str)  # slug
 
     def __init__(self, context: AppContext, access: AdminAccess, object_slug: str,
@@ -225,25 +226,7 @@ class AttributeForm(QDialog):
             def call(backend: Any) -> Any:
                 return backend.update_attribute(slug, str(existing.id), title=attr.title,
                                                 required=attr.required, unique=attr.unique)
-        self.buttons.setEnabled(False)
-        self.message.setText("Saving on the server…")
-        self.access.run(call, self._done, self._failed)
-
-    def _done(self, attr: AttributeDef) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText("")
-        self.saved.emit(attr.slug)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        text = describe(error)
-        where = field_of(error, FIELDS)
-        if where is not None:
-            show_error(self.errors[where], text)
-            self.message.setText("")
-        else:
-            self.message.setText(text)
+        self.send_to_server(call)
 
 
 def _wrap(layout: QVBoxLayout | QHBoxLayout) -> QWidget:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from crmdesk.model import ObjectDef
-from crmdesk.ui.admin.common import describe, error_label, field_of, show_error, slug_problem, slugify
+from crmdesk.ui.admin.common import error_label, show_error, slug_problem, slugify
+from crmdesk.ui.admin.server_form import ServerForm
 
 if TYPE_CHECKING:
     from crmdesk.ui.admin.access import AdminAccess
@@ -17,7 +18,8 @@ ICONS = ("box", "building", "user", "users", "handshake", "briefcase", "star", "
 FIELDS = ("singular_name", "plural_name", "slug", "icon")
 
 
-class ObjectForm(QDialog):
+class ObjectForm(ServerForm):
+    error_fields = FIELDS
     saved = Signal(str)  # slug
 
     def __init__(self, access: AdminAccess, existing: ObjectDef | None, taken: set[str], parent=None) -> None:
@@ -98,22 +100,4 @@ class ObjectForm(QDialog):
         else:
             def call(backend):  # type: ignore[no-untyped-def]
                 return backend.update_object(existing.slug, singular_name=singular, plural_name=plural, icon=icon)
-        self.buttons.setEnabled(False)
-        self.message.setText("Saving on the server…")
-        self.access.run(call, self._done, self._failed)
-
-    def _done(self, obj: ObjectDef) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText("")
-        self.saved.emit(obj.slug)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        text = describe(error)
-        where = field_of(error, FIELDS)
-        if where is not None:
-            show_error(self.errors[where], text)
-            self.message.setText("")
-        else:
-            self.message.setText(text)
+        self.send_to_server(call)
