@@ -20,7 +20,6 @@ from crmdesk.remote import (
     Backend,
     Capabilities,
     NotFound,
-    OutcomeUnknown,
     PermissionDenied,
     RemoteValidationError,
     ServerError,
@@ -273,10 +272,8 @@ class Pusher:
         if record is None:
             with self.store.write():
                 self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
-            try:
-                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
-            except OutcomeUnknown:
-                raise  # stays in flight: the next push looks it up first
+            # OutcomeUnknown leaves it in flight: the next push looks it up first.
+            record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
         self._adopt_created(mutation, record)
 
     def _find_created(self, mutation: Mutation) -> Record | None:
@@ -292,7 +289,7 @@ class Pusher:
             probe = value[0] if isinstance(value, list) else value
             found = self.backend.find_record_by(mutation.scope, attr.slug, probe)
             if found is not None and all(
-                _same(found.values.get(slug), sent) for slug, sent in mutation.changes.items()
+                values_equal(found.values.get(slug), sent) for slug, sent in mutation.changes.items()
             ):
                 log.info("a create of unknown outcome had reached the server as %s", found.id)
                 return found
@@ -546,7 +543,3 @@ class Pusher:
         self.store.schema.delete_list(list_id)
         self.changes.schema = True
         self.changes.lists.add(list_id)
-
-
-def _same(server_value: Any, sent: Any) -> bool:
-    return values_equal(server_value, sent)
