@@ -27,7 +27,7 @@ from crmdesk.ui.admin.base import AdminDialog
 from crmdesk.ui.admin.choices_editor import palette_combo
 from crmdesk.ui.admin.common import describe, swatch
 from crmdesk.ui.admin.confirm import ConfirmDialog
-from crmdesk.ui.admin.values import records_using_option, replaced
+from crmdesk.ui.admin.values import option_usage, records_using_option, replaced
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -121,8 +121,10 @@ class OptionsDialog(AdminDialog):
         current = self.current_id()
         self.list.clear()
         store = self.context.store
+        # One read of the object's rows for all options (reload runs after every sync change).
+        usage = option_usage(store, self.object_slug, attr) if attr and store else {}
         for option in self.ordered():
-            used = len(records_using_option(store, self.object_slug, attr, option.id)) if attr and store else 0
+            used = usage.get(option.id, 0)
             text = f"{option.title}  ·  {used:,} record{'s' if used != 1 else ''}"
             item = QListWidgetItem(swatch(option.color), text + ("" if option.active else "  ·  inactive"))
             item.setData(IdRole, option.id)
