@@ -43,8 +43,10 @@ ARIA_DEFAULTS = Capabilities(
     incremental_pull=False,
     # The server ignores Idempotency-Key; a create of unknown outcome is looked up instead.
     idempotent_create=False,
-    upsert=True,
-    bulk_import=True,
+    # The server has both (``assert`` mode of …/records/query, …/records/import), but this
+    # adapter does not call either yet.
+    upsert=False,
+    bulk_import=False,
     needs_delete_sweep=True,
     max_page_size=MAX_PAGE,
     write_concurrency=4,
@@ -53,6 +55,8 @@ ARIA_DEFAULTS = Capabilities(
         "member_admin": "Not known yet whether your account is an admin of this workspace.",
         "incremental_pull": "This server cannot be asked for records changed since a time.",
         "idempotent_create": "This server does not honour idempotency keys.",
+        "upsert": "crmdesk does not use this server's find-or-create yet.",
+        "bulk_import": "crmdesk does not use this server's bulk import yet.",
     },
 )
 
