@@ -10,10 +10,3 @@ def plain_tooltip(text: str) -> str:
     if not text:
         return ""
     return "<qt><p style='white-space:pre-wrap'>" + html.escape(text) + "</p></qt>"
-
-
-def elide_middle(text: str, limit: int = 80) -> str:
-    if len(text) <= limit:
-        return text
-    half = (limit - 1) // 2
-    return text[:half] + "…" + text[-half:]

@@ -144,9 +144,6 @@ class RecordTableModel(LazyRowsModel):
 
     # -- rows -------------------------------------------------------------------------------------
 
-    def rowid_at(self, row: int) -> int:
-        return self._ids[row]
-
     def record_at(self, row: int) -> RecordRow | None:
         record: RecordRow | None = self._row_at(row)
         return record

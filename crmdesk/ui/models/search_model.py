@@ -102,9 +102,6 @@ class SearchModel(QAbstractListModel):
                                          "" if snippet == title else snippet, target="tasks"))
         return items
 
-    def item_at(self, row: int) -> PaletteItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import Note, Task, TimelineEvent
+from crmdesk.model import Task, TimelineEvent
 from crmdesk.store import RecordRow, Store
 from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.markdown import MarkdownView
@@ -87,10 +87,6 @@ def timeline_items(store: Store, record: RecordRow) -> list[TimelineItem]:
     # Stable sort on the parsed time: ties keep notes before tasks before events, creation last.
     items.sort(key=lambda item: parse_when(item.when), reverse=True)
     return items
-
-
-def note_item(note: Note) -> TimelineItem:
-    return TimelineItem("note", note.id, note.created_at or "", note.title, note.content, note.created_by)
 
 
 # -- cards ----------------------------------------------------------------------------------------
