@@ -24,26 +24,12 @@ CHECKING = "Checking your role on the server…"
 
 
 def backend_factory(context: AppContext) -> Callable[[], Backend] | None:
-    """How to build a backend for the open workspace, or None when it has no server/token."""
-    factory = getattr(context, "backend_factory", None)
-    if factory is not None:
-        return factory  # type: ignore[no-any-return]
-    store = context.store
-    if store is None or context.tokens is None:
-        return None
-    url = store.schema.get_meta("server_url") or ""
-    token = context.tokens.get(store.path.stem)
-    if not url or not token:
-        return None
-    dialect = store.schema.get_meta("dialect") or "aria"
-    insecure = store.schema.get_meta("allow_insecure_http") == "1"
+    """How to build a backend for the open workspace, or None when it has no server/token.
 
-    def build() -> Backend:
-        from crmdesk.remote.factory import open_backend
-
-        return open_backend(dialect, url, token, allow_insecure_http=insecure)
-
-    return build
+    ``workspace_switcher.attach_sync`` (or the demo's start) sets it, from the token it looked
+    up off the GUI thread; the admin dialogs never read the keyring themselves."""
+    factory: Callable[[], Backend] | None = context.backend_factory
+    return factory
 
 
 def offline_capabilities(reason: str) -> Capabilities:
