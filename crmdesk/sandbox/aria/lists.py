@@ -8,7 +8,8 @@ from typing import Any
 
 from crmdesk.model import ObjectDef
 from crmdesk.sandbox.aria.http import ApiError, Ctx, bounded_int, paging
-from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, iso, option_json, values_json
+from crmdesk.sandbox.aria.options import OptionEndpoints
+from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, iso, values_json
 from crmdesk.sandbox.aria.values import coerce_values
 
 
@@ -117,37 +118,11 @@ def delete_list_attribute(ctx: Ctx) -> tuple[int, Any]:
 # -- list attribute options and statuses (the counterpart of /objects/{slug}/attributes/options) ----------
 
 
-def list_attribute_options(ctx: Ctx) -> tuple[int, Any]:
-    row = _list_attribute(ctx, ctx.query.get("attributeId"))
-    status = row["type"] == "status"
-    return 200, [option_json(o, status) for o in ctx.core.schema.options(row["id"])]
-
-
-def create_list_attribute_option(ctx: Ctx) -> tuple[int, Any]:
-    body = ctx.body_object()
-    row = _list_attribute(ctx, body.get("attributeId"))
-    return 201, option_json(ctx.core.schema.create_option(row["id"], body), row["type"] == "status")
-
-
-def _list_option(ctx: Ctx, option_id: Any) -> tuple[sqlite3.Row, sqlite3.Row]:
-    if not isinstance(option_id, str) or not option_id:
-        raise ApiError(400, "BAD_REQUEST", "optionId is required")
-    option = ctx.core.schema.option_row(option_id)
-    return option, _list_attribute(ctx, option["attribute_id"])
-
-
-def update_list_attribute_option(ctx: Ctx) -> tuple[int, Any]:
-    body = ctx.body_object()
-    option, attr = _list_option(ctx, body.get("optionId"))
-    fields = {"title": body.get("title"), "color": body.get("color"), "sort_order": body.get("sortOrder"),
-              "is_active": None if body.get("isActive") is None else int(bool(body.get("isActive")))}
-    return 200, option_json(ctx.core.schema.update_option(option["id"], fields), attr["type"] == "status")
-
-
-def delete_list_attribute_option(ctx: Ctx) -> tuple[int, Any]:
-    option, _attr = _list_option(ctx, ctx.query.get("optionId"))
-    ctx.core.schema.delete_option(option["id"])
-    return 200, {"id": option["id"], "deleted": True}
+_options = OptionEndpoints(_list_attribute)
+list_attribute_options = _options.list
+create_list_attribute_option = _options.create
+update_list_attribute_option = _options.update
+delete_list_attribute_option = _options.delete
 
 
 # -- entries ---------------------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from crmdesk.sandbox.aria.http import ApiError, Ctx
-from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, object_json, option_json
+from crmdesk.sandbox.aria.options import OptionEndpoints
+from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, object_json
 
 
 def _workspace_id(ctx: Ctx) -> str:
@@ -67,7 +69,7 @@ def create_attribute(ctx: Ctx) -> tuple[int, Any]:
     return 201, attribute_json(ctx.core, row, with_options=False)
 
 
-def _attribute_of_object(ctx: Ctx, attribute_id: Any) -> Any:
+def _attribute_of_object(ctx: Ctx, attribute_id: Any) -> sqlite3.Row:
     obj = ctx.core.schema.object_row(ctx.path_params["slug"])
     if not isinstance(attribute_id, str) or not attribute_id:
         raise ApiError(400, "BAD_REQUEST", "attributeId is required")
@@ -100,36 +102,8 @@ def delete_attribute(ctx: Ctx) -> tuple[int, Any]:
 # -- options and statuses -------------------------------------------------------------------------------
 
 
-def list_options(ctx: Ctx) -> tuple[int, Any]:
-    row = _attribute_of_object(ctx, ctx.query.get("attributeId"))
-    status = row["type"] == "status"
-    return 200, [option_json(o, status) for o in ctx.core.schema.options(row["id"])]
-
-
-def create_option(ctx: Ctx) -> tuple[int, Any]:
-    body = ctx.body_object()
-    row = _attribute_of_object(ctx, body.get("attributeId"))
-    option = ctx.core.schema.create_option(row["id"], body)
-    return 201, option_json(option, row["type"] == "status")
-
-
-def _option_of_object(ctx: Ctx, option_id: Any) -> tuple[Any, Any]:
-    if not isinstance(option_id, str) or not option_id:
-        raise ApiError(400, "BAD_REQUEST", "optionId is required")
-    option = ctx.core.schema.option_row(option_id)
-    return option, _attribute_of_object(ctx, option["attribute_id"])
-
-
-def update_option(ctx: Ctx) -> tuple[int, Any]:
-    body = ctx.body_object()
-    option, attr = _option_of_object(ctx, body.get("optionId"))
-    fields = {"title": body.get("title"), "color": body.get("color"), "sort_order": body.get("sortOrder"),
-              "is_active": None if body.get("isActive") is None else int(bool(body.get("isActive")))}
-    updated = ctx.core.schema.update_option(option["id"], fields)
-    return 200, option_json(updated, attr["type"] == "status")
-
-
-def delete_option(ctx: Ctx) -> tuple[int, Any]:
-    option, _attr = _option_of_object(ctx, ctx.query.get("optionId"))
-    ctx.core.schema.delete_option(option["id"])
-    return 200, {"id": option["id"], "deleted": True}
+_options = OptionEndpoints(_attribute_of_object)
+list_options = _options.list
+create_option = _options.create
+update_option = _options.update
+delete_option = _options.delete
