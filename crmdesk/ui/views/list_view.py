@@ -24,6 +24,7 @@ from crmdesk.model import FilterGroup, InvalidFilter, Sort
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.dialogs.list_dialog import ListChangeFailed, ListDialog, apply_list_change, confirm_delete_list
 from crmdesk.ui.models.entry_table_model import EntryIdRole, EntryTableModel, RecordIdRole
+from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.views.object_view import SwitchedView
 
 if TYPE_CHECKING:
@@ -41,12 +42,7 @@ class EntryTable(QWidget):
         self.model.edit_refused.connect(self.show_message)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
-        self.title_label = QLabel(self.model.source.name)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading(self.model.source.name)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.add_button = QPushButton("Add records…")

@@ -28,6 +28,7 @@ from crmdesk.ui.csv_export import export_csv
 from crmdesk.ui.editors.delegate import AttributeDelegate
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
+from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets import column_chooser
 from crmdesk.ui.widgets.column_chooser import ColumnChooser
 from crmdesk.ui.widgets.filter_bar import FilterBar
@@ -51,12 +52,7 @@ class RecordTableView(QWidget):
         self.model.edit_refused.connect(self._refused)
         self.model.modelReset.connect(self._update_count)
         obj = self.model.object_def
-        self.title_label = QLabel(obj.plural_name)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label = heading(obj.plural_name)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label = QLabel()

@@ -33,6 +33,7 @@ from crmdesk.ui.models.tasks_model import (
     TasksModel,
     local_now,
 )
+from crmdesk.ui.views.notes_view import heading
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -55,11 +56,7 @@ class TasksView(QWidget):
         self.model = TasksModel(context.store, clock)
         self.model.done_toggled.connect(self._toggle_done)
 
-        title = _plain_label("Tasks")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        title.setFont(font)
+        title = heading("Tasks")
         self.count_label = _plain_label()
         self.assignee_combo = QComboBox()
         self.assignee_combo.setAccessibleName("Assignee filter")
