@@ -11,6 +11,7 @@ from typing import Any
 from crmdesk.model import Entry, FilterGroup, ListDef, Sort
 from crmdesk.store.errors import NotFound
 from crmdesk.store.query import Source, filter_sql, order_sql
+from crmdesk.store.records import object_resolver
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.value_index import IndexRow, index_rows
 
@@ -73,17 +74,14 @@ class EntryRepo:
         if list_def is None:
             raise NotFound(f"The list {list_id}")
         parent = self._schema.get_object(list_def.parent_object)
+        parent_source = object_resolver(self._schema, parent) if parent is not None else None
 
         def resolve(slug: str) -> Source | None:
             attr = list_def.attribute(slug)
             if attr is not None:
                 attr_id = self._schema.attribute_id("list", list_id, slug)
                 return Source(attr, attr_id, "entry_values", "entry_rowid", "e.rowid") if attr_id else None
-            parent_attr = parent.attribute(slug) if parent else None
-            if parent is not None and parent_attr is not None:
-                attr_id = self._schema.attribute_id("object", parent.slug, slug)
-                return Source(parent_attr, attr_id, "record_values", "record_rowid", "r.rowid") if attr_id else None
-            return None
+            return parent_source(slug) if parent_source is not None else None
 
         params: list[Any] = []
         plan = order_sql(sorts, resolve, "e.created_at DESC, e.rowid DESC")

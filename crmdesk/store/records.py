@@ -10,7 +10,7 @@ from typing import Any
 
 from crmdesk.model import FilterGroup, ObjectDef, Record, Sort, record_title
 from crmdesk.store.errors import NotFound
-from crmdesk.store.query import Source, filter_sql, order_sql
+from crmdesk.store.query import Resolver, Source, filter_sql, order_sql
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchIndex
 from crmdesk.store.value_index import IndexRow, index_rows, search_body
@@ -32,6 +32,19 @@ class RecordRow:
 
 def _row(row: Sequence[Any]) -> RecordRow:
     return RecordRow(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
+
+
+def object_resolver(schema: SchemaRepo, obj: ObjectDef) -> Resolver:
+    """Where an object's attributes are indexed, for a query joining ``records r``."""
+
+    def resolve(slug: str) -> Source | None:
+        attr = obj.attribute(slug)
+        if attr is None:
+            return None
+        attr_id = schema.attribute_id("object", obj.slug, slug)
+        return Source(attr, attr_id, "record_values", "record_rowid", "r.rowid") if attr_id is not None else None
+
+    return resolve
 
 
 class RecordRepo:
@@ -83,18 +96,6 @@ class RecordRepo:
     def ids(self, object_slug: str) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM records WHERE object_slug = ?", (object_slug,))}
 
-    def _resolver(self, obj: ObjectDef) -> Any:
-        def resolve(slug: str) -> Source | None:
-            attr = obj.attribute(slug)
-            if attr is None:
-                return None
-            attr_id = self._schema.attribute_id("object", obj.slug, slug)
-            if attr_id is None:
-                return None
-            return Source(attr, attr_id, "record_values", "record_rowid", "r.rowid")
-
-        return resolve
-
     def query_ids(
         self, object_slug: str, filter_group: FilterGroup | None = None, sorts: Sequence[Sort] = ()
     ) -> list[int]:
@@ -106,7 +107,7 @@ class RecordRepo:
         obj = self._schema.get_object(object_slug)
         if obj is None:
             raise NotFound(f"The object “{object_slug}”")
-        resolve = self._resolver(obj)
+        resolve = object_resolver(self._schema, obj)
         params: list[Any] = []
         plan = order_sql(sorts, resolve, "r.created_at DESC, r.rowid DESC")
         where = filter_sql(filter_group, resolve, params)
