@@ -20,26 +20,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from benchmarks.report import Figure, Report
+from benchmarks.sync_support import OBJECTS, PAGE, page_all
 from crmdesk.sandbox import SandboxServer
 
 RECORDS = 100_000
-PAGE = 200
-
-
-def _page_all(base: str, token: str, slug: str) -> tuple[int, int, float]:
-    fetched = pages = 0
-    started = time.perf_counter()
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
-        offset = 0
-        while True:
-            body = client.get(f"/objects/{slug}/records", params={"limit": PAGE, "offset": offset}).json()
-            count = len(body["data"]["records"])
-            pages += 1
-            fetched += count
-            if count < PAGE:
-                break
-            offset += PAGE
-    return fetched, pages, time.perf_counter() - started
 
 
 def _baseline(page: bytes, pages: int) -> float:
@@ -72,15 +56,10 @@ def run(report: Report) -> None:
         build = time.perf_counter() - started
         report.add(Figure(bench="sandbox_build_100k", value=build, unit="s", target="< 60 s",
                           note="standard objects, 100,000 records, lists, notes, tasks; includes server start"))
-        total = 0
-        elapsed = 0.0
-        pages = 0
-        sample = b""
-        for slug in ("people", "companies", "deals"):
-            fetched, n, seconds = _page_all(server.api_url, server.admin_token, slug)
-            total, elapsed, pages = total + fetched, elapsed + seconds, pages + n
-        with httpx.Client(headers={"Authorization": f"Bearer {server.admin_token}"}) as client:
-            sample = client.get(f"{server.api_url}/objects/people/records", params={"limit": PAGE}).content
+        with httpx.Client(base_url=server.api_url, headers={"Authorization": f"Bearer {server.admin_token}"},
+                          timeout=30) as client:
+            total, pages, elapsed = page_all(client, OBJECTS)
+            sample = client.get("/objects/people/records", params={"limit": PAGE}).content
     baseline_seconds = _baseline(sample, pages)
     rate = total / elapsed
     baseline_rate = pages * PAGE / baseline_seconds

@@ -120,25 +120,30 @@ def _started(proc: subprocess.Popen[str], err: Any) -> SandboxProcess:
 # -- bare baselines ---------------------------------------------------------------------------------
 
 
-def bare_page_all(server: SandboxProcess, slugs: tuple[str, ...] = OBJECTS) -> tuple[int, int, float]:
+def page_all(client: httpx.Client, slugs: tuple[str, ...] = OBJECTS) -> tuple[int, int, float]:
     """Page every object with plain limit/offset GETs and decode the JSON; store nothing.
 
-    Returns (records, requests, seconds).
+    ``client`` has the API URL as its base and the token. Returns (records, requests, seconds).
     """
     fetched = requests = 0
     started = time.perf_counter()
-    with server.client() as client:
-        for slug in slugs:
-            offset = 0
-            while True:
-                body = client.get(f"/objects/{slug}/records", params={"limit": PAGE, "offset": offset}).json()
-                count = len(body["data"]["records"])
-                requests += 1
-                fetched += count
-                if count < PAGE:
-                    break
-                offset += PAGE
+    for slug in slugs:
+        offset = 0
+        while True:
+            body = client.get(f"/objects/{slug}/records", params={"limit": PAGE, "offset": offset}).json()
+            count = len(body["data"]["records"])
+            requests += 1
+            fetched += count
+            if count < PAGE:
+                break
+            offset += PAGE
     return fetched, requests, time.perf_counter() - started
+
+
+def bare_page_all(server: SandboxProcess, slugs: tuple[str, ...] = OBJECTS) -> tuple[int, int, float]:
+    """``page_all`` on a fresh keep-alive connection to the child-process sandbox."""
+    with server.client() as client:
+        return page_all(client, slugs)
 
 
 def bare_get_each(server: SandboxProcess, slug: str, ids: list[str]) -> float:
