@@ -206,7 +206,10 @@ def test_plain_http_to_another_machine_is_refused(url, clock) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost:3001", "http://[::1]:8000"])
 def test_plain_http_to_loopback_is_fine(url, clock) -> None:
-    make(answer(200), clock, base=url)
+    seen = []
+    response = make(lambda r: seen.append(r) or httpx.Response(200), clock, base=url).request("GET", "/x")
+    assert response.status_code == 200
+    assert [str(r.url) for r in seen] == [f"{url}/x"]
 
 
 def test_requests_carry_user_agent_timeouts_and_bearer(clock) -> None:

@@ -164,9 +164,14 @@ def test_search_as_you_type_timing(qtbot, palette: SearchPalette) -> None:
         started = time.perf_counter()
         palette._search()
         samples.append((time.perf_counter() - started) * 1000)
+        # Each keystroke's results are on screen: the list when something matches, else the "Nothing matches" line.
+        rows = palette.model.rowCount()
+        assert palette.model.query == text
+        assert palette.results.isVisible() == (rows > 0) and palette.empty_label.isVisible() == (rows == 0), text
     samples.sort()
     print(f"\npalette search-as-you-type on 200 records: median {statistics.median(samples):.2f} ms, "
           f"max {samples[-1]:.2f} ms over {len(samples)} keystrokes (plus the {50} ms debounce)")
     started = time.perf_counter()
     type_and_wait(qtbot, palette, " a")
+    assert palette.model.query == palette.field.text() == "ortiz a"
     print(f"keystroke to results through the event loop: {(time.perf_counter() - started) * 1000:.1f} ms")
