@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont
 
 from crmdesk.model import Task
 from crmdesk.store import Store
+from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.text import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -147,18 +148,14 @@ class TasksModel(QAbstractItemModel):
         tasks = [t for t in self.store.tasks.all() if self._matches(t)]
         # One query for every linked title, not one per task.
         titles = self.store.records.titles({r for t in tasks for r in t.record_ids})
-        names: dict[str, str] = {}
-        for member in self.store.schema.members():
-            names[member.id] = member.name
-            if member.user_id:
-                names[member.user_id] = member.name
+        members = StoreDisplayContext(self.store)
         buckets: dict[Group, list[TaskRow]] = {g: [] for g in Group}
         for task in tasks:
             due = deadline_date(task.deadline, tz)
             row = TaskRow(
                 task, due, relative_deadline(due, today, done=task.done),
                 ", ".join(titles.get(r, "(record not downloaded)") for r in task.record_ids),
-                ", ".join(names.get(a, "Unknown member") for a in task.assignee_ids),
+                ", ".join(members.member_name(a) or "Unknown member" for a in task.assignee_ids),
             )
             buckets[group_of(task, today, tz)].append(row)
         # Soonest first; done ones most recently completed first.
