@@ -104,9 +104,6 @@ class AriaSession:
             raise NotFound(f"The server has no object “{slug}”.")
         return obj
 
-    def attributes_of(self, slug: str) -> dict[str, AttributeDef]:
-        return {attr.slug: attr for attr in self.object_def(slug).attributes}
-
     def refresh_object(self, slug: str) -> ObjectDef:
         """Reload one object's attributes (after a schema change made through us)."""
         obj = self.object_def(slug)

@@ -69,9 +69,6 @@ class WorkspaceStore:
             raise NotFound("Member not found")
         return row
 
-    def member_by_user(self, user_id: str) -> sqlite3.Row | None:
-        return self.db.one("SELECT * FROM members WHERE user_id = ?", (user_id,))
-
     def add_member(self, email: Any, role: Any = "member", name: Any = None, *, at: str | None = None,
                    user_id: str | None = None) -> sqlite3.Row:
         if not isinstance(email, str) or "@" not in email:
