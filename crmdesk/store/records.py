@@ -261,8 +261,7 @@ class RecordRepo:
             (new_id, old_id),
         )
         old_json, new_json = json.dumps(old_id), json.dumps(new_id)
-        for rowid in referencing:
-            self._conn.execute(
-                "UPDATE records SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
-                (old_json, new_json, rowid),
-            )
+        self._conn.executemany(
+            "UPDATE records SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
+            [(old_json, new_json, rowid) for rowid in referencing],
+        )
