@@ -58,10 +58,10 @@ class EntryRepo:
 
     def delete_list(self, list_id: str) -> int:
         """Drop every entry of a list (its values go with them); how many there were."""
-        rowids = [(r[0],) for r in self._conn.execute("SELECT rowid FROM entries WHERE list_id = ?", (list_id,))]
-        self._conn.executemany("DELETE FROM entry_values WHERE entry_rowid = ?", rowids)
-        self._conn.execute("DELETE FROM entries WHERE list_id = ?", (list_id,))
-        return len(rowids)
+        self._conn.execute(
+            "DELETE FROM entry_values WHERE entry_rowid IN (SELECT rowid FROM entries WHERE list_id = ?)", (list_id,)
+        )
+        return self._conn.execute("DELETE FROM entries WHERE list_id = ?", (list_id,)).rowcount
 
     def ids(self, list_id: str) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM entries WHERE list_id = ?", (list_id,))}
