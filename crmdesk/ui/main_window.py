@@ -220,7 +220,9 @@ class MainWindow(QMainWindow):
             self.sidebar.rebuild(store, self._unread())
         placeholders = [t for t, v in self.views.items() if v.property("placeholder")]
         for target in placeholders:
-            self.stack.removeWidget(self.views.pop(target))
+            placeholder = self.views.pop(target)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
         if getattr(self, "current_target", None) in placeholders:
             self.navigate(self.current_target)
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
