@@ -73,10 +73,11 @@ def describe(store: Store, mutation: Mutation) -> Description:
         obj = store.schema.get_object(mutation.scope)
         noun = obj.singular_name if obj is not None else "record"
         if mutation.op is MutationOp.UPDATE:
-            fields = ", ".join(_field_titles(store, mutation))
+            names = _field_titles(store, mutation)
+            fields = ", ".join(names)
             lost = "; ".join(
                 f"{name}: {_shown(store, mutation, slug, mutation.changes[slug])}"
-                for name, slug in zip(_field_titles(store, mutation), mutation.fields, strict=True)
+                for name, slug in zip(names, mutation.fields, strict=True)
             )
             return Description(f"Edit {fields} of {title}",
                                f"your new value ({lost}); {title} goes back to the server's value")
