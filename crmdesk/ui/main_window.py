@@ -50,14 +50,10 @@ class MainWindow(QMainWindow):
         """Open a dialog or panel by ``module:Class``; built as ``Class(context, parent)``."""
         import importlib
 
-        module_name, _, class_name = spec.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except ModuleNotFoundError:
-            self.statusBar().showMessage("That part of crmdesk is not built yet.", 4000)
-            return
         existing = self._components.get(spec)
         if existing is None:
+            module_name, _, class_name = spec.partition(":")
+            cls = getattr(importlib.import_module(module_name), class_name)
             existing = cls(self.context, self)
             self._components[spec] = existing
         show = getattr(existing, "open_for_user", None) or existing.show
