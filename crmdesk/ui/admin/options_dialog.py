@@ -243,7 +243,7 @@ class OptionsDialog(AdminDialog):
                 if row is not None:
                     store.edits.update_record(record_id, {attr.slug: replaced(row.values.get(attr.slug),
                                                                              option.id, replacement)})
-            if self.context.sync is not None and hasattr(self.context.sync, "local_edit"):
+            if self.context.sync is not None:
                 self.context.sync.local_edit()
         slug = self.object_slug
         self._run(f"Deleting “{option.title}”", lambda backend: backend.delete_option(slug, attr, option.id))
