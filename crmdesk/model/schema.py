@@ -123,6 +123,12 @@ class Member:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def actor_id(self) -> str:
+        """The id an actor_reference value or a task assignee names: the user's, where the
+        server has separate user and membership ids (Aria), else the member's."""
+        return self.user_id or self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Workspace:

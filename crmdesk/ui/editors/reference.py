@@ -43,7 +43,7 @@ def member_source(store: Store) -> Source:
     def search(text: str) -> list[tuple[str, str]]:
         wanted = text.strip().casefold()
         members = sorted(store.schema.members(), key=lambda m: m.name.casefold())
-        return [(m.id, m.name) for m in members
+        return [(m.actor_id, m.name) for m in members
                 if not wanted or wanted in m.name.casefold() or wanted in m.email.casefold()][:MAX_RESULTS]
 
     return search

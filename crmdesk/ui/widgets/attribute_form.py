@@ -211,7 +211,7 @@ class ChoiceField(Field):
     def _choices(self) -> list[tuple[str, str, str | None]]:
         """(stored id, title, colour) for each choice."""
         if self.attr.type is AttributeType.ACTOR_REFERENCE:
-            return [(m.user_id or m.id, m.name, None) for m in self.form.store.schema.members()]
+            return [(m.actor_id, m.name, None) for m in self.form.store.schema.members()]
         options = sorted(self.attr.options, key=lambda o: o.order)
         # A status's "inactive" marks a closed stage (Won, Lost) that must stay choosable;
         # an inactive select option is archived and offered only while a record still holds it.
