@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 
 from crmdesk.ui.navigation import split
 from crmdesk.ui.views.registry import view_class
+from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
 from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
@@ -240,9 +241,19 @@ class MainWindow(QMainWindow):
             worker.pending_changed.connect(self.sync_status.show_pending)
             worker.conflicts_changed.connect(self.sync_status.show_conflicts)
             worker.changed.connect(self.on_changed)
-        elif self.context.store is not None and not self.context.services:
+            worker.finished.connect(self._show_last_sync)
+        if self.context.store is not None:
+            self._show_last_sync()
+        if sync is None and self.context.store is not None and not self.context.services:
             # A workspace without a token (signed out, or a session-only token from an earlier run).
             self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
+
+    @Slot()
+    def _show_last_sync(self, *_: object) -> None:
+        """“Last synced …” from the store (the worker writes it after each complete round)."""
+        store = self.context.store
+        stamp = store.schema.get_meta("last_sync_at") if store is not None else None
+        self.sync_status.show_last_sync(f"· last synced {format_when(stamp)}" if stamp else "")
 
     def _restore_window_state(self, first_view: str | None = None) -> None:
         from crmdesk.ui import window_state

@@ -43,4 +43,5 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
         window.attach_sync_in_background(db_path)
         qtbot.waitUntil(lambda: context.sync is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.sync_status.status == "synced", timeout=20_000)
+        qtbot.waitUntil(lambda: "last synced Today" in window.sync_status.last_sync.text(), timeout=5_000)
         close_workspace(context)
