@@ -13,6 +13,7 @@ class EntityKind(StrEnum):
     NOTE = "note"
     TASK = "task"
     LIST = "list"
+    NOTIFICATION = "notification"
 
 
 class MutationOp(StrEnum):

@@ -25,7 +25,7 @@ from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
-from crmdesk.store.notes_tasks import NoteRepo, TaskRepo
+from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.records import RecordRepo
 from crmdesk.store.schema_repo import SchemaRepo
@@ -61,6 +61,7 @@ class Edits:
         notes: NoteRepo,
         tasks: TaskRepo,
         outbox: Outbox,
+        notifications: NotificationRepo,
     ) -> None:
         self._write = write
         self._schema = schema
@@ -69,6 +70,7 @@ class Edits:
         self._notes = notes
         self._tasks = tasks
         self._outbox = outbox
+        self._notifications = notifications
 
     def _object(self, slug: str) -> ObjectDef:
         obj = self._schema.get_object(slug)
@@ -317,3 +319,16 @@ class Edits:
                 EntityKind.LIST, MutationOp.DELETE, list_id, list_def.parent_object, {},
                 {"name": list_def.name, "parent_object": list_def.parent_object, "private": list_def.private},
             )
+
+    # -- notifications ------------------------------------------------------------------------
+
+    def mark_notifications_read(self, notification_ids: list[str]) -> list[Mutation]:
+        """Read here at once; the server hears it on the next sync (one outbox row each)."""
+        mutations = []
+        with self._write():
+            for notification_id in notification_ids:
+                if self._notifications.mark_read(notification_id):
+                    mutations.append(self._outbox.append(
+                        EntityKind.NOTIFICATION, MutationOp.UPDATE, notification_id, "", {"read": True}, {"read": False}
+                    ))
+        return mutations

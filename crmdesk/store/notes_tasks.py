@@ -186,5 +186,7 @@ class NotificationRepo:
     def unread_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM notifications WHERE read = 0").fetchone()[0])
 
-    def mark_read(self, notification_id: str) -> None:
-        self._conn.execute("UPDATE notifications SET read = 1 WHERE id = ?", (notification_id,))
+    def mark_read(self, notification_id: str) -> bool:
+        """True when it was unread (and now is read)."""
+        cursor = self._conn.execute("UPDATE notifications SET read = 1 WHERE id = ? AND read = 0", (notification_id,))
+        return cursor.rowcount > 0

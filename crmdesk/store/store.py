@@ -42,7 +42,8 @@ class Store:
         self.id_map = IdMap(conn)
         self.sync_state = SyncStateRepo(conn)
         self.edits = Edits(
-            self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox
+            self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
+            self.notifications,
         )
 
     @classmethod

@@ -346,6 +346,11 @@ class Puller:
 
     def pull_notifications(self) -> None:
         notifications = self.backend.notifications()
+        # Read here but not yet told to the server: stay read.
+        read_here = {m.target_id for m in self.store.outbox.pending() if m.entity is EntityKind.NOTIFICATION}
+        for notification in notifications:
+            if notification.id in read_here:
+                notification.read = True
         with self.store.write():
             self.store.notifications.replace_all(notifications)
         self.changes.notifications = True

@@ -217,6 +217,7 @@ class Pusher:
             EntityKind.TASK: self._push_task,
             EntityKind.ENTRY: self._push_entry,
             EntityKind.LIST: self._push_list,
+            EntityKind.NOTIFICATION: self._push_notification_read,
         }.get(first.entity)
         if handler is None:
             self._reject(group, f"crmdesk cannot send {first.entity.value} changes yet")
@@ -477,6 +478,13 @@ class Pusher:
             lambda: self.backend.remove_entry(list_id, first.target_id),
         )
         self.changes.lists.add(list_id)
+
+    def _push_notification_read(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFound):  # gone on the server: nothing left to mark
+            self.backend.mark_notification_read(group[0].target_id)
+        with self.store.write():
+            self._remove(group)
+        self.changes.notifications = True
 
     # -- lists ---------------------------------------------------------------------------------
 

@@ -62,8 +62,10 @@ def test_mark_read_and_mark_all_read(qtbot, view: NotificationsView, store: Stor
     qtbot.mouseClick(view.mark_all_button, Qt.MouseButton.LeftButton)
     assert store.notifications.unread_count() == 0
     assert not view.mark_all_button.isEnabled() and view.count_label.text() == ""
-    # Read state is local: nothing is queued for the server.
-    assert store.outbox.count() == 0
+    # Each notification read here is queued once for the server (the next sync tells it).
+    queued = store.outbox.all()
+    assert len(queued) == unread
+    assert {m.entity.value for m in queued} == {"notification"} and len({m.target_id for m in queued}) == unread
 
 
 def test_empty_state(qtbot, store: Store, tmp_path: Path) -> None:

@@ -47,9 +47,7 @@ class NotificationsModel(QAbstractListModel):
         changed = [r for r in rows if 0 <= r < len(self._items) and not self._items[r].read]
         if not changed:
             return 0
-        with self.store.write():
-            for row in changed:
-                self.store.notifications.mark_read(self._items[row].id)
+        self.store.edits.mark_notifications_read([self._items[row].id for row in changed])
         for row in changed:
             self._items[row].read = True
             index = self.index(row)
@@ -135,6 +133,8 @@ class NotificationsView(QWidget):
         self.message_label.hide()
         if changed:
             self._announce()
+            if self.context.sync is not None:
+                self.context.sync.local_edit()  # the server hears it on the next sync
 
     def _announce(self) -> None:
         # The sidebar's unread count is the window's; tell it the way a sync would. Our own
