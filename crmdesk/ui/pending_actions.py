@@ -96,6 +96,8 @@ def describe(store: Store, mutation: Mutation) -> Description:
         action = {MutationOp.CREATE: "Add to", MutationOp.UPDATE: "Edit entry in",
                   MutationOp.DELETE: "Remove from"}[mutation.op]
         return Description(f"{action} {name}", f"this change to the list “{name}”")
+    if mutation.entity is EntityKind.NOTIFICATION:
+        return Description("Mark a notification read", "marking it read on the server")
     return Description(f"{verb} {mutation.entity.value}", "this change")
 
 
