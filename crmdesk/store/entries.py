@@ -92,10 +92,18 @@ class EntryRepo:
         )
         return [row[0] for row in self._conn.execute(sql, (list_id, *params))]
 
+    def _drop_values(self, entry_rowid: int, list_id: str) -> None:
+        # By (attribute, entry) — the primary key's order; by entry alone SQLite reads the whole index.
+        self._conn.execute(
+            "DELETE FROM entry_values WHERE attribute_id IN"
+            " (SELECT id FROM attributes WHERE owner_kind = 'list' AND owner = ?) AND entry_rowid = ?",
+            (list_id, entry_rowid),
+        )
+
     def put(self, list_def: ListDef, entry: Entry) -> int:
-        old = self._conn.execute("SELECT rowid FROM entries WHERE id = ?", (entry.id,)).fetchone()
+        old = self._conn.execute("SELECT rowid, list_id FROM entries WHERE id = ?", (entry.id,)).fetchone()
         if old is not None:
-            self._conn.execute("DELETE FROM entry_values WHERE entry_rowid = ?", (old[0],))
+            self._drop_values(old[0], old[1])
         rowid = self._conn.execute(
             "INSERT INTO entries (id, list_id, record_id, values_json, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET list_id = excluded.list_id,"
@@ -115,10 +123,10 @@ class EntryRepo:
         return int(rowid)
 
     def delete(self, entry_id: str) -> bool:
-        row = self._conn.execute("SELECT rowid FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        row = self._conn.execute("SELECT rowid, list_id FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             return False
-        self._conn.execute("DELETE FROM entry_values WHERE entry_rowid = ?", (row[0],))
+        self._drop_values(row[0], row[1])
         self._conn.execute("DELETE FROM entries WHERE rowid = ?", (row[0],))
         return True
 

@@ -239,7 +239,12 @@ class RecordRepo:
         if row is None:
             return False
         rowid = row[0]
-        self._conn.execute("DELETE FROM record_values WHERE record_rowid = ?", (rowid,))
+        # By (attribute, record) — the primary key's order; by record alone SQLite reads the whole index.
+        self._conn.execute(
+            "DELETE FROM record_values WHERE attribute_id IN"
+            " (SELECT id FROM attributes WHERE owner_kind = 'object' AND owner = ?) AND record_rowid = ?",
+            (row[1], rowid),
+        )
         self._search.delete(rowid)
         self._conn.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
         return True
