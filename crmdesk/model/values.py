@@ -52,8 +52,12 @@ def _pack(attr: AttributeDef, items: list[Any]) -> Value:
     return items[0]
 
 
-def parse_user_text(attr: AttributeDef, text: str) -> Value:
-    """What a user typed into an editor → a canonical value (``""`` clears it)."""
+def parse_user_text(attr: AttributeDef, text: str, previous: Value = None) -> Value:
+    """What a user typed into an editor → a canonical value (``""`` clears it).
+
+    ``previous`` is the value the text replaces: what the user did not type is kept from
+    it (typing "31,500" over a euro amount keeps the euros).
+    """
     if not isinstance(text, str):
         raise ValidationError(attr.title or attr.slug, "expects text from the editor")
     codec = codec_for(attr.type)
@@ -62,8 +66,13 @@ def parse_user_text(attr: AttributeDef, text: str) -> Value:
         pieces = [piece.strip() for piece in splitter.split(text)]
     else:
         pieces = [text.strip()]
+    pieces = [piece for piece in pieces if piece]
+    before = elements(previous)
     try:
-        items = [codec.parse_text(piece, attr) for piece in pieces if piece]
+        items = [
+            codec.parse_edit(piece, attr, before[index] if index < len(before) else None)
+            for index, piece in enumerate(pieces)
+        ]
     except ValueError as error:
         raise _fail(attr, error) from None
     value = _pack(attr, items)

@@ -85,6 +85,8 @@ def _recorded_values() -> list[tuple[str, AttributeDef, Any]]:
         data = body(path)
         for node in _walk(data):
             if isinstance(node.get("values"), dict) and "objectId" in node:
+                if path.name.startswith("WEBSHAPE_"):
+                    continue  # another server's workspace (other option ids): tests/remote/test_webshapes.py
                 defs = ATTRIBUTES[node["objectId"]]
                 found += [(path.name, defs[slug], raw) for slug, raw in node["values"].items()]
             if isinstance(node.get("listValues"), dict):

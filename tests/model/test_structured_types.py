@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from crmdesk.model import ValidationError
-from crmdesk.model.values import display_text, edit_text, parse_user_text, sort_key, to_aria, validate_value
+from crmdesk.model.values import (
+    display_text,
+    edit_text,
+    from_aria,
+    parse_user_text,
+    sort_key,
+    to_aria,
+    validate_value,
+)
 
 from ._support import T, make_attr
 
@@ -102,9 +110,22 @@ def test_a_name_without_a_full_name_gets_one_from_its_parts() -> None:
     }
 
 
-def test_names_write_the_full_name_the_server_shows() -> None:
+def test_names_are_written_in_the_shape_arias_web_app_reads() -> None:
     value = {"first_name": "Jane", "last_name": "Doe", "full_name": "Jane Doe"}
-    assert to_aria(NAME, value) == {"first_name": "Jane", "last_name": "Doe", "fullName": "Jane Doe"}
+    assert to_aria(NAME, value) == {"firstName": "Jane", "lastName": "Doe", "fullName": "Jane Doe"}
+    assert to_aria(NAME, {"first_name": "Ghost", "full_name": "Ghost"}) == {"firstName": "Ghost", "fullName": "Ghost"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"firstName": "Grace", "lastName": "Hopper", "fullName": "Grace Hopper"},
+        {"first_name": "Grace", "last_name": "Hopper", "full_name": "Grace Hopper"},
+        {"first_name": "Grace", "last_name": "Hopper"},
+    ],
+)
+def test_names_read_in_camel_and_snake_case_alike(raw: dict) -> None:
+    assert from_aria(NAME, raw) == {"first_name": "Grace", "last_name": "Hopper", "full_name": "Grace Hopper"}
 
 
 @pytest.mark.parametrize(

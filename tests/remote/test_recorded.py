@@ -72,6 +72,8 @@ PARSERS: list[tuple[str, str, Callable[[Any, str], Any]]] = [
     ("GET", r"^/api/v1/objects/[^/]+/records/[^/]+/tasks$", lambda d, t: [wire.task(r) for r in d]),
     ("GET", r"^/api/v1/objects/[^/]+/records/[^/]+/related$", lambda d, t: d["related"]),
     ("POST", r"^/api/v1/objects/[^/]+/records/[^/]+/notes$", lambda d, t: wire.note(d)),
+    ("GET", r"^/api/v1/objects/[^/]+/records/[^/]+/notes$", lambda d, t: [wire.note(r) for r in wire.rows_of(d, "notes")]),
+    ("*", r"^/api/v1/notes/[^/]+$", lambda d, t: wire.note(d)),
     ("GET", r"^/api/v1/lists$", lambda d, t: [wire.list_def(r) for r in wire.rows_of(d, "lists")]),
     ("GET", r"^/api/v1/lists/[^/]+$", lambda d, t: wire.list_def(d, wire.attributes(d["attributes"]))),
     ("POST", r"^/api/v1/lists$", lambda d, t: wire.list_def(d)),

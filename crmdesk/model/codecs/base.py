@@ -75,6 +75,10 @@ class Codec:
         """A value from what a user typed (already stripped, never empty)."""
         raise NotImplementedError
 
+    def parse_edit(self, text: str, attr: AttributeDef, previous: Any) -> Any:
+        """What a user typed over ``previous`` (an element, or None): most types ignore it."""
+        return self.parse_text(text, attr)
+
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         """Check an element in canonical form; return it normalised."""
         raise NotImplementedError

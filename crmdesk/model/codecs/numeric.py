@@ -13,6 +13,8 @@ from crmdesk.model.schema import AttributeDef
 _MAX_SAFE = 2**53
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
 _SYMBOL_FOR_CODE = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩"}
+#: Currencies written without cents (ISO 4217 minor unit 0) among the common ones.
+_NO_MINOR_UNITS = frozenset({"JPY", "KRW", "CLP", "ISK", "VND"})
 _CODE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -122,27 +124,49 @@ class RatingCodec(NumberCodec):
         return str(element)
 
 
+def split_amount_text(text: str) -> tuple[int | float, str | None]:
+    """"€31,500", "31500 eur", "USD 12.5" → (amount, code or None when none was typed)."""
+    code = None
+    rest = text.strip()
+    if rest and rest[0] in _CURRENCY_SYMBOLS:
+        code, rest = _CURRENCY_SYMBOLS[rest[0]], rest[1:]
+    elif rest and rest[-1] in _CURRENCY_SYMBOLS:
+        code, rest = _CURRENCY_SYMBOLS[rest[-1]], rest[:-1]
+    match = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", rest.strip())
+    if match and code is None:
+        code = (match.group(1) or match.group(4)).upper()
+        rest = match.group(2) or match.group(3)
+    try:
+        amount = parse_number_text(rest)
+    except ValueError:
+        raise ValueError(f"“{text[:40]}” is not an amount like 1,200.50 or EUR 99") from None
+    return amount, code
+
+
+def currency_of(element: dict[str, Any], attr: AttributeDef) -> str | None:
+    """The code an amount is in: its own, else the attribute's default (None: not known)."""
+    return element.get("currency") or attr.currency_code
+
+
 class CurrencyCodec(Codec):
-    """``{"amount": number, "currency": "USD" | None}``; the code may be unknown."""
+    """``{"amount": number, "currency": "USD" | None}``; the code may be unknown.
+
+    Amounts in different currencies are never added together (see ``board_source``): a code
+    read from the server is kept through every edit that does not type another one.
+    """
 
     type = AttributeType.CURRENCY
 
     def parse_text(self, text: str, attr: AttributeDef) -> Any:
-        code = None
-        rest = text.strip()
-        if rest and rest[0] in _CURRENCY_SYMBOLS:
-            code, rest = _CURRENCY_SYMBOLS[rest[0]], rest[1:]
-        elif rest and rest[-1] in _CURRENCY_SYMBOLS:
-            code, rest = _CURRENCY_SYMBOLS[rest[-1]], rest[:-1]
-        match = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", rest.strip())
-        if match and code is None:
-            code = (match.group(1) or match.group(4)).upper()
-            rest = match.group(2) or match.group(3)
-        try:
-            amount = parse_number_text(rest)
-        except ValueError:
-            raise ValueError(f"“{text[:40]}” is not an amount like 1,200.50 or EUR 99") from None
+        amount, code = split_amount_text(text)
         return self.validate({"amount": amount, "currency": code or attr.currency_code}, attr)
+
+    def parse_edit(self, text: str, attr: AttributeDef, previous: Any) -> Any:
+        # Typing "31,500" over €12,000 means 31,500 euros: the code typed wins, else the
+        # value's own, else the attribute's default.
+        amount, code = split_amount_text(text)
+        kept = previous.get("currency") if isinstance(previous, dict) else None
+        return self.validate({"amount": amount, "currency": code or kept or attr.currency_code}, attr)
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         if isinstance(element, (int, float, str)) and not isinstance(element, bool):
@@ -150,7 +174,8 @@ class CurrencyCodec(Codec):
         if not isinstance(element, dict) or "amount" not in element:
             raise ValueError("expects an amount with an optional currency code")
         amount = canonical_number(element["amount"])
-        code = element.get("currency") or element.get("currency_code") or None
+        # The model's key, Aria's web app's key, and the snake_case one some APIs use.
+        code = element.get("currency") or element.get("currencyCode") or element.get("currency_code") or None
         if code is not None:
             if not isinstance(code, str):
                 raise ValueError("has a currency code that is not text")
@@ -160,24 +185,20 @@ class CurrencyCodec(Codec):
         return {"amount": amount, "currency": code}
 
     def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        # Aria stores currency exactly as sent: a bare number or {amount, currency}.
+        # Aria stores currency exactly as sent: {amount, currencyCode} from its web app,
+        # {amount, currency} or a bare number from API clients.
         return self.validate(raw, attr)
 
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        if element.get("currency"):
-            return {"amount": element["amount"], "currency": element["currency"]}
-        return element["amount"]
+        # The web app reads ``currencyCode`` (and shows USD when it is missing), so that is
+        # the key written; an amount whose code nobody knows is sent without one.
+        code = currency_of(element, attr)
+        if code:
+            return {"amount": element["amount"], "currencyCode": code}
+        return {"amount": element["amount"]}
 
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
-        amount = element["amount"]
-        code = element.get("currency")
-        text = f"{amount:,.2f}" if isinstance(amount, (int, float)) else str(amount)
-        if amount < 0:
-            text = text[1:]
-        sign = "-" if amount < 0 else ""
-        if code in _SYMBOL_FOR_CODE:
-            return f"{sign}{_SYMBOL_FOR_CODE[code]}{text}"
-        return f"{sign}{text} {code}" if code else f"{sign}{text}"
+        return format_money(element["amount"], currency_of(element, attr))
 
     def edit_text(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         code = element.get("currency")
@@ -200,3 +221,13 @@ class CurrencyCodec(Codec):
     @property
     def ordered(self) -> bool:
         return True
+
+
+def format_money(amount: int | float, code: str | None) -> str:
+    """"€31,500.00", "-$5.00", "¥1,200", "1,200.00 CHF"; a bare number when the code is unknown."""
+    places = 0 if code in _NO_MINOR_UNITS else 2
+    text = f"{abs(amount):,.{places}f}"
+    sign = "-" if amount < 0 else ""
+    if code in _SYMBOL_FOR_CODE:
+        return f"{sign}{_SYMBOL_FOR_CODE[code]}{text}"
+    return f"{sign}{text} {code}" if code else f"{sign}{text}"

@@ -28,6 +28,8 @@ _NAME_ALIASES = {
     "givenName": "first_name",
     "familyName": "last_name",
 }
+#: The canonical name parts and the keys Aria's web app writes them under.
+_ARIA_NAME_KEYS = (("first_name", "firstName"), ("last_name", "lastName"))
 MAX_PART = 1000
 NAME_KEYS = ("first_name", "last_name", "full_name")
 #: Every key ``_clean_parts`` keeps, canonical or alias, → its canonical key.
@@ -139,8 +141,9 @@ class PersonalNameCodec(Codec):
         return {key: parts[key] for key in NAME_KEYS if key in parts}
 
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        wire = {k: v for k, v in element.items() if k in ("first_name", "last_name")}
-        # The real server shows fullName first; keep it in step with what the user sees.
+        # The web app's name editor reads (and writes) the camelCase keys; snake_case names
+        # written through the API show there as empty.
+        wire = {wire_key: element[key] for key, wire_key in _ARIA_NAME_KEYS if key in element}
         wire["fullName"] = element.get("full_name") or " ".join(wire.values())
         return wire
 
