@@ -23,6 +23,7 @@ from crmdesk.sandbox.core.db import dumps
 CATEGORIES = ("SaaS", "Enterprise", "SMB", "Fintech", "Healthcare", "Retail")
 JOB_TITLES = ("CEO", "CTO", "VP Sales", "Head of Operations", "Account Executive", "Procurement Lead",
               "Product Manager", "Engineering Manager", "CFO", "Office Manager", "Marketing Director")
+DEAL_CURRENCIES = ("USD", "USD", "EUR", "USD", "GBP", "USD", "EUR", "USD", "USD", "EUR")
 PRODUCTS = ("rollout", "pilot", "renewal", "expansion", "onboarding", "licence", "migration", "support plan")
 MEMBERS = (("Ada Admin", "ada@sandbox.test", "admin"), ("Sam Seller", "sam@sandbox.test", "member"),
            ("Mia Manager", "mia@sandbox.test", "admin"), ("Leo Lead", "leo@sandbox.test", "member"),
@@ -103,25 +104,31 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
                   "job_title": rng.choice(JOB_TITLES), "company": company_ids[k],
                   "location": {"city": city, "state": state, "country": "US"}}
         record_id = new_id()
-        people_rows.append((record_id, values, rng.choice(users), at()))
+        # Written as the team's web app writes a name (camelCase keys).
+        web_name = {"firstName": first, "lastName": last, "fullName": f"{first} {last}"}
+        people_rows.append((record_id, values, rng.choice(users), at(), {"name": web_name}))
         people_ids.append(record_id)
         people_by_company.setdefault(k, []).append(record_id)
     core.records.bulk_insert("people", people_rows)
 
     deal_rows, deal_ids = [], []
     today = datetime.now(UTC).date()
-    for _ in range(n_deals):
+    for i in range(n_deals):
         k = rng.randrange(n_companies)
         contacts = people_by_company.get(k) or (rng.sample(people_ids, 1) if people_ids else [])
+        # Mostly dollars, some euros and pounds: a team selling abroad (board sums stay per currency).
+        code = DEAL_CURRENCIES[i % len(DEAL_CURRENCIES)]
+        amount = rng.randrange(1_000, 250_000, 500)
         values = {"name": f"{company_names[k]} {rng.choice(PRODUCTS)}",
-                  "value": {"amount": rng.randrange(1_000, 250_000, 500), "currency": "USD"},
+                  "value": {"amount": amount, "currency": code},
                   "stage": rng.choice(stage_ids),
                   "expected_close_date": (today + timedelta(days=rng.randint(-60, 180))).isoformat(),
                   "owner": rng.choice(users), "company": company_ids[k]}
         if contacts:
             values["associated_people"] = contacts[:2]
         record_id = new_id()
-        deal_rows.append((record_id, values, rng.choice(users), at()))
+        sent = {"value": {"amount": amount, "currencyCode": code}}  # the web app's shape
+        deal_rows.append((record_id, values, rng.choice(users), at(), sent))
         deal_ids.append(record_id)
     core.records.bulk_insert("deals", deal_rows)
 

@@ -45,6 +45,8 @@ class SandboxServer:
         self.port = port
         self.db_path = db_path
         self.injector = FaultInjector(faults)
+        #: The dialect's settings; ``settings.choke_on`` may change while it serves (tests).
+        self.settings = Settings(strict=strict)
         self.core: Core | None = None  # type: ignore[assignment]
         self.admin_token = ""
         self.member_token = ""
@@ -67,7 +69,7 @@ class SandboxServer:
         if latest:
             core.clock.observe(latest)
         self.core = core
-        app = FaultMiddleware(create_app(core, Settings(strict=self.strict)), self.injector)
+        app = FaultMiddleware(create_app(core, self.settings), self.injector)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # proto=IPPROTO_TCP: asyncio then also sets TCP_NODELAY on every accepted connection.
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -8,7 +8,7 @@ from crmdesk.model import ObjectDef
 from crmdesk.sandbox.aria.http import ApiError, Ctx, EmptyServerError
 from crmdesk.sandbox.aria.records import cursor_page
 from crmdesk.sandbox.aria.render import one_record_json, records_json
-from crmdesk.sandbox.aria.values import coerce_values
+from crmdesk.sandbox.aria.values import as_sent, coerce_values
 from crmdesk.sandbox.core import CoreError, Unprocessable
 from crmdesk.sandbox.core.query import QueryRules, plan_filter
 
@@ -56,10 +56,12 @@ def assert_record(ctx: Ctx, obj: ObjectDef, body: dict[str, Any]) -> tuple[int, 
     rules = QueryRules(strict=ctx.settings.strict)
     found, _total = ctx.core.records.query_page(obj.slug, plan_filter(condition, obj, rules), None, rules, 1, 0)
     if found:
-        record = ctx.core.records.update(obj.slug, found[0].id, coerce_values(ctx.core, obj, values))
+        coerced = coerce_values(ctx.core, obj, values)
+        record = ctx.core.records.update(obj.slug, found[0].id, coerced, sent=as_sent(obj, values, coerced))
     else:
         wire = {**values, attr.slug: body.get("matchValue")}
-        record = ctx.core.records.create(obj.slug, coerce_values(ctx.core, obj, wire), ctx.user_id)
+        coerced = coerce_values(ctx.core, obj, wire)
+        record = ctx.core.records.create(obj.slug, coerced, ctx.user_id, sent=as_sent(obj, wire, coerced))
     return 200, one_record_json(ctx.core, obj, record)
 
 
@@ -78,7 +80,8 @@ def import_records(ctx: Ctx) -> tuple[int, Any]:
             errors.append({"row": index, "message": "row must be an object of attribute values"})
             continue
         try:
-            ctx.core.records.create(slug, coerce_values(ctx.core, obj, row), ctx.user_id)
+            coerced = coerce_values(ctx.core, obj, row)
+            ctx.core.records.create(slug, coerced, ctx.user_id, sent=as_sent(obj, row, coerced))
             created += 1
         except CoreError as failure:
             errors.append({"row": index, "message": failure.message})

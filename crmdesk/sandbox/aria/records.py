@@ -11,7 +11,7 @@ from crmdesk.model import Record
 from crmdesk.sandbox.aria.http import ApiError, Ctx, EmptyServerError, paging
 from crmdesk.sandbox.aria.notes_tasks import note_json, tasks_json
 from crmdesk.sandbox.aria.render import iso, one_record_json, records_json
-from crmdesk.sandbox.aria.values import coerce_values
+from crmdesk.sandbox.aria.values import as_sent, coerce_values
 from crmdesk.sandbox.core.collab import timeline
 
 CURSOR_CAP = 200
@@ -65,14 +65,17 @@ def _values(ctx: Ctx) -> dict[str, Any]:
     values = body.get("values") if isinstance(body, dict) else None
     if not isinstance(values, dict):
         raise ApiError(400, "BAD_REQUEST", "values object is required")
+    if ctx.settings.choke_on.intersection(values):
+        raise EmptyServerError()  # what the real server answers to a value it cannot store
     return values
 
 
 def create_record(ctx: Ctx) -> tuple[int, Any]:
     slug = ctx.path_params["slug"]
     obj = ctx.core.schema.object_def(slug)
-    values = coerce_values(ctx.core, obj, _values(ctx))
-    record = ctx.core.records.create(slug, values, ctx.user_id)
+    raw = _values(ctx)
+    values = coerce_values(ctx.core, obj, raw)
+    record = ctx.core.records.create(slug, values, ctx.user_id, sent=as_sent(obj, raw, values))
     return 201, one_record_json(ctx.core, obj, record)
 
 
@@ -87,8 +90,9 @@ def update_record(ctx: Ctx) -> tuple[int, Any]:
     slug = ctx.path_params["slug"]
     obj = ctx.core.schema.object_def(slug)
     ctx.core.records.get(slug, ctx.path_params["record_id"])
-    values = coerce_values(ctx.core, obj, _values(ctx))
-    record = ctx.core.records.update(slug, ctx.path_params["record_id"], values)
+    raw = _values(ctx)
+    values = coerce_values(ctx.core, obj, raw)
+    record = ctx.core.records.update(slug, ctx.path_params["record_id"], values, sent=as_sent(obj, raw, values))
     return 200, one_record_json(ctx.core, obj, record)
 
 

@@ -82,14 +82,20 @@ def reference_ids(values: Iterable[Mapping[str, Any]], attrs: Iterable[Attribute
     return [str(item) for v in values for slug in refs for item in elements(v.get(slug))]
 
 
-def values_json(values: Mapping[str, Any], attrs: Iterable[AttributeDef], refs: Mapping[str, RecordRef]) -> dict:
-    """Canonical values → wire values; empty values are left out, as the real server does."""
+def values_json(
+    values: Mapping[str, Any], attrs: Iterable[AttributeDef], refs: Mapping[str, RecordRef],
+    sent: Mapping[str, Any] | None = None,
+) -> dict:
+    """Canonical values → wire values; empty values are left out, as the real server does.
+    A value a client wrote is answered exactly as it was sent (``sent``)."""
     out: dict[str, Any] = {}
     for attr in attrs:
         value = values.get(attr.slug)
         if value is None:
             continue
-        if attr.type is AttributeType.RECORD_REFERENCE:
+        if sent and attr.slug in sent:
+            out[attr.slug] = sent[attr.slug]
+        elif attr.type is AttributeType.RECORD_REFERENCE:
             found = [refs[str(i)] for i in elements(value) if str(i) in refs]
             wire: Any = [{"id": r.id, "displayName": r.title, "objectSlug": r.object_slug} for r in found]
             if not wire:
@@ -111,7 +117,8 @@ def records_json(core: Core, obj: ObjectDef, records: list[Record]) -> list[dict
 
 def record_json(record: Record, obj: ObjectDef, refs: Mapping[str, RecordRef]) -> dict[str, Any]:
     return {"id": record.id, "objectId": obj.id, "createdAt": iso(record.created_at), "createdBy": record.created_by,
-            "updatedAt": iso(record.updated_at), "values": values_json(record.values, obj.attributes, refs)}
+            "updatedAt": iso(record.updated_at),
+            "values": values_json(record.values, obj.attributes, refs, getattr(record, "sent", None))}
 
 
 def one_record_json(core: Core, obj: ObjectDef, record: Record) -> dict[str, Any]:

@@ -7,6 +7,13 @@
 - everything else goes through ``crmdesk.model.values.from_aria`` (the client's codec);
   a value it rejects is the real server's 500;
 - unknown slugs are ignored; ``null``, ``""`` and ``[]`` clear.
+
+Structured values (currency, personal name, location) are stored *as sent* (``as_sent``):
+the real server keeps the JSON a client wrote — ``{amount, currencyCode}`` from its web app,
+``{amount, currency}`` or a bare number from API clients, ``{firstName…}`` or
+``{first_name…}`` — and answers it back unchanged (a single value for a multiselect attribute
+comes back in an array), so what one client writes is exactly what another reads. Numbers,
+times and text are answered in the server's own form (``"45"`` → 45, ``…Z`` → ``….000Z``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,21 @@ from typing import Any
 from crmdesk.model import AttributeType, ObjectDef, ValidationError
 from crmdesk.model.values import from_aria
 from crmdesk.sandbox.core import Core, Unprocessable
+
+#: Types whose JSON the real server keeps exactly as a client sent it (a JSONB column).
+_KEPT_AS_SENT = frozenset({AttributeType.CURRENCY, AttributeType.PERSONAL_NAME, AttributeType.LOCATION})
+
+
+def as_sent(obj: ObjectDef, raw: Mapping[str, Any], coerced: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire JSON of each value the server keeps as sent (``coerced`` says which were kept)."""
+    out: dict[str, Any] = {}
+    for slug, value in coerced.items():
+        attr = obj.attribute(slug)
+        if value is None or attr is None or attr.type not in _KEPT_AS_SENT:
+            continue
+        sent = raw[slug]
+        out[slug] = [sent] if attr.multiselect and not isinstance(sent, list) else sent
+    return out
 
 
 def coerce_values(core: Core, obj: ObjectDef, raw: Mapping[str, Any]) -> dict[str, Any]:

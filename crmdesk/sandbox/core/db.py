@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS options (
 CREATE TABLE IF NOT EXISTS records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, object_id TEXT NOT NULL,
     title TEXT NOT NULL, subtitle TEXT NOT NULL DEFAULT '', search TEXT NOT NULL DEFAULT '',
-    data TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    data TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    sent TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS records_by_created ON records (object_id, created_at);
 CREATE INDEX IF NOT EXISTS records_by_updated ON records (updated_at);
 CREATE INDEX IF NOT EXISTS records_by_object_updated ON records (object_id, updated_at);
@@ -90,6 +91,13 @@ class Database:
         # A sandbox loses nothing that matters on power loss; speed counts more.
         self.conn.execute("PRAGMA synchronous=OFF")
         self.conn.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Demo files made by an older sandbox lack later columns; add them in place."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(records)")}
+        if "sent" not in columns:
+            self.conn.execute("ALTER TABLE records ADD COLUMN sent TEXT NOT NULL DEFAULT '{}'")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crmdesk.model import AttributeType, ObjectDef, Record, ValidationError, record_title
@@ -29,7 +29,15 @@ from crmdesk.sandbox.core.query import (
 )
 from crmdesk.sandbox.core.schema import SchemaStore
 
-_COLUMNS = "id, object_id, data, created_by, created_at, updated_at"
+_COLUMNS = "id, object_id, data, created_by, created_at, updated_at, sent"
+
+
+@dataclass(slots=True)
+class StoredRecord(Record):
+    """A record as the core keeps it: canonical values, and the wire JSON of those a facade
+    stored as sent (``sent``, by slug), which the facade answers back instead of re-encoding."""
+
+    sent: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +95,10 @@ class RecordStore:
     # -- reads -------------------------------------------------------------------------------
 
     @staticmethod
-    def _record(row: sqlite3.Row, slug: str) -> Record:
-        return Record(id=row["id"], object_slug=slug, values=json.loads(row["data"]), created_at=row["created_at"],
-                      updated_at=row["updated_at"], created_by=row["created_by"])
+    def _record(row: sqlite3.Row, slug: str) -> StoredRecord:
+        return StoredRecord(id=row["id"], object_slug=slug, values=json.loads(row["data"]),
+                            created_at=row["created_at"], updated_at=row["updated_at"], created_by=row["created_by"],
+                            sent=json.loads(row["sent"]))
 
     def get(self, slug: str, record_id: str) -> Record:
         obj = self.schema.object_def(slug)
@@ -236,39 +245,51 @@ class RecordStore:
         conn.execute("DELETE FROM refs WHERE source_id = ?", (record_id,))
         conn.executemany("INSERT INTO refs VALUES (?, ?, ?)", [(record_id, s, t) for s, t in refs])
 
-    def create(self, slug: str, values: Mapping[str, Any], created_by: str | None) -> Record:
+    def create(
+        self, slug: str, values: Mapping[str, Any], created_by: str | None, *, sent: Mapping[str, Any] | None = None
+    ) -> StoredRecord:
+        """``sent``: the wire JSON of values to answer back as written (slugs of ``values`` only)."""
         obj = self.schema.object_def(slug)
         clean = {k: v for k, v in self.clean(obj, values).items() if v is not None}
+        kept = {k: v for k, v in (sent or {}).items() if k in clean}
         derived = derive(obj, clean)
         record_id, now = new_id(), self.clock.now()
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO records (id, object_id, title, subtitle, search, data, created_by, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "updated_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record_id, obj.id, derived.title, derived.subtitle, derived.search, dumps(clean), created_by,
-                 now, now),
+                 now, now, dumps(kept)),
             )
             self._write_refs(conn, record_id, derived.refs)
-        return Record(record_id, slug, clean, now, now, created_by)
+        return StoredRecord(record_id, slug, clean, now, now, created_by, sent=kept)
 
-    def update(self, slug: str, record_id: str, values: Mapping[str, Any]) -> Record:
+    def update(
+        self, slug: str, record_id: str, values: Mapping[str, Any], *, sent: Mapping[str, Any] | None = None
+    ) -> StoredRecord:
+        """Change some values; a value written without its wire form (``sent``) drops the old one."""
         obj = self.schema.object_def(slug)
         current = self.get(slug, record_id)
         merged = dict(current.values)
+        wire = dict(current.sent)
         for key, value in self.clean(obj, values).items():
+            wire.pop(key, None)
             if value is None:
                 merged.pop(key, None)
             else:
                 merged[key] = value
+                if sent and key in sent:
+                    wire[key] = sent[key]
         derived = derive(obj, merged)
         now = self.clock.now()
         with self.db.transaction() as conn:
             conn.execute(
-                "UPDATE records SET data = ?, title = ?, subtitle = ?, search = ?, updated_at = ? WHERE id = ?",
-                (dumps(merged), derived.title, derived.subtitle, derived.search, now, record_id),
+                "UPDATE records SET data = ?, title = ?, subtitle = ?, search = ?, updated_at = ?, sent = ? "
+                "WHERE id = ?",
+                (dumps(merged), derived.title, derived.subtitle, derived.search, now, dumps(wire), record_id),
             )
             self._write_refs(conn, record_id, derived.refs)
-        return Record(record_id, slug, merged, current.created_at, now, current.created_by)
+        return StoredRecord(record_id, slug, merged, current.created_at, now, current.created_by, sent=wire)
 
     def delete(self, slug: str, record_id: str) -> None:
         """Hard delete, as the real server: no tombstone; entries, notes and links go with it."""
@@ -280,19 +301,19 @@ class RecordStore:
             conn.execute("DELETE FROM notes WHERE record_id = ?", (record_id,))
             conn.execute("DELETE FROM task_records WHERE record_id = ?", (record_id,))
 
-    def bulk_insert(self, slug: str, rows: Sequence[tuple[str, dict[str, Any], str | None, str]]) -> None:
-        """Demo builds: (id, canonical values, created_by, instant) rows, trusted, one transaction."""
+    def bulk_insert(self, slug: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Demo builds: (id, canonical values, created_by, instant[, sent]) rows, trusted, one transaction."""
         obj = self.schema.object_def(slug)
         params, refs = [], []
-        for record_id, values, created_by, instant in rows:
+        for record_id, values, created_by, instant, *sent in rows:
             derived = derive(obj, values)
             params.append((record_id, obj.id, derived.title, derived.subtitle, derived.search, dumps(values),
-                           created_by, instant, instant))
+                           created_by, instant, instant, dumps(sent[0] if sent else {})))
             refs.extend((record_id, s, t) for s, t in derived.refs)
         with self.db.transaction() as conn:
             conn.executemany(
                 "INSERT INTO records (id, object_id, title, subtitle, search, data, created_by, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "updated_at, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 params,
             )
             conn.executemany("INSERT INTO refs VALUES (?, ?, ?)", refs)
