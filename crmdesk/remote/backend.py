@@ -28,6 +28,7 @@ from crmdesk.model import (
     TimelineEvent,
     Workspace,
 )
+from crmdesk.model.limits import NO_LIMITS, ValueLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class Capabilities:
     max_page_size: int = 100
     #: Writes sync may have in flight at once.
     write_concurrency: int = 1
+    #: Values the model allows that this server cannot hold (checked when they are typed).
+    value_limits: ValueLimits = field(default=NO_LIMITS, hash=False)
     reasons: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def reason(self, capability: str) -> str | None:

@@ -21,6 +21,7 @@ from crmdesk.model import (
     Task,
     ValidationError,
 )
+from crmdesk.model.limits import ValueLimits
 from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
@@ -38,7 +39,10 @@ def new_local_id() -> str:
     return f"{LOCAL_ID_PREFIX}{uuid.uuid4()}"
 
 
-def _validated(obj_attrs: Callable[[str], Any], changes: Mapping[str, Any], owner: str) -> dict[str, Any]:
+def _validated(
+    obj_attrs: Callable[[str], Any], changes: Mapping[str, Any], owner: str, limits: ValueLimits
+) -> dict[str, Any]:
+    """Canonical values the model accepts and the workspace's server can hold (``limits``)."""
     clean: dict[str, Any] = {}
     for slug, value in changes.items():
         attr = obj_attrs(slug)
@@ -47,6 +51,7 @@ def _validated(obj_attrs: Callable[[str], Any], changes: Mapping[str, Any], owne
         checked = validate_value(attr, value)
         if checked is None and attr.required:
             raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
+        limits.check(attr, checked)
         clean[slug] = checked
     return clean
 
@@ -82,7 +87,8 @@ class Edits:
 
     def create_record(self, object_slug: str, values: Mapping[str, Any]) -> Mutation:
         obj = self._object(object_slug)
-        clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name).items() if v is not None}
+        limits = self._schema.value_limits()
+        clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name, limits).items() if v is not None}
         record_id = new_local_id()
         now = utc_now()
         with self._write():
@@ -96,7 +102,7 @@ class Edits:
             if row is None:
                 raise NotFound(f"The record {record_id}")
             obj = self._object(row.object_slug)
-            clean = _validated(obj.attribute, changes, obj.plural_name)
+            clean = _validated(obj.attribute, changes, obj.plural_name, self._schema.value_limits())
             changed = {k: v for k, v in clean.items() if not values_equal(row.values.get(k), v)}
             if not changed:
                 return None
@@ -218,7 +224,8 @@ class Edits:
         list_def = self._schema.get_list(list_id)
         if list_def is None:
             raise NotFound(f"The list {list_id}")
-        clean = {k: v for k, v in _validated(list_def.attribute, values or {}, list_def.name).items()
+        limits = self._schema.value_limits()
+        clean = {k: v for k, v in _validated(list_def.attribute, values or {}, list_def.name, limits).items()
                  if v is not None}
         now = utc_now()
         with self._write():
@@ -238,7 +245,7 @@ class Edits:
             list_def = self._schema.get_list(row.list_id)
             if list_def is None:
                 raise NotFound(f"The list {row.list_id}")
-            clean = _validated(list_def.attribute, changes, list_def.name)
+            clean = _validated(list_def.attribute, changes, list_def.name, self._schema.value_limits())
             changed = {k: v for k, v in clean.items() if not values_equal(row.values.get(k), v)}
             if not changed:
                 return None

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from crmdesk.model import AttributeDef, AttributeType, ListDef, Member, ObjectDef, Option, Workspace
+from crmdesk.model.limits import ValueLimits
 
 
 class SchemaRepo:
@@ -34,6 +35,13 @@ class SchemaRepo:
             self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def value_limits(self) -> ValueLimits:
+        """What the workspace's server cannot hold, as its last sync said (none known before)."""
+        return ValueLimits.from_json(self.get_meta("value_limits"))
+
+    def set_value_limits(self, limits: ValueLimits) -> None:
+        self.set_meta("value_limits", limits.to_json())
 
     def workspace(self) -> Workspace | None:
         workspace_id = self.get_meta("workspace_id")

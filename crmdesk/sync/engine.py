@@ -68,6 +68,13 @@ class SyncEngine:
             self._capabilities = self.backend.probe_capabilities()
         return self._capabilities
 
+    def _remember_limits(self, caps: Capabilities) -> None:
+        """Keep what the server cannot hold in the workspace file: edits are checked against
+        it when typed, offline too (``store.edits``)."""
+        if self.store.schema.value_limits() != caps.value_limits:
+            with self.store.write():
+                self.store.schema.set_value_limits(caps.value_limits)
+
     def _collections_due(self) -> bool:
         last = self.store.sync_state.get(COLLECTIONS_SCOPE).last_pull_at
         return last is None or older_than(last, self.collections_interval, utc_now())
@@ -98,6 +105,7 @@ class SyncEngine:
         pusher: Pusher | None = None
         try:
             caps = self.capabilities
+            self._remember_limits(caps)
             puller = Puller(self.store, self.backend, caps, changes, self.check_cancel, self.progress,
                             sweep_interval=self.sweep_interval)
             puller.pull_schema()

@@ -299,6 +299,12 @@ def test_every_attribute_rule_has_its_message(qtbot: Any, env: Env) -> None:
     assert not form.multiselect.isEnabled()
     choose(form.type, AttributeType.EMAIL_ADDRESS)
     assert form.multiselect.isEnabled()
+    # This server keeps one option per select: a multiselect select is not offered, and it says why.
+    choose(form.type, AttributeType.SELECT)
+    assert not form.multiselect.isEnabled() and not form.multiselect.isChecked()
+    assert "keeps one option per select attribute" in form.multiselect.text()
+    choose(form.type, AttributeType.RECORD_REFERENCE)
+    assert form.multiselect.isEnabled() and form.multiselect.text() == "Allow several values"
     # An attribute with values keeps its type; the form says why, with the count.
     form.reject()
     stage = env.schema().get_object("deals").attribute("stage")

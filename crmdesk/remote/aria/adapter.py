@@ -15,6 +15,7 @@ from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.admin import AdminMixin
 from crmdesk.remote.aria.collab import CollabMixin
 from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
+from crmdesk.remote.aria.schema import ARIA_LIMITS
 from crmdesk.remote.aria.session import seg
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import Capabilities
@@ -50,6 +51,7 @@ ARIA_DEFAULTS = Capabilities(
     needs_delete_sweep=True,
     max_page_size=MAX_PAGE,
     write_concurrency=4,
+    value_limits=ARIA_LIMITS,
     reasons={
         "schema_admin": "Not known yet whether your account is an admin of this workspace.",
         "member_admin": "Not known yet whether your account is an admin of this workspace.",

@@ -15,10 +15,14 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, ValidationError
 from crmdesk.model import values as model_values
+from crmdesk.model.limits import ValueLimits
 from crmdesk.remote.aria import wire
 from crmdesk.remote.errors import ServerRejected
 
 log = logging.getLogger(__name__)
+
+#: What the real server cannot hold although the model allows it.
+ARIA_LIMITS = ValueLimits(one_value={AttributeType.SELECT: "This server keeps one option per select attribute"})
 
 #: ``attributes_by_slug`` answers, by the identity of the ObjectDef they were built from (an
 #: ObjectDef holds dicts, so it is not hashable; it is frozen, so its attributes never change).
@@ -102,15 +106,11 @@ def encode_value(attr: AttributeDef, value: Any) -> Any:
     checked = model_values.validate_value(attr, value)
     if checked is None:
         return None
+    # The real server keeps a select value only when it is ONE option id as a bare string;
+    # an array (or a title) is dropped without a word. Refuse what would be lost.
+    ARIA_LIMITS.check(attr, checked)
     encoded = model_values.to_aria(attr, checked)
     if attr.type is AttributeType.SELECT and isinstance(encoded, list):
-        # The real server keeps a select value only when it is ONE option id as a bare
-        # string; an array (or a title) is dropped without a word. Refuse what would be lost.
-        if len(encoded) > 1:
-            raise ValidationError(
-                attr.title or attr.slug,
-                "this server keeps only one option per select attribute; choose one",
-            )
         return encoded[0]
     return encoded
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import MULTISELECT_TYPES, AttributeDef, AttributeType
+from crmdesk.model.limits import ValueLimits
 from crmdesk.ui.admin.choices_editor import ChoicesEditor
 from crmdesk.ui.admin.common import TYPE_TITLES, error_label, show_error, slug_problem, slugify
 from crmdesk.ui.admin.server_form import ServerForm
@@ -148,6 +149,13 @@ class AttributeForm(ServerForm):
         if not self._slug_touched:
             self.slug.setText(slugify(self.title.text()))
 
+    def _limits(self) -> ValueLimits:
+        """What this workspace's server cannot hold: as probed now, else as the last sync kept."""
+        probed = self.access.capabilities.value_limits
+        store = self.context.store
+        kept = store.schema.value_limits() if store is not None else ValueLimits()
+        return ValueLimits(one_value={**kept.one_value, **probed.one_value})
+
     def kind(self) -> AttributeType:
         return AttributeType(self.type.currentData())
 
@@ -155,10 +163,13 @@ class AttributeForm(ServerForm):
         kind = self.kind()
         if self.existing is None:
             self.type_note.setText("")
-            allowed = kind in MULTISELECT_TYPES
-            self.multiselect.setEnabled(allowed)
-            self.multiselect.setToolTip("" if allowed else f"{TYPE_TITLES[kind]} attributes hold one value.")
-            if not allowed:
+            # What the model cannot hold, then what this server cannot (Aria: one option per select).
+            why_not = (None if kind in MULTISELECT_TYPES else f"{TYPE_TITLES[kind]} attributes hold one value.") or (
+                self._limits().multiselect_problem(kind))
+            self.multiselect.setEnabled(why_not is None)
+            self.multiselect.setToolTip(why_not or "")
+            self.multiselect.setText("Allow several values" + (f" — {why_not.rstrip('.')}." if why_not else ""))
+            if why_not is not None:
                 self.multiselect.setChecked(False)
         self.type_note.setVisible(bool(self.type_note.text()))
         shown = {"currency_code": kind is AttributeType.CURRENCY,
