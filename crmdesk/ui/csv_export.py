@@ -3,6 +3,10 @@
 Display text, UTF-8 with a byte-order mark so Excel reads accents, and cells that a
 spreadsheet would run as a formula are prefixed with ' (CSV injection: a record named
 ``=HYPERLINK(...)`` from the server must stay text).
+
+An amount of money is two cells: the plain number (so a spreadsheet can add it up) and its
+ISO currency code in a "… currency" column next to it — "$" alone does not say USD, CAD or AUD,
+and a sum over a column must not mix euros with dollars unseen.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from crmdesk.ui.models.record_table_model import RecordTableModel
+from crmdesk.model import AttributeDef, AttributeType
+from crmdesk.model.codecs.numeric import currency_of
+from crmdesk.ui.models.record_table_model import AttributeRole, RecordTableModel, ValueRole
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[-+]?[$€£¥₹₩]?[\d,]*\.?\d+( [A-Z]{3})?$")
@@ -45,11 +51,23 @@ def export_csv(
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([safe_cell(str(model.headerData(c, Qt.Orientation.Horizontal))) for c in columns])
+            money = {c for c in columns if _is_money(model, c)}
+            header: list[str] = []
+            for c in columns:
+                title = str(model.headerData(c, Qt.Orientation.Horizontal))
+                header += [title, f"{title} currency"] if c in money else [title]
+            writer.writerow([safe_cell(text) for text in header])
             for row in range(total):
                 if progress is not None and row % PROGRESS_STEP == 0 and not progress(row, total):
                     raise _Cancelled
-                writer.writerow([safe_cell(model.data(model.index(row, c)) or "") for c in columns])
+                cells: list[str] = []
+                for c in columns:
+                    index = model.index(row, c)
+                    if c in money:
+                        cells += _money_cells(index.data(AttributeRole), index.data(ValueRole))
+                    else:
+                        cells.append(index.data() or "")
+                writer.writerow([safe_cell(text) for text in cells])
                 written += 1
         partial.replace(path)
     except _Cancelled:
@@ -61,6 +79,18 @@ def export_csv(
     if progress is not None:
         progress(total, total)
     return written
+
+
+def _is_money(model: RecordTableModel, column: int) -> bool:
+    attr = model.columns[column]
+    return attr.type is AttributeType.CURRENCY and not attr.multiselect
+
+
+def _money_cells(attr: AttributeDef, value: object) -> list[str]:
+    """[amount, code] of one amount ("31500", "EUR"); empty cells for no value."""
+    if not isinstance(value, dict) or "amount" not in value:
+        return ["", ""]
+    return [str(value["amount"]), currency_of(value, attr) or ""]
 
 
 class _Cancelled(Exception):

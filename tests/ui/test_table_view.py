@@ -27,6 +27,7 @@ from crmdesk.model import EntityKind, MutationOp
 from crmdesk.store import Store
 from crmdesk.ui.editors.reference import ReferencePicker
 from crmdesk.ui.editors.value_dialog import ValueDialog
+from crmdesk.ui.models.record_table_model import ValueRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_table_view import RecordTableView
 
@@ -139,6 +140,34 @@ def test_edit_text_then_undo_and_redo(qtbot: Any, open_view: Callable[[str], Rec
     context.undo_stack.redo()
     assert cell(view, 0, "name") == "Renewal 2027"
     assert context.sync.local_edits == 3  # type: ignore[union-attr]
+
+
+def test_typing_an_amount_over_a_euro_value_keeps_euros(qtbot: Any, open_view: Callable[[str], RecordTableView],
+                                                        store: Store) -> None:
+    view = open_view("deals")
+    values = [view.model.index(r, column(view, "value")).data(ValueRole) for r in range(view.model.rowCount())]
+    row = next(r for r, v in enumerate(values) if v and v["currency"] == "EUR")
+    record_id = view.model.record_at(row).id  # type: ignore[union-attr]
+    editor = start_edit(qtbot, view, row, "value")
+    amount = editor.amount  # type: ignore[attr-defined]
+    amount.selectAll()
+    qtbot.keyClicks(amount, "31,500")
+    commit(qtbot, view, amount)
+    assert cell(view, row, "value") == "€31,500.00"
+    assert store.outbox.for_target(record_id)[-1].changes == {"value": {"amount": 31500, "currency": "EUR"}}
+
+
+def test_a_value_this_server_cannot_hold_is_refused_when_chosen(
+        qtbot: Any, open_view: Callable[[str], RecordTableView], store: Store) -> None:
+    view = open_view("companies")
+    categories = store.schema.get_object("companies").attribute("categories")  # type: ignore[union-attr]
+    assert categories is not None and categories.multiselect
+    two = [o.id for o in categories.options[:2]]
+    index = view.model.index(0, column(view, "categories"))
+    with qtbot.waitSignal(view.model.edit_refused) as refused:
+        assert not view.model.setData(index, two, ValueRole)
+    assert "keeps one option per select attribute" in refused.args[0]
+    assert store.outbox.count() == 0
 
 
 def test_invalid_email_is_refused_with_the_message(qtbot: Any, open_view: Callable[[str], RecordTableView],
@@ -364,12 +393,17 @@ def test_export_visible_rows_and_columns(qtbot: Any, open_view: Callable[[str], 
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0] == [view.model.columns[c].title for c in view.visible_columns()]
+    titles = [view.model.columns[c].title for c in view.visible_columns()]
+    # An amount is its number and, beside it, its currency code.
+    assert rows[0] == [t for title in titles for t in ([title, "Value currency"] if title == "Value" else [title])]
     assert "Owner" not in rows[0]
     assert len(rows) == 51
     assert rows[1][0] == HOSTILE
     assert rows[2][0] == "'=HYPERLINK(\"http://x\")"
-    assert rows[1][rows[0].index("Value")].startswith("$")
+    amounts = {(row[rows[0].index("Value")], row[rows[0].index("Value currency")]) for row in rows[1:]}
+    values = [view.model.index(r, column(view, "value")).data(ValueRole) for r in range(50)]
+    assert amounts - {("", "")} == {(str(v["amount"]), v["currency"]) for v in values if v}
+    assert {code for _, code in amounts} >= {"USD", "EUR"}  # the demo sells in both: never one "$" column
 
 
 def test_empty_state_is_said(qtbot: Any, open_view: Callable[[str], RecordTableView]) -> None:

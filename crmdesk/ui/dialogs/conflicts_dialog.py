@@ -282,7 +282,7 @@ class ConflictsDialog(QDialog):
             self.error.show()
             return
         try:
-            value = parse_user_text(attr, self.merge_edit.text())
+            value = parse_user_text(attr, self.merge_edit.text(), conflict.mine)
         except ValidationError as error:
             self.error.setText(str(error))
             self.error.show()

@@ -134,7 +134,7 @@ class EntryTableModel(LazyRowsModel):
             return False
         attr = self._columns[index.column()]
         try:
-            parsed = parse_user_text(attr, value)
+            parsed = parse_user_text(attr, value, card.values.get(attr.slug))
             mutation = self.source.set_value(card.id, attr.slug, parsed)
         except (ValidationError, NotFound, StoreError) as error:
             self.edit_refused.emit(str(error))

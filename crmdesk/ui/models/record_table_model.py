@@ -39,13 +39,17 @@ _CELL_FLAGS = (Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.Ite
                | Qt.ItemFlag.ItemIsEditable)
 
 
-def check_value(attr: AttributeDef, role: int, value: Any) -> Any:
-    """The canonical value an edit stands for (text is parsed); raises ``ValidationError``.
+def check_value(attr: AttributeDef, role: int, value: Any, previous: Any = None) -> Any:
+    """The canonical value an edit stands for (text is parsed over ``previous``, the value it
+    replaces, so what the user did not type — a currency code — is kept); raises ``ValidationError``.
 
     The store makes the same checks; running them first means a refused value never
     reaches the undo stack or the store.
     """
-    canonical = parse_user_text(attr, value) if role == Qt.ItemDataRole.EditRole else validate_value(attr, value)
+    if role == Qt.ItemDataRole.EditRole:
+        canonical = parse_user_text(attr, value, previous)
+    else:
+        canonical = validate_value(attr, value)
     if canonical is None and attr.required:
         raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
     return canonical
@@ -227,7 +231,8 @@ class RecordTableModel(LazyRowsModel):
             return False
         attr = self._columns[index.column()]
         try:
-            new_value = check_value(attr, role, value)
+            new_value = check_value(attr, role, value, record.values.get(attr.slug))
+            self.store.schema.value_limits().check(attr, new_value)  # what this server cannot hold
         except ValidationError as error:
             self.edit_refused.emit(str(error))
             return False

@@ -306,6 +306,7 @@ class RecordPage(QWidget):
             checked = validate_value(attr, value)
             if checked is None and attr.required:
                 raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
+            self.store.schema.value_limits().check(attr, checked)  # what this server cannot hold
         except ValidationError as error:
             return f"{error.attribute} {error.message}"
         if values_equal(row.values.get(slug), checked):

@@ -264,7 +264,7 @@ class PendingWidget(QWidget):
             self.editor.show_error("This attribute no longer exists; discard the change instead.")
             return
         try:
-            value = parse_user_text(attr, self.editor.value.text())
+            value = parse_user_text(attr, self.editor.value.text(), mutation.changes.get(slug))
             pending_actions.change_rejected_value(store, mutation.op_id, slug, value)
         except ValidationError as error:
             self.editor.show_error(str(error))
