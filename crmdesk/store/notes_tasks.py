@@ -23,7 +23,10 @@ class NoteRepo:
         rowid = self._conn.execute(
             "INSERT INTO notes (id, record_id, title, content, created_at, updated_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET record_id = excluded.record_id,"
-            " title = excluded.title, content = excluded.content, updated_at = excluded.updated_at"
+            " title = excluded.title, content = excluded.content, updated_at = excluded.updated_at,"
+            # The server's author and creation time replace a note's local guesses once known.
+            " created_at = coalesce(excluded.created_at, created_at),"
+            " created_by = coalesce(excluded.created_by, created_by)"
             " RETURNING rowid",
             (note.id, note.record_id, note.title, note.content, note.created_at, note.updated_at, note.created_by),
         ).fetchone()[0]
@@ -71,7 +74,9 @@ class TaskRepo:
         rowid = self._conn.execute(
             "INSERT INTO tasks (id, content, deadline, done, completed_at, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content,"
-            " deadline = excluded.deadline, done = excluded.done, completed_at = excluded.completed_at"
+            " deadline = excluded.deadline, done = excluded.done, completed_at = excluded.completed_at,"
+            " created_at = coalesce(excluded.created_at, created_at),"
+            " created_by = coalesce(excluded.created_by, created_by)"
             " RETURNING rowid",
             (task.id, task.content, task.deadline, int(task.done), task.completed_at, task.created_at,
              task.created_by),

@@ -45,8 +45,11 @@ class Outbox:
         scope: str,
         changes: Mapping[str, object] | None = None,
         base: Mapping[str, object] | None = None,
+        *,
+        created_at: str | None = None,
     ) -> Mutation:
-        """Queue a mutation. Call inside the transaction that changed the local rows."""
+        """Queue a mutation. Call inside the transaction that changed the local rows.
+        ``created_at`` keeps the time of the user's edit when a queued one is split."""
         mutation = Mutation(
             mutation_id=str(uuid.uuid4()),
             entity=entity,
@@ -55,7 +58,7 @@ class Outbox:
             scope=scope,
             changes=dict(changes or {}),
             base=dict(base or {}),
-            created_at=utc_now(),
+            created_at=created_at or utc_now(),
         )
         cursor = self._conn.execute(
             "INSERT INTO outbox (mutation_id, entity, op, target_id, scope, changes_json, base_json, created_at)"
@@ -115,6 +118,13 @@ class Outbox:
                 "UPDATE outbox SET changes_json = ?, base_json = ? WHERE op_id = ?",
                 (json.dumps(changes), json.dumps(base), op_id),
             )
+
+    def renew_mutation_id(self, op_id: int) -> str:
+        """A new id (the idempotency key a create is sent with) for a mutation whose content
+        changed after a refusal: the server must not answer it with the refusal it stored."""
+        new_id = str(uuid.uuid4())
+        self._conn.execute("UPDATE outbox SET mutation_id = ? WHERE op_id = ?", (new_id, op_id))
+        return new_id
 
     def remove(self, op_id: int) -> None:
         """Only for a mutation the server has applied, or one the user chose to discard."""

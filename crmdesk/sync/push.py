@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, Record, is_local_id
+from crmdesk.model import EntityKind, Entry, Mutation, MutationOp, MutationState, Note, Record, Task, is_local_id
 from crmdesk.model.values import values_equal
 from crmdesk.remote import (
     Backend,
@@ -29,6 +29,7 @@ from crmdesk.store import Store
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
+from crmdesk.sync.refusals import FAILED_ALONE, base_of, not_kept, refused_fields, settle_fields
 
 log = logging.getLogger(__name__)
 
@@ -140,25 +141,32 @@ class Pusher:
             pool.submit(self.backend.update_record, g[0].scope, g[0].target_id, changes)
             for g, changes in zip(groups, merged, strict=True)
         ]
-        applied: list[tuple[list[Mutation], Record]] = []
+        applied: list[tuple[list[Mutation], Record, dict[str, str]]] = []
+        apart: list[tuple[list[Mutation], dict[str, Any], Exception]] = []
         deferred: BaseException | None = None
-        for group, future in zip(groups, futures, strict=True):
+        for group, changes, future in zip(groups, merged, futures, strict=True):
             try:
-                applied.append((group, future.result()))
+                record = future.result()
+                applied.append((group, record, not_kept(record, changes, base_of(group))))
             except NotFound:
                 self._deleted_on_server(group)
-            except REJECTIONS as error:
-                self._reject(group, error.message)
-            except ServerError as error:
-                if not self._count_server_failure(group, error):
-                    deferred = deferred or error
+            except (*REJECTIONS, ServerError) as error:
+                if len(changes) > 1:
+                    apart.append((group, changes, error))  # find the field it is about, after this batch
+                elif isinstance(error, ServerError):
+                    if not self._count_server_failure(group, error):
+                        deferred = deferred or error
+                else:
+                    self._reject(group, error.message)
             except Exception as error:  # network and the like: stop after recording the rest
                 deferred = deferred or error
         with self.store.write():
-            for group, record in applied:
-                self._store_updated(group, record)
+            for group, record, refused in applied:
+                self._store_updated(group, record, refused)
         if deferred is not None:
             raise deferred
+        for group, changes, error in apart:
+            self._update_fields_apart(group, changes, error)
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -274,8 +282,34 @@ class Pusher:
             with self.store.write():
                 self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
             # OutcomeUnknown leaves it in flight: the next push looks it up first.
-            record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
+            try:
+                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
+            except REJECTIONS as error:
+                refused = refused_fields(error, mutation.changes)
+                if not refused or len(refused) == len(mutation.changes):
+                    raise
+                mutation = self._create_without(mutation, refused)
+                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
         self._adopt_created(mutation, record)
+
+    def _create_without(self, mutation: Mutation, refused: dict[str, str]) -> Mutation:
+        """The record is created without the fields refused by name; each waits as a rejected
+        change of the new record (its id follows the create), so nothing typed is lost."""
+        assert mutation.op_id is not None
+        rest = {slug: value for slug, value in mutation.changes.items() if slug not in refused}
+        with self.store.write():
+            self.store.outbox.update_changes(mutation.op_id, rest)
+            new_key = self.store.outbox.renew_mutation_id(mutation.op_id)
+            for slug, message in sorted(refused.items()):
+                held = self.store.outbox.append(
+                    EntityKind.RECORD, MutationOp.UPDATE, mutation.target_id, mutation.scope,
+                    {slug: mutation.changes[slug]}, {slug: None}, created_at=mutation.created_at,
+                )
+                assert held.op_id is not None
+                self.store.outbox.set_state(held.op_id, MutationState.REJECTED, message)
+        self.result.rejected += len(refused)
+        self.changes.outbox = True
+        return replace(mutation, changes=rest, mutation_id=new_key)
 
     def _find_created(self, mutation: Mutation) -> Record | None:
         obj = self.store.schema.get_object(mutation.scope)
@@ -300,8 +334,14 @@ class Pusher:
         assert mutation.op_id is not None
         local_id = mutation.target_id
         obj = self.store.schema.get_object(mutation.scope)
+        dropped = not_kept(record, mutation.changes)
         with self.store.write():
-            self.store.outbox.remove(mutation.op_id)
+            if dropped:
+                # Created, but without these: each waits as a rejected change of the new record.
+                settle_fields(self.store, [replace(mutation, op=MutationOp.UPDATE, base={})], dropped)
+                self.result.rejected += len(dropped)
+            else:
+                self.store.outbox.remove(mutation.op_id)
             if self.store.records.get(record.id) is not None:
                 # A create of unknown outcome had landed and an earlier pull already cached
                 # the server's copy: the local row takes its place (references follow it).
@@ -326,14 +366,91 @@ class Pusher:
         except NotFound:
             self._deleted_on_server(group)
             return
+        except (*REJECTIONS, ServerError) as error:
+            if len(merged) == 1:
+                raise  # the one field is the refused one: the whole change waits (or is retried)
+            self._update_fields_apart(group, merged, error)
+            return
         with self.store.write():
-            self._store_updated(group, record)
+            self._store_updated(group, record, not_kept(record, merged, base_of(group)))
 
-    def _store_updated(self, group: list[Mutation], record: Record) -> None:
-        """The server took the update: drop it from the queue, keep what the server answered
-        (with any later queued edits of the record laid on top). Inside the caller's write."""
+    def _update_fields_apart(self, group: list[Mutation], merged: dict[str, Any], error: Exception) -> None:
+        """The server (or the adapter) refused an update of several fields: send what it did not
+        refuse, so one bad value holds back nothing else. Fields the refusal names wait at once;
+        without names, each field is sent alone to find the ones refused."""
         first = group[0]
-        self._remove(group)
+        refused: dict[str, str] = {}
+        failed: dict[str, str] = {}
+        attempts = self._narrower(merged, error, refused, failed)
+        record: Record | None = None
+        while attempts:
+            self.check_cancel()
+            changes = attempts.pop(0)
+            try:
+                answer = self.backend.update_record(first.scope, first.target_id, changes)
+            except NotFound:
+                self._deleted_on_server(group)
+                return
+            except (*REJECTIONS, ServerError) as refusal:
+                attempts += self._narrower(changes, refusal, refused, failed)
+            else:
+                record = answer
+                refused.update(not_kept(answer, changes, base_of(group)))
+        if failed:
+            if record is None and not refused:
+                # Every field failed alone too: the server is in trouble, not these values.
+                if not self._count_server_failure(group, ServerError(next(iter(failed.values())))):
+                    raise ServerError(next(iter(failed.values())))
+                return
+            # It took other changes of this record just now: these values are what it fails on.
+            refused.update({slug: f"{FAILED_ALONE} ({message})." for slug, message in failed.items()})
+        if record is None:
+            self._reject_fields(group, refused)
+            return
+        with self.store.write():
+            self._store_updated(group, record, refused)
+
+    @staticmethod
+    def _narrower(
+        changes: dict[str, Any], error: Exception, refused: dict[str, str], failed: dict[str, str]
+    ) -> list[dict[str, Any]]:
+        """After ``error`` for ``changes``: note what is known to be refused (or failing), and
+        return the smaller updates to try next — the fields not named, or each field alone."""
+        if len(changes) == 1:
+            [slug] = changes
+            if isinstance(error, ServerError):
+                failed[slug] = error.message
+            else:
+                refused[slug] = refused_fields(error, changes).get(slug, getattr(error, "message", str(error)))
+            return []
+        named = refused_fields(error, changes)
+        if named and not isinstance(error, ServerError):
+            refused.update(named)
+            rest = {slug: value for slug, value in changes.items() if slug not in named}
+            return [rest] if rest else []
+        return [{slug: value} for slug, value in sorted(changes.items())]
+
+    def _reject_fields(self, group: list[Mutation], refused: dict[str, str]) -> None:
+        """Nothing of the update went: each field waits with its own reason."""
+        with self.store.write():
+            settle_fields(self.store, group, refused)
+        self.result.rejected += len(refused)
+        self.changes.outbox = True
+        self.changes.record_changed(group[0].scope, group[0].target_id)
+
+    def _store_updated(self, group: list[Mutation], record: Record, refused: dict[str, str] | None = None) -> None:
+        """The server took the update (but the ``refused`` fields): drop it from the queue, keep
+        what the server answered (with any later queued edits of the record laid on top); each
+        refused field waits as its own rejected change. Inside the caller's write."""
+        first = group[0]
+        if refused:
+            settle_fields(self.store, group, refused)
+            self.result.pushed += len(group)
+            self.result.rejected += len(refused)
+            self.changes.outbox = True
+            log.info("the server took %s/%s but %s", first.scope, first.target_id, ", ".join(sorted(refused)))
+        else:
+            self._remove(group)
         obj = self.store.schema.get_object(first.scope)
         if obj is not None:
             later = [m for m in self.store.outbox.for_target(record.id) if m.state is not MutationState.REJECTED]
@@ -368,10 +485,10 @@ class Pusher:
     def _push_simple(
         self,
         group: list[Mutation],
-        create: Callable[[], str],
+        create: Callable[[], Note | Task | Entry],
         update: Callable[[], object],
         delete: Callable[[], object],
-        find_existing: Callable[[], str | None] | None = None,
+        find_existing: Callable[[], Note | Task | None] | None = None,
     ) -> None:
         """The shared shape of note, task and entry pushes: the server id of a create is
         adopted everywhere; an update of something gone is a conflict; a delete of
@@ -380,18 +497,19 @@ class Pusher:
         first = group[0]
         if first.op is MutationOp.CREATE:
             assert first.op_id is not None
-            server_id = None
+            created: Note | Task | Entry | None = None
             if first.state is MutationState.IN_FLIGHT and find_existing is not None:
-                server_id = find_existing()
-            if server_id is None:
+                created = find_existing()
+            if created is None:
                 if find_existing is not None:
                     with self.store.write():
                         self.store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)
-                server_id = create()
+                created = create()
             with self.store.write():
                 self._remove(group)
-                self.store.rewrite_local_id(first.target_id, server_id, first.entity.value)
-            self.changes.id_changes[first.target_id] = server_id
+                self.store.rewrite_local_id(first.target_id, created.id, first.entity.value)
+                self._adopt_authorship(created)
+            self.changes.id_changes[first.target_id] = created.id
             return
         if first.op is MutationOp.UPDATE:
             try:
@@ -405,18 +523,37 @@ class Pusher:
         with self.store.write():
             self._remove(group)
 
+    def _adopt_authorship(self, created: Note | Task | Entry) -> None:
+        """Inside the caller's write: a note or task made here takes the server's author and
+        times (the timeline names who wrote it and orders it by the server's clock); what
+        the user typed stays as it is in the cache."""
+        if isinstance(created, Note):
+            note = self.store.notes.get(created.id)
+            if note is not None:
+                self.store.notes.put(replace(
+                    note, created_at=created.created_at or note.created_at,
+                    updated_at=created.updated_at or note.updated_at, created_by=created.created_by or note.created_by,
+                ))
+        elif isinstance(created, Task):
+            task = self.store.tasks.get(created.id)
+            if task is not None:
+                self.store.tasks.put(replace(
+                    task, created_at=created.created_at or task.created_at,
+                    created_by=created.created_by or task.created_by,
+                ))
+
     def _push_note(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
 
-        def create() -> str:
+        def create() -> Note:
             record = self.store.records.get(first.scope)
             if record is None:
                 raise ServerRejected("The record this note belongs to no longer exists.")
             return self.backend.create_note(
                 record.object_slug, first.scope, merged.get("title", ""), merged.get("content", "")
-            ).id
+            )
 
-        def find_existing() -> str | None:
+        def find_existing() -> Note | None:
             record = self.store.records.get(first.scope)
             if record is None:
                 return None
@@ -424,7 +561,7 @@ class Pusher:
             for note in self.backend.notes_for(record.object_slug, first.scope):
                 if (note.id not in known and note.title == merged.get("title", "")
                         and note.content == merged.get("content", "")):
-                    return note.id
+                    return note
             return None
 
         self._push_simple(
@@ -445,7 +582,7 @@ class Pusher:
             lambda: self.backend.create_task(
                 merged["content"], deadline=merged.get("deadline"), record_ids=merged.get("record_ids") or [],
                 assignee_ids=merged.get("assignee_ids") or [],
-            ).id,
+            ),
             lambda: self.backend.update_task(
                 first.target_id, content=merged.get("content"), deadline=merged.get("deadline"),
                 done=merged.get("done"),
@@ -455,7 +592,7 @@ class Pusher:
         )
         self.changes.tasks = True
 
-    def _find_task(self, merged: dict[str, Any]) -> str | None:
+    def _find_task(self, merged: dict[str, Any]) -> Task | None:
         """A task the server has that this cache does not, with the same text and links."""
         known = self.store.tasks.ids()
         wanted_links = sorted(merged.get("record_ids") or [])
@@ -463,7 +600,7 @@ class Pusher:
             for task in page:
                 same = task.content == merged["content"] and sorted(task.record_ids) == wanted_links
                 if same and task.id not in known:
-                    return task.id
+                    return task
         return None
 
     def _push_entry(self, group: list[Mutation], merged: dict[str, Any]) -> None:
@@ -473,7 +610,7 @@ class Pusher:
             group,
             lambda: self.backend.add_entry(
                 list_id, merged["record_id"], {k: v for k, v in merged.items() if k != "record_id"}
-            ).id,
+            ),
             lambda: self.backend.update_entry(list_id, first.target_id, merged),
             lambda: self.backend.remove_entry(list_id, first.target_id),
         )

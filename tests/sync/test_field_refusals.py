@@ -1,0 +1,146 @@
+"""One refused field holds back nothing else: the record's other changes reach the server, and
+only the refused field waits in Pending changes, with the reason, the user's value kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crmdesk.model import MutationOp, MutationState, ValidationError
+from crmdesk.model.limits import ValueLimits
+from crmdesk.sandbox import SandboxServer
+from crmdesk.store import Store
+
+from ._support import server_records, sync
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(records=60, seed=33) as running:
+        yield running
+
+
+@pytest.fixture
+def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
+    with Store.open(tmp_path / "ws.sqlite") as opened:
+        assert sync(opened, server).status.value == "synced"
+        yield opened
+
+
+def _five_edits(store: Store, deal_id: str, company_id: str) -> dict:
+    """Five separate edits of one deal, as a user makes them one after another."""
+    edits = {
+        "name": "Renewal — five edits",
+        "value": {"amount": 31500, "currency": "EUR"},
+        "expected_close_date": "2027-03-31",
+        "stage": store.schema.get_object("deals").attribute("stage").option_by_title("Negotiation").id,
+        "company": company_id,
+    }
+    for slug, value in edits.items():
+        store.edits.update_record(deal_id, {slug: value})
+    return edits
+
+
+def _rejected(store: Store) -> list:
+    return [m for m in store.outbox.all() if m.state is MutationState.REJECTED]
+
+
+def test_five_edits_with_one_value_the_server_chokes_on_leave_four_on_the_server(
+    store: Store, server: SandboxServer
+) -> None:
+    deal_id = sorted(store.records.ids("deals"))[0]
+    company_id = sorted(store.records.ids("companies"))[1]
+    edits = _five_edits(store, deal_id, company_id)
+    server.settings.choke_on = frozenset({"expected_close_date"})  # an empty 500, as the real server
+    report = sync(store, server)
+    assert report.status.value == "synced"
+    on_server = server_records(server, "deals")[deal_id]
+    for slug in ("name", "value", "stage", "company"):
+        assert on_server[slug] == edits[slug], slug
+    assert on_server["expected_close_date"] != "2027-03-31"
+    [waiting] = _rejected(store)
+    assert (waiting.op, waiting.target_id, waiting.changes) == (
+        MutationOp.UPDATE, deal_id, {"expected_close_date": "2027-03-31"})
+    assert "fails on this value while it accepts the record's other changes" in (waiting.error or "")
+    assert store.outbox.count() == 1  # the four that went are no longer queued
+
+
+def test_a_value_the_server_silently_drops_waits_and_the_rest_is_stored(store: Store, server: SandboxServer) -> None:
+    """The deal now points at a company the server does not have (a colleague deleted it after
+    this client's last pull): the server drops the reference and answers 200; everything else
+    of the edit is on the server, and the reference waits with the reason."""
+    deal_id = sorted(store.records.ids("deals"))[2]
+    gone = "00000000-0000-4000-8000-00000000dead"
+    edits = _five_edits(store, deal_id, gone)
+    assert sync(store, server).status.value == "synced"
+    on_server = server_records(server, "deals")[deal_id]
+    for slug in ("name", "value", "expected_close_date", "stage"):
+        assert on_server[slug] == edits[slug], slug
+    assert on_server.get("company") != gone
+    [waiting] = _rejected(store)
+    assert waiting.changes == {"company": gone}
+    assert "did not keep this value" in (waiting.error or "")
+
+
+def test_a_field_the_adapter_refuses_by_name_waits_alone(store: Store, server: SandboxServer) -> None:
+    """An edit queued before crmdesk knew this server keeps one option per select (an older
+    version's queue): the adapter refuses that field; the record's other fields still go."""
+    company_id = sorted(store.records.ids("companies"))[0]
+    categories = store.schema.get_object("companies").attribute("categories")
+    assert categories is not None and categories.multiselect and len(categories.options) >= 2
+    two = [categories.options[0].id, categories.options[1].id]
+    with store.write():
+        store.schema.set_value_limits(ValueLimits())  # as before the first sync said otherwise
+    store.edits.update_record(company_id, {"description": "Refused select, kept description"})
+    store.edits.update_record(company_id, {"categories": two})
+    assert sync(store, server).status.value == "synced"
+    assert server_records(server, "companies")[company_id]["description"] == "Refused select, kept description"
+    [waiting] = _rejected(store)
+    assert waiting.changes == {"categories": two}
+    assert "one option per select attribute" in (waiting.error or "")
+
+
+def test_after_a_sync_the_same_value_is_refused_when_typed(store: Store) -> None:
+    """The server's limits are kept in the workspace file: offline, a second option is refused
+    at once with the reason, and nothing is queued."""
+    company_id = sorted(store.records.ids("companies"))[0]
+    categories = store.schema.get_object("companies").attribute("categories")
+    assert categories is not None
+    with pytest.raises(ValidationError) as refused:
+        store.edits.update_record(company_id, {"categories": [o.id for o in categories.options[:2]]})
+    assert "one option per select attribute" in refused.value.message
+    assert store.outbox.count() == 0
+    store.edits.update_record(company_id, {"categories": [categories.options[0].id]})  # one is fine
+    assert store.outbox.count() == 1
+
+
+def test_a_created_record_keeps_what_the_server_did_not_and_waits_with_it(
+    store: Store, server: SandboxServer
+) -> None:
+    gone = "00000000-0000-4000-8000-00000000dead"
+    store.edits.create_record("deals", {"name": "Created without its company", "company": gone})
+    assert sync(store, server).status.value == "synced"
+    [(created_id, created)] = [(i, r) for i, r in server_records(server, "deals").items()
+                               if r.get("name") == "Created without its company"]
+    assert "company" not in created
+    [waiting] = _rejected(store)
+    assert (waiting.target_id, waiting.changes) == (created_id, {"company": gone})
+
+
+def test_a_create_refused_by_field_name_is_sent_without_that_field(store: Store, server: SandboxServer) -> None:
+    categories = store.schema.get_object("companies").attribute("categories")
+    assert categories is not None
+    two = [categories.options[0].id, categories.options[1].id]
+    with store.write():
+        store.schema.set_value_limits(ValueLimits())  # queued by a crmdesk that did not know the limit
+    store.edits.create_record("companies", {"name": "Two-category company", "categories": two})
+    assert sync(store, server).status.value == "synced"
+    [(created_id, created)] = [(i, r) for i, r in server_records(server, "companies").items()
+                               if r.get("name") == "Two-category company"]
+    assert "categories" not in created
+    [waiting] = _rejected(store)
+    assert (waiting.target_id, waiting.changes) == (created_id, {"categories": two})
+    assert "one option per select attribute" in (waiting.error or "")
+    assert store.records.get(created_id) is not None  # the local record follows its server id
