@@ -3,6 +3,7 @@ back on the GUI thread, so no dialog ever freezes while a server answers."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -46,9 +47,16 @@ class _Job(QRunnable):
         try:
             result = self._call()
         except Exception as error:  # every failure goes back to the GUI thread to be shown
-            self._relay.failed.emit(error)
+            self._report(self._relay.failed, error)
             return
-        self._relay.succeeded.emit(result)
+        self._report(self._relay.succeeded, result)
+
+    @staticmethod
+    def _report(signal: Any, value: Any) -> None:
+        # RuntimeError: the owner was deleted while the call ran (the window closed, the app
+        # quit); there is no one left to tell, and nothing to undo.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 class Background(QObject):
