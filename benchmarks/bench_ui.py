@@ -60,7 +60,7 @@ def _build_store(data_dir: Path):  # type: ignore[no-untyped-def]
     """The 100k-record workspace at ``D/workspaces/bench.sqlite``, the app's last workspace."""
     from crmdesk.paths import Paths
     from crmdesk.store import Store
-    from crmdesk.ui.workspace_switcher import LAST_WORKSPACE_KEY
+    from crmdesk.workspaces import remember_last_workspace
 
     paths = Paths.resolve(data_dir)
     paths.ensure()
@@ -73,9 +73,8 @@ def _build_store(data_dir: Path):  # type: ignore[no-untyped-def]
         with store.write():
             store.records.put_many(obj, records[offset : offset + BATCH])
     del records
-    # open_last_workspace reopens the file QSettings names; a data dir holds its own settings.ini.
-    section, _, key = LAST_WORKSPACE_KEY.partition("/")
-    (data_dir / "settings.ini").write_text(f"[{section}]\n{key}={WORKSPACE_ID}\n", encoding="utf-8")
+    # The app opens the data dir's last workspace (crmdesk.workspaces.choose_workspace).
+    remember_last_workspace(paths, WORKSPACE_ID)
     return paths, store
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.paths import Paths
+from crmdesk.workspaces import DEMO_WORKSPACE_ID
 
 if TYPE_CHECKING:
     from crmdesk.store import Store
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_WORKSPACE_ID = "demo"
+__all__ = ["DEMO_WORKSPACE_ID", "AppContext", "run_gui", "view_target"]
 
 
 @dataclass
@@ -107,19 +108,28 @@ def run_gui(options: argparse.Namespace) -> int:
         else QSettings()
     )
     context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
+    reopened = None
     if options.demo:
         _start_demo(context)
     else:
-        from crmdesk.ui.workspace_switcher import open_last_workspace
+        from crmdesk.ui.dialogs.workspace_chooser import ask_for_workspace
+        from crmdesk.ui.workspace_switcher import open_start_workspace
 
-        # The sync (and the keyring lookup it needs) is attached after the first paint.
-        reopened = open_last_workspace(context, with_sync=False)  # else: the welcome screen
+        # A screenshot runs unattended: it never waits on a dialog. The sync (and the keyring
+        # look-up it needs) is attached after the first paint.
+        start = open_start_workspace(context, requested=options.workspace,
+                                     ask=None if options.screenshot else ask_for_workspace, with_sync=False)
+        reopened = start.path
+        if reopened is None and (options.view or options.screenshot):
+            # Drawing the welcome page instead of the view asked for would hide the problem.
+            print(f"crmdesk: {start.problem}", file=sys.stderr)
+            return 1
     # Only the first view is built at start: the one asked for, else the last one used.
     window = MainWindow(context, first_view=view_target(context, options.view) if options.view else None)
     window.show()
     if context.sync is not None:
         context.sync.start()
-    elif not options.demo and reopened is not None:
+    elif reopened is not None:
         window.attach_sync_in_background(reopened)
 
     def shut_down() -> None:
@@ -129,9 +139,12 @@ def run_gui(options: argparse.Namespace) -> int:
             service.stop()
         if context.store is not None:
             context.store.close()
+        # A keyring look-up still running would report to a window that is about to be deleted.
+        window.finish_background_work()
 
     app.aboutToQuit.connect(shut_down)
     if options.screenshot:
-        # With a sync running, wait for its first round so the picture shows data.
+        # With the demo's sync, wait for its first round so the picture shows data; otherwise for
+        # the keyring look-up (the status bar then says whether the workspace is signed in).
         window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None)
     return app.exec()

@@ -1,8 +1,8 @@
 """``crmdesk --data-dir D --screenshot FILE.png --view …`` renders each view of a synced data dir.
 
 D is made the way a user gets one: a sync from a server (the sandbox, 100 records) into the
-data dir's workspace file, which QSettings names as the last workspace. The app opens it offline
-(no token: nothing to wait for), shows the view, saves the PNG and exits.
+data dir's workspace file, its only one. The app opens it offline (no token: "Sign-in needed"),
+shows the view, saves the PNG and exits.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from crmdesk.paths import Paths
 from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.sync.engine import SyncEngine
-from crmdesk.ui.workspace_switcher import LAST_WORKSPACE_KEY
 from crmdesk.workspaces import open_workspace_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +38,7 @@ def synced_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             workspace = store.path.stem
         backend.close()
     assert row is not None, "the sandbox has notes on deals"
-    section, _, key = LAST_WORKSPACE_KEY.partition("/")
-    (data / "settings.ini").write_text(f"[{section}]\n{key}={workspace}\n", encoding="utf-8")
+    assert [p.stem for p in (data / "workspaces").glob("*.sqlite")] == [workspace]
     return data, row[0]
 
 

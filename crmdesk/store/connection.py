@@ -83,3 +83,16 @@ def translate_error(path: Path, error: sqlite3.Error) -> Exception:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseCorrupt(path, str(error))
     return error
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The meta table of a workspace file, read without migrating or writing it (a chooser
+    lists files it may never open). Raises the store's errors for an unreadable file."""
+    conn = open_connection(path, readonly=True)
+    try:
+        return {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")
+                if value is not None}
+    except sqlite3.DatabaseError as error:
+        raise translate_error(path, error) from error
+    finally:
+        conn.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
 
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
+    #: The start-up keyring look-up is over: the sync is attached, or the workspace has no token.
+    token_looked_up = Signal()
+
     def __init__(self, context: AppContext, first_view: str | None = None) -> None:
         super().__init__()
         self.context = context
+        self._looking_up_token = False
         self.setWindowTitle("crmdesk")
         self.resize(1280, 800)
         self.sidebar = Sidebar()
@@ -244,7 +248,8 @@ class MainWindow(QMainWindow):
             worker.finished.connect(self._show_last_sync)
         if self.context.store is not None:
             self._show_last_sync()
-        if sync is None and self.context.store is not None and not self.context.services:
+        if sync is None and self.context.store is not None and not self.context.services \
+                and not self._looking_up_token:
             # A workspace without a token (signed out, or a session-only token from an earlier run).
             self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
 
@@ -302,19 +307,31 @@ class MainWindow(QMainWindow):
         from crmdesk.ui.workspace_switcher import attach_sync, lookup_token
 
         self._startup_background = Background(self)
+        self._looking_up_token = True
+        # Not "Sign-in needed" before the keyring has answered: the token may well be there.
+        self.sync_status.show_state("connecting", "")
 
         def attach(token: str | None) -> None:
-            if self.context.store is None or self.context.sync is not None:
-                return  # the user switched workspaces meanwhile
-            attach_sync(self.context, db_path, token)
-            self._connect_sync()
-            if self.context.sync is not None:
-                self.context.sync.start()
+            self._looking_up_token = False
+            if self.context.store is not None and self.context.sync is None:  # else: switched meanwhile
+                attach_sync(self.context, db_path, token)
+                self._connect_sync()  # no sync: "Sign-in needed"
+                if self.context.sync is not None:
+                    self.sync_status.show_state("syncing", "")  # the worker's first act is a sync
+                    self.context.sync.start()
+            self.token_looked_up.emit()
 
-        self._startup_background.run(
-            lambda: lookup_token(self.context, db_path), attach,
-            lambda error: self.sync_status.show_state("error", f"Could not read the keyring: {error}"),
-        )
+        def failed(error: Exception) -> None:
+            self._looking_up_token = False
+            self.sync_status.show_state("error", f"Could not read the keyring: {error}")
+            self.token_looked_up.emit()
+
+        self._startup_background.run(lambda: lookup_token(self.context, db_path), attach, failed)
+
+    def finish_background_work(self, timeout_ms: int = 3000) -> None:
+        """On quit: let calls still running on the thread pool (a keyring look-up) end before
+        the window and their relays are deleted; they then have no one to report to."""
+        QThreadPool.globalInstance().waitForDone(timeout_ms)
 
     def workspace_opened(self) -> None:
         """The context holds a new store and sync (or none): rebuild what showed the old ones."""
@@ -386,13 +403,16 @@ class MainWindow(QMainWindow):
     # -- screenshots --------------------------------------------------------------------------
 
     def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool) -> None:
-        """Render the window to ``path`` and quit: now, or after the first sync round."""
+        """Render the window to ``path`` and quit: after the first sync round (``wait_for_sync``),
+        else once the start-up keyring look-up is over, else now."""
         self._screenshot_path = path
         # The default size, whatever geometry was saved: pictures of a data dir stay comparable, and a
         # restored geometry is squeezed to the offscreen platform's 800×800 screen.
         self.resize(1280, 800)
         if wait_for_sync and self.context.sync is not None:
             self.context.sync.worker.finished.connect(self._save_screenshot)
+        elif self._looking_up_token:
+            self.token_looked_up.connect(self._save_screenshot)
         else:
             QTimer.singleShot(0, self._save_screenshot)
 
@@ -403,4 +423,10 @@ class MainWindow(QMainWindow):
 
     def _grab_and_quit(self) -> None:
         self.grab().save(self._screenshot_path)
+        # What the picture shows, for scripts and tests: the view (its class tells a table from a
+        # placeholder) and the sync state in the status bar.
+        view = self.current_view()
+        shown = type(view).__name__ if view is not None else "nothing"
+        print(f"{self._screenshot_path}: {getattr(self, 'current_target', '')} ({shown}); "
+              f"sync: {self.sync_status.status}", flush=True)
         QApplication.quit()

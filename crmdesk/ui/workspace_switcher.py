@@ -4,16 +4,29 @@ A workspace is one SQLite file (``paths.workspaces_dir/<id>.sqlite``); its diale
 address and "allow plain http" flag are in the file's meta table, its token in the keyring
 under the file's id (``TokenStore``), never in the file or in QSettings. The window is
 rebuilt by ``MainWindow.switch_workspace`` after the context has the new store and sync.
+Which workspace opens on start is ``crmdesk.workspaces.choose_workspace``'s decision (the
+command line shares it); only asking the user is done here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.store import Store
-from crmdesk.workspaces import known_workspaces
+from crmdesk.workspaces import (
+    DEMO_WORKSPACE_ID,
+    UnknownWorkspace,
+    WorkspaceSummary,
+    choose_workspace,
+    describe_workspace,
+    forget_last_workspace,
+    remember_last_workspace,
+    why_none_chosen,
+)
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -21,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LAST_WORKSPACE_KEY = "workspace/last"
 INSECURE_META = "allow_insecure_http"
 
 
@@ -54,8 +66,8 @@ def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True
     context.backend_factory = None
     if with_sync:
         attach_sync(context, db_path, tokens_of(context).get(workspace_id(db_path)))
-    if context.settings is not None and workspace_id(db_path) != _demo_id():
-        context.settings.setValue(LAST_WORKSPACE_KEY, workspace_id(db_path))
+    if workspace_id(db_path) != DEMO_WORKSPACE_ID:
+        remember_last_workspace(context.paths, workspace_id(db_path))
 
 
 def lookup_token(context: AppContext, db_path: Path) -> str | None:
@@ -80,12 +92,6 @@ def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
         context.sync = SyncController(db_path, context.backend_factory)
 
 
-def _demo_id() -> str:
-    from crmdesk.app import DEMO_WORKSPACE_ID
-
-    return DEMO_WORKSPACE_ID
-
-
 def close_workspace(context: AppContext) -> None:
     """Stop the sync (the outbox is on disk), close the store, stop the demo's server."""
     if context.sync is not None:
@@ -104,23 +110,42 @@ def close_workspace(context: AppContext) -> None:
         context.undo_stack.clear()
 
 
-def open_last_workspace(context: AppContext, *, with_sync: bool = True) -> Path | None:
-    """On start: reopen the workspace used last, if its file is still there; its path."""
-    if context.settings is None:
-        return None
-    last = context.settings.value(LAST_WORKSPACE_KEY, "")
-    if not last:
-        return None
-    for db_path in known_workspaces(context.paths):
-        if workspace_id(db_path) == last:
-            try:
-                open_workspace(context, db_path, with_sync=with_sync)
-            except Exception as error:  # a locked/corrupt/newer file: start on the welcome screen
-                log.warning("could not reopen %s: %s", db_path, error)
-                close_workspace(context)
-                return None
-            return db_path
-    return None
+@dataclass(frozen=True, slots=True)
+class StartWorkspace:
+    """The workspace opened on start, or why there is none (for ``--view``/``--screenshot``)."""
+
+    path: Path | None
+    problem: str = ""
+
+
+#: Shows the data dir's workspaces and returns the one the user picked (None: cancelled).
+Ask = Callable[[list[WorkspaceSummary]], Path | None]
+
+
+def open_start_workspace(
+    context: AppContext, *, requested: str | None = None, ask: Ask | None = None, with_sync: bool = True
+) -> StartWorkspace:
+    """On start: open the workspace named, else the last used, else the only one, else the one
+    the user picks through ``ask`` (no ``ask``: none, with the reason)."""
+    paths = context.paths
+    try:
+        choice = choose_workspace(paths, requested)
+    except UnknownWorkspace as error:
+        return StartWorkspace(None, str(error))
+    path = choice.path
+    if path is None:
+        if ask is None or not choice.candidates:
+            return StartWorkspace(None, why_none_chosen(paths, choice))
+        path = ask([describe_workspace(p) for p in choice.candidates])
+        if path is None:
+            return StartWorkspace(None, "No workspace was chosen.")
+    try:
+        open_workspace(context, path, with_sync=with_sync)
+    except Exception as error:  # a locked/corrupt/newer file: say which, start on the welcome screen
+        log.warning("could not open %s: %s", path, error)
+        close_workspace(context)
+        return StartWorkspace(None, f"Could not open {path}: {error}")
+    return StartWorkspace(path)
 
 
 def sign_out(context: AppContext, parent: Any) -> bool:
@@ -151,8 +176,7 @@ def sign_out(context: AppContext, parent: Any) -> bool:
         return False
     tokens_of(context).delete(workspace_id(store.path))
     close_workspace(context)
-    if context.settings is not None:
-        context.settings.remove(LAST_WORKSPACE_KEY)
+    forget_last_workspace(context.paths)
     return True
 
 

@@ -15,7 +15,8 @@ from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
-from crmdesk.ui.workspace_switcher import LAST_WORKSPACE_KEY, close_workspace, open_last_workspace
+from crmdesk.ui.workspace_switcher import close_workspace, open_start_workspace
+from crmdesk.workspaces import remember_last_workspace
 
 
 def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
@@ -33,10 +34,10 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
                 store.schema.set_meta("dialect", "aria")
                 store.schema.set_meta("server_url", server.url)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        settings.setValue(LAST_WORKSPACE_KEY, "w1")
+        remember_last_workspace(paths, "w1")
         monkeypatch.setenv("CRMDESK_TOKEN", server.admin_token)
         context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
-        reopened = open_last_workspace(context, with_sync=False)
+        reopened = open_start_workspace(context, with_sync=False).path
         assert reopened == db_path and context.store is not None and context.sync is None
         window = MainWindow(context)
         qtbot.addWidget(window)

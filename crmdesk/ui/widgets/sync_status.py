@@ -9,6 +9,7 @@ from crmdesk.ui.text import plain_tooltip
 
 STATUS_TEXT = {
     "idle": "Not synced yet",
+    "connecting": "Connecting…",
     "syncing": "Syncing…",
     "synced": "Synced",
     "offline": "Offline",
