@@ -88,6 +88,18 @@ class RecordRepo:
             )
         return result
 
+    def ids_titled(self, title: str, object_slug: str | None = None) -> list[str]:
+        """Ids of the records (of ``object_slug``, or any) whose title is ``title``, ignoring case;
+        newest first. What a user typing a name into a reference field means."""
+        wanted = title.strip().casefold()
+        sql = "SELECT id, title FROM records WHERE py_lower(title) = ?"
+        params: list[Any] = [title.strip().lower()]
+        if object_slug is not None:
+            sql += " AND object_slug = ?"
+            params.append(object_slug)
+        rows = self._conn.execute(sql + " ORDER BY created_at DESC, rowid DESC", params)
+        return [record_id for record_id, found in rows if found.casefold() == wanted]
+
     def count(self, object_slug: str) -> int:
         return int(
             self._conn.execute("SELECT count(*) FROM records WHERE object_slug = ?", (object_slug,)).fetchone()[0]

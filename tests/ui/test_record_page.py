@@ -108,6 +108,15 @@ def test_typing_a_new_value_and_pressing_enter_saves_it_to_the_store_and_outbox(
     assert context.sync.local_edits == 1  # type: ignore[union-attr]
 
 
+def test_typing_an_amount_on_a_euro_deal_keeps_euros(store: Store, open_page: Any, qtbot: Any) -> None:
+    deal = first(store, "deals", lambda r: (r.values.get("value") or {}).get("currency") == "EUR")
+    page = open_page(deal.id)
+    type_into(qtbot, line_edit(page, "value"), "31,500")
+    assert store.records.get(deal.id).values["value"] == {"amount": 31500, "currency": "EUR"}  # type: ignore[union-attr]
+    assert line_edit(page, "value").text() == "31500 EUR"
+    assert "€31,500.00" in line_edit(page, "value").toolTip()
+
+
 def test_a_refused_value_shows_the_models_message_and_never_reaches_the_store(
         store: Store, open_page: Any, qtbot: Any) -> None:
     deal = first(store, "deals")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, ValidationError
 from crmdesk.model.values import display_text, edit_text, elements, parse_user_text
 from crmdesk.store import Store
+from crmdesk.store.user_text import resolve_references
 from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.text import plain_tooltip
 
@@ -134,6 +135,10 @@ class Field(QWidget):
     def set_value(self, value: Any) -> None:
         self.value = value
 
+    def show_saved(self, value: Any) -> None:
+        """The value just saved from what the user typed, shown in its normal form."""
+        self.set_value(value)
+
     def submit_text(self, text: str) -> bool:
         return self.form.submit(self, text)
 
@@ -164,6 +169,11 @@ class TextField(Field):
         self.edit.setModified(False)
         self.edit.setCursorPosition(0)
         self.edit.setToolTip(plain_tooltip(display_text(self.attr, value, self.form.display)))
+
+    def show_saved(self, value: Any) -> None:
+        # The typed text is saved now: show it as stored ("31,500" → "31500 EUR").
+        self.edit.setModified(False)
+        self.set_value(value)
 
     def _finished(self) -> None:
         if self.edit.text() != self._shown or self.form.has_error(self):
@@ -326,22 +336,9 @@ class ReferenceField(Field):
         super().keyPressEvent(event)
 
     def resolve(self, text: str) -> str:
-        """Titles (or ids) the user typed → ids the codec accepts, or a ValidationError."""
-        ids: list[str] = []
-        pieces = [p.strip() for p in (text.split(";") if self.attr.multiselect else [text])]
-        for piece in filter(None, pieces):
-            if self.form.store.records.get(piece) is not None:
-                ids.append(piece)
-                continue
-            target = self.attr.target_object
-            wanted = piece.casefold()
-            matches = [h.id for h in self.form.store.search(piece, limit=50)
-                       if h.kind == "record" and (target is None or h.object_slug == target)
-                       and h.title.casefold() == wanted]
-            if not matches:
-                raise ValidationError(self.attr.title, f"no record is called “{piece[:60]}”")
-            ids.append(matches[0])
-        return "; ".join(ids) if self.attr.multiselect else (ids[0] if ids else "")
+        """Titles (or ids) the user typed → ids the codec accepts, or a ValidationError (the
+        same look-up as ``crmdesk records``: ``crmdesk.store.user_text``)."""
+        return resolve_references(self.form.store, self.attr, text)
 
 
 def field_for(attr: AttributeDef, form: AttributeForm) -> Field:
@@ -422,7 +419,7 @@ class AttributeForm(QWidget):
         try:
             if isinstance(field, ReferenceField):
                 text = field.resolve(text)
-            value = parse_user_text(field.attr, text)
+            value = parse_user_text(field.attr, text, field.value)
         except ValidationError as error:
             # "Stage has no option …", "Name is required": the model's message, named.
             self.show_error(field, f"{field.attr.title or error.attribute} {error.message}")
@@ -432,7 +429,7 @@ class AttributeForm(QWidget):
             self.show_error(field, message)
             return False
         self.clear_error(field)
-        field.set_value(value)
+        field.show_saved(value)
         return True
 
     def show_error(self, field: Field, message: str) -> None:
