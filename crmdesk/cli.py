@@ -1,6 +1,7 @@
-"""Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …`` and
-``crmdesk sync …`` are headless sub-commands. Secrets never come from the command
-line: a token comes from the keyring or ``CRMDESK_TOKEN``."""
+"""Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …``, ``crmdesk sync …``,
+``crmdesk records …`` and ``crmdesk notes …`` are headless sub-commands (the last two in
+``crmdesk/commands/``). Secrets never come from the command line: a token comes from the
+keyring or ``CRMDESK_TOKEN``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,22 @@ def _sync(argv: Sequence[str]) -> int:
     return sync_main(argv)
 
 
-_SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {"sandbox": _sandbox, "sync": _sync}
+def _records(argv: Sequence[str]) -> int:
+    from crmdesk.commands.records import main as records_main
+
+    return records_main(argv)
+
+
+def _notes(argv: Sequence[str]) -> int:
+    from crmdesk.commands.notes import main as notes_main
+
+    return notes_main(argv)
+
+
+# Each is imported when used: the window's start should not pay for the others.
+_SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "sandbox": _sandbox, "sync": _sync, "records": _records, "notes": _notes,
+}
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -40,9 +56,14 @@ def gui_parser() -> argparse.ArgumentParser:
         help="open the demo workspace (synced with a local sandbox server once one is available)",
     )
     parser.add_argument(
+        "--workspace",
+        metavar="ID",
+        help="open this workspace of the data dir (default: the last used, else the only one, else ask)",
+    )
+    parser.add_argument(
         "--screenshot",
         metavar="FILE.png",
-        help="render the window offscreen after loading, save it as a PNG and exit",
+        help="render the window offscreen after loading, save it as a PNG, print what it shows and exit",
     )
     parser.add_argument(
         "--view",

@@ -20,13 +20,12 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
-def test_screenshot_renders_the_window_into_the_chosen_data_dir(tmp_path: Path) -> None:
+def test_screenshot_uses_the_chosen_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "profile"
     shot = tmp_path / "window.png"
     result = _run("--data-dir", str(data), "--screenshot", str(shot))
-    assert result.returncode == 0, result.stderr
-    assert shot.read_bytes().startswith(b"\x89PNG"), "a PNG image"
-    assert shot.stat().st_size > 2000, "the window drew something"
+    # An empty data dir has nothing to picture: it says so (tests/test_open_synced.py draws a synced one).
+    assert result.returncode == 1 and str(data) in result.stderr, result.stderr
     assert (data / "workspaces").is_dir()
 
 
