@@ -2,6 +2,10 @@
 
 The token comes from the keyring (for the workspace) or ``CRMDESK_TOKEN``; never from
 the command line, where other users of the machine could read it.
+
+Exit codes (scripts rely on them; README and ``--help`` say the same):
+0 everything was sent and pulled; 2 synced, but conflicts or refusals wait for the user
+(each listed on stderr); 1 failed (no token, server unreachable, a bad command line…).
 """
 
 from __future__ import annotations
@@ -10,65 +14,133 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
+from crmdesk.commands.common import EXIT_FAILED, EXIT_OK, ArgumentParser
+from crmdesk.model import MutationState
+from crmdesk.model.values import display_text
 from crmdesk.paths import Paths
 from crmdesk.remote import InsecureConnectionRefused, RemoteError
 from crmdesk.remote.factory import DIALECTS, UnknownDialect, open_backend
 from crmdesk.secrets import TokenStore
-from crmdesk.store import StoreError
+from crmdesk.store import Store, StoreError
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.sync.engine import SyncEngine
+from crmdesk.sync.status import SyncReport, SyncStatus
+from crmdesk.ui.pending_actions import describe  # plain Python over the store: no Qt is loaded
 from crmdesk.workspaces import open_workspace_store
+
+#: 0 and 1 as every crmdesk command; 2 is this one's own (its parser exits 1 on a bad command line).
+EXIT_WAITING = 2
+
+_EPILOG = """exit status:
+  0  everything was sent and pulled
+  2  synced, but conflicts or refused changes wait for you (listed on stderr);
+     settle them in the window (Pending changes, Conflicts)
+  1  the sync failed: no token, the server could not be reached or refused the token,
+     or the command line was wrong
+
+The token comes from CRMDESK_TOKEN or the keyring entry of --workspace, never from the
+command line."""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="crmdesk sync", description="Run one full sync of a workspace.")
+    p = ArgumentParser(prog="crmdesk sync", description="Run one full sync of a workspace.", epilog=_EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", metavar="DIR", help="where workspaces live (also CRMDESK_DATA_DIR)")
     p.add_argument("--dialect", default="aria", choices=DIALECTS)
     p.add_argument("--url", required=True, help="the server's base address, e.g. https://crm.example.com")
     p.add_argument("--workspace", metavar="ID", help="the keyring entry holding the token (default: the URL)")
     p.add_argument("--allow-insecure-http", action="store_true",
                    help="allow plain http:// to a non-loopback server (the token would travel unencrypted)")
-    p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p
 
 
-class _ProgressLine:
-    def __init__(self, quiet: bool) -> None:
+class _Progress:
+    """On a terminal: one line rewritten in place. Elsewhere (a log, a pipe): no control codes,
+    just the last figure of each phase on a line of its own."""
+
+    def __init__(self, quiet: bool, stream: TextIO) -> None:
         self.quiet = quiet
+        self.stream = stream
+        self.live = stream.isatty()
+        self.phase = ""
         self.last = ""
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if self.quiet:
             return
         line = f"{phase}: {done:,}" + (f" of {total:,}" if total else "")
-        if line != self.last:
-            self.last = line
-            print(f"\r\x1b[2K{line}", end="", file=sys.stderr, flush=True)
+        if line == self.last:
+            return
+        if self.live:
+            print(f"\r\x1b[2K{line}", end="", file=self.stream, flush=True)
+        elif phase != self.phase and self.last:
+            print(self.last, file=self.stream, flush=True)
+        self.phase, self.last = phase, line
+
+    def finish(self) -> None:
+        if self.quiet or not self.last:
+            return
+        print("" if self.live else self.last, file=self.stream, flush=True)
 
 
 def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    tokens = TokenStore()
-    token = tokens.get(options.workspace or options.url)
+    token = TokenStore().get(options.workspace or options.url)
     if not token:
         print("No token: set CRMDESK_TOKEN or store one in the keyring for this workspace.", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     try:
         backend = open_backend(options.dialect, options.url, token, allow_insecure_http=options.allow_insecure_http)
     except (UnknownDialect, InsecureConnectionRefused, ValueError) as error:
         print(str(error), file=sys.stderr)
-        return 2
-    progress = _ProgressLine(options.quiet)
+        return EXIT_FAILED
+    progress = _Progress(options.quiet, sys.stderr)
     try:
-        store = open_workspace_store(Paths.resolve(options.data_dir), backend, options.dialect, options.url)
-    except (RemoteError, StoreError) as error:
-        print(f"Could not open the workspace: {getattr(error, 'message', error)}", file=sys.stderr)
-        return 1
-    with store:
-        report = SyncEngine(store, backend, progress=progress).sync()
-    backend.close()
-    if not options.quiet:
-        print(file=sys.stderr)
-    print(report.summary())
-    return 0 if report.complete else 1
+        try:
+            store = open_workspace_store(Paths.resolve(options.data_dir), backend, options.dialect, options.url)
+        except (RemoteError, StoreError) as error:
+            print(f"Could not open the workspace: {getattr(error, 'message', error)}", file=sys.stderr)
+            return EXIT_FAILED
+        with store:
+            report = SyncEngine(store, backend, progress=progress).sync()
+            progress.finish()
+            print(report.summary())
+            return _exit_code(store, report)
+    finally:
+        backend.close()
+
+
+def _exit_code(store: Store, report: SyncReport) -> int:
+    if report.status is not SyncStatus.SYNCED:
+        return EXIT_FAILED  # the summary on stdout carries the reason
+    if report.pending:
+        # The server failed on some changes (5xx) and they are queued for the next sync.
+        print(f"{report.pending:,} change(s) could not be sent yet; run crmdesk sync again.", file=sys.stderr)
+        return EXIT_FAILED
+    waiting = _waiting(store)
+    for line in waiting:
+        print(line, file=sys.stderr)
+    return EXIT_WAITING if waiting else EXIT_OK
+
+
+def _waiting(store: Store) -> list[str]:
+    """One line per conflict and per refused change, in the words the window uses."""
+    shown = StoreDisplayContext(store)
+    lines = []
+    for conflict in store.conflicts.all():
+        row = store.records.get(conflict.target_id)
+        obj = store.schema.get_object(conflict.scope)
+        attr = obj.attribute(conflict.field) if obj is not None else None
+        title = row.title if row is not None else conflict.target_id
+        if attr is None:  # "__record__": the whole record (deleted on the server while edited)
+            lines.append(f"conflict: {title} was deleted on the server while you edited it")
+            continue
+        mine, theirs = (display_text(attr, value, shown) or "(empty)" for value in (conflict.mine, conflict.theirs))
+        lines.append(f"conflict: {attr.title} of {title}: yours “{mine}”, the server's “{theirs}”")
+    for mutation in store.outbox.pending((MutationState.REJECTED,)):
+        lines.append(f"refused: {describe(store, mutation).what}: {mutation.error or 'no reason given'}")
+    return lines
