@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crmdesk.model import EntityKind, Entry, Mutation, MutationOp, MutationState, Note, Record, Task, is_local_id
+from crmdesk.model.rich_text import same_text
 from crmdesk.model.values import values_equal
 from crmdesk.remote import (
     Backend,
@@ -403,7 +404,7 @@ class Pusher:
                     raise ServerError(next(iter(failed.values())))
                 return
             # It took other changes of this record just now: these values are what it fails on.
-            refused.update({slug: f"{FAILED_ALONE} ({message})." for slug, message in failed.items()})
+            refused.update({slug: f"{message.rstrip('.')}. {FAILED_ALONE}" for slug, message in failed.items()})
         if record is None:
             self._reject_fields(group, refused)
             return
@@ -559,8 +560,10 @@ class Pusher:
                 return None
             known = self.store.notes.ids()
             for note in self.backend.notes_for(record.object_slug, first.scope):
+                # Compared as text: a server that stores another format (Aria's TipTap) spells
+                # the markdown it gives back its own way ("*x*" comes back "_x_").
                 if (note.id not in known and note.title == merged.get("title", "")
-                        and note.content == merged.get("content", "")):
+                        and same_text(note.content, merged.get("content", ""))):
                     return note
             return None
 

@@ -18,8 +18,9 @@ from crmdesk.store import Store
 #: Said about a value the server answered 2xx to, yet did not store.
 NOT_KEPT = ("The server did not keep this value (it may not know this option, or the record it points to "
             "may be gone); edit it or discard it.")
-#: Said about a value the server failed on (5xx) while it took the record's other changes.
-FAILED_ALONE = "The server fails on this value while it accepts the record's other changes"
+#: Said after the server's own words about a value it failed on (5xx) while it took the record's
+#: other changes.
+FAILED_ALONE = "It took the record's other changes, so this value is the one it cannot store."
 
 
 def not_kept(record: Record, sent: Mapping[str, Any], before: Mapping[str, Any] | None = None) -> dict[str, str]:

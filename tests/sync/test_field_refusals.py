@@ -63,7 +63,7 @@ def test_five_edits_with_one_value_the_server_chokes_on_leave_four_on_the_server
     [waiting] = _rejected(store)
     assert (waiting.op, waiting.target_id, waiting.changes) == (
         MutationOp.UPDATE, deal_id, {"expected_close_date": "2027-03-31"})
-    assert "fails on this value while it accepts the record's other changes" in (waiting.error or "")
+    assert "took the record's other changes, so this value is the one it cannot store" in (waiting.error or "")
     assert store.outbox.count() == 1  # the four that went are no longer queued
 
 
