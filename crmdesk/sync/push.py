@@ -79,6 +79,8 @@ class Pusher:
         self.check_cancel = check_cancel
         self.progress = progress
         self.result = PushResult()
+        #: Mutations whose server failure this push has counted already (a failure is one per sync).
+        self._counted: set[int] = set()
 
     def push(self) -> PushResult:
         queue = self.store.outbox.pending()
@@ -152,7 +154,7 @@ class Pusher:
             except NotFound:
                 self._deleted_on_server(group)
             except (*REJECTIONS, ServerError) as error:
-                if len(changes) > 1:
+                if len(changes) > 1 and not isinstance(error, PermissionDenied):
                     apart.append((group, changes, error))  # find the field it is about, after this batch
                 elif isinstance(error, ServerError):
                     if not self._count_server_failure(group, error):
@@ -251,6 +253,9 @@ class Pusher:
         the change is now rejected; False when it should simply be tried again later."""
         first = group[0]
         assert first.op_id is not None
+        if first.op_id in self._counted:
+            return False
+        self._counted.add(first.op_id)
         with self.store.write():
             failures = self.store.outbox.note_failure(first.op_id, error.message)
         if failures >= MAX_SERVER_FAILURES:
@@ -368,8 +373,8 @@ class Pusher:
             self._deleted_on_server(group)
             return
         except (*REJECTIONS, ServerError) as error:
-            if len(merged) == 1:
-                raise  # the one field is the refused one: the whole change waits (or is retried)
+            if len(merged) == 1 or isinstance(error, PermissionDenied):
+                raise  # the one field is the refused one, or none may change: the whole change waits
             self._update_fields_apart(group, merged, error)
             return
         with self.store.write():
@@ -397,19 +402,30 @@ class Pusher:
             else:
                 record = answer
                 refused.update(not_kept(answer, changes, base_of(group)))
-        if failed:
-            if record is None and not refused:
-                # Every field failed alone too: the server is in trouble, not these values.
-                if not self._count_server_failure(group, ServerError(next(iter(failed.values())))):
-                    raise ServerError(next(iter(failed.values())))
-                return
-            # It took other changes of this record just now: these values are what it fails on.
-            refused.update({slug: f"{message.rstrip('.')}. {FAILED_ALONE}" for slug, message in failed.items()})
+        if failed and record is None:
+            self._failed_apart(group, refused, failed)
+            return
+        # It took other changes of this record just now: these values are what it fails on.
+        refused.update({slug: f"{message.rstrip('.')}. {FAILED_ALONE}" for slug, message in failed.items()})
         if record is None:
             self._reject_fields(group, refused)
             return
         with self.store.write():
             self._store_updated(group, record, refused)
+
+    def _failed_apart(self, group: list[Mutation], refused: dict[str, str], failed: dict[str, str]) -> None:
+        """The server took none of the fields and failed (5xx) on some: that says nothing
+        about those values, so they stay queued and the failure is counted like any other;
+        fields refused by name wait as rejected changes."""
+        failure = ServerError(next(iter(failed.values())))
+        if refused:
+            with self.store.write():
+                still = settle_fields(self.store, group, refused, still_to_send=failed)
+            self.result.rejected += len(refused)
+            self.changes.outbox = True
+            group = [still] if still is not None else []
+        if group and not self._count_server_failure(group, failure):
+            raise failure
 
     @staticmethod
     def _narrower(
@@ -423,6 +439,10 @@ class Pusher:
                 failed[slug] = error.message
             else:
                 refused[slug] = refused_fields(error, changes).get(slug, getattr(error, "message", str(error)))
+            return []
+        if isinstance(error, PermissionDenied):
+            # Not allowed to change this record: sending its fields one by one cannot help.
+            refused.update(dict.fromkeys(changes, error.message))
             return []
         named = refused_fields(error, changes)
         if named and not isinstance(error, ServerError):

@@ -32,13 +32,17 @@ def not_kept(record: Record, sent: Mapping[str, Any], before: Mapping[str, Any] 
     """
     dropped: dict[str, str] = {}
     for slug, value in sent.items():
-        if not elements(value):
+        wanted = elements(value)
+        if not wanted:
             continue  # a clear: nothing to keep
         answered = record.values.get(slug)
+        held = elements(answered)
         ignored = before is not None and slug in before and not values_equal(before[slug], value) and values_equal(
             answered, before[slug]
         )
-        if not elements(answered) or ignored:
+        # A list keeps what it can: [a] answered for [a, b] lost b (a record the server lacks).
+        partly = isinstance(value, list) and any(element not in held for element in wanted)
+        if not held or ignored or partly:
             dropped[slug] = NOT_KEPT
     return dropped
 
@@ -59,23 +63,43 @@ def refused_fields(error: Exception, fields: Iterable[str]) -> dict[str, str]:
     return {slug: message for slug, message in named.items() if slug in wanted}
 
 
-def settle_fields(store: Store, group: list[Mutation], refused: Mapping[str, str]) -> int:
+def settle_fields(
+    store: Store, group: list[Mutation], refused: Mapping[str, str], still_to_send: Iterable[str] = ()
+) -> Mutation | None:
     """Inside the caller's write: every field of ``group`` reached the server except ``refused``,
-    which wait as one rejected mutation each (with the value the user typed last, the value
-    it replaced and the reason). Returns how many of the group's mutations are done."""
+    which wait as one rejected mutation each (the value the user typed last, the value it
+    replaced, the reason), and ``still_to_send``, which stay queued as one pending mutation
+    (returned). A refused field the user has edited again since (a later queued change of it)
+    is not kept: the newer value replaces it."""
     changes: dict[str, Any] = {}
     for mutation in group:
         changes.update(mutation.changes)
     base = base_of(group)
     first = group[0]
+    in_group = {m.op_id for m in group}
     for mutation in group:
         assert mutation.op_id is not None
         store.outbox.remove(mutation.op_id)
+    later = {
+        slug
+        for m in store.outbox.for_target(first.target_id)
+        if m.op_id not in in_group and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)
+        for slug in m.changes
+    }
     for slug, message in sorted(refused.items()):
+        if slug in later:
+            continue
         held = store.outbox.append(
             EntityKind.RECORD, MutationOp.UPDATE, first.target_id, first.scope,
             {slug: changes.get(slug)}, {slug: base.get(slug)}, created_at=group[-1].created_at,
         )
         assert held.op_id is not None
         store.outbox.set_state(held.op_id, MutationState.REJECTED, message)
-    return len(group)
+    waiting = sorted(set(still_to_send) - later)
+    if not waiting:
+        return None
+    return store.outbox.append(
+        EntityKind.RECORD, MutationOp.UPDATE, first.target_id, first.scope,
+        {slug: changes.get(slug) for slug in waiting}, {slug: base.get(slug) for slug in waiting},
+        created_at=group[-1].created_at,
+    )

@@ -122,6 +122,7 @@ def change_rejected_value(store: Store, op_id: int, slug: str, value: Any) -> No
         if obj is None or attr is None:
             raise ValidationError(slug, "is no longer an attribute of this record")
         value = validate_value(attr, value)
+        store.schema.value_limits().check(attr, value)  # the value it was refused for may be this one
         changes = {**mutation.changes, slug: value}
         store.outbox.update_changes(op_id, changes, mutation.base)
         store.outbox.set_state(op_id, MutationState.PENDING)

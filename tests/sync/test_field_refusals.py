@@ -144,3 +144,64 @@ def test_a_create_refused_by_field_name_is_sent_without_that_field(store: Store,
     assert (waiting.target_id, waiting.changes) == (created_id, {"categories": two})
     assert "one option per select attribute" in (waiting.error or "")
     assert store.records.get(created_id) is not None  # the local record follows its server id
+
+
+def test_a_field_the_server_fails_on_while_it_takes_nothing_stays_queued_not_refused(
+    store: Store, server: SandboxServer
+) -> None:
+    """One field refused by name, the other failing (5xx) with nothing taken: the failure says
+    nothing about that value, so it stays queued and goes once the server is well again."""
+    company_id = sorted(store.records.ids("companies"))[2]
+    categories = store.schema.get_object("companies").attribute("categories")
+    assert categories is not None
+    two = [categories.options[0].id, categories.options[1].id]
+    with store.write():
+        store.schema.set_value_limits(ValueLimits())
+    store.edits.update_record(company_id, {"description": "Goes once the server is well"})
+    store.edits.update_record(company_id, {"categories": two})
+    server.settings.choke_on = frozenset({"description"})
+    assert sync(store, server).status.value == "offline"
+    [refused] = _rejected(store)
+    assert refused.changes == {"categories": two}
+    [queued] = [m for m in store.outbox.all() if m.state is MutationState.PENDING]
+    assert (queued.changes, queued.attempts) == ({"description": "Goes once the server is well"}, 1)
+    server.settings.choke_on = frozenset()
+    assert sync(store, server).status.value == "synced"
+    assert server_records(server, "companies")[company_id]["description"] == "Goes once the server is well"
+
+
+def test_a_server_failure_is_counted_once_per_sync(store: Store, server: SandboxServer) -> None:
+    deal_id = sorted(store.records.ids("deals"))[3]
+    store.edits.update_record(deal_id, {"name": "Both fields fail", "expected_close_date": "2027-01-01"})
+    server.settings.choke_on = frozenset({"name", "expected_close_date"})
+    assert sync(store, server).status.value == "offline"
+    [queued] = store.outbox.all()
+    assert (queued.state, queued.attempts) == (MutationState.PENDING, 1)
+
+
+def test_a_refused_value_the_user_has_typed_again_since_does_not_come_back(
+    store: Store, server: SandboxServer
+) -> None:
+    """Refusing an older value must not queue it after the user's newer one: retrying it
+    would overwrite what the user typed last."""
+    deal_id, other_id = sorted(store.records.ids("deals"))[4:6]
+    store.edits.update_record(deal_id, {"name": "Older edit", "expected_close_date": "2027-01-01"})
+    store.edits.update_record(other_id, {"name": "Between the two"})
+    store.edits.update_record(deal_id, {"expected_close_date": "2027-02-02"})
+    server.settings.choke_on = frozenset({"expected_close_date"})
+    sync(store, server)
+    assert server_records(server, "deals")[deal_id]["name"] == "Older edit"
+    held = [m.changes for m in store.outbox.all() if m.target_id == deal_id]
+    assert {"expected_close_date": "2027-01-01"} not in held
+    assert {"expected_close_date": "2027-02-02"} in held
+
+
+def test_a_list_the_server_keeps_only_part_of_waits_whole(store: Store, server: SandboxServer) -> None:
+    deal_id = sorted(store.records.ids("deals"))[6]
+    person = sorted(store.records.ids("people"))[0]
+    gone = "00000000-0000-4000-8000-00000000dead"
+    store.edits.update_record(deal_id, {"associated_people": [person, gone], "name": "Part of a list"})
+    assert sync(store, server).status.value == "synced"
+    assert server_records(server, "deals")[deal_id]["associated_people"] == [person]
+    [waiting] = _rejected(store)
+    assert waiting.changes == {"associated_people": [person, gone]}

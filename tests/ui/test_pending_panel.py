@@ -212,3 +212,23 @@ def test_updates_live_when_the_worker_reports_new_counts(
     controller.worker.pending_changed.emit(1)
     assert panel.content.model.rowCount() == 1
     assert "1 waiting to sync" in panel.content.summary.text()
+
+
+def test_a_refused_value_cannot_be_queued_again_as_it_was(panel: PendingPanel, store: Store, qtbot: Any) -> None:
+    """The value a select was refused for (two options on a server that keeps one) is refused
+    again in the panel, with the reason, instead of being sent back to the same refusal."""
+    company = store.records.rows(store.records.query_ids("companies")[:1])[0]
+    categories = store.schema.get_object("companies").attribute("categories")  # type: ignore[union-attr]
+    assert categories is not None
+    first, second = categories.options[0], categories.options[1]
+    op_id = _reject_edit(store, company.id, {"categories": [first.id]}, "refused")
+    panel.content.refresh()
+    panel.content.select_op(op_id)
+    editor = panel.content.editor
+    editor.value.clear()
+    qtbot.keyClicks(editor.value, f"{first.title}, {second.title}")
+    qtbot.keyClick(editor.value, Qt.Key.Key_Return)
+    assert editor.error.isVisible() and "one option per select attribute" in editor.error.text()
+    mutation = store.outbox.get(op_id)
+    assert mutation is not None and mutation.state is MutationState.REJECTED
+    assert mutation.changes == {"categories": [first.id]}
