@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
@@ -25,6 +26,10 @@ class ValueLimits:
     reason a user is told (e.g. select → "This server keeps one option per select attribute")."""
 
     one_value: Mapping[AttributeType, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        # Shared as module constants (a dialect's limits): nobody may change them in place.
+        object.__setattr__(self, "one_value", MappingProxyType(dict(self.one_value)))
 
     def multiselect_problem(self, kind: AttributeType) -> str | None:
         """Why an attribute of ``kind`` cannot allow several values on this server (None: it can)."""

@@ -105,10 +105,13 @@ def from_aria(attr: AttributeDef, raw: Any) -> Value:
             item = codec.from_aria(raw, attr)
         except ValueError as error:
             raise _fail(attr, error) from None
+        if item is None:
+            return None  # a shape with nothing in it (the web app's cleared name or amount)
         return [item] if attr.multiselect else item
     raw_items = raw
     try:
         items = [codec.from_aria(item, attr) for item in raw_items if item not in (None, "")]
+        items = [item for item in items if item is not None]
     except ValueError as error:
         raise _fail(attr, error) from None
     if not attr.multiselect and len(items) > 1:

@@ -4,6 +4,7 @@ the model, written back byte for byte, so a colleague's web app shows what crmde
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -105,3 +106,21 @@ def test_an_amount_whose_code_nobody_knows_is_sent_without_inventing_one(objects
     assert encode_values(attrs, {"value": {"amount": 5, "currency": "JPY"}}) == {
         "value": {"amount": 5, "currencyCode": "JPY"}
     }
+
+
+@pytest.mark.parametrize(
+    ("slug", "object_slug", "raw"),
+    [
+        ("value", "deals", {"amount": None, "currencyCode": "USD"}),
+        ("value", "deals", {"amount": "", "currencyCode": "EUR"}),
+        ("name", "people", {"firstName": "", "lastName": "", "fullName": ""}),
+        ("name", "people", {"firstName": " ", "lastName": None, "fullName": ""}),
+    ],
+)
+def test_a_value_cleared_in_the_web_app_reads_as_empty_without_a_warning(
+    objects: dict[str, Any], slug: str, object_slug: str, raw: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        record = decode_record(objects[object_slug], {"id": "r1", "values": {slug: raw}})
+    assert slug not in record.values
+    assert not caplog.records

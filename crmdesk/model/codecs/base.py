@@ -84,7 +84,7 @@ class Codec:
         raise NotImplementedError
 
     def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        """An element from the Aria wire shape (empty results return None)."""
+        """An element from the Aria wire shape; None for a shape that holds no value."""
         return self.validate(raw, attr)
 
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:

@@ -186,7 +186,10 @@ class CurrencyCodec(Codec):
 
     def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
         # Aria stores currency exactly as sent: {amount, currencyCode} from its web app,
-        # {amount, currency} or a bare number from API clients.
+        # {amount, currency} or a bare number from API clients. An amount cleared in the web
+        # app may keep its code ({amount: null, currencyCode: "USD"}): that is no value.
+        if isinstance(raw, dict) and raw.get("amount") in (None, ""):
+            return None
         return self.validate(raw, attr)
 
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:
@@ -226,8 +229,12 @@ class CurrencyCodec(Codec):
 def format_money(amount: int | float, code: str | None) -> str:
     """"€31,500.00", "-$5.00", "¥1,200", "1,200.00 CHF"; a bare number when the code is unknown."""
     places = 0 if code in _NO_MINOR_UNITS else 2
-    text = f"{abs(amount):,.{places}f}"
-    sign = "-" if amount < 0 else ""
+    return money_text(f"{abs(amount):,.{places}f}", code, negative=amount < 0)
+
+
+def money_text(number: str, code: str | None, *, negative: bool = False) -> str:
+    """A number already written out ("12.5M", "31,500.00") in its currency's form: "€12.5M"."""
+    sign = "-" if negative else ""
     if code in _SYMBOL_FOR_CODE:
-        return f"{sign}{_SYMBOL_FOR_CODE[code]}{text}"
-    return f"{sign}{text} {code}" if code else f"{sign}{text}"
+        return f"{sign}{_SYMBOL_FOR_CODE[code]}{number}"
+    return f"{sign}{number} {code}" if code else f"{sign}{number}"

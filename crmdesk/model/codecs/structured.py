@@ -140,6 +140,12 @@ class PersonalNameCodec(Codec):
             parts["full_name"] = " ".join(p for p in (parts.get("first_name"), parts.get("last_name")) if p)
         return {key: parts[key] for key in NAME_KEYS if key in parts}
 
+    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
+        # A name cleared in the web app keeps its keys with empty text: that is no value.
+        if isinstance(raw, dict) and not any(isinstance(v, str) and v.strip() for v in raw.values()):
+            return None
+        return self.validate(raw, attr)
+
     def to_aria(self, element: Any, attr: AttributeDef) -> Any:
         # The web app's name editor reads (and writes) the camelCase keys; snake_case names
         # written through the API show there as empty.
