@@ -85,7 +85,9 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
         city, state = rng.choice(pools.cities)
         values: dict[str, Any] = {"name": name, "domains": [domain], "description": rng.choice(pools.sentences),
                                   "primary_location": {"city": city, "state": state, "country": "US"},
-                                  "categories": rng.sample(category_ids, rng.randint(1, 2))}
+                                  # One option: the real server keeps one per select (the draw
+                                  # stays as it was so the rest of the demo does not change).
+                                  "categories": rng.sample(category_ids, rng.randint(1, 2))[:1]}
         record_id = new_id()
         company_rows.append((record_id, values, rng.choice(users), at()))
         company_ids.append(record_id)
@@ -178,10 +180,13 @@ def _lists(core: Core, rng: random.Random, at: Any, users: list[str], deal_ids: 
 def _notes_and_tasks(core: Core, rng: random.Random, pools: _Pools, at: Any, users: list[str],
                      record_ids: list[str], today: Any) -> None:
     notes, tasks, links, assignees = [], [], [], []
-    for record_id in rng.sample(record_ids, min(len(record_ids), max(1, len(record_ids) // 10), 3000)):
+    for position, record_id in enumerate(rng.sample(record_ids, min(len(record_ids), max(1, len(record_ids) // 10),
+                                                                    3000))):
         instant = at()
-        content = {"type": "doc", "content": [{"type": "paragraph",
-                                               "content": [{"type": "text", "text": rng.choice(pools.sentences)}]}]}
+        sentence = rng.choice(pools.sentences)
+        # Every fourth note is a structured one, as colleagues write them in the web app.
+        content = _web_app_note(sentence, position) if position % 4 == 0 else {
+            "type": "doc", "content": [{"type": "paragraph", "content": [{"type": "text", "text": sentence}]}]}
         notes.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), record_id,
                       rng.choice(("Discovery call", "Follow-up", "Meeting notes", "Pricing discussion")),
                       dumps(content), rng.choice(users), instant, instant))
@@ -202,3 +207,30 @@ def _notes_and_tasks(core: Core, rng: random.Random, pools: _Pools, at: Any, use
                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tasks)
         conn.executemany("INSERT INTO task_records VALUES (?, ?, ?)", links)
         conn.executemany("INSERT INTO task_assignees VALUES (?, ?, ?)", assignees)
+
+
+def _web_app_note(sentence: str, position: int) -> dict[str, Any]:
+    """A note in the shape the team's web app writes (TipTap JSON, as in the WEBSHAPE_* recordings):
+    a heading, lists with marks, a link. Built from ``position`` only: the seeded stream is untouched."""
+    product = PRODUCTS[position % len(PRODUCTS)]
+
+    def text(value: str, *marks: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "text", "text": value, **({"marks": list(marks)} if marks else {})}
+
+    def item(*content: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "listItem", "content": [{"type": "paragraph", "content": list(content)}]}
+
+    link = {"type": "link", "attrs": {"href": f"https://example.com/{product.replace(' ', '-')}/{position}",
+                                      "target": "_blank", "rel": "noopener noreferrer nofollow", "class": None}}
+    return {"type": "doc", "content": [
+        {"type": "heading", "attrs": {"level": 2}, "content": [text("Agenda")]},
+        {"type": "bulletList", "content": [
+            item(text("Pricing for "), text(f"{10 + position % 90} seats", {"type": "bold"})),
+            item(text("The "), text(f"{product} proposal", link), text(" is ready")),
+        ]},
+        {"type": "paragraph", "content": [text(sentence)]},
+        {"type": "orderedList", "attrs": {"start": 1}, "content": [
+            item(text("Send the contract")),
+            item(text("Book the "), text(product, {"type": "italic"}), text(" kickoff")),
+        ]},
+    ]}

@@ -196,3 +196,13 @@ def test_models_pass_qtmodeltester(
     qtbot.addWidget(board)
     for col in board.model.columns:
         qtmodeltester.check(col.model)
+
+
+def test_column_sums_are_one_per_currency_each_written_its_own_way() -> None:
+    from crmdesk.model import AttributeDef, AttributeType
+    from crmdesk.ui.views.board_view import format_totals
+
+    value = AttributeDef("value", "Value", AttributeType.CURRENCY)
+    totals = {"USD": 1_500_000.0, "JPY": 12_500_000.0, "EUR": -2_000.0}
+    assert format_totals(value, totals) == "Σ -€2K + ¥12.5M + $1.5M"
+    assert format_totals(value, totals, compact=False) == "Σ -€2,000.00 + ¥12,500,000 + $1,500,000.00"

@@ -157,6 +157,15 @@ def test_typing_an_amount_over_a_euro_value_keeps_euros(qtbot: Any, open_view: C
     assert store.outbox.for_target(record_id)[-1].changes == {"value": {"amount": 31500, "currency": "EUR"}}
 
 
+def test_text_typed_over_a_euro_value_keeps_euros(open_view: Callable[[str], RecordTableView], store: Store) -> None:
+    """The plain text path (a paste, a text editor): what was not typed is kept from the value."""
+    view = open_view("deals")
+    values = [view.model.index(r, column(view, "value")).data(ValueRole) for r in range(view.model.rowCount())]
+    row = next(r for r, v in enumerate(values) if v and v["currency"] == "EUR")
+    assert view.model.setData(view.model.index(row, column(view, "value")), "12,000", Qt.ItemDataRole.EditRole)
+    assert cell(view, row, "value") == "€12,000.00"
+
+
 def test_a_value_this_server_cannot_hold_is_refused_when_chosen(
         qtbot: Any, open_view: Callable[[str], RecordTableView], store: Store) -> None:
     view = open_view("companies")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort
+from crmdesk.model.codecs.numeric import currency_of
 from crmdesk.store import NotFound, Store
 
 GROUP_TYPES = frozenset({AttributeType.STATUS, AttributeType.SELECT})
@@ -36,7 +37,7 @@ def numeric_amount(attr: AttributeDef, value: Any) -> tuple[str, float] | None:
     if attr.type is AttributeType.CURRENCY and isinstance(value, Mapping):
         amount = value.get("amount")
         if isinstance(amount, (int, float)):
-            return str(value.get("currency") or attr.currency_code or ""), float(amount)
+            return currency_of(value, attr) or "", float(amount)
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return "", float(value)

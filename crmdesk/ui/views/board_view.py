@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, InvalidFilter, ValidationError
-from crmdesk.model.values import display_text
+from crmdesk.model.codecs.numeric import format_money, money_text
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, RecordIdRole
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
@@ -55,10 +55,10 @@ def format_totals(attr: AttributeDef | None, totals: dict[str, float], *, compac
     parts = []
     for code, total in sorted(totals.items()):
         if attr.type is AttributeType.CURRENCY:
-            # The currency's own way of writing 1 ("$1.00", "1.00 CHF") with our number in it.
-            sample = display_text(attr, {"amount": 1, "currency": code or None})
-            number = compact_number(total) if compact else f"{total:,.2f}"
-            parts.append(sample.replace("1.00", number, 1) if "1.00" in sample else f"{number} {code}".strip())
+            if compact:
+                parts.append(money_text(compact_number(abs(total)), code or None, negative=total < 0))
+            else:
+                parts.append(format_money(total, code or None))
         else:
             parts.append(compact_number(total) if compact else f"{total:,}")
     return "Σ " + (" + ".join(parts) if parts else "0")
