@@ -313,9 +313,11 @@ class MainWindow(QMainWindow):
 
         def attach(token: str | None) -> None:
             self._looking_up_token = False
-            if self.context.store is not None and self.context.sync is None:  # else: switched meanwhile
+            if self.context.sync is None:  # else: a workspace opened meanwhile came with its own
+                # The user may have opened another workspace while the keyring answered: the token
+                # is db_path's, and attach_sync attaches nothing unless db_path is the open store.
                 attach_sync(self.context, db_path, token)
-                self._connect_sync()  # no sync: "Sign-in needed"
+                self._connect_sync()  # the new sync's signals; without one, "Sign-in needed"
                 if self.context.sync is not None:
                     self.sync_status.show_state("syncing", "")  # the worker's first act is a sync
                     self.context.sync.start()

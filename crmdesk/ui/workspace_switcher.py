@@ -76,12 +76,17 @@ def lookup_token(context: AppContext, db_path: Path) -> str | None:
 
 
 def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
-    """Give the open workspace its (not yet started) sync controller, when it has a token."""
+    """Give the open workspace its (not yet started) sync controller, when it has a token.
+
+    ``token`` is ``db_path``'s: nothing is attached unless ``db_path`` is the open workspace. A
+    keyring look-up that ends after the user opened another one would otherwise send this
+    token to the other workspace's server.
+    """
     from crmdesk.remote.factory import open_backend
     from crmdesk.sync.worker import SyncController
 
     store = context.store
-    if store is None:
+    if store is None or store.path != Path(db_path):
         return
     dialect = store.schema.get_meta("dialect") or "aria"
     url = store.schema.get_meta("server_url") or ""

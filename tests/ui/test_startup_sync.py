@@ -1,9 +1,12 @@
-"""On start the last workspace opens at once; its sync is attached after the first paint."""
+"""On start the last workspace opens at once; its sync is attached after the first paint, to that
+workspace only."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import keyring.backend
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
 
@@ -11,6 +14,7 @@ from crmdesk.app import AppContext
 from crmdesk.paths import Paths
 from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox import SandboxServer
+from crmdesk.secrets import SERVICE, TokenStore
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui.main_window import MainWindow
@@ -45,4 +49,65 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
         qtbot.waitUntil(lambda: context.sync is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.sync_status.status == "synced", timeout=20_000)
         qtbot.waitUntil(lambda: "last synced Today" in window.sync_status.last_sync.text(), timeout=5_000)
+        close_workspace(context)
+
+
+class SlowKeyring(keyring.backend.KeyringBackend):
+    """A keyring whose answer for one workspace waits until the test lets it go (a keyring
+    prompting for its password, say)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, slow_id: str) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+        self.slow_id = slow_id
+        self.asked, self.answer = threading.Event(), threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if username == self.slow_id:
+            self.asked.set()
+            assert self.answer.wait(20), "the test never let the keyring answer"
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+def test_a_token_looked_up_for_one_workspace_never_reaches_another(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The user opens workspace B (no token) while the keyring still looks for A's token: when
+    A's token arrives, no sync is built for B's server with it."""
+    paths = Paths.resolve(tmp_path / "data")
+    paths.ensure()
+    for workspace, url in (("wa", "http://127.0.0.1:9/a"), ("wb", "http://127.0.0.1:9/b")):
+        with Store.open(paths.workspace_db(workspace)) as store, store.write():
+            store.schema.set_meta("dialect", "aria")
+            store.schema.set_meta("server_url", url)
+    ring = SlowKeyring("wa")
+    ring.set_password(SERVICE, "wa", "oc_sk_" + "a" * 40)
+    remember_last_workspace(paths, "wa")
+    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(),
+                         settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                         tokens=TokenStore(ring, environ={}))
+    try:
+        assert open_start_workspace(context, with_sync=False).path == paths.workspace_db("wa")
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.attach_sync_in_background(paths.workspace_db("wa"))
+        qtbot.waitUntil(ring.asked.is_set, timeout=10_000)
+
+        window.switch_workspace(paths.workspace_db("wb"))
+        assert context.store is not None and context.store.path == paths.workspace_db("wb")
+        assert context.sync is None  # B has no token
+        with qtbot.waitSignal(window.token_looked_up, timeout=10_000):
+            ring.answer.set()
+
+        assert context.store.path == paths.workspace_db("wb")
+        assert context.backend_factory is None and context.sync is None
+        assert window.sync_status.status == "auth_needed"  # B's own state, now that the look-up is over
+    finally:
+        ring.answer.set()
         close_workspace(context)
