@@ -5,7 +5,11 @@ the command line, where other users of the machine could read it.
 
 Exit codes (scripts rely on them; README and ``--help`` say the same):
 0 everything was sent and pulled; 2 synced, but conflicts or refusals wait for the user
-(each listed on stderr); 1 failed (no token, server unreachable, a bad command line…).
+(each listed on stderr, with the changes held behind them); 1 failed (no token, server
+unreachable, a bad command line…) or left changes unsent that another run may send.
+
+The summary goes to stdout, everything else (progress, failures, what waits) to stderr. All
+of it may hold server and user text, so control characters are escaped (``output.plain``).
 """
 
 from __future__ import annotations
@@ -17,17 +21,16 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from crmdesk.commands.common import EXIT_FAILED, EXIT_OK, ArgumentParser
-from crmdesk.model import MutationState
-from crmdesk.model.values import display_text
+from crmdesk.commands.output import plain
 from crmdesk.paths import Paths
 from crmdesk.remote import InsecureConnectionRefused, RemoteError
 from crmdesk.remote.factory import DIALECTS, UnknownDialect, open_backend
 from crmdesk.secrets import TokenStore
 from crmdesk.store import Store, StoreError
-from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.sync.engine import SyncEngine
+from crmdesk.sync.pending import describe
 from crmdesk.sync.status import SyncReport, SyncStatus
-from crmdesk.ui.pending_actions import describe  # plain Python over the store: no Qt is loaded
+from crmdesk.sync.waiting import held_and_unsent, waiting_for_user
 from crmdesk.workspaces import open_workspace_store
 
 #: 0 and 1 as every crmdesk command; 2 is this one's own (its parser exits 1 on a bad command line).
@@ -38,7 +41,7 @@ _EPILOG = """exit status:
   2  synced, but conflicts or refused changes wait for you (listed on stderr);
      settle them in the window (Pending changes, Conflicts)
   1  the sync failed: no token, the server could not be reached or refused the token,
-     or the command line was wrong
+     or the command line was wrong; or changes another run may send were not sent
 
 The token comes from CRMDESK_TOKEN or the keyring entry of --workspace, never from the
 command line."""
@@ -96,51 +99,40 @@ def main(argv: Sequence[str]) -> int:
     try:
         backend = open_backend(options.dialect, options.url, token, allow_insecure_http=options.allow_insecure_http)
     except (UnknownDialect, InsecureConnectionRefused, ValueError) as error:
-        print(str(error), file=sys.stderr)
+        print(plain(str(error)), file=sys.stderr)
         return EXIT_FAILED
     progress = _Progress(options.quiet, sys.stderr)
     try:
         try:
             store = open_workspace_store(Paths.resolve(options.data_dir), backend, options.dialect, options.url)
         except (RemoteError, StoreError) as error:
-            print(f"Could not open the workspace: {getattr(error, 'message', error)}", file=sys.stderr)
+            print(plain(f"Could not open the workspace: {getattr(error, 'message', error)}"), file=sys.stderr)
             return EXIT_FAILED
         with store:
             report = SyncEngine(store, backend, progress=progress).sync()
             progress.finish()
-            print(report.summary())
-            return _exit_code(store, report)
+            return _report(store, report)
     finally:
         backend.close()
 
 
-def _exit_code(store: Store, report: SyncReport) -> int:
-    if report.status is not SyncStatus.SYNCED:
-        return EXIT_FAILED  # the summary on stdout carries the reason
-    if report.pending:
-        # The server failed on some changes (5xx) and they are queued for the next sync.
-        print(f"{report.pending:,} change(s) could not be sent yet; run crmdesk sync again.", file=sys.stderr)
-        return EXIT_FAILED
-    waiting = _waiting(store)
+def _report(store: Store, report: SyncReport) -> int:
+    """Print the summary and what waits; the exit code. Whatever waits for the user is listed
+    even when the sync failed: it is still there, and another run will not settle it."""
+    failed = report.status is not SyncStatus.SYNCED
+    # A failed sync's summary carries the reason: stderr, with the other failures.
+    print(plain(report.summary()), file=sys.stderr if failed else sys.stdout)
+    waiting = waiting_for_user(store)
+    held, unsent = held_and_unsent(store)
     for line in waiting:
-        print(line, file=sys.stderr)
-    return EXIT_WAITING if waiting else EXIT_OK
-
-
-def _waiting(store: Store) -> list[str]:
-    """One line per conflict and per refused change, in the words the window uses."""
-    shown = StoreDisplayContext(store)
-    lines = []
-    for conflict in store.conflicts.all():
-        row = store.records.get(conflict.target_id)
-        obj = store.schema.get_object(conflict.scope)
-        attr = obj.attribute(conflict.field) if obj is not None else None
-        title = row.title if row is not None else conflict.target_id
-        if attr is None:  # "__record__": the whole record (deleted on the server while edited)
-            lines.append(f"conflict: {title} was deleted on the server while you edited it")
-            continue
-        mine, theirs = (display_text(attr, value, shown) or "(empty)" for value in (conflict.mine, conflict.theirs))
-        lines.append(f"conflict: {attr.title} of {title}: yours “{mine}”, the server's “{theirs}”")
-    for mutation in store.outbox.pending((MutationState.REJECTED,)):
-        lines.append(f"refused: {describe(store, mutation).what}: {mutation.error or 'no reason given'}")
-    return lines
+        print(plain(line), file=sys.stderr)
+    for mutation in held:
+        print(plain(f"held: {describe(store, mutation).what}: waits for something made offline that the server "
+                    "refused"), file=sys.stderr)
+    if failed:
+        return EXIT_FAILED
+    if unsent:
+        # The server failed on them (5xx) or a create's answer was lost: the next run sends them.
+        print(f"{len(unsent):,} change(s) could not be sent yet; run crmdesk sync again.", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_WAITING if waiting or held else EXIT_OK

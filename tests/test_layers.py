@@ -20,6 +20,10 @@ ALLOWED = {
     "commands": {"model", "store", "paths", "workspaces"},
 }
 GUI_MODULES = ("PySide6.QtWidgets", "PySide6.QtGui")
+#: Entry modules that run without the window (``crmdesk sync``, and what it shares with the
+#: window): they may use every layer but the UI, here or in anything they import.
+HEADLESS = ("sync_command", "workspaces", "paths", "secrets")
+WINDOW = ("crmdesk.ui", "crmdesk.app")
 
 
 def _imports(path: Path) -> list[str]:
@@ -60,3 +64,40 @@ def test_model_uses_only_the_standard_library() -> None:
             assert top == "crmdesk" or top in sys.stdlib_module_names or top == "__future__", (
                 f"{path.relative_to(PACKAGE)} imports {name}"
             )
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of a crmdesk module (``crmdesk.sync.engine``), or None for a name in a module."""
+    base = PACKAGE.parent.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_closure(start: str) -> dict[str, Path]:
+    """Every crmdesk module ``start`` imports (by name, with its file), directly or through
+    others, lazily or not."""
+    seen: dict[str, Path] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if name in seen or path is None:
+            continue
+        seen[name] = path
+        for imported in _imports(path):
+            if imported.startswith("crmdesk."):
+                parts = imported.split(".")
+                # ``from crmdesk.sync.engine import X`` loads crmdesk.sync first, then its engine.
+                todo.extend(".".join(parts[:i]) for i in range(2, len(parts) + 1))
+    return seen
+
+
+@pytest.mark.parametrize("entry", HEADLESS)
+def test_headless_entry_modules_never_load_the_window(entry: str) -> None:
+    loaded = _imported_closure(f"crmdesk.{entry}")
+    problems = [name for name in sorted(loaded) if name.startswith(WINDOW)]
+    problems += [f"{name} imports {imported}" for name, path in sorted(loaded.items())
+                 for imported in _imports(path) if imported.startswith(GUI_MODULES)]
+    assert not problems, f"crmdesk.{entry} loads the window: {problems}"

@@ -1,5 +1,7 @@
 """``crmdesk sync`` exit codes: 0 all sent and pulled, 2 synced with conflicts or refusals
-waiting (listed on stderr), 1 failed — against the real sandbox over loopback."""
+waiting (listed on stderr), 1 failed — against the real sandbox over loopback.
+
+Each test has its own server: several change it (delete a record, rename an attribute)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ import httpx
 import pytest
 
 from crmdesk.cli import main
+from crmdesk.model.limits import ValueLimits
 from crmdesk.sandbox import SandboxServer
+from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
 from crmdesk.sync_command import parser
 
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # anything but the line ends
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=30, seed=17) as running:
         yield running
@@ -29,6 +35,13 @@ def _sync(data: Path, server: SandboxServer, *extra: str) -> int:
 def _store(data: Path) -> Store:
     (path,) = (data / "workspaces").glob("*.sqlite")
     return Store.open(path)
+
+
+def _admin(server: SandboxServer, method: str, path: str, body: dict[str, object]) -> None:
+    """A change another client makes on the server, through its API."""
+    response = httpx.request(method, f"{server.api_url}{path}", json=body,
+                             headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)
+    assert response.status_code == 200, response.text
 
 
 def test_a_clean_sync_exits_0_without_terminal_codes_on_a_pipe(
@@ -70,6 +83,72 @@ def test_conflicts_and_refusals_exit_2_and_are_listed(
     assert _sync(tmp_path, server, "--quiet") == 2
 
 
+def test_a_change_held_behind_a_refused_create_exits_2_and_both_are_listed(
+    tmp_path: Path, server: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another run cannot send an edit of a record whose create was refused: that waits for the
+    user (2, listed), it is not "run again" (1)."""
+    monkeypatch.setenv("CRMDESK_TOKEN", server.admin_token)
+    assert _sync(tmp_path, server, "--quiet") == 0
+    with _store(tmp_path) as store:
+        with store.write():
+            store.schema.set_value_limits(ValueLimits())  # as a file from before the server's limits were known
+        categories = store.schema.get_object("companies").attribute("categories")  # type: ignore[union-attr]
+        assert categories is not None and len(categories.options) >= 2
+        # Every field refused, so the whole create is: nothing to create the record without.
+        made = store.edits.create_record("companies", {"categories": [o.id for o in categories.options[:2]]})
+        store.edits.update_record(made.target_id, {"description": "x"})
+    capsys.readouterr()
+
+    assert _sync(tmp_path, server, "--quiet") == 2
+    out, err = capsys.readouterr()
+    assert "rejected 1, still pending 1" in out
+    assert "refused: Create Company Unnamed: " in err and "one option per select attribute" in err, err
+    assert "held: Edit Description of Unnamed: " in err, err
+    assert "run crmdesk sync again" not in err
+    assert _sync(tmp_path, server, "--quiet") == 2
+
+
+def test_server_and_user_text_is_escaped_and_failures_go_to_stderr(
+    tmp_path: Path, server: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRMDESK_TOKEN", server.admin_token)
+    assert _sync(tmp_path, server, "--quiet") == 0
+    with _store(tmp_path) as store:
+        person = sorted(store.records.ids("people"))[0]
+        company = sorted(store.records.ids("companies"))[0]
+        people, companies = store.schema.get_object("people"), store.schema.get_object("companies")
+        assert people is not None and companies is not None
+        job_title, domains = people.attribute("job_title"), companies.attribute("domains")
+        assert job_title is not None and domains is not None
+        store.edits.update_record(person, {"job_title": "Mine\x07"})
+        store.edits.update_record(company, {"domains": ["a.example", "b.example"]})
+    # Elsewhere: the person renamed and their job title changed (a conflict), attributes renamed
+    # with terminal codes, and domains made single-valued (the queued two domains are refused).
+    _admin(server, "PATCH", f"/objects/people/records/{person}",
+           {"values": {"job_title": "Theirs\x1b]0;owned\x07", "name": {"first_name": "Ev\x1b[2Jil", "last_name": "P"}}})
+    _admin(server, "PATCH", "/objects/people/attributes", {"attributeId": job_title.id, "title": "Job\x9b31m Title"})
+    _admin(server, "PATCH", "/objects/companies/attributes",
+           {"attributeId": domains.id, "title": "Dom\x1b[2Jains", "isMultiselect": False})
+    capsys.readouterr()
+
+    assert _sync(tmp_path, server, "--quiet") == 2
+    out, err = capsys.readouterr()
+    assert not CONTROL.search(out + err), (out, err)
+    # Escaped as `crmdesk records` escapes them: the codes show as text and drive nothing.
+    assert (r"conflict: Job\x9b31m Title of Ev\x1b[2Jil P: yours “Mine\x07”, "
+            r"the server's “Theirs\x1b]0;owned\x07”") in err
+    assert r"refused: Edit Dom\x1b[2Jains of " in err and r"server: Dom\x1b[2Jains: takes a single value" in err
+
+    # A sync that fails after the workspace opened: its reason on stderr, nothing on stdout.
+    server.set_faults(FaultConfig(truncate_rate=1.0, exclude_paths=("/api/v1/workspace",)))
+    assert _sync(tmp_path, server, "--quiet") == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "error: pulled 0" in err and "not JSON" in err, err
+    assert r"conflict: Job\x9b31m Title of" in err  # what waits is listed all the same
+
+
 def test_a_failed_sync_exits_1(
     tmp_path: Path, server: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -82,7 +161,7 @@ def test_no_token_is_a_failure_that_says_where_a_token_comes_from(
     tmp_path: Path, server: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("CRMDESK_TOKEN", raising=False)
-    # A workspace id no keyring holds: the machine's real keyring (if any) is only asked, never written.
+    # The suite's keyring (in memory, tests/conftest.py) holds no token; the machine's is never asked.
     assert _sync(tmp_path, server, "--workspace", "no-such-workspace-7f3a", "--quiet") == 1
     assert "CRMDESK_TOKEN" in capsys.readouterr().err
 

@@ -1,0 +1,86 @@
+"""A queued mutation in a user's words: the Pending changes panel's rows and what discarding
+one loses, ``crmdesk sync``'s list of what waits. Plain Python over the store, below the UI, so
+the headless command never loads the window's package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from crmdesk.model import EntityKind, Mutation, MutationOp, record_title
+from crmdesk.model.values import display_text
+from crmdesk.store import Store
+
+VERBS = {MutationOp.CREATE: "Create", MutationOp.UPDATE: "Edit", MutationOp.DELETE: "Delete"}
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """A mutation in a user's words: the row text and what discarding it loses."""
+
+    what: str
+    loses: str
+
+
+def _record_title(store: Store, mutation: Mutation) -> str:
+    obj = store.schema.get_object(mutation.scope)
+    row = store.records.get(mutation.target_id)
+    if row is not None:
+        return row.title
+    if obj is not None:
+        # A deleted record is gone from the cache: its last values are the mutation's base.
+        return record_title(obj, mutation.base or mutation.changes)
+    return mutation.target_id
+
+
+def _field_titles(store: Store, mutation: Mutation) -> list[str]:
+    obj = store.schema.get_object(mutation.scope)
+    titles = []
+    for slug in mutation.fields:
+        attr = obj.attribute(slug) if obj is not None else None
+        titles.append(attr.title if attr is not None and attr.title else slug)
+    return titles
+
+
+def _shown(store: Store, mutation: Mutation, slug: str, value: Any) -> str:
+    obj = store.schema.get_object(mutation.scope)
+    attr = obj.attribute(slug) if obj is not None else None
+    if attr is None:
+        return "" if value is None else str(value)
+    return display_text(attr, value) or "(empty)"
+
+
+def describe(store: Store, mutation: Mutation) -> Description:
+    """“Edit Job title of Jane Doe”, and what a discard would throw away."""
+    verb = VERBS[mutation.op]
+    if mutation.entity is EntityKind.RECORD:
+        title = _record_title(store, mutation)
+        obj = store.schema.get_object(mutation.scope)
+        noun = obj.singular_name if obj is not None else "record"
+        if mutation.op is MutationOp.UPDATE:
+            names = _field_titles(store, mutation)
+            fields = ", ".join(names)
+            lost = "; ".join(
+                f"{name}: {_shown(store, mutation, slug, mutation.changes[slug])}"
+                for name, slug in zip(names, mutation.fields, strict=True)
+            )
+            return Description(f"Edit {fields} of {title}",
+                               f"your new value ({lost}); {title} goes back to the server's value")
+        if mutation.op is MutationOp.CREATE:
+            return Description(f"Create {noun} {title}", f"the new {noun} “{title}” and any edits queued for it")
+        return Description(f"Delete {noun} {title}", f"the deletion; “{title}” comes back as the server has it")
+    if mutation.entity is EntityKind.NOTE:
+        title = str(mutation.changes.get("title") or mutation.base.get("title") or "untitled note")
+        return Description(f"{verb} note “{title}”", f"this change to the note “{title}”")
+    if mutation.entity is EntityKind.TASK:
+        content = str(mutation.changes.get("content") or mutation.base.get("content") or "task")
+        return Description(f"{verb} task “{content}”", f"this change to the task “{content}”")
+    if mutation.entity is EntityKind.ENTRY:
+        list_def = store.schema.get_list(mutation.scope)
+        name = list_def.name if list_def is not None else "a list"
+        action = {MutationOp.CREATE: "Add to", MutationOp.UPDATE: "Edit entry in",
+                  MutationOp.DELETE: "Remove from"}[mutation.op]
+        return Description(f"{action} {name}", f"this change to the list “{name}”")
+    if mutation.entity is EntityKind.NOTIFICATION:
+        return Description("Mark a notification read", "marking it read on the server")
+    return Description(f"{verb} {mutation.entity.value}", "this change")
