@@ -1,15 +1,52 @@
-"""Shared fixtures: every test gets its own data directory, Qt runs offscreen."""
+"""Shared fixtures: every test gets its own data directory, Qt runs offscreen, and no test ever
+asks the machine's keyring (DESIGN: tests use an in-memory keyring backend)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
+import keyring.backend
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Subprocesses (`python -m crmdesk …`) inherit this: keyring's null backend, which holds nothing
+# and stores nothing, so a child reads its token from CRMDESK_TOKEN or finds none. Set before
+# anything here asks keyring for its backend, so the machine's is never even looked up.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in a dict for one test."""
+
+    priority = 1  # type: ignore[assignment]  # usable: TokenStore keeps tokens in it, as in a real one
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def suite_keyring() -> Iterator[MemoryKeyring]:
+    """Every test's keyring (``TokenStore()`` and ``keyring.get_keyring()`` find it): empty at the
+    start, so a token one test stores never reaches another."""
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(MemoryKeyring())
 
 
 @pytest.fixture
