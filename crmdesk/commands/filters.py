@@ -5,6 +5,10 @@ also Aria's ``greater_than`` and friends) or a symbol: ``=`` ``==`` ``!=`` ``>``
 The operand is read the way the table's editors read typed text (``Won`` is the Won stage's id,
 ``Acme`` the record called Acme, ``1,000`` a number); ``in``/``not_in`` take a list separated by
 commas, or by semicolons when the values hold commas.
+
+Amounts are compared without their currency codes, as the real server's query compares them
+(``CurrencyCodec.operand_key``), so an operand that names a currency is refused rather than
+quietly matching every currency.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 from crmdesk.commands.common import CommandError, find_attribute
 from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator
+from crmdesk.model.codecs.numeric import split_amount_text
 from crmdesk.model.errors import InvalidFilter
 from crmdesk.model.filters import TEXT_OPERATORS, parse_operator
 from crmdesk.store import Store
@@ -59,10 +64,27 @@ def parse_filter(store: Store, obj: ObjectDef, text: str) -> Condition:
         return Condition(attr.slug, operator, raw)
     # One element of the attribute's type: a multiselect's values are matched element by element.
     single = replace(attr, multiselect=False, required=False)
-    if operator in (Operator.IN, Operator.NOT_IN):
-        pieces = [p.strip() for p in raw.split(";" if ";" in raw else ",")]
-        return Condition(attr.slug, operator, [_operand(store, single, p) for p in pieces if p])
-    return Condition(attr.slug, operator, _operand(store, single, raw))
+    several = operator in (Operator.IN, Operator.NOT_IN)
+    pieces = [p for p in (p.strip() for p in raw.split(";" if ";" in raw else ",")) if p] if several else [raw]
+    if attr.type is AttributeType.CURRENCY:
+        _refuse_currency_codes(text, f"{found.group('attr')} {found.group('op')}", pieces)
+    operands = [_operand(store, single, p) for p in pieces]
+    return Condition(attr.slug, operator, operands if several else operands[0])
+
+
+def _refuse_currency_codes(text: str, attr_and_op: str, pieces: list[str]) -> None:
+    try:
+        split = [split_amount_text(piece) for piece in pieces]
+    except ValueError:
+        return  # not an amount at all: the typed-value parser says so in the table's words
+    if all(code is None for _, code in split):
+        return
+    amounts = [str(amount) for amount, _ in split]
+    raise CommandError(
+        f"“{text}”: filters compare amounts only, whatever their currency (“10000 EUR” would also match "
+        f"$20,000). Give the amount alone ({attr_and_op} {', '.join(amounts)}) and check the currency in the "
+        "output (--json: the value's \"currency\")."
+    )
 
 
 def _operand(store: Store, attr: AttributeDef, text: str) -> Any:

@@ -146,6 +146,20 @@ def test_filters_use_the_model_operators_and_are_anded(data: Path, store: Store,
     assert {r["id"] for r in deals_json(data, capsys, "company is_empty")} == ids(lambda v: not v.get("company"))
 
 
+def test_a_currency_operand_is_refused_since_filters_compare_amounts(
+    data: Path, store: Store, capsys: Capture
+) -> None:
+    """Amounts are compared without their codes (as the server's query does), so "10000 EUR"
+    would also match $20,000: a code in the operand is refused, with what to do instead."""
+    dollars = store.edits.create_record("deals", {"name": "Dollar deal", "value": {"amount": 20000, "currency": "USD"}})
+    assert dollars.target_id in {r["id"] for r in deals_json(data, capsys, "value >= 10000")}
+    for text, instead in (("value >= 10000 EUR", "value >= 10000"), ("value >= €10,000", "value >= 10000"),
+                          ("value gte EUR 10000", "value gte 10000"), ("value in 5 EUR, 20000", "value in 5, 20000")):
+        code, out, err = crmdesk(data, capsys, "records", "list", "deals", "--filter", text)
+        assert (code, out) == (1, ""), (text, out)
+        assert "filters compare amounts only" in err and f"Give the amount alone ({instead})" in err, (text, err)
+
+
 @pytest.mark.parametrize(("filter_text", "message"), [
     ("stage = Nope", "Stage has no option “Nope”"),
     ("stage gt Won", "“is greater than” does not apply to status values"),
