@@ -17,9 +17,16 @@ def _py_lower(text: object) -> object:
     return text.lower() if isinstance(text, str) else text
 
 
+def _py_casefold(text: str | None) -> str | None:
+    """Python's casefold(), for equality ignoring case: "STRASSE" and "Straße" fold alike
+    (lower() keeps the ß). Callers fold their side with ``str.casefold`` too."""
+    return None if text is None else text.casefold()
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the store's queries use (``py_lower``)."""
+    """SQL functions the store's queries use (``py_lower``, ``py_casefold``)."""
     conn.create_function("py_lower", 1, _py_lower, deterministic=True)
+    conn.create_function("py_casefold", 1, _py_casefold, deterministic=True)
 
 
 def _create_private(path: Path) -> None:

@@ -91,14 +91,13 @@ class RecordRepo:
     def ids_titled(self, title: str, object_slug: str | None = None) -> list[str]:
         """Ids of the records (of ``object_slug``, or any) whose title is ``title``, ignoring case;
         newest first. What a user typing a name into a reference field means."""
-        wanted = title.strip().casefold()
-        sql = "SELECT id, title FROM records WHERE py_lower(title) = ?"
-        params: list[Any] = [title.strip().lower()]
+        # One folding on both sides, in SQL: one Python call per row, as lower() cost before.
+        sql = "SELECT id FROM records WHERE py_casefold(title) = ?"
+        params: list[Any] = [title.strip().casefold()]
         if object_slug is not None:
             sql += " AND object_slug = ?"
             params.append(object_slug)
-        rows = self._conn.execute(sql + " ORDER BY created_at DESC, rowid DESC", params)
-        return [record_id for record_id, found in rows if found.casefold() == wanted]
+        return [row[0] for row in self._conn.execute(sql + " ORDER BY created_at DESC, rowid DESC", params)]
 
     def count(self, object_slug: str) -> int:
         return int(

@@ -108,3 +108,16 @@ def test_delete_removes_row_index_and_search(store: Store) -> None:
     with store.write():  # a new record must not inherit anything from the deleted one
         store.records.put(PEOPLE, person("p2", "Other"))
     assert ids_of(store, store.records.query_ids("people", equals("job_title", "Chef"))) == []
+
+
+def test_a_title_is_found_whatever_its_case_folding(store: Store) -> None:
+    """``ids_titled`` (a reference typed by name) folds both sides the same way: "STRASSE" is
+    "Straße" once case-folded, though lower() keeps the ß."""
+    with store.write():
+        store.records.put(COMPANIES, company("c-old", "Hauptstraße 1", created_at="2020-01-01T00:00:00.000Z"))
+        store.records.put(COMPANIES, company("c-new", "HAUPTSTRASSE 1", created_at="2021-01-01T00:00:00.000Z"))
+        store.records.put(COMPANIES, company("c-ulm", "Ulm"))
+    assert store.records.ids_titled("hauptstrasse 1") == ["c-new", "c-old"]  # newest first
+    assert store.records.ids_titled(" HAUPTSTRAßE 1 ", "companies") == ["c-new", "c-old"]
+    assert store.records.ids_titled("ULM", "companies") == ["c-ulm"]
+    assert store.records.ids_titled("Ulm", "people") == []
