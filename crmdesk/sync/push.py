@@ -31,6 +31,7 @@ from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
 from crmdesk.sync.refusals import FAILED_ALONE, base_of, not_kept, refused_fields, settle_fields
+from crmdesk.sync.waiting import needs
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +43,6 @@ DELETED_FIELD = "__record__"
 #: Server failures (5xx, after the transport's own retries) on one mutation before it is
 #: shown as rejected. Creates count their sends too, so they get about half as many syncs.
 MAX_SERVER_FAILURES = 5
-
-
-def _mentions_local_id(value: Any) -> bool:
-    if isinstance(value, str):
-        return is_local_id(value)
-    if isinstance(value, list):
-        return any(_mentions_local_id(v) for v in value)
-    if isinstance(value, dict):
-        return any(_mentions_local_id(v) for v in value.values())
-    return False
 
 
 @dataclass(slots=True)
@@ -117,8 +108,7 @@ class Pusher:
             first.entity is EntityKind.RECORD
             and first.op is MutationOp.UPDATE
             and first.state is MutationState.PENDING
-            and not is_local_id(first.target_id)
-            and not any(_mentions_local_id(m.changes) for m in group)
+            and not any(needs(m) for m in group)
         )
 
     def _parallel_run(self, groups: list[list[Mutation]], start: int) -> list[list[Mutation]]:
@@ -215,10 +205,7 @@ class Pusher:
         merged: dict[str, Any] = {}
         for mutation in group:
             merged.update(mutation.changes)
-        if first.op is not MutationOp.DELETE and (
-            (first.op is not MutationOp.CREATE and is_local_id(first.target_id)) or _mentions_local_id(merged)
-            or (first.entity is EntityKind.ENTRY and is_local_id(first.scope))
-        ):
+        if any(needs(mutation) for mutation in group):
             # Waits for a create that has not reached the server yet (or was refused).
             self.result.waiting += len(group)
             return

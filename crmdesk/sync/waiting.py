@@ -73,15 +73,15 @@ class _Dependencies:
 
 
 def needs(mutation: Mutation) -> set[str]:
-    """The local ids a mutation waits for: the push's rule (``push._push_group``) — a delete
+    """The local ids a mutation waits for (the push sends nothing that needs one): a delete
     never waits; anything else waits for its own target's create, the local ids its values
-    name, and an entry for its list's."""
+    name, an entry for its list's and a note for its record's."""
     if mutation.op is MutationOp.DELETE:
         return set()
     wanted = _local_ids(mutation.changes)
     if mutation.op is not MutationOp.CREATE and is_local_id(mutation.target_id):
         wanted.add(mutation.target_id)
-    if mutation.entity is EntityKind.ENTRY and is_local_id(mutation.scope):
+    if mutation.entity in (EntityKind.ENTRY, EntityKind.NOTE) and is_local_id(mutation.scope):
         wanted.add(mutation.scope)
     return wanted
 

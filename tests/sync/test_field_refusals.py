@@ -205,3 +205,18 @@ def test_a_list_the_server_keeps_only_part_of_waits_whole(store: Store, server: 
     assert server_records(server, "deals")[deal_id]["associated_people"] == [person]
     [waiting] = _rejected(store)
     assert waiting.changes == {"associated_people": [person, gone]}
+
+
+def test_a_note_on_a_record_whose_create_was_refused_waits_for_it(store: Store, server: SandboxServer) -> None:
+    """Not sent with the record's local id (the server would answer "Record not found" and the
+    note would read as refused): it waits, as an edit of that record does."""
+    categories = store.schema.get_object("companies").attribute("categories")
+    assert categories is not None
+    with store.write():
+        store.schema.set_value_limits(ValueLimits())
+    created = store.edits.create_record("companies", {"categories": [o.id for o in categories.options[:2]]})
+    store.edits.create_note(created.target_id, "Kick-off", "Met the team.")
+    report = sync(store, server)
+    assert report.status.value == "synced"
+    states = {m.entity.value: m.state for m in store.outbox.all()}
+    assert states == {"record": MutationState.REJECTED, "note": MutationState.PENDING}
