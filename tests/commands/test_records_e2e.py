@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.model import is_local_id
+from crmdesk.remote.aria.tiptap import markdown_of
 from crmdesk.sandbox import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,8 +70,9 @@ def test_offline_edits_reach_the_server_at_the_next_sync(tmp_path: Path) -> None
         made = [values for values in on_server.values() if values.get("name") == "Scripted deal"]
         assert len(made) == 1
         notes, _ = server.core.notes.page(None, 0, kept["id"])
-        assert [(row["title"], "more** seats" in row["content"] or "more seats" in row["content"])
-                for row in notes if row["title"] == "Kick-off"] == [("Kick-off", True)]
+        # Stored as the web app stores notes: a TipTap document, the file's markdown read into it.
+        assert [(row["title"], markdown_of(json.loads(row["content"])))
+                for row in notes if row["title"] == "Kick-off"] == [("Kick-off", "# Call\n\nThey want **more** seats.")]
     finally:
         server.stop()
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, Entry, ListDef, Note, Notification, Task, TimelineEvent
-from crmdesk.remote.aria import wire
+from crmdesk.model.rich_text import parse_markdown
+from crmdesk.remote.aria import tiptap, wire
 from crmdesk.remote.aria.admin import attribute_body
 from crmdesk.remote.aria.paging import OffsetPage, offset_pages
 from crmdesk.remote.aria.schema import decode_values, encode_values
@@ -36,12 +37,20 @@ class CollabMixin(AriaSession):
     # -- lists ------------------------------------------------------------------------------
 
     def lists(self) -> list[ListDef]:
+        """Every list, each read afresh: the sync's schema step calls this once per sync, and the
+        entry calls after it use these definitions (``list_defs``) rather than reading them again."""
         out = []
         for row in wire.rows_of(self.get("/lists"), "lists"):
-            out.append(self.get_list(str(wire.require(row, "id"))))
+            out.append(self._read_list(str(wire.require(row, "id"))))
+        self.list_defs = {list_def.id: list_def for list_def in out}
         return out
 
     def get_list(self, list_id: str) -> ListDef:
+        list_def = self._read_list(list_id)
+        self.list_defs[list_def.id] = list_def
+        return list_def
+
+    def _read_list(self, list_id: str) -> ListDef:
         row = self.get(f"/lists/{seg(list_id)}")
         attrs = row.get("attributes") if isinstance(row, Mapping) else None
         parsed = wire.attributes(attrs if isinstance(attrs, list) else [])
@@ -83,17 +92,21 @@ class CollabMixin(AriaSession):
         return self.get_list(list_id)
 
     def delete_list(self, list_id: str) -> None:
+        self.list_defs.pop(list_id, None)
         with contextlib.suppress(NotFound):  # already deleted: the goal is reached
             self.call("DELETE", f"/lists/{seg(list_id)}")
 
     def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef:
         body = {k: v for k, v in attribute_body(attribute).items() if k in ("slug", "title", "type", "config")}
         row = self.call("POST", f"/lists/{seg(list_id)}/attributes", body=body)
+        self.list_defs.pop(list_id, None)  # the next entry call reads the new attribute
         created = wire.attribute(row)
         return created if created is not None else attribute
 
     def _list_attrs(self, list_id: str) -> dict[str, AttributeDef]:
-        return {a.slug: a for a in self.get_list(list_id).attributes}
+        """The list's attributes as this sync's schema step read them (read now if it did not)."""
+        list_def = self.list_defs.get(list_id) or self.get_list(list_id)
+        return {a.slug: a for a in list_def.attributes}
 
     def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
         attrs = self._list_attrs(list_id)
@@ -143,14 +156,25 @@ class CollabMixin(AriaSession):
         return [wire.note(row) for row in wire.rows_of(data, "notes")]
 
     def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note:
+        # Written as the web app writes notes: a TipTap document (never null for a note with text).
+        document = tiptap.document_json(parse_markdown(content))
         row = self.call(
             "POST", f"/objects/{seg(object_slug)}/records/{seg(record_id)}/notes",
-            body={"title": title, "content": content},
+            body={"title": title, "content": document},
         )
         return wire.note(row)
 
     def update_note(self, note_id: str, *, title: str | None = None, content: str | None = None) -> Note:
-        body = {k: v for k, v in (("title", title), ("content", content)) if v is not None}
+        """A title-only edit sends no content, so the server keeps it byte for byte. A content
+        edit reads the note's current document first: blocks the user left alone travel back
+        as the server's own JSON (with whatever crmdesk cannot show in them)."""
+        body: dict[str, Any] = {}
+        if title is not None:
+            body["title"] = title
+        if content is not None:
+            current = self.get(f"/notes/{seg(note_id)}")
+            previous = current.get("content") if isinstance(current, Mapping) else None
+            body["content"] = tiptap.content_for_update(content, previous)
         return wire.note(self.call("PATCH", f"/notes/{seg(note_id)}", body=body))
 
     def delete_note(self, note_id: str) -> None:

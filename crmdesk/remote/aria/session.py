@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from crmdesk.model import AttributeDef, ObjectDef
+from crmdesk.model import AttributeDef, ListDef, ObjectDef
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.schema import SchemaCache
 from crmdesk.remote.errors import NotFound, ProtocolError
@@ -29,6 +29,10 @@ class AriaSession:
             raise ValueError("paging is “offset” or “cursor”")
         self.transport = transport
         self.schema = SchemaCache()
+        #: Each list's definition as last read (``lists``/``get_list``): entry reads and writes
+        #: decode and encode values with it instead of asking ``GET /lists/{id}`` per call. A sync
+        #: refreshes it once, in its schema step (``lists``).
+        self.list_defs: dict[str, ListDef] = {}
         self.paging = paging
         #: Set by ``probe_capabilities``: whether the server really filters on updatedAt.
         self.incremental_pull = False

@@ -27,6 +27,7 @@ from crmdesk.model import (
     Workspace,
 )
 from crmdesk.model.codecs.temporal import parse_timestamp
+from crmdesk.remote.aria import tiptap
 from crmdesk.remote.errors import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -179,30 +180,13 @@ def list_def(row: Mapping[str, Any], attrs: tuple[AttributeDef, ...] = ()) -> Li
 # -- notes, tasks, timeline, notifications ------------------------------------------------
 
 
-def _tiptap_text(node: Any) -> str:
-    """Plain text of a TipTap/ProseMirror document: paragraphs and breaks become new lines."""
-    if isinstance(node, str):
-        return node
-    if not isinstance(node, Mapping):
-        return ""
-    if node.get("type") == "text":
-        return str(node.get("text") or "")
-    if node.get("type") == "hardBreak":
-        return "\n"
-    children = node.get("content")
-    parts = [_tiptap_text(child) for child in children] if isinstance(children, list) else []
-    joiner = "\n" if node.get("type") in ("doc", "bulletList", "orderedList", "blockquote") else ""
-    return joiner.join(parts)
-
-
 def note(row: Mapping[str, Any]) -> Note:
-    content = row.get("content")
     return Note(
         id=str(require(row, "id")),
         record_id=str(row.get("recordId") or ""),
         title=str(row.get("title") or ""),
-        # Rich (TipTap) content is flattened to text: the model keeps notes as plain text.
-        content=_tiptap_text(content) if content is not None else "",
+        # The model keeps a note as markdown; the web app's TipTap documents read into it whole.
+        content=tiptap.markdown_of(row.get("content")),
         created_at=timestamp(row.get("createdAt")),
         updated_at=timestamp(row.get("updatedAt")),
         created_by=row.get("createdBy"),
