@@ -68,7 +68,7 @@ class NoteStore:
             conn.execute(
                 "INSERT INTO notes (id, record_id, title, content, created_by, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (note_id, record_id, str(title or ""), dumps(content if content is not None else ""), created_by,
+                (note_id, record_id, str(title or ""), dumps(content), created_by,
                  now, now),
             )
         return self.get(note_id)
@@ -79,7 +79,8 @@ class NoteStore:
         if "title" in fields and fields["title"] is not None:
             changes["title"] = str(fields["title"])
         if "content" in fields:
-            changes["content"] = dumps(fields["content"] if fields["content"] is not None else "")
+            # Stored as sent, like the real server: a TipTap document, a string, or null.
+            changes["content"] = dumps(fields["content"])
         changes["updated_at"] = self.clock.now()
         sets = ", ".join(f"{k} = ?" for k in changes)
         with self.db.transaction() as conn:
