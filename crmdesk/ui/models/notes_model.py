@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from crmdesk.model import Note
+from crmdesk.model.rich_text import markdown_plain_text
 from crmdesk.store import Store
 from crmdesk.ui.text import plain_tooltip
 
@@ -53,6 +54,8 @@ class NotesModel(QAbstractListModel):
         self.store = store
         self._notes: list[Note] = []
         self._parents: dict[str, tuple[str, str]] = {}  # record id → (title, object name)
+        #: Note id → its text without markdown (read once per page, not on every paint).
+        self._texts: dict[str, str] = {}
         self._more = True
         self.reload()
 
@@ -60,6 +63,7 @@ class NotesModel(QAbstractListModel):
         self.beginResetModel()
         self._notes = []
         self._parents.clear()
+        self._texts.clear()
         self._notes = self._load_page(0)
         self.endResetModel()
 
@@ -67,6 +71,7 @@ class NotesModel(QAbstractListModel):
         page = self.store.notes.all(limit=PAGE, offset=offset)
         self._more = len(page) == PAGE
         objects = self.store.schema.objects()
+        self._texts.update((note.id, markdown_plain_text(note.content)) for note in page)
         for record_id in {n.record_id for n in page} - self._parents.keys():
             row = self.store.records.get(record_id)
             if row is None:
@@ -102,8 +107,9 @@ class NotesModel(QAbstractListModel):
         note = self._notes[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return one_line(note.title, 200) or "Untitled note"
+        text = self._texts.get(note.id, note.content)
         if role == SubtitleRole:
-            return one_line(note.content) or "No text"
+            return one_line(text) or "No text"
         if role == DetailRole:
             title, object_name = self._parents.get(note.record_id, ("", ""))
             parts = [one_line(title, 80), object_name, short_date(note.created_at)]
@@ -111,7 +117,7 @@ class NotesModel(QAbstractListModel):
         if role == RecordIdRole:
             return note.record_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{note.title}\n\n{note.content[:1000]}")
+            return plain_tooltip(f"{note.title}\n\n{text[:1000]}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{note.title}. {one_line(note.content, 120)}"
+            return f"{note.title}. {one_line(text, 120)}"
         return None

@@ -1,4 +1,5 @@
-"""Notes: every note, newest first; double-click or Enter opens the record it belongs to.
+"""Notes: every note, newest first, the selected one shown whole beside the list (headings,
+lists, links as written); double-click or Enter opens the record it belongs to.
 
 Also home of ``TwoLineDelegate``, the painter for every two-line list (notes, notifications,
 the search palette): text is drawn with ``drawText``, which never interprets markup.
@@ -12,9 +13,12 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
+    QScrollArea,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -22,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.ui.links import LinkOpener
+from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.models.notes_model import DetailRole, EmphasisRole, NotesModel, RecordIdRole, SubtitleRole
 
 if TYPE_CHECKING:
@@ -131,6 +137,35 @@ def two_line_list(model: QAbstractItemModel, accessible_name: str, parent: QWidg
     return view
 
 
+class NotePreview(QScrollArea):
+    """The selected note in full: its title, where it belongs, and its text with its structure."""
+
+    def __init__(self, links: LinkOpener, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.links = links
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body: MarkdownView | None = None
+        self.show_note("", "", "")
+
+    def show_note(self, title: str, detail: str, content: str) -> None:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.title_label = heading(title)
+        self.title_label.setWordWrap(True)
+        self.detail_label = QLabel(detail)
+        self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_label.setEnabled(False)  # the palette's muted text, light or dark
+        self.body = MarkdownView(content, inner, links=self.links)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.detail_label)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.setWidget(inner)  # the previous note's widgets go with the old one
+
+
 class NotesView(QWidget):
     def __init__(self, context: AppContext, _argument: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +177,13 @@ class NotesView(QWidget):
         self.list = two_line_list(self.model, "Notes", self)
         # activated is Enter, and a double-click (or a single one where the style says so).
         self.list.activated.connect(self._open)
+        self.preview = NotePreview(LinkOpener(), self)
+        self.list.selectionModel().currentChanged.connect(self._show_current)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_label = empty_state("No notes yet — add one from a record's page.")
@@ -152,17 +194,25 @@ class NotesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty_label, 1)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.splitter, 1)
         self._update_state()
 
     def _update_state(self, *_: object) -> None:
         rows = self.model.rowCount()
         self.empty_label.setVisible(rows == 0)
         self.list.setVisible(rows > 0)
+        self.splitter.setVisible(rows > 0)
         more = "+" if self.model.canFetchMore() else ""
         self.count_label.setText(f"{rows:,}{more} note{'s' if rows != 1 else ''}" if rows else "")
         if rows and not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.model.index(0))
+
+    def _show_current(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            self.preview.show_note("", "", "")
+            return
+        note = self.model.note_at(index.row())
+        self.preview.show_note(note.title or "Untitled note", str(index.data(DetailRole) or ""), note.content)
 
     def _open(self, index: QModelIndex) -> None:
         record_id = index.data(RecordIdRole)

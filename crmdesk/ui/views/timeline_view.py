@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import Task, TimelineEvent
 from crmdesk.store import RecordRow, Store
 from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.text import plain_tooltip
 
@@ -118,7 +119,8 @@ class TimelineCard(QFrame):
     """One item: a marker, a headline with who and when, and the body."""
 
     def __init__(self, item: TimelineItem, display: StoreDisplayContext,
-                 on_task_done: Callable[[str, bool], None] | None, parent: QWidget | None = None) -> None:
+                 on_task_done: Callable[[str, bool], None] | None, parent: QWidget | None = None, *,
+                 links: LinkOpener | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.setObjectName("timelineCard")
@@ -161,7 +163,7 @@ class TimelineCard(QFrame):
         content.addLayout(head)
         self.body: QWidget | None = None
         if item.kind == "note" and item.body.strip():
-            self.body = MarkdownView(item.body, self)
+            self.body = MarkdownView(item.body, self, links=links)
         elif item.kind == "task" and item.task is not None:
             self.body = _plain(self._task_line(item.task, display), muted=True)
         elif item.kind not in ("note", "task", "created") and item.body:
@@ -198,9 +200,12 @@ class TimelineView(QScrollArea):
 
     task_done_toggled = Signal(str, bool)
 
-    def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None) -> None:
+    def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None, *,
+                 links: LinkOpener | None = None) -> None:
         super().__init__(parent)
         self.display = display
+        #: One opener for every card's links: it asks before a browser opens anything.
+        self.links = links or LinkOpener()
         self.items: list[TimelineItem] = []
         self.cards: list[TimelineCard] = []
         self.setWidgetResizable(True)
@@ -246,7 +251,7 @@ class TimelineView(QScrollArea):
     def _build(self, upto: int) -> None:
         on_done = self.task_done_toggled.emit
         for item in self.items[len(self.cards):upto]:
-            card = TimelineCard(item, self.display, on_done)
+            card = TimelineCard(item, self.display, on_done, links=self.links)
             # After the empty-state hint, before the "Show older" button and the stretch.
             self._layout.insertWidget(len(self.cards) + 1, card)
             self.cards.append(card)
