@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QTextCursor, QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
 from crmdesk.app import AppContext
@@ -243,6 +243,41 @@ def test_add_note_from_the_page(store: Store, context: AppContext, open_page: An
     assert newest.title_label.text() == "Discovery call"
     assert newest.body.plain_text() == "Wants 40 seats"  # type: ignore[union-attr]
     assert context.sync.local_edits == 1  # type: ignore[union-attr]
+
+
+def test_edit_a_note_from_the_timeline_queues_only_what_changed(
+        store: Store, context: AppContext, open_page: Any, qtbot: Any) -> None:
+    deal = first(store, "deals")
+    text = "## Agenda\n\n- Pricing for **50\u00a0seats**\n- Quote [seen here](https://example.com/q)"
+    store.edits.create_note(deal.id, "Call with Acme", text)
+    with store.write():
+        for mutation in store.outbox.all():
+            store.outbox.remove(mutation.op_id)  # as if the note came from the server
+    page = open_page(deal.id)
+    [card] = [c for c in page.timeline.cards if c.item.kind == "note" and c.item.title == "Call with Acme"]
+    assert card.edit_button is not None
+    qtbot.mouseClick(card.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.note_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "Edit note"
+    assert dialog.content_edit.toPlainText().startswith("## Agenda")
+    dialog.title_edit.selectAll()
+    qtbot.keyClicks(dialog.title_edit, "Call with Acme, follow-up")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    [note_id] = [n.id for n in store.notes.for_record(deal.id) if n.title == "Call with Acme, follow-up"]
+    [mutation] = store.outbox.for_target(note_id)
+    # The text was not touched (its no-break space included): only the title travels.
+    assert (mutation.op, mutation.changes) == (MutationOp.UPDATE, {"title": "Call with Acme, follow-up"})
+    [card] = [c for c in page.timeline.cards if c.item.id == note_id]
+    qtbot.mouseClick(card.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.note_dialog
+    dialog.content_edit.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(dialog.content_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.content_edit, "- Send the contract")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert store.notes.get(note_id).content.endswith("- Send the contract")  # type: ignore[union-attr]
+    assert store.outbox.for_target(note_id)[-1].changes.keys() == {"content"}
+    assert context.sync.local_edits == 2  # type: ignore[union-attr]
 
 
 @popup_warnings

@@ -23,9 +23,12 @@ class NoteDialog(QDialog):
 
     note_ready = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None, *, title: str = "", content: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, *, title: str = "", content: str = "",
+                 editing: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New note")
+        self.editing = editing
+        self._original = (title, content)
+        self.setWindowTitle("Edit note" if editing else "New note")
         self.resize(560, 440)
         self.title_edit = QLineEdit(title)
         self.title_edit.setPlaceholderText("Title, e.g. Discovery call")
@@ -44,7 +47,7 @@ class NoteDialog(QDialog):
         self.error_label.setStyleSheet("color: #e5484d;")
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = QPushButton("Save note")
+        self.save_button = QPushButton("Save changes" if editing else "Save note")
         self.save_button.setDefault(True)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         # Accepting is the caller's job once the store has the note: a failed save keeps the text here.
@@ -75,8 +78,18 @@ class NoteDialog(QDialog):
         layout.addStretch(1)
 
     def _submit(self) -> None:
-        if self.save_button.isEnabled():
-            self.note_ready.emit(self.title_edit.text().strip() or "Note", self.content_edit.toPlainText())
+        if not self.save_button.isEnabled():
+            return
+        title = self.title_edit.text().strip()
+        if self.editing:
+            # What the user did not touch goes back exactly as it was: the editor turns some
+            # characters (no-break spaces) into others, which would read as a content edit.
+            original_title, original_content = self._original
+            title = title if self.title_edit.isModified() else original_title
+            content = self.content_edit.toPlainText() if self.content_edit.document().isModified() else original_content
+            self.note_ready.emit(title, content)
+        else:
+            self.note_ready.emit(title or "Note", self.content_edit.toPlainText())
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

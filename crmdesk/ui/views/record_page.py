@@ -168,6 +168,7 @@ class RecordPage(QWidget):
 
         self.timeline = TimelineView(self.display)
         self.timeline.task_done_toggled.connect(self._toggle_task)
+        self.timeline.note_edit_requested.connect(self.open_note_editor)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(12, 0, 0, 0)
@@ -358,6 +359,29 @@ class RecordPage(QWidget):
         self.note_dialog = NoteDialog(self)
         self.note_dialog.note_ready.connect(self._save_note)
         self.note_dialog.open()
+
+    def open_note_editor(self, note_id: str) -> None:
+        """Edit a note in the same dialog it was written in. Only what changed is queued: a
+        title edit leaves the text on the server as it is (a web-app note keeps its document)."""
+        from crmdesk.ui.dialogs.note_dialog import NoteDialog
+
+        note = self.store.notes.get(note_id)
+        if note is None:
+            return
+        self.note_dialog = NoteDialog(self, title=note.title, content=note.content, editing=True)
+        self.note_dialog.note_ready.connect(lambda title, content: self._save_note_edit(note_id, title, content))
+        self.note_dialog.open()
+
+    def _save_note_edit(self, note_id: str, title: str, content: str) -> None:
+        try:
+            mutation = self.store.edits.update_note(note_id, title=title, content=content)
+        except (ValidationError, StoreError) as error:
+            self.note_dialog.show_error(str(error))
+            return
+        self.note_dialog.accept()
+        if mutation is not None:
+            self._edited()
+            self._reload_timeline()
 
     def _save_note(self, title: str, content: str) -> None:
         try:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -120,7 +121,7 @@ class TimelineCard(QFrame):
 
     def __init__(self, item: TimelineItem, display: StoreDisplayContext,
                  on_task_done: Callable[[str, bool], None] | None, parent: QWidget | None = None, *,
-                 links: LinkOpener | None = None) -> None:
+                 links: LinkOpener | None = None, on_edit_note: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.setObjectName("timelineCard")
@@ -160,6 +161,15 @@ class TimelineCard(QFrame):
         self.when_label = _plain(stamp, wrap=False, muted=True)
         self.when_label.setToolTip(plain_tooltip(item.when))
         head.addWidget(self.when_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.edit_button: QToolButton | None = None
+        if item.kind == "note" and on_edit_note is not None:
+            self.edit_button = QToolButton(self)
+            self.edit_button.setText("Edit")
+            self.edit_button.setAutoRaise(True)
+            self.edit_button.setToolTip("Edit this note")
+            self.edit_button.setAccessibleName(f"Edit note {item.title or 'Note'}")
+            self.edit_button.clicked.connect(lambda: on_edit_note(item.id))
+            head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         content.addLayout(head)
         self.body: QWidget | None = None
         if item.kind == "note" and item.body.strip():
@@ -199,6 +209,8 @@ class TimelineView(QScrollArea):
     """Cards for a list of items, built ``PAGE_SIZE`` at a time as the user scrolls down."""
 
     task_done_toggled = Signal(str, bool)
+    #: The user asked to edit a note (its id).
+    note_edit_requested = Signal(str)
 
     def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None, *,
                  links: LinkOpener | None = None) -> None:
@@ -251,7 +263,8 @@ class TimelineView(QScrollArea):
     def _build(self, upto: int) -> None:
         on_done = self.task_done_toggled.emit
         for item in self.items[len(self.cards):upto]:
-            card = TimelineCard(item, self.display, on_done, links=self.links)
+            card = TimelineCard(item, self.display, on_done, links=self.links,
+                                on_edit_note=self.note_edit_requested.emit)
             # After the empty-state hint, before the "Show older" button and the stretch.
             self._layout.insertWidget(len(self.cards) + 1, card)
             self.cards.append(card)
