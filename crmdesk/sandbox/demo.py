@@ -120,8 +120,9 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
         contacts = people_by_company.get(k) or (rng.sample(people_ids, 1) if people_ids else [])
         # Mostly dollars, some euros and pounds: a team selling abroad (board sums stay per currency).
         code = DEAL_CURRENCIES[i % len(DEAL_CURRENCIES)]
+        name = f"{company_names[k]} {rng.choice(PRODUCTS)}"  # drawn before the amount, as always
         amount = rng.randrange(1_000, 250_000, 500)
-        values = {"name": f"{company_names[k]} {rng.choice(PRODUCTS)}",
+        values = {"name": name,
                   "value": {"amount": amount, "currency": code},
                   "stage": rng.choice(stage_ids),
                   "expected_close_date": (today + timedelta(days=rng.randint(-60, 180))).isoformat(),
