@@ -12,7 +12,7 @@ from crmdesk.store.schema_steps import LATEST_VERSION
 BUSY_TIMEOUT_MS = 5000
 
 
-def _py_lower(text: object) -> object:
+def _py_lower(text: str | int | float | bytes | None) -> str | int | float | bytes | None:
     """Python's lower(): SQLite's own lower() folds ASCII only, the model folds all of Unicode."""
     return text.lower() if isinstance(text, str) else text
 

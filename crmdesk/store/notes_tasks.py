@@ -49,6 +49,10 @@ class NoteRepo:
         )
         return [Note(*r) for r in rows]
 
+    def by_id(self) -> dict[str, Note]:
+        """Every cached note by id (a pull compares what the server sends with it)."""
+        return {row[0]: Note(*row) for row in self._conn.execute(f"SELECT {_NOTE_COLUMNS} FROM notes")}
+
     def ids(self) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM notes")}
 

@@ -36,9 +36,9 @@ def index_rows(attr_id: int, attr: AttributeDef, owner_rowid: int, value: Any) -
     # test compares SQL answers with the model's), without the per-element calls.
     if attr.type in _PLAIN_TEXT:
         first = items[0].lower()
-        rows = [(attr_id, owner_rowid, 0, items[0], first, first)]
-        rows.extend((attr_id, owner_rowid, i, item, item.lower(), None) for i, item in enumerate(items[1:], 1))
-        return rows
+        text_rows: list[IndexRow] = [(attr_id, owner_rowid, 0, items[0], first, first)]
+        text_rows.extend((attr_id, owner_rowid, i, item, item.lower(), None) for i, item in enumerate(items[1:], 1))
+        return text_rows
     if attr.type in _PLAIN_NUMBER and len(items) == 1:
         item = items[0]
         return [(attr_id, owner_rowid, 0, item, str(item), float(item))]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, ObjectDef, Record, is_local_id
+from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, Note, ObjectDef, Record, is_local_id
 from crmdesk.model.errors import ValidationError
 from crmdesk.model.values import validate_value
 from crmdesk.remote import Backend, Capabilities, NotFound
@@ -315,10 +315,22 @@ class Puller:
             self.changes.lists.add(list_def.id)
 
     def pull_notes(self) -> None:
+        """Every note, re-read whole (Aria has no "changed since" for them): only the ones that
+        differ from the cache are written, and the views are told only when something did."""
         queued = self._queued_targets()
-        seen = self._pull_pages(self.backend.iter_notes(), lambda note: self.store.notes.put(note), queued)
-        self._forget(self.store.notes.ids(), seen, queued, self.store.notes.delete)
-        self.changes.notes = True
+        cached = self.store.notes.by_id()
+        changed = 0
+
+        def put(note: Note) -> None:
+            nonlocal changed
+            if cached.get(note.id) != note:
+                self.store.notes.put(note)
+                changed += 1
+
+        seen = self._pull_pages(self.backend.iter_notes(), put, queued)  # type: ignore[arg-type]
+        gone = self._forget(set(cached), seen, queued, self.store.notes.delete)
+        if changed or gone:
+            self.changes.notes = True
 
     def pull_tasks(self) -> None:
         queued = self._queued_targets()
@@ -338,11 +350,15 @@ class Puller:
                         put(item)
         return seen
 
-    def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> None:
+    def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> int:
+        """Delete what the server no longer has (never a local or queued one); how many went."""
+        gone = 0
         with self.store.write():
             for item_id in local - seen:
                 if not is_local_id(item_id) and item_id not in queued:
                     delete(item_id)
+                    gone += 1
+        return gone
 
     def pull_notifications(self) -> None:
         notifications = self.backend.notifications()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from crmdesk.model import AttributeDef, ListDef, ObjectDef
+from crmdesk.model import AttributeDef, ListDef, Note, ObjectDef
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.schema import SchemaCache
 from crmdesk.remote.errors import NotFound, ProtocolError
@@ -33,6 +33,9 @@ class AriaSession:
         #: decode and encode values with it instead of asking ``GET /lists/{id}`` per call. A sync
         #: refreshes it once, in its schema step (``lists``).
         self.list_defs: dict[str, ListDef] = {}
+        #: Notes as last read, by (id, updatedAt): Aria has no "changed since" for notes, so a sync
+        #: re-reads all of them; a note whose time has not moved is not converted from TipTap again.
+        self.notes_read: dict[tuple[str, str], Note] = {}
         self.paging = paging
         #: Set by ``probe_capabilities``: whether the server really filters on updatedAt.
         self.incremental_pull = False

@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS notes (
     title TEXT NOT NULL, content TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS notes_by_record ON notes (record_id);
+CREATE INDEX IF NOT EXISTS notes_by_created ON notes (created_at, seq);
 CREATE TABLE IF NOT EXISTS tasks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, content TEXT NOT NULL,
     deadline TEXT, is_completed INTEGER NOT NULL, completed_at TEXT, created_by TEXT,
