@@ -55,11 +55,13 @@ def render(data_dir: Path, out: Path, view: str, *, dark: bool = False) -> None:
 
 
 def deal_with_notes(data_dir: Path) -> str:
-    """The deal with the most notes in the synced demo workspace (ties: the newest)."""
+    """The deal with the most notes in the synced demo workspace, among those with a note written
+    in the web app (a heading, lists, a link: what the timeline shows); ties: the newest."""
     with sqlite3.connect(data_dir / "workspaces" / "demo.sqlite") as conn:
         row = conn.execute(
             "SELECT n.record_id FROM notes n JOIN records r ON r.id = n.record_id WHERE r.object_slug = 'deals'"
-            " GROUP BY n.record_id ORDER BY count(*) DESC, max(n.created_at) DESC LIMIT 1").fetchone()
+            " GROUP BY n.record_id ORDER BY max(n.content LIKE '## %') DESC, count(*) DESC, max(n.created_at) DESC"
+            " LIMIT 1").fetchone()
     if row is None:
         raise SystemExit("the demo workspace has no notes on deals")
     return str(row[0])
