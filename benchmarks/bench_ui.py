@@ -320,7 +320,10 @@ def run(report: Report) -> None:
         store.close()
 
         # -- 5. app start to a painted window with that cache ------------------------------------------
-        env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
+        # An installed app starts from compiled bytecode: let the warm-up run write it, even where
+        # the environment says not to (compiling crmdesk's sources is not what a user waits for).
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR", "PYTHONDONTWRITEBYTECODE")}
         env["QT_QPA_PLATFORM"] = "offscreen"
         shot = Path(tmp) / "out.png"
         app_args = ["-m", "crmdesk", "--data-dir", str(data_dir), "--screenshot", str(shot), "--view", slug]
