@@ -3,6 +3,7 @@ client on the sandbox, and a record edited here while another client deleted it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,12 @@ from crmdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 THEIRS = "<b>Theirs</b><img src=http://example.invalid/x.png>"
 
 
-pytestmark = pytest.mark.sandbox(records=12, seed=9)
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    """A server per test: each test makes its own conflicts on it (a shared one made a test's
+    edit a no-op when another test had already written the same value)."""
+    with SandboxServer(records=12, seed=9) as running:
+        yield running
 
 
 def _sync(store: Store, server: SandboxServer) -> None:
