@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,13 +20,6 @@ from ._support import backend, sync
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=30, seed=8) as running:
         yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "ws.sqlite") as opened:
-        assert sync(opened, server).status.value == "synced"
-        yield opened
 
 
 def _api(server: SandboxServer, method: str, path: str, **kwargs: object) -> dict:

@@ -4,7 +4,6 @@ only the refused field waits in Pending changes, with the reason, the user's val
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +19,6 @@ from ._support import server_records, sync
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=60, seed=33) as running:
         yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "ws.sqlite") as opened:
-        assert sync(opened, server).status.value == "synced"
-        yield opened
 
 
 def _five_edits(store: Store, deal_id: str, company_id: str) -> dict:

@@ -21,13 +21,6 @@ def server() -> Iterator[SandboxServer]:
         yield running
 
 
-@pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "ws.sqlite") as opened:
-        assert sync(opened, server).status.value == "synced"
-        yield opened
-
-
 def api_patch(server: SandboxServer, slug: str, record_id: str, values: dict) -> None:
     """Another user edits through the API with the admin token."""
     response = httpx.patch(f"{server.api_url}/objects/{slug}/records/{record_id}", json={"values": values},

@@ -4,7 +4,6 @@ that finds nothing new writes nothing and tells no view, and what did change sti
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,20 +14,13 @@ from crmdesk.store import Store
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.pull import Puller
 
-from ._support import backend, sync
+from ._support import backend
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=40, seed=4) as running:
         yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "ws.sqlite") as opened:
-        assert sync(opened, server).status.value == "synced"
-        yield opened
 
 
 def _reread(store: Store, aria: AriaBackend) -> ChangeSet:

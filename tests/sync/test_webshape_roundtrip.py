@@ -4,7 +4,6 @@ the server in the web app's own shape, so its users see what crmdesk wrote."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,13 +19,6 @@ from ._support import sync
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=30, seed=12) as running:
         yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
-    with Store.open(tmp_path / "ws.sqlite") as opened:
-        assert sync(opened, server).status.value == "synced"
-        yield opened
 
 
 def _web_app_patch(server: SandboxServer, slug: str, record_id: str, values: dict) -> None:
