@@ -43,7 +43,9 @@ def test_a_fresh_sync_opens_in_the_window_on_the_view_asked_for(
     assert shown.returncode == 0, shown.stderr
     # The window says what it drew: the deals table (not the welcome page, not a placeholder), with
     # the sync attached from the token in the environment (not "Sign-in needed").
-    drawn, _, status = shown.stdout.strip().rpartition("; sync: ")
+    drawn, _, said = shown.stdout.strip().rpartition("; sync: ")
+    status, _, painted = said.partition("; painted_at=")
+    assert float(painted) > 0, shown.stdout  # when the window was first painted (for the start benchmark)
     assert drawn == f"{shot}: object:deals (ObjectView)", shown.stdout
     assert status in ("syncing", "synced"), shown.stdout  # the first round may already be over
     assert "Traceback" not in shown.stderr and "Signal source has been deleted" not in shown.stderr, shown.stderr
