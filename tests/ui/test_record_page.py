@@ -275,9 +275,34 @@ def test_edit_a_note_from_the_timeline_queues_only_what_changed(
     qtbot.keyClick(dialog.content_edit, Qt.Key.Key_Return)
     qtbot.keyClicks(dialog.content_edit, "- Send the contract")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert store.notes.get(note_id).content.endswith("- Send the contract")  # type: ignore[union-attr]
+    content = store.notes.get(note_id).content  # type: ignore[union-attr]
+    assert content.endswith("- Send the contract") and "50\u00a0seats" in content  # the rest as it was
     assert store.outbox.for_target(note_id)[-1].changes.keys() == {"content"}
     assert context.sync.local_edits == 2  # type: ignore[union-attr]
+
+
+def test_a_title_edit_does_not_put_back_text_that_changed_while_the_dialog_was_open(
+        store: Store, open_page: Any, qtbot: Any) -> None:
+    deal = first(store, "deals")
+    store.edits.create_note(deal.id, "Plan", "First version")
+    with store.write():
+        for mutation in store.outbox.all():
+            store.outbox.remove(mutation.op_id)  # as if the note came from the server
+    page = open_page(deal.id)
+    [card] = [c for c in page.timeline.cards if c.item.kind == "note" and c.item.title == "Plan"]
+    qtbot.mouseClick(card.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.note_dialog
+    note = store.notes.get(card.item.id)
+    assert note is not None
+    note.content = "A colleague's newer version"  # a pull while the dialog is open
+    with store.write():
+        store.notes.put(note)
+    dialog.title_edit.selectAll()
+    qtbot.keyClicks(dialog.title_edit, "Plan for Q1")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    [mutation] = store.outbox.for_target(note.id)
+    assert mutation.changes == {"title": "Plan for Q1"}
+    assert store.notes.get(note.id).content == "A colleague's newer version"  # type: ignore[union-attr]
 
 
 @popup_warnings

@@ -19,15 +19,19 @@ from crmdesk.ui.markdown import MarkdownView
 
 
 class NoteDialog(QDialog):
-    """Emits ``note_ready(title, content)``; the caller saves it and then accepts (or shows an error)."""
+    """Emits ``note_ready(title, content)``; the caller saves it and then accepts (or shows an error).
 
-    note_ready = Signal(str, str)
+    Editing a note, a field the user did not touch is ``None``: it is not part of the edit, so a
+    newer version that reached the cache while the dialog was open is not overwritten with the
+    text the dialog opened with.
+    """
+
+    note_ready = Signal(object, object)  # str | None, str | None
 
     def __init__(self, parent: QWidget | None = None, *, title: str = "", content: str = "",
                  editing: bool = False) -> None:
         super().__init__(parent)
         self.editing = editing
-        self._original = (title, content)
         self.setWindowTitle("Edit note" if editing else "New note")
         self.resize(560, 440)
         self.title_edit = QLineEdit(title)
@@ -82,14 +86,16 @@ class NoteDialog(QDialog):
             return
         title = self.title_edit.text().strip()
         if self.editing:
-            # What the user did not touch goes back exactly as it was: the editor turns some
-            # characters (no-break spaces) into others, which would read as a content edit.
-            original_title, original_content = self._original
-            title = title if self.title_edit.isModified() else original_title
-            content = self.content_edit.toPlainText() if self.content_edit.document().isModified() else original_content
-            self.note_ready.emit(title, content)
+            touched_title = title if self.title_edit.isModified() else None
+            touched_content = self._text() if self.content_edit.document().isModified() else None
+            self.note_ready.emit(touched_title, touched_content)
         else:
-            self.note_ready.emit(title or "Note", self.content_edit.toPlainText())
+            self.note_ready.emit(title or "Note", self._text())
+
+    def _text(self) -> str:
+        # toRawText, not toPlainText: the latter turns no-break spaces into spaces (and line
+        # separators into line ends), which would rewrite blocks of the note the user never touched.
+        return self.content_edit.document().toRawText().replace("\u2029", "\n")
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

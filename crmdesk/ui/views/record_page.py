@@ -372,7 +372,8 @@ class RecordPage(QWidget):
         self.note_dialog.note_ready.connect(lambda title, content: self._save_note_edit(note_id, title, content))
         self.note_dialog.open()
 
-    def _save_note_edit(self, note_id: str, title: str, content: str) -> None:
+    def _save_note_edit(self, note_id: str, title: str | None, content: str | None) -> None:
+        """``None``: a field the user left alone (not part of the edit)."""
         try:
             mutation = self.store.edits.update_note(note_id, title=title, content=content)
         except (ValidationError, StoreError) as error:
