@@ -577,7 +577,8 @@ class Pusher:
         self._push_simple(
             group,
             create,
-            lambda: self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content")),
+            lambda: self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content"),
+                                             base_content=base_of(group).get("content")),
             lambda: self.backend.delete_note(first.target_id),
             find_existing,
         )

@@ -27,8 +27,14 @@ from crmdesk.sync.pending import describe as describe  # lives below the UI: `cr
 
 
 def retry(store: Store, op_id: int) -> None:
-    """A rejected mutation goes back in the queue as it is (the server may accept it now)."""
+    """A rejected mutation goes back in the queue as it is (the server may accept it now).
+
+    A note's text refused because someone changed the same part meanwhile is sent over theirs:
+    retrying it is that choice (it forgets the version it was written against)."""
     with store.write():
+        mutation = store.outbox.get(op_id)
+        if mutation is not None and mutation.entity is EntityKind.NOTE and "content" in mutation.base:
+            store.outbox.update_changes(op_id, mutation.changes, {**mutation.base, "content": None})
         store.outbox.set_state(op_id, MutationState.PENDING)
 
 

@@ -129,3 +129,45 @@ def test_a_created_note_whose_answer_was_lost_is_found_though_the_server_spells_
     assert sync(store, server).pending == 0
     titles = [n["title"] for n in api.get(f"/objects/deals/records/{deal}/notes").json()["data"]]
     assert titles.count("Lost answer") == 1
+
+
+def _paragraphs(*texts: str) -> dict[str, Any]:
+    return {"type": "doc", "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": text}]} for text in texts]}
+
+
+def test_a_colleagues_change_to_another_part_of_the_note_is_kept_with_mine(
+        server: SandboxServer, api: httpx.Client, store: Store) -> None:
+    deal = a_deal(api)
+    note_id = api.post(f"/objects/deals/records/{deal}/notes",
+                       json={"title": "Plan", "content": _paragraphs("Pricing", "Send contract", "Book kickoff")}
+                       ).json()["data"]["id"]
+    assert sync(store, server).status.value == "synced"
+    # A colleague edits the last paragraph in the web app; here, offline, the user edits the first.
+    api.patch(f"/notes/{note_id}", json={"content": _paragraphs("Pricing", "Send contract", "Book kickoff in March")})
+    store.edits.update_note(note_id, content="Pricing for 50 seats\n\nSend contract\n\nBook kickoff")
+    assert sync(store, server).pending == 0
+    assert json.loads(stored_content(server, note_id)) == _paragraphs(
+        "Pricing for 50 seats", "Send contract", "Book kickoff in March")
+
+
+def test_both_changing_the_same_part_is_refused_keeping_both_until_the_user_chooses(
+        server: SandboxServer, api: httpx.Client, store: Store) -> None:
+    from crmdesk.ui.pending_actions import retry
+
+    deal = a_deal(api)
+    note_id = api.post(f"/objects/deals/records/{deal}/notes",
+                       json={"title": "Plan", "content": _paragraphs("Pricing", "Send contract")}).json()["data"]["id"]
+    assert sync(store, server).status.value == "synced"
+    theirs = _paragraphs("Pricing for 40 seats", "Send contract")
+    api.patch(f"/notes/{note_id}", json={"content": theirs})
+    store.edits.update_note(note_id, content="Pricing for 50 seats\n\nSend contract")
+    report = sync(store, server)
+    assert report.rejected == 1
+    assert json.loads(stored_content(server, note_id)) == theirs  # theirs is not overwritten
+    [waiting] = [m for m in store.outbox.all() if m.target_id == note_id]
+    assert waiting.state is MutationState.REJECTED and "changed the same part" in (waiting.error or "")
+    assert waiting.changes["content"] == "Pricing for 50 seats\n\nSend contract"  # mine is not lost
+    retry(store, waiting.op_id)  # the user's choice: mine over theirs
+    assert sync(store, server).pending == 0
+    assert json.loads(stored_content(server, note_id)) == _paragraphs("Pricing for 50 seats", "Send contract")

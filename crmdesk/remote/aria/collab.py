@@ -15,7 +15,7 @@ from crmdesk.remote.aria.paging import OffsetPage, offset_pages
 from crmdesk.remote.aria.schema import decode_values, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import SearchHit, TimelinePage
-from crmdesk.remote.errors import NotFound, ProtocolError
+from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
 from crmdesk.remote.transport import RequestKind
 
 MAX_PAGE = 200
@@ -178,17 +178,28 @@ class CollabMixin(AriaSession):
         )
         return wire.note(row)
 
-    def update_note(self, note_id: str, *, title: str | None = None, content: str | None = None) -> Note:
+    def update_note(
+        self, note_id: str, *, title: str | None = None, content: str | None = None, base_content: str | None = None
+    ) -> Note:
         """A title-only edit sends no content, so the server keeps it byte for byte. A content
         edit reads the note's current document first: blocks the user left alone travel back
-        as the server's own JSON (with whatever crmdesk cannot show in them)."""
+        as the server's own JSON (with whatever crmdesk cannot show in them), and a colleague's
+        changes since ``base_content`` (the text the edit started from) are kept where they do
+        not meet the user's; where they do, the edit is refused rather than either lost."""
         body: dict[str, Any] = {}
         if title is not None:
             body["title"] = title
         if content is not None:
             current = self.get(f"/notes/{seg(note_id)}")
             previous = current.get("content") if isinstance(current, Mapping) else None
-            body["content"] = tiptap.content_for_update(content, previous)
+            try:
+                body["content"] = tiptap.content_for_update(content, previous, base_content)
+            except tiptap.EditCrossed:
+                raise ServerRejected(
+                    "Someone changed the same part of this note since you edited it. The note shows their "
+                    "version after the next sync; your text waits here: Retry sends it over theirs, "
+                    "Discard keeps theirs."
+                ) from None
         return wire.note(self.call("PATCH", f"/notes/{seg(note_id)}", body=body))
 
     def delete_note(self, note_id: str) -> None:

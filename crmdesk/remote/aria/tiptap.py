@@ -38,6 +38,7 @@ from crmdesk.model.rich_text import (
     parse_markdown,
     to_markdown,
 )
+from crmdesk.model.rich_text.merge import merge_blocks
 
 Json = dict[str, Any]
 
@@ -300,12 +301,30 @@ def _marks_json(run: Text) -> list[Json]:
 # -- content edits that keep what crmdesk cannot show ---------------------------------------------------
 
 
-def content_for_update(markdown: str, current: Any) -> Json:
+class EditCrossed(Exception):
+    """A colleague changed the same blocks of the note as the user's edit (``content_for_update``)."""
+
+
+def content_for_update(markdown: str, current: Any, base: str | None = None) -> Json:
     """The document to send for ``markdown``, reusing the JSON of every top-level block of the
-    ``current`` document that the edit left as it was (unknown nodes, attributes, spellings)."""
+    ``current`` document that the edit left as it was (unknown nodes, attributes, spellings).
+
+    ``base`` is the text the user's edit started from. When the server's note has changed since,
+    the user's changes are laid onto the newer version block by block (a colleague's changes to
+    other blocks are kept); when both changed the same blocks, ``EditCrossed`` is raised rather
+    than either version overwritten.
+    """
     edited = parse_markdown(markdown).blocks
     if not is_document(current):
         return document_json(Doc(edited))
+    if base is not None:
+        theirs = document_of(current).blocks
+        before = parse_markdown(base).blocks
+        if theirs != before:
+            merged = merge_blocks(before, edited, theirs)
+            if merged is None:
+                raise EditCrossed()
+            edited = merged
     originals = _children(current)
     # Each original block and the tree blocks it reads as (an unknown container may read as several).
     readings = [blocks_of(node) for node in originals]
