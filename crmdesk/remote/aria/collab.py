@@ -148,21 +148,23 @@ class CollabMixin(AriaSession):
     # -- notes --------------------------------------------------------------------------------
 
     def iter_notes(self, page_size: int = MAX_PAGE) -> Iterator[list[Note]]:
-        read: dict[tuple[str, str], Note] = {}
+        read: dict[str, tuple[Mapping[str, Any], Note]] = {}
         for rows, _total in self._paged("/notes", "notes", page_size):
-            page = [self._note_read_before(row) for row in rows]
-            read.update(((note.id, note.updated_at), note) for note in page if note.updated_at)
+            page = []
+            for row in rows:
+                note = self._note_read_before(row)
+                read[note.id] = (row, note)
+                page.append(note)
             yield page
         self.notes_read = read  # what this read saw, no more: deleted notes do not pile up
 
     def _note_read_before(self, row: Mapping[str, Any]) -> Note:
-        """The note as the last read made it when its time has not moved (same title, record and
-        author too): a TipTap document is turned into markdown once, not at every sync."""
-        when = wire.timestamp(row.get("updatedAt"))
-        known = self.notes_read.get((str(row.get("id")), when)) if when else None
-        if (known is not None and known.title == str(row.get("title") or "")
-                and known.record_id == str(row.get("recordId") or "") and known.created_by == row.get("createdBy")):
-            return replace(known)
+        """The note as the last read made it when the server sends exactly the same row (comparing
+        JSON is far cheaper than converting it): a TipTap document is turned into markdown once,
+        not at every sync."""
+        known = self.notes_read.get(str(row.get("id")))
+        if known is not None and known[0] == row:
+            return replace(known[1])
         return wire.note(row)
 
     def notes_for(self, object_slug: str, record_id: str) -> list[Note]:

@@ -33,9 +33,10 @@ class AriaSession:
         #: decode and encode values with it instead of asking ``GET /lists/{id}`` per call. A sync
         #: refreshes it once, in its schema step (``lists``).
         self.list_defs: dict[str, ListDef] = {}
-        #: Notes as last read, by (id, updatedAt): Aria has no "changed since" for notes, so a sync
-        #: re-reads all of them; a note whose time has not moved is not converted from TipTap again.
-        self.notes_read: dict[tuple[str, str], Note] = {}
+        #: Notes as last read — the server's row and what it read as — by id: Aria has no "changed
+        #: since" for notes, so a sync re-reads all of them; a row that has not changed at all is
+        #: not converted from TipTap again.
+        self.notes_read: dict[str, tuple[Mapping[str, Any], Note]] = {}
         self.paging = paging
         #: Set by ``probe_capabilities``: whether the server really filters on updatedAt.
         self.incremental_pull = False
