@@ -357,6 +357,13 @@ def decode_json(response: httpx.Response, method: str, path: str) -> Any:
         )
     try:
         return json.loads(content)
+    except RecursionError:
+        # Nested deeper than Python can follow (a hostile answer): a protocol error like any
+        # other unreadable answer, not a crash that ends every sync.
+        raise ProtocolError(
+            "The server answered with JSON nested too deeply to read.",
+            status=response.status_code, method=method, path=path,
+        ) from None
     except ValueError:
         looks_html = content.lstrip()[:1] == b"<"
         what = "a web page" if looks_html else "something that is not JSON (truncated?)"

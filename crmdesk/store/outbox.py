@@ -110,6 +110,10 @@ class Outbox:
         row = self._conn.execute("SELECT attempts FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
         return int(row[0]) if row else 0
 
+    def set_attempts(self, op_id: int, attempts: int) -> None:
+        """Carry the count of failures over to a mutation split off from one that had them."""
+        self._conn.execute("UPDATE outbox SET attempts = ? WHERE op_id = ?", (attempts, op_id))
+
     def update_changes(self, op_id: int, changes: dict[str, object], base: dict[str, object] | None = None) -> None:
         if base is None:
             self._conn.execute("UPDATE outbox SET changes_json = ? WHERE op_id = ?", (json.dumps(changes), op_id))

@@ -410,6 +410,7 @@ class Pusher:
                 still = settle_fields(self.store, group, refused, still_to_send=failed)
             self.result.rejected += len(refused)
             self.changes.outbox = True
+            self.changes.record_changed(group[0].scope, group[0].target_id)
             group = [still] if still is not None else []
         if group and not self._count_server_failure(group, failure):
             raise failure

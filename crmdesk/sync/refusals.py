@@ -98,8 +98,13 @@ def settle_fields(
     waiting = sorted(set(still_to_send) - later)
     if not waiting:
         return None
-    return store.outbox.append(
+    still = store.outbox.append(
         EntityKind.RECORD, MutationOp.UPDATE, first.target_id, first.scope,
         {slug: changes.get(slug) for slug in waiting}, {slug: base.get(slug) for slug in waiting},
         created_at=group[-1].created_at,
     )
+    assert still.op_id is not None
+    # The server has failed on these before: a split does not start their count again.
+    still.attempts = max(m.attempts for m in group)
+    store.outbox.set_attempts(still.op_id, still.attempts)
+    return still

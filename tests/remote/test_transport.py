@@ -74,7 +74,8 @@ def test_field_messages_are_kept(clock) -> None:
     assert caught.value.message == "Invalid"
 
 
-@pytest.mark.parametrize("content", [b"<html>oops</html>", b'{"data": {"records": [', b""])
+@pytest.mark.parametrize("content", [b"<html>oops</html>", b'{"data": {"records": [', b"",
+                                     b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"])
 def test_bodies_that_are_not_json_are_protocol_errors(content, clock) -> None:
     transport = make(lambda r: httpx.Response(200, content=content), clock)
     with pytest.raises(ProtocolError):

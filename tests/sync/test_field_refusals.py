@@ -157,6 +157,9 @@ def test_a_field_the_server_fails_on_while_it_takes_nothing_stays_queued_not_ref
     assert refused.changes == {"categories": two}
     [queued] = [m for m in store.outbox.all() if m.state is MutationState.PENDING]
     assert (queued.changes, queued.attempts) == ({"description": "Goes once the server is well"}, 1)
+    assert sync(store, server).status.value == "offline"  # still failing: one more failure counted
+    [queued] = [m for m in store.outbox.all() if m.state is MutationState.PENDING]
+    assert queued.attempts == 2
     server.settings.choke_on = frozenset()
     assert sync(store, server).status.value == "synced"
     assert server_records(server, "companies")[company_id]["description"] == "Goes once the server is well"
@@ -212,3 +215,19 @@ def test_a_note_on_a_record_whose_create_was_refused_waits_for_it(store: Store, 
     assert report.status.value == "synced"
     states = {m.entity.value: m.state for m in store.outbox.all()}
     assert states == {"record": MutationState.REJECTED, "note": MutationState.PENDING}
+
+
+def test_fields_split_off_to_wait_keep_the_failures_counted_so_far(store: Store) -> None:
+    from crmdesk.sync.refusals import settle_fields
+
+    deal_id = sorted(store.records.ids("deals"))[7]
+    mutation = store.edits.update_record(deal_id, {"name": "Split", "expected_close_date": "2027-05-05"})
+    assert mutation is not None and mutation.op_id is not None
+    with store.write():
+        for _ in range(3):
+            store.outbox.note_failure(mutation.op_id, "500")
+        group = [m for m in store.outbox.all() if m.op_id == mutation.op_id]
+        still = settle_fields(store, group, {"name": "refused"}, still_to_send=["expected_close_date"])
+    assert still is not None and still.op_id is not None
+    kept = store.outbox.get(still.op_id)
+    assert kept is not None and (kept.changes, kept.attempts) == ({"expected_close_date": "2027-05-05"}, 3)
