@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -20,12 +23,14 @@ from crmdesk.model.rich_text import (
     OrderedList,
     Paragraph,
     Text,
+    is_safe_link,
     normalise,
     parse_markdown,
     plain_text,
     same_text,
     to_markdown,
 )
+from crmdesk.model.rich_text.inline_parse import _TitleEnds
 
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -123,3 +128,71 @@ def test_deep_nesting_reads_without_recursing_forever() -> None:
     deep = parse_markdown("> " * 3000 + "x")
     assert plain_text(deep).endswith("x")
     assert parse_markdown(to_markdown(deep)) == deep
+
+
+#: Long enough that a parser quadratic in it takes minutes; a linear one, a fraction of a second.
+LONG = 20_000
+#: Generous, so that a loaded machine does not fail the test; the quadratic parser missed it by far.
+SECONDS = 2.0
+
+
+def timed_parse(text: str) -> tuple[Doc, float]:
+    start = time.perf_counter()
+    doc = parse_markdown(text)
+    return doc, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("container", ["- ", "> "])
+def test_a_long_lazy_paragraph_in_a_container_parses_in_linear_time(container: str) -> None:
+    # Each line without the container's prefix continues its paragraph ("lazy" continuation).
+    doc, seconds = timed_parse(container + "a\n" + "b\n" * LONG)
+    assert seconds < SECONDS
+    lines = (Text("a"), *(inline for _ in range(LONG) for inline in (HardBreak(), Text("b"))))
+    paragraph = Paragraph(lines)
+    expected = BulletList((ListItem((paragraph,)),)) if container == "- " else Blockquote((paragraph,))
+    assert doc == Doc((expected,))
+
+
+def test_unclosed_link_titles_parse_in_linear_time() -> None:
+    text = "[](x (" * LONG  # every link's title runs to the end of the text without closing
+    doc, seconds = timed_parse(text)
+    assert seconds < SECONDS
+    assert doc == Doc((Paragraph((Text(text),)),))
+
+
+def test_links_after_many_open_brackets_parse_in_linear_time() -> None:
+    # Each link made deactivates the link openers before it (links never contain links).
+    doc, seconds = timed_parse("[" * LONG + "[a](x)" * LONG)
+    assert seconds < SECONDS
+    assert doc == Doc((Paragraph((Text("[" * LONG), Text("a" * LONG, href="x"))),))
+
+
+def title_end_by_scanning(text: str, closing: str, start: int) -> int | None:
+    """Where a link title starting at ``start`` ends, read as Commonmark does: a backslash
+    escapes the character after it (what the parser did for every title, to the end)."""
+    index = start
+    while index < len(text) and text[index] != closing:
+        index += 2 if text[index] == "\\" else 1
+    return index if index < len(text) else None
+
+
+@PROPERTY
+@given(st.text(alphabet=st.sampled_from("\"'()\\x \n"), max_size=30))
+@example('("\\"\\\\")')
+def test_each_title_ends_where_a_scan_from_its_start_would(text: str) -> None:
+    # The parser finds every title's end in one pass over the text; that pass must agree with
+    # a scan from each title's own start (just after its opening quote or parenthesis).
+    ends = _TitleEnds(text)
+    for opening, char in enumerate(text):
+        if char in "\"'(":
+            closing = ")" if char == "(" else char
+            assert ends.first(closing, opening + 1) == title_end_by_scanning(text, closing, opening + 1)
+
+
+def test_only_web_and_mail_addresses_are_safe_links() -> None:
+    for href in ("https://example.com/q?a=1", "HTTP://x.y", "mailto:a@b.c"):
+        assert is_safe_link(href), href
+    for href in ("javascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "\x01javascript:x",
+                 "JavaScript:x", "data:text/html,x", "file:///etc/passwd", "vbscript:x", "//evil.example", "x", "",
+                 "http://[::1"):
+        assert not is_safe_link(href), href

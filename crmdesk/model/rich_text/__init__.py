@@ -9,6 +9,7 @@ TipTap JSON) map their documents to and from the tree.
 
 from crmdesk.model.rich_text.block_parse import parse_markdown
 from crmdesk.model.rich_text.block_write import to_markdown
+from crmdesk.model.rich_text.links import SAFE_LINK_SCHEMES, is_safe_link
 from crmdesk.model.rich_text.tree import (
     Block,
     Blockquote,
@@ -42,6 +43,7 @@ def same_text(first: str, second: str) -> bool:
 
 
 __all__ = [
+    "SAFE_LINK_SCHEMES",
     "Block",
     "Blockquote",
     "BulletList",
@@ -56,6 +58,7 @@ __all__ = [
     "OrderedList",
     "Paragraph",
     "Text",
+    "is_safe_link",
     "markdown_plain_text",
     "normalise",
     "normalise_blocks",

@@ -35,8 +35,8 @@ _THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"([-+*]|([0-9]{1,9})([.)]))(?=[ \t]|$)")
 EMPTY_PARAGRAPH = "&nbsp;"
-#: Quotes and lists nested deeper than this read as text (each level is a recursion).
-MAX_NESTING = 40
+#: Quotes and lists nested deeper than this in markdown read as text (each level is a recursion).
+MAX_CONTAINER_DEPTH = 40
 
 
 def parse_markdown(text: str) -> Doc:
@@ -141,35 +141,52 @@ def _interrupts_paragraph(line: str) -> bool:
     return marker is not None and bool(marker.first.strip()) and marker.start in (None, 1)
 
 
-def _may_continue_lazily(collected: list[str], line: str) -> bool:
+def _may_continue_lazily(collected: _Collected, line: str) -> bool:
     """A line without its container's prefix still belongs to it when it continues a paragraph."""
     if _blank(line) or _interrupts_paragraph(line) or _list_marker(line) is not None:
         return False
     found = _content(line)
     if found is not None and _SETEXT.match(found[1]):
         return False
-    return _ends_in_paragraph(collected)
+    return collected.ends_in_paragraph
 
 
-def _ends_in_paragraph(lines: list[str]) -> bool:
-    fence: str | None = None
-    last = "blank"
-    for line in lines:
+class _Collected:
+    """A container's lines so far (without its prefix), and whether they end inside a paragraph.
+
+    Each line that may continue a paragraph lazily asks that; keeping the answer up to date as
+    lines are added (rather than reading them all again) keeps a long lazy paragraph linear.
+    """
+
+    __slots__ = ("_fence", "_last", "lines")
+
+    def __init__(self, first: str | None = None) -> None:
+        self.lines: list[str] = []
+        self._fence: str | None = None  # the fence of an open fenced code block
+        self._last = "blank"  # what the last line was: "blank", "block" or paragraph "text"
+        if first is not None:
+            self.append(first)
+
+    def append(self, line: str) -> None:
+        self.lines.append(line)
         found = _content(line)
         rest = found[1] if found else ""
-        if fence is not None:
-            if found and rest.startswith(fence) and not rest.strip(fence[0] + " \t"):
-                fence = None
-            last = "block"
+        if self._fence is not None:
+            if found and rest.startswith(self._fence) and not rest.strip(self._fence[0] + " \t"):
+                self._fence = None
+            self._last = "block"
         elif _blank(line):
-            last = "blank"
+            self._last = "blank"
         elif found and (opening := _fence_opening(rest)):
-            fence, last = opening.group(1), "block"
+            self._fence, self._last = opening.group(1), "block"
         elif found and (_ATX.match(rest) or _THEMATIC.match(rest)):
-            last = "block"
+            self._last = "block"
         else:
-            last = "text"
-    return fence is None and last == "text"
+            self._last = "text"
+
+    @property
+    def ends_in_paragraph(self) -> bool:
+        return self._fence is None and self._last == "text"
 
 
 # -- blocks ---------------------------------------------------------------------------------------
@@ -200,7 +217,7 @@ def _leaf_or_container(lines: list[str], index: int, depth: int, columns: int, r
         return Heading(len(match.group(1)), parse_inlines(text)), index + 1
     if _THEMATIC.match(rest):
         return HorizontalRule(), index + 1
-    if depth >= MAX_NESTING:
+    if depth >= MAX_CONTAINER_DEPTH:
         return _paragraph(lines, index)
     if rest.startswith(">"):
         return _blockquote(lines, index, depth)
@@ -236,19 +253,19 @@ def _fenced_code(lines: list[str], index: int, columns: int, opening: re.Match[s
 
 
 def _blockquote(lines: list[str], index: int, depth: int) -> tuple[Block, int]:
-    inner: list[str] = []
+    inner = _Collected()
     while index < len(lines):
         line = lines[index]
         found = _content(line)
         if found is not None and found[1].startswith(">"):
             # The marker, then one optional column of space.
             inner.append(_strip(found[1][1:], 1, found[0] + 1))
-        elif inner and _may_continue_lazily(inner, line):
+        elif inner.lines and _may_continue_lazily(inner, line):
             inner.append(line)
         else:
             break
         index += 1
-    return Blockquote(tuple(_blocks(inner, depth + 1))), index
+    return Blockquote(tuple(_blocks(inner.lines, depth + 1))), index
 
 
 def _same_list(first: _Marker, other: _Marker) -> bool:
@@ -259,7 +276,7 @@ def _list(lines: list[str], index: int, marker: _Marker, depth: int) -> tuple[Bl
     first_marker = marker
     items: list[ListItem] = []
     while True:
-        inner = [marker.first]
+        inner = _Collected(marker.first)
         index += 1
         # An item may begin with one blank line, not two: "-" then a blank line is an empty item.
         empty = not marker.first and (index >= len(lines) or _blank(lines[index]))
@@ -274,9 +291,10 @@ def _list(lines: list[str], index: int, marker: _Marker, depth: int) -> tuple[Bl
             else:
                 break
             index += 1
-        while len(inner) > 1 and _blank(inner[-1]):
-            inner.pop()
-        items.append(ListItem(tuple(_blocks(inner, depth + 1))))
+        body = inner.lines
+        while len(body) > 1 and _blank(body[-1]):
+            body.pop()
+        items.append(ListItem(tuple(_blocks(body, depth + 1))))
         while index < len(lines) and _blank(lines[index]):
             index += 1
         following = _list_marker(lines[index]) if index < len(lines) else None

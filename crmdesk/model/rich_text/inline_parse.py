@@ -86,7 +86,6 @@ class _Delim:
 class _Bracket:
     token: _Open
     bottom: _Delim | None
-    active: bool = True
 
 
 def parse_inlines(src: str) -> tuple[Inline, ...]:
@@ -101,10 +100,14 @@ class _InlineParser:
         self.buffer: list[str] = []  # literal source characters not yet in a token
         self.top: _Delim | None = None
         self.brackets: list[_Bracket] = []
+        # Link openers below this height of ``brackets`` are inactive: a link was made after them
+        # (links never contain links). One number instead of a flag on each keeps this linear.
+        self.links_closed_below = 0
         # Where every backtick run starts, by length: finding a code span's end is a lookup.
         self.ticks: dict[int, list[int]] = {}
         for match in _BACKTICKS.finditer(src):
             self.ticks.setdefault(len(match.group()), []).append(match.start())
+        self.title_ends = _TitleEnds(src)
 
     def parse(self) -> tuple[Inline, ...]:
         src = self.src
@@ -245,7 +248,9 @@ class _InlineParser:
             self.buffer.append("]")
             return
         bracket = self.brackets.pop()
-        destination = _link_destination(self.src, self.pos) if bracket.active else None
+        active = bracket.token.image or len(self.brackets) >= self.links_closed_below
+        self.links_closed_below = min(self.links_closed_below, len(self.brackets))
+        destination = _link_destination(self.src, self.pos, self.title_ends) if active else None
         if destination is None:
             self.buffer.append("]")
             return
@@ -255,9 +260,7 @@ class _InlineParser:
         self.tokens.append(_Close(bracket.token))
         self._process_emphasis(bracket.bottom)
         if not bracket.token.image:
-            for earlier in self.brackets:  # links never contain links: the inner one wins
-                if not earlier.token.image:
-                    earlier.active = False
+            self.links_closed_below = len(self.brackets)  # the inner link wins
 
     def _autolink(self) -> None:
         uri = _URI_AUTOLINK.match(self.src, self.pos)
@@ -418,7 +421,35 @@ def _skip_space(src: str, index: int) -> int:
     return index
 
 
-def _link_destination(src: str, index: int) -> tuple[str, int] | None:
+class _TitleEnds:
+    """Where a link title can end: per closing character, its positions that a title's scan
+    (which skips a backslash and the character after it) would stop at.
+
+    A title begins just after its opening quote or parenthesis, never just after a backslash,
+    so its scan keeps in step with one scan from the start of the text: one pass finds every
+    position any title could end at (found when the first title needs them), and each title is
+    a lookup. Scanning to the end for each ``](x (`` made such text quadratic.
+    """
+
+    _STOPS = re.compile(r"\\[\s\S]|[\"')]")
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.positions: dict[str, list[int]] | None = None
+
+    def first(self, closing: str, start: int) -> int | None:
+        """The first position at or after ``start`` where a title closed by ``closing`` ends."""
+        if self.positions is None:
+            self.positions = {'"': [], "'": [], ")": []}
+            for match in self._STOPS.finditer(self.src):
+                if match.group() in self.positions:
+                    self.positions[match.group()].append(match.start())
+        found = self.positions[closing]
+        index = bisect.bisect_left(found, start)
+        return found[index] if index < len(found) else None
+
+
+def _link_destination(src: str, index: int, title_ends: _TitleEnds) -> tuple[str, int] | None:
     """``(destination "title")`` starting at ``index``: the href and where the link ends."""
     if not src.startswith("(", index):
         return None
@@ -453,13 +484,10 @@ def _link_destination(src: str, index: int) -> tuple[str, int] | None:
         raw, index = src[index:end], end
     after = _skip_space(src, index)
     if after > index and after < len(src) and src[after] in "\"'(":
-        closing = ")" if src[after] == "(" else src[after]
-        end = after + 1
-        while end < len(src) and src[end] != closing:
-            end += 2 if src[end] == "\\" else 1
-        if end >= len(src):
+        title_end = title_ends.first(")" if src[after] == "(" else src[after], after + 1)
+        if title_end is None:
             return None
-        after = _skip_space(src, end + 1)
+        after = _skip_space(src, title_end + 1)
     if not src.startswith(")", after):
         return None
     return _unescape(raw), after + 1
