@@ -6,7 +6,8 @@ from a server or a colleague can never become markup: ``<script>`` and ``<img â€
 characters typed, and no resource is ever loaded (the document refuses every request anyway).
 
 Links: only http, https and mailto addresses are links at all; the address shows after the
-link text when the text says something else, and opening it asks first (``crmdesk.ui.links``).
+link text when the text says something else, in the window's status bar while the pointer is on
+the link, and opening it asks first (``crmdesk.ui.links``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QStatusTipEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -34,9 +36,10 @@ from PySide6.QtGui import (
     QTextList,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from crmdesk.model.rich_text import (
+    SAFE_LINK_SCHEMES,
     Block,
     Blockquote,
     BulletList,
@@ -50,9 +53,10 @@ from crmdesk.model.rich_text import (
     OrderedList,
     Paragraph,
     Text,
+    is_safe_link,
     parse_markdown,
 )
-from crmdesk.ui.links import SAFE_LINK_SCHEMES, LinkOpener, is_safe_link
+from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.text import plain_tooltip
 
 __all__ = ["SAFE_LINK_SCHEMES", "MarkdownView", "SafeMarkdownDocument", "build_document", "render_markdown"]
@@ -277,10 +281,6 @@ class _Builder:
 class MarkdownView(QWidget):
     """Shows a note: wraps to the width given; a click on a link asks, then opens the browser."""
 
-    link_activated = Signal(QUrl)
-    #: The address under the pointer ("" when it leaves a link), for a status line.
-    link_hovered = Signal(str)
-
     def __init__(self, text: str, parent: QWidget | None = None, *, links: LinkOpener | None = None) -> None:
         super().__init__(parent)
         self.links = links or LinkOpener()
@@ -368,18 +368,25 @@ class MarkdownView(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # Qt override
         href = self._anchor_at(event.position())
         self.setCursor(Qt.CursorShape.PointingHandCursor if href else Qt.CursorShape.ArrowCursor)
+        self._hover(href)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # Qt override
+        self._hover("")
+        super().leaveEvent(event)
+
+    def _hover(self, href: str) -> None:
+        """The address under the pointer goes to the window's status bar ("" clears it), as a
+        browser shows it: a status tip event travels up to the main window, which shows it."""
         if href != self._hovered:
             self._hovered = href
-            self.link_hovered.emit(href)
-        super().mouseMoveEvent(event)
+            QApplication.sendEvent(self, QStatusTipEvent(href))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # Qt override
         href = self._anchor_at(event.position())
         if href and event.button() == Qt.MouseButton.LeftButton:
-            url = QUrl(href)
             if is_safe_link(href):
-                self.link_activated.emit(url)
-                self.links.open(url, self)
+                self.links.open(QUrl(href), self)
             return
         super().mouseReleaseEvent(event)
 

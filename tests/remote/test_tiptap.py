@@ -6,18 +6,21 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crmdesk.model.rich_text import parse_markdown
+from crmdesk.model.rich_text import Doc, Mark, Paragraph, Text, is_safe_link, normalise, parse_markdown, plain_text
 from crmdesk.remote.aria import tiptap
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TRICKY = "*_~`[]()<>!&#;\\|-+=.):1 \t\u00a0€©→“é中\U0001f984abcxyz"
 texts = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=("Cs", "Cc"))),
                 min_size=1, max_size=10)
-hrefs = st.one_of(st.sampled_from(["https://example.com/quote/17", "mailto:a@b.c", "a b", "(x", "<y>", "&amp;"]),
-                  st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=10))
+#: Links crmdesk writes to the web app: web and mail addresses only (others go as their text).
+hrefs = st.one_of(st.sampled_from(["https://example.com/quote/17", "mailto:a@b.c", "https://x.y/a b", "http://x.y/(x",
+                                   "https://x.y/<y>", "https://x.y/&amp;", "HTTPS://x.y"]),
+                  st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=10).map(
+                      lambda path: "https://example.com/" + path))
 #: Marks as ProseMirror keeps them: in schema order (link, bold, code, italic, strike), code alone.
 mark_lists = st.one_of(
     st.just([{"type": "code"}]),
@@ -149,3 +152,109 @@ def test_deep_documents_read_as_their_text() -> None:
     for _ in range(900):
         node = {"type": "blockquote", "content": [node]}
     assert tiptap.markdown_of({"type": "doc", "content": [node]}).endswith("deep")
+
+
+# -- what a server may send: any JSON at all ----------------------------------------------------------
+
+#: Node, mark and attribute names the reader looks for, so that generated JSON reaches every branch.
+NAMES = ["doc", "paragraph", "heading", "codeBlock", "horizontalRule", "blockquote", "bulletList", "orderedList",
+         "listItem", "text", "hardBreak", "link", "bold", "italic", "strike", "code", "taskList", "image", "mention"]
+KEYS = ["type", "content", "text", "attrs", "marks", "level", "start", "href", "language", "label"]
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=6), st.sampled_from(NAMES))
+any_json = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=3)), children, max_size=5)),
+    max_leaves=30)
+#: Type names, and types that are not strings at all (a list or an object is not hashable).
+kinds = st.one_of(st.sampled_from(NAMES), st.lists(scalars, max_size=2), st.dictionaries(st.text(max_size=2), scalars),
+                  any_json)
+#: JSON shaped like TipTap nodes, so that the reader goes deep, with anything at all in each place.
+nodes = st.recursive(
+    st.fixed_dictionaries({"type": kinds}, optional={key: any_json for key in ("text", "attrs", "marks")}),
+    lambda children: st.fixed_dictionaries(
+        {"type": kinds, "content": st.lists(st.one_of(children, children, any_json), max_size=4)},
+        optional={"text": any_json, "attrs": st.one_of(st.dictionaries(st.sampled_from(KEYS), any_json), any_json),
+                  "marks": st.lists(st.one_of(children, any_json), max_size=3)}),
+    max_leaves=20)
+
+
+@PROPERTY
+@given(st.one_of(any_json, nodes, st.lists(nodes, max_size=4).map(lambda content: {"type": "doc", "content": content})))
+@example({"type": "doc", "content": [{"type": "x", "content": [{"type": ["a"], "text": "t"}]}]})
+def test_any_json_reads_without_raising(content: Any) -> None:
+    assert isinstance(tiptap.markdown_of(content), str)
+    tiptap.document_json(tiptap.document_of(content))
+
+
+def test_a_type_that_is_not_a_string_is_a_node_crmdesk_does_not_know() -> None:
+    def para(*inlines: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "paragraph", "content": list(inlines)}
+
+    odd = {"type": "doc", "content": [
+        {"type": "x", "content": [{"type": ["a"], "text": "t"}]},  # the review's case: it raised TypeError
+        para({"type": "text", "text": "m", "marks": [{"type": ["bold"]}, {"type": {"a": 1}}, "bold", {"type": "italic"},
+                                                     {"type": "link", "attrs": ["href"]},
+                                                     {"type": "link", "attrs": {"href": ["x"]}}]},
+             {"type": "text", "text": ["not text"]}, {"type": {"t": 1}, "text": "!"}),
+        {"type": "heading", "attrs": {"level": "2"}, "content": [text("h")]},
+        {"type": "orderedList", "attrs": {"start": True},
+         "content": [{"type": "listItem", "content": [para(text("i"))]}]},
+        {"type": {"k": "v"}, "content": [para(text("inside"))]},
+        {"type": "codeBlock", "attrs": {"language": 5}, "content": [text("c")]},
+    ]}
+    assert tiptap.markdown_of(odd).split("\n\n") == ["t", "_m_!", "# h", "1. i", "inside", "```\nc\n```"]
+
+
+# -- nodes that read as nothing ---------------------------------------------------------------------
+
+
+def test_a_top_level_node_that_reads_as_nothing_shows_its_label() -> None:
+    document = {"type": "doc", "content": [
+        {"type": "bulletList", "content": []},
+        {"type": "orderedList", "attrs": {"start": 3}},
+        {"type": "details", "content": [{"type": "bulletList"}, {"type": "orderedList", "content": []}]},
+        {"type": 7},
+        {"type": "paragraph", "content": [text("after")]},
+    ]}
+    doc = tiptap.document_of(document)
+    assert plain_text(doc).split("\n") == ["[bulletList]", "[orderedList]", "[details]", "[unknown]", "after"]
+    assert parse_markdown(tiptap.markdown_of(document)) == doc  # what the note shows and edits
+
+
+# -- links crmdesk writes -------------------------------------------------------------------------------
+
+any_hrefs = st.one_of(hrefs, st.sampled_from(["javascript:alert(1)", " javascript:alert(1)", "JAVASCRIPT:x",
+                                              "java\tscript:x", "data:text/html,<b>x", "file:///etc/passwd",
+                                              "vbscript:x", "//evil.example", "relative/path", ""]),
+                  st.text(max_size=12))
+linked_paragraphs = st.lists(
+    st.builds(Text, texts, st.frozensets(st.sampled_from([Mark.BOLD, Mark.ITALIC, Mark.STRIKE])), any_hrefs),
+    max_size=5).map(lambda runs: Paragraph(tuple(runs)))
+
+
+def link_hrefs(node: Any) -> list[Any]:
+    """The href of every link mark anywhere in ``node``."""
+    if isinstance(node, list):
+        return [href for child in node for href in link_hrefs(child)]
+    if not isinstance(node, dict):
+        return []
+    own = [mark.get("attrs", {}).get("href") for mark in node.get("marks", []) if mark.get("type") == "link"]
+    return own + link_hrefs(node.get("content", []))
+
+
+@PROPERTY
+@given(st.lists(linked_paragraphs, max_size=4).map(lambda paragraphs: Doc(tuple(paragraphs))))
+def test_an_unsafe_link_never_reaches_the_json(doc: Doc) -> None:
+    document = tiptap.document_json(doc)
+    assert all(isinstance(href, str) and is_safe_link(href) for href in link_hrefs(document))
+    assert plain_text(tiptap.document_of(document)) == plain_text(normalise(doc))  # every link's text stays
+
+
+def test_a_javascript_link_is_written_as_its_text() -> None:
+    document = tiptap.document_json(parse_markdown("[x](javascript:alert(1)) and **[y](https://e.com)**"))
+    assert document["content"] == [{"type": "paragraph", "content": [
+        text("x and "),
+        text_node("y", [{"type": "link", "attrs": {"href": "https://e.com", **tiptap.LINK_ATTRS}}, {"type": "bold"}]),
+    ]}]

@@ -5,6 +5,7 @@ exact JSON (dict equality: the server's jsonb reorders keys)."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -127,3 +128,53 @@ def test_notes_crmdesk_creates_are_tiptap_documents() -> None:
     ]}}
     # Never null for a note crmdesk writes: an empty note is TipTap's empty document.
     assert posts[1] == {"title": "Empty", "content": {"type": "doc", "content": [{"type": "paragraph"}]}}
+
+
+def test_a_note_whose_content_cannot_be_read_shows_its_words(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(_content: Any) -> str:
+        raise RuntimeError("a reader bug")
+
+    monkeypatch.setattr(tiptap, "markdown_of", broken)  # whatever fails: it must not stop the sync
+    (row,) = _rows(by_name("WEBSHAPE_GET_note_tiptap"))
+    with caplog.at_level(logging.ERROR, logger=wire.__name__):
+        note = wire.note(row)
+    assert note.content.splitlines() == ["Agenda", "Pricing for 50 seats", "Quote seen here",
+                                         "Follow up on 2026-12-01", "Send contract", "We need it by Friday",
+                                         "seats = 50", "old price", "new line"]
+    assert (note.id, note.title) == (NOTE_ID, "Call with Acme")
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Note {NOTE_ID}: its content could not be read as a document; showing its plain text"]
+
+
+#: Blocks of a web-app note that crmdesk cannot show as they are, with keys in the server's order.
+UNUSUAL = [
+    {"type": "taskList", "content": [{"type": "taskItem", "attrs": {"checked": True}, "content": [
+        {"type": "paragraph", "content": [{"text": "Call Ada", "type": "text"}]}]}]},
+    {"type": "heading", "attrs": {"id": "agenda-1", "level": 2}, "content": [{"text": "Agenda", "type": "text"}]},
+    {"type": "paragraph", "attrs": {"textAlign": "center"}, "content": [{"text": "Centred", "type": "text"}]},
+    {"type": "paragraph", "content": [{"text": "Old line", "type": "text"}]},
+]
+
+
+class UnusualServer(Server):
+    """The recorded note, holding ``UNUSUAL`` as the server's current document."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == f"/api/v1/notes/{NOTE_ID}":
+            self.sent.append((request.method, request.url.path, None))
+            (row,) = _rows(by_name("WEBSHAPE_GET_note_tiptap"))
+            return httpx.Response(200, json={"data": {**row, "content": {"type": "doc", "content": UNUSUAL}}})
+        return super().__call__(request)
+
+
+def test_a_content_edit_sends_the_blocks_it_did_not_touch_back_byte_for_byte() -> None:
+    server = UnusualServer()
+    shown = tiptap.markdown_of({"type": "doc", "content": UNUSUAL})
+    assert shown == "Call Ada\n\n## Agenda\n\nCentred\n\nOld line"  # what the user edits
+    server.backend().update_note(NOTE_ID, content=shown.replace("Old line", "New line"))
+    (patch,) = [body for method, _path, body in server.sent if method == "PATCH"]
+    sent = patch["content"]["content"]
+    # As the server has them, key order included: rewritten from the tree, each would differ.
+    assert [json.dumps(block) for block in sent[:3]] == [json.dumps(block) for block in UNUSUAL[:3]]
+    assert sent[3:] == [{"type": "paragraph", "content": [{"type": "text", "text": "New line"}]}]

@@ -1,10 +1,13 @@
 """Aria note content ↔ the rich-text tree: the TipTap (ProseMirror) JSON the team's web app
 writes (tests/fixtures/aria-real/WEBSHAPE_*note*), and plain strings written through the API.
 
-Reading never fails: a node or mark this client does not know shows its text (an atom such as
-an image or a mention shows its label). Writing produces the web app's own shape: marks in its
-schema's order (link, bold, code, italic, strike), link attributes as it sets them, a code mark
-alone (TipTap's code mark excludes every other mark).
+Reading never fails: a node or mark this client does not know (or whose ``type`` is not even a
+string) shows its text (an atom such as an image or a mention shows its label), and a top-level
+node that would read as nothing (an empty list) shows its label rather than vanish.
+
+Writing produces the web app's own shape: marks in its schema's order (link, bold, code, italic,
+strike), link attributes as it sets them, a code mark alone (TipTap's code mark excludes every
+other mark), and links only to web and mail addresses.
 
 A content edit keeps what crmdesk cannot express wherever the user did not touch it: the
 edited markdown is read into blocks, and every top-level block of the note's current document
@@ -33,6 +36,7 @@ from crmdesk.model.rich_text import (
     OrderedList,
     Paragraph,
     Text,
+    is_safe_link,
     normalise,
     normalise_blocks,
     parse_markdown,
@@ -48,8 +52,10 @@ _MARK_NAMES = {mark.value: mark for mark in Mark}
 #: What the web app's link extension stores besides the address, on every link it makes.
 LINK_ATTRS: Mapping[str, Any] = MappingProxyType(
     {"target": "_blank", "rel": "noopener noreferrer nofollow", "class": None})
-#: Nodes nested deeper than this read as their text (each level is a recursion).
-MAX_NESTING = 40
+#: TipTap nodes nested deeper than this read as their text (each level is a recursion).
+MAX_NODE_DEPTH = 40
+#: What a top-level node that reads as nothing shows when it has no type to name it by.
+_UNKNOWN_LABEL = "[unknown]"
 #: Attributes that name what an atom (image, mention…) shows, in order of preference.
 _LABEL_ATTRS = ("label", "alt", "title", "text", "name")
 
@@ -80,7 +86,7 @@ def markdown_of(content: Any) -> str:
 
 def document_of(content: Any) -> Doc:
     """The tree of a TipTap document (or of a lone node, or a list of nodes)."""
-    if isinstance(content, Mapping) and content.get("type") == "doc":
+    if is_document(content):
         nodes = _children(content)
     elif isinstance(content, list):
         nodes = [node for node in content if isinstance(node, Mapping)]
@@ -91,6 +97,13 @@ def document_of(content: Any) -> Doc:
     doc = normalise(Doc(tuple(block for node in nodes for block in blocks_of(node))))
     # TipTap's empty document is one empty paragraph; the tree's is no blocks at all.
     return Doc() if doc.blocks == (Paragraph(),) else doc
+
+
+def _kind(node: Mapping[str, Any]) -> str | None:
+    """A node's (or mark's) type. Anything but a string is a type crmdesk does not know: a
+    list or an object there must not stop the reading (a crash here would stop every sync)."""
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _children(node: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -108,11 +121,20 @@ def _int_attr(node: Mapping[str, Any], name: str, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def blocks_of(node: Mapping[str, Any], depth: int = 0) -> tuple[Block, ...]:
-    """The blocks one top-level node reads as (normalised; usually one)."""
-    kind = node.get("type")
+def blocks_of(node: Mapping[str, Any]) -> tuple[Block, ...]:
+    """The blocks one top-level node reads as (normalised; usually one, never none)."""
+    blocks = _node_blocks(node, 0)
+    if blocks:
+        return blocks
+    # An empty list, or an unknown node holding only such, would otherwise vanish from what
+    # crmdesk shows: like any unknown node, its label says that something is there.
+    return normalise_blocks((Paragraph((Text(_label(node) or _UNKNOWN_LABEL),)),))
+
+
+def _node_blocks(node: Mapping[str, Any], depth: int) -> tuple[Block, ...]:
+    kind = _kind(node)
     block: Block
-    if depth >= MAX_NESTING:
+    if depth >= MAX_NODE_DEPTH:
         return normalise_blocks((Paragraph((Text(_plain(node)),)),))
     if kind == "paragraph":
         block = Paragraph(_inlines(_children(node)))
@@ -137,18 +159,19 @@ def blocks_of(node: Mapping[str, Any], depth: int = 0) -> tuple[Block, ...]:
 
 
 def _blocks(nodes: Sequence[Mapping[str, Any]], depth: int) -> tuple[Block, ...]:
-    return tuple(block for node in nodes for block in blocks_of(node, depth))
+    return tuple(block for node in nodes for block in _node_blocks(node, depth))
 
 
 def _item(node: Mapping[str, Any], depth: int) -> ListItem:
-    if node.get("type") == "listItem":
+    if _kind(node) == "listItem":
         return ListItem(_blocks(_children(node), depth + 1))
-    return ListItem(blocks_of(node, depth))  # something else inside a list: an item of its own
+    return ListItem(_node_blocks(node, depth))  # something else inside a list: an item of its own
 
 
 def _is_inline(node: Mapping[str, Any]) -> bool:
-    return node.get("type") in ("text", "hardBreak") or (
-        node.get("type") not in _KNOWN_BLOCKS and "content" not in node and "text" in node)
+    kind = _kind(node)
+    return kind in ("text", "hardBreak") or (
+        kind not in _KNOWN_BLOCKS and "content" not in node and isinstance(node.get("text"), str))
 
 
 _KNOWN_BLOCKS = frozenset({"paragraph", "heading", "codeBlock", "horizontalRule", "blockquote", "bulletList",
@@ -175,8 +198,8 @@ def _label(node: Mapping[str, Any]) -> str:
         value = _attr(node, name)
         if isinstance(value, str) and value:
             return value
-    kind = node.get("type")
-    return f"[{kind}]" if isinstance(kind, str) and kind else ""
+    kind = _kind(node)
+    return f"[{kind}]" if kind else ""
 
 
 def _plain(node: Mapping[str, Any]) -> str:
@@ -186,7 +209,7 @@ def _plain(node: Mapping[str, Any]) -> str:
     while stack:
         current = stack.pop()
         text = current.get("text")
-        if current.get("type") == "hardBreak":
+        if _kind(current) == "hardBreak":
             out.append("\n")
         elif isinstance(text, str):
             out.append(text)
@@ -195,10 +218,36 @@ def _plain(node: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+def plain_text_of(content: Any) -> str:
+    """The words of ``content`` (any JSON), a line per block of text: what a reader can still be
+    shown should a document not read any other way. Never raises (no recursion, no hashing)."""
+    lines: list[str] = []
+    line: list[str] = []
+    stack: list[tuple[Any, bool]] = [(content, False)]  # (node, whether its children are done)
+    while stack:
+        node, done = stack.pop()
+        if done:  # the text inside a node ends a line
+            if line:
+                lines.append("".join(line))
+                line.clear()
+        elif isinstance(node, list):
+            stack.extend((child, False) for child in reversed(node))
+        elif isinstance(node, Mapping):
+            text = node.get("text")
+            if _kind(node) == "hardBreak":
+                line.append("\n")
+            elif isinstance(text, str):
+                line.append(text)
+            else:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(_children(node)))
+    return "\n".join([*lines, "".join(line)] if line else lines)
+
+
 def _inlines(nodes: Sequence[Mapping[str, Any]]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
-        kind = node.get("type")
+        kind = _kind(node)
         if kind == "hardBreak":
             out.append(HardBreak())
         elif kind == "text":
@@ -217,13 +266,11 @@ def _run(text: str, node: Mapping[str, Any]) -> Text:
     href: str | None = None
     raw = node.get("marks")
     for mark in raw if isinstance(raw, list) else []:
-        if not isinstance(mark, Mapping):
-            continue
-        name = mark.get("type")
+        name = _kind(mark) if isinstance(mark, Mapping) else None
         if name == "link":
             value = _attr(mark, "href")
             href = value if isinstance(value, str) else href
-        elif isinstance(name, str) and name in _MARK_NAMES:
+        elif name is not None and name in _MARK_NAMES:
             marks.add(_MARK_NAMES[name])
         # other marks (underline, highlight, textStyle…) leave the text as it is
     return Text(text, frozenset(marks), href)
@@ -292,7 +339,9 @@ def _marks_json(run: Text) -> list[Json]:
     if Mark.CODE in run.marks:
         return [{"type": "code"}]
     marks: list[Json] = []
-    if run.href is not None:
+    # A link the web app would follow on a click only to a web or mail address: anything else
+    # (``javascript:…``) is written as its text alone.
+    if run.href is not None and is_safe_link(run.href):
         marks.append({"type": "link", "attrs": {"href": run.href, **LINK_ATTRS}})
     marks += [{"type": mark.value} for mark in _MARK_ORDER if mark in run.marks]
     return marks

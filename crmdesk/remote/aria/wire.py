@@ -181,16 +181,30 @@ def list_def(row: Mapping[str, Any], attrs: tuple[AttributeDef, ...] = ()) -> Li
 
 
 def note(row: Mapping[str, Any]) -> Note:
+    ident = str(require(row, "id"))
     return Note(
-        id=str(require(row, "id")),
+        id=ident,
         record_id=str(row.get("recordId") or ""),
         title=str(row.get("title") or ""),
-        # The model keeps a note as markdown; the web app's TipTap documents read into it whole.
-        content=tiptap.markdown_of(row.get("content")),
+        content=_note_content(ident, row.get("content")),
         created_at=timestamp(row.get("createdAt")),
         updated_at=timestamp(row.get("updatedAt")),
         created_by=row.get("createdBy"),
     )
+
+
+def _note_content(ident: str, content: Any) -> str:
+    """The model keeps a note as markdown; the web app's TipTap documents read into it whole.
+
+    Reading is written never to fail, but one note this client cannot read must not stop the
+    sync of everything else: should it fail all the same, the note shows its words. Logged once
+    per conversion; the notes re-read converts a note again only when the server's row changed.
+    """
+    try:
+        return tiptap.markdown_of(content)
+    except Exception:
+        log.exception("Note %s: its content could not be read as a document; showing its plain text", ident)
+        return tiptap.plain_text_of(content)
 
 
 def _ids(items: Any) -> list[str]:
