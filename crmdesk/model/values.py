@@ -38,7 +38,8 @@ def elements(value: Value) -> list[Any]:
     return [value]
 
 
-def _pack(attr: AttributeDef, items: list[Any]) -> Value:
+def pack_elements(attr: AttributeDef, items: list[Any]) -> Value:
+    """Elements → a stored value: None when empty, a de-duplicated list when multiselect."""
     if not items:
         return None
     if attr.multiselect:
@@ -75,7 +76,7 @@ def parse_user_text(attr: AttributeDef, text: str, previous: Value = None) -> Va
         ]
     except ValueError as error:
         raise _fail(attr, error) from None
-    value = _pack(attr, items)
+    value = pack_elements(attr, items)
     if value is None and attr.required:
         raise ValidationError(attr.title or attr.slug, "is required")
     return value
@@ -91,43 +92,7 @@ def validate_value(attr: AttributeDef, value: Value) -> Value:
         items = [codec.validate(item, attr) for item in elements(value) if item is not None and item != ""]
     except ValueError as error:
         raise _fail(attr, error) from None
-    return _pack(attr, items)
-
-
-def from_aria(attr: AttributeDef, raw: Any) -> Value:
-    """A value as the Aria server sent it → canonical."""
-    if raw is None or raw == "" or raw == [] or raw == {}:
-        return None
-    codec = codec_for(attr.type)
-    if not isinstance(raw, list):
-        # One element (most values): what the list path below gives for ``[raw]``, without the lists.
-        try:
-            item = codec.from_aria(raw, attr)
-        except ValueError as error:
-            raise _fail(attr, error) from None
-        if item is None:
-            return None  # a shape with nothing in it (the web app's cleared name or amount)
-        return [item] if attr.multiselect else item
-    raw_items = raw
-    try:
-        items = [codec.from_aria(item, attr) for item in raw_items if item not in (None, "")]
-        items = [item for item in items if item is not None]
-    except ValueError as error:
-        raise _fail(attr, error) from None
-    if not attr.multiselect and len(items) > 1:
-        # A server that sent a list for a single-value attribute: keep the first rather
-        # than fail the whole page, and say so in the error log (the caller's job).
-        items = items[:1]
-    return _pack(attr, items)
-
-
-def to_aria(attr: AttributeDef, value: Value) -> Any:
-    """Canonical → the shape the Aria server accepts on write (None clears)."""
-    if value is None:
-        return None
-    codec = codec_for(attr.type)
-    wire = [codec.to_aria(item, attr) for item in elements(value)]
-    return wire if attr.multiselect else wire[0]
+    return pack_elements(attr, items)
 
 
 def display_text(attr: AttributeDef, value: Value, ctx: DisplayContext = _NULL_CONTEXT) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crmdesk.model import Option, ValidationError
-from crmdesk.model.values import display_text, from_aria, parse_user_text, sort_key, to_aria, validate_value
+from crmdesk.model.values import display_text, parse_user_text, sort_key, validate_value
+from crmdesk.remote.aria.values import from_wire, to_wire
 
 from ._support import OPTIONS, T, make_attr
 
@@ -42,9 +43,9 @@ def test_checkbox_wrong_types_are_refused(wrong: object) -> None:
 
 def test_checkbox_keeps_false_as_a_value_distinct_from_empty() -> None:
     assert validate_value(CHECK, False) is False
-    assert from_aria(CHECK, False) is False
-    assert from_aria(CHECK, 0) is False
-    assert from_aria(CHECK, None) is None
+    assert from_wire(CHECK, False) is False
+    assert from_wire(CHECK, 0) is False
+    assert from_wire(CHECK, None) is None
     assert display_text(CHECK, None) == ""
 
 
@@ -126,14 +127,14 @@ def test_reordering_options_reorders_the_sort() -> None:
 
 
 def test_status_writes_the_title_and_reads_the_id_back() -> None:
-    assert to_aria(STATUS, "opt-qual") == "Qualified"
-    assert from_aria(STATUS, "Qualified") == "opt-qual"
-    assert from_aria(STATUS, "opt-qual") == "opt-qual"
+    assert to_wire(STATUS, "opt-qual") == "Qualified"
+    assert from_wire(STATUS, "Qualified") == "opt-qual"
+    assert from_wire(STATUS, "opt-qual") == "opt-qual"
 
 
 def test_status_unknown_to_us_is_written_and_read_as_the_id() -> None:
-    assert to_aria(STATUS, "9303ddc0-d110-4ea5-9e56-f43f5656bd65") == "9303ddc0-d110-4ea5-9e56-f43f5656bd65"
-    assert from_aria(STATUS, "9303ddc0-d110-4ea5-9e56-f43f5656bd65") == "9303ddc0-d110-4ea5-9e56-f43f5656bd65"
+    assert to_wire(STATUS, "9303ddc0-d110-4ea5-9e56-f43f5656bd65") == "9303ddc0-d110-4ea5-9e56-f43f5656bd65"
+    assert from_wire(STATUS, "9303ddc0-d110-4ea5-9e56-f43f5656bd65") == "9303ddc0-d110-4ea5-9e56-f43f5656bd65"
 
 
 def test_inactive_statuses_still_display_and_parse() -> None:

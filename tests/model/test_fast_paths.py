@@ -24,7 +24,7 @@ from crmdesk.model.codecs import references
 from crmdesk.model.codecs.structured import LocationCodec, PersonalNameCodec
 from crmdesk.model.codecs.temporal import _parse_timestamp_general, parse_timestamp
 from crmdesk.model.codecs.text_like import DomainCodec, PhoneCodec, TextCodec
-from crmdesk.model.values import from_aria
+from crmdesk.remote.aria.values import from_wire
 
 from ._support import ALL_TYPES, T, make_attr
 
@@ -321,7 +321,7 @@ def test_the_recorded_shapes_take_the_fast_path(codec: Any, element: str, monkey
     assert codec.validate(element, make_attr(codec.type)) == element
 
 
-# -- values.from_aria: one element without the list path ------------------------------------------------------
+# -- aria from_wire: one element without the list path ------------------------------------------------------
 
 FROM_ARIA_ATTRS = [make_attr(t) for t in ALL_TYPES]
 FROM_ARIA_ATTRS += [make_attr(t, multiselect=True) for t in sorted(MULTISELECT_TYPES)]
@@ -337,7 +337,7 @@ wire_elements = st.one_of(
 def test_a_single_wire_element_decodes_as_a_list_of_one(attr: Any, raw: Any) -> None:
     def decode(value: Any) -> tuple[str, Any]:
         try:
-            return "ok", from_aria(attr, value)
+            return "ok", from_wire(attr, value)
         except ValidationError as error:
             return "error", (error.attribute, error.message)
 

@@ -14,12 +14,11 @@ from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.values import (
     display_text,
     edit_text,
-    from_aria,
     parse_user_text,
     sort_key,
-    to_aria,
     validate_value,
 )
+from crmdesk.remote.aria.values import from_wire, to_wire
 
 from ._support import ALL_TYPES, Ctx, T, canonical_values, make_attr
 
@@ -61,7 +60,7 @@ def test_display_never_raises_and_round_trips_through_the_wire(attr, data: st.Da
     for ctx in (Ctx(), Ctx(timezone(timedelta(hours=-12))), Ctx(timezone(timedelta(hours=14)))):
         assert isinstance(display_text(attr, value, ctx), str)
         assert isinstance(edit_text(attr, value, ctx), str)
-    assert from_aria(attr, to_aria(attr, value)) == value
+    assert from_wire(attr, to_wire(attr, value)) == value
     assert sort_key(attr, value, Ctx()) is not None
 
 

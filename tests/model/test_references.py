@@ -8,12 +8,11 @@ from crmdesk.model import ValidationError
 from crmdesk.model.values import (
     display_text,
     edit_text,
-    from_aria,
     parse_user_text,
     sort_key,
-    to_aria,
     validate_value,
 )
+from crmdesk.remote.aria.values import from_wire, to_wire
 
 from ._support import Ctx, T, make_attr
 
@@ -36,16 +35,16 @@ def test_a_reference_to_a_record_we_do_not_have_says_so() -> None:
 
 def test_record_reference_accepts_the_servers_object_and_writes_a_bare_id() -> None:
     wire = {"id": "rec-acme", "displayName": "Acme Inc", "objectSlug": "companies"}
-    assert from_aria(COMPANY, wire) == "rec-acme"
+    assert from_wire(COMPANY, wire) == "rec-acme"
     assert validate_value(COMPANY, {"target_record_id": "rec-acme"}) == "rec-acme"
-    assert to_aria(COMPANY, "rec-acme") == "rec-acme"
+    assert to_wire(COMPANY, "rec-acme") == "rec-acme"
 
 
 def test_multiselect_references_keep_order_and_drop_duplicates() -> None:
     wire = [{"id": "rec-jane"}, {"id": "rec-acme"}, {"id": "rec-jane"}]
-    value = from_aria(PEOPLE, wire)
+    value = from_wire(PEOPLE, wire)
     assert value == ["rec-jane", "rec-acme"]
-    assert to_aria(PEOPLE, value) == ["rec-jane", "rec-acme"]
+    assert to_wire(PEOPLE, value) == ["rec-jane", "rec-acme"]
     assert display_text(PEOPLE, value, Ctx()) == "Jane Doe, Acme Inc"
 
 
@@ -65,7 +64,7 @@ def test_things_that_are_not_record_ids_are_refused(wrong: object) -> None:
 def test_actor_reference_shows_the_members_name() -> None:
     assert parse_user_text(OWNER, "mem-ada") == "mem-ada"
     assert display_text(OWNER, "mem-ada", Ctx()) == "Ada Lovelace"
-    assert from_aria(OWNER, {"id": "mem-bob", "name": "Bob Builder", "email": "bob@x.io"}) == "mem-bob"
+    assert from_wire(OWNER, {"id": "mem-bob", "name": "Bob Builder", "email": "bob@x.io"}) == "mem-bob"
     assert validate_value(OWNER, {"referenced_actor_id": "mem-ada"}) == "mem-ada"
 
 

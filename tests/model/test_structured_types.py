@@ -8,12 +8,11 @@ from crmdesk.model import ValidationError
 from crmdesk.model.values import (
     display_text,
     edit_text,
-    from_aria,
     parse_user_text,
     sort_key,
-    to_aria,
     validate_value,
 )
+from crmdesk.remote.aria.values import from_wire, to_wire
 
 from ._support import T, make_attr
 
@@ -112,8 +111,8 @@ def test_a_name_without_a_full_name_gets_one_from_its_parts() -> None:
 
 def test_names_are_written_in_the_shape_arias_web_app_reads() -> None:
     value = {"first_name": "Jane", "last_name": "Doe", "full_name": "Jane Doe"}
-    assert to_aria(NAME, value) == {"firstName": "Jane", "lastName": "Doe", "fullName": "Jane Doe"}
-    assert to_aria(NAME, {"first_name": "Ghost", "full_name": "Ghost"}) == {"firstName": "Ghost", "fullName": "Ghost"}
+    assert to_wire(NAME, value) == {"firstName": "Jane", "lastName": "Doe", "fullName": "Jane Doe"}
+    assert to_wire(NAME, {"first_name": "Ghost", "full_name": "Ghost"}) == {"firstName": "Ghost", "fullName": "Ghost"}
 
 
 @pytest.mark.parametrize(
@@ -125,7 +124,7 @@ def test_names_are_written_in_the_shape_arias_web_app_reads() -> None:
     ],
 )
 def test_names_read_in_camel_and_snake_case_alike(raw: dict) -> None:
-    assert from_aria(NAME, raw) == {"first_name": "Grace", "last_name": "Hopper", "full_name": "Grace Hopper"}
+    assert from_wire(NAME, raw) == {"first_name": "Grace", "last_name": "Hopper", "full_name": "Grace Hopper"}
 
 
 @pytest.mark.parametrize(

@@ -83,13 +83,6 @@ class Codec:
         """Check an element in canonical form; return it normalised."""
         raise NotImplementedError
 
-    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        """An element from the Aria wire shape; None for a shape that holds no value."""
-        return self.validate(raw, attr)
-
-    def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        return element
-
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         return str(element)
 

@@ -72,15 +72,6 @@ class SelectCodec(Codec):
         # would silently change the value.
         return element
 
-    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        element = self.validate(raw, attr)
-        if attr.option_by_id(element) is None:
-            # A title (what ``StatusCodec.to_aria`` writes) names the option it resolves to.
-            option = attr.option_by_title(element)
-            if option is not None:
-                return option.id
-        return element
-
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         option = attr.option_by_id(element)
         return option.title if option else "(unknown option)"
@@ -105,9 +96,3 @@ class SelectCodec(Codec):
 
 class StatusCodec(SelectCodec):
     type = AttributeType.STATUS
-
-    def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        # Aria resolves status titles on write (case-insensitively); ids work too, but a
-        # title survives a server that recreated its statuses.
-        option = attr.option_by_id(element)
-        return option.title if option else element

@@ -174,8 +174,8 @@ class CurrencyCodec(Codec):
         if not isinstance(element, dict) or "amount" not in element:
             raise ValueError("expects an amount with an optional currency code")
         amount = canonical_number(element["amount"])
-        # The model's key, Aria's web app's key, and the snake_case one some APIs use.
-        code = element.get("currency") or element.get("currencyCode") or element.get("currency_code") or None
+        # The model's key, and the snake_case one some APIs use (dialects map their own keys).
+        code = element.get("currency") or element.get("currency_code") or None
         if code is not None:
             if not isinstance(code, str):
                 raise ValueError("has a currency code that is not text")
@@ -183,22 +183,6 @@ class CurrencyCodec(Codec):
             if not _CODE.match(code):
                 raise ValueError(f"“{code[:10]}” is not a three-letter currency code like USD")
         return {"amount": amount, "currency": code}
-
-    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        # Aria stores currency exactly as sent: {amount, currencyCode} from its web app,
-        # {amount, currency} or a bare number from API clients. An amount cleared in the web
-        # app may keep its code ({amount: null, currencyCode: "USD"}): that is no value.
-        if isinstance(raw, dict) and raw.get("amount") in (None, ""):
-            return None
-        return self.validate(raw, attr)
-
-    def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        # The web app reads ``currencyCode`` (and shows USD when it is missing), so that is
-        # the key written; an amount whose code nobody knows is sent without one.
-        code = currency_of(element, attr)
-        if code:
-            return {"amount": element["amount"], "currencyCode": code}
-        return {"amount": element["amount"]}
 
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         return format_money(element["amount"], currency_of(element, attr))

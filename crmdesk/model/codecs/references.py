@@ -32,10 +32,6 @@ class RecordReferenceCodec(Codec):
             element = element.get("id") or element.get("target_record_id")
         return _require_id(element, "a record")
 
-    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        # Aria answers {id, displayName, objectSlug}; writes take a bare id.
-        return self.validate(raw, attr)
-
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         return ctx.record_title(element) or "(unknown record)"
 

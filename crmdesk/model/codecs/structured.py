@@ -28,8 +28,6 @@ _NAME_ALIASES = {
     "givenName": "first_name",
     "familyName": "last_name",
 }
-#: The canonical name parts and the keys Aria's web app writes them under.
-_ARIA_NAME_KEYS = (("first_name", "firstName"), ("last_name", "lastName"))
 MAX_PART = 1000
 NAME_KEYS = ("first_name", "last_name", "full_name")
 #: Every key ``_clean_parts`` keeps, canonical or alias, → its canonical key.
@@ -139,19 +137,6 @@ class PersonalNameCodec(Codec):
         if "full_name" not in parts:
             parts["full_name"] = " ".join(p for p in (parts.get("first_name"), parts.get("last_name")) if p)
         return {key: parts[key] for key in NAME_KEYS if key in parts}
-
-    def from_aria(self, raw: Any, attr: AttributeDef) -> Any:
-        # A name cleared in the web app keeps its keys with empty text: that is no value.
-        if isinstance(raw, dict) and not any(isinstance(v, str) and v.strip() for v in raw.values()):
-            return None
-        return self.validate(raw, attr)
-
-    def to_aria(self, element: Any, attr: AttributeDef) -> Any:
-        # The web app's name editor reads (and writes) the camelCase keys; snake_case names
-        # written through the API show there as empty.
-        wire = {wire_key: element[key] for key, wire_key in _ARIA_NAME_KEYS if key in element}
-        wire["fullName"] = element.get("full_name") or " ".join(wire.values())
-        return wire
 
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         return str(element.get("full_name") or "")

@@ -1,7 +1,7 @@
 """The adapter's copy of the server's schema, and values mapped both ways with it.
 
-Aria sends values keyed by attribute slug in its own shapes; the model's codecs
-(``crmdesk.model.values.from_aria`` / ``to_aria``) know each type. This module adds
+Aria sends values keyed by attribute slug in its own shapes; ``values.from_wire`` /
+``to_wire`` map each one to and from the model's canonical values. This module adds
 what is about a whole answer rather than one value: unknown slugs are ignored, a value
 that does not parse is logged and skipped (one odd value must not fail a page of 200
 records), and the writes the real server would silently drop are refused up front.
@@ -17,6 +17,7 @@ from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, Valida
 from crmdesk.model import values as model_values
 from crmdesk.model.limits import ValueLimits
 from crmdesk.remote.aria import wire
+from crmdesk.remote.aria.values import from_wire, to_wire
 from crmdesk.remote.errors import ServerRejected
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def decode_values(
             log.debug("ignoring unknown attribute %r on %s", slug, owner)
             continue
         try:
-            value = model_values.from_aria(attr, wire_value)
+            value = from_wire(attr, wire_value)
         except ValidationError as error:
             log.warning("skipping unreadable value of %r on %s: %s", slug, owner, error.message)
             continue
@@ -109,7 +110,7 @@ def encode_value(attr: AttributeDef, value: Any) -> Any:
     # The real server keeps a select value only when it is ONE option id as a bare string;
     # an array (or a title) is dropped without a word. Refuse what would be lost.
     ARIA_LIMITS.check(attr, checked)
-    encoded = model_values.to_aria(attr, checked)
+    encoded = to_wire(attr, checked)
     if attr.type is AttributeType.SELECT and isinstance(encoded, list):
         return encoded[0]
     return encoded

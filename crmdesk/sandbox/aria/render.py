@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
-from crmdesk.model.values import elements, to_aria
+from crmdesk.model.values import elements
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.core.records import RecordRef
 
@@ -105,8 +105,15 @@ def values_json(
             out[attr.slug] = value  # option/status UUIDs and user ids, as stored
         elif attr.type is AttributeType.PERSONAL_NAME:
             out[attr.slug] = dict(value)
+        elif attr.type is AttributeType.CURRENCY:
+            # Written through the core (demo, tests): answered as the web app writes an amount.
+            amounts = [
+                {"amount": item["amount"], **({"currencyCode": item["currency"]} if item.get("currency") else {})}
+                for item in elements(value)
+            ]
+            out[attr.slug] = amounts if attr.multiselect else amounts[0]
         else:
-            out[attr.slug] = to_aria(attr, value)
+            out[attr.slug] = value  # canonical JSON is the wire shape for every other type
     return out
 
 

@@ -4,8 +4,9 @@
 - status: a title (case-insensitive) or a status UUID; anything else is dropped;
 - record_reference: a bare UUID or ``{"id": …}`` (an array of them when multiselect);
   references to records that do not exist are dropped;
-- everything else goes through ``crmdesk.model.values.from_aria`` (the client's codec);
-  a value it rejects is the real server's 500;
+- everything else is read here (``stored_value``: the wire shapes the real server takes, then
+  the model's validation, so the sandbox does not mirror the client's own wire mapping); a
+  value it rejects is the real server's 500;
 - unknown slugs are ignored; ``null``, ``""`` and ``[]`` clear.
 
 Structured values (currency, personal name, location) are stored *as sent* (``as_sent``):
@@ -21,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crmdesk.model import AttributeType, ObjectDef, ValidationError
-from crmdesk.model.values import from_aria
+from crmdesk.model import AttributeDef, AttributeType, ObjectDef, ValidationError
+from crmdesk.model.values import validate_value
 from crmdesk.sandbox.core import Core, Unprocessable
 
 #: Types whose JSON the real server keeps exactly as a client sent it (a JSONB column).
@@ -69,7 +70,28 @@ def coerce_values(core: Core, obj: ObjectDef, raw: Mapping[str, Any]) -> dict[st
                 out[slug] = kept if attr.multiselect else kept[0]
         else:
             try:
-                out[slug] = from_aria(attr, value)
+                out[slug] = stored_value(attr, value)
             except ValidationError as failure:
                 raise Unprocessable(str(failure)) from None
     return out
+
+
+def _element(attr: AttributeDef, raw: Any) -> Any:
+    """One wire element in the model's shape; None for a shape that holds nothing."""
+    if isinstance(raw, dict) and attr.type is AttributeType.CURRENCY:
+        if raw.get("amount") in (None, ""):
+            return None  # the web app clears an amount and keeps its code
+        return {"amount": raw["amount"], "currency": raw.get("currency") or raw.get("currencyCode")}
+    empty_name = attr.type is AttributeType.PERSONAL_NAME and isinstance(raw, dict) and not any(
+        isinstance(v, str) and v.strip() for v in raw.values())
+    return None if empty_name else raw
+
+
+def stored_value(attr: AttributeDef, raw: Any) -> Any:
+    """What the server keeps for a written value: a list for a single-value attribute keeps its
+    first element; a single element for a multiselect one becomes a list of one."""
+    items = [_element(attr, item) for item in (raw if isinstance(raw, list) else [raw]) if item not in (None, "")]
+    items = [item for item in items if item is not None]
+    if not items:
+        return None
+    return validate_value(attr, items if attr.multiselect else items[0])

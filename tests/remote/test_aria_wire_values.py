@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from crmdesk.model import AttributeDef, AttributeType, Option, ValidationError
-from crmdesk.model.values import display_text, from_aria, to_aria, validate_value
-
-from ._support import Ctx
+from crmdesk.model.values import display_text, validate_value
+from crmdesk.remote.aria.values import from_wire, to_wire
+from tests.model._support import Ctx
 
 ARIA = Path(__file__).parents[1] / "fixtures" / "aria-real"
 
@@ -126,10 +126,10 @@ def test_the_fixtures_hold_many_values() -> None:
     ids=lambda x: x.slug if isinstance(x, AttributeDef) else None,
 )
 def test_every_recorded_value_reads_into_a_valid_canonical_value(name: str, attr: AttributeDef, raw: Any) -> None:
-    value = from_aria(attr, raw)
+    value = from_wire(attr, raw)
     assert validate_value(attr, value) == value
     assert isinstance(display_text(attr, value, Ctx()), str)
-    assert from_aria(attr, to_aria(attr, value)) == value
+    assert from_wire(attr, to_wire(attr, value)) == value
     if attr.multiselect and value is not None:
         assert isinstance(value, list)
     if not attr.multiselect:
@@ -137,7 +137,7 @@ def test_every_recorded_value_reads_into_a_valid_canonical_value(name: str, attr
 
 
 def _values_of(slug: str) -> list[Any]:
-    return [from_aria(a, raw) for _, a, raw in RECORDED if a.slug == slug]
+    return [from_wire(a, raw) for _, a, raw in RECORDED if a.slug == slug]
 
 
 @pytest.mark.parametrize(
@@ -186,8 +186,8 @@ def test_recorded_values_display_as_a_user_expects() -> None:
 
 def test_a_status_written_by_title_reads_back_as_the_id_the_server_stores() -> None:
     stage = ATTRIBUTES["13fad2d1-1f75-4807-8636-6c1e12840ce1"]["stage"]
-    assert to_aria(stage, "946b17c1-1f29-4e89-b25c-45dfb780df87") == "Won"
-    assert from_aria(stage, "won") == "946b17c1-1f29-4e89-b25c-45dfb780df87"
+    assert to_wire(stage, "946b17c1-1f29-4e89-b25c-45dfb780df87") == "Won"
+    assert from_wire(stage, "won") == "946b17c1-1f29-4e89-b25c-45dfb780df87"
 
 
 def test_timeline_times_without_a_zone_are_utc_with_milliseconds() -> None:
@@ -199,9 +199,9 @@ def test_timeline_times_without_a_zone_are_utc_with_milliseconds() -> None:
         if "occurredAt" in event
     ]
     assert "2026-11-24 05:09:18.921663" in times
-    assert from_aria(stamp, "2026-11-24 05:09:18.921663") == "2026-11-24T05:09:18.921Z"
+    assert from_wire(stamp, "2026-11-24 05:09:18.921663") == "2026-11-24T05:09:18.921Z"
     for raw in times:
-        value = from_aria(stamp, raw)
+        value = from_wire(stamp, raw)
         assert value.endswith("Z") and value[:10] == raw[:10] and value[11:23] == raw[11:23].replace(" ", "T")
 
 
@@ -209,25 +209,25 @@ def test_task_links_and_assignees_read_as_reference_lists() -> None:
     linked = AttributeDef("linked", "Linked Records", AttributeType.RECORD_REFERENCE, multiselect=True)
     assignees = AttributeDef("assignees", "Assignees", AttributeType.ACTOR_REFERENCE, multiselect=True)
     task = body(ARIA / "GET_tasks.txt")["data"]["tasks"][0]
-    assert from_aria(linked, task["linkedRecords"]) == [
+    assert from_wire(linked, task["linkedRecords"]) == [
         "e355f904-f2b6-49d0-a038-4e8a4d4a32e1",
         "f39c712d-a8c9-4649-ae67-3969bd0bb61a",
     ]
-    assert from_aria(assignees, task["assignees"]) == ["Z2u95UVlzVWiincWWNg7bxATrfbKB38D"]
+    assert from_wire(assignees, task["assignees"]) == ["Z2u95UVlzVWiincWWNg7bxATrfbKB38D"]
     deadline = AttributeDef("deadline", "Deadline", AttributeType.TIMESTAMP)
-    assert from_aria(deadline, task["deadline"]) == "2026-12-01T15:00:00.000Z"
+    assert from_wire(deadline, task["deadline"]) == "2026-12-01T15:00:00.000Z"
 
 
 @pytest.mark.parametrize("empty", [None, "", [], {}])
 def test_empty_wire_values_read_as_empty(empty: Any) -> None:
     for defs in ATTRIBUTES.values():
         for attr in defs.values():
-            assert from_aria(attr, empty) is None
+            assert from_wire(attr, empty) is None
 
 
 def test_a_list_for_a_single_value_attribute_keeps_the_first_element() -> None:
     job = ATTRIBUTES["3fafbdda-9d7c-40a8-ad16-12a3d67ed205"]["job_title"]
-    assert from_aria(job, ["CTO", "CEO"]) == "CTO"
+    assert from_wire(job, ["CTO", "CEO"]) == "CTO"
 
 
 @pytest.mark.parametrize(
@@ -238,5 +238,5 @@ def test_a_list_for_a_single_value_attribute_keeps_the_first_element() -> None:
 def test_bad_wire_values_are_validation_errors_naming_the_attribute(slug: str, raw: Any) -> None:
     attr = next(a for defs in ATTRIBUTES.values() for a in defs.values() if a.slug == slug)
     with pytest.raises(ValidationError) as caught:
-        from_aria(attr, raw)
+        from_wire(attr, raw)
     assert caught.value.attribute == attr.title
