@@ -11,6 +11,8 @@ import keyring
 import keyring.backend
 import pytest
 
+from tests.memory_keyring import MemoryKeyring
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Subprocesses (`python -m crmdesk …`) inherit this: keyring's null backend, which holds nothing
 # and stores nothing, so a child reads its token from CRMDESK_TOKEN or finds none. Set before
@@ -20,23 +22,6 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in a dict for one test."""
-
-    priority = 1  # type: ignore[assignment]  # usable: TokenStore keeps tokens in it, as in a real one
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,25 +9,9 @@ import keyring.backends.fail
 import pytest
 
 from crmdesk.secrets import SERVICE, KeyringUnavailable, RedactingFilter, TokenStore
+from tests.memory_keyring import MemoryKeyring
 
 from .conftest import TOKEN
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def test_tokens_live_in_the_keyring_per_workspace() -> None:
@@ -36,7 +20,7 @@ def test_tokens_live_in_the_keyring_per_workspace() -> None:
     store = TokenStore(environ={})
     assert store.state.available
     store.store("ws-1", TOKEN)
-    assert ring.items == {(SERVICE, "ws-1"): TOKEN}
+    assert ring.passwords == {(SERVICE, "ws-1"): TOKEN}
     assert TokenStore(environ={}).get("ws-1") == TOKEN
     store.delete("ws-1")
     assert store.get("ws-1") is None
