@@ -30,7 +30,7 @@ from crmdesk.store import Store
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
-from crmdesk.sync.refusals import FAILED_ALONE, base_of, not_kept, refused_fields, settle_fields
+from crmdesk.sync.refusals import FAILED_ALONE, base_of, hold_refused, not_kept, refused_fields, settle_fields
 from crmdesk.sync.waiting import needs
 
 log = logging.getLogger(__name__)
@@ -293,15 +293,9 @@ class Pusher:
         with self.store.write():
             self.store.outbox.update_changes(mutation.op_id, rest)
             new_key = self.store.outbox.renew_mutation_id(mutation.op_id)
-            for slug, message in sorted(refused.items()):
-                held = self.store.outbox.append(
-                    EntityKind.RECORD, MutationOp.UPDATE, mutation.target_id, mutation.scope,
-                    {slug: mutation.changes[slug]}, {slug: None}, created_at=mutation.created_at,
-                )
-                assert held.op_id is not None
-                self.store.outbox.set_state(held.op_id, MutationState.REJECTED, message)
-        self.result.rejected += len(refused)
-        self.changes.outbox = True
+            # The new record has no value there yet: the refused fields replaced nothing.
+            hold_refused(self.store, mutation, refused, mutation.changes, {}, mutation.created_at)
+        self._count_refused([mutation], len(refused))
         return replace(mutation, changes=rest, mutation_id=new_key)
 
     def _find_created(self, mutation: Mutation) -> Record | None:
@@ -332,7 +326,7 @@ class Pusher:
             if dropped:
                 # Created, but without these: each waits as a rejected change of the new record.
                 settle_fields(self.store, [replace(mutation, op=MutationOp.UPDATE, base={})], dropped)
-                self.result.rejected += len(dropped)
+                self._count_refused([mutation], len(dropped))
             else:
                 self.store.outbox.remove(mutation.op_id)
             if self.store.records.get(record.id) is not None:
@@ -408,9 +402,7 @@ class Pusher:
         if refused:
             with self.store.write():
                 still = settle_fields(self.store, group, refused, still_to_send=failed)
-            self.result.rejected += len(refused)
-            self.changes.outbox = True
-            self.changes.record_changed(group[0].scope, group[0].target_id)
+            self._count_refused(group, len(refused))
             group = [still] if still is not None else []
         if group and not self._count_server_failure(group, failure):
             raise failure
@@ -443,7 +435,12 @@ class Pusher:
         """Nothing of the update went: each field waits with its own reason."""
         with self.store.write():
             settle_fields(self.store, group, refused)
-        self.result.rejected += len(refused)
+        self._count_refused(group, len(refused))
+
+    def _count_refused(self, group: list[Mutation], fields: int) -> None:
+        """``fields`` of the group's record now wait as refusals: the result, the queue and the
+        record's open views say so."""
+        self.result.rejected += fields
         self.changes.outbox = True
         self.changes.record_changed(group[0].scope, group[0].target_id)
 
@@ -455,8 +452,7 @@ class Pusher:
         if refused:
             settle_fields(self.store, group, refused)
             self.result.pushed += len(group)
-            self.result.rejected += len(refused)
-            self.changes.outbox = True
+            self._count_refused(group, len(refused))
             log.info("the server took %s/%s but %s", first.scope, first.target_id, ", ".join(sorted(refused)))
         else:
             self._remove(group)

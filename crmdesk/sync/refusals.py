@@ -86,15 +86,8 @@ def settle_fields(
         if m.op_id not in in_group and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)
         for slug in m.changes
     }
-    for slug, message in sorted(refused.items()):
-        if slug in later:
-            continue
-        held = store.outbox.append(
-            EntityKind.RECORD, MutationOp.UPDATE, first.target_id, first.scope,
-            {slug: changes.get(slug)}, {slug: base.get(slug)}, created_at=group[-1].created_at,
-        )
-        assert held.op_id is not None
-        store.outbox.set_state(held.op_id, MutationState.REJECTED, message)
+    hold_refused(store, first, {slug: m for slug, m in refused.items() if slug not in later}, changes, base,
+                 group[-1].created_at)
     waiting = sorted(set(still_to_send) - later)
     if not waiting:
         return None
@@ -108,3 +101,18 @@ def settle_fields(
     still.attempts = max(m.attempts for m in group)
     store.outbox.set_attempts(still.op_id, still.attempts)
     return still
+
+
+def hold_refused(
+    store: Store, target: Mutation, refused: Mapping[str, str], changes: Mapping[str, Any],
+    base: Mapping[str, Any], created_at: str,
+) -> None:
+    """Inside the caller's write: each refused field of ``target``'s record waits as its own
+    rejected update — the value the user typed, the value it replaced, and the reason."""
+    for slug, message in sorted(refused.items()):
+        held = store.outbox.append(
+            EntityKind.RECORD, MutationOp.UPDATE, target.target_id, target.scope,
+            {slug: changes.get(slug)}, {slug: base.get(slug)}, created_at=created_at,
+        )
+        assert held.op_id is not None
+        store.outbox.set_state(held.op_id, MutationState.REJECTED, message)
