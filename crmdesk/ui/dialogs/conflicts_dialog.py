@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from crmdesk.model import ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text
 from crmdesk.store import StoreError
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.sync_tables import Conflict
 from crmdesk.ui import conflict_resolution as resolve
-from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.models.pending_model import when_text
 
 if TYPE_CHECKING:

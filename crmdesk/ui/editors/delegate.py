@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from crmdesk.model import AttributeDef, AttributeType, ValidationError
 from crmdesk.model.values import elements
 from crmdesk.store import Store
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.editors.base import mark_invalid
 from crmdesk.ui.editors.colors import option_color, paint_chips
 from crmdesk.ui.editors.factory import create_editor

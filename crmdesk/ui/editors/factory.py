@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.store import Store
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.editors.choice import CheckboxEditor, ChoiceEditor, MultiChoiceEditor
 from crmdesk.ui.editors.rating import RatingEditor
 from crmdesk.ui.editors.reference import ReferencePicker, member_source, record_source

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from crmdesk.model import AttributeDef, ValidationError
 from crmdesk.store import Store
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.editors.factory import create_editor
 from crmdesk.ui.models.record_table_model import check_value
 

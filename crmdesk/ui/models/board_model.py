@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, 
 from crmdesk.model import AttributeDef, Condition, FilterGroup, Operator, Sort, ValidationError
 from crmdesk.model.values import display_text
 from crmdesk.store import NotFound, StoreError
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.models.board_source import BoardSource, Card, group_attributes, numeric_amount
 from crmdesk.ui.text import plain_tooltip
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from crmdesk.model import AttributeDef, FilterGroup, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text
 from crmdesk.store import NotFound, Store, StoreError
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.models.board_source import Card, EntrySource
 from crmdesk.ui.models.lazy_rows import Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
 

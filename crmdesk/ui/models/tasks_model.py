@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont
 
 from crmdesk.model import Task
 from crmdesk.store import Store
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.text import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex

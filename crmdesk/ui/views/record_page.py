@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeType, Condition, FilterGroup, ObjectDef, Operator, ValidationError
 from crmdesk.model.values import elements, validate_value, values_equal
 from crmdesk.store import StoreError
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
 from crmdesk.ui.widgets.attribute_form import AttributeForm, ElidedLabel, LinkLabel

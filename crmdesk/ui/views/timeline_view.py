@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import Task, TimelineEvent
 from crmdesk.store import RecordRow, Store
-from crmdesk.ui.display_context import StoreDisplayContext
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.text import plain_tooltip

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, ValidationError
 from crmdesk.model.values import display_text, edit_text, elements, parse_user_text
 from crmdesk.store import Store
+from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
-from crmdesk.ui.display_context import StoreDisplayContext
 from crmdesk.ui.text import plain_tooltip
 
 #: commit(slug, value) → None when saved, else the message to show next to the field.
