@@ -1,90 +1,84 @@
 """Run one blocking call (network, opening a file) on Qt's thread pool and hand its result
 back on the GUI thread, so no dialog ever freezes while a server answers.
 
-Who owns what, so that a call may outlive the widget that started it (the window closed, the
-app quit) without touching freed memory:
-
-- the pool thread emits only on the job's own ``_Emitter``: parentless, referenced by the job
-  alone, so nothing else can delete it while the job runs;
-- the ``_Receiver`` that calls back is a child of the ``Background`` (so of its widget) and
-  lives on the GUI thread. The emitter reaches it through queued connections: Qt removes them,
-  and drops calls already queued, when the receiver is deleted, in the receiver's own thread.
+A call may outlive the widget that started it (the window closed, the app quit). The pool
+thread never creates, deletes or holds a QObject: it posts the outcome through a ``_Mailbox``,
+a plain Python object with a lock. The ``Background`` (a child of its widget, on the GUI thread)
+closes its mailbox as it is destroyed, under the same lock, so a post either happens wholly
+before the destruction starts — and Qt drops the queued call with the object — or not at all.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 
-class _Emitter(QObject):
-    """What a job reports through. It receives no events (queued calls are posted to the
-    receiver), so the pool thread may destroy it with the job."""
+class _Mailbox:
+    """Where pool threads post outcomes: to the Background while it lives, else nowhere."""
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    def __init__(self, inbox: Background) -> None:
+        self._lock = threading.Lock()
+        self._inbox: Background | None = inbox
 
+    def post(self, outcome: tuple[int, bool, Any]) -> None:
+        with self._lock:
+            if self._inbox is not None:
+                self._inbox.arrived.emit(outcome)  # queued: the GUI thread delivers it
 
-class _Receiver(QObject):
-    """Created on the GUI thread, owned by the Background; calls back there."""
-
-    def __init__(self, owner: Background, on_done: Callable[[Any], None],
-                 on_error: Callable[[Exception], None]) -> None:
-        super().__init__(owner)
-        self._owner = owner
-        self._on_done = on_done
-        self._on_error = on_error
-
-    @Slot(object)
-    def deliver_result(self, result: Any) -> None:
-        self._owner.forget(self)
-        self._on_done(result)
-
-    @Slot(object)
-    def deliver_error(self, error: Any) -> None:
-        self._owner.forget(self)
-        self._on_error(error)
+    def close(self, *_: object) -> None:
+        with self._lock:
+            self._inbox = None
 
 
 class _Job(QRunnable):
-    def __init__(self, call: Callable[[], Any], receiver: _Receiver) -> None:
+    """Runs on a pool thread; holds no QObject, only the call and the mailbox."""
+
+    def __init__(self, key: int, call: Callable[[], Any], mailbox: _Mailbox) -> None:
         super().__init__()
+        self._key = key
         self._call = call
-        # Connected here, on the GUI thread, while the receiver surely exists; from then on Qt
-        # alone knows whether it still does.
-        self._emitter = _Emitter()
-        queued = Qt.ConnectionType.QueuedConnection
-        self._emitter.succeeded.connect(receiver.deliver_result, queued)
-        self._emitter.failed.connect(receiver.deliver_error, queued)
+        self._mailbox = mailbox
 
     def run(self) -> None:
         try:
-            result = self._call()
+            outcome: tuple[int, bool, Any] = (self._key, True, self._call())
         except Exception as error:  # every failure goes back to the GUI thread to be shown
-            self._emitter.failed.emit(error)
-            return
-        self._emitter.succeeded.emit(result)
+            outcome = (self._key, False, error)
+        self._mailbox.post(outcome)
 
 
 class Background(QObject):
     """Owned by a widget; ``run`` starts a call, the callbacks run on the GUI thread."""
 
+    arrived = Signal(object)  # (key, succeeded, result or error), from a pool thread
+
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
-        self._receivers: set[_Receiver] = set()
+        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None]]] = {}
+        self._keys = itertools.count()
+        self._mailbox = _Mailbox(self)
+        self.arrived.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # Emitted on the GUI thread as this object is being destroyed: no post may start after.
+        self.destroyed.connect(self._mailbox.close)
 
     def run(self, call: Callable[[], Any], on_done: Callable[[Any], None],
             on_error: Callable[[Exception], None]) -> None:
-        receiver = _Receiver(self, on_done, on_error)
-        self._receivers.add(receiver)
-        self._pool.start(_Job(call, receiver))
+        key = next(self._keys)
+        self._pending[key] = (on_done, on_error)
+        self._pool.start(_Job(key, call, self._mailbox))
 
-    def forget(self, receiver: _Receiver) -> None:
-        self._receivers.discard(receiver)
-        receiver.deleteLater()
+    @Slot(object)
+    def _deliver(self, outcome: tuple[int, bool, Any]) -> None:
+        key, succeeded, value = outcome
+        callbacks = self._pending.pop(key, None)
+        if callbacks is not None:
+            (callbacks[0] if succeeded else callbacks[1])(value)
 
     def busy(self) -> bool:
-        return bool(self._receivers)
+        return bool(self._pending)
