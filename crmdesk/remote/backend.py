@@ -117,6 +117,11 @@ class Backend(Protocol):
         """Every object with its attributes, options and statuses."""
         ...
 
+    def get_object(self, slug: str) -> ObjectDef:
+        """One object asked for by its slug (``NotFound`` when the server has none): how a sync
+        checks an object that a list answer left out before believing it is gone."""
+        ...
+
     def create_object(
         self, slug: str, singular_name: str, plural_name: str, icon: str | None = None
     ) -> ObjectDef: ...

@@ -126,5 +126,9 @@ class SyncStateRepo:
             (state.scope, state.cursor, state.last_pull_at, state.last_sweep_at, json.dumps(state.details or {})),
         )
 
+    def forget(self, scope: str) -> None:
+        """The scope starts over: its next pull reads everything again."""
+        self._conn.execute("DELETE FROM sync_state WHERE scope = ?", (scope,))
+
     def all(self) -> list[ScopeState]:
         return [self.get(row[0]) for row in self._conn.execute("SELECT scope FROM sync_state ORDER BY scope")]

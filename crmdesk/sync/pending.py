@@ -20,6 +20,9 @@ class Description:
 
     what: str
     loses: str
+    #: The values the user typed ("Name: Acme; Stage: Won"), shown beside a refusal: kept even
+    #: when the server no longer has the attribute or the object they belong to.
+    typed: str = ""
 
 
 def _record_title(store: Store, mutation: Mutation) -> str:
@@ -30,7 +33,7 @@ def _record_title(store: Store, mutation: Mutation) -> str:
     if obj is not None:
         # A deleted record is gone from the cache: its last values are the mutation's base.
         return record_title(obj, mutation.base or mutation.changes)
-    return mutation.target_id
+    return f"a record of “{mutation.scope}”"  # its object went, and the cached title with it
 
 
 def _field_titles(store: Store, mutation: Mutation) -> list[str]:
@@ -50,6 +53,12 @@ def _shown(store: Store, mutation: Mutation, slug: str, value: Any) -> str:
     return display_text(attr, value) or "(empty)"
 
 
+def _typed(store: Store, mutation: Mutation) -> str:
+    names = _field_titles(store, mutation)
+    return "; ".join(f"{name}: {_shown(store, mutation, slug, mutation.changes[slug])}"
+                     for name, slug in zip(names, mutation.fields, strict=True))
+
+
 def describe(store: Store, mutation: Mutation) -> Description:
     """“Edit Job title of Jane Doe”, and what a discard would throw away."""
     verb = VERBS[mutation.op]
@@ -60,14 +69,12 @@ def describe(store: Store, mutation: Mutation) -> Description:
         if mutation.op is MutationOp.UPDATE:
             names = _field_titles(store, mutation)
             fields = ", ".join(names)
-            lost = "; ".join(
-                f"{name}: {_shown(store, mutation, slug, mutation.changes[slug])}"
-                for name, slug in zip(names, mutation.fields, strict=True)
-            )
+            lost = _typed(store, mutation)
             return Description(f"Edit {fields} of {title}",
-                               f"your new value ({lost}); {title} goes back to the server's value")
+                               f"your new value ({lost}); {title} goes back to the server's value", lost)
         if mutation.op is MutationOp.CREATE:
-            return Description(f"Create {noun} {title}", f"the new {noun} “{title}” and any edits queued for it")
+            return Description(f"Create {noun} {title}", f"the new {noun} “{title}” and any edits queued for it",
+                               _typed(store, mutation))
         return Description(f"Delete {noun} {title}", f"the deletion; “{title}” comes back as the server has it")
     if mutation.entity is EntityKind.NOTE:
         title = str(mutation.changes.get("title") or mutation.base.get("title") or "untitled note")

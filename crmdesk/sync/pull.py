@@ -69,7 +69,7 @@ class Puller:
         self.progress("schema", 0, None)
         workspace = self.backend.workspace()
         members = self.backend.members()
-        objects = self.backend.objects()
+        objects, gone = self._objects_confirmed(self.backend.objects())
         lists = self.backend.lists() if self.caps.lists else []
         self.check_cancel()
         schema = self.store.schema
@@ -84,18 +84,54 @@ class Puller:
                 if old != obj:
                     schema.save_object(obj, position)
                     changed_objects.append((old, schema.get_object(obj.slug)))
-            for slug in set(schema.objects()) - {o.slug for o in objects}:
-                for record_id in self.store.records.ids(slug):
-                    self.store.records.delete(record_id)
-                schema.delete_object(slug)
-                self.changes.schema = True
+            for slug in gone:
+                self._forget_object(slug)
             self._save_lists(lists)
         for old, new in changed_objects:
             self.changes.schema = True
             if old is not None and new is not None and _index_affected(old, new):
                 self._reindex(new)
-        if changed_objects:
+        if changed_objects or gone:
             self._recheck_queued()
+
+    def _objects_confirmed(self, listed: list[ObjectDef]) -> tuple[list[ObjectDef], set[str]]:
+        """The server's objects, and the cached ones it really no longer has.
+
+        One answer that leaves an object out is not believed: a proxy, a half-migrated server or
+        a bug would otherwise empty the cache. The list is asked for again, then each object
+        still missing is asked for by its slug; only a "not found" there makes it gone. An
+        object the server still answers for keeps its place and its records."""
+        cached = list(self.store.schema.objects())
+        if not set(cached) - {o.slug for o in listed}:
+            return listed, set()
+        log.info("the server's object list left out %s: asking again",
+                    ", ".join(sorted(set(cached) - {o.slug for o in listed})))
+        listed = self.backend.objects()
+        objects = list(listed)
+        gone: set[str] = set()
+        for position, slug in enumerate(cached):
+            if any(o.slug == slug for o in objects):
+                continue
+            self.check_cancel()
+            try:
+                obj = self.backend.get_object(slug)
+            except NotFound:
+                gone.add(slug)
+                continue
+            log.warning("the server's object list leaves out “%s”, which it still has: kept", slug)
+            objects.insert(min(position, len(objects)), obj)
+        return objects, gone
+
+    def _forget_object(self, slug: str) -> None:
+        """An object the server confirmed gone: its records leave the cache and its sync position
+        is forgotten (if it comes back, it is read from the start). Queued edits of its records
+        stay, refused with the reason, holding what the user typed. Inside the caller's write."""
+        for record_id in self.store.records.ids(slug):
+            self.store.records.delete(record_id)
+            self.changes.record_changed(slug, record_id)
+        self.store.schema.delete_object(slug)
+        self.store.sync_state.forget(f"records:{slug}")
+        self.changes.schema = True
 
     def _save_lists(self, lists: list[ListDef]) -> None:
         """The server's lists, with the user's queued list changes laid on top: a list made
@@ -150,12 +186,18 @@ class Puller:
         """Queued edits that the new schema no longer accepts become visible rejections."""
         with self.store.write():
             for mutation in self.store.outbox.pending():
-                if mutation.entity is not EntityKind.RECORD or mutation.op is MutationOp.DELETE:
+                if mutation.entity is not EntityKind.RECORD:
                     continue
                 obj = self.store.schema.get_object(mutation.scope)
+                if mutation.op is MutationOp.DELETE:
+                    if obj is None and mutation.op_id is not None:  # went with its object: done
+                        self.store.outbox.remove(mutation.op_id)
+                        self.changes.outbox = True
+                    continue
                 problem = None
                 if obj is None:
-                    problem = f"The object “{mutation.scope}” was removed on the server."
+                    problem = (f"The object “{mutation.scope}” was removed on the server; "
+                               "this change is kept here with what you typed.")
                 else:
                     for slug, value in mutation.changes.items():
                         attr = obj.attribute(slug)

@@ -98,6 +98,21 @@ def test_rejected_edit_is_described_with_the_servers_message_as_plain_text(panel
     assert panel.content.retry_button.isEnabled()
 
 
+def test_a_refused_edit_of_a_removed_object_still_shows_what_was_typed(panel: PendingPanel, store: Store) -> None:
+    deal = store.records.rows(store.records.query_ids("deals")[:1])[0]
+    _reject_edit(store, deal.id, {"name": "Renamed before the object went"}, "The object “deals” was removed")
+    with store.write():  # as the sync does once the server confirms the object is gone
+        for record_id in store.records.ids("deals"):
+            store.records.delete(record_id)
+        store.schema.delete_object("deals")
+    panel.content.refresh()
+    panel.content.select_op(store.outbox.all()[0].op_id or 0)
+    shown = panel.content.detail.text()
+    assert "a record of “deals”" in shown
+    assert "You typed: name: Renamed before the object went" in shown
+    assert "The object “deals” was removed" in shown
+
+
 def test_retry_queues_again_and_the_next_sync_sends_it(
     panel: PendingPanel, store: Store, server: SandboxServer, qtbot: Any
 ) -> None:

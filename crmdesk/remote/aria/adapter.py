@@ -164,6 +164,9 @@ class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
     def objects(self) -> list[ObjectDef]:
         return self.load_objects()
 
+    def get_object(self, slug: str) -> ObjectDef:
+        return self.load_object(slug)
+
 
 def connect_aria(
     base_url: str,

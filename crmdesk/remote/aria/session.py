@@ -84,6 +84,12 @@ class AriaSession:
         self.schema.replace(objects)
         return objects
 
+    def load_object(self, slug: str) -> ObjectDef:
+        """One object, asked for by slug, and kept in the cache (a list answer may have left it out)."""
+        obj = wire.object_def(self.get(f"/objects/{seg(slug)}"), self.load_attributes(slug))
+        self.schema.put(obj)
+        return obj
+
     def load_attributes(self, slug: str) -> tuple[AttributeDef, ...]:
         rows = wire.rows_of(self.get(f"/objects/{seg(slug)}/attributes"), "attributes")
         attrs = []

@@ -194,9 +194,11 @@ class PendingWidget(QWidget):
             self.editor.hide()
             return
         store = self.context.store
-        what = pending_actions.describe(store, mutation).what if store is not None else ""
+        description = pending_actions.describe(store, mutation) if store is not None else None
+        what = description.what if description is not None else ""
         if mutation.state is MutationState.REJECTED:
-            self.detail.setText(f"{what}\nThe server said: {mutation.error or '(no message)'}")
+            typed = f"\nYou typed: {description.typed}" if description is not None and description.typed else ""
+            self.detail.setText(f"{what}{typed}\nThe server said: {mutation.error or '(no message)'}")
         else:
             self.detail.setText(what)
         editable = (mutation.state is MutationState.REJECTED and mutation.entity is EntityKind.RECORD
