@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from crmdesk.paths import Paths
 from crmdesk.store import Store, StoreError
+from crmdesk.store.binding import check_server, check_workspace
 from crmdesk.store.connection import read_meta
 
 if TYPE_CHECKING:  # the window imports this module at start; httpx is not needed until a sync
@@ -35,12 +36,25 @@ def open_workspace_store(paths: Paths, backend: Backend, dialect: str, url: str)
     """The store for the server's workspace, created on first contact (asks the server its id)."""
     workspace = backend.workspace()
     paths.ensure()
-    store = Store.open(paths.workspace_db(_safe_id(workspace.id)))
+    path = paths.workspace_db(_safe_id(workspace.id))
+    if path.exists():
+        # Checked before the file is opened for writing: a refused server changes nothing in it.
+        known = _bound_meta(path)
+        check_server(path, known.get("server_url"), url)
+        check_workspace(path, known.get("workspace_id"), workspace, url)
+    store = Store.open(path)
     with store.write():
         store.schema.save_workspace(workspace)
         store.schema.set_meta("dialect", dialect)
         store.schema.set_meta("server_url", url)
     return store
+
+
+def _bound_meta(path: Path) -> dict[str, str]:
+    try:
+        return read_meta(path)
+    except (StoreError, sqlite3.Error):
+        return {}  # unreadable: Store.open says what is wrong with it
 
 
 def _safe_id(workspace_id: str) -> str:

@@ -14,6 +14,7 @@ from crmdesk.model.errors import ValidationError
 from crmdesk.model.values import validate_value
 from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
+from crmdesk.store.binding import check_workspace
 from crmdesk.store.clock import utc_now
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import merge_record
@@ -68,6 +69,9 @@ class Puller:
     def pull_schema(self) -> None:
         self.progress("schema", 0, None)
         workspace = self.backend.workspace()
+        # Before anything is read or sent: a server that answers as another workspace gets nothing.
+        check_workspace(self.store.path, self.store.schema.get_meta("workspace_id"), workspace,
+                        self.store.schema.get_meta("server_url") or "")
         members = self.backend.members()
         objects, gone = self._objects_confirmed(self.backend.objects())
         lists = self.backend.lists() if self.caps.lists else []

@@ -3,6 +3,8 @@ server confirms the object is really gone."""
 
 from __future__ import annotations
 
+import pytest
+
 from crmdesk.model import MutationState
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
@@ -34,7 +36,14 @@ def _rename_first_person(store: Store, name: str) -> str:
     return person.id
 
 
-def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: HostileServer) -> None:
+def _kept_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    kept = [r.getMessage() for r in caplog.records if "which it still has: kept" in r.getMessage()]
+    caplog.clear()
+    return kept
+
+
+def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: HostileServer,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
     assert sync_through(store, hostile).status.value == "synced"
     before = _counts(store)
     person_id = _rename_first_person(store, "Queued before the empty answer")
@@ -43,6 +52,7 @@ def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: Hos
     report = sync_through(store, hostile)
 
     assert hostile.hits["empty_objects"] >= 2, "asked again before believing it"
+    assert len(_kept_warnings(caplog)) == 3
     assert _counts(store) == before, report.summary()
     assert store.conflicts.count() == 0
     # Each object answered when asked by name: the sync went on, and the edit reached the server.
@@ -56,8 +66,8 @@ def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: Hos
     assert store.records.get(person_id).values["job_title"] == "Queued before the empty answer"
 
 
-def test_an_object_left_out_of_the_list_keeps_its_records_and_its_cursor(store: Store,
-                                                                          hostile: HostileServer) -> None:
+def test_an_object_left_out_of_the_list_keeps_its_records_and_its_cursor(
+        store: Store, hostile: HostileServer, caplog: pytest.LogCaptureFixture) -> None:
     assert sync_through(store, hostile).status.value == "synced"
     before = _counts(store)
     cursor = store.sync_state.get("records:deals").last_pull_at
@@ -65,6 +75,7 @@ def test_an_object_left_out_of_the_list_keeps_its_records_and_its_cursor(store: 
     hostile.spoil("drop_objects", slugs=["deals"])
     sync_through(store, hostile)
 
+    assert _kept_warnings(caplog) == ["the server's object list leaves out “deals”, which it still has: kept"]
     assert "deals" in store.schema.objects()
     assert _counts(store) == before
     assert store.sync_state.get("records:deals").last_pull_at is not None

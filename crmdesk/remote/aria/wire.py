@@ -87,7 +87,11 @@ def int_or_none(value: Any) -> int | None:
 
 
 def workspace(data: Mapping[str, Any]) -> Workspace:
-    return Workspace(id=str(require(data, "id")), name=str(data.get("name") or ""), slug=data.get("slug"))
+    ident = require(data, "id")
+    # The id names the workspace's file on disk: anything but a plain string is the server's fault.
+    if not isinstance(ident, str) or not ident.strip() or len(ident) > 200:
+        raise ProtocolError(f"The server answered an unusable workspace id ({type(ident).__name__}).")
+    return Workspace(id=ident, name=str(data.get("name") or ""), slug=data.get("slug"))
 
 
 def member(row: Mapping[str, Any]) -> Member:
