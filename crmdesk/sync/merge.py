@@ -48,11 +48,23 @@ def pending_changes(mutations: Sequence[Mutation]) -> tuple[dict[str, Any], dict
     return mine, base
 
 
+def _queued_values(mutations: Sequence[Mutation]) -> dict[str, list[Any]]:
+    """Every value the user queued per field, oldest first. The server holding any of them is
+    the user's own earlier edit (sent before a crash or a lost answer), never a colleague's."""
+    queued: dict[str, list[Any]] = {}
+    for mutation in mutations:
+        if mutation.op is not MutationOp.DELETE:
+            for slug, value in mutation.changes.items():
+                queued.setdefault(slug, []).append(value)
+    return queued
+
+
 def merge_record(server_values: Mapping[str, Any], mutations: Sequence[Mutation]) -> MergeOutcome:
     """Merge the server's values with queued local mutations, field by field.
 
     - a field only the server changed: take the server's value;
-    - a field only the user changed (server still equals the base): keep the user's;
+    - a field only the user changed (server still equals the base, or holds one of the user's own
+      earlier queued values): keep the user's latest;
     - both changed to the same value: nothing to send any more;
     - both changed differently: a conflict that keeps both. The cache shows the server's
       value (so a completed sync always leaves the cache equal to the server); the user's
@@ -61,13 +73,14 @@ def merge_record(server_values: Mapping[str, Any], mutations: Sequence[Mutation]
     if any(m.op is MutationOp.DELETE for m in mutations):
         return MergeOutcome(dict(server_values), deleted_locally=True)
     mine, base = pending_changes(mutations)
+    queued = _queued_values(mutations)
     values = dict(server_values)
     outcome = MergeOutcome(values)
     for slug, my_value in mine.items():
         theirs = server_values.get(slug)
         if values_equal(theirs, my_value):
             outcome.already_applied.add(slug)
-        elif not values_equal(theirs, base.get(slug)):
+        elif not values_equal(theirs, base.get(slug)) and not any(values_equal(theirs, v) for v in queued[slug]):
             outcome.conflicts.append(FieldConflict(slug, my_value, theirs, base.get(slug)))
             continue  # keep the server's value in the cache
         if my_value is None:
