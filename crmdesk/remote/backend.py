@@ -57,6 +57,9 @@ class Capabilities:
     max_page_size: int = 100
     #: Writes sync may have in flight at once.
     write_concurrency: int = 1
+    #: Attribute types the server cannot filter records on (Aria answers a filter on a personal
+    #: name with an empty 500): a look-up never asks by them.
+    unfilterable_types: frozenset[str] = field(default=frozenset(), hash=False)
     #: Values the model allows that this server cannot hold (checked when they are typed).
     value_limits: ValueLimits = field(default=NO_LIMITS, hash=False)
     reasons: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
@@ -154,8 +157,9 @@ class Backend(Protocol):
 
     def get_record(self, object_slug: str, record_id: str) -> Record: ...
     def create_record(self, object_slug: str, values: Mapping[str, Any], idempotency_key: str) -> Record: ...
-    def find_record_by(self, object_slug: str, attribute: str, value: Any) -> Record | None:
-        """The record whose ``attribute`` equals ``value``: for creates of unknown outcome."""
+    def find_records_by(self, object_slug: str, attribute: str, value: Any, limit: int = 20) -> list[Record]:
+        """Records whose ``attribute`` equals ``value`` (an element of a multi-value), at most
+        ``limit``: how a create of unknown outcome is looked up before it is sent again."""
         ...
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:

@@ -12,9 +12,22 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from crmdesk.model import EntityKind, Entry, Mutation, MutationOp, MutationState, Note, Record, Task, is_local_id
+from crmdesk.model import (
+    AttributeDef,
+    EntityKind,
+    Entry,
+    Mutation,
+    MutationOp,
+    MutationState,
+    Note,
+    ObjectDef,
+    Record,
+    Task,
+    is_local_id,
+)
 from crmdesk.model.rich_text import same_text
 from crmdesk.model.values import values_equal
 from crmdesk.remote import (
@@ -22,6 +35,7 @@ from crmdesk.remote import (
     Capabilities,
     NotFound,
     PermissionDenied,
+    ProtocolError,
     RemoteValidationError,
     ServerError,
     ServerRejected,
@@ -40,6 +54,10 @@ REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
 #: How many consecutive independent record updates are sent as one parallel batch.
 PARALLEL_BATCH = 32
 DELETED_FIELD = "__record__"
+#: Structured values no server filters on with a plain "equals".
+_NEVER_LOOKED_UP = frozenset({"location", "interaction", "currency"})
+#: A found record created this long before the create was queued is someone else's (clocks differ).
+_CLOCK_SLACK = timedelta(minutes=10)
 #: Server failures (5xx, after the transport's own retries) on one mutation before it is
 #: shown as rejected. Creates count their sends too, so they get about half as many syncs.
 MAX_SERVER_FAILURES = 5
@@ -270,7 +288,14 @@ class Pusher:
         record = None
         if mutation.state is MutationState.IN_FLIGHT and not self.caps.idempotent_create:
             # We sent it before and never heard back: it may exist. Look before re-sending.
-            record = self._find_created(mutation)
+            try:
+                record = self._find_created(mutation)
+            except (ServerError, ProtocolError, *REJECTIONS) as error:
+                # Not knowing is no reason to send it twice, nor to give up on it: it waits for
+                # a later sync (uncounted), and the rest of the queue goes on.
+                log.warning("could not look up a create of unknown outcome (%s); it waits", error.message)
+                self.result.waiting += 1
+                return
         if record is None:
             with self.store.write():
                 self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
@@ -299,23 +324,39 @@ class Pusher:
         return replace(mutation, changes=rest, mutation_id=new_key)
 
     def _find_created(self, mutation: Mutation) -> Record | None:
+        """The server's record a create of unknown outcome made, if it made one.
+
+        Asked by one attribute the server can filter on (a unique one first, then the title,
+        then any other sent value); a candidate must hold every sent value, must not be the
+        record another create of this queue became (two identical creates stay two records),
+        and must not be older than the create itself (a colleague's twin is not ours). With no
+        attribute to ask by, it is sent again: a duplicate is better than a lost record."""
         obj = self.store.schema.get_object(mutation.scope)
         if obj is None:
             return None
-        keys = [a for a in obj.attributes if a.unique and mutation.changes.get(a.slug) is not None]
-        title = obj.title_attribute
-        if title is not None and mutation.changes.get(title.slug) is not None:
-            keys.append(title)
-        for attr in keys:
-            value = mutation.changes[attr.slug]
-            probe = value[0] if isinstance(value, list) else value
-            found = self.backend.find_record_by(mutation.scope, attr.slug, probe)
-            if found is not None and all(
-                values_equal(found.values.get(slug), sent) for slug, sent in mutation.changes.items()
-            ):
+        attr = self._lookup_key(obj, mutation.changes)
+        if attr is None:
+            log.info("a create of unknown outcome has no value %s can look up: sending it again",
+                     self.caps.dialect)
+            return None
+        value = mutation.changes[attr.slug]
+        probe = value[0] if isinstance(value, list) else value
+        taken = set(self.store.id_map.all().values())
+        for found in self.backend.find_records_by(mutation.scope, attr.slug, probe):
+            if found.id in taken or _older_than(found.created_at, mutation.created_at):
+                continue
+            if all(values_equal(found.values.get(slug), sent) for slug, sent in mutation.changes.items()):
                 log.info("a create of unknown outcome had reached the server as %s", found.id)
                 return found
         return None
+
+    def _lookup_key(self, obj: ObjectDef, changes: dict[str, Any]) -> AttributeDef | None:
+        usable = [a for a in obj.attributes
+                  if changes.get(a.slug) not in (None, [], "") and a.type not in self.caps.unfilterable_types
+                  and a.type not in _NEVER_LOOKED_UP]
+        title = obj.title_attribute
+        usable.sort(key=lambda a: (not a.unique, title is None or a.slug != title.slug))
+        return usable[0] if usable else None
 
     def _adopt_created(self, mutation: Mutation, record: Record) -> None:
         assert mutation.op_id is not None
@@ -696,3 +737,19 @@ class Pusher:
         self.store.schema.delete_list(list_id)
         self.changes.schema = True
         self.changes.lists.add(list_id)
+
+
+def _older_than(created_at: str | None, queued_at: str) -> bool:
+    """Whether a record the server made at ``created_at`` predates a create queued at ``queued_at``."""
+    if not created_at or not queued_at:
+        return False
+    try:
+        made = datetime.fromisoformat(created_at.replace("Z", "+00:00").replace(" ", "T"))
+        queued = datetime.fromisoformat(queued_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=UTC)
+    if queued.tzinfo is None:
+        queued = queued.replace(tzinfo=UTC)
+    return made < queued - _CLOCK_SLACK

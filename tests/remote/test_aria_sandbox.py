@@ -107,7 +107,7 @@ def test_record_round_trip(backend: AriaBackend) -> None:
     assert record.values["name"] == "Round trip"
     assert record.values["stage"] == won.id
     assert record.values["value"]["amount"] == 1200
-    assert backend.find_record_by("deals", "name", "Round trip") is not None
+    assert [r.values["name"] for r in backend.find_records_by("deals", "name", "Round trip")] == ["Round trip"]
     updated = backend.update_record("deals", record.id, {"name": "Renamed", "value": None})
     assert updated.values["name"] == "Renamed" and "value" not in updated.values
     assert backend.get_record("deals", record.id).values["name"] == "Renamed"

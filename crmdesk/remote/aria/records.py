@@ -100,7 +100,7 @@ class RecordsMixin(AriaSession):
         self._warn_dropped(record, wire_values)
         return record
 
-    def find_record_by(self, object_slug: str, attribute: str, value: Any) -> Record | None:
+    def find_records_by(self, object_slug: str, attribute: str, value: Any, limit: int = 20) -> list[Record]:
         obj = self.object_def(object_slug)
         attr = obj.attribute(attribute)
         if attr is None:
@@ -111,12 +111,9 @@ class RecordsMixin(AriaSession):
         condition = {"attribute": attribute, "operator": "equals", "value": operand}
         data = self.query(
             f"/objects/{seg(object_slug)}/records/query",
-            {"filter": {"operator": "and", "conditions": [condition]}, "limit": 2},
+            {"filter": {"operator": "and", "conditions": [condition]}, "limit": max(1, min(limit, MAX_PAGE))},
         )
-        rows = wire.rows_of(data, "records")
-        if len(rows) > 1:
-            log.warning("%d records of %s match %s; taking the newest", len(rows), object_slug, attribute)
-        return decode_record(obj, rows[0]) if rows else None
+        return [decode_record(obj, row) for row in wire.rows_of(data, "records")]
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         obj = self.object_def(object_slug)
