@@ -48,6 +48,9 @@ class Settings:
     #: Attribute slugs whose record writes the server chokes on with an empty 500, as the real
     #: server does on a value it cannot store (tests: one refused field among several).
     choke_on: frozenset[str] = frozenset()
+    #: Replay the answer to a repeated ``Idempotency-Key``. The real Aria server ignores the
+    #: header; off, the sandbox does too (crash loops then prove creates are never sent twice).
+    honour_idempotency_keys: bool = True
 
 
 @dataclass
@@ -134,7 +137,7 @@ def endpoint(
         if admin and member["role"] != "admin":
             return error(403, "FORBIDDEN", "Admin access required")
         key = request.headers.get("idempotency-key")
-        if request.method == "POST" and key:
+        if request.method == "POST" and key and settings.honour_idempotency_keys:
             # Check, run and remember without awaiting in between: one event loop, so no
             # second request with the same key can slip in and create twice.
             seen = core.workspace.remembered(ctx.user_id, key[:200])
