@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import tzinfo
 from typing import Any
 
 from crmdesk.model.codecs import DisplayContext, MatchKey, NullContext, SortKey, codec_for
+from crmdesk.model.codecs.base import ParseContext, typed_text_problem
 from crmdesk.model.errors import ValidationError
 from crmdesk.model.schema import AttributeDef
 
@@ -53,15 +55,27 @@ def pack_elements(attr: AttributeDef, items: list[Any]) -> Value:
     return items[0]
 
 
-def parse_user_text(attr: AttributeDef, text: str, previous: Value = None) -> Value:
+def parse_user_text(
+    attr: AttributeDef, text: str, previous: Value = None, *, region: str | None = None, tz: tzinfo | None = None
+) -> Value:
     """What a user typed into an editor → a canonical value (``""`` clears it).
 
     ``previous`` is the value the text replaces: what the user did not type is kept from
-    it (typing "31,500" over a euro amount keeps the euros).
+    it (typing "31,500" over a euro amount keeps the euros). ``region`` is the user's country
+    (ISO 3166 alpha-2, e.g. "GB"): phone numbers typed without a country code are numbers
+    there; without it they must be typed with one (+44 …). ``tz`` is the zone a typed time
+    without an offset is in (None: the machine's local zone).
+
+    Text holding NUL, a lone surrogate or an invisible control character (C0 but tab, line
+    feed and carriage return; DEL) is refused whatever the type: nobody types those on purpose.
     """
     if not isinstance(text, str):
         raise ValidationError(attr.title or attr.slug, "expects text from the editor")
+    problem = typed_text_problem(text)
+    if problem is not None:
+        raise ValidationError(attr.title or attr.slug, problem)
     codec = codec_for(attr.type)
+    context = ParseContext(region=region, tz=tz)
     if attr.multiselect:
         splitter = _SPLIT_NO_COMMA if attr.type.value in _NO_COMMA_SPLIT else _SPLIT
         pieces = [piece.strip() for piece in splitter.split(text)]
@@ -71,7 +85,7 @@ def parse_user_text(attr: AttributeDef, text: str, previous: Value = None) -> Va
     before = elements(previous)
     try:
         items = [
-            codec.parse_edit(piece, attr, before[index] if index < len(before) else None)
+            codec.parse_edit(piece, attr, before[index] if index < len(before) else None, context)
             for index, piece in enumerate(pieces)
         ]
     except ValueError as error:

@@ -36,6 +36,7 @@ def crmdesk(*args: str, token: str | None = None) -> subprocess.CompletedProcess
 def test_offline_edits_reach_the_server_at_the_next_sync(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     server = SandboxServer(records=30, seed=23, db_path=tmp_path / "server.sqlite").start()
+    port = server.port
     try:
         crmdesk("sync", "--url", server.url, "--data-dir", data, "--quiet", token=server.admin_token)
     finally:
@@ -57,8 +58,8 @@ def test_offline_edits_reach_the_server_at_the_next_sync(tmp_path: Path) -> None
     pending = json.loads(crmdesk("records", "get", "deals", kept["id"], "--json", "--data-dir", data).stdout)
     assert pending["pending"] is True and pending["display"]["stage"] == "Won"
 
-    # -- online again: the same server (its file), on whatever port is free now --------------------
-    server = SandboxServer(db_path=tmp_path / "server.sqlite").start()
+    # -- online again: the same server (its file) at the same address: the workspace file is bound to it
+    server = SandboxServer(db_path=tmp_path / "server.sqlite", port=port).start()
     try:
         synced = crmdesk("sync", "--url", server.url, "--data-dir", data, "--quiet", token=server.admin_token)
         assert list((tmp_path / "data" / "workspaces").glob("*.sqlite")) == [workspace]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, tzinfo
 from typing import Any
 
 from hypothesis import strategies as st
 
-from crmdesk.model import AttributeDef, AttributeType, Option
+from crmdesk.model import AttributeDef, AttributeType, Option, ValidationError
 from crmdesk.model.codecs.numeric import canonical_number
 from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.values import validate_value
@@ -94,6 +95,19 @@ def _validated(attribute_type: AttributeType, strategy: st.SearchStrategy[Any]) 
     return strategy.map(lambda raw: validate_value(attr, raw))
 
 
+def _accepted(attribute_type: AttributeType) -> Callable[[Any], bool]:
+    """Whether the type's validation accepts a raw element (for strategies' filters)."""
+    attr = make_attr(attribute_type)
+
+    def accepted(raw: Any) -> bool:
+        try:
+            return bool(validate_value(attr, raw) == raw)
+        except ValidationError:
+            return False
+
+    return accepted
+
+
 ELEMENTS: dict[AttributeType, st.SearchStrategy[Any]] = {
     T.TEXT: _words,
     T.NUMBER: _numbers,
@@ -108,8 +122,12 @@ ELEMENTS: dict[AttributeType, st.SearchStrategy[Any]] = {
     T.SELECT: st.sampled_from([o.id for o in OPTIONS] + ["opt-not-pulled-yet"]),
     T.STATUS: st.sampled_from([o.id for o in OPTIONS] + ["9303ddc0-d110-4ea5-9e56-f43f5656bd65"]),
     T.RATING: st.one_of(st.integers(0, 5), st.sampled_from([0.5, 1.5, 2.5, 3.5, 4.5])),
-    T.EMAIL_ADDRESS: st.from_regex(r"[a-z0-9._+-]{1,20}@[a-z0-9-]{1,20}\.[a-z]{2,6}", fullmatch=True),
-    T.PHONE_NUMBER: st.from_regex(r"\+?[1-9][0-9]{2,14}", fullmatch=True),
+    # Addresses email-validator accepts: dots only between characters, no hyphen at a label's edge.
+    T.EMAIL_ADDRESS: st.from_regex(
+        r"[a-z0-9_+-]{1,10}(\.[a-z0-9_+-]{1,10}){0,2}@[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?\.[a-z]{2,6}", fullmatch=True
+    ).filter(_accepted(T.EMAIL_ADDRESS)),
+    # E.164 as stored, and numbers kept as a server wrote them (no country code the library can place).
+    T.PHONE_NUMBER: _validated(T.PHONE_NUMBER, st.from_regex(r"\+?[1-9][0-9]{2,14}", fullmatch=True)),
     T.DOMAIN: st.from_regex(r"[a-z0-9]{1,20}(\.[a-z0-9]{1,20}){0,2}\.[a-z]{2,6}", fullmatch=True),
     T.LOCATION: _validated(
         T.LOCATION,

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from crmdesk.model import ValidationError
 from crmdesk.model.attribute_types import MULTISELECT_TYPES
 from crmdesk.model.codecs import references
+from crmdesk.model.codecs.base import require_storable
 from crmdesk.model.codecs.structured import LocationCodec, PersonalNameCodec
 from crmdesk.model.codecs.temporal import _parse_timestamp_general, parse_timestamp
 from crmdesk.model.codecs.text_like import DomainCodec, PhoneCodec, TextCodec
@@ -124,12 +125,12 @@ def test_every_day_of_a_leap_cycle_agrees() -> None:
 
 
 def require_id_reference(value: Any, what: str) -> str:
-    """The per-character check the regex replaced."""
+    """The per-character check the regex replaced (NUL and lone surrogates: see test_poison_values)."""
     if not isinstance(value, str) or not value.strip() or any(ch.isspace() for ch in value):
         raise ValueError(f"expects the id of {what}")
     if len(value) > 200:
         raise ValueError(f"expects the id of {what}, got something far too long")
-    return value
+    return require_storable(value)
 
 
 WHITESPACE = "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
@@ -308,7 +309,7 @@ def test_text_fast_path_matches_the_general_path(element: Any) -> None:
 @pytest.mark.parametrize(
     ("codec", "element"),
     [
-        (PhoneCodec(), "+1 555 466 5156"),
+        # Phone numbers have no fast path since phonenumbers reads them (a cache instead).
         (DomainCodec(), "westflemingandjimenez52399.com"),
         (TextCodec(), "Product Manager"),
     ],

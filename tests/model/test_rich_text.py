@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import time
+import math
+import sys
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -132,21 +134,51 @@ def test_deep_nesting_reads_without_recursing_forever() -> None:
 
 #: Long enough that a parser quadratic in it takes minutes; a linear one, a fraction of a second.
 LONG = 20_000
-#: Generous, so that a loaded machine does not fail the test; the quadratic parser missed it by far.
-SECONDS = 2.0
+#: Linear or not is told by the work done, counted, not by the wall clock (which a loaded machine
+#: slows): twice the text may take at most this many times the steps. Linear parsing takes 2.0;
+#: the quadratic parsers took 3.5 to 4 at these sizes.
+SMALL = 500
+GROWTH = 2.5
 
 
-def timed_parse(text: str) -> tuple[Doc, float]:
-    start = time.perf_counter()
-    doc = parse_markdown(text)
-    return doc, time.perf_counter() - start
+class _TooMuchWork(Exception):
+    pass
+
+
+def parse_steps(text: str, budget: float | None = None) -> float:
+    """The Python lines ``parse_markdown(text)`` runs (``inf`` past ``budget``): the same count on
+    every machine, however fast or loaded."""
+    steps = 0
+
+    def trace(frame: object, event: str, arg: object) -> object:
+        nonlocal steps
+        steps += 1
+        if budget is not None and steps > budget:
+            raise _TooMuchWork
+        return trace
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        parse_markdown(text)
+    except _TooMuchWork:
+        return math.inf
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+def assert_linear(make: Callable[[int], str]) -> None:
+    small = parse_steps(make(SMALL))
+    double = parse_steps(make(2 * SMALL), budget=GROWTH * small)
+    assert double <= GROWTH * small, f"{small} steps for {SMALL}, {double} for {2 * SMALL}: not linear"
 
 
 @pytest.mark.parametrize("container", ["- ", "> "])
 def test_a_long_lazy_paragraph_in_a_container_parses_in_linear_time(container: str) -> None:
     # Each line without the container's prefix continues its paragraph ("lazy" continuation).
-    doc, seconds = timed_parse(container + "a\n" + "b\n" * LONG)
-    assert seconds < SECONDS
+    assert_linear(lambda n: container + "a\n" + "b\n" * n)
+    doc = parse_markdown(container + "a\n" + "b\n" * LONG)
     lines = (Text("a"), *(inline for _ in range(LONG) for inline in (HardBreak(), Text("b"))))
     paragraph = Paragraph(lines)
     expected = BulletList((ListItem((paragraph,)),)) if container == "- " else Blockquote((paragraph,))
@@ -154,16 +186,15 @@ def test_a_long_lazy_paragraph_in_a_container_parses_in_linear_time(container: s
 
 
 def test_unclosed_link_titles_parse_in_linear_time() -> None:
-    text = "[](x (" * LONG  # every link's title runs to the end of the text without closing
-    doc, seconds = timed_parse(text)
-    assert seconds < SECONDS
-    assert doc == Doc((Paragraph((Text(text),)),))
+    assert_linear(lambda n: "[](x (" * n)  # every link's title runs to the end of the text without closing
+    text = "[](x (" * LONG
+    assert parse_markdown(text) == Doc((Paragraph((Text(text),)),))
 
 
 def test_links_after_many_open_brackets_parse_in_linear_time() -> None:
     # Each link made deactivates the link openers before it (links never contain links).
-    doc, seconds = timed_parse("[" * LONG + "[a](x)" * LONG)
-    assert seconds < SECONDS
+    assert_linear(lambda n: "[" * n + "[a](x)" * n)
+    doc = parse_markdown("[" * LONG + "[a](x)" * LONG)
     assert doc == Doc((Paragraph((Text("[" * LONG), Text("a" * LONG, href="x"))),))
 
 

@@ -166,7 +166,7 @@ def _values_of(slug: str) -> list[Any]:
         ("expected_close_date", "2026-06-15"),
         ("owner", "Z2u95UVlzVWiincWWNg7bxATrfbKB38D"),
         ("email_addresses", ["john@globex.com", "j.smith@gmail.com"]),
-        ("phone_numbers", ["+44 20 7946 0000"]),
+        ("phone_numbers", ["+442079460000"]),  # read as E.164 (the server sent "+44 20 7946 0000")
         ("domains", ["acme.com", "acme.io"]),
         ("priority", 5),
         ("reason", "Budget approved"),

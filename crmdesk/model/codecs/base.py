@@ -8,10 +8,16 @@ Canonical elements are plain JSON values (str, int, float, bool, dict) so the
 store can keep them as JSON and every dialect maps to and from them.
 Codec methods raise ``ValueError`` with a user-facing message; the caller adds
 the attribute's name by wrapping it in ``ValidationError``.
+
+Text no store or server can keep — NUL and lone surrogates — is refused by every type that
+holds text (``require_storable``), typed or received. Other control characters are refused
+only when typed (``typed_text_problem``): a server's value that holds one is kept as it came.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, Protocol
 
@@ -22,6 +28,49 @@ from crmdesk.model.schema import AttributeDef
 MatchKey = str | int | float
 #: Key used to order rows: numbers and strings, never mixed within one attribute.
 SortKey = str | int | float
+
+
+#: What no store or server can keep: NUL (C strings and PostgreSQL text end there) and lone
+#: surrogates (they have no UTF-8 form, so SQLite, JSON writers and log files fail on them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Controls nobody means to type: C0 but tab, line feed and carriage return (pasted Windows
+#: line ends), and DEL. They can be stored, so they are refused only in typed text.
+_TYPED_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def unstorable_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a NUL or a lone surrogate), or None when it can."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character (U+0000), which cannot be stored"
+    return f"contains a broken character (an unpaired surrogate, U+{ord(found.group()):04X}), which cannot be stored"
+
+
+def require_storable(text: str, part: str | None = None) -> str:
+    """``text`` unchanged, or ``ValueError`` saying which character cannot be stored (in ``part``)."""
+    problem = unstorable_problem(text)
+    if problem is not None:
+        raise ValueError(problem if part is None else f"has a {part} that {problem}")
+    return text
+
+
+def typed_text_problem(text: str) -> str | None:
+    """Why text a user typed is refused whatever the type: unstorable or invisible control characters."""
+    problem = unstorable_problem(text)
+    if problem is not None:
+        return problem
+    found = _TYPED_CONTROL.search(text)
+    if found is not None:
+        return f"contains an invisible control character (U+{ord(found.group()):04X}); remove it"
+    return None
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """``text`` clipped for a message, with characters that cannot be shown or logged replaced."""
+    clipped = text if len(text) <= limit else text[: limit - 1] + "…"
+    return _UNSTORABLE.sub("\ufffd", clipped)
 
 
 def describe(value: Any) -> str:
@@ -66,6 +115,22 @@ class NullContext:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What reading typed text needs from outside the text: where the user is.
+
+    ``region``: ISO 3166 alpha-2 code of the user's country; phone numbers typed without a
+    country code are numbers there (None: they must be typed in international form, +…).
+    ``tz``: the zone a typed time without an offset is in (None: the machine's local zone).
+    """
+
+    region: str | None = None
+    tz: tzinfo | None = None
+
+
+NO_PARSE_CONTEXT = ParseContext()
+
+
 class Codec:
     """Base codec: text-ish defaults that concrete types override."""
 
@@ -75,8 +140,11 @@ class Codec:
         """A value from what a user typed (already stripped, never empty)."""
         raise NotImplementedError
 
-    def parse_edit(self, text: str, attr: AttributeDef, previous: Any) -> Any:
-        """What a user typed over ``previous`` (an element, or None): most types ignore it."""
+    def parse_edit(
+        self, text: str, attr: AttributeDef, previous: Any, context: ParseContext = NO_PARSE_CONTEXT
+    ) -> Any:
+        """What a user typed over ``previous`` (an element, or None): most types ignore it, and
+        ``context`` (the user's region and zone) too."""
         return self.parse_text(text, attr)
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe, quote, require_storable
 from crmdesk.model.schema import AttributeDef
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on", "checked", "✓", "x"})
@@ -30,7 +30,7 @@ def parse_bool(value: Any) -> bool:
             return True
         if folded in _FALSE:
             return False
-    raise ValueError(f"“{str(value)[:40]}” is not yes or no")
+    raise ValueError(f"“{quote(str(value))}” is not yes or no")
 
 
 class CheckboxCodec(Codec):
@@ -62,12 +62,13 @@ class SelectCodec(Codec):
         option = attr.option_by_title(text) or attr.option_by_id(text)
         if option is None:
             choices = ", ".join(o.title for o in attr.options[:8]) or "none yet"
-            raise ValueError(f"has no option “{text[:40]}” (choose from: {choices})")
+            raise ValueError(f"has no option “{quote(text)}” (choose from: {choices})")
         return option.id
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         if not isinstance(element, str) or not element.strip():
             raise ValueError("expects one of its options")
+        require_storable(element)
         # An id we have not pulled yet is kept: the server knows it, and dropping it
         # would silently change the value.
         return element
@@ -90,7 +91,7 @@ class SelectCodec(Codec):
             return operand
         option = attr.option_by_title(operand)
         if option is None:
-            raise ValueError(f"has no option “{operand[:40]}”")
+            raise ValueError(f"has no option “{quote(operand)}”")
         return option.id
 
 

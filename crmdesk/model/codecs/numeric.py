@@ -1,13 +1,29 @@
-"""Number, currency and rating."""
+"""Number, currency and rating.
+
+Whole numbers are exact up to ±2**53, the range a JSON number keeps exactly in every reader
+(JavaScript's among them, so a web app's server too). Beyond it a number is refused — typed
+or received — never rounded to its nearest double.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
+from crmdesk.model.codecs.base import (
+    NO_PARSE_CONTEXT,
+    Codec,
+    DisplayContext,
+    MatchKey,
+    ParseContext,
+    SortKey,
+    describe,
+    quote,
+    require_storable,
+)
 from crmdesk.model.schema import AttributeDef
 
 _MAX_SAFE = 2**53
@@ -24,7 +40,7 @@ def canonical_number(value: Any) -> int | float:
         raise ValueError("expects a number, got true/false")
     if isinstance(value, int):
         if abs(value) > _MAX_SAFE:
-            raise ValueError("is too large to store exactly")
+            raise NumberTooLarge(f"is too large to store exactly (the limit is ±{_MAX_SAFE:,})")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -37,6 +53,10 @@ def canonical_number(value: Any) -> int | float:
     raise ValueError(f"expects a number, got {describe(value)}")
 
 
+class NumberTooLarge(ValueError):
+    """A number beyond ±2**53: it would be rounded on its way to a double."""
+
+
 def parse_number_text(text: str) -> int | float:
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
     # Thousands separators: "1,200.50". A lone comma with 1-2 decimals ("9,5") is a
@@ -46,13 +66,15 @@ def parse_number_text(text: str) -> int | float:
     elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
         cleaned = cleaned.replace(",", "")
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", cleaned):
-        raise ValueError(f"“{text[:40]}” is not a number")
-    number = float(cleaned)
-    if not math.isfinite(number):
-        raise ValueError("must be a finite number")
-    if re.fullmatch(r"[-+]?\d+", cleaned) and abs(int(cleaned)) <= _MAX_SAFE:
+        raise ValueError(f"“{quote(text)}” is not a number")
+    # Measured exactly, before any float: "9007199254740993" would become …992 as a double.
+    if abs(Decimal(cleaned)) > _MAX_SAFE:
+        raise NumberTooLarge(
+            f"“{quote(text)}” is too large a number to store exactly (the limit is ±{_MAX_SAFE:,})"
+        )
+    if re.fullmatch(r"[-+]?\d+", cleaned):
         return int(cleaned)
-    return canonical_number(number)
+    return canonical_number(float(cleaned))
 
 
 def format_number(value: int | float) -> str:
@@ -138,8 +160,10 @@ def split_amount_text(text: str) -> tuple[int | float, str | None]:
         rest = match.group(2) or match.group(3)
     try:
         amount = parse_number_text(rest)
+    except NumberTooLarge:
+        raise
     except ValueError:
-        raise ValueError(f"“{text[:40]}” is not an amount like 1,200.50 or EUR 99") from None
+        raise ValueError(f"“{quote(text)}” is not an amount like 1,200.50 or EUR 99") from None
     return amount, code
 
 
@@ -161,7 +185,9 @@ class CurrencyCodec(Codec):
         amount, code = split_amount_text(text)
         return self.validate({"amount": amount, "currency": code or attr.currency_code}, attr)
 
-    def parse_edit(self, text: str, attr: AttributeDef, previous: Any) -> Any:
+    def parse_edit(
+        self, text: str, attr: AttributeDef, previous: Any, context: ParseContext = NO_PARSE_CONTEXT
+    ) -> Any:
         # Typing "31,500" over €12,000 means 31,500 euros: the code typed wins, else the
         # value's own, else the attribute's default.
         amount, code = split_amount_text(text)
@@ -179,9 +205,9 @@ class CurrencyCodec(Codec):
         if code is not None:
             if not isinstance(code, str):
                 raise ValueError("has a currency code that is not text")
-            code = code.strip().upper()
+            code = require_storable(code, "currency code").strip().upper()
             if not _CODE.match(code):
-                raise ValueError(f"“{code[:10]}” is not a three-letter currency code like USD")
+                raise ValueError(f"“{quote(code, 10)}” is not a three-letter currency code like USD")
         return {"amount": amount, "currency": code}
 
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:

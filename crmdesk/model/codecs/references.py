@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, require_storable
 from crmdesk.model.schema import AttributeDef
 
 #: Non-empty, no whitespace anywhere: ``\s`` in a str pattern is exactly ``str.isspace``.
@@ -18,7 +18,7 @@ def _require_id(value: Any, what: str) -> str:
         raise ValueError(f"expects the id of {what}")
     if len(value) > 200:
         raise ValueError(f"expects the id of {what}, got something far too long")
-    return value
+    return require_storable(value)
 
 
 class RecordReferenceCodec(Codec):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey
+from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, require_storable, unstorable_problem
 from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.schema import AttributeDef
 
@@ -55,6 +55,7 @@ def _canonical_parts(raw: dict[str, Any], key_of: dict[str, str]) -> dict[str, s
             or value[0].isspace()
             or value[-1].isspace()
             or canonical in parts
+            or unstorable_problem(value) is not None
         ):
             return None
         parts[canonical] = value
@@ -69,7 +70,7 @@ def _clean_parts(raw: dict[str, Any], keys: tuple[str, ...], aliases: dict[str, 
             continue
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise ValueError(f"has a {key} that is not text")
-        text = str(value).strip()
+        text = require_storable(str(value), key).strip()
         if len(text) > MAX_PART:
             raise ValueError(f"has a {key} longer than {MAX_PART} characters")
         if text:
@@ -166,6 +167,7 @@ class InteractionCodec(Codec):
         kind = element.get("type") or element.get("interaction_type")
         if not isinstance(kind, str) or not kind.strip():
             raise ValueError("needs a type such as email, call or meeting")
+        require_storable(kind, "type")
         if len(kind.strip()) > 100:
             raise ValueError("has a type longer than 100 characters")
         result: dict[str, Any] = {"type": kind.strip()}
@@ -175,7 +177,7 @@ class InteractionCodec(Codec):
                 raise ValueError("has a subject that is not text")
             if len(subject) > MAX_PART:
                 raise ValueError(f"has a subject longer than {MAX_PART} characters")
-            result["subject"] = subject
+            result["subject"] = require_storable(subject, "subject")
         when = element.get("at") or element.get("interacted_at")
         if when:
             result["at"] = parse_timestamp(when)

@@ -1,14 +1,28 @@
-"""Date (a calendar day) and timestamp (an instant, kept in UTC)."""
+"""Date (a calendar day) and timestamp (an instant, kept in UTC).
+
+A time a user types without an offset is their local time; one that does not exist there
+(skipped when the clocks go forward) is refused, never moved. A time that happens twice
+(when the clocks go back) is the first of the two.
+"""
 
 from __future__ import annotations
 
 import re
 from calendar import isleap
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, DisplayContext, MatchKey, SortKey, describe
+from crmdesk.model.codecs.base import (
+    NO_PARSE_CONTEXT,
+    Codec,
+    DisplayContext,
+    MatchKey,
+    ParseContext,
+    SortKey,
+    describe,
+    quote,
+)
 from crmdesk.model.schema import AttributeDef
 
 _USER_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
@@ -36,26 +50,46 @@ def parse_date(value: Any) -> str:
     match = _ISO_DATE_PREFIX.match(text)
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+            day = date(int(match[1]), int(match[2]), int(match[3])).isoformat()
         except ValueError:
-            raise ValueError(f"“{text[:40]}” is not a real calendar date") from None
+            raise ValueError(f"“{quote(text)}” is not a real calendar date") from None
+        if len(text) > 10:
+            # A timestamp's date part counts, when the rest is a real time ("T25:00" is not).
+            try:
+                _read_iso(text)
+            except ValueError:
+                raise ValueError(
+                    f"“{quote(text)}” is not a date like 2026-01-31: its time of day does not exist"
+                ) from None
+        return day
     for fmt in _USER_DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    raise ValueError(f"“{text[:40]}” is not a date like 2026-01-31")
+    raise ValueError(f"“{quote(text)}” is not a date like 2026-01-31")
 
 
-def parse_timestamp(value: Any, *, naive_is_local: bool = False) -> str:
+def _read_iso(text: str) -> datetime:
+    """``datetime.fromisoformat`` for the ISO forms servers write (``Z``, seven fraction digits)."""
+    if _DATE_ONLY.fullmatch(text):
+        text += "T00:00:00"
+    text = _ZULU_SUFFIX.sub("+00:00", text)
+    # Python < 3.11 quirks aside, fromisoformat wants at most 6 fraction digits.
+    text = _EXTRA_FRACTION.sub(r"\1", text)
+    return datetime.fromisoformat(text)
+
+
+def parse_timestamp(value: Any, *, naive_is_local: bool = False, tz: tzinfo | None = None) -> str:
     """Canonical UTC text ``YYYY-MM-DDTHH:MM:SS.mmmZ`` from ISO forms, with or without a zone.
 
     Servers write ``2026-11-24T05:09:18.921Z`` and ``2026-11-24 05:09:18.921663`` (no zone:
-    UTC). A user's text without a zone is their local time when ``naive_is_local``.
+    UTC). A user's text without a zone is their local time when ``naive_is_local``: in ``tz``,
+    or the machine's zone when it is None; a local time that does not exist is refused.
     """
     if type(value) is str and _is_canonical_timestamp(value):
         return value
-    return _parse_timestamp_general(value, naive_is_local=naive_is_local)
+    return _parse_timestamp_general(value, naive_is_local=naive_is_local, tz=tz)
 
 
 def _is_canonical_timestamp(text: str) -> bool:
@@ -74,32 +108,53 @@ def _is_canonical_timestamp(text: str) -> bool:
     return day == "29" and isleap(int(text[:4]))
 
 
-def _parse_timestamp_general(value: Any, *, naive_is_local: bool = False) -> str:
+def _parse_timestamp_general(value: Any, *, naive_is_local: bool = False, tz: tzinfo | None = None) -> str:
     """``parse_timestamp`` for any input: the slow path, and the reference the fast path must agree with."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
-        text = value.strip()
-        if _DATE_ONLY.fullmatch(text):
-            text += "T00:00:00"
-        text = _ZULU_SUFFIX.sub("+00:00", text)
-        # Python < 3.11 quirks aside, fromisoformat wants at most 6 fraction digits.
-        text = _EXTRA_FRACTION.sub(r"\1", text)
         try:
-            moment = datetime.fromisoformat(text)
+            moment = _read_iso(value.strip())
         except ValueError:
-            raise ValueError(f"“{value[:40]}” is not a date and time like 2026-01-31 14:30") from None
+            raise ValueError(f"“{quote(value)}” is not a date and time like 2026-01-31 14:30") from None
     else:
         raise ValueError(f"expects a date and time, got {describe(value)}")
+    out_of_range = f"“{quote(str(value))}” is outside the range of dates that can be stored"
+    if moment.tzinfo is None and naive_is_local:
+        moment = _local_moment(moment, tz, out_of_range)
     try:
         if moment.tzinfo is None:
-            moment = moment.astimezone() if naive_is_local else moment.replace(tzinfo=UTC)
+            moment = moment.replace(tzinfo=UTC)
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
         # Year 1 in a zone east of UTC, year 9999 west of it: no UTC instant to keep.
-        raise ValueError(f"“{str(value)[:40]}” is outside the range of dates that can be stored") from None
+        raise ValueError(out_of_range) from None
     # strftime("%Y") does not pad years before 1000; the canonical text must sort as text.
     return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def _local_moment(wall: datetime, tz: tzinfo | None, out_of_range: str) -> datetime:
+    """The instant a naive wall-clock time names in ``tz`` (None: the machine's zone).
+
+    A time the clocks skip (02:30 on the night summer time starts in Berlin) names no instant:
+    converted there and back it comes out as another time, and it is refused rather than
+    moved an hour. A time that happens twice is the first (``fold=0``).
+    """
+    try:
+        if tz is None:
+            moment = wall.astimezone()
+            back = moment.replace(tzinfo=None)
+        else:
+            moment = wall.replace(tzinfo=tz)
+            back = moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(out_of_range) from None
+    if back != wall:
+        raise ValueError(
+            f"{wall:%Y-%m-%d %H:%M} does not exist in your time zone: the clocks skip that time "
+            f"on {wall:%b} {wall.day}, {wall.year}"
+        )
+    return moment
 
 
 class DateCodec(Codec):
@@ -137,6 +192,11 @@ class TimestampCodec(Codec):
 
     def parse_text(self, text: str, attr: AttributeDef) -> Any:
         return parse_timestamp(text, naive_is_local=True)
+
+    def parse_edit(
+        self, text: str, attr: AttributeDef, previous: Any, context: ParseContext = NO_PARSE_CONTEXT
+    ) -> Any:
+        return parse_timestamp(text, naive_is_local=True, tz=context.tz)
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         return parse_timestamp(element)

@@ -1,23 +1,56 @@
-"""Text, email address, phone number and domain: string elements."""
+"""Text, email address, phone number and domain: string elements.
+
+Email syntax is checked by email-validator (syntax only: it never looks anything up on the
+network) and phone numbers by phonenumbers (Google's libphonenumber); neither is a
+hand-written pattern. Every type refuses NUL and lone surrogates (``require_storable``).
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
 from crmdesk.model.attribute_types import AttributeType
-from crmdesk.model.codecs.base import Codec, MatchKey, describe
+from crmdesk.model.codecs.base import (
+    NO_PARSE_CONTEXT,
+    Codec,
+    DisplayContext,
+    MatchKey,
+    ParseContext,
+    describe,
+    quote,
+    require_storable,
+    unstorable_problem,
+)
 from crmdesk.model.schema import AttributeDef
 
 MAX_TEXT_LENGTH = 100_000
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]{2,}$")
-_PHONE_CHARS = re.compile(r"^\+?[0-9\s().\-/]+((ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
 _DOMAIN_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$", re.UNICODE)
-#: Fast paths: text the general rules return unchanged. A phone number of ASCII digit groups
-#: with single separators (its digits counted by subtraction), a lower-case ASCII domain.
-_PLAIN_PHONE = re.compile(r"\+?[0-9]+(?:[ .\-/]?[0-9]+)*")
+#: Fast paths: text the general rules return unchanged: a lower-case ASCII domain.
 _PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+#: What a typed phone number may hold around its digits (any script's digits: the library reads
+#: them all). It is no check of the number (the library does that): it keeps out what the
+#: library would silently drop or convert — words around a number ("call +1 …") are skipped
+#: and letters become digits (vanity numbers: "(office)" would turn into six more digits).
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]+(?:(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)\d+)?", re.IGNORECASE)
+#: A server's number the library cannot place (no country code): kept as the server wrote it
+#: when it looks like one, as every version before the library did (3 to 20 ASCII digits).
+_PHONE_AS_WRITTEN = re.compile(r"^\+?[0-9\s().\-/]+((;ext=|ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
+_PHONE_EXAMPLE = "+1 555 0100"
+_POSSIBLE = frozenset(
+    {phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY}
+)
+_PHONE_LENGTH_PROBLEMS = {
+    phonenumbers.ValidationResult.TOO_SHORT: "has too few digits",
+    phonenumbers.ValidationResult.TOO_LONG: "has too many digits",
+    phonenumbers.ValidationResult.INVALID_LENGTH: "has the wrong number of digits",
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "starts with a country code that does not exist",
+}
 
 
 def _require_str(value: Any) -> str:
@@ -33,7 +66,7 @@ class TextCodec(Codec):
         return self.validate(text, attr)
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
-        if type(element) is str and len(element) <= MAX_TEXT_LENGTH and "\x00" not in element:
+        if type(element) is str and len(element) <= MAX_TEXT_LENGTH and unstorable_problem(element) is None:
             return element
         return self._validate_general(element)
 
@@ -41,9 +74,7 @@ class TextCodec(Codec):
         text = _require_str(element)
         if len(text) > MAX_TEXT_LENGTH:
             raise ValueError(f"is too long ({len(text):,} characters; the limit is 100,000)")
-        if "\x00" in text:
-            raise ValueError("contains a NUL character")
-        return text
+        return require_storable(text)
 
     def match_key(self, element: Any, attr: AttributeDef) -> MatchKey:
         return str(element)
@@ -60,33 +91,177 @@ class _NormalisedTextCodec(TextCodec):
             return key
 
 
+# -- email address ---------------------------------------------------------------------------
+
+
+def _email_problem(text: str) -> str | None:
+    """What email-validator finds wrong with an address's syntax (None: nothing); never a DNS query.
+
+    ``test_environment`` lets ``.test`` through (reserved for testing: sandboxes and staging
+    servers hold such addresses); the other special-use names (``.local``, ``.invalid``,
+    ``.onion``, ``localhost``) stay refused, as do domains without a dot.
+    """
+    try:
+        validate_email(text, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        reason = str(error).rstrip(".")
+        return reason[:1].lower() + reason[1:]
+    return None
+
+
+#: Pulls check the same addresses and numbers again and again; the libraries take ~20 µs each.
+#: Only text short enough to be one is remembered.
+_CACHED_LENGTH = 320
+_email_problem_cached = lru_cache(maxsize=8192)(_email_problem)
+
+
 class EmailCodec(_NormalisedTextCodec):
+    """Canonical: the address as written with its domain lower-cased; the library only judges it.
+
+    email-validator's own normal form would also NFC-normalise the local part and turn
+    ``xn--`` domains into Unicode; keeping the written form keeps every stored value canonical.
+    """
+
     type = AttributeType.EMAIL_ADDRESS
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
-        text = _require_str(element).strip()
-        if len(text) > 254 or not _EMAIL.match(text):
-            raise ValueError(f"“{_clip(text)}” is not an email address like name@example.com")
+        text = require_storable(_require_str(element).strip())
+        problem = _email_problem_cached(text) if len(text) <= _CACHED_LENGTH else _email_problem(text)
+        if problem is not None:
+            raise ValueError(f"“{quote(text)}” is not an email address like name@example.com: {problem}")
         local, _, domain = text.rpartition("@")
         return f"{local}@{domain.lower()}"
 
 
-class PhoneCodec(TextCodec):
+# -- phone number ----------------------------------------------------------------------------
+
+
+def _region(code: str | None) -> str | None:
+    """An ISO 3166 alpha-2 code phonenumbers knows ("gb" → "GB"); None for anything else."""
+    if not code:
+        return None
+    code = code.strip().upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    """E.164, with an extension as RFC 3966 writes it: ``+15550100;ext=12``."""
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{text};ext={number.extension}" if number.extension else text
+
+
+def _canonical_phone(number: phonenumbers.PhoneNumber, written: str) -> str:
+    """E.164 that reads back as itself (``written``: the text ``number`` was read from).
+
+    The library drops a national prefix even after a country code ("+44 020 …" is "+4420…"),
+    one per reading, so "+4400207946000" reads as "+440207946000", which reads as
+    "+44207946000". Reading again until nothing changes makes checking a stored value keep it.
+    """
+    text = _e164(number)
+    if text == written:
+        return text  # read from itself: already where the readings stop
+    for _ in range(4):
+        try:
+            again = _e164(_read_phone(text, None))
+        except ValueError:
+            return text
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _read_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber:
+    """The number ``text`` (spaces collapsed) writes, or ``ValueError`` saying why it is none."""
+    clipped = quote(text)
+    if _PHONE_TYPED.fullmatch(text) is None:
+        raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE} (digits, spaces and + ( ) - . /)")
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            if not text.startswith("+"):
+                raise ValueError(f"“{clipped}” has no country code: write it like {_PHONE_EXAMPLE}") from None
+            raise ValueError(f"“{clipped}” starts with a country code that does not exist") from None
+        raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE}") from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason not in _POSSIBLE:
+        problem = _PHONE_LENGTH_PROBLEMS.get(reason, "is not a possible number")
+        raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE}: it {problem}")
+    return number
+
+
+def _stored_phone(text: str) -> tuple[str, str | None]:
+    """(canonical, None) for a received number (spaces collapsed), or (text, why it is refused)."""
+    try:
+        return _canonical_phone(_read_phone(text, None), text), None
+    except ValueError as error:
+        digits = sum(ch in "0123456789" for ch in text)
+        if _PHONE_AS_WRITTEN.match(text) and 3 <= digits <= 20:
+            return text, None
+        return text, str(error)
+
+
+_stored_phone_cached = lru_cache(maxsize=8192)(_stored_phone)
+
+
+@lru_cache(maxsize=8192)
+def _shown_phone(element: str) -> str:
+    """International format ("+1 415-555-0123 ext. 12"); a number the library cannot place as stored."""
+    try:
+        number = _read_phone(" ".join(element.split()), None)
+    except ValueError:
+        return element
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class PhoneCodec(_NormalisedTextCodec):
+    """Canonical: E.164 (``+14155550123``, ``;ext=12`` after it); shown in international format.
+
+    Typed numbers are read with the user's region (``ParseContext.region``); without one they
+    must start with + and a country code. A received number the library cannot place (a
+    server's "(555) 010-0199") is kept as written rather than dropped.
+    """
+
     type = AttributeType.PHONE_NUMBER
 
+    def parse_text(self, text: str, attr: AttributeDef) -> Any:
+        return self.parse_edit(text, attr, None)
+
+    def parse_edit(
+        self, text: str, attr: AttributeDef, previous: Any, context: ParseContext = NO_PARSE_CONTEXT
+    ) -> Any:
+        typed = require_storable(" ".join(text.split()))
+        return _canonical_phone(_read_phone(typed, _region(context.region)), typed)
+
     def validate(self, element: Any, attr: AttributeDef) -> Any:
-        if type(element) is str and _PLAIN_PHONE.fullmatch(element) is not None:
-            separators = sum(element.count(sep) for sep in " .-/") + (element[0] == "+")
-            if 3 <= len(element) - separators <= 20:
-                return element
-        return self._validate_general(element)
+        text = require_storable(" ".join(_require_str(element).split()))
+        canonical, problem = _stored_phone_cached(text) if len(text) <= _CACHED_LENGTH else _stored_phone(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return canonical
 
     def _validate_general(self, element: Any) -> Any:
-        text = " ".join(_require_str(element).split())
-        digits = sum(ch.isdigit() for ch in text)
-        if not _PHONE_CHARS.match(text) or digits < 3 or digits > 20:
-            raise ValueError(f"“{_clip(text)}” is not a phone number like +1 555 0100")
-        return text
+        """``validate`` without its cache: the reference the cached answers must agree with."""
+        text = require_storable(" ".join(_require_str(element).split()))
+        canonical, problem = _stored_phone(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return canonical
+
+    def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
+        text = str(element)
+        return _shown_phone(text) if len(text) <= _CACHED_LENGTH else text
+
+    def match_key(self, element: Any, attr: AttributeDef) -> MatchKey:
+        # Values stored before numbers were E.164 compare as the E.164 they stand for.
+        try:
+            return str(self.validate(element, attr))
+        except ValueError:
+            return str(element)
+
+
+# -- domain ----------------------------------------------------------------------------------
 
 
 class DomainCodec(_NormalisedTextCodec):
@@ -104,14 +279,10 @@ class DomainCodec(_NormalisedTextCodec):
         return self._validate_general(element)
 
     def _validate_general(self, element: Any) -> Any:
-        text = _require_str(element).strip().rstrip(".").lower()
+        text = require_storable(_require_str(element)).strip().rstrip(".").lower()
         labels = text.split(".")
         if len(text) > 253 or len(labels) < 2 or not all(_DOMAIN_LABEL.match(p) for p in labels):
-            raise ValueError(f"“{_clip(text)}” is not a domain like example.com")
+            raise ValueError(f"“{quote(text)}” is not a domain like example.com")
         if "_" in text:
-            raise ValueError(f"“{_clip(text)}” is not a domain like example.com")
+            raise ValueError(f"“{quote(text)}” is not a domain like example.com")
         return text
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
@@ -47,7 +47,9 @@ def check_value(attr: AttributeDef, role: int, value: Any, previous: Any = None)
     reaches the undo stack or the store.
     """
     if role == Qt.ItemDataRole.EditRole:
-        canonical = parse_user_text(attr, value, previous)
+        # Phone numbers typed without a country code are numbers in the user's country.
+        territory = QLocale.territoryToCode(QLocale().territory())
+        canonical = parse_user_text(attr, value, previous, region=territory if len(territory) == 2 else None)
     else:
         canonical = validate_value(attr, value)
     if canonical is None and attr.required:
