@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from crmdesk.store import Store
     from crmdesk.sync.worker import SyncController
     from crmdesk.ui.navigation import Navigator
+    from crmdesk.ui.workspace_switcher import StartWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +80,43 @@ def view_target(context: AppContext, view: str) -> str:
     return f"object:{slug}"
 
 
+def show_start_problem(window: Any, start: StartWorkspace) -> Any:
+    """The message box telling why the workspace named or chosen did not open (the window shows
+    the welcome screen behind it), opened window-modal without blocking; None when all is well
+    or there is nothing to tell (no workspace yet: the welcome screen says what to do)."""
+    if not start.failed:
+        return None
+    from crmdesk.ui.text import plain_message_box
+
+    box = plain_message_box(window, "crmdesk could not open the workspace", start.problem)
+    box.open()
+    return box
+
+
 def run_gui(options: argparse.Namespace) -> int:
     if options.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = Paths.resolve(options.data_dir)
-    paths.ensure()
-    logging.basicConfig(level=logging.INFO if os.environ.get("CRMDESK_DEBUG") else logging.WARNING)
+    from crmdesk.logs import SHOWN, install_logging
+    from crmdesk.store.errors import StoreError
+    from crmdesk.ui.workspace_switcher import StartWorkspace
+
+    install_logging(paths)  # (already done when started through crmdesk.cli: then nothing happens)
     from PySide6.QtWidgets import QApplication
 
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        paths.ensure()
+    except StoreError as error:  # a read-only data dir: say so, before any window
+        log.warning("cannot start: %s", error.message, extra=SHOWN)
+        print(f"crmdesk: {error.message}", file=sys.stderr)
+        if not options.screenshot:
+            from crmdesk.ui.text import plain_message_box
+
+            plain_message_box(None, "crmdesk cannot start", error.message).exec()
+        return 1
     from crmdesk.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setDesktopFileName("io.github.crmdesk.CrmDesk")
@@ -109,6 +136,7 @@ def run_gui(options: argparse.Namespace) -> int:
     )
     context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
     reopened = None
+    start = StartWorkspace(None)
     if options.demo:
         _start_demo(context)
     else:
@@ -127,6 +155,7 @@ def run_gui(options: argparse.Namespace) -> int:
     # Only the first view is built at start: the one asked for, else the last one used.
     window = MainWindow(context, first_view=view_target(context, options.view) if options.view else None)
     window.show()
+    show_start_problem(window, start)
     if context.sync is not None:
         context.sync.start()
     elif reopened is not None:

@@ -6,10 +6,14 @@ keyring or ``CRMDESK_TOKEN``."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from crmdesk import __version__
+
+log = logging.getLogger("crmdesk")
 
 
 def _sandbox(argv: Sequence[str]) -> int:
@@ -74,11 +78,73 @@ def gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+def _data_dir(args: Sequence[str]) -> tuple[bool, str | None]:
+    """(read, ``--data-dir``) from a command line, before its own parser reads it: the log
+    file goes where the data goes. Not read when the line is malformed (its parser says so)."""
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)  # abbreviations as theirs
+    early.add_argument("--data-dir")
+    try:
+        known, _ = early.parse_known_args(list(args))
+    except argparse.ArgumentError:
+        return False, None
+    return True, known.data_dir
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in _SUBCOMMANDS:
         return _SUBCOMMANDS[args[0]](args[1:])
     options = gui_parser().parse_args(args)
     from crmdesk.app import run_gui
 
     return run_gui(options)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the window or a command, logging to the log file (the sandbox server logs its own way).
+
+    What the disk does to a workspace file (damaged, read-only, full...) ends the command with one
+    line on stderr and exit 1, wherever it was met; the traceback goes to the log file only.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "sandbox":
+        return _sandbox(args[1:])
+    read, data_dir = _data_dir(args)
+    installed = None
+    if read:
+        from crmdesk.logs import install_logging
+        from crmdesk.paths import Paths
+
+        installed = install_logging(Paths.resolve(data_dir))
+    try:
+        return _dispatch(args)
+    except Exception as error:
+        from crmdesk.logs import SHOWN  # (these records are for the log file: stderr has them)
+
+        message = _about_the_disk(error)
+        if message is None:
+            # Our bug: its traceback goes to the log file too (Python prints it on stderr).
+            log.exception("crmdesk %s failed", args[0] if args else "", extra=SHOWN)
+            raise
+        log.error("crmdesk %s stopped: %s", args[0] if args else "", message, exc_info=error, extra=SHOWN)
+        print(f"crmdesk: {message}", file=sys.stderr)
+        return 1
+    finally:
+        if installed is not None:
+            installed.remove()
+
+
+def _about_the_disk(error: Exception) -> str | None:
+    """The message for an error the disk or the file caused (not our bug), else None."""
+    import sqlite3
+
+    from crmdesk.store.errors import StoreError
+
+    if isinstance(error, StoreError):
+        return error.message
+    if isinstance(error, sqlite3.Error):
+        from crmdesk.store.connection import translate_error
+
+        translated = translate_error(Path(), error)
+        if isinstance(translated, StoreError):
+            return translated.message
+    return None

@@ -44,6 +44,22 @@ class Paths:
             raise ValueError(f"not a usable workspace id: {workspace_id!r}")
         return self.workspaces_dir / f"{workspace_id}.sqlite"
 
+    @property
+    def log_file(self) -> Path:
+        """The current log file (``crmdesk.logs`` rotates it to ``crmdesk.log.1`` …)."""
+        return self.log_dir / "crmdesk.log"
+
     def ensure(self) -> None:
-        for folder in (self.data_dir, self.workspaces_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Create the data folders; a ``StoreError`` (``FolderNotWritable``) saying which and what
+        to do when one cannot be made. (The log folder is ``crmdesk.logs``' business: crmdesk
+        runs without a log file rather than not at all.)"""
+        for folder in (self.data_dir, self.workspaces_dir):
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as error:
+                from crmdesk.store.errors import FolderNotWritable
+
+                # The folder that refused is the one the new folder was to be made in.
+                made = Path(error.filename) if error.filename else folder
+                where = made if made.exists() else made.parent
+                raise FolderNotWritable(where, error.strerror or type(error).__name__) from error

@@ -72,7 +72,12 @@ class RedactingFilter(logging.Filter):
             record.args = tuple(_redact_arg(value) for value in record.args)
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
             # Format the traceback now, redacted, so handlers print this text instead.
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            # Also when a handler before this one formatted it (formatters cache it here).
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
 
-from crmdesk.store.errors import DatabaseCorrupt, DatabaseLocked, DiskFull, NewerDatabase
+from crmdesk.store.errors import (
+    CannotOpenDatabase,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DiskError,
+    DiskFull,
+    FolderNotWritable,
+    NewerDatabase,
+    ReadOnlyDatabase,
+    StoreError,
+)
 from crmdesk.store.schema_steps import LATEST_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -37,6 +48,53 @@ def _create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+#: What the system says when this user may not write: permissions, an immutable flag, a
+#: read-only mount.
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _why_not_writable(error: OSError) -> str:
+    return "the disk or share is mounted read-only" if error.errno == errno.EROFS else ""
+
+
+def _folder_error(folder: Path, error: OSError) -> StoreError:
+    if error.errno in _NOT_WRITABLE:
+        return FolderNotWritable(folder, _why_not_writable(error))
+    if error.errno == errno.ENOSPC:
+        return DiskFull(folder)
+    return CannotOpenDatabase(folder, error.strerror or str(error))
+
+
+def check_writable(path: Path) -> None:
+    """Before SQLite opens ``path`` to write: say what stands in the way, touching nothing.
+
+    SQLite quietly opens a file it may not write read-only, and fails only at the first
+    write (the migration's, or a user's edit, as "attempt to write a readonly database");
+    WAL mode also needs the folder writable for the ``-wal`` and ``-shm`` files beside the
+    file. Asking the system the same questions first gives an error that names the cause.
+    A missing file is created here (mode 0600).
+    """
+    folder = path.parent
+    try:
+        if not os.path.lexists(path):  # (False, not an error, when the folder cannot be searched)
+            _create_private(path)
+        elif path.is_dir():
+            raise CannotOpenDatabase(path, "it is a folder, not a file")
+        else:
+            # What SQLite does first: open for reading and writing. Opening changes nothing.
+            os.close(os.open(path, os.O_RDWR))
+    except OSError as error:
+        if not os.path.lexists(path) or error.filename is None or os.fspath(error.filename) != os.fspath(path):
+            raise _folder_error(folder, error) from error
+        if error.errno in _NOT_WRITABLE:
+            if os.access(path, os.R_OK):
+                raise ReadOnlyDatabase(path, _why_not_writable(error)) from error
+            raise CannotOpenDatabase(path, "your user may not read it (permission denied)") from error
+        raise CannotOpenDatabase(path, error.strerror or str(error)) from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FolderNotWritable(folder)
+
+
 def open_connection(
     path: Path | str, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> sqlite3.Connection:
@@ -46,8 +104,8 @@ def open_connection(
     while one writer writes.
     """
     db_path = Path(path)
-    if db_path != Path(":memory:") and not readonly and not db_path.exists():
-        _create_private(db_path)
+    if db_path != Path(":memory:") and not readonly:
+        check_writable(db_path)
     conn: sqlite3.Connection | None = None
     try:
         if readonly:
@@ -81,14 +139,28 @@ def open_connection(
 
 
 def translate_error(path: Path, error: sqlite3.Error) -> Exception:
-    """Map SQLite's errors about the file to ones that say what to do."""
+    """Map SQLite's errors about the file to ones that say what to do (``error`` itself when it
+    is not about the file: a constraint, a bad statement — our bugs)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error).lower()
-    if "locked" in text or "busy" in text:
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (not name and ("locked" in text or "busy" in text)):
         return DatabaseLocked(path)
-    if "disk is full" in text or "disk full" in text:
+    if name == "SQLITE_FULL" or "disk is full" in text or "disk full" in text:
         return DiskFull(path)
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB" or any(
+        word in text for word in ("not a database", "malformed", "corrupt")
+    ):
         return DatabaseCorrupt(path, str(error))
+    if name == "SQLITE_READONLY_DIRECTORY":
+        return FolderNotWritable(path.parent)
+    if name == "SQLITE_READONLY_DBMOVED":
+        return CannotOpenDatabase(path, "it was moved or deleted while crmdesk had it open")
+    if name.startswith("SQLITE_READONLY"):
+        return ReadOnlyDatabase(path)
+    if name.startswith("SQLITE_CANTOPEN"):
+        return CannotOpenDatabase(path, str(error))
+    if name.startswith("SQLITE_IOERR"):
+        return DiskError(path, str(error))
     return error
 
 

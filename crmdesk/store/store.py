@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from crmdesk.model import ObjectDef, Record
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
+from crmdesk.store.errors import DatabaseCorrupt
 from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
@@ -21,6 +23,8 @@ from crmdesk.store.search import SearchHit, SearchIndex
 from crmdesk.store.sync_tables import ConflictRepo, IdMap, SyncStateRepo
 from crmdesk.store.value_index import search_body
 
+log = logging.getLogger(__name__)
+
 
 class Store:
     """Everything in one workspace file. Not thread-safe: each thread opens its own."""
@@ -28,6 +32,8 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        #: What SQLite said when a write met a damaged page: every later ``write()`` is refused.
+        self.damaged: str | None = None
         register_functions(conn)
         self.schema = SchemaRepo(conn)
         self.search_index = SearchIndex(conn)
@@ -50,8 +56,9 @@ class Store:
     def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         """Open (creating or upgrading) a workspace file.
 
-        Raises ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked`` or
-        ``MigrationFailed`` with a message that says which file and what to do.
+        Raises a ``StoreError`` with a message that says which file and what to do:
+        ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked``, ``MigrationFailed``,
+        ``ReadOnlyDatabase``, ``FolderNotWritable``, ``CannotOpenDatabase``, ``DiskFull``.
         """
         db_path = Path(path)
         conn = open_connection(db_path, busy_timeout_ms=busy_timeout_ms)
@@ -85,27 +92,58 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
+        if self.damaged is not None:
+            raise DatabaseCorrupt(self.path, self.damaged)
         if not durable:
             self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise translate_error(self.path, error) from error
+                self._raise_about_the_file(error)
+                raise
             try:
                 yield
+            except sqlite3.Error as error:
+                # The disk filled up, or a damaged page was met half-way: the transaction goes
+                # whole, and the error says what happened to the file.
+                self._rollback()
+                self._raise_about_the_file(error)
+                raise
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise translate_error(self.path, error) from error
+                self._rollback()
+                self._raise_about_the_file(error)
+                raise
         finally:
             if not durable:
                 self.conn.execute("PRAGMA synchronous = FULL")
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does on some errors)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rolling back a failed transaction on %s failed too", self.path)
+
+    def _raise_about_the_file(self, error: sqlite3.Error) -> None:
+        """Raise the store's error about the file for ``error`` (a full disk, a damaged page, a
+        lock...); return when it is not one (a constraint, a statement: our bug, raised as it is).
+        Damage found once stops every later write here: crmdesk writes nothing more into a file
+        it has told the user to move away."""
+        translated = translate_error(self.path, error)
+        if translated is error:
+            return
+        if isinstance(translated, DatabaseCorrupt):
+            self.damaged = str(error)
+            # (INFO: the error is raised to whoever shows it; this line is for the log file.)
+            log.info("%s is damaged (%s): no more writes to it", self.path, error)
+        raise translated from error
 
     # -- conveniences used across layers ----------------------------------------------------
 

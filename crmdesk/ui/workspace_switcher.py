@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk.store import Store
+from crmdesk.logs import SHOWN
+from crmdesk.store import Store, StoreError
 from crmdesk.workspaces import (
     DEMO_WORKSPACE_ID,
     UnknownWorkspace,
@@ -121,6 +122,9 @@ class StartWorkspace:
 
     path: Path | None
     problem: str = ""
+    #: The workspace named or chosen could not be opened (the window says why in a message
+    #: box); not set when there simply is none yet, or the user cancelled the choice.
+    failed: bool = False
 
 
 #: Shows the data dir's workspaces and returns the one the user picked (None: cancelled).
@@ -136,7 +140,7 @@ def open_start_workspace(
     try:
         choice = choose_workspace(paths, requested)
     except UnknownWorkspace as error:
-        return StartWorkspace(None, str(error))
+        return StartWorkspace(None, str(error), failed=True)
     path = choice.path
     if path is None:
         if ask is None or not choice.candidates:
@@ -147,9 +151,12 @@ def open_start_workspace(
     try:
         open_workspace(context, path, with_sync=with_sync)
     except Exception as error:  # a locked/corrupt/newer file: say which, start on the welcome screen
-        log.warning("could not open %s: %s", path, error)
+        # (For the log file: the window or --screenshot shows the problem to the user.)
+        log.warning("could not open %s: %s", path, error, exc_info=not isinstance(error, StoreError), extra=SHOWN)
         close_workspace(context)
-        return StartWorkspace(None, f"Could not open {path}: {error}")
+        # A store error names the file and what to do; anything else is named here.
+        problem = error.message if isinstance(error, StoreError) else f"Could not open {path}: {error}"
+        return StartWorkspace(None, problem, failed=True)
     return StartWorkspace(path)
 
 

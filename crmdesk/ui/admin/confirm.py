@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.ui.text import action_text
+
 
 class ConfirmDialog(QDialog):
     """``accepted`` fires only when the admin confirmed; ``choice()`` is the picked data."""
@@ -46,7 +48,7 @@ class ConfirmDialog(QDialog):
             layout.addWidget(prompt)
         layout.addWidget(self.typed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.confirm_button = QPushButton(action, self)
+        self.confirm_button = QPushButton(action_text(action), self)  # “Delete R&D”
         buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.confirm_button.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)

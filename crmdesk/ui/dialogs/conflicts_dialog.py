@@ -34,6 +34,7 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.sync_tables import Conflict
 from crmdesk.ui import conflict_resolution as resolve
 from crmdesk.ui.models.pending_model import when_text
+from crmdesk.ui.text import plain_for_autotext
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -263,7 +264,7 @@ class ConflictsDialog(QDialog):
             self.error.show()
             return False
         except StoreError as error:
-            QMessageBox.warning(self, "Could not save", str(error))
+            QMessageBox.warning(self, "Could not save", plain_for_autotext(str(error)))
             return False
         if self.context.sync is not None:
             self.context.sync.local_edit()
@@ -296,7 +297,7 @@ class ConflictsDialog(QDialog):
             return
         answer = QMessageBox.question(
             self, "Let it go?",
-            f"Remove “{self._title(conflict)}” here too? Your edits to it are lost.",
+            plain_for_autotext(f"Remove “{self._title(conflict)}” here too? Your edits to it are lost."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.workspaces import WorkspaceSummary
 
@@ -35,7 +36,7 @@ class WorkspaceChooser(QDialog):
             item = QTreeWidgetItem([summary.name, summary.server_url or "—",
                                     format_when(summary.last_synced_at) if summary.last_synced_at else "never"])
             item.setData(0, Qt.ItemDataRole.UserRole, str(summary.path))
-            item.setToolTip(0, summary.id)
+            item.setToolTip(0, plain_tooltip(summary.id))
             self.table.addTopLevelItem(item)
         self.table.setCurrentItem(self.table.topLevelItem(0))
         self.table.itemDoubleClicked.connect(self.accept)

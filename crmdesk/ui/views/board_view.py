@@ -30,7 +30,7 @@ from crmdesk.model.codecs.numeric import format_money, money_text
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, RecordIdRole
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
-from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.widgets.board_column import BoardColumnWidget
 from crmdesk.ui.widgets.board_delegate import CardDelegate
 
@@ -190,7 +190,7 @@ class BoardView(QWidget):
         for attr in self.source.attributes():
             if title is not None and attr.slug == title.slug:
                 continue
-            action = QAction(attr.title, self.fields_menu)
+            action = QAction(action_text(attr.title), self.fields_menu)
             action.setCheckable(True)
             action.setChecked(attr.slug in self.model.card_slugs)
             action.setData(attr.slug)

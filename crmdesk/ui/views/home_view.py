@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from crmdesk.ui.text import action_text
+
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
     from crmdesk.sync.changes import ChangeSet
@@ -51,7 +53,7 @@ class HomeView(QWidget):
             self.grid.addWidget(waiting, 0, 0)
             return
         for row, obj in enumerate(objects):
-            button = QPushButton(obj.plural_name)
+            button = QPushButton(action_text(obj.plural_name))
             button.setFlat(True)
             button.clicked.connect(lambda _=False, slug=obj.slug: self._go(f"object:{slug}"))
             count = QLabel(f"{store.records.count(obj.slug):,}")

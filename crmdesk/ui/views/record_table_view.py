@@ -28,6 +28,7 @@ from crmdesk.ui.csv_export import export_csv
 from crmdesk.ui.editors.delegate import AttributeDelegate
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
+from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets import column_chooser
 from crmdesk.ui.widgets.column_chooser import ColumnChooser
@@ -115,12 +116,12 @@ class RecordTableView(QWidget):
         self.table.doubleClicked.connect(self._open_record)
 
     def _action(self, text: str, slot: Any, shortcut: str | QKeySequence | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
+        action = QAction(action_text(text), self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             # Only while this table (or its editors) has focus: other views own the same keys.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(tip or text)
+        action.setToolTip(plain_tooltip(tip or text))  # the object's name comes from the server
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -253,7 +254,7 @@ class RecordTableView(QWidget):
             attr = self.model.columns[logical]
             menu.addAction("Sort ascending", lambda: self._set_sort(attr.slug, False))
             menu.addAction("Sort descending", lambda: self._set_sort(attr.slug, True))
-            hide = menu.addAction(f"Hide “{attr.title}”", lambda: self._hide_column(logical))
+            hide = menu.addAction(action_text(f"Hide “{attr.title}”"), lambda: self._hide_column(logical))
             hide.setEnabled(header.count() - header.hiddenSectionCount() > 1)
             menu.addSeparator()
         menu.addAction("Columns…", self.choose_columns)
@@ -356,7 +357,7 @@ class RecordTableView(QWidget):
                 progress.close()
         if written >= 0:
             self.message_label.hide()
-            self.count_label.setToolTip(f"Exported {written:,} rows to {path}")
+            self.count_label.setToolTip(plain_tooltip(f"Exported {written:,} rows to {path}"))
 
     def _open_record(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, RecordIdRole)

@@ -33,6 +33,7 @@ from crmdesk.ui.models.tasks_model import (
     TasksModel,
     local_now,
 )
+from crmdesk.ui.text import action_text
 from crmdesk.ui.views.notes_view import heading
 
 if TYPE_CHECKING:
@@ -191,9 +192,7 @@ class TasksView(QWidget):
         if record_ids:
             menu.addSeparator()
         for record_id in record_ids:
-            # Menu texts treat "&" as a mnemonic marker; double it so titles show as typed.
-            title = titles.get(record_id, "record").replace("&", "&&")
-            action = menu.addAction(f"Open {title}")
+            action = menu.addAction(action_text(f"Open {titles.get(record_id, 'record')}"))
             action.triggered.connect(lambda _=False, rid=record_id: self._go(f"record:{rid}"))
         menu.popup(self.tree.viewport().mapToGlobal(point))
 

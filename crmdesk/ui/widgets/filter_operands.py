@@ -15,6 +15,7 @@ from crmdesk.model.filters import TEXT_OPERATORS
 from crmdesk.store import Store
 from crmdesk.ui.editors.colors import dot_icon, option_color
 from crmdesk.ui.editors.reference import member_source, record_source
+from crmdesk.ui.text import action_text
 
 
 class Operand(QWidget):
@@ -97,7 +98,7 @@ class MultiChoiceOperand(Operand):
         self.menu = QMenu(self.button)
         self.actions_: list[QAction] = []
         for title, data, icon in choices:
-            action = QAction(title, self.menu)
+            action = QAction(action_text(title), self.menu)  # the button shows them joined
             if icon is not None:
                 action.setIcon(icon)
             action.setCheckable(True)

@@ -31,6 +31,7 @@ from crmdesk.model.values import edit_text, parse_user_text
 from crmdesk.store import StoreError
 from crmdesk.ui import pending_actions
 from crmdesk.ui.models.pending_model import COL_MESSAGE, COL_STATE, COL_WHAT, COL_WHEN, PendingModel
+from crmdesk.ui.text import plain_for_autotext
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -286,8 +287,8 @@ class PendingWidget(QWidget):
         answer = QMessageBox.question(
             self,
             "Discard this change?",
-            f"Discard “{description.what}”?\n\nThis throws away {description.loses}. "
-            "The server never received it, and this cannot be undone.",
+            plain_for_autotext(f"Discard “{description.what}”?\n\nThis throws away {description.loses}. "
+                               "The server never received it, and this cannot be undone."),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -296,7 +297,7 @@ class PendingWidget(QWidget):
         try:
             pending_actions.discard(store, mutation.op_id)
         except StoreError as error:
-            QMessageBox.warning(self, "Could not discard", str(error))
+            QMessageBox.warning(self, "Could not discard", plain_for_autotext(str(error)))
             return
         self._after_write()
 
