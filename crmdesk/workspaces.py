@@ -125,6 +125,8 @@ class WorkspaceChoice:
 
     path: Path | None
     candidates: tuple[Path, ...] = ()
+    #: The workspace used last, whose file is gone (moved or deleted).
+    missing: str | None = None
 
 
 class UnknownWorkspace(LookupError):
@@ -147,6 +149,10 @@ def choose_workspace(paths: Paths, requested: str | None = None) -> WorkspaceCho
         if path.stem == last:
             return WorkspaceChoice(path)
     ours = [path for path in known if path.stem != DEMO_WORKSPACE_ID]
+    if last is not None and last != DEMO_WORKSPACE_ID:
+        # The workspace used last has no file any more: say so rather than open another one
+        # (or none) as if nothing happened.
+        return WorkspaceChoice(None, tuple(ours), missing=last)
     if len(ours) == 1:
         return WorkspaceChoice(ours[0])
     return WorkspaceChoice(None, tuple(ours))
@@ -154,6 +160,11 @@ def choose_workspace(paths: Paths, requested: str | None = None) -> WorkspaceCho
 
 def why_none_chosen(paths: Paths, choice: WorkspaceChoice) -> str:
     """Why ``choose_workspace`` chose nothing, and what to do, for a message (window or script)."""
+    if choice.missing is not None:
+        others = ", ".join(p.stem for p in choice.candidates) or "none"
+        return (f"The workspace “{choice.missing}” used last is missing from {paths.workspaces_dir}: its file "
+                "was moved or deleted, and crmdesk has not made a new one. Put it back, reconnect it, or "
+                f"name another with --workspace ID (there are: {others}).")
     if not choice.candidates:
         return (f"There is no workspace in {paths.data_dir} yet: run “crmdesk sync --url URL "
                 f"--data-dir {paths.data_dir}” first.")

@@ -17,6 +17,7 @@ from crmdesk.workspaces import (
     forget_last_workspace,
     last_workspace,
     remember_last_workspace,
+    why_none_chosen,
 )
 
 
@@ -57,7 +58,10 @@ def test_several_ask_unless_one_was_used_last(paths: Paths) -> None:
     assert choose_workspace(paths) == WorkspaceChoice(globex)
     assert choose_workspace(paths, "acme") == WorkspaceChoice(acme)  # a name wins over the last used
     globex.unlink()
-    assert choose_workspace(paths) == WorkspaceChoice(acme)  # the last one's file is gone: the only one left
+    # The last one's file is gone: said, never replaced by the only one left as if nothing happened.
+    gone = choose_workspace(paths)
+    assert gone == WorkspaceChoice(None, (acme,), missing="globex")
+    assert "“globex” used last is missing" in why_none_chosen(paths, gone)
     forget_last_workspace(paths)
     assert last_workspace(paths) is None
 

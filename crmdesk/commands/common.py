@@ -50,7 +50,7 @@ def workspace_store(options: argparse.Namespace) -> Iterator[Store]:
     if choice.path is None:  # a script cannot be asked: say how to name one
         raise CommandError(why_none_chosen(paths, choice))
     try:
-        store = Store.open(choice.path)
+        store = Store.open(choice.path, create=False)
     except StoreError as error:
         raise CommandError(str(error)) from None
     with store:

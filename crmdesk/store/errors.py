@@ -161,3 +161,32 @@ class NotFound(StoreError):
 
     def __init__(self, what: str) -> None:
         super().__init__("", f"{what} is not in the local cache")
+
+
+class EmptyDatabase(StoreError):
+    """A workspace file of 0 bytes: whatever it held is gone. SQLite would silently start a new,
+    empty workspace in it, so crmdesk refuses instead."""
+
+    kind = "empty"
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            path,
+            f"The workspace file {path} is empty (0 bytes): what it held is gone, perhaps after a failed "
+            "copy or a full disk. crmdesk has not started it afresh. Restore it from a backup, or delete "
+            "it and reconnect the workspace to download it again (edits that never reached the server "
+            "cannot come back).",
+        )
+
+
+class MissingDatabase(StoreError):
+    """A workspace crmdesk knew has no file any more (moved or deleted while it was away)."""
+
+    kind = "missing"
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            path,
+            f"The workspace file {path} is missing: it was moved or deleted. crmdesk has not made a new "
+            "one in its place. Put it back, or reconnect the workspace to download it again.",
+        )

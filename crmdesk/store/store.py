@@ -13,7 +13,7 @@ from crmdesk.model import ObjectDef, Record
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
-from crmdesk.store.errors import DatabaseCorrupt
+from crmdesk.store.errors import DatabaseCorrupt, EmptyDatabase, MissingDatabase
 from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
@@ -53,14 +53,17 @@ class Store:
         )
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
-        """Open (creating or upgrading) a workspace file.
+    def open(cls, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+        """Open (creating or upgrading) a workspace file; ``create=False`` for a workspace
+        crmdesk already knows, whose file must still be there.
 
         Raises a ``StoreError`` with a message that says which file and what to do:
         ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked``, ``MigrationFailed``,
-        ``ReadOnlyDatabase``, ``FolderNotWritable``, ``CannotOpenDatabase``, ``DiskFull``.
+        ``ReadOnlyDatabase``, ``FolderNotWritable``, ``CannotOpenDatabase``, ``DiskFull``,
+        ``EmptyDatabase``, ``MissingDatabase``.
         """
         db_path = Path(path)
+        _check_present(db_path, create)
         conn = open_connection(db_path, busy_timeout_ms=busy_timeout_ms)
         try:
             migrate(conn, db_path)
@@ -182,3 +185,21 @@ class Store:
                      for rowid, title, values in rows]
                 )
             self.schema.set_meta("search_needs_values", None)
+
+
+def _check_present(path: Path, create: bool) -> None:
+    """SQLite opens a missing or 0-byte file as a new, empty database: a workspace whose file
+    went missing or lost its bytes would silently start afresh. A 0-byte file whose journal
+    (``-wal``) holds data is a fresh file whose first writes were not checkpointed yet: fine."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        if not create:
+            raise MissingDatabase(path) from None
+        return
+    except OSError:
+        return  # open_connection names what is wrong with it
+    if size == 0 and path.is_file():
+        wal = path.with_name(path.name + "-wal")
+        if not (wal.exists() and wal.stat().st_size > 0):
+            raise EmptyDatabase(path)

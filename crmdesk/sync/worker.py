@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from crmdesk.remote import Backend
-from crmdesk.store import Store
+from crmdesk.store import Store, StoreError
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.status import SyncReport, SyncStatus
@@ -59,7 +59,13 @@ class SyncWorker(QObject):
     @Slot()
     def start(self) -> None:
         """Runs in the worker thread: open our own connection, set up timers, first sync."""
-        self._store = Store.open(self._db_path)
+        try:
+            # Never create it: a file that went missing while the window had it open must not
+            # come back empty and be synced into as if it were new.
+            self._store = Store.open(self._db_path, create=False)
+        except StoreError as error:
+            self.state_changed.emit(SyncStatus.ERROR.value, error.message)
+            return
         self._engine = SyncEngine(self._store, self._backend_factory(), progress=self._report_progress,
                                   cancel=self.cancel_event, collections_interval=COLLECTIONS_INTERVAL)
         self._timer = QTimer(self)

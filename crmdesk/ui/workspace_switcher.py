@@ -61,7 +61,7 @@ def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True
     leaves the token and the sync for ``attach_sync`` (start-up does that after the first
     paint: looking in the keyring costs a tenth of a second).
     """
-    store = Store.open(db_path)
+    store = Store.open(db_path, create=False)
     context.store = store
     context.sync = None
     context.backend_factory = None
@@ -142,6 +142,8 @@ def open_start_workspace(
     except UnknownWorkspace as error:
         return StartWorkspace(None, str(error), failed=True)
     path = choice.path
+    if path is None and choice.missing is not None:
+        return StartWorkspace(None, why_none_chosen(paths, choice), failed=True)
     if path is None:
         if ask is None or not choice.candidates:
             return StartWorkspace(None, why_none_chosen(paths, choice))
