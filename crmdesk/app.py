@@ -58,6 +58,16 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     url, token = server.url, server.admin_token
     db_path: Path = context.paths.workspace_db(DEMO_WORKSPACE_ID)
     context.store = Store.open(db_path)
+    served = str(server.core.workspace.get()["id"]) if server.core is not None else None
+    cached = context.store.schema.get_meta("workspace_id")
+    if served is not None and cached is not None and cached != served:
+        # The demo server's data was reset (its file deleted): the demo cache belongs to a
+        # workspace that no longer exists anywhere, and a sync would refuse it. Keep it aside.
+        context.store.close()
+        aside = db_path.with_name(f"{DEMO_WORKSPACE_ID}.{cached[:8]}.bak.sqlite")
+        db_path.replace(aside)
+        log.warning("the demo server was reset; the old demo workspace is kept at %s", aside)
+        context.store = Store.open(db_path)
     with context.store.write():
         context.store.schema.set_meta("dialect", "aria")
         context.store.schema.set_meta("server_url", url)
