@@ -10,6 +10,7 @@ Errors are the typed ones of ``crmdesk.remote.errors``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -107,6 +108,10 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
+        """Waits before a retry (Retry-After, backoff) end at once when ``cancel`` is set."""
+        ...
 
     # -- workspace and members ----------------------------------------------------------
     def workspace(self) -> Workspace: ...

@@ -15,6 +15,7 @@ status, the method, the path and the server's error body only.
 | NetworkError       | offline: try later                                |
 | OutcomeUnknown     | look the record up before any re-send             |
 | ProtocolError      | our bug or a foreign server: log, report          |
+| RequestCancelled   | the user cancelled (or quit) during a wait        |
 """
 
 from __future__ import annotations
@@ -124,15 +125,39 @@ class OutcomeUnknown(NetworkError):
     """A non-idempotent request (a create) was sent, and no answer came back.
 
     The server may or may not have applied it. Never re-send blindly: look the
-    created thing up first (``Backend.find_record_by``), or use the dialect's
+    created thing up first (``Backend.find_records_by``), or use the dialect's
     idempotency support.
     """
 
     retryable = False
 
 
+class DeadlineExceeded(NetworkError):
+    """The answer did not arrive whole within the request's deadline (a server trickling bytes).
+
+    Not retried by the transport (another try would be as slow); sync tries again later.
+    """
+
+
 class ProtocolError(RemoteError):
     """The answer is not what the dialect promises: HTML, truncated JSON, missing keys."""
+
+
+class TruncatedAnswer(ProtocolError):
+    """A complete HTTP answer whose JSON stops part way: retried like a dropped connection for reads."""
+
+
+class AnswerTooLarge(ProtocolError):
+    """The answer (counted after decompression) is larger than the transport accepts."""
+
+
+class PoisonedRow(ProtocolError):
+    """An item whose identity (an id, a slug) is text no cache can hold: a lone surrogate, a NUL
+    character or an outsized string. Lists skip such items (logged); a single answer fails."""
+
+
+class RequestCancelled(RemoteError):
+    """Cancel or Quit arrived while the transport waited to ask again (``Retry-After``, backoff)."""
 
 
 class InsecureConnectionRefused(RemoteError):

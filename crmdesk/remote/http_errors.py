@@ -25,9 +25,12 @@ from crmdesk.remote.errors import (
     ServerError,
     ServerRejected,
 )
+from crmdesk.remote.limits import json_depth_exceeds
 from crmdesk.remote.redact import redact
 
 _MAX_MESSAGE = 500
+#: Of a longer message only this much is looked at (redacted, then cut to ``_MAX_MESSAGE``).
+_MAX_SCANNED = 10_000
 
 
 @dataclass(slots=True)
@@ -38,14 +41,22 @@ class ErrorBody:
     #: The body was there but was not JSON (an HTML error page, a proxy's text).
     not_json: bool = False
     empty: bool = False
+    #: JSON nested too deeply to read (a hostile answer); ``not_json`` is set too.
+    too_deep: bool = False
 
 
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value)
-    # The server's words are shown to users and logged: keep them short and secret-free.
-    return redact(text.strip())[:_MAX_MESSAGE] or None
+    try:
+        text = value if isinstance(value, str) else json.dumps(value)
+    except (ValueError, RecursionError):
+        return None
+    # The server's words are shown to users, logged and kept with refused changes: keep them
+    # short, secret-free and storable (no lone surrogate, no NUL).
+    text = redact(text[:_MAX_SCANNED].strip())[:_MAX_MESSAGE]
+    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return text or None
 
 
 def _field_errors(raw: Any) -> dict[str, str]:
@@ -71,8 +82,12 @@ def decode_error_body(response: httpx.Response) -> ErrorBody:
         return ErrorBody(empty=True)
     try:
         data = json.loads(content)
+    except RecursionError:
+        return ErrorBody(not_json=True, too_deep=True)
     except ValueError:
         return ErrorBody(not_json=True)
+    if json_depth_exceeds(data):
+        return ErrorBody(not_json=True, too_deep=True)
     body = ErrorBody()
     if not isinstance(data, Mapping):
         body.message = _text(data)
@@ -150,9 +165,13 @@ def error_for(response: httpx.Response, method: str, path: str, now: float) -> R
     if status >= 500:
         if body.empty:
             said = "The server failed without saying why (an empty answer)."
+        elif body.too_deep:
+            said = "The server failed and answered with JSON nested too deeply to read."
         elif body.not_json:
             said = "The server failed and answered with a web page instead of the API's JSON."
         return ServerError(said or "The server failed.", **where)
+    if body.too_deep:
+        return ProtocolError(f"The server answered HTTP {status} with JSON nested too deeply to read.", **where)
     if body.not_json:
         # A 4xx web page usually means the address is not the API at all.
         return ProtocolError(

@@ -102,7 +102,7 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
         city, state = rng.choice(pools.cities)
         values = {"name": {"first_name": first, "last_name": last, "full_name": f"{first} {last}"},
                   "email_addresses": [f"{first}.{last}{rng.randint(1, 999)}@{domains[k]}".lower()],
-                  "phone_numbers": [f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"],
+                  "phone_numbers": [f"+1555{rng.randint(100, 999)}{rng.randint(1000, 9999)}"],  # E.164
                   "job_title": rng.choice(JOB_TITLES), "company": company_ids[k],
                   "location": {"city": city, "state": state, "country": "US"}}
         record_id = new_id()

@@ -18,6 +18,7 @@ from crmdesk.remote import (
     ProtocolError,
     RateLimited,
     RemoteError,
+    RequestCancelled,
     ServerError,
 )
 from crmdesk.store import Store, StoreError
@@ -54,6 +55,8 @@ class SyncEngine:
         self.backend = backend
         self.progress = progress
         self.cancel = cancel or threading.Event()
+        # Cancel and Quit also end the transport's waits before a retry (Retry-After, backoff).
+        backend.interrupt_waits_on(self.cancel)
         self.sweep_interval = sweep_interval
         self.collections_interval = collections_interval
         self._capabilities: Capabilities | None = None
@@ -119,7 +122,7 @@ class SyncEngine:
             with self.store.write():
                 self.store.schema.set_meta("last_sync_at", utc_now())
             report.status = SyncStatus.SYNCED
-        except Cancelled:
+        except (Cancelled, RequestCancelled):
             report.status, report.message = SyncStatus.CANCELLED, "Sync was cancelled; nothing was lost."
         except AuthError as error:
             report.status, report.message = SyncStatus.AUTH_NEEDED, error.message

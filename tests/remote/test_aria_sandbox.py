@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from crmdesk.remote.aria import AriaBackend, connect_aria
-from crmdesk.remote.errors import NetworkError, NotFound, ProtocolError, RateLimited, ServerError
+from crmdesk.remote.errors import NetworkError, NotFound, RateLimited, ServerError, TruncatedAnswer
 from crmdesk.remote.transport import RetryPolicy
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.sandbox.server import SandboxServer
@@ -145,6 +145,14 @@ def test_tasks_lists_timeline_notifications(backend: AriaBackend) -> None:
     backend.mark_all_notifications_read()
 
 
+class RealWallClock(FakeClock):
+    """Waits only counted, as FakeClock's; the date read when an answer arrives, not when the test
+    began (however long the request took, an HTTP date in a Retry-After reads as the seconds it says)."""
+
+    def time(self) -> float:
+        return time.time() + self.now
+
+
 @pytest.mark.parametrize(
     ("faults", "error"),
     [
@@ -152,12 +160,14 @@ def test_tasks_lists_timeline_notifications(backend: AriaBackend) -> None:
         (FaultConfig(fail_rate=1.0), ServerError),
         (FaultConfig(rate_limit_rate=1.0, retry_after=1), RateLimited),
         (FaultConfig(rate_limit_rate=1.0, retry_after=2, retry_after_date=True), RateLimited),
-        (FaultConfig(truncate_rate=1.0), ProtocolError),
+        (FaultConfig(truncate_rate=1.0), TruncatedAnswer),  # asked again, cut short every time
         (FaultConfig(drop_rate=1.0), NetworkError),
     ],
 )
-def test_faults_map_to_typed_errors(server: SandboxServer, faults: FaultConfig, error: type[Exception]) -> None:
-    clock = FakeClock(wall=time.time())  # the sandbox dates its Retry-After by the real clock
+def test_faults_map_to_typed_errors(
+    server: SandboxServer, faults: FaultConfig, error: type[Exception], caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = RealWallClock()  # the sandbox dates its Retry-After by the real clock
     client = connect_aria(
         server.url, server.admin_token, clock=clock, config={"retry": RetryPolicy(max_attempts=2)}
     )
@@ -170,3 +180,4 @@ def test_faults_map_to_typed_errors(server: SandboxServer, faults: FaultConfig, 
         client.close()
     if error is RateLimited:
         assert clock.sleeps and clock.sleeps[0] == pytest.approx(faults.retry_after, abs=1.5)
+    caplog.clear()  # the retries' warnings (and the server's own, for a dropped connection) were expected

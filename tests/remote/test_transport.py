@@ -76,13 +76,14 @@ def test_field_messages_are_kept(clock) -> None:
 
 @pytest.mark.parametrize("content", [b"<html>oops</html>", b'{"data": {"records": [', b"",
                                      b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"])
-def test_bodies_that_are_not_json_are_protocol_errors(content, clock) -> None:
+def test_bodies_that_are_not_json_are_protocol_errors(content, clock, caplog) -> None:
     transport = make(lambda r: httpx.Response(200, content=content), clock)
     with pytest.raises(ProtocolError):
         transport.request_json("GET", "/x")
+    caplog.clear()  # the retries' warnings were expected
 
 
-def test_retries_stop_at_their_limit_with_backoff(clock) -> None:
+def test_retries_stop_at_their_limit_with_backoff(clock, caplog) -> None:
     calls = []
 
     def handler(request):
@@ -96,27 +97,31 @@ def test_retries_stop_at_their_limit_with_backoff(clock) -> None:
     # Full jitter: each wait is in [0, base·2^(n-1)].
     for n, wait in enumerate(clock.sleeps, start=1):
         assert 0 <= wait <= 1.0 * 2 ** (n - 1)
+    caplog.clear()  # the retries' warnings were expected
 
 
-def test_retry_after_seconds_is_honoured(clock) -> None:
+def test_retry_after_seconds_is_honoured(clock, caplog) -> None:
     answers = iter([httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200, json={"data": 1})])
     assert make(lambda r: next(answers), clock).request_json("GET", "/x") == {"data": 1}
     assert clock.sleeps == [7.0]
+    caplog.clear()  # the retries' warnings were expected
 
 
-def test_retry_after_http_date_is_honoured(clock) -> None:
+def test_retry_after_http_date_is_honoured(clock, caplog) -> None:
     when = email.utils.formatdate(clock.time() + 12, usegmt=True)
     answers = iter([httpx.Response(429, headers={"Retry-After": when}), httpx.Response(200, json={"data": 1})])
     make(lambda r: next(answers), clock).request("GET", "/x")
     assert clock.sleeps == [pytest.approx(12, abs=1)]
+    caplog.clear()  # the retries' warnings were expected
 
 
 @pytest.mark.parametrize(("value", "offset"), [("5", 5.0), (None, 9.0)])
-def test_x_ratelimit_reset_is_honoured(value, offset, clock) -> None:
+def test_x_ratelimit_reset_is_honoured(value, offset, clock, caplog) -> None:
     reset = value or str(int(clock.time() + 9))  # seconds from now, or an epoch time
     answers = iter([httpx.Response(429, headers={"X-RateLimit-Reset": reset}), httpx.Response(200)])
     make(lambda r: next(answers), clock).request("GET", "/x")
     assert clock.sleeps == [pytest.approx(offset, abs=1)]
+    caplog.clear()  # the retries' warnings were expected
 
 
 def test_a_very_long_retry_after_is_handed_to_the_caller(clock) -> None:
@@ -127,7 +132,7 @@ def test_a_very_long_retry_after_is_handed_to_the_caller(clock) -> None:
     assert clock.sleeps == []
 
 
-def test_network_errors_are_retried_then_raised(clock) -> None:
+def test_network_errors_are_retried_then_raised(clock, caplog) -> None:
     def handler(request):
         raise httpx.ConnectError("connection refused")
 
@@ -135,6 +140,7 @@ def test_network_errors_are_retried_then_raised(clock) -> None:
         make(handler, clock, attempts=3).request("GET", "/x")
     assert not isinstance(caught.value, OutcomeUnknown)
     assert len(clock.sleeps) == 2
+    caplog.clear()  # the retries' warnings were expected
 
 
 def test_a_create_that_timed_out_after_sending_is_outcome_unknown(clock) -> None:
@@ -232,6 +238,7 @@ def test_the_token_never_appears_in_logs_or_errors(clock, caplog) -> None:
     assert TOKEN not in str(caught.value)
     assert TOKEN not in caplog.text
     assert repr(BearerAuth(TOKEN)) == "BearerAuth(token=[REDACTED])"
+    caplog.clear()  # the retries' warnings were expected
 
 
 def test_token_bucket_waits_on_the_injected_clock(clock) -> None:

@@ -29,7 +29,8 @@ class CollabMixin(AriaSession):
             data = self.get(path, {**(params or {}), "limit": limit, "offset": offset})
             page = wire.pagination(data)
             return OffsetPage(
-                wire.rows_of(data, key), wire.int_or_none(page.get("total")), wire.int_or_none(page.get("limit"))
+                wire.rows_of(data, key, strict=True), wire.int_or_none(page.get("total")),
+                wire.int_or_none(page.get("limit")),
             )
 
         return offset_pages(fetch, max(2, min(page_size, MAX_PAGE)))
@@ -39,9 +40,8 @@ class CollabMixin(AriaSession):
     def lists(self) -> list[ListDef]:
         """Every list, each read afresh: the sync's schema step calls this once per sync, and the
         entry calls after it use these definitions (``list_defs``) rather than reading them again."""
-        out = []
-        for row in wire.rows_of(self.get("/lists"), "lists"):
-            out.append(self._read_list(str(wire.require(row, "id"))))
+        rows = wire.rows_of(self.get("/lists"), "lists")
+        out = wire.each(rows, lambda row: self._read_list(wire.identity(row, "id", "A list")), "a list")
         self.list_defs = {list_def.id: list_def for list_def in out}
         return out
 
@@ -72,7 +72,7 @@ class CollabMixin(AriaSession):
             rows = wire.rows_of(data, "statuses" if attr.type is AttributeType.STATUS else "options")
         except (NotFound, ProtocolError):
             return attr
-        choices = [wire.option(r) for r in rows if isinstance(r, Mapping)]
+        choices = wire.each(rows, wire.option, f"an option of {attr.slug}")
         return replace(attr, options=tuple(sorted(choices, key=lambda o: o.order)))
 
     def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
@@ -111,15 +111,15 @@ class CollabMixin(AriaSession):
     def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
         attrs = self._list_attrs(list_id)
         for rows, _total in self._paged(f"/lists/{seg(list_id)}/entries", "entries", page_size):
-            yield [self._entry(list_id, attrs, row) for row in rows]
+            yield wire.each(rows, lambda row: self._entry(list_id, attrs, row), f"an entry of list {list_id}")
 
     @staticmethod
     def _entry(list_id: str, attrs: Mapping[str, AttributeDef], row: Mapping[str, Any]) -> Entry:
-        entry_id = str(wire.require(row, "id"))
+        entry_id = wire.identity(row, "id", "A list entry")
         return Entry(
             id=entry_id,
             list_id=list_id,
-            record_id=str(wire.require(row, "recordId")),
+            record_id=wire.identity(row, "recordId", f"Entry {entry_id}"),
             values=decode_values(attrs, row.get("listValues") or row.get("values"), owner=f"entry {entry_id}"),
             created_at=wire.timestamp(row.get("createdAt")),
             updated_at=wire.timestamp(row.get("updatedAt")),
@@ -151,8 +151,7 @@ class CollabMixin(AriaSession):
         read: dict[str, tuple[Mapping[str, Any], Note]] = {}
         for rows, _total in self._paged("/notes", "notes", page_size):
             page = []
-            for row in rows:
-                note = self._note_read_before(row)
+            for note, row in wire.each(rows, lambda row: (self._note_read_before(row), row), "a note"):
                 read[note.id] = (row, note)
                 page.append(note)
             yield page
@@ -169,7 +168,7 @@ class CollabMixin(AriaSession):
 
     def notes_for(self, object_slug: str, record_id: str) -> list[Note]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/notes")
-        return [wire.note(row) for row in wire.rows_of(data, "notes")]
+        return wire.each(wire.rows_of(data, "notes"), wire.note, "a note")
 
     def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note:
         # Written as the web app writes notes: a TipTap document (never null for a note with text).
@@ -213,7 +212,7 @@ class CollabMixin(AriaSession):
     def iter_tasks(self, include_completed: bool = True, page_size: int = MAX_PAGE) -> Iterator[list[Task]]:
         params = {"showCompleted": "true" if include_completed else "false"}
         for rows, _total in self._paged("/tasks", "tasks", page_size, params):
-            yield [wire.task(row) for row in rows]
+            yield wire.each(rows, wire.task, "a task")
 
     def create_task(
         self, content: str, *, deadline: str | None = None, record_ids: list[str] | None = None,
@@ -248,19 +247,19 @@ class CollabMixin(AriaSession):
         if cursor:
             params["cursor"] = cursor
         data = self.get(f"/timeline/{seg(record_id)}", params)
-        events = [wire.timeline_event(row, record_id) for row in wire.rows_of(data, "events")]
+        events = wire.each(wire.rows_of(data, "events"), lambda row: wire.timeline_event(row, record_id), "an event")
         nxt = data.get("nextCursor") if isinstance(data, Mapping) else None
         return TimelinePage(events, str(nxt) if nxt else None)
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/activity")
-        return [wire.timeline_event(row, record_id) for row in wire.rows_of(data, "activity")]
+        return wire.each(wire.rows_of(data, "activity"), lambda row: wire.timeline_event(row, record_id), "an event")
 
     # -- notifications, search -------------------------------------------------------------------
 
     def notifications(self, unread_only: bool = False) -> list[Notification]:
         data = self.get("/notifications", {"unreadOnly": "true" if unread_only else "false", "limit": 100})
-        return [wire.notification(row) for row in wire.rows_of(data, "notifications")]
+        return wire.each(wire.rows_of(data, "notifications"), wire.notification, "a notification")
 
     def mark_notification_read(self, notification_id: str) -> None:
         self.call("PATCH", f"/notifications/{seg(notification_id)}", body={})
@@ -270,16 +269,15 @@ class CollabMixin(AriaSession):
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         data = self.get("/search", {"q": query, "limit": max(1, min(limit, MAX_PAGE))})
-        hits = []
-        for row in wire.rows_of(data, "results"):
-            if row.get("type", "record") != "record":
-                continue
-            hits.append(
-                SearchHit(
-                    record_id=str(wire.require(row, "id")),
-                    object_slug=str(row.get("objectSlug") or ""),
-                    title=str(row.get("title") or ""),
-                    subtitle=str(row.get("subtitle") or ""),
-                )
+        def hit(row: Mapping[str, Any]) -> SearchHit:
+            ident = wire.identity(row, "id", "A search result")
+            owner = f"search result {ident}"
+            return SearchHit(
+                record_id=ident,
+                object_slug=wire.text(row, "objectSlug", "object", owner),
+                title=wire.text(row, "title", "title", owner),
+                subtitle=wire.text(row, "subtitle", "subtitle", owner),
             )
-        return hits
+
+        rows = [row for row in wire.rows_of(data, "results") if row.get("type", "record") == "record"]
+        return wire.each(rows, hit, "a search result")

@@ -23,8 +23,16 @@ between the frontier and the window's end is skipped.
 
 Cursor paging (``cursor=``, oldest first) is keyset-based and does not shift, but the
 real server repeats the previous page's last row on the next page (with ``limit=1``
-it returns the same row forever): de-duplicate, use ``limit >= 2``, and stop when a
-page brings nothing new.
+it returns the same row forever): de-duplicate, use ``limit >= 2``, and stop at the end.
+
+Bounded against any server (docs/remote.md, "Limits against any server"): a page holding
+more rows than asked, a row that is not an object or has no id, is a ``ProtocolError`` —
+the whole page is refused before any of its rows is handed on, so no partial page is ever
+stored. Paging stops with an error rather than loop: after a number of pages derived from
+the server's total (``PagingUnstable``), after ``MAX_PAGES`` when there is no total, and
+as soon as a page makes no progress (offset paging: the same rows again at another offset;
+cursor paging: the same cursor again, or "more" with nothing new), since stopping quietly
+would make an incomplete scan look complete, and a full scan decides what was deleted.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crmdesk.remote.errors import PagingUnstable
+from crmdesk.remote.errors import PagingUnstable, ProtocolError
 
 Row = Mapping[str, Any]
 
@@ -42,6 +50,9 @@ MAX_STEP_BACKS = 50
 #: Rows each window repeats from the last: one makes the seen-row check possible, two
 #: lets a single unannounced delete above us go by without a step back.
 OVERLAP = 2
+#: Pages of one scan when the server gives no total to derive a limit from: a million rows at 200
+#: a page, more than a desktop cache is made for.
+MAX_PAGES = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +70,17 @@ class CursorPage:
     has_more: bool
 
 
-def _row_id(row: Row) -> str | None:
-    ident = row.get("id")
-    return str(ident) if ident is not None else None
+def _checked_ids(rows: list[Row], limit: int, where: str) -> list[str]:
+    """The ids of a page's rows, or a ``ProtocolError`` refusing the whole page."""
+    if len(rows) > limit:
+        raise ProtocolError(f"The server sent {len(rows)} rows for a page of at most {limit} ({where}); refused.")
+    ids = []
+    for row in rows:
+        ident = row.get("id") if isinstance(row, Mapping) else None
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool) or ident == "":
+            raise ProtocolError(f"A row of a page has no id ({where}); the page is refused.")
+        ids.append(str(ident))
+    return ids
 
 
 def offset_pages(
@@ -75,9 +94,19 @@ def offset_pages(
     pages = 0
     max_pages: int | None = None
     last_total: int | None = None
+    previous: tuple[int, list[str]] | None = None
     while True:
         page = fetch(offset, limit)
         pages += 1
+        ids = _checked_ids(page.rows, limit, f"offset {offset}")
+        if previous is not None and previous[0] != offset and ids and previous[1] == ids:
+            raise ProtocolError(
+                f"The server sent the same rows for offset {previous[0]} and offset {offset}: it does not "
+                "page, so the list cannot be read whole."
+            )
+        previous = (offset, ids)
+        if page.total is None and pages > MAX_PAGES:
+            raise ProtocolError(f"The server kept sending pages (more than {MAX_PAGES:,}) without a total; stopped.")
         applied = page.limit if page.limit and 0 < page.limit <= limit else limit
         # Without a total there is nothing to steer by: keep a tenth of a page of slack.
         default_gap = OVERLAP if page.total is not None else applied // 10
@@ -86,7 +115,6 @@ def offset_pages(
         if max_pages is None and page.total is not None:
             # Generous: records created meanwhile make a pull longer, never endless.
             max_pages = 4 * (page.total // max(1, applied - gap)) + 20
-        ids = [_row_id(row) for row in page.rows]
         if offset > 0 and not any(ident in seen for ident in ids):
             # More rows vanished above us than the overlap covers (or the list shrank
             # below our offset): step back and read again, never skip.
@@ -98,7 +126,7 @@ def offset_pages(
             continue
         fresh = []
         for row, ident in zip(page.rows, ids, strict=True):
-            if ident is None or ident in seen:
+            if ident in seen:
                 continue
             seen.add(ident)
             fresh.append(row)
@@ -122,21 +150,30 @@ def offset_pages(
 def cursor_pages(
     fetch: Callable[[str, int], CursorPage], page_size: int
 ) -> Iterator[list[Row]]:
-    """Yield rows not seen before, oldest first, until a page brings nothing new."""
+    """Yield rows not seen before, oldest first, until the server says there are no more."""
     limit = max(2, page_size)  # limit=1 would repeat the same row forever
     seen: set[str] = set()
     cursor = ""
+    pages = 0
     while True:
         page = fetch(cursor, limit)
+        pages += 1
+        ids = _checked_ids(page.rows, limit, f"page {pages}")
         fresh = []
-        for row in page.rows:
-            ident = _row_id(row)
-            if ident is None or ident in seen:
+        for row, ident in zip(page.rows, ids, strict=True):
+            if ident in seen:
                 continue
             seen.add(ident)
             fresh.append(row)
         if fresh:
             yield fresh
-        if not page.has_more or not page.next_cursor or not fresh or page.next_cursor == cursor:
+        if not page.has_more or not page.next_cursor:
             return
+        if not fresh or page.next_cursor == cursor:
+            raise ProtocolError(
+                "The server says there are more rows, but its next page brings nothing new: it does not "
+                "page, so the list cannot be read whole."
+            )
+        if pages >= MAX_PAGES:
+            raise ProtocolError(f"The server kept sending pages (more than {MAX_PAGES:,}); stopped.")
         cursor = page.next_cursor

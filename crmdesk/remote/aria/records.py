@@ -40,7 +40,7 @@ class RecordsMixin(AriaSession):
                 data = self.query(path + "/query", {"filter": filter_, "limit": limit, "offset": offset})
             page = wire.pagination(data)
             return OffsetPage(
-                wire.rows_of(data, "records"), wire.int_or_none(page.get("total")),
+                wire.rows_of(data, "records", strict=True), wire.int_or_none(page.get("total")),
                 wire.int_or_none(page.get("limit")),
             )
 
@@ -63,7 +63,8 @@ class RecordsMixin(AriaSession):
                 page = wire.pagination(data)
                 nxt = page.get("nextCursor")
                 return CursorPage(
-                    wire.rows_of(data, "records"), str(nxt) if nxt else None, bool(page.get("hasMore"))
+                    wire.rows_of(data, "records", strict=True), str(nxt) if nxt else None,
+                    bool(page.get("hasMore")),
                 )
 
             for rows in cursor_pages(fetch_cursor, size):
@@ -76,7 +77,8 @@ class RecordsMixin(AriaSession):
     ) -> Iterator[RecordPage]:
         obj = self.object_def(object_slug)
         for rows, total in self._raw_record_pages(object_slug, changed_since, page_size):
-            yield RecordPage([decode_record(obj, row) for row in rows], total)
+            # A record whose id is poison is skipped (logged); one poisoned value only loses that value.
+            yield RecordPage(wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}"), total)
 
     def record_ids(self, object_slug: str) -> set[str]:
         self.object_def(object_slug)  # a NotFound for an unknown object, not an empty set
@@ -113,7 +115,8 @@ class RecordsMixin(AriaSession):
             f"/objects/{seg(object_slug)}/records/query",
             {"filter": {"operator": "and", "conditions": [condition]}, "limit": max(1, min(limit, MAX_PAGE))},
         )
-        return [decode_record(obj, row) for row in wire.rows_of(data, "records")]
+        rows = wire.rows_of(data, "records")
+        return wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         obj = self.object_def(object_slug)

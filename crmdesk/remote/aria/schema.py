@@ -4,7 +4,9 @@ Aria sends values keyed by attribute slug in its own shapes; ``values.from_wire`
 ``to_wire`` map each one to and from the model's canonical values. This module adds
 what is about a whole answer rather than one value: unknown slugs are ignored, a value
 that does not parse is logged and skipped (one odd value must not fail a page of 200
-records), and the writes the real server would silently drop are refused up front.
+records), and the writes the real server would silently drop are refused up front. Poison
+(``crmdesk.remote.limits``: a lone surrogate, a NUL, text over ``MAX_TEXT``) anywhere in a
+value skips that value the same way, before any codec sees it; the record keeps the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, ValidationError
 from crmdesk.model import values as model_values
 from crmdesk.model.limits import ValueLimits
+from crmdesk.remote import limits
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.values import from_wire, to_wire
 from crmdesk.remote.errors import ServerRejected
@@ -78,12 +81,16 @@ def decode_values(
         attr = attrs.get(slug)
         if attr is None:
             # A new attribute we have not pulled yet: the next schema pull brings it.
-            log.debug("ignoring unknown attribute %r on %s", slug, owner)
+            log.debug("ignoring unknown attribute %.60r on %s", slug, owner)
+            continue
+        problem = limits.flaw(wire_value)
+        if problem is not None:
+            log.warning("skipping the value of %r on %s: %s", slug, owner, problem)
             continue
         try:
             value = from_wire(attr, wire_value)
         except ValidationError as error:
-            log.warning("skipping unreadable value of %r on %s: %s", slug, owner, error.message)
+            log.warning("skipping unreadable value of %r on %s: %.200s", slug, owner, error.message)
             continue
         if value is not None:
             out[slug] = value
@@ -91,14 +98,16 @@ def decode_values(
 
 
 def decode_record(obj: ObjectDef, row: Mapping[str, Any]) -> Record:
-    record_id = str(wire.require(row, "id"))
+    """A record; ``PoisonedRow`` for a poisoned id (``wire.each`` skips it in a page)."""
+    record_id = wire.identity(row, "id", f"A record of {obj.slug}")
+    owner = f"{obj.slug}/{record_id}"
     return Record(
         id=record_id,
         object_slug=obj.slug,
-        values=decode_values(attributes_by_slug(obj), row.get("values"), owner=f"{obj.slug}/{record_id}"),
+        values=decode_values(attributes_by_slug(obj), row.get("values"), owner=owner),
         created_at=wire.timestamp(row.get("createdAt")),
         updated_at=wire.timestamp(row.get("updatedAt")),
-        created_by=row.get("createdBy"),
+        created_by=wire.clean(row.get("createdBy"), None, "author", owner),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -44,6 +45,11 @@ class AriaSession:
     def close(self) -> None:
         self.transport.close()
 
+    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
+        """Waits before a retry (``Retry-After``, backoff) end with ``RequestCancelled`` as soon as
+        ``cancel`` is set: the sync engine passes the event its Cancel and Quit set."""
+        self.transport.interrupt_on(cancel)
+
     # -- requests answering {"data": …} ----------------------------------------------------
 
     def call(
@@ -77,10 +83,10 @@ class AriaSession:
 
     def load_objects(self) -> list[ObjectDef]:
         """All objects with attributes and options/statuses; refreshes the cache."""
-        objects = []
-        for row in wire.rows_of(self.get("/objects"), "objects"):
-            slug = str(wire.require(row, "slug"))
-            objects.append(wire.object_def(row, self.load_attributes(slug)))
+        def load(row: Mapping[str, Any]) -> ObjectDef:
+            return wire.object_def(row, self.load_attributes(wire.identity(row, "slug", "An object")))
+
+        objects = wire.each(wire.rows_of(self.get("/objects"), "objects"), load, "an object")
         self.schema.replace(objects)
         return objects
 
@@ -93,8 +99,7 @@ class AriaSession:
     def load_attributes(self, slug: str) -> tuple[AttributeDef, ...]:
         rows = wire.rows_of(self.get(f"/objects/{seg(slug)}/attributes"), "attributes")
         attrs = []
-        for row in rows:
-            attr = wire.attribute(row)
+        for attr in wire.each(rows, wire.attribute, f"an attribute of {slug}"):
             if attr is None:
                 continue
             if attr.has_options and not attr.options and attr.id:
@@ -105,7 +110,8 @@ class AriaSession:
 
     def _with_options(self, slug: str, attr: AttributeDef) -> AttributeDef:
         data = self.get(f"/objects/{seg(slug)}/attributes/options", {"attributeId": attr.id})
-        options = tuple(sorted((wire.option(r) for r in wire.rows_of(data, "options")), key=lambda o: o.order))
+        options = tuple(sorted(wire.each(wire.rows_of(data, "options"), wire.option, f"an option of {attr.slug}"),
+                               key=lambda o: o.order))
         return replace(attr, options=options)
 
     def object_def(self, slug: str) -> ObjectDef:

@@ -5,13 +5,19 @@ The real server (DESIGN §4, tests/fixtures/aria-real) wraps every answer in
 (``records``, ``notes``, ``tasks``, ``entries``, ``events``, ``members``…). Missing
 keys that the client cannot do without are a ``ProtocolError``; anything optional
 falls back quietly.
+
+Poison (``crmdesk.remote.limits``: a lone surrogate, a NUL character, text over ``MAX_TEXT``)
+never reaches the model: a text an item can stand without (a name, a title, an email, a
+description, an author) is left out, logged, and the item keeps its fallback; an item that
+cannot stand without it (its id or slug, a note's content, a task's text, an option's title)
+raises ``PoisonedRow``, and ``each`` skips such items in a list, logged, keeping the others.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from crmdesk.model import (
     AttributeDef,
@@ -27,10 +33,12 @@ from crmdesk.model import (
     Workspace,
 )
 from crmdesk.model.codecs.temporal import parse_timestamp
+from crmdesk.remote import limits
 from crmdesk.remote.aria import tiptap
-from crmdesk.remote.errors import ProtocolError
+from crmdesk.remote.errors import PoisonedRow, ProtocolError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Aria attribute config keys → the model's (``AttributeDef.target_object`` etc.).
 _CONFIG_KEYS = {
@@ -48,11 +56,16 @@ def data_of(payload: Any) -> Any:
     return payload["data"]
 
 
-def rows_of(data: Any, key: str) -> list[Mapping[str, Any]]:
-    """A list of objects that is either ``data`` itself or ``data[key]``."""
+def rows_of(data: Any, key: str, *, strict: bool = False) -> list[Mapping[str, Any]]:
+    """A list of objects that is either ``data`` itself or ``data[key]``.
+
+    ``strict`` (a page of a paged pull): an item that is not an object refuses the whole answer
+    rather than being left out, so a page that fails validation is never partly kept."""
     rows = data.get(key) if isinstance(data, Mapping) else data
     if not isinstance(rows, list):
         raise ProtocolError(f"The answer has no list of {key}.")
+    if strict and not all(isinstance(row, Mapping) for row in rows):
+        raise ProtocolError(f"An item in the answer's list of {key} is not an object; the page is refused.")
     return [row for row in rows if isinstance(row, Mapping)]
 
 
@@ -61,6 +74,49 @@ def require(row: Mapping[str, Any], key: str) -> Any:
     if value is None or value == "":
         raise ProtocolError(f"An item in the answer has no “{key}”.")
     return value
+
+
+def identity(row: Mapping[str, Any], name: str, what: str) -> str:
+    """An item's identity (``id``, ``slug``…) as text: ``ProtocolError`` when missing, ``PoisonedRow``
+    when it is text no cache can hold."""
+    ident = str(require(row, name))
+    problem = limits.flaw(ident)
+    if problem is not None:
+        raise PoisonedRow(f"{what} from the server has an unusable {name}: {problem}")
+    return ident
+
+
+def clean(value: Any, fallback: Any, field: str, owner: str) -> Any:
+    """``value``, or ``fallback`` (logged) when it holds poison: for what an item can stand without."""
+    problem = limits.flaw(value)
+    if problem is None:
+        return value
+    log.warning("leaving out the %s of %s from the server: %s", field, owner, problem)
+    return fallback
+
+
+def text(row: Mapping[str, Any], name: str, field: str, owner: str, fallback: str = "") -> str:
+    """``str(row[name])`` (``fallback`` when empty or poisoned)."""
+    return str(clean(row.get(name), None, field, owner) or fallback)
+
+
+def whole(value: Any, field: str, owner: str) -> Any:
+    """``value`` when it holds no poison, else ``PoisonedRow``: for what an item cannot stand without."""
+    problem = limits.flaw(value)
+    if problem is not None:
+        raise PoisonedRow(f"The {field} of {owner} from the server is unusable: {problem}")
+    return value
+
+
+def each(rows: Iterable[Mapping[str, Any]], build: Callable[[Mapping[str, Any]], T], what: str) -> list[T]:
+    """``build`` each row, skipping (logged) the rows that raise ``PoisonedRow``."""
+    out = []
+    for row in rows:
+        try:
+            out.append(build(row))
+        except PoisonedRow as error:
+            log.warning("skipping %s: %s", what, error.message)
+    return out
 
 
 def timestamp(value: Any) -> str | None:
@@ -91,56 +147,74 @@ def workspace(data: Mapping[str, Any]) -> Workspace:
     # The id names the workspace's file on disk: anything but a plain string is the server's fault.
     if not isinstance(ident, str) or not ident.strip() or len(ident) > 200:
         raise ProtocolError(f"The server answered an unusable workspace id ({type(ident).__name__}).")
-    return Workspace(id=ident, name=str(data.get("name") or ""), slug=data.get("slug"))
+    whole(ident, "id", "the workspace")
+    owner = f"workspace {ident}"
+    return Workspace(id=ident, name=text(data, "name", "name", owner),
+                     slug=clean(data.get("slug"), None, "slug", owner))
 
 
 def member(row: Mapping[str, Any]) -> Member:
+    ident = identity(row, "id", "A member")
+    owner = f"member {ident}"
     return Member(
-        id=str(require(row, "id")),
-        name=str(row.get("userName") or row.get("name") or ""),
-        email=str(row.get("userEmail") or row.get("email") or ""),
-        role=str(row.get("role") or "member"),
-        user_id=row.get("userId"),
+        id=ident,
+        name=str(clean(row.get("userName") or row.get("name"), None, "name", owner) or ""),
+        email=str(clean(row.get("userEmail") or row.get("email"), None, "email", owner) or ""),
+        role=text(row, "role", "role", owner, "member"),
+        user_id=clean(row.get("userId"), None, "user id", owner),
     )
 
 
 def members(data: Any) -> list[Member]:
     """Members as a bare list or as ``{members, invites}`` (pending invites are not members)."""
-    return [member(row) for row in rows_of(data, "members")]
+    return each(rows_of(data, "members"), member, "a member")
 
 
 # -- schema -------------------------------------------------------------------------------
 
 
 def option(row: Mapping[str, Any]) -> Option:
+    """An option or status; ``PoisonedRow`` for a poisoned id or title (an admin editing an option
+    whose title was left out would rename it)."""
     active = row.get("isActive")
+    ident = identity(row, "id", "An option")
+    owner = f"option {ident}"
     return Option(
-        id=str(require(row, "id")),
-        title=str(row.get("title") or ""),
-        color=row.get("color"),
+        id=ident,
+        title=str(whole(row.get("title"), "title", owner) or ""),
+        color=clean(row.get("color"), None, "colour", owner),
         order=int_or_none(row.get("sortOrder")) or 0,
         active=True if active is None else bool(active),
     )
 
 
 def attribute(row: Mapping[str, Any]) -> AttributeDef | None:
-    """An attribute; None (logged) for a type this client does not know."""
+    """An attribute; None (logged) for a type this client does not know; ``PoisonedRow`` for a
+    poisoned slug or id. A poisoned title falls back to the slug, a poisoned option is left out."""
     try:
-        kind = AttributeType(str(row.get("type")))
+        kind = AttributeType(str(row.get("type"))[:40])
     except ValueError:
-        log.warning("skipping attribute %r of unknown type %r", row.get("slug"), row.get("type"))
+        log.warning("skipping attribute %.60r of unknown type %.40r", row.get("slug"), row.get("type"))
         return None
+    slug = identity(row, "slug", "An attribute")
+    owner = f"attribute {slug}"
     raw = row.get("config")
     raw_config: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-    config = {_CONFIG_KEYS.get(key, key): value for key, value in raw_config.items()}
+    config = {
+        _CONFIG_KEYS.get(name, name): value for name, value in raw_config.items()
+        if clean({name: value}, None, f"setting {name[:40]!r}", owner) is not None
+    }
     choices = row.get("statuses") if kind is AttributeType.STATUS else row.get("options")
-    options = tuple(option(o) for o in choices if isinstance(o, Mapping)) if isinstance(choices, list) else ()
+    options = (
+        tuple(each((o for o in choices if isinstance(o, Mapping)), option, f"an option of {owner}"))
+        if isinstance(choices, list) else ()
+    )
     multiselect = bool(row.get("isMultiselect"))
     return AttributeDef(
-        slug=str(require(row, "slug")),
-        title=str(row.get("title") or row.get("slug")),
+        slug=slug,
+        title=text(row, "title", "title", owner, slug),
         type=kind,
-        id=row.get("id"),
+        id=whole(row.get("id"), "id", owner),
         required=bool(row.get("isRequired")),
         unique=bool(row.get("isUnique")),
         # The server would not store a list for these anyway; keep the model consistent.
@@ -153,29 +227,35 @@ def attribute(row: Mapping[str, Any]) -> AttributeDef | None:
 
 
 def attributes(rows: list[Mapping[str, Any]]) -> tuple[AttributeDef, ...]:
-    parsed = [a for a in (attribute(row) for row in rows) if a is not None]
+    parsed = [a for a in each(rows, attribute, "an attribute") if a is not None]
     return tuple(sorted(parsed, key=lambda a: a.order))
 
 
 def object_def(row: Mapping[str, Any], attrs: tuple[AttributeDef, ...] = ()) -> ObjectDef:
-    slug = str(require(row, "slug"))
+    """An object; ``PoisonedRow`` for a poisoned slug or id, a poisoned name falls back to the slug."""
+    slug = identity(row, "slug", "An object")
+    owner = f"object {slug}"
     return ObjectDef(
         slug=slug,
-        singular_name=str(row.get("singularName") or slug),
-        plural_name=str(row.get("pluralName") or slug),
-        icon=row.get("icon"),
-        id=row.get("id"),
+        singular_name=text(row, "singularName", "singular name", owner, slug),
+        plural_name=text(row, "pluralName", "plural name", owner, slug),
+        icon=clean(row.get("icon"), None, "icon", owner),
+        id=whole(row.get("id"), "id", owner),
         attributes=attrs,
         system=bool(row.get("isSystem")),
     )
 
 
 def list_def(row: Mapping[str, Any], attrs: tuple[AttributeDef, ...] = ()) -> ListDef:
+    """A list; ``PoisonedRow`` for a poisoned id or object, a poisoned name falls back to the slug."""
+    ident = identity(row, "id", "A list")
+    owner = f"list {ident}"
+    slug = clean(row.get("slug"), None, "slug", owner)
     return ListDef(
-        id=str(require(row, "id")),
-        name=str(row.get("name") or ""),
-        parent_object=str(row.get("objectSlug") or row.get("objectId") or ""),
-        slug=row.get("slug"),
+        id=ident,
+        name=text(row, "name", "name", owner, str(slug or "")),
+        parent_object=str(whole(row.get("objectSlug") or row.get("objectId"), "object", owner) or ""),
+        slug=slug,
         private=bool(row.get("isPrivate")),
         attributes=attrs,
     )
@@ -185,15 +265,21 @@ def list_def(row: Mapping[str, Any], attrs: tuple[AttributeDef, ...] = ()) -> Li
 
 
 def note(row: Mapping[str, Any]) -> Note:
-    ident = str(require(row, "id"))
+    """A note; ``PoisonedRow`` when its content or record is poisoned (shown empty, an edit would
+    be built on nothing); a poisoned title is left out (the server keeps it until the user
+    gives the note another one)."""
+    ident = identity(row, "id", "A note")
+    owner = f"note {ident}"
+    content = _note_content(ident, whole(row.get("content"), "content", owner))
     return Note(
         id=ident,
-        record_id=str(row.get("recordId") or ""),
-        title=str(row.get("title") or ""),
-        content=_note_content(ident, row.get("content")),
+        record_id=str(whole(row.get("recordId"), "record", owner) or ""),
+        title=text(row, "title", "title", owner),
+        # The markdown of many small texts may still be outsized.
+        content=whole(content, "content", owner),
         created_at=timestamp(row.get("createdAt")),
         updated_at=timestamp(row.get("updatedAt")),
-        created_by=row.get("createdBy"),
+        created_by=clean(row.get("createdBy"), None, "author", owner),
     )
 
 
@@ -211,55 +297,64 @@ def _note_content(ident: str, content: Any) -> str:
         return tiptap.plain_text_of(content)
 
 
-def _ids(items: Any) -> list[str]:
+def _ids(items: Any, field: str, owner: str) -> list[str]:
     if not isinstance(items, list):
         return []
     out = []
     for item in items:
         ident = item.get("id") if isinstance(item, Mapping) else item
-        if isinstance(ident, str) and ident:
+        if isinstance(ident, str) and ident and clean(ident, None, field, owner) is not None:
             out.append(ident)
     return out
 
 
 def task(row: Mapping[str, Any]) -> Task:
+    """A task; ``PoisonedRow`` when its text is poisoned (a task is its text)."""
+    ident = identity(row, "id", "A task")
+    owner = f"task {ident}"
     return Task(
-        id=str(require(row, "id")),
-        content=str(row.get("content") or ""),
+        id=ident,
+        content=str(whole(row.get("content"), "text", owner) or ""),
         deadline=timestamp(row.get("deadline")),
         done=bool(row.get("isCompleted")),
         completed_at=timestamp(row.get("completedAt")),
-        record_ids=_ids(row.get("linkedRecords") or row.get("recordIds")),
-        assignee_ids=_ids(row.get("assignees") or row.get("assigneeIds")),
+        record_ids=_ids(row.get("linkedRecords") or row.get("recordIds"), "linked record", owner),
+        assignee_ids=_ids(row.get("assignees") or row.get("assigneeIds"), "assignee", owner),
         created_at=timestamp(row.get("createdAt")),
-        created_by=row.get("createdBy"),
+        created_by=clean(row.get("createdBy"), None, "author", owner),
     )
 
 
 def timeline_event(row: Mapping[str, Any], record_id: str) -> TimelineEvent:
-    meta = row.get("metadata")
+    ident = identity(row, "id", "A timeline event")
+    owner = f"timeline event {ident}"
+    meta = clean(row.get("metadata"), None, "details", owner)
     metadata: Mapping[str, Any] = meta if isinstance(meta, Mapping) else {}
     when = timestamp(row.get("occurredAt") or row.get("createdAt"))
     if when is None:
         raise ProtocolError("A timeline event has no time.")
     return TimelineEvent(
-        id=str(require(row, "id")),
+        id=ident,
         record_id=record_id,
-        kind=str(row.get("type") or "event"),
-        title=str(row.get("title") or ""),
+        kind=text(row, "type", "type", owner, "event"),
+        title=text(row, "title", "title", owner),
         occurred_at=when,
-        description=row.get("description"),
-        actor_id=row.get("createdBy") or metadata.get("createdBy"),
+        description=clean(row.get("description"), None, "description", owner),
+        actor_id=clean(row.get("createdBy") or metadata.get("createdBy"), None, "author", owner),
         metadata=dict(metadata),
     )
 
 
 def notification(row: Mapping[str, Any]) -> Notification:
+    ident = identity(row, "id", "A notification")
+    owner = f"notification {ident}"
+    title = clean(row.get("title") or row.get("type"), None, "title", owner)
+    body = clean(row.get("body") or row.get("message") or row.get("description"), None, "text", owner)
     return Notification(
-        id=str(require(row, "id")),
-        title=str(row.get("title") or row.get("type") or ""),
+        id=ident,
+        title=str(title or ""),
         created_at=timestamp(row.get("createdAt")) or "",
-        body=str(row.get("body") or row.get("message") or row.get("description") or ""),
-        record_id=row.get("recordId"),
+        body=str(body or ""),
+        record_id=clean(row.get("recordId"), None, "record", owner),
         read=bool(row.get("isRead") or row.get("read") or row.get("readAt")),
     )
