@@ -16,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import logging
 import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import uvicorn
@@ -31,11 +34,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.aria import create_app
 
 API = "/api/v1"
+START_TIMEOUT = 30.0
+Rewrite = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +82,9 @@ class HostileServer:
         self._modes: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self.hits: Counter[str] = Counter()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self.port = 0
+        self._rewrites: dict[tuple[str, str], Rewrite] = {}
+        self._serving: Any = None
+        self._url = ""
 
     # -- modes ----------------------------------------------------------------------------------
 
@@ -98,6 +103,13 @@ class HostileServer:
             else:
                 self._modes.pop(mode, None)
 
+    def rewrite(self, path: str, change: Rewrite, method: str = "GET") -> None:
+        """The ``rewrite`` mode for one ``(method, path)``: each 2xx answer's decoded JSON goes
+        through ``change`` and what it returns is sent (lone surrogates escaped as JSON allows)."""
+        with self._lock:
+            self._rewrites[(method, path)] = change
+            self._modes.setdefault("rewrite", {})["changes"] = self._rewrites
+
     def _take(self, method: str, path: str, query: bytes, body: bytes) -> tuple[str, dict[str, Any]] | None:
         with self._lock:
             for mode, options in self._modes.items():
@@ -109,7 +121,7 @@ class HostileServer:
                         continue
                     options["times"] = times - 1
                 self.hits[mode] += 1
-                return mode, options
+                return mode, {**options, "_method": method, "_path": path, "_query": query}
         return None
 
     # -- the app ----------------------------------------------------------------------------------
@@ -140,36 +152,14 @@ class HostileServer:
     # -- life cycle -------------------------------------------------------------------------------
 
     def start(self) -> HostileServer:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._socket = sock
-        config = uvicorn.Config(self.app(), log_level="critical", access_log=False, lifespan="off",
-                                http="h11", loop="asyncio", timeout_keep_alive=5)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="crmdesk-hostile", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:  # uvicorn's own flag; a dead thread is a failure to start
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the hostile server did not start")
-            time.sleep(0.005)
+        self._serving = serve(self.app())
+        self._url = self._serving.__enter__()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        if self._socket is not None:
-            self._socket.close()
-            self._socket = None
-        self._server = None
+        if self._serving is not None:
+            self._serving.__exit__(None, None, None)
+            self._serving = None
 
     def __enter__(self) -> HostileServer:
         return self.start()
@@ -180,7 +170,44 @@ class HostileServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self._url
+
+
+def _not_a_hang_up(record: logging.LogRecord) -> bool:
+    # The client hanging up mid-answer is what hostile tests provoke (a refused body, a deadline):
+    # asyncio's note that the server's next write found the socket closed is expected.
+    return not record.getMessage().startswith("socket.send() raised exception")
+
+
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """``app`` served on 127.0.0.1 in a thread (the socket bound first, port 0 picking a free one);
+    yields its base URL once uvicorn says it is serving."""
+    asyncio_log = logging.getLogger("asyncio")
+    asyncio_log.addFilter(_not_a_hang_up)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="critical", access_log=False, lifespan="off", http="h11",
+                            loop="asyncio", timeout_keep_alive=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="crmdesk-hostile",
+                              daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not server.started:  # uvicorn's own flag, as SandboxServer.start waits on it
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.005)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        asyncio_log.removeFilter(_not_a_hang_up)
 
 
 # -- the modes ------------------------------------------------------------------------------------
@@ -248,11 +275,14 @@ def _poison_first_row(answer: Answer, options: dict[str, Any]) -> Response:
 
 
 def _more_rows_than_asked(answer: Answer, options: dict[str, Any]) -> Response:
+    """The page padded to one row more than its ``limit`` asked for (copies with new ids)."""
     payload = answer.json()
     rows = _rows(payload)
+    asked = parse_qs(options["_query"].decode()).get("limit", ["200"])[0]
     if rows:
-        extra = [dict(row, id=f"{row['id'][:-4]}beef") for row in rows[:1]]
-        rows.extend(extra * options.get("extra", 1))
+        template = rows[0]
+        for index in range(int(asked) + 1 - len(rows)):
+            rows.append(dict(template, id=f"{template['id'][:-6]}{index:06d}"))
     return _json_response(answer.status, payload)
 
 
@@ -310,7 +340,19 @@ def _any_get(prefix: str) -> Callable[[str, str, bytes, bytes, dict[str, Any]], 
     return lambda method, path, query, body, options: method == "GET" and path.startswith(API + prefix)
 
 
+def _rewritten(method: str, path: str, query: bytes, body: bytes, options: dict[str, Any]) -> bool:
+    return (method, path) in options.get("changes", {})
+
+
+def _rewrite(answer: Answer, options: dict[str, Any]) -> Response:
+    if answer.status >= 300:
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+    change = options["changes"][(options["_method"], options["_path"])]
+    return Response(json.dumps(change(answer.json())), status_code=answer.status, media_type="application/json")
+
+
 MODES: dict[str, Mode] = {
+    "rewrite": Mode(_rewritten, _rewrite, "answers to chosen (method, path) pairs go through a function"),
     "empty_objects": Mode(_get("/objects"), lambda a, o: _json_response(a.status, {"data": []}),
                           "lists no objects at all"),
     "drop_objects": Mode(_get("/objects"), _objects_without, "leaves the objects in options['slugs'] out"),

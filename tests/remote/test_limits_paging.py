@@ -15,8 +15,7 @@ from crmdesk.remote.aria import connect_aria, paging
 from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.errors import PagingUnstable, ProtocolError
 from crmdesk.sandbox.server import SandboxServer
-
-from .asgi import Spoiler, serve
+from tests.hostile.server import HostileServer, serve
 
 #: More fetches than any of these lists needs: a fetcher past it means paging looped.
 LOOPED = 60
@@ -87,7 +86,7 @@ def test_a_page_with_a_row_without_an_id_is_refused_whole(bad) -> None:
 def test_a_row_that_is_not_an_object_refuses_the_page(sandbox: SandboxServer) -> None:
     """Over HTTP: the adapter's page reader does not drop such a row quietly (a full scan that
     leaves a record out would have sync delete it from the cache)."""
-    with Spoiler(sandbox) as spoiler:
+    with HostileServer(sandbox) as spoiler:
         def one_string_row(payload):
             payload["data"]["records"][1] = "not a record"
             return payload
@@ -102,7 +101,7 @@ def test_a_row_that_is_not_an_object_refuses_the_page(sandbox: SandboxServer) ->
 
 
 def test_a_records_page_longer_than_asked_is_refused_over_http(sandbox: SandboxServer) -> None:
-    with Spoiler(sandbox) as spoiler:
+    with HostileServer(sandbox) as spoiler:
         def padded(payload):
             records = payload["data"]["records"]
             records.extend(dict(records[0], id=f"extra-{i}") for i in range(10))

@@ -1,7 +1,7 @@
 """The transport is bounded against any server: answer size after decompression, a wall-clock
 deadline per attempt, capped and interruptible waits, nesting, cut-short answers, odd tokens.
 
-Bad servers are tiny Starlette apps on loopback (``asgi.serve``); good ones the real sandbox.
+Bad servers are tiny Starlette apps on loopback (``tests/hostile/server.serve``); good ones the real sandbox.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from crmdesk.remote.errors import (
 from crmdesk.remote.transport import RequestKind, RetryPolicy, Transport, TransportConfig
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.sandbox.server import SandboxServer
+from tests.hostile.server import serve
 
-from .asgi import serve
 from .conftest import TOKEN, FakeClock
 
 MiB = 1024 * 1024

@@ -2,7 +2,7 @@
 never stops a sync: the value goes, or the row when it cannot stand without it (its id, a note's
 content, a task's text, an option's title); every other row of the page is kept.
 
-The real sandbox serves the data; a proxy (``asgi.Spoiler``) poisons its answers on the way out.
+The real sandbox serves the data; a proxy (``tests/hostile/server.HostileServer``) poisons its answers on the way out.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from crmdesk.remote.limits import MAX_TEXT
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
-
-from .asgi import Spoiler
+from tests.hostile.server import HostileServer
 
 SURROGATE = "lone \ud800 surrogate"
 NUL = "nul\x00byte"
@@ -37,12 +36,12 @@ def sandbox() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def spoiler(sandbox: SandboxServer) -> Iterator[Spoiler]:
-    with Spoiler(sandbox) as running:
+def spoiler(sandbox: SandboxServer) -> Iterator[HostileServer]:
+    with HostileServer(sandbox) as running:
         yield running
 
 
-def poison_everything(spoiler: Spoiler) -> dict[str, Any]:
+def poison_everything(spoiler: HostileServer) -> dict[str, Any]:
     """Poison one thing of each kind; returns what was poisoned, to look for afterwards."""
     hit: dict[str, Any] = {}
 
@@ -133,7 +132,7 @@ def check_logged(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_poisoned_values_and_rows_are_skipped_and_the_rest_of_the_page_kept(
-    sandbox: SandboxServer, spoiler: Spoiler, caplog: pytest.LogCaptureFixture
+    sandbox: SandboxServer, spoiler: HostileServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     hit = poison_everything(spoiler)
     truth = clean_backend(sandbox)
@@ -181,7 +180,7 @@ def test_poisoned_values_and_rows_are_skipped_and_the_rest_of_the_page_kept(
 
 
 def test_a_sync_against_a_poisoning_server_completes_with_the_right_records(
-    sandbox: SandboxServer, spoiler: Spoiler, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    sandbox: SandboxServer, spoiler: HostileServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     hit = poison_everything(spoiler)
     truth = clean_backend(sandbox)
