@@ -57,12 +57,12 @@ def sync_env(data: Path, token: str) -> dict[str, str]:
                 PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
 
 
-def sync_command(data: Path, server: SandboxServer) -> list[str]:
-    return [sys.executable, "-m", "crmdesk", "sync", "--data-dir", str(data), "--url", server.url, "--quiet"]
+def sync_command(data: Path, url: str) -> list[str]:
+    return [sys.executable, "-m", "crmdesk", "sync", "--data-dir", str(data), "--url", url, "--quiet"]
 
 
 def run_sync(data: Path, server: SandboxServer) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(sync_command(data, server), capture_output=True, text=True,
+    return subprocess.run(sync_command(data, server.url), capture_output=True, text=True,
                           env=sync_env(data, server.admin_token), timeout=300)
 
 
@@ -123,6 +123,9 @@ def crash_loop(folder: Path, *, kills: int, edits: int, creates: int, fault_rate
         counter = RequestCounter(server)
         data = folder / "data"
         first = run_sync(data, server)
+        # A sync pulls before it pushes: kills are placed after about as many requests as a
+        # pull takes, so that they land while the queue is being pushed.
+        pull_requests = counter.count
         if first.returncode != 0:
             raise RuntimeError(f"the first sync failed: {first.stderr}")
         (db,) = (data / "workspaces").glob("*.sqlite")
@@ -136,9 +139,9 @@ def crash_loop(folder: Path, *, kills: int, edits: int, creates: int, fault_rate
                 if store.outbox.count() == 0:
                     break
             result.runs += 1
-            stop_at = counter.count + rng.randint(2, 40)
-            proc = subprocess.Popen(sync_command(data, server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    env=sync_env(data, server.admin_token))
+            stop_at = counter.count + pull_requests + rng.randint(1, 40)
+            proc = subprocess.Popen(sync_command(data, server.url), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, env=sync_env(data, server.admin_token))
             deadline = time.monotonic() + RUN_DEADLINE
             while proc.poll() is None and counter.count < stop_at and time.monotonic() < deadline:
                 time.sleep(0.001)  # a bounded poll of the server's request count
