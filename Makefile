@@ -16,9 +16,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m crmdesk --demo
 
+# The suite runs twice, in two random orders (pytest-randomly): each run draws new seeds unless
+# given, and prints them; `make test SEED1=123 SEED2=456` repeats an order that failed.
+SEED1 ?= $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
+SEED2 ?= $(shell $(PYTHON) -c 'import random; print(random.randrange(2**32))')
+# Drawn once here, not again at each use.
+SEED1 := $(SEED1)
+SEED2 := $(SEED2)
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadgroup -p randomly
+
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadgroup
+	@echo "make test: order seeds SEED1=$(SEED1) SEED2=$(SEED2) (repeat with: make test SEED1=$(SEED1) SEED2=$(SEED2))"
+	$(PYTEST) --randomly-seed=$(SEED1)
+	$(PYTEST) --randomly-seed=$(SEED2)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks

@@ -128,6 +128,8 @@ def test_a_note_on_a_record_deleted_on_the_server_is_rejected(store: Store, serv
     assert again.rejected == 1 and store.outbox.get(row.op_id) is not None
 
 
+# The transport asks again before each failure counts: its warnings are the point of the test.
+@pytest.mark.allow_log_warnings(r"^POST /api/v1/lists/[^ ]+/entries failed \(The server failed without saying why")
 def test_a_change_the_server_keeps_failing_on_is_rejected_not_retried_forever(
     store: Store, server: SandboxServer
 ) -> None:

@@ -30,6 +30,10 @@ class TwoClients(RuleBasedStateMachine):
             assert sync(store, self.server).status.value == "synced"
         #: (client, marker written into "description" of a company, or created company name)
         self.written: list[tuple[int, str, str]] = []
+        #: Every change to a company's "description", in the order made: (who, record id as the
+        #: writer saw it, tag). ``who`` is 0 or 1 (a client, tag None: it deleted the record) or
+        #: "server"; a client's id may be its local id for a record it created.
+        self.events: list[tuple[int | str, str, str | None]] = []
 
     def _companies(self, client: int) -> list[str]:
         return sorted(self.stores[client].records.ids("companies"))
@@ -37,8 +41,9 @@ class TwoClients(RuleBasedStateMachine):
     @rule(client=st.integers(0, 1))
     def create(self, client: int) -> None:
         tag = marker()
-        self.stores[client].edits.create_record("companies", {"name": tag, "description": tag})
+        created = self.stores[client].edits.create_record("companies", {"name": tag, "description": tag})
         self.written.append((client, "create", tag))
+        self.events.append((client, created.target_id, tag))
 
     @rule(client=st.integers(0, 1), pick=st.integers(0, 50))
     def update(self, client: int, pick: int) -> None:
@@ -48,18 +53,23 @@ class TwoClients(RuleBasedStateMachine):
             record_id = ids[pick % len(ids)]
             self.stores[client].edits.update_record(record_id, {"description": tag})
             self.written.append((client, record_id, tag))
+            self.events.append((client, record_id, tag))
 
     @rule(client=st.integers(0, 1), pick=st.integers(0, 50))
     def delete(self, client: int, pick: int) -> None:
         ids = self._companies(client)
         if len(ids) > 3:
-            self.stores[client].edits.delete_record(ids[pick % len(ids)])
+            record_id = ids[pick % len(ids)]
+            self.stores[client].edits.delete_record(record_id)
+            self.events.append((client, record_id, None))
 
     @rule(pick=st.integers(0, 50))
     def server_edit(self, pick: int) -> None:
         assert self.server.core is not None
         ids = sorted(r.id for r in self.server.core.records.all("companies"))
-        self.server.core.records.touch(ids[pick % len(ids)], {"description": marker()}, slug="companies")
+        tag = marker()
+        self.server.core.records.touch(ids[pick % len(ids)], {"description": tag}, slug="companies")
+        self.events.append(("server", ids[pick % len(ids)], tag))
 
     @rule(client=st.integers(0, 1))
     def sync_one(self, client: int) -> None:
@@ -85,16 +95,53 @@ class TwoClients(RuleBasedStateMachine):
             for store in self.stores:
                 assert store.outbox.count() - _visible(store) == 0
                 assert diff(cache_snapshot(store)["records"], remote["records"]) == []
-            seen = {str(v.get("description")) for v in remote["records"]["companies"].values()}
-            names = [str(v.get("name")) for v in remote["records"]["companies"].values()]
-            assert seen is not None
+            companies = remote["records"]["companies"]
+            seen = {record_id: v.get("description") for record_id, v in companies.items()}
+            names = [str(v.get("name")) for v in companies.values()]
             for _client, what, tag in self.written:
                 if what == "create":
                     assert names.count(tag) <= 1, f"created twice: {tag}"
+            self._assert_no_lost_writes(seen)
         finally:
             for store in self.stores:
                 store.close()
             self.server.stop()
+
+    def _assert_no_lost_writes(self, seen: dict[str, object]) -> None:
+        """The last change made to each company's description is on the server, or waits where
+        its author can see it (a conflict, a rejected change): no write is silently dropped.
+
+        Only the last one: an earlier change was overwritten by a later one (made by anyone,
+        whichever syncs first: the other one becomes a conflict). A record someone deleted is
+        left out: a queued delete wins over a concurrent change by design."""
+        local_to_server: dict[str, str] = {}
+        for store in self.stores:
+            local_to_server.update(store.id_map.all())
+        last: dict[str, tuple[int | str, str | None]] = {}
+        deleted: set[str] = set()
+        for who, record_id, tag in self.events:
+            key = local_to_server.get(record_id, record_id)
+            last[key] = (who, tag)
+            if tag is None:
+                deleted.add(key)
+        lost = []
+        for key, (who, tag) in last.items():
+            if key in deleted:
+                continue
+            if key in seen and seen[key] == tag:
+                continue
+            if isinstance(who, int) and tag in self._waiting(who, key):
+                continue
+            lost.append(f"{who} wrote {tag!r} on {key}; the server has {seen.get(key, '(no such record)')!r}")
+        assert lost == [], "lost writes:\n" + "\n".join(lost)
+
+    def _waiting(self, client: int, record_id: str) -> list[object]:
+        """Descriptions of ``record_id`` the client still holds for its user: in conflicts, or refused."""
+        store = self.stores[client]
+        mine = [c.mine for c in store.conflicts.all() if c.target_id == record_id and c.field == "description"]
+        refused = [m.changes.get("description") for m in store.outbox.all()
+                   if m.target_id == record_id and m.state.value == "rejected"]
+        return mine + refused
 
 
 def _visible(store: Store) -> int:
@@ -103,4 +150,6 @@ def _visible(store: Store) -> int:
 
 TwoClients.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
                                         suppress_health_check=list(HealthCheck))
-test_two_clients = pytest.mark.slow(TwoClients.TestCase)
+# The faults it injects make the transport retry and a truncated answer end a sync: both are logged.
+test_two_clients = pytest.mark.allow_log_warnings(r"; retrying in ", r"^protocol error during sync$")(
+    pytest.mark.slow(TwoClients.TestCase))

@@ -157,6 +157,8 @@ def test_a_workspace_without_a_server_is_read_only_with_the_reason(qtbot: Any, t
         assert not dialog.new_button.isEnabled()
 
 
+# The server is stopped on purpose: the transport's warnings as it asks again are expected.
+@pytest.mark.allow_log_warnings(r"failed \(Could not reach 127\.0\.0\.1: .*\), attempt \d+ of \d+; retrying in ")
 def test_offline_says_so_and_keeps_what_was_typed(qtbot: Any, admin: Env) -> None:
     objects = ObjectsDialog(admin.context)
     qtbot.addWidget(objects)

@@ -371,9 +371,6 @@ def test_statuses_add_rename_recolor_reorder_and_delete_with_a_replacement(qtbot
     # The server answers a status as its id (the real server's shape, DESIGN §4).
     wait_for(qtbot, lambda: env.store.outbox.count() == 0 and all(
         env.api("GET", f"/objects/deals/records/{rid}")[1]["values"]["stage"] == won.id for rid in using))
-    for record_id in using:
-        values = env.api("GET", f"/objects/deals/records/{record_id}")[1]["values"]
-        assert "Won" in str(values["stage"]) or won.id in str(values["stage"])
 
 
 # -- the done-when scenario ------------------------------------------------------------------------------

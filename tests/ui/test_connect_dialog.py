@@ -106,6 +106,8 @@ def test_plain_http_to_another_host_is_refused(window: MainWindow, qtbot: Any) -
     assert "Refusing plain http:// to crm.example.com" in dialog.status.text()
 
 
+# Nothing listens there on purpose: the transport's warnings as it asks again are expected.
+@pytest.mark.allow_log_warnings(r"failed \(Could not reach 127\.0\.0\.1: .*\), attempt \d+ of \d+; retrying in ")
 def test_an_unreachable_server_says_so(window: MainWindow, qtbot: Any) -> None:
     dialog = _dialog(window, qtbot)
     _fill(dialog, qtbot, "http://127.0.0.1:9", "oc_sk_whatever")

@@ -4,6 +4,7 @@ workspace only."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import keyring.backend
@@ -19,6 +20,7 @@ from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
+from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.workspace_switcher import close_workspace, open_start_workspace
 from crmdesk.workspaces import remember_last_workspace
 
@@ -37,18 +39,29 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
             with store.write():
                 store.schema.set_meta("dialect", "aria")
                 store.schema.set_meta("server_url", server.url)
+                # Long ago: the label shows it until the worker's own round replaces it.
+                store.schema.set_meta("last_sync_at", "2020-01-01T12:00:00.000Z")
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         remember_last_workspace(paths, "w1")
         monkeypatch.setenv("CRMDESK_TOKEN", server.admin_token)
         context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
         reopened = open_start_workspace(context, with_sync=False).path
         assert reopened == db_path and context.store is not None and context.sync is None
+        store = context.store
         window = MainWindow(context)
         qtbot.addWidget(window)
+        assert window.sync_status.last_sync.text() == "· last synced 1 Jan 2020"
+        before = datetime.now().astimezone()
         window.attach_sync_in_background(db_path)
         qtbot.waitUntil(lambda: context.sync is not None, timeout=10_000)
         qtbot.waitUntil(lambda: window.sync_status.status == "synced", timeout=20_000)
-        qtbot.waitUntil(lambda: "last synced Today" in window.sync_status.last_sync.text(), timeout=5_000)
+        # The worker's round is the one shown: "Today hh:mm" — or "Yesterday 23:59" should the
+        # label be written just after midnight (the label reads the real clock; the test lets it).
+        qtbot.waitUntil(lambda: store.schema.get_meta("last_sync_at") != "2020-01-01T12:00:00.000Z", timeout=5_000)
+        stamp = store.schema.get_meta("last_sync_at")
+        qtbot.waitUntil(lambda: window.sync_status.last_sync.text() in {
+            f"· last synced {format_when(stamp, now)}" for now in (before, datetime.now().astimezone())
+        }, timeout=5_000)
         close_workspace(context)
 
 
