@@ -20,6 +20,7 @@ from crmdesk.remote import (
     RemoteError,
     RequestCancelled,
     ServerError,
+    TruncatedAnswer,
 )
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import utc_now
@@ -132,6 +133,11 @@ class SyncEngine:
             report.status, report.message = SyncStatus.OFFLINE, error.message
         except (ServerError, RateLimited) as error:
             report.status, report.message = SyncStatus.OFFLINE, f"The server is not answering properly: {error.message}"
+        except TruncatedAnswer as error:
+            # The connection broke inside an answer, again and again: the network's doing, not a
+            # foreign server's; the next sync asks again.
+            log.warning("answers keep arriving cut short: %s", error.message)
+            report.status, report.message = SyncStatus.OFFLINE, error.message
         except ProtocolError as error:
             log.exception("protocol error during sync")
             report.status, report.message = SyncStatus.ERROR, error.message

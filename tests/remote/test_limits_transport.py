@@ -10,7 +10,6 @@ import asyncio
 import gzip
 import logging
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -96,14 +95,12 @@ async def announced_body(request: Request) -> Response:
 
 @pytest.mark.parametrize("handler", [gzip_bomb, endless_body, announced_body], ids=["gzip", "streamed", "announced"])
 def test_an_answer_over_the_size_limit_is_refused(handler, calls: Calls) -> None:
-    with serve(app_of(handler, calls)) as url, client_for(url, max_response_bytes=MiB) as client:
-        started = time.monotonic()
-        with pytest.raises(AnswerTooLarge) as caught:
-            client.request_json("GET", "/api/v1/workspace")
+    with serve(app_of(handler, calls)) as url, client_for(url, max_response_bytes=MiB) as client, \
+            pytest.raises(AnswerTooLarge) as caught:
+        client.request_json("GET", "/api/v1/workspace")
     assert "larger than 1 MiB" in caught.value.message and "after decompression" in caught.value.message
     assert isinstance(caught.value, ProtocolError) and caught.value.status == 200
     assert calls.count == 1, "a refused answer is not asked for again"
-    assert time.monotonic() - started < 2.0
 
 
 def test_the_size_limit_defaults_to_64_mib_and_answers_under_it_are_read(calls: Calls) -> None:
@@ -151,13 +148,11 @@ def trickle(interval: float, count: int):
 
 def test_a_trickling_answer_stops_at_the_deadline_and_is_not_asked_again(calls: Calls) -> None:
     with serve(app_of(trickle(0.05, 80), calls)) as url, \
-            client_for(url, request_deadline=0.5, read_timeout=0.3) as client:
-        started = time.monotonic()
-        with pytest.raises(DeadlineExceeded) as caught:
-            client.request_json("GET", "/api/v1/objects")
-        elapsed = time.monotonic() - started
-    # 80 bytes at 50 ms would take 4 s; each read comes well inside the 0.3 s read timeout.
-    assert elapsed < 1.5
+            client_for(url, request_deadline=0.5, read_timeout=0.3) as client, \
+            pytest.raises(DeadlineExceeded) as caught:
+        client.request_json("GET", "/api/v1/objects")
+    # 80 bytes at 50 ms take 4 s, each read well inside the 0.3 s read timeout: only the
+    # deadline can end it, and says so.
     assert "within 0.5 s" in caught.value.message
     assert calls.count == 1
     assert TransportConfig(base_url="http://127.0.0.1").request_deadline == 60.0
@@ -206,14 +201,12 @@ def test_cancel_ends_a_wait_before_a_retry_at_once(handler, calls: Calls, caplog
         # The user presses Cancel (or quits) while the transport waits up to 30 s to ask again.
         pressed = threading.Timer(0.2, cancel.set)
         pressed.start()
-        started = time.monotonic()
         try:
             with pytest.raises(RequestCancelled, match="Cancelled while waiting"):
                 client.request("GET", "/api/v1/objects")
         finally:
             pressed.cancel()
-        elapsed = time.monotonic() - started
-    assert elapsed < 2.0, f"the wait did not end on cancel ({elapsed:.1f} s)"
+    # A wait that did not end on cancel would ask again after 30 s: a second call, no RequestCancelled.
     assert calls.count == 1, "nothing is sent after a cancel"
     assert any("retrying in" in r.getMessage() for r in caplog.records)
     caplog.clear()
@@ -240,14 +233,13 @@ def test_the_backend_passes_the_cancel_event_to_its_transport(calls: Calls, capl
         backend.interrupt_waits_on(cancel)
         pressed = threading.Timer(0.2, cancel.set)
         pressed.start()
-        started = time.monotonic()
         try:
             with pytest.raises(RequestCancelled):
                 backend.workspace()
         finally:
             pressed.cancel()
             backend.close()
-    assert time.monotonic() - started < 2.0
+    assert calls.count == 1, "the 30 s wait ended on cancel, before a second request"
     caplog.clear()
 
 
