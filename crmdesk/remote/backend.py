@@ -31,6 +31,9 @@ from crmdesk.model import (
 )
 from crmdesk.model.limits import NO_LIMITS, ValueLimits
 
+#: Structured values no server is known to filter on with a plain "equals".
+STRUCTURED_UNFILTERABLE = frozenset({"location", "interaction", "currency"})
+
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
@@ -58,9 +61,10 @@ class Capabilities:
     max_page_size: int = 100
     #: Writes sync may have in flight at once.
     write_concurrency: int = 1
-    #: Attribute types the server cannot filter records on (Aria answers a filter on a personal
-    #: name with an empty 500): a look-up never asks by them.
-    unfilterable_types: frozenset[str] = field(default=frozenset(), hash=False)
+    #: Attribute types the server cannot filter records on with a plain "equals": a look-up never
+    #: asks by them. Structured values by default; a dialect adds what it knows (Aria answers a
+    #: filter on a personal name with an empty 500).
+    unfilterable_types: frozenset[str] = field(default=STRUCTURED_UNFILTERABLE, hash=False)
     #: Values the model allows that this server cannot hold (checked when they are typed).
     value_limits: ValueLimits = field(default=NO_LIMITS, hash=False)
     reasons: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)

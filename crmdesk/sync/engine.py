@@ -23,9 +23,9 @@ from crmdesk.remote import (
     TruncatedAnswer,
 )
 from crmdesk.store import Store, StoreError
-from crmdesk.store.clock import utc_now
+from crmdesk.store.clock import older_than, utc_now
 from crmdesk.sync.changes import ChangeSet
-from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller, older_than
+from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller
 from crmdesk.sync.push import Pusher
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, Note, ObjectDef, Record, is_local_id
 from crmdesk.model.errors import ValidationError
@@ -15,7 +15,7 @@ from crmdesk.model.values import validate_value
 from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
 from crmdesk.store.binding import check_workspace
-from crmdesk.store.clock import utc_now
+from crmdesk.store.clock import minus, older_than, utc_now
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import merge_record
 from crmdesk.sync.prefetch import prefetched
@@ -28,17 +28,6 @@ log = logging.getLogger(__name__)
 #: pull but with an earlier timestamp is still caught. Re-pulling a few is harmless.
 CURSOR_OVERLAP = timedelta(seconds=30)
 DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
-
-
-def _minus(moment: str, delta: timedelta) -> str:
-    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00")) - delta
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}Z"
-
-
-def older_than(moment: str | None, delta: timedelta, now: str) -> bool:
-    if moment is None:
-        return True
-    return _minus(now, delta) > moment
 
 
 class Puller:
@@ -229,7 +218,7 @@ class Puller:
         scope = f"records:{obj.slug}"
         state = self.store.sync_state.get(scope)
         incremental = self.caps.incremental_pull and state.cursor is not None
-        since = _minus(state.cursor, CURSOR_OVERLAP) if incremental and state.cursor else None
+        since = minus(state.cursor, CURSOR_OVERLAP) if incremental and state.cursor else None
         started = self.now()
         queued = self._queued_by_target()
         seen: set[str] = set()

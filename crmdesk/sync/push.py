@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from crmdesk.model import (
@@ -41,6 +41,7 @@ from crmdesk.remote import (
     ServerRejected,
 )
 from crmdesk.store import Store
+from crmdesk.store.clock import older_than
 from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
@@ -54,8 +55,6 @@ REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
 #: How many consecutive independent record updates are sent as one parallel batch.
 PARALLEL_BATCH = 32
 DELETED_FIELD = "__record__"
-#: Structured values no server filters on with a plain "equals".
-_NEVER_LOOKED_UP = frozenset({"location", "interaction", "currency"})
 #: A found record created this long before the create was queued is someone else's (clocks differ).
 _CLOCK_SLACK = timedelta(minutes=10)
 #: Server failures (5xx, after the transport's own retries) on one mutation before it is
@@ -343,7 +342,9 @@ class Pusher:
         probe = value[0] if isinstance(value, list) else value
         taken = set(self.store.id_map.all().values())
         for found in self.backend.find_records_by(mutation.scope, attr.slug, probe):
-            if found.id in taken or _older_than(found.created_at, mutation.created_at):
+            made_before = found.created_at is not None and older_than(found.created_at, _CLOCK_SLACK,
+                                                                      mutation.created_at)
+            if found.id in taken or made_before:
                 continue
             if all(values_equal(found.values.get(slug), sent) for slug, sent in mutation.changes.items()):
                 log.info("a create of unknown outcome had reached the server as %s", found.id)
@@ -352,8 +353,7 @@ class Pusher:
 
     def _lookup_key(self, obj: ObjectDef, changes: dict[str, Any]) -> AttributeDef | None:
         usable = [a for a in obj.attributes
-                  if changes.get(a.slug) not in (None, [], "") and a.type not in self.caps.unfilterable_types
-                  and a.type not in _NEVER_LOOKED_UP]
+                  if changes.get(a.slug) not in (None, [], "") and a.type not in self.caps.unfilterable_types]
         title = obj.title_attribute
         usable.sort(key=lambda a: (not a.unique, title is None or a.slug != title.slug))
         return usable[0] if usable else None
@@ -738,18 +738,3 @@ class Pusher:
         self.changes.schema = True
         self.changes.lists.add(list_id)
 
-
-def _older_than(created_at: str | None, queued_at: str) -> bool:
-    """Whether a record the server made at ``created_at`` predates a create queued at ``queued_at``."""
-    if not created_at or not queued_at:
-        return False
-    try:
-        made = datetime.fromisoformat(created_at.replace("Z", "+00:00").replace(" ", "T"))
-        queued = datetime.fromisoformat(queued_at.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if made.tzinfo is None:
-        made = made.replace(tzinfo=UTC)
-    if queued.tzinfo is None:
-        queued = queued.replace(tzinfo=UTC)
-    return made < queued - _CLOCK_SLACK

@@ -18,7 +18,7 @@ from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_fi
 from crmdesk.remote.aria.schema import ARIA_LIMITS
 from crmdesk.remote.aria.session import seg
 from crmdesk.remote.auth import Auth, BearerAuth
-from crmdesk.remote.backend import Capabilities
+from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities
 from crmdesk.remote.clock import Clock
 from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
 from crmdesk.remote.transport import Transport, TransportConfig
@@ -52,7 +52,7 @@ ARIA_DEFAULTS = Capabilities(
     max_page_size=MAX_PAGE,
     write_concurrency=4,
     # Seen on the real server: a filter on a personal name answers an empty 500.
-    unfilterable_types=frozenset({"personal_name"}),
+    unfilterable_types=STRUCTURED_UNFILTERABLE | {"personal_name"},
     value_limits=ARIA_LIMITS,
     reasons={
         "schema_admin": "Not known yet whether your account is an admin of this workspace.",
