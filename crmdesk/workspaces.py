@@ -39,7 +39,7 @@ def open_workspace_store(paths: Paths, backend: Backend, dialect: str, url: str)
     path = paths.workspace_db(_safe_id(workspace.id))
     if path.exists():
         # Checked before the file is opened for writing: a refused server changes nothing in it.
-        known = _bound_meta(path)
+        known = _meta_or_nothing(path)
         check_server(path, known.get("server_url"), url)
         check_workspace(path, known.get("workspace_id"), workspace, url)
     store = Store.open(path)
@@ -50,11 +50,13 @@ def open_workspace_store(paths: Paths, backend: Backend, dialect: str, url: str)
     return store
 
 
-def _bound_meta(path: Path) -> dict[str, str]:
+def _meta_or_nothing(path: Path) -> dict[str, str]:
+    """A workspace file's meta table, read without writing it; empty when it cannot be read
+    (opening it for real says what is wrong with it)."""
     try:
         return read_meta(path)
     except (StoreError, sqlite3.Error):
-        return {}  # unreadable: Store.open says what is wrong with it
+        return {}
 
 
 def _safe_id(workspace_id: str) -> str:
@@ -86,10 +88,7 @@ class WorkspaceSummary:
 
 
 def describe_workspace(path: Path) -> WorkspaceSummary:
-    try:
-        meta = read_meta(path)
-    except (StoreError, sqlite3.Error):
-        meta = {}  # unreadable here: listed by its id; opening it says what is wrong
+    meta = _meta_or_nothing(path)  # unreadable here: listed by its id
     return WorkspaceSummary(path, meta.get("workspace_name") or path.stem, meta.get("server_url", ""),
                             meta.get("last_sync_at"))
 
