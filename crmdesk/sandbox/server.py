@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from crmdesk.sandbox.aria import Settings, create_app
 from crmdesk.sandbox.core import Core
@@ -25,6 +26,65 @@ from crmdesk.sandbox.faults import FaultConfig, FaultInjector, FaultMiddleware
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 START_TIMEOUT = 30.0
+
+
+class LoopbackServer:
+    """An ASGI app served by uvicorn in a background thread: the sandbox, and the small bad
+    servers tests put in front of it.
+
+    The socket is bound before the thread starts (port 0 picks a free port), and ``start``
+    returns the port once uvicorn says it is serving, so a client can connect at once.
+    """
+
+    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, name: str = "crmdesk-asgi") -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.name = name
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    def start(self) -> int:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # proto=IPPROTO_TCP: asyncio then also sets TCP_NODELAY on every accepted connection.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # uvicorn writes headers and body separately; with Nagle on, the body waits for the
+        # client's delayed ACK (40 ms a response). Accepted sockets inherit this on Linux.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        self._socket = sock
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off", http="h11",
+                                loop="asyncio", timeout_keep_alive=5)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=self.name, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        # Bounded wait on uvicorn's own flag; the thread dying early is a failure to start.
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start")
+            time.sleep(0.005)
+        return self.port
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self._server = None
+
+    def wait(self) -> None:
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=0.5)
 
 
 class SandboxServer:
@@ -50,9 +110,7 @@ class SandboxServer:
         self.core: Core | None = None  # type: ignore[assignment]
         self.admin_token = ""
         self.member_token = ""
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._serving: LoopbackServer | None = None
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -70,49 +128,26 @@ class SandboxServer:
             core.clock.observe(latest)
         self.core = core
         app = FaultMiddleware(create_app(core, self.settings), self.injector)
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # proto=IPPROTO_TCP: asyncio then also sets TCP_NODELAY on every accepted connection.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # uvicorn writes headers and body separately; with Nagle on, the body waits for the
-        # client's delayed ACK (40 ms a response). Accepted sockets inherit this on Linux.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.host, self.port))
-        self.port = sock.getsockname()[1]
-        self._socket = sock
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11",
-                                loop="asyncio", timeout_keep_alive=5)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="crmdesk-sandbox", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        # Bounded wait on uvicorn's own flag; the thread dying early is a failure to start.
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.005)
+        self._serving = LoopbackServer(app, self.host, self.port, name="crmdesk-sandbox")
+        try:
+            self.port = self._serving.start()
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError("the sandbox server did not start") from None
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        if self._socket is not None:
-            self._socket.close()
-            self._socket = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
         if self.core is not None:
             self.core.close()
             self.core = None
-        self._server = None
 
     def wait(self) -> None:
         """Serve until stopped (``crmdesk sandbox``); wakes up often so Ctrl+C is prompt."""
-        while self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout=0.5)
+        if self._serving is not None:
+            self._serving.wait()
 
     def __enter__(self) -> SandboxServer:
         return self.start()

@@ -17,9 +17,7 @@ import asyncio
 import gzip
 import json
 import logging
-import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +27,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -38,9 +35,9 @@ from starlette.types import ASGIApp
 
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.aria import create_app
+from crmdesk.sandbox.server import LoopbackServer
 
 API = "/api/v1"
-START_TIMEOUT = 30.0
 Rewrite = Callable[[Any], Any]
 
 
@@ -181,32 +178,14 @@ def _not_a_hang_up(record: logging.LogRecord) -> bool:
 
 @contextmanager
 def serve(app: ASGIApp) -> Iterator[str]:
-    """``app`` served on 127.0.0.1 in a thread (the socket bound first, port 0 picking a free one);
-    yields its base URL once uvicorn says it is serving."""
+    """``app`` served on 127.0.0.1 in a thread, as the sandbox is served; yields its base URL."""
     asyncio_log = logging.getLogger("asyncio")
     asyncio_log.addFilter(_not_a_hang_up)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="critical", access_log=False, lifespan="off", http="h11",
-                            loop="asyncio", timeout_keep_alive=5)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="crmdesk-hostile",
-                              daemon=True)
-    thread.start()
+    serving = LoopbackServer(app, name="crmdesk-hostile")
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not server.started:  # uvicorn's own flag, as SandboxServer.start waits on it
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.005)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{serving.start()}"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        serving.stop()
         asyncio_log.removeFilter(_not_a_hang_up)
 
 
