@@ -56,7 +56,7 @@ def _crash_loops(report: Report, folder: Path) -> None:
 
 def _one_sync(data: Path, server_url: str, token: str) -> tuple[int, float, float]:
     """(exit code, seconds, peak RSS in MiB) of one ``crmdesk sync`` child."""
-    command = sync_command(data, server_url)
+    command = sync_command(data, server_url, "--quiet")
     began = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              env=sync_env(data, token))

@@ -57,13 +57,13 @@ def sync_env(data: Path, token: str) -> dict[str, str]:
                 PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
 
 
-def sync_command(data: Path, url: str) -> list[str]:
-    return [sys.executable, "-m", "crmdesk", "sync", "--data-dir", str(data), "--url", url, "--quiet"]
+def sync_command(data: Path, url: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "crmdesk", "sync", "--data-dir", str(data), "--url", url, *extra]
 
 
-def run_sync(data: Path, server: SandboxServer) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(sync_command(data, server.url), capture_output=True, text=True,
-                          env=sync_env(data, server.admin_token), timeout=300)
+def run_sync(data: Path, url: str, token: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(sync_command(data, url, *extra), capture_output=True, text=True,
+                          env=sync_env(data, token), timeout=300)
 
 
 class RequestCounter:
@@ -122,7 +122,7 @@ def crash_loop(folder: Path, *, kills: int, edits: int, creates: int, fault_rate
         server.settings.honour_idempotency_keys = False
         counter = RequestCounter(server)
         data = folder / "data"
-        first = run_sync(data, server)
+        first = run_sync(data, server.url, server.admin_token, "--quiet")
         # A sync pulls before it pushes: kills are placed after about as many requests as a
         # pull takes, so that they land while the queue is being pushed.
         pull_requests = counter.count
@@ -140,7 +140,7 @@ def crash_loop(folder: Path, *, kills: int, edits: int, creates: int, fault_rate
                     break
             result.runs += 1
             stop_at = counter.count + pull_requests + rng.randint(1, 40)
-            proc = subprocess.Popen(sync_command(data, server.url), stdout=subprocess.DEVNULL,
+            proc = subprocess.Popen(sync_command(data, server.url, "--quiet"), stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=sync_env(data, server.admin_token))
             deadline = time.monotonic() + RUN_DEADLINE
             while proc.poll() is None and counter.count < stop_at and time.monotonic() < deadline:
@@ -152,7 +152,7 @@ def crash_loop(folder: Path, *, kills: int, edits: int, creates: int, fault_rate
         result.faults = server.faults_injected
         server.set_faults(None)
         for _ in range(5):
-            final = run_sync(data, server)
+            final = run_sync(data, server.url, server.admin_token, "--quiet")
             if final.returncode == 0:
                 break
         _check(result, server, db, expected, made)

@@ -7,15 +7,14 @@ from datetime import timedelta
 import httpx
 
 from crmdesk.remote.aria.adapter import AriaBackend, connect_aria
-from crmdesk.remote.transport import RetryPolicy
-from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine, SyncReport
+from tests.sync._support import FAST_RETRY
+from tests.sync._support import backend as sandbox_client  # straight to the sandbox: what it really holds
 
 from .server import HostileServer
 
-#: The real policy's attempts with waits of milliseconds.
-FAST_RETRY = RetryPolicy(max_attempts=6, base_delay=0.005, max_delay=0.02, max_retry_after=5.0)
+__all__ = ["client", "counts", "sandbox_client", "sync_through"]
 
 
 def client(hostile: HostileServer, **config: object) -> AriaBackend:
@@ -24,10 +23,9 @@ def client(hostile: HostileServer, **config: object) -> AriaBackend:
                         http_transport=plain)
 
 
-def sandbox_client(sandbox: SandboxServer) -> AriaBackend:
-    """Straight to the sandbox, past the proxy: what the server really holds."""
-    plain = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
-    return connect_aria(sandbox.url, sandbox.admin_token, config={"retry": FAST_RETRY}, http_transport=plain)
+def counts(store: Store) -> dict[str, int]:
+    """How many records the cache holds per object."""
+    return {slug: len(store.records.ids(slug)) for slug in store.schema.objects()}
 
 
 def sync_through(store: Store, hostile: HostileServer, **config: object) -> SyncReport:

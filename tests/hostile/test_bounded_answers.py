@@ -10,7 +10,7 @@ import pytest
 from crmdesk.model import MutationState
 from crmdesk.store import Store
 
-from ._support import sync_through
+from ._support import counts, sync_through
 from .server import HostileServer
 
 pytestmark = pytest.mark.allow_log_warnings  # each attack is logged where it is met, by design
@@ -23,13 +23,13 @@ def _prepared(store: Store, hostile: HostileServer) -> tuple[str, dict[str, int]
     assert sync_through(store, hostile).status.value == "synced"
     person = store.records.rows(store.records.query_ids("people"))[0]
     store.edits.update_record(person.id, {"job_title": "Survives the attack"})
-    return person.id, {slug: len(store.records.ids(slug)) for slug in store.schema.objects()}
+    return person.id, counts(store)
 
 
-def _intact(store: Store, person_id: str, counts: dict[str, int]) -> None:
+def _intact(store: Store, person_id: str, before: dict[str, int]) -> None:
     [queued] = store.outbox.all()
     assert queued.state is MutationState.PENDING and queued.changes == {"job_title": "Survives the attack"}
-    assert {slug: len(store.records.ids(slug)) for slug in store.schema.objects()} == counts
+    assert counts(store) == before
     assert store.records.get(person_id).values["job_title"] == "Survives the attack"
     assert store.conflicts.count() == 0
 
@@ -49,7 +49,7 @@ def _settles(store: Store, hostile: HostileServer) -> None:
 def test_an_answer_past_a_limit_stops_the_sync_with_a_clear_message_and_loses_nothing(
         store: Store, hostile: HostileServer, mode: str, options: dict[str, Any], config: dict[str, Any],
         words: str) -> None:
-    person_id, counts = _prepared(store, hostile)
+    person_id, before = _prepared(store, hostile)
     hostile.spoil(mode, **options)
 
     report = sync_through(store, hostile, **config)
@@ -58,36 +58,36 @@ def test_an_answer_past_a_limit_stops_the_sync_with_a_clear_message_and_loses_no
     assert report.status.value in ("error", "offline"), report.summary()
     assert words in report.message.lower(), report.message
     assert "Traceback" not in report.message and "RecursionError" not in report.message
-    _intact(store, person_id, counts)
+    _intact(store, person_id, before)
     _settles(store, hostile)
 
 
 def test_a_day_long_retry_after_is_not_waited_for(store: Store, hostile: HostileServer) -> None:
-    person_id, counts = _prepared(store, hostile)
+    person_id, before = _prepared(store, hostile)
     hostile.spoil("retry_after", seconds=86_400)
 
     report = sync_through(store, hostile)
 
     assert report.status.value == "offline", report.summary()
     assert hostile.hits["retry_after"] == 1, "handed back to the sync's own schedule, not waited for"
-    _intact(store, person_id, counts)
+    _intact(store, person_id, before)
     _settles(store, hostile)
 
 
 def test_a_page_longer_than_asked_is_refused_and_none_of_it_kept(store: Store, hostile: HostileServer) -> None:
-    person_id, counts = _prepared(store, hostile)
+    person_id, before = _prepared(store, hostile)
     hostile.spoil("more_rows_than_asked", object="people")
 
     report = sync_through(store, hostile)
 
     assert report.status.value == "error", report.summary()
     assert "201 rows for a page of at most 200" in report.message, report.message
-    _intact(store, person_id, counts)
+    _intact(store, person_id, before)
     _settles(store, hostile)
 
 
 def test_a_cut_short_page_is_read_again_and_the_sync_completes(store: Store, hostile: HostileServer) -> None:
-    person_id, _counts = _prepared(store, hostile)
+    person_id, _before = _prepared(store, hostile)
     hostile.spoil("truncated_get", times=2)
 
     report = sync_through(store, hostile)
@@ -103,21 +103,21 @@ def test_a_cut_short_page_is_read_again_and_the_sync_completes(store: Store, hos
 def test_a_poisoned_value_is_skipped_and_the_sync_completes(store: Store, hostile: HostileServer,
                                                           poison: str) -> None:
     assert sync_through(store, hostile).status.value == "synced"
-    before = {slug: len(store.records.ids(slug)) for slug in store.schema.objects()}
+    before = counts(store)
     hostile.spoil("poison_value", object="people", attribute="description", value=poison)
 
     report = sync_through(store, hostile)
 
     assert hostile.hits["poison_value"] >= 1
     assert report.status.value == "synced", report.summary()
-    assert {slug: len(store.records.ids(slug)) for slug in store.schema.objects()} == before
+    assert counts(store) == before
     stored = [r.values.get("description") for r in store.records.rows(store.records.query_ids("people"))]
     assert poison not in stored
 
 
 def test_answers_always_cut_short_are_offline_not_a_protocol_fault(store: Store, hostile: HostileServer,
                                                                   caplog: pytest.LogCaptureFixture) -> None:
-    person_id, counts = _prepared(store, hostile)
+    person_id, before = _prepared(store, hostile)
     hostile.spoil("truncated_get")
 
     report = sync_through(store, hostile)
@@ -125,5 +125,5 @@ def test_answers_always_cut_short_are_offline_not_a_protocol_fault(store: Store,
     assert report.status.value == "offline", report.summary()
     assert "stops part way through" in report.message
     assert not [r for r in caplog.records if r.exc_info], "no traceback for a connection's fault"
-    _intact(store, person_id, counts)
+    _intact(store, person_id, before)
     _settles(store, hostile)

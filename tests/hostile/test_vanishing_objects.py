@@ -9,12 +9,8 @@ from crmdesk.model import MutationState
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 
-from ._support import client, sandbox_client, sync_through
+from ._support import client, counts, sandbox_client, sync_through
 from .server import HostileServer
-
-
-def _counts(store: Store) -> dict[str, int]:
-    return {slug: len(store.records.ids(slug)) for slug in store.schema.objects()}
 
 
 def _server_count(sandbox: SandboxServer, slug: str) -> int:
@@ -45,7 +41,7 @@ def _kept_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: HostileServer,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     assert sync_through(store, hostile).status.value == "synced"
-    before = _counts(store)
+    before = counts(store)
     person_id = _rename_first_person(store, "Queued before the empty answer")
 
     hostile.spoil("empty_objects")
@@ -53,7 +49,7 @@ def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: Hos
 
     assert hostile.hits["empty_objects"] >= 2, "asked again before believing it"
     assert len(_kept_warnings(caplog)) == 3
-    assert _counts(store) == before, report.summary()
+    assert counts(store) == before, report.summary()
     assert store.conflicts.count() == 0
     # Each object answered when asked by name: the sync went on, and the edit reached the server.
     assert report.status.value == "synced" and store.outbox.all() == [], report.summary()
@@ -62,14 +58,14 @@ def test_an_answer_listing_no_objects_deletes_nothing(store: Store, hostile: Hos
     hostile.behave()
     report = sync_through(store, hostile)
     assert report.status.value == "synced" and report.pending == 0, report.summary()
-    assert _counts(store) == {slug: _server_count(hostile.sandbox, slug) for slug in before}
+    assert counts(store) == {slug: _server_count(hostile.sandbox, slug) for slug in before}
     assert store.records.get(person_id).values["job_title"] == "Queued before the empty answer"
 
 
 def test_an_object_left_out_of_the_list_keeps_its_records_and_its_cursor(
         store: Store, hostile: HostileServer, caplog: pytest.LogCaptureFixture) -> None:
     assert sync_through(store, hostile).status.value == "synced"
-    before = _counts(store)
+    before = counts(store)
     cursor = store.sync_state.get("records:deals").last_pull_at
 
     hostile.spoil("drop_objects", slugs=["deals"])
@@ -77,7 +73,7 @@ def test_an_object_left_out_of_the_list_keeps_its_records_and_its_cursor(
 
     assert _kept_warnings(caplog) == ["the server's object list leaves out “deals”, which it still has: kept"]
     assert "deals" in store.schema.objects()
-    assert _counts(store) == before
+    assert counts(store) == before
     assert store.sync_state.get("records:deals").last_pull_at is not None
     assert cursor is not None
 

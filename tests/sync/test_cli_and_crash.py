@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,23 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.crash_loop import crash_loop
+from benchmarks.crash_loop import crash_loop, run_sync, sync_env
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def env_for(data: Path, token: str) -> dict[str, str]:
-    return dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), CRMDESK_TOKEN=token,
-                CRMDESK_DATA_DIR=str(data), PYTHONUNBUFFERED="1")
-
-
-def run_sync(data: Path, server: SandboxServer, token: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crmdesk", "sync", "--data-dir", str(data), "--url", server.url, *extra],
-        capture_output=True, text=True, env=env_for(data, token), timeout=60,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +26,7 @@ def the_store(data: Path) -> Path:
 
 
 def test_cli_sync_succeeds_with_a_summary(tmp_path: Path, server: SandboxServer) -> None:
-    result = run_sync(tmp_path, server, server.admin_token)
+    result = run_sync(tmp_path, server.url, server.admin_token)
     assert result.returncode == 0, result.stderr
     assert "synced: pulled 40, pushed 0, conflicts 0, rejected 0" in result.stdout
     assert "records:" in result.stderr  # the progress line
@@ -52,7 +37,7 @@ def test_cli_sync_succeeds_with_a_summary(tmp_path: Path, server: SandboxServer)
 
 def test_cli_sync_with_a_bad_token_fails_clearly_without_echoing_it(tmp_path: Path, server: SandboxServer) -> None:
     token = "oc_sk_" + "wrong" * 6
-    result = run_sync(tmp_path, server, token, "--quiet")
+    result = run_sync(tmp_path, server.url, token, "--quiet")
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert token not in output and "wrong" * 2 not in output
@@ -61,7 +46,7 @@ def test_cli_sync_with_a_bad_token_fails_clearly_without_echoing_it(tmp_path: Pa
 
 
 def test_cli_sync_without_a_token_says_so(tmp_path: Path, server: SandboxServer) -> None:
-    env = env_for(tmp_path, "")
+    env = sync_env(tmp_path, "")
     env.pop("CRMDESK_TOKEN")
     result = subprocess.run([sys.executable, "-m", "crmdesk", "sync", "--url", server.url, "--quiet"],
                             capture_output=True, text=True, env=env, timeout=60)
