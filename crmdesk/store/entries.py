@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmdesk.model import Entry, FilterGroup, ListDef, Sort
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.errors import NotFound
 from crmdesk.store.query import Source, filter_sql, order_sql
 from crmdesk.store.records import object_resolver
@@ -34,8 +35,9 @@ def _row(row: Sequence[Any]) -> EntryRow:
 
 
 class EntryRepo:
-    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo) -> None:
+    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
         self._schema = schema
 
     def get(self, entry_id: str) -> EntryRow | None:
@@ -61,7 +63,9 @@ class EntryRepo:
         self._conn.execute(
             "DELETE FROM entry_values WHERE entry_rowid IN (SELECT rowid FROM entries WHERE list_id = ?)", (list_id,)
         )
-        return self._conn.execute("DELETE FROM entries WHERE list_id = ?", (list_id,)).rowcount
+        gone = self._conn.execute("DELETE FROM entries WHERE list_id = ?", (list_id,)).rowcount
+        self._changes.list_changed(list_id)
+        return int(gone)
 
     def ids(self, list_id: str) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT id FROM entries WHERE list_id = ?", (list_id,))}
@@ -120,6 +124,7 @@ class EntryRepo:
             "INSERT INTO entry_values (attribute_id, entry_rowid, ord, key, fold, sort) VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
+        self._changes.list_changed(list_def.id)
         return int(rowid)
 
     def delete(self, entry_id: str) -> bool:
@@ -128,12 +133,14 @@ class EntryRepo:
             return False
         self._drop_values(row[0], row[1])
         self._conn.execute("DELETE FROM entries WHERE rowid = ?", (row[0],))
+        self._changes.list_changed(row[1])
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         self._conn.execute("UPDATE entries SET id = ? WHERE id = ?", (new_id, old_id))
         self._conn.execute("UPDATE entries SET record_id = ? WHERE record_id = ?", (new_id, old_id))
         self._conn.execute("UPDATE entries SET list_id = ? WHERE list_id = ?", (new_id, old_id))
+        self._changes.list_changed(new_id)
         # List values that reference the record (as RecordRepo.rewrite_id does for record values).
         is_reference = "attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
         referencing = [

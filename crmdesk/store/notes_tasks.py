@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from crmdesk.model import Note, Notification, Task, TimelineEvent
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.schema_steps import NOTE_ROWID_OFFSET, TASK_ROWID_OFFSET
 from crmdesk.store.search import SearchIndex
 
@@ -15,8 +16,9 @@ _TASK_COLUMNS = "id, content, deadline, done, completed_at, created_at, created_
 
 
 class NoteRepo:
-    def __init__(self, conn: sqlite3.Connection, search: SearchIndex) -> None:
+    def __init__(self, conn: sqlite3.Connection, search: SearchIndex, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
         self._search = search
 
     def put(self, note: Note) -> None:
@@ -31,6 +33,7 @@ class NoteRepo:
             (note.id, note.record_id, note.title, note.content, note.created_at, note.updated_at, note.created_by),
         ).fetchone()[0]
         self._search.put(rowid + NOTE_ROWID_OFFSET, note.title, note.content)
+        self._changes.flag("notes")
 
     def get(self, note_id: str) -> Note | None:
         row = self._conn.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)).fetchone()
@@ -62,16 +65,19 @@ class NoteRepo:
             return False
         self._search.delete(row[0] + NOTE_ROWID_OFFSET)
         self._conn.execute("DELETE FROM notes WHERE rowid = ?", (row[0],))
+        self._changes.flag("notes")
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         self._conn.execute("UPDATE notes SET id = ? WHERE id = ?", (new_id, old_id))
         self._conn.execute("UPDATE notes SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+        self._changes.flag("notes")
 
 
 class TaskRepo:
-    def __init__(self, conn: sqlite3.Connection, search: SearchIndex) -> None:
+    def __init__(self, conn: sqlite3.Connection, search: SearchIndex, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
         self._search = search
 
     def put(self, task: Task) -> None:
@@ -96,6 +102,7 @@ class TaskRepo:
             [(task.id, m) for m in task.assignee_ids],
         )
         self._search.put(rowid + TASK_ROWID_OFFSET, task.content, "")
+        self._changes.flag("tasks")
 
     def _with_links(self, rows: Iterable[tuple]) -> list[Task]:  # type: ignore[type-arg]
         tasks = []
@@ -141,6 +148,7 @@ class TaskRepo:
         self._conn.execute("DELETE FROM task_records WHERE task_id = ?", (task_id,))
         self._conn.execute("DELETE FROM task_assignees WHERE task_id = ?", (task_id,))
         self._conn.execute("DELETE FROM tasks WHERE rowid = ?", (row[0],))
+        self._changes.flag("tasks")
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
@@ -148,19 +156,24 @@ class TaskRepo:
         self._conn.execute("UPDATE task_records SET task_id = ? WHERE task_id = ?", (new_id, old_id))
         self._conn.execute("UPDATE task_assignees SET task_id = ? WHERE task_id = ?", (new_id, old_id))
         self._conn.execute("UPDATE OR IGNORE task_records SET record_id = ? WHERE record_id = ?", (new_id, old_id))
+        self._changes.flag("tasks")
 
 
 class TimelineRepo:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
 
     def put_many(self, events: Iterable[TimelineEvent]) -> None:
+        events = list(events)
         self._conn.executemany(
             "INSERT OR REPLACE INTO timeline_events (record_id, id, kind, title, description, occurred_at,"
             " actor_id, metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(e.record_id, e.id, e.kind, e.title, e.description, e.occurred_at, e.actor_id,
               json.dumps(e.metadata)) for e in events],
         )
+        # The record page shows its record's timeline: tell it which records got events.
+        self._changes.timeline({e.record_id for e in events})
 
     def for_record(self, record_id: str, limit: int = 100, before: str | None = None) -> list[TimelineEvent]:
         rows = self._conn.execute(
@@ -176,8 +189,9 @@ class TimelineRepo:
 
 
 class NotificationRepo:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
 
     def replace_all(self, notifications: Iterable[Notification]) -> None:
         self._conn.execute("DELETE FROM notifications")
@@ -185,6 +199,7 @@ class NotificationRepo:
             "INSERT INTO notifications (id, title, body, record_id, read, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [(n.id, n.title, n.body, n.record_id, int(n.read), n.created_at) for n in notifications],
         )
+        self._changes.flag("notifications")
 
     def all(self) -> list[Notification]:
         rows = self._conn.execute(
@@ -198,4 +213,6 @@ class NotificationRepo:
     def mark_read(self, notification_id: str) -> bool:
         """True when it was unread (and now is read)."""
         cursor = self._conn.execute("UPDATE notifications SET read = 1 WHERE id = ? AND read = 0", (notification_id,))
+        if cursor.rowcount > 0:
+            self._changes.flag("notifications")
         return cursor.rowcount > 0

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.clock import utc_now
 
 _COLUMNS = (
@@ -34,8 +35,12 @@ def _row_to_mutation(row: tuple) -> Mutation:  # type: ignore[type-arg]
 
 
 class Outbox:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    """The queue of unsynced edits. Every change to it is noted as ``outbox`` (the window's
+    counts, Pending changes and the unsynced marks follow it)."""
+
+    def __init__(self, conn: sqlite3.Connection, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
 
     def append(
         self,
@@ -69,6 +74,7 @@ class Outbox:
             ),
         )
         mutation.op_id = cursor.lastrowid
+        self._changes.flag("outbox")
         return mutation
 
     def pending(
@@ -103,10 +109,12 @@ class Outbox:
             " sent_at = CASE WHEN ? = 'in_flight' THEN ? ELSE sent_at END WHERE op_id = ?",
             (state.value, error, state.value, state.value, utc_now(), op_id),
         )
+        self._changes.flag("outbox")
 
     def note_failure(self, op_id: int, error: str) -> int:
         """The server failed on this mutation (5xx): count it, keep the message; returns the count."""
         self._conn.execute("UPDATE outbox SET attempts = attempts + 1, error = ? WHERE op_id = ?", (error, op_id))
+        self._changes.flag("outbox")
         row = self._conn.execute("SELECT attempts FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
         return int(row[0]) if row else 0
 
@@ -122,6 +130,7 @@ class Outbox:
                 "UPDATE outbox SET changes_json = ?, base_json = ? WHERE op_id = ?",
                 (json.dumps(changes), json.dumps(base), op_id),
             )
+        self._changes.flag("outbox")
 
     def renew_mutation_id(self, op_id: int) -> str:
         """A new id (the idempotency key a create is sent with) for a mutation whose content
@@ -133,10 +142,12 @@ class Outbox:
     def remove(self, op_id: int) -> None:
         """Only for a mutation the server has applied, or one the user chose to discard."""
         self._conn.execute("DELETE FROM outbox WHERE op_id = ?", (op_id,))
+        self._changes.flag("outbox")
 
     def remove_scoped(self, entity: EntityKind, scope: str) -> int:
         """Drop every queued mutation of ``entity`` within ``scope`` (a deleted list's entry changes)."""
         cursor = self._conn.execute("DELETE FROM outbox WHERE entity = ? AND scope = ?", (entity.value, scope))
+        self._changes.flag("outbox")
         return cursor.rowcount
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmdesk.model import FilterGroup, ObjectDef, Record, Sort, record_title
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.errors import NotFound
 from crmdesk.store.query import Resolver, Source, filter_sql, order_sql
 from crmdesk.store.schema_repo import SchemaRepo
@@ -48,8 +49,9 @@ def object_resolver(schema: SchemaRepo, obj: ObjectDef) -> Resolver:
 
 
 class RecordRepo:
-    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex) -> None:
+    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
         self._schema = schema
         self._search = search
 
@@ -224,6 +226,7 @@ class RecordRepo:
             value_rows,
         )
         self._search.put_many(search_rows)
+        self._changes.records(obj.slug, ids)
         by_id = dict(zip(ids, rowids, strict=True))
         return [by_id[record_id] for record_id in asked]
 
@@ -258,6 +261,7 @@ class RecordRepo:
         )
         self._search.delete(rowid)
         self._conn.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
+        self._changes.records(row[1], [record_id])
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
@@ -281,3 +285,4 @@ class RecordRepo:
             "UPDATE records SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
             [(old_json, new_json, rowid) for rowid in referencing],
         )
+        self._changes.record_id_changed(old_id, new_id)

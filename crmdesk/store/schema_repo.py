@@ -8,13 +8,15 @@ from collections.abc import Iterable
 
 from crmdesk.model import AttributeDef, AttributeType, ListDef, Member, ObjectDef, Option, Workspace
 from crmdesk.model.limits import ValueLimits
+from crmdesk.store.changes import ChangeLog
 
 
 class SchemaRepo:
     """Reads and replaces the schema. Lookups are cached until the schema changes."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, changes: ChangeLog | None = None) -> None:
         self._conn = conn
+        self._changes = changes or ChangeLog(conn)
         self._objects: dict[str, ObjectDef] | None = None
         self._lists: dict[str, ListDef] | None = None
         self._attribute_ids: dict[tuple[str, str, str], int] | None = None
@@ -66,6 +68,7 @@ class SchemaRepo:
             "INSERT INTO members (id, name, email, role, user_id) VALUES (?, ?, ?, ?, ?)",
             [(m.id, m.name, m.email, m.role, m.user_id) for m in members],
         )
+        self._changes.flag("members")
 
     def member_name(self, member_id: str) -> str | None:
         row = self._conn.execute(
@@ -166,6 +169,7 @@ class SchemaRepo:
         )
         self._save_attributes("object", obj.slug, obj.attributes)
         self.invalidate()
+        self._changes.flag("schema")
 
     def save_list(self, list_def: ListDef, position: int = 0) -> None:
         self._conn.execute(
@@ -177,16 +181,19 @@ class SchemaRepo:
         )
         self._save_attributes("list", list_def.id, list_def.attributes)
         self.invalidate()
+        self._list_changed(list_def.id)
 
     def delete_object(self, slug: str) -> None:
         self._delete_attributes("object", slug, keep=())
         self._conn.execute("DELETE FROM objects WHERE slug = ?", (slug,))
         self.invalidate()
+        self._changes.flag("schema")
 
     def delete_list(self, list_id: str) -> None:
         self._delete_attributes("list", list_id, keep=())
         self._conn.execute("DELETE FROM lists WHERE id = ?", (list_id,))
         self.invalidate()
+        self._list_changed(list_id)
 
     def rename_list(self, list_id: str, name: str, private: bool | None = None) -> bool:
         """Change a cached list's name (and privacy); False when there is no such list."""
@@ -195,6 +202,7 @@ class SchemaRepo:
             (name, None if private is None else int(private), list_id),
         )
         self.invalidate()
+        self._list_changed(list_id)
         return cursor.rowcount > 0
 
     def list_position(self, list_id: str) -> int:
@@ -212,6 +220,12 @@ class SchemaRepo:
             "UPDATE attributes SET owner = ? WHERE owner_kind = 'list' AND owner = ?", (new_id, old_id)
         )
         self.invalidate()
+        self._list_changed(new_id)
+
+    def _list_changed(self, list_id: str) -> None:
+        # A list's name or columns: the sidebar and the list's view follow the schema notice.
+        self._changes.flag("schema")
+        self._changes.list_changed(list_id)
 
     def _save_attributes(self, owner_kind: str, owner: str, attributes: Iterable[AttributeDef]) -> None:
         slugs = []

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crmdesk.model import ObjectDef, Record
+from crmdesk.store.changes import ChangeLog, Listener
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
@@ -35,16 +36,18 @@ class Store:
         #: What SQLite said when a write met a damaged page: every later ``write()`` is refused.
         self.damaged: str | None = None
         register_functions(conn)
-        self.schema = SchemaRepo(conn)
+        #: What each committed write changed, for whoever listens (``add_change_listener``).
+        self.changes = ChangeLog(conn)
+        self.schema = SchemaRepo(conn, self.changes)
         self.search_index = SearchIndex(conn)
-        self.records = RecordRepo(conn, self.schema, self.search_index)
-        self.entries = EntryRepo(conn, self.schema)
-        self.notes = NoteRepo(conn, self.search_index)
-        self.tasks = TaskRepo(conn, self.search_index)
-        self.timeline = TimelineRepo(conn)
-        self.notifications = NotificationRepo(conn)
-        self.outbox = Outbox(conn)
-        self.conflicts = ConflictRepo(conn)
+        self.records = RecordRepo(conn, self.schema, self.search_index, self.changes)
+        self.entries = EntryRepo(conn, self.schema, self.changes)
+        self.notes = NoteRepo(conn, self.search_index, self.changes)
+        self.tasks = TaskRepo(conn, self.search_index, self.changes)
+        self.timeline = TimelineRepo(conn, self.changes)
+        self.notifications = NotificationRepo(conn, self.changes)
+        self.outbox = Outbox(conn, self.changes)
+        self.conflicts = ConflictRepo(conn, self.changes)
         self.id_map = IdMap(conn)
         self.sync_state = SyncStateRepo(conn)
         self.edits = Edits(
@@ -122,12 +125,22 @@ class Store:
                 self._rollback()
                 self._raise_about_the_file(error)
                 raise
+            self.changes.committed()
         finally:
             if not durable:
                 self.conn.execute("PRAGMA synchronous = FULL")
 
+    def add_change_listener(self, listener: Listener) -> None:
+        """Call ``listener(ChangeSet)`` after each committed write of this connection, in its
+        thread (another connection's writes are told to that connection's listeners)."""
+        self.changes.add_listener(listener)
+
+    def remove_change_listener(self, listener: Listener) -> None:
+        self.changes.remove_listener(listener)
+
     def _rollback(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does on some errors)."""
+        self.changes.rolled_back()
         if self.conn.in_transaction:
             try:
                 self.conn.execute("ROLLBACK")

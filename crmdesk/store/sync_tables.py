@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.clock import utc_now
 
 
@@ -28,8 +29,9 @@ class Conflict:
 
 
 class ConflictRepo:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, changes: ChangeLog) -> None:
         self._conn = conn
+        self._changes = changes
 
     def add(
         self,
@@ -59,6 +61,7 @@ class ConflictRepo:
                 theirs_by, theirs_at, mine_at, op_id, utc_now(),
             ),
         )
+        self._changes.flag("conflicts")
 
     def all(self) -> list[Conflict]:
         rows = self._conn.execute(
@@ -75,6 +78,7 @@ class ConflictRepo:
 
     def remove(self, conflict_id: int) -> None:
         self._conn.execute("DELETE FROM conflicts WHERE id = ?", (conflict_id,))
+        self._changes.flag("conflicts")
 
     def rewrite_target(self, old_id: str, new_id: str) -> None:
         self._conn.execute("UPDATE conflicts SET target_id = ? WHERE target_id = ?", (new_id, old_id))
