@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
 
+from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.navigation import split
 from crmdesk.ui.views.registry import view_class
 from crmdesk.ui.views.timeline_view import format_when
@@ -47,6 +48,10 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatusWidget()
         self.statusBar().addWidget(self.sync_status, 1)
         self._build_actions()
+        # Every committed change reaches every open view through one feed (ui/change_feed.py).
+        self.change_feed = ChangeFeed(self)
+        self.change_feed.dispatched.connect(self.on_changed)
+        self.change_feed.watch(context.store)
         if context.navigator is not None:
             context.navigator.navigate_requested.connect(self.navigate)
             context.navigator.action_requested.connect(self.on_action)
@@ -231,6 +236,7 @@ class MainWindow(QMainWindow):
             self.navigate(self.current_target)
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
             self.lists_changed(changes.id_changes)
+        self.sync_status.on_changed(changes)
         for view in list(self.views.values()):
             handler: Any = getattr(view, "on_changed", None)
             if handler is not None:
@@ -350,6 +356,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.views.clear()
+        self.change_feed.watch(self.context.store)
         self.sync_status.show_state("idle", "")
         self.sync_status.show_pending(0)
         self.sync_status.show_conflicts(0)
