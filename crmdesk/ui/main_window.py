@@ -247,12 +247,17 @@ class MainWindow(QMainWindow):
 
     def _connect_sync(self) -> None:
         sync = self.context.sync
+        # What waits is counted from this thread's store, refusals included, from the moment a
+        # workspace is open: before the worker starts, and when there is no worker at all.
+        self.sync_status.watch(self.context)
         if sync is not None:
             worker = sync.worker
             worker.state_changed.connect(self.sync_status.show_state)
             worker.progress.connect(self.sync_status.show_progress)
-            worker.pending_changed.connect(self.sync_status.show_pending)
-            worker.conflicts_changed.connect(self.sync_status.show_conflicts)
+            # Their numbers leave refused changes out: they only say "count again".
+            worker.pending_changed.connect(self.sync_status.refresh_counts)
+            worker.conflicts_changed.connect(self.sync_status.refresh_counts)
+            worker.retry_scheduled.connect(self.sync_status.show_retry)
             worker.changed.connect(self.on_changed)
             worker.finished.connect(self._show_last_sync)
         if self.context.store is not None:
@@ -267,7 +272,8 @@ class MainWindow(QMainWindow):
         """“Last synced …” from the store (the worker writes it after each complete round)."""
         store = self.context.store
         stamp = store.schema.get_meta("last_sync_at") if store is not None else None
-        self.sync_status.show_last_sync(f"· last synced {format_when(stamp)}" if stamp else "")
+        # On the right, next to what waits: "Last synced Today 14:02   All saved".
+        self.sync_status.show_last_sync(f"Last synced {format_when(stamp)}" if stamp else "")
 
     def _restore_window_state(self, first_view: str | None = None) -> None:
         from crmdesk.ui import window_state

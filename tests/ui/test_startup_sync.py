@@ -50,7 +50,7 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
         store = context.store
         window = MainWindow(context)
         qtbot.addWidget(window)
-        assert window.sync_status.last_sync.text() == "· last synced 1 Jan 2020"
+        assert window.sync_status.last_sync.text() == "Last synced 1 Jan 2020"
         before = datetime.now().astimezone()
         window.attach_sync_in_background(db_path)
         qtbot.waitUntil(lambda: context.sync is not None, timeout=10_000)
@@ -60,7 +60,7 @@ def test_the_sync_starts_after_the_window_with_the_token_from_the_environment(
         qtbot.waitUntil(lambda: store.schema.get_meta("last_sync_at") != "2020-01-01T12:00:00.000Z", timeout=5_000)
         stamp = store.schema.get_meta("last_sync_at")
         qtbot.waitUntil(lambda: window.sync_status.last_sync.text() in {
-            f"· last synced {format_when(stamp, now)}" for now in (before, datetime.now().astimezone())
+            f"Last synced {format_when(stamp, now)}" for now in (before, datetime.now().astimezone())
         }, timeout=5_000)
         close_workspace(context)
 
