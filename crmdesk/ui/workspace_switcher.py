@@ -95,7 +95,8 @@ def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
     if token and url:
         # The token stays in this closure, in memory: the worker builds its backend from it.
         context.backend_factory = lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
-        context.sync = SyncController(db_path, context.backend_factory)
+        context.sync = SyncController(db_path, context.backend_factory,
+                                      scan_interval=SyncController.scan_interval_from(context.settings))
 
 
 def close_workspace(context: AppContext) -> None:

@@ -226,7 +226,8 @@ def test_hostile_titles_show_as_plain_text(qtbot: Any, open_view: Callable[[str]
     commit(qtbot, view, editor)
     index = view.model.index(0, column(view, "name"))
     assert index.data() == HOSTILE
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(HOSTILE)
+    # The edit waits to be sent: the tooltip says so under the value.
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip(f"{HOSTILE}\nWaiting to be sent")
     assert "&lt;b&gt;" in index.data(Qt.ItemDataRole.ToolTipRole)
 
 

@@ -5,6 +5,12 @@ option, with the user's filter) and nothing else; a column's cards are fetched i
 blocks when its view paints them. Moving a card is one store edit (one outbox
 row) and a row moved between two column models, so the move shows at once
 without reloading the board.
+
+After a change notice (``refresh``) each column's rowids are updated in place, with
+Qt's row signals (``id_diff``): a card whose group value changed leaves one column and
+arrives in another, new cards arrive, removed ones go, and the views keep their
+selection and scroll. Columns are rebuilt only when the columns themselves change.
+Cards with changes the server does not have yet carry a mark (``refresh_marks``).
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ from crmdesk.model import AttributeDef, Condition, FilterGroup, Operator, Sort, 
 from crmdesk.model.values import display_text
 from crmdesk.store import NotFound, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.board_source import BoardSource, Card, group_attributes, numeric_amount
+from crmdesk.ui.models.id_diff import update_rows
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
 BLOCK = 60
 MAX_CACHED_CARDS = 2_000
@@ -33,6 +42,10 @@ STRAY_COLORS = ("#0ea5e9", "#f59e0b", "#10b981", "#e11d48", "#8b5cf6", "#64748b"
 CardRole = Qt.ItemDataRole.UserRole + 1
 CardIdRole = Qt.ItemDataRole.UserRole + 2
 RecordIdRole = Qt.ItemDataRole.UserRole + 3
+#: The state of the card's unsynced change ("queued", "refused", "conflict") or None.
+MarkRole = Qt.ItemDataRole.UserRole + 4
+#: Changed records past which totals are summed again rather than looked up one by one.
+LOOKED_UP_CHANGES = 500
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -63,28 +76,41 @@ class ColumnModel(QAbstractListModel):
         self.key = key
         self._ids: list[int] = []
         self._cards: dict[int, CardView] = {}
+        #: rowid → row, built when first needed after the ids last changed.
+        self._positions: dict[int, int] | None = None
 
     # -- contents -------------------------------------------------------------------------
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = ids
+        self._positions = None
         self._cards.clear()
         self.endResetModel()
+
+    def update_ids(self, ids: list[int]) -> bool:
+        """The column's new rowids, told as cards leaving, moving and arriving (no reset)."""
+        if not update_rows(self, self._ids, ids):
+            return False
+        self._positions = None
+        return True
 
     @property
     def ids(self) -> list[int]:
         return self._ids
 
     def row_of_rowid(self, rowid: int) -> int | None:
-        try:
-            return self._ids.index(rowid)
-        except ValueError:
-            return None
+        if self._positions is None:
+            self._positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._positions.get(rowid)
+
+    def holds_any(self, rowids: set[int]) -> bool:
+        return any(self.row_of_rowid(rowid) is not None for rowid in rowids)
 
     def take(self, row: int) -> int:
         self.beginRemoveRows(QModelIndex(), row, row)
         rowid = self._ids.pop(row)
+        self._positions = None
         self._cards.pop(rowid, None)
         self.endRemoveRows()
         return rowid
@@ -93,8 +119,28 @@ class ColumnModel(QAbstractListModel):
         row = max(0, min(row, len(self._ids)))
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, rowid)
+        self._positions = None
         self.endInsertRows()
         return row
+
+    def refresh_cards(self, changed_ids: set[str] | None) -> None:
+        """Cards showing ``changed_ids`` (record or entry ids; None: every card) are read again
+        when next painted; their rows repaint now."""
+        if changed_ids is None:
+            self.forget()
+            return
+        stale = [rowid for rowid, card in self._cards.items()
+                 if card.id in changed_ids or card.record_id in changed_ids]
+        for rowid in stale:
+            del self._cards[rowid]
+        for rowid in stale:
+            row = self.row_of_rowid(rowid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def repaint_all(self, roles: Sequence[int] = ()) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), list(roles))
 
     def forget(self, rowids: set[int] | None = None) -> None:
         """Cached cards are stale (a sync or a settings change): repaint from the store."""
@@ -138,7 +184,11 @@ class ColumnModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return card.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip("\n".join([card.title, *(f"{f.label}: {f.text}" for f in card.fields)]))
+            text = "\n".join([card.title, *(f"{f.label}: {f.text}" for f in card.fields)])
+            return plain_tooltip(with_mark(text, self.board.card_mark(card)))
+        if role == MarkRole:
+            mark = self.board.card_mark(card)
+            return mark.state if mark is not None else None
         if role == CardRole:
             return card
         if role == CardIdRole:
@@ -227,6 +277,7 @@ class BoardModel(QObject):
         self._renamed: dict[str, str] = {}
         #: Set by the view: where moves are recorded for undo (None: moves are not undoable).
         self.undo_stack: Any = None
+        self.marks = UnsyncedMarks()
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -279,6 +330,41 @@ class BoardModel(QObject):
             self.columns = []
             self.columns_rebuilt.emit()
             return
+        self._set_columns(*self._query_columns(attr))
+
+    def refresh(self, changed_ids: set[str] | None) -> bool:
+        """After a change notice: each column's cards leave, move and arrive in place, and the
+        cards of ``changed_ids`` (None: any card) repaint. False when the columns themselves
+        changed (an option appeared, say) and were rebuilt instead."""
+        attr = self.group_attribute
+        self.display.forget()
+        if attr is None:
+            return True
+        wanted, ids = self._query_columns(attr)
+        if [c.key for c in self.columns] != [key for key, _, _ in wanted]:
+            self._set_columns(wanted, ids)
+            return False
+        changed_rowids = self._changed_rowids(changed_ids)
+        for index, (column, (key, title, color)) in enumerate(zip(self.columns, wanted, strict=True)):
+            column.title, column.color = title, color
+            moved = column.model.update_ids(ids[key])
+            column.model.refresh_cards(changed_ids)
+            if self.sum_slug is not None and (moved or changed_rowids is None
+                                              or column.model.holds_any(changed_rowids)):
+                column.totals = self._totals(column.model.ids)
+            self.column_changed.emit(index)
+        return True
+
+    def _changed_rowids(self, changed_ids: set[str] | None) -> set[int] | None:
+        """The rowids of the changed cards, when they are few enough to look up (records only:
+        an entry shows its record's values, so a record's change reaches entries by record id)."""
+        if changed_ids is None or self.source.kind != "object" or len(changed_ids) > LOOKED_UP_CHANGES:
+            return None
+        return {rowid for rowid in map(self.source.rowid_of, changed_ids) if rowid is not None}
+
+    def _query_columns(
+        self, attr: AttributeDef
+    ) -> tuple[list[tuple[str | None, str, str | None]], dict[str | None, list[int]]]:
         wanted: list[tuple[str | None, str, str | None]] = [
             (o.id, o.title, o.color) for o in sorted(attr.options, key=lambda o: o.order)
         ]
@@ -293,7 +379,31 @@ class BoardModel(QObject):
             ids[key] = rowids
         wanted.append((None, "No value", None))
         ids[None] = self.source.query(self._with_filter(Condition(attr.slug, Operator.IS_EMPTY)), self.sorts)
-        self._set_columns(wanted, ids)
+        return wanted, ids
+
+    # -- unsynced marks -------------------------------------------------------------------------
+
+    def refresh_marks(self) -> None:
+        """Read which cards have changes the server lacks (one query); repaint when any moved."""
+        scopes = [self.source.key]
+        parent = getattr(self.source, "list_def", None)
+        if parent is not None:
+            scopes.append(parent.parent_object)  # an entry shows its record's values too
+        marks = unsynced_marks(self.source.store, scopes=scopes)  # type: ignore[attr-defined]
+        if marks == self.marks:
+            return
+        self.marks = marks
+        for column in self.columns:
+            column.model.repaint_all((int(MarkRole), int(Qt.ItemDataRole.ToolTipRole)))
+
+    def card_mark(self, card: CardView) -> Mark | None:
+        if not self.marks:
+            return None
+        mark = self.marks.target(card.record_id)
+        if card.id != card.record_id:
+            entry_mark = self.marks.target(card.id)
+            mark = entry_mark.worse(mark) if entry_mark is not None else mark
+        return mark
 
     def _strays(self, attr: AttributeDef) -> dict[str, list[int]]:
         known = [o.id for o in attr.options]

@@ -3,12 +3,14 @@
 Shaped like RecordTableModel: only the ordered entry rowids are held; rows are
 fetched in blocks for what is painted. Every cell is editable: the title and
 parent attributes edit the record, list attributes edit the entry; a refused
-value is reported and never reaches the store.
+value is reported and never reaches the store. Change notices update the rows in
+place (``refresh``); only a schema change resets the model. Cells and rows whose
+changes the server does not have yet carry a mark (``MarkRole``, ``refresh_marks``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,13 +19,17 @@ from crmdesk.model import AttributeDef, FilterGroup, Sort, ValidationError
 from crmdesk.model.values import display_text, edit_text, parse_user_text
 from crmdesk.store import NotFound, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.board_source import Card, EntrySource
 from crmdesk.ui.models.lazy_rows import Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
 RecordIdRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
+#: The state of a cell's (on the vertical header, a row's) unsynced change, or None.
+MarkRole = Qt.ItemDataRole.UserRole + 5
 
 
 class EntryTableModel(LazyRowsModel):
@@ -39,7 +45,9 @@ class EntryTableModel(LazyRowsModel):
         self.sorts: list[Sort] = []
         self._rows: dict[int, Card] = {}
         self._columns = self._default_columns()
+        self._marks = UnsyncedMarks()
         self.reload()
+        self.refresh_marks()
 
     def _default_columns(self) -> list[AttributeDef]:
         title = self.source.title_attribute()
@@ -64,12 +72,60 @@ class EntryTableModel(LazyRowsModel):
         self._replace_ids(ids)
 
     def reload(self, *, schema_changed: bool = False) -> None:
-        if schema_changed:
-            self.source.reload_schema()
-            slugs = [c.slug for c in self._columns]
-            self._columns = [a for a in (self.source.attribute(s) for s in slugs) if a] or self._default_columns()
+        """Re-run the query: a reset after a schema change, rows updated in place otherwise."""
+        if not schema_changed:
+            self.refresh(None)
+            return
+        self.source.reload_schema()
+        slugs = [c.slug for c in self._columns]
+        self._columns = [a for a in (self.source.attribute(s) for s in slugs) if a] or self._default_columns()
         self.context.forget()
         self._replace_ids(self.source.query(self.filter, self.sorts))
+
+    def refresh(self, changed_ids: set[str] | None) -> None:
+        """After a change notice: rows leave, move and arrive in place; rows showing
+        ``changed_ids`` (entry or record ids; None: any) repaint."""
+        self.context.forget()
+        self._update_ids(self.source.query(self.filter, self.sorts))
+        self._refresh_cached(changed_ids)
+
+    def _row_ids(self, row: Card) -> Iterable[str]:
+        return (row.id, row.record_id)
+
+    # -- unsynced marks --------------------------------------------------------------------------
+
+    def refresh_marks(self) -> None:
+        """Which entries (and their records) have changes the server lacks: one query."""
+        scopes = (self.source.key, self.source.list_def.parent_object)
+        marks = unsynced_marks(self.store, scopes=scopes)
+        if marks == self._marks:
+            return
+        self._marks = marks
+        if self._ids:
+            last = len(self._ids) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(self._columns) - 1),
+                                  [int(MarkRole), int(Qt.ItemDataRole.ToolTipRole)])
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, last)
+
+    def _mark(self, card: Card, attr: AttributeDef) -> Mark | None:
+        # A list attribute is the entry's; the others are its record's.
+        owner = card.id if self.source.is_list_attribute(attr.slug) else card.record_id
+        return self._marks.field(owner, attr.slug)
+
+    def mark_at(self, row: int, column: int) -> Mark | None:
+        if not self._marks or not 0 <= column < len(self._columns):
+            return None
+        card = self.entry_at(row)
+        return self._mark(card, self._columns[column]) if card is not None else None
+
+    def row_mark(self, row: int) -> Mark | None:
+        if not self._marks:
+            return None
+        card = self.entry_at(row)
+        if card is None:
+            return None
+        entry, record = self._marks.target(card.id), self._marks.target(card.record_id)
+        return entry.worse(record) if entry is not None else record
 
     def entry_at(self, row: int) -> Card | None:
         card: Card | None = self._row_at(row)
@@ -83,11 +139,17 @@ class EntryTableModel(LazyRowsModel):
 
     def row_of(self, entry_id: str) -> int | None:
         rowid = self.source.rowid_of(entry_id)
-        return self._ids.index(rowid) if rowid in self._ids else None
+        return None if rowid is None else self.position_of(rowid)
 
     # -- Qt model API -------------------------------------------------------------------------
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical and role in (Qt.ItemDataRole.ToolTipRole, MarkRole):
+            # The vertical header is a narrow gutter showing the row's mark.
+            mark = self.row_mark(section)
+            if mark is None:
+                return None
+            return plain_tooltip(with_mark("", mark)) if role == Qt.ItemDataRole.ToolTipRole else mark.state
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
         attr = self._columns[section]
@@ -113,7 +175,11 @@ class EntryTableModel(LazyRowsModel):
         if role == Qt.ItemDataRole.EditRole:
             return edit_text(attr, value, self.context)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(display_text(attr, value, self.context))
+            mark = self._mark(card, attr) if self._marks else None
+            return plain_tooltip(with_mark(display_text(attr, value, self.context), mark))
+        if role == MarkRole:
+            mark = self._mark(card, attr) if self._marks else None
+            return mark.state if mark is not None else None
         if role == EntryIdRole:
             return card.id
         if role == RecordIdRole:
@@ -142,6 +208,7 @@ class EntryTableModel(LazyRowsModel):
         self._rows.pop(card.rowid, None)
         self.context.forget()
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
+        self.refresh_marks()
         if mutation is not None:
             self.edited.emit(mutation)
         return True

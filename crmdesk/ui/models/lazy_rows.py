@@ -1,14 +1,22 @@
 """The lazy part of the record and entry tables: the model holds only the ordered rowids of its
-rows; rows are fetched in blocks around the one a view asks for, and cached until a reload or
-an edit says they changed. Subclasses say how a block is fetched (and when the cache is trimmed)."""
+rows; rows are fetched in blocks around the one a view asks for, and cached until a change
+notice or an edit says they changed. Subclasses say how a block is fetched (and when the cache
+is trimmed) and which record ids a cached row shows.
+
+After a change notice the ids are updated in place (``id_diff``): rows leave, move and arrive
+with Qt's row signals, so the views keep their selection, current cell, scroll position and
+open editor. Only a schema change resets the model.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 
 from crmdesk.model import AttributeDef
+from crmdesk.ui.models.id_diff import update_rows
 
 BLOCK = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -20,6 +28,8 @@ class LazyRowsModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, Any] = {}
         self._columns: list[AttributeDef] = []
+        #: rowid → row, built when first needed after the ids last changed.
+        self._positions: dict[int, int] | None = None
 
     @property
     def columns(self) -> list[AttributeDef]:
@@ -28,8 +38,44 @@ class LazyRowsModel(QAbstractTableModel):
     def _replace_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = ids
+        self._positions = None
         self._rows.clear()
         self.endResetModel()
+
+    def _update_ids(self, ids: list[int]) -> bool:
+        """The new ordered rowids, told as removals, moves and inserts; True when any changed."""
+        if not update_rows(self, self._ids, ids):
+            return False
+        self._positions = None
+        return True
+
+    def position_of(self, rowid: int) -> int | None:
+        if self._positions is None:
+            self._positions = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._positions.get(rowid)
+
+    def _row_ids(self, row: Any) -> Iterable[str]:
+        """The ids a change notice may name for this cached row (a record's; an entry's and its record's)."""
+        raise NotImplementedError
+
+    def _refresh_cached(self, changed_ids: set[str] | None) -> None:
+        """Cached rows showing ``changed_ids`` (None: every row) are fetched again when next
+        painted; their rows repaint now, each as one row-wide ``dataChanged``."""
+        if not self._ids:
+            self._rows.clear()
+            return
+        if changed_ids is None:
+            self._rows.clear()
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
+            return
+        stale = [rowid for rowid, row in self._rows.items() if not changed_ids.isdisjoint(self._row_ids(row))]
+        for rowid in stale:
+            del self._rows[rowid]
+        last = self.columnCount() - 1
+        for rowid in stale:
+            row = self.position_of(rowid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def _row_at(self, row: int) -> Any | None:
         """The cached row at this position, fetching its block first if needed; None off the end."""

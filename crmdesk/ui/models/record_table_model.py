@@ -2,12 +2,14 @@
 
 Like Anki's browser: the model holds only the ordered ids of the records that pass
 the filter; rows are fetched in blocks when the view paints them, and cached until
-a sync or an edit says they changed.
+a change notice or an edit says they changed. A notice updates the rows in place
+(``refresh``); only a schema change resets the model. Cells and rows whose changes
+the server does not have yet carry a mark (``MarkRole``, read by ``refresh_marks``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -17,8 +19,10 @@ from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, Ob
 from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
 MAX_CACHED_ROWS = 5_000
 
@@ -26,13 +30,17 @@ RecordIdRole = Qt.ItemDataRole.UserRole + 1
 ValueRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
 RowidRole = Qt.ItemDataRole.UserRole + 4
+#: The state of a cell's (or, on the vertical header, a row's) unsynced change: "queued",
+#: "refused", "conflict" or None. Painters read ``mark_at``/``row_mark`` directly.
+MarkRole = Qt.ItemDataRole.UserRole + 5
 
 _NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_ROLES = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _ALIGNMENT, RecordIdRole, ValueRole, AttributeRole, RowidRole})
+_MARK = int(MarkRole)
+_ROLES = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _ALIGNMENT, RecordIdRole, ValueRole, AttributeRole, RowidRole, _MARK})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: What QAbstractTableModel.flags gives a valid cell, plus editable; built once, not per call.
 _CELL_FLAGS = (Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
@@ -82,7 +90,9 @@ class RecordTableModel(LazyRowsModel):
         self._sorts: list[Sort] = []
         self._failed = False
         self._rows: dict[int, RecordRow] = {}
-        self.reload()
+        self._marks = UnsyncedMarks()
+        self._replace_ids(self._query())
+        self.refresh_marks()
 
     # -- configuration ----------------------------------------------------------------------
 
@@ -121,32 +131,113 @@ class RecordTableModel(LazyRowsModel):
     def filter(self) -> FilterGroup | None:
         return self._filter
 
+    def _query(self) -> list[int]:
+        return self.store.records.query_ids(self.object_slug, self._filter, self._sorts)
+
     def reload(self, *, schema_changed: bool = False) -> None:
-        """Re-run the query (after a sync); keeps columns unless the schema changed."""
-        if schema_changed:
-            known = {a.slug for a in self._obj.attributes}
-            self.store.schema.invalidate()
-            self._obj = self._load_object()
-            slugs = [c.slug for c in self._columns]
-            by_slug = {a.slug: a for a in self._obj.attributes}
-            # Attributes new to the object appear as columns; ones the user hid stay hidden.
-            added = [a for a in self._obj.attributes if a.slug not in known]
-            self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
+        """Re-run the query. A schema change resets the model (columns may come and go; hidden
+        ones stay hidden); otherwise rows are updated in place, as after any change notice."""
+        if not schema_changed:
+            self.refresh(None)
+            return
+        known = {a.slug for a in self._obj.attributes}
+        self.store.schema.invalidate()
+        self._obj = self._load_object()
+        slugs = [c.slug for c in self._columns]
+        by_slug = {a.slug: a for a in self._obj.attributes}
+        # Attributes new to the object appear as columns; ones the user hid stay hidden.
+        added = [a for a in self._obj.attributes if a.slug not in known]
+        self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
         self.context.forget()
-        self._replace_ids(self.store.records.query_ids(self.object_slug, self._filter, self._sorts))
+        self._replace_ids(self._query())
+        self.refresh_marks()
+
+    def refresh(self, record_ids: set[str] | None) -> None:
+        """After a change touching this object: move/insert/remove rows in place, and repaint
+        the rows of ``record_ids`` (None: anything in the object may have changed).
+
+        Re-running the whole query costs ~70–400 ms over 100,000 records, too long for the
+        window to stall on every notice a sync sends; when the notice names its records, a
+        check of just those usually settles it (``_settled_among``)."""
+        self.context.forget()
+        if record_ids is None or not self._settled_among(record_ids):
+            self._update_ids(self._query())
+        self._refresh_cached(record_ids)
+
+    def _settled_among(self, record_ids: set[str]) -> bool:
+        """Bring the rows up to date by looking at the named records and their neighbours only;
+        False when that cannot tell (a record came into the view, or one named is gone).
+
+        The rows were in order before, and only the named records changed: the rows are in
+        order again when every pair of neighbours involving a changed row is, which one query
+        over those rows and their neighbours, sorted as the view sorts, tells."""
+        where = self.store.records.where_are(record_ids)
+        if len(where) < len(record_ids):
+            return False  # deleted: its row (if shown) is known only to the whole query
+        changed = [rowid for slug, rowid in where.values() if slug == self.object_slug]
+        if not changed:
+            return True
+        matching = set(self.store.records.query_ids(self.object_slug, self._filter, self._sorts, among=changed))
+        shown = {rowid for rowid in changed if self.position_of(rowid) is not None}
+        if matching - shown:
+            return False  # a record came into the filter: where it goes needs the whole order
+        leaving = shown - matching
+        if leaving:
+            self._update_ids([rowid for rowid in self._ids if rowid not in leaving])
+        count = len(self._ids)
+        window = sorted({q for rowid in shown & matching for p in (self.position_of(rowid),) if p is not None
+                         for q in (p - 1, p, p + 1) if 0 <= q < count})
+        if not window:
+            return True
+        neighbours = [self._ids[q] for q in window]
+        return self.store.records.query_ids(self.object_slug, None, self._sorts, among=neighbours) == neighbours
 
     def records_changed(self, record_ids: set[str]) -> None:
-        """Some records changed in place: refetch them, repaint only their rows."""
-        stale = [rowid for rowid, row in self._rows.items() if row.id in record_ids]
-        for rowid in stale:
-            del self._rows[rowid]
+        """Some records changed in place (order and membership unchanged): repaint their rows."""
         self.context.forget()
-        if stale:
-            positions = {rowid: i for i, rowid in enumerate(self._ids)}
-            for rowid in stale:
-                row = positions.get(rowid)
-                if row is not None:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        self._refresh_cached(record_ids)
+
+    def references_changed(self) -> None:
+        """Records of other objects changed: titles shown in reference cells may be stale, and
+        so may the order of a sort by a reference (it sorts by the title it shows)."""
+        references = (AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE)
+        if any(attr.type in references for attr in self._obj.attributes
+               if any(sort.attribute == attr.slug for sort in self._sorts)):
+            self.refresh(None)
+            return
+        self.context.forget()
+        if self._ids and any(a.type is AttributeType.RECORD_REFERENCE for a in self._columns):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1),
+                                  [_DISPLAY, _TOOLTIP])
+
+    def _row_ids(self, row: RecordRow) -> Iterable[str]:
+        return (row.id,)
+
+    # -- unsynced marks --------------------------------------------------------------------------
+
+    def refresh_marks(self) -> None:
+        """Read which records have changes the server lacks (one query); repaint when any moved."""
+        marks = unsynced_marks(self.store, scopes=(self.object_slug,))
+        if marks == self._marks:
+            return
+        self._marks = marks
+        if self._ids:
+            # One signal for the whole table: the view repaints what it shows, nothing more.
+            last = len(self._ids) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(self._columns) - 1), [_MARK, _TOOLTIP])
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, last)
+
+    def mark_at(self, row: int, column: int) -> Mark | None:
+        if not self._marks or not 0 <= column < len(self._columns):
+            return None
+        record = self._row_at(row)
+        return self._marks.field(record.id, self._columns[column].slug) if record is not None else None
+
+    def row_mark(self, row: int) -> Mark | None:
+        if not self._marks:
+            return None
+        record = self._row_at(row)
+        return self._marks.target(record.id) if record is not None else None
 
     # -- rows -------------------------------------------------------------------------------------
 
@@ -156,12 +247,7 @@ class RecordTableModel(LazyRowsModel):
 
     def row_of(self, record_id: str) -> int | None:
         rowid = self.store.records.rowid_of(record_id)
-        if rowid is None:
-            return None
-        try:
-            return self._ids.index(rowid)
-        except ValueError:
-            return None
+        return None if rowid is None else self.position_of(rowid)
 
     def _fetch_block(self, row: int) -> None:
         if len(self._rows) > MAX_CACHED_ROWS:
@@ -189,8 +275,12 @@ class RecordTableModel(LazyRowsModel):
                 return plain_tooltip(f"{attr.title} ({attr.type.value.replace('_', ' ')})")
             if role == AttributeRole:
                 return attr
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
+        if orientation == Qt.Orientation.Vertical and role in (_TOOLTIP, _MARK):
+            # The vertical header is a narrow gutter showing the row's mark, no numbers.
+            mark = self.row_mark(section)
+            if mark is None:
+                return None
+            return plain_tooltip(with_mark("", mark)) if role == _TOOLTIP else mark.state
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -211,7 +301,11 @@ class RecordTableModel(LazyRowsModel):
         if role == _EDIT:
             return edit_text(attr, record.values.get(attr.slug), self.context)
         if role == _TOOLTIP:
-            return plain_tooltip(display_text(attr, record.values.get(attr.slug), self.context))
+            text = display_text(attr, record.values.get(attr.slug), self.context)
+            return plain_tooltip(with_mark(text, self._marks.field(record.id, attr.slug) if self._marks else None))
+        if role == _MARK:
+            mark = self._marks.field(record.id, attr.slug) if self._marks else None
+            return mark.state if mark is not None else None
         if role == ValueRole:
             return record.values.get(attr.slug)
         if role == RecordIdRole:
@@ -270,6 +364,7 @@ class RecordTableModel(LazyRowsModel):
 
     def edits_applied(self, record_ids: set[str], mutations: list[Mutation]) -> None:
         self.records_changed(record_ids)
+        self.refresh_marks()
         for mutation in mutations:
             self.edited.emit(mutation)
 
@@ -286,7 +381,8 @@ class RecordTableModel(LazyRowsModel):
         except (ValidationError, StoreError) as error:
             self.edit_refused.emit(str(error))
             return None
-        self.reload()
+        self.refresh({mutation.target_id})  # the new row arrives in place: the others keep their selection
+        self.refresh_marks()
         self.edited.emit(mutation)
         return self.row_of(mutation.target_id)
 
@@ -304,7 +400,8 @@ class RecordTableModel(LazyRowsModel):
         except StoreError as error:
             self.edit_refused.emit(str(error))
             return 0
-        self.reload()
+        self.refresh(set(ids))
+        self.refresh_marks()
         for mutation in mutations:
             self.edited.emit(mutation)
         return len(mutations)

@@ -3,13 +3,18 @@
 Toolbar: group by (any status/select), sum (any currency/number), card fields (up
 to four), hide empty columns. Cards move by drag and drop or Ctrl+arrows; each
 move is one undoable edit through the outbox, then the sync worker is nudged.
+
+Change notices update the columns in place: the selected card stays selected (in its
+new column when its group value changed) and each column keeps the card at its top.
+Cards with unsynced changes are marked.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,11 +33,13 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, InvalidFilter, ValidationError
 from crmdesk.model.codecs.numeric import format_money, money_text
 from crmdesk.store import NotFound, StoreError
-from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, RecordIdRole
+from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, CardIdRole, RecordIdRole
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
+from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.widgets.board_column import BoardColumnWidget
 from crmdesk.ui.widgets.board_delegate import CardDelegate
+from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -139,6 +146,7 @@ class BoardView(QWidget):
         self.model.edited.connect(self._edited)
         self.model.edit_refused.connect(self.show_message)
         self.model.reload()
+        self.model.refresh_marks()
 
     # -- settings (per board, in QSettings; never user data) ------------------------------------
 
@@ -362,6 +370,7 @@ class BoardView(QWidget):
 
     def _edited(self, _mutation: object) -> None:
         self.message_label.hide()
+        self.model.refresh_marks()
         if self.context.sync is not None:
             self.context.sync.local_edit()
 
@@ -377,6 +386,7 @@ class BoardView(QWidget):
                 return  # the object or list is gone; the main window replaces this view
             self._fill_toolbar()
             self._reload_keeping_scroll()
+            self.model.refresh_marks()
             return
         parent = getattr(self.source, "list_def", None)
         touched = (
@@ -386,10 +396,53 @@ class BoardView(QWidget):
             or bool(changes.id_changes)
         )
         if touched:
-            self._reload_keeping_scroll()
+            # A list's entries are not named by id: any of them may have changed.
+            self._refresh_in_place(None if self.source.key in changes.lists else listed_ids(changes))
+        if touched or changes.outbox or changes.conflicts or changes.record_ids:
+            self.model.refresh_marks()
 
     def _reload_keeping_scroll(self) -> None:
+        """After a schema change: columns may be others now; each keeps its scroll by position."""
         positions = [w.cards.verticalScrollBar().value() for w in self.column_widgets]
         self.model.reload()
         for widget, value in zip(self.column_widgets, positions, strict=False):
             widget.cards.verticalScrollBar().setValue(value)
+
+    def _selected_card(self) -> tuple[str | None, int, bool]:
+        """The selected card's id (None: none), its column, and whether that column has focus."""
+        for index, widget in enumerate(self.column_widgets):
+            selected = widget.cards.selectionModel().selectedIndexes()
+            if selected:
+                return selected[0].data(CardIdRole), index, widget.cards.hasFocus()
+        return None, -1, False
+
+    def _refresh_in_place(self, changed_ids: set[str] | None) -> None:
+        card_id, column, focused = self._selected_card()
+        with ExitStack() as anchors:
+            for widget in self.column_widgets:
+                anchors.enter_context(keeping_top(widget.cards))
+            positions = [w.cards.verticalScrollBar().value() for w in self.column_widgets]
+            if not self.model.refresh(changed_ids):
+                # The columns changed and were built again: keep what can be kept, by position.
+                for widget, value in zip(self.column_widgets, positions, strict=False):
+                    widget.cards.verticalScrollBar().setValue(value)
+                return
+        if card_id is not None:
+            self._reselect(card_id, column, focused)
+
+    def _reselect(self, card_id: str, column: int, focused: bool) -> None:
+        """The card selected before a refresh, selected again where it is now when it moved to
+        another column, without scrolling that column."""
+        where = self.model.locate(card_id)
+        if where is None or where[0] == column:
+            return  # gone from the board, or still in its column (Qt kept its selection)
+        if 0 <= column < len(self.column_widgets):
+            # Qt made a neighbour current in the column the card left: nothing is current there now.
+            self.column_widgets[column].cards.selectionModel().clear()
+        cards = self.column_widgets[where[0]].cards
+        target = self.model.columns[where[0]].model.index(where[1])
+        cards.setAutoScroll(False)  # a current-index change would scroll to it
+        cards.selectionModel().setCurrentIndex(target, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        cards.setAutoScroll(True)
+        if focused:
+            cards.setFocus()

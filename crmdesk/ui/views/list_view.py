@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +23,11 @@ from crmdesk.model import FilterGroup, InvalidFilter, Sort
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.dialogs.list_dialog import ListChangeFailed, ListDialog, apply_list_change, confirm_delete_list
 from crmdesk.ui.models.entry_table_model import EntryIdRole, EntryTableModel, RecordIdRole
+from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.views.object_view import SwitchedView
+from crmdesk.ui.widgets.record_table import RecordTable
+from crmdesk.ui.widgets.table_delegate import EntryDelegate
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -40,8 +42,8 @@ class EntryTable(QWidget):
         self.model = EntryTableModel(context.store, list_id)
         self.model.edited.connect(self._edited)
         self.model.edit_refused.connect(self.show_message)
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._update_count)
         self.title_label = heading(self.model.source.name)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -51,13 +53,13 @@ class EntryTable(QWidget):
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setObjectName("error")
         self.message_label.hide()
-        self.table = QTableView(self)
+        self.table = RecordTable(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(EntryDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -130,6 +132,7 @@ class EntryTable(QWidget):
             self._edited(mutation)
         if added:
             self.model.reload()
+            self.model.refresh_marks()
         return added
 
     def _ask(self, text: str) -> bool:
@@ -164,6 +167,7 @@ class EntryTable(QWidget):
             removed += 1
             self._edited(mutation)
         self.model.reload()
+        self.model.refresh_marks()
         return removed
 
     def on_changed(self, changes: ChangeSet) -> None:
@@ -174,7 +178,12 @@ class EntryTable(QWidget):
             except NotFound:
                 return
         elif source.key in changes.lists or source.list_def.parent_object in changes.objects or changes.id_changes:
-            self.model.reload()
+            # In place: the selection and the top row stay. Entries are not named by id, and a
+            # record's change reaches its entries by the record's id.
+            with self.table.keeping_place():
+                self.model.refresh(None if source.key in changes.lists else listed_ids(changes))
+        if changes.outbox or changes.conflicts or changes.record_ids or changes.lists:
+            self.model.refresh_marks()
 
 
 class ListView(SwitchedView):

@@ -1,5 +1,8 @@
 """One record: its title, every attribute editable in place, related records both ways, list
-memberships, and its timeline with notes and tasks. Reads and writes only the store."""
+memberships, and its timeline with notes and tasks. Reads and writes only the store.
+
+A change notice naming the record shows its new values in place, leaving a field the user is
+editing alone; each field with a change the server does not have yet carries a mark."""
 
 from __future__ import annotations
 
@@ -22,9 +25,12 @@ from crmdesk.model import AttributeType, Condition, FilterGroup, ObjectDef, Oper
 from crmdesk.model.values import elements, validate_value, values_equal
 from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.store.unsynced import unsynced_marks
+from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
-from crmdesk.ui.widgets.attribute_form import AttributeForm, ElidedLabel, LinkLabel
+from crmdesk.ui.widgets.attribute_form import ElidedLabel, LinkLabel
+from crmdesk.ui.widgets.marked_form import MarkedForm
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -144,7 +150,7 @@ class RecordPage(QWidget):
         header.addWidget(self.add_note_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.add_task_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        self.form = AttributeForm(self.store, self.display, self._commit)
+        self.form = MarkedForm(self.store, self.display, self._commit)
         self.form.navigate_requested.connect(self.go)
         self.related_box = QVBoxLayout()
         self.related_box.setSpacing(4)
@@ -210,9 +216,15 @@ class RecordPage(QWidget):
         self.add_task_button.setEnabled(True)
         self._show_header(row, obj)
         self.form.show_record(obj, row.values)
+        self.refresh_marks()
         self._show_related(row, obj)
         self._show_lists()
         self.timeline.set_items(timeline_items(self.store, row))
+
+    def refresh_marks(self) -> None:
+        """Which fields have changes the server lacks (one query over the outbox and conflicts)."""
+        marks = unsynced_marks(self.store, target_ids=(self.record_id,))
+        self.form.set_marks(marks.fields(self.record_id))
 
     def _show_missing(self) -> None:
         self.title_label.set_full_text("Record not found")
@@ -336,6 +348,7 @@ class RecordPage(QWidget):
             self._show_header(row, obj)
             self._show_related(row, obj)
             self.form.show_record(obj, row.values)  # an undo brings the old value back here too
+            self.refresh_marks()
 
     def edit_failed(self, message: str) -> None:
         self._edit_failure = message
@@ -414,6 +427,15 @@ class RecordPage(QWidget):
 
     # -- sync --------------------------------------------------------------------------------
 
+    def _may_have_changed(self, changes: ChangeSet) -> bool:
+        """Named, or its object named without a full list of ids."""
+        if self.record_id in changes.record_ids:
+            return True
+        if not changes.objects or listed_ids(changes) is not None:
+            return False
+        row = self.record()
+        return row is not None and row.object_slug in changes.objects
+
     def on_changed(self, changes: ChangeSet) -> None:
         new_id = changes.id_changes.get(self.record_id)
         if new_id is not None:
@@ -422,9 +444,12 @@ class RecordPage(QWidget):
         if changes.schema or changes.full_reset:
             self.store.schema.invalidate()
         if (new_id is not None or changes.full_reset or changes.schema or changes.members or changes.notes
-                or changes.tasks or self.record_id in changes.record_ids):
-            self.reload()
-        elif changes.objects or changes.lists or changes.id_changes:
+                or changes.tasks or self._may_have_changed(changes)):
+            self.reload()  # in place: the form leaves a field being edited alone
+            return
+        if changes.outbox or changes.conflicts:
+            self.refresh_marks()
+        if changes.objects or changes.lists or changes.id_changes:
             # Another record may have started (or stopped) pointing here, or joined a list.
             row = self.record()
             obj = self.store.schema.get_object(row.object_slug) if row is not None else None

@@ -1,5 +1,8 @@
 """The record table of one object: a lazy table with inline editors, a filter bar, column
-layout remembered per object, bulk edit/delete, new record and CSV export."""
+layout remembered per object, bulk edit/delete, new record and CSV export.
+
+Change notices update it in place (``on_changed``): the selection, the current cell, the
+record at the top and an open editor stay; cells and rows with unsynced changes are marked."""
 
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressDialog,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,14 +27,16 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import Sort
 from crmdesk.ui.csv_export import export_csv
-from crmdesk.ui.editors.delegate import AttributeDelegate
 from crmdesk.ui.editors.value_dialog import ValueDialog
+from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
 from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets import column_chooser
 from crmdesk.ui.widgets.column_chooser import ColumnChooser
 from crmdesk.ui.widgets.filter_bar import FilterBar
+from crmdesk.ui.widgets.record_table import RecordTable
+from crmdesk.ui.widgets.table_delegate import TableDelegate
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
@@ -51,7 +55,8 @@ class RecordTableView(QWidget):
         self.model = RecordTableModel(context.store, object_slug, undo_stack=context.undo_stack)
         self.model.edited.connect(self._edited)
         self.model.edit_refused.connect(self._refused)
-        self.model.modelReset.connect(self._update_count)
+        #: While a change notice updates the rows: their signals wait for one look at the end.
+        self._refreshing = False
         obj = self.model.object_def
         self.title_label = heading(obj.plural_name)
         self.count_label = QLabel()
@@ -88,9 +93,9 @@ class RecordTableView(QWidget):
     # -- building --------------------------------------------------------------------------------
 
     def _build_table(self) -> None:
-        self.table = QTableView(self)
+        self.table = RecordTable(self)
         self.table.setModel(self.model)
-        self.delegate = AttributeDelegate(self.model.store, self.model.context, self.table)
+        self.delegate = TableDelegate(self.model.store, self.model.context, self.table)
         self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -112,7 +117,6 @@ class RecordTableView(QWidget):
         header.sectionMoved.connect(lambda *_: self.save_state())
         header.sectionResized.connect(lambda *_: self.save_state())
         self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._open_record)
 
     def _action(self, text: str, slot: Any, shortcut: str | QKeySequence | None = None, tip: str = "") -> QAction:
@@ -146,6 +150,11 @@ class RecordTableView(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.buttons.append(button)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        # Selected rows removed under the selection (a sync deleted them) change it without
+        # selectionChanged: the buttons look again after every change of the rows.
+        for signal in (self.model.rowsRemoved, self.model.rowsInserted, self.model.layoutChanged,
+                       self.model.modelReset):
+            signal.connect(self._rows_changed)
         self._selection_changed()
 
     # -- state -----------------------------------------------------------------------------------
@@ -203,7 +212,15 @@ class RecordTableView(QWidget):
         self.empty_label.resize(self.table.viewport().size())
 
     def selected_rows(self) -> list[int]:
-        return sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+        rows: set[int] = set()
+        for selected in self.table.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        return sorted(rows)
+
+    def _rows_changed(self, *_: object) -> None:
+        if not self._refreshing:
+            self._update_count()
+            self._selection_changed()
 
     def _selection_changed(self, *_: object) -> None:
         count = len(self.selected_rows())
@@ -366,10 +383,22 @@ class RecordTableView(QWidget):
 
     def on_changed(self, changes: ChangeSet) -> None:
         if changes.schema or changes.full_reset:
-            self.model.reload(schema_changed=True)
-        elif self.object_slug in changes.objects or changes.id_changes:
-            # New or removed records change the id list; edits in place repaint their rows.
-            self.model.reload()
+            self.model.reload(schema_changed=True)  # columns may have come or gone: a reset
+            return
+        if self.object_slug in changes.objects or changes.id_changes:
+            # Rows leave, move and arrive in place; rows of the records named repaint. A local id
+            # that became a server id keeps its rowid (and so its selection), but its row and any
+            # reference to it show the new id: every cached row is read again.
+            self._refreshing = True
+            try:
+                with self.table.keeping_place():
+                    self.model.refresh(listed_ids(changes))
+            finally:
+                self._refreshing = False
+            self._rows_changed()
+        elif changes.objects:
+            self.model.references_changed()
         elif changes.record_ids:
             self.model.records_changed(changes.record_ids)
-        self._update_count()
+        if changes.outbox or changes.conflicts or changes.record_ids or changes.id_changes:
+            self.model.refresh_marks()

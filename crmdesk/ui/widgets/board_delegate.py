@@ -3,6 +3,9 @@
 Every card of a board has the same height (title + the number of fields chosen),
 so the column's QListView can use uniform item sizes: it lays out 10,000 cards
 without asking for any of them, and fetches only the ones it paints.
+
+A card with a change the server does not have yet shows its glyph at the end of the
+title line; the title is elided before it, never painted under it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalett
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crmdesk.ui.models.board_model import CardRole, CardView, Index
+from crmdesk.ui.widgets.unsynced_glyph import GUTTER, gutter, paint_mark
 
 MARGIN_X = 8  # space between the card and the column's edges
 GAP_Y = 4  # half the space between two cards
@@ -85,9 +89,15 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(QPen(text))
         line = QRect(inner_rect.left(), inner_rect.top(), inner_rect.width(), title_metrics.height())
+        card_mark = getattr(getattr(model, "board", None), "card_mark", None)
+        mark = card_mark(card) if card_mark is not None else None
+        title_rect = line.adjusted(0, 0, -GUTTER, 0) if mark is not None else line
         # drawText with a plain string never interprets markup: "<b>x</b>" shows those characters.
-        painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight, line.width()))
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title_metrics.elidedText(card.title, Qt.TextElideMode.ElideRight, title_rect.width()))
+        if mark is not None:
+            # On the card's own fill: the card is never filled with the highlight colour.
+            paint_mark(painter, gutter(line), mark, palette)
 
         painter.setFont(small_font)
         metrics = QFontMetrics(small_font)
