@@ -78,10 +78,14 @@ class Capabilities:
 
 @dataclass(frozen=True, slots=True)
 class RecordPage:
-    """Records not seen before in this pull, and the server's count where it gives one."""
+    """Records not seen before in this pull, and the server's count where it gives one.
+
+    ``unchanged``: ids of records on this page whose server time equals the one the caller
+    said it holds (``known_updated_at``); they are not decoded, and not in ``records``."""
 
     records: list[Record]
     total: int | None = None
+    unchanged: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +158,15 @@ class Backend(Protocol):
 
     # -- records --------------------------------------------------------------------------
     def iter_record_pages(
-        self, object_slug: str, changed_since: str | None = None, page_size: int = 200
+        self, object_slug: str, changed_since: str | None = None, page_size: int = 200,
+        known_updated_at: Mapping[str, str] | None = None,
     ) -> Iterator[RecordPage]:
         """Every record (or every one changed since an ISO time, where the dialect can),
-        each exactly once even while others create and delete records meanwhile."""
+        each exactly once even while others create and delete records meanwhile.
+
+        ``known_updated_at`` (record id → the canonical server time the cache holds): a record
+        whose server time is that one is only named in ``RecordPage.unchanged``, not decoded —
+        what makes a full scan of an unchanged workspace cost little more than its paging."""
         ...
 
     def record_ids(self, object_slug: str) -> set[str]:

@@ -38,6 +38,7 @@ would make an incomplete scan look complete, and a full scan decides what was de
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,10 +84,54 @@ def _checked_ids(rows: list[Row], limit: int, where: str) -> list[str]:
     return ids
 
 
+class _Ahead:
+    """Windows asked for before the paging loop needs them, at most two in flight.
+
+    Without it each request waits for the last answer to be decoded, checked and handed on; with
+    it the next window travels meanwhile (and a guess at the one after: a full page, the total
+    unchanged). An answer is used only for exactly the window the loop then asks for, so the paging
+    rules are the same; a guess that missed is dropped, its error unseen. Fetched a little earlier
+    than otherwise, a window is still checked against the rows already seen like any other."""
+
+    def __init__(self, fetch: Callable[[int, int], OffsetPage], enabled: bool) -> None:
+        self._fetch = fetch
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="crmdesk-page") if enabled else None
+        self._started: dict[tuple[int, int], Future[OffsetPage]] = {}
+
+    def get(self, offset: int, limit: int) -> OffsetPage:
+        future = self._started.pop((offset, limit), None)
+        return self._fetch(offset, limit) if future is None else future.result()
+
+    def start(self, offsets: tuple[int, ...], limit: int) -> None:
+        if self._pool is None:
+            return
+        wanted = [(offset, limit) for offset in offsets]
+        for key in [k for k in self._started if k not in wanted]:
+            self._started.pop(key).cancel()  # already running: its answer is dropped
+        for key in wanted:
+            if key not in self._started:
+                self._started[key] = self._pool.submit(self._fetch, *key)
+
+    def close(self) -> None:
+        """Stop: nothing more is sent, and what is in flight has ended (the backend is free)."""
+        if self._pool is not None:
+            self._started.clear()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def offset_pages(
-    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None
+    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None, ahead: bool = False
 ) -> Iterator[tuple[list[Row], int | None]]:
-    """Yield (rows not seen before, server total) until the list is exhausted."""
+    """Yield (rows not seen before, server total) until the list is exhausted. ``ahead``: ask for
+    the next windows while a page is being handed on (``fetch`` is then called from two threads)."""
+    asking = _Ahead(fetch, ahead)
+    try:
+        yield from _offset_pages(asking, page_size, overlap)
+    finally:
+        asking.close()
+
+
+def _offset_pages(asking: _Ahead, page_size: int, overlap: int | None) -> Iterator[tuple[list[Row], int | None]]:
     limit = max(2, page_size)
     seen: set[str] = set()
     offset = 0
@@ -96,7 +141,7 @@ def offset_pages(
     last_total: int | None = None
     previous: tuple[int, list[str]] | None = None
     while True:
-        page = fetch(offset, limit)
+        page = asking.get(offset, limit)
         pages += 1
         ids = _checked_ids(page.rows, limit, f"offset {offset}")
         if previous is not None and previous[0] != offset and ids and previous[1] == ids:
@@ -130,21 +175,25 @@ def offset_pages(
                 continue
             seen.add(ident)
             fresh.append(row)
+        last = len(page.rows) < applied
+        if not last:
+            # Records created since the last page pushed everything down by about as many
+            # rows as the total grew: skip ahead by that much, or a busy server would keep
+            # us re-reading the same rows. Records deleted since may have pulled rows up by
+            # as many as the total shrank: step back by that much (at most half a page, so a
+            # list emptied below us still moves on). Either way a miss is caught by the
+            # seen-row check.
+            growth = page.total - last_total if page.total is not None and last_total is not None else 0
+            last_total = page.total
+            offset += len(page.rows) - gap + max(growth, -(applied // 2))
+            # Known before this page is handed on: the next windows can be on their way meanwhile.
+            asking.start((offset, offset + applied - gap), limit)
         if fresh:
             yield fresh, page.total
-        if len(page.rows) < applied:
+        if last:
             return
         if max_pages is not None and pages > max_pages:
             raise PagingUnstable("Records are being created faster than they can be pulled; pull again later.")
-        # Records created since the last page pushed everything down by about as many
-        # rows as the total grew: skip ahead by that much, or a busy server would keep
-        # us re-reading the same rows. Records deleted since may have pulled rows up by
-        # as many as the total shrank: step back by that much (at most half a page, so a
-        # list emptied below us still moves on). Either way a miss is caught by the
-        # seen-row check.
-        growth = page.total - last_total if page.total is not None and last_total is not None else 0
-        last_total = page.total
-        offset += len(page.rows) - gap + max(growth, -(applied // 2))
 
 
 def cursor_pages(

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crmdesk.model import Record
+from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_value, encode_values
@@ -29,6 +30,40 @@ def changed_since_filter(moment: str) -> dict[str, Any]:
     }
 
 
+def split_unchanged(
+    rows: list[Mapping[str, Any]], known: Mapping[str, str]
+) -> tuple[list[Mapping[str, Any]], list[str]]:
+    """(rows to decode, ids of the rows whose ``updatedAt`` is the time ``known`` holds for them).
+
+    Compared before any value is decoded: on an unchanged workspace a full scan then costs its
+    paging and little else. The real server and the sandbox send canonical times, so the plain
+    text comparison decides almost every row; another spelling of a time is parsed (one
+    timestamp, still far cheaper than the record's values). A time that does not parse is not
+    "unchanged": the row is decoded, and the decoder says what is wrong with it."""
+    fresh: list[Mapping[str, Any]] = []
+    unchanged: list[str] = []
+    for row in rows:
+        # Paging has checked every row's id already (a str or an int).
+        record_id = str(row.get("id"))
+        held = known.get(record_id)
+        if held is not None and _same_time(row.get("updatedAt"), held):
+            unchanged.append(record_id)
+        else:
+            fresh.append(row)
+    return fresh, unchanged
+
+
+def _same_time(raw: Any, held: str) -> bool:
+    if raw == held:
+        return True
+    if not isinstance(raw, str) or not raw:
+        return False
+    try:
+        return parse_timestamp(raw) == held
+    except ValueError:
+        return False
+
+
 class RecordsMixin(AriaSession):
     def _offset_fetcher(self, slug: str, filter_: Mapping[str, Any] | None) -> Any:
         path = f"/objects/{seg(slug)}/records"
@@ -47,8 +82,10 @@ class RecordsMixin(AriaSession):
         return fetch
 
     def _raw_record_pages(
-        self, slug: str, changed_since: str | None, page_size: int
+        self, slug: str, changed_since: str | None, page_size: int, *, ahead: bool = False
     ) -> Iterator[tuple[list[Mapping[str, Any]], int | None]]:
+        """``ahead``: a full scan asks for its next windows while a page is handed on (see
+        ``paging.offset_pages``) — worth it where handing a page on is cheap."""
         size = max(2, min(page_size, MAX_PAGE))
         if changed_since is not None and self.incremental_pull:
             fetch = self._offset_fetcher(slug, changed_since_filter(changed_since))
@@ -70,20 +107,30 @@ class RecordsMixin(AriaSession):
             for rows in cursor_pages(fetch_cursor, size):
                 yield rows, None
             return
-        yield from offset_pages(self._offset_fetcher(slug, None), size)
+        yield from offset_pages(self._offset_fetcher(slug, None), size, ahead=ahead)
 
     def iter_record_pages(
-        self, object_slug: str, changed_since: str | None = None, page_size: int = MAX_PAGE
+        self, object_slug: str, changed_since: str | None = None, page_size: int = MAX_PAGE,
+        known_updated_at: Mapping[str, str] | None = None,
     ) -> Iterator[RecordPage]:
         obj = self.object_def(object_slug)
-        for rows, total in self._raw_record_pages(object_slug, changed_since, page_size):
+        # Over a cache that holds the records, most rows of a scan are only compared, not decoded:
+        # the server's time is the cost, and the next windows may travel meanwhile. A first pull
+        # decodes and stores every row: there more threads would only compete with the window's
+        # own for the interpreter (the GUI thread's p99 lateness went from 11 to 20 ms).
+        ahead = bool(known_updated_at)
+        for rows, total in self._raw_record_pages(object_slug, changed_since, page_size, ahead=ahead):
+            unchanged: list[str] = []
+            if known_updated_at:
+                rows, unchanged = split_unchanged(rows, known_updated_at)
             # A record whose id is poison is skipped (logged); one poisoned value only loses that value.
-            yield RecordPage(wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}"), total)
+            records = wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
+            yield RecordPage(records, total, unchanged)
 
     def record_ids(self, object_slug: str) -> set[str]:
         self.object_def(object_slug)  # a NotFound for an unknown object, not an empty set
         ids: set[str] = set()
-        for rows, _total in self._raw_record_pages(object_slug, None, MAX_PAGE):
+        for rows, _total in self._raw_record_pages(object_slug, None, MAX_PAGE, ahead=True):
             ids.update(str(row["id"]) for row in rows if row.get("id"))
         return ids
 
