@@ -74,7 +74,8 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     # The worker builds its own backend in its own thread; the sandbox's token is a local,
     # throw-away credential, so it is handed over in memory only.
     context.backend_factory = lambda: open_backend("aria", url, token)
-    context.sync = SyncController(db_path, context.backend_factory)
+    context.sync = SyncController(db_path, context.backend_factory,
+                                  scan_interval=SyncController.scan_interval_from(context.settings))
 
 
 def view_target(context: AppContext, view: str) -> str:

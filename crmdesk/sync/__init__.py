@@ -1,7 +1,7 @@
 """Sync: push the outbox, pull server changes, merge field by field. The engine has no Qt;
 ``worker.py`` runs it on a QThread."""
 
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.status import SyncReport, SyncStatus
 

@@ -1,14 +1,21 @@
-"""One full sync: pull the schema and records (merging with queued edits), push the
-outbox, pull lists, notes, tasks and notifications. No Qt here."""
+"""One sync round, with no Qt.
+
+``sync()``: the schema, then a push round (the records the outbox updates fetched by id and
+merged, then the outbox), then records — incremental where the dialect has "changed since",
+otherwise a full scan when one is due (``scan_interval``) or forced — and lists, notes, tasks and
+notifications when due. ``push()``: a push round alone, what a local edit sets off: nothing in
+front of it reads more than the records it changes.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from crmdesk.model import MutationState
+from crmdesk.model import MutationState, ObjectDef
 from crmdesk.remote import (
     AuthError,
     Backend,
@@ -24,9 +31,8 @@ from crmdesk.remote import (
 )
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller
-from crmdesk.sync.push import Pusher
+from crmdesk.sync.push_round import PushRound
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -39,8 +45,24 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
     return None
 
 
+@dataclass(slots=True)
+class _Round:
+    """What one round has done so far, for its report (also when it ends in an error)."""
+
+    report: SyncReport
+    puller: Puller | None = None
+    pushes: PushRound | None = None
+
+
 class SyncEngine:
-    """Runs syncs for one workspace with its own store connection and backend."""
+    """Runs syncs for one workspace with its own store connection and backend.
+
+    ``scan_interval`` and ``collections_interval``: how long a full scan of records (on a server
+    without "changed since") and a re-read of lists, notes, tasks and notifications stay good.
+    Both default to zero — every ``sync()`` is complete, as ``crmdesk sync`` and tests want; the
+    window's worker passes its slow cadence. ``push_requested`` is set from any thread when the
+    user edits: a scan then pushes at its next page boundary. ``now`` is the clock of every
+    schedule (tests inject one)."""
 
     def __init__(
         self,
@@ -51,6 +73,9 @@ class SyncEngine:
         cancel: threading.Event | None = None,
         sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
         collections_interval: timedelta = timedelta(0),
+        scan_interval: timedelta = timedelta(0),
+        push_requested: threading.Event | None = None,
+        now: Callable[[], str] = utc_now,
     ) -> None:
         self.store = store
         self.backend = backend
@@ -60,6 +85,9 @@ class SyncEngine:
         backend.interrupt_waits_on(self.cancel)
         self.sweep_interval = sweep_interval
         self.collections_interval = collections_interval
+        self.scan_interval = scan_interval
+        self.push_requested = push_requested or threading.Event()
+        self.now = now
         self._capabilities: Capabilities | None = None
 
     def check_cancel(self) -> None:
@@ -79,49 +107,94 @@ class SyncEngine:
             with self.store.write():
                 self.store.schema.set_value_limits(caps.value_limits)
 
+    def _due(self, last: str | None, interval: timedelta) -> bool:
+        """Whether something done at ``last`` is to be done again (never done, a zero interval, or
+        a clock that went back past it: due)."""
+        now = self.now()
+        return interval <= timedelta(0) or last is None or last > now or older_than(last, interval, now)
+
     def _collections_due(self) -> bool:
-        last = self.store.sync_state.get(COLLECTIONS_SCOPE).last_pull_at
-        return last is None or older_than(last, self.collections_interval, utc_now())
+        return self._due(self.store.sync_state.get(COLLECTIONS_SCOPE).last_pull_at, self.collections_interval)
+
+    def _records_due(self, obj: ObjectDef, caps: Capabilities) -> bool:
+        """Where "changed since" works, every round asks for what changed (a few cheap requests);
+        without it a pull is a scan of every record, run only when ``scan_interval`` has passed."""
+        if caps.incremental_pull:
+            return True
+        return self._due(self.store.sync_state.get(f"records:{obj.slug}").last_pull_at, self.scan_interval)
 
     def _pull_collections(self, puller: Puller, caps: Capabilities) -> None:
         """Lists' entries, notes, tasks and notifications: no "changed since" on Aria, so each
-        pull re-reads them whole — on a schedule, not on every sync."""
-        started = utc_now()
-        if caps.lists:
-            puller.pull_entries()
-        if caps.notes:
-            puller.pull_notes()
-        if caps.tasks:
-            puller.pull_tasks()
-        if caps.notifications:
-            puller.pull_notifications()
+        pull re-reads them whole — on the scans' schedule, not on every sync."""
+        started = self.now()
+        phases = [(caps.lists, puller.pull_entries), (caps.notes, puller.pull_notes),
+                  (caps.tasks, puller.pull_tasks), (caps.notifications, puller.pull_notifications)]
+        for offered, pull in phases:
+            if offered:
+                pull()
+                # Between phases, not inside one: each phase reads what is queued as it begins.
+                puller.push_if_asked()
         state = self.store.sync_state.get(COLLECTIONS_SCOPE)
         state.last_pull_at = started
         with self.store.write():
             self.store.sync_state.put(state)
 
-    def sync(self, *, force_collections: bool = False) -> SyncReport:
-        """One sync. Entries, notes, tasks and notifications come along when
-        ``collections_interval`` has passed since they last did, or when forced."""
-        report = SyncReport()
-        changes = report.changes
-        puller: Puller | None = None
-        pusher: Pusher | None = None
-        try:
+    def _push(self, pushes: PushRound) -> set[str]:
+        # Cleared before the outbox is read: an edit made from here on asks again.
+        self.push_requested.clear()
+        return pushes.run()
+
+    def sync(self, *, force_collections: bool = False, force_scan: bool = False) -> SyncReport:
+        """One round: schema, push, records (a full scan when due or forced), collections when
+        due or forced."""
+
+        def run(state: _Round) -> None:
             caps = self.capabilities
             self._remember_limits(caps)
-            puller = Puller(self.store, self.backend, caps, changes, self.check_cancel, self.progress,
-                            sweep_interval=self.sweep_interval)
+            pushes = state.pushes = PushRound(self.store, self.backend, caps, self.check_cancel, self.progress)
+            puller = state.puller = Puller(
+                self.store, self.backend, caps, self.check_cancel, self.progress,
+                sweep_interval=self.sweep_interval, now=self.now, push_requested=self.push_requested,
+                push_between_pages=lambda: self._push(pushes),
+            )
+            # The schema step checks the workspace binding before anything is read or sent.
             puller.pull_schema()
+            self._push(pushes)
             for obj in list(self.store.schema.objects().values()):
                 self.check_cancel()
-                puller.pull_records(obj)
-            pusher = Pusher(self.store, self.backend, caps, changes, self.check_cancel, self.progress)
-            pusher.push()
+                if force_scan or self._records_due(obj, caps):
+                    puller.pull_records(obj)
             if force_collections or self._collections_due():
                 self._pull_collections(puller, caps)
             with self.store.write():
-                self.store.schema.set_meta("last_sync_at", utc_now())
+                self.store.schema.set_meta("last_sync_at", self.now())
+
+        return self._run(run)
+
+    def push(self) -> SyncReport:
+        """A push round alone: the workspace binding checked (one GET), the records the outbox
+        updates fetched and merged, the outbox sent. Nothing to send: no request at all. The
+        capabilities are the dialect's known ones — probing them would read record pages."""
+
+        def run(state: _Round) -> None:
+            caps = self._capabilities or self.backend.capabilities
+            pushes = state.pushes = PushRound(self.store, self.backend, caps, self.check_cancel, self.progress)
+            if not pushes.has_work():
+                self.push_requested.clear()
+                return
+            pushes.check_binding()
+            self._push(pushes)
+
+        return self._run(run)
+
+    def _run(self, body: Callable[[_Round], None]) -> SyncReport:
+        """Run a round; errors become its status (the outbox is never touched by one)."""
+        report = SyncReport()
+        state = _Round(report)
+        # What the round changed is what the store's notices say it committed (``report.changes``).
+        self.store.add_change_listener(report.changes.update)
+        try:
+            body(state)
             report.status = SyncStatus.SYNCED
         except (Cancelled, RequestCancelled):
             report.status, report.message = SyncStatus.CANCELLED, "Sync was cancelled; nothing was lost."
@@ -147,9 +220,10 @@ class SyncEngine:
         except StoreError as error:
             report.status, report.message = SyncStatus.ERROR, error.message
         finally:
-            report.pulled = puller.pulled if puller else 0
-            if pusher is not None:
-                report.pushed = pusher.result.pushed
+            self.store.remove_change_listener(report.changes.update)
+            report.pulled = state.puller.pulled if state.puller else 0
+            if state.pushes is not None:
+                report.pushed = state.pushes.pushed
             report.pending = self.store.outbox.count(MutationState.PENDING) + self.store.outbox.count(
                 MutationState.IN_FLIGHT
             )
@@ -159,5 +233,5 @@ class SyncEngine:
 
     def pull_timeline(self, record_id: str) -> None:
         """The timeline of one record, fetched when the user opens it."""
-        Puller(self.store, self.backend, self.capabilities, ChangeSet(), self.check_cancel,
+        Puller(self.store, self.backend, self.capabilities, self.check_cancel,
                self.progress).pull_timeline(record_id)

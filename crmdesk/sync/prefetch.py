@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
+S = TypeVar("S")
 _DONE = object()
 
 
@@ -41,6 +42,12 @@ def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
             handoff.put(_DONE)
         except BaseException as error:  # handed to the consumer, who raises it
             handoff.put(_Failure(error))
+        finally:
+            # A generator left early ends here, in its own thread, with whatever it holds open
+            # (requests it sent ahead, say): the consumer's join then means the backend is free.
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
 
     producer = threading.Thread(target=produce, name="crmdesk-prefetch", daemon=True)
     producer.start()
@@ -59,3 +66,24 @@ def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
             with contextlib.suppress(queue.Empty):
                 handoff.get(timeout=0.05)
         producer.join()
+
+
+def stamped(pages: Iterable[T], stamp: Callable[[], S]) -> Iterator[tuple[S, T]]:
+    """``(stamp(), page)`` for each page, ``stamp`` read just before the page is fetched.
+
+    Under ``prefetched`` that is in the producer thread, when the fetch begins: the consumer
+    can tell what happened before a page was asked for (a push, say) from what happened while
+    it was on its way."""
+    iterator = iter(pages)
+    try:
+        while True:
+            mark = stamp()
+            try:
+                page = next(iterator)
+            except StopIteration:
+                return
+            yield mark, page
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()

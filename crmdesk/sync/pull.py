@@ -5,6 +5,7 @@ with the local edits still queued for it."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import timedelta
@@ -16,9 +17,9 @@ from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
 from crmdesk.store.binding import check_workspace
 from crmdesk.store.clock import minus, older_than, utc_now
-from crmdesk.sync.changes import ChangeSet
-from crmdesk.sync.merge import merge_record
-from crmdesk.sync.prefetch import prefetched
+from crmdesk.store.scan_marks import queued_among, server_times
+from crmdesk.sync.apply import RecordApplier
+from crmdesk.sync.prefetch import prefetched, stamped
 from crmdesk.sync.push import DELETED_FIELD
 from crmdesk.sync.references import drop_references
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 #: pull but with an earlier timestamp is still caught. Re-pulling a few is harmless.
 CURSOR_OVERLAP = timedelta(seconds=30)
 DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
+#: In a records scope's details: decode every record at the next full scan (the schema changed).
+DECODE_ALL = "decode_all"
 
 
 class Puller:
@@ -36,22 +39,30 @@ class Puller:
         store: Store,
         backend: Backend,
         capabilities: Capabilities,
-        changes: ChangeSet,
         check_cancel: Callable[[], None],
         progress: Callable[[str, int, int | None], None],
         *,
         sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
         now: Callable[[], str] = utc_now,
+        push_requested: threading.Event | None = None,
+        push_between_pages: Callable[[], set[str]] | None = None,
     ) -> None:
         self.store = store
         self.backend = backend
         self.caps = capabilities
-        self.changes = changes
         self.check_cancel = check_cancel
         self.progress = progress
         self.sweep_interval = sweep_interval
         self.now = now
         self.pulled = 0
+        self.applier = RecordApplier(store)
+        #: Set (from any thread) when the user edited something: ``push_between_pages`` runs at the
+        #: next page boundary of a records pull, and returns the record ids it fetched or sent.
+        self.push_requested = push_requested
+        self.push_between_pages = push_between_pages
+        #: Pushes run between pages so far, and for each record one touched, after which of them.
+        self._pushes = 0
+        self._pushed_at: dict[str, int] = {}
 
     # -- schema -------------------------------------------------------------------------
 
@@ -68,24 +79,35 @@ class Puller:
         schema = self.store.schema
         with self.store.write():
             schema.save_workspace(workspace)
-            if [m for m in members] != schema.members():
+            # The cache lists members by name, the server in its own order: compare as sets, or
+            # every sync would rewrite them and tell every view the members changed.
+            if set(members) != set(schema.members()):
                 schema.replace_members(members)
-                self.changes.members = True
             changed_objects = []
             for position, obj in enumerate(objects):
                 old = schema.get_object(obj.slug)
                 if old != obj:
                     schema.save_object(obj, position)
                     changed_objects.append((old, schema.get_object(obj.slug)))
+                    if old is not None:
+                        self._decode_all_next_scan(obj.slug)
             for slug in gone:
                 self._forget_object(slug)
             self._save_lists(lists)
         for old, new in changed_objects:
-            self.changes.schema = True
             if old is not None and new is not None and _index_affected(old, new):
                 self._reindex(new)
         if changed_objects or gone:
             self._recheck_queued()
+
+    def _decode_all_next_scan(self, slug: str) -> None:
+        """The object's schema changed: its next full scan decodes every record again, unchanged
+        or not (a value of an attribute this cache did not know yet was left out when the record
+        was read, and the record's server time does not change with the schema). Inside the
+        caller's write."""
+        state = self.store.sync_state.get(f"records:{slug}")
+        state.details = {**(state.details or {}), DECODE_ALL: True}
+        self.store.sync_state.put(state)
 
     def _objects_confirmed(self, listed: list[ObjectDef]) -> tuple[list[ObjectDef], set[str]]:
         """The server's objects, and the cached ones it really no longer has.
@@ -121,10 +143,8 @@ class Puller:
         stay, refused with the reason, holding what the user typed. Inside the caller's write."""
         for record_id in self.store.records.ids(slug):
             self.store.records.delete(record_id)
-            self.changes.record_changed(slug, record_id)
         self.store.schema.delete_object(slug)
         self.store.sync_state.forget(f"records:{slug}")
-        self.changes.schema = True
 
     def _save_lists(self, lists: list[ListDef]) -> None:
         """The server's lists, with the user's queued list changes laid on top: a list made
@@ -147,7 +167,6 @@ class Puller:
                                      private=mutation.changes.get("private", wanted.private))
             if schema.get_list(wanted.id) != wanted or schema.list_position(wanted.id) != position:
                 schema.save_list(wanted, position)
-                self.changes.schema = True
             position += 1
         on_server = {lst.id for lst in lists}
         for list_id in set(schema.lists()) - on_server:
@@ -158,8 +177,6 @@ class Puller:
                 continue
             self.store.entries.delete_list(list_id)
             schema.delete_list(list_id)
-            self.changes.schema = True
-            self.changes.lists.add(list_id)
 
     def _reindex(self, obj: ObjectDef) -> None:
         """Option titles or types changed: rebuild this object's value index and search text."""
@@ -173,7 +190,6 @@ class Puller:
                     obj,
                     [Record(r.id, obj.slug, r.values, r.created_at, r.updated_at, r.created_by) for r in rows],
                 )
-        self.changes.objects.add(obj.slug)
 
     def _recheck_queued(self) -> None:
         """Queued edits that the new schema no longer accepts become visible rejections."""
@@ -185,7 +201,6 @@ class Puller:
                 if mutation.op is MutationOp.DELETE:
                     if obj is None and mutation.op_id is not None:  # went with its object: done
                         self.store.outbox.remove(mutation.op_id)
-                        self.changes.outbox = True
                     continue
                 problem = None
                 if obj is None:
@@ -204,15 +219,8 @@ class Puller:
                             break
                 if problem and mutation.op_id is not None:
                     self.store.outbox.set_state(mutation.op_id, MutationState.REJECTED, problem)
-                    self.changes.outbox = True
 
     # -- records ------------------------------------------------------------------------
-
-    def _queued_by_target(self) -> dict[str, list[Mutation]]:
-        queued: dict[str, list[Mutation]] = {}
-        for mutation in self.store.outbox.pending((MutationState.PENDING, MutationState.IN_FLIGHT)):
-            queued.setdefault(mutation.target_id, []).append(mutation)
-        return queued
 
     def pull_records(self, obj: ObjectDef) -> None:
         scope = f"records:{obj.slug}"
@@ -220,23 +228,42 @@ class Puller:
         incremental = self.caps.incremental_pull and state.cursor is not None
         since = minus(state.cursor, CURSOR_OVERLAP) if incremental and state.cursor else None
         started = self.now()
-        queued = self._queued_by_target()
+        decode_all = bool((state.details or {}).get(DECODE_ALL))
+        # A full scan names the server time the cache holds for each record: the unchanged ones
+        # are counted as seen without being decoded or written.
+        known = None if since is not None or decode_all else server_times(self.store, obj.slug)
         seen: set[str] = set()
         newest = state.cursor
         done = 0
-        for page in prefetched(self.backend.iter_record_pages(obj.slug, changed_since=since)):
+        pages = self.backend.iter_record_pages(obj.slug, changed_since=since, known_updated_at=known)
+        # Each page carries how many pushes had finished when its fetch began (``stamped`` runs in
+        # the prefetch thread, just before each fetch).
+        for pushes_before, page in prefetched(stamped(pages, lambda: self._pushes)):
             self.check_cancel()
-            # A pulled page can be fetched again: no fsync for it. Outbox changes made by
-            # the merge ride along; losing them to a power cut only re-sends an update.
-            with self.store.write(durable=False):
-                self._apply_page(obj, page.records, queued)
+            # A record a push fetched or sent after this page's fetch began is newer in the cache
+            # than on the page: the page's copy is not laid over it.
+            records = [r for r in page.records if self._pushed_at.get(r.id, 0) <= pushes_before]
+            if records:
+                # A pulled page can be fetched again: no fsync for it. Outbox changes made by
+                # the merge ride along; losing them to a power cut only re-sends an update.
+                with self.store.write(durable=False):
+                    self.applier.apply(obj, records)
             for record in page.records:
                 seen.add(record.id)
                 if record.updated_at and (newest is None or record.updated_at > newest):
                     newest = record.updated_at
-            done += len(page.records)
-            self.pulled += len(page.records)
+            if page.unchanged:
+                assert known is not None
+                seen.update(page.unchanged)
+                latest = max(known[rid] for rid in page.unchanged)
+                newest = latest if newest is None or latest > newest else newest
+            done += len(page.records) + len(page.unchanged)
+            self.pulled += len(page.records) + len(page.unchanged)
             self.progress(f"records:{obj.slug}", done, page.total)
+            self.push_if_asked()
+        # What a push made or changed during this pull (a create among them) is on the server,
+        # whether or not a page fetched before it showed it.
+        seen.update(self._pushed_at)
         sweep_ids: set[str] | None = None
         if not incremental:
             sweep_ids = seen  # a full scan saw every record there is
@@ -244,62 +271,35 @@ class Puller:
             self.check_cancel()
             sweep_ids = self.backend.record_ids(obj.slug)
         if sweep_ids is not None:
-            self._sweep(obj, sweep_ids, queued)
+            self._sweep(obj, sweep_ids)
             state.last_sweep_at = started
+        if since is None and state.details:
+            state.details.pop(DECODE_ALL, None)  # every record was decoded with the current schema
         state.cursor = newest
         state.last_pull_at = started
         with self.store.write():
             self.store.sync_state.put(state)
 
-    def _apply_page(self, obj: ObjectDef, records: list[Record], queued: dict[str, list[Mutation]]) -> None:
-        plain = []
-        for record in records:
-            mutations = queued.get(record.id)
-            if not mutations:
-                plain.append(record)
-                continue
-            outcome = merge_record(record.values, mutations)
-            if outcome.deleted_locally:
-                continue
-            for conflict in outcome.conflicts:
-                self.store.conflicts.add(
-                    EntityKind.RECORD.value, record.id, obj.slug, conflict.field, conflict.mine, conflict.theirs,
-                    conflict.base, theirs_by=record.created_by, theirs_at=record.updated_at,
-                    mine_at=mutations[-1].created_at, op_id=mutations[-1].op_id,
-                )
-                self.changes.conflicts = True
-            settled = outcome.already_applied | {c.field for c in outcome.conflicts}
-            if settled:
-                self._drop_fields(mutations, settled)
-            record.values = outcome.values
-            plain.append(record)
-        if plain:
-            for record_id in self.store.records.put_server_page(obj, plain):
-                self.changes.record_changed(obj.slug, record_id)
+    def push_if_asked(self) -> None:
+        """Between two pages (or phases): when the user edited something, push it now rather than
+        after the pull (``push_between_pages`` is the engine's push round; it returns the records
+        it fetched or sent)."""
+        if self.push_requested is None or self.push_between_pages is None or not self.push_requested.is_set():
+            return
+        self.push_requested.clear()
+        touched = self.push_between_pages()
+        self._pushes += 1
+        for record_id in touched:
+            self._pushed_at[record_id] = self._pushes
 
-    def _drop_fields(self, mutations: list[Mutation], fields: set[str]) -> None:
-        """Fields the server already has, or that became conflicts, leave the queue."""
-        for mutation in mutations:
-            if mutation.op is not MutationOp.UPDATE or mutation.op_id is None:
-                continue
-            remaining = {k: v for k, v in mutation.changes.items() if k not in fields}
-            if remaining == mutation.changes:
-                continue
-            if remaining:
-                base = {k: v for k, v in mutation.base.items() if k in remaining}
-                self.store.outbox.update_changes(mutation.op_id, remaining, base)
-                mutation.changes, mutation.base = remaining, base
-            else:
-                self.store.outbox.remove(mutation.op_id)
-                mutation.changes = {}
-            self.changes.outbox = True
-
-    def _sweep(self, obj: ObjectDef, server_ids: set[str], queued: dict[str, list[Mutation]]) -> None:
+    def _sweep(self, obj: ObjectDef, server_ids: set[str]) -> None:
         """Records the server no longer has: drop them, unless the user has edits queued."""
-        gone = [rid for rid in self.store.records.ids(obj.slug) if not is_local_id(rid) and rid not in server_ids]
+        # A set difference first: on a 100,000-record object the sweep finds a handful, if any.
+        gone = [rid for rid in self.store.records.ids(obj.slug) - server_ids if not is_local_id(rid)]
         if not gone:
             return
         with self.store.write():
+            queued = queued_among(self.store, gone)  # as it is now, not as the scan began
             for record_id in gone:
                 mutations = [m for m in queued.get(record_id, []) if m.op is MutationOp.UPDATE and m.changes]
                 if mutations:
@@ -312,14 +312,11 @@ class Puller:
                     for mutation in mutations:
                         assert mutation.op_id is not None
                         self.store.outbox.remove(mutation.op_id)
-                    self.changes.conflicts = True
-                    self.changes.outbox = True
                     continue
                 if any(m.op is MutationOp.DELETE for m in queued.get(record_id, [])):
                     continue
                 self.store.records.delete(record_id)
-                drop_references(self.store, record_id, self.changes)
-                self.changes.record_changed(obj.slug, record_id)
+                drop_references(self.store, record_id)
 
     # -- lists, notes, tasks, notifications ------------------------------------------------
 
@@ -347,32 +344,25 @@ class Puller:
                 for entry_id in self.store.entries.ids(list_def.id) - seen:
                     if not is_local_id(entry_id) and entry_id not in queued:
                         self.store.entries.delete(entry_id)
-            self.changes.lists.add(list_def.id)
 
     def pull_notes(self) -> None:
         """Every note, re-read whole (Aria has no "changed since" for them): only the ones that
         differ from the cache are written, and the views are told only when something did."""
         queued = self._queued_targets()
         cached = self.store.notes.by_id()
-        changed = 0
 
         def put(note: Note) -> None:
-            nonlocal changed
             if cached.get(note.id) != note:
                 self.store.notes.put(note)
-                changed += 1
 
         seen = self._pull_pages(self.backend.iter_notes(), put, queued)  # type: ignore[arg-type]
-        gone = self._forget(set(cached), seen, queued, self.store.notes.delete)
-        if changed or gone:
-            self.changes.notes = True
+        self._forget(set(cached), seen, queued, self.store.notes.delete)
 
     def pull_tasks(self) -> None:
         queued = self._queued_targets()
         seen = self._pull_pages(self.backend.iter_tasks(include_completed=True),
                                 lambda task: self.store.tasks.put(task), queued)
         self._forget(self.store.tasks.ids(), seen, queued, self.store.tasks.delete)
-        self.changes.tasks = True
 
     def _pull_pages(self, pages: Iterable[list], put: Callable[[object], None], queued: set[str]) -> set[str]:  # type: ignore[type-arg]
         seen: set[str] = set()
@@ -385,15 +375,12 @@ class Puller:
                         put(item)
         return seen
 
-    def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> int:
-        """Delete what the server no longer has (never a local or queued one); how many went."""
-        gone = 0
+    def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> None:
+        """Delete what the server no longer has (never a local or queued one)."""
         with self.store.write():
             for item_id in local - seen:
                 if not is_local_id(item_id) and item_id not in queued:
                     delete(item_id)
-                    gone += 1
-        return gone
 
     def pull_notifications(self) -> None:
         notifications = self.backend.notifications()
@@ -404,7 +391,6 @@ class Puller:
                 notification.read = True
         with self.store.write():
             self.store.notifications.replace_all(notifications)
-        self.changes.notifications = True
 
     def pull_timeline(self, record_id: str) -> None:
         page = self.backend.timeline(record_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -42,7 +42,6 @@ from crmdesk.remote import (
 )
 from crmdesk.store import Store
 from crmdesk.store.clock import older_than
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
 from crmdesk.sync.refusals import FAILED_ALONE, base_of, hold_refused, not_kept, refused_fields, settle_fields
@@ -76,22 +75,27 @@ class Pusher:
         store: Store,
         backend: Backend,
         capabilities: Capabilities,
-        changes: ChangeSet,
         check_cancel: Callable[[], None],
         progress: Callable[[str, int, int | None], None],
     ) -> None:
         self.store = store
         self.backend = backend
         self.caps = capabilities
-        self.changes = changes
         self.check_cancel = check_cancel
         self.progress = progress
         self.result = PushResult()
         #: Mutations whose server failure this push has counted already (a failure is one per sync).
         self._counted: set[int] = set()
+        #: Records this push sent something for (a create's server id too): a scan running
+        #: meanwhile must not lay a page it fetched before over them.
+        self.touched_records: set[str] = set()
 
-    def push(self) -> PushResult:
-        queue = self.store.outbox.pending()
+    def push(self, hold: Collection[str] = ()) -> PushResult:
+        """Send the outbox in order. ``hold``: records whose changes wait, untouched, for a later
+        push (the push round could not fetch them to check what the server holds)."""
+        queue = [m for m in self.store.outbox.pending()
+                 if not (m.entity is EntityKind.RECORD and m.target_id in hold)]
+        self.touched_records.update(m.target_id for m in queue if m.entity is EntityKind.RECORD)
         groups = coalesce(self._drop_local_only(queue))
         total = len(groups)
         index = 0
@@ -159,7 +163,7 @@ class Pusher:
                 record = future.result()
                 applied.append((group, record, not_kept(record, changes, base_of(group))))
             except NotFound:
-                self._deleted_on_server(group)
+                self.deleted_on_server(group)
             except (*REJECTIONS, ServerError) as error:
                 if len(changes) > 1 and not isinstance(error, PermissionDenied):
                     apart.append((group, changes, error))  # find the field it is about, after this batch
@@ -204,7 +208,6 @@ class Pusher:
             assert mutation.op_id is not None
             self.store.outbox.remove(mutation.op_id)
         self.result.pushed += len(group)
-        self.changes.outbox = True
 
     def _reject(self, group: list[Mutation], message: str) -> None:
         with self.store.write():
@@ -212,7 +215,6 @@ class Pusher:
                 assert mutation.op_id is not None
                 self.store.outbox.set_state(mutation.op_id, MutationState.REJECTED, message)
         self.result.rejected += len(group)
-        self.changes.outbox = True
         log.info("server refused %s %s: %s", group[0].op.value, group[0].entity.value, message)
 
     # -- dispatch ---------------------------------------------------------------------------
@@ -280,7 +282,7 @@ class Pusher:
             with self.store.write():
                 self._remove(group)
                 # The server drops references to it from other records without touching them.
-                drop_references(self.store, first.target_id, self.changes)
+                drop_references(self.store, first.target_id)
 
     def _create_record(self, mutation: Mutation) -> None:
         assert mutation.op_id is not None
@@ -383,16 +385,14 @@ class Pusher:
                 record.values = outcome.values
                 self.store.records.put(obj, record)
         self.result.pushed += 1
-        self.changes.id_changes[local_id] = record.id
-        self.changes.record_changed(mutation.scope, record.id)
-        self.changes.outbox = True
+        self.touched_records.add(record.id)
 
     def _update_record(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
         try:
             record = self.backend.update_record(first.scope, first.target_id, merged)
         except NotFound:
-            self._deleted_on_server(group)
+            self.deleted_on_server(group)
             return
         except (*REJECTIONS, ServerError) as error:
             if len(merged) == 1 or isinstance(error, PermissionDenied):
@@ -417,7 +417,7 @@ class Pusher:
             try:
                 answer = self.backend.update_record(first.scope, first.target_id, changes)
             except NotFound:
-                self._deleted_on_server(group)
+                self.deleted_on_server(group)
                 return
             except (*REJECTIONS, ServerError) as refusal:
                 attempts += self._narrower(changes, refusal, refused, failed)
@@ -482,8 +482,6 @@ class Pusher:
         """``fields`` of the group's record now wait as refusals: the result, the queue and the
         record's open views say so."""
         self.result.rejected += fields
-        self.changes.outbox = True
-        self.changes.record_changed(group[0].scope, group[0].target_id)
 
     def _store_updated(self, group: list[Mutation], record: Record, refused: dict[str, str] | None = None) -> None:
         """The server took the update (but the ``refused`` fields): drop it from the queue, keep
@@ -507,9 +505,8 @@ class Pusher:
             # Usually the server holds exactly what the cache already shows: then only its
             # time is new, and the value index need not be rebuilt.
             self.store.records.put_server_page(obj, [record])
-        self.changes.record_changed(first.scope, first.target_id)
 
-    def _deleted_on_server(self, group: list[Mutation]) -> None:
+    def deleted_on_server(self, group: list[Mutation]) -> None:
         """Edited here, deleted there: a conflict the user settles (recreate, or let it go)."""
         first = group[0]
         current = self.store.records.get(first.target_id)
@@ -523,8 +520,6 @@ class Pusher:
                 assert mutation.op_id is not None
                 self.store.outbox.remove(mutation.op_id)
         self.result.conflicts += 1
-        self.changes.conflicts = True
-        self.changes.outbox = True
 
     # -- notes, tasks, entries ----------------------------------------------------------------
 
@@ -555,13 +550,12 @@ class Pusher:
                 self._remove(group)
                 self.store.rewrite_local_id(first.target_id, created.id, first.entity.value)
                 self._adopt_authorship(created)
-            self.changes.id_changes[first.target_id] = created.id
             return
         if first.op is MutationOp.UPDATE:
             try:
                 update()
             except NotFound:
-                self._deleted_on_server(group)
+                self.deleted_on_server(group)
                 return
         else:
             with contextlib.suppress(NotFound):
@@ -620,7 +614,6 @@ class Pusher:
             lambda: self.backend.delete_note(first.target_id),
             find_existing,
         )
-        self.changes.notes = True
 
     def _push_task(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
@@ -639,7 +632,6 @@ class Pusher:
             lambda: self.backend.delete_task(first.target_id),
             lambda: self._find_task(merged),
         )
-        self.changes.tasks = True
 
     def _find_task(self, merged: dict[str, Any]) -> Task | None:
         """A task the server has that this cache does not, with the same text and links."""
@@ -663,14 +655,12 @@ class Pusher:
             lambda: self.backend.update_entry(list_id, first.target_id, merged),
             lambda: self.backend.remove_entry(list_id, first.target_id),
         )
-        self.changes.lists.add(list_id)
 
     def _push_notification_read(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         with contextlib.suppress(NotFound):  # gone on the server: nothing left to mark
             self.backend.mark_notification_read(group[0].target_id)
         with self.store.write():
             self._remove(group)
-        self.changes.notifications = True
 
     # -- lists ---------------------------------------------------------------------------------
 
@@ -692,8 +682,6 @@ class Pusher:
             self.backend.delete_list(first.target_id)  # a list already gone counts as deleted
         with self.store.write():
             self._remove(group)
-        self.changes.schema = True
-        self.changes.lists.add(first.target_id)
 
     def _create_list(self, mutation: Mutation) -> None:
         assert mutation.op_id is not None
@@ -725,16 +713,10 @@ class Pusher:
                     self.store.schema.list_position(created.id),
                 )
         self.result.pushed += 1
-        self.changes.id_changes[local_id] = created.id
-        self.changes.schema = True
-        self.changes.lists.add(created.id)
-        self.changes.outbox = True
 
     def _forget_list(self, list_id: str) -> None:
         """Inside the caller's write: a list the server no longer has, gone from the cache."""
         self.store.entries.delete_list(list_id)
         self.store.outbox.remove_scoped(EntityKind.ENTRY, list_id)
         self.store.schema.delete_list(list_id)
-        self.changes.schema = True
-        self.changes.lists.add(list_id)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from crmdesk.model import AttributeType
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
 
 
 def _without(value: Any, record_id: str) -> Any:
@@ -23,7 +22,7 @@ def _without(value: Any, record_id: str) -> Any:
     return None if value == record_id else value
 
 
-def drop_references(store: Store, record_id: str, changes: ChangeSet) -> None:
+def drop_references(store: Store, record_id: str) -> None:
     """Remove ``record_id`` from every cached record_reference value (caller owns the transaction)."""
     rows = store.conn.execute(
         "SELECT DISTINCT r.id FROM record_values v JOIN records r ON r.rowid = v.record_rowid"
@@ -47,4 +46,3 @@ def drop_references(store: Store, record_id: str, changes: ChangeSet) -> None:
                     values[attr.slug] = kept
         if values != row.values:
             store.records.set_values(obj, referencing_id, values, None)
-            changes.record_changed(obj.slug, referencing_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 
 
 class SyncStatus(StrEnum):

@@ -9,25 +9,45 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from crmdesk.model import MutationState
 from crmdesk.remote import Backend
 from crmdesk.store import Store, StoreError
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.status import SyncReport, SyncStatus
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 60_000
-EDIT_DEBOUNCE_MS = 1_500
+#: After a local edit, wait this long for more typing before pushing: long enough to make a run
+#: of keystrokes one request, short enough for an edit to reach the server within 2 seconds.
+EDIT_DEBOUNCE_MS = 600
 #: Waits after failures: 5 s, 10 s, 20 s … at most 5 minutes.
 BACKOFF_START_MS = 5_000
 BACKOFF_MAX_MS = 300_000
-#: Notes, tasks, entries and notifications are re-read whole (no "changed since"): at most
-#: this often on background syncs; "Sync now" always includes them.
-COLLECTIONS_INTERVAL = timedelta(minutes=2)
+#: Without "changed since" a pull reads every record, and notes, tasks, entries and notifications
+#: are re-read whole on any server: at start, on "Sync now", and at most this often in between
+#: (the 60-second syncs between push and, where the server can, pull only what changed).
+DEFAULT_SCAN_INTERVAL = timedelta(minutes=15)
+#: The window's setting (QSettings) for that interval, in minutes.
+SCAN_SETTING = "sync/full_scan_minutes"
+
+
+def scan_interval_from(settings: Any) -> timedelta:
+    """The full-scan interval a QSettings (or None) holds under ``SCAN_SETTING``, in minutes: kept
+    between one minute and a day; the default when it is missing or not a number."""
+    raw = settings.value(SCAN_SETTING, None) if settings is not None else None
+    try:
+        minutes = float(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        log.info("ignoring %s = %.20r: not a number of minutes", SCAN_SETTING, raw)
+        minutes = None
+    if minutes is None or minutes != minutes:  # missing, or NaN
+        return DEFAULT_SCAN_INTERVAL
+    return timedelta(minutes=min(max(1.0, minutes), 24 * 60.0))
 
 
 class SyncWorker(QObject):
@@ -35,17 +55,26 @@ class SyncWorker(QObject):
 
     state_changed = Signal(str, str)  # status, message
     progress = Signal(str, int, int)  # phase, done, total (-1: unknown)
-    changed = Signal(object)  # ChangeSet
+    changed = Signal(object)  # ChangeSet: what one commit of the worker's connection changed
     pending_changed = Signal(int)
     conflicts_changed = Signal(int)
     finished = Signal(object)  # SyncReport
+    #: A failed round will be tried again in this many milliseconds (the backoff timer started).
+    retry_scheduled = Signal(int)
 
-    def __init__(self, db_path: Path, backend_factory: Callable[[], Backend], interval_ms: int) -> None:
+    def __init__(
+        self, db_path: Path, backend_factory: Callable[[], Backend], interval_ms: int,
+        scan_interval: timedelta = DEFAULT_SCAN_INTERVAL,
+    ) -> None:
         super().__init__()
         self._db_path = db_path
         self._backend_factory = backend_factory
         self._interval_ms = interval_ms
+        self._scan_interval = scan_interval
         self.cancel_event = threading.Event()
+        #: Set by the GUI thread the moment the user edits (``SyncController.local_edit``): a scan
+        #: running in this thread pushes at its next page boundary instead of after its last page.
+        self.push_event = threading.Event()
         self._store: Store | None = None
         self._engine: SyncEngine | None = None
         self._running = False
@@ -66,8 +95,14 @@ class SyncWorker(QObject):
         except StoreError as error:
             self.state_changed.emit(SyncStatus.ERROR.value, error.message)
             return
+        # Each commit of this connection (a page stored, a push's outcome, a timeline) reaches
+        # the window as it happens, not when the round ends.
+        self._store.add_change_listener(self.changed.emit)
+        # Collections follow the scans' rule: re-read whole at start, on "Sync now", and on the
+        # slow cadence.
         self._engine = SyncEngine(self._store, self._backend_factory(), progress=self._report_progress,
-                                  cancel=self.cancel_event, collections_interval=COLLECTIONS_INTERVAL)
+                                  cancel=self.cancel_event, collections_interval=self._scan_interval,
+                                  scan_interval=self._scan_interval, push_requested=self.push_event)
         self._timer = QTimer(self)
         self._timer.setInterval(self._interval_ms)
         self._timer.timeout.connect(self.sync_now)
@@ -75,7 +110,7 @@ class SyncWorker(QObject):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(EDIT_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.sync_now)
+        self._debounce.timeout.connect(self.push_now)
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.sync_now)
@@ -84,30 +119,52 @@ class SyncWorker(QObject):
 
     @Slot()
     def local_edit(self) -> None:
-        """A local edit was made: sync soon, once typing pauses."""
+        """A local edit was made: push it (a push round, not a scan) once typing pauses."""
         self._emit_counts()
         if self._debounce is not None:
             self._debounce.start()
 
     @Slot()
     def sync_all(self) -> None:
-        """The user asked (or the app just started): everything, collections included."""
+        """The user asked (or the app just started): everything — a full scan where the server has
+        no "changed since", and the collections."""
         self._force_next = True
         self.sync_now()
 
     @Slot()
     def sync_now(self) -> None:
+        """The timer's (and a retry's) round: push, then records and collections where due."""
         if self._engine is None:
             return
         if self._running:
             self._again = True
             return
+        force, self._force_next = self._force_next, False
+        engine = self._engine
+        self._run(lambda: engine.sync(force_collections=force, force_scan=force))
+
+    @Slot()
+    def push_now(self) -> None:
+        """Send what the user queued: the touched records are checked and the outbox pushed; no
+        records page is read. Nothing queued: no round at all."""
+        if self._engine is None or self._store is None:
+            return
+        if self._running:
+            # (Only if a round ever let this thread's events run.) The round under way pushes at
+            # its next page boundary; what is left after it, the next trigger sends.
+            self.push_event.set()
+            return
+        if not (self._store.outbox.count(MutationState.PENDING) or self._store.outbox.count(MutationState.IN_FLIGHT)):
+            self.push_event.clear()
+            return
+        self._run(self._engine.push)
+
+    def _run(self, round_: Callable[[], SyncReport]) -> None:
         self._running = True
         self.cancel_event.clear()
-        force, self._force_next = self._force_next, False
         self.state_changed.emit(SyncStatus.SYNCING.value, "")
         try:
-            report = self._engine.sync(force_collections=force)
+            report = round_()
         except Exception as error:  # our bug: say so, keep the worker alive for the next trigger
             log.exception("sync failed unexpectedly")
             report = SyncReport(SyncStatus.ERROR, f"Unexpected error: {error}")
@@ -115,8 +172,6 @@ class SyncWorker(QObject):
         self._after(report)
 
     def _after(self, report: SyncReport) -> None:
-        if not report.changes.is_empty():
-            self.changed.emit(report.changes)
         self._emit_counts()
         self.state_changed.emit(report.status.value, report.message)
         self.finished.emit(report)
@@ -124,6 +179,7 @@ class SyncWorker(QObject):
             self._backoff_ms = min(BACKOFF_MAX_MS, max(BACKOFF_START_MS, self._backoff_ms * 2))
             if self._retry is not None:
                 self._retry.start(self._backoff_ms)
+                self.retry_scheduled.emit(self._backoff_ms)
         else:
             self._backoff_ms = 0
         if self._again and report.status is SyncStatus.SYNCED:
@@ -136,8 +192,6 @@ class SyncWorker(QObject):
     def _emit_counts(self) -> None:
         if self._store is None:
             return
-        from crmdesk.model import MutationState
-
         pending = self._store.outbox.count() - self._store.outbox.count(MutationState.REJECTED)
         self.pending_changed.emit(pending)
         self.conflicts_changed.emit(self._store.conflicts.count())
@@ -151,10 +205,6 @@ class SyncWorker(QObject):
             self._engine.pull_timeline(record_id)
         except Exception as error:
             log.info("timeline of %s not fetched: %s", record_id, error)
-            return
-        changes = ChangeSet()
-        changes.record_ids.add(record_id)
-        self.changed.emit(changes)
 
     @Slot()
     def shutdown(self) -> None:
@@ -188,11 +238,13 @@ class SyncController(QObject):
         backend_factory: Callable[[], Backend],
         interval_ms: int = DEFAULT_INTERVAL_MS,
         parent: QObject | None = None,
+        *,
+        scan_interval: timedelta = DEFAULT_SCAN_INTERVAL,
     ) -> None:
         super().__init__(parent)
         self.thread = QThread()
         self.thread.setObjectName("crmdesk-sync")
-        self.worker = SyncWorker(db_path, backend_factory, interval_ms)
+        self.worker = SyncWorker(db_path, backend_factory, interval_ms, scan_interval)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
         self.request_sync.connect(self.worker.sync_all)
@@ -208,7 +260,13 @@ class SyncController(QObject):
     def sync_now(self) -> None:
         self.request_sync.emit()
 
+    #: The window builds its controller with ``scan_interval=SyncController.scan_interval_from(settings)``.
+    scan_interval_from = staticmethod(scan_interval_from)
+
     def local_edit(self) -> None:
+        # Set here, in the GUI thread: the worker thread may be inside a scan, where the queued
+        # signal below would wait for the scan's end; the scan looks at the event between pages.
+        self.worker.push_event.set()
         self.request_local_edit.emit()
 
     def cancel(self) -> None:

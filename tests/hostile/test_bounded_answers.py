@@ -82,7 +82,11 @@ def test_a_page_longer_than_asked_is_refused_and_none_of_it_kept(store: Store, h
 
     assert report.status.value == "error", report.summary()
     assert "201 rows for a page of at most 200" in report.message, report.message
-    _intact(store, person_id, before)
+    # Push first: the queued edit went before any record was read (only pages are spoiled here);
+    # of the refused page, nothing was kept.
+    assert store.outbox.all() == [] and store.conflicts.count() == 0
+    assert counts(store) == before
+    assert store.records.get(person_id).values["job_title"] == "Survives the attack"
     _settles(store, hostile)
 
 

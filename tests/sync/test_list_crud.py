@@ -10,8 +10,8 @@ from typing import Any
 from crmdesk.model import EntityKind, is_local_id
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync import SyncEngine
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.pull import Puller
 
 from ._support import backend, cache_snapshot, local_ids_in, marker, server_snapshot, sync
@@ -34,13 +34,15 @@ def _pull_only(store: Store, server: SandboxServer) -> ChangeSet:
     b = backend(server)
     try:
         changes = ChangeSet()
-        puller = Puller(store, b, SyncEngine(store, b).capabilities, changes, lambda: None, lambda *_: None)
+        store.add_change_listener(changes.update)  # what the views would be told
+        puller = Puller(store, b, SyncEngine(store, b).capabilities, lambda: None, lambda *_: None)
         puller.pull_schema()
         for obj in list(store.schema.objects().values()):
             puller.pull_records(obj)
         puller.pull_entries()
         return changes
     finally:
+        store.remove_change_listener(changes.update)
         b.close()
 
 

@@ -11,7 +11,7 @@ import pytest
 from crmdesk.remote.aria.adapter import AriaBackend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync.pull import Puller
 
 from ._support import backend
@@ -25,7 +25,11 @@ def server() -> Iterator[SandboxServer]:
 
 def _reread(store: Store, aria: AriaBackend) -> ChangeSet:
     changes = ChangeSet()
-    Puller(store, aria, aria.capabilities, changes, lambda: None, lambda *_: None).pull_notes()
+    store.add_change_listener(changes.update)  # what the views would be told
+    try:
+        Puller(store, aria, aria.capabilities, lambda: None, lambda *_: None).pull_notes()
+    finally:
+        store.remove_change_listener(changes.update)
     return changes
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.pull import Puller
 
 from ._support import backend, sync
@@ -25,7 +24,7 @@ def test_read_here_is_read_on_the_server_and_never_unread_by_a_pull(tmp_path: Pa
         # A pull alone (push skipped: nothing sent yet) must not bring it back as unread.
         client = backend(server)
         engine = SyncEngine(store, client)
-        Puller(store, client, engine.capabilities, ChangeSet(), lambda: None, lambda *_: None).pull_notifications()
+        Puller(store, client, engine.capabilities, lambda: None, lambda *_: None).pull_notifications()
         assert {n.id: n.read for n in store.notifications.all()}[first.id] is True
 
         report = engine.sync(force_collections=True)

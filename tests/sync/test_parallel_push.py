@@ -14,7 +14,6 @@ from crmdesk.remote.transport import RetryPolicy
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.push import Pusher
 
 from ._support import backend, server_records, sync, sync_until_settled
@@ -70,7 +69,7 @@ def test_server_failures_in_a_batch_keep_the_failed_updates_queued(tmp_path: Pat
         flaky.objects()  # as after a pull: the backend knows the schema before pushing
         server.set_faults(FaultConfig(fail_rate=0.5, seed=11))
         caps = ARIA_DEFAULTS  # write_concurrency 4, as probed against a real Aria server
-        pusher = Pusher(store, flaky, caps, ChangeSet(), lambda: None, lambda *_: None)
+        pusher = Pusher(store, flaky, caps, lambda: None, lambda *_: None)
         with pytest.raises(ServerError):
             pusher.push()
         flaky.close()

@@ -12,7 +12,6 @@ from crmdesk.remote.aria.adapter import ARIA_DEFAULTS
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.push import Pusher
 
 from ._support import backend, sync
@@ -27,7 +26,7 @@ def _push_with_the_answer_dropped(store: Store, server: SandboxServer) -> None:
     client = backend(server)
     client.objects()  # as after a pull: the schema is known before pushing
     server.set_faults(FaultConfig(drop_rate=1.0, max_faults=1, seed=3))
-    pusher = Pusher(store, client, ARIA_DEFAULTS, ChangeSet(), lambda: None, lambda *_: None)
+    pusher = Pusher(store, client, ARIA_DEFAULTS, lambda: None, lambda *_: None)
     with pytest.raises(OutcomeUnknown):
         pusher.push()
     client.close()

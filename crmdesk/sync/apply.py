@@ -1,0 +1,65 @@
+"""Server records into the cache, each merged with the edits still queued for it.
+
+The one code path for the pull's pages and the push round's fetched records: a record with
+queued edits is merged field by field (``merge.merge_record``), the same field changed on both
+sides becomes a row in ``conflicts``, fields the server already holds (or that became
+conflicts) leave the queue; every other record is stored as the server has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from crmdesk.model import EntityKind, Mutation, MutationOp, ObjectDef, Record
+from crmdesk.store import Store
+from crmdesk.store.scan_marks import queued_among
+from crmdesk.sync.merge import merge_record
+
+
+class RecordApplier:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def apply(self, obj: ObjectDef, records: Sequence[Record]) -> None:
+        """Inside the caller's write transaction: what is queued is read in the same transaction,
+        so an edit the user makes meanwhile is either merged here or made on top of this write —
+        never overwritten by it."""
+        queued = queued_among(self.store, [r.id for r in records])
+        plain = []
+        for record in records:
+            mutations = queued.get(record.id)
+            if not mutations:
+                plain.append(record)
+                continue
+            outcome = merge_record(record.values, mutations)
+            if outcome.deleted_locally:
+                continue
+            for conflict in outcome.conflicts:
+                self.store.conflicts.add(
+                    EntityKind.RECORD.value, record.id, obj.slug, conflict.field, conflict.mine, conflict.theirs,
+                    conflict.base, theirs_by=record.created_by, theirs_at=record.updated_at,
+                    mine_at=mutations[-1].created_at, op_id=mutations[-1].op_id,
+                )
+            settled = outcome.already_applied | {c.field for c in outcome.conflicts}
+            if settled:
+                self.drop_fields(mutations, settled)
+            record.values = outcome.values
+            plain.append(record)
+        if plain:
+            self.store.records.put_server_page(obj, plain)
+
+    def drop_fields(self, mutations: list[Mutation], fields: set[str]) -> None:
+        """Fields the server already has, or that became conflicts, leave the queue."""
+        for mutation in mutations:
+            if mutation.op is not MutationOp.UPDATE or mutation.op_id is None:
+                continue
+            remaining = {k: v for k, v in mutation.changes.items() if k not in fields}
+            if remaining == mutation.changes:
+                continue
+            if remaining:
+                base = {k: v for k, v in mutation.base.items() if k in remaining}
+                self.store.outbox.update_changes(mutation.op_id, remaining, base)
+                mutation.changes, mutation.base = remaining, base
+            else:
+                self.store.outbox.remove(mutation.op_id)
+                mutation.changes = {}

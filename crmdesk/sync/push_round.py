@@ -1,0 +1,136 @@
+"""A push round: fetch the records the outbox updates, merge them as a pull would, push.
+
+On a server without "changed since" a pull is a scan of every record; an edit must not wait
+behind one. So a push checks only what it is about to change: each record with a queued update
+is fetched by id (``Backend.get_record``, ``write_concurrency`` at a time) and merged with its
+queued edits by the pull's own code (``apply.RecordApplier``): a field only the server changed
+is taken, the same field changed on both sides becomes a conflict, a value the server already
+holds leaves the queue. Then the outbox goes out (``push.Pusher``). Creates and deletes need no
+fetch; an update whose record the server no longer has is a "deleted on the server" conflict,
+as the pusher makes it when a PATCH finds nothing.
+
+A record whose fetch fails (5xx, the network, a broken answer) is not sent this round: its
+edits stay queued as they are, the others go, and the round then fails with that error (the
+worker retries it with backoff).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from crmdesk.model import EntityKind, MutationOp, MutationState, Record, is_local_id
+from crmdesk.remote import AuthError, Backend, Capabilities, NotFound, PermissionDenied, RemoteError, RequestCancelled
+from crmdesk.store import Store
+from crmdesk.store.binding import check_workspace
+from crmdesk.sync.apply import RecordApplier
+from crmdesk.sync.push import Pusher
+
+#: Errors that end the round at once: nothing else this round can succeed (or it was cancelled).
+_FATAL = (AuthError, PermissionDenied, RequestCancelled)
+
+
+class PushRound:
+    """Pushes for one sync round (several times, when a scan is interrupted by edits)."""
+
+    def __init__(
+        self,
+        store: Store,
+        backend: Backend,
+        capabilities: Capabilities,
+        check_cancel: Callable[[], None],
+        progress: Callable[[str, int, int | None], None],
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.caps = capabilities
+        self.check_cancel = check_cancel
+        self.progress = progress
+        self.applier = RecordApplier(store)
+        self.pushed = 0
+
+    def check_binding(self) -> None:
+        """Before anything is sent: a server that answers as another workspace gets nothing
+        (one GET /workspace; the schema step checks the same when a round pulls the schema)."""
+        check_workspace(self.store.path, self.store.schema.get_meta("workspace_id"), self.backend.workspace(),
+                        self.store.schema.get_meta("server_url") or "")
+
+    def has_work(self) -> bool:
+        return bool(self.store.outbox.count(MutationState.PENDING) or self.store.outbox.count(MutationState.IN_FLIGHT))
+
+    def run(self) -> set[str]:
+        """Fetch, merge, push. Returns the ids of the records fetched or sent: their cache rows are
+        newer than any page a scan fetched before this push."""
+        pusher = Pusher(self.store, self.backend, self.caps, self.check_cancel, self.progress)
+        targets = self._targets()
+        fetched, gone, held, failure = self._fetch(targets)
+        if fetched:
+            with self.store.write():
+                for slug in {record.object_slug for record in fetched}:
+                    obj = self.store.schema.get_object(slug)
+                    if obj is not None:
+                        self.applier.apply(obj, [r for r in fetched if r.object_slug == slug])
+        for record_id in gone:
+            group = [m for m in self.store.outbox.for_target(record_id)
+                     if m.op is MutationOp.UPDATE and m.state is MutationState.PENDING]
+            if group:
+                pusher.deleted_on_server(group)
+        try:
+            pusher.push(hold=held)
+        finally:
+            self.pushed += pusher.result.pushed
+        if failure is not None:
+            raise failure
+        return {r.id for r in fetched} | set(gone) | pusher.touched_records
+
+    def _targets(self) -> dict[str, str]:
+        """Record id → object slug of each server record with a queued update (a record with a
+        queued delete needs no check: the delete wins, and a delete of what is gone is done)."""
+        targets: dict[str, str] = {}
+        deleted: set[str] = set()
+        for mutation in self.store.outbox.pending():
+            if mutation.entity is not EntityKind.RECORD or is_local_id(mutation.target_id):
+                continue
+            if mutation.op is MutationOp.DELETE:
+                deleted.add(mutation.target_id)
+            elif mutation.op is MutationOp.UPDATE and mutation.state is MutationState.PENDING:
+                targets[mutation.target_id] = mutation.scope
+        return {rid: slug for rid, slug in targets.items()
+                if rid not in deleted and self.store.schema.get_object(slug) is not None}
+
+    def _fetch(self, targets: dict[str, str]) -> tuple[list[Record], list[str], set[str], RemoteError | None]:
+        """(records fetched, ids the server no longer has, ids not fetched, the first failure)."""
+        if not targets:
+            return [], [], set(), None
+        self.check_cancel()
+
+        def get(item: tuple[str, str]) -> Record | Exception:
+            record_id, slug = item
+            try:
+                return self.backend.get_record(slug, record_id)
+            except RemoteError as error:
+                return error
+
+        items = list(targets.items())
+        workers = max(1, min(self.caps.write_concurrency, len(items)))
+        if workers == 1:
+            answers = [get(item) for item in items]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmdesk-fetch") as pool:
+                answers = list(pool.map(get, items))
+        fetched: list[Record] = []
+        gone: list[str] = []
+        held: set[str] = set()
+        failure: RemoteError | None = None
+        for (record_id, _slug), answer in zip(items, answers, strict=True):
+            if isinstance(answer, Record):
+                fetched.append(answer)
+            elif isinstance(answer, NotFound):
+                gone.append(record_id)
+            elif isinstance(answer, _FATAL):
+                raise answer
+            else:
+                assert isinstance(answer, RemoteError)
+                held.add(record_id)
+                failure = failure or answer
+        return fetched, gone, held, failure
