@@ -29,7 +29,6 @@ from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.demo import build_demo
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
 from crmdesk.sync.status import SyncStatus
@@ -90,7 +89,7 @@ def _bare_notes(server: SandboxProcess) -> tuple[int, float]:
 
 
 def _pull_notes(store: Store, backend: Backend) -> float:
-    puller = Puller(store, backend, backend.capabilities, ChangeSet(), lambda: None, lambda *_: None)
+    puller = Puller(store, backend, backend.capabilities, lambda: None, lambda *_: None)
     started = time.perf_counter()
     puller.pull_notes()
     return time.perf_counter() - started

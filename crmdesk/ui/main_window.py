@@ -19,7 +19,7 @@ from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 
 class MainWindow(QMainWindow):

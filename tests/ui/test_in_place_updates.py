@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 from crmdesk.app import AppContext
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option, Record, Sort
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.board_model import CardIdRole
 from crmdesk.ui.models.board_source import RecordSource
 from crmdesk.ui.models.entry_table_model import EntryIdRole

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-import crmdesk.sync
+import crmdesk.store.changes
 from crmdesk.app import AppContext
 from crmdesk.store import Store
 from crmdesk.ui.models import notes_model
@@ -92,7 +92,7 @@ def test_empty_state_and_plain_text(qtbot, context: AppContext, store: Store) ->
     assert view.empty_label.text().startswith("No notes yet")
     some_record = store.search("a")[0].id
     store.edits.create_note(some_record, "<b>x</b><img src=http://x>", "<i>y</i>\nline two")
-    view.on_changed(crmdesk.sync.changes.ChangeSet(notes=True))
+    view.on_changed(crmdesk.store.changes.ChangeSet(notes=True))
     assert view.list.isVisible()
     index = view.model.index(0)
     assert index.data() == "<b>x</b><img src=http://x>"

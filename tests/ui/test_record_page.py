@@ -16,7 +16,7 @@ from crmdesk.app import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.paths import Paths
 from crmdesk.store import RecordRow, Store
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_page import RecordPage

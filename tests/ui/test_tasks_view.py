@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-import crmdesk.sync
+import crmdesk.store.changes
 from crmdesk.app import AppContext
 from crmdesk.store import Store
 from crmdesk.ui.models.tasks_model import Group, TasksModel, relative_deadline
@@ -128,7 +128,7 @@ def test_assignee_filter(qtbot, context: AppContext, store: Store) -> None:
     assert view.model.rowCount() == 0
     assert view.empty_label.isVisible() and view.empty_label.text() == "No tasks due — nice."
     store.edits.create_task("Whose is this?", deadline=None)
-    view.on_changed(crmdesk.sync.changes.ChangeSet(tasks=True))
+    view.on_changed(crmdesk.store.changes.ChangeSet(tasks=True))
     assert rows_in(view, Group.NO_DATE) == ["Whose is this? | "]
     member = next(m for m in store.schema.members()
                   if any(m.user_id in t.assignee_ids or m.id in t.assignee_ids for t in store.tasks.all()))
@@ -167,7 +167,7 @@ def test_plain_text_and_model_check_on_hostile_content(qtbot, context: AppContex
 def test_groups_stay_open_after_a_sync_reloads_the_tasks(qtbot, context: AppContext, store: Store) -> None:
     view = view_of(qtbot, context)
     store.edits.create_task("Arrived with a sync", deadline=None)
-    view.on_changed(crmdesk.sync.changes.ChangeSet(tasks=True))
+    view.on_changed(crmdesk.store.changes.ChangeSet(tasks=True))
     model, tree = view.model, view.tree
     assert model.rowCount() > 1
     for row in range(model.rowCount()):

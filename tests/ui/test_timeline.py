@@ -17,8 +17,8 @@ from crmdesk.paths import Paths
 from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync import SyncEngine
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.ui.markdown import MarkdownView, render_markdown
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.record_page import RecordPage

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from crmdesk.app import AppContext
 from crmdesk.model import MutationState
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.board_model import CardIdRole
 from crmdesk.ui.models.board_model import MarkRole as CardMarkRole
 from crmdesk.ui.models.board_source import RecordSource

@@ -43,7 +43,7 @@ from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 
 def compact_number(value: float) -> str:

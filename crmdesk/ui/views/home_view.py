@@ -11,7 +11,7 @@ from crmdesk.ui.text import action_text
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 
 class HomeView(QWidget):

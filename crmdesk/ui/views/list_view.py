@@ -31,7 +31,7 @@ from crmdesk.ui.widgets.table_delegate import EntryDelegate
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 
 class EntryTable(QWidget):

@@ -32,7 +32,7 @@ from crmdesk.ui.models.notes_model import DetailRole, EmphasisRole, NotesModel, 
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from crmdesk.model import Notification
 from crmdesk.store import Store, StoreError
-from crmdesk.sync.changes import ChangeSet
+from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.notes_model import DetailRole, EmphasisRole, RecordIdRole, SubtitleRole, one_line, short_date
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.notes_view import empty_state, heading, two_line_list

@@ -35,7 +35,7 @@ from crmdesk.ui.widgets.marked_form import MarkedForm
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
     from crmdesk.store import RecordRow, Store
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 #: Related records listed per group before "and N more".
 RELATED_SHOWN = 8

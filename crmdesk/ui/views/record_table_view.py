@@ -40,7 +40,7 @@ from crmdesk.ui.widgets.table_delegate import TableDelegate
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 #: Exports bigger than this show a progress dialog that can cancel.
 PROGRESS_ABOVE = 2_000

@@ -38,7 +38,7 @@ from crmdesk.ui.views.notes_view import heading
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.sync.changes import ChangeSet
+    from crmdesk.store.changes import ChangeSet
 
 
 def _plain_label(text: str = "") -> QLabel:
