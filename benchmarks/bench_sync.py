@@ -10,7 +10,15 @@ Figures, each beside a baseline measured in this run:
    httpx PATCH loop of the same 1,000 edits;
 4. the GUI thread's stall (a 1 ms QTimer measuring its own lateness) while the
    ``SyncController`` worker pulls 100,000 records, vs the same timer with no worker;
+5. on the ``--strict`` sandbox (issue 13): the periodic full scan over the unchanged 100k
+   workspace (the records phase of a due scan, unchanged records recognised before decoding)
+   vs the bare paging loop; and a local edit until the server holds it, through the app's
+   ``SyncController`` idle after its start-up sync, vs one bare PATCH of the same record;
 plus the client process's peak RSS.
+
+``BENCH_SYNC_ONLY=strict_scan`` runs only the figures of 5, on a strict sandbox of its own
+(``python -m benchmarks.bench_sync`` does the same, printing the figures); they take a few
+minutes instead of the whole module's quarter of an hour.
 
 ``BENCH_SYNC_PROFILE=DIR`` also writes pyinstrument profiles (if installed) of the first
 initial pull, the first push and the first strict sync to DIR (slower: figures skew).
@@ -24,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -37,17 +46,17 @@ from benchmarks.sync_support import (
     bare_patch_loop,
     object_counts,
     record_ids,
+    run_edit_latency,
     run_gui_stall,
     sandbox_process,
 )
 from crmdesk.remote.factory import open_backend
 from crmdesk.store import Store
-from crmdesk.sync.changes import ChangeSet
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
 from crmdesk.sync.push import Pusher
 from crmdesk.sync.status import SyncStatus
-from crmdesk.sync.worker import COLLECTIONS_INTERVAL
+from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL
 
 RECORDS = 100_000
 SEED = 1
@@ -59,6 +68,10 @@ EDITS = 1_000
 PUSH_REPEAT = 2
 IDLE_SECONDS = 3.0
 STALL_TIMEOUT_S = 180.0
+SCAN_REPEAT = 3
+EDIT_REPEAT = 5
+EDIT_TIMEOUT_S = 180.0
+ONLY_ENV = "BENCH_SYNC_ONLY"
 
 
 def _median(samples: list[float]) -> float:
@@ -106,9 +119,10 @@ def _profiled(name: str) -> Iterator[None]:
 
 
 def _engine(store: Store, server: SandboxProcess) -> SyncEngine:
-    # As the app's worker runs it: notes, tasks and entries on their own schedule.
+    # Notes, tasks and entries on the worker's schedule; records pulled by every sync() (the
+    # figures below time a pull, so no scan waits for its interval).
     return SyncEngine(store, open_backend("aria", server.url, server.admin_token),
-                      collections_interval=COLLECTIONS_INTERVAL)
+                      collections_interval=DEFAULT_SCAN_INTERVAL)
 
 
 def _sync(engine: SyncEngine) -> tuple[float, float, int]:
@@ -247,7 +261,7 @@ def _push(report: Report, server: SandboxProcess, store: Store) -> None:
             store.edits.update_record(record_id, {"job_title": f"Pushed {run} {i}"})
         queueing.append(time.perf_counter() - started)
         assert store.outbox.count() == EDITS
-        pusher = Pusher(store, engine.backend, caps, ChangeSet(), lambda: None, lambda *_: None)
+        pusher = Pusher(store, engine.backend, caps, lambda: None, lambda *_: None)
         with _profiled("push") if run == 0 else nullcontext():
             started = time.perf_counter()
             result = pusher.push()
@@ -286,8 +300,78 @@ def _gui_stall(report: Report, server: SandboxProcess, folder: Path) -> dict[str
     return result
 
 
+# -- 5. issue 13 on the strict sandbox: the periodic scan, and an edit's way to the server ----------------------
+
+
+class _Clock:
+    """The engine's ``now``, moved on by the benchmark: each scan is due without waiting 15 minutes."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC)
+
+    def __call__(self) -> str:
+        return self.moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.moment.microsecond // 1000:03d}Z"
+
+
+def _background_scan(report: Report, server: SandboxProcess, store: Store) -> None:
+    clock = _Clock()
+    engine = SyncEngine(store, open_backend("aria", server.url, server.admin_token),
+                        scan_interval=DEFAULT_SCAN_INTERVAL, collections_interval=DEFAULT_SCAN_INTERVAL, now=clock)
+    assert not engine.capabilities.incremental_pull, "--strict should make 'changed since' useless"
+    phases, bases, rounds = [], [], []
+    for run in range(SCAN_REPEAT):
+        bases.append(bare_page_all(server)[2])
+        clock.moment += DEFAULT_SCAN_INTERVAL + timedelta(minutes=1)  # the scan is due
+        spent: list[float] = []
+        with _timed_pull_records(spent):
+            started = time.perf_counter()
+            result = engine.sync()
+            rounds.append(time.perf_counter() - started)
+        assert result.status is SyncStatus.SYNCED, result.summary()
+        assert result.pulled >= RECORDS and not result.changes.objects, "the workspace was not unchanged"
+        phases.append(sum(spent))
+        print(f"#   background scan run {run + 1}: records phase {phases[-1]:.2f} s (round {rounds[-1]:.2f} s), "
+              f"bare loop {bases[-1]:.2f} s", flush=True)
+    engine.backend.close()
+    report.add(Figure("sync.background_scan_strict_100k", _median(phases), "s", _median(bases),
+                      "bare httpx paging loop", "≤ 1.1×",
+                      f"--strict sandbox, unchanged 100k workspace: the records phase (Puller.pull_records) of "
+                      f"a due periodic scan (the worker's 15-minute cadence, clock moved on); median of "
+                      f"{SCAN_REPEAT}; {_spread(phases)}; bare {_spread(bases)}; whole rounds {_spread(rounds)}"))
+
+
+def _edit_to_server(report: Report, server: SandboxProcess, store_path: Path) -> None:
+    result = run_edit_latency(server, store_path, EDIT_REPEAT, EDIT_TIMEOUT_S)
+    assert result["stopped"] and set(result["statuses"]) == {SyncStatus.SYNCED.value}, result
+    latencies, bare = result["latencies"], result["bare"]
+    report.add(Figure("sync.edit_to_server_strict_100k", _median(latencies), "s", _median(bare),
+                      "one bare httpx PATCH of the same record", "≤ 2 s",
+                      f"--strict sandbox, 100k records: store.edits.update_record on a GUI-thread connection + "
+                      f"SyncController.local_edit() until a separate client GETs the new value (worker idle "
+                      f"after its start-up sync of {result['first_sync']:.1f} s; 600 ms of typing debounce "
+                      f"included); median of {EDIT_REPEAT}; {_spread(latencies)}; bare "
+                      f"{_spread([b * 1000 for b in bare], 'ms')}"))
+
+
+def _strict_scan_only(report: Report, folder: Path) -> None:
+    """Only the figures of 5, on a strict sandbox of their own, after a first full sync."""
+    started = time.perf_counter()
+    with sandbox_process(RECORDS, SEED, strict=True, db=folder / "sandbox.sqlite") as server:
+        print(f"#   strict sandbox ({RECORDS:,} records) up in {time.perf_counter() - started:.1f} s", flush=True)
+        store_path = folder / "strict.sqlite"
+        with Store.open(store_path) as store:
+            elapsed, _phase, pulled = _sync(_engine(store, server))
+            print(f"#   first full sync {elapsed:.1f} s ({pulled:,} records)", flush=True)
+            _background_scan(report, server, store)
+        _edit_to_server(report, server, store_path)
+
+
 def run(report: Report) -> None:
     report.section("Sync engine")
+    if os.environ.get(ONLY_ENV) == "strict_scan":
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
+            _strict_scan_only(report, Path(name))
+        return
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
         folder = Path(name)
         sandbox_db = folder / "sandbox.sqlite"
@@ -300,9 +384,21 @@ def run(report: Report) -> None:
                 _incremental(report, server, store)
                 _push(report, server, store)
         # The same workspace (same file), served the way the real server behaves.
-        with sandbox_process(RECORDS, SEED, strict=True, db=sandbox_db) as server, Store.open(store_path) as store:
-            _strict(report, server, store)
+        with sandbox_process(RECORDS, SEED, strict=True, db=sandbox_db) as server:
+            with Store.open(store_path) as store:
+                _strict(report, server, store)
+                _background_scan(report, server, store)
+            _edit_to_server(report, server, store_path)
     report.add(Figure("sync.peak_rss_app_process", gui["peak_rss_mib"], "MiB", None, "", "",
                       "the GUI-stall process: Qt + SyncController worker after a first 100k sync"))
     report.add(Figure("sync.peak_rss", peak_rss_mib(), "MiB", None, "", "",
                       "this benchmark's client process (three 100k pulls, pushes); the sandbox is another process"))
+
+
+if __name__ == "__main__":
+    # ``python -m benchmarks.bench_sync``: only the strict-scan figures (5), printed as JSON lines.
+    os.environ[ONLY_ENV] = "strict_scan"
+    figures = Report()
+    run(figures)
+    for figure in figures.figures:
+        print(f"# {figure.bench}: {figure.note}", flush=True)

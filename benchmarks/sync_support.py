@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -292,12 +293,119 @@ def gui_stall(url: str, token: str, folder: Path, idle_seconds: float, timeout_s
     }
 
 
-def _gui_stall_main() -> None:
-    """``python -m benchmarks.sync_support URL FOLDER IDLE_S TIMEOUT_S`` (token in CRMDESK_BENCH_TOKEN)."""
+# -- a local edit until the server holds it, through the app's SyncController (own process) --------------
+
+
+def _wait(app: Any, done: Callable[[], bool], timeout_s: float, what: str) -> None:
+    """Run the GUI thread's events until ``done`` (benchmark code: polls every few milliseconds)."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def _more_than(items: list[Any], count: int) -> bool:
+    return len(items) > count
+
+
+def edit_latency(url: str, token: str, path: Path, runs: int, timeout_s: float) -> dict[str, Any]:
+    """The app's ``SyncController`` worker, idle after its start-up sync; then, ``runs`` times, one
+    edit through ``store.edits`` on a GUI-thread connection plus ``controller.local_edit()``, timed
+    until a separate bare client GETs the new value from the server. Each run's baseline: one
+    bare PATCH of the same record (with the value it now holds, so nothing conflicts later)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import uuid
+
+    from PySide6.QtCore import QCoreApplication, QObject, Slot
+
+    from crmdesk.remote.factory import open_backend
+    from crmdesk.store import Store
+    from crmdesk.sync.worker import SyncController
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+
+    class Sink(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reports: list[Any] = []
+
+        @Slot(object)
+        def on_finished(self, report: Any) -> None:
+            self.reports.append(report)
+
+    sink = Sink()
+    controller = SyncController(path, lambda: open_backend("aria", url, token))
+    controller.worker.finished.connect(sink.on_finished)
+    controller.thread.finished.connect(controller.worker.deleteLater)
+    started = time.perf_counter()
+    controller.start()
+    _wait(app, lambda: len(sink.reports) >= 1, timeout_s, "the start-up sync")
+    first_sync = time.perf_counter() - started
+    latencies: list[float] = []
+    bare: list[float] = []
+    statuses: list[str] = [sink.reports[0].status.value]
+    gui = Store.open(path)
+    people = sorted(gui.records.ids("people"))
+    api = url + "/api/v1"
+    with httpx.Client(base_url=api, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        for run in range(runs):
+            record_id = people[(run + 1) * len(people) // (runs + 1)]
+            value = f"Edited {run} {uuid.uuid4().hex[:8]}"
+            rounds = len(sink.reports)
+            began = time.perf_counter()
+            gui.edits.update_record(record_id, {"job_title": value})
+            controller.local_edit()
+            while True:
+                app.processEvents()
+                body = client.get(f"/objects/people/records/{record_id}").json()
+                if body["data"]["values"].get("job_title") == value:
+                    break
+                if time.perf_counter() - began > timeout_s:
+                    raise RuntimeError("the edit never reached the server")
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - began)
+            # The round that sent it ends (its outcome written) before the next edit or the baseline.
+            _wait(app, partial(_more_than, sink.reports, rounds), timeout_s, "the push round")
+            statuses.append(sink.reports[-1].status.value)
+            began = time.perf_counter()
+            client.patch(f"/objects/people/records/{record_id}",
+                         json={"values": {"job_title": value}}).raise_for_status()
+            bare.append(time.perf_counter() - began)
+    gui.close()
+    stopped = controller.stop(10_000)
+    return {"latencies": latencies, "bare": bare, "first_sync": first_sync, "statuses": statuses,
+            "stopped": stopped, "pulled_first": sink.reports[0].pulled}
+
+
+def run_edit_latency(server: SandboxProcess, path: Path, runs: int, timeout_s: float) -> dict[str, Any]:
     import json
 
-    url, folder, idle_s, timeout_s = sys.argv[1:5]
-    result = gui_stall(url, os.environ["CRMDESK_BENCH_TOKEN"], Path(folder), float(idle_s), float(timeout_s))
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sync_support", "--edit-latency", server.url, str(path), str(runs),
+         str(timeout_s)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=timeout_s * (runs + 2),
+        env={**os.environ, "CRMDESK_BENCH_TOKEN": server.admin_token, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"the edit latency run failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return dict(json.loads(lines[-1]))
+
+
+def _child_main() -> None:
+    """``python -m benchmarks.sync_support URL FOLDER IDLE_S TIMEOUT_S`` (the GUI stall) or
+    ``… --edit-latency URL DB RUNS TIMEOUT_S``; the token in CRMDESK_BENCH_TOKEN."""
+    import json
+
+    token = os.environ["CRMDESK_BENCH_TOKEN"]
+    if sys.argv[1] == "--edit-latency":
+        url, db, runs, timeout_s = sys.argv[2:6]
+        result = edit_latency(url, token, Path(db), int(runs), float(timeout_s))
+    else:
+        url, folder, idle_s, timeout_s = sys.argv[1:5]
+        result = gui_stall(url, token, Path(folder), float(idle_s), float(timeout_s))
     print(json.dumps(result), flush=True)
     # Skip interpreter teardown: PySide6 can crash while finalising Qt objects at exit.
     os._exit(0)
@@ -318,4 +426,4 @@ def run_gui_stall(server: SandboxProcess, folder: Path, idle_seconds: float, tim
 
 
 if __name__ == "__main__":
-    _gui_stall_main()
+    _child_main()
