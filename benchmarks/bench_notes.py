@@ -1,7 +1,7 @@
 """Issue 11: rich (TipTap) notes pulled as a user meets them — the background re-read.
 
-Aria has no "changed since" for notes, so the sync worker re-reads every note every two minutes
-(``COLLECTIONS_INTERVAL``). Each note written in the team's web app is a TipTap document that the
+Aria has no "changed since" for notes, so the sync worker re-reads every note with its full scans
+(at start, on Sync now, every 15 minutes by default). Each note written in the team's web app is a TipTap document that the
 adapter turns into markdown before the store keeps it. Figures, each beside a baseline measured
 in the same run against the same sandbox (in its own process):
 
@@ -129,7 +129,7 @@ def run(report: Report) -> None:
     report.add(Figure("sync.notes_reread_10k_tiptap", statistics.median(app), "s", statistics.median(bare),
                       f"bare httpx paging loop over /notes ({NOTES // PAGE} GETs, decode only)", "≤ 2×",
                       f"Puller.pull_notes() re-reading {NOTES:,} web-app TipTap notes the store holds already "
-                      f"(what the worker does every two minutes, with the backend it keeps); median of {REPEAT}; "
+                      f"(what the worker does with each full scan, with the backend it keeps); median of {REPEAT}; "
                       f"app {_spread(app)}; bare {_spread(bare)}; the session's first re-read, which converts "
                       f"every TipTap document: {first:.2f} s"))
     convert, decode = [], []
