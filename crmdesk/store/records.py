@@ -127,14 +127,16 @@ class RecordRepo:
         params: list[Any] = []
         plan = order_sql(sorts, resolve, "r.created_at DESC, r.rowid DESC")
         where = filter_sql(filter_group, resolve, params)
-        if among is not None:
-            where = f"({where}) AND r.rowid IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(among)))
-        sql = (
-            f"SELECT r.rowid FROM records r{plan.joins} WHERE r.object_slug = ? AND ({where})"
-            f" ORDER BY {plan.order_by}"
-        )
-        return [row[0] for row in self._conn.execute(sql, (object_slug, *params))]
+        if among is None:
+            rows = f"r.object_slug = ? AND ({where})"
+            head: tuple[Any, ...] = (object_slug,)
+        else:
+            # The few rowids first, looked up by key; "+" keeps SQLite from walking the whole
+            # object's index in sorted order instead (10× slower over 100,000 records).
+            rows = f"r.rowid IN (SELECT value FROM json_each(?)) AND +r.object_slug = ? AND ({where})"
+            head = (json.dumps(list(among)), object_slug)
+        sql = f"SELECT r.rowid FROM records r{plan.joins} WHERE {rows} ORDER BY {plan.order_by}"
+        return [row[0] for row in self._conn.execute(sql, (*head, *params))]
 
     def where_are(self, record_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
         """Each cached record's object and rowid, by id (ids not cached are left out)."""

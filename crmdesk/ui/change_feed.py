@@ -12,6 +12,8 @@ next turn of the event loop, so a local edit reaches the other open views at onc
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
@@ -68,8 +70,11 @@ class ChangeFeed(QObject):
         changes, self._pending = self._pending, ChangeSet()
         self._since_last.start()
         if self._store is not None:
+            version = _data_version(self._store)
+            if version is None:
+                return  # its workspace was closed meanwhile: no view of it is left to tell
             # Whatever the other connections wrote before now has been told (or is on its way).
-            self._seen_version = _data_version(self._store)
+            self._seen_version = version
         self.dispatched.emit(changes)
 
     def check_other_writers(self) -> None:
@@ -79,7 +84,7 @@ class ChangeFeed(QObject):
         if store is None:
             return
         version = _data_version(store)
-        if version == self._seen_version:
+        if version is None or version == self._seen_version:
             return
         self._seen_version = version
         store.schema.invalidate()
@@ -92,6 +97,10 @@ class ChangeFeed(QObject):
             self.check_other_writers()
 
 
-def _data_version(store: Store) -> int:
-    """SQLite's counter of commits by other connections to this file (ours do not move it)."""
-    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+def _data_version(store: Store) -> int | None:
+    """SQLite's counter of commits by other connections to this file (ours do not move it);
+    None once the store is closed (the window is switching workspaces or quitting)."""
+    try:
+        return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+    except sqlite3.ProgrammingError:
+        return None

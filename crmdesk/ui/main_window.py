@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
 
+from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.navigation import split
 from crmdesk.ui.views.registry import view_class
@@ -19,7 +20,6 @@ from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
-    from crmdesk.store.changes import ChangeSet
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +39,8 @@ class MainWindow(QMainWindow):
         self.sidebar.target_chosen.connect(self.navigate)
         self.stack = QStackedWidget()
         self.views: dict[str, QWidget] = {}
+        #: Change notices for views not on screen, delivered when they are shown (``navigate``).
+        self._held_changes: dict[QWidget, ChangeSet] = {}
         splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
@@ -141,6 +143,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.sidebar.select_target(target)
+        held = self._held_changes.pop(view, None)
+        handler: Any = getattr(view, "on_changed", None)
+        if held is not None and handler is not None:
+            handler(held)  # what changed while it was out of sight, in one go
 
     @Slot(str)
     def on_action(self, action: str) -> None:
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
         for target in [t for t in self.views if t.startswith("list:")]:
             if store.schema.get_list(split(target)[1]) is None:
                 gone = self.views.pop(target)
+                self._held_changes.pop(gone, None)
                 self.stack.removeWidget(gone)
                 gone.deleteLater()
         current = getattr(self, "current_target", "")
@@ -230,6 +237,7 @@ class MainWindow(QMainWindow):
         placeholders = [t for t, v in self.views.items() if v.property("placeholder")]
         for target in placeholders:
             placeholder = self.views.pop(target)
+            self._held_changes.pop(placeholder, None)
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         if getattr(self, "current_target", None) in placeholders:
@@ -237,10 +245,18 @@ class MainWindow(QMainWindow):
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
             self.lists_changed(changes.id_changes)
         self.sync_status.on_changed(changes)
+        # Only the view on screen does its work now; the others keep what they were told for
+        # when they are shown again (a hidden Home or table re-reading 100,000 records on every
+        # notice of a sync would stall the window for nothing).
+        current = self.stack.currentWidget()
         for view in list(self.views.values()):
             handler: Any = getattr(view, "on_changed", None)
-            if handler is not None:
+            if handler is None:
+                continue
+            if view is current:
                 handler(changes)
+            else:
+                self._held_changes.setdefault(view, ChangeSet()).update(changes)
 
     # -- workspaces, welcome screen, window state -----------------------------------------------
     # The logic lives in crmdesk.ui.workspace_switcher and crmdesk.ui.window_state.
@@ -258,7 +274,7 @@ class MainWindow(QMainWindow):
             worker.pending_changed.connect(self.sync_status.refresh_counts)
             worker.conflicts_changed.connect(self.sync_status.refresh_counts)
             worker.retry_scheduled.connect(self.sync_status.show_retry)
-            worker.changed.connect(self.on_changed)
+            worker.changed.connect(self.change_feed.add)  # merged with the window's own notices
             worker.finished.connect(self._show_last_sync)
         if self.context.store is not None:
             self._show_last_sync()
@@ -362,6 +378,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.views.clear()
+        self._held_changes.clear()
         self.change_feed.watch(self.context.store)
         self.sync_status.show_state("idle", "")
         self.sync_status.show_pending(0)

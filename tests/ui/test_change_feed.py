@@ -74,7 +74,12 @@ def test_an_edit_on_a_record_page_reaches_the_open_table_without_a_sync(window: 
     field.edit.setText("Renamed on its page")
     field.edit.editingFinished.emit()
     assert store.records.get(record_id).values["name"] == "Renamed on its page"  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: model.index(_row_of(model, record_id), column).data() == "Renamed on its page")
+    heard: list[ChangeSet] = []
+    window.change_feed.dispatched.connect(heard.append)
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    window.navigate("object:companies")  # the same table, kept, not rebuilt
+    assert window.current_view().table is table  # type: ignore[union-attr]
+    assert model.index(_row_of(model, record_id), column).data() == "Renamed on its page"
     assert before != "Renamed on its page"
 
 
@@ -87,7 +92,13 @@ def test_an_edit_in_the_table_reaches_the_open_record_page(window: MainWindow, q
     page: Any = window.current_view()
     window.navigate("object:companies")
     assert model.setData(model.index(_row_of(model, record_id), column), "Renamed in the table")
-    qtbot.waitUntil(lambda: page.form.fields["name"].edit.text() == "Renamed in the table")
+    heard: list[ChangeSet] = []
+    window.change_feed.dispatched.connect(heard.append)
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    # Out of sight, the page keeps the notice for when it is shown again: the same page, no sync.
+    window.navigate(f"record:{record_id}")
+    assert window.current_view() is page
+    assert page.form.fields["name"].edit.text() == "Renamed in the table"
 
 
 def test_an_edit_by_another_process_shows_when_the_window_becomes_active(
@@ -133,3 +144,21 @@ def test_a_burst_of_notices_reaches_the_views_as_one(qtbot: Any) -> None:
     feed.add(ChangeSet(outbox=True))  # within the interval of the last: waits for it, then goes
     qtbot.waitUntil(lambda: len(heard) == 2)
     assert heard[1].outbox and not heard[1].record_ids
+
+
+def test_a_view_out_of_sight_does_its_work_when_shown_again(window: MainWindow, qtbot: Any) -> None:
+    table = _table(window, "companies")
+    model = table.model
+    store = window.context.store
+    assert store is not None
+    window.navigate("home")
+    count_before = model.rowCount()
+    doomed = model.index(0, 0).data(RecordIdRole)
+    with store.write():
+        store.records.delete(doomed)  # as a sync's sweep would
+    heard: list[ChangeSet] = []
+    window.change_feed.dispatched.connect(heard.append)
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    assert model.rowCount() == count_before  # hidden: nothing re-read yet
+    window.navigate("object:companies")
+    assert model.rowCount() == count_before - 1 and model.row_of(doomed) is None
