@@ -461,3 +461,26 @@ def test_rows_named_by_a_notice_end_where_the_whole_query_puts_them(
         shown = [record_id(view, row) for row in range(view.model.rowCount())]
         expected = [r.id for r in store.records.rows(store.records.query_ids("deals", wanted, view.model.sorts))]
         assert shown == expected, f"round {round_number}"
+
+
+def test_a_long_table_re_reads_off_the_gui_thread_and_keeps_the_selection(
+    open_view: Callable[[str], RecordTableView], server_side: Store, qtbot: Any
+) -> None:
+    view = open_view("deals")
+    view.model.background_above = 10  # as a table of 100,000 rows does
+    select_rows(view, [5, 6])
+    chosen = selected_ids(view)
+    before = view.model.rowCount()
+    gone = record_id(view, 0)
+    server_delete(server_side, gone)
+    server_add(server_side, "deals", "new-deal-1", FUTURE.format(1), name="Arrived while reading")
+    server_add(server_side, "deals", "new-deal-2", FUTURE.format(2), name="Arrived too")
+    view.on_changed(ChangeSet(objects={"deals"}))  # no ids: the whole query must run again
+
+    # The answer comes back through the event loop: the window was never held up for it.
+    assert view.model.rowCount() == before and view.model.row_of("new-deal-1") is None
+    qtbot.waitUntil(lambda: view.model.rowCount() == before + 1)
+    assert view.model.row_of("new-deal-2") == 0 and view.model.row_of("new-deal-1") == 1
+    assert gone not in [record_id(view, row) for row in range(view.model.rowCount())]
+    assert selected_ids(view) == chosen and view.delete_action.text() == "Delete 2"
+    assert view.count_label.text() == f"{view.model.rowCount()} deals"

@@ -9,7 +9,8 @@ the server does not have yet carry a mark (``MarkRole``, read by ``refresh_marks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
 from typing import Any
 
@@ -20,11 +21,14 @@ from crmdesk.model.values import display_text, edit_text, parse_user_text, valid
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
+from crmdesk.ui.models.background_query import BackgroundQuery
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
 MAX_CACHED_ROWS = 5_000
+#: Tables this long re-run their whole query off the GUI thread (30–400 ms at 100,000 rows).
+BACKGROUND_ABOVE = 20_000
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 1
 ValueRole = Qt.ItemDataRole.UserRole + 2
@@ -70,6 +74,8 @@ class RecordTableModel(LazyRowsModel):
     edit_refused = Signal(str)
     #: A local edit was stored (the sync worker should run soon).
     edited = Signal(object)  # Mutation
+    #: Rows came, went or moved after a query that ran in the background.
+    rows_updated = Signal()
 
     def __init__(
         self,
@@ -91,6 +97,11 @@ class RecordTableModel(LazyRowsModel):
         self._failed = False
         self._rows: dict[int, RecordRow] = {}
         self._marks = UnsyncedMarks()
+        #: From this many rows on, a whole re-query after a change notice runs off the GUI thread.
+        self.background_above = BACKGROUND_ABOVE
+        self._reader = BackgroundQuery(store.path, self)
+        #: Wraps a change of the rows that arrives later (the view keeps its top record in place).
+        self.keeping_place: Callable[[], AbstractContextManager[None]] = nullcontext
         self._replace_ids(self._query())
         self.refresh_marks()
 
@@ -116,11 +127,13 @@ class RecordTableModel(LazyRowsModel):
         """Apply a filter; raises ``InvalidFilter`` (and keeps the old one) if it is broken."""
         ids = self.store.records.query_ids(self.object_slug, group, self._sorts)
         self._filter = group  # before the reset: views read it when the reset arrives
+        self._reader.forget()
         self._replace_ids(ids)
 
     def set_sorts(self, sorts: Sequence[Sort]) -> None:
         ids = self.store.records.query_ids(self.object_slug, self._filter, sorts)
         self._sorts = list(sorts)
+        self._reader.forget()
         self._replace_ids(ids)
 
     @property
@@ -149,6 +162,7 @@ class RecordTableModel(LazyRowsModel):
         added = [a for a in self._obj.attributes if a.slug not in known]
         self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
         self.context.forget()
+        self._reader.forget()
         self._replace_ids(self._query())
         self.refresh_marks()
 
@@ -160,9 +174,22 @@ class RecordTableModel(LazyRowsModel):
         window to stall on every notice a sync sends; when the notice names its records, a
         check of just those usually settles it (``_settled_among``)."""
         self.context.forget()
-        if record_ids is None or not self._settled_among(record_ids):
-            self._update_ids(self._query())
+        # While a re-query runs in the background, its answer may predate this change: ask again.
+        if record_ids is None or self._reader.waiting or not self._settled_among(record_ids):
+            self._requery()
         self._refresh_cached(record_ids)
+
+    def _requery(self) -> None:
+        if len(self._ids) < self.background_above:
+            self._update_ids(self._query())
+            return
+        slug, wanted, sorts = self.object_slug, self._filter, list(self._sorts)
+        self._reader.ask(lambda store: store.records.query_ids(slug, wanted, sorts), self._ids_arrived)
+
+    def _ids_arrived(self, ids: list[int]) -> None:
+        with self.keeping_place():
+            self._update_ids(ids)
+        self.rows_updated.emit()
 
     def _settled_among(self, record_ids: set[str]) -> bool:
         """Bring the rows up to date by looking at the named records and their neighbours only;

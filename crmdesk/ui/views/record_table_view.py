@@ -95,6 +95,9 @@ class RecordTableView(QWidget):
     def _build_table(self) -> None:
         self.table = RecordTable(self)
         self.table.setModel(self.model)
+        # A long table's re-query answers later, off the GUI thread: keep the top record then too.
+        self.model.keeping_place = self.table.keeping_place
+        self.model.rows_updated.connect(self._rows_changed)
         self.delegate = TableDelegate(self.model.store, self.model.context, self.table)
         self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
