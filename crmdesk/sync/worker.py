@@ -117,6 +117,13 @@ class SyncWorker(QObject):
         self._emit_counts()
         self.sync_all()
 
+    @Slot(int)
+    def set_scan_minutes(self, minutes: int) -> None:
+        """The user chose another cadence for full scans (and the collections' re-reads)."""
+        self._scan_interval = timedelta(minutes=minutes)
+        if self._engine is not None:
+            self._engine.scan_interval = self._engine.collections_interval = self._scan_interval
+
     @Slot()
     def local_edit(self) -> None:
         """A local edit was made: push it (a push round, not a scan) once typing pauses."""
@@ -231,6 +238,7 @@ class SyncController(QObject):
     request_sync = Signal()
     request_local_edit = Signal()
     request_open_record = Signal(str)
+    request_scan_minutes = Signal(int)
 
     def __init__(
         self,
@@ -250,6 +258,7 @@ class SyncController(QObject):
         self.request_sync.connect(self.worker.sync_all)
         self.request_local_edit.connect(self.worker.local_edit)
         self.request_open_record.connect(self.worker.open_record)
+        self.request_scan_minutes.connect(self.worker.set_scan_minutes)
         # ``finished`` is emitted in the worker thread after its event loop ends: the worker's
         # timers, connection and client are closed in the thread that owns them.
         self.thread.finished.connect(self.worker.shutdown, Qt.ConnectionType.DirectConnection)
@@ -259,6 +268,9 @@ class SyncController(QObject):
 
     def sync_now(self) -> None:
         self.request_sync.emit()
+
+    def set_scan_minutes(self, minutes: int) -> None:
+        self.request_scan_minutes.emit(minutes)
 
     #: The window builds its controller with ``scan_interval=SyncController.scan_interval_from(settings)``.
     scan_interval_from = staticmethod(scan_interval_from)

@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu("&Workspace").addMenu("Settings")
         settings_menu.addAction(self.component_actions["crmdesk.ui.admin.objects_dialog:ObjectsDialog"])
         settings_menu.addAction(self.component_actions["crmdesk.ui.admin.members_dialog:MembersDialog"])
+        settings_menu.addSeparator()
+        self.scan_interval_action = settings_menu.addAction("Check the whole server every…")
+        self.scan_interval_action.triggered.connect(lambda: self.choose_scan_interval())
 
     def _unread(self) -> int:
         store = self.context.store
@@ -225,6 +228,26 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> None:
         if self.context.sync is not None:
             self.context.sync.sync_now()
+
+    def choose_scan_interval(self, minutes: int | None = None) -> None:
+        """How often a server that cannot say what changed is read whole (your edits are sent
+        within seconds whatever this says). Asks when ``minutes`` is not given."""
+        from crmdesk.sync.worker import SCAN_SETTING, scan_interval_from
+
+        current = int(scan_interval_from(self.context.settings).total_seconds() // 60)
+        if minutes is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            chosen, ok = QInputDialog.getInt(
+                self, "Check the whole server", "Minutes between full checks of a server that cannot say what "
+                "changed (your edits are sent at once):", current, 1, 24 * 60)
+            if not ok:
+                return
+            minutes = chosen
+        if self.context.settings is not None:
+            self.context.settings.setValue(SCAN_SETTING, minutes)
+        if self.context.sync is not None:
+            self.context.sync.set_scan_minutes(minutes)
 
     @Slot(object)
     def on_changed(self, changes: ChangeSet) -> None:
