@@ -20,3 +20,12 @@ def store(tmp_path: Path, server: SandboxServer) -> Iterator[Store]:
     with Store.open(tmp_path / "ws.sqlite") as opened:
         assert sync(opened, server).status.value == "synced"
         yield opened
+
+
+@pytest.fixture
+def db(tmp_path: Path, server: SandboxServer) -> Path:
+    """A workspace file synced once from ``server``, closed: for a sync worker that opens its own."""
+    path = tmp_path / "ws.sqlite"
+    with Store.open(path) as store:
+        assert sync(store, server).status.value == "synced"
+    return path

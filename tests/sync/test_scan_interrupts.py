@@ -17,7 +17,7 @@ from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 
 from ._requests import Sent, api_get, api_patch, recording_backend
-from ._support import marker, sync
+from ._support import marker
 
 PEOPLE_PAGES = "/api/v1/objects/people/records"
 
@@ -28,14 +28,6 @@ def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=1300, seed=64, strict=True) as running:
         yield running
 
-
-@pytest.fixture
-def db(tmp_path: Path, server: SandboxServer) -> Path:
-    path = tmp_path / "ws.sqlite"
-    with Store.open(path) as store:
-        assert sync(store, server).status.value == "synced"
-        assert len(store.records.ids("people")) > 600
-    return path
 
 
 def person_at(server: SandboxServer, offset: int) -> str:

@@ -15,7 +15,7 @@ from crmdesk.store import Store
 from crmdesk.sync import ChangeSet
 from crmdesk.sync.worker import SyncController
 
-from ._support import backend, integrity_ok, marker, server_records, sync
+from ._support import backend, integrity_ok, marker, server_records
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +23,6 @@ def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=40, seed=71) as running:
         yield running
 
-
-@pytest.fixture
-def db(tmp_path: Path, server: SandboxServer) -> Path:
-    path = tmp_path / "ws.sqlite"
-    with Store.open(path) as store:
-        assert sync(store, server).status.value == "synced"
-    return path
 
 
 class Recorder(QObject):

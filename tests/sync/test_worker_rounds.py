@@ -19,7 +19,7 @@ from crmdesk.store import Store
 from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL, SCAN_SETTING, SyncController
 
 from ._requests import RecordingTransport, api_get, recording_backend
-from ._support import marker, sync
+from ._support import marker
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +28,6 @@ def server() -> Iterator[SandboxServer]:
     with SandboxServer(records=800, seed=66, strict=True) as running:
         yield running
 
-
-@pytest.fixture
-def db(tmp_path: Path, server: SandboxServer) -> Path:
-    path = tmp_path / "ws.sqlite"
-    with Store.open(path) as store:
-        assert sync(store, server).status.value == "synced"
-    return path
 
 
 class Rounds(QObject):

@@ -125,3 +125,10 @@ def ui_context(tmp_path: Path) -> ContextFactory:
         return AppContext(paths=Paths.resolve(data or tmp_path / "data"), store=store, **fields)
 
     return build
+
+
+@pytest.fixture
+def server_side(store: Store) -> Iterator[Store]:
+    """The sync worker's connection: another connection to the same file as the module's ``store``."""
+    with Store.open(store.path) as other:
+        yield other

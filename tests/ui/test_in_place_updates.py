@@ -56,13 +56,6 @@ def store(synced_store: Callable[..., Store]) -> Store:
 
 
 @pytest.fixture
-def server_side(store: Store) -> Iterator[Store]:
-    """The sync worker's connection: another connection to the same file."""
-    with Store.open(store.path) as other:
-        yield other
-
-
-@pytest.fixture
 def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     return ui_context(store, sync=fake_sync, settings=settings)

@@ -9,7 +9,7 @@ notice as the window hands it on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +44,6 @@ CONFLICT_WORDS = "Conflict: changed here and on the server"
 @pytest.fixture
 def store(synced_store: Callable[..., Store]) -> Store:
     return synced_store(records=200, seed=1)
-
-
-@pytest.fixture
-def server_side(store: Store) -> Iterator[Store]:
-    """The sync worker's connection: another connection to the same file."""
-    with Store.open(store.path) as other:
-        yield other
 
 
 @pytest.fixture

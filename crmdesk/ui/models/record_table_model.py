@@ -29,6 +29,8 @@ from crmdesk.ui.widgets.unsynced_glyph import with_mark
 MAX_CACHED_ROWS = 5_000
 #: Tables this long re-run their whole query off the GUI thread (30–400 ms at 100,000 rows).
 BACKGROUND_ABOVE = 20_000
+#: A notice naming at most this many records is settled by looking at them alone.
+FEW_RECORDS = 300
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 1
 ValueRole = Qt.ItemDataRole.UserRole + 2
@@ -175,7 +177,10 @@ class RecordTableModel(LazyRowsModel):
         check of just those usually settles it (``_settled_among``)."""
         self.context.forget()
         # While a re-query runs in the background, its answer may predate this change: ask again.
-        if record_ids is None or self._reader.waiting or not self._settled_among(record_ids):
+        # Past a few hundred records (a pull's pages arriving) the look-ups cost more than the
+        # whole query, which can run in the background.
+        if (record_ids is None or len(record_ids) > FEW_RECORDS or self._reader.waiting
+                or not self._settled_among(record_ids)):
             self._requery()
         self._refresh_cached(record_ids)
 
