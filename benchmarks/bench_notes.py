@@ -1,9 +1,9 @@
 """Issue 11: rich (TipTap) notes pulled as a user meets them — the background re-read.
 
 Aria has no "changed since" for notes, so the sync worker re-reads every note with its full scans
-(at start, on Sync now, every 15 minutes by default). Each note written in the team's web app is a TipTap document that the
-adapter turns into markdown before the store keeps it. Figures, each beside a baseline measured
-in the same run against the same sandbox (in its own process):
+(at start, on Sync now, every 15 minutes by default). Each note written in the team's web app
+is a TipTap document that the adapter turns into markdown before the store keeps it. Figures,
+each beside a baseline measured in the same run against the same sandbox (in its own process):
 
 1. ``Puller.pull_notes()`` re-reading 10,000 web-app notes into a store that holds them already
    vs a bare httpx loop paging ``/notes`` (limit 200) and decoding the JSON, storing nothing;
