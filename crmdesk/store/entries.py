@@ -137,10 +137,14 @@ class EntryRepo:
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
-        self._conn.execute("UPDATE entries SET id = ? WHERE id = ?", (new_id, old_id))
-        self._conn.execute("UPDATE entries SET record_id = ? WHERE record_id = ?", (new_id, old_id))
-        self._conn.execute("UPDATE entries SET list_id = ? WHERE list_id = ?", (new_id, old_id))
-        self._changes.list_changed(new_id)
+        renamed = self._conn.execute("UPDATE entries SET id = ? WHERE id = ?", (new_id, old_id)).rowcount
+        renamed += self._conn.execute("UPDATE entries SET record_id = ? WHERE record_id = ?", (new_id, old_id)).rowcount
+        renamed += self._conn.execute("UPDATE entries SET list_id = ? WHERE list_id = ?", (new_id, old_id)).rowcount
+        if renamed:  # which lists: the views of lists re-read on any ``lists`` notice naming one
+            for (list_id,) in self._conn.execute(
+                    "SELECT DISTINCT list_id FROM entries WHERE id = ? OR record_id = ? OR list_id = ?",
+                    (new_id, new_id, new_id)):
+                self._changes.list_changed(list_id)
         # List values that reference the record (as RecordRepo.rewrite_id does for record values).
         is_reference = "attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
         referencing = [

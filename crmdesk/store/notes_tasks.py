@@ -69,9 +69,11 @@ class NoteRepo:
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
-        self._conn.execute("UPDATE notes SET id = ? WHERE id = ?", (new_id, old_id))
-        self._conn.execute("UPDATE notes SET record_id = ? WHERE record_id = ?", (new_id, old_id))
-        self._changes.flag("notes")
+        # Called for every kind of id that became a server id: told only when a note changed.
+        renamed = self._conn.execute("UPDATE notes SET id = ? WHERE id = ?", (new_id, old_id)).rowcount
+        renamed += self._conn.execute("UPDATE notes SET record_id = ? WHERE record_id = ?", (new_id, old_id)).rowcount
+        if renamed:
+            self._changes.flag("notes")
 
 
 class TaskRepo:
@@ -152,11 +154,13 @@ class TaskRepo:
         return True
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
-        self._conn.execute("UPDATE tasks SET id = ? WHERE id = ?", (new_id, old_id))
+        renamed = self._conn.execute("UPDATE tasks SET id = ? WHERE id = ?", (new_id, old_id)).rowcount
         self._conn.execute("UPDATE task_records SET task_id = ? WHERE task_id = ?", (new_id, old_id))
         self._conn.execute("UPDATE task_assignees SET task_id = ? WHERE task_id = ?", (new_id, old_id))
-        self._conn.execute("UPDATE OR IGNORE task_records SET record_id = ? WHERE record_id = ?", (new_id, old_id))
-        self._changes.flag("tasks")
+        renamed += self._conn.execute(
+            "UPDATE OR IGNORE task_records SET record_id = ? WHERE record_id = ?", (new_id, old_id)).rowcount
+        if renamed:  # told only when a task changed (called for every kind of id)
+            self._changes.flag("tasks")
 
 
 class TimelineRepo:

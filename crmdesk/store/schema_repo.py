@@ -215,7 +215,8 @@ class SchemaRepo:
 
     def rewrite_list_id(self, old_id: str, new_id: str) -> None:
         """An offline-made list got its server id: the list row and its attributes follow."""
-        self._conn.execute("UPDATE lists SET id = ? WHERE id = ?", (new_id, old_id))
+        if not self._conn.execute("UPDATE lists SET id = ? WHERE id = ?", (new_id, old_id)).rowcount:
+            return  # not a list's id (called for every kind of id that became a server id)
         self._conn.execute(
             "UPDATE attributes SET owner = ? WHERE owner_kind = 'list' AND owner = ?", (new_id, old_id)
         )

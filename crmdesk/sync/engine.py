@@ -31,7 +31,7 @@ from crmdesk.remote import (
 )
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
-from crmdesk.sync.pull import DEFAULT_SWEEP_INTERVAL, Puller
+from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
 from crmdesk.sync.push_round import PushRound
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 
@@ -121,16 +121,21 @@ class SyncEngine:
         without it a pull is a scan of every record, run only when ``scan_interval`` has passed."""
         if caps.incremental_pull:
             return True
-        return self._due(self.store.sync_state.get(f"records:{obj.slug}").last_pull_at, self.scan_interval)
+        state = self.store.sync_state.get(f"records:{obj.slug}")
+        if (state.details or {}).get(DECODE_ALL):
+            return True  # the schema changed (a new attribute, say): its values are read at once
+        return self._due(state.last_pull_at, self.scan_interval)
 
     def _pull_collections(self, puller: Puller, caps: Capabilities) -> None:
         """Lists' entries, notes, tasks and notifications: no "changed since" on Aria, so each
         pull re-reads them whole — on the scans' schedule, not on every sync."""
         started = self.now()
-        phases = [(caps.lists, puller.pull_entries), (caps.notes, puller.pull_notes),
-                  (caps.tasks, puller.pull_tasks), (caps.notifications, puller.pull_notifications)]
-        for offered, pull in phases:
+        phases = [(caps.lists, "entries", puller.pull_entries), (caps.notes, "notes", puller.pull_notes),
+                  (caps.tasks, "tasks", puller.pull_tasks),
+                  (caps.notifications, "notifications", puller.pull_notifications)]
+        for offered, phase, pull in phases:
             if offered:
+                self.progress(phase, 0, None)  # the status bar: "Receiving notes"
                 pull()
                 # Between phases, not inside one: each phase reads what is queued as it begins.
                 puller.push_if_asked()

@@ -69,17 +69,15 @@ class ChangeFeed(QObject):
             return
         changes, self._pending = self._pending, ChangeSet()
         self._since_last.start()
-        if self._store is not None:
-            version = _data_version(self._store)
-            if version is None:
-                return  # its workspace was closed meanwhile: no view of it is left to tell
-            # Whatever the other connections wrote before now has been told (or is on its way).
-            self._seen_version = version
+        if self._store is not None and _data_version(self._store) is None:
+            return  # its workspace was closed meanwhile: no view of it is left to tell
         self.dispatched.emit(changes)
 
     def check_other_writers(self) -> None:
         """Another process may have written the file (the command line): if the file changed
-        in a way no notice explained, the views re-read every object, without a reset."""
+        since the last check, the views re-read every object, in place. The sync worker's commits
+        move the same counter, so the first activation after a sync re-reads too: a notice cannot
+        say which commits it explains, and a terminal's edit must never be missed."""
         store = self._store
         if store is None:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.app import AppContext
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -273,13 +276,14 @@ class MainWindow(QMainWindow):
         # notice of a sync would stall the window for nothing).
         current = self.stack.currentWidget()
         for view in list(self.views.values()):
-            handler: Any = getattr(view, "on_changed", None)
-            if handler is None:
-                continue
-            if view is current:
-                handler(changes)
-            else:
+            if view is not current and hasattr(view, "on_changed"):
                 self._held_changes.setdefault(view, ChangeSet()).update(changes)
+        handler: Any = getattr(current, "on_changed", None)
+        if handler is not None:
+            try:
+                handler(changes)
+            except Exception:  # a view's bug must not stop the window (the log says what)
+                log.exception("the current view failed to apply a change notice")
 
     # -- workspaces, welcome screen, window state -----------------------------------------------
     # The logic lives in crmdesk.ui.workspace_switcher and crmdesk.ui.window_state.

@@ -91,6 +91,8 @@ def test_a_local_id_becoming_a_server_id_is_named(store: Store, heard: Heard) ->
     heard.clear()
     store.rewrite_local_id(created.target_id, "p-grace", "record")
     assert len(heard) == 1 and heard[0].id_changes == {created.target_id: "p-grace"}
+    # A record's new id is no schema, list, note or task change: open tables must not reset.
+    assert not (heard[0].schema or heard[0].lists or heard[0].notes or heard[0].tasks)
 
 
 def test_another_connection_hears_only_its_own_writes(store: Store, heard: Heard, tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_a_task_written_here_takes_the_servers_author_and_creation_time(store: S
 
 def test_a_task_completed_in_the_web_app_shows_done_not_gone(store: Store, server: SandboxServer) -> None:
     created = _api(server, "POST", "/tasks", json={"content": "Book the venue"})
-    sync(store, server)  # collections come every two minutes on their own: forced below
+    sync(store, server)  # collections come with the full scans on their own: forced below
     engine_backend = backend(server)
     try:
         engine = SyncEngine(store, engine_backend, collections_interval=timedelta(0))

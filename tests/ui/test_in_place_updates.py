@@ -477,3 +477,18 @@ def test_a_long_table_re_reads_off_the_gui_thread_and_keeps_the_selection(
     assert gone not in [record_id(view, row) for row in range(view.model.rowCount())]
     assert selected_ids(view) == chosen and view.delete_action.text() == "Delete 2"
     assert view.count_label.text() == f"{view.model.rowCount()} deals"
+
+
+def test_notices_arriving_while_a_long_table_re_reads_all_land(
+    open_view: Callable[[str], RecordTableView], server_side: Store, qtbot: Any
+) -> None:
+    """A pull sends a notice every quarter second: the answer under way lands, then the query runs
+    again for what came after it."""
+    view = open_view("deals")
+    view.model.background_above = 10
+    before = view.model.rowCount()
+    for n in range(1, 4):
+        server_add(server_side, "deals", f"new-deal-{n}", FUTURE.format(n), name=f"Page {n}")
+        view.on_changed(ChangeSet(objects={"deals"}))  # before any answer has come back
+    qtbot.waitUntil(lambda: view.model.rowCount() == before + 3)
+    assert [record_id(view, row) for row in range(3)] == ["new-deal-3", "new-deal-2", "new-deal-1"]

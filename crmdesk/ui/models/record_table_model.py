@@ -102,6 +102,8 @@ class RecordTableModel(LazyRowsModel):
         #: From this many rows on, a whole re-query after a change notice runs off the GUI thread.
         self.background_above = BACKGROUND_ABOVE
         self._reader = BackgroundQuery(store.path, self)
+        #: A notice came while the background query ran: run it again once its answer lands.
+        self._again = False
         #: Wraps a change of the rows that arrives later (the view keeps its top record in place).
         self.keeping_place: Callable[[], AbstractContextManager[None]] = nullcontext
         self._replace_ids(self._query())
@@ -130,12 +132,14 @@ class RecordTableModel(LazyRowsModel):
         ids = self.store.records.query_ids(self.object_slug, group, self._sorts)
         self._filter = group  # before the reset: views read it when the reset arrives
         self._reader.forget()
+        self._again = False
         self._replace_ids(ids)
 
     def set_sorts(self, sorts: Sequence[Sort]) -> None:
         ids = self.store.records.query_ids(self.object_slug, self._filter, sorts)
         self._sorts = list(sorts)
         self._reader.forget()
+        self._again = False
         self._replace_ids(ids)
 
     @property
@@ -165,6 +169,7 @@ class RecordTableModel(LazyRowsModel):
         self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
         self.context.forget()
         self._reader.forget()
+        self._again = False
         self._replace_ids(self._query())
         self.refresh_marks()
 
@@ -172,7 +177,7 @@ class RecordTableModel(LazyRowsModel):
         """After a change touching this object: move/insert/remove rows in place, and repaint
         the rows of ``record_ids`` (None: anything in the object may have changed).
 
-        Re-running the whole query costs ~70–400 ms over 100,000 records, too long for the
+        Re-running the whole query costs ~30–400 ms over 100,000 records, too long for the
         window to stall on every notice a sync sends; when the notice names its records, a
         check of just those usually settles it (``_settled_among``)."""
         self.context.forget()
@@ -188,6 +193,11 @@ class RecordTableModel(LazyRowsModel):
         if len(self._ids) < self.background_above:
             self._update_ids(self._query())
             return
+        if self._reader.waiting:
+            # Notices keep coming during a pull: asking anew each time would drop every answer
+            # before it lands. The answer under way is applied, then the query runs once more.
+            self._again = True
+            return
         slug, wanted, sorts = self.object_slug, self._filter, list(self._sorts)
         self._reader.ask(lambda store: store.records.query_ids(slug, wanted, sorts), self._ids_arrived)
 
@@ -195,6 +205,9 @@ class RecordTableModel(LazyRowsModel):
         with self.keeping_place():
             self._update_ids(ids)
         self.rows_updated.emit()
+        if self._again:
+            self._again = False
+            self._requery()
 
     def _settled_among(self, record_ids: set[str]) -> bool:
         """Bring the rows up to date by looking at the named records and their neighbours only;
