@@ -115,6 +115,13 @@ def test_an_edit_by_another_process_shows_when_the_window_becomes_active(
          "--data-dir", str(data)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     table.table.selectRow(_row_of(model, record_id))
+    # Before the user comes back, the sync worker reports a commit of its own (the terminal's edit
+    # sent, its values unchanged): that notice must not count as having told the terminal's edit.
+    heard: list[ChangeSet] = []
+    window.change_feed.dispatched.connect(heard.append)
+    window.change_feed.add(ChangeSet(outbox=True))
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    assert model.index(_row_of(model, record_id), column).data() != "Renamed in a terminal"
     window.change_feed._application_state_changed(Qt.ApplicationState.ApplicationActive)
     qtbot.waitUntil(lambda: model.index(_row_of(model, record_id), column).data() == "Renamed in a terminal")
     # Re-read in place: the row the user had selected is still selected.
