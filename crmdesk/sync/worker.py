@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_MS = 60_000
 #: How soon a thread holding the GIL hands it over while the worker runs (see ``SyncController.start``).
-GIL_SWITCH_INTERVAL_S = 0.0005
+GIL_SWITCH_INTERVAL_S = 0.001
 #: After a local edit, wait this long for more typing before pushing: long enough to make a run
 #: of keystrokes one request, short enough for an edit to reach the server within 2 seconds.
 EDIT_DEBOUNCE_MS = 600
@@ -269,8 +269,8 @@ class SyncController(QObject):
     def start(self) -> None:
         # The worker's Python (decoding pages) and the window's (painting rows) share one GIL.
         # Each of the hundreds of small calls a repaint makes can wait a whole switch interval
-        # for it (5 ms by default), so a repaint during a pull took hundreds of ms; at 0.5 ms the
-        # window gets it back quickly, for a few per cent of the worker's throughput.
+        # for it (5 ms by default): the window stalled up to 500–665 ms during a first 100k pull,
+        # 250–305 ms at 0.5–1 ms, which made that pull ~20% slower (benchmarks/bench_live_window).
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
         self.thread.start()
 
