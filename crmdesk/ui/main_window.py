@@ -408,9 +408,7 @@ class MainWindow(QMainWindow):
         self._held_changes.clear()
         self.change_feed.watch(self.context.store)
         self.sync_status.show_state("idle", "")
-        self.sync_status.show_pending(0)
-        self.sync_status.show_conflicts(0)
-        self._connect_sync()
+        self._connect_sync()  # counts what waits in the new workspace (none without one)
         self.sidebar.rebuild(self.context.store, self._unread())
         if self.context.store is None:
             self.show_welcome()

@@ -24,7 +24,6 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -296,10 +295,3 @@ class SyncStatusWidget(QWidget):
         self.refused_button.setVisible(counts.refused > 0)
         self.conflicts_button.setText(counts.conflicts_words())
         self.conflicts_button.setVisible(counts.conflicts > 0)
-
-    def show_pending(self, count: int) -> None:
-        """Only the changes still to send; ``refresh_counts`` reads all of it from the store."""
-        self.show_counts(replace(self.counts or Waiting(), waiting=count))
-
-    def show_conflicts(self, count: int) -> None:
-        self.show_counts(replace(self.counts or Waiting(), conflicts=count))
