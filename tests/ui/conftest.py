@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
 
 from crmdesk.app import AppContext
@@ -25,6 +26,7 @@ from crmdesk.remote.factory import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
+from crmdesk.ui.views.record_table_view import RecordTableView
 
 SyncFrom = Callable[..., str]
 StoreFactory = Callable[..., Store]
@@ -132,3 +134,33 @@ def server_side(store: Store) -> Iterator[Store]:
     """The sync worker's connection: another connection to the same file as the module's ``store``."""
     with Store.open(store.path) as other:
         yield other
+
+
+# -- a record table over the synced 200-record store (the table, in-place and marks tests) ------
+
+
+@pytest.fixture
+def store(synced_store: Callable[..., Store]) -> Store:
+    """Modules that need another store define their own ``store``."""
+    return synced_store(records=200, seed=1)
+
+
+@pytest.fixture
+def context(store: Store, tmp_path: Path, ui_context: ContextFactory, fake_sync: Any) -> AppContext:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    return ui_context(store, sync=fake_sync, settings=settings)
+
+
+@pytest.fixture
+def open_view(qtbot: Any, context: AppContext) -> Callable[[str], RecordTableView]:
+    """``open_view(slug)``: the object's table view, shown at 1200×700."""
+
+    def make(slug: str) -> RecordTableView:
+        view = RecordTableView(context, slug)
+        qtbot.addWidget(view)
+        view.resize(1200, 700)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+
+    return make

@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    QSettings,
     Qt,
 )
 from PySide6.QtTest import QAbstractItemModelTester
@@ -48,30 +47,6 @@ from crmdesk.ui.widgets.attribute_form import ReferenceField
 
 #: Later than every sandbox record's creation: a record made then sorts first (newest first).
 FUTURE = "2031-01-0{}T00:00:00.000Z"
-
-
-@pytest.fixture
-def store(synced_store: Callable[..., Store]) -> Store:
-    return synced_store(records=200, seed=1)
-
-
-@pytest.fixture
-def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return ui_context(store, sync=fake_sync, settings=settings)
-
-
-@pytest.fixture
-def open_view(qtbot: Any, context: AppContext) -> Callable[[str], RecordTableView]:
-    def make(slug: str) -> RecordTableView:
-        view = RecordTableView(context, slug)
-        qtbot.addWidget(view)
-        view.resize(1200, 700)
-        view.show()
-        qtbot.waitExposed(view)
-        return view
-
-    return make
 
 
 # -- the diff under every view ------------------------------------------------------------------

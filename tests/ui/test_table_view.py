@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -32,30 +32,6 @@ from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_table_view import RecordTableView
 
 HOSTILE = "<b>x</b><img src=http://x>"
-
-
-@pytest.fixture
-def store(synced_store: Callable[..., Store]) -> Store:
-    return synced_store(records=200, seed=1)
-
-
-@pytest.fixture
-def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return ui_context(store, sync=fake_sync, settings=settings)
-
-
-@pytest.fixture
-def open_view(qtbot: Any, context: AppContext) -> Callable[[str], RecordTableView]:
-    def make(slug: str) -> RecordTableView:
-        view = RecordTableView(context, slug)
-        qtbot.addWidget(view)
-        view.resize(1200, 700)
-        view.show()
-        qtbot.waitExposed(view)
-        return view
-
-    return make
 
 
 def column(view: RecordTableView, slug: str) -> int:

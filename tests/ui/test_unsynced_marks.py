@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -39,17 +39,6 @@ from crmdesk.ui.widgets.unsynced_glyph import gutter
 TIP = Qt.ItemDataRole.ToolTipRole
 QUEUED_WORDS = "Waiting to be sent"
 CONFLICT_WORDS = "Conflict: changed here and on the server"
-
-
-@pytest.fixture
-def store(synced_store: Callable[..., Store]) -> Store:
-    return synced_store(records=200, seed=1)
-
-
-@pytest.fixture
-def context(store: Store, tmp_path: Path, ui_context: Callable[..., AppContext], fake_sync: Any) -> AppContext:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return ui_context(store, sync=fake_sync, settings=settings)
 
 
 @pytest.fixture
