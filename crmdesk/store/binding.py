@@ -9,10 +9,14 @@ staging server restored from production, a proxy), is refused before anything is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crmdesk.model import Workspace
 from crmdesk.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from crmdesk.store.store import Store
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -58,3 +62,10 @@ def check_workspace(path: object, bound_id: str | None, workspace: Workspace, ur
             f"the file {path} was made for. crmdesk did not send it anything, so edits waiting here stay "
             "here. Check the server's address and the token, or connect to it as a new workspace.",
         )
+
+
+def check_store_workspace(store: Store, workspace: Workspace) -> None:
+    """The workspace a server answered, against the one ``store``'s file was made for (before a
+    sync reads or sends anything)."""
+    check_workspace(store.path, store.schema.get_meta("workspace_id"), workspace,
+                    store.schema.get_meta("server_url") or "")

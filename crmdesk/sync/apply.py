@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, ObjectDef, Record
 from crmdesk.store import Store
-from crmdesk.store.scan_marks import queued_among
 from crmdesk.sync.merge import merge_record
 
 
@@ -24,7 +23,7 @@ class RecordApplier:
         """Inside the caller's write transaction: what is queued is read in the same transaction,
         so an edit the user makes meanwhile is either merged here or made on top of this write —
         never overwritten by it."""
-        queued = queued_among(self.store, [r.id for r in records])
+        queued = self.store.outbox.unsent_for([r.id for r in records])
         plain = []
         for record in records:
             mutations = queued.get(record.id)

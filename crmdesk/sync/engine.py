@@ -229,9 +229,7 @@ class SyncEngine:
             report.pulled = state.puller.pulled if state.puller else 0
             if state.pushes is not None:
                 report.pushed = state.pushes.pushed
-            report.pending = self.store.outbox.count(MutationState.PENDING) + self.store.outbox.count(
-                MutationState.IN_FLIGHT
-            )
+            report.pending = self.store.outbox.unsent()
             report.rejected = self.store.outbox.count(MutationState.REJECTED)
             report.conflicts = self.store.conflicts.count()
         return report

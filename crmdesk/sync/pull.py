@@ -15,9 +15,9 @@ from crmdesk.model.errors import ValidationError
 from crmdesk.model.values import validate_value
 from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
-from crmdesk.store.binding import check_workspace
+from crmdesk.store.binding import check_store_workspace
 from crmdesk.store.clock import minus, older_than, utc_now
-from crmdesk.store.scan_marks import queued_among, server_times
+from crmdesk.store.scan_marks import server_times
 from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.prefetch import prefetched, stamped
 from crmdesk.sync.push import DELETED_FIELD
@@ -70,8 +70,7 @@ class Puller:
         self.progress("schema", 0, None)
         workspace = self.backend.workspace()
         # Before anything is read or sent: a server that answers as another workspace gets nothing.
-        check_workspace(self.store.path, self.store.schema.get_meta("workspace_id"), workspace,
-                        self.store.schema.get_meta("server_url") or "")
+        check_store_workspace(self.store, workspace)
         members = self.backend.members()
         objects, gone = self._objects_confirmed(self.backend.objects())
         lists = self.backend.lists() if self.caps.lists else []
@@ -286,8 +285,7 @@ class Puller:
         it fetched or sent)."""
         if self.push_requested is None or self.push_between_pages is None or not self.push_requested.is_set():
             return
-        self.push_requested.clear()
-        touched = self.push_between_pages()
+        touched = self.push_between_pages()  # clears the request before it reads the outbox
         self._pushes += 1
         for record_id in touched:
             self._pushed_at[record_id] = self._pushes
@@ -299,7 +297,7 @@ class Puller:
         if not gone:
             return
         with self.store.write():
-            queued = queued_among(self.store, gone)  # as it is now, not as the scan began
+            queued = self.store.outbox.unsent_for(gone)  # as it is now, not as the scan began
             for record_id in gone:
                 mutations = [m for m in queued.get(record_id, []) if m.op is MutationOp.UPDATE and m.changes]
                 if mutations:

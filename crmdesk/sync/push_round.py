@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from crmdesk.model import EntityKind, MutationOp, MutationState, Record, is_local_id
 from crmdesk.remote import AuthError, Backend, Capabilities, NotFound, PermissionDenied, RemoteError, RequestCancelled
 from crmdesk.store import Store
-from crmdesk.store.binding import check_workspace
+from crmdesk.store.binding import check_store_workspace
 from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.push import Pusher
 
@@ -52,11 +52,10 @@ class PushRound:
     def check_binding(self) -> None:
         """Before anything is sent: a server that answers as another workspace gets nothing
         (one GET /workspace; the schema step checks the same when a round pulls the schema)."""
-        check_workspace(self.store.path, self.store.schema.get_meta("workspace_id"), self.backend.workspace(),
-                        self.store.schema.get_meta("server_url") or "")
+        check_store_workspace(self.store, self.backend.workspace())
 
     def has_work(self) -> bool:
-        return bool(self.store.outbox.count(MutationState.PENDING) or self.store.outbox.count(MutationState.IN_FLIGHT))
+        return self.store.outbox.unsent() > 0
 
     def run(self) -> set[str]:
         """Fetch, merge, push. Returns the ids of the records fetched or sent: their cache rows are
