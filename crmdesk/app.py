@@ -51,7 +51,7 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     from crmdesk.remote.factory import open_backend
     from crmdesk.sandbox.server import start_demo_sandbox
     from crmdesk.store import Store
-    from crmdesk.sync.worker import SyncController
+    from crmdesk.sync.worker import SyncController, scan_interval_from
 
     server = server or start_demo_sandbox(context.paths.data_dir)
     context.services.append(server)
@@ -75,7 +75,7 @@ def _start_demo(context: AppContext, server: Any = None) -> None:
     # throw-away credential, so it is handed over in memory only.
     context.backend_factory = lambda: open_backend("aria", url, token)
     context.sync = SyncController(db_path, context.backend_factory,
-                                  scan_interval=SyncController.scan_interval_from(context.settings))
+                                  scan_interval=scan_interval_from(context.settings))
 
 
 def view_target(context: AppContext, view: str) -> str:

@@ -159,12 +159,9 @@ class SyncWorker(QObject):
         records page is read. Nothing queued: no round at all."""
         if self._engine is None or self._store is None:
             return
-        if self._running:
-            # (Only if a round ever let this thread's events run.) The round under way pushes at
-            # its next page boundary; what is left after it, the next trigger sends.
-            self.push_event.set()
-            return
-        if not (self._store.outbox.count(MutationState.PENDING) or self._store.outbox.count(MutationState.IN_FLIGHT)):
+        # (A round never lets this thread's events run: no round is under way here. One that a
+        # scan runs pushes at its page boundaries, the GUI thread having set ``push_event``.)
+        if not self._store.outbox.unsent():
             self.push_event.clear()
             return
         self._run(self._engine.push)
@@ -279,9 +276,6 @@ class SyncController(QObject):
 
     def set_scan_minutes(self, minutes: int) -> None:
         self.request_scan_minutes.emit(minutes)
-
-    #: The window builds its controller with ``scan_interval=SyncController.scan_interval_from(settings)``.
-    scan_interval_from = staticmethod(scan_interval_from)
 
     def local_edit(self) -> None:
         # Set here, in the GUI thread: the worker thread may be inside a scan, where the queued

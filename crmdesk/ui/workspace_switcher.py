@@ -84,7 +84,7 @@ def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
     token to the other workspace's server.
     """
     from crmdesk.remote.factory import open_backend
-    from crmdesk.sync.worker import SyncController
+    from crmdesk.sync.worker import SyncController, scan_interval_from
 
     store = context.store
     if store is None or store.path != Path(db_path):
@@ -96,7 +96,7 @@ def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
         # The token stays in this closure, in memory: the worker builds its backend from it.
         context.backend_factory = lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
         context.sync = SyncController(db_path, context.backend_factory,
-                                      scan_interval=SyncController.scan_interval_from(context.settings))
+                                      scan_interval=scan_interval_from(context.settings))
 
 
 def close_workspace(context: AppContext) -> None:

@@ -16,7 +16,7 @@ from crmdesk.remote.aria.adapter import AriaBackend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
-from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL, SCAN_SETTING, SyncController
+from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL, SCAN_SETTING, SyncController, scan_interval_from
 
 from ._requests import RecordingTransport, api_get, recording_backend
 from ._support import marker
@@ -81,7 +81,7 @@ def timer_round(controller: SyncController) -> None:
 
 def test_a_local_edit_is_a_push_round_and_the_timer_scans_only_when_due(qtbot: Any, db: Path,
                                                                          server: SandboxServer) -> None:
-    assert SyncController.scan_interval_from(None) == DEFAULT_SCAN_INTERVAL
+    assert scan_interval_from(None) == DEFAULT_SCAN_INTERVAL
     controller, requests = controller_for(db, server)
     rounds = Rounds(controller)
     try:
@@ -175,8 +175,8 @@ def test_an_edit_during_a_scan_is_pushed_between_its_pages(qtbot: Any, db: Path,
 
 def test_the_scan_interval_setting(tmp_path: Path) -> None:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    assert SyncController.scan_interval_from(settings) == DEFAULT_SCAN_INTERVAL == timedelta(minutes=15)
+    assert scan_interval_from(settings) == DEFAULT_SCAN_INTERVAL == timedelta(minutes=15)
     for stored, expected in ((30, timedelta(minutes=30)), ("5", timedelta(minutes=5)), (0, timedelta(minutes=1)),
                              ("often", DEFAULT_SCAN_INTERVAL), ("", DEFAULT_SCAN_INTERVAL)):
         settings.setValue(SCAN_SETTING, stored)
-        assert SyncController.scan_interval_from(settings) == expected, stored
+        assert scan_interval_from(settings) == expected, stored
