@@ -63,9 +63,6 @@ class UnsyncedMarks:
     def __bool__(self) -> bool:
         return bool(self._by_target)
 
-    def targets(self) -> set[str]:
-        return set(self._by_target)
-
     def fields(self, target_id: str) -> Mapping[str, Mark]:
         return self._by_target.get(target_id, _NO_FIELDS)
 
@@ -78,11 +75,6 @@ class UnsyncedMarks:
         for mark in self._by_target.get(target_id, _NO_FIELDS).values():
             worst = mark.worse(worst)
         return worst
-
-    def changed_targets(self, other: UnsyncedMarks) -> set[str]:
-        """Targets whose marks differ between the two (what a view repaints)."""
-        mine, theirs = self._by_target, other._by_target
-        return {t for t in mine.keys() | theirs.keys() if mine.get(t) != theirs.get(t)}
 
 
 def unsynced_marks(

@@ -360,7 +360,8 @@ class BoardModel(QObject):
         an entry shows its record's values, so a record's change reaches entries by record id)."""
         if changed_ids is None or self.source.kind != "object" or len(changed_ids) > LOOKED_UP_CHANGES:
             return None
-        return {rowid for rowid in map(self.source.rowid_of, changed_ids) if rowid is not None}
+        where = self.source.store.records.where_are(changed_ids)  # type: ignore[attr-defined]
+        return {rowid for slug, rowid in where.values() if slug == self.source.key}
 
     def _query_columns(
         self, attr: AttributeDef

@@ -76,8 +76,6 @@ class RecordTableModel(LazyRowsModel):
     edit_refused = Signal(str)
     #: A local edit was stored (the sync worker should run soon).
     edited = Signal(object)  # Mutation
-    #: Rows came, went or moved after a query that ran in the background.
-    rows_updated = Signal()
 
     def __init__(
         self,
@@ -104,7 +102,8 @@ class RecordTableModel(LazyRowsModel):
         self._reader = BackgroundQuery(store.path, self)
         #: A notice came while the background query ran: run it again once its answer lands.
         self._again = False
-        #: Wraps a change of the rows that arrives later (the view keeps its top record in place).
+        #: Wraps a change of the rows that arrives later (the view keeps its top record in place
+        #: and counts its rows once the change is done).
         self.keeping_place: Callable[[], AbstractContextManager[None]] = nullcontext
         self._replace_ids(self._query())
         self.refresh_marks()
@@ -204,7 +203,6 @@ class RecordTableModel(LazyRowsModel):
     def _ids_arrived(self, ids: list[int]) -> None:
         with self.keeping_place():
             self._update_ids(ids)
-        self.rows_updated.emit()
         if self._again:
             self._again = False
             self._requery()

@@ -398,7 +398,7 @@ class BoardView(QWidget):
         if touched:
             # A list's entries are not named by id: any of them may have changed.
             self._refresh_in_place(None if self.source.key in changes.lists else listed_ids(changes))
-        if touched or changes.outbox or changes.conflicts or changes.record_ids:
+        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
             self.model.refresh_marks()
 
     def _reload_keeping_scroll(self) -> None:

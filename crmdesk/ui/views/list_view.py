@@ -182,7 +182,7 @@ class EntryTable(QWidget):
             # record's change reaches its entries by the record's id.
             with self.table.keeping_place():
                 self.model.refresh(None if source.key in changes.lists else listed_ids(changes))
-        if changes.outbox or changes.conflicts or changes.record_ids or changes.lists:
+        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
             self.model.refresh_marks()
 
 

@@ -6,6 +6,8 @@ record at the top and an open editor stay; cells and rows with unsynced changes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,9 +97,8 @@ class RecordTableView(QWidget):
     def _build_table(self) -> None:
         self.table = RecordTable(self)
         self.table.setModel(self.model)
-        # A long table's re-query answers later, off the GUI thread: keep the top record then too.
-        self.model.keeping_place = self.table.keeping_place
-        self.model.rows_updated.connect(self._rows_changed)
+        # A long table's re-query answers later, off the GUI thread: the same care then too.
+        self.model.keeping_place = self._updating_rows
         self.delegate = TableDelegate(self.model.store, self.model.context, self.table)
         self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -219,6 +220,18 @@ class RecordTableView(QWidget):
         for selected in self.table.selectionModel().selection():
             rows.update(range(selected.top(), selected.bottom() + 1))
         return sorted(rows)
+
+    @contextmanager
+    def _updating_rows(self) -> Iterator[None]:
+        """Rows come, go and move: the top record stays where the user sees it, and the count
+        and the buttons are worked out once afterwards, not once per run of rows."""
+        self._refreshing = True
+        try:
+            with self.table.keeping_place():
+                yield
+        finally:
+            self._refreshing = False
+        self._rows_changed()
 
     def _rows_changed(self, *_: object) -> None:
         if not self._refreshing:
@@ -392,16 +405,11 @@ class RecordTableView(QWidget):
             # Rows leave, move and arrive in place; rows of the records named repaint. A local id
             # that became a server id keeps its rowid (and so its selection), but its row and any
             # reference to it show the new id: every cached row is read again.
-            self._refreshing = True
-            try:
-                with self.table.keeping_place():
-                    self.model.refresh(listed_ids(changes))
-            finally:
-                self._refreshing = False
-            self._rows_changed()
+            with self._updating_rows():
+                self.model.refresh(listed_ids(changes))
         elif changes.objects:
             self.model.references_changed()
         elif changes.record_ids:
             self.model.records_changed(changes.record_ids)
-        if changes.outbox or changes.conflicts or changes.record_ids or changes.id_changes:
+        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
             self.model.refresh_marks()
