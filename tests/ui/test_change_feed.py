@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
 from crmdesk.app import AppContext
 from crmdesk.paths import Paths
@@ -54,6 +54,13 @@ def window(qtbot: Any, data: Path, tmp_path: Path) -> Iterator[MainWindow]:
 def _table(window: MainWindow, slug: str) -> Any:
     window.navigate(f"object:{slug}")
     return window.current_view().table  # type: ignore[union-attr]
+
+
+def _become_active() -> None:
+    """What the platform tells the application when the user comes back to its window."""
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
 
 
 def _row_of(model: Any, record_id: str) -> int:
@@ -122,7 +129,7 @@ def test_an_edit_by_another_process_shows_when_the_window_becomes_active(
     window.change_feed.add(ChangeSet(outbox=True))
     qtbot.waitUntil(lambda: len(heard) == 1)
     assert model.index(_row_of(model, record_id), column).data() != "Renamed in a terminal"
-    window.change_feed._application_state_changed(Qt.ApplicationState.ApplicationActive)
+    _become_active()
     qtbot.waitUntil(lambda: model.index(_row_of(model, record_id), column).data() == "Renamed in a terminal")
     # Re-read in place: the row the user had selected is still selected.
     assert [i.row() for i in table.table.selectionModel().selectedRows()] == [_row_of(model, record_id)]
@@ -131,11 +138,11 @@ def test_an_edit_by_another_process_shows_when_the_window_becomes_active(
 def test_nothing_is_re_read_on_activation_when_no_other_process_wrote(window: MainWindow, qtbot: Any) -> None:
     heard: list[ChangeSet] = []
     window.change_feed.dispatched.connect(heard.append)
-    window.change_feed._application_state_changed(Qt.ApplicationState.ApplicationActive)
+    _become_active()
     window.context.store.edits.update_record(  # type: ignore[union-attr]
         next(iter(window.context.store.records.ids("companies"))), {"name": "Ours"})  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: len(heard) == 1)
-    window.change_feed._application_state_changed(Qt.ApplicationState.ApplicationActive)
+    _become_active()
     window.change_feed.flush()
     assert len(heard) == 1 and heard[0].objects == {"companies"}  # our own edit only, no re-read of everything
 
