@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from crmdesk.remote.aria import connect_aria, paging
-from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
+from crmdesk.remote import paging
+from crmdesk.remote.aria import connect_aria
 from crmdesk.remote.errors import PagingUnstable, ProtocolError
+from crmdesk.remote.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.sandbox.server import SandboxServer
 from tests.hostile.server import HostileServer, serve
 

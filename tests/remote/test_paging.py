@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from crmdesk.remote.aria.paging import OVERLAP, CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.errors import PagingUnstable
+from crmdesk.remote.paging import OVERLAP, CursorPage, OffsetPage, cursor_pages, offset_pages
 
 
 class ShiftingList:

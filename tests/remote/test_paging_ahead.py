@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from crmdesk.remote.aria.paging import OVERLAP, OffsetPage, offset_pages
 from crmdesk.remote.errors import ServerError
+from crmdesk.remote.paging import OVERLAP, OffsetPage, offset_pages
 
 from .test_paging import ShiftingList, collect
 

@@ -11,11 +11,11 @@ from crmdesk.model import AttributeDef, AttributeType, Entry, ListDef, Note, Not
 from crmdesk.model.rich_text import parse_markdown
 from crmdesk.remote.aria import tiptap, wire
 from crmdesk.remote.aria.admin import attribute_body
-from crmdesk.remote.aria.paging import OffsetPage, offset_pages
 from crmdesk.remote.aria.schema import decode_values, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import SearchHit, TimelinePage
 from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
+from crmdesk.remote.paging import OffsetPage, offset_pages
 from crmdesk.remote.transport import RequestKind
 
 MAX_PAGE = 200

@@ -9,11 +9,11 @@ from typing import Any
 from crmdesk.model import Record
 from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_value, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
+from crmdesk.remote.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)

@@ -1,100 +1,30 @@
-"""The adapter's copy of the server's schema, and values mapped both ways with it.
+"""Aria's records and values mapped both ways with the server's schema.
 
 Aria sends values keyed by attribute slug in its own shapes; ``values.from_wire`` /
-``to_wire`` map each one to and from the model's canonical values. This module adds
-what is about a whole answer rather than one value: unknown slugs are ignored, a value
-that does not parse is logged and skipped (one odd value must not fail a page of 200
-records), and the writes the real server would silently drop are refused up front. Poison
-(``crmdesk.remote.limits``: a lone surrogate, a NUL, text over ``MAX_TEXT``) anywhere in a
-value skips that value the same way, before any codec sees it; the record keeps the rest.
+``to_wire`` map each one to and from the model's canonical values, and the shared policy of
+``crmdesk.remote.schema_cache`` (skip bad values, refuse unknown slugs) applies them to whole
+answers and writes. What is Aria's own: the record envelope, and the select arrays the real
+server would silently drop, refused up front.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
-from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, ValidationError
+from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
 from crmdesk.model import values as model_values
 from crmdesk.model.limits import ValueLimits
-from crmdesk.remote import limits
+from crmdesk.remote import schema_cache
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.values import from_wire, to_wire
-from crmdesk.remote.errors import ServerRejected
+from crmdesk.remote.schema_cache import SchemaCache, attributes_by_slug
 
-log = logging.getLogger(__name__)
+__all__ = ["ARIA_LIMITS", "SchemaCache", "attributes_by_slug", "decode_record", "decode_values",
+           "encode_value", "encode_values"]
 
 #: What the real server cannot hold although the model allows it.
 ARIA_LIMITS = ValueLimits(one_value={AttributeType.SELECT: "This server keeps one option per select attribute"})
-
-#: ``attributes_by_slug`` answers, by the identity of the ObjectDef they were built from (an
-#: ObjectDef holds dicts, so it is not hashable; it is frozen, so its attributes never change).
-_BY_SLUG: dict[int, tuple[ObjectDef, Mapping[str, AttributeDef]]] = {}
-#: Objects come and go with schema pulls; a few dozen live at once. Beyond this, start over.
-_BY_SLUG_LIMIT = 256
-
-
-def attributes_by_slug(obj: ObjectDef) -> Mapping[str, AttributeDef]:
-    """``{slug: attribute}`` of ``obj``, built once per ObjectDef (do not mutate it)."""
-    entry = _BY_SLUG.get(id(obj))
-    # The entry keeps its ObjectDef alive, so an id in the cache is never reused by another object.
-    if entry is not None and entry[0] is obj:
-        return entry[1]
-    lookup = {a.slug: a for a in obj.attributes}
-    if len(_BY_SLUG) >= _BY_SLUG_LIMIT:
-        _BY_SLUG.clear()
-    _BY_SLUG[id(obj)] = (obj, lookup)
-    return lookup
-
-
-class SchemaCache:
-    """Objects by slug, refreshed by the adapter from ``objects()``."""
-
-    def __init__(self) -> None:
-        self._objects: dict[str, ObjectDef] = {}
-
-    def replace(self, objects: list[ObjectDef]) -> None:
-        self._objects = {obj.slug: obj for obj in objects}
-
-    def put(self, obj: ObjectDef) -> None:
-        self._objects[obj.slug] = obj
-
-    def get(self, slug: str) -> ObjectDef | None:
-        return self._objects.get(slug)
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self._objects
-
-    def __len__(self) -> int:
-        return len(self._objects)
-
-
-def decode_values(
-    attrs: Mapping[str, AttributeDef], raw: Any, *, owner: str
-) -> dict[str, Any]:
-    """Canonical values from a wire ``values`` object; bad ones are logged and skipped."""
-    out: dict[str, Any] = {}
-    if not isinstance(raw, Mapping):
-        return out
-    for slug, wire_value in raw.items():
-        attr = attrs.get(slug)
-        if attr is None:
-            # A new attribute we have not pulled yet: the next schema pull brings it.
-            log.debug("ignoring unknown attribute %.60r on %s", slug, owner)
-            continue
-        problem = limits.flaw(wire_value)
-        if problem is not None:
-            log.warning("skipping the value of %r on %s: %s", slug, owner, problem)
-            continue
-        try:
-            value = from_wire(attr, wire_value)
-        except ValidationError as error:
-            log.warning("skipping unreadable value of %r on %s: %.200s", slug, owner, error.message)
-            continue
-        if value is not None:
-            out[slug] = value
-    return out
 
 
 def decode_record(obj: ObjectDef, row: Mapping[str, Any]) -> Record:
@@ -126,23 +56,10 @@ def encode_value(attr: AttributeDef, value: Any) -> Any:
 
 
 def encode_values(attrs: Mapping[str, AttributeDef], values: Mapping[str, Any]) -> dict[str, Any]:
-    """Canonical values → a wire ``values`` object, or ``ServerRejected`` naming each bad field.
+    """Canonical values → an Aria ``values`` object, or ``ServerRejected`` naming each bad field."""
+    return schema_cache.encode_values(attrs, values, write=encode_value)
 
-    Unknown slugs are refused here because the real server would drop them silently,
-    which would lose the user's edit without a trace.
-    """
-    out: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for slug, value in values.items():
-        attr = attrs.get(slug)
-        if attr is None:
-            problems[slug] = "The server has no such attribute (it may have been deleted)."
-            continue
-        try:
-            out[slug] = encode_value(attr, value)
-        except ValidationError as error:
-            problems[slug] = error.message
-    if problems:
-        detail = "; ".join(f"{slug}: {message}" for slug, message in sorted(problems.items()))
-        raise ServerRejected(f"Some values cannot be sent: {detail}", field_errors=problems)
-    return out
+
+def decode_values(attrs: Mapping[str, AttributeDef], raw: Any, *, owner: str) -> dict[str, Any]:
+    """Canonical values from an Aria ``values`` object; bad ones are logged and skipped."""
+    return schema_cache.decode_values(attrs, raw, owner=owner, read=from_wire)

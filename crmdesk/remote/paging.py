@@ -1,6 +1,6 @@
-"""Paging Aria's lists without missing or repeating a row while others edit them.
+"""Paging a server's lists without missing or repeating a row while others edit them (every dialect).
 
-Offset paging (``limit``/``offset``, newest first) shifts under our feet: a record
+Offset paging (``limit``/``offset``; Aria reads newest first) shifts under our feet: a record
 created while we page pushes every row one place down (the next page repeats a row),
 and a record deleted above our position pulls rows up (the next page would skip one).
 So pages are read with an *overlap*: each next window starts ``overlap`` rows before
