@@ -24,7 +24,6 @@ the request was sent raises ``OutcomeUnknown`` instead of being sent again.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import random
@@ -38,13 +37,12 @@ from typing import Any
 import httpx
 
 from crmdesk import __version__
-from crmdesk.remote.auth import Auth
+from crmdesk.remote.auth import Auth, RefreshGate, SentCredentials
 from crmdesk.remote.clock import Clock, SystemClock, pause
 from crmdesk.remote.errors import (
     AnswerTooLarge,
     AuthError,
     DeadlineExceeded,
-    InsecureConnectionRefused,
     NetworkError,
     OutcomeUnknown,
     ProtocolError,
@@ -58,6 +56,7 @@ from crmdesk.remote.http_errors import error_for
 from crmdesk.remote.limits import MAX_JSON_DEPTH, json_depth_exceeds
 from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, RateLimiter, RateLimits
 from crmdesk.remote.redact import redact
+from crmdesk.remote.urls import check_base_url
 
 log = logging.getLogger(__name__)
 
@@ -111,34 +110,30 @@ class TransportConfig:
     request_deadline: float = 60.0
 
 
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(url: str, allow_insecure_http: bool) -> httpx.URL:
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"“{redact(url)}” is not an http(s) address")
-    if parsed.scheme == "http" and not is_loopback(parsed.host) and not allow_insecure_http:
-        raise InsecureConnectionRefused(
-            f"Refusing plain http:// to {parsed.host}: the API key would cross the network "
-            "unencrypted. Use https://, or allow insecure connections for this workspace."
-        )
-    return parsed
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
 
 
 class Transport:
-    """Sends requests for one workspace. Not shared between threads: each has its own."""
+    """Sends requests for one workspace.
+
+    Safe to share between threads: the sync's pusher sends ``write_concurrency`` updates at once
+    through one backend, and a scan pages ahead on a second thread. What they share:
+
+    - the ``httpx.Client``: its connection pool is made for concurrent requests (each attempt
+      streams and closes its own answer);
+    - the rate limiter: each bucket hands out tokens under a lock, and a thread's wait for its
+      token is its own (threads queue at the rate, they do not each get a burst);
+    - the credentials, through a ``RefreshGate``: a request is sent with the current ones, and
+      when several requests come back 401 with the same credentials, ``Auth.refresh`` runs once,
+      under a lock, while the others wait and then retry with the new credentials;
+    - the cancel event of ``interrupt_on``: one reference, read once per wait, so Cancel ends the
+      waits of every thread at once;
+    - the clock and the backoff's random source: each call stands alone (``random.Random``'s are
+      atomic), so sharing them only interleaves the threads' jitter.
+
+    The rest (the configuration, the base URL) is set here and never changes.
+    """
 
     def __init__(
         self,
@@ -152,7 +147,7 @@ class Transport:
     ) -> None:
         self.config = config
         self.base_url = check_base_url(config.base_url, config.allow_insecure_http)
-        self._auth = auth
+        self._credentials = RefreshGate(auth)
         self._clock: Clock = clock or SystemClock()
         self._cancel = cancel
         self._rng = rng or random.Random()
@@ -178,7 +173,8 @@ class Transport:
     def interrupt_on(self, cancel: threading.Event | None) -> None:
         """Waits before a retry end as soon as ``cancel`` is set, with ``RequestCancelled``.
 
-        The sync engine passes its cancel event (the one Cancel and Quit set)."""
+        The sync engine passes its cancel event (the one Cancel and Quit set). It is the transport's,
+        not a thread's: every thread sending through it stops waiting when it is set."""
         self._cancel = cancel
 
     def __enter__(self) -> Transport:
@@ -252,8 +248,11 @@ class Transport:
         while True:
             attempt += 1
             self._limiter.acquire(write=kind is not RequestKind.READ)
+            # Read per attempt (after the rate limiter's wait): a refresh by another thread, or a
+            # token renewed before its expiry, is what the next attempt goes with.
+            sent = self._credentials.current()
             try:
-                response = self._send_following(method, url, json_body, idempotency_key)
+                response = self._send_following(method, url, json_body, idempotency_key, sent)
             except httpx.TransportError as exc:
                 error = self._network_error(exc, method, url, kind)
                 if isinstance(error, OutcomeUnknown) or attempt >= policy.max_attempts:
@@ -279,7 +278,8 @@ class Transport:
             failure = self._status_error(response, method, url)
             if isinstance(failure, AuthError) and response.status_code == 401 and not refreshed:
                 refreshed = True
-                if self._auth.refresh():
+                # Once for all the threads refused with these credentials (see RefreshGate).
+                if self._credentials.refresh_after_401(sent):
                     attempt -= 1  # new credentials: this was not a failed try
                     continue
             if not self._may_retry(failure, kind, status) or attempt >= policy.max_attempts:
@@ -291,10 +291,12 @@ class Transport:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _headers_for(self, method: str, url: httpx.URL, idempotency_key: str | None) -> dict[str, str]:
+    def _headers_for(
+        self, method: str, url: httpx.URL, idempotency_key: str | None, sent: SentCredentials
+    ) -> dict[str, str]:
         headers: dict[str, str] = {}
         if _origin(url) == _origin(self.base_url):
-            credentials = dict(self._auth.headers())
+            credentials = dict(sent.headers)
             for value in credentials.values():
                 _check_header_value(value, method, url.path)
             headers.update(credentials)
@@ -303,13 +305,13 @@ class Transport:
         return headers
 
     def _send_following(
-        self, method: str, url: httpx.URL, json_body: Any, idempotency_key: str | None
+        self, method: str, url: httpx.URL, json_body: Any, idempotency_key: str | None, sent: SentCredentials
     ) -> httpx.Response:
         started = self._clock.monotonic()
         deadline = started + self.config.request_deadline
         for _ in range(_MAX_REDIRECTS + 1):
             request = self._client.build_request(
-                method, url, json=json_body, headers=self._headers_for(method, url, idempotency_key)
+                method, url, json=json_body, headers=self._headers_for(method, url, idempotency_key, sent)
             )
             response = self._receive(request, deadline)
             log.debug(
