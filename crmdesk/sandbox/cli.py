@@ -1,4 +1,5 @@
-"""``crmdesk sandbox``: serve a demo workspace over the Aria API until Ctrl+C."""
+"""``crmdesk sandbox``: serve a demo workspace over one dialect's API (Aria unless
+``--dialect`` says otherwise) until Ctrl+C."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from crmdesk.sandbox.facades import facades
 from crmdesk.sandbox.faults import ENV_PREFIX, FaultConfig
 from crmdesk.sandbox.server import LOOPBACK, SandboxServer
 
@@ -26,7 +28,8 @@ FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="crmdesk sandbox", description="A local CRM server speaking the Aria API.")
+    p = argparse.ArgumentParser(prog="crmdesk sandbox", description="A local CRM server speaking one dialect's API.")
+    p.add_argument("--dialect", choices=sorted(facades()), default="aria", help="the API to serve (default aria)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (loopback unless --allow-remote)")
     p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     p.add_argument("--records", type=int, default=2000, help="demo records to generate (default 2000)")
@@ -35,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
                    help="drop what the real server drops (gt/gte/lt/lte, updatedAt filters)")
     p.add_argument("--db", type=Path, help="keep the sandbox's data in this SQLite file (default: a temp file)")
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    p.add_argument("--rate-limit", action="store_true",
+                   help="atomic: the real server's rate limit (180 requests a minute per client and path, 30 on "
+                        "sign-in), answered 429 with Retry-After")
     faults = p.add_argument_group("faults", f"each also read from {ENV_PREFIX}<NAME> (e.g. {ENV_PREFIX}FAIL_RATE)")
     for flag, _field, kind, help_text in FAULT_FLAGS:
         faults.add_argument(flag, type=kind, help=help_text)
@@ -63,16 +69,21 @@ def main(argv: Sequence[str]) -> int:
         return 2
     server = SandboxServer(records=options.records, seed=options.seed, strict=options.strict,
                            faults=fault_config(options, dict(os.environ)), db_path=options.db, host=options.host,
-                           port=options.port)
+                           port=options.port, dialect=options.dialect, rate_limit=options.rate_limit)
     try:
         server.start()
     except OSError as error:
         print(f"cannot serve on {options.host}:{options.port}: {error}", file=sys.stderr)
         return 1
-    print(f"crmdesk sandbox serving the Aria API at {server.api_url}", flush=True)
+    except ValueError as error:  # a --db file made for another dialect
+        print(f"cannot serve: {error}", file=sys.stderr)
+        return 2
+    facade = server.facade
+    print(f"crmdesk sandbox serving the {facade.title} API at {server.api_url}", flush=True)
     print(f"admin token:  {server.admin_token}", flush=True)
     print(f"member token: {server.member_token}", flush=True)
-    print(f'try: curl -H "Authorization: Bearer {server.admin_token}" {server.api_url}/objects', flush=True)
+    print(f"try: curl -H \"Authorization: Bearer {server.admin_token}\" '{server.api_url}{facade.example}'",
+          flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:

@@ -15,13 +15,13 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from crmdesk.sandbox.aria import Settings, create_app
 from crmdesk.sandbox.core import Core
-from crmdesk.sandbox.demo import build_demo
+from crmdesk.sandbox.facades import FacadeOptions, facades
 from crmdesk.sandbox.faults import FaultConfig, FaultInjector, FaultMiddleware
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -97,7 +97,16 @@ class SandboxServer:
         db_path: Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        dialect: str = "aria",
+        rate_limit: Any = False,
     ) -> None:
+        """``dialect``: a name from ``facades()``; ``rate_limit`` (atomic): the real server's limit
+        (``True``, or an ``atomic.RateLimits``), off by default so tests and the demo never wait."""
+        known = facades()
+        if dialect not in known:
+            raise ValueError(f"unknown dialect {dialect!r}: one of {', '.join(sorted(known))}")
+        self.facade = known[dialect]
+        self.dialect = dialect
         self.records = records
         self.seed = seed
         self.strict = strict
@@ -105,9 +114,12 @@ class SandboxServer:
         self.port = port
         self.db_path = db_path
         self.injector = FaultInjector(faults)
-        #: The dialect's settings; ``settings.choke_on`` may change while it serves (tests).
-        self.settings = Settings(strict=strict)
+        self.options = FacadeOptions(records=records, seed=seed, strict=strict, rate_limit=rate_limit)
+        #: The dialect's settings; aria's ``settings.choke_on`` may change while it serves (tests).
+        self.settings = self.facade.settings(self.options)
         self.core: Core | None = None  # type: ignore[assignment]
+        #: The facade's own data beside the core's (atomic: its ``AtomicStore``), once started.
+        self.state: Any = None
         self.admin_token = ""
         self.member_token = ""
         self._serving: LoopbackServer | None = None
@@ -116,18 +128,20 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         core = Core(self.db_path)
-        if not core.is_initialised():
+        fresh = not core.is_initialised()
+        if fresh:
             core.initialise()
-            tokens = build_demo(core, self.records, self.seed)
-            self.admin_token, self.member_token = tokens.admin, tokens.member
-        else:
-            self.admin_token = core.workspace.token_for("admin") or ""
-            self.member_token = core.workspace.token_for("member") or ""
-        latest = core.db.scalar("SELECT MAX(created_at) FROM notifications")
-        if latest:
-            core.clock.observe(latest)
+            with core.db.transaction() as conn:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dialect', ?)", (self.dialect,))
+        # Files from before the dialect was recorded are Aria's.
+        made_by = core.db.scalar("SELECT value FROM meta WHERE key = 'dialect'") or "aria"
+        if made_by != self.dialect:
+            core.close()
+            raise ValueError(f"{self.db_path} was made by the {made_by} sandbox, not by {self.dialect}")
+        opened = self.facade.open(core, self.options, self.settings, fresh)
+        self.admin_token, self.member_token, self.state = opened.admin_token, opened.member_token, opened.state
         self.core = core
-        app = FaultMiddleware(create_app(core, self.settings), self.injector)
+        app = FaultMiddleware(opened.app, self.injector)
         self._serving = LoopbackServer(app, self.host, self.port, name="crmdesk-sandbox")
         try:
             self.port = self._serving.start()
@@ -165,7 +179,13 @@ class SandboxServer:
 
     @property
     def api_url(self) -> str:
-        return self.url + "/api/v1"
+        return self.url + self.facade.api_path
+
+    @property
+    def workspace_id(self) -> str | None:
+        """The id of the workspace it serves (a new one when its data file was deleted), so the
+        demo can tell its cache belongs to data that is gone; None when stopped."""
+        return str(self.core.workspace.get()["id"]) if self.core is not None else None
 
     def set_faults(self, faults: FaultConfig | None) -> None:
         """Swap the fault config (and restart its random stream) while serving."""

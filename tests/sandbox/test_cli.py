@@ -19,3 +19,10 @@ def test_fault_flags_override_the_environment() -> None:
 
 def test_no_faults_by_default() -> None:
     assert not fault_config(parser().parse_args([]), {}).active
+
+
+def test_dialects_come_from_the_facade_registry() -> None:
+    dialect = next(a for a in parser()._actions if a.dest == "dialect")
+    assert dialect.default == "aria" and set(dialect.choices) >= {"aria", "atomic"}
+    options = parser().parse_args(["--dialect", "atomic", "--rate-limit", "--records", "20000"])
+    assert (options.dialect, options.rate_limit, options.records) == ("atomic", True, 20000)

@@ -1,10 +1,15 @@
-"""The core's SQLite file: one connection shared by the server thread and tests.
+"""The core's SQLite file: its tables are SQLModel models (``core/tables.py``).
 
-Plain ``sqlite3`` rather than SQLModel: values are JSON documents evaluated by
-``crmdesk.model``'s filter code, the hot path (a page of 200 records) is one
-indexed SELECT, and bulk demo builds need ``executemany`` without per-row ORM
-objects. An ``RLock`` serialises access; the server is one event loop thread and
-tests poke the core from their own thread.
+The file is created from the models (``SQLModel.metadata.create_all`` on an SQLAlchemy
+engine over the same path); readers that are not hot (the workspace, members, tokens)
+``select`` models on a ``session()``. The hot paths keep one plain ``sqlite3``
+connection and SQL on the same tables: values are JSON documents evaluated by
+``crmdesk.model``'s filter code, a page of 200 records is one indexed SELECT plus
+``json.loads``, and the demo build is a handful of ``executemany`` calls without per-row
+objects. An ``RLock`` serialises access, sessions included; the server is one event loop
+thread and tests poke the core from their own thread. A session has its own connection
+(the file is in WAL mode), so it sees what was committed: do not read through one inside
+``transaction()``.
 """
 
 from __future__ import annotations
@@ -17,69 +22,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS workspace (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL, settings TEXT NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS members (
-    id TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, email TEXT NOT NULL,
-    role TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens (
-    id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, name TEXT NOT NULL, user_id TEXT NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS objects (
-    id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, singular_name TEXT NOT NULL,
-    plural_name TEXT NOT NULL, icon TEXT, is_system INTEGER NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS attributes (
-    id TEXT PRIMARY KEY, object_id TEXT, list_id TEXT, slug TEXT NOT NULL, title TEXT NOT NULL,
-    type TEXT NOT NULL, config TEXT NOT NULL, is_system INTEGER NOT NULL, is_required INTEGER NOT NULL,
-    is_unique INTEGER NOT NULL, is_multiselect INTEGER NOT NULL, sort_order INTEGER NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS options (
-    id TEXT PRIMARY KEY, attribute_id TEXT NOT NULL, title TEXT NOT NULL, color TEXT,
-    sort_order INTEGER NOT NULL, is_active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, object_id TEXT NOT NULL,
-    title TEXT NOT NULL, subtitle TEXT NOT NULL DEFAULT '', search TEXT NOT NULL DEFAULT '',
-    data TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    sent TEXT NOT NULL DEFAULT '{}');
-CREATE INDEX IF NOT EXISTS records_by_created ON records (object_id, created_at);
-CREATE INDEX IF NOT EXISTS records_by_updated ON records (updated_at);
-CREATE INDEX IF NOT EXISTS records_by_object_updated ON records (object_id, updated_at);
-CREATE TABLE IF NOT EXISTS refs (
-    source_id TEXT NOT NULL, attribute_slug TEXT NOT NULL, target_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS refs_by_source ON refs (source_id);
-CREATE INDEX IF NOT EXISTS refs_by_target ON refs (target_id);
-CREATE TABLE IF NOT EXISTS lists (
-    id TEXT PRIMARY KEY, object_id TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL,
-    is_private INTEGER NOT NULL, created_by TEXT, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, list_id TEXT NOT NULL,
-    record_id TEXT NOT NULL, data TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, UNIQUE (list_id, record_id));
-CREATE TABLE IF NOT EXISTS notes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, record_id TEXT NOT NULL,
-    title TEXT NOT NULL, content TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS notes_by_record ON notes (record_id);
-CREATE INDEX IF NOT EXISTS notes_by_created ON notes (created_at, seq);
-CREATE TABLE IF NOT EXISTS tasks (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, content TEXT NOT NULL,
-    deadline TEXT, is_completed INTEGER NOT NULL, completed_at TEXT, created_by TEXT,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS task_records (task_id TEXT NOT NULL, record_id TEXT NOT NULL, position INTEGER);
-CREATE INDEX IF NOT EXISTS task_records_by_record ON task_records (record_id);
-CREATE TABLE IF NOT EXISTS task_assignees (task_id TEXT NOT NULL, user_id TEXT NOT NULL, position INTEGER);
-CREATE TABLE IF NOT EXISTS notifications (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
-    type TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, record_id TEXT,
-    is_read INTEGER NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (
-    user_id TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
-    status INTEGER NOT NULL, body BLOB NOT NULL, created_at TEXT NOT NULL,
-    PRIMARY KEY (user_id, key));
-"""
+from sqlalchemy import URL, create_engine
+from sqlmodel import Session, SQLModel
+
+import crmdesk.sandbox.core.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
 
 
 class Database:
@@ -91,14 +37,29 @@ class Database:
         self.conn.execute("PRAGMA journal_mode=WAL")
         # A sandbox loses nothing that matters on power loss; speed counts more.
         self.conn.execute("PRAGMA synchronous=OFF")
-        self.conn.executescript(SCHEMA)
+        # URL.create takes the path as it is (a "?" or "%" in it is not read as URL syntax).
+        self.engine = create_engine(URL.create("sqlite", database=str(path)))
+        SQLModel.metadata.create_all(self.engine)
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
-        """Demo files made by an older sandbox lack later columns; add them in place."""
+        """Demo files made by an older sandbox lack later columns and indexes; add them in place.
+
+        ``create_all`` skips a table that exists, and with it the table's indexes.
+        """
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(records)")}
         if "sent" not in columns:
             self.conn.execute("ALTER TABLE records ADD COLUMN sent TEXT NOT NULL DEFAULT '{}'")
+        with self.engine.begin() as connection:
+            for table in SQLModel.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(connection, checkfirst=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """An SQLModel session on the same file, for reads that are not hot; under the lock."""
+        with self.lock, Session(self.engine) as session:
+            yield session
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -125,6 +86,7 @@ class Database:
 
     def close(self) -> None:
         with self.lock:
+            self.engine.dispose()
             self.conn.close()
 
 

@@ -8,9 +8,12 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from sqlmodel import select
+
 from crmdesk.sandbox.clock import Clock, new_id
 from crmdesk.sandbox.core.db import Database, dumps
 from crmdesk.sandbox.core.errors import BadRequest, NotFound
+from crmdesk.sandbox.core.tables import MemberRow, TokenRow, WorkspaceRow
 
 ROLES = ("admin", "member")
 _USER_ID_ALPHABET = string.ascii_letters + string.digits
@@ -33,19 +36,20 @@ class WorkspaceStore:
 
     # -- workspace -----------------------------------------------------------------------------
 
-    def get(self) -> sqlite3.Row:
-        row = self.db.one("SELECT * FROM workspace LIMIT 1")
+    def get(self) -> WorkspaceRow:
+        with self.db.session() as session:
+            row = session.exec(select(WorkspaceRow).limit(1)).first()
         if row is None:
             raise NotFound("Workspace not found")
         return row
 
-    def create(self, name: str, slug: str) -> sqlite3.Row:
+    def create(self, name: str, slug: str) -> WorkspaceRow:
         now = self.clock.now()
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO workspace VALUES (?, ?, ?, ?, ?, ?)", (new_id(), name, slug, "{}", now, now))
         return self.get()
 
-    def update(self, fields: Mapping[str, Any]) -> sqlite3.Row:
+    def update(self, fields: Mapping[str, Any]) -> WorkspaceRow:
         row = self.get()
         changes: dict[str, Any] = {}
         if isinstance(fields.get("name"), str) and fields["name"].strip():
@@ -60,17 +64,19 @@ class WorkspaceStore:
 
     # -- members ---------------------------------------------------------------------------------
 
-    def members(self) -> list[sqlite3.Row]:
-        return self.db.all("SELECT * FROM members ORDER BY created_at")
+    def members(self) -> list[MemberRow]:
+        with self.db.session() as session:
+            return list(session.exec(select(MemberRow).order_by(MemberRow.created_at)))
 
-    def member(self, member_id: str) -> sqlite3.Row:
-        row = self.db.one("SELECT * FROM members WHERE id = ?", (member_id,))
+    def member(self, member_id: str) -> MemberRow:
+        with self.db.session() as session:
+            row = session.get(MemberRow, member_id)
         if row is None:
             raise NotFound("Member not found")
         return row
 
     def add_member(self, email: Any, role: Any = "member", name: Any = None, *, at: str | None = None,
-                   user_id: str | None = None) -> sqlite3.Row:
+                   user_id: str | None = None) -> MemberRow:
         if not isinstance(email, str) or "@" not in email:
             raise BadRequest("email is required")
         role = role or "member"
@@ -85,7 +91,7 @@ class WorkspaceStore:
                          (member_id, user_id or new_user_id(), display, email, role, at or self.clock.now()))
         return self.member(member_id)
 
-    def set_role(self, member_id: str, role: Any) -> sqlite3.Row:
+    def set_role(self, member_id: str, role: Any) -> MemberRow:
         row = self.member(member_id)
         if role not in ROLES:
             raise BadRequest("role must be admin or member")
@@ -117,8 +123,9 @@ class WorkspaceStore:
                          (token_id, token, name, user_id, self.clock.now()))
         return token_id, token
 
-    def tokens(self) -> list[sqlite3.Row]:
-        return self.db.all("SELECT * FROM tokens WHERE revoked = 0 ORDER BY created_at")
+    def tokens(self) -> list[TokenRow]:
+        with self.db.session() as session:
+            return list(session.exec(select(TokenRow).where(TokenRow.revoked == 0).order_by(TokenRow.created_at)))
 
     def token_for(self, role: str) -> str | None:
         row = self.db.one(

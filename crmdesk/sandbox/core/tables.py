@@ -1,0 +1,523 @@
+"""The core's tables, declared as SQLModel models; ``Database`` creates the file from them.
+
+The columns keep the order, types, defaults, NOT NULL and UNIQUE constraints and
+indexes of the SQL schema they replaced, so a file written by an older sandbox and
+one created from these models are the same schema (``tests/sandbox/test_core_tables.py``
+compares them). Hence a few details that look odd in SQLModel:
+
+* every column is ``TEXT``/``INTEGER``/``BLOB`` as before (``sa_type=Text``, not
+  SQLModel's ``VARCHAR``; flags are ``int``, not ``bool``);
+* a ``TEXT`` primary key is ``nullable=True``: SQLite lets such a key be NULL unless told
+  otherwise, and the old schema did not tell it; an ``INTEGER`` ``seq`` key is the rowid
+  and ``sqlite_autoincrement`` makes it ``AUTOINCREMENT``, so a deleted row's ``seq`` is
+  never handed out again (cursors and "newest first" rely on that);
+* the three link tables (``refs``, ``task_records``, ``task_assignees``) have no key in
+  the file; the mapper is given all their columns as its identity.
+
+Writers on the hot paths (the demo build, record writes, paging) run SQL on these tables
+through ``Database``'s ``sqlite3`` connection and insert whole rows by position, so the
+order of the fields is the order of the columns and must not change. A model reads as
+``row["column"]`` as well as ``row.column``, like the ``sqlite3.Row`` the other readers get.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def _text(*, default: str | None = None, **kwargs: Any) -> Any:
+    """A NOT NULL ``TEXT`` column; ``default`` is also the column's SQL default."""
+    if default is not None:
+        return Field(default=default, sa_type=Text, sa_column_kwargs={"server_default": default}, **kwargs)
+    return Field(sa_type=Text, **kwargs)
+
+
+def _optional_text() -> Any:
+    return Field(default=None, sa_type=Text)
+
+
+def _text_key() -> Any:
+    return Field(sa_type=Text, primary_key=True, nullable=True)
+
+
+def _seq() -> Any:
+    return Field(default=None, primary_key=True, nullable=True)
+
+
+def _int(default: int | None = None) -> Any:
+    if default is not None:
+        return Field(default=default, sa_column_kwargs={"server_default": text(str(default))})
+    return Field()
+
+
+class Row(SQLModel):
+    """``row["column"]`` reads like ``row.column``, as on a ``sqlite3.Row``."""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+class MetaRow(Row, table=True):
+    __tablename__ = "meta"
+
+    key: str = _text_key()
+    value: str = _text()
+
+
+class WorkspaceRow(Row, table=True):
+    __tablename__ = "workspace"
+
+    id: str = _text_key()
+    name: str = _text()
+    slug: str = _text()
+    settings: str = _text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class MemberRow(Row, table=True):
+    __tablename__ = "members"
+
+    id: str = _text_key()
+    user_id: str = _text(unique=True)
+    name: str = _text()
+    email: str = _text()
+    role: str = _text()
+    created_at: str = _text()
+
+
+class TokenRow(Row, table=True):
+    __tablename__ = "tokens"
+
+    id: str = _text_key()
+    token: str = _text(unique=True)
+    name: str = _text()
+    user_id: str = _text()
+    revoked: int = _int(0)
+    created_at: str = _text()
+
+
+class ObjectRow(Row, table=True):
+    __tablename__ = "objects"
+
+    id: str = _text_key()
+    slug: str = _text(unique=True)
+    singular_name: str = _text()
+    plural_name: str = _text()
+    icon: str | None = _optional_text()
+    is_system: int = _int()
+    created_at: str = _text()
+
+
+class AttributeRow(Row, table=True):
+    __tablename__ = "attributes"
+
+    id: str = _text_key()
+    object_id: str | None = _optional_text()
+    list_id: str | None = _optional_text()
+    slug: str = _text()
+    title: str = _text()
+    type: str = _text()
+    config: str = _text()
+    is_system: int = _int()
+    is_required: int = _int()
+    is_unique: int = _int()
+    is_multiselect: int = _int()
+    sort_order: int = _int()
+    created_at: str = _text()
+
+
+class OptionRow(Row, table=True):
+    __tablename__ = "options"
+
+    id: str = _text_key()
+    attribute_id: str = _text()
+    title: str = _text()
+    color: str | None = _optional_text()
+    sort_order: int = _int()
+    is_active: int = _int(1)
+    created_at: str = _text()
+
+
+class RecordRow(Row, table=True):
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("records_by_created", "object_id", "created_at"),
+        Index("records_by_updated", "updated_at"),
+        Index("records_by_object_updated", "object_id", "updated_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: int | None = _seq()
+    id: str = _text(unique=True)
+    object_id: str = _text()
+    title: str = _text()
+    subtitle: str = _text(default="")
+    search: str = _text(default="")
+    data: str = _text()
+    created_by: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+    sent: str = _text(default="{}")
+
+
+class RefRow(Row, table=True):
+    __tablename__ = "refs"
+    __table_args__ = (Index("refs_by_source", "source_id"), Index("refs_by_target", "target_id"))
+    __mapper_args__ = {"primary_key": ["source_id", "attribute_slug", "target_id"]}
+
+    source_id: str = _text()
+    attribute_slug: str = _text()
+    target_id: str = _text()
+
+
+class ListRow(Row, table=True):
+    __tablename__ = "lists"
+
+    id: str = _text_key()
+    object_id: str = _text()
+    name: str = _text()
+    slug: str = _text()
+    is_private: int = _int()
+    created_by: str | None = _optional_text()
+    created_at: str = _text()
+
+
+class EntryRow(Row, table=True):
+    __tablename__ = "entries"
+    # UNIQUE (id) before UNIQUE (list_id, record_id), in the old schema's order.
+    __table_args__ = (UniqueConstraint("id"), UniqueConstraint("list_id", "record_id"), {"sqlite_autoincrement": True})
+
+    seq: int | None = _seq()
+    id: str = _text()
+    list_id: str = _text()
+    record_id: str = _text()
+    data: str = _text()
+    created_by: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class NoteRow(Row, table=True):
+    __tablename__ = "notes"
+    __table_args__ = (Index("notes_by_record", "record_id"), Index("notes_by_created", "created_at", "seq"),
+                      {"sqlite_autoincrement": True})
+
+    seq: int | None = _seq()
+    id: str = _text(unique=True)
+    record_id: str = _text()
+    title: str = _text()
+    content: str = _text()
+    created_by: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class TaskRow(Row, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = _seq()
+    id: str = _text(unique=True)
+    content: str = _text()
+    deadline: str | None = _optional_text()
+    is_completed: int = _int()
+    completed_at: str | None = _optional_text()
+    created_by: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class TaskRecordRow(Row, table=True):
+    __tablename__ = "task_records"
+    __table_args__ = (Index("task_records_by_record", "record_id"),)
+    __mapper_args__ = {"primary_key": ["task_id", "record_id"]}
+
+    task_id: str = _text()
+    record_id: str = _text()
+    position: int | None = Field(default=None)
+
+
+class TaskAssigneeRow(Row, table=True):
+    __tablename__ = "task_assignees"
+    __mapper_args__ = {"primary_key": ["task_id", "user_id"]}
+
+    task_id: str = _text()
+    user_id: str = _text()
+    position: int | None = Field(default=None)
+
+
+class NotificationRow(Row, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = _seq()
+    id: str = _text(unique=True)
+    user_id: str = _text()
+    type: str = _text()
+    title: str = _text()
+    body: str = _text()
+    record_id: str | None = _optional_text()
+    is_read: int = _int()
+    created_at: str = _text()
+
+
+class IdempotencyRow(Row, table=True):
+    __tablename__ = "idempotency"
+
+    user_id: str = Field(sa_type=Text, primary_key=True)
+    key: str = Field(sa_type=Text, primary_key=True)
+    method: str = _text()
+    path: str = _text()
+    status: int = _int()
+    body: bytes = Field(sa_type=LargeBinary)
+    created_at: str = _text()
+
+
+
+# -- the atomic facade's tables ---------------------------------------------------------------------
+# The atomic dialect's resources have shapes the record documents above cannot hold without
+# loss (integer ids counted per table, free-text deal status, comma-joined categories,
+# ``custom_fields`` documents, archived deals, API tokens with a prefix and a last use), so they
+# have tables of their own with real columns: a page sorted by any column is one indexed SELECT.
+# Ids are AUTOINCREMENT keys, never handed out twice, as a PostgreSQL sequence behaves.
+
+
+def _optional_int() -> Any:
+    return Field(default=None)
+
+
+class AtomicUserRow(Row, table=True):
+    """A CRM user (``crm_users``) and its sign-in identity (better-auth's ``user``) in one row."""
+
+    __tablename__ = "atomic_users"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = _seq()
+    user_id: str = _text(unique=True)
+    first_name: str | None = _optional_text()
+    last_name: str | None = _optional_text()
+    email: str = _text(unique=True)
+    password_hash: str = _text()
+    administrator: int = _int(0)
+    avatar: str | None = _optional_text()
+    disabled: int = _int(0)
+    basics_api_key: str | None = _optional_text()
+    basics_api_key_enc: str | None = _optional_text()
+    basics_api_key_hash: str | None = _optional_text()
+    onboarding_seen_at: str | None = _optional_text()
+    onboarding_completed_at: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class AtomicSessionRow(Row, table=True):
+    __tablename__ = "atomic_sessions"
+
+    token: str = _text_key()
+    user_id: int = _int()
+    created_at: str = _text()
+    expires_at: str = _text()
+
+
+class AtomicApiTokenRow(Row, table=True):
+    """``bos_crm_…`` tokens. The real server keeps only a hash; the sandbox keeps the token so
+    ``crmdesk sandbox --db FILE`` can print its credentials again."""
+
+    __tablename__ = "atomic_api_tokens"
+
+    id: str = _text_key()
+    user_id: int = _int()
+    name: str = _text()
+    token: str = _text(unique=True)
+    token_prefix: str = _text()
+    created_at: str = _text()
+    last_used_at: str | None = _optional_text()
+    revoked_at: str | None = _optional_text()
+
+
+class AtomicInviteRow(Row, table=True):
+    __tablename__ = "atomic_invites"
+
+    token: str = _text_key()
+    email: str = _text()
+    invited_by: int = _int()
+    created_at: str = _text()
+    expires_at: str = _text()
+    used_at: str | None = _optional_text()
+
+
+class AtomicCompanyRow(Row, table=True):
+    __tablename__ = "atomic_companies"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = _seq()
+    created_at: str = _text()
+    name: str = _text()
+    domain: str | None = _optional_text()
+    description: str | None = _optional_text()
+    category: str | None = _optional_text()
+    crm_user_id: int | None = _optional_int()
+    custom_fields: str = _text(default="{}")
+
+
+class AtomicContactRow(Row, table=True):
+    __tablename__ = "atomic_contacts"
+    __table_args__ = (Index("atomic_contacts_by_company", "company_id"), {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    first_name: str | None = _optional_text()
+    last_name: str | None = _optional_text()
+    email: str | None = _optional_text()
+    company_id: int | None = _optional_int()
+    crm_user_id: int | None = _optional_int()
+    created_at: str = _text()
+    linkedin_url: str | None = _optional_text()
+    custom_fields: str = _text(default="{}")
+
+
+class AtomicDealRow(Row, table=True):
+    __tablename__ = "atomic_deals"
+    __table_args__ = (Index("atomic_deals_by_company", "company_id"), Index("atomic_deals_by_updated", "updated_at"),
+                      {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    name: str = _text()
+    company_id: int = _int()
+    status: str | None = _optional_text()
+    amount: float | None = Field(default=None)
+    created_at: str = _text()
+    updated_at: str = _text()
+    archived_at: str | None = _optional_text()
+    crm_user_id: int | None = _optional_int()
+    custom_fields: str = _text(default="{}")
+
+
+class AtomicContactNoteRow(Row, table=True):
+    __tablename__ = "atomic_contact_notes"
+    __table_args__ = (Index("atomic_contact_notes_by_contact", "contact_id"), {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    contact_id: int = _int()
+    title: str | None = _optional_text()
+    text: str | None = _optional_text()
+    date: str = _text()
+    crm_user_id: int | None = _optional_int()
+    status: str | None = _optional_text()
+    attachments: str | None = _optional_text()
+
+
+class AtomicDealNoteRow(Row, table=True):
+    __tablename__ = "atomic_deal_notes"
+    __table_args__ = (Index("atomic_deal_notes_by_deal", "deal_id"), {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    deal_id: int = _int()
+    title: str | None = _optional_text()
+    type: str | None = _optional_text()
+    text: str | None = _optional_text()
+    date: str = _text()
+    crm_user_id: int | None = _optional_int()
+    attachments: str | None = _optional_text()
+
+
+class AtomicCompanyNoteRow(Row, table=True):
+    __tablename__ = "atomic_company_notes"
+    __table_args__ = (Index("atomic_company_notes_by_company", "company_id"), {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    company_id: int = _int()
+    title: str | None = _optional_text()
+    text: str | None = _optional_text()
+    date: str = _text()
+    crm_user_id: int | None = _optional_int()
+    status: str | None = _optional_text()
+    attachments: str | None = _optional_text()
+
+
+class AtomicTaskRow(Row, table=True):
+    __tablename__ = "atomic_tasks"
+    __table_args__ = (Index("atomic_tasks_by_contact", "contact_id"), Index("atomic_tasks_by_deal", "deal_id"),
+                      Index("atomic_tasks_by_company", "company_id"), {"sqlite_autoincrement": True})
+
+    id: int | None = _seq()
+    parent_task_id: int | None = _optional_int()
+    contact_id: int | None = _optional_int()
+    company_id: int | None = _optional_int()
+    deal_id: int | None = _optional_int()
+    crm_user_id: int | None = _optional_int()
+    assignee_id: int | None = _optional_int()
+    type: str | None = _optional_text()
+    text: str | None = _optional_text()
+    description: str | None = _optional_text()
+    due_date: str | None = _optional_text()
+    done_date: str | None = _optional_text()
+
+
+class AtomicTagRow(Row, table=True):
+    __tablename__ = "atomic_tags"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = _seq()
+    name: str = _text()
+    color: str = _text()
+
+
+class AtomicConfigurationRow(Row, table=True):
+    """One row (id 1): the real server answers it for any id."""
+
+    __tablename__ = "atomic_configuration"
+
+    id: int | None = _seq()
+    config: str = _text(default="{}")
+
+
+class AtomicAutomationRuleRow(Row, table=True):
+    __tablename__ = "atomic_automation_rules"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = _seq()
+    crm_user_id: int | None = _optional_int()
+    name: str = _text()
+    enabled: int = _int(0)
+    workflow_definition: str = _text(default="{}")
+    last_run_at: str | None = _optional_text()
+    created_at: str = _text()
+    updated_at: str = _text()
+
+
+class AtomicObjectConfigRow(Row, table=True):
+    """Object configurations: the three standard objects and custom ones (``/api/object-config``)."""
+
+    __tablename__ = "atomic_object_configs"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = _seq()
+    slug: str = _text(unique=True)
+    singular_name: str = _text()
+    plural_name: str = _text()
+    icon: str = _text()
+    icon_color: str = _text()
+    table_name: str = _text()
+    type: str = _text()
+    is_active: int = _int(1)
+    position: int = _int()
+    settings: str = _text(default="{}")
+    fields: str = _text(default="[]")
+    #: The custom object's own id sequence (a ``bigserial`` per custom table on the real server).
+    last_record_id: int = _int(0)
+
+
+class AtomicCustomRecordRow(Row, table=True):
+    __tablename__ = "atomic_custom_records"
+
+    object_id: int = Field(primary_key=True)
+    id: int = Field(primary_key=True)
+    name: str | None = _optional_text()
+    crm_user_id: int | None = _optional_int()
+    custom_fields: str = _text(default="{}")
+    created_at: str = _text()
+    updated_at: str = _text()

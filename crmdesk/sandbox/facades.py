@@ -1,0 +1,100 @@
+"""The dialects the sandbox can speak, each a facade over the same core.
+
+``facades()`` is the registry ``SandboxServer(dialect=…)`` and ``crmdesk sandbox
+--dialect`` read: a name → ``Facade`` (how to make its settings, and how to open it on a
+core: build the demo data on a new core, find its credentials on a reopened one, and make
+its ASGI app). A new dialect (``attio``, ``atlas``) is one more entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp
+
+from crmdesk.sandbox.core import Core
+
+
+@dataclass(frozen=True)
+class FacadeOptions:
+    records: int
+    seed: int
+    strict: bool
+    #: the real server's rate limit: ``False`` off, ``True`` its own figures, or a limits value
+    rate_limit: Any = False
+
+
+@dataclass(frozen=True)
+class Opened:
+    app: ASGIApp
+    admin_token: str
+    member_token: str
+    #: the facade's own data beside the core's (the atomic tables' store), if it has any
+    state: Any = None
+
+
+@dataclass(frozen=True)
+class Facade:
+    name: str
+    title: str
+    api_path: str
+    #: a path under ``api_path`` worth a ``curl`` in the command line's greeting
+    example: str
+    settings: Callable[[FacadeOptions], Any]
+    open: Callable[[Core, FacadeOptions, Any, bool], Opened]
+
+
+def _aria_settings(options: FacadeOptions) -> Any:
+    from crmdesk.sandbox.aria import Settings
+
+    return Settings(strict=options.strict)
+
+
+def _open_aria(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
+    from crmdesk.sandbox.aria import create_app
+    from crmdesk.sandbox.demo import build_demo
+
+    if fresh:
+        tokens = build_demo(core, options.records, options.seed)
+        admin, member = tokens.admin, tokens.member
+    else:
+        admin = core.workspace.token_for("admin") or ""
+        member = core.workspace.token_for("member") or ""
+    latest = core.db.scalar("SELECT MAX(created_at) FROM notifications")
+    if latest:
+        core.clock.observe(latest)
+    return Opened(create_app(core, settings), admin, member)
+
+
+def _atomic_settings(options: FacadeOptions) -> Any:
+    from crmdesk.sandbox.atomic import RateLimits, Settings
+
+    limits = options.rate_limit
+    if limits is True:
+        limits = RateLimits()
+    return Settings(rate_limits=limits or None)
+
+
+def _open_atomic(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
+    from crmdesk.sandbox.atomic import AtomicStore, create_app
+    from crmdesk.sandbox.atomic.accounts import Accounts
+    from crmdesk.sandbox.atomic.demo import build_atomic_demo
+
+    store = AtomicStore(core)
+    if not store.is_built():
+        tokens = build_atomic_demo(store, options.records, options.seed)
+        admin, member = tokens.admin, tokens.member
+    else:
+        accounts = Accounts(core)
+        admin, member = accounts.first_token(True) or "", accounts.first_token(False) or ""
+    return Opened(create_app(core, settings, store), admin, member, store)
+
+
+def facades() -> dict[str, Facade]:
+    return {
+        "aria": Facade("aria", "Aria", "/api/v1", "/objects", _aria_settings, _open_aria),
+        "atomic": Facade("atomic", "Atomic (BasicsOS)", "/api", "/contacts?range=%5B0,4%5D&sort=id",
+                         _atomic_settings, _open_atomic),
+    }
