@@ -35,7 +35,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy crmdesk/model crmdesk/store crmdesk/remote crmdesk/secrets.py
+	$(VENV)/bin/mypy crmdesk/model crmdesk/store crmdesk/remote crmdesk/sync crmdesk/secrets.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

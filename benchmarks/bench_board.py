@@ -56,7 +56,7 @@ def run(report: Report) -> None:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication, QListView
 
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.model import Condition, FilterGroup, Operator
     from crmdesk.paths import Paths
     from crmdesk.ui.models.board_source import RecordSource

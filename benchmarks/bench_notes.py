@@ -25,7 +25,7 @@ from benchmarks.report import Figure, Report
 from benchmarks.sync_support import SandboxProcess, sandbox_process
 from crmdesk.remote.aria import tiptap
 from crmdesk.remote.backend import Backend
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.demo import build_demo
 from crmdesk.store import Store

@@ -50,7 +50,7 @@ from benchmarks.sync_support import (
     run_gui_stall,
     sandbox_process,
 )
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.store import Store
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
@@ -195,7 +195,7 @@ def _incremental(report: Report, server: SandboxProcess, store: Store) -> None:
     probe_started = time.perf_counter()
     caps = engine.capabilities
     probe = time.perf_counter() - probe_started
-    assert caps.incremental_pull, "the default sandbox should honour 'changed since'"
+    assert caps.changed_since("people"), "the default sandbox should honour 'changed since'"
     report.add(Figure("sync.capability_probe", probe, "s", None, "", "",
                       "first sync of a new SyncEngine only (probe_capabilities); reused engines skip it"))
     ids = record_ids(server, "people", CHANGES * INCREMENTAL_REPEAT, offset=5_000)
@@ -222,7 +222,7 @@ def _incremental(report: Report, server: SandboxProcess, store: Store) -> None:
 
 def _strict(report: Report, server: SandboxProcess, store: Store) -> None:
     engine = _engine(store, server)
-    assert not engine.capabilities.incremental_pull, "--strict should make 'changed since' useless"
+    assert not engine.capabilities.changed_since("people"), "--strict should make 'changed since' useless"
     ids = record_ids(server, "people", CHANGES * STRICT_REPEAT, offset=20_000)
     syncs, phases, bases = [], [], []
     for run in range(STRICT_REPEAT):
@@ -318,7 +318,7 @@ def _background_scan(report: Report, server: SandboxProcess, store: Store) -> No
     clock = _Clock()
     engine = SyncEngine(store, open_backend("aria", server.url, server.admin_token),
                         scan_interval=DEFAULT_SCAN_INTERVAL, collections_interval=DEFAULT_SCAN_INTERVAL, now=clock)
-    assert not engine.capabilities.incremental_pull, "--strict should make 'changed since' useless"
+    assert not engine.capabilities.changed_since("people"), "--strict should make 'changed since' useless"
     phases, bases, rounds = [], [], []
     for run in range(SCAN_REPEAT):
         bases.append(bare_page_all(server)[2])

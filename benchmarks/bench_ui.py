@@ -159,7 +159,7 @@ def run(report: Report) -> None:
     from PySide6.QtGui import QStandardItem, QStandardItemModel, QUndoStack
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.model import Condition, FilterGroup, Operator, Sort
     from crmdesk.ui.main_window import MainWindow
     from crmdesk.ui.navigation import Navigator

@@ -34,7 +34,7 @@ def _window(store_path: Path, data: Path) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QUndoStack
 
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.paths import Paths
     from crmdesk.store import Store
     from crmdesk.ui.main_window import MainWindow
@@ -50,11 +50,11 @@ def _window(store_path: Path, data: Path) -> Any:
 
 
 def _attach_worker(window: Any, store_path: Path, url: str, token: str) -> Any:
-    from crmdesk.remote.factory import open_backend
+    from crmdesk.remote.dialects import open_backend
     from crmdesk.sync.worker import SyncController
 
     controller = SyncController(store_path, lambda: open_backend("aria", url, token), interval_ms=3_600_000)
-    controller.thread.finished.connect(controller.worker.deleteLater)
+    controller.worker_thread.finished.connect(controller.worker.deleteLater)
     window.context.sync = controller
     window._connect_sync()
     return controller

@@ -225,7 +225,7 @@ def gui_stall(url: str, token: str, folder: Path, idle_seconds: float, timeout_s
     from PySide6.QtCore import QObject, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
-    from crmdesk.remote.factory import open_backend
+    from crmdesk.remote.dialects import open_backend
     from crmdesk.store import Store
     from crmdesk.sync.worker import SyncController
 
@@ -267,7 +267,7 @@ def gui_stall(url: str, token: str, folder: Path, idle_seconds: float, timeout_s
     controller.worker.progress.connect(sink.on_progress)
     controller.worker.finished.connect(sink.on_finished)
     # The worker (and its QTimers) must die in its own thread, not at garbage collection here.
-    controller.thread.finished.connect(controller.worker.deleteLater)
+    controller.worker_thread.finished.connect(controller.worker.deleteLater)
     started = [0.0]
 
     def start(quit_: Callable[[], None]) -> None:
@@ -320,7 +320,7 @@ def edit_latency(url: str, token: str, path: Path, runs: int, timeout_s: float) 
 
     from PySide6.QtCore import QCoreApplication, QObject, Slot
 
-    from crmdesk.remote.factory import open_backend
+    from crmdesk.remote.dialects import open_backend
     from crmdesk.store import Store
     from crmdesk.sync.worker import SyncController
 
@@ -338,7 +338,7 @@ def edit_latency(url: str, token: str, path: Path, runs: int, timeout_s: float) 
     sink = Sink()
     controller = SyncController(path, lambda: open_backend("aria", url, token))
     controller.worker.finished.connect(sink.on_finished)
-    controller.thread.finished.connect(controller.worker.deleteLater)
+    controller.worker_thread.finished.connect(controller.worker.deleteLater)
     started = time.perf_counter()
     controller.start()
     _wait(app, lambda: len(sink.reports) >= 1, timeout_s, "the start-up sync")

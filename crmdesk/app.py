@@ -6,76 +6,34 @@ import argparse
 import logging
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
-from crmdesk.workspaces import DEMO_WORKSPACE_ID
 
 if TYPE_CHECKING:
-    from crmdesk.store import Store
-    from crmdesk.sync.worker import SyncController
-    from crmdesk.ui.navigation import Navigator
+    from crmdesk.context import DemoServer
     from crmdesk.ui.workspace_switcher import StartWorkspace
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEMO_WORKSPACE_ID", "AppContext", "run_gui", "view_target"]
+__all__ = ["run_gui", "view_target"]
 
 
-@dataclass
-class AppContext:
-    """Everything a view needs, passed in instead of reached through globals."""
+def _start_demo_server(data_dir: Path) -> DemoServer:
+    """The window's demo starter (``AppContext.start_demo``): the UI never imports the sandbox."""
+    from crmdesk.sandbox.server import start_demo_sandbox  # uvicorn and SQLModel load only for the demo
 
-    paths: Paths
-    store: Store | None = None
-    sync: SyncController | None = None
-    navigator: Navigator | None = None
-    #: One undo history for the window: edits are QUndoCommands (crmdesk.ui.undo).
-    undo_stack: Any = None
-    #: QSettings for UI state (window geometry, column layouts, last view). No secrets.
-    settings: Any = None
-    #: Things to stop when the app quits (the demo's sandbox server).
-    services: list[Any] = field(default_factory=list)
-    #: The one crmdesk.secrets.TokenStore (it holds session-only tokens), made on first use.
-    tokens: Any = None
-    #: Builds a new Backend for the open workspace (for the admin dialogs' own calls, run off
-    #: the GUI thread); None when the workspace has no server or token.
-    backend_factory: Any = None
+    return start_demo_sandbox(data_dir)
 
 
-def _start_demo(context: AppContext, server: Any = None) -> None:
+def _start_demo(context: AppContext, server: DemoServer | None = None) -> None:
     """Start the local sandbox server (unless the welcome screen already did, off the GUI
     thread) and a demo workspace synced with it."""
-    from crmdesk.remote.factory import open_backend
-    from crmdesk.sandbox.server import start_demo_sandbox
-    from crmdesk.store import Store
-    from crmdesk.sync.worker import SyncController, scan_interval_from
+    from crmdesk.ui.workspace_switcher import open_demo_workspace
 
-    server = server or start_demo_sandbox(context.paths.data_dir)
-    context.services.append(server)
-    url, token = server.url, server.admin_token
-    db_path: Path = context.paths.workspace_db(DEMO_WORKSPACE_ID)
-    context.store = Store.open(db_path)
-    served = str(server.core.workspace.get()["id"]) if server.core is not None else None
-    cached = context.store.schema.get_meta("workspace_id")
-    if served is not None and cached is not None and cached != served:
-        # The demo server's data was reset (its file deleted): the demo cache belongs to a
-        # workspace that no longer exists anywhere, and a sync would refuse it. Keep it aside.
-        context.store.close()
-        aside = db_path.with_name(f"{DEMO_WORKSPACE_ID}.{cached[:8]}.bak.sqlite")
-        db_path.replace(aside)
-        log.warning("the demo server was reset; the old demo workspace is kept at %s", aside)
-        context.store = Store.open(db_path)
-    with context.store.write():
-        context.store.schema.set_meta("dialect", "aria")
-        context.store.schema.set_meta("server_url", url)
-    # The worker builds its own backend in its own thread; the sandbox's token is a local,
-    # throw-away credential, so it is handed over in memory only.
-    context.backend_factory = lambda: open_backend("aria", url, token)
-    context.sync = SyncController(db_path, context.backend_factory,
-                                  scan_interval=scan_interval_from(context.settings))
+    open_demo_workspace(context, server or _start_demo_server(context.paths.data_dir))
 
 
 def view_target(context: AppContext, view: str) -> str:
@@ -145,7 +103,8 @@ def run_gui(options: argparse.Namespace) -> int:
         if options.data_dir or os.environ.get("CRMDESK_DATA_DIR")
         else QSettings()
     )
-    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings)
+    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings,
+                         start_demo=_start_demo_server)
     reopened = None
     start = StartWorkspace(None)
     if options.demo:

@@ -1,20 +1,23 @@
 """API tokens in the OS keyring — never in SQLite, QSettings, logs, exceptions or argv.
 
-``TokenStore`` keeps one token per workspace id under the keyring service ``crmdesk``.
+``TokenStore`` keeps each workspace's credentials under the keyring service ``crmdesk``: the
+API token as the entry named by the workspace id, any other credential a dialect asks for (an
+OAuth client id and secret) as ``<workspace id>#<key>``.
 Where the machine has no usable keyring backend (a headless box with only
 ``keyring.backends.fail.Keyring``), it says so — ``status`` is ``KeyringStatus.UNAVAILABLE``
 with a reason the UI can show — and keeps tokens in memory for this run only. It never
 falls back to a file: a token on disk in plain text is worse than asking again.
 
 ``CRMDESK_TOKEN`` in the environment is read as the token for any workspace (for scripts
-and CI), and wins over the keyring.
+and CI), and wins over the keyring; likewise ``CRMDESK_<KEY>`` for each other credential
+(``CRMDESK_CLIENT_ID``, ``CRMDESK_CLIENT_SECRET``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,6 +31,17 @@ log = logging.getLogger(__name__)
 
 SERVICE = "crmdesk"
 ENV_TOKEN = "CRMDESK_TOKEN"
+#: The credential kept in the entry named by the workspace id alone (as before other kinds came).
+TOKEN_KEY = "token"
+
+
+def entry_name(workspace_id: str, key: str) -> str:
+    """The keyring entry of one credential of one workspace."""
+    return workspace_id if key == TOKEN_KEY else f"{workspace_id}#{key}"
+
+
+def env_name(key: str) -> str:
+    return f"CRMDESK_{key.upper()}"
 
 
 class KeyringStatus(StrEnum):
@@ -81,52 +95,74 @@ class TokenStore:
                 "Install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain) to stay signed in.",
             )
 
-    def get(self, workspace_id: str) -> str | None:
-        """The token: ``CRMDESK_TOKEN``, else this session's, else the keyring's."""
-        env = self._environ.get(ENV_TOKEN, "").strip()
+    def get(self, workspace_id: str, key: str = TOKEN_KEY) -> str | None:
+        """One credential (the API token unless ``key`` says otherwise): ``CRMDESK_<KEY>``,
+        else this session's, else the keyring's."""
+        env = self._environ.get(env_name(key), "").strip()
         if env:
             return env
-        if workspace_id in self._session:
-            return self._session[workspace_id]
+        entry = entry_name(workspace_id, key)
+        if entry in self._session:
+            return self._session[entry]
         if not self.state.available:
             return None
         try:
-            return self._backend.get_password(SERVICE, workspace_id)
+            return self._backend.get_password(SERVICE, entry)
         except keyring.errors.KeyringError as error:
             self._degrade(error)
             return None
 
-    def store(self, workspace_id: str, token: str, *, persist: bool = False) -> KeyringState:
-        """Keep ``token``: in the keyring when there is one, else for this session only.
+    def credentials(self, workspace_id: str, keys: Iterable[str]) -> dict[str, str] | None:
+        """Every credential ``keys`` names, or None when one is missing (the user is asked)."""
+        found = {key: self.get(workspace_id, key) for key in keys}
+        if any(not value for value in found.values()):
+            return None
+        return {key: value for key, value in found.items() if value}
+
+    def store_credentials(self, workspace_id: str, credentials: Mapping[str, str]) -> KeyringState:
+        """Keep each credential (see ``store``); the state after the last one."""
+        state = self.state
+        for key, value in credentials.items():
+            state = self.store(workspace_id, value, key=key)
+        return state
+
+    def store(
+        self, workspace_id: str, token: str, *, persist: bool = False, key: str = TOKEN_KEY
+    ) -> KeyringState:
+        """Keep ``token`` (or the credential ``key`` names): in the keyring when there is one,
+        else for this session only.
 
         ``persist=True`` raises ``KeyringUnavailable`` instead of quietly keeping it in memory.
         """
         token = token.strip()
         if not token:
             raise ValueError("an empty token cannot be stored")
+        entry = entry_name(workspace_id, key)
         if self.state.available:
             try:
-                self._backend.set_password(SERVICE, workspace_id, token)
-                self._session.pop(workspace_id, None)
+                self._backend.set_password(SERVICE, entry, token)
+                self._session.pop(entry, None)
                 return self.state
             except keyring.errors.KeyringError as error:
                 self._degrade(error)
         if persist:
             raise KeyringUnavailable(self.state.reason)
-        self._session[workspace_id] = token
+        self._session[entry] = token
         return self.state
 
-    def delete(self, workspace_id: str) -> None:
-        """Forget the token (sign out). Missing tokens are fine."""
-        self._session.pop(workspace_id, None)
-        if not self.state.available:
-            return
-        try:
-            self._backend.delete_password(SERVICE, workspace_id)
-        except keyring.errors.PasswordDeleteError:
-            pass
-        except keyring.errors.KeyringError as error:
-            self._degrade(error)
+    def delete(self, workspace_id: str, keys: Iterable[str] = (TOKEN_KEY,)) -> None:
+        """Forget the credentials (sign out). Missing ones are fine."""
+        for key in keys:
+            entry = entry_name(workspace_id, key)
+            self._session.pop(entry, None)
+            if not self.state.available:
+                continue
+            try:
+                self._backend.delete_password(SERVICE, entry)
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except keyring.errors.KeyringError as error:
+                self._degrade(error)
 
     def _degrade(self, error: Exception) -> None:
         # A locked or broken keyring: say so once, keep working for this session.
@@ -142,6 +178,7 @@ class TokenStore:
 __all__ = [
     "ENV_TOKEN",
     "SERVICE",
+    "TOKEN_KEY",
     "KeyringState",
     "KeyringStatus",
     "KeyringUnavailable",

@@ -24,8 +24,8 @@ from crmdesk.commands.common import EXIT_FAILED, EXIT_OK, ArgumentParser
 from crmdesk.commands.output import plain
 from crmdesk.paths import Paths
 from crmdesk.remote import InsecureConnectionRefused, RemoteError
-from crmdesk.remote.factory import DIALECTS, UnknownDialect, open_backend
-from crmdesk.secrets import TokenStore
+from crmdesk.remote.dialects import MissingCredential, UnknownDialect, dialect_named, dialect_names, open_backend
+from crmdesk.secrets import TokenStore, env_name
 from crmdesk.store import Store, StoreError
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pending import describe
@@ -43,15 +43,16 @@ _EPILOG = """exit status:
   1  the sync failed: no token, the server could not be reached or refused the token,
      or the command line was wrong; or changes another run may send were not sent
 
-The token comes from CRMDESK_TOKEN or the keyring entry of --workspace, never from the
-command line."""
+The token (and any other credential the dialect asks for) comes from CRMDESK_TOKEN
+(CRMDESK_CLIENT_ID, …) or the keyring entry of --workspace, never from the command line."""
 
 
 def parser() -> argparse.ArgumentParser:
     p = ArgumentParser(prog="crmdesk sync", description="Run one full sync of a workspace.", epilog=_EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data-dir", metavar="DIR", help="where workspaces live (also CRMDESK_DATA_DIR)")
-    p.add_argument("--dialect", default="aria", choices=DIALECTS)
+    p.add_argument("--dialect", default=dialect_names()[0], choices=dialect_names(),
+                   help="the server's API (default: %(default)s)")
     p.add_argument("--url", required=True, help="the server's base address, e.g. https://crm.example.com")
     p.add_argument("--workspace", metavar="ID", help="the keyring entry holding the token (default: the URL)")
     p.add_argument("--allow-insecure-http", action="store_true",
@@ -92,13 +93,16 @@ class _Progress:
 def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    token = TokenStore().get(options.workspace or options.url)
-    if not token:
-        print("No token: set CRMDESK_TOKEN or store one in the keyring for this workspace.", file=sys.stderr)
+    keys = [credential.key for credential in dialect_named(options.dialect).credentials]
+    credentials = TokenStore().credentials(options.workspace or options.url, keys)
+    if not credentials:
+        names = " and ".join(env_name(key) for key in keys)
+        print(f"No credentials: set {names} or store them in the keyring for this workspace.", file=sys.stderr)
         return EXIT_FAILED
     try:
-        backend = open_backend(options.dialect, options.url, token, allow_insecure_http=options.allow_insecure_http)
-    except (UnknownDialect, InsecureConnectionRefused, ValueError) as error:
+        backend = open_backend(options.dialect, options.url, credentials,
+                               allow_insecure_http=options.allow_insecure_http)
+    except (UnknownDialect, MissingCredential, InsecureConnectionRefused, ValueError) as error:
         print(plain(str(error)), file=sys.stderr)
         return EXIT_FAILED
     progress = _Progress(options.quiet, sys.stderr)

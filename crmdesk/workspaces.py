@@ -33,7 +33,12 @@ DEMO_WORKSPACE_ID = "demo"
 
 
 def open_workspace_store(paths: Paths, backend: Backend, dialect: str, url: str) -> Store:
-    """The store for the server's workspace, created on first contact (asks the server its id)."""
+    """The store for the server's workspace, created on first contact (asks the server its id).
+
+    ``url`` is kept in the dialect's one form of it (``Dialect.normalise_url``)."""
+    from crmdesk.remote.dialects import dialect_named
+
+    url = dialect_named(dialect).normalise_url(url)
     workspace = backend.workspace()
     paths.ensure()
     path = paths.workspace_db(_safe_id(workspace.id))

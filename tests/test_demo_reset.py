@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crmdesk.app import AppContext, _start_demo
+from crmdesk.app import _start_demo
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.sandbox.server import start_demo_sandbox

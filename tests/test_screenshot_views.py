@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.workspaces import open_workspace_store

@@ -48,18 +48,30 @@ class ValueLimits:
         if problem is not None:
             raise ValidationError(attr.title or attr.slug, problem)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object form (inside a workspace file's stored capabilities)."""
+        return {"one_value": {kind.value: reason for kind, reason in self.one_value.items()}}
+
     def to_json(self) -> str:
-        return json.dumps({"one_value": {kind.value: reason for kind, reason in self.one_value.items()}})
+        return json.dumps(self.as_dict())
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> ValueLimits:
+        """Limits read from a workspace file's JSON; anything unreadable means "no limits known"."""
+        try:
+            one_value = {AttributeType(k): str(v) for k, v in dict(raw.get("one_value") or {}).items()}
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+        return cls(one_value=one_value)
 
     @classmethod
     def from_json(cls, text: str | None) -> ValueLimits:
         """Limits kept in a workspace file; anything unreadable means "no limits known"."""
         try:
             raw = json.loads(text) if text else {}
-            one_value = {AttributeType(k): str(v) for k, v in dict(raw.get("one_value") or {}).items()}
-        except (ValueError, TypeError, AttributeError):
+        except ValueError:
             return cls()
-        return cls(one_value=one_value)
+        return cls.from_dict(raw)
 
 
 NO_LIMITS = ValueLimits()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from crmdesk.model.attribute_types import CHOICE_TYPES, MULTISELECT_TYPES, AttributeType
@@ -76,12 +77,17 @@ class ObjectDef:
     id: str | None = None
     attributes: tuple[AttributeDef, ...] = ()
     system: bool = False
+    #: ``{slug: attribute}``, built once with the object (it is frozen, so it never goes stale):
+    #: decoding a page of records looks up every value's attribute by slug.
+    by_slug: Mapping[str, AttributeDef] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Reversed: were a slug ever listed twice, the first one wins, as a scan would find it.
+        lookup = {a.slug: a for a in reversed(self.attributes)}
+        object.__setattr__(self, "by_slug", MappingProxyType(lookup))
 
     def attribute(self, slug: str) -> AttributeDef | None:
-        for attribute in self.attributes:
-            if attribute.slug == slug:
-                return attribute
-        return None
+        return self.by_slug.get(slug)
 
     @property
     def title_attribute(self) -> AttributeDef | None:

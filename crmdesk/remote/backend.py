@@ -25,6 +25,7 @@ from crmdesk.model import (
     ObjectDef,
     Option,
     Record,
+    RecordLink,
     Task,
     TimelineEvent,
     Workspace,
@@ -35,9 +36,18 @@ from crmdesk.model.limits import NO_LIMITS, ValueLimits
 STRUCTURED_UNFILTERABLE = frozenset({"location", "interaction", "currency"})
 
 
+#: In ``Capabilities.changed_since_objects``: every object of the workspace, those made later too.
+EVERY_OBJECT = "*"
+
+
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What one workspace's server can do. ``reasons`` says why something is off."""
+    """What one workspace's server can do: every difference between dialects that sync or the UI
+    acts on is a field here, never a test of the dialect's name. ``reasons`` says why something
+    is off, in words for the user.
+
+    The sync engine keeps the last probed value in the workspace file
+    (``crmdesk.remote.capabilities_json``), so the UI knows them offline too."""
 
     dialect: str
     schema_admin: bool = False
@@ -46,26 +56,38 @@ class Capabilities:
     notes: bool = False
     tasks: bool = False
     timeline: bool = False
-    activity: bool = False
     notifications: bool = False
-    server_search: bool = False
-    #: Records can be asked for "changed since" a time (else: a full scan each pull).
-    incremental_pull: bool = False
+    #: Objects whose records can be asked for "changed since" a time (``EVERY_OBJECT``: all of
+    #: them); the others are read by a full scan on the scans' schedule.
+    changed_since_objects: frozenset[str] = frozenset()
+    #: Of "entries", "notes", "tasks", "notifications": the ones the server can be asked for
+    #: "changed since" a time. They are read on every sync round; the others, re-read whole, on
+    #: the collections' schedule.
+    changed_since_collections: frozenset[str] = frozenset()
     #: The server honours an ``Idempotency-Key`` on creates, so a create may be re-sent.
     idempotent_create: bool = False
-    #: Find-or-create on a unique attribute (Aria ``assert``, Attio ``PUT …?matching_attribute``).
-    upsert: bool = False
-    bulk_import: bool = False
-    #: Deleted records leave no trace: deletions are found only by a full id sweep.
+    #: Deleted records leave no trace: deletions are found only by a full id sweep. Off: a
+    #: "changed since" page names the records deleted since (``RecordPage.deleted``).
     needs_delete_sweep: bool = True
+    #: The page size sync asks for (records, entries, notes, tasks): the most the server gives.
     max_page_size: int = 100
-    #: Writes sync may have in flight at once.
+    #: Writes sync may have in flight at once (through the one backend, from as many threads).
     write_concurrency: int = 1
+    #: An option's (or status's) order can be written; else the admin dialog keeps its order on
+    #: this computer.
+    option_order_writable: bool = False
+    #: An option can be deactivated (and activated again) after it is created.
+    option_active_writable: bool = False
+    #: An attribute's place in its object can be written; else the order is kept on this computer.
+    attribute_order_writable: bool = False
+    #: A task's linked records and assignees can change after it is created.
+    task_links_writable: bool = False
     #: Attribute types the server cannot filter records on with a plain "equals": a look-up never
     #: asks by them. Structured values by default; a dialect adds what it knows (Aria answers a
     #: filter on a personal name with an empty 500).
     unfilterable_types: frozenset[str] = field(default=STRUCTURED_UNFILTERABLE, hash=False)
-    #: Values the model allows that this server cannot hold (checked when they are typed).
+    #: Values the model allows that this server cannot hold (checked when they are typed), such
+    #: as several options in one select.
     value_limits: ValueLimits = field(default=NO_LIMITS, hash=False)
     reasons: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -75,17 +97,33 @@ class Capabilities:
             return None
         return self.reasons.get(capability, "This server does not offer it.")
 
+    def changed_since(self, object_slug: str) -> bool:
+        """Whether the records of ``object_slug`` can be asked for "changed since" a time."""
+        return EVERY_OBJECT in self.changed_since_objects or object_slug in self.changed_since_objects
+
 
 @dataclass(frozen=True, slots=True)
 class RecordPage:
     """Records not seen before in this pull, and the server's count where it gives one.
 
     ``unchanged``: ids of records on this page whose server time equals the one the caller
-    said it holds (``known_updated_at``); they are not decoded, and not in ``records``."""
+    said it holds (``known_updated_at``); they are not decoded, and not in ``records``.
+    ``deleted``: on a "changed since" page of a server that keeps tombstones
+    (``Capabilities.needs_delete_sweep`` off), the records deleted since."""
 
     records: list[Record]
     total: int | None = None
     unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteParent:
+    """The record a note hangs off, for a dialect whose note endpoints are under the record
+    (or per object type, such as contact notes and deal notes)."""
+
+    object_slug: str
+    record_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +142,14 @@ class SearchHit:
 
 @runtime_checkable
 class Backend(Protocol):
-    """One workspace on one server. Blocking calls: run them off the GUI thread."""
+    """One workspace on one server. Blocking calls: run them off the GUI thread.
+
+    One backend may be called from several threads at once: the pusher sends up to
+    ``Capabilities.write_concurrency`` updates (and the push round reads as many records) in
+    parallel through it. Its transport is safe to share and refreshes credentials once for all
+    of them; what an adapter keeps between calls must be caches of frozen values that are only
+    replaced (a whole mapping, or one key's value), never changed in place (docs/remote.md, "Threads").
+    """
 
     @property
     def capabilities(self) -> Capabilities:
@@ -149,11 +194,19 @@ class Backend(Protocol):
     def create_attribute(self, object_slug: str, attribute: AttributeDef) -> AttributeDef: ...
     def update_attribute(
         self, object_slug: str, attribute_id: str, *, title: str | None = None,
-        required: bool | None = None, unique: bool | None = None,
-    ) -> AttributeDef: ...
+        required: bool | None = None, unique: bool | None = None, order: int | None = None,
+    ) -> AttributeDef:
+        """``order``: the attribute's place in its object, sent only where
+        ``Capabilities.attribute_order_writable``."""
+        ...
+
     def delete_attribute(self, object_slug: str, attribute_id: str) -> None: ...
     def create_option(self, object_slug: str, attribute: AttributeDef, option: Option) -> Option: ...
-    def update_option(self, object_slug: str, attribute: AttributeDef, option: Option) -> Option: ...
+    def update_option(self, object_slug: str, attribute: AttributeDef, option: Option) -> Option:
+        """Title and color; ``order`` and ``active`` too where ``Capabilities.option_order_writable``
+        and ``option_active_writable`` say the server stores them (elsewhere they are not sent)."""
+        ...
+
     def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None: ...
 
     # -- records --------------------------------------------------------------------------
@@ -188,6 +241,11 @@ class Backend(Protocol):
         """Delete; a record that is already gone counts as deleted."""
         ...
 
+    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
+        """The record's typed links to other records, with their roles (Atlas's links between
+        entities); [] on a server that has none besides reference values."""
+        ...
+
     # -- lists and entries ----------------------------------------------------------------
     def lists(self) -> list[ListDef]: ...
     def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef: ...
@@ -210,12 +268,19 @@ class Backend(Protocol):
     def notes_for(self, object_slug: str, record_id: str) -> list[Note]: ...
     def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note: ...
     def update_note(
-        self, note_id: str, *, title: str | None = None, content: str | None = None, base_content: str | None = None
+        self, note_id: str, *, parent: NoteParent | None, title: str | None = None, content: str | None = None,
+        base_content: str | None = None,
     ) -> Note:
-        """``base_content``: the text the user's edit started from, so a colleague's change since
-        is merged with it (or refused where they meet) rather than overwritten."""
+        """``parent``: the record the note hangs off, for a dialect whose note endpoints need it
+        (None: the cache does not know it). ``base_content``: the text the user's edit started
+        from, so a colleague's change since is merged with it (or refused where they meet)
+        rather than overwritten."""
         ...
-    def delete_note(self, note_id: str) -> None: ...
+
+    def delete_note(self, note_id: str, *, parent: NoteParent | None) -> None:
+        """Delete; a note that is already gone counts as deleted. ``parent`` as for ``update_note``."""
+        ...
+
 
     # -- tasks ----------------------------------------------------------------------------
     def iter_tasks(self, include_completed: bool = True, page_size: int = 200) -> Iterator[list[Task]]: ...
@@ -225,8 +290,12 @@ class Backend(Protocol):
     ) -> Task: ...
     def update_task(
         self, task_id: str, *, content: str | None = None, deadline: str | None = None,
-        done: bool | None = None,
-    ) -> Task: ...
+        done: bool | None = None, record_ids: list[str] | None = None, assignee_ids: list[str] | None = None,
+    ) -> Task:
+        """``record_ids`` and ``assignee_ids`` (the whole new lists) are sent only where
+        ``Capabilities.task_links_writable``."""
+        ...
+
     def delete_task(self, task_id: str) -> None: ...
 
     # -- timeline, activity, notifications, search ------------------------------------------

@@ -1,8 +1,13 @@
 """Turning an HTTP answer that is not a success into a typed ``RemoteError``.
 
 The error body shape differs by dialect — Aria ``{"error": {"code", "message"}}``,
-Attio ``{"status_code", "type", "code", "message"}``, Atomic ``{"error": "…"}`` — so
-``decode_error_body`` understands all of them; none of them is worth a hook per dialect.
+Attio ``{"status_code", "type", "code", "message"}``, Atomic ``{"error": "…"}`` with an optional
+``code`` (``VALIDATION_FAILED``, ``NOT_FOUND``…) — so ``decode_error_body`` understands all of
+them; none of them is worth a hook per dialect. A short ``text/plain`` body is the server's
+words too (Atomic's ``404 Not Found`` for a path or method it does not route, and its ``Internal
+Server Error``): they are quoted in the message, but a plain-text 4xx stays a ``ProtocolError``,
+never a ``NotFound``, since it is about the address, not a record (a delete must not take a
+wrong address for "already gone").
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ class ErrorBody:
     empty: bool = False
     #: JSON nested too deeply to read (a hostile answer); ``not_json`` is set too.
     too_deep: bool = False
+    #: A short ``text/plain`` body that is not JSON (``not_json`` is set too), redacted and cut short.
+    plain: str | None = None
 
 
 def _text(value: Any) -> str | None:
@@ -76,6 +83,20 @@ def _field_errors(raw: Any) -> dict[str, str]:
     return out
 
 
+#: The longest plain-text body read as the server's words (a longer one is a page, not a message).
+_MAX_PLAIN = 200
+
+
+def _plain(response: httpx.Response) -> str | None:
+    """The words of a short ``text/plain`` answer (not a web page), or None."""
+    if not response.headers.get("content-type", "").lower().startswith("text/plain"):
+        return None
+    content = response.content.strip()
+    if len(content) > _MAX_PLAIN or content[:1] == b"<":
+        return None
+    return _text(content.decode("utf-8", "replace"))
+
+
 def decode_error_body(response: httpx.Response) -> ErrorBody:
     content = response.content
     if not content.strip():
@@ -85,7 +106,7 @@ def decode_error_body(response: httpx.Response) -> ErrorBody:
     except RecursionError:
         return ErrorBody(not_json=True, too_deep=True)
     except ValueError:
-        return ErrorBody(not_json=True)
+        return ErrorBody(not_json=True, plain=_plain(response))
     if json_depth_exceeds(data):
         return ErrorBody(not_json=True, too_deep=True)
     body = ErrorBody()
@@ -167,11 +188,19 @@ def error_for(response: httpx.Response, method: str, path: str, now: float) -> R
             said = "The server failed without saying why (an empty answer)."
         elif body.too_deep:
             said = "The server failed and answered with JSON nested too deeply to read."
+        elif body.plain:
+            said = f"The server failed: “{body.plain}”."
         elif body.not_json:
             said = "The server failed and answered with a web page instead of the API's JSON."
         return ServerError(said or "The server failed.", **where)
     if body.too_deep:
         return ProtocolError(f"The server answered HTTP {status} with JSON nested too deeply to read.", **where)
+    if body.plain:
+        return ProtocolError(
+            f"The server answered HTTP {status} “{body.plain}” in plain text, not the API's JSON: this "
+            "address or method is not part of its API. Is the workspace address right?",
+            **where,
+        )
     if body.not_json:
         # A 4xx web page usually means the address is not the API at all.
         return ProtocolError(

@@ -33,10 +33,23 @@ the server's total (``PagingUnstable``), after ``MAX_PAGES`` when there is no to
 as soon as a page makes no progress (offset paging: the same rows again at another offset;
 cursor paging: the same cursor again, or "more" with nothing new), since stopping quietly
 would make an incomplete scan look complete, and a full scan decides what was deleted.
+
+Range paging (``range=[start,end]`` in the request, the window and the total in a
+``Content-Range: <unit> <start>-<end>/<total>`` answer header; Atomic CRM) is offset paging
+with another spelling, so ``range_pages`` runs the same loop (overlap, seen-row check, bounds)
+over it, with newest-first sorting asked by the caller. Servers disagree on the header's end
+(the seed document says inclusive, the real server sends start + rows returned), so the end is
+never used: the next window starts after the rows received, and the scan ends when the rows
+seen reach the total. A window starting elsewhere than asked is refused (a server ignoring
+``range`` would otherwise send the first rows again and again).
+
+Link paging (``_links.next`` and the like, Atlas): follow the server's next address until it
+gives none; the same address twice, or a next page with nothing new, is a ``ProtocolError``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -69,6 +82,29 @@ class CursorPage:
     rows: list[Row]
     next_cursor: str | None
     has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RangePage:
+    """The rows of one ``range`` request and the answer's ``Content-Range`` header as sent."""
+
+    rows: list[Row]
+    content_range: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentRange:
+    start: int
+    #: As the server wrote it: exclusive on the real Atomic server, inclusive in its seed document.
+    end: int | None
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPage:
+    rows: list[Row]
+    #: The address of the next page as the server gave it, None on the last page.
+    next_link: str | None
 
 
 def _checked_ids(rows: list[Row], limit: int, where: str) -> list[str]:
@@ -120,18 +156,23 @@ class _Ahead:
 
 
 def offset_pages(
-    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None, ahead: bool = False
+    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None, ahead: bool = False,
+    stop_at_total: bool = False,
 ) -> Iterator[tuple[list[Row], int | None]]:
     """Yield (rows not seen before, server total) until the list is exhausted. ``ahead``: ask for
-    the next windows while a page is being handed on (``fetch`` is then called from two threads)."""
+    the next windows while a page is being handed on (``fetch`` is then called from two threads).
+    ``stop_at_total``: a page reaching the server's total is the last (no request for an empty
+    page after it), for servers whose total comes with every page."""
     asking = _Ahead(fetch, ahead)
     try:
-        yield from _offset_pages(asking, page_size, overlap)
+        yield from _offset_pages(asking, page_size, overlap, stop_at_total)
     finally:
         asking.close()
 
 
-def _offset_pages(asking: _Ahead, page_size: int, overlap: int | None) -> Iterator[tuple[list[Row], int | None]]:
+def _offset_pages(
+    asking: _Ahead, page_size: int, overlap: int | None, stop_at_total: bool = False
+) -> Iterator[tuple[list[Row], int | None]]:
     limit = max(2, page_size)
     seen: set[str] = set()
     offset = 0
@@ -176,6 +217,8 @@ def _offset_pages(asking: _Ahead, page_size: int, overlap: int | None) -> Iterat
             seen.add(ident)
             fresh.append(row)
         last = len(page.rows) < applied
+        if stop_at_total and page.total is not None and offset + len(page.rows) >= page.total:
+            last = True
         if not last:
             # Records created since the last page pushed everything down by about as many
             # rows as the total grew: skip ahead by that much, or a busy server would keep
@@ -226,3 +269,77 @@ def cursor_pages(
         if pages >= MAX_PAGES:
             raise ProtocolError(f"The server kept sending pages (more than {MAX_PAGES:,}); stopped.")
         cursor = page.next_cursor
+
+
+_CONTENT_RANGE = re.compile(r"\s*(?:[A-Za-z0-9_.-]+\s+)?(?:(\d{1,18})-(\d{1,18})|\*)/(\d{1,18}|\*)\s*")
+
+
+def parse_content_range(header: str | None) -> ContentRange | None:
+    """``contacts 0-3/8`` → (0, 3, 8); ``*/8`` and ``0-3/*`` too. None when there is no header;
+    ``ProtocolError`` when there is one that does not read."""
+    if header is None:
+        return None
+    match = _CONTENT_RANGE.fullmatch(header)
+    if match is None:
+        raise ProtocolError(f"The server's Content-Range header does not read: {header[:80]!r}.")
+    start, end, total = match.groups()
+    return ContentRange(
+        start=int(start) if start is not None else 0,
+        end=int(end) if end is not None else None,
+        total=None if total == "*" else int(total),
+    )
+
+
+def range_pages(
+    fetch: Callable[[int, int], RangePage], page_size: int, *, ahead: bool = False
+) -> Iterator[tuple[list[Row], int | None]]:
+    """Yield (rows not seen before, server total) over ``range=[first,last]`` requests.
+
+    ``fetch(first, last)`` asks for rows ``first`` to ``last``, both included (what the request's
+    ``range`` says on every server), sorted newest first by the caller (records created meanwhile
+    then land above the window, as ``offset_pages`` expects). Paged by the rows received and the
+    total, never by the header's end (see the module's notes)."""
+
+    def by_offset(offset: int, limit: int) -> OffsetPage:
+        page = fetch(offset, offset + limit - 1)
+        header = parse_content_range(page.content_range)
+        if header is not None and page.rows and header.start != offset:
+            raise ProtocolError(
+                f"The server sent rows from {header.start} when asked for rows from {offset}: it does not "
+                "page, so the list cannot be read whole."
+            )
+        return OffsetPage(page.rows, header.total if header is not None else None, None)
+
+    yield from offset_pages(by_offset, page_size, ahead=ahead, stop_at_total=True)
+
+
+def link_pages(fetch: Callable[[str | None], LinkPage], page_size: int) -> Iterator[list[Row]]:
+    """Yield rows not seen before, following the server's next link from ``fetch(None)`` (the
+    first page) until a page has none. ``page_size``: the most rows a page may hold."""
+    limit = max(1, page_size)
+    seen: set[str] = set()
+    followed: set[str] = set()
+    link: str | None = None
+    pages = 0
+    while True:
+        page = fetch(link)
+        pages += 1
+        ids = _checked_ids(page.rows, limit, f"page {pages}")
+        fresh = []
+        for row, ident in zip(page.rows, ids, strict=True):
+            if ident not in seen:
+                seen.add(ident)
+                fresh.append(row)
+        if fresh:
+            yield fresh
+        if not page.next_link:
+            return
+        if not fresh or page.next_link in followed:
+            raise ProtocolError(
+                "The server gives a next page that brings nothing new (or the same address again): it does "
+                "not page, so the list cannot be read whole."
+            )
+        if pages >= MAX_PAGES:
+            raise ProtocolError(f"The server kept sending pages (more than {MAX_PAGES:,}); stopped.")
+        followed.add(page.next_link)
+        link = page.next_link

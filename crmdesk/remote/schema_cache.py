@@ -31,24 +31,9 @@ ValueReader = Callable[[AttributeDef, Any], Any]
 ValueWriter = Callable[[AttributeDef, Any], Any]
 
 
-#: ``attributes_by_slug`` answers, by the identity of the ObjectDef they were built from (an
-#: ObjectDef holds dicts, so it is not hashable; it is frozen, so its attributes never change).
-_BY_SLUG: dict[int, tuple[ObjectDef, Mapping[str, AttributeDef]]] = {}
-#: Objects come and go with schema pulls; a few dozen live at once. Beyond this, start over.
-_BY_SLUG_LIMIT = 256
-
-
 def attributes_by_slug(obj: ObjectDef) -> Mapping[str, AttributeDef]:
-    """``{slug: attribute}`` of ``obj``, built once per ObjectDef (do not mutate it)."""
-    entry = _BY_SLUG.get(id(obj))
-    # The entry keeps its ObjectDef alive, so an id in the cache is never reused by another object.
-    if entry is not None and entry[0] is obj:
-        return entry[1]
-    lookup = {a.slug: a for a in obj.attributes}
-    if len(_BY_SLUG) >= _BY_SLUG_LIMIT:
-        _BY_SLUG.clear()
-    _BY_SLUG[id(obj)] = (obj, lookup)
-    return lookup
+    """``{slug: attribute}`` of ``obj`` (built once with it; read-only)."""
+    return obj.by_slug
 
 
 class SchemaCache:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ListDef, Member, ObjectDef, Option, Workspace
 from crmdesk.model.limits import ValueLimits
 from crmdesk.store.changes import ChangeLog
+
+#: Meta keys: the capabilities' JSON object, and the value limits kept alone by older files.
+CAPABILITIES_META = "capabilities"
+LEGACY_LIMITS_META = "value_limits"
 
 
 class SchemaRepo:
@@ -38,12 +43,36 @@ class SchemaRepo:
         else:
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    def capabilities_json(self) -> dict[str, Any] | None:
+        """What the workspace's server can do as the last probe said, in the JSON form
+        ``crmdesk.remote.capabilities_json`` writes and reads (the store does not import remote);
+        None before a probe, or when what is kept is unreadable."""
+        try:
+            data = json.loads(self.get_meta(CAPABILITIES_META) or "null")
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def set_capabilities_json(self, data: Mapping[str, Any]) -> None:
+        self.set_meta(CAPABILITIES_META, json.dumps(data, sort_keys=True))
+        # Files from before capabilities were kept held the limits alone: one place from now on.
+        self.set_meta(LEGACY_LIMITS_META, None)
+
     def value_limits(self) -> ValueLimits:
-        """What the workspace's server cannot hold, as its last sync said (none known before)."""
-        return ValueLimits.from_json(self.get_meta("value_limits"))
+        """What the workspace's server cannot hold, as its last sync said (none known before):
+        the ``value_limits`` of the kept capabilities, which edits are checked against offline."""
+        caps = self.capabilities_json()
+        if caps is not None and "value_limits" in caps:
+            return ValueLimits.from_dict(caps["value_limits"])
+        return ValueLimits.from_json(self.get_meta(LEGACY_LIMITS_META))
 
     def set_value_limits(self, limits: ValueLimits) -> None:
-        self.set_meta("value_limits", limits.to_json())
+        """Replace the limits alone (the rest of the kept capabilities stays)."""
+        caps = self.capabilities_json()
+        if caps is None:
+            self.set_meta(LEGACY_LIMITS_META, limits.to_json())
+        else:
+            self.set_capabilities_json({**caps, "value_limits": limits.as_dict()})
 
     def workspace(self) -> Workspace | None:
         workspace_id = self.get_meta("workspace_id")

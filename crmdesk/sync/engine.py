@@ -29,6 +29,7 @@ from crmdesk.remote import (
     ServerError,
     TruncatedAnswer,
 )
+from crmdesk.remote.capabilities_json import capabilities_from_json, capabilities_to_json
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
 from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
@@ -96,16 +97,27 @@ class SyncEngine:
 
     @property
     def capabilities(self) -> Capabilities:
+        """The server's capabilities, probed once per engine and kept in the workspace file."""
         if self._capabilities is None:
             self._capabilities = self.backend.probe_capabilities()
+            self._remember(self._capabilities)
         return self._capabilities
 
-    def _remember_limits(self, caps: Capabilities) -> None:
-        """Keep what the server cannot hold in the workspace file: edits are checked against
-        it when typed, offline too (``store.edits``)."""
-        if self.store.schema.value_limits() != caps.value_limits:
+    def known_capabilities(self) -> Capabilities:
+        """Without asking the server: this engine's probe, else the last one the workspace file
+        keeps, else the dialect's defaults."""
+        if self._capabilities is not None:
+            return self._capabilities
+        defaults = self.backend.capabilities
+        return capabilities_from_json(self.store.schema.capabilities_json(), defaults)
+
+    def _remember(self, caps: Capabilities) -> None:
+        """Keep the capabilities in the workspace file: the admin dialogs read them offline, and
+        edits are checked against ``value_limits`` when typed, offline too (``store.edits``)."""
+        data = capabilities_to_json(caps)
+        if self.store.schema.capabilities_json() != data:
             with self.store.write():
-                self.store.schema.set_value_limits(caps.value_limits)
+                self.store.schema.set_capabilities_json(data)
 
     def _due(self, last: str | None, interval: timedelta) -> bool:
         """Whether something done at ``last`` is to be done again (never done, a zero interval, or
@@ -119,26 +131,29 @@ class SyncEngine:
     def _records_due(self, obj: ObjectDef, caps: Capabilities) -> bool:
         """Where "changed since" works, every round asks for what changed (a few cheap requests);
         without it a pull is a scan of every record, run only when ``scan_interval`` has passed."""
-        if caps.incremental_pull:
+        if caps.changed_since(obj.slug):
             return True
         state = self.store.sync_state.get(f"records:{obj.slug}")
         if (state.details or {}).get(DECODE_ALL):
             return True  # the schema changed (a new attribute, say): its values are read at once
         return self._due(state.last_pull_at, self.scan_interval)
 
-    def _pull_collections(self, puller: Puller, caps: Capabilities) -> None:
-        """Lists' entries, notes, tasks and notifications: no "changed since" on Aria, so each
-        pull re-reads them whole — on the scans' schedule, not on every sync."""
+    def _pull_collections(self, puller: Puller, caps: Capabilities, *, scheduled: bool) -> None:
+        """Lists' entries, notes, tasks and notifications. One the server can be asked "changed
+        since" for (``caps.changed_since_collections``) is read on every round; the others are
+        re-read whole, so only when ``scheduled`` (the collections' schedule, or forced)."""
         started = self.now()
         phases = [(caps.lists, "entries", puller.pull_entries), (caps.notes, "notes", puller.pull_notes),
                   (caps.tasks, "tasks", puller.pull_tasks),
                   (caps.notifications, "notifications", puller.pull_notifications)]
         for offered, phase, pull in phases:
-            if offered:
+            if offered and (scheduled or phase in caps.changed_since_collections):
                 self.progress(phase, 0, None)  # the status bar: "Receiving notes"
                 pull()
                 # Between phases, not inside one: each phase reads what is queued as it begins.
                 puller.push_if_asked()
+        if not scheduled:
+            return
         state = self.store.sync_state.get(COLLECTIONS_SCOPE)
         state.last_pull_at = started
         with self.store.write():
@@ -155,7 +170,9 @@ class SyncEngine:
 
         def run(state: _Round) -> None:
             caps = self.capabilities
-            self._remember_limits(caps)
+            # Each round, not only at the probe: a file whose copy was changed meanwhile (an
+            # older crmdesk, a restore) gets the current ones back.
+            self._remember(caps)
             pushes = state.pushes = PushRound(self.store, self.backend, caps, self.check_cancel, self.progress)
             puller = state.puller = Puller(
                 self.store, self.backend, caps, self.check_cancel, self.progress,
@@ -169,8 +186,7 @@ class SyncEngine:
                 self.check_cancel()
                 if force_scan or self._records_due(obj, caps):
                     puller.pull_records(obj)
-            if force_collections or self._collections_due():
-                self._pull_collections(puller, caps)
+            self._pull_collections(puller, caps, scheduled=force_collections or self._collections_due())
             with self.store.write():
                 self.store.schema.set_meta("last_sync_at", self.now())
 
@@ -179,10 +195,11 @@ class SyncEngine:
     def push(self) -> SyncReport:
         """A push round alone: the workspace binding checked (one GET), the records the outbox
         updates fetched and merged, the outbox sent. Nothing to send: no request at all. The
-        capabilities are the dialect's known ones — probing them would read record pages."""
+        capabilities are the known ones (``known_capabilities``) — probing them would read record
+        pages."""
 
         def run(state: _Round) -> None:
-            caps = self._capabilities or self.backend.capabilities
+            caps = self.known_capabilities()
             pushes = state.pushes = PushRound(self.store, self.backend, caps, self.check_cancel, self.progress)
             if not pushes.has_work():
                 self.push_requested.clear()

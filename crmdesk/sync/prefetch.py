@@ -16,7 +16,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 S = TypeVar("S")
-_DONE = object()
+
+
+class _Done:
+    """Handed over after the last page."""
 
 
 class _Failure:
@@ -30,7 +33,7 @@ def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
     Leaving the loop early (cancel, an error while storing) stops the producer at its
     next page boundary and waits for it, so the backend is free again on return.
     """
-    handoff: queue.Queue[object] = queue.Queue(maxsize=depth)
+    handoff: queue.Queue[T | _Done | _Failure] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
     def produce() -> None:
@@ -39,7 +42,7 @@ def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
                 handoff.put(page)
                 if stop.is_set():
                     return
-            handoff.put(_DONE)
+            handoff.put(_Done())
         except BaseException as error:  # handed to the consumer, who raises it
             handoff.put(_Failure(error))
         finally:
@@ -54,11 +57,11 @@ def prefetched(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
     try:
         while True:
             item = handoff.get()
-            if item is _DONE:
+            if isinstance(item, _Done):
                 return
             if isinstance(item, _Failure):
                 raise item.error
-            yield item  # type: ignore[misc]
+            yield item
     finally:
         stop.set()
         while producer.is_alive():

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Protocol, TypeVar
 
 from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, Note, ObjectDef, Record, is_local_id
 from crmdesk.model.errors import ValidationError
@@ -31,6 +32,16 @@ CURSOR_OVERLAP = timedelta(seconds=30)
 DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
 #: In a records scope's details: decode every record at the next full scan (the schema changed).
 DECODE_ALL = "decode_all"
+
+
+class _Identified(Protocol):
+    """A note or a task, as a page of them is stored: by id."""
+
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
 
 
 class Puller:
@@ -224,7 +235,7 @@ class Puller:
     def pull_records(self, obj: ObjectDef) -> None:
         scope = f"records:{obj.slug}"
         state = self.store.sync_state.get(scope)
-        incremental = self.caps.incremental_pull and state.cursor is not None
+        incremental = self.caps.changed_since(obj.slug) and state.cursor is not None
         since = minus(state.cursor, CURSOR_OVERLAP) if incremental and state.cursor else None
         started = self.now()
         decode_all = bool((state.details or {}).get(DECODE_ALL))
@@ -232,9 +243,11 @@ class Puller:
         # are counted as seen without being decoded or written.
         known = None if since is not None or decode_all else server_times(self.store, obj.slug)
         seen: set[str] = set()
+        deleted: set[str] = set()
         newest = state.cursor
         done = 0
-        pages = self.backend.iter_record_pages(obj.slug, changed_since=since, known_updated_at=known)
+        pages = self.backend.iter_record_pages(obj.slug, changed_since=since, page_size=self.caps.max_page_size,
+                                               known_updated_at=known)
         # Each page carries how many pushes had finished when its fetch began (``stamped`` runs in
         # the prefetch thread, just before each fetch).
         for pushes_before, page in prefetched(stamped(pages, lambda: self._pushes)):
@@ -251,6 +264,7 @@ class Puller:
                 seen.add(record.id)
                 if record.updated_at and (newest is None or record.updated_at > newest):
                     newest = record.updated_at
+            deleted.update(page.deleted)
             if page.unchanged:
                 assert known is not None
                 seen.update(page.unchanged)
@@ -266,12 +280,15 @@ class Puller:
         sweep_ids: set[str] | None = None
         if not incremental:
             sweep_ids = seen  # a full scan saw every record there is
-        elif older_than(state.last_sweep_at, self.sweep_interval, self.now()):
+        elif self.caps.needs_delete_sweep and older_than(state.last_sweep_at, self.sweep_interval, self.now()):
             self.check_cancel()
             sweep_ids = self.backend.record_ids(obj.slug)
         if sweep_ids is not None:
             self._sweep(obj, sweep_ids)
             state.last_sweep_at = started
+        elif deleted - seen:
+            # A server with tombstones names what was deleted; one seen again was re-created.
+            self._drop(obj, [rid for rid in deleted - seen if self.store.records.get(rid) is not None])
         if since is None and state.details:
             state.details.pop(DECODE_ALL, None)  # every record was decoded with the current schema
         state.cursor = newest
@@ -293,7 +310,11 @@ class Puller:
     def _sweep(self, obj: ObjectDef, server_ids: set[str]) -> None:
         """Records the server no longer has: drop them, unless the user has edits queued."""
         # A set difference first: on a 100,000-record object the sweep finds a handful, if any.
-        gone = [rid for rid in self.store.records.ids(obj.slug) - server_ids if not is_local_id(rid)]
+        self._drop(obj, [rid for rid in self.store.records.ids(obj.slug) - server_ids if not is_local_id(rid)])
+
+    def _drop(self, obj: ObjectDef, gone: list[str]) -> None:
+        """Records deleted on the server: out of the cache, except that queued edits of one
+        become a conflict (the user decides) and a queued delete stays to be sent."""
         if not gone:
             return
         with self.store.write():
@@ -329,7 +350,7 @@ class Puller:
                 continue  # made offline: the server has no entries for it yet
             seen: set[str] = set()
             try:
-                for entries in self.backend.iter_entries(list_def.id):
+                for entries in self.backend.iter_entries(list_def.id, page_size=self.caps.max_page_size):
                     self.check_cancel()
                     with self.store.write():
                         for entry in entries:
@@ -344,8 +365,8 @@ class Puller:
                         self.store.entries.delete(entry_id)
 
     def pull_notes(self) -> None:
-        """Every note, re-read whole (Aria has no "changed since" for them): only the ones that
-        differ from the cache are written, and the views are told only when something did."""
+        """Every note, re-read whole: only the ones that differ from the cache are written, and
+        the views are told only when something did."""
         queued = self._queued_targets()
         cached = self.store.notes.by_id()
 
@@ -353,16 +374,16 @@ class Puller:
             if cached.get(note.id) != note:
                 self.store.notes.put(note)
 
-        seen = self._pull_pages(self.backend.iter_notes(), put, queued)  # type: ignore[arg-type]
+        seen = self._pull_pages(self.backend.iter_notes(page_size=self.caps.max_page_size), put, queued)
         self._forget(set(cached), seen, queued, self.store.notes.delete)
 
     def pull_tasks(self) -> None:
         queued = self._queued_targets()
-        seen = self._pull_pages(self.backend.iter_tasks(include_completed=True),
+        seen = self._pull_pages(self.backend.iter_tasks(include_completed=True, page_size=self.caps.max_page_size),
                                 lambda task: self.store.tasks.put(task), queued)
         self._forget(self.store.tasks.ids(), seen, queued, self.store.tasks.delete)
 
-    def _pull_pages(self, pages: Iterable[list], put: Callable[[object], None], queued: set[str]) -> set[str]:  # type: ignore[type-arg]
+    def _pull_pages(self, pages: Iterable[list[Item]], put: Callable[[Item], None], queued: set[str]) -> set[str]:
         seen: set[str] = set()
         for page in pages:
             self.check_cancel()
@@ -391,6 +412,8 @@ class Puller:
             self.store.notifications.replace_all(notifications)
 
     def pull_timeline(self, record_id: str) -> None:
+        if not self.caps.timeline:
+            return  # the server keeps none: the record page shows the cache's notes and tasks
         page = self.backend.timeline(record_id)
         with self.store.write():
             self.store.timeline.put_many(page.events)

@@ -33,6 +33,7 @@ from crmdesk.model.values import values_equal
 from crmdesk.remote import (
     Backend,
     Capabilities,
+    NoteParent,
     NotFound,
     PermissionDenied,
     ProtocolError,
@@ -179,8 +180,8 @@ class Pusher:
                 self._store_updated(group, record, refused)
         if deferred is not None:
             raise deferred
-        for group, changes, error in apart:
-            self._update_fields_apart(group, changes, error)
+        for group, changes, refusal in apart:
+            self._update_fields_apart(group, changes, refusal)
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -606,19 +607,27 @@ class Pusher:
                     return note
             return None
 
+        parent = self._note_parent(first.scope)
         self._push_simple(
             group,
             create,
-            lambda: self.backend.update_note(first.target_id, title=merged.get("title"), content=merged.get("content"),
-                                             base_content=base_of(group).get("content")),
-            lambda: self.backend.delete_note(first.target_id),
+            lambda: self.backend.update_note(first.target_id, parent=parent, title=merged.get("title"),
+                                             content=merged.get("content"), base_content=base_of(group).get("content")),
+            lambda: self.backend.delete_note(first.target_id, parent=parent),
             find_existing,
         )
 
+    def _note_parent(self, record_id: str) -> NoteParent | None:
+        """The record a note hangs off (a note mutation's scope is its record's id, rewritten with
+        every id when the record was made offline), as the cache knows it; None when it does not."""
+        record = self.store.records.get(record_id) if record_id else None
+        return NoteParent(record.object_slug, record.id) if record is not None else None
+
     def _push_task(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
-        if first.op is MutationOp.UPDATE and set(merged) - {"content", "deadline", "done"}:
-            raise ServerRejected("This server cannot change a task's linked records or assignees after creation.")
+        links = {key: merged[key] for key in ("record_ids", "assignee_ids") if key in merged}
+        if first.op is MutationOp.UPDATE and links and not self.caps.task_links_writable:
+            raise ServerRejected(self.caps.reason("task_links_writable") or "")
         self._push_simple(
             group,
             lambda: self.backend.create_task(
@@ -627,7 +636,7 @@ class Pusher:
             ),
             lambda: self.backend.update_task(
                 first.target_id, content=merged.get("content"), deadline=merged.get("deadline"),
-                done=merged.get("done"),
+                done=merged.get("done"), **links,
             ),
             lambda: self.backend.delete_task(first.target_id),
             lambda: self._find_task(merged),

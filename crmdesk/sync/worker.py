@@ -250,18 +250,19 @@ class SyncController(QObject):
         scan_interval: timedelta = DEFAULT_SCAN_INTERVAL,
     ) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("crmdesk-sync")
+        # Not ``self.thread``: that would hide QObject.thread() (the thread this object lives in).
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("crmdesk-sync")
         self.worker = SyncWorker(db_path, backend_factory, interval_ms, scan_interval)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.start)
         self.request_sync.connect(self.worker.sync_all)
         self.request_local_edit.connect(self.worker.local_edit)
         self.request_open_record.connect(self.worker.open_record)
         self.request_scan_minutes.connect(self.worker.set_scan_minutes)
         # ``finished`` is emitted in the worker thread after its event loop ends: the worker's
         # timers, connection and client are closed in the thread that owns them.
-        self.thread.finished.connect(self.worker.shutdown, Qt.ConnectionType.DirectConnection)
+        self.worker_thread.finished.connect(self.worker.shutdown, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         # The worker's Python (decoding pages) and the window's (painting rows) share one GIL.
@@ -269,7 +270,7 @@ class SyncController(QObject):
         # for it (5 ms by default): the window stalled up to 500–665 ms during a first 100k pull,
         # 250–305 ms at 0.5–1 ms, which made that pull ~20% slower (benchmarks/bench_live_window).
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
-        self.thread.start()
+        self.worker_thread.start()
 
     def sync_now(self) -> None:
         self.request_sync.emit()
@@ -290,5 +291,5 @@ class SyncController(QObject):
     def stop(self, timeout_ms: int = 5000) -> bool:
         """Cancel, close the worker's connection and end the thread. The outbox is on disk."""
         self.cancel()
-        self.thread.quit()
-        return self.thread.wait(timeout_ms)
+        self.worker_thread.quit()
+        return self.worker_thread.wait(timeout_ms)

@@ -20,7 +20,7 @@ from crmdesk.ui.widgets.sidebar import Sidebar
 from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -362,19 +362,19 @@ class MainWindow(QMainWindow):
     def attach_sync_in_background(self, db_path: Path) -> None:
         """Look up the token off the GUI thread, then start syncing the open workspace."""
         from crmdesk.ui.background import Background
-        from crmdesk.ui.workspace_switcher import attach_sync, lookup_token
+        from crmdesk.ui.workspace_switcher import attach_sync, credential_keys, lookup_credentials
 
         self._startup_background = Background(self)
         self._looking_up_token = True
         # Not "Sign-in needed" before the keyring has answered: the token may well be there.
         self.sync_status.show_state("connecting", "")
 
-        def attach(token: str | None) -> None:
+        def attach(credentials: dict[str, str] | None) -> None:
             self._looking_up_token = False
             if self.context.sync is None:  # else: a workspace opened meanwhile came with its own
-                # The user may have opened another workspace while the keyring answered: the token
-                # is db_path's, and attach_sync attaches nothing unless db_path is the open store.
-                attach_sync(self.context, db_path, token)
+                # The user may have opened another workspace while the keyring answered: the
+                # credentials are db_path's; attach_sync attaches nothing unless db_path is open.
+                attach_sync(self.context, db_path, credentials)
                 self._connect_sync()  # the new sync's signals; without one, "Sign-in needed"
                 if self.context.sync is not None:
                     self.sync_status.show_state("syncing", "")  # the worker's first act is a sync
@@ -386,7 +386,9 @@ class MainWindow(QMainWindow):
             self.sync_status.show_state("error", f"Could not read the keyring: {error}")
             self.token_looked_up.emit()
 
-        self._startup_background.run(lambda: lookup_token(self.context, db_path), attach, failed)
+        store = self.context.store
+        keys = credential_keys(store) if store is not None else ()
+        self._startup_background.run(lambda: lookup_credentials(self.context, db_path, keys), attach, failed)
 
     def finish_background_work(self, timeout_ms: int = 3000) -> None:
         """On quit: let calls still running on the thread pool (a keyring look-up) end before

@@ -1,8 +1,9 @@
 """Opening, switching and closing workspaces, and signing out.
 
 A workspace is one SQLite file (``paths.workspaces_dir/<id>.sqlite``); its dialect, server
-address and "allow plain http" flag are in the file's meta table, its token in the keyring
-under the file's id (``TokenStore``), never in the file or in QSettings. The window is
+address and "allow plain http" flag are in the file's meta table, its credentials (the API
+token, or what its dialect asks for) in the keyring under the file's id (``TokenStore``), never
+in the file or in QSettings. The window is
 rebuilt by ``MainWindow.switch_workspace`` after the context has the new store and sync.
 Which workspace opens on start is ``crmdesk.workspaces.choose_workspace``'s decision (the
 command line shares it); only asking the user is done here.
@@ -11,7 +12,7 @@ command line shares it); only asking the user is done here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from crmdesk.workspaces import (
 )
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext, DemoServer
     from crmdesk.secrets import TokenStore
 
 log = logging.getLogger(__name__)
@@ -66,35 +67,43 @@ def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True
     context.sync = None
     context.backend_factory = None
     if with_sync:
-        attach_sync(context, db_path, tokens_of(context).get(workspace_id(db_path)))
+        attach_sync(context, db_path, lookup_credentials(context, db_path, credential_keys(store)))
     if workspace_id(db_path) != DEMO_WORKSPACE_ID:
         remember_last_workspace(context.paths, workspace_id(db_path))
 
 
-def lookup_token(context: AppContext, db_path: Path) -> str | None:
-    """The workspace's token from the keyring (or CRMDESK_TOKEN); safe off the GUI thread."""
-    return tokens_of(context).get(workspace_id(db_path))
+def credential_keys(store: Store) -> tuple[str, ...]:
+    """What the workspace's dialect keeps in the keyring (read on the GUI thread, with the store)."""
+    from crmdesk.remote.dialects import dialect_stored
+
+    return tuple(c.key for c in dialect_stored(store.schema.get_meta("dialect")).credentials)
 
 
-def attach_sync(context: AppContext, db_path: Path, token: str | None) -> None:
-    """Give the open workspace its (not yet started) sync controller, when it has a token.
+def lookup_credentials(context: AppContext, db_path: Path, keys: tuple[str, ...]) -> dict[str, str] | None:
+    """The workspace's credentials from the keyring (or CRMDESK_TOKEN…), None when one is
+    missing; safe off the GUI thread."""
+    return tokens_of(context).credentials(workspace_id(db_path), keys)
 
-    ``token`` is ``db_path``'s: nothing is attached unless ``db_path`` is the open workspace. A
-    keyring look-up that ends after the user opened another one would otherwise send this
-    token to the other workspace's server.
+
+def attach_sync(context: AppContext, db_path: Path, credentials: Mapping[str, str] | None) -> None:
+    """Give the open workspace its (not yet started) sync controller, when it has credentials.
+
+    ``credentials`` are ``db_path``'s: nothing is attached unless ``db_path`` is the open
+    workspace. A keyring look-up that ends after the user opened another one would otherwise
+    send them to the other workspace's server.
     """
-    from crmdesk.remote.factory import open_backend
+    from crmdesk.remote.dialects import dialect_stored, open_backend
     from crmdesk.sync.worker import SyncController, scan_interval_from
 
     store = context.store
     if store is None or store.path != Path(db_path):
         return
-    dialect = store.schema.get_meta("dialect") or "aria"
+    dialect = dialect_stored(store.schema.get_meta("dialect")).name
     url = store.schema.get_meta("server_url") or ""
     insecure = store.schema.get_meta(INSECURE_META) == "1"
-    if token and url:
-        # The token stays in this closure, in memory: the worker builds its backend from it.
-        context.backend_factory = lambda: open_backend(dialect, url, token, allow_insecure_http=insecure)
+    if credentials and url:
+        # The credentials stay in this closure, in memory: the worker builds its backend from them.
+        context.backend_factory = lambda: open_backend(dialect, url, credentials, allow_insecure_http=insecure)
         context.sync = SyncController(db_path, context.backend_factory,
                                       scan_interval=scan_interval_from(context.settings))
 
@@ -189,22 +198,54 @@ def sign_out(context: AppContext, parent: Any) -> bool:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    tokens_of(context).delete(workspace_id(store.path))
+    tokens_of(context).delete(workspace_id(store.path), credential_keys(store))
     close_workspace(context)
     forget_last_workspace(context.paths)
     return True
 
 
 def start_demo(context: AppContext, background: Any, on_ready: Any, on_error: Any) -> None:
-    """Start the demo sandbox off the GUI thread, then open the demo workspace on it."""
-    from crmdesk.app import _start_demo
-    from crmdesk.sandbox.server import start_demo_sandbox
-
+    """Start the demo's server off the GUI thread (with the starter the entry point put in the
+    context), then open the demo workspace on it."""
+    start = context.start_demo
+    if start is None:
+        on_error(RuntimeError("this window was started without the demo server"))
+        return
     data_dir = context.paths.data_dir
 
-    def opened(server: Any) -> None:
+    def opened(server: DemoServer) -> None:
         close_workspace(context)
-        _start_demo(context, server)
+        open_demo_workspace(context, server)
         on_ready()
 
-    background.run(lambda: start_demo_sandbox(data_dir), opened, on_error)
+    background.run(lambda: start(data_dir), opened, on_error)
+
+
+def open_demo_workspace(context: AppContext, server: DemoServer) -> None:
+    """Open the demo workspace, with a (not yet started) sync against the demo's ``server``,
+    which is stopped with the workspace."""
+    from crmdesk.remote.dialects import open_backend
+    from crmdesk.sync.worker import SyncController, scan_interval_from
+
+    context.services.append(server)
+    url, token, dialect = server.url, server.admin_token, server.dialect
+    db_path = context.paths.workspace_db(DEMO_WORKSPACE_ID)
+    store = context.store = Store.open(db_path)
+    served = server.workspace_id
+    cached = store.schema.get_meta("workspace_id")
+    if served is not None and cached is not None and cached != served:
+        # The demo server's data was reset (its file deleted): the demo cache belongs to a
+        # workspace that no longer exists anywhere, and a sync would refuse it. Keep it aside.
+        store.close()
+        aside = db_path.with_name(f"{DEMO_WORKSPACE_ID}.{cached[:8]}.bak.sqlite")
+        db_path.replace(aside)
+        log.warning("the demo server was reset; the old demo workspace is kept at %s", aside)
+        store = context.store = Store.open(db_path)
+    with store.write():
+        store.schema.set_meta("dialect", dialect)
+        store.schema.set_meta("server_url", url)
+    # The worker builds its own backend in its own thread; the sandbox's token is a local,
+    # throw-away credential, so it is handed over in memory only.
+    context.backend_factory = lambda: open_backend(dialect, url, token)
+    context.sync = SyncController(db_path, context.backend_factory,
+                                  scan_interval=scan_interval_from(context.settings))

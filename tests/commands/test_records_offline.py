@@ -15,7 +15,7 @@ import pytest
 from crmdesk.cli import main
 from crmdesk.model import EntityKind, MutationOp, is_local_id
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine

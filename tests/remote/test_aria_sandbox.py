@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from crmdesk.remote.aria import AriaBackend, connect_aria
-from crmdesk.remote.errors import NetworkError, NotFound, RateLimited, ServerError, TruncatedAnswer
+from crmdesk.remote.backend import NoteParent
+from crmdesk.remote.errors import NetworkError, NotFound, RateLimited, ServerError, ServerRejected, TruncatedAnswer
 from crmdesk.remote.transport import RetryPolicy
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.sandbox.server import SandboxServer
@@ -34,7 +35,7 @@ def backend(server: SandboxServer) -> Iterator[AriaBackend]:
 
 def test_capabilities_are_probed(server: SandboxServer, backend: AriaBackend) -> None:
     caps = backend.probe_capabilities()
-    assert caps.incremental_pull is (not server.strict)
+    assert caps.changed_since("people") is (not server.strict)
     assert caps.schema_admin
     member = connect_aria(server.url, server.member_token)
     assert not member.probe_capabilities().schema_admin
@@ -55,7 +56,7 @@ def test_the_incremental_probe_queries_only_the_smallest_object(
 
     monkeypatch.setattr(backend, "query", spy)
     caps = backend.probe_capabilities()
-    assert caps.incremental_pull is (not server.strict)
+    assert caps.changed_since(smallest) is (not server.strict)
     # A strict server is caught by the first question; a default one needs both.
     assert queried == [f"/objects/{smallest}/records/query"] * (1 if server.strict else 2)
 
@@ -122,10 +123,35 @@ def test_note_round_trip(backend: AriaBackend) -> None:
     note = backend.create_note("people", person.id, "Call", "Budget approved")
     assert note.record_id == person.id
     assert [n.id for n in backend.notes_for("people", person.id)] == [note.id]
-    assert backend.update_note(note.id, content="Budget cut").content == "Budget cut"
+    parent = NoteParent("people", person.id)
+    assert backend.update_note(note.id, parent=parent, content="Budget cut").content == "Budget cut"
+    # The cache may not know the record (None): Aria addresses a note by its own id anyway.
+    assert backend.update_note(note.id, parent=None, title="Call back").title == "Call back"
+    assert [(n.title, n.content) for n in backend.notes_for("people", person.id)] == [("Call back", "Budget cut")]
     assert any(n.id == note.id for page in backend.iter_notes() for n in page)
-    backend.delete_note(note.id)
+    backend.delete_note(note.id, parent=parent)
     assert backend.notes_for("people", person.id) == []
+    backend.delete_note(note.id, parent=None)  # already gone counts as deleted
+
+
+def test_aria_has_no_record_links_with_roles(backend: AriaBackend) -> None:
+    person = backend.create_record("people", {"job_title": "linked"}, str(uuid.uuid4()))
+    assert backend.record_links("people", person.id) == []
+
+
+def test_what_aria_cannot_write_is_refused_not_dropped(backend: AriaBackend) -> None:
+    """Its capabilities say so, so sync and the dialogs never ask; a caller that does is told."""
+    person = backend.create_record("people", {"job_title": "fixed"}, str(uuid.uuid4()))
+    task = backend.create_task("Fixed links", record_ids=[person.id])
+    caps = backend.capabilities
+    with pytest.raises(ServerRejected) as refused:
+        backend.update_task(task.id, record_ids=[])
+    assert refused.value.message == caps.reason("task_links_writable")
+    assert [t.record_ids for page in backend.iter_tasks() for t in page if t.id == task.id] == [[person.id]]
+    attr = next(a for a in backend.get_object("people").attributes if a.id)
+    with pytest.raises(ServerRejected) as refused:
+        backend.update_attribute("people", str(attr.id), order=0)
+    assert refused.value.message == caps.reason("attribute_order_writable")
 
 
 def test_tasks_lists_timeline_notifications(backend: AriaBackend) -> None:

@@ -31,6 +31,28 @@ def test_the_environment_token_wins() -> None:
     assert store.get("anything") == "oc_sk_env"
 
 
+def test_each_credential_a_dialect_asks_for_has_its_own_entry_and_all_go_on_sign_out() -> None:
+    ring = MemoryKeyring()
+    store = TokenStore(ring, environ={})
+    keys = ("client_id", "client_secret")
+    assert store.credentials("ws-1", keys) is None  # nothing yet: the user is asked
+    store.store_credentials("ws-1", {"client_id": "app-1", "client_secret": "s3cret"})
+    assert ring.passwords == {(SERVICE, "ws-1#client_id"): "app-1", (SERVICE, "ws-1#client_secret"): "s3cret"}
+    assert store.credentials("ws-1", keys) == {"client_id": "app-1", "client_secret": "s3cret"}
+    store.delete("ws-1", ("client_secret",))
+    assert store.credentials("ws-1", keys) is None  # one missing is as good as none
+    store.delete("ws-1", keys)
+    assert ring.passwords == {}
+
+
+def test_the_environment_names_each_credential() -> None:
+    environ = {"CRMDESK_CLIENT_ID": "app-env", "CRMDESK_CLIENT_SECRET": "secret-env"}
+    store = TokenStore(MemoryKeyring(), environ=environ)
+    assert store.credentials("any", ("client_id", "client_secret")) == {
+        "client_id": "app-env", "client_secret": "secret-env"}
+    assert store.get("any") is None  # CRMDESK_TOKEN is not set
+
+
 def test_no_keyring_means_session_only_and_says_so(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     store = TokenStore(keyring.backends.fail.Keyring(), environ={})

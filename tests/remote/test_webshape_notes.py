@@ -103,7 +103,7 @@ class Server:
 
 def test_a_content_edit_sends_the_web_apps_patch_body() -> None:
     server = Server()
-    updated = server.backend().update_note(NOTE_ID, title="Call with Acme", content=CANONICAL)
+    updated = server.backend().update_note(NOTE_ID, parent=None, title="Call with Acme", content=CANONICAL)
     patches = [body for method, _path, body in server.sent if method == "PATCH"]
     assert patches == [_sent(by_name("WEBSHAPE_PATCH_note_tiptap"))]
     assert updated.content == CANONICAL
@@ -111,7 +111,7 @@ def test_a_content_edit_sends_the_web_apps_patch_body() -> None:
 
 def test_a_title_edit_sends_no_content() -> None:
     server = Server()
-    server.backend().update_note(NOTE_ID, title="Call with Acme, again")
+    server.backend().update_note(NOTE_ID, parent=None, title="Call with Acme, again")
     assert server.sent == [("PATCH", f"/api/v1/notes/{NOTE_ID}", {"title": "Call with Acme, again"})]
 
 
@@ -173,7 +173,7 @@ def test_a_content_edit_sends_the_blocks_it_did_not_touch_back_byte_for_byte() -
     server = UnusualServer()
     shown = tiptap.markdown_of({"type": "doc", "content": UNUSUAL})
     assert shown == "Call Ada\n\n## Agenda\n\nCentred\n\nOld line"  # what the user edits
-    server.backend().update_note(NOTE_ID, content=shown.replace("Old line", "New line"))
+    server.backend().update_note(NOTE_ID, parent=None, content=shown.replace("Old line", "New line"))
     (patch,) = [body for method, _path, body in server.sent if method == "PATCH"]
     sent = patch["content"]["content"]
     # As the server has them, key order included: rewritten from the tree, each would differ.

@@ -38,7 +38,7 @@ def test_a_push_round_reads_no_records_page(store: Store, server: SandboxServer)
     store.edits.update_record(second, {"description": also})
     client, transport = recording_backend(server)
     try:
-        assert client.probe_capabilities().incremental_pull is False
+        assert client.probe_capabilities().changed_since_objects == frozenset()
         mark = transport.mark()
         report = SyncEngine(store, client).push()
     finally:

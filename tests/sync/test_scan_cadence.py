@@ -67,7 +67,7 @@ def test_without_changed_since_scans_run_only_when_due_or_forced(strict_store: S
     clock = Clock()
     engine, transport = engine_for(strict_store, strict_server, clock)
     try:
-        assert not engine.capabilities.incremental_pull
+        assert not engine.capabilities.changed_since("people")
         record_id = sorted(strict_store.records.ids("people"))[4]
         theirs = marker()
         api_patch(strict_server, "people", record_id, {"job_title": theirs})
@@ -133,7 +133,7 @@ def test_with_changed_since_every_round_pulls_what_changed(tmp_path: Path) -> No
         clock = Clock()
         engine, transport = engine_for(store, server, clock)
         try:
-            assert engine.capabilities.incremental_pull
+            assert engine.capabilities.changed_since("people")
             record_id = sorted(store.records.ids("people"))[7]
             theirs = marker()
             api_patch(server, "people", record_id, {"job_title": theirs})

@@ -18,7 +18,7 @@ def test_strict_server_full_scan_converges_and_finds_deletes(tmp_path: Path) -> 
     with SandboxServer(records=60, seed=31, strict=True) as server, Store.open(tmp_path / "ws.sqlite") as store:
         b = backend(server)
         try:
-            assert b.probe_capabilities().incremental_pull is False
+            assert b.probe_capabilities().changed_since_objects == frozenset()
         finally:
             b.close()
         assert sync(store, server).status.value == "synced"

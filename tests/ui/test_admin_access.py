@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import AttributeType
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
@@ -62,6 +62,8 @@ class Env:
     def stop(self) -> None:
         assert self.context.sync is not None
         self.context.sync.stop()
+        # A dialog is usable at once from the kept capabilities: its probe may still be asking.
+        assert QThreadPool.globalInstance().waitForDone(30_000)
         QApplication.processEvents()
         self.store.close()
         self.server.stop()

@@ -11,14 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import AttributeType
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
@@ -81,6 +81,8 @@ def start_env(qtbot: Any, tmp_path: Path, role: str = "admin") -> Env:
 def stop_env(env: Env) -> None:
     assert env.context.sync is not None
     env.context.sync.stop()
+    # A dialog is usable at once from the kept capabilities: its probe may still be asking.
+    assert QThreadPool.globalInstance().waitForDone(30_000)
     QApplication.processEvents()  # deliver the worker's last signals while the store is open
     env.store.close()
     env.server.stop()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Option, Record
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QUndoStack
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet

@@ -12,10 +12,11 @@ import keyring.backend
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLineEdit
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import DIALECTS
+from crmdesk.remote.dialects import dialect_names
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.secrets import SERVICE, TokenStore
 from crmdesk.ui.dialogs.connect_dialog import ConnectDialog
@@ -66,9 +67,9 @@ def _dialog(window: MainWindow, qtbot: Any) -> ConnectDialog:
 
 def _fill(dialog: ConnectDialog, qtbot: Any, url: str, token: str) -> None:
     dialog.url.clear()
-    dialog.token.clear()
+    dialog.secrets["token"].clear()
     qtbot.keyClicks(dialog.url, url)
-    qtbot.keyClicks(dialog.token, token)
+    qtbot.keyClicks(dialog.secrets["token"], token)
 
 
 def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
@@ -77,11 +78,29 @@ def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
 
 def test_the_form(window: MainWindow, qtbot: Any) -> None:
     dialog = _dialog(window, qtbot)
-    assert [dialog.dialect.itemData(i) for i in range(dialog.dialect.count())] == list(DIALECTS)
-    assert dialog.token.echoMode() == dialog.token.EchoMode.Password
+    assert [dialog.dialect.itemData(i) for i in range(dialog.dialect.count())] == list(dialect_names())
+    assert list(dialog.secrets) == ["token"]
+    assert dialog.secrets["token"].echoMode() == QLineEdit.EchoMode.Password
     assert not dialog.insecure.isChecked()
     assert "keyring" in dialog.keyring_note.text()
     assert window.current_target == "welcome"  # no workspace yet: the welcome screen
+
+
+def test_an_api_address_picks_its_server_type_and_typed_credentials_stay(window: MainWindow, qtbot: Any) -> None:
+    dialog = _dialog(window, qtbot)
+    qtbot.keyClicks(dialog.secrets["token"], "bos_crm_typed")
+    qtbot.keyClicks(dialog.url, "https://crm.example.com/api")
+    assert dialog.dialect.currentData() == "atomic"
+    assert dialog.secrets["token"].text() == "bos_crm_typed"  # the field was rebuilt, the text kept
+    assert dialog.secrets["token"].placeholderText() == "bos_crm_…"
+    dialog.url.clear()
+    qtbot.keyClicks(dialog.url, "https://crm.example.com/api/v1")
+    assert dialog.dialect.currentData() == "aria"
+    # An address that tells nothing leaves the user's choice alone.
+    dialog.dialect.setCurrentIndex(dialog.dialect.findData("atomic"))
+    dialog.url.clear()
+    qtbot.keyClicks(dialog.url, "https://crm.example.com")
+    assert dialog.dialect.currentData() == "atomic"
 
 
 def test_a_wrong_token_shows_the_servers_401_message(window: MainWindow, qtbot: Any, server: SandboxServer) -> None:
@@ -90,7 +109,7 @@ def test_a_wrong_token_shows_the_servers_401_message(window: MainWindow, qtbot: 
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     assert not dialog.test_button.isEnabled()  # the GUI thread did not wait for the answer
     _wait_idle(dialog, qtbot)
-    assert "did not accept this token" in dialog.status.text()
+    assert "did not accept these credentials" in dialog.status.text()
     assert "Authentication required" in dialog.status.text()
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     _wait_idle(dialog, qtbot)
@@ -123,7 +142,7 @@ def test_a_good_token_connects_and_is_kept_only_in_the_keyring(
     _fill(dialog, qtbot, server.url, server.admin_token)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     _wait_idle(dialog, qtbot)
-    assert dialog.status.text().startswith("Connected: this token opens the workspace")
+    assert dialog.status.text().startswith("Connected: these credentials open the workspace")
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     _wait_idle(dialog, qtbot)
     [db_path] = known_workspaces(window.context.paths)

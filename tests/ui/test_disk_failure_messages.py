@@ -13,7 +13,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
-from crmdesk.app import AppContext, show_start_problem
+from crmdesk.app import show_start_problem
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.main_window import MainWindow

@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate, QPoint, QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option
 from crmdesk.paths import Paths
 from crmdesk.store import Store

@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option, Record, Sort
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet

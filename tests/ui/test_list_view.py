@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.paths import Paths
 from crmdesk.sandbox.server import SandboxServer

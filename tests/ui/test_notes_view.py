@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import crmdesk.store.changes
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.store import Store
 from crmdesk.ui.models import notes_model
 from crmdesk.ui.models.notes_model import DetailRole, NotesModel, RecordIdRole, SubtitleRole

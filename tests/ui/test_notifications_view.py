@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.models.notes_model import EmphasisRole, RecordIdRole

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import Condition, FilterGroup, Operator
 from crmdesk.store import Store
 from crmdesk.ui.views.object_view import ObjectView

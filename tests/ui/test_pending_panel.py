@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import MutationState
 from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.sandbox.server import SandboxServer

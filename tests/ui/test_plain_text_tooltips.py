@@ -22,7 +22,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, 
 from PySide6.QtGui import QTextDocument, QUndoStack
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QMenu, QMessageBox, QTabBar, QWidget
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import Member, MutationState
 from crmdesk.paths import Paths
 from crmdesk.store import Store

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QTextCursor, QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.paths import Paths
 from crmdesk.store import RecordRow, Store
@@ -374,7 +374,7 @@ def test_a_record_deleted_elsewhere_shows_a_clear_message(store: Store, open_pag
 def test_undo_restores_a_field_edited_on_the_page(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+Z after editing a field on the record page brings the old value back, as a new edit."""
 
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store import Store
     from crmdesk.ui.views.record_page import RecordPage
 

@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextBlock, QTextListFormat, QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.testing import sandbox_server  # noqa: F401  (the fixture)
 from crmdesk.store import Store

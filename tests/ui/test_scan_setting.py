@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 
-from crmdesk.app import AppContext
-from crmdesk.remote.factory import open_backend
+from crmdesk.context import AppContext
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL, SyncController, scan_interval_from

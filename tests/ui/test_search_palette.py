@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.store import Store
 from crmdesk.ui.models.notes_model import DetailRole, SubtitleRole
 from crmdesk.ui.models.search_model import ItemRole, SearchModel, command_matches

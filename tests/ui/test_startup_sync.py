@@ -11,9 +11,9 @@ import keyring.backend
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.secrets import SERVICE, TokenStore
 from crmdesk.store import Store

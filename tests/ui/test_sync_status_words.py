@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QPushButton
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import MutationState
 from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.remote.transport import RetryPolicy

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.store import Store
 from crmdesk.ui.editors.reference import ReferencePicker

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import crmdesk.store.changes
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.store import Store
 from crmdesk.ui.models.tasks_model import Group, TasksModel, relative_deadline
 from crmdesk.ui.navigation import Navigator

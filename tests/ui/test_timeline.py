@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtGui import QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import TimelineEvent
 from crmdesk.paths import Paths
-from crmdesk.remote.factory import open_backend
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet

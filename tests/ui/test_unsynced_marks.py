@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.model import MutationState
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet

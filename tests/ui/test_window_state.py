@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QSplitter
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.remote.aria.adapter import connect_aria
-from crmdesk.sandbox.server import SandboxServer
+from crmdesk.sandbox.server import SandboxServer, start_demo_sandbox
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui import window_state
@@ -78,7 +78,10 @@ def test_the_welcome_screen_is_not_remembered_as_the_last_view(qtbot: Any, tmp_p
 
 
 def test_try_the_demo_from_the_welcome_screen(qtbot: Any, tmp_path: Path) -> None:
-    window = MainWindow(_context(tmp_path / "data"))
+    context = _context(tmp_path / "data")
+    # The entry point hands the window its demo starter (crmdesk.app); fewer records start sooner.
+    context.start_demo = lambda data_dir: start_demo_sandbox(data_dir, records=50)
+    window = MainWindow(context)
     qtbot.addWidget(window)
     welcome = window.current_view()
     assert isinstance(welcome, WelcomeView)
@@ -93,3 +96,13 @@ def test_try_the_demo_from_the_welcome_screen(qtbot: Any, tmp_path: Path) -> Non
     finally:
         window.switch_workspace(None)
     assert window.context.services == [] and window.current_target == "welcome"
+
+
+def test_the_welcome_screen_says_why_when_there_is_no_demo_to_start(qtbot: Any, tmp_path: Path) -> None:
+    window = MainWindow(_context(tmp_path / "data"))  # a context without a demo starter
+    qtbot.addWidget(window)
+    welcome = window.current_view()
+    assert isinstance(welcome, WelcomeView)
+    welcome.demo_button.click()
+    assert welcome.status.text() == "The demo could not start: this window was started without the demo server"
+    assert welcome.demo_button.isEnabled() and window.context.store is None and window.current_target == "welcome"

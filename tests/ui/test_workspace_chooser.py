@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialogButtonBox
 
-from crmdesk.app import AppContext
+from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.dialogs.workspace_chooser import WorkspaceChooser

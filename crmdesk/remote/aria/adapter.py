@@ -12,13 +12,13 @@ import httpx
 
 from crmdesk.model import Member, ObjectDef, Workspace
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.admin import AdminMixin
-from crmdesk.remote.aria.collab import CollabMixin
+from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ACTIVE_FIXED, OPTION_ORDER_FIXED, AdminMixin
+from crmdesk.remote.aria.collab import TASK_LINKS_FIXED, CollabMixin
 from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
 from crmdesk.remote.aria.schema import ARIA_LIMITS
 from crmdesk.remote.aria.session import seg
 from crmdesk.remote.auth import Auth, BearerAuth
-from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities
+from crmdesk.remote.backend import EVERY_OBJECT, STRUCTURED_UNFILTERABLE, Capabilities
 from crmdesk.remote.clock import Clock
 from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
 from crmdesk.remote.transport import Transport, TransportConfig
@@ -38,35 +38,51 @@ ARIA_DEFAULTS = Capabilities(
     notes=True,
     tasks=True,
     timeline=True,
-    activity=True,
     notifications=True,
-    server_search=True,
-    incremental_pull=False,
+    # Probed (``probe_capabilities``): the real server drops the filter "changed since" needs.
+    changed_since_objects=frozenset(),
+    # Lists' entries, notes, tasks and notifications have no "changed since" at all.
+    changed_since_collections=frozenset(),
     # The server ignores Idempotency-Key; a create of unknown outcome is looked up instead.
     idempotent_create=False,
-    # The server has both (``assert`` mode of …/records/query, …/records/import), but this
-    # adapter does not call either yet.
-    upsert=False,
-    bulk_import=False,
+    # Deletes are hard: no tombstones.
     needs_delete_sweep=True,
     max_page_size=MAX_PAGE,
     write_concurrency=4,
+    # The option and attribute writes have no order field, and an option's active flag is
+    # written only with a new status; a task's links are fixed once it exists.
+    option_order_writable=False,
+    option_active_writable=False,
+    attribute_order_writable=False,
+    task_links_writable=False,
     # Seen on the real server: a filter on a personal name answers an empty 500.
     unfilterable_types=STRUCTURED_UNFILTERABLE | {"personal_name"},
     value_limits=ARIA_LIMITS,
     reasons={
         "schema_admin": "Not known yet whether your account is an admin of this workspace.",
         "member_admin": "Not known yet whether your account is an admin of this workspace.",
-        "incremental_pull": "This server cannot be asked for records changed since a time.",
+        "changed_since_objects": "This server cannot be asked for records changed since a time.",
+        "changed_since_collections": "This server cannot be asked for notes, tasks or entries changed since a time.",
         "idempotent_create": "This server does not honour idempotency keys.",
-        "upsert": "crmdesk does not use this server's find-or-create yet.",
-        "bulk_import": "crmdesk does not use this server's bulk import yet.",
+        "option_order_writable": OPTION_ORDER_FIXED,
+        "option_active_writable": OPTION_ACTIVE_FIXED,
+        "attribute_order_writable": ATTRIBUTE_ORDER_FIXED,
+        "task_links_writable": TASK_LINKS_FIXED,
     },
 )
 
 
 class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
-    """One Aria workspace. Not thread-safe: the sync worker owns its own instance."""
+    """One Aria workspace.
+
+    One instance may be shared by threads: the pusher sends ``write_concurrency`` updates at
+    once through it. Its transport is safe to share (and refreshes credentials once for all of
+    them); what it keeps between calls — the schema cache, ``list_defs``, ``notes_read``, the
+    probed capabilities — holds frozen values that are only ever replaced, a whole dict or one
+    key's value at a time, never changed in place nor iterated while in use, so a thread reads
+    either the old value or the new one. Two threads missing the same entry at once both read it
+    from the server; the later answer stays, and either is right.
+    """
 
     def __init__(self, transport: Transport, *, paging: str = "offset") -> None:
         super().__init__(transport, paging=paging)
@@ -87,16 +103,17 @@ class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
         reasons = dict(ARIA_DEFAULTS.reasons)
         for key in ("schema_admin", "member_admin"):
             reasons[key] = role_reason
-        reasons["incremental_pull"] = pull_reason
+        reasons["changed_since_objects"] = pull_reason
         caps = replace(
             ARIA_DEFAULTS,
             schema_admin=is_admin,
             member_admin=is_admin,
-            incremental_pull=incremental,
+            # One filter for every object: the answer for one is the answer for all.
+            changed_since_objects=frozenset({EVERY_OBJECT}) if incremental else frozenset(),
             reasons=reasons,
         )
         self._capabilities = caps
-        log.info("aria capabilities: admin=%s incremental_pull=%s", is_admin, incremental)
+        log.info("aria capabilities: admin=%s changed_since=%s", is_admin, incremental)
         return caps
 
     def _probe_admin(self) -> tuple[bool, str]:

@@ -7,11 +7,15 @@ from typing import Any
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.session import AriaSession, seg
-from crmdesk.remote.errors import ProtocolError
+from crmdesk.remote.errors import ProtocolError, ServerRejected
 from crmdesk.remote.transport import RequestKind
 
 #: Model config keys → Aria's.
 _CONFIG_OUT = {"target_object": "targetObjectSlug", "currency_code": "currencyCode"}
+#: What the attribute and option writes have no field for (``Capabilities.reasons``).
+ATTRIBUTE_ORDER_FIXED = "This server's API cannot store an attribute order."
+OPTION_ORDER_FIXED = "This server's API cannot store an option's order."
+OPTION_ACTIVE_FIXED = "This server's API cannot deactivate an option after it is created."
 
 
 def _choice_body(option: Option, status: bool) -> dict[str, Any]:
@@ -106,8 +110,11 @@ class AdminMixin(AriaSession):
 
     def update_attribute(
         self, object_slug: str, attribute_id: str, *, title: str | None = None,
-        required: bool | None = None, unique: bool | None = None,
+        required: bool | None = None, unique: bool | None = None, order: int | None = None,
     ) -> AttributeDef:
+        if order is not None:
+            # ARIA_DEFAULTS says so (attribute_order_writable off): the dialog never asks.
+            raise ServerRejected(ATTRIBUTE_ORDER_FIXED)
         body: dict[str, Any] = {"attributeId": attribute_id}
         for key, value in (("title", title), ("isRequired", required), ("isUnique", unique)):
             if value is not None:

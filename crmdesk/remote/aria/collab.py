@@ -13,7 +13,7 @@ from crmdesk.remote.aria import tiptap, wire
 from crmdesk.remote.aria.admin import attribute_body
 from crmdesk.remote.aria.schema import decode_values, encode_values
 from crmdesk.remote.aria.session import AriaSession, seg
-from crmdesk.remote.backend import SearchHit, TimelinePage
+from crmdesk.remote.backend import NoteParent, SearchHit, TimelinePage
 from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
 from crmdesk.remote.paging import OffsetPage, offset_pages
 from crmdesk.remote.transport import RequestKind
@@ -21,6 +21,8 @@ from crmdesk.remote.transport import RequestKind
 MAX_PAGE = 200
 #: The real timeline answers 400 for a limit over 100.
 MAX_TIMELINE = 100
+#: Why a task's links stay as created (``Capabilities.reasons``).
+TASK_LINKS_FIXED = "This server cannot change a task's linked records or assignees after creation."
 
 
 class CollabMixin(AriaSession):
@@ -180,9 +182,12 @@ class CollabMixin(AriaSession):
         return wire.note(row)
 
     def update_note(
-        self, note_id: str, *, title: str | None = None, content: str | None = None, base_content: str | None = None
+        self, note_id: str, *, parent: NoteParent | None, title: str | None = None, content: str | None = None,
+        base_content: str | None = None,
     ) -> Note:
-        """A title-only edit sends no content, so the server keeps it byte for byte. A content
+        """Aria's notes are addressed by their own id: ``parent`` is not needed.
+
+        A title-only edit sends no content, so the server keeps it byte for byte. A content
         edit reads the note's current document first: blocks the user left alone travel back
         as the server's own JSON (with whatever crmdesk cannot show in them), and a colleague's
         changes since ``base_content`` (the text the edit started from) are kept where they do
@@ -203,7 +208,8 @@ class CollabMixin(AriaSession):
                 ) from None
         return wire.note(self.call("PATCH", f"/notes/{seg(note_id)}", body=body))
 
-    def delete_note(self, note_id: str) -> None:
+    def delete_note(self, note_id: str, *, parent: NoteParent | None) -> None:
+        # Addressed by the note's own id: ``parent`` is not needed.
         with contextlib.suppress(NotFound):
             self.call("DELETE", f"/notes/{seg(note_id)}")
 
@@ -229,8 +235,11 @@ class CollabMixin(AriaSession):
 
     def update_task(
         self, task_id: str, *, content: str | None = None, deadline: str | None = None,
-        done: bool | None = None,
+        done: bool | None = None, record_ids: list[str] | None = None, assignee_ids: list[str] | None = None,
     ) -> Task:
+        if record_ids is not None or assignee_ids is not None:
+            # ARIA_DEFAULTS says so (task_links_writable off): sync never asks; refuse, not drop.
+            raise ServerRejected(TASK_LINKS_FIXED)
         body = {
             k: v for k, v in (("content", content), ("deadline", deadline), ("isCompleted", done)) if v is not None
         }

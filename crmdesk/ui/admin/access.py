@@ -9,15 +9,18 @@ offline: a call that cannot reach the server fails at once and the dialog keeps 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from crmdesk.remote.backend import Backend, Capabilities
+from crmdesk.remote.capabilities_json import capabilities_from_json
+from crmdesk.remote.dialects import UnknownDialect, dialect_stored
 from crmdesk.ui.background import Background
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 NOT_CONNECTED = "This workspace is not connected to a server (sign in with File ▸ Connect to a server…)."
 CHECKING = "Checking your role on the server…"
@@ -32,12 +35,34 @@ def backend_factory(context: AppContext) -> Callable[[], Backend] | None:
     return factory
 
 
-def offline_capabilities(reason: str) -> Capabilities:
-    return Capabilities(dialect="", reasons={"schema_admin": reason, "member_admin": reason})
+def offline_capabilities(reason: str, known: Capabilities | None = None) -> Capabilities:
+    """``known`` (what the server can do, as last kept) with the admin calls off for ``reason``:
+    schema changes are not queued offline, but what the server stores (an option's order, say)
+    is still shown as it is."""
+    if known is None:
+        return Capabilities(dialect="", reasons={"schema_admin": reason, "member_admin": reason})
+    return replace(known, schema_admin=False, member_admin=False,
+                   reasons={**known.reasons, "schema_admin": reason, "member_admin": reason})
+
+
+def stored_capabilities(context: AppContext) -> Capabilities | None:
+    """What the workspace file keeps from the last probe (the sync engine writes it), each field
+    it lacks taken from its dialect's defaults; None before any probe."""
+    store = context.store
+    data = store.schema.capabilities_json() if store is not None else None
+    if store is None or data is None:
+        return None
+    try:
+        dialect = dialect_stored(store.schema.get_meta("dialect"))
+    except UnknownDialect:
+        return None  # written by a crmdesk that speaks a dialect this one does not
+    return capabilities_from_json(data, dialect.defaults())
 
 
 class AdminAccess(QObject):
-    """One per dialog: knows the capabilities (probed once) and runs calls in the background."""
+    """One per dialog: knows the capabilities and runs calls in the background. It starts from
+    the ones the workspace file keeps (so a dialog opened offline shows what the server can do),
+    and the probe's answer replaces them."""
 
     capabilities_changed = Signal(object)  # Capabilities
 
@@ -45,14 +70,15 @@ class AdminAccess(QObject):
         super().__init__(parent)
         self.context = context
         self.background = Background(self)
-        self.capabilities: Capabilities = offline_capabilities(CHECKING)
+        self.stored: Capabilities | None = stored_capabilities(context)
+        self.capabilities: Capabilities = self.stored or offline_capabilities(CHECKING)
         self._probed = False
 
     def probe(self) -> None:
         """Ask the server (once) what the signed-in account may do."""
         factory = backend_factory(self.context)
         if factory is None:
-            self._set(offline_capabilities(NOT_CONNECTED))
+            self._set(offline_capabilities(NOT_CONNECTED, self.stored))
             return
         if self._probed:
             self.capabilities_changed.emit(self.capabilities)
@@ -68,7 +94,7 @@ class AdminAccess(QObject):
         def failed(error: Exception) -> None:
             from crmdesk.ui.admin.common import describe
 
-            self._set(offline_capabilities(describe(error)))
+            self._set(offline_capabilities(describe(error), self.stored))
 
         def done(caps: Capabilities) -> None:
             self._probed = True

@@ -2,9 +2,10 @@
 unique, multiselect where the type allows, and the type's own settings (currency code,
 referenced object, options, statuses).
 
-An existing attribute keeps its type: the Aria API has no way to change it, and crmdesk
-does not convert values between types — the form says so, with the number of records
-that have values. Its options and statuses are edited in the Options dialog.
+An existing attribute keeps its type: the ``Backend`` protocol has no way to change it, and
+crmdesk does not convert values between types — the form says so, with the number of records
+that have values. Its options and statuses are edited in the Options dialog. Whether a select
+may hold several options is the server's ``Capabilities.value_limits``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from crmdesk.ui.admin.server_form import ServerForm
 from crmdesk.ui.admin.values import records_with_value
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.ui.admin.access import AdminAccess
 
 FIELDS = ("title", "slug", "type", "currency_code", "target_object", "options")
@@ -163,7 +164,8 @@ class AttributeForm(ServerForm):
         kind = self.kind()
         if self.existing is None:
             self.type_note.setText("")
-            # What the model cannot hold, then what this server cannot (Aria: one option per select).
+            # What the model cannot hold, then what this server cannot (its value limits: one
+            # option per select on some).
             why_not = (None if kind in MULTISELECT_TYPES else f"{TYPE_TITLES[kind]} attributes hold one value.") or (
                 self._limits().multiselect_problem(kind))
             self.multiselect.setEnabled(why_not is None)

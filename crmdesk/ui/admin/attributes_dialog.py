@@ -1,9 +1,9 @@
 """The attributes of one object, in order: create, edit, delete, reorder, and the way into
 a select's options or a status's statuses.
 
-Aria's API has no order field for attribute writes, so a dragged order is kept on this
-computer (QSettings, per workspace and object) and used by this dialog; the server's order
-is unchanged.
+Where the server stores an attribute's place (``Capabilities.attribute_order_writable``) a
+dragged order is sent to it; elsewhere it is kept on this computer (QSettings, per workspace and
+object) and used by this dialog, and the server's order is unchanged.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import records_with_value
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.ui.admin.access import AdminAccess
 
 SlugRole = Qt.ItemDataRole.UserRole
-LOCAL_ORDER_NOTE = ("Drag to reorder. This server's API cannot store an attribute order, "
-                    "so the order is kept on this computer.")
 
 
 class AttributesDialog(AdminDialog):
@@ -43,10 +41,11 @@ class AttributesDialog(AdminDialog):
         self.list.model().rowsMoved.connect(self._order_changed)
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_attribute())
         self.resize(600, 520)
-        note = QLabel(LOCAL_ORDER_NOTE, self)
-        note.setWordWrap(True)
-        note.setObjectName("orderNote")
-        self.body.addWidget(note)
+        self.order_note = QLabel(self)
+        self.order_note.setWordWrap(True)
+        self.order_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.order_note.setObjectName("orderNote")
+        self.body.addWidget(self.order_note)
         self.body.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.new_button = QPushButton("New attribute…", self)
@@ -72,6 +71,10 @@ class AttributesDialog(AdminDialog):
         super().update_actions()
         attr = self.current_attribute()
         self.list.setDragEnabled(self.editable)
+        on_server = self.caps.attribute_order_writable
+        self.order_note.setText("Drag to reorder." if on_server else
+                                f"Drag to reorder; the order is kept on this computer. "
+                                f"{self.caps.reason('attribute_order_writable')}")
         self.options_button.setEnabled(attr is not None and attr.has_options)
         if attr is not None and attr.system:
             self.delete_button.setEnabled(False)
@@ -94,6 +97,8 @@ class AttributesDialog(AdminDialog):
         obj = self.obj()
         if obj is None:
             return []
+        if self.caps.attribute_order_writable:
+            return sorted(obj.attributes, key=lambda a: a.order)
         settings = self.context.settings
         saved = settings.value(self._settings_key(), []) if settings is not None else self._local_order
         saved = [saved] if isinstance(saved, str) else list(saved or [])
@@ -134,10 +139,29 @@ class AttributesDialog(AdminDialog):
 
     def _order_changed(self, *_: object) -> None:
         order = [self.list.item(row).data(SlugRole) for row in range(self.list.count())]
+        obj = self.obj()
+        if self.caps.attribute_order_writable:
+            if obj is not None:
+                self._send_order(obj, order)
+            return
         self._local_order = order
         if self.context.settings is not None:
             self.context.settings.setValue(self._settings_key(), order)
         self.say("Order kept on this computer.")
+
+    def _send_order(self, obj: Any, order: list[str]) -> None:
+        """Each attribute whose place changed gets its new one on the server."""
+        moved = [(str(attr.id), place) for place, slug in enumerate(order)
+                 if (attr := obj.attribute(slug)) is not None and attr.id is not None and attr.order != place]
+        object_slug = self.object_slug
+
+        def send(backend: Any) -> None:
+            for attribute_id, place in moved:
+                backend.update_attribute(object_slug, attribute_id, order=place)
+
+        self.say("Saving the order on the server…")
+        self.access.run(send, lambda _r: self.say("Order saved; the workspace is syncing."),
+                        lambda error: self.say(describe(error)))
 
     # -- actions --------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from crmdesk.remote.backend import Capabilities
 from crmdesk.ui.admin.access import AdminAccess
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 
 class AdminDialog(QDialog):
@@ -27,6 +27,8 @@ class AdminDialog(QDialog):
         self.access = access or AdminAccess(context, self)
         self.access.capabilities_changed.connect(self.apply_capabilities)
         self.editable = False
+        #: What the server can do (stored, then probed): subclasses show what it cannot store.
+        self.caps: Capabilities = self.access.capabilities
         layout = QVBoxLayout(self)
         self.read_only_line = QLabel(self)
         self.read_only_line.setObjectName("readOnlyReason")
@@ -57,6 +59,7 @@ class AdminDialog(QDialog):
         self.activateWindow()
 
     def apply_capabilities(self, caps: Capabilities) -> None:
+        self.caps = caps
         self.editable = bool(getattr(caps, self.capability, False))
         reason = caps.reason(self.capability)
         self.read_only_line.setText("" if self.editable else f"Read-only: {reason}")

@@ -23,7 +23,7 @@ from crmdesk.ui.admin.common import describe, error_label, field_of, show_error
 from crmdesk.ui.admin.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 ROLES = ("member", "admin")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -14,7 +14,7 @@ from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.object_form import ObjectForm
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 SlugRole = Qt.ItemDataRole.UserRole
 

@@ -1,8 +1,10 @@
 """The options of a select or the statuses of a status attribute: add, rename, recolor,
-reorder, delete (asking what the records that use it get instead).
+reorder, (de)activate, delete (asking what the records that use it get instead).
 
-Aria's API has no field to write an option's order or its active flag after creation:
-the order is kept on this computer (QSettings), and "deactivate" is shown off with that reason.
+What the server stores is told by its capabilities: where it stores an option's order
+(``option_order_writable``) a move is sent to it, elsewhere the order is kept on this computer
+(QSettings); where it can deactivate an option (``option_active_writable``) the Active box sends
+that, elsewhere the box is off with the reason.
 """
 
 from __future__ import annotations
@@ -30,11 +32,10 @@ from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import option_usage, records_using_option, replaced
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.ui.admin.access import AdminAccess
 
 IdRole = Qt.ItemDataRole.UserRole
-NO_ACTIVE_FLAG = "This server's API cannot deactivate an option after it is created."
 
 
 class OptionsDialog(AdminDialog):
@@ -59,8 +60,6 @@ class OptionsDialog(AdminDialog):
         self.down_button = QPushButton("Move down", self)
         self.delete_button = QPushButton("Delete…", self)
         self.active = QCheckBox("Active", self)
-        self.active.setEnabled(False)
-        self.active.setToolTip(NO_ACTIVE_FLAG)
         grid.addWidget(QLabel("Title", self), 0, 0)
         grid.addWidget(self.title, 0, 1, 1, 3)
         grid.addWidget(QLabel("Color", self), 1, 0)
@@ -71,21 +70,42 @@ class OptionsDialog(AdminDialog):
         grid.addWidget(self.up_button, 3, 0)
         grid.addWidget(self.down_button, 3, 1)
         self.body.addLayout(grid)
-        note = QLabel("Order is kept on this computer: this server's API cannot store it. " + NO_ACTIVE_FLAG, self)
-        note.setWordWrap(True)
-        self.body.addWidget(note)
+        self.note = QLabel(self)
+        self.note.setObjectName("optionsNote")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.body.addWidget(self.note)
         self.add_button.clicked.connect(self.add_option)
         self.rename_button.clicked.connect(self.rename_option)
         self.recolor_button.clicked.connect(self.recolor_option)
         self.delete_button.clicked.connect(self.delete_option)
         self.up_button.clicked.connect(lambda: self.move(-1))
         self.down_button.clicked.connect(lambda: self.move(1))
+        self.active.clicked.connect(self.set_active)  # the user's click, not a programmatic setChecked
         self.list.currentItemChanged.connect(self._current_changed)
         self.reload()
         self.finish_setup()
 
     def edit_widgets(self) -> list[QWidget]:
         return [self.title, self.color, self.add_button, self.rename_button, self.recolor_button, self.delete_button]
+
+    def order_on_server(self) -> bool:
+        return self.caps.option_order_writable
+
+    def update_actions(self) -> None:
+        super().update_actions()
+        # An order kept on this computer is anyone's to change; one on the server is an admin's.
+        for button in (self.up_button, self.down_button):
+            button.setEnabled(self.editable or not self.order_on_server())
+        writable = self.caps.option_active_writable
+        self.active.setEnabled(self.editable and writable and self.current_option() is not None)
+        self.active.setToolTip("" if writable else self.caps.reason("option_active_writable") or "")
+        notes = [] if self.order_on_server() else [
+            f"Order is kept on this computer. {self.caps.reason('option_order_writable')}"]
+        if not writable:
+            notes.append(self.caps.reason("option_active_writable") or "")
+        self.note.setText(" ".join(notes))
+        self.note.setVisible(bool(notes))
 
     # -- the list --------------------------------------------------------------------------------
 
@@ -107,6 +127,8 @@ class OptionsDialog(AdminDialog):
         attr = self.attribute()
         if attr is None:
             return []
+        if self.order_on_server():
+            return sorted(attr.options, key=lambda o: o.order)
         settings = self.context.settings
         saved = settings.value(self._settings_key(), []) if settings is not None else self._local_order
         saved = [saved] if isinstance(saved, str) else list(saved or [])
@@ -156,6 +178,7 @@ class OptionsDialog(AdminDialog):
             if index >= 0:
                 self.color.setCurrentIndex(index)
             self.active.setChecked(option.active)
+        self.update_actions()
 
     def move(self, step: int) -> None:
         row = self.list.currentRow()
@@ -165,10 +188,35 @@ class OptionsDialog(AdminDialog):
         self.list.insertItem(row + step, item)
         self.list.setCurrentRow(row + step)
         order = [self.list.item(i).data(IdRole) for i in range(self.list.count())]
+        attr = self.attribute()
+        if self.order_on_server():
+            if attr is not None:
+                self._send_order(attr, order)
+            return
         self._local_order = order
         if self.context.settings is not None:
             self.context.settings.setValue(self._settings_key(), order)
         self.say("Order kept on this computer.")
+
+    def _send_order(self, attr: AttributeDef, order: list[str]) -> None:
+        """Each option whose place changed gets its new one on the server."""
+        moved = [replace(option, order=place) for place, option_id in enumerate(order)
+                 if (option := attr.option_by_id(option_id)) is not None and option.order != place]
+        slug = self.object_slug
+
+        def send(backend: Any) -> None:
+            for option in moved:
+                backend.update_option(slug, attr, option)
+
+        self._run("Saving the order", send)
+
+    def set_active(self, active: bool) -> None:
+        attr, option = self.attribute(), self.current_option()
+        if attr is None or option is None or option.active == active:
+            return
+        changed, slug = replace(option, active=active), self.object_slug
+        what = f"{'Activating' if active else 'Deactivating'} “{option.title}”"
+        self._run(what, lambda backend: backend.update_option(slug, attr, changed))
 
     # -- server changes -----------------------------------------------------------------------------
 

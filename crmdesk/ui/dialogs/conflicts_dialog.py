@@ -37,7 +37,7 @@ from crmdesk.ui.models.pending_model import when_text
 from crmdesk.ui.text import plain_for_autotext
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 ConflictRole = Qt.ItemDataRole.UserRole + 1
 

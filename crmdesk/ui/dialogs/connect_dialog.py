@@ -1,9 +1,12 @@
-"""File ▸ Connect to a server: dialect, address and API token; Test connection says exactly
-what failed; Connect keeps the token in the keyring, creates the workspace file and switches
-the window to it. Every network call runs on the thread pool."""
+"""File ▸ Connect to a server: the server type (picked from the address where it tells), the
+address and the credentials that type asks for; Test connection says exactly what failed;
+Connect keeps the credentials in the keyring, creates the workspace file and switches the
+window to it. Every network call runs on the thread pool."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,25 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.paths import Paths
+from crmdesk.remote.dialects import Dialect, detect_dialect, dialect_named, known_dialects, open_backend
 from crmdesk.remote.errors import AuthError, InsecureConnectionRefused, NetworkError, ProtocolError, RemoteError
-from crmdesk.remote.factory import DIALECTS, open_backend
 from crmdesk.ui.background import Background
 from crmdesk.ui.workspace_switcher import INSECURE_META, tokens_of, workspace_id
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
-DIALECT_TITLES = {"aria": "Aria (OpenClaw CRM)"}
-
-
-def explain(error: BaseException) -> str:
+def explain(error: BaseException, dialect: Dialect) -> str:
     """One sentence on what went wrong, with the server's own words where it gave some."""
     if isinstance(error, InsecureConnectionRefused):
         return error.message
     if isinstance(error, AuthError):
-        return f"The server did not accept this token: {error.message}"
+        return f"The server did not accept these credentials: {error.message}"
     if isinstance(error, ProtocolError):
-        return f"This does not look like an Aria server: {error.message}"
+        return f"This does not look like a {dialect.title} server: {error.message}"
     if isinstance(error, NetworkError):
         return f"Could not reach the server: {error.message}"
     if isinstance(error, RemoteError):
@@ -50,9 +50,9 @@ def explain(error: BaseException) -> str:
     return f"Unexpected error: {error}"
 
 
-def probe(dialect: str, url: str, token: str, insecure: bool) -> str:
+def probe(dialect: str, url: str, credentials: Mapping[str, str], insecure: bool) -> str:
     """Runs on the pool: one authenticated call. Returns the workspace's name."""
-    backend = open_backend(dialect, url, token, allow_insecure_http=insecure)
+    backend = open_backend(dialect, url, credentials, allow_insecure_http=insecure)
     try:
         workspace = backend.workspace()
         return workspace.name or workspace.id
@@ -60,12 +60,12 @@ def probe(dialect: str, url: str, token: str, insecure: bool) -> str:
         backend.close()
 
 
-def create_workspace(paths: Paths, dialect: str, url: str, token: str, insecure: bool) -> Path:
+def create_workspace(paths: Paths, dialect: str, url: str, credentials: Mapping[str, str], insecure: bool) -> Path:
     """Runs on the pool: create (or find) the workspace file. The store is closed again
     here because SQLite connections belong to the thread that opened them."""
     from crmdesk.workspaces import open_workspace_store
 
-    backend = open_backend(dialect, url, token, allow_insecure_http=insecure)
+    backend = open_backend(dialect, url, credentials, allow_insecure_http=insecure)
     try:
         store = open_workspace_store(paths, backend, dialect, url)
     finally:
@@ -87,13 +87,11 @@ class ConnectDialog(QDialog):
         self.setMinimumWidth(520)
         self.background = Background(self)
         self.dialect = QComboBox()
-        for dialect in DIALECTS:
-            self.dialect.addItem(DIALECT_TITLES.get(dialect, dialect), dialect)
+        for dialect in known_dialects():
+            self.dialect.addItem(dialect.title, dialect.name)
         self.url = QLineEdit()
-        self.url.setPlaceholderText("https://crm.example.com")
-        self.token = QLineEdit()
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("API token (oc_sk_…)")
+        #: One field per credential the chosen dialect asks for, by credential key.
+        self.secrets: dict[str, QLineEdit] = {}
         self.insecure = QCheckBox("Allow plain http to a non-local server")
         self.insecure.setToolTip("Only for a server on a network you trust: over http:// the API token "
                                  "travels unencrypted.")
@@ -105,10 +103,9 @@ class ConnectDialog(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow("Server type", self.dialect)
         form.addRow("Server address", self.url)
-        form.addRow("API token", self.token)
         form.addRow("", self.insecure)
         self.buttons = QDialogButtonBox()
         self.test_button = QPushButton("Test connection")
@@ -126,6 +123,10 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # The credential rows go in once the form is in the dialog: tab order needs one window.
+        self._show_credentials()
+        self.dialect.currentIndexChanged.connect(self._show_credentials)
+        self.url.textEdited.connect(self._detect_dialect)
         self._show_keyring_state()
         #: The workspace file the last Connect created (tests and the caller read it).
         self.connected_path: Path | None = None
@@ -135,34 +136,73 @@ class ConnectDialog(QDialog):
         self.show()
         self.url.setFocus()
 
+    def chosen_dialect(self) -> Dialect:
+        return dialect_named(self.dialect.currentData())
+
+    @Slot()
+    def _show_credentials(self) -> None:
+        """The credential fields of the chosen server type, below the address (typed text in a
+        field both types ask for is kept)."""
+        dialect = self.chosen_dialect()
+        kept = {key: field.text() for key, field in self.secrets.items()}
+        for field in self.secrets.values():
+            self.form.removeRow(field)
+        self.secrets = {}
+        self.url.setPlaceholderText(dialect.example_url)
+        for offset, credential in enumerate(dialect.credentials):
+            field = QLineEdit(kept.get(credential.key, ""))
+            field.setObjectName(f"credential-{credential.key}")
+            if credential.hidden:
+                field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setPlaceholderText(credential.placeholder or credential.label)
+            self.form.insertRow(2 + offset, credential.label, field)
+            self.secrets[credential.key] = field
+        # Tab goes from the address through the credentials to the buttons, as read.
+        chain: list[QWidget] = [self.dialect, self.url, *self.secrets.values(), self.insecure]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    @Slot(str)
+    def _detect_dialect(self, url: str) -> None:
+        """Pick the server type an address gives away (an API base such as …/api/v1)."""
+        found = detect_dialect(url)
+        if found is not None and found.name != self.dialect.currentData():
+            self.dialect.setCurrentIndex(self.dialect.findData(found.name))
+
     def _show_keyring_state(self) -> None:
         state = tokens_of(self.context).state
         if state.available:
-            self.keyring_note.setText("The token is kept in the system keyring, never in crmdesk's files.")
+            self.keyring_note.setText("Credentials are kept in the system keyring, never in crmdesk's files.")
             self.keyring_note.setStyleSheet("")
         else:
             self.keyring_note.setText(f"Session only: {state.reason}")
             self.keyring_note.setStyleSheet("color: #8a5300; font-weight: bold;")
 
-    def _fields(self) -> tuple[str, str, str, bool] | None:
+    def _fields(self) -> tuple[str, str, dict[str, str], bool] | None:
         url = self.url.text().strip().rstrip("/")
-        token = self.token.text().strip()
         if not url:
             self._say("Type the server's address, for example https://crm.example.com.", error=True)
             self.url.setFocus()
             return None
-        if not token:
-            self._say("Paste an API token from the server's settings page.", error=True)
-            self.token.setFocus()
-            return None
-        return self.dialect.currentData(), url, token, self.insecure.isChecked()
+        dialect = self.chosen_dialect()
+        credentials = {}
+        for credential in dialect.credentials:
+            field = self.secrets[credential.key]
+            value = field.text().strip()
+            if not value:
+                self._say(f"Paste the {credential.label.lower()} from the server's settings page.", error=True)
+                field.setFocus()
+                return None
+            credentials[credential.key] = value
+        return dialect.name, url, credentials, self.insecure.isChecked()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #b3261e;" if error else "")
 
     def _busy(self, busy: bool) -> None:
-        for widget in (self.test_button, self.connect_button, self.url, self.token, self.insecure, self.dialect):
+        for widget in (self.test_button, self.connect_button, self.url, self.insecure, self.dialect,
+                       *self.secrets.values()):
             widget.setEnabled(not busy)
 
     @Slot()
@@ -176,11 +216,11 @@ class ConnectDialog(QDialog):
 
     def _tested(self, name: Any) -> None:
         self._busy(False)
-        self._say(f"Connected: this token opens the workspace “{name}”.")
+        self._say(f"Connected: these credentials open the workspace “{name}”.")
 
     def _failed(self, error: Exception) -> None:
         self._busy(False)
-        self._say(explain(error), error=True)
+        self._say(explain(error, self.chosen_dialect()), error=True)
 
     @Slot()
     def connect_workspace(self) -> None:
@@ -194,9 +234,10 @@ class ConnectDialog(QDialog):
 
     def _created(self, db_path: Any) -> None:
         self._busy(False)
-        token = self.token.text().strip()
-        state = tokens_of(self.context).store(workspace_id(db_path), token)
-        self.token.clear()  # no copy lingers in the widget once it is stored
+        credentials = {key: field.text().strip() for key, field in self.secrets.items()}
+        state = tokens_of(self.context).store_credentials(workspace_id(db_path), credentials)
+        for field in self.secrets.values():
+            field.clear()  # no copy lingers in the widget once it is stored
         self.connected_path = db_path
         switch = getattr(self.window_, "switch_workspace", None)
         if switch is not None:

@@ -27,7 +27,7 @@ from crmdesk.model import ListDef, Mutation, ValidationError
 from crmdesk.store import NotFound, Store, StoreError
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 MAX_NAME = 120
 

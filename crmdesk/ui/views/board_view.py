@@ -42,7 +42,7 @@ from crmdesk.ui.widgets.board_delegate import CardDelegate
 from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
 
 

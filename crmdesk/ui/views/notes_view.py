@@ -31,7 +31,7 @@ from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.models.notes_model import DetailRole, EmphasisRole, NotesModel, RecordIdRole, SubtitleRole
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
 
 Index = QModelIndex | QPersistentModelIndex

@@ -19,7 +19,7 @@ from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.notes_view import empty_state, heading, two_line_list
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
 NotificationIdRole = Qt.ItemDataRole.UserRole + 40

@@ -33,7 +33,7 @@ from crmdesk.ui.widgets.attribute_form import ElidedLabel, LinkLabel
 from crmdesk.ui.widgets.marked_form import MarkedForm
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store import RecordRow, Store
     from crmdesk.store.changes import ChangeSet
 

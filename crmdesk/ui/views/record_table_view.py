@@ -41,7 +41,7 @@ from crmdesk.ui.widgets.record_table import RecordTable
 from crmdesk.ui.widgets.table_delegate import TableDelegate
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
 
 #: Exports bigger than this show a progress dialog that can cancel.

@@ -37,7 +37,7 @@ from crmdesk.ui.text import action_text
 from crmdesk.ui.views.notes_view import heading
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
 
 

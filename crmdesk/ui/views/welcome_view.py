@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 
 class WelcomeView(QWidget):

@@ -34,7 +34,7 @@ from crmdesk.ui.models.pending_model import COL_MESSAGE, COL_STATE, COL_WHAT, CO
 from crmdesk.ui.text import plain_for_autotext
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 
 def _plain_label(text: str = "") -> QLabel:

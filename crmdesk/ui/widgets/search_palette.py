@@ -18,7 +18,7 @@ from crmdesk.ui.models.search_model import ItemRole, PaletteItem, SearchModel
 from crmdesk.ui.views.notes_view import two_line_list
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
 
 DEBOUNCE_MS = 50
 WIDTH = 640

@@ -54,7 +54,7 @@ from crmdesk.ui.widgets.sync_words import (
 )
 
 if TYPE_CHECKING:
-    from crmdesk.app import AppContext
+    from crmdesk.context import AppContext
     from crmdesk.store import Store
     from crmdesk.store.changes import ChangeSet
 

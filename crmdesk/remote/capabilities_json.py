@@ -1,0 +1,73 @@
+"""``Capabilities`` as a JSON object, the form a workspace file keeps them in.
+
+The sync engine stores the last probed capabilities (``store.schema.set_capabilities_json``),
+so the UI knows them offline and before a probe answers. The file outlives crmdesk versions:
+reading is tolerant. A key this version does not know is ignored (a newer crmdesk wrote it);
+a key missing or of the wrong type takes the dialect's default (an older one did not write it).
+What a dialect cannot do is never guessed "on" from a damaged file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from typing import Any
+
+from crmdesk.model.limits import ValueLimits
+from crmdesk.remote.backend import Capabilities
+
+_SETS = frozenset({"changed_since_objects", "changed_since_collections", "unfilterable_types"})
+_COUNTS = frozenset({"max_page_size", "write_concurrency"})
+
+
+def capabilities_to_json(caps: Capabilities) -> dict[str, Any]:
+    """Every field, as JSON values: sets as sorted lists, ``value_limits`` as its object."""
+    data: dict[str, Any] = {}
+    for spec in fields(Capabilities):
+        value = getattr(caps, spec.name)
+        if spec.name in _SETS:
+            value = sorted(value)
+        elif spec.name == "value_limits":
+            value = value.as_dict()
+        elif spec.name == "reasons":
+            value = dict(value)
+        data[spec.name] = value
+    return data
+
+
+def capabilities_from_json(data: Any, defaults: Capabilities) -> Capabilities:
+    """The capabilities ``data`` holds, each field that is missing or unreadable taken from
+    ``defaults`` (the dialect's). Data written for another dialect is not believed: ``defaults``."""
+    if not isinstance(data, Mapping) or data.get("dialect", defaults.dialect) != defaults.dialect:
+        return defaults
+    read: dict[str, Any] = {}
+    for spec in fields(Capabilities):
+        if spec.name == "dialect" or spec.name not in data:
+            continue
+        value = _field(spec.name, data[spec.name], getattr(defaults, spec.name))
+        if value is not None:
+            read[spec.name] = value
+    return replace(defaults, **read)
+
+
+def _field(name: str, raw: Any, default: Any) -> Any:
+    """``raw`` read as the field ``name`` (shaped like ``default``), or None when it is not one."""
+    if name in _SETS:
+        if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            return frozenset(raw)
+        return None
+    if name in _COUNTS:
+        # bool is an int to Python; a page size of True is damage, not a number.
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1 else None
+    if name == "value_limits":
+        return ValueLimits.from_dict(raw) if isinstance(raw, Mapping) else None
+    if name == "reasons":
+        if isinstance(raw, Mapping):
+            return {str(key): text for key, text in raw.items() if isinstance(text, str)}
+        return None
+    if isinstance(default, bool):
+        return raw if isinstance(raw, bool) else None
+    return None
+
+
+__all__ = ["capabilities_from_json", "capabilities_to_json"]

@@ -1,0 +1,193 @@
+"""The dialect registry: every CRM API crmdesk speaks, and what it takes to connect to one.
+
+A ``Dialect`` says everything the rest of crmdesk needs to know about an API without knowing
+the API: its name (stored in the workspace file), a title for people, the credentials it asks
+for (the connect dialog builds its fields from them, the keyring stores each one), how to read
+an address a user typed, which addresses it recognises, how to connect, and its default
+capabilities. Sync and the UI then ask ``Capabilities`` — never the dialect's name.
+
+Adapters are imported only when a workspace of their dialect is connected: each one's codecs
+and wire tables cost start-up time that a window on another dialect should not pay.
+
+Adding a dialect is one entry in ``known_dialects`` and a package under ``crmdesk/remote/``
+(``docs/architecture.md``, "How to add a dialect").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from crmdesk.remote.auth import Auth, BearerAuth
+
+if TYPE_CHECKING:
+    from crmdesk.remote.backend import Backend, Capabilities
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """One thing a dialect asks the user for; every one is a secret kept in the keyring.
+
+    ``key`` names it in the keyring entry and in the environment (``CRMDESK_<KEY>``)."""
+
+    key: str
+    label: str
+    placeholder: str = ""
+    #: Shown as dots while typed (an API token, a client secret); a client id is not.
+    hidden: bool = True
+
+
+TOKEN = Credential("token", "API token")
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+    title: str
+    credentials: tuple[Credential, ...]
+    #: Where a user finds an address to type (the connect dialog's placeholder).
+    example_url: str
+    #: (address, credentials, allow_insecure_http) → a ready backend.
+    connect: Callable[[str, Mapping[str, str], bool], Backend]
+    #: What the dialect can do before its server is asked (offline, and until a probe).
+    defaults: Callable[[], Capabilities]
+    #: Whether an address is certainly one of this dialect's servers (no network: the connect
+    #: dialog picks the dialect from it as the user types).
+    recognises: Callable[[str], bool] = lambda url: False
+    #: The one form of an address the workspace file keeps: the same server typed two ways
+    #: (its root, its API base) must be the same workspace, not "a server that moved".
+    normalise_url: Callable[[str], str] = lambda url: url.strip().rstrip("/")
+
+
+class UnknownDialect(ValueError):
+    def __init__(self, dialect: str) -> None:
+        names = ", ".join(d.name for d in known_dialects())
+        super().__init__(f"crmdesk does not speak “{dialect}” yet (it speaks: {names}).")
+
+
+class MissingCredential(ValueError):
+    def __init__(self, dialect: Dialect, credential: Credential) -> None:
+        super().__init__(f"{dialect.title} needs the {credential.label.lower()}.")
+
+
+def _bearer(credentials: Mapping[str, str]) -> Auth:
+    return BearerAuth(credentials.get(TOKEN.key, ""))
+
+
+def _connect_aria(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
+    from crmdesk.remote.aria import connect_aria
+
+    return connect_aria(url, _bearer(credentials), allow_insecure_http=insecure)
+
+
+def _aria_defaults() -> Capabilities:
+    from crmdesk.remote.aria import ARIA_DEFAULTS
+
+    return ARIA_DEFAULTS
+
+
+def _recognises_aria(url: str) -> bool:
+    # The API base of an OpenClaw/Aria server; its plain address looks like any other.
+    return urlsplit(url).path.rstrip("/").endswith("/api/v1")
+
+
+def _connect_atomic(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
+    from crmdesk.remote.atomic import connect_atomic
+
+    return connect_atomic(url, _bearer(credentials), allow_insecure_http=insecure)
+
+
+def _atomic_defaults() -> Capabilities:
+    from crmdesk.remote.atomic import ATOMIC_DEFAULTS
+
+    return ATOMIC_DEFAULTS
+
+
+def _atomic_root(url: str) -> str:
+    from crmdesk.remote.atomic.session import normalise_url
+
+    return normalise_url(url)
+
+
+def _recognises_atomic(url: str) -> bool:
+    # BasicsOS serves its API under /api (and Aria's under /api/v1, recognised above).
+    return urlsplit(url).path.rstrip("/").endswith("/api")
+
+
+def known_dialects() -> tuple[Dialect, ...]:
+    """Every dialect, the primary one first (a tuple built on each call: nothing to mutate)."""
+    return (
+        Dialect(
+            name="aria",
+            title="Aria (OpenClaw CRM)",
+            credentials=(Credential("token", "API token", "oc_sk_…"),),
+            example_url="https://crm.example.com",
+            connect=_connect_aria,
+            defaults=_aria_defaults,
+            recognises=_recognises_aria,
+        ),
+        Dialect(
+            name="atomic",
+            title="Atomic CRM (BasicsOS)",
+            credentials=(Credential("token", "API token", "bos_crm_…"),),
+            example_url="https://crm.example.com (or its …/api address)",
+            connect=_connect_atomic,
+            defaults=_atomic_defaults,
+            recognises=_recognises_atomic,
+            normalise_url=_atomic_root,
+        ),
+    )
+
+
+def dialect_names() -> tuple[str, ...]:
+    return tuple(d.name for d in known_dialects())
+
+
+def dialect_named(name: str) -> Dialect:
+    """The dialect called ``name``; ``UnknownDialect`` when crmdesk does not speak it."""
+    for dialect in known_dialects():
+        if dialect.name == name:
+            return dialect
+    raise UnknownDialect(name)
+
+
+def dialect_stored(name: str | None) -> Dialect:
+    """The dialect a workspace file names; files written before the name was kept are the
+    primary dialect's (it was the only one)."""
+    return dialect_named(name) if name else known_dialects()[0]
+
+
+def detect_dialect(url: str) -> Dialect | None:
+    """The one dialect that recognises ``url``, or None when the address does not tell."""
+    found = [d for d in known_dialects() if d.recognises(url.strip())]
+    return found[0] if len(found) == 1 else None
+
+
+def open_backend(
+    dialect: str, url: str, credentials: str | Mapping[str, str], *, allow_insecure_http: bool = False
+) -> Backend:
+    """A ready backend. ``credentials``: the dialect's secrets by key (a bare string is the API
+    token). Raises ``UnknownDialect``, ``MissingCredential`` or ``InsecureConnectionRefused``."""
+    chosen = dialect_named(dialect)
+    given = {TOKEN.key: credentials} if isinstance(credentials, str) else dict(credentials)
+    for credential in chosen.credentials:
+        if not given.get(credential.key, "").strip():
+            raise MissingCredential(chosen, credential)
+    return chosen.connect(url, given, allow_insecure_http)
+
+
+__all__ = [
+    "TOKEN",
+    "Credential",
+    "Dialect",
+    "MissingCredential",
+    "UnknownDialect",
+    "detect_dialect",
+    "dialect_named",
+    "dialect_names",
+    "dialect_stored",
+    "known_dialects",
+    "open_backend",
+]
