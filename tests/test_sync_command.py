@@ -54,6 +54,11 @@ def test_a_clean_sync_exits_0_without_terminal_codes_on_a_pipe(
     # stderr is captured (not a terminal): progress as plain lines, one per phase.
     assert "\x1b" not in err and "\r" not in err
     assert any(re.fullmatch(r"records:people: \d+ of \d+", line) for line in err.splitlines()), err
+    # Notes and tasks say how many came, not the 0 their phase opens with.
+    with _store(tmp_path) as store:
+        notes, tasks = len(store.notes.by_id()), len(store.tasks.ids())
+    assert notes and tasks
+    assert f"notes: {notes:,}" in err.splitlines() and f"tasks: {tasks:,}" in err.splitlines(), err
 
 
 def test_conflicts_and_refusals_exit_2_and_are_listed(

@@ -374,16 +374,18 @@ class Puller:
             if cached.get(note.id) != note:
                 self.store.notes.put(note)
 
-        seen = self._pull_pages(self.backend.iter_notes(page_size=self.caps.max_page_size), put, queued)
+        seen = self._pull_pages(self.backend.iter_notes(page_size=self.caps.max_page_size), put, queued, "notes")
         self._forget(set(cached), seen, queued, self.store.notes.delete)
 
     def pull_tasks(self) -> None:
         queued = self._queued_targets()
         seen = self._pull_pages(self.backend.iter_tasks(include_completed=True, page_size=self.caps.max_page_size),
-                                lambda task: self.store.tasks.put(task), queued)
+                                lambda task: self.store.tasks.put(task), queued, "tasks")
         self._forget(self.store.tasks.ids(), seen, queued, self.store.tasks.delete)
 
-    def _pull_pages(self, pages: Iterable[list[Item]], put: Callable[[Item], None], queued: set[str]) -> set[str]:
+    def _pull_pages(
+        self, pages: Iterable[list[Item]], put: Callable[[Item], None], queued: set[str], phase: str
+    ) -> set[str]:
         seen: set[str] = set()
         for page in pages:
             self.check_cancel()
@@ -392,6 +394,7 @@ class Puller:
                     seen.add(item.id)
                     if item.id not in queued:
                         put(item)
+            self.progress(phase, len(seen), None)  # "notes: 1,200", not the phase's opening 0
         return seen
 
     def _forget(self, local: set[str], seen: set[str], queued: set[str], delete: Callable[[str], bool]) -> None:
