@@ -1,0 +1,295 @@
+"""The sync engine against the atomic facade (BasicsOS) with 20,000 records, in its own process.
+
+``sync.atomic_initial_pull_20k``: ``SyncEngine(store, open_backend("atomic", url, token)).sync()``
+into a fresh store, vs a bare httpx loop doing the same HTTP work minus the app: paging
+``/api/contacts``, ``/api/companies``, ``/api/deals``, then ``contact_notes``, ``company_notes``,
+``deal_notes`` and ``tasks`` with what the adapter sends (``sort=id&order=DESC``,
+``range=[first,last]`` windows of ``MAX_PAGE`` rows, each window starting ``OVERLAP`` rows before
+the end of the last, the scan ending when the rows reach the ``Content-Range`` total) and
+decoding each page's JSON, storing nothing.
+
+Concurrency: the puller runs the records' page iterator in one prefetch thread
+(``sync.prefetch.prefetched``), so request, JSON decode and model decode of a page happen one
+after another in that thread, overlapping only the SQLite writes of the page before; the built-in
+resources page without ``ahead`` (no second request in flight), and notes and tasks are paged
+without prefetch. The baseline has no writes to overlap, so it is one sequential loop — the same
+concurrency as the engine's fetching thread.
+
+The sandbox's rate limit is off (as in the demo). The client's own limiter is on, as a user meets
+it (``DIALECT_RATE_LIMITS["atomic"]``: at most 175 requests in any minute); a pull of this size
+asks fewer than that, so it never waits. Were it to wait, the figure would show it.
+
+``python -m benchmarks.bench_sync_atomic`` runs it alone and prints the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import httpx
+
+from benchmarks.report import Figure, Report, peak_rss_mib
+from benchmarks.sync_support import START_TIMEOUT, _read_lines
+from crmdesk.model.codecs import text_like
+from crmdesk.remote.atomic.resources import BUILTIN
+from crmdesk.remote.atomic.session import MAX_PAGE
+from crmdesk.remote.dialects import open_backend
+from crmdesk.remote.paging import OVERLAP
+from crmdesk.remote.transport import ACCEPT_ENCODING
+from crmdesk.store import Store
+from crmdesk.sync.engine import SyncEngine
+from crmdesk.sync.pull import Puller
+from crmdesk.sync.status import SyncStatus
+
+RECORDS = 20_000
+SEED = 1
+REPEAT = 3
+#: In the order the engine pulls them: the objects (as ``load_objects`` lists them), then notes
+#: (``iter_notes``: by object) and tasks.
+RECORD_RESOURCES = tuple(resource.name for resource in BUILTIN)
+COLLECTION_RESOURCES = (*(resource.notes[0] for resource in BUILTIN if resource.notes), "tasks")
+POLL_INTERVAL = 0.05
+
+
+# -- the atomic sandbox in a child process ----------------------------------------------------------
+
+
+@dataclass
+class AtomicProcess:
+    url: str  # the server root; the API lives under /api
+    admin_token: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url + "/api", timeout=60,
+                            headers={"Authorization": f"Bearer {self.admin_token}", "Accept": "application/json",
+                                     "Accept-Encoding": ACCEPT_ENCODING})
+
+
+@contextmanager
+def atomic_sandbox(records: int, seed: int) -> Iterator[AtomicProcess]:
+    """``crmdesk sandbox --dialect atomic`` (no rate limit) on a free port in a child process, so
+    the client measured and the server answering it do not share one GIL."""
+    cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--dialect", "atomic", "--port", "0",
+           "--records", str(records), "--seed", str(seed)]
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            yield _started(proc, err)
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+
+
+def _started(proc: subprocess.Popen[str], err: Any) -> AtomicProcess:
+    api_url = token = ""
+    deadline = time.monotonic() + START_TIMEOUT
+    for line in _read_lines(proc, deadline):
+        if " API at " in line:
+            api_url = line.split(" API at ", 1)[1].strip()
+        elif line.startswith("admin token:"):
+            token = line.split(":", 1)[1].strip()
+        if api_url and token:
+            break
+    if not (api_url and token):
+        err.seek(0)
+        raise RuntimeError(f"the atomic sandbox did not start: {err.read()[-2000:]}")
+    server = AtomicProcess(api_url.removesuffix("/").removesuffix("/api"), token)
+    with server.client() as client:
+        while True:
+            try:
+                if client.get("/me").status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the atomic sandbox never answered")
+            time.sleep(POLL_INTERVAL)
+
+
+# -- the baseline ---------------------------------------------------------------------------------------
+
+
+def _total(response: httpx.Response) -> int:
+    return int(response.headers["content-range"].rsplit("/", 1)[1])
+
+
+def bare_page_atomic(server: AtomicProcess) -> tuple[int, int, float]:
+    """Every row of the records, notes and tasks resources with the adapter's windows, decoded and
+    dropped, sequentially on one keep-alive connection: (rows received, requests, seconds)."""
+    rows = requests = 0
+    started = time.perf_counter()
+    with server.client() as client:
+        for resource in RECORD_RESOURCES + COLLECTION_RESOURCES:
+            offset = 0
+            while True:
+                response = client.get(f"/{resource}", params={"sort": "id", "order": "DESC",
+                                                              "range": f"[{offset},{offset + MAX_PAGE - 1}]"})
+                response.raise_for_status()
+                page = response.json()
+                requests += 1
+                rows += len(page)
+                if len(page) < MAX_PAGE or offset + len(page) >= _total(response):
+                    break
+                offset += len(page) - OVERLAP
+    return rows, requests, time.perf_counter() - started
+
+
+def _unique_rows(server: AtomicProcess) -> dict[str, int]:
+    """Each resource's Content-Range total, outside any timing."""
+    with server.client() as client:
+        return {resource: _total(client.get(f"/{resource}", params={"sort": "id", "order": "DESC",
+                                                                    "range": "[0,0]"}))
+                for resource in RECORD_RESOURCES + COLLECTION_RESOURCES}
+
+
+# -- the app ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _counting_requests(count: list[int]) -> Iterator[None]:
+    """Count every request httpx sends (from any thread) while the block runs."""
+    original = httpx.Client.send
+    lock = threading.Lock()
+
+    def send(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        with lock:
+            count[0] += 1
+        return original(self, request, **kwargs)
+
+    with mock.patch.object(httpx.Client, "send", send):
+        yield
+
+
+@contextmanager
+def _timed(owner: type, name: str, spent: list[float]) -> Iterator[None]:
+    original: Callable[..., Any] = getattr(owner, name)
+
+    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    with mock.patch.object(owner, name, timed):
+        yield
+
+
+@dataclass
+class _Sync:
+    seconds: float
+    records_phase: float
+    collections_phase: float
+    requests: int
+    pulled: int
+
+
+def _cold_codec_caches() -> int:
+    """Empty the value codecs' memo caches (email and phone checks): an initial pull happens in a
+    fresh app process, and without this every run after the first would find them warm."""
+    cleared = 0
+    for value in vars(text_like).values():
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
+            cleared += 1
+    return cleared
+
+
+def _sync(server: AtomicProcess, path: Path) -> _Sync:
+    """One whole ``SyncEngine.sync()`` into a fresh store at ``path``, the codec caches cold."""
+    assert _cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
+    records: list[float] = []
+    collections: list[float] = []
+    count = [0]
+    with Store.open(path) as store, _counting_requests(count), _timed(Puller, "pull_records", records), \
+            _timed(Puller, "pull_notes", collections), _timed(Puller, "pull_tasks", collections):
+        engine = SyncEngine(store, open_backend("atomic", server.url, server.admin_token))
+        started = time.perf_counter()
+        result = engine.sync()
+        elapsed = time.perf_counter() - started
+        engine.backend.close()
+        assert result.status is SyncStatus.SYNCED, result.summary()
+        stored = sum(len(store.records.ids(resource.object_slug)) for resource in BUILTIN)
+        notes, tasks = len(store.notes.by_id()), len(store.tasks.ids())
+    return _Sync(elapsed, sum(records), sum(collections), count[0], stored + notes + tasks)
+
+
+def _forget(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _spread(samples: list[float]) -> str:
+    return f"runs {', '.join(f'{s:.2f}' for s in samples)} s (spread {max(samples) - min(samples):.2f} s)"
+
+
+def _ratios(samples: list[float], bases: list[float]) -> str:
+    """Each run's ratio to the bare loop measured just before it (the machine's load moves)."""
+    ratios = [sample / base for sample, base in zip(samples, bases, strict=True)]
+    return f"per-run ratios {', '.join(f'{r:.2f}×' for r in ratios)} (median {statistics.median(ratios):.2f}×)"
+
+
+def run(report: Report) -> None:
+    report.section("Sync engine (atomic)")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-sync-atomic-") as name, atomic_sandbox(RECORDS, SEED) as server:
+        folder = Path(name)
+        print(f"#   atomic sandbox ({RECORDS:,} records) up in {time.perf_counter() - started:.1f} s", flush=True)
+        totals = _unique_rows(server)
+        expected = sum(totals.values())
+        bare: list[float] = []  # measured just before each sync
+        synced: list[_Sync] = []
+        rows = requests = 0
+        for run_index in range(REPEAT):
+            path = folder / f"pull-{run_index}.sqlite"
+            rows, requests, seconds = bare_page_atomic(server)
+            bare.append(seconds)
+            synced.append(_sync(server, path))
+            _forget(path)
+            assert synced[-1].pulled == expected, (synced[-1].pulled, totals)
+            print(f"#   run {run_index + 1}: sync {synced[-1].seconds:.2f} s ({synced[-1].requests} requests; records "
+                  f"phase {synced[-1].records_phase:.2f} s, notes+tasks {synced[-1].collections_phase:.2f} s; bare "
+                  f"loop before it {seconds:.2f} s, {requests} GETs, {rows:,} rows received, windows overlap by "
+                  f"{OVERLAP})", flush=True)
+    split = ", ".join(f"{resource} {count:,}" for resource, count in totals.items())
+    label = f"bare httpx range-paging loop ({requests} GETs of ≤ {MAX_PAGE} rows, sequential, JSON decode only)"
+    whole = [s.seconds for s in synced]
+    report.add(Figure(
+        "sync.atomic_initial_pull_20k", statistics.median(whole), "s", statistics.median(bare), label,
+        "≤ 1.5× (a fair first target for a second dialect)",
+        f"whole SyncEngine(store, open_backend('atomic', …)).sync() into a fresh store (value-codec caches "
+        f"emptied before each run, as in a fresh app process), sandbox rate limit off, the client's own "
+        f"limiter on (175 requests in any minute; this pull asks {synced[-1].requests}, so it never waits); "
+        f"{split}; median of {REPEAT}; sync {_spread(whole)}; bare {_spread(bare)}; {_ratios(whole, bare)}; "
+        f"records phase {_spread([s.records_phase for s in synced])}; notes+tasks "
+        f"{_spread([s.collections_phase for s in synced])}"))
+    report.add(Figure("sync.atomic_peak_rss", peak_rss_mib(), "MiB", None, "", "",
+                      f"this benchmark's client process ({REPEAT} pulls of {expected:,} rows); the sandbox is "
+                      "another process"))
+
+
+if __name__ == "__main__":
+    figures = Report()
+    run(figures)
+    for figure in figures.figures:
+        print(f"# {figure.bench}: {figure.note}", flush=True)

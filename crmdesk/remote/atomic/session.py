@@ -1,0 +1,240 @@
+"""What every part of the Atomic adapter shares: the address, requests, the server's errors, rows.
+
+The real server (BasicsOS, a fork of Marmelab's Atomic CRM; ``tests/fixtures/atomic-real/``)
+answers a bare JSON array for a list, with ``Content-Range: <resource> <start>-<end>/<total>``,
+and a bare object for everything else. Its errors are ``{"error": "<text>"}``, sometimes with a
+``code`` (the transport's ``http_errors`` reads both), and text/plain for unrouted paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from crmdesk.model.codecs.temporal import parse_timestamp
+from crmdesk.remote import limits
+from crmdesk.remote.atomic import ids
+from crmdesk.remote.atomic.resources import Resource
+from crmdesk.remote.clock import Clock, SystemClock
+from crmdesk.remote.errors import PoisonedRow, ProtocolError, ServerRejected, TruncatedAnswer
+from crmdesk.remote.paging import RangePage, Row, range_pages
+from crmdesk.remote.schema_cache import SchemaCache
+from crmdesk.remote.transport import RequestKind, Transport, decode_json
+
+log = logging.getLogger(__name__)
+
+API = "/api"
+#: The real server has no upper bound on a page (README 2; 027 asked for 10,000 rows). 500 rows
+#: (about 150 KB) keep a full scan of 50,000 contacts at 100 requests, well under the 180 a
+#: minute the server allows (README 17).
+MAX_PAGE = 500
+T = TypeVar("T")
+
+#: "Invalid firstName: Expected string, received date": the field a validation message is about.
+_FIELD_MESSAGE = re.compile(r"Invalid ([A-Za-z][A-Za-z0-9_]*): (.+)")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_QUOTED = re.compile(r"'([^']{1,100})'")
+
+
+def normalise_url(url: str) -> str:
+    """The server's root address from what a user typed: the root (``https://crm.example.com``)
+    or the API base (``https://crm.example.com/api``) both work. A query or fragment is dropped."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    if path.endswith(API):
+        path = path[: -len(API)]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def seg(value: str | int) -> str:
+    """One path segment, escaped: ids come from servers and users."""
+    return quote(str(value), safe="")
+
+
+def snake(name: str) -> str:
+    """``firstName`` → ``first_name``: the server answers camelCase and names fields so in errors."""
+    return _CAMEL.sub("_", name).lower()
+
+
+def identity(row: Any, name: str, what: str) -> str:
+    """An item's id as text: ``ProtocolError`` when missing, ``PoisonedRow`` when unusable."""
+    value = row.get(name) if isinstance(row, Mapping) else None
+    if value is None or value == "" or isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ProtocolError(f"{what} from the server has no {name}.")
+    ident = str(value)
+    problem = limits.flaw(ident)
+    if problem is not None:
+        raise PoisonedRow(f"{what} from the server has an unusable {name}: {problem}")
+    return ident
+
+
+def clean(value: Any, fallback: Any, field: str, owner: str) -> Any:
+    """``value``, or ``fallback`` (logged) when it holds poison: for what an item can stand without."""
+    problem = limits.flaw(value)
+    if problem is None:
+        return value
+    log.warning("leaving out the %s of %s from the server: %s", field, owner, problem)
+    return fallback
+
+
+def whole(value: Any, field: str, owner: str) -> Any:
+    """``value`` when it holds no poison, else ``PoisonedRow``: for what an item cannot stand without."""
+    problem = limits.flaw(value)
+    if problem is not None:
+        raise PoisonedRow(f"The {field} of {owner} from the server is unusable: {problem}")
+    return value
+
+
+def each(rows: Iterable[Mapping[str, Any]], build: Callable[[Mapping[str, Any]], T], what: str) -> list[T]:
+    """``build`` each row, skipping (logged) the rows that raise ``PoisonedRow``."""
+    out = []
+    for row in rows:
+        try:
+            out.append(build(row))
+        except PoisonedRow as error:
+            log.warning("skipping %s: %s", what, error.message)
+    return out
+
+
+def timestamp(value: Any) -> str | None:
+    """Canonical UTC text from ``2026-11-30T09:36:24.058Z`` (built-in resources) or
+    ``2026-11-30 09:47:06.065074+00`` (custom objects)."""
+    if not value:
+        return None
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        log.warning("unreadable timestamp from the server: %.40r", value)
+        return None
+
+
+def row_id(row: Any, resource: str, what: str) -> str:
+    """A row's id qualified by its resource (``contacts/12``, see ``ids``): ``ProtocolError`` when
+    missing, ``PoisonedRow`` when unusable or not an integer."""
+    ident = identity(row, "id", what)
+    try:
+        return ids.qualified(resource, row.get("id"))
+    except ValueError:
+        raise PoisonedRow(f"{what} from the server has an id that is not a number: {ident[:40]!r}") from None
+
+
+def rows_of(data: Any, what: str) -> list[Mapping[str, Any]]:
+    """A list answer's rows (a bare array): every row an object, else the answer is refused."""
+    if not isinstance(data, list) or not all(isinstance(row, Mapping) for row in data):
+        raise ProtocolError(f"The server's list of {what} is not a list of objects.")
+    return data
+
+
+def _rejection(error: ServerRejected) -> ServerRejected:
+    """The server's refusal, with the field it names (``Invalid firstName: …`` → ``first_name``).
+
+    The real server reads every string of a write that starts like a date (``2026-01-01 …``) as
+    a date before checking it (README 7; recordings 179, 180), so text such as "2026-01-01
+    kickoff notes" is refused with "Expected string, received date": that is said in words."""
+    message = error.message
+    fields: dict[str, str] = dict(error.field_errors)
+    match = _FIELD_MESSAGE.fullmatch(message.strip())
+    if match is not None and match.group(1) == "payload":
+        # "Invalid payload: Unrecognized key(s) in object: 'phone', 'fax'" (050): each key named.
+        for key in _QUOTED.findall(match.group(2)):
+            fields.setdefault(key, "The server does not take this field.")
+    elif match is not None:
+        fields.setdefault(snake(match.group(1)), match.group(2))
+    if "received date" in message:
+        message += (
+            " (this server reads text that begins with a date, such as 2026-01-01, as a date and refuses "
+            "it in a text field: put a word before the date)"
+        )
+    if message == error.message and fields == dict(error.field_errors):
+        return error
+    return ServerRejected(message, field_errors=fields, status=error.status, code=error.code,
+                          method=error.method, path=error.path)
+
+
+class AtomicSession:
+    """Base of ``AtomicBackend``: requests, the schema cache, the clock for "done" dates."""
+
+    def __init__(self, transport: Transport, *, clock: Clock | None = None) -> None:
+        self.transport = transport
+        self.clock: Clock = clock or SystemClock()
+        self.schema = SchemaCache()
+        #: Custom objects by slug, as ``load_objects`` last read them from object-config.
+        self.custom: dict[str, Resource] = {}
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
+        """Waits before a retry end with ``RequestCancelled`` as soon as ``cancel`` is set."""
+        self.transport.interrupt_on(cancel)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        kind: RequestKind | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """One request to ``/api`` + ``path``; its JSON answer (a bare object or array)."""
+        try:
+            return self.transport.request_json(
+                method, API + path, params=params, json_body=body, kind=kind, idempotency_key=idempotency_key
+            )
+        except ServerRejected as error:
+            raise _rejection(error) from None
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.call("GET", path, params=params)
+
+    def get_object_row(self, path: str, what: str) -> Mapping[str, Any]:
+        data = self.get(path)
+        if not isinstance(data, Mapping):
+            raise ProtocolError(f"The server's answer for {what} is not an object.", method="GET", path=API + path)
+        return data
+
+    def list_page(self, resource: str, first: int, last: int, params: Mapping[str, Any]) -> RangePage:
+        """Rows ``first``..``last`` (both included, as ``range`` means on every server) of a list,
+        with the answer's ``Content-Range`` (the transport's ``request_json`` does not give headers).
+
+        A complete answer whose JSON stops part way is asked again like a dropped connection,
+        as ``request_json`` does for reads; the transport's retry policy bounds the attempts."""
+        path = f"{API}/{seg(resource)}"
+        query = {**params, "range": f"[{first},{last}]"}
+        attempts = self.transport.config.retry.max_attempts
+        for attempt in range(1, attempts + 1):
+            response = self.transport.request("GET", path, params=query, kind=RequestKind.READ)
+            try:
+                data = decode_json(response, "GET", path)
+            except TruncatedAnswer:
+                if attempt >= attempts:
+                    raise
+                continue
+            return RangePage(rows_of(data, resource), response.headers.get("content-range"))
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def raw_pages(
+        self, resource: str, sort: str, page_size: int, *, ahead: bool = False,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Iterator[tuple[list[Row], int | None]]:
+        """Every row of ``resource``, newest first by ``sort`` — always sent: without it the real
+        server has no stable order (README 3), and newest first is what ``range_pages`` expects
+        (``order`` must be exactly ``DESC``: lowercase sorts ascending)."""
+        params = {"sort": sort, "order": "DESC", **(extra or {})}
+
+        def fetch(first: int, last: int) -> RangePage:
+            return self.list_page(resource, first, last, params)
+
+        return range_pages(fetch, max(2, min(page_size, MAX_PAGE)), ahead=ahead)
+
+
+def unsupported(what: str, why: str) -> ServerRejected:
+    """The refusal of something this server cannot do (its capability is off, with ``why``): a
+    rejection, so a queued change asking it is shown refused rather than retried."""
+    return ServerRejected(f"{what}: {why}", code="UNSUPPORTED")
