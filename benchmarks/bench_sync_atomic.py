@@ -24,16 +24,12 @@ asks fewer than that, so it never waits. Were it to wait, the figure would show 
 
 from __future__ import annotations
 
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +38,7 @@ from unittest import mock
 import httpx
 
 from benchmarks.report import Figure, Report, peak_rss_mib
-from benchmarks.sync_support import START_TIMEOUT, _read_lines
+from benchmarks.sync_support import SandboxProcess, sandbox_process
 from crmdesk.model.codecs import text_like
 from crmdesk.remote.atomic.resources import BUILTIN
 from crmdesk.remote.atomic.session import MAX_PAGE
@@ -61,68 +57,20 @@ REPEAT = 3
 #: (``iter_notes``: by object) and tasks.
 RECORD_RESOURCES = tuple(resource.name for resource in BUILTIN)
 COLLECTION_RESOURCES = (*(resource.notes[0] for resource in BUILTIN if resource.notes), "tasks")
-POLL_INTERVAL = 0.05
 
 
 # -- the atomic sandbox in a child process ----------------------------------------------------------
 
 
-@dataclass
-class AtomicProcess:
-    url: str  # the server root; the API lives under /api
-    admin_token: str
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url + "/api", timeout=60,
-                            headers={"Authorization": f"Bearer {self.admin_token}", "Accept": "application/json",
-                                     "Accept-Encoding": ACCEPT_ENCODING})
-
-
-@contextmanager
-def atomic_sandbox(records: int, seed: int) -> Iterator[AtomicProcess]:
+def atomic_sandbox(records: int, seed: int) -> AbstractContextManager[SandboxProcess]:
     """``crmdesk sandbox --dialect atomic`` (no rate limit) on a free port in a child process, so
     the client measured and the server answering it do not share one GIL."""
-    cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--dialect", "atomic", "--port", "0",
-           "--records", str(records), "--seed", str(seed)]
-    with tempfile.TemporaryFile(mode="w+") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            yield _started(proc, err)
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=5)
+    return sandbox_process(records, seed, dialect="atomic", ready="/me")
 
 
-def _started(proc: subprocess.Popen[str], err: Any) -> AtomicProcess:
-    api_url = token = ""
-    deadline = time.monotonic() + START_TIMEOUT
-    for line in _read_lines(proc, deadline):
-        if " API at " in line:
-            api_url = line.split(" API at ", 1)[1].strip()
-        elif line.startswith("admin token:"):
-            token = line.split(":", 1)[1].strip()
-        if api_url and token:
-            break
-    if not (api_url and token):
-        err.seek(0)
-        raise RuntimeError(f"the atomic sandbox did not start: {err.read()[-2000:]}")
-    server = AtomicProcess(api_url.removesuffix("/").removesuffix("/api"), token)
-    with server.client() as client:
-        while True:
-            try:
-                if client.get("/me").status_code == 200:
-                    return server
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the atomic sandbox never answered")
-            time.sleep(POLL_INTERVAL)
+def _client(server: SandboxProcess) -> httpx.Client:
+    """The API asked as the adapter asks it: JSON, compressed."""
+    return server.client(headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING})
 
 
 # -- the baseline ---------------------------------------------------------------------------------------
@@ -132,12 +80,12 @@ def _total(response: httpx.Response) -> int:
     return int(response.headers["content-range"].rsplit("/", 1)[1])
 
 
-def bare_page_atomic(server: AtomicProcess) -> tuple[int, int, float]:
+def bare_page_atomic(server: SandboxProcess) -> tuple[int, int, float]:
     """Every row of the records, notes and tasks resources with the adapter's windows, decoded and
     dropped, sequentially on one keep-alive connection: (rows received, requests, seconds)."""
     rows = requests = 0
     started = time.perf_counter()
-    with server.client() as client:
+    with _client(server) as client:
         for resource in RECORD_RESOURCES + COLLECTION_RESOURCES:
             offset = 0
             while True:
@@ -153,9 +101,9 @@ def bare_page_atomic(server: AtomicProcess) -> tuple[int, int, float]:
     return rows, requests, time.perf_counter() - started
 
 
-def _unique_rows(server: AtomicProcess) -> dict[str, int]:
+def _unique_rows(server: SandboxProcess) -> dict[str, int]:
     """Each resource's Content-Range total, outside any timing."""
-    with server.client() as client:
+    with _client(server) as client:
         return {resource: _total(client.get(f"/{resource}", params={"sort": "id", "order": "DESC",
                                                                     "range": "[0,0]"}))
                 for resource in RECORD_RESOURCES + COLLECTION_RESOURCES}
@@ -215,7 +163,7 @@ def _cold_codec_caches() -> int:
     return cleared
 
 
-def _sync(server: AtomicProcess, path: Path) -> _Sync:
+def _sync(server: SandboxProcess, path: Path) -> _Sync:
     """One whole ``SyncEngine.sync()`` into a fresh store at ``path``, the codec caches cold."""
     assert _cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
     records: list[float] = []

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from crmdesk.sandbox.facades import facades
 
 PAGE = 200
 OBJECTS = ("people", "companies", "deals")
@@ -31,16 +33,19 @@ POLL_INTERVAL = 0.05
 
 @dataclass
 class SandboxProcess:
-    url: str  # the server root (the API lives under /api/v1)
+    url: str  # the server root (the API lives under ``api_path``)
     admin_token: str
     process: subprocess.Popen[str]
+    api_path: str = "/api/v1"
 
     @property
     def api_url(self) -> str:
-        return self.url + "/api/v1"
+        return self.url + self.api_path
 
-    def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.api_url, headers={"Authorization": f"Bearer {self.admin_token}"},
+    def client(self, headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Client:
+        """An admin's client of the API; ``headers`` added to its token."""
+        return httpx.Client(base_url=self.api_url,
+                            headers={"Authorization": f"Bearer {self.admin_token}", **(headers or {})},
                             timeout=60, **kwargs)
 
 
@@ -67,11 +72,12 @@ def _read_lines(proc: subprocess.Popen[str], deadline: float) -> Iterator[str]:
 
 
 @contextmanager
-def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Path | None = None
-                    ) -> Iterator[SandboxProcess]:
-    """``crmdesk sandbox`` on a free port in a child process; stopped (SIGINT, then SIGKILL) on exit."""
-    cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--port", "0", "--records", str(records),
-           "--seed", str(seed)]
+def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Path | None = None,
+                    dialect: str = "aria", ready: str = "/objects") -> Iterator[SandboxProcess]:
+    """``crmdesk sandbox --dialect <dialect>`` on a free port in a child process, up once a GET of
+    ``ready`` (under its API) answers; stopped (SIGINT, then SIGKILL) on exit."""
+    cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--dialect", dialect, "--port", "0",
+           "--records", str(records), "--seed", str(seed)]
     if strict:
         cmd.append("--strict")
     if db is not None:
@@ -80,7 +86,7 @@ def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Pa
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            yield _started(proc, err)
+            yield _started(proc, err, facades()[dialect].api_path, ready)
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
@@ -91,13 +97,13 @@ def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Pa
                     proc.wait(timeout=5)
 
 
-def _started(proc: subprocess.Popen[str], err: Any) -> SandboxProcess:
-    """Parse the printed URL and admin token, then poll (bounded) until the API answers."""
+def _started(proc: subprocess.Popen[str], err: Any, api_path: str, ready: str) -> SandboxProcess:
+    """Parse the printed URL and admin token, then poll (bounded) until ``ready`` answers."""
     api_url = token = ""
     deadline = time.monotonic() + START_TIMEOUT
     for line in _read_lines(proc, deadline):
-        if "serving the Aria API at " in line:
-            api_url = line.split(" at ", 1)[1].strip()
+        if " API at " in line:  # "crmdesk sandbox serving the <title> API at <url>"
+            api_url = line.split(" API at ", 1)[1].strip()
         elif line.startswith("admin token:"):
             token = line.split(":", 1)[1].strip()
         if api_url and token:
@@ -105,11 +111,11 @@ def _started(proc: subprocess.Popen[str], err: Any) -> SandboxProcess:
     if not (api_url and token):
         err.seek(0)
         raise RuntimeError(f"the sandbox did not start: {err.read()[-2000:]}")
-    server = SandboxProcess(api_url.removesuffix("/api/v1"), token, proc)
+    server = SandboxProcess(api_url.removesuffix(api_path), token, proc, api_path)
     with server.client() as client:
         while True:
             try:
-                if client.get("/objects").status_code == 200:
+                if client.get(ready).status_code == 200:
                     return server
             except httpx.TransportError:
                 pass

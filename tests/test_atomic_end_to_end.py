@@ -9,53 +9,16 @@ with the client's adapter, so a mapping bug on the client is caught, not mirrore
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 from crmdesk.model import is_local_id
 from crmdesk.sandbox import SandboxServer
+from tests import cli_support
+from tests.atomic_support import FacadeReader
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def crmdesk(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
-    env.update(PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    if token:
-        env["CRMDESK_TOKEN"] = token
-    result = subprocess.run([sys.executable, "-m", "crmdesk", *args], env=env, capture_output=True, text=True,
-                            timeout=180)
-    assert result.returncode == 0, f"crmdesk {' '.join(args)}: {result.returncode}\n{result.stderr}"
-    return result
-
-
-class Api:
-    """The facade read the way a curl user would."""
-
-    def __init__(self, server: SandboxServer) -> None:
-        self.client = httpx.Client(base_url=server.url.rstrip("/") + "/api",
-                                   headers={"Authorization": f"Bearer {server.admin_token}"})
-
-    def total(self, resource: str) -> int:
-        answer = self.client.get(f"/{resource}", params={"range": "[0,0]", "sort": "id"})
-        answer.raise_for_status()
-        return int(answer.headers["content-range"].rsplit("/", 1)[1])
-
-    def rows(self, resource: str, **filters: Any) -> list[dict[str, Any]]:
-        params = {"range": "[0,9999]", "sort": "id", "order": "ASC"}
-        if filters:
-            params["filter"] = json.dumps(filters)
-        answer = self.client.get(f"/{resource}", params=params)
-        answer.raise_for_status()
-        return list(answer.json())
-
-    def get(self, resource: str, number: int) -> httpx.Response:
-        return self.client.get(f"/{resource}/{number}")
+#: Each call may be a whole sync against the rate-limited facade: three minutes, not the usual two.
+crmdesk = partial(cli_support.crmdesk, timeout=180)
 
 
 def number_of(record_id: str) -> int:
@@ -65,7 +28,7 @@ def number_of(record_id: str) -> int:
 def test_a_scripted_day_on_an_atomic_server(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     server = SandboxServer(dialect="atomic", records=120, seed=4, db_path=tmp_path / "server.sqlite").start()
-    api = Api(server)
+    api = FacadeReader(server)
     try:
         crmdesk("sync", "--dialect", "atomic", "--url", server.url, "--data-dir", data, "--quiet",
                 token=server.admin_token)

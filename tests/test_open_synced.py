@@ -3,9 +3,6 @@ and the window as real subprocesses, the token only in ``CRMDESK_TOKEN``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,21 +10,7 @@ from PySide6.QtGui import QImage
 
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.sandbox.testing import sandbox_server  # noqa: F401  (the fixture)
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env(token: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    if token:
-        env["CRMDESK_TOKEN"] = token
-    return env
-
-
-def _crmdesk(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crmdesk", *args], env=_env(token), capture_output=True, text=True,
-                          timeout=120)
+from tests.cli_support import run_crmdesk
 
 
 def test_a_fresh_sync_opens_in_the_window_on_the_view_asked_for(
@@ -35,11 +18,11 @@ def test_a_fresh_sync_opens_in_the_window_on_the_view_asked_for(
 ) -> None:
     server = sandbox_server(records=40, seed=4)
     data = tmp_path / "fresh"
-    synced = _crmdesk("sync", "--url", server.url, "--data-dir", str(data), "--quiet", token=server.admin_token)
+    synced = run_crmdesk("sync", "--url", server.url, "--data-dir", str(data), "--quiet", token=server.admin_token)
     assert synced.returncode == 0, synced.stderr
 
     shot = tmp_path / "deals.png"
-    shown = _crmdesk("--data-dir", str(data), "--screenshot", str(shot), "--view", "deals", token=server.admin_token)
+    shown = run_crmdesk("--data-dir", str(data), "--screenshot", str(shot), "--view", "deals", token=server.admin_token)
     assert shown.returncode == 0, shown.stderr
     # The window says what it drew: the deals table (not the welcome page, not a placeholder), with
     # the sync attached from the token in the environment (not "Sign-in needed").
@@ -58,7 +41,7 @@ def test_a_fresh_sync_opens_in_the_window_on_the_view_asked_for(
 def test_view_or_screenshot_without_a_workspace_fails_with_a_message(tmp_path: Path) -> None:
     shot = tmp_path / "nothing.png"
     for args in (["--screenshot", str(shot)], ["--screenshot", str(shot), "--view", "deals"], ["--view", "deals"]):
-        result = _crmdesk("--data-dir", str(tmp_path / "empty"), *args)
+        result = run_crmdesk("--data-dir", str(tmp_path / "empty"), *args)
         assert result.returncode == 1
         assert "There is no workspace in" in result.stderr and "crmdesk sync --url" in result.stderr
         assert not shot.exists(), "no picture of the welcome page"

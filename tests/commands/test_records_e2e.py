@@ -9,28 +9,13 @@ same file."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from crmdesk.model import is_local_id
 from crmdesk.remote.aria.tiptap import markdown_of
 from crmdesk.sandbox import SandboxServer
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def crmdesk(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
-    env.update(PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    if token:
-        env["CRMDESK_TOKEN"] = token
-    result = subprocess.run([sys.executable, "-m", "crmdesk", *args], env=env, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, f"crmdesk {' '.join(args)}: {result.returncode}\n{result.stderr}"
-    return result
+from tests.cli_support import crmdesk
 
 
 def test_offline_edits_reach_the_server_at_the_next_sync(tmp_path: Path) -> None:

@@ -1,10 +1,17 @@
-"""Fixtures for the remote tests: a fake clock, recorded answers, an in-memory keyring."""
+"""Fixtures for the remote tests: a fake clock, recorded answers, an in-memory keyring, and the
+Atomic adapter over the real server's recorded answers (``replay``, ``replay_url``, ``backend``)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
+
+from crmdesk.remote.atomic import AtomicBackend, connect_atomic
+
+from .atomic_replay import TOKEN as ATOMIC_TOKEN
+from .atomic_replay import Replay, serving, standard
 
 TOKEN = "oc_sk_0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -36,3 +43,25 @@ def clock() -> FakeClock:
 @pytest.fixture
 def rng() -> random.Random:
     return random.Random(7)
+
+
+@pytest.fixture
+def replay() -> Replay:
+    """The real Atomic server's recorded schema answers (``standard``); a test adds the rest."""
+    return standard(Replay())
+
+
+@pytest.fixture
+def replay_url(replay: Replay) -> Iterator[str]:
+    """``replay`` served over loopback HTTP: its root address."""
+    with serving(replay) as root:
+        yield root
+
+
+@pytest.fixture
+def backend(replay_url: str, clock: FakeClock) -> Iterator[AtomicBackend]:
+    """The Atomic adapter against ``replay_url``, with the transport's own settings. A module about
+    another dialect's adapter, or wanting other settings, defines its own ``backend``."""
+    client = connect_atomic(replay_url, ATOMIC_TOKEN, clock=clock)
+    yield client
+    client.close()

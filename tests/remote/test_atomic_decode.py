@@ -6,32 +6,17 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from crmdesk.model import AttributeType
-from crmdesk.remote.atomic import ATOMIC_DEFAULTS, AtomicBackend, connect_atomic
+from crmdesk.remote.atomic import ATOMIC_DEFAULTS, AtomicBackend
 from crmdesk.remote.backend import Backend
 from crmdesk.remote.errors import NotFound, ServerRejected
 
-from .atomic_replay import TOKEN, Replay, body_of, listing, serving, standard
-from .conftest import FakeClock
+from .atomic_replay import Replay, body_of, listing
 
 ORG = "0f4edcd4-5504-4718-ba21-508d5c53aec3"
-
-
-@pytest.fixture
-def replay() -> Replay:
-    return standard(Replay())
-
-
-@pytest.fixture
-def backend(replay: Replay) -> Iterator[AtomicBackend]:
-    with serving(replay) as url:
-        client = connect_atomic(url, TOKEN, clock=FakeClock())
-        yield client
-        client.close()
 
 
 def test_it_is_a_backend_with_its_capabilities(backend: AtomicBackend) -> None:

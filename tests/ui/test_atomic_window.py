@@ -10,12 +10,10 @@ Every expectation is checked non-empty first: an empty or unsynced workspace fai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
@@ -35,36 +33,11 @@ from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.workspaces import open_workspace_store
-
-
-class Facade:
-    """The atomic facade read the way a curl user would."""
-
-    def __init__(self, server: SandboxServer) -> None:
-        self.client = httpx.Client(base_url=server.url.rstrip("/") + "/api",
-                                   headers={"Authorization": f"Bearer {server.admin_token}"})
-
-    def total(self, resource: str) -> int:
-        answer = self.client.get(f"/{resource}", params={"range": "[0,0]", "sort": "id"})
-        answer.raise_for_status()
-        return int(answer.headers["content-range"].rsplit("/", 1)[1])
-
-    def rows(self, resource: str, **filters: Any) -> list[dict[str, Any]]:
-        params = {"range": "[0,9999]", "sort": "id", "order": "ASC"}
-        if filters:
-            params["filter"] = json.dumps(filters)
-        answer = self.client.get(f"/{resource}", params=params)
-        answer.raise_for_status()
-        return list(answer.json())
-
-    def deal_stages(self) -> list[dict[str, str]]:
-        answer = self.client.get("/configuration", params={"range": "[0,0]"})
-        answer.raise_for_status()
-        return list(answer.json()[0]["config"]["dealStages"])
+from tests.atomic_support import FacadeReader
 
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, Facade]]:
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, FacadeReader]]:
     """(data dir, workspace file synced from an 80-record atomic facade, the facade's reader)."""
     data = tmp_path_factory.mktemp("atomic-window") / "data"
     with SandboxServer(dialect="atomic", records=80, seed=7) as server:
@@ -75,13 +48,13 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
                 path = store.path
         finally:
             backend.close()
-        facade = Facade(server)
+        facade = FacadeReader(server)
         yield data, path, facade
         facade.client.close()
 
 
 @pytest.fixture
-def window(qtbot: Any, synced: tuple[Path, Path, Facade], tmp_path: Path) -> Iterator[MainWindow]:
+def window(qtbot: Any, synced: tuple[Path, Path, FacadeReader], tmp_path: Path) -> Iterator[MainWindow]:
     data, path, _facade = synced
     store = Store.open(path)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -107,7 +80,7 @@ def full_name(contact: dict[str, Any]) -> str:
 
 
 def test_the_people_table_shows_every_contact_by_name_with_its_company(
-    qtbot: Any, window: MainWindow, synced: tuple[Path, Path, Facade]
+    qtbot: Any, window: MainWindow, synced: tuple[Path, Path, FacadeReader]
 ) -> None:
     facade = synced[2]
     contacts = {row["id"]: row for row in facade.rows("contacts")}
@@ -142,7 +115,7 @@ def test_the_people_table_shows_every_contact_by_name_with_its_company(
 
 
 def test_a_person_is_titled_by_the_full_name(qtbot: Any, window: MainWindow,
-                                             synced: tuple[Path, Path, Facade]) -> None:
+                                             synced: tuple[Path, Path, FacadeReader]) -> None:
     contact = synced[2].rows("contacts")[0]
     assert contact["firstName"] and contact["lastName"]
     window.navigate(f"record:contacts/{contact['id']}")
@@ -153,7 +126,7 @@ def test_a_person_is_titled_by_the_full_name(qtbot: Any, window: MainWindow,
     assert page.title_label.full_text() == f"{contact['firstName']} {contact['lastName']}"
 
 
-def test_a_synced_persons_title_in_the_store_is_the_full_name(synced: tuple[Path, Path, Facade]) -> None:
+def test_a_synced_persons_title_in_the_store_is_the_full_name(synced: tuple[Path, Path, FacadeReader]) -> None:
     _data, path, facade = synced
     contacts = facade.rows("contacts")
     assert contacts
@@ -168,7 +141,7 @@ def test_a_synced_persons_title_in_the_store_is_the_full_name(synced: tuple[Path
 
 
 def test_the_deals_board_has_a_column_per_stage_in_the_configurations_order(
-    qtbot: Any, window: MainWindow, synced: tuple[Path, Path, Facade]
+    qtbot: Any, window: MainWindow, synced: tuple[Path, Path, FacadeReader]
 ) -> None:
     facade = synced[2]
     stages = facade.deal_stages()
@@ -198,7 +171,7 @@ def test_the_deals_board_has_a_column_per_stage_in_the_configurations_order(
 
 
 def test_a_contacts_record_page_shows_its_notes(qtbot: Any, window: MainWindow,
-                                                synced: tuple[Path, Path, Facade]) -> None:
+                                                synced: tuple[Path, Path, FacadeReader]) -> None:
     facade = synced[2]
     notes = facade.rows("contact_notes")
     assert notes, "the demo has notes on contacts"

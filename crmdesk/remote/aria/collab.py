@@ -16,6 +16,7 @@ from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import NoteParent, SearchHit, TimelinePage
 from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
 from crmdesk.remote.paging import OffsetPage, offset_pages
+from crmdesk.remote.rows import each, timestamp
 from crmdesk.remote.transport import RequestKind
 
 MAX_PAGE = 200
@@ -43,7 +44,7 @@ class CollabMixin(AriaSession):
         """Every list, each read afresh: the sync's schema step calls this once per sync, and the
         entry calls after it use these definitions (``list_defs``) rather than reading them again."""
         rows = wire.rows_of(self.get("/lists"), "lists")
-        out = wire.each(rows, lambda row: self._read_list(wire.identity(row, "id", "A list")), "a list")
+        out = each(rows, lambda row: self._read_list(wire.identity(row, "id", "A list")), "a list")
         self.list_defs = {list_def.id: list_def for list_def in out}
         return out
 
@@ -74,7 +75,7 @@ class CollabMixin(AriaSession):
             rows = wire.rows_of(data, "statuses" if attr.type is AttributeType.STATUS else "options")
         except (NotFound, ProtocolError):
             return attr
-        choices = wire.each(rows, wire.option, f"an option of {attr.slug}")
+        choices = each(rows, wire.option, f"an option of {attr.slug}")
         return replace(attr, options=tuple(sorted(choices, key=lambda o: o.order)))
 
     def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
@@ -113,7 +114,7 @@ class CollabMixin(AriaSession):
     def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
         attrs = self._list_attrs(list_id)
         for rows, _total in self._paged(f"/lists/{seg(list_id)}/entries", "entries", page_size):
-            yield wire.each(rows, lambda row: self._entry(list_id, attrs, row), f"an entry of list {list_id}")
+            yield each(rows, lambda row: self._entry(list_id, attrs, row), f"an entry of list {list_id}")
 
     @staticmethod
     def _entry(list_id: str, attrs: Mapping[str, AttributeDef], row: Mapping[str, Any]) -> Entry:
@@ -123,8 +124,8 @@ class CollabMixin(AriaSession):
             list_id=list_id,
             record_id=wire.identity(row, "recordId", f"Entry {entry_id}"),
             values=decode_values(attrs, row.get("listValues") or row.get("values"), owner=f"entry {entry_id}"),
-            created_at=wire.timestamp(row.get("createdAt")),
-            updated_at=wire.timestamp(row.get("updatedAt")),
+            created_at=timestamp(row.get("createdAt")),
+            updated_at=timestamp(row.get("updatedAt")),
         )
 
     def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Entry:
@@ -153,7 +154,7 @@ class CollabMixin(AriaSession):
         read: dict[str, tuple[Mapping[str, Any], Note]] = {}
         for rows, _total in self._paged("/notes", "notes", page_size):
             page = []
-            for note, row in wire.each(rows, lambda row: (self._note_read_before(row), row), "a note"):
+            for note, row in each(rows, lambda row: (self._note_read_before(row), row), "a note"):
                 read[note.id] = (row, note)
                 page.append(note)
             yield page
@@ -170,7 +171,7 @@ class CollabMixin(AriaSession):
 
     def notes_for(self, object_slug: str, record_id: str) -> list[Note]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/notes")
-        return wire.each(wire.rows_of(data, "notes"), wire.note, "a note")
+        return each(wire.rows_of(data, "notes"), wire.note, "a note")
 
     def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note:
         # Written as the web app writes notes: a TipTap document (never null for a note with text).
@@ -218,7 +219,7 @@ class CollabMixin(AriaSession):
     def iter_tasks(self, include_completed: bool = True, page_size: int = MAX_PAGE) -> Iterator[list[Task]]:
         params = {"showCompleted": "true" if include_completed else "false"}
         for rows, _total in self._paged("/tasks", "tasks", page_size, params):
-            yield wire.each(rows, wire.task, "a task")
+            yield each(rows, wire.task, "a task")
 
     def create_task(
         self, content: str, *, deadline: str | None = None, record_ids: list[str] | None = None,
@@ -256,19 +257,19 @@ class CollabMixin(AriaSession):
         if cursor:
             params["cursor"] = cursor
         data = self.get(f"/timeline/{seg(record_id)}", params)
-        events = wire.each(wire.rows_of(data, "events"), lambda row: wire.timeline_event(row, record_id), "an event")
+        events = each(wire.rows_of(data, "events"), lambda row: wire.timeline_event(row, record_id), "an event")
         nxt = data.get("nextCursor") if isinstance(data, Mapping) else None
         return TimelinePage(events, str(nxt) if nxt else None)
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/activity")
-        return wire.each(wire.rows_of(data, "activity"), lambda row: wire.timeline_event(row, record_id), "an event")
+        return each(wire.rows_of(data, "activity"), lambda row: wire.timeline_event(row, record_id), "an event")
 
     # -- notifications, search -------------------------------------------------------------------
 
     def notifications(self, unread_only: bool = False) -> list[Notification]:
         data = self.get("/notifications", {"unreadOnly": "true" if unread_only else "false", "limit": 100})
-        return wire.each(wire.rows_of(data, "notifications"), wire.notification, "a notification")
+        return each(wire.rows_of(data, "notifications"), wire.notification, "a notification")
 
     def mark_notification_read(self, notification_id: str) -> None:
         self.call("PATCH", f"/notifications/{seg(notification_id)}", body={})
@@ -289,4 +290,4 @@ class CollabMixin(AriaSession):
             )
 
         rows = [row for row in wire.rows_of(data, "results") if row.get("type", "record") == "record"]
-        return wire.each(rows, hit, "a search result")
+        return each(rows, hit, "a search result")

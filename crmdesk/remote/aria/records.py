@@ -14,6 +14,7 @@ from crmdesk.remote.aria.session import AriaSession, seg
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
 from crmdesk.remote.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
+from crmdesk.remote.rows import each
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class RecordsMixin(AriaSession):
             if known_updated_at:
                 rows, unchanged = split_unchanged(rows, known_updated_at)
             # A record whose id is poison is skipped (logged); one poisoned value only loses that value.
-            records = wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
+            records = each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
             yield RecordPage(records, total, unchanged)
 
     def record_ids(self, object_slug: str) -> set[str]:
@@ -167,7 +168,7 @@ class RecordsMixin(AriaSession):
             {"filter": {"operator": "and", "conditions": [condition]}, "limit": max(1, min(limit, MAX_PAGE))},
         )
         rows = wire.rows_of(data, "records")
-        return wire.each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
+        return each(rows, lambda row: decode_record(obj, row), f"a record of {object_slug}")
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         obj = self.object_def(object_slug)

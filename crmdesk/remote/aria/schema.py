@@ -18,6 +18,7 @@ from crmdesk.model.limits import ValueLimits
 from crmdesk.remote import schema_cache
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.values import from_wire, to_wire
+from crmdesk.remote.rows import clean, timestamp
 from crmdesk.remote.schema_cache import SchemaCache, attributes_by_slug
 
 __all__ = ["ARIA_LIMITS", "SchemaCache", "attributes_by_slug", "decode_record", "decode_values",
@@ -35,9 +36,9 @@ def decode_record(obj: ObjectDef, row: Mapping[str, Any]) -> Record:
         id=record_id,
         object_slug=obj.slug,
         values=decode_values(attributes_by_slug(obj), row.get("values"), owner=owner),
-        created_at=wire.timestamp(row.get("createdAt")),
-        updated_at=wire.timestamp(row.get("updatedAt")),
-        created_by=wire.clean(row.get("createdBy"), None, "author", owner),
+        created_at=timestamp(row.get("createdAt")),
+        updated_at=timestamp(row.get("updatedAt")),
+        created_by=clean(row.get("createdBy"), None, "author", owner),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -12,6 +11,8 @@ from crmdesk.model import AttributeDef, ListDef, Note, ObjectDef
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.schema import SchemaCache
 from crmdesk.remote.errors import NotFound, ProtocolError
+from crmdesk.remote.rows import each
+from crmdesk.remote.session import ApiSession
 from crmdesk.remote.transport import RequestKind, Transport
 
 API = "/api/v1"
@@ -22,13 +23,15 @@ def seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
-class AriaSession:
-    """Base of ``AriaBackend``: HTTP helpers and the schema cache."""
+class AriaSession(ApiSession):
+    """Base of ``AriaBackend``: requests answering ``{"data": …}`` and the schema cache."""
+
+    api = API
 
     def __init__(self, transport: Transport, *, paging: str = "offset") -> None:
         if paging not in ("offset", "cursor"):
             raise ValueError("paging is “offset” or “cursor”")
-        self.transport = transport
+        super().__init__(transport)
         self.schema = SchemaCache()
         #: Each list's definition as last read (``lists``/``get_list``): entry reads and writes
         #: decode and encode values with it instead of asking ``GET /lists/{id}`` per call. A sync
@@ -42,38 +45,14 @@ class AriaSession:
         #: Set by ``probe_capabilities``: whether the server really filters on updatedAt.
         self.incremental_pull = False
 
-    def close(self) -> None:
-        self.transport.close()
-
-    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
-        """Waits before a retry (``Retry-After``, backoff) end with ``RequestCancelled`` as soon as
-        ``cancel`` is set: the sync engine passes the event its Cancel and Quit set."""
-        self.transport.interrupt_on(cancel)
-
-    # -- requests answering {"data": …} ----------------------------------------------------
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        kind: RequestKind | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        full = API + path
-        payload = self.transport.request_json(
-            method, full, params=params, json_body=body, kind=kind, idempotency_key=idempotency_key
-        )
+    def answer(self, payload: Any, method: str, path: str) -> Any:
+        """The ``data`` of the envelope every answer comes in; a ``ProtocolError`` naming the
+        request when there is none."""
         try:
             return wire.data_of(payload)
         except ProtocolError as error:
-            error.method, error.path = method, full
+            error.method, error.path = method, path
             raise
-
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.call("GET", path, params=params)
 
     def query(self, path: str, body: Any) -> Any:
         """A POST that only reads (``…/records/query``): safe to retry."""
@@ -86,7 +65,7 @@ class AriaSession:
         def load(row: Mapping[str, Any]) -> ObjectDef:
             return wire.object_def(row, self.load_attributes(wire.identity(row, "slug", "An object")))
 
-        objects = wire.each(wire.rows_of(self.get("/objects"), "objects"), load, "an object")
+        objects = each(wire.rows_of(self.get("/objects"), "objects"), load, "an object")
         self.schema.replace(objects)
         return objects
 
@@ -99,7 +78,7 @@ class AriaSession:
     def load_attributes(self, slug: str) -> tuple[AttributeDef, ...]:
         rows = wire.rows_of(self.get(f"/objects/{seg(slug)}/attributes"), "attributes")
         attrs = []
-        for attr in wire.each(rows, wire.attribute, f"an attribute of {slug}"):
+        for attr in each(rows, wire.attribute, f"an attribute of {slug}"):
             if attr is None:
                 continue
             if attr.has_options and not attr.options and attr.id:
@@ -110,7 +89,7 @@ class AriaSession:
 
     def _with_options(self, slug: str, attr: AttributeDef) -> AttributeDef:
         data = self.get(f"/objects/{seg(slug)}/attributes/options", {"attributeId": attr.id})
-        options = tuple(sorted(wire.each(wire.rows_of(data, "options"), wire.option, f"an option of {attr.slug}"),
+        options = tuple(sorted(each(wire.rows_of(data, "options"), wire.option, f"an option of {attr.slug}"),
                                key=lambda o: o.order))
         return replace(attr, options=options)
 

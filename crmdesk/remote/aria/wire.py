@@ -6,18 +6,17 @@ The real server (DESIGN §4, tests/fixtures/aria-real) wraps every answer in
 keys that the client cannot do without are a ``ProtocolError``; anything optional
 falls back quietly.
 
-Poison (``crmdesk.remote.limits``: a lone surrogate, a NUL character, text over ``MAX_TEXT``)
-never reaches the model: a text an item can stand without (a name, a title, an email, a
-description, an author) is left out, logged, and the item keeps its fallback; an item that
-cannot stand without it (its id or slug, a note's content, a task's text, an option's title)
-raises ``PoisonedRow``, and ``each`` skips such items in a list, logged, keeping the others.
+Poison never reaches the model (``crmdesk.remote.rows``): an item that cannot stand without a
+text (its id or slug, a note's content, a task's text, an option's title) raises ``PoisonedRow``
+and is skipped in a list; any other poisoned text is left out. Times come as
+``2026-11-24T05:09:18.921Z`` or ``2026-11-24 05:09:18.921663`` (``rows.timestamp`` reads both).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from crmdesk.model import (
     AttributeDef,
@@ -32,13 +31,11 @@ from crmdesk.model import (
     TimelineEvent,
     Workspace,
 )
-from crmdesk.model.codecs.temporal import parse_timestamp
-from crmdesk.remote import limits
 from crmdesk.remote.aria import tiptap
-from crmdesk.remote.errors import PoisonedRow, ProtocolError
+from crmdesk.remote.errors import ProtocolError
+from crmdesk.remote.rows import clean, each, timestamp, usable_identity, whole
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 #: Aria attribute config keys → the model's (``AttributeDef.target_object`` etc.).
 _CONFIG_KEYS = {
@@ -79,55 +76,12 @@ def require(row: Mapping[str, Any], key: str) -> Any:
 def identity(row: Mapping[str, Any], name: str, what: str) -> str:
     """An item's identity (``id``, ``slug``…) as text: ``ProtocolError`` when missing, ``PoisonedRow``
     when it is text no cache can hold."""
-    ident = str(require(row, name))
-    problem = limits.flaw(ident)
-    if problem is not None:
-        raise PoisonedRow(f"{what} from the server has an unusable {name}: {problem}")
-    return ident
-
-
-def clean(value: Any, fallback: Any, field: str, owner: str) -> Any:
-    """``value``, or ``fallback`` (logged) when it holds poison: for what an item can stand without."""
-    problem = limits.flaw(value)
-    if problem is None:
-        return value
-    log.warning("leaving out the %s of %s from the server: %s", field, owner, problem)
-    return fallback
+    return usable_identity(str(require(row, name)), name, what)
 
 
 def text(row: Mapping[str, Any], name: str, field: str, owner: str, fallback: str = "") -> str:
     """``str(row[name])`` (``fallback`` when empty or poisoned)."""
     return str(clean(row.get(name), None, field, owner) or fallback)
-
-
-def whole(value: Any, field: str, owner: str) -> Any:
-    """``value`` when it holds no poison, else ``PoisonedRow``: for what an item cannot stand without."""
-    problem = limits.flaw(value)
-    if problem is not None:
-        raise PoisonedRow(f"The {field} of {owner} from the server is unusable: {problem}")
-    return value
-
-
-def each(rows: Iterable[Mapping[str, Any]], build: Callable[[Mapping[str, Any]], T], what: str) -> list[T]:
-    """``build`` each row, skipping (logged) the rows that raise ``PoisonedRow``."""
-    out = []
-    for row in rows:
-        try:
-            out.append(build(row))
-        except PoisonedRow as error:
-            log.warning("skipping %s: %s", what, error.message)
-    return out
-
-
-def timestamp(value: Any) -> str | None:
-    """Canonical UTC text from ``2026-11-24T05:09:18.921Z`` or ``2026-11-24 05:09:18.921663``."""
-    if not value:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        log.warning("unreadable timestamp from the server: %.40r", value)
-        return None
 
 
 def pagination(data: Any) -> Mapping[str, Any]:

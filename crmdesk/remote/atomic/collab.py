@@ -27,9 +27,10 @@ from crmdesk.model.rich_text.tree import Doc
 from crmdesk.remote.atomic import ids, resources
 from crmdesk.remote.atomic.records import RecordsMixin
 from crmdesk.remote.atomic.resources import MEMBERS, TASKS
-from crmdesk.remote.atomic.session import MAX_PAGE, clean, each, row_id, timestamp, unsupported, whole
+from crmdesk.remote.atomic.session import MAX_PAGE, row_id, unsupported
 from crmdesk.remote.backend import NoteParent
 from crmdesk.remote.errors import NotFound, PermissionDenied, ProtocolError, ServerError, ServerRejected
+from crmdesk.remote.rows import clean, each, timestamp, whole
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-from crmdesk.sandbox.atomic.http import BadJson, Ctx, error, json_response
+from crmdesk.sandbox.atomic.http import BadJson, Ctx, admin_json, error, json_response
 from crmdesk.sandbox.atomic.query import content_range, order_sql, requested_sorts
 from crmdesk.sandbox.atomic.render import custom_json, jsonb
 from crmdesk.sandbox.atomic.values import JsDate, coerce_dates, js_type, parse_int
@@ -53,12 +53,9 @@ def list_configs(app: Atomic, ctx: Ctx) -> Response:
 
 
 def create_config(app: Atomic, ctx: Ctx) -> Response:
-    if not ctx.is_admin:
-        return error(403, "Forbidden")
-    try:
-        body = ctx.json()
-    except BadJson:
-        return error(400, "Invalid JSON body")
+    body = admin_json(ctx)
+    if isinstance(body, Response):
+        return body
     if not isinstance(body, dict):
         return error(400, "Invalid request")
     singular, plural = body.get("singularName"), body.get("pluralName")
@@ -102,6 +99,20 @@ def _get(app: Atomic, object_id: int, row_id: int) -> sqlite3.Row | None:
                             (object_id, row_id))
 
 
+def _addressed(
+    app: Atomic, name: str, raw_id: str, *, write: bool, code: str | None = None
+) -> tuple[int, int] | Response:
+    """(the custom object's id, the row's) a request names, or the real server's answer: 404 for an
+    unknown object, 400 for an id that is not a number (with ``code`` for the verbs that send one)."""
+    config = app.custom_object(name)
+    if config is None:
+        return _unknown(write)
+    row_id = parse_int(raw_id)
+    if row_id is None:
+        return error(400, "Invalid request", code)
+    return int(config["id"]), row_id
+
+
 def list_rows(app: Atomic, ctx: Ctx, name: str, start: int, end: int) -> Response:
     config = app.custom_object(name)
     if config is None:
@@ -118,13 +129,10 @@ def list_rows(app: Atomic, ctx: Ctx, name: str, start: int, end: int) -> Respons
 
 
 def get_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
-    config = app.custom_object(name)
-    if config is None:
-        return _unknown(False)
-    row_id = parse_int(raw_id)
-    if row_id is None:
-        return error(400, "Invalid request")
-    row = _get(app, config["id"], row_id)
+    target = _addressed(app, name, raw_id, write=False)
+    if isinstance(target, Response):
+        return target
+    row = _get(app, *target)
     return error(404, "Not found") if row is None else json_response(200, custom_json(row, app.organization_id))
 
 
@@ -163,16 +171,14 @@ def create_row(app: Atomic, ctx: Ctx, name: str) -> Response:
 
 
 def update_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
-    config = app.custom_object(name)
-    if config is None:
-        return _unknown(True)
-    row_id = parse_int(raw_id)
-    if row_id is None:
-        return error(400, "Invalid request")
+    target = _addressed(app, name, raw_id, write=True)
+    if isinstance(target, Response):
+        return target
+    object_id, row_id = target
     body = _body(ctx)
     if isinstance(body, Response):
         return body
-    row = _get(app, config["id"], row_id)
+    row = _get(app, object_id, row_id)
     if row is None:
         return error(404, "Not found", "NOT_FOUND")
     name_value = body.pop("name", row["name"])
@@ -181,22 +187,20 @@ def update_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
         conn.execute("UPDATE atomic_custom_records SET name = ?, custom_fields = ?, updated_at = ? "
                      "WHERE object_id = ? AND id = ?",
                      (None if name_value is None else str(name_value), json.dumps(merged), app.store.clock.now(),
-                      config["id"], row_id))
-    return json_response(200, custom_json(_get(app, config["id"], row_id), app.organization_id))  # type: ignore[arg-type]
+                      object_id, row_id))
+    return json_response(200, custom_json(_get(app, object_id, row_id), app.organization_id))  # type: ignore[arg-type]
 
 
 def delete_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
-    config = app.custom_object(name)
-    if config is None:
-        return _unknown(False)
-    row_id = parse_int(raw_id)
-    if row_id is None:
-        return error(400, "Invalid request", "INVALID_REQUEST")
+    target = _addressed(app, name, raw_id, write=False, code="INVALID_REQUEST")
+    if isinstance(target, Response):
+        return target
+    object_id, row_id = target
     if not ctx.is_admin:
         return error(403, "Forbidden", "FORBIDDEN")
-    row = _get(app, config["id"], row_id)
+    row = _get(app, object_id, row_id)
     if row is None:
         return error(404, "Not found", "NOT_FOUND")
     with app.store.db.transaction() as conn:
-        conn.execute("DELETE FROM atomic_custom_records WHERE object_id = ? AND id = ?", (config["id"], row_id))
+        conn.execute("DELETE FROM atomic_custom_records WHERE object_id = ? AND id = ?", (object_id, row_id))
     return json_response(200, custom_json(row, app.organization_id))

@@ -149,3 +149,14 @@ class Ctx:
     @property
     def is_admin(self) -> bool:
         return bool(self.user is not None and self.user["administrator"])
+
+
+def admin_json(ctx: Ctx) -> Any | Response:
+    """The body of a request only an admin may make, or the real server's refusal: 403 before
+    the body is read, then 400 for a body that is not JSON."""
+    if not ctx.is_admin:
+        return error(403, "Forbidden")
+    try:
+        return ctx.json()
+    except BadJson:
+        return error(400, "Invalid JSON body")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import Response
 
 from crmdesk.sandbox.atomic import custom
-from crmdesk.sandbox.atomic.http import BadJson, Ctx, error, json_response, server_error_text
+from crmdesk.sandbox.atomic.http import BadJson, Ctx, admin_json, error, json_response, server_error_text
 from crmdesk.sandbox.atomic.query import (
     QueryFailed,
     Where,
@@ -45,8 +45,15 @@ def _summary_answer(app: Atomic, summary: Summary, row: Any) -> dict[str, Any]:
     return out
 
 
-def _invalid(failure: Invalid) -> Response:
-    return error(400, failure.message, "VALIDATION_FAILED")
+def _values(resource: Resource, ctx: Ctx, *, creating: bool) -> dict[str, Any] | Response:
+    """The columns a create or an update of ``resource`` sets, or the 400 the real server answers
+    for a body that is not JSON or does not validate."""
+    try:
+        return check_body(resource, ctx.json(), creating=creating)
+    except BadJson:
+        return error(400, "Invalid JSON body", "VALIDATION_FAILED")
+    except Invalid as failure:
+        return error(400, failure.message, "VALIDATION_FAILED")
 
 
 # -- list and get ------------------------------------------------------------------------------------
@@ -116,12 +123,9 @@ def create_row(app: Atomic, ctx: Ctx, name: str) -> Response:
         return custom.create_row(app, ctx, name)
     if resource.read_only or resource is CONFIGURATION:
         return error(400, "Create not supported for this resource", "VALIDATION_FAILED")
-    try:
-        values = check_body(resource, ctx.json(), creating=True)
-    except BadJson:
-        return error(400, "Invalid JSON body", "VALIDATION_FAILED")
-    except Invalid as failure:
-        return _invalid(failure)
+    values = _values(resource, ctx, creating=True)
+    if isinstance(values, Response):
+        return values
     if resource is TASKS and (problem := _parent_task_problem(app, values)):
         return problem
     try:
@@ -142,12 +146,9 @@ def update_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
     row_id = 1 if resource is CONFIGURATION else parse_int(raw_id)  # any id is the one configuration row
     if row_id is None:
         return error(400, "Invalid request")
-    try:
-        values = check_body(resource, ctx.json(), creating=False)
-    except BadJson:
-        return error(400, "Invalid JSON body", "VALIDATION_FAILED")
-    except Invalid as failure:
-        return _invalid(failure)
+    values = _values(resource, ctx, creating=False)
+    if isinstance(values, Response):
+        return values
     if resource is CONFIGURATION:
         # Every id is row 1; the new config replaces the old one whole (recording 118).
         config = values.get("config")
@@ -205,12 +206,9 @@ def restore_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
 
 
 def merge_contacts(app: Atomic, ctx: Ctx) -> Response:
-    if not ctx.is_admin:
-        return error(403, "Forbidden")
-    try:
-        body = ctx.json()
-    except BadJson:
-        return error(400, "Invalid JSON body")
+    body = admin_json(ctx)
+    if isinstance(body, Response):
+        return body
     loser = body.get("loserId") if isinstance(body, dict) else None
     winner = body.get("winnerId") if isinstance(body, dict) else None
     if type(loser) is not int or type(winner) is not int:

@@ -1,0 +1,65 @@
+"""What every dialect's session base does alike: JSON requests through the shared transport to
+paths under the dialect's API base, and the ``Backend`` calls that only reach the transport.
+
+A dialect says where its API lives (``api``) and, where its server differs, how an answer is
+unwrapped (``answer``: Aria's ``{"data": …}`` envelope) and how a refusal reads (``refused``:
+Atomic names the field its message is about).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from crmdesk.remote.errors import ServerRejected
+from crmdesk.remote.transport import RequestKind, Transport
+
+
+class ApiSession:
+    """Base of a dialect's session: the transport, requests under ``api``, and ``get``."""
+
+    #: The path every request's path is under (``/api/v1``, ``/api``).
+    api: ClassVar[str]
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
+        """Waits before a retry (``Retry-After``, backoff) end with ``RequestCancelled`` as soon as
+        ``cancel`` is set: the sync engine passes the event its Cancel and Quit set."""
+        self.transport.interrupt_on(cancel)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        kind: RequestKind | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """One request to ``api`` + ``path``; its JSON answer as ``answer`` reads it."""
+        full = self.api + path
+        try:
+            payload = self.transport.request_json(
+                method, full, params=params, json_body=body, kind=kind, idempotency_key=idempotency_key
+            )
+        except ServerRejected as error:
+            raise self.refused(error) from None
+        return self.answer(payload, method, full)
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.call("GET", path, params=params)
+
+    def answer(self, payload: Any, method: str, path: str) -> Any:
+        """What a call returns of the decoded answer to ``method`` ``path``: all of it, here."""
+        return payload
+
+    def refused(self, error: ServerRejected) -> ServerRejected:
+        """The error a refusal is raised as: the transport's, here."""
+        return error
