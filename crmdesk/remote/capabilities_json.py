@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
+from crmdesk.model import AttributeType
 from crmdesk.model.limits import ValueLimits
 from crmdesk.remote.backend import Capabilities
 
@@ -60,7 +61,7 @@ def _field(name: str, raw: Any, default: Any) -> Any:
         # bool is an int to Python; a page size of True is damage, not a number.
         return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1 else None
     if name == "value_limits":
-        return ValueLimits.from_dict(raw) if isinstance(raw, Mapping) else None
+        return _limits(raw)
     if name == "reasons":
         if isinstance(raw, Mapping):
             return {str(key): text for key, text in raw.items() if isinstance(text, str)}
@@ -68,6 +69,18 @@ def _field(name: str, raw: Any, default: Any) -> Any:
     if isinstance(default, bool):
         return raw if isinstance(raw, bool) else None
     return None
+
+
+def _limits(raw: Any) -> ValueLimits | None:
+    """Limits as kept, or None (the dialect's own) when damaged: "no limits" is never guessed from
+    a damaged file, since it would let values through that the server drops."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("one_value", {}), Mapping):
+        return None
+    try:
+        kept = {AttributeType(kind): text for kind, text in raw.get("one_value", {}).items() if isinstance(text, str)}
+    except ValueError:
+        return None  # a type this crmdesk does not know
+    return ValueLimits.from_dict(raw) if len(kept) == len(raw.get("one_value", {})) else None
 
 
 __all__ = ["capabilities_from_json", "capabilities_to_json"]

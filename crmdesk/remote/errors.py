@@ -157,7 +157,8 @@ class PoisonedRow(ProtocolError):
 
 
 class RequestCancelled(RemoteError):
-    """Cancel or Quit arrived while the transport waited to ask again (``Retry-After``, backoff)."""
+    """Cancel or Quit arrived while the transport waited: to ask again (``Retry-After``, backoff), or
+    for a turn under the server's request limit."""
 
 
 class InsecureConnectionRefused(RemoteError):

@@ -120,6 +120,17 @@ def _checked_ids(rows: list[Row], limit: int, where: str) -> list[str]:
     return ids
 
 
+def _unseen(rows: list[Row], ids: list[str], seen: set[str]) -> list[Row]:
+    """The rows (with their ``ids``) not in ``seen``, in order, now added to it: a row that moved
+    across a page boundary while the list was paged is handed on once."""
+    fresh = []
+    for row, ident in zip(rows, ids, strict=True):
+        if ident not in seen:
+            seen.add(ident)
+            fresh.append(row)
+    return fresh
+
+
 class _Ahead:
     """Windows asked for before the paging loop needs them, at most two in flight.
 
@@ -210,15 +221,20 @@ def _offset_pages(
             offset = max(0, offset - applied)
             last_total = page.total
             continue
-        fresh = []
-        for row, ident in zip(page.rows, ids, strict=True):
-            if ident in seen:
-                continue
-            seen.add(ident)
-            fresh.append(row)
-        last = len(page.rows) < applied
-        if stop_at_total and page.total is not None and offset + len(page.rows) >= page.total:
-            last = True
+        fresh = _unseen(page.rows, ids, seen)
+        if stop_at_total and page.total is not None:
+            # The total is trusted, not the page's length: a short page before it means the server
+            # (or a proxy) caps its pages, and the rest must still be read — a scan that ended
+            # here would have the deletion sweep drop every record after it.
+            last = offset + len(page.rows) >= page.total
+            if not last and len(page.rows) < applied:
+                if not page.rows:
+                    raise ProtocolError(f"The server sent no rows at {offset} although its total says "
+                                        f"{page.total:,}: the list cannot be read whole.")
+                limit = applied = max(2, len(page.rows))
+                gap = min(gap, applied - 1)
+        else:
+            last = len(page.rows) < applied
         if not last:
             # Records created since the last page pushed everything down by about as many
             # rows as the total grew: skip ahead by that much, or a busy server would keep
@@ -251,12 +267,7 @@ def cursor_pages(
         page = fetch(cursor, limit)
         pages += 1
         ids = _checked_ids(page.rows, limit, f"page {pages}")
-        fresh = []
-        for row, ident in zip(page.rows, ids, strict=True):
-            if ident in seen:
-                continue
-            seen.add(ident)
-            fresh.append(row)
+        fresh = _unseen(page.rows, ids, seen)
         if fresh:
             yield fresh
         if not page.has_more or not page.next_cursor:
@@ -325,11 +336,7 @@ def link_pages(fetch: Callable[[str | None], LinkPage], page_size: int) -> Itera
         page = fetch(link)
         pages += 1
         ids = _checked_ids(page.rows, limit, f"page {pages}")
-        fresh = []
-        for row, ident in zip(page.rows, ids, strict=True):
-            if ident not in seen:
-                seen.add(ident)
-                fresh.append(row)
+        fresh = _unseen(page.rows, ids, seen)
         if fresh:
             yield fresh
         if not page.next_link:

@@ -8,6 +8,11 @@ throttled into long waits. Aria publishes none, so it gets no limiter by default
 A per-minute limit is kept with a window, not a bucket: a bucket that may never exceed 180 in
 any minute must refill at 3/s with almost no savings, so a sync of 60 requests would wait
 20 s for nothing; the window lets the first 180 go at once and paces only what comes after.
+Reads may fill only part of it (``READS_SHARE``): a user's edit made while a long scan has used
+the minute up still goes at once, as the push-first promise wants (DESIGN §5.10).
+
+Waits end at once when the caller's cancel event is set (Cancel, Quit): a window's wait can
+last a minute, which a user closing the window must not sit through.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ from collections import deque
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from crmdesk.remote.clock import Clock
+from crmdesk.remote.clock import Clock, pause
+
+#: The share of a per-minute limit reads may use; the rest is kept for writes.
+READS_SHARE = 0.9
+
+
+class LimitWaitCancelled(Exception):
+    """The cancel event was set while a request waited for its turn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +78,22 @@ class TokenBucket:
         self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
 
+    def book(self) -> float:
+        """Take one token; how long the caller must wait before using it."""
+        with self._lock:
+            self._refill()
+            self._tokens -= 1.0
+            debt = -self._tokens
+        return debt / self.rate if debt > 0 else 0.0
+
     def acquire(self) -> float:
         """Take one token, sleeping (on the injected clock) until there is one.
 
         Returns how long it waited, for logging and tests.
         """
-        with self._lock:
-            self._refill()
-            self._tokens -= 1.0
-            debt = -self._tokens
-        if debt <= 0:
-            return 0.0
-        wait = debt / self.rate
-        self._clock.sleep(wait)
+        wait = self.book()
+        if wait > 0:
+            self._clock.sleep(wait)
         return wait
 
 
@@ -97,33 +112,49 @@ class SlidingWindow:
         self._turns: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def acquire(self) -> float:
-        """Take a place, sleeping (on the injected clock) until there is one; how long it waited."""
+    def book(self) -> float:
+        """Take a place; how long the caller must wait before it is its turn."""
         with self._lock:
             now = self._clock.monotonic()
             turn = now
             if len(self._turns) >= self.count:
                 turn = max(now, self._turns.popleft() + self.seconds)
             self._turns.append(turn)
-        wait = turn - now
+        return max(0.0, turn - now)
+
+    def acquire(self) -> float:
+        """Take a place, sleeping (on the injected clock) until there is one; how long it waited."""
+        wait = self.book()
         if wait > 0:
             self._clock.sleep(wait)
-        return max(0.0, wait)
+        return wait
 
 
 class RateLimiter:
-    """One bucket for reads and one for writes, and a per-minute window, from ``RateLimits``."""
+    """One bucket for reads and one for writes, and a per-minute window (reads in their share of
+    it), from ``RateLimits``."""
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self.limits = limits
+        self._clock = clock
         self._reads = TokenBucket(limits.reads_per_second, clock) if limits.reads_per_second else None
         self._writes = TokenBucket(limits.writes_per_second, clock) if limits.writes_per_second else None
         per_minute = limits.requests_per_minute
         self._minute = SlidingWindow(per_minute, 60.0, clock) if per_minute else None
+        self._reads_minute = SlidingWindow(max(1, int(per_minute * READS_SHARE)), 60.0, clock) if per_minute else None
 
-    def acquire(self, *, write: bool) -> float:
-        bucket = self._writes if write else self._reads
-        waited = bucket.acquire() if bucket is not None else 0.0
-        if self._minute is not None:
-            waited += self._minute.acquire()
+    def acquire(self, *, write: bool, cancel: threading.Event | None = None) -> float:
+        """Wait for this request's turn; how long it waited. ``LimitWaitCancelled`` when ``cancel``
+        is set meanwhile (the turn is spent: a request that does not go costs the server nothing,
+        and the window only errs on the safe side)."""
+        windows = [self._minute] if write else [self._reads_minute, self._minute]
+        waited = 0.0
+        for limit in ((self._writes if write else self._reads), *windows):
+            if limit is None:
+                continue
+            wait = limit.book()
+            if wait > 0:
+                if pause(self._clock, wait, cancel):
+                    raise LimitWaitCancelled()
+                waited += wait
         return waited

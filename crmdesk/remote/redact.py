@@ -27,8 +27,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         rf"\1{MASK}",
     ),
-    # Key prefixes used by CRM servers and most SaaS APIs (oc_sk_…, sk_live_…).
-    (re.compile(r"\b(?:oc|aria|sk|pk|rk)_(?:sk_|live_|test_)?[A-Za-z0-9_\-]{8,}"), MASK),
+    # Key prefixes used by CRM servers and most SaaS APIs (oc_sk_…, bos_crm_…, sk_live_…).
+    (re.compile(r"\b(?:oc|aria|bos|sk|pk|rk)_(?:sk_|crm_|live_|test_)?[A-Za-z0-9_\-]{8,}"), MASK),
     # JWTs.
     (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), MASK),
     # Long hex (32+) and long base64-ish (40+) runs: raw keys and secrets. "/" and "-" are

@@ -7,7 +7,7 @@
   one to another host is refused (credentials only ever go to the workspace's own origin);
 - retries with exponential backoff and full jitter for network errors, 5xx and 429,
   honouring ``Retry-After`` and ``X-RateLimit-Reset``, on an injectable clock;
-- a client-side token-bucket rate limiter with per-dialect defaults;
+- client-side rate limits with per-dialect defaults (token buckets; a per-minute window), their waits cancellable;
 - typed errors (``crmdesk.remote.errors``) carrying the server's own message;
 - bounded against any server (docs/remote.md, "Limits against any server"): answers are
   streamed and refused past ``max_response_bytes`` counted after decompression, each attempt
@@ -54,7 +54,7 @@ from crmdesk.remote.errors import (
 )
 from crmdesk.remote.http_errors import error_for
 from crmdesk.remote.limits import MAX_JSON_DEPTH, json_depth_exceeds
-from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, RateLimiter, RateLimits
+from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, LimitWaitCancelled, RateLimiter, RateLimits
 from crmdesk.remote.redact import redact
 from crmdesk.remote.urls import check_base_url
 
@@ -247,7 +247,11 @@ class Transport:
         attempt = 0
         while True:
             attempt += 1
-            self._limiter.acquire(write=kind is not RequestKind.READ)
+            try:
+                self._limiter.acquire(write=kind is not RequestKind.READ, cancel=self._cancel)
+            except LimitWaitCancelled:
+                raise RequestCancelled("Cancelled while waiting for a turn under the server's request limit.",
+                                       method=method, path=url.path) from None
             # Read per attempt (after the rate limiter's wait): a refresh by another thread, or a
             # token renewed before its expiry, is what the next attempt goes with.
             sent = self._credentials.current()

@@ -62,7 +62,13 @@ def fault_config(options: argparse.Namespace, environ: dict[str, str] | None = N
 
 
 def main(argv: Sequence[str]) -> int:
-    options = parser().parse_args(list(argv))
+    p = parser()
+    options = p.parse_args(list(argv))
+    # A flag another facade's server has would otherwise be accepted and do nothing.
+    if options.strict and options.dialect != "aria":
+        p.error(f"--strict is the aria facade's (the {options.dialect} facade always answers as its real server)")
+    if options.rate_limit and options.dialect != "atomic":
+        p.error(f"--rate-limit is the atomic facade's (the {options.dialect} facade has no limit to keep)")
     if options.host not in LOOPBACK and not options.allow_remote:
         print(f"refusing to bind {options.host}: the sandbox serves demo tokens; pass --allow-remote to insist",
               file=sys.stderr)

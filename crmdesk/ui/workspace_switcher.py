@@ -32,6 +32,7 @@ from crmdesk.workspaces import (
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext, DemoServer
+    from crmdesk.remote.dialects import Dialect
     from crmdesk.secrets import TokenStore
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,25 @@ def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True
         remember_last_workspace(context.paths, workspace_id(db_path))
 
 
-def credential_keys(store: Store) -> tuple[str, ...]:
-    """What the workspace's dialect keeps in the keyring (read on the GUI thread, with the store)."""
-    from crmdesk.remote.dialects import dialect_stored
+def workspace_dialect(store: Store) -> Dialect | None:
+    """The dialect the workspace file names; None (logged) when this crmdesk does not speak it (a
+    newer one wrote the file): the workspace still opens, offline."""
+    from crmdesk.remote.dialects import UnknownDialect, dialect_stored
 
-    return tuple(c.key for c in dialect_stored(store.schema.get_meta("dialect")).credentials)
+    try:
+        return dialect_stored(store.schema.get_meta("dialect"))
+    except UnknownDialect as error:
+        log.warning("%s: %s The workspace opens without syncing.", store.path.name, error, extra=SHOWN)
+        return None
+
+
+def credential_keys(store: Store) -> tuple[str, ...]:
+    """What the workspace's dialect keeps in the keyring (read on the GUI thread, with the store);
+    for a dialect this crmdesk does not speak, the API token every dialect's files have used."""
+    from crmdesk.secrets import TOKEN_KEY
+
+    dialect = workspace_dialect(store)
+    return tuple(c.key for c in dialect.credentials) if dialect is not None else (TOKEN_KEY,)
 
 
 def lookup_credentials(context: AppContext, db_path: Path, keys: tuple[str, ...]) -> dict[str, str] | None:
@@ -92,13 +107,16 @@ def attach_sync(context: AppContext, db_path: Path, credentials: Mapping[str, st
     workspace. A keyring look-up that ends after the user opened another one would otherwise
     send them to the other workspace's server.
     """
-    from crmdesk.remote.dialects import dialect_stored, open_backend
+    from crmdesk.remote.dialects import open_backend
     from crmdesk.sync.worker import SyncController, scan_interval_from
 
     store = context.store
     if store is None or store.path != Path(db_path):
         return
-    dialect = dialect_stored(store.schema.get_meta("dialect")).name
+    spoken = workspace_dialect(store)
+    if spoken is None:
+        return
+    dialect = spoken.name
     url = store.schema.get_meta("server_url") or ""
     insecure = store.schema.get_meta(INSECURE_META) == "1"
     if credentials and url:

@@ -98,6 +98,8 @@ def test_a_file_from_before_a_field_existed_reads_as_aria_does_today() -> None:
     ("changed_since_objects", "deals"),
     ("changed_since_collections", [1, 2]),
     ("value_limits", ["select"]),
+    ("value_limits", {"one_value": ["select"]}),
+    ("value_limits", {"one_value": {"hologram": "a type another crmdesk knows"}}),
     ("reasons", "none"),
 ])
 def test_a_damaged_value_takes_the_dialects_default(key: str, damage: object) -> None:
@@ -108,3 +110,11 @@ def test_a_damaged_value_takes_the_dialects_default(key: str, damage: object) ->
 @pytest.mark.parametrize("data", [None, [], "caps", {"dialect": "atomic", "schema_admin": True}])
 def test_nothing_readable_or_another_dialects_is_the_defaults(data: object) -> None:
     assert capabilities_from_json(data, ARIA_DEFAULTS) is ARIA_DEFAULTS
+
+
+@pytest.mark.parametrize("damage", [["select"], {"one_value": ["select"]}, {"one_value": {"hologram": "x"}}])
+def test_damaged_limits_are_the_dialects_not_none_at_all(damage: object) -> None:
+    # "No limits" would let a value through that the server drops without a word.
+    data = {**capabilities_to_json(ARIA_DEFAULTS), "value_limits": damage}
+    assert capabilities_from_json(data, ARIA_DEFAULTS).value_limits == ARIA_DEFAULTS.value_limits
+    assert ARIA_DEFAULTS.value_limits.one_value  # (Aria has some, so the test can tell)

@@ -76,3 +76,12 @@ def test_the_log_filter_redacts_messages_and_args(caplog) -> None:
     assert TOKEN not in caplog.text
     assert "ab" * 20 not in caplog.text
     assert "[REDACTED]" in caplog.text
+
+
+@pytest.mark.parametrize("key", ["oc_sk_3f9a1c77b2d04e1f", "bos_crm_Zk3xPq9LmN2vB8cR4tY6wE1u"])
+def test_each_dialects_key_shape_is_masked_without_a_label_in_front(key: str) -> None:
+    from crmdesk.secrets import redact
+
+    masked = redact(f"the server refused {key} just now")
+    assert key not in masked and key[-8:] not in masked
+    assert masked == "the server refused [REDACTED] just now"

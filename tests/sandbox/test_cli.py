@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crmdesk.sandbox.cli import fault_config, main, parser
 from crmdesk.sandbox.faults import FaultConfig
 
@@ -26,3 +28,11 @@ def test_dialects_come_from_the_facade_registry() -> None:
     assert dialect.default == "aria" and set(dialect.choices) >= {"aria", "atomic"}
     options = parser().parse_args(["--dialect", "atomic", "--rate-limit", "--records", "20000"])
     assert (options.dialect, options.rate_limit, options.records) == ("atomic", True, 20000)
+
+
+def test_a_flag_of_another_facade_is_refused_not_ignored(capsys) -> None:
+    for argv, named in ((["--dialect", "atomic", "--strict"], "--strict"), (["--rate-limit"], "--rate-limit")):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
+        assert f"{named} is the" in capsys.readouterr().err

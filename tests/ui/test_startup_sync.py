@@ -124,3 +124,24 @@ def test_a_token_looked_up_for_one_workspace_never_reaches_another(qtbot, tmp_pa
     finally:
         ring.answer.set()
         close_workspace(context)
+
+
+def test_a_workspace_of_a_dialect_this_crmdesk_does_not_speak_opens_offline(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    from crmdesk.ui.workspace_switcher import credential_keys, open_workspace
+
+    paths = Paths.resolve(tmp_path / "data")
+    paths.ensure()
+    db_path = paths.workspace_db("newer")
+    with Store.open(db_path) as store, store.write():
+        store.schema.set_meta("dialect", "hubspot")  # written by a newer crmdesk
+        store.schema.set_meta("server_url", "https://crm.example.com")
+    context = AppContext(paths=paths, tokens=TokenStore(environ={"CRMDESK_TOKEN": "tok-1234567890"}))
+    open_workspace(context, db_path)  # no exception: the cached data is the user's
+    try:
+        assert context.store is not None and context.sync is None and context.backend_factory is None
+        assert "does not speak “hubspot” yet" in caplog.text
+        # Signing out still forgets the token every dialect's files have used.
+        assert credential_keys(context.store) == ("token",)
+    finally:
+        close_workspace(context)
+    caplog.clear()

@@ -48,9 +48,9 @@ ATOMIC_DEFAULTS = Capabilities(
     # 180 requests a minute (README 17): writes in parallel would only wait for the rate limiter.
     write_concurrency=1,
     task_links_writable=False,
-    # A person's name is two fields on this server: one "equals" cannot ask for it, so the
-    # look-up of a create of unknown outcome asks by another value (the e-mail address first).
-    unfilterable_types=STRUCTURED_UNFILTERABLE | {"personal_name"},
+    # A person's name is two fields on this server; ``find_records_by`` asks for both parts, so
+    # a create of unknown outcome that has only a name is still looked up, not sent twice.
+    unfilterable_types=STRUCTURED_UNFILTERABLE,
     reasons={
         "schema_admin": f"The schema cannot be changed from crmdesk: {_SCHEMA}.",
         "member_admin": "Members cannot be changed from crmdesk: this server's member list is read-only "
@@ -68,7 +68,8 @@ ATOMIC_DEFAULTS = Capabilities(
 
 
 class AtomicBackend(CollabMixin):
-    """One Atomic workspace. Not thread-safe: the sync worker owns its own instance."""
+    """One Atomic workspace. Safe to share between the pusher's threads: the transport is, and the
+    schema cache is only ever replaced whole."""
 
     def __init__(self, transport: Transport, *, clock: Clock | None = None) -> None:
         super().__init__(transport, clock=clock)

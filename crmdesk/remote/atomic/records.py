@@ -1,4 +1,4 @@
-"""Records: range-paged pulls, deals changed since a time, get/create/update/delete, lookups."""
+"""Records: range-paged full scans, get/create/update/delete, look-ups by a value."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from crmdesk.model import values as model_values
 from crmdesk.remote import limits, schema_cache
 from crmdesk.remote.atomic import ids, resources
 from crmdesk.remote.atomic.resources import MEMBERS, FieldSpec, Resource
-from crmdesk.remote.atomic.session import MAX_PAGE, AtomicSession, each, row_id, seg, timestamp
+from crmdesk.remote.atomic.session import MAX_PAGE, AtomicSession, row_id, seg
 from crmdesk.remote.atomic.values import encoder, from_wire
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, PermissionDenied, ProtocolError, ServerRejected
 from crmdesk.remote.paging import Row
+from crmdesk.remote.rows import each, timestamp
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)
@@ -174,19 +175,17 @@ class RecordsMixin(AtomicSession):
         self, object_slug: str, changed_since: str | None = None, page_size: int = MAX_PAGE,
         known_updated_at: Mapping[str, str] | None = None,
     ) -> Iterator[RecordPage]:
-        """Newest first by id; for deals with ``changed_since``, newest first by ``updated_at``, up
-        to the first deal older than the mark. Never a filter on ``updated_at``: the real server
-        answers it with a 500 (DESIGN §4).
+        """Every record, newest first by id. ``changed_since`` is not honoured: no object of this
+        server can be asked (``ATOMIC_DEFAULTS.changed_since_objects`` is empty, so sync never
+        asks). Contacts and companies keep no time; deals sort by ``updatedAt``, but it does not
+        move on an update (recordings 088 and 181: a PUT answers the old time), so reading deals
+        newest-updated first and stopping at the last sync's mark would miss every edit; and a
+        filter on ``updated_at`` answers 500 (DESIGN §4).
 
         ``known_updated_at`` is used only where the server's time moves on every change (custom
-        objects). Contacts and companies have no time; a deal's ``updatedAt`` does not move on an
-        update (recordings 088 and 181: a PUT answers the old time), so a deal edited since would
-        look unchanged."""
+        objects)."""
         resource = self.resource_of(object_slug)
         obj = self.object_def(object_slug)
-        if changed_since is not None and resource.updated_key == "updatedAt":
-            yield from self._changed_deals(resource, obj, changed_since, page_size)
-            return
         trusted = known_updated_at if resource.custom and resource.updated_key else None
         for rows, total in self.raw_pages(resource.name, "id", page_size, ahead=bool(trusted)):
             unchanged: list[str] = []
@@ -194,35 +193,6 @@ class RecordsMixin(AtomicSession):
                 rows, unchanged = split_unchanged(rows, resource.name, resource.updated_key, trusted)
             records = each(rows, lambda row: self.decode_record(resource, obj, row), f"a record of {object_slug}")
             yield RecordPage(records, total, unchanged)
-
-    def _changed_deals(
-        self, resource: Resource, obj: ObjectDef, changed_since: str, page_size: int
-    ) -> Iterator[RecordPage]:
-        mark = timestamp(changed_since)
-        if mark is None:
-            raise ValueError(f"“{changed_since}” is not a time")
-        pages = self.raw_pages(resource.name, "updated_at", page_size)
-        try:
-            for rows, total in pages:
-                newer: list[Row] = []
-                ended = False
-                for row in rows:
-                    when = timestamp(row.get("updatedAt"))
-                    # Canonical UTC text sorts as time does. A row without a readable time is kept.
-                    if when is not None and when < mark:
-                        ended = True
-                        break
-                    newer.append(row)
-                records = each(newer, lambda row: self.decode_record(resource, obj, row), f"a record of {obj.slug}")
-                if records:
-                    yield RecordPage(records, total)
-                if ended:
-                    return
-        finally:
-            # Stop the paging now (not when the generator is collected): nothing more is asked.
-            close = getattr(pages, "close", None)
-            if close is not None:
-                close()
 
     def record_ids(self, object_slug: str) -> set[str]:
         resource = self.resource_of(object_slug)
@@ -295,8 +265,7 @@ class RecordsMixin(AtomicSession):
         checked here, since the real server ignores filters it cannot apply (custom objects ignore
         them all): only records whose value really equals ``value`` come back. A value kept in
         several fields (a person's name) is asked with an ``eq`` on each part it has, joined by
-        AND (the server's default, 032); ``personal_name`` is in ``unfilterable_types`` all the
-        same, since one "equals" cannot ask for it."""
+        AND (the server's default, 032)."""
         resource = self.resource_of(object_slug)
         obj = self.object_def(object_slug)
         attr = obj.attribute(attribute)
@@ -304,8 +273,9 @@ class RecordsMixin(AtomicSession):
             raise ServerRejected(f"The server has no attribute “{attribute}” on {object_slug}.")
         wanted = model_values.validate_value(attr, value)
         body = self.encode(resource, obj, {attribute: wanted}) if wanted is not None else {}
-        terms = [{"field": field, "op": "eq", "value": str(operand)} for field, operand in body.items()
-                 if operand is not None]
+        # The server compares text: a checkbox's True must be "true", as its JSON reads, not "True".
+        terms = [{"field": field, "op": "eq", "value": operand if isinstance(operand, str) else json.dumps(operand)}
+                 for field, operand in body.items() if operand is not None]
         if not terms:
             raise ServerRejected(f"Records cannot be looked up by an empty {attribute}.")
         spec = resource.spec(attribute)

@@ -3,36 +3,33 @@
 The real server (BasicsOS, a fork of Marmelab's Atomic CRM; ``tests/fixtures/atomic-real/``)
 answers a bare JSON array for a list, with ``Content-Range: <resource> <start>-<end>/<total>``,
 and a bare object for everything else. Its errors are ``{"error": "<text>"}``, sometimes with a
-``code`` (the transport's ``http_errors`` reads both), and text/plain for unrouted paths.
+``code`` (the transport's ``http_errors`` reads both), and text/plain for unrouted paths. Times
+come as ``2026-11-30T09:36:24.058Z`` (built-in resources) or ``2026-11-30 09:47:06.065074+00``
+(custom objects); ``rows.timestamp`` reads both.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from crmdesk.model.codecs.temporal import parse_timestamp
-from crmdesk.remote import limits
 from crmdesk.remote.atomic import ids
 from crmdesk.remote.atomic.resources import Resource
 from crmdesk.remote.clock import Clock, SystemClock
 from crmdesk.remote.errors import PoisonedRow, ProtocolError, ServerRejected, TruncatedAnswer
 from crmdesk.remote.paging import RangePage, Row, range_pages
+from crmdesk.remote.rows import usable_identity
 from crmdesk.remote.schema_cache import SchemaCache
+from crmdesk.remote.session import ApiSession
 from crmdesk.remote.transport import RequestKind, Transport, decode_json
-
-log = logging.getLogger(__name__)
 
 API = "/api"
 #: The real server has no upper bound on a page (README 2; 027 asked for 10,000 rows). 500 rows
 #: (about 150 KB) keep a full scan of 50,000 contacts at 100 requests, well under the 180 a
 #: minute the server allows (README 17).
 MAX_PAGE = 500
-T = TypeVar("T")
 
 #: "Invalid firstName: Expected string, received date": the field a validation message is about.
 _FIELD_MESSAGE = re.compile(r"Invalid ([A-Za-z][A-Za-z0-9_]*): (.+)")
@@ -65,51 +62,7 @@ def identity(row: Any, name: str, what: str) -> str:
     value = row.get(name) if isinstance(row, Mapping) else None
     if value is None or value == "" or isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ProtocolError(f"{what} from the server has no {name}.")
-    ident = str(value)
-    problem = limits.flaw(ident)
-    if problem is not None:
-        raise PoisonedRow(f"{what} from the server has an unusable {name}: {problem}")
-    return ident
-
-
-def clean(value: Any, fallback: Any, field: str, owner: str) -> Any:
-    """``value``, or ``fallback`` (logged) when it holds poison: for what an item can stand without."""
-    problem = limits.flaw(value)
-    if problem is None:
-        return value
-    log.warning("leaving out the %s of %s from the server: %s", field, owner, problem)
-    return fallback
-
-
-def whole(value: Any, field: str, owner: str) -> Any:
-    """``value`` when it holds no poison, else ``PoisonedRow``: for what an item cannot stand without."""
-    problem = limits.flaw(value)
-    if problem is not None:
-        raise PoisonedRow(f"The {field} of {owner} from the server is unusable: {problem}")
-    return value
-
-
-def each(rows: Iterable[Mapping[str, Any]], build: Callable[[Mapping[str, Any]], T], what: str) -> list[T]:
-    """``build`` each row, skipping (logged) the rows that raise ``PoisonedRow``."""
-    out = []
-    for row in rows:
-        try:
-            out.append(build(row))
-        except PoisonedRow as error:
-            log.warning("skipping %s: %s", what, error.message)
-    return out
-
-
-def timestamp(value: Any) -> str | None:
-    """Canonical UTC text from ``2026-11-30T09:36:24.058Z`` (built-in resources) or
-    ``2026-11-30 09:47:06.065074+00`` (custom objects)."""
-    if not value:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        log.warning("unreadable timestamp from the server: %.40r", value)
-        return None
+    return usable_identity(str(value), name, what)
 
 
 def row_id(row: Any, resource: str, what: str) -> str:
@@ -155,43 +108,21 @@ def _rejection(error: ServerRejected) -> ServerRejected:
                           method=error.method, path=error.path)
 
 
-class AtomicSession:
-    """Base of ``AtomicBackend``: requests, the schema cache, the clock for "done" dates."""
+class AtomicSession(ApiSession):
+    """Base of ``AtomicBackend``: requests answering bare JSON, the schema cache, the clock for
+    "done" dates."""
+
+    api = API
 
     def __init__(self, transport: Transport, *, clock: Clock | None = None) -> None:
-        self.transport = transport
+        super().__init__(transport)
         self.clock: Clock = clock or SystemClock()
         self.schema = SchemaCache()
         #: Custom objects by slug, as ``load_objects`` last read them from object-config.
         self.custom: dict[str, Resource] = {}
 
-    def close(self) -> None:
-        self.transport.close()
-
-    def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
-        """Waits before a retry end with ``RequestCancelled`` as soon as ``cancel`` is set."""
-        self.transport.interrupt_on(cancel)
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        kind: RequestKind | None = None,
-        idempotency_key: str | None = None,
-    ) -> Any:
-        """One request to ``/api`` + ``path``; its JSON answer (a bare object or array)."""
-        try:
-            return self.transport.request_json(
-                method, API + path, params=params, json_body=body, kind=kind, idempotency_key=idempotency_key
-            )
-        except ServerRejected as error:
-            raise _rejection(error) from None
-
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.call("GET", path, params=params)
+    def refused(self, error: ServerRejected) -> ServerRejected:
+        return _rejection(error)
 
     def get_object_row(self, path: str, what: str) -> Mapping[str, Any]:
         data = self.get(path)
@@ -203,8 +134,9 @@ class AtomicSession:
         """Rows ``first``..``last`` (both included, as ``range`` means on every server) of a list,
         with the answer's ``Content-Range`` (the transport's ``request_json`` does not give headers).
 
-        A complete answer whose JSON stops part way is asked again like a dropped connection,
-        as ``request_json`` does for reads; the transport's retry policy bounds the attempts."""
+        A complete answer whose JSON stops part way is asked again at once (a read changes nothing
+        on the server), up to the transport's retry policy's attempts; unlike a dropped connection
+        it gets no backoff, since the server did answer."""
         path = f"{API}/{seg(resource)}"
         query = {**params, "range": f"[{first},{last}]"}
         attempts = self.transport.config.retry.max_attempts
