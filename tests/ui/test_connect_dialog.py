@@ -12,7 +12,7 @@ import keyring.backend
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from crmdesk.context import AppContext
 from crmdesk.paths import Paths
@@ -72,6 +72,17 @@ def _fill(dialog: ConnectDialog, qtbot: Any, url: str, token: str) -> None:
     qtbot.keyClicks(dialog.secrets["token"], token)
 
 
+def _tab_order(start: QWidget, count: int) -> list[QWidget]:
+    """The widgets Tab reaches from ``start`` (labels and other widgets Tab skips left out)."""
+    order = [start]
+    widget = start
+    while len(order) < count:
+        widget = widget.nextInFocusChain()
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(widget)
+    return order
+
+
 def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not dialog.background.busy(), timeout=15000)
 
@@ -81,6 +92,8 @@ def test_the_form(window: MainWindow, qtbot: Any) -> None:
     assert [dialog.dialect.itemData(i) for i in range(dialog.dialect.count())] == list(dialect_names())
     assert list(dialog.secrets) == ["token"]
     assert dialog.secrets["token"].echoMode() == QLineEdit.EchoMode.Password
+    # Tab goes as the form reads: type, address, token, the http box (the rows are built later).
+    assert _tab_order(dialog.dialect, 4) == [dialog.dialect, dialog.url, dialog.secrets["token"], dialog.insecure]
     assert not dialog.insecure.isChecked()
     assert "keyring" in dialog.keyring_note.text()
     assert window.current_target == "welcome"  # no workspace yet: the welcome screen
