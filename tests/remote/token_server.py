@@ -39,9 +39,12 @@ class Fetch:
 class TokenServer:
     """The endpoint's state; ``app()`` is what to serve. Safe to use from the test's threads."""
 
-    def __init__(self, expires_in: Any = 3600, meet: int = 0) -> None:
+    def __init__(self, expires_in: Any = 3600, meet: int = 0, one_live: bool = False) -> None:
         self.expires_in = expires_in
+        #: Each token issued voids those before it: only the newest one works.
+        self.one_live = one_live
         self._lock = threading.Lock()
+        self._voided = threading.Condition(self._lock)
         self._fetches: list[Fetch] = []
         self._live: set[str] = set()
         self._refusals = 0
@@ -64,6 +67,16 @@ class TokenServer:
         """Every token issued so far stops working (as when they expire on the server's clock)."""
         with self._lock:
             self._live.clear()
+            self._voided.notify_all()
+
+    def is_live(self, token: str) -> bool:
+        with self._lock:
+            return token in self._live
+
+    def wait_void(self, token: str, timeout: float = 30) -> bool:
+        """Wait until ``token`` no longer works (a newer one was issued, or all were revoked)."""
+        with self._voided:
+            return self._voided.wait_for(lambda: token not in self._live, timeout)
 
     def app(self) -> Starlette:
         return Starlette(routes=[
@@ -94,6 +107,9 @@ class TokenServer:
                                 status_code=401)
         token = f"tok-{number}"
         with self._lock:
+            if self.one_live:
+                self._live.clear()
+                self._voided.notify_all()
             self._live.add(token)
         return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": self.expires_in})
 
