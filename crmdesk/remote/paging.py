@@ -191,17 +191,20 @@ def _offset_pages(
     pages = 0
     max_pages: int | None = None
     last_total: int | None = None
-    previous: tuple[int, list[str]] | None = None
+    previous: tuple[int, list[str], int | None] | None = None
     while True:
         page = asking.get(offset, limit)
         pages += 1
         ids = _checked_ids(page.rows, limit, f"offset {offset}")
-        if previous is not None and previous[0] != offset and ids and previous[1] == ids:
+        # The same rows at another offset, the list unchanged: the server ignores the offset. (A
+        # list that grew meanwhile can shift the very rows asked before into the next window.)
+        if (previous is not None and previous[0] != offset and ids and previous[1] == ids
+                and previous[2] == page.total):
             raise ProtocolError(
                 f"The server sent the same rows for offset {previous[0]} and offset {offset}: it does not "
                 "page, so the list cannot be read whole."
             )
-        previous = (offset, ids)
+        previous = (offset, ids, page.total)
         if page.total is None and pages > MAX_PAGES:
             raise ProtocolError(f"The server kept sending pages (more than {MAX_PAGES:,}) without a total; stopped.")
         applied = page.limit if page.limit and 0 < page.limit <= limit else limit

@@ -188,6 +188,27 @@ DROP INDEX IF EXISTS record_values_by_key;
 DROP INDEX IF EXISTS entry_values_by_key;
 """
 
+def _v6(conn: sqlite3.Connection) -> None:
+    """Phone numbers' fold and sort text become the international form they are shown in (what
+    "contains" looks into and the table sorts by), not the stored E.164: "+1 415" finds
+    +14155550123, as the window's own filter always did."""
+    from crmdesk.model import AttributeDef, AttributeType, NullContext, codec_for
+
+    codec = codec_for(AttributeType.PHONE_NUMBER)
+    phone = AttributeDef(slug="phone", title="Phone", type=AttributeType.PHONE_NUMBER)
+
+    def fold(key: str | int | float | None) -> str | int | float | None:
+        return codec.fold(key, phone, NullContext()) if isinstance(key, str) else key
+
+    conn.create_function("crmdesk_phone_fold", 1, fold, deterministic=True)
+    for table in ("record_values", "entry_values"):
+        conn.execute(
+            f"UPDATE {table} SET fold = crmdesk_phone_fold(key), "
+            "sort = CASE WHEN ord = 0 THEN crmdesk_phone_fold(key) ELSE sort END "
+            "WHERE attribute_id IN (SELECT id FROM attributes WHERE type = 'phone_number')"
+        )
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -195,5 +216,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (3, "notes, tasks, timeline and notifications", _script(_V3)),
     (4, "full-text search index", _v4),
     (5, "drop the value-key indexes (cheaper writes)", _script(_V5)),
+    (6, "phone numbers searched as they are shown", _v6),
 )
 LATEST_VERSION = STEPS[-1][0]

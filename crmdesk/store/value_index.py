@@ -22,9 +22,9 @@ REFERENCE_TYPES = frozenset({AttributeType.RECORD_REFERENCE, AttributeType.ACTOR
 _SORT_IS_FOLD = SEARCHABLE_TYPES
 
 
-_PLAIN_TEXT = frozenset(
-    {AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.PHONE_NUMBER, AttributeType.DOMAIN}
-)
+#: (Not phone numbers: they are stored as E.164 but shown, and so searched, in international
+#: format, "+1 415-555-0123": their fold text is the codec's.)
+_PLAIN_TEXT = frozenset({AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN})
 _PLAIN_NUMBER = frozenset({AttributeType.NUMBER, AttributeType.RATING})
 
 
