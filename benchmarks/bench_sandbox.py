@@ -33,7 +33,10 @@ def _baseline(page: bytes, pages: int) -> float:
         return Response(page, media_type="application/json")
 
     app = Starlette(routes=[Route("/page", serve)])
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    # As the sandbox's own server does (crmdesk.sandbox.server): uvicorn writes headers and body
+    # apart, and with Nagle on a small body waits for the client's delayed ACK (~40 ms a page).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
