@@ -89,7 +89,7 @@ def _bare_notes(server: SandboxProcess) -> tuple[int, float]:
 
 
 def _pull_notes(store: Store, backend: Backend) -> float:
-    puller = Puller(store, backend, backend.capabilities, lambda: None, lambda *_: None)
+    puller = Puller(store, backend, backend.capabilities)
     started = time.perf_counter()
     puller.pull_notes()
     return time.perf_counter() - started

@@ -261,7 +261,7 @@ def _push(report: Report, server: SandboxProcess, store: Store) -> None:
             store.edits.update_record(record_id, {"job_title": f"Pushed {run} {i}"})
         queueing.append(time.perf_counter() - started)
         assert store.outbox.count() == EDITS
-        pusher = Pusher(store, engine.backend, caps, lambda: None, lambda *_: None)
+        pusher = Pusher(store, engine.backend, caps)
         with _profiled("push") if run == 0 else nullcontext():
             started = time.perf_counter()
             result = pusher.push()

@@ -35,15 +35,11 @@ from crmdesk.store.clock import older_than, utc_now
 from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
 from crmdesk.sync.push_round import PushRound
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
+from crmdesk.sync.step import Progress, no_progress
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int | None], None]
 COLLECTIONS_SCOPE = "collections"
-
-
-def _no_progress(phase: str, done: int, total: int | None) -> None:
-    return None
 
 
 @dataclass(slots=True)
@@ -70,7 +66,7 @@ class SyncEngine:
         store: Store,
         backend: Backend,
         *,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         cancel: threading.Event | None = None,
         sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
         collections_interval: timedelta = timedelta(0),

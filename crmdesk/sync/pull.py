@@ -23,6 +23,7 @@ from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.prefetch import prefetched, stamped
 from crmdesk.sync.push import DELETED_FIELD
 from crmdesk.sync.references import drop_references
+from crmdesk.sync.step import Progress, SyncStep, never_cancelled, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +45,21 @@ class _Identified(Protocol):
 Item = TypeVar("Item", bound=_Identified)
 
 
-class Puller:
+class Puller(SyncStep):
     def __init__(
         self,
         store: Store,
         backend: Backend,
         capabilities: Capabilities,
-        check_cancel: Callable[[], None],
-        progress: Callable[[str, int, int | None], None],
+        check_cancel: Callable[[], None] = never_cancelled,
+        progress: Progress = no_progress,
         *,
         sweep_interval: timedelta = DEFAULT_SWEEP_INTERVAL,
         now: Callable[[], str] = utc_now,
         push_requested: threading.Event | None = None,
         push_between_pages: Callable[[], set[str]] | None = None,
     ) -> None:
-        self.store = store
-        self.backend = backend
-        self.caps = capabilities
-        self.check_cancel = check_cancel
-        self.progress = progress
+        super().__init__(store, backend, capabilities, check_cancel, progress)
         self.sweep_interval = sweep_interval
         self.now = now
         self.pulled = 0

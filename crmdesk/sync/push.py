@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -31,8 +31,6 @@ from crmdesk.model import (
 from crmdesk.model.rich_text import same_text
 from crmdesk.model.values import values_equal
 from crmdesk.remote import (
-    Backend,
-    Capabilities,
     NoteParent,
     NotFound,
     PermissionDenied,
@@ -41,11 +39,11 @@ from crmdesk.remote import (
     ServerError,
     ServerRejected,
 )
-from crmdesk.store import Store
 from crmdesk.store.clock import older_than
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
 from crmdesk.sync.refusals import FAILED_ALONE, base_of, hold_refused, not_kept, refused_fields, settle_fields
+from crmdesk.sync.step import SyncStep
 from crmdesk.sync.waiting import needs
 
 log = logging.getLogger(__name__)
@@ -70,26 +68,14 @@ class PushResult:
     waiting: int = 0
 
 
-class Pusher:
-    def __init__(
-        self,
-        store: Store,
-        backend: Backend,
-        capabilities: Capabilities,
-        check_cancel: Callable[[], None],
-        progress: Callable[[str, int, int | None], None],
-    ) -> None:
-        self.store = store
-        self.backend = backend
-        self.caps = capabilities
-        self.check_cancel = check_cancel
-        self.progress = progress
-        self.result = PushResult()
-        #: Mutations whose server failure this push has counted already (a failure is one per sync).
-        self._counted: set[int] = set()
-        #: Records this push sent something for (a create's server id too): a scan running
-        #: meanwhile must not lay a page it fetched before over them.
-        self.touched_records: set[str] = set()
+@dataclass(eq=False)
+class Pusher(SyncStep):
+    result: PushResult = field(default_factory=PushResult, init=False)
+    #: Mutations whose server failure this push has counted already (a failure is one per sync).
+    _counted: set[int] = field(default_factory=set, init=False)
+    #: Records this push sent something for (a create's server id too): a scan running
+    #: meanwhile must not lay a page it fetched before over them.
+    touched_records: set[str] = field(default_factory=set, init=False)
 
     def push(self, hold: Collection[str] = ()) -> PushResult:
         """Send the outbox in order. ``hold``: records whose changes wait, untouched, for a later

@@ -16,38 +16,28 @@ worker retries it with backoff).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from crmdesk.model import EntityKind, MutationOp, MutationState, Record, is_local_id
-from crmdesk.remote import AuthError, Backend, Capabilities, NotFound, PermissionDenied, RemoteError, RequestCancelled
-from crmdesk.store import Store
+from crmdesk.remote import AuthError, NotFound, PermissionDenied, RemoteError, RequestCancelled
 from crmdesk.store.binding import check_store_workspace
 from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.push import Pusher
+from crmdesk.sync.step import SyncStep
 
 #: Errors that end the round at once: nothing else this round can succeed (or it was cancelled).
 _FATAL = (AuthError, PermissionDenied, RequestCancelled)
 
 
-class PushRound:
+@dataclass(eq=False)
+class PushRound(SyncStep):
     """Pushes for one sync round (several times, when a scan is interrupted by edits)."""
 
-    def __init__(
-        self,
-        store: Store,
-        backend: Backend,
-        capabilities: Capabilities,
-        check_cancel: Callable[[], None],
-        progress: Callable[[str, int, int | None], None],
-    ) -> None:
-        self.store = store
-        self.backend = backend
-        self.caps = capabilities
-        self.check_cancel = check_cancel
-        self.progress = progress
-        self.applier = RecordApplier(store)
-        self.pushed = 0
+    pushed: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.applier = RecordApplier(self.store)
 
     def check_binding(self) -> None:
         """Before anything is sent: a server that answers as another workspace gets nothing

@@ -107,7 +107,7 @@ def test_the_page_size_asked_for_is_the_capabilities(tmp_path: Path, server: San
     try:
         with Store.open(tmp_path / "ws.sqlite") as store:
             caps = replace(client.probe_capabilities(), max_page_size=7)
-            puller = Puller(store, client, caps, lambda: None, lambda *_: None)
+            puller = Puller(store, client, caps)
             puller.pull_schema()
             mark = recording.mark()
             obj = store.schema.get_object("people")

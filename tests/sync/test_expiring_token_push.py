@@ -151,7 +151,7 @@ def test_a_token_expiring_mid_push_is_renewed_once_and_every_update_lands(tmp_pa
             for number, record_id in enumerate(targets):
                 store.edits.update_record(record_id, {"job_title": f"Expiring {number}"})
 
-            pusher = Pusher(store, shared, ARIA_DEFAULTS, lambda: None, lambda *_: None)
+            pusher = Pusher(store, shared, ARIA_DEFAULTS)
             result = pusher.push()
         finally:
             shared.close()

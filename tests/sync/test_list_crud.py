@@ -35,7 +35,7 @@ def _pull_only(store: Store, server: SandboxServer) -> ChangeSet:
     try:
         changes = ChangeSet()
         store.add_change_listener(changes.update)  # what the views would be told
-        puller = Puller(store, b, SyncEngine(store, b).capabilities, lambda: None, lambda *_: None)
+        puller = Puller(store, b, SyncEngine(store, b).capabilities)
         puller.pull_schema()
         for obj in list(store.schema.objects().values()):
             puller.pull_records(obj)

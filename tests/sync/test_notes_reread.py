@@ -27,7 +27,7 @@ def _reread(store: Store, aria: AriaBackend) -> ChangeSet:
     changes = ChangeSet()
     store.add_change_listener(changes.update)  # what the views would be told
     try:
-        Puller(store, aria, aria.capabilities, lambda: None, lambda *_: None).pull_notes()
+        Puller(store, aria, aria.capabilities).pull_notes()
     finally:
         store.remove_change_listener(changes.update)
     return changes

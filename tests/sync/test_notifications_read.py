@@ -24,7 +24,7 @@ def test_read_here_is_read_on_the_server_and_never_unread_by_a_pull(tmp_path: Pa
         # A pull alone (push skipped: nothing sent yet) must not bring it back as unread.
         client = backend(server)
         engine = SyncEngine(store, client)
-        Puller(store, client, engine.capabilities, lambda: None, lambda *_: None).pull_notifications()
+        Puller(store, client, engine.capabilities).pull_notifications()
         assert {n.id: n.read for n in store.notifications.all()}[first.id] is True
 
         report = engine.sync(force_collections=True)

@@ -69,7 +69,7 @@ def test_server_failures_in_a_batch_keep_the_failed_updates_queued(tmp_path: Pat
         flaky.objects()  # as after a pull: the backend knows the schema before pushing
         server.set_faults(FaultConfig(fail_rate=0.5, seed=11))
         caps = ARIA_DEFAULTS  # write_concurrency 4, as probed against a real Aria server
-        pusher = Pusher(store, flaky, caps, lambda: None, lambda *_: None)
+        pusher = Pusher(store, flaky, caps)
         with pytest.raises(ServerError):
             pusher.push()
         flaky.close()

@@ -121,7 +121,7 @@ def test_a_created_note_whose_answer_was_lost_is_found_though_the_server_spells_
     client.objects()
     server.set_faults(FaultConfig(drop_rate=1.0, max_faults=1, seed=3))
     with pytest.raises(OutcomeUnknown):
-        Pusher(store, client, ARIA_DEFAULTS, lambda: None, lambda *_: None).push()
+        Pusher(store, client, ARIA_DEFAULTS).push()
     client.close()
     server.set_faults(None)
     assert store.outbox.all()[0].state is MutationState.IN_FLIGHT

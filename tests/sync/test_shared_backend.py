@@ -97,7 +97,7 @@ def test_threads_refused_together_renew_the_key_once_and_every_update_lands(tmp_
                 store.edits.update_record(record_id, {"job_title": f"Shared {number}"})
             first_key = auth.key_id
 
-            pusher = Pusher(store, shared, ARIA_DEFAULTS, lambda: None, lambda *_: None)
+            pusher = Pusher(store, shared, ARIA_DEFAULTS)
             result = pusher.push()
         finally:
             shared.close()

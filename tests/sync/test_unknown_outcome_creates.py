@@ -26,7 +26,7 @@ def _push_with_the_answer_dropped(store: Store, server: SandboxServer) -> None:
     client = backend(server)
     client.objects()  # as after a pull: the schema is known before pushing
     server.set_faults(FaultConfig(drop_rate=1.0, max_faults=1, seed=3))
-    pusher = Pusher(store, client, ARIA_DEFAULTS, lambda: None, lambda *_: None)
+    pusher = Pusher(store, client, ARIA_DEFAULTS)
     with pytest.raises(OutcomeUnknown):
         pusher.push()
     client.close()
