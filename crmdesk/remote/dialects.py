@@ -9,18 +9,18 @@ capabilities. Sync and the UI then ask ``Capabilities`` — never the dialect's 
 Adapters are imported only when a workspace of their dialect is connected: each one's codecs
 and wire tables cost start-up time that a window on another dialect should not pay.
 
-Adding a dialect is one entry in ``known_dialects`` and a package under ``crmdesk/remote/``
+Adding a dialect is one entry in ``_DIALECTS`` and a package under ``crmdesk/remote/``
 (``docs/architecture.md``, "How to add a dialect").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from crmdesk.remote.auth import Auth, BearerAuth
+from crmdesk.remote.urls import ends_in_api_base, server_root
 
 if TYPE_CHECKING:
     from crmdesk.remote.backend import Backend, Capabilities
@@ -49,16 +49,21 @@ class Dialect:
     credentials: tuple[Credential, ...]
     #: Where a user finds an address to type (the connect dialog's placeholder).
     example_url: str
-    #: (address, credentials, allow_insecure_http) → a ready backend.
+    #: (the server's root, credentials, allow_insecure_http) → a ready backend.
     connect: Callable[[str, Mapping[str, str], bool], Backend]
     #: What the dialect can do before its server is asked (offline, and until a probe).
     defaults: Callable[[], Capabilities]
-    #: Whether an address is certainly one of this dialect's servers (no network: the connect
-    #: dialog picks the dialect from it as the user types).
-    recognises: Callable[[str], bool] = lambda url: False
-    #: The one form of an address the workspace file keeps: the same server typed two ways
-    #: (its root, its API base) must be the same workspace, not "a server that moved".
-    normalise_url: Callable[[str], str] = lambda url: url.strip().rstrip("/")
+    #: Where the API lives under a server's root (``/api/v1``). An address ending in it is
+    #: certainly this dialect's (the connect dialog picks the dialect from it as the user types),
+    #: and the same server typed either way is one workspace, not "a server that moved".
+    api_base: str
+
+    def recognises(self, url: str) -> bool:
+        return ends_in_api_base(url, self.api_base)
+
+    def normalise_url(self, url: str) -> str:
+        """The one form of an address the workspace file keeps (and connects to): the root."""
+        return server_root(url, self.api_base)
 
 
 class UnknownDialect(ValueError):
@@ -88,11 +93,6 @@ def _aria_defaults() -> Capabilities:
     return ARIA_DEFAULTS
 
 
-def _recognises_aria(url: str) -> bool:
-    # The API base of an OpenClaw/Aria server; its plain address looks like any other.
-    return urlsplit(url).path.rstrip("/").endswith("/api/v1")
-
-
 def _connect_atomic(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
     from crmdesk.remote.atomic import connect_atomic
 
@@ -105,40 +105,31 @@ def _atomic_defaults() -> Capabilities:
     return ATOMIC_DEFAULTS
 
 
-def _atomic_root(url: str) -> str:
-    from crmdesk.remote.atomic.session import normalise_url
-
-    return normalise_url(url)
-
-
-def _recognises_atomic(url: str) -> bool:
-    # BasicsOS serves its API under /api (and Aria's under /api/v1, recognised above).
-    return urlsplit(url).path.rstrip("/").endswith("/api")
+#: Every dialect, the primary one first (frozen values: nothing here can change).
+_DIALECTS: tuple[Dialect, ...] = (
+    Dialect(
+        name="aria",
+        title="Aria (OpenClaw CRM)",
+        credentials=(replace(TOKEN, placeholder="oc_sk_…"),),
+        example_url="https://crm.example.com",
+        connect=_connect_aria,
+        defaults=_aria_defaults,
+        api_base="/api/v1",
+    ),
+    Dialect(
+        name="atomic",
+        title="Atomic CRM (BasicsOS)",
+        credentials=(replace(TOKEN, placeholder="bos_crm_…"),),
+        example_url="https://crm.example.com (or its …/api address)",
+        connect=_connect_atomic,
+        defaults=_atomic_defaults,
+        api_base="/api",
+    ),
+)
 
 
 def known_dialects() -> tuple[Dialect, ...]:
-    """Every dialect, the primary one first (a tuple built on each call: nothing to mutate)."""
-    return (
-        Dialect(
-            name="aria",
-            title="Aria (OpenClaw CRM)",
-            credentials=(Credential("token", "API token", "oc_sk_…"),),
-            example_url="https://crm.example.com",
-            connect=_connect_aria,
-            defaults=_aria_defaults,
-            recognises=_recognises_aria,
-        ),
-        Dialect(
-            name="atomic",
-            title="Atomic CRM (BasicsOS)",
-            credentials=(Credential("token", "API token", "bos_crm_…"),),
-            example_url="https://crm.example.com (or its …/api address)",
-            connect=_connect_atomic,
-            defaults=_atomic_defaults,
-            recognises=_recognises_atomic,
-            normalise_url=_atomic_root,
-        ),
-    )
+    return _DIALECTS
 
 
 def dialect_names() -> tuple[str, ...]:
@@ -175,7 +166,7 @@ def open_backend(
     for credential in chosen.credentials:
         if not given.get(credential.key, "").strip():
             raise MissingCredential(chosen, credential)
-    return chosen.connect(url, given, allow_insecure_http)
+    return chosen.connect(chosen.normalise_url(url), given, allow_insecure_http)
 
 
 __all__ = [

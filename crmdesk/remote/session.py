@@ -1,5 +1,6 @@
 """What every dialect's session base does alike: JSON requests through the shared transport to
-paths under the dialect's API base, and the ``Backend`` calls that only reach the transport.
+paths under the dialect's API base, the schema cache, and the ``Backend`` calls that only reach
+the transport.
 
 A dialect says where its API lives (``api``) and, where its server differs, how an answer is
 unwrapped (``answer``: Aria's ``{"data": …}`` envelope) and how a refusal reads (``refused``:
@@ -11,19 +12,45 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
-from crmdesk.remote.errors import ServerRejected
+import httpx
+
+from crmdesk.model import ObjectDef
+from crmdesk.remote.errors import NotFound, ServerRejected
+from crmdesk.remote.schema_cache import SchemaCache
 from crmdesk.remote.transport import RequestKind, Transport
 
 
+def seg(value: str | int) -> str:
+    """One path segment, escaped: ids and slugs come from servers and users."""
+    return quote(str(value), safe="")
+
+
 class ApiSession:
-    """Base of a dialect's session: the transport, requests under ``api``, and ``get``."""
+    """Base of a dialect's session: the transport, requests under ``api``, ``get``, and the
+    schema cache (``load_objects`` is the dialect's)."""
 
     #: The path every request's path is under (``/api/v1``, ``/api``).
     api: ClassVar[str]
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        self.schema = SchemaCache()
+
+    def load_objects(self) -> list[ObjectDef]:
+        """Every object with its attributes, read from the server; refreshes ``schema``."""
+        raise NotImplementedError
+
+    def object_def(self, slug: str) -> ObjectDef:
+        """The cached object, loading the schema once if it is not there yet."""
+        obj = self.schema.get(slug)
+        if obj is None:
+            self.load_objects()
+            obj = self.schema.get(slug)
+        if obj is None:
+            raise NotFound(f"The server has no object “{slug}”.")
+        return obj
 
     def close(self) -> None:
         self.transport.close()
@@ -55,6 +82,16 @@ class ApiSession:
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.call("GET", path, params=params)
+
+    def get_with_headers(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, httpx.Headers]:
+        """``get``, with the answer's headers (a page's ``Content-Range``)."""
+        full = self.api + path
+        try:
+            payload, headers = self.transport.request_json_and_headers("GET", full, params=params,
+                                                                     kind=RequestKind.READ)
+        except ServerRejected as error:
+            raise self.refused(error) from None
+        return self.answer(payload, "GET", full), headers
 
     def answer(self, payload: Any, method: str, path: str) -> Any:
         """What a call returns of the decoded answer to ``method`` ``path``: all of it, here."""

@@ -226,6 +226,13 @@ class Transport:
         _response, data = self._exchange(method, path, params, json_body, kind, idempotency_key, parse=True)
         return data
 
+    def request_json_and_headers(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, kind: RequestKind | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        """Like ``request_json``, with the answer's headers (paging by ``Content-Range``)."""
+        response, data = self._exchange(method, path, params, None, kind, None, parse=True)
+        return data, response.headers
+
     def _exchange(
         self,
         method: str,

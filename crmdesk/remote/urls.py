@@ -1,9 +1,11 @@
-"""Which addresses credentials may be sent to: shared by the transport (the API's base URL) and
-``ClientCredentialsAuth`` (its token URL), which ``transport.py`` imports and so cannot import."""
+"""Addresses: which ones credentials may be sent to (shared by the transport's base URL and
+``ClientCredentialsAuth``'s token URL, which ``transport.py`` imports and so cannot import), and a
+server's root from what a user typed."""
 
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -31,3 +33,18 @@ def check_base_url(url: str, allow_insecure_http: bool) -> httpx.URL:
             "network unencrypted. Use https://, or allow insecure connections for this workspace."
         )
     return parsed
+
+
+def ends_in_api_base(url: str, api_base: str) -> bool:
+    """Whether ``url`` is a server's API base (``https://crm.example.com/api/v1``)."""
+    return urlsplit(url.strip()).path.rstrip("/").endswith(api_base)
+
+
+def server_root(url: str, api_base: str) -> str:
+    """The server's root from what a user typed: its root (``https://crm.example.com``) or its API
+    base (root + ``api_base``) both work; a query or fragment is dropped."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    if path.endswith(api_base):
+        path = path[: -len(api_base)]
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))

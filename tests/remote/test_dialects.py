@@ -62,3 +62,23 @@ def test_a_bare_string_is_the_api_token() -> None:
             assert backend.workspace().id == server.core.workspace.get()["id"]
         finally:
             backend.close()
+
+
+@pytest.mark.parametrize(("dialect", "typed", "root"), [
+    ("aria", "https://crm.example.com/api/v1/", "https://crm.example.com"),
+    ("aria", "https://crm.example.com", "https://crm.example.com"),
+    ("atomic", "https://crm.example.com/api", "https://crm.example.com"),
+    ("atomic", "https://crm.example.com/crm/api?x=1", "https://crm.example.com/crm"),
+])
+def test_a_server_typed_by_its_root_or_its_api_base_is_one_address(dialect: str, typed: str, root: str) -> None:
+    assert dialect_named(dialect).normalise_url(typed) == root
+
+
+def test_an_aria_api_address_reaches_the_api_once() -> None:
+    # The connect dialog picks Aria from ".../api/v1": the backend must not ask ".../api/v1/api/v1".
+    with SandboxServer(records=3, seed=1) as server:
+        backend = open_backend("aria", server.url.rstrip("/") + "/api/v1", server.admin_token)
+        try:
+            assert backend.workspace().id == server.core.workspace.get()["id"]
+        finally:
+            backend.close()

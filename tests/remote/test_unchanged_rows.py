@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from crmdesk.remote.aria import AriaBackend, connect_aria
-from crmdesk.remote.aria.records import split_unchanged
+from crmdesk.remote.rows import split_unchanged
 from crmdesk.sandbox.server import SandboxServer
 
 

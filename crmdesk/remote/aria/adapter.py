@@ -16,11 +16,11 @@ from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ACTIVE_FIXED
 from crmdesk.remote.aria.collab import TASK_LINKS_FIXED, CollabMixin
 from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
 from crmdesk.remote.aria.schema import ARIA_LIMITS
-from crmdesk.remote.aria.session import seg
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import EVERY_OBJECT, STRUCTURED_UNFILTERABLE, Capabilities
 from crmdesk.remote.clock import Clock
 from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
+from crmdesk.remote.session import seg
 from crmdesk.remote.transport import Transport, TransportConfig
 
 log = logging.getLogger(__name__)

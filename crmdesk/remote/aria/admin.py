@@ -6,8 +6,9 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.session import AriaSession, seg
+from crmdesk.remote.aria.session import AriaSession
 from crmdesk.remote.errors import ProtocolError, ServerRejected
+from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
 
 #: Model config keys → Aria's.

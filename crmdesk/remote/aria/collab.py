@@ -12,11 +12,12 @@ from crmdesk.model.rich_text import parse_markdown
 from crmdesk.remote.aria import tiptap, wire
 from crmdesk.remote.aria.admin import attribute_body
 from crmdesk.remote.aria.schema import decode_values, encode_values
-from crmdesk.remote.aria.session import AriaSession, seg
+from crmdesk.remote.aria.session import AriaSession
 from crmdesk.remote.backend import NoteParent, SearchHit, TimelinePage
 from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
 from crmdesk.remote.paging import OffsetPage, offset_pages
 from crmdesk.remote.rows import each, timestamp
+from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
 
 MAX_PAGE = 200

@@ -7,14 +7,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crmdesk.model import Record, RecordLink
-from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_value, encode_values
-from crmdesk.remote.aria.session import AriaSession, seg
+from crmdesk.remote.aria.session import AriaSession
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
 from crmdesk.remote.paging import CursorPage, OffsetPage, cursor_pages, offset_pages
-from crmdesk.remote.rows import each
+from crmdesk.remote.rows import each, split_unchanged
+from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)
@@ -29,40 +29,6 @@ def changed_since_filter(moment: str) -> dict[str, Any]:
         "operator": "and",
         "conditions": [{"attribute": "updatedAt", "operator": "greater_than", "value": moment}],
     }
-
-
-def split_unchanged(
-    rows: list[Mapping[str, Any]], known: Mapping[str, str]
-) -> tuple[list[Mapping[str, Any]], list[str]]:
-    """(rows to decode, ids of the rows whose ``updatedAt`` is the time ``known`` holds for them).
-
-    Compared before any value is decoded: on an unchanged workspace a full scan then costs its
-    paging and little else. The real server and the sandbox send canonical times, so the plain
-    text comparison decides almost every row; another spelling of a time is parsed (one
-    timestamp, still far cheaper than the record's values). A time that does not parse is not
-    "unchanged": the row is decoded, and the decoder says what is wrong with it."""
-    fresh: list[Mapping[str, Any]] = []
-    unchanged: list[str] = []
-    for row in rows:
-        # Paging has checked every row's id already (a str or an int).
-        record_id = str(row.get("id"))
-        held = known.get(record_id)
-        if held is not None and _same_time(row.get("updatedAt"), held):
-            unchanged.append(record_id)
-        else:
-            fresh.append(row)
-    return fresh, unchanged
-
-
-def _same_time(raw: Any, held: str) -> bool:
-    if raw == held:
-        return True
-    if not isinstance(raw, str) or not raw:
-        return False
-    try:
-        return parse_timestamp(raw) == held
-    except ValueError:
-        return False
 
 
 class RecordsMixin(AriaSession):

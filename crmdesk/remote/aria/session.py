@@ -5,22 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
 
 from crmdesk.model import AttributeDef, ListDef, Note, ObjectDef
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.schema import SchemaCache
-from crmdesk.remote.errors import NotFound, ProtocolError
+from crmdesk.remote.errors import ProtocolError
 from crmdesk.remote.rows import each
-from crmdesk.remote.session import ApiSession
+from crmdesk.remote.session import ApiSession, seg
 from crmdesk.remote.transport import RequestKind, Transport
 
 API = "/api/v1"
-
-
-def seg(value: str) -> str:
-    """One path segment, escaped: ids and slugs come from servers and users."""
-    return quote(str(value), safe="")
 
 
 class AriaSession(ApiSession):
@@ -32,7 +25,6 @@ class AriaSession(ApiSession):
         if paging not in ("offset", "cursor"):
             raise ValueError("paging is “offset” or “cursor”")
         super().__init__(transport)
-        self.schema = SchemaCache()
         #: Each list's definition as last read (``lists``/``get_list``): entry reads and writes
         #: decode and encode values with it instead of asking ``GET /lists/{id}`` per call. A sync
         #: refreshes it once, in its schema step (``lists``).
@@ -92,16 +84,6 @@ class AriaSession(ApiSession):
         options = tuple(sorted(each(wire.rows_of(data, "options"), wire.option, f"an option of {attr.slug}"),
                                key=lambda o: o.order))
         return replace(attr, options=options)
-
-    def object_def(self, slug: str) -> ObjectDef:
-        """The cached object, loading the schema once if it is not there yet."""
-        obj = self.schema.get(slug)
-        if obj is None:
-            self.load_objects()
-            obj = self.schema.get(slug)
-        if obj is None:
-            raise NotFound(f"The server has no object “{slug}”.")
-        return obj
 
     def refresh_object(self, slug: str) -> ObjectDef:
         """Reload one object's attributes (after a schema change made through us)."""

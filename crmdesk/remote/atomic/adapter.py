@@ -71,21 +71,16 @@ class AtomicBackend(CollabMixin):
     """One Atomic workspace. Safe to share between the pusher's threads: the transport is, and the
     schema cache is only ever replaced whole."""
 
-    def __init__(self, transport: Transport, *, clock: Clock | None = None) -> None:
-        super().__init__(transport, clock=clock)
-        self._capabilities = ATOMIC_DEFAULTS
-
     @property
     def capabilities(self) -> Capabilities:
-        return self._capabilities
+        return ATOMIC_DEFAULTS
 
     def probe_capabilities(self) -> Capabilities:
-        """``GET /api/me`` (the key works, and whose it is) and the schema: nothing in the
-        capabilities depends on the answers, so the defaults stand."""
+        """``GET /api/me``: the key works, and whose it is. Nothing in the capabilities depends on
+        the answer (the schema is the sync's next step), so the defaults stand."""
         me = self.get_object_row("/me", "the signed-in account")
-        self.objects()
         log.info("atomic capabilities: administrator=%s", me.get("administrator") is True)
-        return self._capabilities
+        return ATOMIC_DEFAULTS
 
     # -- schema --------------------------------------------------------------------------------
 

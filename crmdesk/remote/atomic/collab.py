@@ -128,12 +128,9 @@ class CollabMixin(RecordsMixin):
         if not isinstance(organisation, str) or not organisation.strip() or len(organisation) > 200:
             raise ProtocolError("The server does not say which organisation (workspace) it serves.")
         whole(organisation, "organisation", "the workspace")
-        name = ""
-        with contextlib.suppress(PermissionDenied):
-            rows = self.get("/configuration", {"range": "[0,0]"})
-            config = rows[0].get("config") if isinstance(rows, list) and rows and isinstance(rows[0], Mapping) else None
-            title = config.get("title") if isinstance(config, Mapping) else None
-            name = clean(title, "", "name", "the workspace") if isinstance(title, str) else ""
+        config = self.configuration()
+        title = config.get("title") if config is not None else None
+        name = clean(title, "", "name", "the workspace") if isinstance(title, str) else ""
         return Workspace(id=organisation, name=name or "Atomic CRM")
 
     def members(self) -> list[Member]:

@@ -12,34 +12,18 @@ from crmdesk.model import values as model_values
 from crmdesk.remote import limits, schema_cache
 from crmdesk.remote.atomic import ids, resources
 from crmdesk.remote.atomic.resources import MEMBERS, FieldSpec, Resource
-from crmdesk.remote.atomic.session import MAX_PAGE, AtomicSession, row_id, seg
+from crmdesk.remote.atomic.session import MAX_PAGE, AtomicSession, row_id
 from crmdesk.remote.atomic.values import encoder, from_wire
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, PermissionDenied, ProtocolError, ServerRejected
-from crmdesk.remote.paging import Row
-from crmdesk.remote.rows import each, timestamp
+from crmdesk.remote.rows import each, split_unchanged, timestamp
+from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
 
 log = logging.getLogger(__name__)
 
 #: Records of a custom object read to learn its fields when its config names none.
 SAMPLE = 50
-
-def split_unchanged(
-    rows: list[Row], resource: str, key: str, known: Mapping[str, str]
-) -> tuple[list[Row], list[str]]:
-    """(rows to decode, qualified ids of rows whose last-change time is the one ``known`` holds)."""
-    fresh: list[Row] = []
-    unchanged: list[str] = []
-    for row in rows:
-        record_id = ids.reference(resource, row.get("id"))  # None: decoded (and skipped) as poisoned
-        held = known.get(record_id) if record_id is not None else None
-        if record_id is not None and held is not None and timestamp(row.get(key)) == held:
-            unchanged.append(record_id)
-        else:
-            fresh.append(row)
-    return fresh, unchanged
-
 
 def _same_value(spec: FieldSpec | None, held: Any, wanted: Any, sent: Mapping[str, Any]) -> bool:
     """Whether a record's value is the one looked up. A value kept in several fields is the same
@@ -63,24 +47,11 @@ class RecordsMixin(AtomicSession):
             raise NotFound(f"The server has no object “{object_slug}”.")
         return resource
 
-    def object_def(self, object_slug: str) -> ObjectDef:
-        obj = self.schema.get(object_slug)
-        if obj is None:
-            self.load_objects()
-            obj = self.schema.get(object_slug)
-        if obj is None:
-            raise NotFound(f"The server has no object “{object_slug}”.")
-        return obj
-
     def load_objects(self) -> list[ObjectDef]:
         """The built-in objects (deal stages from ``configuration``) and the custom objects of
-        ``object-config``; refreshes the cache. Every id of ``configuration`` is its one row
-        (README 13), so the list's first row is it."""
-        try:
-            rows = self.get("/configuration", {"range": "[0,0]"})
-        except PermissionDenied:
-            rows = None  # deals then show their stage values as stored, without titles
-        config = rows[0].get("config") if isinstance(rows, list) and rows and isinstance(rows[0], Mapping) else None
+        ``object-config``; refreshes the cache. Without the configuration, deals show their stage
+        values as stored, without titles."""
+        config = self.configuration()
         objects = [resources.object_def(resource, config) for resource in resources.BUILTIN]
         self.custom = {resource.object_slug: resource for resource in self._custom_resources()}
         objects.extend(resources.object_def(resource) for resource in self.custom.values())
@@ -190,7 +161,9 @@ class RecordsMixin(AtomicSession):
         for rows, total in self.raw_pages(resource.name, "id", page_size, ahead=bool(trusted)):
             unchanged: list[str] = []
             if trusted and resource.updated_key:
-                rows, unchanged = split_unchanged(rows, resource.name, resource.updated_key, trusted)
+                rows, unchanged = split_unchanged(
+                    rows, trusted, id_of=lambda row: ids.reference(resource.name, row.get("id")),
+                    time_key=resource.updated_key)
             records = each(rows, lambda row: self.decode_record(resource, obj, row), f"a record of {object_slug}")
             yield RecordPage(records, total, unchanged)
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from crmdesk.remote.atomic import ids
 from crmdesk.remote.atomic.resources import Resource
 from crmdesk.remote.clock import Clock, SystemClock
-from crmdesk.remote.errors import PoisonedRow, ProtocolError, ServerRejected, TruncatedAnswer
+from crmdesk.remote.errors import PermissionDenied, PoisonedRow, ProtocolError, ServerRejected
 from crmdesk.remote.paging import RangePage, Row, range_pages
 from crmdesk.remote.rows import usable_identity
-from crmdesk.remote.schema_cache import SchemaCache
-from crmdesk.remote.session import ApiSession
-from crmdesk.remote.transport import RequestKind, Transport, decode_json
+from crmdesk.remote.session import ApiSession, seg
+from crmdesk.remote.transport import Transport
+from crmdesk.remote.urls import server_root
 
 API = "/api"
 #: The real server has no upper bound on a page (README 2; 027 asked for 10,000 rows). 500 rows
@@ -38,18 +37,8 @@ _QUOTED = re.compile(r"'([^']{1,100})'")
 
 
 def normalise_url(url: str) -> str:
-    """The server's root address from what a user typed: the root (``https://crm.example.com``)
-    or the API base (``https://crm.example.com/api``) both work. A query or fragment is dropped."""
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    if path.endswith(API):
-        path = path[: -len(API)]
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def seg(value: str | int) -> str:
-    """One path segment, escaped: ids come from servers and users."""
-    return quote(str(value), safe="")
+    """The server's root from its root or its API base (``https://crm.example.com/api``)."""
+    return server_root(url, API)
 
 
 def snake(name: str) -> str:
@@ -117,12 +106,21 @@ class AtomicSession(ApiSession):
     def __init__(self, transport: Transport, *, clock: Clock | None = None) -> None:
         super().__init__(transport)
         self.clock: Clock = clock or SystemClock()
-        self.schema = SchemaCache()
         #: Custom objects by slug, as ``load_objects`` last read them from object-config.
         self.custom: dict[str, Resource] = {}
 
     def refused(self, error: ServerRejected) -> ServerRejected:
         return _rejection(error)
+
+    def configuration(self) -> Mapping[str, Any] | None:
+        """``configuration``'s settings (deal stages, the CRM's title); None when this account may
+        not read them. Every id of ``configuration`` is its one row (README 13)."""
+        try:
+            rows = self.get("/configuration", {"range": "[0,0]"})
+        except PermissionDenied:
+            return None
+        config = rows[0].get("config") if isinstance(rows, list) and rows and isinstance(rows[0], Mapping) else None
+        return config if isinstance(config, Mapping) else None
 
     def get_object_row(self, path: str, what: str) -> Mapping[str, Any]:
         data = self.get(path)
@@ -132,24 +130,9 @@ class AtomicSession(ApiSession):
 
     def list_page(self, resource: str, first: int, last: int, params: Mapping[str, Any]) -> RangePage:
         """Rows ``first``..``last`` (both included, as ``range`` means on every server) of a list,
-        with the answer's ``Content-Range`` (the transport's ``request_json`` does not give headers).
-
-        A complete answer whose JSON stops part way is asked again at once (a read changes nothing
-        on the server), up to the transport's retry policy's attempts; unlike a dropped connection
-        it gets no backoff, since the server did answer."""
-        path = f"{API}/{seg(resource)}"
-        query = {**params, "range": f"[{first},{last}]"}
-        attempts = self.transport.config.retry.max_attempts
-        for attempt in range(1, attempts + 1):
-            response = self.transport.request("GET", path, params=query, kind=RequestKind.READ)
-            try:
-                data = decode_json(response, "GET", path)
-            except TruncatedAnswer:
-                if attempt >= attempts:
-                    raise
-                continue
-            return RangePage(rows_of(data, resource), response.headers.get("content-range"))
-        raise AssertionError("unreachable: the loop returns or raises")
+        with the answer's ``Content-Range``."""
+        data, headers = self.get_with_headers(f"/{seg(resource)}", {**params, "range": f"[{first},{last}]"})
+        return RangePage(rows_of(data, resource), headers.get("content-range"))
 
     def raw_pages(
         self, resource: str, sort: str, page_size: int, *, ahead: bool = False,
