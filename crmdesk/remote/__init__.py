@@ -3,7 +3,7 @@
 Imports ``crmdesk.model`` only; sync and UI see the common model, never a wire format.
 """
 
-from crmdesk.remote.backend import EVERY_OBJECT, Backend, Capabilities, NoteParent, RecordPage, SearchHit, TimelinePage
+from crmdesk.remote.backend import Backend, Capabilities, NoteParent, RecordPage, SearchHit, TimelinePage
 from crmdesk.remote.errors import (
     AnswerTooLarge,
     AuthError,
@@ -26,7 +26,6 @@ from crmdesk.remote.errors import (
 )
 
 __all__ = [
-    "EVERY_OBJECT",
     "AnswerTooLarge",
     "AuthError",
     "Backend",

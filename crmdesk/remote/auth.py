@@ -18,6 +18,7 @@ import logging
 import math
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import quote_plus
@@ -38,7 +39,7 @@ class Auth(Protocol):
     def headers(self) -> Mapping[str, str]:
         """Headers carrying the credentials, for a request to the workspace's own host.
 
-        Called from several threads at once when a backend is shared (the pusher's)."""
+        A transport calls it one thread at a time, under its ``RefreshGate``."""
         ...
 
     def refresh(self) -> bool:
@@ -85,17 +86,12 @@ class NoAuth:
         return False
 
 
+@dataclass(frozen=True, slots=True)
 class SentCredentials:
     """The credentials one request went out with, and the gate's generation when they were read."""
 
-    __slots__ = ("generation", "headers")
-
-    def __init__(self, generation: int, headers: Mapping[str, str]) -> None:
-        self.generation = generation
-        self.headers = headers
-
-    def __repr__(self) -> str:
-        return f"SentCredentials(generation={self.generation}, headers=[REDACTED])"
+    generation: int
+    headers: Mapping[str, str] = field(repr=False)  # (a secret: never in a repr)
 
 
 class RefreshGate:

@@ -3,7 +3,7 @@
 Offset paging (``limit``/``offset``; Aria reads newest first) shifts under our feet: a record
 created while we page pushes every row one place down (the next page repeats a row),
 and a record deleted above our position pulls rows up (the next page would skip one).
-So pages are read with an *overlap*: each next window starts ``overlap`` rows before
+So pages are read with an *overlap*: each next window starts a few rows before
 the end of the last one, and must contain a row we have already seen. If it holds
 none, more rows vanished above us than the overlap covers, and we step back a window
 and read again. Rows are de-duplicated by id, so re-reading costs only time.
@@ -39,9 +39,10 @@ Range paging (``range=[start,end]`` in the request, the window and the total in 
 with another spelling, so ``range_pages`` runs the same loop (overlap, seen-row check, bounds)
 over it, with newest-first sorting asked by the caller. Servers disagree on the header's end
 (the seed document says inclusive, the real server sends start + rows returned), so the end is
-never used: the next window starts after the rows received, and the scan ends when the rows
-seen reach the total. A window starting elsewhere than asked is refused (a server ignoring
-``range`` would otherwise send the first rows again and again).
+never used: the next window starts after the rows received, and the scan ends when a window
+reaches the total (its start plus its rows). A short page before it means the server caps its
+pages: the scan goes on with windows that size. A window starting elsewhere than asked is
+refused (a server ignoring ``range`` would otherwise send the first rows again and again).
 
 Link paging (``_links.next`` and the like, Atlas): follow the server's next address until it
 gives none; the same address twice, or a next page with nothing new, is a ``ProtocolError``.
@@ -167,7 +168,7 @@ class _Ahead:
 
 
 def offset_pages(
-    fetch: Callable[[int, int], OffsetPage], page_size: int, *, overlap: int | None = None, ahead: bool = False,
+    fetch: Callable[[int, int], OffsetPage], page_size: int, *, ahead: bool = False,
     stop_at_total: bool = False,
 ) -> Iterator[tuple[list[Row], int | None]]:
     """Yield (rows not seen before, server total) until the list is exhausted. ``ahead``: ask for
@@ -176,13 +177,13 @@ def offset_pages(
     page after it), for servers whose total comes with every page."""
     asking = _Ahead(fetch, ahead)
     try:
-        yield from _offset_pages(asking, page_size, overlap, stop_at_total)
+        yield from _offset_pages(asking, page_size, stop_at_total)
     finally:
         asking.close()
 
 
 def _offset_pages(
-    asking: _Ahead, page_size: int, overlap: int | None, stop_at_total: bool = False
+    asking: _Ahead, page_size: int, stop_at_total: bool = False
 ) -> Iterator[tuple[list[Row], int | None]]:
     limit = max(2, page_size)
     seen: set[str] = set()
@@ -210,7 +211,7 @@ def _offset_pages(
         applied = page.limit if page.limit and 0 < page.limit <= limit else limit
         # Without a total there is nothing to steer by: keep a tenth of a page of slack.
         default_gap = OVERLAP if page.total is not None else applied // 10
-        gap = max(1, overlap if overlap is not None else default_gap)
+        gap = max(1, default_gap)
         gap = min(gap, applied - 1)
         if max_pages is None and page.total is not None:
             # Generous: records created meanwhile make a pull longer, never endless.

@@ -55,7 +55,26 @@ DIALECT_RATE_LIMITS = MappingProxyType(
 )
 
 
-class TokenBucket:
+class _Limit:
+    """A limit books each request's turn under its lock (``book``: how long until it) and the
+    caller waits for it outside, so threads queue one turn apart and none sleeps holding it."""
+
+    _clock: Clock
+
+    def book(self) -> float:
+        raise NotImplementedError
+
+    def acquire(self, cancel: threading.Event | None = None) -> float:
+        """Take a turn, waiting (on the injected clock) until it comes; how long it waited.
+        ``LimitWaitCancelled`` when ``cancel`` is set meanwhile (the turn is spent: a request that
+        does not go costs the server nothing, and the limit only errs on the safe side)."""
+        wait = self.book()
+        if wait > 0 and pause(self._clock, wait, cancel):
+            raise LimitWaitCancelled()
+        return wait
+
+
+class TokenBucket(_Limit):
     """``rate`` tokens a second, at most ``burst`` saved up; ``acquire`` waits for one.
 
     Thread-safe: the pusher's threads share their transport's buckets. ``acquire`` takes its
@@ -86,18 +105,7 @@ class TokenBucket:
             debt = -self._tokens
         return debt / self.rate if debt > 0 else 0.0
 
-    def acquire(self) -> float:
-        """Take one token, sleeping (on the injected clock) until there is one.
-
-        Returns how long it waited, for logging and tests.
-        """
-        wait = self.book()
-        if wait > 0:
-            self._clock.sleep(wait)
-        return wait
-
-
-class SlidingWindow:
+class SlidingWindow(_Limit):
     """At most ``count`` requests in any ``seconds``; ``acquire`` waits for a free place.
 
     Thread-safe like ``TokenBucket``: each caller's turn is booked under the lock (the time the
@@ -122,12 +130,6 @@ class SlidingWindow:
             self._turns.append(turn)
         return max(0.0, turn - now)
 
-    def acquire(self) -> float:
-        """Take a place, sleeping (on the injected clock) until there is one; how long it waited."""
-        wait = self.book()
-        if wait > 0:
-            self._clock.sleep(wait)
-        return wait
 
 
 class RateLimiter:
@@ -144,17 +146,7 @@ class RateLimiter:
         self._reads_minute = SlidingWindow(max(1, int(per_minute * READS_SHARE)), 60.0, clock) if per_minute else None
 
     def acquire(self, *, write: bool, cancel: threading.Event | None = None) -> float:
-        """Wait for this request's turn; how long it waited. ``LimitWaitCancelled`` when ``cancel``
-        is set meanwhile (the turn is spent: a request that does not go costs the server nothing,
-        and the window only errs on the safe side)."""
-        windows = [self._minute] if write else [self._reads_minute, self._minute]
-        waited = 0.0
-        for limit in ((self._writes if write else self._reads), *windows):
-            if limit is None:
-                continue
-            wait = limit.book()
-            if wait > 0:
-                if pause(self._clock, wait, cancel):
-                    raise LimitWaitCancelled()
-                waited += wait
-        return waited
+        """Wait for this request's turn under every limit; how long it waited in all
+        (``LimitWaitCancelled`` when ``cancel`` is set meanwhile)."""
+        limits = (self._writes, self._minute) if write else (self._reads, self._reads_minute, self._minute)
+        return sum(limit.acquire(cancel) for limit in limits if limit is not None)

@@ -31,11 +31,6 @@ ValueReader = Callable[[AttributeDef, Any], Any]
 ValueWriter = Callable[[AttributeDef, Any], Any]
 
 
-def attributes_by_slug(obj: ObjectDef) -> Mapping[str, AttributeDef]:
-    """``{slug: attribute}`` of ``obj`` (built once with it; read-only)."""
-    return obj.by_slug
-
-
 class SchemaCache:
     """Objects by slug, refreshed by the adapter from ``objects()``."""
 

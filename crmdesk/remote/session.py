@@ -56,8 +56,9 @@ class ApiSession:
         self.transport.close()
 
     def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
-        """Waits before a retry (``Retry-After``, backoff) end with ``RequestCancelled`` as soon as
-        ``cancel`` is set: the sync engine passes the event its Cancel and Quit set."""
+        """Waits before a retry (``Retry-After``, backoff) or for a turn under the server's request
+        limit end with ``RequestCancelled`` as soon as ``cancel`` is set: the sync engine passes
+        the event its Cancel and Quit set."""
         self.transport.interrupt_on(cancel)
 
     def call(

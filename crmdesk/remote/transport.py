@@ -36,8 +36,7 @@ from typing import Any
 
 import httpx
 
-from crmdesk import __version__
-from crmdesk.remote.auth import Auth, RefreshGate, SentCredentials
+from crmdesk.remote.auth import USER_AGENT, Auth, RefreshGate, SentCredentials
 from crmdesk.remote.clock import Clock, SystemClock, pause
 from crmdesk.remote.errors import (
     AnswerTooLarge,
@@ -60,7 +59,6 @@ from crmdesk.remote.urls import check_base_url
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"crmdesk/{__version__}"
 _LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "auth")
 _MAX_REDIRECTS = 3
 #: Exceptions raised before a single byte of the request left this machine.
@@ -171,7 +169,8 @@ class Transport:
         self._client.close()
 
     def interrupt_on(self, cancel: threading.Event | None) -> None:
-        """Waits before a retry end as soon as ``cancel`` is set, with ``RequestCancelled``.
+        """Waits before a retry, and for a turn under the request limit, end as soon as ``cancel``
+        is set, with ``RequestCancelled``.
 
         The sync engine passes its cancel event (the one Cancel and Quit set). It is the transport's,
         not a thread's: every thread sending through it stops waiting when it is set."""

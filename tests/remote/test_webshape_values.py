@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from crmdesk.remote.aria import connect_aria, wire
-from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_values
+from crmdesk.remote.aria.schema import decode_record, encode_values
 
 from .conftest import TOKEN
 from .recorded import Recorded, Replay, by_name
@@ -65,7 +65,7 @@ def test_a_value_read_from_the_web_app_is_written_back_in_its_exact_shape(
 ) -> None:
     obj = objects[object_slug]
     record = decode_record(obj, _data(by_name(read_from)))
-    written = encode_values(attributes_by_slug(obj), {slug: record.values[slug]})
+    written = encode_values(obj.by_slug, {slug: record.values[slug]})
     assert written == _sent_values(by_name(written_as))
 
 
@@ -101,7 +101,7 @@ def test_every_currency_shape_found_on_real_servers_reads(objects: dict[str, Any
 
 
 def test_an_amount_whose_code_nobody_knows_is_sent_without_inventing_one(objects: dict[str, Any]) -> None:
-    attrs = attributes_by_slug(objects["deals"])
+    attrs = objects["deals"].by_slug
     assert encode_values(attrs, {"value": {"amount": 5, "currency": None}}) == {"value": {"amount": 5}}
     assert encode_values(attrs, {"value": {"amount": 5, "currency": "JPY"}}) == {
         "value": {"amount": 5, "currencyCode": "JPY"}

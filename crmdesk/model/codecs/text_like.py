@@ -208,7 +208,7 @@ def _stored_phone(text: str) -> tuple[str, str | None]:
 _stored_phone_cached = lru_cache(maxsize=_CACHE_SIZE)(_stored_phone)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=_CACHE_SIZE)  # phones are indexed by it (fold and sort text) on every write
 def _shown_phone(element: str) -> str:
     """International format ("+1 415-555-0123 ext. 12"); a number the library cannot place as stored."""
     try:

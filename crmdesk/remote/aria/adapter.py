@@ -41,8 +41,6 @@ ARIA_DEFAULTS = Capabilities(
     notifications=True,
     # Probed (``probe_capabilities``): the real server drops the filter "changed since" needs.
     changed_since_objects=frozenset(),
-    # Lists' entries, notes, tasks and notifications have no "changed since" at all.
-    changed_since_collections=frozenset(),
     # The server ignores Idempotency-Key; a create of unknown outcome is looked up instead.
     idempotent_create=False,
     # Deletes are hard: no tombstones.
@@ -62,7 +60,6 @@ ARIA_DEFAULTS = Capabilities(
         "schema_admin": "Not known yet whether your account is an admin of this workspace.",
         "member_admin": "Not known yet whether your account is an admin of this workspace.",
         "changed_since_objects": "This server cannot be asked for records changed since a time.",
-        "changed_since_collections": "This server cannot be asked for notes, tasks or entries changed since a time.",
         "idempotent_create": "This server does not honour idempotency keys.",
         "option_order_writable": OPTION_ORDER_FIXED,
         "option_active_writable": OPTION_ACTIVE_FIXED,

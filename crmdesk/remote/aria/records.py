@@ -8,7 +8,7 @@ from typing import Any
 
 from crmdesk.model import Record, RecordLink
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.schema import attributes_by_slug, decode_record, encode_value, encode_values
+from crmdesk.remote.aria.schema import decode_record, encode_value, encode_values
 from crmdesk.remote.aria.session import AriaSession
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
@@ -111,7 +111,7 @@ class RecordsMixin(AriaSession):
 
     def create_record(self, object_slug: str, values: Mapping[str, Any], idempotency_key: str) -> Record:
         obj = self.object_def(object_slug)
-        wire_values = encode_values(attributes_by_slug(obj), values)
+        wire_values = encode_values(obj.by_slug, values)
         data = self.call(
             "POST", f"/objects/{seg(object_slug)}/records", body={"values": wire_values},
             kind=RequestKind.CREATE, idempotency_key=idempotency_key,
@@ -138,7 +138,7 @@ class RecordsMixin(AriaSession):
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         obj = self.object_def(object_slug)
-        wire_values = encode_values(attributes_by_slug(obj), changed)
+        wire_values = encode_values(obj.by_slug, changed)
         data = self.call(
             "PATCH", f"/objects/{seg(object_slug)}/records/{seg(record_id)}", body={"values": wire_values}
         )

@@ -19,9 +19,8 @@ from crmdesk.remote import schema_cache
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.values import from_wire, to_wire
 from crmdesk.remote.rows import clean, timestamp
-from crmdesk.remote.schema_cache import SchemaCache, attributes_by_slug
 
-__all__ = ["ARIA_LIMITS", "SchemaCache", "attributes_by_slug", "decode_record", "decode_values",
+__all__ = ["ARIA_LIMITS", "decode_record", "decode_values",
            "encode_value", "encode_values"]
 
 #: What the real server cannot hold although the model allows it.
@@ -29,13 +28,13 @@ ARIA_LIMITS = ValueLimits(one_value={AttributeType.SELECT: "This server keeps on
 
 
 def decode_record(obj: ObjectDef, row: Mapping[str, Any]) -> Record:
-    """A record; ``PoisonedRow`` for a poisoned id (``wire.each`` skips it in a page)."""
+    """A record; ``PoisonedRow`` for a poisoned id (``rows.each`` skips it in a page)."""
     record_id = wire.identity(row, "id", f"A record of {obj.slug}")
     owner = f"{obj.slug}/{record_id}"
     return Record(
         id=record_id,
         object_slug=obj.slug,
-        values=decode_values(attributes_by_slug(obj), row.get("values"), owner=owner),
+        values=decode_values(obj.by_slug, row.get("values"), owner=owner),
         created_at=timestamp(row.get("createdAt")),
         updated_at=timestamp(row.get("updatedAt")),
         created_by=clean(row.get("createdBy"), None, "author", owner),

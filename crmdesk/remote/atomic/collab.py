@@ -27,7 +27,7 @@ from crmdesk.model.rich_text.tree import Doc
 from crmdesk.remote.atomic import ids, resources
 from crmdesk.remote.atomic.records import RecordsMixin
 from crmdesk.remote.atomic.resources import MEMBERS, TASKS
-from crmdesk.remote.atomic.session import MAX_PAGE, row_id, unsupported
+from crmdesk.remote.atomic.session import MAX_PAGE, camel, row_id, unsupported
 from crmdesk.remote.backend import NoteParent
 from crmdesk.remote.errors import NotFound, PermissionDenied, ProtocolError, ServerError, ServerRejected
 from crmdesk.remote.rows import clean, each, timestamp, whole
@@ -46,7 +46,8 @@ _NOTE_KEYS: Mapping[str, str] = {r.notes[0]: r.notes[2] for r in resources.BUILT
 #: The task field linking a record (``contact_id``…), by the resource holding it (README: contact,
 #: company, deal), and the key a task row answers it under.
 _TASK_LINKS: Mapping[str, str] = {r.name: r.task_link for r in resources.BUILTIN if r.task_link is not None}
-_TASK_KEYS: Mapping[str, str] = {"contacts": "contactId", "companies": "companyId", "deals": "dealId"}
+#: The same links as a task row answers them (camelCase, as every answer is).
+_TASK_KEYS: Mapping[str, str] = {name: camel(link) for name, link in _TASK_LINKS.items()}
 
 
 def _note(row: Mapping[str, Any], resource: str) -> Note:

@@ -100,7 +100,7 @@ class RecordsMixin(AtomicSession):
                 wire[spec.slug] = extra[spec.slug]
         owner = f"{obj.slug} {record_id}"
         values = schema_cache.decode_values(
-            schema_cache.attributes_by_slug(obj), wire, owner=owner, read=from_wire
+            obj.by_slug, wire, owner=owner, read=from_wire
         )
         creator = ids.reference(MEMBERS, row.get("crmUserId", row.get("crm_user_id")))
         return Record(
@@ -117,7 +117,7 @@ class RecordsMixin(AtomicSession):
         ``ServerRejected`` naming each field that cannot be sent (the server would answer 400).
         A value kept in several fields (a person's name) sets each of them: a clear clears all."""
         specs = {spec.slug: spec for spec in resource.fields}
-        by_slug = schema_cache.encode_values(schema_cache.attributes_by_slug(obj), values, write=encoder(specs))
+        by_slug = schema_cache.encode_values(obj.by_slug, values, write=encoder(specs))
         body: dict[str, Any] = {}
         for slug, wire in by_slug.items():
             spec = specs.get(slug)

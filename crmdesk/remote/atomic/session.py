@@ -41,6 +41,12 @@ def normalise_url(url: str) -> str:
     return server_root(url, API)
 
 
+def camel(name: str) -> str:
+    """``contact_id`` → ``contactId``: how the server answers the field it takes as snake_case."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def snake(name: str) -> str:
     """``firstName`` → ``first_name``: the server answers camelCase and names fields so in errors."""
     return _CAMEL.sub("_", name).lower()
