@@ -7,6 +7,8 @@ dialect can render either the millisecond ISO form or PostgreSQL's text form.
 
 from __future__ import annotations
 
+import secrets
+import string
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,8 +24,23 @@ def parse_instant(text: str) -> datetime:
     return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
 
 
+def iso(instant: str | None) -> str | None:
+    """The millisecond ISO form both dialects answer with (``2026-11-24T05:09:18.921Z``) from
+    the core's microsecond form; ``None`` stays ``None``."""
+    return None if instant is None else instant[:23] + "Z"
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+_ALPHANUMERIC = string.ascii_letters + string.digits
+
+
+def random_alnum(length: int) -> str:
+    """``length`` random letters and digits: the real servers' user ids (better-auth's are 32
+    long, not UUIDs), and the atomic facade's session and invite tokens."""
+    return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(length))
 
 
 class Clock:

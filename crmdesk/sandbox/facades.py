@@ -1,9 +1,10 @@
 """The dialects the sandbox can speak, each a facade over the same core.
 
 ``facades()`` is the registry ``SandboxServer(dialect=…)`` and ``crmdesk sandbox
---dialect`` read: a name → ``Facade`` (how to make its settings, and how to open it on a
-core: build the demo data on a new core, find its credentials on a reopened one, and make
-its ASGI app). A new dialect (``attio``, ``atlas``) is one more entry.
+--dialect`` read: a name → ``Facade`` (how to make its settings, what a new core needs
+from it, and how to open it on a core: build the demo data on a new core, find its
+credentials on a reopened one, and make its ASGI app). A new dialect (``attio``,
+``atlas``) is one more entry.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ class Opened:
     app: ASGIApp
     admin_token: str
     member_token: str
-    #: the facade's own data beside the core's (the atomic tables' store), if it has any
-    state: Any = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,9 @@ class Facade:
     #: a path under ``api_path`` worth a ``curl`` in the command line's greeting
     example: str
     settings: Callable[[FacadeOptions], Any]
+    #: what a new core gets before ``open`` fills it: its workspace, and what the facade reads
+    initialise: Callable[[Core], None]
+    #: ``open(core, options, settings, fresh)``: ``fresh`` when ``initialise`` has just run
     open: Callable[[Core, FacadeOptions, Any, bool], Opened]
 
 
@@ -50,6 +52,10 @@ def _aria_settings(options: FacadeOptions) -> Any:
     from crmdesk.sandbox.aria import Settings
 
     return Settings(strict=options.strict)
+
+
+def _initialise_aria(core: Core) -> None:
+    core.initialise()
 
 
 def _open_aria(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
@@ -77,24 +83,28 @@ def _atomic_settings(options: FacadeOptions) -> Any:
     return Settings(rate_limits=limits or None)
 
 
+def _initialise_atomic(core: Core) -> None:
+    core.initialise(standard_objects=False)  # its data lives in the atomic_* tables
+
+
 def _open_atomic(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
     from crmdesk.sandbox.atomic import AtomicStore, create_app
     from crmdesk.sandbox.atomic.accounts import Accounts
     from crmdesk.sandbox.atomic.demo import build_atomic_demo
 
     store = AtomicStore(core)
-    if not store.is_built():
+    if fresh:
         tokens = build_atomic_demo(store, options.records, options.seed)
         admin, member = tokens.admin, tokens.member
     else:
         accounts = Accounts(core)
         admin, member = accounts.first_token(True) or "", accounts.first_token(False) or ""
-    return Opened(create_app(core, settings, store), admin, member, store)
+    return Opened(create_app(core, settings, store), admin, member)
 
 
 def facades() -> dict[str, Facade]:
     return {
-        "aria": Facade("aria", "Aria", "/api/v1", "/objects", _aria_settings, _open_aria),
+        "aria": Facade("aria", "Aria", "/api/v1", "/objects", _aria_settings, _initialise_aria, _open_aria),
         "atomic": Facade("atomic", "Atomic (BasicsOS)", "/api", "/contacts?range=%5B0,4%5D&sort=id",
-                         _atomic_settings, _open_atomic),
+                         _atomic_settings, _initialise_atomic, _open_atomic),
     }

@@ -106,9 +106,6 @@ class SandboxServer:
         if dialect not in known:
             raise ValueError(f"unknown dialect {dialect!r}: one of {', '.join(sorted(known))}")
         self.facade = known[dialect]
-        self.dialect = dialect
-        self.records = records
-        self.seed = seed
         self.strict = strict
         self.host = host
         self.port = port
@@ -118,8 +115,6 @@ class SandboxServer:
         #: The dialect's settings; aria's ``settings.choke_on`` may change while it serves (tests).
         self.settings = self.facade.settings(self.options)
         self.core: Core | None = None  # type: ignore[assignment]
-        #: The facade's own data beside the core's (atomic: its ``AtomicStore``), once started.
-        self.state: Any = None
         self.admin_token = ""
         self.member_token = ""
         self._serving: LoopbackServer | None = None
@@ -130,16 +125,15 @@ class SandboxServer:
         core = Core(self.db_path)
         fresh = not core.is_initialised()
         if fresh:
-            core.initialise()
-            with core.db.transaction() as conn:
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dialect', ?)", (self.dialect,))
+            self.facade.initialise(core)
+            core.dialect = self.dialect
         # Files from before the dialect was recorded are Aria's.
-        made_by = core.db.scalar("SELECT value FROM meta WHERE key = 'dialect'") or "aria"
+        made_by = core.dialect or "aria"
         if made_by != self.dialect:
             core.close()
             raise ValueError(f"{self.db_path} was made by the {made_by} sandbox, not by {self.dialect}")
         opened = self.facade.open(core, self.options, self.settings, fresh)
-        self.admin_token, self.member_token, self.state = opened.admin_token, opened.member_token, opened.state
+        self.admin_token, self.member_token = opened.admin_token, opened.member_token
         self.core = core
         app = FaultMiddleware(opened.app, self.injector)
         self._serving = LoopbackServer(app, self.host, self.port, name="crmdesk-sandbox")
@@ -171,6 +165,10 @@ class SandboxServer:
         self.stop()
 
     # -- what clients and tests need ----------------------------------------------------------------
+
+    @property
+    def dialect(self) -> str:
+        return self.facade.name
 
     @property
     def url(self) -> str:

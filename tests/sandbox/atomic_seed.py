@@ -22,6 +22,7 @@ from crmdesk.sandbox.atomic import AtomicStore
 from crmdesk.sandbox.atomic.accounts import Accounts
 from crmdesk.sandbox.atomic.resources import snake
 from crmdesk.sandbox.core import Core
+from crmdesk.sandbox.facades import facades
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "atomic-real"
 _EMAIL = re.compile(r"<EMAIL_(\d+)>")
@@ -57,9 +58,8 @@ def build_recorded_state(path: Path) -> None:
     """Write the recorded server's starting state into a new sandbox file at ``path``."""
     core = Core(path)
     try:
-        core.initialise()
-        with core.db.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dialect', 'atomic')")
+        facades()["atomic"].initialise(core)  # what SandboxServer(dialect="atomic") gives a new file
+        core.dialect = "atomic"
         store = AtomicStore(core)
         store.install_defaults()
         sign_in = recording("003")

@@ -270,3 +270,10 @@ def test_a_kept_data_file_is_served_again_by_its_own_dialect(tmp_path: Path) -> 
         SandboxServer(dialect="aria", db_path=path).start()
     with pytest.raises(ValueError, match="unknown dialect"):
         SandboxServer(dialect="nope")
+
+
+def test_a_new_atomic_file_gets_only_the_workspace_from_the_core(fresh: SandboxServer) -> None:
+    core = fresh.core
+    assert core is not None and core.dialect == "atomic" == fresh.dialect
+    assert core.workspace.get()["id"] == fresh.workspace_id
+    assert core.db.scalar("SELECT COUNT(*) FROM objects") == 0  # Aria's standard objects are not installed

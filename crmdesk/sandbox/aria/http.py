@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crmdesk.sandbox.core import BadRequest, Core, Forbidden, NotFound, Unprocessable
+from crmdesk.sandbox.core.db import dumps
 
 log = logging.getLogger("crmdesk.sandbox")
 
@@ -89,7 +90,7 @@ class Ctx:
 
 
 def json_bytes(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return dumps(payload).encode()
 
 
 def respond(status: int, payload: Any) -> Response:

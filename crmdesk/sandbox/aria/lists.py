@@ -9,8 +9,9 @@ from typing import Any
 from crmdesk.model import ObjectDef
 from crmdesk.sandbox.aria.http import ApiError, Ctx, bounded_int, paging
 from crmdesk.sandbox.aria.options import OptionEndpoints
-from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, iso, values_json
+from crmdesk.sandbox.aria.render import attribute_json, config_from_wire, values_json
 from crmdesk.sandbox.aria.values import coerce_values
+from crmdesk.sandbox.clock import iso
 
 
 def list_json(row: sqlite3.Row, *, counts: bool = True) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from crmdesk.sandbox.aria.http import ApiError, Ctx, flag, paging
-from crmdesk.sandbox.aria.render import iso
+from crmdesk.sandbox.clock import iso
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.core.collab import note_content
 

@@ -10,8 +10,9 @@ from typing import Any
 from crmdesk.model import Record
 from crmdesk.sandbox.aria.http import ApiError, Ctx, EmptyServerError, paging
 from crmdesk.sandbox.aria.notes_tasks import note_json, tasks_json
-from crmdesk.sandbox.aria.render import iso, one_record_json, records_json
+from crmdesk.sandbox.aria.render import one_record_json, records_json
 from crmdesk.sandbox.aria.values import as_sent, coerce_values
+from crmdesk.sandbox.clock import iso
 from crmdesk.sandbox.core.collab import timeline
 
 CURSOR_CAP = 200

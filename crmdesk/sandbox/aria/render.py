@@ -9,14 +9,10 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
 from crmdesk.model.values import elements
+from crmdesk.sandbox.clock import iso
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.core.records import RecordRef
 from crmdesk.sandbox.core.tables import MemberRow
-
-
-def iso(instant: str | None) -> str | None:
-    """``2026-11-24T05:07:54.625Z`` from the core's microsecond form."""
-    return None if instant is None else instant[:23] + "Z"
 
 
 def pg_time(instant: str) -> str:
@@ -133,6 +129,6 @@ def one_record_json(core: Core, obj: ObjectDef, record: Record) -> dict[str, Any
     return records_json(core, obj, [record])[0]
 
 
-def member_json(row: MemberRow) -> dict[str, Any]:
+def member_json(row: MemberRow | sqlite3.Row) -> dict[str, Any]:
     return {"id": row["id"], "userId": row["user_id"], "role": row["role"], "createdAt": iso(row["created_at"]),
             "userName": row["name"], "userEmail": row["email"], "userImage": None}

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from crmdesk.sandbox.aria.http import ApiError, Ctx, EmptyServerError, bounded_int, flag
-from crmdesk.sandbox.aria.render import iso, member_json, pg_time
+from crmdesk.sandbox.aria.render import member_json, pg_time
+from crmdesk.sandbox.clock import iso
 from crmdesk.sandbox.core.collab import timeline as record_timeline
 
 

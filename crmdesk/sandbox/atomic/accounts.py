@@ -13,12 +13,11 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-import string
 import uuid
 from datetime import timedelta
 from urllib.parse import unquote
 
-from crmdesk.sandbox.clock import format_instant, parse_instant
+from crmdesk.sandbox.clock import format_instant, parse_instant, random_alnum
 from crmdesk.sandbox.core import Core
 
 TOKEN_PREFIX = "bos_crm_"
@@ -28,11 +27,6 @@ INVITE_DAYS = 7
 #: How stale ``lastUsedAt`` may get before a use writes it again: one write a minute per token,
 #: not one per request (paging 100,000 records would otherwise write 400 times).
 LAST_USED_EVERY = timedelta(seconds=60)
-_ALPHANUMERIC = string.ascii_letters + string.digits
-
-
-def random_text(length: int = 32) -> str:
-    return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(length))
 
 
 def new_api_token() -> str:
@@ -65,6 +59,9 @@ class Accounts:
     def user_by_email(self, email: str) -> sqlite3.Row | None:
         return self.db.one("SELECT * FROM atomic_users WHERE lower(email) = lower(?)", (email,))
 
+    def has_users(self) -> bool:
+        return self.db.one("SELECT 1 FROM atomic_users") is not None
+
     def add_user(self, email: str, password: str, first_name: str | None, last_name: str | None, *,
                  administrator: bool, at: str | None = None, user_id: str | None = None) -> sqlite3.Row:
         now = at or self.clock.now()
@@ -72,7 +69,7 @@ class Accounts:
             cursor = conn.execute(
                 "INSERT INTO atomic_users (user_id, first_name, last_name, email, password_hash, administrator, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (user_id or random_text(), first_name, last_name, email, hash_password(password), int(administrator),
+                (user_id or random_alnum(32), first_name, last_name, email, hash_password(password), int(administrator),
                  now, now))
             new_id = int(cursor.lastrowid or 0)
         row = self.user(new_id)
@@ -104,7 +101,7 @@ class Accounts:
 
     def start_session(self, user_id: int) -> tuple[str, str]:
         """(raw token, signed cookie value)."""
-        token, now = random_text(), self.clock.now()
+        token, now = random_alnum(32), self.clock.now()
         expires = format_instant(parse_instant(now) + timedelta(days=SESSION_DAYS))
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO atomic_sessions (token, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -164,7 +161,7 @@ class Accounts:
     # -- invites ---------------------------------------------------------------------------------
 
     def invite(self, email: str, invited_by: int) -> sqlite3.Row:
-        token, now = random_text(), self.clock.now()
+        token, now = random_alnum(32), self.clock.now()
         expires = format_instant(parse_instant(now) + timedelta(days=INVITE_DAYS))
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO atomic_invites (token, email, invited_by, created_at, expires_at) "

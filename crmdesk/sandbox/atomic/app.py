@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Callable
 
 from starlette.applications import Starlette
@@ -63,11 +62,15 @@ def _routes() -> tuple[tuple[str, re.Pattern[str], Handler], ...]:
     return tuple((method, re.compile(pattern + r"/?\Z"), handler) for method, pattern, handler in table)
 
 
+def _reserved(routes: tuple[tuple[str, re.Pattern[str], Handler], ...]) -> frozenset[str]:
+    """The fixed first segments of the routes under ``/api/`` (``auth``, ``me``, ``object-config``…)."""
+    heads = (pattern.pattern.removeprefix("/api/").split("/")[0] for _, pattern, _ in routes
+             if pattern.pattern.startswith("/api/"))
+    return frozenset(head for head in heads if not head.startswith("("))
+
+
 class Atomic:
     """The facade's state: the core, its own tables, accounts, settings and rate limiter."""
-
-    #: Paths of their own under ``/api``: never a custom object's slug.
-    reserved = frozenset({"auth", "signup", "me", "api-tokens", "invites", "object-config", "merge_contacts"})
 
     def __init__(self, core: Core, settings: Settings, store: AtomicStore | None = None) -> None:
         self.core = core
@@ -78,6 +81,8 @@ class Atomic:
         self.summaries: dict[str, Summary] = summaries()
         self.limiter = RateLimiter(settings.rate_limits) if settings.rate_limits else None
         self.routes = _routes()
+        #: Paths of their own under ``/api``: never a custom object's slug.
+        self.reserved = _reserved(self.routes)
         self._organization_id: str | None = None
 
     @property
@@ -85,10 +90,6 @@ class Atomic:
         if self._organization_id is None:
             self._organization_id = self.store.organization_id
         return self._organization_id
-
-    def custom_object(self, slug: str) -> sqlite3.Row | None:
-        return self.store.db.one("SELECT * FROM atomic_object_configs WHERE slug = ? AND is_active = 1 "
-                                 "AND table_name LIKE 'custom\\_%' ESCAPE '\\'", (slug,))
 
     def route(self, method: str, path: str) -> tuple[Handler, tuple[str, ...]] | None:
         for route_method, pattern, handler in self.routes:

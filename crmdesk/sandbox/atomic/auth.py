@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from crmdesk.sandbox.atomic.accounts import SESSION_COOKIE, SESSION_DAYS, TOKEN_PREFIX
 from crmdesk.sandbox.atomic.http import BadJson, Ctx, error, json_response
-from crmdesk.sandbox.atomic.render import iso
+from crmdesk.sandbox.clock import iso
 
 if TYPE_CHECKING:
     from crmdesk.sandbox.atomic.app import Atomic
@@ -80,7 +80,7 @@ def sign_up(app: Atomic, ctx: Ctx) -> Response:
         return error(400, "A valid email and a password of at least 8 characters are required")
     if app.accounts.user_by_email(email) is not None:
         return error(409, "User already exists")
-    first_user = app.store.db.one("SELECT 1 FROM atomic_users") is None
+    first_user = not app.accounts.has_users()
     if not first_user and (not isinstance(invite, str) or app.accounts.open_invite(invite, email) is None):
         return error(403, "Invalid or expired invite")
     user = app.accounts.add_user(email, password, first if isinstance(first, str) else None,

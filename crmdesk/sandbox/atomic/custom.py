@@ -21,6 +21,7 @@ from crmdesk.sandbox.atomic.http import BadJson, Ctx, admin_json, error, json_re
 from crmdesk.sandbox.atomic.query import content_range, order_sql, requested_sorts
 from crmdesk.sandbox.atomic.render import custom_json, jsonb
 from crmdesk.sandbox.atomic.values import JsDate, coerce_dates, js_type, parse_int
+from crmdesk.sandbox.clock import iso
 
 if TYPE_CHECKING:
     from crmdesk.sandbox.atomic.app import Atomic
@@ -90,7 +91,7 @@ def _unknown(write: bool) -> Response:
 def _stored(value: Any) -> Any:
     """A date-looking string was made a date by the body pre-pass; JSON keeps it as ISO text."""
     if isinstance(value, JsDate):
-        return None if value.instant is None else value.instant[:23] + "Z"
+        return iso(value.instant)
     return value
 
 
@@ -104,7 +105,7 @@ def _addressed(
 ) -> tuple[int, int] | Response:
     """(the custom object's id, the row's) a request names, or the real server's answer: 404 for an
     unknown object, 400 for an id that is not a number (with ``code`` for the verbs that send one)."""
-    config = app.custom_object(name)
+    config = app.store.custom_object(name)
     if config is None:
         return _unknown(write)
     row_id = parse_int(raw_id)
@@ -114,7 +115,7 @@ def _addressed(
 
 
 def list_rows(app: Atomic, ctx: Ctx, name: str, start: int, end: int) -> Response:
-    config = app.custom_object(name)
+    config = app.store.custom_object(name)
     if config is None:
         return _unknown(False)
     terms = [(_SORTABLE[f], descending, f == "name", f == "name") for f, descending in requested_sorts(ctx.query)
@@ -147,7 +148,7 @@ def _body(ctx: Ctx) -> dict[str, Any] | Response:
 
 
 def create_row(app: Atomic, ctx: Ctx, name: str) -> Response:
-    config = app.custom_object(name)
+    config = app.store.custom_object(name)
     if config is None:
         return _unknown(True)
     body = _body(ctx)

@@ -28,6 +28,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from crmdesk.sandbox.core.db import dumps
+
 log = logging.getLogger("crmdesk.sandbox")
 
 #: The security headers the real server sends with every answer (Hono's secureHeaders).
@@ -92,8 +94,7 @@ class RateLimiter:
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    return Response(body, status_code=status, media_type="application/json",
+    return Response(dumps(payload).encode(), status_code=status, media_type="application/json",
                     headers={**SECURITY_HEADERS, **(headers or {})})
 
 

@@ -9,11 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmdesk.sandbox.atomic.resources import Kind, Resource
-
-
-def iso(instant: str | None) -> str | None:
-    """``2026-11-30T09:36:24.058Z`` from the core's microsecond form."""
-    return None if instant is None else instant[:23] + "Z"
+from crmdesk.sandbox.clock import iso
 
 
 def pg_text(instant: str) -> str:
@@ -55,7 +51,7 @@ def row_json(resource: Resource, row: Mapping[str, Any], organization_id: str) -
         if value is None or kind is Kind.TEXT or kind is Kind.INT or kind is Kind.ID:
             out[column.wire] = value
         elif kind is Kind.TIME:
-            out[column.wire] = value[:23] + "Z"
+            out[column.wire] = iso(value)
         elif kind is Kind.JSON or kind is Kind.LIST:
             out[column.wire] = _document(value)
         elif kind is Kind.BOOL:

@@ -190,7 +190,7 @@ def delete_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
 
 
 def restore_row(app: Atomic, ctx: Ctx, name: str, raw_id: str) -> Response:
-    if name not in app.resources and name not in app.summaries and app.custom_object(name) is None:
+    if name not in app.resources and name not in app.summaries and app.store.custom_object(name) is None:
         return error(404, UNKNOWN)
     if name != DEALS.name:
         return error(400, "Restore is only supported for deals")

@@ -1,4 +1,8 @@
-"""The atomic facade's data: SQL over the core's ``atomic_*`` tables (``core/tables.py``).
+"""The atomic facade's data: SQL over the core's ``atomic_*`` tables (``core/tables.py``) for
+the built-in resources, the configuration and the object configurations it installs and
+looks up. Two other modules run their own SQL on these tables: ``accounts.py`` (users,
+sessions, API tokens, invites) and ``custom.py`` (listing and creating object
+configurations, and custom objects' rows in ``atomic_custom_records``).
 
 Reads come back as ``sqlite3.Row``; the facade renders them (``render.py``). Writes take
 column values already checked by ``values.py``. A reference to a missing row (a note on a
@@ -70,9 +74,6 @@ class AtomicStore:
     def organization_id(self) -> str:
         return str(self.core.workspace.get()["id"])
 
-    def is_built(self) -> bool:
-        return self.db.one("SELECT 1 FROM atomic_configuration") is not None
-
     def install_defaults(self) -> None:
         """What a new organization has: its configuration row and the standard object configs."""
         with self.db.transaction() as conn:
@@ -121,6 +122,11 @@ class AtomicStore:
     def exists(self, table: str, row_id: int) -> bool:
         return self.db.one(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)) is not None
 
+    def custom_object(self, slug: str) -> sqlite3.Row | None:
+        """The configuration of the active custom object at ``/api/<slug>``, if there is one."""
+        return self.db.one("SELECT * FROM atomic_object_configs WHERE slug = ? AND is_active = 1 "
+                           "AND table_name LIKE 'custom\\_%' ESCAPE '\\'", (slug,))
+
     # -- writes ----------------------------------------------------------------------------------
 
     def _check_references(self, resource: Resource, values: Mapping[str, Any]) -> None:
@@ -154,7 +160,7 @@ class AtomicStore:
             if row.get(stamp) is None:
                 row[stamp] = now
         for column in resource.stored:
-            if column.kind is Kind.JSON and row.get(column.name) is None and column.name in names:
+            if column.kind is Kind.JSON and row.get(column.name) is None:
                 row[column.name] = "{}"
         if "enabled" in names and row.get("enabled") is None:
             row["enabled"] = 0
@@ -255,10 +261,3 @@ class AtomicStore:
         with self.db.transaction() as conn:
             conn.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                              [tuple(row[n] for n in names) for row in batch])
-
-    def set_sequence(self, table: str, last_id: int) -> None:
-        """The next id handed out is ``last_id + 1`` (ids the seeded server had used up)."""
-        with self.db.transaction() as conn:
-            updated = conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (last_id, table)).rowcount
-            if not updated:
-                conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, last_id))

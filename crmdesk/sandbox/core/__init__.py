@@ -1,8 +1,11 @@
-"""The sandbox's CRM core: one SQLite file, no wire format.
+"""The sandbox's CRM core: one SQLite file (``core/tables.py``) and the stores over it.
 
-Dialects (``crmdesk.sandbox.aria`` now, others later) translate HTTP to calls on a
-``Core`` and its stores; tests reach the same stores through ``SandboxServer.core``
-to change server-side data directly (another user's edit, a deleted record…).
+Facades (``crmdesk.sandbox.facades``) translate HTTP to calls on a ``Core``: the aria
+facade on its stores (schema, records, lists, notes, tasks, notifications, workspace), the
+atomic facade on its workspace and the ``atomic_*`` tables it keeps in the same file
+(``crmdesk.sandbox.atomic.store``). Tests reach the same stores through
+``SandboxServer.core`` to change server-side data directly (another user's edit, a
+deleted record…).
 """
 
 from __future__ import annotations
@@ -48,10 +51,24 @@ class Core:
     def is_initialised(self) -> bool:
         return self.db.one("SELECT 1 FROM workspace") is not None
 
-    def initialise(self, name: str = "Sandbox", slug: str = "sandbox") -> None:
-        """A workspace with the standard objects (people, companies, deals) and nothing else."""
+    def initialise(self, name: str = "Sandbox", slug: str = "sandbox", *, standard_objects: bool = True) -> None:
+        """A workspace with the standard objects (people, companies, deals) and nothing else;
+        without them for a facade that keeps its data in tables of its own (atomic)."""
         self.workspace.create(name, slug)
-        install_standard_objects(self.schema)
+        if standard_objects:
+            install_standard_objects(self.schema)
+
+    @property
+    def dialect(self) -> str | None:
+        """The facade the file was made for (``meta``'s ``dialect`` row); ``None`` in a file
+        from before it was recorded."""
+        value = self.db.scalar("SELECT value FROM meta WHERE key = 'dialect'")
+        return None if value is None else str(value)
+
+    @dialect.setter
+    def dialect(self, name: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('dialect', ?)", (name,))
 
     def close(self) -> None:
         self.db.close()

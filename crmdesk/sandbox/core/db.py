@@ -1,8 +1,8 @@
 """The core's SQLite file: its tables are SQLModel models (``core/tables.py``).
 
 The file is created from the models (``SQLModel.metadata.create_all`` on an SQLAlchemy
-engine over the same path); readers that are not hot (the workspace, members, tokens)
-``select`` models on a ``session()``. The hot paths keep one plain ``sqlite3``
+engine over the same path); readers that are not hot (the workspace, one member, the
+token list) ``select`` models on a ``session()``. The hot paths keep one plain ``sqlite3``
 connection and SQL on the same tables: values are JSON documents evaluated by
 ``crmdesk.model``'s filter code, a page of 200 records is one indexed SELECT plus
 ``json.loads``, and the demo build is a handful of ``executemany`` calls without per-row

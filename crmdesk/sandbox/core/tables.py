@@ -1,12 +1,14 @@
 """The core's tables, declared as SQLModel models; ``Database`` creates the file from them.
 
-The columns keep the order, types, defaults, NOT NULL and UNIQUE constraints and
-indexes of the SQL schema they replaced, so a file written by an older sandbox and
-one created from these models are the same schema (``tests/sandbox/test_core_tables.py``
-compares them). Hence a few details that look odd in SQLModel:
+The tables that replaced the old SQL schema (``meta`` to ``idempotency``) keep its column
+order, types, defaults, NOT NULL and UNIQUE constraints and indexes, so a file written by
+an older sandbox and one created from these models are the same schema
+(``tests/sandbox/test_core_tables.py`` compares them). Hence a few details that look odd
+in SQLModel:
 
-* every column is ``TEXT``/``INTEGER``/``BLOB`` as before (``sa_type=Text``, not
-  SQLModel's ``VARCHAR``; flags are ``int``, not ``bool``);
+* each of their columns is ``TEXT``/``INTEGER``/``BLOB`` as before (``sa_type=Text``,
+  not SQLModel's ``VARCHAR``; flags are ``int``, not ``bool``) — the atomic facade's
+  tables, added later, use ``REAL`` too (a deal's ``amount``);
 * a ``TEXT`` primary key is ``nullable=True``: SQLite lets such a key be NULL unless told
   otherwise, and the old schema did not tell it; an ``INTEGER`` ``seq`` key is the rowid
   and ``sqlite_autoincrement`` makes it ``AUTOINCREMENT``, so a deleted row's ``seq`` is

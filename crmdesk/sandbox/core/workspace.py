@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-import string
 from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import select
 
-from crmdesk.sandbox.clock import Clock, new_id
+from crmdesk.sandbox.clock import Clock, new_id, random_alnum
 from crmdesk.sandbox.core.db import Database, dumps
 from crmdesk.sandbox.core.errors import BadRequest, NotFound
 from crmdesk.sandbox.core.tables import MemberRow, TokenRow, WorkspaceRow
 
 ROLES = ("admin", "member")
-_USER_ID_ALPHABET = string.ascii_letters + string.digits
 
 
 def new_token() -> str:
     """``oc_sk_`` and 48 hex digits, the real server's key format."""
     return "oc_sk_" + secrets.token_hex(24)
-
-
-def new_user_id() -> str:
-    # The real server's user ids are 32 random letters and digits (better-auth), not UUIDs.
-    return "".join(secrets.choice(_USER_ID_ALPHABET) for _ in range(32))
 
 
 class WorkspaceStore:
@@ -64,9 +57,9 @@ class WorkspaceStore:
 
     # -- members ---------------------------------------------------------------------------------
 
-    def members(self) -> list[MemberRow]:
-        with self.db.session() as session:
-            return list(session.exec(select(MemberRow).order_by(MemberRow.created_at)))
+    def members(self) -> list[sqlite3.Row]:
+        """On the plain connection, as ``authenticate`` is: the task list reads it per request."""
+        return self.db.all("SELECT * FROM members ORDER BY created_at")
 
     def member(self, member_id: str) -> MemberRow:
         with self.db.session() as session:
@@ -88,7 +81,7 @@ class WorkspaceStore:
         display = name if isinstance(name, str) and name.strip() else email.split("@")[0]
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?)",
-                         (member_id, user_id or new_user_id(), display, email, role, at or self.clock.now()))
+                         (member_id, user_id or random_alnum(32), display, email, role, at or self.clock.now()))
         return self.member(member_id)
 
     def set_role(self, member_id: str, role: Any) -> MemberRow:
