@@ -65,6 +65,11 @@ def answer(name: str) -> Response:
     return Response(content, status_code=rec["status"], headers=headers, media_type=kind)
 
 
+def json_answer(data: Any) -> Response:
+    """``data`` as a 200 JSON answer: a recording changed, or a value no recording holds."""
+    return Response(json.dumps(data).encode(), media_type="application/json")
+
+
 @dataclass
 class Seen:
     method: str

@@ -134,11 +134,6 @@ def test_note_round_trip(backend: AriaBackend) -> None:
     backend.delete_note(note.id, parent=None)  # already gone counts as deleted
 
 
-def test_aria_has_no_record_links_with_roles(backend: AriaBackend) -> None:
-    person = backend.create_record("people", {"job_title": "linked"}, str(uuid.uuid4()))
-    assert backend.record_links("people", person.id) == []
-
-
 def test_what_aria_cannot_write_is_refused_not_dropped(backend: AriaBackend) -> None:
     """Its capabilities say so, so sync and the dialogs never ask; a caller that does is told."""
     person = backend.create_record("people", {"job_title": "fixed"}, str(uuid.uuid4()))

@@ -14,7 +14,7 @@ from crmdesk.remote.atomic import ATOMIC_DEFAULTS, AtomicBackend
 from crmdesk.remote.backend import Backend
 from crmdesk.remote.errors import NotFound, ServerRejected
 
-from .atomic_replay import Replay, body_of, listing
+from .atomic_replay import Replay, body_of, json_answer, listing
 
 ORG = "0f4edcd4-5504-4718-ba21-508d5c53aec3"
 
@@ -134,7 +134,7 @@ def test_custom_objects_from_object_config(replay: Replay, backend: AtomicBacken
     # create answered (169), with the field it was made with (its request).
     config = dict(body_of("169"))
     config["fields"] = [{"name": "budget", "label": "Budget", "fieldType": "number"}]
-    replay.on("GET", "/api/object-config", lambda _r, _b: _json([config]))
+    replay.on("GET", "/api/object-config", lambda _r, _b: json_answer([config]))
     rows = copy.deepcopy(body_of("174"))
     for row in rows:
         row["custom_fields"] = {"budget": 10}  # what a top-level key written by crmdesk becomes
@@ -150,7 +150,7 @@ def test_custom_objects_from_object_config(replay: Replay, backend: AtomicBacken
 
 def test_a_custom_objects_fields_are_learnt_from_its_records(replay: Replay, backend: AtomicBackend) -> None:
     # The real object-config answer names no fields (169): they are read off the records.
-    replay.on("GET", "/api/object-config", lambda _r, _b: _json([body_of("169")]))
+    replay.on("GET", "/api/object-config", lambda _r, _b: json_answer([body_of("169")]))
     rows = copy.deepcopy(body_of("174"))
     rows[0]["custom_fields"] = {"budget": 10, "phase": "design", "tags": ["a"], "mixed": 1}
     rows[1]["custom_fields"] = {"budget": 12.5, "mixed": "one"}
@@ -166,7 +166,7 @@ def test_a_custom_objects_fields_are_learnt_from_its_records(replay: Replay, bac
 
 def test_custom_objects_skip_unchanged_rows(replay: Replay, backend: AtomicBackend) -> None:
     config = body_of("169")
-    replay.on("GET", "/api/object-config", lambda _r, _b: _json([config]))
+    replay.on("GET", "/api/object-config", lambda _r, _b: json_answer([config]))
     replay.on("GET", "/api/projects", listing("projects", body_of("174")))
     pages = list(backend.iter_record_pages("projects", known_updated_at={"projects/1": "2026-11-30T09:47:06.065Z"}))
     assert [p.unchanged for p in pages] == [["projects/1"]]
@@ -240,14 +240,6 @@ def test_the_workspace_is_the_organisation(replay: Replay, backend: AtomicBacken
     workspace = backend.workspace()
     assert workspace.id == ORG
     assert workspace.name == "Basics OS"
-
-
-def _json(data: object):
-    import json
-
-    from starlette.responses import Response
-
-    return Response(json.dumps(data).encode(), media_type="application/json")
 
 
 def test_the_workspace_is_found_when_members_are_not_readable(replay: Replay, backend: AtomicBackend) -> None:

@@ -12,7 +12,7 @@ from crmdesk.remote.errors import AuthError, NotFound, ProtocolError, ServerErro
 from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, RateLimiter
 from crmdesk.remote.transport import RetryPolicy
 
-from .atomic_replay import TOKEN, Replay, body_of, in_turn, listing
+from .atomic_replay import TOKEN, Replay, answer, body_of, in_turn, listing
 from .conftest import FakeClock
 
 
@@ -89,7 +89,7 @@ def test_a_plain_text_500_is_a_server_error_in_its_words(replay: Replay, backend
 
 @pytest.mark.allow_log_warnings()
 def test_429_waits_the_servers_retry_after(replay: Replay, backend: AtomicBackend, clock: FakeClock) -> None:
-    replay.on("GET", "/api/contacts/1", in_turn(lambda r, b: _answer("178"), lambda r, b: _answer("044")))
+    replay.on("GET", "/api/contacts/1", in_turn(lambda r, b: answer("178"), lambda r, b: answer("044")))
     assert backend.get_record("people", "contacts/1").id == "contacts/1"
     assert 57.0 in clock.sleeps  # Retry-After: 57 (seconds)
 
@@ -167,9 +167,3 @@ def test_a_scan_of_the_recorded_contacts_is_paced(replay: Replay, backend: Atomi
     list(backend.iter_record_pages("people", page_size=2))
     asked = len(replay.requests("GET", "/api/contacts")) + len(replay.requests("GET", "/api/configuration"))
     assert asked < 175 and clock.now == 0.0  # a short scan goes at once
-
-
-def _answer(name: str):
-    from .atomic_replay import answer
-
-    return answer(name)

@@ -12,7 +12,7 @@ from crmdesk.remote.atomic import AtomicBackend
 from crmdesk.remote.backend import NoteParent
 from crmdesk.remote.errors import NotFound, PermissionDenied, ServerRejected
 
-from .atomic_replay import Replay, body_of, in_turn, listing
+from .atomic_replay import Replay, answer, body_of, in_turn, json_answer, listing
 from .conftest import FakeClock
 
 CONTACT_KEYS = {"first_name", "last_name", "email", "company_id", "linkedin_url"}  # the server's whitelist (048)
@@ -52,7 +52,7 @@ def test_a_personal_name_is_written_as_first_name_and_last_name_only(
 
 def test_a_cleared_name_sends_both_parts_null(replay: Replay, backend: AtomicBackend) -> None:
     # null clears a field (058: ``{"email": null}``); the name's two fields are cleared together.
-    replay.on("PUT", "/api/contacts/9", lambda r, b: _json(dict(body_of("058"), firstName=None, lastName=None)))
+    replay.on("PUT", "/api/contacts/9", lambda r, b: json_answer(dict(body_of("058"), firstName=None, lastName=None)))
     cleared = backend.update_record("people", "contacts/9", {"name": None})
     assert replay.requests("PUT")[0].body == {"first_name": None, "last_name": None}
     assert "name" not in cleared.values
@@ -89,7 +89,7 @@ def test_a_reference_to_another_resource_is_refused_naming_the_field(replay: Rep
 
 
 def test_an_update_sends_only_the_changed_fields_and_null_clears(replay: Replay, backend: AtomicBackend) -> None:
-    replay.on("PUT", "/api/contacts/9", in_turn(lambda r, b: _answer("057"), lambda r, b: _answer("058")))
+    replay.on("PUT", "/api/contacts/9", in_turn(lambda r, b: answer("057"), lambda r, b: answer("058")))
     record = backend.update_record("people", "contacts/9", {"name": "Grace Hopper-Updated"})
     assert replay.requests("PUT")[0].body == {"first_name": "Grace", "last_name": "Hopper-Updated"}
     assert record.values["name"]["full_name"] == "Grace Hopper-Updated"
@@ -203,7 +203,7 @@ def test_a_deal_note_title_edit_sends_only_the_title(replay: Replay, backend: At
 
 def test_a_content_edit_keeps_a_colleagues_change_elsewhere(replay: Replay, backend: AtomicBackend) -> None:
     current = dict(body_of("091"), text="First part.\n\nTheir new middle.\n\nLast part.")
-    replay.on("GET", "/api/contact_notes/3", lambda r, b: _json(current))
+    replay.on("GET", "/api/contact_notes/3", lambda r, b: json_answer(current))
     replay.on("PUT", "/api/contact_notes/3", "092")
     backend.update_note("contact_notes/3", parent=NoteParent("people", "contacts/9"),
                         base_content="First part.\n\nLast part.", content="First part, edited.\n\nLast part.")
@@ -289,17 +289,3 @@ def replay_body(name: str) -> object:
     from .atomic_replay import recording
 
     return recording(name)["request"]["body"]
-
-
-def _answer(name: str):
-    from .atomic_replay import answer
-
-    return answer(name)
-
-
-def _json(data: object):
-    import json
-
-    from starlette.responses import Response
-
-    return Response(json.dumps(data).encode(), media_type="application/json")

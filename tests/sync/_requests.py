@@ -86,6 +86,13 @@ def api_patch(server: SandboxServer, slug: str, record_id: str, values: dict[str
     assert response.status_code == 200, response.text
 
 
+def api_delete(server: SandboxServer, slug: str, record_id: str) -> None:
+    """A colleague deletes through the API (admin token), outside our client."""
+    response = httpx.delete(f"{server.api_url}/objects/{slug}/records/{record_id}",
+                            headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)
+    assert response.status_code < 300, response.text
+
+
 def api_get(server: SandboxServer, slug: str, record_id: str) -> dict[str, object]:
     response = httpx.get(f"{server.api_url}/objects/{slug}/records/{record_id}",
                          headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)

@@ -15,7 +15,7 @@ from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.sync.push import DELETED_FIELD
 
-from ._requests import api_get, api_patch, recording_backend
+from ._requests import api_delete, api_get, api_patch, recording_backend
 from ._support import marker
 
 
@@ -143,9 +143,7 @@ def test_a_fetch_that_fails_leaves_the_edit_queued_untouched(store: Store, serve
 def test_an_update_of_a_record_deleted_on_the_server_is_a_conflict(store: Store, server: SandboxServer) -> None:
     record_id = people(store, 1, start=30)[0]
     store.edits.update_record(record_id, {"job_title": marker()})
-    response = httpx.delete(f"{server.api_url}/objects/people/records/{record_id}",
-                            headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)
-    assert response.status_code < 300
+    api_delete(server, "people", record_id)
     client, transport = recording_backend(server)
     try:
         report = SyncEngine(store, client).push()
@@ -177,3 +175,26 @@ def test_a_push_round_to_another_workspace_sends_nothing(store: Store, server: S
     assert [s.path for s in transport.sent] == ["/api/v1/workspace"]
     assert api_get(server, "people", record_id).get("job_title") != tag
     assert len(store.outbox.for_target(record_id)) == 1
+
+
+def test_an_engine_checks_the_workspace_once_not_at_every_push(store: Store, server: SandboxServer) -> None:
+    """The window's engine pushes at every edit: the first push asks GET /workspace, the next ones
+    do not; a sync checks again through its schema step, and the pushes after it need no check."""
+    first, second = people(store, 2, start=50)
+    client, transport = recording_backend(server)
+
+    def workspace_checks(mark: int) -> int:
+        return len([s for s in transport.since(mark) if s.path == "/api/v1/workspace"])
+
+    try:
+        engine = SyncEngine(store, client)
+        checks = []
+        for round_ in ("push", "push", "sync", "push"):
+            store.edits.update_record(first if len(checks) % 2 else second, {"job_title": marker()})
+            mark = transport.mark()
+            report = engine.push() if round_ == "push" else engine.sync()
+            assert report.status.value == "synced" and report.pending == 0, report.summary()
+            checks.append(workspace_checks(mark))
+    finally:
+        client.close()
+    assert checks == [1, 0, 1, 0]

@@ -5,7 +5,7 @@ the edit in the cache."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -14,7 +14,7 @@ import pytest
 
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync import SyncEngine
+from crmdesk.sync import SyncEngine, SyncReport
 
 from ._requests import Sent, api_get, api_patch, recording_backend
 from ._support import marker
@@ -63,37 +63,43 @@ class MidScan:
         self.edit()  # type: ignore[operator]
 
 
+def run_scan(store: Store, server: SandboxServer, edit: Callable[[SyncEngine], None]) -> tuple[SyncReport, list[Sent]]:
+    """A forced scan of ``store`` that runs ``edit(engine)`` once, mid-scan (``MidScan``): its
+    report and the requests it sent."""
+    client, transport = recording_backend(server)
+    box: list[SyncEngine] = []
+    mid = MidScan(box, lambda: edit(box[0]))
+    transport.answered = mid.answered
+    engine = SyncEngine(store, client, progress=mid.progress)
+    box.append(engine)
+    try:
+        report = engine.sync(force_scan=True)
+    finally:
+        client.close()
+    assert mid.done, "the scan ended before the edit was made"
+    return report, transport.since(0)
+
+
 def test_an_edit_pushed_mid_scan_is_not_overwritten_by_a_page_fetched_before(db: Path,
                                                                              server: SandboxServer) -> None:
     record_id = person_at(server, 300)  # on the second page
     colleague, mine = marker(), marker()
     # Changed on the server since our last pull, so the scan decodes it (not "unchanged").
     api_patch(server, "people", record_id, {"description": colleague})
-    client, transport = recording_backend(server)
-    box: list[SyncEngine] = []
 
-    def edit() -> None:
+    def edit(engine: SyncEngine) -> None:
         with Store.open(db) as gui:  # the window's own connection
             gui.edits.update_record(record_id, {"job_title": mine})
-        box[0].push_requested.set()  # what SyncController.local_edit sets, from the GUI thread
+        engine.push_requested.set()  # what SyncController.local_edit sets, from the GUI thread
 
-    mid = MidScan(box, edit)
-    transport.answered = mid.answered
     with Store.open(db) as store:
-        engine = SyncEngine(store, client, progress=mid.progress)
-        box.append(engine)
-        try:
-            report = engine.sync(force_scan=True)
-        finally:
-            client.close()
+        report, sent = run_scan(store, server, edit)
         assert report.status.value == "synced" and report.pending == 0, report.summary()
-        assert mid.done
         row = store.records.get(record_id)
         assert row is not None
         assert row.values["job_title"] == mine, "a page fetched before the push overwrote the pushed value"
         assert row.values["description"] == colleague
     assert api_get(server, "people", record_id)["job_title"] == mine
-    sent = transport.sent
     patch = next(i for i, s in enumerate(sent) if s.method == "PATCH" and s.path.endswith(record_id))
     assert any(s.is_page for s in sent[patch + 1 :]), "the push waited for the scan to end"
     assert sum(1 for s in sent if s.method == "PATCH") == 1
@@ -103,25 +109,15 @@ def test_an_edit_queued_mid_scan_is_merged_not_overwritten(db: Path, server: San
     record_id = person_at(server, 500)  # on the third page
     colleague, mine = marker(), marker()
     api_patch(server, "people", record_id, {"description": colleague})
-    client, transport = recording_backend(server)
-    box: list[SyncEngine] = []
 
-    def edit() -> None:
+    def edit(_engine: SyncEngine) -> None:
         with Store.open(db) as gui:
             gui.edits.update_record(record_id, {"job_title": mine})
         # No push asked for: the edit waits in the outbox while the scan goes on.
 
-    mid = MidScan(box, edit)
-    transport.answered = mid.answered
     with Store.open(db) as store:
-        engine = SyncEngine(store, client, progress=mid.progress)
-        box.append(engine)
-        try:
-            report = engine.sync(force_scan=True)
-        finally:
-            client.close()
+        report, _sent = run_scan(store, server, edit)
         assert report.status.value == "synced", report.summary()
-        assert mid.done
         row = store.records.get(record_id)
         assert row is not None
         assert row.values["job_title"] == mine, "the scan overwrote an edit made while it ran"

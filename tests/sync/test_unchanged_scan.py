@@ -18,7 +18,7 @@ from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 
-from ._requests import api_patch, recording_backend
+from ._requests import Fault, Sent, api_delete, api_patch, recording_backend
 from ._support import marker, sync
 
 
@@ -42,14 +42,17 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return counts
 
 
-def scan(store: Store, server: SandboxServer) -> None:
-    client, _transport = recording_backend(server)
+def scan(store: Store, server: SandboxServer, *, before_each: Fault | None = None) -> list[Sent]:
+    """A forced scan; ``before_each`` sees each request before it is sent. Returns what was sent."""
+    client, transport = recording_backend(server)
+    transport.fault = before_each
     try:
         # Records only: lists, notes, tasks and notifications were read by the fixture's sync.
         report = SyncEngine(store, client, collections_interval=timedelta(days=1)).sync(force_scan=True)
     finally:
         client.close()
     assert report.status.value == "synced", report.summary()
+    return transport.since(0)
 
 
 def writes(store: Store) -> int:
@@ -68,9 +71,7 @@ def test_an_unchanged_scan_decodes_and_writes_no_record(store: Store, server: Sa
     changed, gone = sorted(store.records.ids("people"))[:2]
     tag = marker()
     api_patch(server, "people", changed, {"job_title": tag})
-    response = httpx.delete(f"{server.api_url}/objects/people/records/{gone}",
-                            headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)
-    assert response.status_code < 300
+    api_delete(server, "people", gone)
     scan(store, server)
     assert decoded == Counter({"people": 1})
     assert store.records.get(changed).values["job_title"] == tag  # type: ignore[union-attr]
@@ -95,15 +96,32 @@ def test_after_a_schema_change_the_next_scan_decodes_everything_once(store: Stor
     assert decoded == Counter()
 
 
-def test_records_edited_here_are_decoded_and_merged(tmp_path: Path, server: SandboxServer,
-                                                    decoded: Counter[str]) -> None:
+def test_a_record_edited_here_is_pushed_first_and_the_scan_leaves_it_alone(tmp_path: Path, server: SandboxServer,
+                                                                           decoded: Counter[str]) -> None:
+    """The round pushes the queued edit (fetching and decoding the record) before the scan's pages;
+    the scan then finds the record's server time already in the cache and decodes nothing."""
     with Store.open(tmp_path / "own.sqlite") as store:
         assert sync(store, server).status.value == "synced"
         decoded.clear()
         record_id = sorted(store.records.ids("deals"))[3]
         mine = marker()
         store.edits.update_record(record_id, {"name": mine})
-        scan(store, server)
+        patched: list[bool] = []
+        after_push: list[Counter[str]] = []
+
+        def after_the_patch(request: httpx.Request) -> None:
+            if request.method == "PATCH" and request.url.path.endswith(f"/{record_id}"):
+                patched.append(True)
+            elif patched and not after_push:
+                after_push.append(Counter(decoded))  # the first request after the push's PATCH
+
+        sent = scan(store, server, before_each=after_the_patch)
+        patch = next(i for i, s in enumerate(sent) if s.method == "PATCH" and s.path.endswith(f"/{record_id}"))
+        # The scan's pages (the capability probe's one-record reads come before the push).
+        pages = [i for i, s in enumerate(sent) if s.is_page and "offset=" in s.query]
+        assert pages and patch < min(pages), "the queued edit was not pushed before the scan"
+        assert after_push and after_push[0]["deals"] >= 1, "the push did not decode the record it sent"
+        assert decoded == after_push[0], "the scan decoded records the push had already merged"
         row = store.records.get(record_id)
         assert row is not None and row.values["name"] == mine
         assert store.outbox.count() == 0

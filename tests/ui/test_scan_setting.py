@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QInputDialog
 
 from crmdesk.context import AppContext
 from crmdesk.remote.dialects import open_backend
@@ -27,7 +28,8 @@ def server() -> Iterator[SandboxServer]:
 
 
 def test_the_chosen_cadence_is_kept_and_the_running_worker_follows_it(
-    qtbot: Any, tmp_path: Path, server: SandboxServer, ui_context: Callable[..., AppContext]
+    qtbot: Any, tmp_path: Path, server: SandboxServer, ui_context: Callable[..., AppContext],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "ws.sqlite"
     with Store.open(path) as store:
@@ -46,7 +48,15 @@ def test_the_chosen_cadence_is_kept_and_the_running_worker_follows_it(
         qtbot.waitUntil(lambda: len(finished) == 1, timeout=30_000)
         engine = controller.worker._engine
         assert engine is not None and engine.scan_interval == DEFAULT_SCAN_INTERVAL
-        window.choose_scan_interval(5)
+        asked: list[tuple[Any, ...]] = []
+
+        def answer_five(*args: Any) -> tuple[int, bool]:
+            asked.append(args)
+            return 5, True
+
+        monkeypatch.setattr(QInputDialog, "getInt", staticmethod(answer_five))
+        window.scan_interval_action.trigger()  # the menu item, as the user chooses it
+        assert len(asked) == 1 and asked[0][3] == DEFAULT_SCAN_INTERVAL.total_seconds() // 60  # offers the current
         qtbot.waitUntil(lambda: engine.scan_interval == timedelta(minutes=5))
         assert engine.collections_interval == timedelta(minutes=5)
         assert scan_interval_from(settings) == timedelta(minutes=5)  # the next start reads it
