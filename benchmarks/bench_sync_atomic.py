@@ -16,7 +16,7 @@ without prefetch. The baseline has no writes to overlap, so it is one sequential
 concurrency as the engine's fetching thread.
 
 The sandbox's rate limit is off (as in the demo). The client's own limiter is on, as a user meets
-it (``DIALECT_RATE_LIMITS["atomic"]``: at most 175 requests in any minute); a pull of this size
+it (``remote.atomic.adapter.RATE_LIMITS``: at most 175 requests in any minute); a pull of this size
 asks fewer than that, so it never waits. Were it to wait, the figure would show it.
 
 ``python -m benchmarks.bench_sync_atomic`` runs it alone and prints the figures.

@@ -20,7 +20,6 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from crmdesk.remote.clock import Clock, pause
 
@@ -41,18 +40,6 @@ class RateLimits:
     writes_per_second: float | None = None
     requests_per_minute: int | None = None
 
-
-#: Per-dialect defaults (DESIGN §4). Read-only: a workspace passes its own to override.
-DIALECT_RATE_LIMITS = MappingProxyType(
-    {
-        "aria": RateLimits(),
-        "attio": RateLimits(reads_per_second=100.0, writes_per_second=25.0),
-        # 180 requests a minute per client and path (README 17 of the recordings), 429 past it.
-        # Counted over every path, and a few short, for a clock that differs from the server's.
-        "atomic": RateLimits(requests_per_minute=175),
-        "atlas": RateLimits(),
-    }
-)
 
 
 class _Limit:

@@ -53,7 +53,7 @@ from crmdesk.remote.errors import (
 )
 from crmdesk.remote.http_errors import error_for
 from crmdesk.remote.limits import MAX_JSON_DEPTH, json_depth_exceeds
-from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, LimitWaitCancelled, RateLimiter, RateLimits
+from crmdesk.remote.ratelimit import LimitWaitCancelled, RateLimiter, RateLimits
 from crmdesk.remote.redact import redact
 from crmdesk.remote.urls import check_base_url
 
@@ -96,7 +96,7 @@ class TransportConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    #: ``None``: the dialect's defaults from ``DIALECT_RATE_LIMITS``.
+    #: ``None``: no client-side limit (a dialect's adapter passes its server's, where it has one).
     rate_limits: RateLimits | None = None
     #: A CA bundle path for a self-hosted server with a private CA; never "off".
     ca_bundle: str | None = None
@@ -149,7 +149,7 @@ class Transport:
         self._clock: Clock = clock or SystemClock()
         self._cancel = cancel
         self._rng = rng or random.Random()
-        limits = config.rate_limits or DIALECT_RATE_LIMITS.get(config.dialect, RateLimits())
+        limits = config.rate_limits or RateLimits()
         self._limiter = RateLimiter(limits, self._clock)
         timeout = httpx.Timeout(
             config.read_timeout, connect=config.connect_timeout, pool=config.connect_timeout

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from crmdesk.remote.atomic import AtomicBackend, connect_atomic, normalise_url
+from crmdesk.remote.atomic.adapter import RATE_LIMITS
 from crmdesk.remote.errors import AuthError, NotFound, ProtocolError, ServerError, ServerRejected
-from crmdesk.remote.ratelimit import DIALECT_RATE_LIMITS, RateLimiter
+from crmdesk.remote.ratelimit import RateLimiter
 from crmdesk.remote.transport import RetryPolicy
 
 from .atomic_replay import TOKEN, Replay, answer, body_of, in_turn, listing
@@ -110,7 +111,7 @@ def test_unsupported_writes_are_rejections(backend: AtomicBackend) -> None:
 
 
 def test_a_full_scan_stays_under_180_requests_a_minute(clock: FakeClock) -> None:
-    limiter = RateLimiter(DIALECT_RATE_LIMITS["atomic"], clock)
+    limiter = RateLimiter(RATE_LIMITS, clock)
     times = []
     for _ in range(400):
         limiter.acquire(write=False)
@@ -123,7 +124,7 @@ def test_a_full_scan_stays_under_180_requests_a_minute(clock: FakeClock) -> None
 
 
 def test_a_sync_of_a_few_dozen_requests_never_waits_and_an_edit_goes_past_a_long_scan(clock: FakeClock) -> None:
-    limiter = RateLimiter(DIALECT_RATE_LIMITS["atomic"], clock)
+    limiter = RateLimiter(RATE_LIMITS, clock)
     for _ in range(157):  # reads' share of the 175 a minute
         limiter.acquire(write=False)
     assert clock.now == 0.0 and clock.sleeps == []

@@ -248,10 +248,11 @@ def test_token_bucket_waits_on_the_injected_clock(clock) -> None:
     assert clock.now == pytest.approx(1.0, abs=0.05)  # the other 25 took a second
 
 
-def test_attio_defaults_limit_reads_and_writes(clock) -> None:
-    transport = make(answer(200), clock, dialect="attio")
+def test_per_second_limits_a_dialect_passes_pace_reads(clock) -> None:
+    # Attio's published limits (100 reads/s, 25 writes/s), as its adapter will pass them.
+    transport = make(answer(200), clock, rate_limits=RateLimits(reads_per_second=100.0, writes_per_second=25.0))
     for _ in range(130):
         transport.request("GET", "/x")
     assert clock.now == pytest.approx(0.3, abs=0.02)  # 100 free, 30 more at 100/s
     limiter = RateLimiter(RateLimits(), clock)
-    assert limiter.acquire(write=True) == 0.0  # aria: no limit
+    assert limiter.acquire(write=True) == 0.0  # no limits given (Aria's): no wait
