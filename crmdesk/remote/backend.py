@@ -60,10 +60,6 @@ class Capabilities:
     #: Objects whose records can be asked for "changed since" a time (``EVERY_OBJECT``: all of
     #: them); the others are read by a full scan on the scans' schedule.
     changed_since_objects: frozenset[str] = frozenset()
-    #: Of "entries", "notes", "tasks", "notifications": the ones the server can be asked for
-    #: "changed since" a time. They are read on every sync round; the others, re-read whole, on
-    #: the collections' schedule.
-    changed_since_collections: frozenset[str] = frozenset()
     #: The server honours an ``Idempotency-Key`` on creates, so a create may be re-sent.
     idempotent_create: bool = False
     #: Deleted records leave no trace: deletions are found only by a full id sweep. Off: a

@@ -17,7 +17,7 @@ from crmdesk.model import AttributeType
 from crmdesk.model.limits import ValueLimits
 from crmdesk.remote.backend import Capabilities
 
-_SETS = frozenset({"changed_since_objects", "changed_since_collections", "unfilterable_types"})
+_SETS = frozenset({"changed_since_objects", "unfilterable_types"})
 _COUNTS = frozenset({"max_page_size", "write_concurrency"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
 from crmdesk.store.changes import ChangeLog
@@ -104,19 +104,17 @@ class Outbox:
         return int(self._conn.execute("SELECT count(*) FROM outbox WHERE state IN (?, ?)",
                                       (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)).fetchone()[0])
 
-    def unsent_for(self, target_ids: Sequence[str]) -> dict[str, list[Mutation]]:
+    def unsent_for(self, target_ids: Iterable[str]) -> dict[str, list[Mutation]]:
         """The mutations still to send (pending or in flight) for any of ``target_ids``, by
-        target, oldest first: one indexed query per 500 ids (a scan asks it for every page)."""
-        states = (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)
-        found: list[Mutation] = []
-        ids = list(target_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.extend(_row_to_mutation(row) for row in self._conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE target_id IN ({','.join('?' * len(chunk))})"
-                " AND state IN (?, ?)", (*chunk, *states)))
+        target, oldest first: one indexed query (a scan asks it for every page)."""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE target_id IN (SELECT value FROM json_each(?))"
+            " AND state IN (?, ?) ORDER BY op_id",
+            (json.dumps(list(target_ids)), MutationState.PENDING.value, MutationState.IN_FLIGHT.value),
+        )
         queued: dict[str, list[Mutation]] = {}
-        for mutation in sorted(found, key=lambda m: m.op_id or 0):
+        for row in rows:
+            mutation = _row_to_mutation(row)
             queued.setdefault(mutation.target_id, []).append(mutation)
         return queued
 

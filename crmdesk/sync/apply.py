@@ -3,7 +3,9 @@
 The one code path for the pull's pages and the push round's fetched records: a record with
 queued edits is merged field by field (``merge.merge_record``), the same field changed on both
 sides becomes a row in ``conflicts``, fields the server already holds (or that became
-conflicts) leave the queue; every other record is stored as the server has it.
+conflicts) leave the queue; every other record is stored as the server has it. A record edited
+here that the server no longer has becomes a "deleted on the server" conflict
+(``deleted_on_server_conflict``), whichever step finds it gone.
 """
 
 from __future__ import annotations
@@ -13,6 +15,25 @@ from collections.abc import Sequence
 from crmdesk.model import EntityKind, Mutation, MutationOp, ObjectDef, Record
 from crmdesk.store import Store
 from crmdesk.sync.merge import merge_record
+
+#: The conflict's field when the whole record (or note, task, entry) is gone on the server.
+DELETED_FIELD = "__record__"
+
+
+def deleted_on_server_conflict(store: Store, entity: EntityKind, target_id: str, scope: str,
+                               mutations: Sequence[Mutation]) -> None:
+    """Edited here, deleted there: a conflict the user settles (recreate, or let it go), holding
+    what the cache shows of it; the queued ``mutations`` leave the queue. The conflict names the
+    latest of them (its time and op id), as a field conflict does. Inside the caller's write."""
+    current = store.records.get(target_id)
+    latest = mutations[-1]
+    store.conflicts.add(
+        entity.value, target_id, scope, DELETED_FIELD, current.values if current else {}, None, None,
+        mine_at=latest.created_at, op_id=latest.op_id,
+    )
+    for mutation in mutations:
+        assert mutation.op_id is not None
+        store.outbox.remove(mutation.op_id)
 
 
 class RecordApplier:

@@ -3,8 +3,9 @@
 ``sync()``: the schema, then a push round (the records the outbox updates fetched by id and
 merged, then the outbox), then records — incremental where the dialect has "changed since",
 otherwise a full scan when one is due (``scan_interval``) or forced — and lists, notes, tasks and
-notifications when due. ``push()``: a push round alone, what a local edit sets off: nothing in
-front of it reads more than the records it changes.
+notifications when due. A push that fails (short of a failure that ends everything) does not
+stop the pull: the round reads on and fails with it at its end. ``push()``: a push round alone,
+what a local edit sets off: nothing in front of it reads more than the records it changes.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class SyncEngine:
         self.push_requested = push_requested or threading.Event()
         self.now = now
         self._capabilities: Capabilities | None = None
+        #: The server answered as this store's workspace (the schema step, or a push's own check):
+        #: a push needs no GET /workspace of its own after that. Each sync checks again.
+        self._bound = False
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -134,65 +138,65 @@ class SyncEngine:
             return True  # the schema changed (a new attribute, say): its values are read at once
         return self._due(state.last_pull_at, self.scan_interval)
 
-    def _pull_collections(self, puller: Puller, caps: Capabilities, *, scheduled: bool) -> None:
-        """Lists' entries, notes, tasks and notifications. One the server can be asked "changed
-        since" for (``caps.changed_since_collections``) is read on every round; the others are
-        re-read whole, so only when ``scheduled`` (the collections' schedule, or forced)."""
+    def _pull_collections(self, puller: Puller, caps: Capabilities) -> None:
+        """Lists' entries, notes, tasks and notifications, each re-read whole (the caller runs
+        this on the collections' schedule, or when forced)."""
         started = self.now()
         phases = [(caps.lists, "entries", puller.pull_entries), (caps.notes, "notes", puller.pull_notes),
                   (caps.tasks, "tasks", puller.pull_tasks),
                   (caps.notifications, "notifications", puller.pull_notifications)]
         for offered, phase, pull in phases:
-            if offered and (scheduled or phase in caps.changed_since_collections):
+            if offered:
                 self.progress(phase, 0, None)  # the status bar: "Receiving notes"
                 pull()
                 # Between phases, not inside one: each phase reads what is queued as it begins.
                 puller.push_if_asked()
-        if not scheduled:
-            return
         state = self.store.sync_state.get(COLLECTIONS_SCOPE)
         state.last_pull_at = started
         with self.store.write():
             self.store.sync_state.put(state)
 
-    def _push(self, pushes: PushRound) -> set[str]:
+    def _push(self, pushes: PushRound, *, keep_failure: bool = False) -> set[str]:
         # Cleared before the outbox is read: an edit made from here on asks again.
         self.push_requested.clear()
-        return pushes.run()
+        return pushes.run(keep_failure=keep_failure)
 
     def sync(self, *, force_collections: bool = False, force_scan: bool = False) -> SyncReport:
         """One round: schema, push, records (a full scan when due or forced), collections when
-        due or forced."""
+        due or forced. A push that fails without ending the round (the server's 5xx on one edit,
+        a record it cannot fetch) holds back no pull: the round reads on, then fails with it."""
 
         def run(state: _Round) -> None:
             caps = self.capabilities
-            # Each round, not only at the probe: a file whose copy was changed meanwhile (an
-            # older crmdesk, a restore) gets the current ones back.
-            self._remember(caps)
             pushes = state.pushes = PushRound(self.store, self.backend, caps, self.check_cancel, self.progress)
             puller = state.puller = Puller(
                 self.store, self.backend, caps, self.check_cancel, self.progress,
                 sweep_interval=self.sweep_interval, now=self.now, push_requested=self.push_requested,
-                push_between_pages=lambda: self._push(pushes),
+                push_between_pages=lambda: self._push(pushes, keep_failure=True),
             )
             # The schema step checks the workspace binding before anything is read or sent.
+            self._bound = False
             puller.pull_schema()
-            self._push(pushes)
+            self._bound = True
+            self._push(pushes, keep_failure=True)
             for obj in list(self.store.schema.objects().values()):
                 self.check_cancel()
                 if force_scan or self._records_due(obj, caps):
                     puller.pull_records(obj)
-            self._pull_collections(puller, caps, scheduled=force_collections or self._collections_due())
+            if force_collections or self._collections_due():
+                self._pull_collections(puller, caps)
+            if pushes.failure is not None:
+                raise pushes.failure  # everything else was read: the round ends as the push did
             with self.store.write():
                 self.store.schema.set_meta("last_sync_at", self.now())
 
         return self._run(run)
 
     def push(self) -> SyncReport:
-        """A push round alone: the workspace binding checked (one GET), the records the outbox
-        updates fetched and merged, the outbox sent. Nothing to send: no request at all. The
-        capabilities are the known ones (``known_capabilities``) — probing them would read record
-        pages."""
+        """A push round alone: the workspace binding checked (one GET, only if this engine has not
+        seen it yet), the records the outbox updates fetched and merged, the outbox sent. Nothing
+        to send: no request at all. The capabilities are the known ones (``known_capabilities``) —
+        probing them would read record pages."""
 
         def run(state: _Round) -> None:
             caps = self.known_capabilities()
@@ -200,7 +204,9 @@ class SyncEngine:
             if not pushes.has_work():
                 self.push_requested.clear()
                 return
-            pushes.check_binding()
+            if not self._bound:
+                pushes.check_binding()
+                self._bound = True
             self._push(pushes)
 
         return self._run(run)

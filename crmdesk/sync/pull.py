@@ -18,10 +18,8 @@ from crmdesk.remote import Backend, Capabilities, NotFound
 from crmdesk.store import Store
 from crmdesk.store.binding import check_store_workspace
 from crmdesk.store.clock import minus, older_than, utc_now
-from crmdesk.store.scan_marks import server_times
-from crmdesk.sync.apply import RecordApplier
+from crmdesk.sync.apply import RecordApplier, deleted_on_server_conflict
 from crmdesk.sync.prefetch import prefetched, stamped
-from crmdesk.sync.push import DELETED_FIELD
 from crmdesk.sync.references import drop_references
 from crmdesk.sync.step import Progress, SyncStep, never_cancelled, no_progress
 
@@ -238,7 +236,7 @@ class Puller(SyncStep):
         decode_all = bool((state.details or {}).get(DECODE_ALL))
         # A full scan names the server time the cache holds for each record: the unchanged ones
         # are counted as seen without being decoded or written.
-        known = None if since is not None or decode_all else server_times(self.store, obj.slug)
+        known = None if since is not None or decode_all else self.store.records.server_times(obj.slug)
         seen: set[str] = set()
         deleted: set[str] = set()
         newest = state.cursor
@@ -319,15 +317,7 @@ class Puller(SyncStep):
             for record_id in gone:
                 mutations = [m for m in queued.get(record_id, []) if m.op is MutationOp.UPDATE and m.changes]
                 if mutations:
-                    current = self.store.records.get(record_id)
-                    self.store.conflicts.add(
-                        EntityKind.RECORD.value, record_id, obj.slug, DELETED_FIELD,
-                        current.values if current else {}, None, None, mine_at=mutations[-1].created_at,
-                        op_id=mutations[-1].op_id,
-                    )
-                    for mutation in mutations:
-                        assert mutation.op_id is not None
-                        self.store.outbox.remove(mutation.op_id)
+                    deleted_on_server_conflict(self.store, EntityKind.RECORD, record_id, obj.slug, mutations)
                     continue
                 if any(m.op is MutationOp.DELETE for m in queued.get(record_id, [])):
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -40,6 +40,8 @@ from crmdesk.remote import (
     ServerRejected,
 )
 from crmdesk.store.clock import older_than
+from crmdesk.sync.apply import DELETED_FIELD as DELETED_FIELD  # named from here by the conflicts dialog
+from crmdesk.sync.apply import deleted_on_server_conflict
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
 from crmdesk.sync.refusals import FAILED_ALONE, base_of, hold_refused, not_kept, refused_fields, settle_fields
@@ -52,7 +54,6 @@ log = logging.getLogger(__name__)
 REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
 #: How many consecutive independent record updates are sent as one parallel batch.
 PARALLEL_BATCH = 32
-DELETED_FIELD = "__record__"
 #: A found record created this long before the create was queued is someone else's (clocks differ).
 _CLOCK_SLACK = timedelta(minutes=10)
 #: Server failures (5xx, after the transport's own retries) on one mutation before it is
@@ -70,20 +71,24 @@ class PushResult:
 
 @dataclass(eq=False)
 class Pusher(SyncStep):
+    #: Mutations whose server failure has been counted already: a failure counts once per
+    #: push, or once per sync round when its push round hands every push the round's one set
+    #: (a scan's pushes between pages retry a change that failed without counting it again).
+    counted: set[int] = field(default_factory=set)
     result: PushResult = field(default_factory=PushResult, init=False)
-    #: Mutations whose server failure this push has counted already (a failure is one per sync).
-    _counted: set[int] = field(default_factory=set, init=False)
-    #: Records this push sent something for (a create's server id too): a scan running
-    #: meanwhile must not lay a page it fetched before over them.
+    #: Every record target queued when the push began (held ones aside), and each record a
+    #: create made: a scan running meanwhile must not lay a page it fetched before over them.
     touched_records: set[str] = field(default_factory=set, init=False)
 
-    def push(self, hold: Collection[str] = ()) -> PushResult:
-        """Send the outbox in order. ``hold``: records whose changes wait, untouched, for a later
-        push (the push round could not fetch them to check what the server holds)."""
-        queue = [m for m in self.store.outbox.pending()
-                 if not (m.entity is EntityKind.RECORD and m.target_id in hold)]
-        self.touched_records.update(m.target_id for m in queue if m.entity is EntityKind.RECORD)
-        groups = coalesce(self._drop_local_only(queue))
+    def push(self, queue: Sequence[Mutation] | None = None, hold: Collection[str] = ()) -> PushResult:
+        """Send the outbox in order: ``queue``, the pending mutations as the caller just read them
+        (each group is re-read before it goes), else as the outbox has them now. ``hold``: records
+        whose changes wait, untouched, for a later push (the push round could not fetch them to
+        check what the server holds)."""
+        sending = [m for m in (self.store.outbox.pending() if queue is None else queue)
+                   if not (m.entity is EntityKind.RECORD and m.target_id in hold)]
+        self.touched_records.update(m.target_id for m in sending if m.entity is EntityKind.RECORD)
+        groups = coalesce(self._drop_local_only(sending))
         total = len(groups)
         index = 0
         with ThreadPoolExecutor(max_workers=max(1, self.caps.write_concurrency),
@@ -246,9 +251,9 @@ class Pusher(SyncStep):
         the change is now rejected; False when it should simply be tried again later."""
         first = group[0]
         assert first.op_id is not None
-        if first.op_id in self._counted:
+        if first.op_id in self.counted:
             return False
-        self._counted.add(first.op_id)
+        self.counted.add(first.op_id)
         with self.store.write():
             failures = self.store.outbox.note_failure(first.op_id, error.message)
         if failures >= MAX_SERVER_FAILURES:
@@ -308,7 +313,7 @@ class Pusher(SyncStep):
             new_key = self.store.outbox.renew_mutation_id(mutation.op_id)
             # The new record has no value there yet: the refused fields replaced nothing.
             hold_refused(self.store, mutation, refused, mutation.changes, {}, mutation.created_at)
-        self._count_refused([mutation], len(refused))
+        self._count_refused(len(refused))
         return replace(mutation, changes=rest, mutation_id=new_key)
 
     def _find_created(self, mutation: Mutation) -> Record | None:
@@ -356,7 +361,7 @@ class Pusher(SyncStep):
             if dropped:
                 # Created, but without these: each waits as a rejected change of the new record.
                 settle_fields(self.store, [replace(mutation, op=MutationOp.UPDATE, base={})], dropped)
-                self._count_refused([mutation], len(dropped))
+                self._count_refused(len(dropped))
             else:
                 self.store.outbox.remove(mutation.op_id)
             if self.store.records.get(record.id) is not None:
@@ -430,7 +435,7 @@ class Pusher(SyncStep):
         if refused:
             with self.store.write():
                 still = settle_fields(self.store, group, refused, still_to_send=failed)
-            self._count_refused(group, len(refused))
+            self._count_refused(len(refused))
             group = [still] if still is not None else []
         if group and not self._count_server_failure(group, failure):
             raise failure
@@ -463,11 +468,10 @@ class Pusher(SyncStep):
         """Nothing of the update went: each field waits with its own reason."""
         with self.store.write():
             settle_fields(self.store, group, refused)
-        self._count_refused(group, len(refused))
+        self._count_refused(len(refused))
 
-    def _count_refused(self, group: list[Mutation], fields: int) -> None:
-        """``fields`` of the group's record now wait as refusals: the result, the queue and the
-        record's open views say so."""
+    def _count_refused(self, fields: int) -> None:
+        """``fields`` refused fields now wait as rejected changes: counted in the push's result."""
         self.result.rejected += fields
 
     def _store_updated(self, group: list[Mutation], record: Record, refused: dict[str, str] | None = None) -> None:
@@ -478,7 +482,7 @@ class Pusher(SyncStep):
         if refused:
             settle_fields(self.store, group, refused)
             self.result.pushed += len(group)
-            self._count_refused(group, len(refused))
+            self._count_refused(len(refused))
             log.info("the server took %s/%s but %s", first.scope, first.target_id, ", ".join(sorted(refused)))
         else:
             self._remove(group)
@@ -496,16 +500,8 @@ class Pusher(SyncStep):
     def deleted_on_server(self, group: list[Mutation]) -> None:
         """Edited here, deleted there: a conflict the user settles (recreate, or let it go)."""
         first = group[0]
-        current = self.store.records.get(first.target_id)
-        mine = current.values if current else {}
         with self.store.write():
-            self.store.conflicts.add(
-                first.entity.value, first.target_id, first.scope, DELETED_FIELD, mine, None, None,
-                mine_at=group[-1].created_at, op_id=first.op_id,
-            )
-            for mutation in group:
-                assert mutation.op_id is not None
-                self.store.outbox.remove(mutation.op_id)
+            deleted_on_server_conflict(self.store, first.entity, first.target_id, first.scope, group)
         self.result.conflicts += 1
 
     # -- notes, tasks, entries ----------------------------------------------------------------

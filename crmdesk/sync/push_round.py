@@ -11,20 +11,27 @@ as the pusher makes it when a PATCH finds nothing.
 
 A record whose fetch fails (5xx, the network, a broken answer) is not sent this round: its
 edits stay queued as they are, the others go, and the round then fails with that error (the
-worker retries it with backoff).
+worker retries it with backoff). Within a sync round (``run(keep_failure=True)``) such a failure,
+or the server's uncounted 5xx on a change, is kept in ``failure`` instead: the pull still runs
+(one edit the server refuses must not stop the cache from learning what changed there), and
+the round raises it at its end. Failures that end everything (``_FATAL``) and a cancel are
+raised at once.
 """
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from crmdesk.model import EntityKind, MutationOp, MutationState, Record, is_local_id
+from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, Record, is_local_id
 from crmdesk.remote import AuthError, NotFound, PermissionDenied, RemoteError, RequestCancelled
 from crmdesk.store.binding import check_store_workspace
 from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.push import Pusher
 from crmdesk.sync.step import SyncStep
+
+log = logging.getLogger(__name__)
 
 #: Errors that end the round at once: nothing else this round can succeed (or it was cancelled).
 _FATAL = (AuthError, PermissionDenied, RequestCancelled)
@@ -35,6 +42,11 @@ class PushRound(SyncStep):
     """Pushes for one sync round (several times, when a scan is interrupted by edits)."""
 
     pushed: int = field(default=0, init=False)
+    #: The first non-fatal failure a ``run(keep_failure=True)`` kept, for the round to raise.
+    failure: RemoteError | None = field(default=None, init=False)
+    #: Mutations whose server failure this round has counted: once per round, however many
+    #: times a scan's pushes between pages try them again.
+    _counted: set[int] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         self.applier = RecordApplier(self.store)
@@ -47,37 +59,59 @@ class PushRound(SyncStep):
     def has_work(self) -> bool:
         return self.store.outbox.unsent() > 0
 
-    def run(self) -> set[str]:
+    def run(self, *, keep_failure: bool = False) -> set[str]:
         """Fetch, merge, push. Returns the ids of the records fetched or sent: their cache rows are
-        newer than any page a scan fetched before this push."""
-        pusher = Pusher(self.store, self.backend, self.caps, self.check_cancel, self.progress)
-        targets = self._targets()
-        fetched, gone, held, failure = self._fetch(targets)
+        newer than any page a scan fetched before this push. ``keep_failure``: a failure that does
+        not end the round (``_FATAL``) is kept in ``failure`` rather than raised."""
+        touched: set[str] = set()
+        try:
+            self._run(touched)
+        except _FATAL:
+            raise
+        except RemoteError as error:
+            if not keep_failure:
+                raise
+            log.info("the push failed (%s); the round goes on and reports it at its end", error.message)
+            self.failure = self.failure or error
+        return touched
+
+    def _run(self, touched: set[str]) -> None:
+        """``run``'s work; ``touched`` gathers the records fetched or sent, a failure or not."""
+        pusher = Pusher(self.store, self.backend, self.caps, self.check_cancel, self.progress, counted=self._counted)
+        queue = self.store.outbox.pending()
+        fetched, gone, held, failure = self._fetch(self._targets(queue))
+        touched.update(r.id for r in fetched)
+        touched.update(gone)
         if fetched:
+            by_object: dict[str, list[Record]] = {}
+            for record in fetched:
+                by_object.setdefault(record.object_slug, []).append(record)
             with self.store.write():
-                for slug in {record.object_slug for record in fetched}:
+                for slug, records in by_object.items():
                     obj = self.store.schema.get_object(slug)
                     if obj is not None:
-                        self.applier.apply(obj, [r for r in fetched if r.object_slug == slug])
+                        self.applier.apply(obj, records)
+        queued = self.store.outbox.unsent_for(gone) if gone else {}
         for record_id in gone:
-            group = [m for m in self.store.outbox.for_target(record_id)
+            group = [m for m in queued.get(record_id, [])
                      if m.op is MutationOp.UPDATE and m.state is MutationState.PENDING]
             if group:
                 pusher.deleted_on_server(group)
         try:
-            pusher.push(hold=held)
+            pusher.push(queue, hold=held)
         finally:
             self.pushed += pusher.result.pushed
+            touched.update(pusher.touched_records)
         if failure is not None:
             raise failure
-        return {r.id for r in fetched} | set(gone) | pusher.touched_records
 
-    def _targets(self) -> dict[str, str]:
-        """Record id → object slug of each server record with a queued update (a record with a
-        queued delete needs no check: the delete wins, and a delete of what is gone is done)."""
+    def _targets(self, queue: list[Mutation]) -> dict[str, str]:
+        """Record id → object slug of each server record with a queued update in ``queue`` (a
+        record with a queued delete needs no check: the delete wins, and a delete of what is gone
+        is done)."""
         targets: dict[str, str] = {}
         deleted: set[str] = set()
-        for mutation in self.store.outbox.pending():
+        for mutation in queue:
             if mutation.entity is not EntityKind.RECORD or is_local_id(mutation.target_id):
                 continue
             if mutation.op is MutationOp.DELETE:

@@ -70,7 +70,8 @@ def settle_fields(
     which wait as one rejected mutation each (the value the user typed last, the value it
     replaced, the reason), and ``still_to_send``, which stay queued as one pending mutation
     (returned). A refused field the user has edited again since (a later queued change of it)
-    is not kept: the newer value replaces it."""
+    is not kept: the newer value replaces it, and that change's base becomes what the server
+    still holds (``_rebase``)."""
     changes: dict[str, Any] = {}
     for mutation in group:
         changes.update(mutation.changes)
@@ -80,12 +81,11 @@ def settle_fields(
     for mutation in group:
         assert mutation.op_id is not None
         store.outbox.remove(mutation.op_id)
-    later = {
-        slug
-        for m in store.outbox.for_target(first.target_id)
-        if m.op_id not in in_group and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)
-        for slug in m.changes
-    }
+    queued_later = [m for m in store.outbox.for_target(first.target_id)
+                    if m.op_id not in in_group and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)]
+    later = {slug for m in queued_later for slug in m.changes}
+    not_taken = (set(refused) | set(still_to_send)) & later
+    _rebase(store, queued_later, {slug: base[slug] for slug in not_taken if slug in base})
     hold_refused(store, first, {slug: m for slug, m in refused.items() if slug not in later}, changes, base,
                  group[-1].created_at)
     waiting = sorted(set(still_to_send) - later)
@@ -101,6 +101,24 @@ def settle_fields(
     still.attempts = max(m.attempts for m in group)
     store.outbox.set_attempts(still.op_id, still.attempts)
     return still
+
+
+def _rebase(store: Store, later: list[Mutation], held: dict[str, Any]) -> None:
+    """Inside the caller's write: the server did not take the user's value of these fields and
+    still ``held`` the old one. A later queued change of such a field was made over the user's
+    value, which the server never had: its base becomes what the server holds, or a merge with
+    the server's copy would read the difference as a colleague's change (a false conflict that
+    takes the user's newer value out of the queue). The first later change of a field carries
+    its base (``merge.pending_changes``)."""
+    for mutation in later:
+        rebased = {slug: value for slug, value in held.items() if slug in mutation.changes}
+        if not rebased:
+            continue
+        for slug in rebased:
+            del held[slug]
+        assert mutation.op_id is not None
+        mutation.base = {**mutation.base, **rebased}
+        store.outbox.update_changes(mutation.op_id, mutation.changes, mutation.base)
 
 
 def hold_refused(

@@ -1,6 +1,6 @@
 """Capabilities drive sync, and the workspace file keeps them: the engine stores what it probed
-(a later store reads it with no server), the page size, the deletion sweep and the collections'
-schedule come from them, and a note's update and delete name the record it hangs off.
+(a later store reads it with no server), the page size and the deletion sweep come from them,
+and a note's update and delete name the record it hangs off.
 
 Against the real sandbox over loopback. Where a capability Aria does not have is needed, the
 backend is Aria's with that one capability changed — a stand-in for a dialect that has it."""
@@ -143,22 +143,6 @@ def test_the_deletion_sweep_runs_only_where_the_server_needs_it(
     # A sweep lists every id (plain pages); "changed since" asks by a filtered query.
     full_lists = [s for s in sent if s.method == "GET" and s.path == "/api/v1/objects/people/records"]
     assert bool(full_lists) is sweep
-
-
-def test_a_collection_with_changed_since_is_read_every_round(tmp_path: Path, server: SandboxServer) -> None:
-    recording = RecordingTransport()
-    client = changed(server, recording, changed_since_collections=frozenset({"notes"}))
-    try:
-        with Store.open(tmp_path / "ws.sqlite") as store:
-            engine = SyncEngine(store, client, collections_interval=timedelta(hours=1))
-            assert engine.sync().status.value == "synced"  # the first round reads every collection
-            mark = recording.mark()
-            assert engine.sync().status.value == "synced"  # within the hour: notes only
-            sent = {s.path for s in recording.since(mark)}
-    finally:
-        client.close()
-    assert "/api/v1/notes" in sent
-    assert "/api/v1/tasks" not in sent and "/api/v1/notifications" not in sent
 
 
 def test_a_note_update_and_delete_carry_the_record_they_hang_off(tmp_path: Path, server: SandboxServer) -> None:

@@ -203,6 +203,31 @@ def test_a_refused_value_the_user_has_typed_again_since_does_not_come_back(
     assert {"expected_close_date": "2027-02-02"} in held
 
 
+@CHOKED
+def test_a_newer_value_of_a_field_the_server_failed_on_is_no_conflict_with_it(
+    store: Store, server: SandboxServer
+) -> None:
+    """The server never took the older value: the newer one was typed over it, so the server's
+    own value is what the newer one replaces — not a colleague's change that conflicts with it
+    (the sync goes on to read the record after the push failed, and the next sync fetches it)."""
+    deal_id, other_id = sorted(store.records.ids("deals"))[8:10]
+    before = server_records(server, "deals")[deal_id].get("expected_close_date")
+    store.edits.update_record(deal_id, {"name": "Older edit again", "expected_close_date": "2028-01-01"})
+    store.edits.update_record(other_id, {"name": "Between the two again"})
+    store.edits.update_record(deal_id, {"expected_close_date": "2028-02-02"})
+    server.settings.choke_on = frozenset({"expected_close_date"})
+    for attempt in (1, 2):
+        assert sync(store, server).status.value == "offline"
+        assert store.conflicts.all() == []
+        [newer] = [m for m in store.outbox.all() if m.target_id == deal_id]
+        assert (newer.state, newer.attempts) == (MutationState.PENDING, attempt)
+        assert (newer.changes, newer.base) == ({"expected_close_date": "2028-02-02"},
+                                               {"expected_close_date": before})
+    server.settings.choke_on = frozenset()
+    assert sync(store, server).status.value == "synced"
+    assert server_records(server, "deals")[deal_id]["expected_close_date"] == "2028-02-02"
+
+
 def test_a_list_the_server_keeps_only_part_of_waits_whole(store: Store, server: SandboxServer) -> None:
     deal_id = sorted(store.records.ids("deals"))[6]
     person = sorted(store.records.ids("people"))[0]
