@@ -17,16 +17,13 @@ from crmdesk.model import AttributeType
 from crmdesk.model.limits import ValueLimits
 from crmdesk.remote.backend import Capabilities
 
-_SETS = frozenset({"changed_since_objects", "unfilterable_types"})
-_COUNTS = frozenset({"max_page_size", "write_concurrency"})
-
 
 def capabilities_to_json(caps: Capabilities) -> dict[str, Any]:
     """Every field, as JSON values: sets as sorted lists, ``value_limits`` as its object."""
     data: dict[str, Any] = {}
     for spec in fields(Capabilities):
         value = getattr(caps, spec.name)
-        if spec.name in _SETS:
+        if isinstance(value, frozenset):
             value = sorted(value)
         elif spec.name == "value_limits":
             value = value.as_dict()
@@ -52,12 +49,13 @@ def capabilities_from_json(data: Any, defaults: Capabilities) -> Capabilities:
 
 
 def _field(name: str, raw: Any, default: Any) -> Any:
-    """``raw`` read as the field ``name`` (shaped like ``default``), or None when it is not one."""
-    if name in _SETS:
+    """``raw`` read as the field ``name`` (shaped like ``default``), or None when it is not one.
+    Each field's shape is its default's: a new field needs no entry here unless it is a new kind."""
+    if isinstance(default, frozenset):
         if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
             return frozenset(raw)
         return None
-    if name in _COUNTS:
+    if isinstance(default, int) and not isinstance(default, bool):
         # bool is an int to Python; a page size of True is damage, not a number.
         return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1 else None
     if name == "value_limits":
@@ -80,7 +78,7 @@ def _limits(raw: Any) -> ValueLimits | None:
         kept = {AttributeType(kind): text for kind, text in raw.get("one_value", {}).items() if isinstance(text, str)}
     except ValueError:
         return None  # a type this crmdesk does not know
-    return ValueLimits.from_dict(raw) if len(kept) == len(raw.get("one_value", {})) else None
+    return ValueLimits(one_value=kept) if len(kept) == len(raw.get("one_value", {})) else None
 
 
 __all__ = ["capabilities_from_json", "capabilities_to_json"]
