@@ -1,7 +1,7 @@
 """Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …``, ``crmdesk sync …``,
 ``crmdesk records …`` and ``crmdesk notes …`` are headless sub-commands (the last two in
-``crmdesk/commands/``). Secrets never come from the command line: a token comes from the
-keyring or ``CRMDESK_TOKEN``."""
+``crmdesk/commands/``). Secrets never come from the command line: a dialect's credentials come
+from ``CRMDESK_TOKEN`` (the API token) or ``CRMDESK_<KEY>`` (each other one), else the keyring."""
 
 from __future__ import annotations
 

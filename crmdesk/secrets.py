@@ -30,7 +30,6 @@ from crmdesk.remote.redact import RedactingFilter, install_redaction, redact
 log = logging.getLogger(__name__)
 
 SERVICE = "crmdesk"
-ENV_TOKEN = "CRMDESK_TOKEN"
 #: The credential kept in the entry named by the workspace id alone (as before other kinds came).
 TOKEN_KEY = "token"
 
@@ -114,10 +113,13 @@ class TokenStore:
 
     def credentials(self, workspace_id: str, keys: Iterable[str]) -> dict[str, str] | None:
         """Every credential ``keys`` names, or None when one is missing (the user is asked)."""
-        found = {key: self.get(workspace_id, key) for key in keys}
-        if any(not value for value in found.values()):
-            return None
-        return {key: value for key, value in found.items() if value}
+        found: dict[str, str] = {}
+        for key in keys:
+            value = self.get(workspace_id, key)
+            if not value:
+                return None
+            found[key] = value
+        return found
 
     def store_credentials(self, workspace_id: str, credentials: Mapping[str, str]) -> KeyringState:
         """Keep each credential (see ``store``); the state after the last one."""
@@ -176,7 +178,6 @@ class TokenStore:
 
 
 __all__ = [
-    "ENV_TOKEN",
     "SERVICE",
     "TOKEN_KEY",
     "KeyringState",

@@ -1,12 +1,14 @@
 """``crmdesk sync``: one full sync without the GUI — also how a workspace is first created.
 
-The token comes from the keyring (for the workspace) or ``CRMDESK_TOKEN``; never from
-the command line, where other users of the machine could read it.
+The credentials the server's dialect asks for (an API token; some dialects more) come from
+the environment — ``CRMDESK_TOKEN`` for the token, ``CRMDESK_<KEY>`` for each other one — or
+else from the workspace's keyring entries; never from the command line, where other users of
+the machine could read them.
 
 Exit codes (scripts rely on them; README and ``--help`` say the same):
 0 everything was sent and pulled; 2 synced, but conflicts or refusals wait for the user
-(each listed on stderr, with the changes held behind them); 1 failed (no token, server
-unreachable, a bad command line…) or left changes unsent that another run may send.
+(each listed on stderr, with the changes held behind them); 1 failed (a credential missing,
+server unreachable, a bad command line…) or left changes unsent that another run may send.
 
 The summary goes to stdout, everything else (progress, failures, what waits) to stderr. All
 of it may hold server and user text, so control characters are escaped (``output.plain``).

@@ -69,11 +69,14 @@ class UnsyncedMarks:
     def field(self, target_id: str, slug: str) -> Mark | None:
         return self._by_target.get(target_id, _NO_FIELDS).get(slug)
 
-    def target(self, target_id: str) -> Mark | None:
-        """The worst mark of any field of this target (what a row header or a card shows)."""
+    def worst(self, *target_ids: str) -> Mark | None:
+        """The worst mark of any field of these targets: what a row header or a card shows (a
+        record's row: its record; an entry's row or card: its record and the entry itself). Of
+        marks equally bad, the one met first wins: the first target's."""
         worst: Mark | None = None
-        for mark in self._by_target.get(target_id, _NO_FIELDS).values():
-            worst = mark.worse(worst)
+        for target_id in target_ids:
+            for mark in self._by_target.get(target_id, _NO_FIELDS).values():
+                worst = mark.worse(worst)
         return worst
 
 

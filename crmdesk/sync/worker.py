@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from crmdesk.model import MutationState
 from crmdesk.remote import Backend
 from crmdesk.store import Store, StoreError
 from crmdesk.sync.engine import SyncEngine
@@ -59,8 +58,6 @@ class SyncWorker(QObject):
     state_changed = Signal(str, str)  # status, message
     progress = Signal(str, int, int)  # phase, done, total (-1: unknown)
     changed = Signal(object)  # ChangeSet: what one commit of the worker's connection changed
-    pending_changed = Signal(int)
-    conflicts_changed = Signal(int)
     finished = Signal(object)  # SyncReport
     #: A failed round will be tried again in this many milliseconds (the backoff timer started).
     retry_scheduled = Signal(int)
@@ -117,7 +114,6 @@ class SyncWorker(QObject):
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.sync_now)
-        self._emit_counts()
         self.sync_all()
 
     @Slot(int)
@@ -130,7 +126,6 @@ class SyncWorker(QObject):
     @Slot()
     def local_edit(self) -> None:
         """A local edit was made: push it (a push round, not a scan) once typing pauses."""
-        self._emit_counts()
         if self._debounce is not None:
             self._debounce.start()
 
@@ -179,7 +174,6 @@ class SyncWorker(QObject):
         self._after(report)
 
     def _after(self, report: SyncReport) -> None:
-        self._emit_counts()
         self.state_changed.emit(report.status.value, report.message)
         self.finished.emit(report)
         if report.status in (SyncStatus.OFFLINE, SyncStatus.ERROR):
@@ -195,13 +189,6 @@ class SyncWorker(QObject):
 
     def _report_progress(self, phase: str, done: int, total: int | None) -> None:
         self.progress.emit(phase, done, -1 if total is None else total)
-
-    def _emit_counts(self) -> None:
-        if self._store is None:
-            return
-        pending = self._store.outbox.count() - self._store.outbox.count(MutationState.REJECTED)
-        self.pending_changed.emit(pending)
-        self.conflicts_changed.emit(self._store.conflicts.count())
 
     @Slot(str)
     def open_record(self, record_id: str) -> None:

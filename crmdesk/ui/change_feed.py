@@ -7,7 +7,9 @@ outcome it stores, through a queued signal) and, for writes by another process (
 The feed merges what arrives close together and hands the views one ``ChangeSet`` at most
 every ``interval_ms``: a 100,000-record pull commits hundreds of pages, and re-querying an
 open table for each would stall the window. A notice after a quiet spell goes out on the
-next turn of the event loop, so a local edit reaches the other open views at once.
+next turn of the event loop, so a local edit reaches the view on screen (and the status bar)
+at once; the window holds the notices of hidden views and hands them over, merged, when one
+is shown again (``MainWindow.on_changed``/``navigate``).
 """
 
 from __future__ import annotations

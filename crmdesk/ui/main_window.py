@@ -21,6 +21,7 @@ from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
+    from crmdesk.ui.workspace_switcher import SyncAccess
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ class MainWindow(QMainWindow):
         self.first_painted_at: float | None = None
         self.context = context
         self._looking_up_token = False
+        #: The open workspace's dialect, when this crmdesk does not speak it (it opens without syncing).
+        self._unspoken_dialect = ""
         self.setWindowTitle("crmdesk")
         self.resize(1280, 800)
         self.sidebar = Sidebar()
@@ -57,6 +60,9 @@ class MainWindow(QMainWindow):
         self.change_feed = ChangeFeed(self)
         self.change_feed.dispatched.connect(self.on_changed)
         self.change_feed.watch(context.store)
+        # What waits is counted from this thread's store, refusals included, from the moment a
+        # workspace is open: before the worker starts, and when there is no worker at all.
+        self.sync_status.watch(context)
         if context.navigator is not None:
             context.navigator.navigate_requested.connect(self.navigate)
             context.navigator.action_requested.connect(self.on_action)
@@ -290,25 +296,26 @@ class MainWindow(QMainWindow):
 
     def _connect_sync(self) -> None:
         sync = self.context.sync
-        # What waits is counted from this thread's store, refusals included, from the moment a
-        # workspace is open: before the worker starts, and when there is no worker at all.
-        self.sync_status.watch(self.context)
         if sync is not None:
             worker = sync.worker
             worker.state_changed.connect(self.sync_status.show_state)
             worker.progress.connect(self.sync_status.show_progress)
-            # Their numbers leave refused changes out: they only say "count again".
-            worker.pending_changed.connect(self.sync_status.refresh_counts)
-            worker.conflicts_changed.connect(self.sync_status.refresh_counts)
             worker.retry_scheduled.connect(self.sync_status.show_retry)
-            worker.changed.connect(self.change_feed.add)  # merged with the window's own notices
+            # Merged with the window's own notices; the status bar counts what waits again when
+            # one names the outbox or the conflicts.
+            worker.changed.connect(self.change_feed.add)
             worker.finished.connect(self._show_last_sync)
         if self.context.store is not None:
             self._show_last_sync()
         if sync is None and self.context.store is not None and not self.context.services \
                 and not self._looking_up_token:
-            # A workspace without a token (signed out, or a session-only token from an earlier run).
-            self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
+            if self._unspoken_dialect:
+                from crmdesk.ui.workspace_switcher import newer_dialect_message
+
+                self.sync_status.show_state("error", newer_dialect_message(self._unspoken_dialect))
+            else:
+                # A workspace without a token (signed out, or a session-only token from an earlier run).
+                self.sync_status.show_state("auth_needed", "Use File ▸ Connect to a server… to sign in again.")
 
     @Slot()
     def _show_last_sync(self, *_: object) -> None:
@@ -351,31 +358,38 @@ class MainWindow(QMainWindow):
         from crmdesk.ui import workspace_switcher
 
         workspace_switcher.close_workspace(self.context)
+        unspoken = ""
         if db_path is not None:
             try:
-                workspace_switcher.open_workspace(self.context, db_path)
+                unspoken = workspace_switcher.open_workspace(self.context, db_path)
             except Exception as error:  # a locked, corrupt or newer file: say which, stay usable
                 workspace_switcher.close_workspace(self.context)
                 self.statusBar().showMessage(f"Could not open {db_path}: {error}", 10000)
-        self.workspace_opened()
+        self.workspace_opened(unspoken_dialect=unspoken)
 
     def attach_sync_in_background(self, db_path: Path) -> None:
-        """Look up the token off the GUI thread, then start syncing the open workspace."""
+        """Find the workspace's dialect and look up its credentials off the GUI thread, then
+        start syncing the open workspace."""
         from crmdesk.ui.background import Background
-        from crmdesk.ui.workspace_switcher import attach_sync, credential_keys, lookup_credentials
+        from crmdesk.ui.workspace_switcher import attach_sync, look_up_access, stored_dialect
 
         self._startup_background = Background(self)
         self._looking_up_token = True
         # Not "Sign-in needed" before the keyring has answered: the token may well be there.
         self.sync_status.show_state("connecting", "")
 
-        def attach(credentials: dict[str, str] | None) -> None:
+        def attach(access: SyncAccess) -> None:
             self._looking_up_token = False
+            store = self.context.store
+            if store is not None and store.path == Path(db_path):
+                self._unspoken_dialect = access.unspoken
             if self.context.sync is None:  # else: a workspace opened meanwhile came with its own
                 # The user may have opened another workspace while the keyring answered: the
                 # credentials are db_path's; attach_sync attaches nothing unless db_path is open.
-                attach_sync(self.context, db_path, credentials)
-                self._connect_sync()  # the new sync's signals; without one, "Sign-in needed"
+                attach_sync(self.context, db_path, access)
+                # The new sync's signals; without one, "Sign-in needed" (or that this crmdesk
+                # does not speak the workspace's dialect).
+                self._connect_sync()
                 if self.context.sync is not None:
                     self.sync_status.show_state("syncing", "")  # the worker's first act is a sync
                     self.context.sync.start()
@@ -387,16 +401,19 @@ class MainWindow(QMainWindow):
             self.token_looked_up.emit()
 
         store = self.context.store
-        keys = credential_keys(store) if store is not None else ()
-        self._startup_background.run(lambda: lookup_credentials(self.context, db_path, keys), attach, failed)
+        # Only the dialect's name is read here: resolving it imports the network stack, ~150 ms
+        # the first paint would wait for.
+        dialect_name = stored_dialect(store) if store is not None else None
+        self._startup_background.run(lambda: look_up_access(self.context, db_path, dialect_name), attach, failed)
 
     def finish_background_work(self, timeout_ms: int = 3000) -> None:
         """On quit: let calls still running on the thread pool (a keyring look-up) end before
         the window and their relays are deleted; they then have no one to report to."""
         QThreadPool.globalInstance().waitForDone(timeout_ms)
 
-    def workspace_opened(self) -> None:
-        """The context holds a new store and sync (or none): rebuild what showed the old ones."""
+    def workspace_opened(self, unspoken_dialect: str = "") -> None:
+        """The context holds a new store and sync (or none): rebuild what showed the old ones.
+        ``unspoken_dialect``: the new workspace's dialect when this crmdesk does not speak it."""
         for component in self._components.values():
             if hasattr(component, "setFloating"):
                 self.removeDockWidget(component)
@@ -409,8 +426,10 @@ class MainWindow(QMainWindow):
         self.views.clear()
         self._held_changes.clear()
         self.change_feed.watch(self.context.store)
+        self._unspoken_dialect = unspoken_dialect
         self.sync_status.show_state("idle", "")
-        self._connect_sync()  # counts what waits in the new workspace (none without one)
+        self.sync_status.watch(self.context)  # counts what waits in the new workspace (none without one)
+        self._connect_sync()
         self.sidebar.rebuild(self.context.store, self._unread())
         if self.context.store is None:
             self.show_welcome()

@@ -12,7 +12,7 @@ command line shares it); only asking the user is done here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,68 +55,99 @@ def tokens_of(context: AppContext) -> TokenStore:
     return tokens
 
 
-def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True) -> None:
+def open_workspace(context: AppContext, db_path: Path, *, with_sync: bool = True) -> str:
     """Open ``db_path`` as the current workspace, with a (not yet started) sync controller.
 
     Without a token (signed out, or a session-only token from an earlier run) the workspace
     opens read-and-edit offline; the status bar says sign-in is needed. ``with_sync=False``
     leaves the token and the sync for ``attach_sync`` (start-up does that after the first
     paint: looking in the keyring costs a tenth of a second).
+
+    Returns the dialect the file names when this crmdesk does not speak it (the workspace then
+    opens without syncing; see ``newer_dialect_message``), else "".
     """
     store = Store.open(db_path, create=False)
     context.store = store
     context.sync = None
     context.backend_factory = None
+    unspoken = ""
     if with_sync:
-        attach_sync(context, db_path, lookup_credentials(context, db_path, credential_keys(store)))
+        access = look_up_access(context, db_path, stored_dialect(store))
+        attach_sync(context, db_path, access)
+        unspoken = access.unspoken
     if workspace_id(db_path) != DEMO_WORKSPACE_ID:
         remember_last_workspace(context.paths, workspace_id(db_path))
+    return unspoken
 
 
-def workspace_dialect(store: Store) -> Dialect | None:
-    """The dialect the workspace file names; None (logged) when this crmdesk does not speak it (a
-    newer one wrote the file): the workspace still opens, offline."""
+@dataclass(frozen=True, slots=True)
+class SyncAccess:
+    """What attaching a workspace's sync takes: its dialect and that dialect's credentials."""
+
+    #: None: this crmdesk does not speak the dialect the file names.
+    dialect: Dialect | None
+    #: Every credential the dialect keeps, or None when one is missing (the user signs in again).
+    credentials: dict[str, str] | None
+    #: The dialect's name as the file gives it, when this crmdesk does not speak it; else "".
+    unspoken: str = ""
+
+
+def stored_dialect(store: Store) -> str | None:
+    """The name of the workspace's dialect as its file keeps it: a meta read, cheap on the GUI
+    thread (resolving the name to a ``Dialect`` imports the network stack)."""
+    return store.schema.get_meta("dialect")
+
+
+def newer_dialect_message(dialect_name: str) -> str:
+    """What the status bar says of a workspace whose dialect this crmdesk does not speak."""
+    return f"This workspace was made by a newer crmdesk that speaks “{dialect_name}”; it opens without syncing."
+
+
+def look_up_access(context: AppContext, db_path: Path, dialect_name: str | None) -> SyncAccess:
+    """``db_path``'s dialect (named ``dialect_name``: ``stored_dialect``) and its credentials
+    from the keyring (or CRMDESK_TOKEN, CRMDESK_<KEY>). Safe off the GUI thread, where start-up
+    runs it: it imports the network stack and may wait on the keyring. A dialect this crmdesk
+    does not speak (a newer one wrote the file) is logged here, once; nothing is looked up."""
     from crmdesk.remote.dialects import UnknownDialect, dialect_stored
 
     try:
-        return dialect_stored(store.schema.get_meta("dialect"))
+        dialect = dialect_stored(dialect_name)
     except UnknownDialect as error:
-        log.warning("%s: %s The workspace opens without syncing.", store.path.name, error, extra=SHOWN)
-        return None
+        log.warning("%s: %s The workspace opens without syncing.", Path(db_path).name, error)
+        return SyncAccess(None, None, unspoken=dialect_name or "")
+    keys = tuple(c.key for c in dialect.credentials)
+    return SyncAccess(dialect, tokens_of(context).credentials(workspace_id(db_path), keys))
 
 
 def credential_keys(store: Store) -> tuple[str, ...]:
-    """What the workspace's dialect keeps in the keyring (read on the GUI thread, with the store);
-    for a dialect this crmdesk does not speak, the API token every dialect's files have used."""
+    """What the workspace's dialect keeps in the keyring (what signing out forgets); for a dialect
+    this crmdesk does not speak, the API token every dialect's files have used."""
+    from crmdesk.remote.dialects import UnknownDialect, dialect_stored
     from crmdesk.secrets import TOKEN_KEY
 
-    dialect = workspace_dialect(store)
-    return tuple(c.key for c in dialect.credentials) if dialect is not None else (TOKEN_KEY,)
+    try:
+        dialect = dialect_stored(stored_dialect(store))
+    except UnknownDialect:
+        return (TOKEN_KEY,)
+    return tuple(c.key for c in dialect.credentials)
 
 
-def lookup_credentials(context: AppContext, db_path: Path, keys: tuple[str, ...]) -> dict[str, str] | None:
-    """The workspace's credentials from the keyring (or CRMDESK_TOKEN…), None when one is
-    missing; safe off the GUI thread."""
-    return tokens_of(context).credentials(workspace_id(db_path), keys)
+def attach_sync(context: AppContext, db_path: Path, access: SyncAccess) -> None:
+    """Give the open workspace its (not yet started) sync controller, when its dialect is
+    spoken and it has credentials (``access``, from ``look_up_access``).
 
-
-def attach_sync(context: AppContext, db_path: Path, credentials: Mapping[str, str] | None) -> None:
-    """Give the open workspace its (not yet started) sync controller, when it has credentials.
-
-    ``credentials`` are ``db_path``'s: nothing is attached unless ``db_path`` is the open
-    workspace. A keyring look-up that ends after the user opened another one would otherwise
-    send them to the other workspace's server.
+    ``access`` is ``db_path``'s: nothing is attached unless ``db_path`` is the open workspace.
+    A keyring look-up that ends after the user opened another one would otherwise send them
+    to the other workspace's server.
     """
     from crmdesk.remote.dialects import open_backend
     from crmdesk.sync.worker import SyncController, scan_interval_from
 
     store = context.store
-    if store is None or store.path != Path(db_path):
+    if store is None or store.path != Path(db_path) or access.dialect is None:
         return
-    spoken = workspace_dialect(store)
-    if spoken is None:
-        return
-    dialect = spoken.name
+    dialect = access.dialect.name
+    credentials = access.credentials
     url = store.schema.get_meta("server_url") or ""
     insecure = store.schema.get_meta(INSECURE_META) == "1"
     if credentials and url:

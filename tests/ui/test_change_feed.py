@@ -4,10 +4,7 @@ reaches the views merged (``ui/change_feed.py``)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +22,7 @@ from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.models.record_table_model import RecordIdRole
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.widgets.attribute_form import TextField
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_support import crmdesk
 
 
 @pytest.fixture
@@ -115,12 +111,7 @@ def test_an_edit_by_another_process_shows_when_the_window_becomes_active(
     model = table.model
     record_id = model.index(3, 0).data(RecordIdRole)
     column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "Name")
-    env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
-    env.update(PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, "-m", "crmdesk", "records", "set", "companies", record_id, "name=Renamed in a terminal",
-         "--data-dir", str(data)], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    crmdesk("records", "set", "companies", record_id, "name=Renamed in a terminal", "--data-dir", str(data))
     table.table.selectRow(_row_of(model, record_id))
     # Before the user comes back, the sync worker reports a commit of its own (the terminal's edit
     # sent, its values unchanged): that notice must not count as having told the terminal's edit.
@@ -156,6 +147,7 @@ def test_a_burst_of_notices_reaches_the_views_as_one(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: len(heard) == 1)
     assert heard[0].record_ids == {f"p-{page}" for page in range(50)}
     feed.add(ChangeSet(outbox=True))  # within the interval of the last: waits for it, then goes
+    assert len(heard) == 1
     qtbot.waitUntil(lambda: len(heard) == 2)
     assert heard[1].outbox and not heard[1].record_ids
 

@@ -16,6 +16,7 @@ from crmdesk.model import MutationState
 from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync import SyncEngine
 from crmdesk.sync.worker import SyncController
 from crmdesk.ui.models.pending_model import COL_MESSAGE, COL_WHAT, PendingModel
@@ -214,17 +215,17 @@ def test_edit_opens_the_record(panel: PendingPanel, store: Store, qtbot: Any) ->
     assert blocker.args == [f"record:{person.id}"]
 
 
-def test_updates_live_when_the_worker_reports_new_counts(
+def test_updates_live_when_the_worker_reports_a_change_to_the_outbox(
     panel: PendingPanel, store: Store, tmp_path: Path
 ) -> None:
-    # A controller that is never started: its worker's signals are emitted by hand, as the
-    # worker does after a local edit or a sync round.
+    # A controller that is never started: its worker's notice is emitted by hand, as the worker
+    # emits it when its connection commits a change to the outbox (a push after a local edit).
     controller = SyncController(store.path, lambda: None)  # type: ignore[arg-type, return-value]
     panel.content.context.sync = controller
     panel.content.connect_sync()
     assert panel.content.model.rowCount() == 0
     store.edits.update_record(_person(store).id, {"job_title": "Live"})
-    controller.worker.pending_changed.emit(1)
+    controller.worker.changed.emit(ChangeSet(outbox=True))
     assert panel.content.model.rowCount() == 1
     assert "1 waiting to sync" in panel.content.summary.text()
 

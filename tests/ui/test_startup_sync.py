@@ -3,6 +3,7 @@ workspace only."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
+from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.workspace_switcher import close_workspace, open_start_workspace
 from crmdesk.workspaces import remember_last_workspace
@@ -142,6 +144,49 @@ def test_a_workspace_of_a_dialect_this_crmdesk_does_not_speak_opens_offline(tmp_
         assert "does not speak “hubspot” yet" in caplog.text
         # Signing out still forgets the token every dialect's files have used.
         assert credential_keys(context.store) == ("token",)
+    finally:
+        close_workspace(context)
+    caplog.clear()
+
+
+def test_the_status_bar_says_a_newer_crmdesk_made_the_workspace(qtbot, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Started on a workspace of a dialect this crmdesk does not speak: the window says so (not
+    "Sign-in needed"), and the log has it once per opening, for the console too."""
+    paths = Paths.resolve(tmp_path / "data")
+    paths.ensure()
+    db_path = paths.workspace_db("newer")
+    with Store.open(db_path) as store, store.write():
+        store.schema.set_meta("dialect", "hubspot")  # written by a newer crmdesk
+        store.schema.set_meta("server_url", "https://crm.example.com")
+    remember_last_workspace(paths, "newer")
+    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(),
+                         settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                         tokens=TokenStore(environ={"CRMDESK_TOKEN": "tok-1234567890"}))
+    words = plain_tooltip("This workspace was made by a newer crmdesk that speaks “hubspot”; "
+                          "it opens without syncing.")
+
+    def told() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "does not speak “hubspot” yet" in r.getMessage()]
+
+    try:
+        assert open_start_workspace(context, with_sync=False).path == db_path
+        assert told() == []  # nothing resolved the dialect before the first paint
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        bar = window.sync_status
+        with qtbot.waitSignal(window.token_looked_up, timeout=10_000):
+            window.attach_sync_in_background(db_path)
+        assert context.sync is None and context.backend_factory is None
+        assert bar.status == "error" and bar.state_label.text() == "Sync problem"
+        assert bar.state_label.toolTip() == words
+        [record] = told()
+        assert not getattr(record, "shown", False)  # the user never read it on the console
+
+        # Opened again from the menu (the sync attached at once): the same words, told once more.
+        window.switch_workspace(db_path)
+        assert context.store is not None and context.sync is None
+        assert bar.status == "error" and bar.state_label.toolTip() == words
+        assert len(told()) == 2
     finally:
         close_workspace(context)
     caplog.clear()

@@ -86,6 +86,13 @@ def _refuse(store: Store, record_id: str) -> int:
     return mutation.op_id
 
 
+def _grace_runs_out(bar: SyncStatusWidget) -> None:
+    """The attempt's first GRACE_MS are over: what the grace timer does then, without waiting."""
+    assert bar._grace.isActive()
+    bar._grace.stop()  # a single-shot timer is no longer active when it times out
+    bar._grace.timeout.emit()
+
+
 def _right_side(bar: SyncStatusWidget) -> list[str]:
     """The texts of the buttons a user sees in the bar, left to right."""
     layout = bar.layout()
@@ -138,22 +145,22 @@ def test_all_saved_only_when_the_outbox_and_conflicts_are_empty(window: MainWind
     qtbot.waitUntil(lambda: _right_side(bar) == ["All saved"], timeout=5_000)
 
 
-def test_the_workers_count_without_refusals_does_not_make_it_all_saved(
+def test_with_a_sync_attached_a_refused_change_is_still_counted(
     qtbot: Any, store: Store, ui_context: Callable[..., AppContext], tmp_path: Path
 ) -> None:
-    # A controller that is never started: its worker's signals are emitted as the worker emits
-    # them after a local edit (its count leaves refused changes out).
+    # A controller that is never started: the counts come from the window's store, through the
+    # change notices its feed delivers, whether or not a worker runs (a worker's count would
+    # leave refused changes out and say "All saved").
     controller = SyncController(store.path, lambda: None)  # type: ignore[arg-type, return-value]
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(ui_context(store, navigator=Navigator(), settings=settings, sync=controller))
     qtbot.addWidget(window)
     assert _right_side(window.sync_status) == ["All saved"]
     _refuse(store, _people(store)[0])
-    controller.worker.pending_changed.emit(0)
-    assert _right_side(window.sync_status) == ["1 change refused"]
+    qtbot.waitUntil(lambda: _right_side(window.sync_status) == ["1 change refused"], timeout=5_000)
     store.edits.update_record(_people(store)[1], {"job_title": "Queued"})
-    controller.worker.pending_changed.emit(1)
-    assert _right_side(window.sync_status) == ["1 change refused", "1 change waiting"]
+    qtbot.waitUntil(lambda: _right_side(window.sync_status) == ["1 change refused", "1 change waiting"],
+                    timeout=5_000)
 
 
 # -- the worker's states and phases ---------------------------------------------------------------
@@ -174,13 +181,14 @@ def test_each_state_reads_in_plain_words_with_the_reason_in_the_tooltip(widget: 
     assert widget.state_label.text() == "Sync stopped"
 
 
-def test_phases_read_as_what_is_sent_and_received(widget: SyncStatusWidget, qtbot: Any) -> None:
+def test_phases_read_as_what_is_sent_and_received(widget: SyncStatusWidget) -> None:
     widget.show_state("synced", "")
     widget.show_state("syncing", "")
     widget.show_progress("schema", 0, -1)
     # The first moments of a round keep the words before it (a quick round flashes nothing).
     assert widget.state_label.text() == "Up to date"
-    qtbot.waitUntil(lambda: widget.state_label.text() == "Checking for changes", timeout=5_000)
+    _grace_runs_out(widget)
+    assert widget.state_label.text() == "Checking for changes"
     widget.show_progress("records:people", 5_000, 100_000)
     assert widget.state_label.text() == "Receiving people — 5,000 of 100,000"
     assert widget.progress.isVisibleTo(widget) and widget.progress.value() == 5_000
@@ -197,7 +205,7 @@ def test_phases_read_as_what_is_sent_and_received(widget: SyncStatusWidget, qtbo
 
 
 def test_an_objects_plural_title_names_what_is_received(
-    widget: SyncStatusWidget, store: Store, ui_context: Callable[..., AppContext], qtbot: Any
+    widget: SyncStatusWidget, store: Store, ui_context: Callable[..., AppContext]
 ) -> None:
     widget.watch(ui_context(store))
     people = store.schema.get_object("people")
@@ -206,7 +214,8 @@ def test_an_objects_plural_title_names_what_is_received(
         store.schema.save_object(dataclasses.replace(people, plural_name="Contacts"))
     store.schema.invalidate()
     widget.show_state("syncing", "")
-    qtbot.waitUntil(lambda: widget.state_label.text() == "Syncing…", timeout=5_000)
+    _grace_runs_out(widget)
+    assert widget.state_label.text() == "Syncing…"
     widget.show_progress("records:people", 5_000, 100_000)
     assert widget.state_label.text() == "Receiving contacts — 5,000 of 100,000"
     widget.show_progress("records:sales_leads", 20, -1)  # not in the schema yet: its slug
@@ -226,7 +235,7 @@ def test_a_short_round_keeps_up_to_date_on_screen(widget: SyncStatusWidget) -> N
 # -- offline: the countdown, and retries that do not flash ---------------------------------------
 
 
-def test_offline_counts_down_to_the_next_attempt(timed: SyncStatusWidget, clock: Clock, qtbot: Any) -> None:
+def test_offline_counts_down_to_the_next_attempt(timed: SyncStatusWidget, clock: Clock) -> None:
     widget = timed
     widget.show_state("offline", REASON)
     widget.show_retry(20_000)
@@ -235,8 +244,10 @@ def test_offline_counts_down_to_the_next_attempt(timed: SyncStatusWidget, clock:
     clock.now += 1
     widget.tick()
     assert widget.state_label.text() == "Offline — retrying in 19 s"
-    clock.now += 1  # the widget's own one-second timer shows it
-    qtbot.waitUntil(lambda: widget.state_label.text() == "Offline — retrying in 18 s", timeout=5_000)
+    clock.now += 1  # the widget's own one-second timer shows it (its tick, emitted here)
+    assert widget._countdown.isActive()
+    widget._countdown.timeout.emit()
+    assert widget.state_label.text() == "Offline — retrying in 18 s"
     clock.now += 18
     widget.tick()
     assert widget.state_label.text() == "Offline — trying again…"  # never "0 s"

@@ -23,12 +23,11 @@ from crmdesk.model import MutationState
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.board_model import CardIdRole
-from crmdesk.ui.models.board_model import MarkRole as CardMarkRole
 from crmdesk.ui.models.board_source import RecordSource
 from crmdesk.ui.models.entry_table_model import EntryIdRole
-from crmdesk.ui.models.entry_table_model import MarkRole as EntryMarkRole
 from crmdesk.ui.models.entry_table_model import RecordIdRole as EntryRecordRole
-from crmdesk.ui.models.record_table_model import MarkRole, RecordIdRole
+from crmdesk.ui.models.marks import MarkRole
+from crmdesk.ui.models.record_table_model import RecordIdRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.list_view import ListView
@@ -196,13 +195,13 @@ def test_a_list_table_marks_entry_and_record_changes(qtbot: Any, store: Store, c
     entry_id, record = model.index(1, 0).data(EntryIdRole), model.index(1, 0).data(EntryRecordRole)
     store.edits.update_entry(entry_id, {"next_step": "Call back on Monday"})
     view.on_changed(ChangeSet(lists={list_def.id}, outbox=True))
-    assert model.index(1, slugs.index("next_step")).data(EntryMarkRole) == "queued"
-    assert model.index(1, slugs.index("name")).data(EntryMarkRole) is None
-    assert model.headerData(1, Qt.Orientation.Vertical, EntryMarkRole) == "queued"
+    assert model.index(1, slugs.index("next_step")).data(MarkRole) == "queued"
+    assert model.index(1, slugs.index("name")).data(MarkRole) is None
+    assert model.headerData(1, Qt.Orientation.Vertical, MarkRole) == "queued"
     store.edits.update_record(record, {"name": "Renamed in the list's record"})
     view.on_changed(ChangeSet(objects={list_def.parent_object}, record_ids={record}, outbox=True))
     name = model.index(1, slugs.index("name"))
-    assert name.data(EntryMarkRole) == "queued" and QUEUED_WORDS in name.data(TIP)
+    assert name.data(MarkRole) == "queued" and QUEUED_WORDS in name.data(TIP)
 
 
 # -- boards --------------------------------------------------------------------------------------
@@ -232,28 +231,42 @@ def test_a_card_with_an_unsynced_move_is_marked(
     lead = board.model.columns[0]
     card = lead.model.index(0)
     card_id = card.data(CardIdRole)
-    assert card.data(CardMarkRole) is None
+    assert card.data(MarkRole) is None
     assert board.model.move_card(card_id, board.model.columns[1].key, 0)
     moved = board.model.columns[1].model.index(0)
-    assert moved.data(CardMarkRole) == "queued" and QUEUED_WORDS in moved.data(TIP)
+    assert moved.data(MarkRole) == "queued" and QUEUED_WORDS in moved.data(TIP)
     assert board.grab().save(str(shots / "board-marks-light.png"))
 
     with server_side.write():
         server_side.outbox.set_state(op_of(server_side, card_id), MutationState.REJECTED, "Stage is locked")
     board.on_changed(ChangeSet(outbox=True))
-    assert moved.data(CardMarkRole) == "refused"
+    assert moved.data(MarkRole) == "refused"
     assert "Refused by the server: Stage is locked" in moved.data(TIP)
     dark = open_board(qtbot, context, store, dark_palette())
     where = dark.model.locate(card_id)
     assert where is not None and where[0] == 1
-    assert dark.model.columns[1].model.index(where[1]).data(CardMarkRole) == "refused"
-    dark.column_widgets[1].cards.scrollTo(dark.model.columns[1].model.index(where[1]))
+    assert dark.model.columns[1].model.index(where[1]).data(MarkRole) == "refused"
+    cards = dark.column_widgets[1].cards
+    cards.scrollTo(dark.model.columns[1].model.index(where[1]))
     assert dark.grab().save(str(shots / "board-marks-dark.png"))
+    # The glyph at the end of the card's title line (as board_delegate lays the card out), in the
+    # warning colour for a dark palette.
+    from PySide6.QtGui import QFontMetrics
+
+    from crmdesk.ui.widgets.board_delegate import GAP_Y, MARGIN_X, PAD
+    title_font = cards.font()
+    title_font.setBold(True)
+    card_rect = cards.visualRect(dark.model.columns[1].model.index(where[1]))
+    line = card_rect.adjusted(MARGIN_X + PAD, GAP_Y + PAD, -MARGIN_X - PAD, 0)
+    line.setHeight(QFontMetrics(title_font).height())
+    cards.viewport().repaint()
+    centre = gutter(line).center()
+    assert near(pixel(cards.viewport().grab().toImage(), centre.x(), centre.y()), QColor("#fbbf24"))
 
     with server_side.write():
         server_side.outbox.remove(op_of(server_side, card_id))
     board.on_changed(ChangeSet(outbox=True))
-    assert moved.data(CardMarkRole) is None
+    assert moved.data(MarkRole) is None
 
 
 # -- the record page -----------------------------------------------------------------------------
@@ -283,6 +296,11 @@ def test_the_record_page_marks_the_field_with_an_unsynced_change(
     assert page.grab().save(str(shots / "page-marks-light.png"))
     page.setPalette(dark_palette())
     assert page.grab().save(str(shots / "page-marks-dark.png"))
+    for slug, colour in (("name", dark_palette().color(QPalette.ColorRole.Link)), ("value", QColor("#fbbf24"))):
+        mark = page.form.findChild(QWidget, f"mark_{slug}")  # the glyph sits at the badge's centre
+        assert mark is not None
+        centre = mark.rect().center()
+        assert near(pixel(mark.grab().toImage(), centre.x(), centre.y()), colour), slug
     with server_side.write():
         server_side.outbox.remove(op_of(server_side, deal.id))
     page.on_changed(ChangeSet(outbox=True))

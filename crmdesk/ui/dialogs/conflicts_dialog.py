@@ -136,7 +136,7 @@ class ConflictsDialog(QDialog):
         self.merge_button.clicked.connect(self._merge)
         self.merge_edit.returnPressed.connect(self._merge)
         if context.sync is not None:
-            context.sync.worker.conflicts_changed.connect(self._counts_changed)
+            context.sync.worker.changed.connect(self._on_changed)
         self.refresh()
 
     def open_for_user(self) -> None:
@@ -144,9 +144,10 @@ class ConflictsDialog(QDialog):
         self.show()
         self.activateWindow()
 
-    @Slot(int)
-    def _counts_changed(self, _count: int) -> None:
-        if self.isVisible():
+    @Slot(object)
+    def _on_changed(self, changes: Any) -> None:
+        """A commit of the sync worker's connection: a conflict may have come or gone."""
+        if self.isVisible() and (getattr(changes, "conflicts", False) or getattr(changes, "full_reset", False)):
             self.refresh()
 
     # -- showing ----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.board_source import BoardSource, Card, group_attributes, numeric_amount
 from crmdesk.ui.models.id_diff import update_rows
+from crmdesk.ui.models.marks import MarkRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
@@ -42,8 +43,6 @@ STRAY_COLORS = ("#0ea5e9", "#f59e0b", "#10b981", "#e11d48", "#8b5cf6", "#64748b"
 CardRole = Qt.ItemDataRole.UserRole + 1
 CardIdRole = Qt.ItemDataRole.UserRole + 2
 RecordIdRole = Qt.ItemDataRole.UserRole + 3
-#: The state of the card's unsynced change ("queued", "refused", "conflict") or None.
-MarkRole = Qt.ItemDataRole.UserRole + 4
 #: Changed records past which totals are summed again rather than looked up one by one.
 LOOKED_UP_CHANGES = 500
 
@@ -400,11 +399,8 @@ class BoardModel(QObject):
     def card_mark(self, card: CardView) -> Mark | None:
         if not self.marks:
             return None
-        mark = self.marks.target(card.record_id)
-        if card.id != card.record_id:
-            entry_mark = self.marks.target(card.id)
-            mark = entry_mark.worse(mark) if entry_mark is not None else mark
-        return mark
+        # A list's card is an entry: its own fields' marks and its record's.
+        return self.marks.worst(card.record_id, card.id)
 
     def _strays(self, attr: AttributeDef) -> dict[str, list[int]]:
         known = [o.id for o in attr.options]

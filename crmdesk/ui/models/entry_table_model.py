@@ -22,14 +22,13 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.board_source import Card, EntrySource
 from crmdesk.ui.models.lazy_rows import Index, LazyRowsModel
+from crmdesk.ui.models.marks import MarkRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
 EntryIdRole = Qt.ItemDataRole.UserRole + 1
 RecordIdRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
-#: The state of a cell's (on the vertical header, a row's) unsynced change, or None.
-MarkRole = Qt.ItemDataRole.UserRole + 5
 
 
 class EntryTableModel(LazyRowsModel):
@@ -122,10 +121,7 @@ class EntryTableModel(LazyRowsModel):
         if not self._marks:
             return None
         card = self.entry_at(row)
-        if card is None:
-            return None
-        entry, record = self._marks.target(card.id), self._marks.target(card.record_id)
-        return entry.worse(record) if entry is not None else record
+        return self._marks.worst(card.record_id, card.id) if card is not None else None
 
     def entry_at(self, row: int) -> Card | None:
         card: Card | None = self._row_at(row)

@@ -18,3 +18,10 @@ def listed_ids(changes: ChangeSet) -> set[str] | None:
     if changes.id_changes or not changes.record_ids or len(changes.record_ids) >= MAX_RECORD_IDS:
         return None
     return changes.record_ids
+
+
+def marks_may_have_moved(changes: ChangeSet) -> bool:
+    """Whether a view's unsynced-change marks (``crmdesk.store.unsynced``) may now be others: the
+    outbox or the conflicts changed, or an offline id became a server id (the marks a view holds
+    are keyed by the old id)."""
+    return bool(changes.outbox or changes.conflicts or changes.id_changes)

@@ -23,6 +23,7 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
 from crmdesk.ui.models.background_query import BackgroundQuery
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
+from crmdesk.ui.models.marks import MarkRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.unsynced_glyph import with_mark
 
@@ -36,9 +37,6 @@ RecordIdRole = Qt.ItemDataRole.UserRole + 1
 ValueRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
 RowidRole = Qt.ItemDataRole.UserRole + 4
-#: The state of a cell's (or, on the vertical header, a row's) unsynced change: "queued",
-#: "refused", "conflict" or None. Painters read ``mark_at``/``row_mark`` directly.
-MarkRole = Qt.ItemDataRole.UserRole + 5
 
 _NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -130,15 +128,13 @@ class RecordTableModel(LazyRowsModel):
         """Apply a filter; raises ``InvalidFilter`` (and keeps the old one) if it is broken."""
         ids = self.store.records.query_ids(self.object_slug, group, self._sorts)
         self._filter = group  # before the reset: views read it when the reset arrives
-        self._reader.forget()
-        self._again = False
+        self._drop_requery()
         self._replace_ids(ids)
 
     def set_sorts(self, sorts: Sequence[Sort]) -> None:
         ids = self.store.records.query_ids(self.object_slug, self._filter, sorts)
         self._sorts = list(sorts)
-        self._reader.forget()
-        self._again = False
+        self._drop_requery()
         self._replace_ids(ids)
 
     @property
@@ -167,8 +163,7 @@ class RecordTableModel(LazyRowsModel):
         added = [a for a in self._obj.attributes if a.slug not in known]
         self._columns = [by_slug[s] for s in slugs if s in by_slug] + added or list(self._obj.attributes)
         self.context.forget()
-        self._reader.forget()
-        self._again = False
+        self._drop_requery()
         self._replace_ids(self._query())
         self.refresh_marks()
 
@@ -199,6 +194,12 @@ class RecordTableModel(LazyRowsModel):
             return
         slug, wanted, sorts = self.object_slug, self._filter, list(self._sorts)
         self._reader.ask(lambda store: store.records.query_ids(slug, wanted, sorts), self._ids_arrived)
+
+    def _drop_requery(self) -> None:
+        """The rows are about to be read anew (another filter, sort or schema): an answer still
+        under way, and a re-query owed after it, are for the rows before."""
+        self._reader.forget()
+        self._again = False
 
     def _ids_arrived(self, ids: list[int]) -> None:
         with self.keeping_place():
@@ -280,7 +281,7 @@ class RecordTableModel(LazyRowsModel):
         if not self._marks:
             return None
         record = self._row_at(row)
-        return self._marks.target(record.id) if record is not None else None
+        return self._marks.worst(record.id) if record is not None else None
 
     # -- rows -------------------------------------------------------------------------------------
 

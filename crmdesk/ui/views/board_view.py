@@ -35,7 +35,7 @@ from crmdesk.model.codecs.numeric import format_money, money_text
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, CardIdRole, RecordIdRole
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
-from crmdesk.ui.models.notice_ids import listed_ids
+from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.widgets.board_column import BoardColumnWidget
 from crmdesk.ui.widgets.board_delegate import CardDelegate
@@ -398,7 +398,7 @@ class BoardView(QWidget):
         if touched:
             # A list's entries are not named by id: any of them may have changed.
             self._refresh_in_place(None if self.source.key in changes.lists else listed_ids(changes))
-        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
+        if marks_may_have_moved(changes):
             self.model.refresh_marks()
 
     def _reload_keeping_scroll(self) -> None:

@@ -23,11 +23,12 @@ from crmdesk.model import FilterGroup, InvalidFilter, Sort
 from crmdesk.store import NotFound, StoreError
 from crmdesk.ui.dialogs.list_dialog import ListChangeFailed, ListDialog, apply_list_change, confirm_delete_list
 from crmdesk.ui.models.entry_table_model import EntryIdRole, EntryTableModel, RecordIdRole
-from crmdesk.ui.models.notice_ids import listed_ids
+from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.views.object_view import SwitchedView
 from crmdesk.ui.widgets.record_table import RecordTable
 from crmdesk.ui.widgets.table_delegate import EntryDelegate
+from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -180,9 +181,9 @@ class EntryTable(QWidget):
         elif source.key in changes.lists or source.list_def.parent_object in changes.objects or changes.id_changes:
             # In place: the selection and the top row stay. Entries are not named by id, and a
             # record's change reaches its entries by the record's id.
-            with self.table.keeping_place():
+            with keeping_top(self.table):
                 self.model.refresh(None if source.key in changes.lists else listed_ids(changes))
-        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
+        if marks_may_have_moved(changes):
             self.model.refresh_marks()
 
 

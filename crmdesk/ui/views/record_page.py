@@ -447,6 +447,8 @@ class RecordPage(QWidget):
                 or changes.tasks or self._may_have_changed(changes)):
             self.reload()  # in place: the form leaves a field being edited alone
             return
+        # Not ``marks_may_have_moved``: the page's marks are its own record's, read by its id, and
+        # that id changing reloaded the page above; another record's new id moves none of them.
         if changes.outbox or changes.conflicts:
             self.refresh_marks()
         if changes.objects or changes.lists or changes.id_changes:

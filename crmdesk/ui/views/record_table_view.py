@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import Sort
 from crmdesk.ui.csv_export import export_csv
 from crmdesk.ui.editors.value_dialog import ValueDialog
-from crmdesk.ui.models.notice_ids import listed_ids
+from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
 from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.views.notes_view import heading
@@ -39,6 +39,7 @@ from crmdesk.ui.widgets.column_chooser import ColumnChooser
 from crmdesk.ui.widgets.filter_bar import FilterBar
 from crmdesk.ui.widgets.record_table import RecordTable
 from crmdesk.ui.widgets.table_delegate import TableDelegate
+from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -227,7 +228,7 @@ class RecordTableView(QWidget):
         and the buttons are worked out once afterwards, not once per run of rows."""
         self._refreshing = True
         try:
-            with self.table.keeping_place():
+            with keeping_top(self.table):
                 yield
         finally:
             self._refreshing = False
@@ -411,5 +412,5 @@ class RecordTableView(QWidget):
             self.model.references_changed()
         elif changes.record_ids:
             self.model.records_changed(changes.record_ids)
-        if changes.outbox or changes.conflicts or changes.id_changes:  # where marks come from
+        if marks_may_have_moved(changes):
             self.model.refresh_marks()

@@ -1,8 +1,9 @@
 """A table's vertical header as a narrow gutter: the glyph of each row's unsynced change.
 
-The model answers ``MarkRole`` (the state) and a tooltip for vertical sections; the header
-paints the glyph over the section's usual background, so a row whose record waits to be sent,
-was refused or is in conflict shows it at the row's start, whatever columns are scrolled to.
+The header asks the model's ``row_mark(row)`` for each section it paints (a model without one
+shows no glyphs) and paints the glyph over the section's usual background, so a row whose record
+waits to be sent, was refused or is in conflict shows it at the row's start, whatever columns are
+scrolled to. The section's tooltip is the model's (``headerData``, vertical).
 """
 
 from __future__ import annotations

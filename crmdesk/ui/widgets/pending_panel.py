@@ -1,7 +1,8 @@
 """The Pending changes panel: queued and refused edits, with Retry, Edit and Discard.
 
 A dock on the main window's right side. It reads the outbox of the GUI thread's store and
-refreshes when the sync worker reports new counts or a finished round.
+refreshes when the sync worker's connection changes the outbox (a push sending or refusing an
+edit; the first push after a local edit) and when a round ends.
 """
 
 from __future__ import annotations
@@ -139,12 +140,11 @@ class PendingWidget(QWidget):
         if sync is None:
             return
         worker = sync.worker
-        worker.pending_changed.connect(self._counts_changed)
-        worker.finished.connect(self._counts_changed)
+        worker.finished.connect(self._round_ended)
         worker.changed.connect(self._on_changed)
 
     @Slot(object)
-    def _counts_changed(self, *_: object) -> None:
+    def _round_ended(self, *_: object) -> None:
         self.refresh()
 
     @Slot(object)

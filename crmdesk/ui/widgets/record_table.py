@@ -3,7 +3,8 @@
 Change notices update the model in place (rows removed, moved, inserted, repainted), and the
 table keeps what the user holds through them:
 
-* the record at the top of the viewport stays at the top (``keeping_top``);
+* the record at the top of the viewport stays at the top (the views wrap each change of the
+  rows in ``view_anchor.keeping_top``);
 * an open editor keeps what the user typed: QAbstractItemView's ``dataChanged`` hands the
   model's value to every open editor inside the changed range (``setEditorData``), so a
   repaint of the edited row would throw the typing away. The range is told in pieces around
@@ -14,14 +15,12 @@ The vertical header is a narrow gutter with each row's unsynced-change glyph (``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QTableView, QWidget
 
 from crmdesk.ui.widgets.mark_header import MarkHeader
-from crmdesk.ui.widgets.view_anchor import keeping_top
 
 #: (top, left, bottom, right), inclusive.
 Block = tuple[int, int, int, int]
@@ -41,12 +40,6 @@ class RecordTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setVerticalHeader(MarkHeader(self))
-
-    @contextmanager
-    def keeping_place(self) -> Iterator[None]:
-        """Around a change of the model's rows: the top record stays where the user sees it."""
-        with keeping_top(self):
-            yield
 
     def _editor_cells(self) -> list[QPersistentModelIndex]:
         # The delegates of crmdesk.ui.widgets.table_delegate say which editors are open.

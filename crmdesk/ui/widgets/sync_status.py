@@ -2,11 +2,10 @@
 
 The words are ``sync_words``'s; this widget decides *when* to show which:
 
-* **What waits** (right side) is counted from the window's store, never taken from the worker:
-  the worker's count leaves refused changes out, and there is no worker before the sync starts
-  or at all when signed out. It is counted again when a change notice (the window's change
-  feed: a local edit, the worker's writes, another process) names the outbox or the conflicts,
-  and when the worker reports new counts or sends.
+* **What waits** (right side) is counted from the window's store, refused changes included;
+  there is no worker before the sync starts, or at all when signed out. It is counted again
+  when a change notice (the window's change feed: a local edit, the worker's writes, another
+  process) names the outbox or the conflicts, and as the worker reports sending.
   Counts wait for the next turn of the event loop: a bulk edit of many transactions counts once.
 * **No flicker.** An attempt keeps the previous words for its first ``GRACE_MS``: a background
   round that sends or checks in a few milliseconds leaves "Up to date" standing instead of
@@ -113,7 +112,6 @@ class SyncStatusWidget(QWidget):
         self._retrying_after: str | None = None
         #: The running attempt's latest activity: words, done, total.
         self._activity: tuple[str, int, int] | None = None
-        self.counts: Waiting | None = None
         self._build()
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -267,8 +265,7 @@ class SyncStatusWidget(QWidget):
 
     @Slot()
     def refresh_counts(self, *_: object) -> None:
-        """Count again (also the worker's ``pending_changed``/``conflicts_changed``: their
-        numbers are not used, the worker's leaves refusals out)."""
+        """Count what waits in the store now."""
         store = self._store()
         if store is None:
             self.show_counts(None)
@@ -284,7 +281,6 @@ class SyncStatusWidget(QWidget):
 
     def show_counts(self, counts: Waiting | None) -> None:
         """``None``: no workspace, nothing to count."""
-        self.counts = counts
         if counts is None:
             for button in (self.pending_button, self.refused_button, self.conflicts_button):
                 button.hide()

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QPersistentModelIndex
+from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtGui import QIcon, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from crmdesk.store import Store
-from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.editors.delegate import AttributeDelegate, Index
 from crmdesk.ui.widgets.unsynced_glyph import GUTTER, gutter, paint_mark
 
@@ -74,9 +72,6 @@ class MarksAndEditors:
 
 class TableDelegate(MarksAndEditors, AttributeDelegate):
     """The record table's: one editor per attribute type, chips, stars, check marks."""
-
-    def __init__(self, store: Store, ctx: StoreDisplayContext, parent: QObject | None = None) -> None:
-        super().__init__(store, ctx, parent)
 
 
 class EntryDelegate(MarksAndEditors, QStyledItemDelegate):
