@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QSta
 
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
+from crmdesk.ui.held_notices import HeldNotices
 from crmdesk.ui.navigation import split
 from crmdesk.ui.views.registry import view_class
 from crmdesk.ui.views.timeline_view import format_when
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.views: dict[str, QWidget] = {}
         #: Change notices for views not on screen, delivered when they are shown (``navigate``).
-        self._held_changes: dict[QWidget, ChangeSet] = {}
+        self.held_notices = HeldNotices()
         splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
@@ -155,10 +156,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.sidebar.select_target(target)
-        held = self._held_changes.pop(view, None)
-        handler: Any = getattr(view, "on_changed", None)
-        if held is not None and handler is not None:
-            handler(held)  # what changed while it was out of sight, in one go
+        self.held_notices.shown(view)
 
     @Slot(str)
     def on_action(self, action: str) -> None:
@@ -199,7 +197,7 @@ class MainWindow(QMainWindow):
         for target in [t for t in self.views if t.startswith("list:")]:
             if store.schema.get_list(split(target)[1]) is None:
                 gone = self.views.pop(target)
-                self._held_changes.pop(gone, None)
+                self.held_notices.forget(gone)
                 self.stack.removeWidget(gone)
                 gone.deleteLater()
         current = getattr(self, "current_target", "")
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
         placeholders = [t for t, v in self.views.items() if v.property("placeholder")]
         for target in placeholders:
             placeholder = self.views.pop(target)
-            self._held_changes.pop(placeholder, None)
+            self.held_notices.forget(placeholder)
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         if getattr(self, "current_target", None) in placeholders:
@@ -277,19 +275,8 @@ class MainWindow(QMainWindow):
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
             self.lists_changed(changes.id_changes)
         self.sync_status.on_changed(changes)
-        # Only the view on screen does its work now; the others keep what they were told for
-        # when they are shown again (a hidden Home or table re-reading 100,000 records on every
-        # notice of a sync would stall the window for nothing).
-        current = self.stack.currentWidget()
-        for view in list(self.views.values()):
-            if view is not current and hasattr(view, "on_changed"):
-                self._held_changes.setdefault(view, ChangeSet()).update(changes)
-        handler: Any = getattr(current, "on_changed", None)
-        if handler is not None:
-            try:
-                handler(changes)
-            except Exception:  # a view's bug must not stop the window (the log says what)
-                log.exception("the current view failed to apply a change notice")
+        # Only the view on screen does its work now (crmdesk.ui.held_notices).
+        self.held_notices.deliver(changes, self.stack.currentWidget(), list(self.views.values()))
 
     # -- workspaces, welcome screen, window state -----------------------------------------------
     # The logic lives in crmdesk.ui.workspace_switcher and crmdesk.ui.window_state.
@@ -424,7 +411,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(view)
             view.deleteLater()
         self.views.clear()
-        self._held_changes.clear()
+        self.held_notices = HeldNotices()  # (the views they were for are gone)
         self.change_feed.watch(self.context.store)
         self._unspoken_dialect = unspoken_dialect
         self.sync_status.show_state("idle", "")

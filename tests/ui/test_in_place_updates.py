@@ -376,6 +376,31 @@ def test_a_card_moved_to_another_column_by_a_sync_stays_selected_and_columns_kee
     assert won.column.totals == {"USD": 40.0}
 
 
+def test_a_hidden_board_waits_for_its_turn_and_then_shows_every_change_at_once(
+    qtbot: Any, pipeline: Store, tmp_path: Path, ui_context: Callable[..., AppContext]
+) -> None:
+    from crmdesk.ui.views.object_view import ObjectView
+
+    view = ObjectView(ui_context(pipeline, data=tmp_path), "deals")
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    view.show_board()
+    view.show_table()  # the board was built, and is now out of sight
+    assert view.board is not None
+    board: Any = view.board
+    with Store.open(pipeline.path) as other:
+        server_edit(other, "d1", stage="s-won")
+        server_add(other, "deals", "fresh-lead", FUTURE.format(1), name="Fresh lead", stage="s-lead")
+    view.on_changed(ChangeSet(objects={"deals"}, record_ids={"d1"}))
+    view.on_changed(ChangeSet(objects={"deals"}, record_ids={"fresh-lead"}))
+    # The table on screen shows them; the hidden board has not re-read its columns.
+    assert view.table.model.row_of("fresh-lead") is not None
+    assert board.model.locate("d1")[0] == 0 and board.model.locate("fresh-lead") is None
+    view.show_board()
+    assert board.model.locate("d1")[0] == 1 and board.model.locate("fresh-lead") == (0, 0)
+
+
 # -- the record page -----------------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from crmdesk.ui.held_notices import HeldNotices
+
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
@@ -45,6 +47,7 @@ class SwitchedView(QWidget):
         self.switch = ModeSwitch()
         self.stack = QStackedWidget()
         self.board: QWidget | None = None
+        self.held_notices = HeldNotices()
         self.header = QHBoxLayout()
         self.header.setContentsMargins(8, 6, 8, 0)
         self.header.addWidget(self.switch)
@@ -66,6 +69,7 @@ class SwitchedView(QWidget):
             self.board = self.make_board()
             self.stack.addWidget(self.board)
         self.stack.setCurrentIndex(mode)
+        self.held_notices.shown(self.stack.currentWidget())
         (self.switch.board_button if mode else self.switch.table_button).setChecked(True)
         if self.context.settings is not None:
             self.context.settings.setValue(self._settings_key, "board" if mode else "table")
@@ -77,10 +81,8 @@ class SwitchedView(QWidget):
         self.show_mode(0)
 
     def forward_changes(self, changes: ChangeSet) -> None:
-        for view in (self.stack.widget(0), self.board):
-            handler = getattr(view, "on_changed", None)
-            if handler is not None:
-                handler(changes)
+        """To the table or the board on screen; the other keeps them for when it is shown."""
+        self.held_notices.deliver(changes, self.stack.currentWidget(), (self.stack.widget(0), self.board))
 
 
 class ObjectView(SwitchedView):
