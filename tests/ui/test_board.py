@@ -12,12 +12,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
 from crmdesk.context import AppContext
-from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Option, Record
+from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, Operator, Record
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.ui.models.board_model import CardIdRole, CardRole
 from crmdesk.ui.models.board_source import RecordSource
 from crmdesk.ui.views.board_view import BoardView
+
+from ._deals import DEALS
 
 pytestmark = pytest.mark.sandbox(records=300, seed=1)
 
@@ -121,13 +123,6 @@ def test_filter_limits_the_cards(
 
 # -- a known dataset, no server ---------------------------------------------------------------
 
-STAGES = (Option("s-lead", "Lead", "#6366f1", 0), Option("s-won", "Won", "#22c55e", 1),
-          Option("s-lost", "Lost", "#ef4444", 2))
-DEALS = ObjectDef("deals", "Deal", "Deals", attributes=(
-    AttributeDef("name", "Name", AttributeType.TEXT),
-    AttributeDef("value", "Value", AttributeType.CURRENCY, config={"currency_code": "USD"}),
-    AttributeDef("stage", "Stage", AttributeType.STATUS, options=STAGES),
-))
 
 
 @pytest.fixture
@@ -199,7 +194,6 @@ def test_models_pass_qtmodeltester(
 
 
 def test_column_sums_are_one_per_currency_each_written_its_own_way() -> None:
-    from crmdesk.model import AttributeDef, AttributeType
     from crmdesk.ui.views.board_view import format_totals
 
     value = AttributeDef("value", "Value", AttributeType.CURRENCY)

@@ -30,7 +30,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from crmdesk.context import AppContext
-from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option, Record, Sort
+from crmdesk.model import AttributeDef, AttributeType, Record, Sort
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.board_model import CardIdRole
@@ -44,6 +44,8 @@ from crmdesk.ui.views.list_view import ListView
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.ui.views.record_table_view import RecordTableView
 from crmdesk.ui.widgets.attribute_form import ReferenceField
+
+from ._deals import DEALS
 
 #: Later than every sandbox record's creation: a record made then sorts first (newest first).
 FUTURE = "2031-01-0{}T00:00:00.000Z"
@@ -323,13 +325,6 @@ def test_a_list_table_keeps_its_selection_through_a_sync(
 
 # -- boards --------------------------------------------------------------------------------------
 
-STAGES = (Option("s-lead", "Lead", "#6366f1", 0), Option("s-won", "Won", "#22c55e", 1),
-          Option("s-lost", "Lost", "#ef4444", 2))
-DEALS = ObjectDef("deals", "Deal", "Deals", attributes=(
-    AttributeDef("name", "Name", AttributeType.TEXT),
-    AttributeDef("value", "Value", AttributeType.CURRENCY, config={"currency_code": "USD"}),
-    AttributeDef("stage", "Stage", AttributeType.STATUS, options=STAGES),
-))
 
 
 @pytest.fixture
