@@ -14,6 +14,8 @@ class EntityKind(StrEnum):
     TASK = "task"
     LIST = "list"
     NOTIFICATION = "notification"
+    #: A comment added to a record (only created: crmdesk neither edits nor deletes comments).
+    COMMENT = "comment"
 
 
 class MutationOp(StrEnum):

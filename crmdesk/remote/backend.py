@@ -57,6 +57,13 @@ class Capabilities:
     tasks: bool = False
     timeline: bool = False
     notifications: bool = False
+    #: A record's comment threads are read into its timeline, and a comment can be added to it.
+    comments: bool = False
+    #: A note's title and text can change after it is made; else a note is only added or deleted.
+    notes_editable: bool = True
+    #: A task's text can change after it is made (its deadline, state and links are told apart:
+    #: ``task_links_writable``).
+    task_content_writable: bool = True
     #: Objects whose records can be asked for "changed since" a time (``EVERY_OBJECT``: all of
     #: them); the others are read by a full scan on the scans' schedule.
     changed_since_objects: frozenset[str] = frozenset()
@@ -295,7 +302,16 @@ class Backend(Protocol):
     def delete_task(self, task_id: str) -> None: ...
 
     # -- timeline, activity, notifications, search ------------------------------------------
-    def timeline(self, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage: ...
+    def timeline(self, object_slug: str, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
+        """What happened to the record on the server, newest first: changes of its values, and its
+        comments where ``Capabilities.comments``."""
+        ...
+
+    def add_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent:
+        """A comment by the signed-in member on the record (a ``comment`` event); refused where
+        ``Capabilities.comments`` is off."""
+        ...
+
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]: ...
     def notifications(self, unread_only: bool = False) -> list[Notification]: ...
     def mark_notification_read(self, notification_id: str) -> None: ...

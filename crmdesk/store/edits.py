@@ -19,6 +19,7 @@ from crmdesk.model import (
     ObjectDef,
     Record,
     Task,
+    TimelineEvent,
     ValidationError,
 )
 from crmdesk.model.limits import ValueLimits
@@ -26,7 +27,7 @@ from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
-from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo
+from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.records import RecordRepo
 from crmdesk.store.schema_repo import SchemaRepo
@@ -67,6 +68,7 @@ class Edits:
         tasks: TaskRepo,
         outbox: Outbox,
         notifications: NotificationRepo,
+        timeline: TimelineRepo,
     ) -> None:
         self._write = write
         self._schema = schema
@@ -76,6 +78,7 @@ class Edits:
         self._tasks = tasks
         self._outbox = outbox
         self._notifications = notifications
+        self._timeline = timeline
 
     def _object(self, slug: str) -> ObjectDef:
         obj = self._schema.get_object(slug)
@@ -167,6 +170,22 @@ class Edits:
                 EntityKind.NOTE, MutationOp.DELETE, note_id, note.record_id, {},
                 {"title": note.title, "content": note.content},
             )
+
+    # -- comments -------------------------------------------------------------------------
+
+    def add_comment(self, record_id: str, content: str) -> Mutation:
+        """A comment on the record, shown in its timeline at once and sent with the next sync."""
+        text = content.strip()
+        if not text:
+            raise ValidationError("Comment", "is empty")
+        if len(text) > MAX_NOTE_LENGTH:
+            raise ValidationError("Comment", "is longer than a million characters")
+        comment_id = new_local_id()
+        with self._write():
+            if self._records.get(record_id) is None:
+                raise NotFound(f"The record {record_id}")
+            self._timeline.put_many([TimelineEvent(comment_id, record_id, "comment", "Comment", utc_now(), text)])
+            return self._outbox.append(EntityKind.COMMENT, MutationOp.CREATE, comment_id, record_id, {"content": text})
 
     # -- tasks ----------------------------------------------------------------------------
 

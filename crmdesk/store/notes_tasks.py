@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from crmdesk.model import Note, Notification, Task, TimelineEvent
+from crmdesk.model import LOCAL_ID_PREFIX, Note, Notification, Task, TimelineEvent
 from crmdesk.store.changes import ChangeLog
 from crmdesk.store.schema_steps import NOTE_ROWID_OFFSET, TASK_ROWID_OFFSET
 from crmdesk.store.search import SearchIndex
@@ -178,6 +178,24 @@ class TimelineRepo:
         )
         # The record page shows its record's timeline: tell it which records got events.
         self._changes.timeline({e.record_id for e in events})
+
+    def replace_for_record(self, record_id: str, events: Iterable[TimelineEvent], *, complete: bool) -> None:
+        """The server's newest events of ``record_id`` as it has them now. Cached events in the
+        span they cover that the server no longer has (a deleted comment) go — all of them when
+        ``complete`` (no older page exists); events made here and not sent yet always stay."""
+        events = list(events)
+        oldest = "" if complete or not events else min(e.occurred_at for e in events)
+        self._conn.execute(
+            "DELETE FROM timeline_events WHERE record_id = ? AND occurred_at >= ? AND substr(id, 1, ?) != ?",
+            (record_id, oldest, len(LOCAL_ID_PREFIX), LOCAL_ID_PREFIX))
+        self.put_many(events)
+        self._changes.timeline({record_id})
+
+    def delete(self, event_id: str) -> None:
+        records = {row[0] for row in self._conn.execute(
+            "DELETE FROM timeline_events WHERE id = ? RETURNING record_id", (event_id,))}
+        if records:
+            self._changes.timeline(records)
 
     def for_record(self, record_id: str, limit: int = 100, before: str | None = None) -> list[TimelineEvent]:
         rows = self._conn.execute(

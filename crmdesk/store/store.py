@@ -52,7 +52,7 @@ class Store:
         self.sync_state = SyncStateRepo(conn)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
-            self.notifications,
+            self.notifications, self.timeline,
         )
 
     @classmethod

@@ -88,6 +88,12 @@ def describe(store: Store, mutation: Mutation) -> Description:
         action = {MutationOp.CREATE: "Add to", MutationOp.UPDATE: "Edit entry in",
                   MutationOp.DELETE: "Remove from"}[mutation.op]
         return Description(f"{action} {name}", f"this change to the list “{name}”")
+    if mutation.entity is EntityKind.COMMENT:
+        record = store.records.get(mutation.scope)
+        where = f" on {record.title}" if record is not None and record.title else ""
+        text = str(mutation.changes.get("content", ""))
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        return Description(f"Comment{where}", f"the comment “{shown}”", text)
     if mutation.entity is EntityKind.NOTIFICATION:
         return Description("Mark a notification read", "marking it read on the server")
     return Description(f"{verb} {mutation.entity.value}", "this change")

@@ -402,11 +402,14 @@ class Puller(SyncStep):
             self.store.notifications.replace_all(notifications)
 
     def pull_timeline(self, record_id: str) -> None:
-        if not self.caps.timeline:
+        if not (self.caps.timeline or self.caps.comments):
             return  # the server keeps none: the record page shows the cache's notes and tasks
-        page = self.backend.timeline(record_id)
+        row = self.store.records.get(record_id)
+        if row is None or is_local_id(record_id):
+            return  # deleted meanwhile, or not on the server yet: it has nothing to tell
+        page = self.backend.timeline(row.object_slug, record_id)
         with self.store.write():
-            self.store.timeline.put_many(page.events)
+            self.store.timeline.replace_for_record(record_id, page.events, complete=page.next_cursor is None)
 
 
 def _index_affected(old: ObjectDef, new: ObjectDef) -> bool:

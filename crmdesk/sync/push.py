@@ -26,6 +26,7 @@ from crmdesk.model import (
     ObjectDef,
     Record,
     Task,
+    TimelineEvent,
     is_local_id,
 )
 from crmdesk.model.rich_text import same_text
@@ -227,6 +228,7 @@ class Pusher(SyncStep):
             EntityKind.ENTRY: self._push_entry,
             EntityKind.LIST: self._push_list,
             EntityKind.NOTIFICATION: self._push_notification_read,
+            EntityKind.COMMENT: self._push_comment,
         }.get(first.entity)
         if handler is None:
             self._reject(group, f"crmdesk cannot send {first.entity.value} changes yet")
@@ -567,6 +569,8 @@ class Pusher(SyncStep):
 
     def _push_note(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]
+        if first.op is MutationOp.UPDATE and not self.caps.notes_editable:
+            raise ServerRejected(self.caps.reason("notes_editable") or "")
 
         def create() -> Note:
             record = self.store.records.get(first.scope)
@@ -599,6 +603,38 @@ class Pusher(SyncStep):
             find_existing,
         )
 
+    def _push_comment(self, group: list[Mutation], merged: dict[str, Any]) -> None:
+        """A comment is only ever created. It cannot be sent twice safely (the server takes every
+        one), so it is marked in flight first and, when its answer was lost, looked for among the
+        record's comments before it is sent again."""
+        first = group[0]
+        assert first.op_id is not None
+        if first.op is not MutationOp.CREATE:
+            raise ServerRejected("crmdesk only adds comments; it cannot change or delete one.")
+        record = self.store.records.get(first.scope)
+        if record is None:
+            raise ServerRejected("The record this comment is on no longer exists.")
+        content = str(merged.get("content", ""))
+        created = None
+        if first.state is MutationState.IN_FLIGHT:
+            created = self._find_comment(record.object_slug, record.id, content)
+        if created is None:
+            with self.store.write():
+                self.store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)
+            created = self.backend.add_comment(record.object_slug, record.id, content)
+        with self.store.write():
+            self._remove(group)
+            self.store.timeline.delete(first.target_id)
+            self.store.timeline.put_many([replace(created, record_id=record.id)])
+
+    def _find_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent | None:
+        """The server's comment with this text on the record that the cache does not hold yet."""
+        held = {event.id for event in self.store.timeline.for_record(record_id, limit=10_000)}
+        for event in self.backend.timeline(object_slug, record_id).events:
+            if event.kind == "comment" and event.id not in held and same_text(event.description or "", content):
+                return event
+        return None
+
     def _note_parent(self, record_id: str) -> NoteParent | None:
         """The record a note hangs off (a note mutation's scope is its record's id, rewritten with
         every id when the record was made offline), as the cache knows it; None when it does not."""
@@ -610,6 +646,8 @@ class Pusher(SyncStep):
         links = {key: merged[key] for key in ("record_ids", "assignee_ids") if key in merged}
         if first.op is MutationOp.UPDATE and links and not self.caps.task_links_writable:
             raise ServerRejected(self.caps.reason("task_links_writable") or "")
+        if first.op is MutationOp.UPDATE and "content" in merged and not self.caps.task_content_writable:
+            raise ServerRejected(self.caps.reason("task_content_writable") or "")
         self._push_simple(
             group,
             lambda: self.backend.create_task(

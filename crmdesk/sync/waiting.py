@@ -81,7 +81,7 @@ def needs(mutation: Mutation) -> set[str]:
     wanted = _local_ids(mutation.changes)
     if mutation.op is not MutationOp.CREATE and is_local_id(mutation.target_id):
         wanted.add(mutation.target_id)
-    if mutation.entity in (EntityKind.ENTRY, EntityKind.NOTE) and is_local_id(mutation.scope):
+    if mutation.entity in (EntityKind.ENTRY, EntityKind.NOTE, EntityKind.COMMENT) and is_local_id(mutation.scope):
         wanted.add(mutation.scope)
     return wanted
 

@@ -98,6 +98,8 @@ def _restore(store: Store, mutation: Mutation, shadowed: set[str]) -> None:
         _restore_task(store, mutation, shadowed)
     elif mutation.entity is EntityKind.ENTRY:
         _restore_entry(store, mutation, shadowed)
+    elif mutation.entity is EntityKind.COMMENT:
+        store.timeline.delete(mutation.target_id)  # a comment is only ever created: it goes
 
 
 def _restore_record(store: Store, mutation: Mutation, shadowed: set[str]) -> None:

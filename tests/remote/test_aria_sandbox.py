@@ -160,7 +160,7 @@ def test_tasks_lists_timeline_notifications(backend: AriaBackend) -> None:
     assert any(e.id == entry.id for page in backend.iter_entries(created.id) for e in page)
     backend.remove_entry(created.id, entry.id)
     backend.create_note("people", person.id, "t", "x")
-    assert backend.timeline(person.id).events
+    assert backend.timeline("people", person.id).events
     assert isinstance(backend.activity("people", person.id), list)
     backend.notifications()
     backend.mark_all_notifications_read()

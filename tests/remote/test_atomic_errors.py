@@ -107,7 +107,7 @@ def test_unsupported_writes_are_rejections(backend: AtomicBackend) -> None:
         with pytest.raises(ServerRejected) as caught:
             call()
         assert caught.value.code == "UNSUPPORTED"
-    assert backend.lists() == [] and backend.notifications() == [] and backend.timeline("contacts/1").events == []
+    assert backend.lists() == [] and backend.notifications() == [] and backend.timeline("people", "contacts/1").events == []
 
 
 def test_a_full_scan_stays_under_180_requests_a_minute(clock: FakeClock) -> None:

@@ -65,6 +65,7 @@ ARIA_DEFAULTS = Capabilities(
         "option_active_writable": OPTION_ACTIVE_FIXED,
         "attribute_order_writable": ATTRIBUTE_ORDER_FIXED,
         "task_links_writable": TASK_LINKS_FIXED,
+        "comments": "This server keeps no comments on records (its notes are the place for them).",
     },
 )
 

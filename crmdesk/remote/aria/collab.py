@@ -253,7 +253,7 @@ class CollabMixin(AriaSession):
 
     # -- timeline, activity ----------------------------------------------------------------------
 
-    def timeline(self, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
+    def timeline(self, object_slug: str, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
         params: dict[str, Any] = {"limit": max(1, min(limit, MAX_TIMELINE))}
         if cursor:
             params["cursor"] = cursor
@@ -261,6 +261,9 @@ class CollabMixin(AriaSession):
         events = each(wire.rows_of(data, "events"), lambda row: wire.timeline_event(row, record_id), "an event")
         nxt = data.get("nextCursor") if isinstance(data, Mapping) else None
         return TimelinePage(events, str(nxt) if nxt else None)
+
+    def add_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent:
+        raise ServerRejected("Commenting: this server keeps no comments on records", code="UNSUPPORTED")
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/activity")

@@ -64,6 +64,7 @@ ATOMIC_DEFAULTS = Capabilities(
         "record.",
         "idempotent_create": "This server does not honour idempotency keys.",
         "task_links_writable": "A task's records and assignee are set when it is made.",
+        "comments": "This server keeps no comments on records.",
     },
 )
 
@@ -166,8 +167,11 @@ class AtomicBackend(CollabMixin):
 
     # -- timeline, notifications, search: the server keeps none ------------------------------------
 
-    def timeline(self, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
+    def timeline(self, object_slug: str, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
         return TimelinePage([])
+
+    def add_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent:
+        raise unsupported("Commenting", "this server keeps no comments")
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         return []

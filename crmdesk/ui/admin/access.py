@@ -21,6 +21,7 @@ from crmdesk.ui.background import Background
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
+    from crmdesk.store import Store
 
 NOT_CONNECTED = "This workspace is not connected to a server (sign in with File ▸ Connect to a server…)."
 CHECKING = "Checking your role on the server…"
@@ -57,6 +58,17 @@ def stored_capabilities(context: AppContext) -> Capabilities | None:
     except UnknownDialect:
         return None  # written by a crmdesk that speaks a dialect this one does not
     return capabilities_from_json(data, dialect.defaults())
+
+
+def dialect_defaults(store: Store | None) -> Capabilities | None:
+    """What the workspace's dialect can do before its server is asked; None without a store or
+    for a dialect this crmdesk does not speak."""
+    if store is None:
+        return None
+    try:
+        return dialect_stored(store.schema.get_meta("dialect")).defaults()
+    except UnknownDialect:
+        return None
 
 
 class AdminAccess(QObject):

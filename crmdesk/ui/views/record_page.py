@@ -26,6 +26,7 @@ from crmdesk.model.values import elements, validate_value, values_equal
 from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import unsynced_marks
+from crmdesk.ui.admin.access import dialect_defaults, stored_capabilities
 from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
@@ -120,6 +121,7 @@ class RecordPage(QWidget):
         self.display = StoreDisplayContext(self.store)
         self.note_dialog: Any = None
         self.task_dialog: Any = None
+        self.comment_dialog: Any = None
         self._build()
         self.reload()
         if context.sync is not None:
@@ -141,6 +143,12 @@ class RecordPage(QWidget):
         self.add_note_button.clicked.connect(self.open_note_dialog)
         self.add_task_button = QPushButton("Add task")
         self.add_task_button.clicked.connect(self.open_task_dialog)
+        self.comment_button = QPushButton("Comment")
+        self.comment_button.setToolTip("Comment on this record; your colleagues see it on the server")
+        self.comment_button.clicked.connect(self.open_comment_dialog)
+        caps = stored_capabilities(self.context) or dialect_defaults(self.store)
+        # Shown only where the server keeps comments; queued offline like every edit.
+        self.comment_button.setVisible(caps is not None and caps.comments)
         heading = QVBoxLayout()
         heading.setSpacing(2)
         heading.addWidget(self.title_label)
@@ -149,6 +157,7 @@ class RecordPage(QWidget):
         header.addLayout(heading, 1)
         header.addWidget(self.add_note_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.add_task_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.form = MarkedForm(self.store, self.display, self._commit)
         self.form.navigate_requested.connect(self.go)
@@ -172,7 +181,7 @@ class RecordPage(QWidget):
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll.setWidget(details)
 
-        self.timeline = TimelineView(self.display)
+        self.timeline = TimelineView(self.display, notes_editable=caps is None or caps.notes_editable)
         self.timeline.task_done_toggled.connect(self._toggle_task)
         self.timeline.note_edit_requested.connect(self.open_note_editor)
         right = QWidget()
@@ -214,6 +223,7 @@ class RecordPage(QWidget):
         self.splitter.show()
         self.add_note_button.setEnabled(True)
         self.add_task_button.setEnabled(True)
+        self.comment_button.setEnabled(True)
         self._show_header(row, obj)
         self.form.show_record(obj, row.values)
         self.refresh_marks()
@@ -235,6 +245,7 @@ class RecordPage(QWidget):
         self.splitter.hide()
         self.add_note_button.setEnabled(False)
         self.add_task_button.setEnabled(False)
+        self.comment_button.setEnabled(False)
 
     def _show_header(self, row: RecordRow, obj: ObjectDef) -> None:
         self.title_label.set_full_text(row.title)
@@ -404,6 +415,24 @@ class RecordPage(QWidget):
             self.note_dialog.show_error(str(error))
             return
         self.note_dialog.accept()
+        self._edited()
+        self._reload_timeline()
+
+    def open_comment_dialog(self) -> None:
+        from crmdesk.ui.dialogs.comment_dialog import CommentDialog
+
+        row = self.record()
+        self.comment_dialog = CommentDialog(row.title if row is not None else "", self)
+        self.comment_dialog.comment_ready.connect(self._save_comment)
+        self.comment_dialog.open()
+
+    def _save_comment(self, text: str) -> None:
+        try:
+            self.store.edits.add_comment(self.record_id, text)
+        except (ValidationError, StoreError) as error:
+            self.comment_dialog.show_error(str(error))
+            return
+        self.comment_dialog.accept()
         self._edited()
         self._reload_timeline()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import Task, TimelineEvent
+from crmdesk.model import Task, TimelineEvent, is_local_id
 from crmdesk.store import RecordRow, Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.links import LinkOpener
@@ -113,7 +113,7 @@ def _plain(text: str, *, wrap: bool = True, muted: bool = False, bold: bool = Fa
     return label
 
 
-_ICONS = {"note": "✎", "task": "☐", "created": "✦"}
+_ICONS = {"note": "✎", "task": "☐", "created": "✦", "comment": "❝"}
 
 
 class TimelineCard(QFrame):
@@ -188,6 +188,8 @@ class TimelineCard(QFrame):
             return item.title or "Note"
         if item.kind == "created":
             return "Record created"
+        if item.kind == "comment":
+            return "Comment" if not is_local_id(item.id) else "Comment · not sent yet"
         return item.title or item.kind.replace("_", " ").capitalize()
 
     @staticmethod
@@ -213,9 +215,11 @@ class TimelineView(QScrollArea):
     note_edit_requested = Signal(str)
 
     def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None, *,
-                 links: LinkOpener | None = None) -> None:
+                 links: LinkOpener | None = None, notes_editable: bool = True) -> None:
         super().__init__(parent)
         self.display = display
+        #: Off where the server cannot change a note once it is made: cards offer no "Edit".
+        self.notes_editable = notes_editable
         #: One opener for every card's links: it asks before a browser opens anything.
         self.links = links or LinkOpener()
         self.items: list[TimelineItem] = []
@@ -264,7 +268,7 @@ class TimelineView(QScrollArea):
         on_done = self.task_done_toggled.emit
         for item in self.items[len(self.cards):upto]:
             card = TimelineCard(item, self.display, on_done, links=self.links,
-                                on_edit_note=self.note_edit_requested.emit)
+                                on_edit_note=self.note_edit_requested.emit if self.notes_editable else None)
             # After the empty-state hint, before the "Show older" button and the stretch.
             self._layout.insertWidget(len(self.cards) + 1, card)
             self.cards.append(card)
