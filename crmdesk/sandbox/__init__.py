@@ -1,7 +1,7 @@
 """A local CRM server for the demo, tests and benchmarks (DESIGN §2).
 
 One SQLite core (``core``), a facade per dialect over HTTP in front of it (``aria``,
-``atomic``; the registry is ``facades``), demo data (``demo``) and fault injection
+``atomic``, ``attio``; the registry is ``facades``), demo data (``demo``) and fault injection
 (``faults``). Imports ``crmdesk.model`` only — never the client's store, remote or ui.
 """
 

@@ -27,6 +27,10 @@ FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
 )
 
 
+#: The facades that can keep their real server's rate limit.
+RATE_LIMITED = ("atomic", "attio")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crmdesk sandbox", description="A local CRM server speaking one dialect's API.")
     p.add_argument("--dialect", choices=sorted(facades()), default="aria", help="the API to serve (default aria)")
@@ -39,8 +43,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, help="keep the sandbox's data in this SQLite file (default: a temp file)")
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     p.add_argument("--rate-limit", action="store_true",
-                   help="atomic: the real server's rate limit (180 requests a minute per client and path, 30 on "
-                        "sign-in), answered 429 with Retry-After")
+                   help="atomic, attio: the real server's rate limit (atomic: 180 requests a minute per client and "
+                        "path, 30 on sign-in; attio: 100 reads and 25 writes a second per token), answered 429 with "
+                        "Retry-After")
     faults = p.add_argument_group("faults", f"each also read from {ENV_PREFIX}<NAME> (e.g. {ENV_PREFIX}FAIL_RATE)")
     for flag, _field, kind, help_text in FAULT_FLAGS:
         faults.add_argument(flag, type=kind, help=help_text)
@@ -67,7 +72,7 @@ def main(argv: Sequence[str]) -> int:
     # A flag another facade's server has would otherwise be accepted and do nothing.
     if options.strict and options.dialect != "aria":
         p.error(f"--strict is the aria facade's (the {options.dialect} facade always answers as its real server)")
-    if options.rate_limit and options.dialect != "atomic":
+    if options.rate_limit and options.dialect not in RATE_LIMITED:
         p.error(f"--rate-limit is the atomic facade's (the {options.dialect} facade has no limit to keep)")
     if options.host not in LOOPBACK and not options.allow_remote:
         print(f"refusing to bind {options.host}: the sandbox serves demo tokens; pass --allow-remote to insist",

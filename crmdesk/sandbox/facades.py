@@ -3,8 +3,8 @@
 ``facades()`` is the registry ``SandboxServer(dialect=…)`` and ``crmdesk sandbox
 --dialect`` read: a name → ``Facade`` (how to make its settings, what a new core needs
 from it, and how to open it on a core: build the demo data on a new core, find its
-credentials on a reopened one, and make its ASGI app). A new dialect (``attio``,
-``atlas``) is one more entry.
+credentials on a reopened one, and make its ASGI app). A new dialect (``atlas``) is one
+more entry.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ class Facade:
     initialise: Callable[[Core], None]
     #: ``open(core, options, settings, fresh)``: ``fresh`` when ``initialise`` has just run
     open: Callable[[Core, FacadeOptions, Any, bool], Opened]
+    #: ``(status, code, message) -> body`` of an injected fault, in the dialect's error shape
+    #: (``None``: the fault injector's own, Aria's envelope)
+    fault_body: Callable[[int, str, str], bytes] | None = None
 
 
 def _aria_settings(options: FacadeOptions) -> Any:
@@ -102,9 +105,43 @@ def _open_atomic(core: Core, options: FacadeOptions, settings: Any, fresh: bool)
     return Opened(create_app(core, settings, store), admin, member)
 
 
+def _attio_settings(options: FacadeOptions) -> Any:
+    from crmdesk.sandbox.attio import Settings
+    from crmdesk.sandbox.attio.limits import limits_of
+
+    return Settings(rate_limits=limits_of(options.rate_limit))
+
+
+def _initialise_attio(core: Core) -> None:
+    core.initialise()  # the standard objects: Attio's people, companies and deals are the core's
+
+
+def _attio_fault_body(status: int, code: str, message: str) -> bytes:
+    from crmdesk.sandbox.attio.errors import error_bytes
+
+    kind = "rate_limit_error" if status == 429 else "api_error"
+    return error_bytes(status, "rate_limit_exceeded" if status == 429 else code.lower(), message, kind)
+
+
+def _open_attio(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
+    from crmdesk.sandbox.attio import AttioStore, create_app
+    from crmdesk.sandbox.attio.demo import build_attio_demo
+
+    store = AttioStore(core)
+    if fresh:
+        tokens = build_attio_demo(core, store, options.records, options.seed)
+        admin, member = tokens.admin, tokens.member
+    else:
+        admin = core.workspace.token_for("admin") or ""
+        member = core.workspace.token_for("member") or ""
+    return Opened(create_app(core, settings, store), admin, member)
+
+
 def facades() -> dict[str, Facade]:
     return {
         "aria": Facade("aria", "Aria", "/api/v1", "/objects", _aria_settings, _initialise_aria, _open_aria),
         "atomic": Facade("atomic", "Atomic (BasicsOS)", "/api", "/contacts?range=%5B0,4%5D&sort=id",
                          _atomic_settings, _initialise_atomic, _open_atomic),
+        "attio": Facade("attio", "Attio", "/v2", "/objects", _attio_settings, _initialise_attio, _open_attio,
+                        _attio_fault_body),
     }

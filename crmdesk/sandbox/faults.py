@@ -10,11 +10,12 @@ that many faults; ``exclude_paths`` (prefixes) are never touched.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from email.utils import formatdate
 from typing import Any
@@ -103,10 +104,20 @@ class FaultInjector:
             return self._random.choice((500, 502, 503))
 
 
+def aria_error_body(status: int, code: str, message: str) -> bytes:
+    """The error envelope of an injected 5xx or 429, unless the facade gives its own (``ErrorBody``)."""
+    return json.dumps({"error": {"code": code, "message": message}}, separators=(",", ":")).encode()
+
+
+#: ``(status, code, message) -> body``: an injected error in the dialect's own error shape.
+ErrorBody = Callable[[int, str, str], bytes]
+
+
 class FaultMiddleware:
-    def __init__(self, app: ASGIApp, injector: FaultInjector) -> None:
+    def __init__(self, app: ASGIApp, injector: FaultInjector, error_body: ErrorBody | None = None) -> None:
         self.app = app
         self.injector = injector
+        self.error_body = error_body or aria_error_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -120,12 +131,12 @@ class FaultMiddleware:
         kind = self.injector.choose(path)
         if kind == "fail":
             status = self.injector.status_for_fail()
-            body = b'{"error":{"code":"INTERNAL_ERROR","message":"Injected server error"}}'
+            body = self.error_body(status, "INTERNAL_ERROR", "Injected server error")
             await _send(send, status, body, [(b"content-type", b"application/json")])
         elif kind == "rate_limit":
             after = (formatdate(time.time() + config.retry_after, usegmt=True) if config.retry_after_date
                      else str(config.retry_after))
-            body = b'{"error":{"code":"RATE_LIMITED","message":"Too many requests"}}'
+            body = self.error_body(429, "RATE_LIMITED", "Too many requests")
             await _send(send, 429, body, [(b"content-type", b"application/json"), (b"retry-after", after.encode())])
         elif kind == "empty_500":
             await _send(send, 500, b"", [])

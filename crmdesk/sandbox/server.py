@@ -100,8 +100,8 @@ class SandboxServer:
         dialect: str = "aria",
         rate_limit: Any = False,
     ) -> None:
-        """``dialect``: a name from ``facades()``; ``rate_limit`` (atomic): the real server's limit
-        (``True``, or an ``atomic.RateLimits``), off by default so tests and the demo never wait."""
+        """``dialect``: a name from ``facades()``; ``rate_limit`` (atomic, attio): the real server's limit
+        (``True``, or the facade's ``RateLimits``), off by default so tests and the demo never wait."""
         known = facades()
         if dialect not in known:
             raise ValueError(f"unknown dialect {dialect!r}: one of {', '.join(sorted(known))}")
@@ -135,7 +135,7 @@ class SandboxServer:
         opened = self.facade.open(core, self.options, self.settings, fresh)
         self.admin_token, self.member_token = opened.admin_token, opened.member_token
         self.core = core
-        app = FaultMiddleware(opened.app, self.injector)
+        app = FaultMiddleware(opened.app, self.injector, self.facade.fault_body)
         self._serving = LoopbackServer(app, self.host, self.port, name="crmdesk-sandbox")
         try:
             self.port = self._serving.start()

@@ -1,0 +1,94 @@
+"""The attio facade's own tables, in the core's SQLite file, for what the core does not keep.
+
+Records, lists, entries, notes, tasks, members and tokens are the core's (so the demo any
+facade builds is served as it is). Attio has four things more:
+
+* ``attio_values``: value history. Attio keeps every value a record or entry ever had, each
+  with ``active_from``/``active_until`` and the actor that wrote it; the core keeps only the
+  current value. A row per value written through this facade; a current value with no row was
+  written with its record (the demo), so its record's creation time and creator stand in.
+* ``attio_threads`` and ``attio_comments``: comment threads on records and entries.
+* ``attio_token_scopes``: the OAuth scopes of an API token (the core's tokens have a role only).
+* ``attio_extras``: Attio-only properties of the core's schema rows, as a JSON document per
+  row id (an attribute's ``description``/``is_archived``/``default_value``, an option's or
+  status's ``is_archived``/``celebration_enabled``/``target_time_in_status``, a list's
+  ``workspace_access``/``workspace_member_access``). The core's option ``is_active`` is not
+  reused for archiving: the standard deal stages mark closed stages inactive.
+
+The facade creates them itself (``AttioStore``), so a file another dialect made never has them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Index, Table, Text
+from sqlmodel import Field
+
+from crmdesk.sandbox.core.tables import Row
+
+
+def _text(**kwargs: Any) -> Any:
+    return Field(sa_type=Text, **kwargs)
+
+
+def _optional_text() -> Any:
+    return Field(default=None, sa_type=Text)
+
+
+class AttioValueRow(Row, table=True):
+    __tablename__ = "attio_values"
+    __table_args__ = (Index("attio_values_by_parent", "parent_id", "attribute_id"), {"sqlite_autoincrement": True})
+
+    seq: int | None = Field(default=None, primary_key=True)
+    #: a record id or an entry id
+    parent_id: str = _text()
+    attribute_id: str = _text()
+    #: the canonical element (``crmdesk.model`` shape) as sorted-key JSON: what it is matched by
+    value: str = _text()
+    active_from: str = _text()
+    active_until: str | None = _optional_text()
+    actor_type: str = _text()
+    actor_id: str | None = _optional_text()
+
+
+class AttioThreadRow(Row, table=True):
+    __tablename__ = "attio_threads"
+    __table_args__ = (Index("attio_threads_by_record", "record_id"),)
+
+    id: str = _text(primary_key=True)
+    record_id: str = _text()
+    entry_id: str | None = _optional_text()
+    list_id: str | None = _optional_text()
+    created_at: str = _text()
+
+
+class AttioCommentRow(Row, table=True):
+    __tablename__ = "attio_comments"
+    __table_args__ = (Index("attio_comments_by_thread", "thread_id"), {"sqlite_autoincrement": True})
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = _text(unique=True)
+    thread_id: str = _text()
+    content: str = _text()
+    author_id: str = _text()
+    created_at: str = _text()
+
+
+class AttioTokenScopesRow(Row, table=True):
+    __tablename__ = "attio_token_scopes"
+
+    token_id: str = _text(primary_key=True)
+    scopes: str = _text()
+
+
+class AttioExtrasRow(Row, table=True):
+    __tablename__ = "attio_extras"
+
+    id: str = _text(primary_key=True)
+    data: str = _text()
+
+
+def attio_tables() -> list[Table]:
+    models: tuple[Any, ...] = (AttioValueRow, AttioThreadRow, AttioCommentRow, AttioTokenScopesRow, AttioExtrasRow)
+    return [model.__table__ for model in models]
