@@ -105,6 +105,18 @@ def _atomic_defaults() -> Capabilities:
     return ATOMIC_DEFAULTS
 
 
+def _connect_attio(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
+    from crmdesk.remote.attio import connect_attio
+
+    return connect_attio(url, _bearer(credentials), allow_insecure_http=insecure)
+
+
+def _attio_defaults() -> Capabilities:
+    from crmdesk.remote.attio import ATTIO_DEFAULTS
+
+    return ATTIO_DEFAULTS
+
+
 #: Every dialect, the primary one first (frozen values: nothing here can change).
 _DIALECTS: tuple[Dialect, ...] = (
     Dialect(
@@ -124,6 +136,17 @@ _DIALECTS: tuple[Dialect, ...] = (
         connect=_connect_atomic,
         defaults=_atomic_defaults,
         api_base="/api",
+    ),
+    Dialect(
+        name="attio",
+        title="Attio",
+        # Attio's tokens are opaque: the placeholder says where one is made.
+        credentials=(replace(TOKEN, label="Access token",
+                             placeholder="an Attio access token (Workspace settings → Developers)"),),
+        example_url="https://api.attio.com",
+        connect=_connect_attio,
+        defaults=_attio_defaults,
+        api_base="/v2",
     ),
 )
 

@@ -103,11 +103,13 @@ def test_an_answer_that_is_not_a_list_is_refused(replay: Replay, backend: Atomic
 
 def test_unsupported_writes_are_rejections(backend: AtomicBackend) -> None:
     for call in (lambda: backend.create_list("x", "people"), lambda: backend.set_member_role("crm_users/1", "admin"),
-                 lambda: backend.create_object("x", "X", "Xs"), lambda: backend.search("jane")):
+                 lambda: backend.create_object("x", "X", "Xs"), lambda: backend.search("jane"),
+                 lambda: backend.add_comment("people", "contacts/1", "hello")):
         with pytest.raises(ServerRejected) as caught:
             call()
         assert caught.value.code == "UNSUPPORTED"
-    assert backend.lists() == [] and backend.notifications() == [] and backend.timeline("people", "contacts/1").events == []
+    assert backend.lists() == [] and backend.notifications() == []
+    assert backend.timeline("people", "contacts/1").events == []
 
 
 def test_a_full_scan_stays_under_180_requests_a_minute(clock: FakeClock) -> None:

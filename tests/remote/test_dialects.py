@@ -19,7 +19,7 @@ from crmdesk.sandbox.server import SandboxServer
 
 def test_every_dialect_says_who_it_is_and_what_it_can_do_offline() -> None:
     names = [d.name for d in known_dialects()]
-    assert names[0] == "aria" and "atomic" in names
+    assert names[0] == "aria" and "atomic" in names and "attio" in names
     assert len(set(names)) == len(names)
     for dialect in known_dialects():
         assert dialect.title and dialect.credentials
@@ -27,7 +27,7 @@ def test_every_dialect_says_who_it_is_and_what_it_can_do_offline() -> None:
 
 
 def test_an_unknown_dialect_names_the_ones_crmdesk_speaks() -> None:
-    with pytest.raises(UnknownDialect, match=r"does not speak “hubspot” yet .*aria, atomic"):
+    with pytest.raises(UnknownDialect, match=r"does not speak “hubspot” yet .*aria, atomic, attio"):
         open_backend("hubspot", "https://crm.example.com", "token")
 
 
@@ -45,6 +45,8 @@ def test_files_from_before_the_name_was_kept_are_the_primary_dialects() -> None:
     ("https://crm.example.com/api/v1", "aria"),
     ("https://crm.example.com/api/v1/", "aria"),
     ("https://crm.example.com/api", "atomic"),
+    ("https://api.attio.com/v2", "attio"),
+    ("https://api.attio.com/v2/", "attio"),
     ("https://crm.example.com", None),  # the address does not tell
     ("not an address", None),
 ])
@@ -69,6 +71,8 @@ def test_a_bare_string_is_the_api_token() -> None:
     ("aria", "https://crm.example.com", "https://crm.example.com"),
     ("atomic", "https://crm.example.com/api", "https://crm.example.com"),
     ("atomic", "https://crm.example.com/crm/api?x=1", "https://crm.example.com/crm"),
+    ("attio", "https://api.attio.com/v2", "https://api.attio.com"),
+    ("attio", "https://api.attio.com", "https://api.attio.com"),
 ])
 def test_a_server_typed_by_its_root_or_its_api_base_is_one_address(dialect: str, typed: str, root: str) -> None:
     assert dialect_named(dialect).normalise_url(typed) == root
@@ -82,3 +86,19 @@ def test_an_aria_api_address_reaches_the_api_once() -> None:
             assert backend.workspace().id == server.core.workspace.get()["id"]
         finally:
             backend.close()
+
+
+def test_attio_asks_for_its_access_token_and_connects_lazily() -> None:
+    attio = dialect_named("attio")
+    assert attio.title == "Attio" and attio.example_url == "https://api.attio.com" and attio.api_base == "/v2"
+    [credential] = attio.credentials
+    assert credential.key == "token" and credential.hidden and "Attio" in credential.placeholder
+    caps = attio.defaults()
+    assert caps.dialect == "attio" and caps.comments and not caps.notes_editable and caps.needs_delete_sweep
+    with pytest.raises(MissingCredential, match="Attio needs the access token"):
+        open_backend("attio", "https://api.attio.com", {"token": ""})
+    backend = open_backend("attio", "https://api.attio.com/v2", "a-token")
+    try:
+        assert isinstance(backend, Backend) and backend.capabilities == caps
+    finally:
+        backend.close()
