@@ -5,7 +5,10 @@ attributes, options, statuses, records, lists, entries, members, notes, tasks, t
 ``/v2/self``) and every component schema, copied from Attio's published spec (the source and its
 sha256 are in ``tests/fixtures/SOURCES.md``). A request or an answer is checked against the
 schemas of its operation with JSON Schema Draft 2020-12, as OpenAPI 3.1 implies; the OpenAPI 3.0
-``nullable: true`` that the spec still uses in places is read as ``type: [T, "null"]``.
+``nullable: true`` that the spec still uses in places is read as ``type: [T, "null"]``, and a
+schema whose type allows null but whose ``enum`` leaves it out (``default_currency_code``,
+``workspace_access``, an actor's ``type``: the description says "null" where the enum forbids it)
+takes null as the type says. Nothing else of the spec is changed.
 
 ``SpecCheckingTransport`` wraps the real loopback transport: every request the adapter sends and
 every answer the attio facade gives pass through it, and what does not conform is kept in
@@ -62,6 +65,10 @@ def _nullable_to_type_list(node: Any) -> None:
     if isinstance(node, dict):
         if node.pop("nullable", False) is True and isinstance(node.get("type"), str):
             node["type"] = [node["type"], "null"]
+        kinds = node.get("type")
+        if isinstance(kinds, list) and "null" in kinds and isinstance(node.get("enum"), list) \
+                and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
         for value in node.values():
             _nullable_to_type_list(value)
     elif isinstance(node, list):
