@@ -7,13 +7,14 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from crmdesk.ui.widgets.error_label import error_label
 
 
 class CommentDialog(QDialog):
@@ -32,11 +33,7 @@ class CommentDialog(QDialog):
         self.text_edit.setPlaceholderText("Write a comment. Mention a colleague by their e-mail address.")
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setAccessibleName("Comment")
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e5484d;")
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.post_button = QPushButton("Post comment")
         self.post_button.setDefault(True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.ui.markdown import MarkdownView
+from crmdesk.ui.widgets.error_label import error_label
 
 
 class NoteDialog(QDialog):
@@ -45,11 +45,7 @@ class NoteDialog(QDialog):
         QVBoxLayout(self.preview_holder)
         self.tabs.addTab(self.preview_holder, "Preview")
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e5484d;")
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = QPushButton("Save changes" if editing else "Save note")
         self.save_button.setDefault(True)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.store import Store
+from crmdesk.ui.widgets.error_label import error_label
 
 IdRole = Qt.ItemDataRole.UserRole
 
@@ -83,11 +83,7 @@ class TaskDialog(QDialog):
         self.link_edit.textEdited.connect(self._search)
         # Enter here adds the record; it must not also press the dialog's Save button.
         self.link_edit.installEventFilter(self)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #e5484d;")
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = QPushButton("Save task")
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -31,6 +31,7 @@ from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.widgets.error_label import error_label
 
 #: commit(slug, value) → None when saved, else the message to show next to the field.
 Commit = Callable[[str, Any], str | None]
@@ -397,12 +398,7 @@ class AttributeForm(QWidget):
             field = field_for(attr, self)
             field.setObjectName(f"field_{attr.slug}")
             label.setBuddy(field)
-            error = QLabel()
-            error.setTextFormat(Qt.TextFormat.PlainText)
-            error.setWordWrap(True)
-            error.setObjectName("error")
-            error.setStyleSheet("color: #e5484d;")  # readable on light and dark
-            error.hide()
+            error = error_label()
             cell = QVBoxLayout()
             cell.setSpacing(2)
             cell.addWidget(field)

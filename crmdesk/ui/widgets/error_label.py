@@ -1,0 +1,19 @@
+"""The line a form or dialog says what went wrong in: plain text (server words are never markup),
+wrapped, in a red readable on light and dark palettes, hidden until there is something to say."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_COLOR = "#e5484d"
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setObjectName("error")
+    label.setStyleSheet(f"color: {ERROR_COLOR};")
+    label.hide()
+    return label
