@@ -18,7 +18,6 @@ import json
 import logging
 import math
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crmdesk.sandbox.core.db import dumps
+from crmdesk.sandbox.windows import FixedWindows
 
 log = logging.getLogger("crmdesk.sandbox")
 
@@ -66,31 +66,16 @@ class Settings:
 class RateLimiter:
     """Fixed windows per (client, path), started by a bucket's first request."""
 
-    #: Buckets kept before expired ones are dropped (paths carry ids, so buckets are many).
-    PRUNE_AT = 10_000
-
     def __init__(self, limits: RateLimits, now: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
-        self.now = now
-        self._buckets: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
+        # Paths carry ids, so windows are many.
+        self._windows = FixedWindows(limits.window_seconds, prune_at=10_000, now=now)
 
     def retry_after(self, client: str, path: str) -> int | None:
         """Seconds to wait when this request is over the limit, else ``None`` (and it counts)."""
         limit = self.limits.auth_per_minute if path.startswith("/api/auth/") else self.limits.per_minute
-        window = self.limits.window_seconds
-        with self._lock:
-            now = self.now()
-            if len(self._buckets) > self.PRUNE_AT:
-                self._buckets = {k: v for k, v in self._buckets.items() if now - v[0] < window}
-            bucket = self._buckets.get((client, path))
-            if bucket is None or now - bucket[0] >= window:
-                self._buckets[(client, path)] = [now, 1.0]
-                return None
-            bucket[1] += 1
-            if bucket[1] <= limit:
-                return None
-            return max(1, math.ceil(bucket[0] + window - now))
+        over = self._windows.over((client, path), limit)
+        return None if over is None else max(1, math.ceil(over[1] - over[0]))
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:

@@ -7,11 +7,12 @@ started by their first request; the clock is injectable so tests need no sleeps.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
+
+from crmdesk.sandbox.windows import FixedWindows
 
 
 @dataclass(frozen=True)
@@ -22,32 +23,16 @@ class RateLimits:
 
 
 class RateLimiter:
-    #: Buckets kept before expired ones are dropped.
-    PRUNE_AT = 1_000
-
     def __init__(self, limits: RateLimits, now: Callable[[], float] = time.time) -> None:
         self.limits = limits
-        self.now = now
-        self._buckets: dict[tuple[str, bool], list[float]] = {}
-        self._lock = threading.Lock()
+        self._windows = FixedWindows(limits.window_seconds, prune_at=1_000, now=now)
 
     def retry_after(self, token: str, write: bool) -> str | None:
         """The HTTP date to come back at when this request is over the limit, else None (it counts)."""
         limit = self.limits.writes_per_second if write else self.limits.reads_per_second
-        window = self.limits.window_seconds
-        with self._lock:
-            now = self.now()
-            if len(self._buckets) > self.PRUNE_AT:
-                self._buckets = {k: v for k, v in self._buckets.items() if now - v[0] < window}
-            bucket = self._buckets.get((token, write))
-            if bucket is None or now - bucket[0] >= window:
-                self._buckets[(token, write)] = [now, 1.0]
-                return None
-            bucket[1] += 1
-            if bucket[1] <= limit:
-                return None
-            # An HTTP date has whole seconds: round up so a client waiting until it is past the window.
-            return formatdate(int(bucket[0] + window) + 1, usegmt=True)
+        over = self._windows.over((token, write), limit)
+        # An HTTP date has whole seconds: round up so a client waiting until it is past the window.
+        return None if over is None else formatdate(int(over[1]) + 1, usegmt=True)
 
 
 def limits_of(option: object) -> RateLimits | None:
