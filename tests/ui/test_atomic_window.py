@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 
 from crmdesk.app import view_target
-from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
@@ -28,12 +26,12 @@ from crmdesk.sync.engine import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.models.record_table_model import RecordIdRole
-from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.workspaces import open_workspace_store
 from tests.atomic_support import FacadeReader
+from tests.ui._synced_window import synced_window
 
 
 @pytest.fixture(scope="module")
@@ -55,19 +53,9 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
 
 @pytest.fixture
 def window(qtbot: Any, synced: tuple[Path, Path, FacadeReader], tmp_path: Path) -> Iterator[MainWindow]:
-    data, path, _facade = synced
-    store = Store.open(path)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(data), store=store, navigator=Navigator(), undo_stack=QUndoStack(),
-                         settings=settings)
-    shown = MainWindow(context)
-    qtbot.addWidget(shown)
-    shown.resize(1280, 800)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.close()
-    store.close()
+    data, path, _reader = synced
+    with synced_window(qtbot, data, path, tmp_path) as shown:
+        yield shown
 
 
 def number(record_id: str) -> int:

@@ -15,25 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 
 from crmdesk.app import view_target
-from crmdesk.context import AppContext
 from crmdesk.model import is_local_id
 from crmdesk.paths import Paths
 from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
-from crmdesk.store import Store
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.models.record_table_model import RecordIdRole
-from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.workspaces import open_workspace_store
 from tests.attio_support import AttioReader, active, full_name
+from tests.ui._synced_window import synced_window
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +59,8 @@ def synced(tmp_path_factory: pytest.TempPathFactory, server: SandboxServer) -> I
 @pytest.fixture
 def window(qtbot: Any, synced: tuple[Path, Path, AttioReader], tmp_path: Path) -> Iterator[MainWindow]:
     data, path, _reader = synced
-    store = Store.open(path)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(data), store=store, navigator=Navigator(), undo_stack=QUndoStack(),
-                         settings=settings)
-    shown = MainWindow(context)
-    qtbot.addWidget(shown)
-    shown.resize(1280, 800)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.close()
-    store.close()
+    with synced_window(qtbot, data, path, tmp_path) as shown:
+        yield shown
 
 
 def test_the_people_table_shows_every_person_by_full_name(
