@@ -21,6 +21,7 @@ from crmdesk.model.filters import (
 )
 from crmdesk.model.mutations import EntityKind, Mutation, MutationOp, MutationState
 from crmdesk.model.records import (
+    COMMENT_KIND,
     LOCAL_ID_PREFIX,
     Entry,
     Note,
@@ -36,6 +37,7 @@ from crmdesk.model.titles import UNTITLED, record_title
 
 __all__ = [
     "CHOICE_TYPES",
+    "COMMENT_KIND",
     "LOCAL_ID_PREFIX",
     "MULTISELECT_TYPES",
     "SEARCHABLE_TYPES",

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LOCAL_ID_PREFIX = "local-"
+#: The ``TimelineEvent.kind`` of a comment on a record (read from a server, or written here).
+COMMENT_KIND = "comment"
 
 
 def is_local_id(identifier: str) -> bool:

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from crmdesk.model import (
+    COMMENT_KIND,
     LOCAL_ID_PREFIX,
     EntityKind,
     Entry,
@@ -184,7 +185,7 @@ class Edits:
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
-            self._timeline.put_many([TimelineEvent(comment_id, record_id, "comment", "Comment", utc_now(), text)])
+            self._timeline.put_many([TimelineEvent(comment_id, record_id, COMMENT_KIND, "Comment", utc_now(), text)])
             return self._outbox.append(EntityKind.COMMENT, MutationOp.CREATE, comment_id, record_id, {"content": text})
 
     # -- tasks ----------------------------------------------------------------------------

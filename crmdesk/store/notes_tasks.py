@@ -180,16 +180,21 @@ class TimelineRepo:
         self._changes.timeline({e.record_id for e in events})
 
     def replace_for_record(self, record_id: str, events: Iterable[TimelineEvent], *, complete: bool) -> None:
-        """The server's newest events of ``record_id`` as it has them now. Cached events in the
-        span they cover that the server no longer has (a deleted comment) go — all of them when
-        ``complete`` (no older page exists); events made here and not sent yet always stay."""
+        """The server's newest events of ``record_id`` as it has them now. Cached events newer
+        than the oldest of them that the server no longer has (a deleted comment) go — all of
+        them when ``complete`` (no older page exists). An event as old as the oldest one here
+        stays: the next page may hold it (times tie). Events made here and not sent yet stay."""
         events = list(events)
-        oldest = "" if complete or not events else min(e.occurred_at for e in events)
-        self._conn.execute(
-            "DELETE FROM timeline_events WHERE record_id = ? AND occurred_at >= ? AND substr(id, 1, ?) != ?",
-            (record_id, oldest, len(LOCAL_ID_PREFIX), LOCAL_ID_PREFIX))
+        if not complete and not events:
+            return  # a page of nothing that says more follow covers no span: nothing is known gone
+        oldest = None if complete else min(e.occurred_at for e in events)
+        removed = self._conn.execute(
+            "DELETE FROM timeline_events WHERE record_id = ? AND (? IS NULL OR occurred_at > ?)"
+            " AND substr(id, 1, ?) != ?",
+            (record_id, oldest, oldest, len(LOCAL_ID_PREFIX), LOCAL_ID_PREFIX)).rowcount
         self.put_many(events)
-        self._changes.timeline({record_id})
+        if removed and not events:
+            self._changes.timeline({record_id})  # ``put_many`` tells when it puts something
 
     def delete(self, event_id: str) -> None:
         records = {row[0] for row in self._conn.execute(

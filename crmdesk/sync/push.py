@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from crmdesk.model import (
+    COMMENT_KIND,
     AttributeDef,
     EntityKind,
     Entry,
@@ -617,7 +618,13 @@ class Pusher(SyncStep):
         content = str(merged.get("content", ""))
         created = None
         if first.state is MutationState.IN_FLIGHT:
-            created = self._find_comment(record.object_slug, record.id, content)
+            try:
+                created = self._find_comment(first, record.object_slug, content)
+            except (ServerError, ProtocolError, *REJECTIONS) as error:
+                # Not knowing is no reason to post it twice, nor to give up on it: it waits.
+                log.warning("could not look up a comment of unknown outcome (%s); it waits", error.message)
+                self.result.waiting += 1
+                return
         if created is None:
             with self.store.write():
                 self.store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)
@@ -626,12 +633,21 @@ class Pusher(SyncStep):
             self._remove(group)
             self.store.timeline.delete(first.target_id)
             self.store.timeline.put_many([replace(created, record_id=record.id)])
+            # Names the server's comment as this one's: a twin sent later cannot take it.
+            self.store.id_map.add(first.target_id, created.id, EntityKind.COMMENT.value)
 
-    def _find_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent | None:
-        """The server's comment with this text on the record that the cache does not hold yet."""
-        held = {event.id for event in self.store.timeline.for_record(record_id, limit=10_000)}
-        for event in self.backend.timeline(object_slug, record_id).events:
-            if event.kind == "comment" and event.id not in held and same_text(event.description or "", content):
+    def _find_comment(self, mutation: Mutation, object_slug: str, content: str) -> TimelineEvent | None:
+        """The server's comment a post of unknown outcome made, if it made one: same text on the
+        record, not older than the post (a comment with the same words from before is not it),
+        and not one another post of this queue became. It may already be in the cache: a record
+        page opened meanwhile read the record's comments."""
+        taken = set(self.store.id_map.all().values())
+        for event in self.backend.timeline(object_slug, mutation.scope).events:
+            if (event.kind != COMMENT_KIND or event.id in taken
+                    or older_than(event.occurred_at, _CLOCK_SLACK, mutation.created_at)):
+                continue
+            if same_text(event.description or "", content):
+                log.info("a comment of unknown outcome had reached the server as %s", event.id)
                 return event
         return None
 

@@ -51,6 +51,13 @@ def test_a_server_timeline_replaces_what_it_covers_and_keeps_unsent_comments(ada
         ada.timeline.replace_for_record("p-ada", [event("kept", "2026-04-01T00:00:00.000Z"),
                                                   event("new", "2026-02-01T00:00:00.000Z")], complete=False)
     assert {e.id for e in ada.timeline.for_record("p-ada")} == {mine.target_id, "old", "kept", "new"}
+    # An event as old as the page's oldest stays: it may be on the next page (times tie).
+    with ada.write():
+        ada.timeline.put_many([event("twin", "2026-02-01T00:00:00.000Z")])
+        ada.timeline.replace_for_record("p-ada", [event("kept", "2026-04-01T00:00:00.000Z"),
+                                                  event("new", "2026-02-01T00:00:00.000Z")], complete=False)
+        ada.timeline.replace_for_record("p-ada", [], complete=False)  # says nothing: keeps everything
+    assert {e.id for e in ada.timeline.for_record("p-ada")} == {mine.target_id, "old", "kept", "new", "twin"}
     # The whole timeline: anything the server no longer has goes.
     with ada.write():
         ada.timeline.replace_for_record("p-ada", [event("kept", "2026-04-01T00:00:00.000Z")], complete=True)

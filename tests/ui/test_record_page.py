@@ -399,3 +399,18 @@ def test_undo_restores_a_field_edited_on_the_page(qtbot, tmp_path) -> None:  # t
         context.undo_stack.undo()
         assert store.records.get("p1").values["job_title"] == "CTO"
         assert [m.changes for m in store.outbox.all()] == [{"job_title": "CEO"}, {"job_title": "CTO"}]
+
+
+def test_comment_and_note_edit_follow_what_the_server_can_do_as_the_last_sync_found_it(
+        store: Store, open_page: Any) -> None:
+    deal = first(store, "deals")
+    store.edits.create_note(deal.id, "Call", "Went well")
+    page = open_page(deal.id)
+    notes = [card for card in page.timeline.cards if card.item.kind == "note"]
+    # An Aria workspace: no comments; notes can be edited.
+    assert not page.comment_button.isVisible() and notes and all(card.edit_button for card in notes)
+    with store.write():
+        store.schema.set_capabilities_json({"dialect": "aria", "comments": True, "notes_editable": False})
+    page.reload()  # what a change notice after the next probe does
+    assert page.comment_button.isVisible()
+    assert all(card.edit_button is None for card in page.timeline.cards if card.item.kind == "note")

@@ -146,9 +146,6 @@ class RecordPage(QWidget):
         self.comment_button = QPushButton("Comment")
         self.comment_button.setToolTip("Comment on this record; your colleagues see it on the server")
         self.comment_button.clicked.connect(self.open_comment_dialog)
-        caps = stored_capabilities(self.context) or dialect_defaults(self.store)
-        # Shown only where the server keeps comments; queued offline like every edit.
-        self.comment_button.setVisible(caps is not None and caps.comments)
         heading = QVBoxLayout()
         heading.setSpacing(2)
         heading.addWidget(self.title_label)
@@ -181,7 +178,7 @@ class RecordPage(QWidget):
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll.setWidget(details)
 
-        self.timeline = TimelineView(self.display, notes_editable=caps is None or caps.notes_editable)
+        self.timeline = TimelineView(self.display)
         self.timeline.task_done_toggled.connect(self._toggle_task)
         self.timeline.note_edit_requested.connect(self.open_note_editor)
         right = QWidget()
@@ -224,12 +221,20 @@ class RecordPage(QWidget):
         self.add_note_button.setEnabled(True)
         self.add_task_button.setEnabled(True)
         self.comment_button.setEnabled(True)
+        self._apply_capabilities()
         self._show_header(row, obj)
         self.form.show_record(obj, row.values)
         self.refresh_marks()
         self._show_related(row, obj)
         self._show_lists()
         self.timeline.set_items(timeline_items(self.store, row))
+
+    def _apply_capabilities(self) -> None:
+        """What the server can do, as the last sync found it (it may have changed since the page
+        opened): Comment only where it keeps comments, a note's Edit only where notes change."""
+        caps = stored_capabilities(self.context) or dialect_defaults(self.store)
+        self.comment_button.setVisible(caps is not None and caps.comments)
+        self.timeline.notes_editable = caps is None or caps.notes_editable
 
     def refresh_marks(self) -> None:
         """Which fields have changes the server lacks (one query over the outbox and conflicts)."""

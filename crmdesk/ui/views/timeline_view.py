@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import Task, TimelineEvent, is_local_id
+from crmdesk.model import COMMENT_KIND, Task, TimelineEvent, is_local_id
 from crmdesk.store import RecordRow, Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.links import LinkOpener
@@ -113,7 +113,7 @@ def _plain(text: str, *, wrap: bool = True, muted: bool = False, bold: bool = Fa
     return label
 
 
-_ICONS = {"note": "✎", "task": "☐", "created": "✦", "comment": "❝"}
+_ICONS = {"note": "✎", "task": "☐", "created": "✦", COMMENT_KIND: "❝"}
 
 
 class TimelineCard(QFrame):
@@ -188,7 +188,7 @@ class TimelineCard(QFrame):
             return item.title or "Note"
         if item.kind == "created":
             return "Record created"
-        if item.kind == "comment":
+        if item.kind == COMMENT_KIND:
             return "Comment" if not is_local_id(item.id) else "Comment · not sent yet"
         return item.title or item.kind.replace("_", " ").capitalize()
 
