@@ -54,6 +54,12 @@ class EntryRepo:
                 found[row[0]] = _row(row)
         return [found[r] for r in rowids if r in found]
 
+    def held(self, list_id: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Every cached entry of the list by id: (its record, its values) — what a pull compares
+        the server's entries with."""
+        rows = self._conn.execute("SELECT id, record_id, values_json FROM entries WHERE list_id = ?", (list_id,))
+        return {row[0]: (row[1], json.loads(row[2])) for row in rows}
+
     def for_record(self, record_id: str) -> list[EntryRow]:
         rows = self._conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE record_id = ?", (record_id,))
         return [_row(r) for r in rows]

@@ -11,7 +11,18 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol, TypeVar
 
-from crmdesk.model import EntityKind, ListDef, Mutation, MutationOp, MutationState, Note, ObjectDef, Record, is_local_id
+from crmdesk.model import (
+    EntityKind,
+    ListDef,
+    Mutation,
+    MutationOp,
+    MutationState,
+    Note,
+    ObjectDef,
+    Record,
+    Task,
+    is_local_id,
+)
 from crmdesk.model.errors import ValidationError
 from crmdesk.model.values import validate_value
 from crmdesk.remote import Backend, Capabilities, NotFound
@@ -336,13 +347,15 @@ class Puller(SyncStep):
             if is_local_id(list_def.id):
                 continue  # made offline: the server has no entries for it yet
             seen: set[str] = set()
+            # Only what differs is written: an unchanged list tells the views nothing.
+            held = self.store.entries.held(list_def.id)
             try:
                 for entries in self.backend.iter_entries(list_def.id, page_size=self.caps.max_page_size):
                     self.check_cancel()
                     with self.store.write():
                         for entry in entries:
                             seen.add(entry.id)
-                            if entry.id not in queued:
+                            if entry.id not in queued and held.get(entry.id) != (entry.record_id, entry.values):
                                 self.store.entries.put(list_def, entry)
             except NotFound:
                 continue  # deleted on the server while a change of it waits here: the push settles it
@@ -365,10 +378,17 @@ class Puller(SyncStep):
         self._forget(set(cached), seen, queued, self.store.notes.delete)
 
     def pull_tasks(self) -> None:
+        """Every task, re-read whole: only the ones that differ from the cache are written."""
         queued = self._queued_targets()
+        cached = {task.id: task for task in self.store.tasks.all()}
+
+        def put(task: Task) -> None:
+            if cached.get(task.id) != task:
+                self.store.tasks.put(task)
+
         seen = self._pull_pages(self.backend.iter_tasks(include_completed=True, page_size=self.caps.max_page_size),
-                                lambda task: self.store.tasks.put(task), queued, "tasks")
-        self._forget(self.store.tasks.ids(), seen, queued, self.store.tasks.delete)
+                                put, queued, "tasks")
+        self._forget(set(cached), seen, queued, self.store.tasks.delete)
 
     def _pull_pages(
         self, pages: Iterable[list[Item]], put: Callable[[Item], None], queued: set[str], phase: str

@@ -51,3 +51,21 @@ def test_a_round_with_nothing_new_tells_nothing_and_a_change_names_its_record(
             assert not changed.changes.schema and not changed.changes.members
         finally:
             engine.backend.close()
+
+
+def test_reading_every_note_task_and_list_entry_again_tells_nothing_when_none_changed(
+    tmp_path: Path, server: SandboxServer
+) -> None:
+    with Store.open(tmp_path / "ws.sqlite") as store:
+        # Notes, tasks and lists read on every round, as on Sync now.
+        engine = SyncEngine(store, backend(server), collections_interval=timedelta(0))
+        try:
+            first = engine.sync()
+            assert first.status.value == "synced" and first.changes.tasks and first.changes.lists
+            assert store.tasks.all() and any(store.entries.ids(list_id) for list_id in store.schema.lists())
+            quiet = engine.sync()
+            assert quiet.status.value == "synced"
+            # Each would make the Tasks view, the notes list and every open list re-read.
+            assert not (quiet.changes.tasks or quiet.changes.notes or quiet.changes.lists), quiet.changes
+        finally:
+            engine.backend.close()
