@@ -73,13 +73,17 @@ def _read_lines(proc: subprocess.Popen[str], deadline: float) -> Iterator[str]:
 
 @contextmanager
 def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Path | None = None,
-                    dialect: str = "aria", ready: str = "/objects") -> Iterator[SandboxProcess]:
+                    dialect: str = "aria", ready: str = "/objects",
+                    rate_limit: bool = False) -> Iterator[SandboxProcess]:
     """``crmdesk sandbox --dialect <dialect>`` on a free port in a child process, up once a GET of
-    ``ready`` (under its API) answers; stopped (SIGINT, then SIGKILL) on exit."""
+    ``ready`` (under its API) answers; stopped (SIGINT, then SIGKILL) on exit. ``rate_limit``
+    (atomic, attio): ``--rate-limit``, the real server's limit, answered 429 past it."""
     cmd = [sys.executable, "-m", "crmdesk", "sandbox", "--dialect", dialect, "--port", "0",
            "--records", str(records), "--seed", str(seed)]
     if strict:
         cmd.append("--strict")
+    if rate_limit:
+        cmd.append("--rate-limit")
     if db is not None:
         cmd += ["--db", str(db)]
     with tempfile.TemporaryFile(mode="w+") as err:
