@@ -73,3 +73,29 @@ def test_a_scripted_day_on_an_attio_server(tmp_path: Path) -> None:
     finally:
         api.close()
         server.stop()
+
+
+def test_a_token_that_may_not_read_members_syncs_without_its_tasks(tmp_path: Path) -> None:
+    """Attio's task list names members: ``GET /v2/tasks`` needs ``user_management:read`` (the
+    spec's ``security``). A token without it still syncs — records, lists, notes — with the tasks
+    off and the reason naming the scope, instead of the whole sync failing on a 403."""
+    from crmdesk.sandbox.attio.store import ALL_SCOPES, AttioStore
+
+    data = str(tmp_path / "data")
+    with SandboxServer(dialect="attio", records=40, seed=6) as server:
+        assert server.core is not None
+        admin = next(m for m in server.core.workspace.members() if m["role"] == "admin")
+        token_id, token = server.core.workspace.issue_token(admin["user_id"], "no members")
+        AttioStore(server.core).set_scopes(token_id, [s for s in ALL_SCOPES if not s.startswith("user_management:")])
+        api = AttioReader(server)
+        try:
+            assert api.tasks(), "the demo has tasks the token may not read"
+            synced = crmdesk("sync", "--dialect", "attio", "--url", server.url, "--data-dir", data, token=token)
+            people = json.loads(crmdesk("records", "list", "people", "--json", "--data-dir", data).stdout)
+            assert {row["id"] for row in people} == {r["id"]["record_id"] for r in api.records("people")}
+            assert api.transport.problems == []
+        finally:
+            api.close()
+    phases = {line.split(":")[0].strip() for line in (synced.stdout + synced.stderr).splitlines()[1:]}
+    assert synced.stdout.startswith("synced:") and "still pending 0" in synced.stdout
+    assert "notes" in phases and "tasks" not in phases  # the tasks were not asked for

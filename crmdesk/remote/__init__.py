@@ -23,6 +23,7 @@ from crmdesk.remote.errors import (
     ServerError,
     ServerRejected,
     TruncatedAnswer,
+    unsupported,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "ServerRejected",
     "TimelinePage",
     "TruncatedAnswer",
+    "unsupported",
 ]

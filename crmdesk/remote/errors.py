@@ -90,6 +90,13 @@ class ServerRejected(RemoteError):
 RemoteValidationError = ServerRejected
 
 
+def unsupported(what: str, why: str) -> ServerRejected:
+    """The refusal of something this server cannot do (its capability is off, with ``why``): a
+    rejection (code ``UNSUPPORTED``), so a queued change asking it is shown refused rather than
+    retried. Every dialect refuses what it cannot do with this."""
+    return ServerRejected(f"{what}: {why}", code="UNSUPPORTED")
+
+
 class RateLimited(RemoteError):
     """Too many requests (429). ``retry_after`` is in seconds, when the server said."""
 

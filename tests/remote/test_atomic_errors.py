@@ -170,3 +170,33 @@ def test_a_scan_of_the_recorded_contacts_is_paced(replay: Replay, backend: Atomi
     list(backend.iter_record_pages("people", page_size=2))
     asked = len(replay.requests("GET", "/api/contacts")) + len(replay.requests("GET", "/api/configuration"))
     assert asked < 175 and clock.now == 0.0  # a short scan goes at once
+
+
+def test_every_dialect_refuses_what_it_cannot_do_with_the_one_unsupported() -> None:
+    """``unsupported`` lives in ``remote/errors.py`` (exported with the other errors); no dialect
+    keeps its own copy or builds the ``UNSUPPORTED`` refusal inline."""
+    from pathlib import Path
+
+    import crmdesk.remote as remote
+    from crmdesk.remote import errors
+    from crmdesk.remote.aria import connect_aria
+    from crmdesk.remote.atomic import session as atomic_session
+    from crmdesk.remote.attio import session as attio_session
+
+    assert remote.unsupported is errors.unsupported and "unsupported" in remote.__all__
+    assert atomic_session.unsupported is errors.unsupported
+    assert not hasattr(attio_session, "unsupported")
+    refusal = errors.unsupported("Deleting a list", "the server cannot")
+    assert (refusal.message, refusal.code, type(refusal)) == ("Deleting a list: the server cannot", "UNSUPPORTED",
+                                                              ServerRejected)
+    aria = connect_aria("http://127.0.0.1:9", "token")  # nothing listens: the refusal comes first
+    try:
+        with pytest.raises(ServerRejected) as caught:
+            aria.add_comment("people", "r1", "Hello")
+    finally:
+        aria.close()
+    assert caught.value.code == "UNSUPPORTED" and caught.value.message.startswith("Commenting: ")
+    root = Path(errors.__file__).parent
+    inline = [str(path.relative_to(root)) for path in root.rglob("*.py")
+              if path.name != "errors.py" and 'code="UNSUPPORTED"' in path.read_text(encoding="utf-8")]
+    assert inline == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+import pytest
 
 from crmdesk.model import AttributeType
 from crmdesk.remote.attio import ATTIO_DEFAULTS
 from crmdesk.remote.attio.history import CHANGED, comment_event, history_events, newest_first
-from crmdesk.remote.attio.scopes import NEEDS, capabilities_for, has
+from crmdesk.remote.attio.scopes import NEEDS, OPERATIONS, WRITE_NEEDS, WRITES, capabilities_for, has
+from tests.attio_spec import spec
 
 from .attio_support import MEMBER, STATUS, attr
 
@@ -64,20 +68,70 @@ def test_a_comment_is_an_event_with_its_text_author_and_thread() -> None:
     assert [e.id for e in newest_first([*older, event])] == ["c1", older[0].id]
 
 
-def test_scopes_turn_capabilities_off_with_the_scope_named() -> None:
-    every = " ".join(f"{scope}-write" if scope.endswith(":read") else scope
-                     for scopes in NEEDS.values() for scope in scopes)
-    full = capabilities_for(ATTIO_DEFAULTS, every)
-    assert full.schema_admin and full.lists and full.notes and full.tasks and full.comments and full.timeline
-    assert full.reason("schema_admin") is None
-    member = capabilities_for(ATTIO_DEFAULTS, every.replace("object_configuration:read-write",
-                                                            "object_configuration:read"))
+def _spec_scopes(operations: Iterable[str]) -> set[str]:
+    """The scopes the spec's ``security`` lists for ``operations`` (``"GET /v2/tasks"``), together."""
+    found: set[str] = set()
+    for operation in operations:
+        method, path = operation.split(" ", 1)
+        for requirement in spec()["paths"][path][method.lower()].get("security") or []:
+            for scopes in requirement.values():
+                found |= set(scopes)
+    return found
+
+
+def _without(scopes: set[str], scope: str) -> str:
+    """``scopes`` with ``scope`` taken away (a read with its read-write, which includes it)."""
+    return " ".join(sorted(s for s in scopes if s not in (scope, f"{scope}-write")))
+
+
+#: Every scope any operation of the spec lists: a token that may do everything.
+EVERY = {s for path in spec()["paths"].values() for op in path.values() if isinstance(op, dict)
+         for requirement in op.get("security") or [] for scopes in requirement.values() for s in scopes}
+
+
+@pytest.mark.parametrize("capability", sorted(OPERATIONS))
+def test_scopes_turn_capabilities_off_with_the_scope_named(capability: str) -> None:
+    """Each capability needs exactly the scopes the spec's ``security`` lists for the operations
+    behind it: granted those alone it is on; lacking any one of them it is off, the reason naming
+    the scope to grant (a read lacked with its read-write is named as the read-write)."""
+    needed = _spec_scopes(OPERATIONS[capability])
+    assert needed, capability
+    assert set(NEEDS[capability]) == needed
+    alone = capabilities_for(ATTIO_DEFAULTS, " ".join(sorted(needed)))
+    assert getattr(alone, capability) and alone.reason(capability) is None
+    for scope in sorted(needed):
+        lacking = capabilities_for(ATTIO_DEFAULTS, _without(EVERY, scope))
+        reason = lacking.reason(capability) or ""
+        assert not getattr(lacking, capability), (capability, scope)
+        named = scope if f"{scope}-write" not in needed else f"{scope}-write"
+        assert f"“{named}”" in reason and "grant" in reason, (capability, scope, reason)
+
+
+def test_the_scopes_the_brief_names_come_from_the_spec() -> None:
+    """The spec's own words for what the tasks, comments and admin capabilities need."""
+    assert _spec_scopes(["GET /v2/tasks"]) == {"task:read", "object_configuration:read", "record_permission:read",
+                                               "user_management:read"}
+    assert _spec_scopes(OPERATIONS["tasks"]) == _spec_scopes(["GET /v2/tasks"])
+    assert "comment:read-write" in _spec_scopes(OPERATIONS["comments"])
+    member = capabilities_for(ATTIO_DEFAULTS, _without(EVERY, "object_configuration:read-write"))
     assert not member.schema_admin and "object_configuration:read-write" in (member.reason("schema_admin") or "")
-    bare = capabilities_for(ATTIO_DEFAULTS, "record_permission:read object_configuration:read")
-    for capability, scope in (("lists", "list_entry:read"), ("notes", "note:read"), ("tasks", "task:read"),
-                              ("comments", "comment:read")):
-        assert not getattr(bare, capability) and scope in (bare.reason(capability) or "")
-    assert bare.timeline and not bare.member_admin and bare.reason("member_admin")
+    assert member.tasks and member.comments and member.timeline and not member.member_admin
+    # Reading comments alone: no comment can be added, so ``comments`` is off (the timeline still
+    # reads the threads); no member list: the tasks (which name members) are off, not failing.
+    narrow = capabilities_for(ATTIO_DEFAULTS, _without(_without_set(EVERY, "comment:read-write"),
+                                                       "user_management:read"))
+    assert not narrow.comments and "comment:read-write" in (narrow.reason("comments") or "")
+    assert not narrow.tasks and "user_management:read" in (narrow.reason("tasks") or "")
+    assert narrow.timeline and narrow.notes and narrow.lists
+
+
+def _without_set(scopes: set[str], scope: str) -> set[str]:
+    return {s for s in scopes if s != scope}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_writes_without_a_capability_need_the_scopes_the_spec_lists(write: str) -> None:
+    assert set(WRITE_NEEDS[write]) == _spec_scopes(WRITES[write])
 
 
 def test_a_read_write_scope_includes_its_read() -> None:

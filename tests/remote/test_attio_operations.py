@@ -11,6 +11,7 @@ import pytest
 
 from crmdesk.model import AttributeDef, AttributeType, Option
 from crmdesk.remote.attio import AttioBackend, connect_attio
+from crmdesk.remote.attio.scopes import ALSO_READS, OPERATIONS, SCHEMA_READS
 from crmdesk.remote.backend import NoteParent
 from crmdesk.remote.errors import NotFound, ServerRejected
 from crmdesk.sandbox.server import SandboxServer
@@ -38,7 +39,8 @@ USED = {
     "POST /v2/objects/records/search",
     "GET /v2/lists", "POST /v2/lists", "GET /v2/lists/{list}", "PATCH /v2/lists/{list}",
     "POST /v2/lists/{list}/entries/query", "POST /v2/lists/{list}/entries",
-    "PUT /v2/lists/{list}/entries/{entry_id}", "DELETE /v2/lists/{list}/entries/{entry_id}",
+    "GET /v2/lists/{list}/entries/{entry_id}", "PUT /v2/lists/{list}/entries/{entry_id}",
+    "DELETE /v2/lists/{list}/entries/{entry_id}",
     "GET /v2/notes", "POST /v2/notes", "DELETE /v2/notes/{note_id}",
     "GET /v2/tasks", "POST /v2/tasks", "PATCH /v2/tasks/{task_id}", "DELETE /v2/tasks/{task_id}",
     "GET /v2/threads", "POST /v2/comments",
@@ -60,27 +62,27 @@ def _refused(call: Callable[[], Any]) -> None:
     assert caught.value.code == "UNSUPPORTED" and caught.value.message
 
 
-def _schema(backend: AttioBackend) -> None:
-    made = backend.create_object("gadgets", "Gadget", "Gadgets", icon="box")
-    assert made.slug == "gadgets" and made.id
-    assert backend.update_object("gadgets", plural_name="Gizmos").plural_name == "Gizmos"
-    size = backend.create_attribute("gadgets", AttributeDef(
+def _schema(backend: AttioBackend, slug: str = "gadgets") -> None:
+    made = backend.create_object(slug, "Gadget", "Gadgets", icon="box")
+    assert made.slug == slug and made.id
+    assert backend.update_object(slug, plural_name="Gizmos").plural_name == "Gizmos"
+    size = backend.create_attribute(slug, AttributeDef(
         "size", "Size", AttributeType.SELECT, options=(Option("", "Small"), Option("", "Large"))))
     assert [o.title for o in size.options] == ["Small", "Large"] and size.id
-    assert backend.update_attribute("gadgets", size.id or "", title="Sizes", required=False).title == "Sizes"
-    huge = backend.create_option("gadgets", size, Option("", "Huge"))
-    renamed = backend.update_option("gadgets", size, Option(huge.id, "Giant", active=False))
+    assert backend.update_attribute(slug, size.id or "", title="Sizes", required=False).title == "Sizes"
+    huge = backend.create_option(slug, size, Option("", "Huge"))
+    renamed = backend.update_option(slug, size, Option(huge.id, "Giant", active=False))
     assert renamed.title == "Giant" and not renamed.active
-    backend.delete_option("gadgets", size, huge.id)
-    backend.delete_attribute("gadgets", size.id or "")
-    assert backend.get_object("gadgets").attribute("size") is None
-    _refused(lambda: backend.delete_object("gadgets"))
-    _refused(lambda: backend.update_attribute("gadgets", "x", order=2))
+    backend.delete_option(slug, size, huge.id)
+    backend.delete_attribute(slug, size.id or "")
+    assert backend.get_object(slug).attribute("size") is None
+    _refused(lambda: backend.delete_object(slug))
+    _refused(lambda: backend.update_attribute(slug, "x", order=2))
     # Statuses: a deal's stage (a status attribute Attio gives its deals object).
     stage = backend.get_object("deals").attribute("stage")
     assert stage is not None
-    paused = backend.create_option("deals", stage, Option("", "Paused"))
-    assert backend.update_option("deals", stage, Option(paused.id, "On hold")).title == "On hold"
+    paused = backend.create_option("deals", stage, Option("", f"Paused {slug}"))
+    assert backend.update_option("deals", stage, Option(paused.id, f"On hold {slug}")).title == f"On hold {slug}"
     backend.delete_option("deals", stage, paused.id)
     archived = backend.get_object("deals").attribute("stage")
     assert archived is not None and not next(o for o in archived.options if o.id == paused.id).active
@@ -116,6 +118,14 @@ def _lists(backend: AttioBackend, person: str, company: str) -> None:
     assert backend.update_list(made.id, name="VIPs", private=False).name == "VIPs"
     note = backend.create_list_attribute(made.id, AttributeDef("why", "Why", AttributeType.TEXT))
     assert note.slug == "why"
+    # A location on an entry: the entry is read before the PUT, to keep what the model cannot hold.
+    where = backend.create_list_attribute(made.id, AttributeDef("where", "Where", AttributeType.LOCATION))
+    backend.lists()
+    place = {"line1": "1 Main St", "city": "Leeds", "country": "GB"}
+    vip = backend.add_entry(made.id, person, {"where": place})
+    backend.update_entry(made.id, vip.id, {"where": {**place, "postcode": "LS1 1AA"}})
+    assert where.slug == "where" and any(e.values.get("where", {}).get("postcode") == "LS1 1AA"
+                                         for page in backend.iter_entries(made.id) for e in page)
     _refused(lambda: backend.delete_list(made.id))
 
 
@@ -188,3 +198,46 @@ def test_search_asks_as_the_spec_says_and_reads_the_hits(server: SandboxServer) 
     assert [(body["limit"], len(body["query"]), body["request_as"]) for body in sent] == [
         (25, len(name), {"type": "workspace"}), (25, 256, {"type": "workspace"})]
     assert backend.record_objects[person.id] == "people"
+
+
+def _capability_calls(backend: AttioBackend, helper: AttioBackend, person: str) -> dict[str, Callable[[], Any]]:
+    """What each capability lets sync or the UI call (``helper`` makes what a call needs first)."""
+    task = helper.create_task("Capabilities", record_ids=[])
+
+    def links() -> None:
+        backend.update_task(task.id, record_ids=[person], assignee_ids=[])
+
+    return {
+        "schema_admin": lambda: _schema(backend, "capgadgets"),
+        # A list not read yet is read by its id first; then every list with its entries.
+        "lists": lambda: (list(backend.iter_entries(helper.lists()[0].id)),
+                          [list(backend.iter_entries(lst.id)) for lst in backend.lists()]),
+        "notes": lambda: (list(backend.iter_notes()), backend.notes_for("people", person)),
+        "tasks": lambda: list(backend.iter_tasks()),
+        "task_links_writable": links,
+        "comments": lambda: (backend.comments_on("people", person), backend.add_comment("people", person, "Hi")),
+        "timeline": lambda: backend.timeline("people", person),
+    }
+
+
+def test_each_capability_uses_the_operations_its_scopes_come_from(server: SandboxServer) -> None:
+    """``scopes.OPERATIONS`` (whose spec ``security`` make ``NEEDS``) is what each capability's
+    calls really use: every operation listed is used, and nothing else but the schema reads every
+    sync makes (``SCHEMA_READS``), ``GET /v2/self`` and what a call reads only where allowed."""
+    helper = connect_attio(server.url, server.admin_token, clock=FakeClock())
+    person = next(iter(helper.record_ids("people")))
+    try:
+        for capability in OPERATIONS:
+            wire = SpecCheckingTransport()
+            backend = connect_attio(server.url, server.admin_token, http_transport=wire, clock=FakeClock())
+            try:
+                _capability_calls(backend, helper, person)[capability]()
+            finally:
+                backend.close()
+            used = wire.used() - {"GET /v2/self"}
+            listed = set(OPERATIONS[capability]) - {"GET /v2/self"}
+            assert used - set(SCHEMA_READS) - set(ALSO_READS.get(capability, ())) <= listed, capability
+            assert listed - set(SCHEMA_READS) <= used, capability
+            assert wire.problems == [], capability
+    finally:
+        helper.close()

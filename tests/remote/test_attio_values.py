@@ -164,8 +164,13 @@ def test_an_unreadable_value_is_a_validation_error_naming_the_attribute() -> Non
 def test_what_attio_cannot_hold_is_refused_naming_the_attribute() -> None:
     with pytest.raises(ValidationError, match="kept in USD"):
         to_wire(attr(T.CURRENCY, config={"currency_code": "USD"}), {"amount": 5, "currency": "EUR"}, _target)
-    # Without a code of its own the attribute takes the value's (Attio decides).
-    assert to_wire(attr(T.CURRENCY), {"amount": 5, "currency": "EUR"}, _target) == [{"currency_value": 5}]
+    # Without a code of its own the attribute cannot keep the value's: refused, not sent without it.
+    with pytest.raises(ValidationError, match="no currency of its own"):
+        to_wire(attr(T.CURRENCY), {"amount": 5, "currency": "EUR"}, _target)
+    # An amount with no code loses nothing: written either way.
+    assert to_wire(attr(T.CURRENCY), {"amount": 5, "currency": None}, _target) == [{"currency_value": 5}]
+    assert to_wire(attr(T.CURRENCY, config={"currency_code": "USD"}), {"amount": 5}, _target) == [
+        {"currency_value": 5}]
     with pytest.raises(ValidationError, match="two-letter"):
         to_wire(attr(T.LOCATION), {"line1": "x", "country": "United Kingdom"}, _target)
     with pytest.raises(ValidationError, match="cannot be written"):
@@ -181,7 +186,8 @@ def offline() -> Iterator[AttioBackend]:
     """A backend that never reaches a server (nothing listens): refusals come before a request."""
     backend = connect_attio("http://127.0.0.1:9", "token")
     deals = ObjectDef("deals", "Deal", "Deals", attributes=(
-        attr(T.CURRENCY, "value", config={"currency_code": "USD"}), attr(T.TEXT, "name")))
+        attr(T.CURRENCY, "value", config={"currency_code": "USD"}), attr(T.TEXT, "name"),
+        attr(T.CURRENCY, "budget")))
     backend.schema.put(deals)
     yield backend
     backend.close()
@@ -200,3 +206,51 @@ def test_ids_made_offline_are_refused_before_sending(offline: AttioBackend) -> N
     with pytest.raises(ServerRejected) as caught:
         offline.update_record("deals", "local-1", {"name": "x"})
     assert set(caught.value.field_errors) == {"id"}
+
+
+def test_an_amount_in_any_currency_on_an_attribute_without_one_is_refused_naming_it(offline: AttioBackend) -> None:
+    """Attio writes ``currency_value`` only: where the attribute has no ``default_currency_code``
+    the value's code would be dropped on the way, so the write is refused naming the field."""
+    with pytest.raises(ServerRejected) as caught:
+        offline.update_record("deals", PERSON, {"budget": {"amount": 10, "currency": "EUR"}, "name": "x"})
+    assert set(caught.value.field_errors) == {"budget"} and "EUR" in caught.value.field_errors["budget"]
+    with pytest.raises(ServerRejected) as made:
+        offline.create_record("deals", {"budget": {"amount": 10, "currency": "GBP"}}, idempotency_key="k")
+    assert set(made.value.field_errors) == {"budget"}
+
+
+#: The spec's own example location (its ``output-value`` branch), as a server answers it.
+SPEC_LOCATION = next(v for v in output_examples() if v["attribute_type"] == "location")
+
+
+def _written(element: dict[str, Any], current: list[dict[str, Any]]) -> dict[str, Any]:
+    [body] = to_wire(attr(T.LOCATION), element, _target, current)
+    return dict(body)
+
+
+def test_a_location_edit_keeps_what_the_model_cannot_hold_while_it_still_applies() -> None:
+    """Lines 2-4 are kept as they were while the model's line 2 is still their join; latitude and
+    longitude while the place (line 1, city, state, postcode, country) is unchanged."""
+    current = [SPEC_LOCATION]
+    read = from_wire(attr(T.LOCATION), current)
+    assert read == EXPECTED["location"]
+    same = _written(read, current)
+    assert {k: same[k] for k in ("line_2", "line_3", "line_4", "latitude", "longitude")} == {
+        "line_2": "Block 1", "line_3": "Hilldrop Estate", "line_4": "Westborough", "latitude": "37.331741",
+        "longitude": "-122.030333"}
+    # A new line 2: what the user saw as one line is now that line; the place is the same.
+    moved_in = _written({**read, "line2": "Block 2, Hilldrop Estate, Westborough"}, current)
+    assert (moved_in["line_2"], moved_in["line_3"], moved_in["line_4"]) == (
+        "Block 2, Hilldrop Estate, Westborough", None, None)
+    assert (moved_in["latitude"], moved_in["longitude"]) == ("37.331741", "-122.030333")
+    # Another street or postcode: the coordinates would point at the old address; lines 2-4 stay.
+    for change in ({"line1": "2 Infinite Loop"}, {"postcode": "95015"}, {"city": "Palo Alto"},
+                   {"country": "CA"}, {"state": None}):
+        elsewhere = _written({k: v for k, v in {**read, **change}.items() if v is not None}, current)
+        assert (elsewhere["latitude"], elsewhere["longitude"]) == (None, None), change
+        assert (elsewhere["line_3"], elsewhere["line_4"]) == ("Hilldrop Estate", "Westborough"), change
+    # A change of case is no move; no value on the server: nothing to keep.
+    assert _written({**read, "city": "CUPERTINO", "country": "us"}, current)["latitude"] == "37.331741"
+    assert _written(read, [])["latitude"] is None and _written(read, [])["line_3"] is None
+    # A past value is not the one replaced.
+    assert _written(read, [{**SPEC_LOCATION, "active_until": "2024-01-01T00:00:00.000000000Z"}])["line_3"] is None

@@ -14,7 +14,7 @@ from crmdesk.remote.aria.admin import attribute_body
 from crmdesk.remote.aria.schema import decode_values, encode_values
 from crmdesk.remote.aria.session import AriaSession
 from crmdesk.remote.backend import NoteParent, SearchHit, TimelinePage
-from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected
+from crmdesk.remote.errors import NotFound, ProtocolError, ServerRejected, unsupported
 from crmdesk.remote.paging import OffsetPage, offset_pages
 from crmdesk.remote.rows import each, timestamp
 from crmdesk.remote.session import seg
@@ -263,7 +263,7 @@ class CollabMixin(AriaSession):
         return TimelinePage(events, str(nxt) if nxt else None)
 
     def add_comment(self, object_slug: str, record_id: str, content: str) -> TimelineEvent:
-        raise ServerRejected("Commenting: this server keeps no comments on records", code="UNSUPPORTED")
+        raise unsupported("Commenting", "this server keeps no comments on records")
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         data = self.get(f"/objects/{seg(object_slug)}/records/{seg(record_id)}/activity")

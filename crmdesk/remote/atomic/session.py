@@ -18,6 +18,7 @@ from crmdesk.remote.atomic import ids
 from crmdesk.remote.atomic.resources import Resource
 from crmdesk.remote.clock import Clock, SystemClock
 from crmdesk.remote.errors import PermissionDenied, PoisonedRow, ProtocolError, ServerRejected
+from crmdesk.remote.errors import unsupported as unsupported  # the shared refusal, as this dialect's modules import it
 from crmdesk.remote.paging import RangePage, Row, range_pages
 from crmdesk.remote.rows import usable_identity
 from crmdesk.remote.session import ApiSession, seg
@@ -153,9 +154,3 @@ class AtomicSession(ApiSession):
             return self.list_page(resource, first, last, params)
 
         return range_pages(fetch, max(2, min(page_size, MAX_PAGE)), ahead=ahead)
-
-
-def unsupported(what: str, why: str) -> ServerRejected:
-    """The refusal of something this server cannot do (its capability is off, with ``why``): a
-    rejection, so a queued change asking it is shown refused rather than retried."""
-    return ServerRejected(f"{what}: {why}", code="UNSUPPORTED")

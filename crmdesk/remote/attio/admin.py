@@ -14,8 +14,8 @@ from typing import Any
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option
 from crmdesk.remote.attio import schema
 from crmdesk.remote.attio.objects import CHOICES, SchemaMixin
-from crmdesk.remote.attio.session import row_of, unsupported
-from crmdesk.remote.errors import ProtocolError, ServerRejected
+from crmdesk.remote.attio.session import row_of
+from crmdesk.remote.errors import ProtocolError, ServerRejected, unsupported
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
 

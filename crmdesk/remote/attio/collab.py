@@ -8,8 +8,12 @@
   added or deleted (``notes_editable`` off), ``update_note`` is refused.
 - Tasks: text (``content_plaintext``), ``deadline_at``, ``is_completed``, ``linked_records``,
   ``assignees`` (members). Everything but the text can change after a task is made
-  (``task_content_writable`` off, ``task_links_writable`` on); a linked record names its object,
-  which the model's ids do not: ``object_of`` finds it.
+  (``task_content_writable`` off, ``task_links_writable`` on with ``task:read-write``); a linked
+  record names its object, which the model's ids do not: ``object_of`` finds it, and a link to a
+  record no object has is refused naming ``record_ids``.
+- Adding or deleting a note or task needs ``note:read-write`` / ``task:read-write``; ``notes`` and
+  ``tasks`` stay on with the read scopes (there is no capability to say "read-only"), and such a
+  write is refused before it is sent, naming the scope (``require_scopes``).
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from typing import Any
 
 from crmdesk.model import Member, Note, Task
 from crmdesk.remote.attio import ids
-from crmdesk.remote.attio.records import RecordsMixin
-from crmdesk.remote.attio.session import MAX_PAGE, MAX_SMALL_PAGE, row_of, rows_of, unsupported
+from crmdesk.remote.attio.records import RecordsMixin, gone
+from crmdesk.remote.attio.session import MAX_PAGE, MAX_SMALL_PAGE, row_of, rows_of
 from crmdesk.remote.backend import NoteParent
-from crmdesk.remote.errors import NotFound, PermissionDenied
+from crmdesk.remote.errors import NotFound, PermissionDenied, ServerRejected, unsupported
 from crmdesk.remote.rows import clean, each, timestamp, whole
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
@@ -98,6 +102,9 @@ class CollabMixin(RecordsMixin):
 
     def members(self) -> list[Member]:
         """Every member; none (logged) for a token without ``user_management:read``."""
+        if not self.allows(("user_management:read",)):
+            log.info("members not read: this token lacks the scope “user_management:read”")
+            return []
         try:
             rows = rows_of(self.get("/workspace_members"), "members")
         except PermissionDenied as error:
@@ -130,6 +137,7 @@ class CollabMixin(RecordsMixin):
     def create_note(self, object_slug: str, record_id: str, title: str, content: str) -> Note:
         data = {"parent_object": object_slug, "parent_record_id": ids.require(record_id, "record_id"),
                 "title": title, "format": "markdown", "content": content}
+        self.require_scopes("notes", "Adding a note")
         return note(row_of(self.call("POST", "/notes", body={"data": data}, kind=RequestKind.CREATE), "a note"))
 
     def update_note(
@@ -140,8 +148,10 @@ class CollabMixin(RecordsMixin):
 
     def delete_note(self, note_id: str, *, parent: NoteParent | None) -> None:
         """Addressed by the note's own id: ``parent`` is not needed."""
+        path = f"/notes/{seg(ids.require(note_id, 'id', 'note'))}"
+        self.require_scopes("notes", "Deleting a note")
         with contextlib.suppress(NotFound):
-            self.call("DELETE", f"/notes/{seg(ids.require(note_id, 'id', 'note'))}")
+            self.call("DELETE", path)
 
     # -- tasks ----------------------------------------------------------------------------------
 
@@ -159,6 +169,7 @@ class CollabMixin(RecordsMixin):
     ) -> Task:
         data = {"content": content, "format": "plaintext", "deadline_at": deadline or None, "is_completed": False,
                 "linked_records": self._links(record_ids or []), "assignees": _assignees(assignee_ids or [])}
+        self.require_scopes("tasks", "Adding a task")
         return task(row_of(self.call("POST", "/tasks", body={"data": data}, kind=RequestKind.CREATE), "a task"))
 
     def update_task(
@@ -179,16 +190,26 @@ class CollabMixin(RecordsMixin):
         path = f"/tasks/{seg(ids.require(task_id, 'id', 'task'))}"
         if not data:
             return task(row_of(self.get(path), "a task"))
+        self.require_scopes("tasks", "Changing a task")
         return task(row_of(self.call("PATCH", path, body={"data": data}), "a task"))
 
     def delete_task(self, task_id: str) -> None:
+        path = f"/tasks/{seg(ids.require(task_id, 'id', 'task'))}"
+        self.require_scopes("tasks", "Deleting a task")
         with contextlib.suppress(NotFound):
-            self.call("DELETE", f"/tasks/{seg(ids.require(task_id, 'id', 'task'))}")
+            self.call("DELETE", path)
 
     def _links(self, record_ids: list[str]) -> list[dict[str, str]]:
-        """Each linked record with its object (as read, else asked for)."""
-        return [{"target_object": self.object_of(ids.require(record_id, "record_ids")), "target_record_id": record_id}
-                for record_id in record_ids]
+        """Each linked record with its object (as read, else asked for); a record no object has is
+        refused naming ``record_ids`` (never ``NotFound``: the task is not what is gone)."""
+        links = []
+        for record_id in record_ids:
+            slug = self.object_of(ids.require(record_id, "record_ids"))
+            if slug is None:
+                message = f"The task {gone(record_id)}"
+                raise ServerRejected(message, field_errors={"record_ids": message})
+            links.append({"target_object": slug, "target_record_id": record_id})
+        return links
 
 
 def _assignees(member_ids: list[str]) -> list[dict[str, str]]:

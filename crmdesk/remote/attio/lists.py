@@ -26,9 +26,9 @@ from crmdesk.remote import schema_cache
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.admin import AdminMixin
 from crmdesk.remote.attio.records import RecordsMixin
-from crmdesk.remote.attio.session import MAX_PAGE, row_of, rows_of, unsupported
+from crmdesk.remote.attio.session import MAX_PAGE, row_of, rows_of
 from crmdesk.remote.attio.values import from_wire
-from crmdesk.remote.errors import NotFound, ServerRejected
+from crmdesk.remote.errors import NotFound, ServerRejected, unsupported
 from crmdesk.remote.rows import clean, each, timestamp, usable_identity
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
@@ -75,6 +75,7 @@ class ListsMixin(RecordsMixin, AdminMixin):
 
     def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
         """A slug already taken (409) is tried once more with a short suffix."""
+        self.require_scopes("lists", "Making a list")
         access = [{"workspace_member_id": self.my_member_id(), "level": "full-access"}] if private else []
         data: dict[str, Any] = {"name": name, "api_slug": list_slug(name), "parent_object": parent_object,
                 "workspace_access": None if private else "full-access", "workspace_member_access": access}
@@ -96,6 +97,7 @@ class ListsMixin(RecordsMixin, AdminMixin):
             if private:
                 data["workspace_member_access"] = [{"workspace_member_id": self.my_member_id(),
                                                     "level": "full-access"}]
+        self.require_scopes("lists", "Changing a list")
         self.call("PATCH", f"/lists/{seg(list_id)}", body={"data": data})
         return self.get_list(list_id)
 
@@ -137,20 +139,27 @@ class ListsMixin(RecordsMixin, AdminMixin):
         attrs = {a.slug: a for a in list_def.attributes}
         data = {"parent_record_id": ids.require(record_id, "record_id"), "parent_object": list_def.parent_object,
                 "entry_values": self.encode(attrs, values or {})}
+        self.require_scopes("entries", f"Adding a record to the list {list_def.name}")
         answer = self.call("POST", f"/lists/{seg(list_id)}/entries", body={"data": data}, kind=RequestKind.CREATE)
         return self._entry(list_id, attrs, row_of(answer, "a created entry"))
 
     def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> None:
         """``PUT`` with the changed attributes (``[]`` clears one): as for records, PUT replaces a
-        multiselect's list where PATCH would add to it, and leaves the attributes not sent alone."""
-        encoded = self.encode({a.slug: a for a in self._list(list_id).attributes}, values)
+        multiselect's list where PATCH would add to it, and leaves the attributes not sent alone; a
+        location written first reads the entry (``GET …/entries/{entry_id}``), as for records."""
+        attrs = {a.slug: a for a in self._list(list_id).attributes}
+        encoded = self.encode(attrs, values)
         if encoded:
             path = f"/lists/{seg(list_id)}/entries/{seg(ids.require(entry_id, 'entry_id', 'entry'))}"
+            self.require_scopes("entries", "Changing a list entry")
+            encoded = self.keeping_locations(attrs, values, encoded, path, "entry_values")
             self.call("PUT", path, body={"data": {"entry_values": encoded}})
 
     def remove_entry(self, list_id: str, entry_id: str) -> None:
+        path = f"/lists/{seg(list_id)}/entries/{seg(ids.require(entry_id, 'entry_id', 'entry'))}"
+        self.require_scopes("entries", "Removing a record from a list")
         with contextlib.suppress(NotFound):  # already removed: the goal is reached
-            self.call("DELETE", f"/lists/{seg(list_id)}/entries/{seg(ids.require(entry_id, 'entry_id', 'entry'))}")
+            self.call("DELETE", path)
 
 
 __all__ = ["LISTS_STAY", "ListsMixin", "list_slug"]

@@ -4,6 +4,10 @@ Records carry no update time, so there is no "changed since": every pull scans (
 …/records/query`` sorted by ``created_at`` newest first, offset paging through the shared
 ``offset_pages``, 500 a page) and the same scan finds deletions.
 
+An update that writes a location first reads the record (one ``GET``): a location is written
+whole, and what the model cannot hold of the server's value (lines 3 and 4, the coordinates) is
+carried over from it (``values.carried``) rather than erased.
+
 Creates are ``POST …/records`` (an ``Idempotency-Key`` is sent; Attio documents none, so it is
 harmless and ``idempotent_create`` stays off). Attio's assert (``PUT …/records?matching_attribute=``)
 is deliberately not used for creates: where a colleague already holds the unique value, assert
@@ -58,22 +62,36 @@ class RecordsMixin(SchemaMixin):
             created_by=creator if isinstance(creator, str) else None,
         )
 
-    def encode(self, attrs: Mapping[str, AttributeDef], values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    def encode(
+        self, attrs: Mapping[str, AttributeDef], values: Mapping[str, Any],
+        current: Mapping[str, Any] | None = None,
+    ) -> dict[str, list[Any]]:
         """Canonical values → ``{slug: [input values]}`` (``[]`` clears), or ``ServerRejected``
-        naming each field that cannot be sent, before anything is sent."""
+        naming each field that cannot be sent (a reference to a record the server no longer has
+        among them), before anything is sent. ``current``: the values as the server answered them,
+        for what a write keeps of them (a location's lines and coordinates)."""
         def write(attr: AttributeDef, value: Any) -> list[Any]:
-            return to_wire(attr, model_values.validate_value(attr, value), self.target_of)
+            return to_wire(attr, model_values.validate_value(attr, value), self.target_of,
+                           (current or {}).get(attr.slug))
 
         return schema_cache.encode_values(attrs, values, write=write)
 
     def target_of(self, attr: AttributeDef, record_id: str) -> str:
         """The object a referenced record is of: the attribute's one allowed object, else the
-        record's object as read (or asked for)."""
-        return attr.target_object or self.object_of(record_id)
+        record's object as read (or asked for); ``ValueError`` (the value's refusal, naming the
+        attribute) when no object has it."""
+        if attr.target_object:
+            return attr.target_object
+        found = self.object_of(record_id)
+        if found is None:
+            raise ValueError(gone(record_id))
+        return found
 
-    def object_of(self, record_id: str) -> str:
+    def object_of(self, record_id: str) -> str | None:
         """The slug of the object ``record_id`` is of: as read by this backend, else asked of each
-        object in turn (``NotFound`` when none has it)."""
+        object in turn; None when none has it. Never ``NotFound``: the record asked about is one a
+        value or a task names, not the one being written (a ``NotFound`` would tell sync that one
+        was deleted)."""
         known = self.record_objects.get(record_id)
         if known is not None:
             return known
@@ -84,7 +102,7 @@ class RecordsMixin(SchemaMixin):
                 continue
             self.remember(record_id, slug)
             return slug
-        raise NotFound(f"The server has no record {record_id}.")
+        return None
 
     # -- paging ----------------------------------------------------------------------------------
 
@@ -125,24 +143,45 @@ class RecordsMixin(SchemaMixin):
         holds is refused by the server (``uniqueness_conflict``): a ``ServerRejected`` with its words."""
         obj = self.object_def(object_slug)
         body = {"data": {"values": self.encode(obj.by_slug, values)}}
+        self.require_scopes("records", f"Adding a record to {object_slug}")
         answer = self.call("POST", f"/objects/{seg(object_slug)}/records", body=body, kind=RequestKind.CREATE,
                            idempotency_key=idempotency_key)
         return self.decode_record(obj, row_of(answer, "a created record"))
 
     def update_record(self, object_slug: str, record_id: str, changed: Mapping[str, Any]) -> Record:
         """``PUT`` with the changed attributes only: the spec's PUT replaces a multiselect's list
-        (PATCH would add to it) and leaves the attributes not sent as they are; ``None`` is ``[]``."""
+        (PATCH would add to it) and leaves the attributes not sent as they are; ``None`` is ``[]``.
+        A location written is first read as the server has it (one ``GET`` of the record), so what
+        the model does not hold of it is kept (``values.carried``)."""
         obj = self.object_def(object_slug)
         path = self._path(object_slug, record_id)
         encoded = self.encode(obj.by_slug, changed)
         if not encoded:
             return self.get_record(object_slug, record_id)
+        self.require_scopes("records", f"Changing a record of {object_slug}")
+        encoded = self.keeping_locations(obj.by_slug, changed, encoded, path, "values")
         answer = self.call("PUT", path, body={"data": {"values": encoded}})
         return self.decode_record(obj, row_of(answer, "an updated record"))
 
+    def keeping_locations(
+        self, attrs: Mapping[str, AttributeDef], changed: Mapping[str, Any], encoded: dict[str, list[Any]],
+        path: str, key: str,
+    ) -> dict[str, list[Any]]:
+        """``encoded`` with each location written carrying over what the server's value has that the
+        model does not (``values.carried``): the record or entry at ``path`` is read first (one
+        ``GET``; its values under ``key``) when a location is written, not otherwise."""
+        places = {slug: changed[slug] for slug, sent in encoded.items()
+                  if sent and attrs[slug].type is AttributeType.LOCATION}
+        if not places:
+            return encoded
+        current = row_of(self.get(path), "what is being changed").get(key)
+        return {**encoded, **self.encode(attrs, places, current if isinstance(current, Mapping) else {})}
+
     def delete_record(self, object_slug: str, record_id: str) -> None:
+        path = self._path(object_slug, record_id)
+        self.require_scopes("records", f"Deleting a record of {object_slug}")
         try:
-            self.call("DELETE", self._path(object_slug, record_id))
+            self.call("DELETE", path)
         except NotFound:
             log.info("record %s %s was already gone", object_slug, record_id)
 
@@ -172,6 +211,11 @@ class RecordsMixin(SchemaMixin):
         return found
 
 
+def gone(record_id: str) -> str:
+    """Why a value or a task cannot name ``record_id``."""
+    return f"names a record the server does not have (deleted there?): {record_id}"
+
+
 def _filter(attr: AttributeDef, element: Any) -> dict[str, Any]:
     """Attio's filter for "``attr`` holds ``element``"; ``ServerRejected`` for a type it cannot ask."""
     if attr.type is AttributeType.PERSONAL_NAME:
@@ -182,4 +226,4 @@ def _filter(attr: AttributeDef, element: Any) -> dict[str, Any]:
     return {attr.slug: {"$eq": element}}
 
 
-__all__ = ["RecordsMixin"]
+__all__ = ["RecordsMixin", "gone"]

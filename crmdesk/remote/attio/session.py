@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crmdesk.model import ListDef
-from crmdesk.remote.attio import ids
-from crmdesk.remote.errors import AuthError, ProtocolError, ServerRejected
+from crmdesk.remote.attio import ids, scopes
+from crmdesk.remote.errors import AuthError, PermissionDenied, ProtocolError
 from crmdesk.remote.paging import OffsetPage, Row, offset_pages
 from crmdesk.remote.session import ApiSession
 from crmdesk.remote.transport import RequestKind, Transport
@@ -29,12 +29,6 @@ MAX_SMALL_PAGE = 50
 def normalise_url(url: str) -> str:
     """The server's root from its root or its API base (``https://api.attio.com/v2``)."""
     return server_root(url, API)
-
-
-def unsupported(what: str, why: str) -> ServerRejected:
-    """The refusal of something Attio's API cannot do (its capability is off, with ``why``): a
-    rejection, so a queued change asking it is shown refused rather than retried."""
-    return ServerRejected(f"{what}: {why}", code="UNSUPPORTED")
 
 
 def data_of(payload: Any, what: str) -> Any:
@@ -82,6 +76,8 @@ class AttioSession(ApiSession):
         self.record_objects: dict[str, str] = {}
         #: The member who authorised the token (``GET /v2/self``): a comment's author.
         self.me: str | None = None
+        #: The token's scopes as ``GET /v2/self`` last told them (None: not asked yet).
+        self.scopes: frozenset[str] | None = None
 
     def query(self, path: str, body: Any) -> Any:
         """A POST that only reads (``…/query``, search): safe to retry."""
@@ -91,11 +87,15 @@ class AttioSession(ApiSession):
         self, path: str, key: str, page_size: int, *, extra: Mapping[str, Any] | None = None,
         ahead: bool = False,
     ) -> Iterator[list[Row]]:
-        """Every row of a ``…/query`` endpoint, newest first, by offset; rows keyed by ``key``."""
+        """Every row of a ``…/query`` endpoint, newest first, by offset; rows keyed by ``key``
+        (``record_id``, ``entry_id``: every object has a ``record_id`` attribute, every list an
+        ``entry_id``), which also breaks ties between rows made in the same instant, so the order is
+        strict and no tie can move a row from one page to another between requests."""
+        sorts = [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": key}]
+
         def fetch(offset: int, limit: int) -> OffsetPage:
             # Newest first: rows created while the scan pages land above its window (``offset_pages``).
-            body = {**(extra or {}), "limit": limit, "offset": offset,
-                    "sorts": [{"direction": "desc", "attribute": "created_at"}]}
+            body = {**(extra or {}), "limit": limit, "offset": offset, "sorts": sorts}
             return OffsetPage(ids.flat(rows_of(self.query(path, body), path), key))
 
         for rows, _total in offset_pages(fetch, _clamp(page_size, MAX_PAGE), ahead=ahead):
@@ -124,7 +124,25 @@ class AttioSession(ApiSession):
         member = answer.get("authorized_by_workspace_member_id")
         if ids.is_uuid(member):
             self.me = member
+        scope = answer.get("scope")
+        self.scopes = frozenset(scope.split()) if isinstance(scope, str) else frozenset()
         return answer
+
+    def allows(self, needed: tuple[str, ...]) -> bool:
+        """Whether the token's scopes, where already known, allow ``needed`` (unknown: assumed so,
+        the server refuses what they do not)."""
+        return self.scopes is None or not scopes.lacking(self.scopes, needed)
+
+    def require_scopes(self, write: str, what: str) -> None:
+        """Refuse ``what`` (one of ``scopes.WRITES``) before it is sent when the token's scopes lack
+        one it needs: a ``PermissionDenied`` naming the scope (no capability says it: reading stays
+        on with the read scopes). The scopes are the last ``GET /v2/self``'s (the probe, and each
+        round's workspace check); not known yet, the server decides (its 403 is the same error)."""
+        lack = [] if self.scopes is None else scopes.lacking(self.scopes, scopes.WRITE_NEEDS[write])
+        if lack:
+            word, them = ("scope", "it") if len(lack) == 1 else ("scopes", "them")
+            raise PermissionDenied(f"{what} needs the {word} {scopes.named(lack)}, which this token lacks: grant "
+                                   f"{them} to the token in Attio's settings.", code="missing_scopes")
 
     def my_member_id(self) -> str:
         """The member the token acts for (a comment's author, a private list's one member)."""
@@ -144,4 +162,4 @@ def _clamp(page_size: int, most: int) -> int:
 
 
 __all__ = ["API", "MAX_PAGE", "MAX_SMALL_PAGE", "AttioSession", "data_of", "normalise_url", "row_of",
-           "rows_of", "unsupported"]
+           "rows_of"]

@@ -58,9 +58,12 @@ class TimelineMixin(RecordsMixin):
         return history.newest_first(events)
 
     def comments_on(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
-        """The comments of the record's threads (none for a token without ``comment:read``)."""
+        """The comments of the record's threads (none for a token without ``comment:read``: the
+        timeline then shows the value changes only)."""
         params = {"object": object_slug, "record_id": record_id}
         events: list[TimelineEvent] = []
+        if not self.allows(("comment:read",)):
+            return events
         try:
             for threads in self.listing("/threads", "thread_id", MAX_SMALL_PAGE, MAX_SMALL_PAGE, params):
                 for thread in threads:

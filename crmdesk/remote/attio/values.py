@@ -4,18 +4,27 @@ In: an attribute's answer is a list of value objects (the spec's ``output-value`
 active ones (``active_until`` null) are read, each by its type's own fields, then checked by the
 model's codec. An actor other than a workspace member (an API token, the system, an app) is no
 member id: such an element is left out. Location lines 2-4 are one ``line2`` (the model has
-two lines); latitude and longitude are not kept.
+two lines); latitude and longitude are not in the model.
 
 Out: each element in the shape the spec's ``input-value`` takes (docs/remote.md, "attio"): plain
 values as they are (text, numbers, true/false, ISO dates and times, a rating, an option's or
-status's id), the rest as objects. A currency is the attribute's: an amount in another code than
-the attribute's own cannot be held (Attio stores ``currency_value`` only) and is refused naming
-the attribute. Interactions are Attio's own (from mail and calendars): never written.
+status's id), the rest as objects. A currency is written as ``currency_value`` only (the code is
+the attribute's ``default_currency_code``): an amount with a code other than the attribute's, or
+with any code on an attribute that has none, cannot be held and is refused naming the attribute.
+Interactions are Attio's own (from mail and calendars): never written.
+
+A location is written whole (the spec's ``input-value`` has all ten keys), so what the model does
+not hold is carried over from the value the server has (``current``, its active value objects, read
+just before the write) rather than erased (``carried``): lines 2-4 as they were when the model's
+``line2`` is still their join, and latitude and longitude when the place they locate — line 1,
+city, state, postcode and country — is unchanged. A line 2 the user changed is written as
+``line_2`` (lines 3 and 4 cleared: what the user saw as one line is now that line); a changed
+place clears the coordinates (they would point at the old address).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -55,11 +64,15 @@ def _inner_or_text(raw: Any, key: str) -> Any:
     return ids.raw_inner(raw, key) if isinstance(raw, Mapping) else raw
 
 
-def _location_in(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _joined_lines(raw: Mapping[str, Any]) -> str | None:
+    """Lines 2-4 of an Attio location as the model's one ``line2``."""
     rest = [raw.get(key) for key in ("line_2", "line_3", "line_4")]
+    return ", ".join(part.strip() for part in rest if isinstance(part, str) and part.strip()) or None
+
+
+def _location_in(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "line1": raw.get("line_1"),
-        "line2": ", ".join(part.strip() for part in rest if isinstance(part, str) and part.strip()) or None,
+        "line1": raw.get("line_1"), "line2": _joined_lines(raw),
         "city": raw.get("locality"), "state": raw.get("region"), "postcode": raw.get("postcode"),
         "country": raw.get("country_code"),
     }
@@ -118,10 +131,14 @@ def from_wire(attr: AttributeDef, raw: Any) -> Value:
 
 
 def _currency_out(element: Mapping[str, Any], attr: AttributeDef) -> dict[str, Any]:
+    """``{"currency_value": n}``: Attio keeps the code on the attribute, never on the value."""
     code, held = element.get("currency"), attr.currency_code
     if code and held and code != held:
         raise ValueError(f"is kept in {held} on this server; an amount in {code} cannot be stored "
                          f"(type it in {held})")
+    if code and not held:
+        raise ValueError(f"has no currency of its own on this server, so an amount in {code} would be stored "
+                         "without its code (give the attribute a currency in Attio, or type the amount alone)")
     return {"currency_value": element["amount"]}
 
 
@@ -136,7 +153,50 @@ def _phone_out(element: str) -> dict[str, Any]:
     return body
 
 
-def _location_out(element: Mapping[str, Any]) -> dict[str, Any]:
+#: The parts of a model location that say where it is: the coordinates belong to them.
+_PLACE = ("line1", "city", "state", "postcode", "country")
+
+
+def _text(value: Any) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _same_place(element: Mapping[str, Any], was: Mapping[str, Any]) -> bool:
+    """The same place (a change of case is no move)."""
+    def folded(value: Any) -> str | None:
+        text = _text(value)
+        return text.casefold() if text else None
+
+    return all(folded(element.get(key)) == folded(was.get(key)) for key in _PLACE)
+
+
+def carried(element: Mapping[str, Any], current: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What a written location keeps of the server's value (``current``: its active value objects;
+    the one this element replaces is the one that reads the same, else the same place, else the same
+    lines): lines 2-4 as they were while ``line2`` is still their join, the coordinates while the
+    place (line 1, city, state, postcode, country) is unchanged."""
+    def lines_kept(raw: Mapping[str, Any]) -> bool:
+        return _joined_lines(raw) == _text(element.get("line2"))
+
+    def place_kept(raw: Mapping[str, Any]) -> bool:
+        return _same_place(element, _location_in(raw))
+
+    ranked = sorted(current, key=lambda raw: (not (lines_kept(raw) and place_kept(raw)), not place_kept(raw),
+                                              not lines_kept(raw)))
+    before = next((raw for raw in ranked if lines_kept(raw) or place_kept(raw)), None)
+    kept: dict[str, Any] = {}
+    if before is None:
+        return kept
+    if lines_kept(before):
+        kept.update({key: before.get(key) if isinstance(before.get(key), str) else None
+                     for key in ("line_2", "line_3", "line_4")})
+    if place_kept(before):
+        kept.update({key: before.get(key) if isinstance(before.get(key), str) else None
+                     for key in ("latitude", "longitude")})
+    return kept
+
+
+def _location_out(element: Mapping[str, Any], current: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     country = element.get("country")
     if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
         raise ValueError(f"has the country “{country[:40]}”: this server takes a two-letter code such as GB")
@@ -144,6 +204,7 @@ def _location_out(element: Mapping[str, Any]) -> dict[str, Any]:
         "line_1": element.get("line1"), "line_2": element.get("line2"), "line_3": None, "line_4": None,
         "locality": element.get("city"), "region": element.get("state"), "postcode": element.get("postcode"),
         "country_code": country.upper() if country else None, "latitude": None, "longitude": None,
+        **carried(element, current),
     }
 
 
@@ -153,8 +214,11 @@ def _name_out(element: Mapping[str, Any]) -> dict[str, str]:
             "full_name": element.get("full_name") or " ".join(p for p in (first, last) if p)}
 
 
-def element_out(attr: AttributeDef, element: Any, target_of: TargetOf) -> Any:
-    """A canonical element → what the spec's ``input-value`` takes (``ValueError`` when it cannot)."""
+def element_out(attr: AttributeDef, element: Any, target_of: TargetOf,
+                current: Sequence[Mapping[str, Any]] = ()) -> Any:
+    """A canonical element → what the spec's ``input-value`` takes (``ValueError`` when it cannot).
+    ``current``: the attribute's active value objects on the server (a location keeps what the
+    model cannot hold of them, ``carried``)."""
     kind = attr.type
     if kind in _PLAIN or kind in (T.SELECT, T.STATUS):
         return element
@@ -167,7 +231,7 @@ def element_out(attr: AttributeDef, element: Any, target_of: TargetOf) -> Any:
     if kind is T.DOMAIN:
         return {"domain": element}
     if kind is T.LOCATION:
-        return _location_out(element)
+        return _location_out(element, current)
     if kind is T.PERSONAL_NAME:
         return _name_out(element)
     if kind is T.RECORD_REFERENCE:
@@ -184,16 +248,19 @@ def _uuid(element: str, what: str) -> str:
     return element
 
 
-def to_wire(attr: AttributeDef, value: Value, target_of: TargetOf) -> list[Any]:
+def to_wire(attr: AttributeDef, value: Value, target_of: TargetOf, current: Any = None) -> list[Any]:
     """A canonical value (already validated) → the list an attribute is written as; ``[]`` clears.
-    ``ValidationError`` naming the attribute when it cannot be written."""
+    ``current``: the attribute's answer on the server (its list of value objects) where the write
+    must keep what the model cannot hold (a location's). ``ValidationError`` naming the attribute
+    when it cannot be written."""
     if attr.config.get(READ_ONLY):
         raise ValidationError(attr.title or attr.slug, "is kept by Attio itself and cannot be changed")
+    now = active(current) if isinstance(current, list) else []
     try:
-        return [element_out(attr, element, target_of) for element in elements(value)]
+        return [element_out(attr, element, target_of, now) for element in elements(value)]
     except ValueError as error:
         raise ValidationError(attr.title or attr.slug, str(error)) from None
 
 
-__all__ = ["READ_ONLY", "TYPES", "WIRE_TYPES", "TargetOf", "active", "element_in", "element_out", "from_wire",
-           "to_wire"]
+__all__ = ["READ_ONLY", "TYPES", "WIRE_TYPES", "TargetOf", "active", "carried", "element_in", "element_out",
+           "from_wire", "to_wire"]
