@@ -256,3 +256,28 @@ def test_a_data_file_reopens_with_its_tokens_history_and_threads(tmp_path: Any) 
         assert transport.problems == []
     with pytest.raises(ValueError, match="made by the attio sandbox"):
         SandboxServer(dialect="aria", db_path=path).start()
+
+
+def test_threads_come_ten_by_default_and_at_most_fifty_a_page(api: httpx.Client, demo: Demo) -> None:
+    """``GET /v2/threads``: "The default is 10 and the maximum is 50" (the spec)."""
+    record = data(api.post("/objects/companies/records", json={"data": {"values": {"name": ["Talkative"]}}}))
+    target = {"object": "companies", "record_id": record["id"]["record_id"]}
+    for n in range(55):
+        _comment(api, demo, f"Comment {n}", record=target)
+    assert len(data(api.get("/threads", params=target))) == 10
+    pages, offset = [], 0
+    while page := data(api.get("/threads", params={**target, "limit": "500", "offset": str(offset)})):
+        assert len(page) <= 50
+        pages.append(page)
+        offset += len(page)
+    assert [len(page) for page in pages] == [50, 5]
+    assert len({t["id"]["thread_id"] for page in pages for t in page}) == 55
+    assert api.delete(f"/objects/companies/records/{record['id']['record_id']}").json() == {}
+
+
+def test_entries_sort_by_entry_id(api: httpx.Client, demo: Demo) -> None:
+    """A list's entries answer a sort on ``entry_id`` (the tie-break of the adapter's scans)."""
+    for direction in ("asc", "desc"):
+        found = [e["id"]["entry_id"] for e in data(api.post(f"/lists/{demo.list_slug}/entries/query", json={
+            "sorts": [{"direction": direction, "attribute": "entry_id"}]}))]
+        assert len(found) > 2 and found == sorted(found, reverse=direction == "desc")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from crmdesk.sandbox import SandboxServer
-from tests.attio_spec import SpecCheckingTransport
+from tests.attio_spec import SpecCheckingTransport, spec
 from tests.sandbox.attio_support import Demo, checked_client, data, first, query_all
 
 RECORDS = 50  # the demo: 10 companies, 12 deals, 28 people
@@ -220,3 +220,68 @@ def test_member_and_demo_ids_are_uuids(api: httpx.Client) -> None:
     demo = Demo.read(api)
     for value in (demo.member_id, demo.person_id, demo.deal_id, demo.list_id, demo.entry_id, demo.deals_object_id):
         assert str(uuid.UUID(value)) == value
+
+
+def _spec_location() -> dict[str, Any]:
+    """The spec's own example location as a request writes it (its ``input-value`` branch)."""
+    branch = next(b for b in spec()["components"]["schemas"]["input-value"]["anyOf"]
+                  if "line_1" in b.get("properties", {}))
+    return {key: prop["example"] for key, prop in branch["properties"].items()}
+
+
+def test_a_location_keeps_its_extra_lines_and_coordinates(api: httpx.Client) -> None:
+    """Attio's location has lines 3 and 4 and coordinates, which the core's canonical location
+    cannot hold: the facade keeps them beside it and answers them with it — in the record, its
+    history and a query — until the value is written without them or replaced."""
+    example = _spec_location()
+    assert example["line_3"] and example["latitude"]
+
+    def answered(values: dict[str, Any]) -> dict[str, Any]:
+        [value] = [v for v in values["primary_location"] if v["active_until"] is None]
+        return {key: value[key] for key in example}
+
+    company = _company(api, primary_location=[example])
+    record_id = company["id"]["record_id"]
+    path = f"/objects/companies/records/{record_id}"
+    assert answered(company["values"]) == example
+    assert answered(data(api.get(path))["values"]) == example
+    [found] = _query(api, "companies", {"record_id": record_id})
+    assert answered(found["values"]) == example
+    # Written again as it is: kept; the coordinates given again, without lines 3 and 4: those go.
+    again = data(api.put(path, json={"data": {"values": {"primary_location": [example]}}}))
+    assert answered(again["values"]) == example
+    fewer = {**example, "line_3": None, "line_4": None}
+    assert answered(data(api.put(path, json={"data": {"values": {"primary_location": [fewer]}}}))["values"]) == fewer
+    # Another address: its own parts only, and the history answers the one it replaced with its own.
+    moved = {**example, "line_1": "2 Infinite Loop", "latitude": None, "longitude": None}
+    assert answered(data(api.put(path, json={"data": {"values": {"primary_location": [moved]}}}))["values"]) == moved
+    history = data(api.get(f"{path}/attributes/primary_location/values", params={"show_historic": "true"}))
+    assert [(v["line_1"], v["latitude"], v["active_until"] is None) for v in history] == [
+        ("1 Infinite Loop", example["latitude"], False), ("2 Infinite Loop", None, True)]
+    assert api.delete(path).json() == {}
+
+
+def test_a_sort_on_record_id_is_honoured_and_breaks_created_at_ties(api: httpx.Client, server: SandboxServer) -> None:
+    """``record_id`` is an attribute of every Attio object: it sorts, alone or after ``created_at``
+    (records made in one instant then keep one order, page after page)."""
+    ids = sorted(str(uuid.uuid4()) for _ in range(7))
+    same = "2026-02-01T00:00:00.000000Z"
+    server.core.records.bulk_insert("deals", [(ident, {"name": f"Tie {n}"}, None, same)
+                                              for n, ident in enumerate(ids)])
+    try:
+        newest = [{"direction": "desc", "attribute": "created_at"}]
+        for direction, expected in (("asc", ids), ("desc", ids[::-1])):
+            tie = [*newest, {"direction": direction, "attribute": "record_id"}]
+            paged = [r["id"]["record_id"] for offset in range(0, 7, 2) for r in data(api.post(
+                "/objects/deals/records/query", json={"sorts": tie, "limit": 2, "offset": offset,
+                                                      "filter": {"created_at": {"$eq": "2026-02-01T00:00:00Z"}}}))]
+            assert paged == expected
+            unfiltered = [r["id"]["record_id"] for r in query_all(api, "deals", page=3, sorts=tie)
+                          if r["id"]["record_id"] in ids]
+            assert unfiltered == expected
+        alone = [r["id"]["record_id"] for r in query_all(api, "deals", sorts=[
+            {"direction": "asc", "attribute": "record_id"}])]
+        assert alone == sorted(alone)
+    finally:
+        for ident in ids:
+            server.core.records.delete("deals", ident)

@@ -2,8 +2,9 @@
 
 Answers take the shapes of Attio's published OpenAPI (``tests/fixtures/specs/``); records,
 lists, entries, notes, tasks and members are the core's, and the facade keeps what the core
-lacks in tables of its own (``tables.py``): value history, comment threads, token scopes and
-Attio-only schema properties.
+lacks in tables of its own (``tables.py``): value history, the parts of values the core's
+canonical ones cannot hold (a location's lines 3 and 4 and coordinates), comment threads, token
+scopes and Attio-only schema properties.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ from crmdesk.sandbox.attio.render import attio_time
 from crmdesk.sandbox.attio.schema_api import list_row, object_row
 from crmdesk.sandbox.clock import new_id
 
-THREADS_CAP = 500
+#: ``GET /v2/threads``: "The default is 10 and the maximum is 50" (the spec).
+THREADS_CAP = 50
+THREADS_DEFAULT = 10
 
 
 def value_not_found(message: str) -> ApiError:
@@ -61,7 +63,7 @@ def list_threads(ctx: Ctx) -> Any:
         where, params = "entry_id = ?", (ctx.query["entry_id"],)
     else:
         raise invalid("Name a record (object and record_id) or an entry (list and entry_id)")
-    limit, offset = int_param(ctx, "limit", THREADS_CAP, THREADS_CAP), int_param(ctx, "offset", 0)
+    limit, offset = int_param(ctx, "limit", THREADS_DEFAULT, THREADS_CAP), int_param(ctx, "offset", 0)
     rows = ctx.core.db.all(f"SELECT * FROM attio_threads WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
                            (*params, limit, offset))
     return {"data": [thread_json(ctx, r) for r in rows]}

@@ -121,7 +121,7 @@ def query_entries(ctx: Ctx) -> Any:
     obj = _values_def(ctx, row)
     renderer = ValueRenderer(ctx.names, str(row["id"]), is_list=True)
     predicate = FilterCompiler(lambda name: attribute_named(obj, name), renderer).compile(body.get("filter"))
-    sorts = parse_sorts(body.get("sorts"), lambda name: attribute_named(obj, name))
+    sorts = parse_sorts(body.get("sorts"), lambda name: attribute_named(obj, name), own_id="entry_id")
     entries, _total = ctx.core.lists.entries(row["id"], None, 0)
     by_id = {e["id"]: e for e in entries}
     found = [r for r in map(_as_record, entries) if predicate is None or predicate(r)]
@@ -141,12 +141,14 @@ def _parent(ctx: Ctx, row: sqlite3.Row, data: dict[str, Any]) -> str:
 def _write(ctx: Ctx, row: sqlite3.Row, entry: sqlite3.Row, raw: Any, *, append: bool) -> sqlite3.Row:
     writer = Writer(ctx, _values_def(ctx, row))
     before = json.loads(entry["data"])
-    changes = writer.merge(before, writer.read(raw), append=append)
+    written = writer.read(raw)
+    changes = writer.merge(before, written, append=append)
     if not changes:
         return entry
     updated = ctx.core.lists.update_entry(row["id"], entry["id"], changes)
     writer.note_changes(entry["id"], before, changes, updated["updated_at"],
                         born_of(ctx.names, entry["created_at"], entry["created_by"]))
+    writer.keep_parts(entry["id"], written)
     return updated
 
 
@@ -162,9 +164,10 @@ def create_entry(ctx: Ctx) -> Any:
     if existing is not None:
         return {"data": _view(ctx, row).many([_write(ctx, row, existing, _entry_values(data), append=True)])[0]}
     writer = Writer(ctx, _values_def(ctx, row))
-    values = {k: v for k, v in writer.merge({}, writer.read(_entry_values(data)), append=False, creating=True).items()
-              if v is not None}
+    written = writer.read(_entry_values(data))
+    values = {k: v for k, v in writer.merge({}, written, append=False, creating=True).items() if v is not None}
     entry = ctx.core.lists.add(row["id"], record_id, values, ctx.user_id)
+    writer.keep_parts(entry["id"], written)
     return {"data": _view(ctx, row).many([entry])[0]}
 
 

@@ -1,12 +1,15 @@
 """Records: query, create, assert, get, PUT, PATCH, delete, and one attribute's values with history.
 
 Paging is ``limit`` (at most 500, default 500) and ``offset``, answers carry no total; sync
-pages newest first by ``created_at``, which SQL answers from the index. A filter, or a sort on
-an attribute, is evaluated over the object's records in Python (``filters.py``).
+pages newest first by ``created_at`` then ``record_id`` (every Attio object has that attribute),
+which SQL answers from the index. A filter, or a sort on an attribute, is evaluated over the
+object's records in Python (``filters.py``). Ties left by the sorts asked for are broken the same
+way every time (newest first, then the order the records were stored in).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +26,10 @@ from crmdesk.sandbox.core.query import Plan, QueryRules
 
 PAGE_CAP = 500
 _RULES = QueryRules()
+#: The sorts a record (or entry) answers from its own columns, by name → column.
+_OWN_SORTS = {"created_at": "created_at", "record_id": "id", "entry_id": "id"}
+#: A sort: (name, attribute or None for the record's own ``created_at``/id, field, descending).
+Sort = tuple[str, AttributeDef | None, str | None, bool]
 
 
 def object_def(ctx: Ctx) -> ObjectDef:
@@ -43,8 +50,9 @@ def compiler(ctx: Ctx, obj: ObjectDef) -> FilterCompiler:
 # -- sorts ----------------------------------------------------------------------------------------------
 
 
-def parse_sorts(raw: Any, attribute: Any) -> list[tuple[str, AttributeDef | None, str | None, bool]]:
-    """(name, attribute or None for ``created_at``, field, descending) of each sort."""
+def parse_sorts(raw: Any, attribute: Any, own_id: str = "record_id") -> list[Sort]:
+    """(name, attribute or None for ``created_at`` and ``own_id``, field, descending) of each sort.
+    ``own_id``: what the rows' id attribute is called (``record_id``; a list's entries ``entry_id``)."""
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -57,22 +65,24 @@ def parse_sorts(raw: Any, attribute: Any) -> list[tuple[str, AttributeDef | None
         if direction not in ("asc", "desc"):
             raise filter_error("A sort's direction is asc or desc")
         name = item["attribute"]
-        attr = None if name == "created_at" else attribute(name)
-        if attr is None and name != "created_at":
+        own = name in ("created_at", own_id)
+        attr = None if own else attribute(name)
+        if attr is None and not own:
             raise filter_error(f"Unknown attribute slug or ID \"{name}\" in sorts")
         field = item.get("field")
         out.append((name, attr, field if isinstance(field, str) else None, direction == "desc"))
     return out
 
 
-def sort_records(records: list[Record], sorts: Sequence[tuple[str, AttributeDef | None, str | None, bool]],
-                 renderer: ValueRenderer) -> list[Record]:
-    """Stable, last sort first; empty values last ascending, first descending (as the core sorts)."""
+def sort_records(records: list[Record], sorts: Sequence[Sort], renderer: ValueRenderer) -> list[Record]:
+    """Stable, last sort first; empty values last ascending, first descending (as the core sorts).
+    ``records`` come newest first (then as stored): that is the order left among ties."""
     ordered = list(records)
-    for _name, attr, field, descending in reversed(sorts):
-        def key(record: Record, attr: AttributeDef | None = attr, field: str | None = field) -> tuple[int, Any]:
-            if attr is None:
-                return (0, (1, 0, record.created_at or ""))
+    for sorted_by, attr, field, descending in reversed(sorts):
+        def key(record: Record, attr: AttributeDef | None = attr, field: str | None = field,
+                sorted_by: str = sorted_by) -> tuple[int, Any]:
+            if attr is None:  # the record's own creation time, or its id
+                return (0, (1, 0, (record.created_at or "") if sorted_by == "created_at" else record.id))
             items = elements(record.values.get(attr.slug))
             fields = renderer.fields(attr, items[0]) if items else None
             name = field or MAIN_FIELD.get(attr.type, "value")
@@ -97,12 +107,22 @@ def query_records(ctx: Ctx) -> Any:
     sorts = parse_sorts(body.get("sorts"), lambda name: attribute_named(obj, name))
     if predicate is None and all(attr is None for _, attr, _, _ in sorts):
         # Newest (or oldest) first, straight from the creation index: only the page is decoded.
-        order = [{"attribute": "created_at", "direction": "desc" if d else "asc"} for *_, d in sorts]
-        page, _total = ctx.core.records.query_page(obj.slug, Plan(), order, _RULES, limit, offset)
+        page = _own_sorted_page(ctx, obj, sorts, limit, offset)
     else:
         found, _total = ctx.core.records.query_page(obj.slug, Plan(predicate=predicate), None, _RULES, None, 0)
         page = sort_records(found, sorts, ValueRenderer(ctx.names, str(obj.id)))[offset:offset + limit]
     return {"data": RecordsView(ctx.names, obj).many(page)}
+
+
+def _own_sorted_page(ctx: Ctx, obj: ObjectDef, sorts: Sequence[Sort], limit: int, offset: int) -> list[Record]:
+    """A page sorted by the records' own ``created_at`` and ``record_id`` only, in SQL (ties then
+    newest first, then as stored, as the core pages)."""
+    keys = [f"{_OWN_SORTS[name]} {'DESC' if descending else 'ASC'}" for name, _a, _f, descending in sorts]
+    rows = ctx.core.db.all(
+        f"SELECT id, data, created_by, created_at, updated_at FROM records WHERE object_id = ? "
+        f"ORDER BY {', '.join([*keys, 'created_at DESC', 'seq DESC'])} LIMIT ? OFFSET ?", (obj.id, limit, offset))
+    return [Record(id=r["id"], object_slug=obj.slug, values=json.loads(r["data"]), created_at=r["created_at"],
+                   updated_at=r["updated_at"], created_by=r["created_by"]) for r in rows]
 
 
 def _values(ctx: Ctx) -> Any:

@@ -79,9 +79,10 @@ class AttioStore:
     # -- clean-up --------------------------------------------------------------------------------------
 
     def forget(self, parent_id: str) -> None:
-        """A deleted record's or entry's history and comment threads go with it."""
+        """A deleted record's or entry's history, value parts and comment threads go with it."""
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM attio_values WHERE parent_id = ?", (parent_id,))
+            conn.execute("DELETE FROM attio_value_parts WHERE parent_id = ?", (parent_id,))
             threads = [r[0] for r in conn.execute(
                 "SELECT id FROM attio_threads WHERE record_id = ? OR entry_id = ?", (parent_id, parent_id))]
             conn.executemany("DELETE FROM attio_comments WHERE thread_id = ?", [(t,) for t in threads])

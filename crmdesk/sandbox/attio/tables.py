@@ -1,12 +1,16 @@
 """The attio facade's own tables, in the core's SQLite file, for what the core does not keep.
 
 Records, lists, entries, notes, tasks, members and tokens are the core's (so the demo any
-facade builds is served as it is). Attio has four things more:
+facade builds is served as it is). Attio has five things more:
 
 * ``attio_values``: value history. Attio keeps every value a record or entry ever had, each
   with ``active_from``/``active_until`` and the actor that wrote it; the core keeps only the
   current value. A row per value written through this facade; a current value with no row was
   written with its record (the demo), so its record's creation time and creator stand in.
+* ``attio_value_parts``: what an Attio value holds that the core's canonical element cannot (a
+  location's ``line_3``, ``line_4``, ``latitude`` and ``longitude``), per record or entry,
+  attribute and element (its canonical JSON, as the history matches elements): answered with
+  that element for as long as it is the value, and with it in the history.
 * ``attio_threads`` and ``attio_comments``: comment threads on records and entries.
 * ``attio_token_scopes``: the OAuth scopes of an API token (the core's tokens have a role only).
 * ``attio_extras``: Attio-only properties of the core's schema rows, as a JSON document per
@@ -52,6 +56,18 @@ class AttioValueRow(Row, table=True):
     actor_id: str | None = _optional_text()
 
 
+class AttioValuePartsRow(Row, table=True):
+    __tablename__ = "attio_value_parts"
+
+    #: a record id or an entry id
+    parent_id: str = _text(primary_key=True)
+    attribute_id: str = _text(primary_key=True)
+    #: the canonical element (``element_key``) the parts belong to
+    value: str = _text(primary_key=True)
+    #: the parts as a JSON object (``{"line_3": …, "latitude": …}``)
+    data: str = _text()
+
+
 class AttioThreadRow(Row, table=True):
     __tablename__ = "attio_threads"
     __table_args__ = (Index("attio_threads_by_record", "record_id"),)
@@ -90,5 +106,6 @@ class AttioExtrasRow(Row, table=True):
 
 
 def attio_tables() -> list[Table]:
-    models: tuple[Any, ...] = (AttioValueRow, AttioThreadRow, AttioCommentRow, AttioTokenScopesRow, AttioExtrasRow)
+    models: tuple[Any, ...] = (AttioValueRow, AttioValuePartsRow, AttioThreadRow, AttioCommentRow,
+                               AttioTokenScopesRow, AttioExtrasRow)
     return [model.__table__ for model in models]

@@ -15,6 +15,7 @@ from typing import Any
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
 from crmdesk.model.values import elements
 from crmdesk.sandbox.attio.history import History, Meta, element_key
+from crmdesk.sandbox.attio.parts import ValueParts
 from crmdesk.sandbox.attio.render import Names, RowLike, attio_time
 from crmdesk.sandbox.attio.values_out import ValueRenderer
 
@@ -37,6 +38,8 @@ class ValuesView:
         self.attrs = live_attributes(names, attrs)
         self.is_list = is_list
         self.history = History(names.core.db)
+        self.parts = ValueParts(names.core.db)
+        self._locations = {str(a.id) for a in self.attrs if a.type is AttributeType.LOCATION}
 
     def renderer(self, value_sets: Iterable[Mapping[str, Any]]) -> ValueRenderer:
         refs = [a.slug for a in self.attrs if a.type is AttributeType.RECORD_REFERENCE]
@@ -44,10 +47,16 @@ class ValuesView:
         return ValueRenderer(self.names, self.owner_id, is_list=self.is_list,
                              refs=self.names.core.records.refs_of(ids))
 
+    def _parts(self, parent_ids: Sequence[str]) -> dict[tuple[str, str, str], dict[str, str]]:
+        """What the values of these parents hold beyond their canonical elements (one SELECT, and
+        none when no attribute can hold any)."""
+        return self.parts.of(parent_ids) if self._locations else {}
+
     def many(self, parents: Sequence[tuple[str, Mapping[str, Any], Meta]]) -> list[dict[str, list[dict[str, Any]]]]:
         """(parent id, canonical values, what stands in for values written with the parent) → ``values``."""
         renderer = self.renderer(values for _, values, _ in parents)
         meta = self.history.open_meta([p for p, _, _ in parents])
+        extra = self._parts([p for p, _, _ in parents])
         out = []
         for parent_id, values, born in parents:
             shaped: dict[str, list[dict[str, Any]]] = {}
@@ -56,8 +65,8 @@ class ValuesView:
                 for element in elements(values.get(attr.slug)):
                     fields = renderer.fields(attr, element)
                     if fields is not None:
-                        found = meta.get((parent_id, str(attr.id), element_key(element)), born)
-                        items.append(_wrap(found, fields))
+                        key = (parent_id, str(attr.id), element_key(element))
+                        items.append(_wrap(meta.get(key, born), {**fields, **extra.get(key, {})}))
                 shaped[attr.slug] = items
             out.append(shaped)
         return out
@@ -66,18 +75,21 @@ class ValuesView:
                       historic: bool) -> list[dict[str, Any]]:
         """``…/attributes/{attribute}/values``: the active values, and with ``historic`` the replaced ones too."""
         renderer = self.renderer([values])
+        extra = self._parts([parent_id])
         items: list[tuple[str, dict[str, Any]]] = []
         if historic:
             for old in self.history.historic(parent_id, str(attr.id)):
                 fields = renderer.fields(attr, old.element)
                 if fields is not None:
-                    items.append((old.meta.active_from, _wrap(old.meta, fields)))
+                    parts = extra.get((parent_id, str(attr.id), element_key(old.element)), {})
+                    items.append((old.meta.active_from, _wrap(old.meta, {**fields, **parts})))
         meta = self.history.open_meta([parent_id])
         for element in elements(values.get(attr.slug)):
             fields = renderer.fields(attr, element)
             if fields is not None:
-                found = meta.get((parent_id, str(attr.id), element_key(element)), born)
-                items.append((found.active_from, _wrap(found, fields)))
+                key = (parent_id, str(attr.id), element_key(element))
+                found = meta.get(key, born)
+                items.append((found.active_from, _wrap(found, {**fields, **extra.get(key, {})})))
         items.sort(key=lambda pair: pair[0])
         return [item for _, item in items]
 

@@ -9,8 +9,9 @@ as an array of one; ``[]`` clears). Each value may be the bare scalar or its obj
 - email: a string or ``{"email_address": …}``; domain: a string or ``{"domain": …}``;
 - phone: a string or ``{"original_phone_number": …, "country_code": …}`` (a national number
   is read in that country);
-- location: the address object (``line_1``, ``locality``, ``region``, ``postcode``,
-  ``country_code``; ``line_3``, ``line_4`` and the coordinates are not kept);
+- location: the address object (``line_1``, ``line_2``, ``locality``, ``region``, ``postcode``,
+  ``country_code`` in the canonical element; ``line_3``, ``line_4`` and the coordinates beside it,
+  ``parts``, which the writer keeps in ``attio_value_parts``);
 - personal name: ``{"first_name", "last_name", "full_name"}`` or the full name as a string;
 - record reference: ``{"target_object", "target_record_id"}``, a bare record id, or
   ``{"target_object", <matching attribute>: [values]}`` (the record holding that value);
@@ -32,6 +33,8 @@ import phonenumbers
 from crmdesk.model import AttributeDef, AttributeType, ValidationError
 from crmdesk.model.values import validate_value
 from crmdesk.sandbox.attio.errors import ApiError, invalid
+from crmdesk.sandbox.attio.history import element_key
+from crmdesk.sandbox.attio.parts import location_parts
 from crmdesk.sandbox.attio.render import Names
 
 #: ``(target object slug, attribute slug or id, values) -> record ids`` holding such a value.
@@ -52,6 +55,9 @@ class ValueReader:
     def __init__(self, names: Names, matcher: Matcher) -> None:
         self.names = names
         self.matcher = matcher
+        #: (attribute slug, element key) → the Attio-only parts written with that element (None:
+        #: none), for every element read since ``parts`` was last emptied.
+        self.parts: dict[tuple[str, str], dict[str, str] | None] = {}
 
     def elements(self, attr: AttributeDef, raw: Any) -> list[Any]:
         """The canonical elements of one attribute's written values (empty: clear it)."""
@@ -65,7 +71,11 @@ class ValueReader:
                 checked = validate_value(attr, [element] if attr.multiselect else element)
             except ValidationError as error:
                 raise invalid(f"Invalid value for attribute \"{attr.slug}\": {error}") from None
-            out.extend(checked if isinstance(checked, list) else [] if checked is None else [checked])
+            made = checked if isinstance(checked, list) else [] if checked is None else [checked]
+            if attr.type is AttributeType.LOCATION:
+                parts = location_parts(item, attr.slug) if isinstance(item, dict) else None
+                self.parts.update({(attr.slug, element_key(e)): parts for e in made})
+            out.extend(made)
         return out
 
     def _element(self, attr: AttributeDef, item: Any) -> Any:

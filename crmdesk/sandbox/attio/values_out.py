@@ -2,9 +2,10 @@
 
 Each element of a stored value becomes one value object: its type's own fields, then
 ``attribute_type`` (hyphenated); ``values.py`` wraps them with ``active_from``, ``active_until``
-and ``created_by_actor``. What the canonical form does not keep is answered empty (a location's
-``line_3``, ``line_4``, latitude and longitude; an interaction's owner) or derived (an address's
-domain parts, a phone number's country). An element pointing at something gone (a deleted
+and ``created_by_actor``. What the canonical form does not keep is answered empty here (a location's
+``line_3``, ``line_4``, latitude and longitude, which ``values.py`` fills in from what a write gave,
+``parts.py``; an interaction's owner) or derived (an address's domain parts, a phone number's
+country). An element pointing at something gone (a deleted
 option, record or member) is left out, as Attio leaves out a value whose target went.
 """
 

@@ -5,7 +5,9 @@
 - a single-value attribute takes one value; clearing a required one is 400 ``missing_value``;
 - a unique attribute's value another record holds is 400 ``uniqueness_conflict``;
 - every value replaced or removed is kept in the history with when it ended, every value
-  written opens there with when and by whom (``history.py``).
+  written opens there with when and by whom (``history.py``);
+- what a value holds beyond its canonical element (a location's lines 3 and 4 and coordinates)
+  is kept beside it (``parts.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from crmdesk.model.values import elements
 from crmdesk.sandbox.attio.errors import ApiError, invalid
 from crmdesk.sandbox.attio.history import History, element_key
 from crmdesk.sandbox.attio.http import Ctx
+from crmdesk.sandbox.attio.parts import ValueParts
 from crmdesk.sandbox.attio.values import born_of
 from crmdesk.sandbox.attio.values_in import ValueReader, missing
 
@@ -63,7 +66,9 @@ class Writer:
     # -- reading and merging ---------------------------------------------------------------------
 
     def read(self, raw: Any) -> dict[str, list[Any]]:
-        """``{slug or id: values}`` → ``{slug: canonical elements}``."""
+        """``{slug or id: values}`` → ``{slug: canonical elements}`` (what they hold besides:
+        ``reader.parts``, kept by ``keep_parts``)."""
+        self.reader.parts = {}
         if not isinstance(raw, Mapping):
             raise invalid("values must be an object of attribute slugs or IDs to arrays of values")
         out: dict[str, list[Any]] = {}
@@ -122,21 +127,37 @@ class Writer:
     # -- writes ----------------------------------------------------------------------------------
 
     def create(self, raw: Any) -> Record:
-        changes = {k: v for k, v in self.merge({}, self.read(raw), append=False, creating=True).items()
-                   if v is not None}
+        written = self.read(raw)
+        changes = {k: v for k, v in self.merge({}, written, append=False, creating=True).items() if v is not None}
         self.check_unique(changes, None)
         # No history rows: a record's first values are dated by the record (``born_of``).
-        return self.ctx.core.records.create(self.obj.slug, changes, self.ctx.user_id)
+        record = self.ctx.core.records.create(self.obj.slug, changes, self.ctx.user_id)
+        self.keep_parts(record.id, written)
+        return record
 
     def update(self, record: Record, raw: Any, *, append: bool) -> Record:
-        changes = self.merge(record.values, self.read(raw), append=append)
+        written = self.read(raw)
+        changes = self.merge(record.values, written, append=append)
         self.check_unique(changes, record)
         if not changes:
             return record
         updated = self.ctx.core.records.update(self.obj.slug, record.id, changes)
         self.note_changes(record.id, record.values, changes, str(updated.updated_at),
                           born_of(self.ctx.names, record.created_at, record.created_by))
+        self.keep_parts(record.id, written)
         return updated
+
+    def keep_parts(self, parent_id: str, written: Mapping[str, list[Any]]) -> None:
+        """What the elements just written (``read``) hold beyond the canonical element, kept beside
+        them; an element written without any forgets what was kept for it."""
+        kept = [(slug, key, parts) for (slug, key), parts in self.reader.parts.items() if slug in written]
+        if not kept:
+            return
+        with self.ctx.core.db.transaction() as conn:
+            for slug, key, parts in kept:
+                attr = self.obj.attribute(slug)
+                assert attr is not None
+                ValueParts.put(conn, parent_id, str(attr.id), key, parts)
 
     def note_changes(self, parent_id: str, before: Mapping[str, Any], changes: Mapping[str, Any], at: str,
                      born: Any) -> None:
