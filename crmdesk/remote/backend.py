@@ -61,9 +61,6 @@ class Capabilities:
     comments: bool = False
     #: A note's title and text can change after it is made; else a note is only added or deleted.
     notes_editable: bool = True
-    #: A task's text can change after it is made (its deadline, state and links are told apart:
-    #: ``task_links_writable``).
-    task_content_writable: bool = True
     #: Objects whose records can be asked for "changed since" a time (``EVERY_OBJECT``: all of
     #: them); the others are read by a full scan on the scans' schedule.
     changed_since_objects: frozenset[str] = frozenset()

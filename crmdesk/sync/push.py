@@ -662,8 +662,6 @@ class Pusher(SyncStep):
         links = {key: merged[key] for key in ("record_ids", "assignee_ids") if key in merged}
         if first.op is MutationOp.UPDATE and links and not self.caps.task_links_writable:
             raise ServerRejected(self.caps.reason("task_links_writable") or "")
-        if first.op is MutationOp.UPDATE and "content" in merged and not self.caps.task_content_writable:
-            raise ServerRejected(self.caps.reason("task_content_writable") or "")
         self._push_simple(
             group,
             lambda: self.backend.create_task(

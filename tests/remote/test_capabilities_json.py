@@ -29,7 +29,6 @@ EVERY_FIELD_SET = Capabilities(
     notifications=True,
     comments=True,
     notes_editable=False,
-    task_content_writable=False,
     changed_since_objects=frozenset({"deals", "people"}),
     idempotent_create=True,
     needs_delete_sweep=False,

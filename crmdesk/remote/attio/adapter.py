@@ -19,7 +19,7 @@ import httpx
 from crmdesk.model import AttributeType, Notification, ObjectDef, RecordLink, Workspace
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED
-from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, TASK_TEXT_FIXED, CollabMixin
+from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, CollabMixin
 from crmdesk.remote.attio.lists import ListsMixin
 from crmdesk.remote.attio.scopes import capabilities_for
 from crmdesk.remote.attio.session import MAX_PAGE, normalise_url, rows_of
@@ -49,7 +49,6 @@ ATTIO_DEFAULTS = Capabilities(
     notifications=False,
     comments=True,
     notes_editable=False,
-    task_content_writable=False,
     # Records keep no update time (their answers carry ``created_at`` only): every pull scans.
     changed_since_objects=frozenset(),
     idempotent_create=False,
@@ -72,7 +71,6 @@ ATTIO_DEFAULTS = Capabilities(
         "member_admin": f"Members cannot be changed from crmdesk: {MEMBERS_FIXED}.",
         "notifications": "Attio's API has no notifications.",
         "notes_editable": f"{NOTES_FIXED}.",
-        "task_content_writable": f"{TASK_TEXT_FIXED}.",
         "changed_since_objects": "Attio's records keep no time they were last changed: each pull reads every "
                                  "record.",
         "idempotent_create": "Attio does not say it honours idempotency keys: a create whose answer was lost is "

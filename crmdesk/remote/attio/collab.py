@@ -8,7 +8,7 @@
   added or deleted (``notes_editable`` off), ``update_note`` is refused.
 - Tasks: text (``content_plaintext``), ``deadline_at``, ``is_completed``, ``linked_records``,
   ``assignees`` (members). Everything but the text can change after a task is made
-  (``task_content_writable`` off, ``task_links_writable`` on with ``task:read-write``); a linked
+  (``update_task`` refuses new text, ``task_links_writable`` on with ``task:read-write``); a linked
   record names its object, which the model's ids do not: ``object_of`` finds it, and a link to a
   record no object has is refused naming ``record_ids``.
 - Adding or deleting a note or task needs ``note:read-write`` / ``task:read-write``; ``notes`` and
@@ -177,7 +177,8 @@ class CollabMixin(RecordsMixin):
         done: bool | None = None, record_ids: list[str] | None = None, assignee_ids: list[str] | None = None,
     ) -> Task:
         if content is not None:
-            raise unsupported("Changing a task's text", TASK_TEXT_FIXED)  # the capability says so
+            # crmdesk edits a task's state, deadline and links, never its text: refused should a caller try.
+            raise unsupported("Changing a task's text", TASK_TEXT_FIXED)
         data: dict[str, Any] = {}
         if deadline is not None:
             data["deadline_at"] = deadline or None  # "" clears it

@@ -41,6 +41,12 @@ _NO_BODY = object()
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def counts_as_write(method: str, path: str) -> bool:
+    """Whether a request is under the write limit: a query or a search is a POST that only reads
+    (the adapter paces it as a read; Attio's guide names reads and writes, not methods)."""
+    return method in _WRITES and not path.endswith(("/query", "/records/search"))
+
+
 @dataclass(slots=True)
 class Settings:
     rate_limits: RateLimits | None = None
@@ -122,7 +128,7 @@ def endpoint(handler: Handler, app: Attio, scopes: Scopes) -> Callable[[Request]
     async def run(request: Request) -> Response:
         if app.limiter is not None:
             key = request.headers.get("authorization", "") or (request.client.host if request.client else "")
-            when = app.limiter.retry_after(key, request.method in _WRITES)
+            when = app.limiter.retry_after(key, counts_as_write(request.method, request.url.path))
             if when is not None:
                 failure = ApiError(429, "rate_limit_exceeded", "Rate limit exceeded, please try again later",
                                    kind="rate_limit_error")
