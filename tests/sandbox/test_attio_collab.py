@@ -281,3 +281,16 @@ def test_entries_sort_by_entry_id(api: httpx.Client, demo: Demo) -> None:
         found = [e["id"]["entry_id"] for e in data(api.post(f"/lists/{demo.list_slug}/entries/query", json={
             "sorts": [{"direction": direction, "attribute": "entry_id"}]}))]
         assert len(found) > 2 and found == sorted(found, reverse=direction == "desc")
+
+
+def test_a_query_is_paced_as_a_read_though_it_is_a_post() -> None:
+    limits = RateLimits(reads_per_second=2, writes_per_second=1, window_seconds=3600)
+    with SandboxServer(dialect="attio", records=0, rate_limit=limits) as limited:
+        client, transport = checked_client(limited)
+        with client:
+            written = client.post("/objects/companies/records", json={"data": {"values": {"name": ["a"]}}})
+            queries = [client.post("/objects/companies/records/query", json={"limit": 1}).status_code
+                       for _ in range(3)]
+    # The one write a window allows went to the create; the queries use the reads' two.
+    assert written.status_code == 200 and queries == [200, 200, 429]
+    assert transport.problems == []
