@@ -28,7 +28,7 @@ from crmdesk.sandbox import SandboxServer
 
 RECORDS = 100_000
 ATOMIC_RESOURCES = ("companies", "contacts", "deals")
-ATTIO_SORTS = [{"direction": "desc", "attribute": "created_at"}]
+ATTIO_SORTS = [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": "record_id"}]
 
 
 def _baseline(page: bytes, pages: int) -> float:

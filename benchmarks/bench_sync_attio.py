@@ -86,8 +86,9 @@ REPEAT = 5
 #: Runs when one sync takes longer than ``SLOW_RUN_S``.
 SLOW_REPEAT = 3
 SLOW_RUN_S = 20.0
-#: The sort every query of ``AttioSession.scan`` sends: newest first.
-SORTS = [{"direction": "desc", "attribute": "created_at"}]
+def sorts(tie_break: str) -> list[dict[str, str]]:
+    """The sort every query of ``AttioSession.scan`` sends: newest first, ties by id."""
+    return [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": tie_break}]
 
 
 # -- the attio sandbox in a child process -------------------------------------------------------------
@@ -189,9 +190,9 @@ def _schema_reads(client: httpx.Client, tally: _Tally) -> tuple[list[str], list[
     return slugs, list_ids
 
 
-def _query(client: httpx.Client, tally: _Tally, path: str) -> Callable[[int, int], list[Any]]:
+def _query(client: httpx.Client, tally: _Tally, path: str, tie_break: str) -> Callable[[int, int], list[Any]]:
     def fetch(offset: int, limit: int) -> list[Any]:
-        body = {"limit": limit, "offset": offset, "sorts": SORTS}
+        body = {"limit": limit, "offset": offset, "sorts": sorts(tie_break)}
         return list(_decoded(client, tally, "POST", path, body=body)["data"])
 
     return fetch
@@ -222,10 +223,10 @@ def bare_sync_attio(server: SandboxProcess, *, probe: bool = True,
             _decoded(client, tally, "GET", "/self")
         slugs, list_ids = _schema_reads(client, tally)
         for slug in slugs:
-            _paged(_query(client, tally, f"/objects/{slug}/records/query"), MAX_PAGE, ahead=True,
+            _paged(_query(client, tally, f"/objects/{slug}/records/query", "record_id"), MAX_PAGE, ahead=True,
                    on_rows=keep(slug, "record_id"))
         for list_id in list_ids:
-            _paged(_query(client, tally, f"/lists/{list_id}/entries/query"), MAX_PAGE, ahead=False,
+            _paged(_query(client, tally, f"/lists/{list_id}/entries/query", "entry_id"), MAX_PAGE, ahead=False,
                    on_rows=keep(f"entries {list_id}", "entry_id"))
         _paged(_listing(client, tally, "/notes", {}), MAX_SMALL_PAGE, ahead=False, on_rows=keep("notes", "note_id"))
         _paged(_listing(client, tally, "/tasks", {"sort": "created_at:desc"}), MAX_PAGE, ahead=False,
