@@ -133,6 +133,15 @@ class EntryRepo:
         self._changes.list_changed(list_def.id)
         return int(rowid)
 
+    def reindex(self, list_def: ListDef) -> None:
+        """Rebuild the list's value index from the values kept (its attributes' options or types
+        changed: what "contains" and sorting read is the options' titles)."""
+        rows = self._conn.execute(
+            "SELECT id, record_id, values_json, created_at, updated_at FROM entries WHERE list_id = ?",
+            (list_def.id,)).fetchall()
+        for entry_id, record_id, values, created_at, updated_at in rows:
+            self.put(list_def, Entry(entry_id, list_def.id, record_id, json.loads(values), created_at, updated_at))
+
     def delete(self, entry_id: str) -> bool:
         row = self._conn.execute("SELECT rowid, list_id FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:

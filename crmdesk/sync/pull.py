@@ -181,8 +181,12 @@ class Puller(SyncStep):
                 if mutation.op is MutationOp.UPDATE:
                     wanted = replace(wanted, name=mutation.changes.get("name", wanted.name),
                                      private=mutation.changes.get("private", wanted.private))
-            if schema.get_list(wanted.id) != wanted or schema.list_position(wanted.id) != position:
+            held = schema.get_list(wanted.id)
+            if held != wanted or schema.list_position(wanted.id) != position:
                 schema.save_list(wanted, position)
+                if held is not None and _index_affected(held, wanted):
+                    # Entries are written again only when they change: the index follows here.
+                    self.store.entries.reindex(wanted)
             position += 1
         on_server = {lst.id for lst in lists}
         for list_id in set(schema.lists()) - on_server:
@@ -383,7 +387,8 @@ class Puller(SyncStep):
         cached = {task.id: task for task in self.store.tasks.all()}
 
         def put(task: Task) -> None:
-            if cached.get(task.id) != task:
+            held = cached.get(task.id)
+            if held is None or _as_stored(task, held) != held:
                 self.store.tasks.put(task)
 
         seen = self._pull_pages(self.backend.iter_tasks(include_completed=True, page_size=self.caps.max_page_size),
@@ -432,7 +437,15 @@ class Puller(SyncStep):
             self.store.timeline.replace_for_record(record_id, page.events, complete=page.next_cursor is None)
 
 
-def _index_affected(old: ObjectDef, new: ObjectDef) -> bool:
+def _as_stored(task: Task, held: Task) -> Task:
+    """``task`` as the cache would hold it after writing it over ``held``: links and assignees
+    once each, in id order (the store keeps them so; a server may send its own order), and the
+    author and creation time kept where the server sends none."""
+    return replace(task, record_ids=sorted(set(task.record_ids)), assignee_ids=sorted(set(task.assignee_ids)),
+                   created_at=task.created_at or held.created_at, created_by=task.created_by or held.created_by)
+
+
+def _index_affected(old: ObjectDef | ListDef, new: ObjectDef | ListDef) -> bool:
     """Whether the stored index of values needs rebuilding after a schema change."""
     before = {a.slug: (a.type, a.options, a.multiselect) for a in old.attributes}
     after = {a.slug: (a.type, a.options, a.multiselect) for a in new.attributes}

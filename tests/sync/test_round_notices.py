@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from crmdesk.model import Condition, FilterGroup, Operator
+from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
@@ -67,5 +69,45 @@ def test_reading_every_note_task_and_list_entry_again_tells_nothing_when_none_ch
             assert quiet.status.value == "synced"
             # Each would make the Tasks view, the notes list and every open list re-read.
             assert not (quiet.changes.tasks or quiet.changes.notes or quiet.changes.lists), quiet.changes
+        finally:
+            engine.backend.close()
+
+
+def test_a_task_whose_server_lists_its_links_in_another_order_is_not_rewritten_each_round(tmp_path: Path) -> None:
+    # Attio answers a task's linked records in the order they were given; the cache keeps them in id order.
+    with SandboxServer(dialect="attio", records=30, seed=4) as attio, Store.open(tmp_path / "ws.sqlite") as store:
+        backend = open_backend("attio", attio.url, attio.admin_token)
+        try:
+            engine = SyncEngine(store, backend, collections_interval=timedelta(0))
+            assert engine.sync().complete
+            first, second = sorted(store.records.ids("companies"))[:2]
+            made = backend.create_task("Call both", record_ids=[second, first])
+            assert made.record_ids == [second, first]  # as the server keeps them
+            assert engine.sync().changes.tasks  # the new task comes in
+            assert store.tasks.get(made.id) is not None
+            quiet = engine.sync()
+            assert quiet.complete and not quiet.changes.tasks, quiet.changes
+        finally:
+            backend.close()
+
+
+def test_a_renamed_list_status_is_found_by_its_new_title_though_no_entry_changed(
+    tmp_path: Path, server: SandboxServer
+) -> None:
+    with Store.open(tmp_path / "ws.sqlite") as store:
+        engine = SyncEngine(store, backend(server), collections_interval=timedelta(0))
+        try:
+            assert engine.sync().complete
+            pipeline = next(lst for lst in store.schema.lists().values() if lst.attribute("pipeline_status"))
+            status = pipeline.attribute("pipeline_status")
+            assert status is not None
+            in_use = {row.values.get("pipeline_status") for row in
+                      store.entries.rows(store.entries.query_ids(pipeline.id))} - {None}
+            option = next(o for o in status.options if o.id in in_use)
+            server.core.schema.update_option(option.id, {"title": "Zebra stage"})  # type: ignore[union-attr]
+            assert engine.sync().complete
+            renamed = FilterGroup(children=(Condition("pipeline_status", Operator.CONTAINS, "zebra"),))
+            found = store.entries.rows(store.entries.query_ids(pipeline.id, renamed))
+            assert found and {row.values["pipeline_status"] for row in found} == {option.id}
         finally:
             engine.backend.close()
