@@ -86,9 +86,10 @@ REPEAT = 5
 #: Runs when one sync takes longer than ``SLOW_RUN_S``.
 SLOW_REPEAT = 3
 SLOW_RUN_S = 20.0
-def sorts(tie_break: str) -> list[dict[str, str]]:
-    """The sort every query of ``AttioSession.scan`` sends: newest first, ties by id."""
-    return [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": tie_break}]
+def sorts(tie_break: str | None) -> list[dict[str, str]]:
+    """The sort every query of ``AttioSession.scan`` sends: newest first, records' ties by id."""
+    first = [{"direction": "desc", "attribute": "created_at"}]
+    return [*first, {"direction": "desc", "attribute": tie_break}] if tie_break else first
 
 
 # -- the attio sandbox in a child process -------------------------------------------------------------
@@ -190,7 +191,7 @@ def _schema_reads(client: httpx.Client, tally: _Tally) -> tuple[list[str], list[
     return slugs, list_ids
 
 
-def _query(client: httpx.Client, tally: _Tally, path: str, tie_break: str) -> Callable[[int, int], list[Any]]:
+def _query(client: httpx.Client, tally: _Tally, path: str, tie_break: str | None) -> Callable[[int, int], list[Any]]:
     def fetch(offset: int, limit: int) -> list[Any]:
         body = {"limit": limit, "offset": offset, "sorts": sorts(tie_break)}
         return list(_decoded(client, tally, "POST", path, body=body)["data"])
@@ -226,7 +227,7 @@ def bare_sync_attio(server: SandboxProcess, *, probe: bool = True,
             _paged(_query(client, tally, f"/objects/{slug}/records/query", "record_id"), MAX_PAGE, ahead=True,
                    on_rows=keep(slug, "record_id"))
         for list_id in list_ids:
-            _paged(_query(client, tally, f"/lists/{list_id}/entries/query", "entry_id"), MAX_PAGE, ahead=False,
+            _paged(_query(client, tally, f"/lists/{list_id}/entries/query", None), MAX_PAGE, ahead=False,
                    on_rows=keep(f"entries {list_id}", "entry_id"))
         _paged(_listing(client, tally, "/notes", {}), MAX_SMALL_PAGE, ahead=False, on_rows=keep("notes", "note_id"))
         _paged(_listing(client, tally, "/tasks", {"sort": "created_at:desc"}), MAX_PAGE, ahead=False,

@@ -68,7 +68,14 @@ class AttioReader:
             "linked_records": [{"target_object": object_slug, "target_record_id": record_id}], "assignees": []}})))
 
     def threads(self, object_slug: str, record_id: str) -> list[dict[str, Any]]:
-        return list(self._data(self.client.get("/threads", params={"object": object_slug, "record_id": record_id})))
+        """Every comment thread on the record (50 a page, the most the spec allows)."""
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._data(self.client.get("/threads", params={
+                "object": object_slug, "record_id": record_id, "limit": 50, "offset": len(found)}))
+            found += page
+            if len(page) < 50:
+                return found
 
 
 def active(record: dict[str, Any], slug: str) -> list[dict[str, Any]]:

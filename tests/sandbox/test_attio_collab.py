@@ -276,7 +276,7 @@ def test_threads_come_ten_by_default_and_at_most_fifty_a_page(api: httpx.Client,
 
 
 def test_entries_sort_by_entry_id(api: httpx.Client, demo: Demo) -> None:
-    """A list's entries answer a sort on ``entry_id`` (the tie-break of the adapter's scans)."""
+    """A list's entries answer a sort on ``entry_id`` (the adapter sorts entries by ``created_at`` alone)."""
     for direction in ("asc", "desc"):
         found = [e["id"]["entry_id"] for e in data(api.post(f"/lists/{demo.list_slug}/entries/query", json={
             "sorts": [{"direction": direction, "attribute": "entry_id"}]}))]

@@ -411,6 +411,6 @@ def test_comment_and_note_edit_follow_what_the_server_can_do_as_the_last_sync_fo
     assert not page.comment_button.isVisible() and notes and all(card.edit_button for card in notes)
     with store.write():
         store.schema.set_capabilities_json({"dialect": "aria", "comments": True, "notes_editable": False})
-    page.reload()  # what a change notice after the next probe does
+    page.reload()  # as when the page is opened again, or a notice about the record reloads it
     assert page.comment_button.isVisible()
     assert all(card.edit_button is None for card in page.timeline.cards if card.item.kind == "note")

@@ -118,7 +118,8 @@ class ListsMixin(RecordsMixin, AdminMixin):
 
     def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
         attrs = {a.slug: a for a in self._list(list_id).attributes}
-        for rows in self.scan(f"/lists/{seg(list_id)}/entries/query", "entry_id", page_size):
+        for rows in self.scan(f"/lists/{seg(list_id)}/entries/query", "entry_id", page_size,
+                              tie_break=False):
             yield each(rows, lambda row: self._entry(list_id, attrs, row), f"an entry of list {list_id}")
 
     @staticmethod

@@ -85,13 +85,16 @@ class AttioSession(ApiSession):
 
     def scan(
         self, path: str, key: str, page_size: int, *, extra: Mapping[str, Any] | None = None,
-        ahead: bool = False,
+        ahead: bool = False, tie_break: bool = True,
     ) -> Iterator[list[Row]]:
-        """Every row of a ``…/query`` endpoint, newest first, by offset; rows keyed by ``key``
-        (``record_id``, ``entry_id``: every object has a ``record_id`` attribute, every list an
-        ``entry_id``), which also breaks ties between rows made in the same instant, so the order is
-        strict and no tie can move a row from one page to another between requests."""
-        sorts = [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": key}]
+        """Every row of a ``…/query`` endpoint, newest first, by offset; rows keyed by ``key``.
+        ``tie_break``: ``key`` is also an attribute to sort by (every Attio object has a
+        ``record_id`` attribute), so rows made in the same instant keep one order and no tie can
+        move a row from one page to another between requests. A list's entries have no such
+        attribute that Attio documents: they are sorted by ``created_at`` alone (docs/remote.md)."""
+        sorts = [{"direction": "desc", "attribute": "created_at"}]
+        if tie_break:
+            sorts.append({"direction": "desc", "attribute": key})
 
         def fetch(offset: int, limit: int) -> OffsetPage:
             # Newest first: rows created while the scan pages land above its window (``offset_pages``).
