@@ -128,7 +128,8 @@ def test_a_failed_round_says_when_it_is_tried_again(qtbot: Any, db: Path, server
         qtbot.waitUntil(lambda: len(rounds.finished) == 1, timeout=30_000)
         server.set_faults(FaultConfig(fail_rate=1.0))
         timer_round(controller)
-        qtbot.waitUntil(lambda: len(rounds.finished) == 2, timeout=30_000)
+        # The retry is told just after the round's end (two queued signals): wait for both.
+        qtbot.waitUntil(lambda: len(rounds.finished) == 2 and len(rounds.retries) == 1, timeout=30_000)
         assert rounds.finished[1].status.value == "offline"
         assert rounds.retries == [5_000]
     finally:
