@@ -25,16 +25,6 @@ class Record:
     created_by: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RecordLink:
-    """A link from one record to another with the role it plays there ("account manager",
-    "partner"): what a server with typed links between records holds besides reference values."""
-
-    target_object: str
-    target_id: str
-    role: str = ""
-
-
 @dataclass(slots=True)
 class Entry:
     """A record's membership of a list, with the list-only values."""

@@ -25,7 +25,6 @@ from crmdesk.model import (
     ObjectDef,
     Option,
     Record,
-    RecordLink,
     Task,
     TimelineEvent,
     Workspace,
@@ -239,11 +238,6 @@ class Backend(Protocol):
 
     def delete_record(self, object_slug: str, record_id: str) -> None:
         """Delete; a record that is already gone counts as deleted."""
-        ...
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        """The record's typed links to other records, with their roles (Atlas's links between
-        entities); [] on a server that has none besides reference values."""
         ...
 
     # -- lists and entries ----------------------------------------------------------------

@@ -6,8 +6,10 @@ for (the connect dialog builds its fields from them, the keyring stores each one
 an address a user typed, which addresses it recognises, how to connect, and its default
 capabilities. Sync and the UI then ask ``Capabilities`` — never the dialect's name.
 
-Adapters are imported only when a workspace of their dialect is connected: each one's codecs
-and wire tables cost start-up time that a window on another dialect should not pay.
+Adapters are imported only when a workspace of their dialect is connected (or its default
+capabilities are asked for): each one's codecs and wire tables cost start-up time that a window
+on another dialect should not pay. An entry names its adapter's package; the package exports
+``connect_<name>`` and ``<NAME>_DEFAULTS``.
 
 Adding a dialect is one entry in ``_DIALECTS`` and a package under ``crmdesk/remote/``
 (``docs/architecture.md``, "How to add a dialect").
@@ -15,9 +17,10 @@ Adding a dialect is one entry in ``_DIALECTS`` and a package under ``crmdesk/rem
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.urls import ends_in_api_base, server_root
@@ -49,14 +52,26 @@ class Dialect:
     credentials: tuple[Credential, ...]
     #: Where a user finds an address to type (the connect dialog's placeholder).
     example_url: str
-    #: (the server's root, credentials, allow_insecure_http) → a ready backend.
-    connect: Callable[[str, Mapping[str, str], bool], Backend]
-    #: What the dialect can do before its server is asked (offline, and until a probe).
-    defaults: Callable[[], Capabilities]
+    #: The adapter's package (``crmdesk.remote.<name>``), imported on first use.
+    module: str
     #: Where the API lives under a server's root (``/api/v1``). An address ending in it is
     #: certainly this dialect's (the connect dialog picks the dialect from it as the user types),
     #: and the same server typed either way is one workspace, not "a server that moved".
     api_base: str
+
+    def connect(self, url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
+        """(the server's root, credentials, allow_insecure_http) → a ready backend."""
+        connect: Callable[..., Backend] = self._adapter(f"connect_{self.name}")
+        return connect(url, _bearer(credentials), allow_insecure_http=insecure)
+
+    def defaults(self) -> Capabilities:
+        """What the dialect can do before its server is asked (offline, and until a probe)."""
+        capabilities: Capabilities = self._adapter(f"{self.name.upper()}_DEFAULTS")
+        return capabilities
+
+    def _adapter(self, attribute: str) -> Any:
+        """``attribute`` of the adapter's package, which is imported here, not before."""
+        return getattr(importlib.import_module(self.module), attribute)
 
     def recognises(self, url: str) -> bool:
         return ends_in_api_base(url, self.api_base)
@@ -81,42 +96,6 @@ def _bearer(credentials: Mapping[str, str]) -> Auth:
     return BearerAuth(credentials.get(TOKEN.key, ""))
 
 
-def _connect_aria(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
-    from crmdesk.remote.aria import connect_aria
-
-    return connect_aria(url, _bearer(credentials), allow_insecure_http=insecure)
-
-
-def _aria_defaults() -> Capabilities:
-    from crmdesk.remote.aria import ARIA_DEFAULTS
-
-    return ARIA_DEFAULTS
-
-
-def _connect_atomic(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
-    from crmdesk.remote.atomic import connect_atomic
-
-    return connect_atomic(url, _bearer(credentials), allow_insecure_http=insecure)
-
-
-def _atomic_defaults() -> Capabilities:
-    from crmdesk.remote.atomic import ATOMIC_DEFAULTS
-
-    return ATOMIC_DEFAULTS
-
-
-def _connect_attio(url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
-    from crmdesk.remote.attio import connect_attio
-
-    return connect_attio(url, _bearer(credentials), allow_insecure_http=insecure)
-
-
-def _attio_defaults() -> Capabilities:
-    from crmdesk.remote.attio import ATTIO_DEFAULTS
-
-    return ATTIO_DEFAULTS
-
-
 #: Every dialect, the primary one first (frozen values: nothing here can change).
 _DIALECTS: tuple[Dialect, ...] = (
     Dialect(
@@ -124,8 +103,7 @@ _DIALECTS: tuple[Dialect, ...] = (
         title="Aria (OpenClaw CRM)",
         credentials=(replace(TOKEN, placeholder="oc_sk_…"),),
         example_url="https://crm.example.com",
-        connect=_connect_aria,
-        defaults=_aria_defaults,
+        module="crmdesk.remote.aria",
         api_base="/api/v1",
     ),
     Dialect(
@@ -133,8 +111,7 @@ _DIALECTS: tuple[Dialect, ...] = (
         title="Atomic CRM (BasicsOS)",
         credentials=(replace(TOKEN, placeholder="bos_crm_…"),),
         example_url="https://crm.example.com (or its …/api address)",
-        connect=_connect_atomic,
-        defaults=_atomic_defaults,
+        module="crmdesk.remote.atomic",
         api_base="/api",
     ),
     Dialect(
@@ -144,8 +121,7 @@ _DIALECTS: tuple[Dialect, ...] = (
         credentials=(replace(TOKEN, label="Access token",
                              placeholder="an Attio access token (Workspace settings → Developers)"),),
         example_url="https://api.attio.com",
-        connect=_connect_attio,
-        defaults=_attio_defaults,
+        module="crmdesk.remote.attio",
         api_base="/v2",
     ),
 )

@@ -125,7 +125,6 @@ class RateLimiter:
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self.limits = limits
-        self._clock = clock
         self._reads = TokenBucket(limits.reads_per_second, clock) if limits.reads_per_second else None
         self._writes = TokenBucket(limits.writes_per_second, clock) if limits.writes_per_second else None
         per_minute = limits.requests_per_minute

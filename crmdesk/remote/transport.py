@@ -91,7 +91,6 @@ class RetryPolicy:
 @dataclass(frozen=True, slots=True)
 class TransportConfig:
     base_url: str
-    dialect: str = "aria"
     allow_insecure_http: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 30.0

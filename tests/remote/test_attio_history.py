@@ -79,9 +79,9 @@ def _spec_scopes(operations: Iterable[str]) -> set[str]:
     return found
 
 
-def _without(scopes: set[str], scope: str) -> str:
+def _without(scopes: set[str], scope: str) -> frozenset[str]:
     """``scopes`` with ``scope`` taken away (a read with its read-write, which includes it)."""
-    return " ".join(sorted(s for s in scopes if s not in (scope, f"{scope}-write")))
+    return frozenset(s for s in scopes if s not in (scope, f"{scope}-write"))
 
 
 #: Every scope any operation of the spec lists: a token that may do everything.
@@ -97,7 +97,7 @@ def test_scopes_turn_capabilities_off_with_the_scope_named(capability: str) -> N
     needed = _spec_scopes(OPERATIONS[capability])
     assert needed, capability
     assert set(NEEDS[capability]) == needed
-    alone = capabilities_for(ATTIO_DEFAULTS, " ".join(sorted(needed)))
+    alone = capabilities_for(ATTIO_DEFAULTS, needed)
     assert getattr(alone, capability) and alone.reason(capability) is None
     for scope in sorted(needed):
         lacking = capabilities_for(ATTIO_DEFAULTS, _without(EVERY, scope))

@@ -32,7 +32,7 @@ def test_a_cancelled_wait_ends_without_waiting(clock: FakeClock) -> None:
 def test_a_request_waiting_for_its_turn_is_cancelled_with_the_sync(clock: FakeClock) -> None:
     with SandboxServer(records=3, seed=1) as server:
         cancel = threading.Event()
-        transport = Transport(TransportConfig(base_url=server.url, dialect="aria", rate_limits=FULL),
+        transport = Transport(TransportConfig(base_url=server.url, rate_limits=FULL),
                               BearerAuth(server.admin_token), clock=clock, cancel=cancel)
         try:
             for _ in range(9):

@@ -199,7 +199,7 @@ def connect_aria(
     """An ``AriaBackend`` for ``base_url`` (the server root; the API lives under /api/v1)."""
     auth = BearerAuth(token) if isinstance(token, str) else token
     settings = TransportConfig(
-        base_url=base_url, dialect="aria", allow_insecure_http=allow_insecure_http, **dict(config or {})
+        base_url=base_url, allow_insecure_http=allow_insecure_http, **dict(config or {})
     )
     transport = Transport(settings, auth, clock=clock, rng=rng, http_transport=http_transport)
     return AriaBackend(transport, paging=paging)

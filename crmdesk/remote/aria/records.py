@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crmdesk.model import Record, RecordLink
+from crmdesk.model import Record
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.schema import decode_record, encode_value, encode_values
 from crmdesk.remote.aria.session import AriaSession
@@ -100,10 +100,6 @@ class RecordsMixin(AriaSession):
         for rows, _total in self._raw_record_pages(object_slug, None, MAX_PAGE, ahead=True):
             ids.update(str(row["id"]) for row in rows if row.get("id"))
         return ids
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        """Aria links records only through reference values: no links with roles."""
-        return []
 
     def get_record(self, object_slug: str, record_id: str) -> Record:
         obj = self.object_def(object_slug)

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeDef, Entry, ListDef, Notification, ObjectDef, Option, RecordLink, TimelineEvent
+from crmdesk.model import AttributeDef, Entry, ListDef, Notification, ObjectDef, Option, TimelineEvent
 from crmdesk.remote.atomic.collab import CollabMixin
 from crmdesk.remote.atomic.session import MAX_PAGE, normalise_url, unsupported
 from crmdesk.remote.auth import Auth, BearerAuth
@@ -133,9 +133,6 @@ class AtomicBackend(CollabMixin):
     def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None:
         raise unsupported("Deleting an option", "deal stages are set in the server's configuration (its web app)")
 
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        return []  # no links besides reference values (a contact's company, a deal's company)
-
     # -- lists: the server has none ---------------------------------------------------------------
 
     def lists(self) -> list[ListDef]:
@@ -203,7 +200,7 @@ def connect_atomic(
     """An ``AtomicBackend`` for ``url``: the server's address or its API base (``…/api``)."""
     auth = BearerAuth(token) if isinstance(token, str) else token
     settings = TransportConfig(
-        base_url=normalise_url(url), dialect="atomic", allow_insecure_http=allow_insecure_http,
+        base_url=normalise_url(url), allow_insecure_http=allow_insecure_http,
         **{"rate_limits": RATE_LIMITS, **dict(config or {})},
     )
     transport = Transport(settings, auth, clock=clock, rng=rng, http_transport=http_transport)

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from crmdesk.model import Member, Note, Task, Workspace, is_local_id
+from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.rich_text import parse_markdown, to_markdown
 from crmdesk.model.rich_text.merge import merge_blocks
 from crmdesk.model.rich_text.tree import Doc
@@ -284,8 +285,8 @@ class CollabMixin(RecordsMixin):
             body["due_date"] = deadline
         if done is not None:
             # Done is a date on this server (``done_date``, 106): now, or none.
-            now = datetime.fromtimestamp(self.clock.time(), UTC)
-            body["done_date"] = now.isoformat(timespec="milliseconds").replace("+00:00", "Z") if done else None
+            now = parse_timestamp(datetime.fromtimestamp(self.clock.time(), UTC))
+            body["done_date"] = now if done else None
         path = f"/{TASKS}/{ids.number_in(task_id, TASKS, 'id')}"
         if not body:
             return _task(self.get_object_row(path, f"task {task_id}"))

@@ -20,7 +20,6 @@ from crmdesk.remote.errors import ServerRejected
 SEP = "/"
 #: ``<resource>/<integer>``: a resource name without ``/`` or spaces, a canonical non-negative integer.
 _QUALIFIED = re.compile(r"([^/\s]+)/(0|[1-9][0-9]*)")
-_NUMBER = re.compile(r"0|[1-9][0-9]*")
 
 
 def _number(raw: Any) -> int | None:

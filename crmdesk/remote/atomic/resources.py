@@ -36,12 +36,6 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option
 
-#: A string of a write that starts like ``YYYY-MM-DD`` is read by the server as a date before it
-#: is checked (README 7): "2026-01-01 kickoff" in a text field answers 400 ``Expected string,
-#: received date``. It is not refused here (the server's word decides, and may change): the 400
-#: becomes a rejection with the server's message and a hint (``session._rejection``).
-DATE_LIKE_TEXT_NOTE = "text beginning with YYYY-MM-DD is refused by the server in text fields"
-
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeType, Notification, ObjectDef, RecordLink, Workspace
+from crmdesk.model import AttributeType, Notification, ObjectDef, Workspace
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED
 from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, CollabMixin
@@ -100,9 +100,8 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
     def probe_capabilities(self) -> Capabilities:
         """``GET /v2/self``: the token's scopes turn off what it may not do, each with the scope
         it lacks as the reason."""
-        me = self.self_info()
-        scope = me.get("scope")
-        caps = capabilities_for(ATTIO_DEFAULTS, scope if isinstance(scope, str) else "")
+        self.self_info()  # keeps the token's scopes (``self.scopes``)
+        caps = capabilities_for(ATTIO_DEFAULTS, self.scopes or frozenset())
         self._capabilities = caps
         log.info("attio capabilities: schema_admin=%s lists=%s notes=%s tasks=%s comments=%s",
                  caps.schema_admin, caps.lists, caps.notes, caps.tasks, caps.comments)
@@ -126,9 +125,6 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
 
     def get_object(self, slug: str) -> ObjectDef:
         return self.load_object(slug)
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        return []  # no links besides reference values
 
     # -- notifications: Attio's API has none --------------------------------------------------------
 
@@ -179,7 +175,7 @@ def connect_attio(
     """An ``AttioBackend`` for ``url``: the server's root (``https://api.attio.com``) or its API base (``…/v2``)."""
     auth = BearerAuth(token) if isinstance(token, str) else token
     settings = TransportConfig(
-        base_url=normalise_url(url), dialect="attio", allow_insecure_http=allow_insecure_http,
+        base_url=normalise_url(url), allow_insecure_http=allow_insecure_http,
         **{"rate_limits": RATE_LIMITS, **dict(config or {})},
     )
     transport = Transport(settings, auth, clock=clock, rng=rng, http_transport=http_transport)

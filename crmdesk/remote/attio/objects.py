@@ -46,7 +46,11 @@ class SchemaMixin(AttioSession):
         """One object asked for by its slug (``NotFound`` when the server has none), cached."""
         row = row_of(self.get(f"/objects/{seg(slug)}"), f"object {slug}")
         if not self.object_slugs:
-            self.load_objects()
+            # A cold cache: attribute configs name objects by id, so every object is read first,
+            # this one among them (with its attributes): it is not read a second time.
+            fresh = next((obj for obj in self.load_objects() if obj.slug == slug), None)
+            if fresh is not None:
+                return fresh
         found = schema.object_def(row, self.load_attributes("objects", slug))
         oid = found.id
         if oid and self.object_slugs.get(oid) != found.slug:

@@ -16,7 +16,7 @@ refused before it is sent — a ``PermissionDenied`` naming the scope it lacks (
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
@@ -119,23 +119,30 @@ def named(scopes: list[str]) -> str:
     return " and ".join(f"“{name}”" for name in scopes)
 
 
-def capabilities_for(defaults: Capabilities, scope: str) -> Capabilities:
-    """``defaults`` with each capability the token's ``scope`` (space separated) does not allow off."""
-    scopes = scope.split()
+def grant(lack: list[str], needed_by: str | None = None) -> str:
+    """The sentence telling the user which scopes the token lacks and to grant them; ``needed_by``
+    (“Adding a note”) names what needs them, else the sentence starts from the token."""
+    word, them = ("scope", "it") if len(lack) == 1 else ("scopes", "them")
+    scopes = f"the {word} {named(lack)}"
+    said = f"{needed_by} needs {scopes}, which this token lacks" if needed_by is not None \
+        else f"This token lacks {scopes}"
+    return f"{said}: grant {them} to the token in Attio's settings."
+
+
+def capabilities_for(defaults: Capabilities, scopes: Set[str]) -> Capabilities:
+    """``defaults`` with each capability the token's ``scopes`` do not allow off."""
     reasons = dict(defaults.reasons)
     changes: dict[str, Any] = {}
     for capability in NEEDS:
         lack = missing(scopes, capability)
         if lack:
             changes[capability] = False
-            word, them = ("scope", "it") if len(lack) == 1 else ("scopes", "them")
-            reasons[capability] = (f"This token lacks the {word} {named(lack)}: grant {them} to the token in "
-                                   "Attio's settings.")
+            reasons[capability] = grant(lack)
         else:
             changes[capability] = True
             reasons.pop(capability, None)
     return replace(defaults, **changes, reasons=reasons)
 
 
-__all__ = ["ALSO_READS", "NEEDS", "OPERATIONS", "SCHEMA_READS", "WRITES", "WRITE_NEEDS", "capabilities_for", "has",
-           "lacking", "missing", "named"]
+__all__ = ["ALSO_READS", "NEEDS", "OPERATIONS", "SCHEMA_READS", "WRITES", "WRITE_NEEDS", "capabilities_for", "grant",
+           "has", "lacking", "missing", "named"]

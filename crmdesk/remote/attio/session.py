@@ -143,9 +143,7 @@ class AttioSession(ApiSession):
         round's workspace check); not known yet, the server decides (its 403 is the same error)."""
         lack = [] if self.scopes is None else scopes.lacking(self.scopes, scopes.WRITE_NEEDS[write])
         if lack:
-            word, them = ("scope", "it") if len(lack) == 1 else ("scopes", "them")
-            raise PermissionDenied(f"{what} needs the {word} {scopes.named(lack)}, which this token lacks: grant "
-                                   f"{them} to the token in Attio's settings.", code="missing_scopes")
+            raise PermissionDenied(scopes.grant(lack, what), code="missing_scopes")
 
     def my_member_id(self) -> str:
         """The member the token acts for (a comment's author, a private list's one member)."""
