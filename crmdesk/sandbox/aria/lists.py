@@ -22,12 +22,6 @@ def list_json(row: sqlite3.Row, *, counts: bool = True) -> dict[str, Any]:
     return out
 
 
-def _values_def(ctx: Ctx, list_id: str) -> ObjectDef:
-    found = ctx.core.lists.list_def(list_id)
-    return ObjectDef(slug=f"list:{list_id}", singular_name=found.name, plural_name=found.name,
-                     attributes=found.attributes)
-
-
 def entry_json(ctx: Ctx, row: sqlite3.Row, obj: ObjectDef) -> dict[str, Any]:
     return {"id": row["id"], "listId": row["list_id"], "recordId": row["record_id"],
             "createdAt": iso(row["created_at"]), "updatedAt": iso(row["updated_at"]),
@@ -133,7 +127,7 @@ def list_entries(ctx: Ctx) -> tuple[int, Any]:
     list_id = ctx.path_params["list_id"]
     limit, offset, echo = paging(ctx.query)
     rows, total = ctx.core.lists.entries(list_id, limit, offset)
-    obj = _values_def(ctx, list_id)
+    obj = ctx.core.lists.values_def(list_id)
     entries = [{"id": r["id"], "recordId": r["record_id"], "recordDisplayName": r["record_title"],
                 "recordObjectSlug": r["record_object_slug"], "createdAt": iso(r["created_at"]),
                 "updatedAt": iso(r["updated_at"]),
@@ -145,7 +139,7 @@ def add_entry(ctx: Ctx) -> tuple[int, Any]:
     list_id = ctx.path_params["list_id"]
     ctx.core.lists.get(list_id)
     body = ctx.body_object()
-    obj = _values_def(ctx, list_id)
+    obj = ctx.core.lists.values_def(list_id)
     raw = body.get("values") if isinstance(body.get("values"), dict) else {}
     row = ctx.core.lists.add(list_id, body.get("recordId"), coerce_values(ctx.core, obj, raw), ctx.user_id)
     out = entry_json(ctx, row, obj)
@@ -158,7 +152,7 @@ def update_entry(ctx: Ctx) -> tuple[int, Any]:
     body = ctx.body_object()
     if not isinstance(body.get("values"), dict):
         raise ApiError(400, "BAD_REQUEST", "values object is required")
-    obj = _values_def(ctx, list_id)
+    obj = ctx.core.lists.values_def(list_id)
     row = ctx.core.lists.update_entry(list_id, ctx.path_params["entry_id"], coerce_values(ctx.core, obj,
                                                                                           body["values"]))
     return 200, entry_json(ctx, row, obj)

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from crmdesk.sandbox.atomic.accounts import SESSION_COOKIE, SESSION_DAYS, TOKEN_PREFIX
-from crmdesk.sandbox.atomic.http import BadJson, Ctx, error, json_response
+from crmdesk.sandbox.atomic.http import BadJson, Ctx, admin_json, error, json_response
 from crmdesk.sandbox.clock import iso
 
 if TYPE_CHECKING:
@@ -113,10 +113,10 @@ def list_tokens(app: Atomic, ctx: Ctx) -> Response:
 
 
 def create_token(app: Atomic, ctx: Ctx) -> Response:
-    if not ctx.is_admin:
-        return error(403, "Forbidden")
-    body = _body(ctx)
-    if body is None:
+    body = admin_json(ctx)
+    if isinstance(body, Response):
+        return body
+    if not isinstance(body, dict):
         return error(400, "Invalid JSON body")
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -134,10 +134,10 @@ def revoke_token(app: Atomic, ctx: Ctx, token_id: str) -> Response:
 
 
 def invite(app: Atomic, ctx: Ctx) -> Response:
-    if not ctx.is_admin:
-        return error(403, "Forbidden")
-    body = _body(ctx)
-    if body is None:
+    body = admin_json(ctx)
+    if isinstance(body, Response):
+        return body
+    if not isinstance(body, dict):
         return error(400, "Invalid JSON body")
     email = body.get("email")
     if not isinstance(email, str) or "@" not in email:

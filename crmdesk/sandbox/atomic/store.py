@@ -1,4 +1,4 @@
-"""The atomic facade's data: SQL over the core's ``atomic_*`` tables (``core/tables.py``) for
+"""The atomic facade's data: SQL over its ``atomic_*`` tables (``core/tables.py``, created here) for
 the built-in resources, the configuration and the object configurations it installs and
 looks up. Two other modules run their own SQL on these tables: ``accounts.py`` (users,
 sessions, API tokens, invites) and ``custom.py`` (listing and creating object
@@ -21,6 +21,7 @@ from typing import Any
 from crmdesk.sandbox.atomic.query import Where
 from crmdesk.sandbox.atomic.resources import DEALS, Kind, Resource, Summary
 from crmdesk.sandbox.core import Core
+from crmdesk.sandbox.core.tables import atomic_tables
 
 
 def default_config() -> dict[str, Any]:
@@ -65,6 +66,7 @@ class AtomicStore:
         self.core = core
         self.db = core.db
         self.clock = core.clock
+        self.db.create_tables(atomic_tables())  # the core creates only its own tables
         for table in ("atomic_deals", "atomic_automation_rules", "atomic_users"):
             latest = self.db.scalar(f"SELECT MAX(updated_at) FROM {table}")
             if latest:

@@ -27,15 +27,9 @@ from crmdesk.sandbox.core import NotFound
 _ACCESS = frozenset({"full-access", "read-and-write", "read-only"})
 
 
-def _values_def(ctx: Ctx, row: sqlite3.Row) -> ObjectDef:
-    """The list's attributes as an object, so entry values are read and written as record values are."""
-    found = ctx.core.lists.list_def(row["id"])
-    return ObjectDef(slug=f"list:{row['id']}", singular_name=found.name, plural_name=found.name, id=row["id"],
-                     attributes=found.attributes)
-
-
-def _view(ctx: Ctx, row: sqlite3.Row) -> EntriesView:
-    return EntriesView(ctx.names, row, _values_def(ctx, row).attributes)
+def _view(ctx: Ctx, row: sqlite3.Row, obj: ObjectDef | None = None) -> EntriesView:
+    """The entries view of the list ``row``; ``obj`` is its ``values_def`` when the caller has it."""
+    return EntriesView(ctx.names, row, (obj if obj is not None else ctx.core.lists.values_def(row["id"])).attributes)
 
 
 # -- lists ----------------------------------------------------------------------------------------------
@@ -118,7 +112,7 @@ def query_entries(ctx: Ctx) -> Any:
     row = list_row(ctx, ctx.path["list"])
     body = ctx.raw_body if isinstance(ctx.raw_body, dict) else {}
     limit, offset = body_int(body, "limit", PAGE_CAP, PAGE_CAP), body_int(body, "offset", 0, 2**62)
-    obj = _values_def(ctx, row)
+    obj = ctx.core.lists.values_def(row["id"])
     renderer = ValueRenderer(ctx.names, str(row["id"]), is_list=True)
     predicate = FilterCompiler(lambda name: attribute_named(obj, name), renderer).compile(body.get("filter"))
     sorts = parse_sorts(body.get("sorts"), lambda name: attribute_named(obj, name), own_id="entry_id")
@@ -126,7 +120,7 @@ def query_entries(ctx: Ctx) -> Any:
     by_id = {e["id"]: e for e in entries}
     found = [r for r in map(_as_record, entries) if predicate is None or predicate(r)]
     page = sort_records(found, sorts, renderer)[offset:offset + limit]
-    return {"data": _view(ctx, row).many([by_id[r.id] for r in page])}
+    return {"data": _view(ctx, row, obj).many([by_id[r.id] for r in page])}
 
 
 def _parent(ctx: Ctx, row: sqlite3.Row, data: dict[str, Any]) -> str:
@@ -138,8 +132,8 @@ def _parent(ctx: Ctx, row: sqlite3.Row, data: dict[str, Any]) -> str:
     return record.id
 
 
-def _write(ctx: Ctx, row: sqlite3.Row, entry: sqlite3.Row, raw: Any, *, append: bool) -> sqlite3.Row:
-    writer = Writer(ctx, _values_def(ctx, row))
+def _write(ctx: Ctx, row: sqlite3.Row, obj: ObjectDef, entry: sqlite3.Row, raw: Any, *, append: bool) -> sqlite3.Row:
+    writer = Writer(ctx, obj)
     before = json.loads(entry["data"])
     written = writer.read(raw)
     changes = writer.merge(before, written, append=append)
@@ -161,14 +155,16 @@ def create_entry(ctx: Ctx) -> Any:
     data = ctx.data()
     record_id = _parent(ctx, row, data)
     existing = ctx.core.db.one("SELECT * FROM entries WHERE list_id = ? AND record_id = ?", (row["id"], record_id))
+    obj = ctx.core.lists.values_def(row["id"])
     if existing is not None:
-        return {"data": _view(ctx, row).many([_write(ctx, row, existing, _entry_values(data), append=True)])[0]}
-    writer = Writer(ctx, _values_def(ctx, row))
+        return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, existing, _entry_values(data),
+                                                           append=True)])[0]}
+    writer = Writer(ctx, obj)
     written = writer.read(_entry_values(data))
     values = {k: v for k, v in writer.merge({}, written, append=False, creating=True).items() if v is not None}
     entry = ctx.core.lists.add(row["id"], record_id, values, ctx.user_id)
     writer.keep_parts(entry["id"], written)
-    return {"data": _view(ctx, row).many([entry])[0]}
+    return {"data": _view(ctx, row, obj).many([entry])[0]}
 
 
 def assert_entry(ctx: Ctx) -> Any:
@@ -179,7 +175,9 @@ def assert_entry(ctx: Ctx) -> Any:
     existing = ctx.core.db.one("SELECT * FROM entries WHERE list_id = ? AND record_id = ?", (row["id"], record_id))
     if existing is None:
         return create_entry(ctx)
-    return {"data": _view(ctx, row).many([_write(ctx, row, existing, _entry_values(data), append=False)])[0]}
+    obj = ctx.core.lists.values_def(row["id"])
+    return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, existing, _entry_values(data),
+                                                       append=False)])[0]}
 
 
 def get_entry(ctx: Ctx) -> Any:
@@ -190,13 +188,17 @@ def get_entry(ctx: Ctx) -> Any:
 def patch_entry(ctx: Ctx) -> Any:
     row = list_row(ctx, ctx.path["list"])
     entry = _entry(ctx, row)
-    return {"data": _view(ctx, row).many([_write(ctx, row, entry, _entry_values(ctx.data()), append=True)])[0]}
+    obj = ctx.core.lists.values_def(row["id"])
+    return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, entry, _entry_values(ctx.data()),
+                                                       append=True)])[0]}
 
 
 def put_entry(ctx: Ctx) -> Any:
     row = list_row(ctx, ctx.path["list"])
     entry = _entry(ctx, row)
-    return {"data": _view(ctx, row).many([_write(ctx, row, entry, _entry_values(ctx.data()), append=False)])[0]}
+    obj = ctx.core.lists.values_def(row["id"])
+    return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, entry, _entry_values(ctx.data()),
+                                                       append=False)])[0]}
 
 
 def delete_entry(ctx: Ctx) -> Any:
@@ -210,10 +212,11 @@ def delete_entry(ctx: Ctx) -> Any:
 def entry_values(ctx: Ctx) -> Any:
     row = list_row(ctx, ctx.path["list"])
     entry = _entry(ctx, row)
-    attr = attribute_named(_values_def(ctx, row), ctx.path["attribute"])
+    obj = ctx.core.lists.values_def(row["id"])
+    attr = attribute_named(obj, ctx.path["attribute"])
     if attr is None:
         raise not_found(f"Attribute with slug/ID \"{ctx.path['attribute']}\" not found.")
-    items = _view(ctx, row).values.one_attribute(entry["id"], json.loads(entry["data"]),
+    items = _view(ctx, row, obj).values.one_attribute(entry["id"], json.loads(entry["data"]),
                                                  born_of(ctx.names, entry["created_at"], entry["created_by"]), attr,
                                                  historic=bool(bool_param(ctx, "show_historic")))
     offset = int_param(ctx, "offset", 0)

@@ -10,8 +10,6 @@ import json
 import sqlite3
 from typing import Any
 
-from sqlmodel import SQLModel
-
 from crmdesk.sandbox.attio.tables import attio_tables
 from crmdesk.sandbox.core import Core
 from crmdesk.sandbox.core.db import dumps
@@ -36,7 +34,7 @@ class AttioStore:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.db = core.db
-        SQLModel.metadata.create_all(self.db.engine, tables=attio_tables())
+        self.db.create_tables(attio_tables())
         latest = self.db.scalar("SELECT MAX(created_at) FROM attio_comments")
         if latest:
             core.clock.observe(latest)

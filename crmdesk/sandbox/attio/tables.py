@@ -26,18 +26,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Index, Table, Text
+from sqlalchemy import Index, Table
 from sqlmodel import Field
 
-from crmdesk.sandbox.core.tables import Row
-
-
-def _text(**kwargs: Any) -> Any:
-    return Field(sa_type=Text, **kwargs)
-
-
-def _optional_text() -> Any:
-    return Field(default=None, sa_type=Text)
+from crmdesk.sandbox.core.tables import Row, optional_text_field, text_field
 
 
 class AttioValueRow(Row, table=True):
@@ -46,37 +38,37 @@ class AttioValueRow(Row, table=True):
 
     seq: int | None = Field(default=None, primary_key=True)
     #: a record id or an entry id
-    parent_id: str = _text()
-    attribute_id: str = _text()
+    parent_id: str = text_field()
+    attribute_id: str = text_field()
     #: the canonical element (``crmdesk.model`` shape) as sorted-key JSON: what it is matched by
-    value: str = _text()
-    active_from: str = _text()
-    active_until: str | None = _optional_text()
-    actor_type: str = _text()
-    actor_id: str | None = _optional_text()
+    value: str = text_field()
+    active_from: str = text_field()
+    active_until: str | None = optional_text_field()
+    actor_type: str = text_field()
+    actor_id: str | None = optional_text_field()
 
 
 class AttioValuePartsRow(Row, table=True):
     __tablename__ = "attio_value_parts"
 
     #: a record id or an entry id
-    parent_id: str = _text(primary_key=True)
-    attribute_id: str = _text(primary_key=True)
+    parent_id: str = text_field(primary_key=True)
+    attribute_id: str = text_field(primary_key=True)
     #: the canonical element (``element_key``) the parts belong to
-    value: str = _text(primary_key=True)
+    value: str = text_field(primary_key=True)
     #: the parts as a JSON object (``{"line_3": …, "latitude": …}``)
-    data: str = _text()
+    data: str = text_field()
 
 
 class AttioThreadRow(Row, table=True):
     __tablename__ = "attio_threads"
     __table_args__ = (Index("attio_threads_by_record", "record_id"),)
 
-    id: str = _text(primary_key=True)
-    record_id: str = _text()
-    entry_id: str | None = _optional_text()
-    list_id: str | None = _optional_text()
-    created_at: str = _text()
+    id: str = text_field(primary_key=True)
+    record_id: str = text_field()
+    entry_id: str | None = optional_text_field()
+    list_id: str | None = optional_text_field()
+    created_at: str = text_field()
 
 
 class AttioCommentRow(Row, table=True):
@@ -84,25 +76,25 @@ class AttioCommentRow(Row, table=True):
     __table_args__ = (Index("attio_comments_by_thread", "thread_id"), {"sqlite_autoincrement": True})
 
     seq: int | None = Field(default=None, primary_key=True)
-    id: str = _text(unique=True)
-    thread_id: str = _text()
-    content: str = _text()
-    author_id: str = _text()
-    created_at: str = _text()
+    id: str = text_field(unique=True)
+    thread_id: str = text_field()
+    content: str = text_field()
+    author_id: str = text_field()
+    created_at: str = text_field()
 
 
 class AttioTokenScopesRow(Row, table=True):
     __tablename__ = "attio_token_scopes"
 
-    token_id: str = _text(primary_key=True)
-    scopes: str = _text()
+    token_id: str = text_field(primary_key=True)
+    scopes: str = text_field()
 
 
 class AttioExtrasRow(Row, table=True):
     __tablename__ = "attio_extras"
 
-    id: str = _text(primary_key=True)
-    data: str = _text()
+    id: str = text_field(primary_key=True)
+    data: str = text_field()
 
 
 def attio_tables() -> list[Table]:

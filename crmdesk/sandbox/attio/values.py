@@ -57,6 +57,8 @@ class ValuesView:
         renderer = self.renderer(values for _, values, _ in parents)
         meta = self.history.open_meta([p for p, _, _ in parents])
         extra = self._parts([p for p, _, _ in parents])
+        # Without history rows or kept parts there is nothing to look an element up by: skip its key.
+        keyed = bool(meta or extra)
         out = []
         for parent_id, values, born in parents:
             shaped: dict[str, list[dict[str, Any]]] = {}
@@ -64,9 +66,13 @@ class ValuesView:
                 items = []
                 for element in elements(values.get(attr.slug)):
                     fields = renderer.fields(attr, element)
-                    if fields is not None:
+                    if fields is None:
+                        continue
+                    if keyed:
                         key = (parent_id, str(attr.id), element_key(element))
                         items.append(_wrap(meta.get(key, born), {**fields, **extra.get(key, {})}))
+                    else:
+                        items.append(_wrap(born, fields))
                 shaped[attr.slug] = items
             out.append(shaped)
         return out

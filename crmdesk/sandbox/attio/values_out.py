@@ -11,6 +11,7 @@ option, record or member) is left out, as Attio leaves out a value whose target 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -32,6 +33,12 @@ def root_domain(domain: str) -> str:
     return ".".join(labels[-keep:])
 
 
+#: Numbers whose country is remembered: a page of records asks again about the same numbers
+#: (as ``crmdesk.model.codecs.text_like`` caches what the phone library says).
+_PHONE_CACHE_SIZE = 131_072
+
+
+@lru_cache(maxsize=_PHONE_CACHE_SIZE)
 def phone_country(number: str) -> str:
     try:
         parsed = phonenumbers.parse(number)

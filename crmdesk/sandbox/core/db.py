@@ -1,7 +1,8 @@
 """The core's SQLite file: its tables are SQLModel models (``core/tables.py``).
 
-The file is created from the models (``SQLModel.metadata.create_all`` on an SQLAlchemy
-engine over the same path); readers that are not hot (the workspace, one member, the
+The file is created from the models (``SQLModel.metadata.create_all`` of the core's own
+tables, ``core_tables``, on an SQLAlchemy engine over the same path; a facade with tables of
+its own creates them with ``create_tables``); readers that are not hot (the workspace, one member, the
 token list) ``select`` models on a ``session()``. The hot paths keep one plain ``sqlite3``
 connection and SQL on the same tables: values are JSON documents evaluated by
 ``crmdesk.model``'s filter code, a page of 200 records is one indexed SELECT plus
@@ -22,10 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, create_engine
+from sqlalchemy import URL, Table, create_engine
 from sqlmodel import Session, SQLModel
 
-import crmdesk.sandbox.core.tables  # noqa: F401  (declares the tables on SQLModel.metadata)
+from crmdesk.sandbox.core.tables import core_tables
 
 
 class Database:
@@ -39,8 +40,14 @@ class Database:
         self.conn.execute("PRAGMA synchronous=OFF")
         # URL.create takes the path as it is (a "?" or "%" in it is not read as URL syntax).
         self.engine = create_engine(URL.create("sqlite", database=str(path)))
-        SQLModel.metadata.create_all(self.engine)
+        SQLModel.metadata.create_all(self.engine, tables=core_tables())
         self._add_missing_columns()
+
+    def create_tables(self, tables: Sequence[Table]) -> None:
+        """Create ``tables`` (a facade's own) where missing, and any index a table made by an
+        older sandbox lacks (``create_all`` skips a table that exists, and with it its indexes)."""
+        SQLModel.metadata.create_all(self.engine, tables=list(tables))
+        self._add_missing_indexes(tables)
 
     def _add_missing_columns(self) -> None:
         """Demo files made by an older sandbox lack later columns and indexes; add them in place.
@@ -50,8 +57,11 @@ class Database:
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(records)")}
         if "sent" not in columns:
             self.conn.execute("ALTER TABLE records ADD COLUMN sent TEXT NOT NULL DEFAULT '{}'")
+        self._add_missing_indexes(core_tables())
+
+    def _add_missing_indexes(self, tables: Sequence[Table]) -> None:
         with self.engine.begin() as connection:
-            for table in SQLModel.metadata.sorted_tables:
+            for table in tables:
                 for index in table.indexes:
                     index.create(connection, checkfirst=True)
 

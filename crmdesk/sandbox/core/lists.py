@@ -87,10 +87,11 @@ class ListStore:
         return ListDef(id=list_id, name=row["name"], parent_object=row["object_slug"], slug=row["slug"],
                        private=bool(row["is_private"]), attributes=attrs)
 
-    def _values_def(self, list_id: str) -> ObjectDef:
-        # Entry values validate like record values: an ObjectDef made of the list's attributes.
+    def values_def(self, list_id: str) -> ObjectDef:
+        """The list's attributes as an object (its id the list's), so entry values are read,
+        validated and written as record values are."""
         found = self.list_def(list_id)
-        return ObjectDef(slug=f"list:{list_id}", singular_name=found.name, plural_name=found.name,
+        return ObjectDef(slug=f"list:{list_id}", singular_name=found.name, plural_name=found.name, id=list_id,
                          attributes=found.attributes)
 
     # -- entries -------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ class ListStore:
             return existing
         if self.records.find(record_id) is None:
             raise Unprocessable("no such record")
-        clean = {k: v for k, v in self.records.clean(self._values_def(list_id), values).items() if v is not None}
+        clean = {k: v for k, v in self.records.clean(self.values_def(list_id), values).items() if v is not None}
         entry_id, now = new_id(), self.clock.now()
         with self.db.transaction() as conn:
             conn.execute(
@@ -135,7 +136,7 @@ class ListStore:
     def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> sqlite3.Row:
         row = self.entry(list_id, entry_id)
         merged = json.loads(row["data"])
-        for key, value in self.records.clean(self._values_def(list_id), values).items():
+        for key, value in self.records.clean(self.values_def(list_id), values).items():
             if value is None:
                 merged.pop(key, None)
             else:

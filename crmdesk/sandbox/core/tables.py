@@ -26,18 +26,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import Index, LargeBinary, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
-def _text(*, default: str | None = None, **kwargs: Any) -> Any:
+def text_field(*, default: str | None = None, **kwargs: Any) -> Any:
     """A NOT NULL ``TEXT`` column; ``default`` is also the column's SQL default."""
     if default is not None:
         return Field(default=default, sa_type=Text, sa_column_kwargs={"server_default": default}, **kwargs)
     return Field(sa_type=Text, **kwargs)
 
 
-def _optional_text() -> Any:
+def optional_text_field() -> Any:
     return Field(default=None, sa_type=Text)
 
 
@@ -66,82 +66,82 @@ class MetaRow(Row, table=True):
     __tablename__ = "meta"
 
     key: str = _text_key()
-    value: str = _text()
+    value: str = text_field()
 
 
 class WorkspaceRow(Row, table=True):
     __tablename__ = "workspace"
 
     id: str = _text_key()
-    name: str = _text()
-    slug: str = _text()
-    settings: str = _text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    name: str = text_field()
+    slug: str = text_field()
+    settings: str = text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class MemberRow(Row, table=True):
     __tablename__ = "members"
 
     id: str = _text_key()
-    user_id: str = _text(unique=True)
-    name: str = _text()
-    email: str = _text()
-    role: str = _text()
-    created_at: str = _text()
+    user_id: str = text_field(unique=True)
+    name: str = text_field()
+    email: str = text_field()
+    role: str = text_field()
+    created_at: str = text_field()
 
 
 class TokenRow(Row, table=True):
     __tablename__ = "tokens"
 
     id: str = _text_key()
-    token: str = _text(unique=True)
-    name: str = _text()
-    user_id: str = _text()
+    token: str = text_field(unique=True)
+    name: str = text_field()
+    user_id: str = text_field()
     revoked: int = _int(0)
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 class ObjectRow(Row, table=True):
     __tablename__ = "objects"
 
     id: str = _text_key()
-    slug: str = _text(unique=True)
-    singular_name: str = _text()
-    plural_name: str = _text()
-    icon: str | None = _optional_text()
+    slug: str = text_field(unique=True)
+    singular_name: str = text_field()
+    plural_name: str = text_field()
+    icon: str | None = optional_text_field()
     is_system: int = _int()
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 class AttributeRow(Row, table=True):
     __tablename__ = "attributes"
 
     id: str = _text_key()
-    object_id: str | None = _optional_text()
-    list_id: str | None = _optional_text()
-    slug: str = _text()
-    title: str = _text()
-    type: str = _text()
-    config: str = _text()
+    object_id: str | None = optional_text_field()
+    list_id: str | None = optional_text_field()
+    slug: str = text_field()
+    title: str = text_field()
+    type: str = text_field()
+    config: str = text_field()
     is_system: int = _int()
     is_required: int = _int()
     is_unique: int = _int()
     is_multiselect: int = _int()
     sort_order: int = _int()
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 class OptionRow(Row, table=True):
     __tablename__ = "options"
 
     id: str = _text_key()
-    attribute_id: str = _text()
-    title: str = _text()
-    color: str | None = _optional_text()
+    attribute_id: str = text_field()
+    title: str = text_field()
+    color: str | None = optional_text_field()
     sort_order: int = _int()
     is_active: int = _int(1)
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 class RecordRow(Row, table=True):
@@ -154,16 +154,16 @@ class RecordRow(Row, table=True):
     )
 
     seq: int | None = _seq()
-    id: str = _text(unique=True)
-    object_id: str = _text()
-    title: str = _text()
-    subtitle: str = _text(default="")
-    search: str = _text(default="")
-    data: str = _text()
-    created_by: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
-    sent: str = _text(default="{}")
+    id: str = text_field(unique=True)
+    object_id: str = text_field()
+    title: str = text_field()
+    subtitle: str = text_field(default="")
+    search: str = text_field(default="")
+    data: str = text_field()
+    created_by: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
+    sent: str = text_field(default="{}")
 
 
 class RefRow(Row, table=True):
@@ -171,21 +171,21 @@ class RefRow(Row, table=True):
     __table_args__ = (Index("refs_by_source", "source_id"), Index("refs_by_target", "target_id"))
     __mapper_args__ = {"primary_key": ["source_id", "attribute_slug", "target_id"]}
 
-    source_id: str = _text()
-    attribute_slug: str = _text()
-    target_id: str = _text()
+    source_id: str = text_field()
+    attribute_slug: str = text_field()
+    target_id: str = text_field()
 
 
 class ListRow(Row, table=True):
     __tablename__ = "lists"
 
     id: str = _text_key()
-    object_id: str = _text()
-    name: str = _text()
-    slug: str = _text()
+    object_id: str = text_field()
+    name: str = text_field()
+    slug: str = text_field()
     is_private: int = _int()
-    created_by: str | None = _optional_text()
-    created_at: str = _text()
+    created_by: str | None = optional_text_field()
+    created_at: str = text_field()
 
 
 class EntryRow(Row, table=True):
@@ -194,13 +194,13 @@ class EntryRow(Row, table=True):
     __table_args__ = (UniqueConstraint("id"), UniqueConstraint("list_id", "record_id"), {"sqlite_autoincrement": True})
 
     seq: int | None = _seq()
-    id: str = _text()
-    list_id: str = _text()
-    record_id: str = _text()
-    data: str = _text()
-    created_by: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    id: str = text_field()
+    list_id: str = text_field()
+    record_id: str = text_field()
+    data: str = text_field()
+    created_by: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class NoteRow(Row, table=True):
@@ -209,13 +209,13 @@ class NoteRow(Row, table=True):
                       {"sqlite_autoincrement": True})
 
     seq: int | None = _seq()
-    id: str = _text(unique=True)
-    record_id: str = _text()
-    title: str = _text()
-    content: str = _text()
-    created_by: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    id: str = text_field(unique=True)
+    record_id: str = text_field()
+    title: str = text_field()
+    content: str = text_field()
+    created_by: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class TaskRow(Row, table=True):
@@ -223,14 +223,14 @@ class TaskRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     seq: int | None = _seq()
-    id: str = _text(unique=True)
-    content: str = _text()
-    deadline: str | None = _optional_text()
+    id: str = text_field(unique=True)
+    content: str = text_field()
+    deadline: str | None = optional_text_field()
     is_completed: int = _int()
-    completed_at: str | None = _optional_text()
-    created_by: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    completed_at: str | None = optional_text_field()
+    created_by: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class TaskRecordRow(Row, table=True):
@@ -238,8 +238,8 @@ class TaskRecordRow(Row, table=True):
     __table_args__ = (Index("task_records_by_record", "record_id"),)
     __mapper_args__ = {"primary_key": ["task_id", "record_id"]}
 
-    task_id: str = _text()
-    record_id: str = _text()
+    task_id: str = text_field()
+    record_id: str = text_field()
     position: int | None = Field(default=None)
 
 
@@ -247,8 +247,8 @@ class TaskAssigneeRow(Row, table=True):
     __tablename__ = "task_assignees"
     __mapper_args__ = {"primary_key": ["task_id", "user_id"]}
 
-    task_id: str = _text()
-    user_id: str = _text()
+    task_id: str = text_field()
+    user_id: str = text_field()
     position: int | None = Field(default=None)
 
 
@@ -257,14 +257,14 @@ class NotificationRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     seq: int | None = _seq()
-    id: str = _text(unique=True)
-    user_id: str = _text()
-    type: str = _text()
-    title: str = _text()
-    body: str = _text()
-    record_id: str | None = _optional_text()
+    id: str = text_field(unique=True)
+    user_id: str = text_field()
+    type: str = text_field()
+    title: str = text_field()
+    body: str = text_field()
+    record_id: str | None = optional_text_field()
     is_read: int = _int()
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 class IdempotencyRow(Row, table=True):
@@ -272,11 +272,11 @@ class IdempotencyRow(Row, table=True):
 
     user_id: str = Field(sa_type=Text, primary_key=True)
     key: str = Field(sa_type=Text, primary_key=True)
-    method: str = _text()
-    path: str = _text()
+    method: str = text_field()
+    path: str = text_field()
     status: int = _int()
     body: bytes = Field(sa_type=LargeBinary)
-    created_at: str = _text()
+    created_at: str = text_field()
 
 
 
@@ -286,6 +286,7 @@ class IdempotencyRow(Row, table=True):
 # ``custom_fields`` documents, archived deals, API tokens with a prefix and a last use), so they
 # have tables of their own with real columns: a page sorted by any column is one indexed SELECT.
 # Ids are AUTOINCREMENT keys, never handed out twice, as a PostgreSQL sequence behaves.
+# ``AtomicStore`` creates these (``atomic_tables``), not ``Database``: other dialects' files lack them.
 
 
 def _optional_int() -> Any:
@@ -299,21 +300,21 @@ class AtomicUserRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = _seq()
-    user_id: str = _text(unique=True)
-    first_name: str | None = _optional_text()
-    last_name: str | None = _optional_text()
-    email: str = _text(unique=True)
-    password_hash: str = _text()
+    user_id: str = text_field(unique=True)
+    first_name: str | None = optional_text_field()
+    last_name: str | None = optional_text_field()
+    email: str = text_field(unique=True)
+    password_hash: str = text_field()
     administrator: int = _int(0)
-    avatar: str | None = _optional_text()
+    avatar: str | None = optional_text_field()
     disabled: int = _int(0)
-    basics_api_key: str | None = _optional_text()
-    basics_api_key_enc: str | None = _optional_text()
-    basics_api_key_hash: str | None = _optional_text()
-    onboarding_seen_at: str | None = _optional_text()
-    onboarding_completed_at: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    basics_api_key: str | None = optional_text_field()
+    basics_api_key_enc: str | None = optional_text_field()
+    basics_api_key_hash: str | None = optional_text_field()
+    onboarding_seen_at: str | None = optional_text_field()
+    onboarding_completed_at: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class AtomicSessionRow(Row, table=True):
@@ -321,8 +322,8 @@ class AtomicSessionRow(Row, table=True):
 
     token: str = _text_key()
     user_id: int = _int()
-    created_at: str = _text()
-    expires_at: str = _text()
+    created_at: str = text_field()
+    expires_at: str = text_field()
 
 
 class AtomicApiTokenRow(Row, table=True):
@@ -333,23 +334,23 @@ class AtomicApiTokenRow(Row, table=True):
 
     id: str = _text_key()
     user_id: int = _int()
-    name: str = _text()
-    token: str = _text(unique=True)
-    token_prefix: str = _text()
-    created_at: str = _text()
-    last_used_at: str | None = _optional_text()
-    revoked_at: str | None = _optional_text()
+    name: str = text_field()
+    token: str = text_field(unique=True)
+    token_prefix: str = text_field()
+    created_at: str = text_field()
+    last_used_at: str | None = optional_text_field()
+    revoked_at: str | None = optional_text_field()
 
 
 class AtomicInviteRow(Row, table=True):
     __tablename__ = "atomic_invites"
 
     token: str = _text_key()
-    email: str = _text()
+    email: str = text_field()
     invited_by: int = _int()
-    created_at: str = _text()
-    expires_at: str = _text()
-    used_at: str | None = _optional_text()
+    created_at: str = text_field()
+    expires_at: str = text_field()
+    used_at: str | None = optional_text_field()
 
 
 class AtomicCompanyRow(Row, table=True):
@@ -357,13 +358,13 @@ class AtomicCompanyRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = _seq()
-    created_at: str = _text()
-    name: str = _text()
-    domain: str | None = _optional_text()
-    description: str | None = _optional_text()
-    category: str | None = _optional_text()
+    created_at: str = text_field()
+    name: str = text_field()
+    domain: str | None = optional_text_field()
+    description: str | None = optional_text_field()
+    category: str | None = optional_text_field()
     crm_user_id: int | None = _optional_int()
-    custom_fields: str = _text(default="{}")
+    custom_fields: str = text_field(default="{}")
 
 
 class AtomicContactRow(Row, table=True):
@@ -371,14 +372,14 @@ class AtomicContactRow(Row, table=True):
     __table_args__ = (Index("atomic_contacts_by_company", "company_id"), {"sqlite_autoincrement": True})
 
     id: int | None = _seq()
-    first_name: str | None = _optional_text()
-    last_name: str | None = _optional_text()
-    email: str | None = _optional_text()
+    first_name: str | None = optional_text_field()
+    last_name: str | None = optional_text_field()
+    email: str | None = optional_text_field()
     company_id: int | None = _optional_int()
     crm_user_id: int | None = _optional_int()
-    created_at: str = _text()
-    linkedin_url: str | None = _optional_text()
-    custom_fields: str = _text(default="{}")
+    created_at: str = text_field()
+    linkedin_url: str | None = optional_text_field()
+    custom_fields: str = text_field(default="{}")
 
 
 class AtomicDealRow(Row, table=True):
@@ -387,15 +388,15 @@ class AtomicDealRow(Row, table=True):
                       {"sqlite_autoincrement": True})
 
     id: int | None = _seq()
-    name: str = _text()
+    name: str = text_field()
     company_id: int = _int()
-    status: str | None = _optional_text()
+    status: str | None = optional_text_field()
     amount: float | None = Field(default=None)
-    created_at: str = _text()
-    updated_at: str = _text()
-    archived_at: str | None = _optional_text()
+    created_at: str = text_field()
+    updated_at: str = text_field()
+    archived_at: str | None = optional_text_field()
     crm_user_id: int | None = _optional_int()
-    custom_fields: str = _text(default="{}")
+    custom_fields: str = text_field(default="{}")
 
 
 class AtomicContactNoteRow(Row, table=True):
@@ -404,12 +405,12 @@ class AtomicContactNoteRow(Row, table=True):
 
     id: int | None = _seq()
     contact_id: int = _int()
-    title: str | None = _optional_text()
-    text: str | None = _optional_text()
-    date: str = _text()
+    title: str | None = optional_text_field()
+    text: str | None = optional_text_field()
+    date: str = text_field()
     crm_user_id: int | None = _optional_int()
-    status: str | None = _optional_text()
-    attachments: str | None = _optional_text()
+    status: str | None = optional_text_field()
+    attachments: str | None = optional_text_field()
 
 
 class AtomicDealNoteRow(Row, table=True):
@@ -418,12 +419,12 @@ class AtomicDealNoteRow(Row, table=True):
 
     id: int | None = _seq()
     deal_id: int = _int()
-    title: str | None = _optional_text()
-    type: str | None = _optional_text()
-    text: str | None = _optional_text()
-    date: str = _text()
+    title: str | None = optional_text_field()
+    type: str | None = optional_text_field()
+    text: str | None = optional_text_field()
+    date: str = text_field()
     crm_user_id: int | None = _optional_int()
-    attachments: str | None = _optional_text()
+    attachments: str | None = optional_text_field()
 
 
 class AtomicCompanyNoteRow(Row, table=True):
@@ -432,12 +433,12 @@ class AtomicCompanyNoteRow(Row, table=True):
 
     id: int | None = _seq()
     company_id: int = _int()
-    title: str | None = _optional_text()
-    text: str | None = _optional_text()
-    date: str = _text()
+    title: str | None = optional_text_field()
+    text: str | None = optional_text_field()
+    date: str = text_field()
     crm_user_id: int | None = _optional_int()
-    status: str | None = _optional_text()
-    attachments: str | None = _optional_text()
+    status: str | None = optional_text_field()
+    attachments: str | None = optional_text_field()
 
 
 class AtomicTaskRow(Row, table=True):
@@ -452,11 +453,11 @@ class AtomicTaskRow(Row, table=True):
     deal_id: int | None = _optional_int()
     crm_user_id: int | None = _optional_int()
     assignee_id: int | None = _optional_int()
-    type: str | None = _optional_text()
-    text: str | None = _optional_text()
-    description: str | None = _optional_text()
-    due_date: str | None = _optional_text()
-    done_date: str | None = _optional_text()
+    type: str | None = optional_text_field()
+    text: str | None = optional_text_field()
+    description: str | None = optional_text_field()
+    due_date: str | None = optional_text_field()
+    done_date: str | None = optional_text_field()
 
 
 class AtomicTagRow(Row, table=True):
@@ -464,8 +465,8 @@ class AtomicTagRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = _seq()
-    name: str = _text()
-    color: str = _text()
+    name: str = text_field()
+    color: str = text_field()
 
 
 class AtomicConfigurationRow(Row, table=True):
@@ -474,7 +475,7 @@ class AtomicConfigurationRow(Row, table=True):
     __tablename__ = "atomic_configuration"
 
     id: int | None = _seq()
-    config: str = _text(default="{}")
+    config: str = text_field(default="{}")
 
 
 class AtomicAutomationRuleRow(Row, table=True):
@@ -483,12 +484,12 @@ class AtomicAutomationRuleRow(Row, table=True):
 
     id: int | None = _seq()
     crm_user_id: int | None = _optional_int()
-    name: str = _text()
+    name: str = text_field()
     enabled: int = _int(0)
-    workflow_definition: str = _text(default="{}")
-    last_run_at: str | None = _optional_text()
-    created_at: str = _text()
-    updated_at: str = _text()
+    workflow_definition: str = text_field(default="{}")
+    last_run_at: str | None = optional_text_field()
+    created_at: str = text_field()
+    updated_at: str = text_field()
 
 
 class AtomicObjectConfigRow(Row, table=True):
@@ -498,17 +499,17 @@ class AtomicObjectConfigRow(Row, table=True):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = _seq()
-    slug: str = _text(unique=True)
-    singular_name: str = _text()
-    plural_name: str = _text()
-    icon: str = _text()
-    icon_color: str = _text()
-    table_name: str = _text()
-    type: str = _text()
+    slug: str = text_field(unique=True)
+    singular_name: str = text_field()
+    plural_name: str = text_field()
+    icon: str = text_field()
+    icon_color: str = text_field()
+    table_name: str = text_field()
+    type: str = text_field()
     is_active: int = _int(1)
     position: int = _int()
-    settings: str = _text(default="{}")
-    fields: str = _text(default="[]")
+    settings: str = text_field(default="{}")
+    fields: str = text_field(default="[]")
     #: The custom object's own id sequence (a ``bigserial`` per custom table on the real server).
     last_record_id: int = _int(0)
 
@@ -518,8 +519,30 @@ class AtomicCustomRecordRow(Row, table=True):
 
     object_id: int = Field(primary_key=True)
     id: int = Field(primary_key=True)
-    name: str | None = _optional_text()
+    name: str | None = optional_text_field()
     crm_user_id: int | None = _optional_int()
-    custom_fields: str = _text(default="{}")
-    created_at: str = _text()
-    updated_at: str = _text()
+    custom_fields: str = text_field(default="{}")
+    created_at: str = text_field()
+    updated_at: str = text_field()
+
+
+# -- which tables who creates -----------------------------------------------------------------------
+
+
+def core_tables() -> list[Table]:
+    """The core's own tables (``meta`` to ``idempotency``): ``Database`` creates these, every dialect has them."""
+    models: tuple[Any, ...] = (
+        MetaRow, WorkspaceRow, MemberRow, TokenRow, ObjectRow, AttributeRow, OptionRow, RecordRow, RefRow, ListRow,
+        EntryRow, NoteRow, TaskRow, TaskRecordRow, TaskAssigneeRow, NotificationRow, IdempotencyRow,
+    )
+    return [model.__table__ for model in models]
+
+
+def atomic_tables() -> list[Table]:
+    """The atomic facade's tables: its store creates them (``AtomicStore``), in that dialect's file only."""
+    models: tuple[Any, ...] = (
+        AtomicUserRow, AtomicSessionRow, AtomicApiTokenRow, AtomicInviteRow, AtomicCompanyRow, AtomicContactRow,
+        AtomicDealRow, AtomicContactNoteRow, AtomicDealNoteRow, AtomicCompanyNoteRow, AtomicTaskRow, AtomicTagRow,
+        AtomicConfigurationRow, AtomicAutomationRuleRow, AtomicObjectConfigRow, AtomicCustomRecordRow,
+    )
+    return [model.__table__ for model in models]
