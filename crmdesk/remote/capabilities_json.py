@@ -9,6 +9,7 @@ What a dialect cannot do is never guessed "on" from a damaged file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
@@ -48,6 +49,17 @@ def capabilities_from_json(data: Any, defaults: Capabilities) -> Capabilities:
     return replace(defaults, **read)
 
 
+def kept_capabilities(text: str | None, defaults: Capabilities) -> Capabilities:
+    """The capabilities a workspace file keeps as ``text`` (the raw JSON of its capabilities
+    meta; None before a probe), read as ``capabilities_from_json`` reads them: ``defaults``
+    when there is nothing, or nothing readable."""
+    try:
+        data = json.loads(text or "null")
+    except ValueError:
+        data = None
+    return capabilities_from_json(data, defaults)
+
+
 def _field(name: str, raw: Any, default: Any) -> Any:
     """``raw`` read as the field ``name`` (shaped like ``default``), or None when it is not one.
     Each field's shape is its default's: a new field needs no entry here unless it is a new kind."""
@@ -81,4 +93,4 @@ def _limits(raw: Any) -> ValueLimits | None:
     return ValueLimits(one_value=kept) if len(kept) == len(raw.get("one_value", {})) else None
 
 
-__all__ = ["capabilities_from_json", "capabilities_to_json"]
+__all__ = ["capabilities_from_json", "capabilities_to_json", "kept_capabilities"]

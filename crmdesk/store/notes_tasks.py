@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 
 from crmdesk.model import LOCAL_ID_PREFIX, Note, Notification, Task, TimelineEvent
 from crmdesk.store.changes import ChangeLog
@@ -130,6 +131,32 @@ class TaskRepo:
             ).fetchall()
         )
 
+    def by_id(self) -> dict[str, Task]:
+        """Every cached task by id, links and assignees in id order as ``get`` gives them (a pull
+        compares what the server sends with it): three queries in all, grouped here."""
+        records: dict[str, list[str]] = {}
+        for task_id, record_id in self._conn.execute(
+                "SELECT task_id, record_id FROM task_records ORDER BY task_id, record_id"):
+            records.setdefault(task_id, []).append(record_id)
+        assignees: dict[str, list[str]] = {}
+        for task_id, member_id in self._conn.execute(
+                "SELECT task_id, member_id FROM task_assignees ORDER BY task_id, member_id"):
+            assignees.setdefault(task_id, []).append(member_id)
+        return {
+            task_id: Task(task_id, content, deadline, bool(done), completed_at, records.get(task_id, []),
+                          assignees.get(task_id, []), created_at, created_by)
+            for task_id, content, deadline, done, completed_at, created_at, created_by
+            in self._conn.execute(f"SELECT {_TASK_COLUMNS} FROM tasks")
+        }
+
+    def put_if_changed(self, task: Task, held: Task | None) -> bool:
+        """Write ``task`` unless the cache, holding ``held`` (None: nothing), would keep the same
+        after writing it; True when written."""
+        if held is not None and as_stored(task, held) == held:
+            return False
+        self.put(task)
+        return True
+
     def for_record(self, record_id: str) -> list[Task]:
         return self._with_links(
             self._conn.execute(
@@ -161,6 +188,14 @@ class TaskRepo:
             "UPDATE OR IGNORE task_records SET record_id = ? WHERE record_id = ?", (new_id, old_id)).rowcount
         if renamed:  # told only when a task changed (called for every kind of id)
             self._changes.flag("tasks")
+
+
+def as_stored(task: Task, held: Task) -> Task:
+    """``task`` as ``TaskRepo.put`` would leave it when writing it over ``held``: links and
+    assignees once each, in id order (the store keeps them so; a server may send its own order),
+    and the author and creation time kept where the server sends none."""
+    return replace(task, record_ids=sorted(set(task.record_ids)), assignee_ids=sorted(set(task.assignee_ids)),
+                   created_at=task.created_at or held.created_at, created_by=task.created_by or held.created_by)
 
 
 class TimelineRepo:

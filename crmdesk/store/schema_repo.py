@@ -14,6 +14,8 @@ from crmdesk.store.changes import ChangeLog
 #: Meta keys: the capabilities' JSON object, and the value limits kept alone by older files.
 CAPABILITIES_META = "capabilities"
 LEGACY_LIMITS_META = "value_limits"
+#: Meta key: the dialect the workspace's server speaks.
+DIALECT_META = "dialect"
 
 
 class SchemaRepo:
@@ -25,6 +27,8 @@ class SchemaRepo:
         self._objects: dict[str, ObjectDef] | None = None
         self._lists: dict[str, ListDef] | None = None
         self._attribute_ids: dict[tuple[str, str, str], int] | None = None
+        #: The last ``value_limits`` answer, with the raw meta texts it was read from.
+        self._limits: tuple[tuple[str | None, str | None], ValueLimits] | None = None
 
     def invalidate(self) -> None:
         self._objects = None
@@ -36,6 +40,12 @@ class SchemaRepo:
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def get_metas(self, *keys: str) -> tuple[str | None, ...]:
+        """Several meta values in one read, in the order asked (None for a key not kept)."""
+        marks = ", ".join("?" * len(keys))
+        found = dict(self._conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
+        return tuple(found.get(key) for key in keys)
 
     def set_meta(self, key: str, value: str | None) -> None:
         if value is None:
@@ -58,13 +68,37 @@ class SchemaRepo:
         # Files from before capabilities were kept held the limits alone: one place from now on.
         self.set_meta(LEGACY_LIMITS_META, None)
 
+    def capabilities_text(self) -> str | None:
+        """The kept capabilities as the raw JSON text (None before a probe): a cheap read a
+        caller can key a parsed copy on."""
+        return self.get_meta(CAPABILITIES_META)
+
+    def capabilities_texts(self) -> tuple[str | None, str | None]:
+        """The kept capabilities' raw JSON text and the dialect they were probed from, in one read."""
+        caps_text, dialect = self.get_metas(CAPABILITIES_META, DIALECT_META)
+        return caps_text, dialect
+
     def value_limits(self) -> ValueLimits:
         """What the workspace's server cannot hold, as its last sync said (none known before):
-        the ``value_limits`` of the kept capabilities, which edits are checked against offline."""
-        caps = self.capabilities_json()
-        if caps is not None and "value_limits" in caps:
+        the ``value_limits`` of the kept capabilities, which edits are checked against offline.
+        Read on every edit: the JSON is parsed again only when the kept text changed."""
+        caps_text, legacy_text = self.get_metas(CAPABILITIES_META, LEGACY_LIMITS_META)
+        texts = (caps_text, legacy_text)
+        if self._limits is not None and self._limits[0] == texts:
+            return self._limits[1]
+        limits = self._read_limits(*texts)
+        self._limits = (texts, limits)
+        return limits
+
+    @staticmethod
+    def _read_limits(caps_text: str | None, legacy_text: str | None) -> ValueLimits:
+        try:
+            caps = json.loads(caps_text or "null")
+        except ValueError:
+            caps = None
+        if isinstance(caps, dict) and "value_limits" in caps:
             return ValueLimits.from_dict(caps["value_limits"])
-        return ValueLimits.from_json(self.get_meta(LEGACY_LIMITS_META))
+        return ValueLimits.from_json(legacy_text)
 
     def set_value_limits(self, limits: ValueLimits) -> None:
         """Replace the limits alone (the rest of the kept capabilities stays)."""

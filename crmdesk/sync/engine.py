@@ -30,7 +30,7 @@ from crmdesk.remote import (
     ServerError,
     TruncatedAnswer,
 )
-from crmdesk.remote.capabilities_json import capabilities_from_json, capabilities_to_json
+from crmdesk.remote.capabilities_json import capabilities_to_json, kept_capabilities
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
 from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
@@ -108,8 +108,7 @@ class SyncEngine:
         keeps, else the dialect's defaults."""
         if self._capabilities is not None:
             return self._capabilities
-        defaults = self.backend.capabilities
-        return capabilities_from_json(self.store.schema.capabilities_json(), defaults)
+        return kept_capabilities(self.store.schema.capabilities_text(), self.backend.capabilities)
 
     def _remember(self, caps: Capabilities) -> None:
         """Keep the capabilities in the workspace file: the admin dialogs read them offline, and

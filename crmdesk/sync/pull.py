@@ -298,7 +298,9 @@ class Puller(SyncStep):
             state.last_sweep_at = started
         elif deleted - seen:
             # A server with tombstones names what was deleted; one seen again was re-created.
-            self._drop(obj, [rid for rid in deleted - seen if self.store.records.get(rid) is not None])
+            gone = deleted - seen
+            cached = self.store.records.where_are(gone)
+            self._drop(obj, [rid for rid in gone if rid in cached])
         if since is None and state.details:
             state.details.pop(DECODE_ALL, None)  # every record was decoded with the current schema
         state.cursor = newest
@@ -384,12 +386,10 @@ class Puller(SyncStep):
     def pull_tasks(self) -> None:
         """Every task, re-read whole: only the ones that differ from the cache are written."""
         queued = self._queued_targets()
-        cached = {task.id: task for task in self.store.tasks.all()}
+        cached = self.store.tasks.by_id()
 
         def put(task: Task) -> None:
-            held = cached.get(task.id)
-            if held is None or _as_stored(task, held) != held:
-                self.store.tasks.put(task)
+            self.store.tasks.put_if_changed(task, cached.get(task.id))
 
         seen = self._pull_pages(self.backend.iter_tasks(include_completed=True, page_size=self.caps.max_page_size),
                                 put, queued, "tasks")
@@ -435,14 +435,6 @@ class Puller(SyncStep):
         page = self.backend.timeline(row.object_slug, record_id)
         with self.store.write():
             self.store.timeline.replace_for_record(record_id, page.events, complete=page.next_cursor is None)
-
-
-def _as_stored(task: Task, held: Task) -> Task:
-    """``task`` as the cache would hold it after writing it over ``held``: links and assignees
-    once each, in id order (the store keeps them so; a server may send its own order), and the
-    author and creation time kept where the server sends none."""
-    return replace(task, record_ids=sorted(set(task.record_ids)), assignee_ids=sorted(set(task.assignee_ids)),
-                   created_at=task.created_at or held.created_at, created_by=task.created_by or held.created_by)
 
 
 def _index_affected(old: ObjectDef | ListDef, new: ObjectDef | ListDef) -> bool:

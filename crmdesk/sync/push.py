@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from crmdesk.model import (
     COMMENT_KIND,
@@ -42,7 +42,6 @@ from crmdesk.remote import (
     ServerRejected,
 )
 from crmdesk.store.clock import older_than
-from crmdesk.sync.apply import DELETED_FIELD as DELETED_FIELD  # named from here by the conflicts dialog
 from crmdesk.sync.apply import deleted_on_server_conflict
 from crmdesk.sync.merge import coalesce, merge_record
 from crmdesk.sync.references import drop_references
@@ -51,6 +50,9 @@ from crmdesk.sync.step import SyncStep
 from crmdesk.sync.waiting import needs
 
 log = logging.getLogger(__name__)
+
+#: What a create made on the server (a record, a comment).
+Made = TypeVar("Made")
 
 #: Errors that say "this change will never be accepted as it is".
 REJECTIONS = (RemoteValidationError, ServerRejected, PermissionDenied)
@@ -280,31 +282,48 @@ class Pusher(SyncStep):
                 drop_references(self.store, first.target_id)
 
     def _create_record(self, mutation: Mutation) -> None:
-        assert mutation.op_id is not None
-        record = None
-        if mutation.state is MutationState.IN_FLIGHT and not self.caps.idempotent_create:
-            # We sent it before and never heard back: it may exist. Look before re-sending.
+        sent = mutation  # the create as sent: without the fields the server refused by name
+
+        def send() -> Record:
+            nonlocal sent
             try:
-                record = self._find_created(mutation)
+                return self.backend.create_record(sent.scope, sent.changes, sent.mutation_id)
+            except REJECTIONS as error:
+                refused = refused_fields(error, sent.changes)
+                if not refused or len(refused) == len(sent.changes):
+                    raise
+                sent = self._create_without(sent, refused)
+                return self.backend.create_record(sent.scope, sent.changes, sent.mutation_id)
+
+        # With idempotent creates the server makes one record however often it is sent.
+        look_up = None if self.caps.idempotent_create else (lambda: self._find_created(mutation))
+        record = self._look_up_else_send(mutation, "a create", look_up, send)
+        if record is not None:
+            self._adopt_created(sent, record)
+
+    def _look_up_else_send(
+        self, mutation: Mutation, what: str, look_up: Callable[[], Made | None] | None, send: Callable[[], Made],
+    ) -> Made | None:
+        """A create that cannot safely be sent twice: when it was sent before and never heard
+        back (in flight), what it made is looked up first (``look_up``; None: never looked up);
+        else it is marked in flight and sent (``send``; OutcomeUnknown leaves it in flight, so
+        the next push looks it up first). None when the look-up failed: it waits."""
+        assert mutation.op_id is not None
+        made = None
+        if mutation.state is MutationState.IN_FLIGHT and look_up is not None:
+            try:
+                made = look_up()
             except (ServerError, ProtocolError, *REJECTIONS) as error:
                 # Not knowing is no reason to send it twice, nor to give up on it: it waits for
                 # a later sync (uncounted), and the rest of the queue goes on.
-                log.warning("could not look up a create of unknown outcome (%s); it waits", error.message)
+                log.warning("could not look up %s of unknown outcome (%s); it waits", what, error.message)
                 self.result.waiting += 1
-                return
-        if record is None:
+                return None
+        if made is None:
             with self.store.write():
                 self.store.outbox.set_state(mutation.op_id, MutationState.IN_FLIGHT)
-            # OutcomeUnknown leaves it in flight: the next push looks it up first.
-            try:
-                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
-            except REJECTIONS as error:
-                refused = refused_fields(error, mutation.changes)
-                if not refused or len(refused) == len(mutation.changes):
-                    raise
-                mutation = self._create_without(mutation, refused)
-                record = self.backend.create_record(mutation.scope, mutation.changes, mutation.mutation_id)
-        self._adopt_created(mutation, record)
+            made = send()
+        return made
 
     def _create_without(self, mutation: Mutation, refused: dict[str, str]) -> Mutation:
         """The record is created without the fields refused by name; each waits as a rejected
@@ -573,8 +592,11 @@ class Pusher(SyncStep):
         if first.op is MutationOp.UPDATE and not self.caps.notes_editable:
             raise ServerRejected(self.caps.reason("notes_editable") or "")
 
+        # The record the note hangs off (its scope: rewritten with every id when the record was
+        # made offline), read once: nothing here writes records before the note is sent.
+        record = self.store.records.get(first.scope) if first.scope else None
+
         def create() -> Note:
-            record = self.store.records.get(first.scope)
             if record is None:
                 raise ServerRejected("The record this note belongs to no longer exists.")
             return self.backend.create_note(
@@ -582,7 +604,6 @@ class Pusher(SyncStep):
             )
 
         def find_existing() -> Note | None:
-            record = self.store.records.get(first.scope)
             if record is None:
                 return None
             known = self.store.notes.ids()
@@ -594,7 +615,7 @@ class Pusher(SyncStep):
                     return note
             return None
 
-        parent = self._note_parent(first.scope)
+        parent = NoteParent(record.object_slug, record.id) if record is not None else None
         self._push_simple(
             group,
             create,
@@ -616,19 +637,13 @@ class Pusher(SyncStep):
         if record is None:
             raise ServerRejected("The record this comment is on no longer exists.")
         content = str(merged.get("content", ""))
-        created = None
-        if first.state is MutationState.IN_FLIGHT:
-            try:
-                created = self._find_comment(first, record.object_slug, content)
-            except (ServerError, ProtocolError, *REJECTIONS) as error:
-                # Not knowing is no reason to post it twice, nor to give up on it: it waits.
-                log.warning("could not look up a comment of unknown outcome (%s); it waits", error.message)
-                self.result.waiting += 1
-                return
+        created = self._look_up_else_send(
+            first, "a comment",
+            lambda: self._find_comment(first, record.object_slug, content),
+            lambda: self.backend.add_comment(record.object_slug, record.id, content),
+        )
         if created is None:
-            with self.store.write():
-                self.store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)
-            created = self.backend.add_comment(record.object_slug, record.id, content)
+            return  # the look-up failed: it waits
         with self.store.write():
             self._remove(group)
             self.store.timeline.delete(first.target_id)
@@ -650,12 +665,6 @@ class Pusher(SyncStep):
                 log.info("a comment of unknown outcome had reached the server as %s", event.id)
                 return event
         return None
-
-    def _note_parent(self, record_id: str) -> NoteParent | None:
-        """The record a note hangs off (a note mutation's scope is its record's id, rewritten with
-        every id when the record was made offline), as the cache knows it; None when it does not."""
-        record = self.store.records.get(record_id) if record_id else None
-        return NoteParent(record.object_slug, record.id) if record is not None else None
 
     def _push_task(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         first = group[0]

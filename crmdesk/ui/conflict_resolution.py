@@ -20,7 +20,7 @@ from crmdesk.store import Store
 from crmdesk.store.clock import utc_now
 from crmdesk.store.edits import new_local_id
 from crmdesk.store.sync_tables import Conflict
-from crmdesk.sync.push import DELETED_FIELD
+from crmdesk.sync.apply import DELETED_FIELD
 
 
 def is_deletion(conflict: Conflict) -> bool:

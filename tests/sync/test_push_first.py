@@ -13,7 +13,7 @@ from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
-from crmdesk.sync.push import DELETED_FIELD
+from crmdesk.sync.apply import DELETED_FIELD
 
 from ._requests import api_delete, api_get, api_patch, recording_backend
 from ._support import marker

@@ -18,7 +18,7 @@ from crmdesk.remote.aria.adapter import connect_aria
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
-from crmdesk.sync.push import DELETED_FIELD
+from crmdesk.sync.apply import DELETED_FIELD
 from crmdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 
 THEIRS = "<b>Theirs</b><img src=http://example.invalid/x.png>"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from crmdesk.remote.backend import Backend, Capabilities
-from crmdesk.remote.capabilities_json import capabilities_from_json
+from crmdesk.remote.capabilities_json import capabilities_from_json, kept_capabilities
 from crmdesk.remote.dialects import UnknownDialect, dialect_stored
 from crmdesk.ui.background import Background
 
@@ -60,15 +60,26 @@ def stored_capabilities(context: AppContext) -> Capabilities | None:
     return capabilities_from_json(data, dialect.defaults())
 
 
-def dialect_defaults(store: Store | None) -> Capabilities | None:
-    """What the workspace's dialect can do before its server is asked; None without a store or
-    for a dialect this crmdesk does not speak."""
-    if store is None:
-        return None
-    try:
-        return dialect_stored(store.schema.get_meta("dialect")).defaults()
-    except UnknownDialect:
-        return None
+class KnownCapabilities:
+    """What a workspace file says its server can do — the kept capabilities (as
+    ``stored_capabilities`` reads them), else its dialect's defaults — for a view that asks on
+    every reload: the kept text is read each time, and parsed again only when it changed."""
+
+    def __init__(self) -> None:
+        self._read: tuple[tuple[str | None, str | None], Capabilities | None] | None = None
+
+    def of(self, store: Store) -> Capabilities | None:
+        """None for a dialect this crmdesk does not speak."""
+        texts = store.schema.capabilities_texts()
+        if self._read is None or self._read[0] != texts:
+            try:
+                defaults = dialect_stored(texts[1]).defaults()
+            except UnknownDialect:
+                caps = None
+            else:
+                caps = kept_capabilities(texts[0], defaults)
+            self._read = (texts, caps)
+        return self._read[1]
 
 
 class AdminAccess(QObject):

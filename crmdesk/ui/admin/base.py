@@ -27,8 +27,6 @@ class AdminDialog(QDialog):
         self.access = access or AdminAccess(context, self)
         self.access.capabilities_changed.connect(self.apply_capabilities)
         self.editable = False
-        #: What the server can do (stored, then probed): subclasses show what it cannot store.
-        self.caps: Capabilities = self.access.capabilities
         layout = QVBoxLayout(self)
         self.read_only_line = QLabel(self)
         self.read_only_line.setObjectName("readOnlyReason")
@@ -58,8 +56,12 @@ class AdminDialog(QDialog):
         self.show()
         self.activateWindow()
 
+    @property
+    def caps(self) -> Capabilities:
+        """What the server can do (stored, then probed): subclasses show what it cannot store."""
+        return self.access.capabilities
+
     def apply_capabilities(self, caps: Capabilities) -> None:
-        self.caps = caps
         self.editable = bool(getattr(caps, self.capability, False))
         reason = caps.reason(self.capability)
         self.read_only_line.setText("" if self.editable else f"Read-only: {reason}")

@@ -12,6 +12,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from crmdesk.model import AttributeType
 from crmdesk.remote.errors import NetworkError, PermissionDenied, RemoteError, ServerRejected
+from crmdesk.ui.widgets.error_label import error_label as shared_error_label
+
+#: The color of an admin dialog's field error (darker than the shared error line's).
+FIELD_ERROR_COLOR = "#b91c1c"
 
 SLUG_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_SLUG = 63
@@ -60,12 +64,12 @@ def slug_problem(slug: str, taken: set[str], owner: str) -> str | None:
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:
-    """A red line under a field, hidden until it has something to say."""
-    label = QLabel(parent)
+    """A red line under a field, hidden until it has something to say: the shared error line,
+    marked as a field's (``fieldError``) and in the admin dialogs' own darker red."""
+    label = shared_error_label(parent)
+    label.setObjectName("")  # the shared line's name is not the admin line's
     label.setProperty("fieldError", True)
-    label.setStyleSheet("color: #b91c1c;")
-    label.setWordWrap(True)
-    label.hide()
+    label.setStyleSheet(f"color: {FIELD_ERROR_COLOR};")
     return label
 
 

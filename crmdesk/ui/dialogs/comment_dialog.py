@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.ui.widgets.error_label import error_label
+from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 
 class CommentDialog(QDialog):
@@ -71,8 +71,7 @@ class CommentDialog(QDialog):
             self.comment_ready.emit(self.text())
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_error_on(self.error_label, message)
 
     def reject(self) -> None:
         if self.result() == QDialog.DialogCode.Accepted or not self.text() or self.confirm_discard():

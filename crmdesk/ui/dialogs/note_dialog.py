@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.ui.markdown import MarkdownView
-from crmdesk.ui.widgets.error_label import error_label
+from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 
 class NoteDialog(QDialog):
@@ -94,5 +94,4 @@ class NoteDialog(QDialog):
         return self.content_edit.document().toRawText().replace("\u2029", "\n")
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_error_on(self.error_label, message)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.store import Store
-from crmdesk.ui.widgets.error_label import error_label
+from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 IdRole = Qt.ItemDataRole.UserRole
 
@@ -149,5 +149,4 @@ class TaskDialog(QDialog):
         self.task_ready.emit(content, deadline, self._checked(self.records), self._checked(self.assignees))
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_error_on(self.error_label, message)

@@ -6,6 +6,7 @@ editing alone; each field with a change the server does not have yet carries a m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from crmdesk.model.values import elements, validate_value, values_equal
 from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import unsynced_marks
-from crmdesk.ui.admin.access import dialect_defaults, stored_capabilities
+from crmdesk.ui.admin.access import KnownCapabilities
 from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
@@ -122,6 +123,8 @@ class RecordPage(QWidget):
         self.note_dialog: Any = None
         self.task_dialog: Any = None
         self.comment_dialog: Any = None
+        #: What the server can do, as the workspace file keeps it (parsed when that changes).
+        self._known_capabilities = KnownCapabilities()
         self._build()
         self.reload()
         if context.sync is not None:
@@ -232,7 +235,7 @@ class RecordPage(QWidget):
     def _apply_capabilities(self) -> None:
         """What the server can do, as the last sync found it (it may have changed since the page
         opened): Comment only where it keeps comments, a note's Edit only where notes change."""
-        caps = stored_capabilities(self.context) or dialect_defaults(self.store)
+        caps = self._known_capabilities.of(self.store)
         self.comment_button.setVisible(caps is not None and caps.comments)
         self.timeline.notes_editable = caps is None or caps.notes_editable
 
@@ -401,27 +404,28 @@ class RecordPage(QWidget):
         self.note_dialog.note_ready.connect(lambda title, content: self._save_note_edit(note_id, title, content))
         self.note_dialog.open()
 
-    def _save_note_edit(self, note_id: str, title: str | None, content: str | None) -> None:
-        """``None``: a field the user left alone (not part of the edit)."""
+    def _save_from(self, dialog: Any, save: Callable[[], object], *, changed: Callable[[object], bool] | None = None,
+                   ) -> None:
+        """Run a dialog's ``save``: refused, the dialog says why and stays open; else it closes
+        and the page follows the edit (when ``changed`` says the result is one)."""
         try:
-            mutation = self.store.edits.update_note(note_id, title=title, content=content)
+            result = save()
         except (ValidationError, StoreError) as error:
-            self.note_dialog.show_error(str(error))
+            dialog.show_error(str(error))
             return
-        self.note_dialog.accept()
-        if mutation is not None:
+        dialog.accept()
+        if changed is None or changed(result):
             self._edited()
             self._reload_timeline()
 
+    def _save_note_edit(self, note_id: str, title: str | None, content: str | None) -> None:
+        """``None``: a field the user left alone (not part of the edit)."""
+        self._save_from(self.note_dialog,
+                        lambda: self.store.edits.update_note(note_id, title=title, content=content),
+                        changed=lambda mutation: mutation is not None)
+
     def _save_note(self, title: str, content: str) -> None:
-        try:
-            self.store.edits.create_note(self.record_id, title, content)
-        except (ValidationError, StoreError) as error:
-            self.note_dialog.show_error(str(error))
-            return
-        self.note_dialog.accept()
-        self._edited()
-        self._reload_timeline()
+        self._save_from(self.note_dialog, lambda: self.store.edits.create_note(self.record_id, title, content))
 
     def open_comment_dialog(self) -> None:
         from crmdesk.ui.dialogs.comment_dialog import CommentDialog
@@ -432,14 +436,7 @@ class RecordPage(QWidget):
         self.comment_dialog.open()
 
     def _save_comment(self, text: str) -> None:
-        try:
-            self.store.edits.add_comment(self.record_id, text)
-        except (ValidationError, StoreError) as error:
-            self.comment_dialog.show_error(str(error))
-            return
-        self.comment_dialog.accept()
-        self._edited()
-        self._reload_timeline()
+        self._save_from(self.comment_dialog, lambda: self.store.edits.add_comment(self.record_id, text))
 
     def open_task_dialog(self) -> None:
         from crmdesk.ui.dialogs.task_dialog import TaskDialog
@@ -449,15 +446,9 @@ class RecordPage(QWidget):
         self.task_dialog.open()
 
     def _save_task(self, content: str, deadline: object, record_ids: list[str], assignee_ids: list[str]) -> None:
-        try:
-            self.store.edits.create_task(content, deadline=deadline if isinstance(deadline, str) else None,
-                                         record_ids=record_ids, assignee_ids=assignee_ids)
-        except (ValidationError, StoreError) as error:
-            self.task_dialog.show_error(str(error))
-            return
-        self.task_dialog.accept()
-        self._edited()
-        self._reload_timeline()
+        self._save_from(self.task_dialog, lambda: self.store.edits.create_task(
+            content, deadline=deadline if isinstance(deadline, str) else None,
+            record_ids=record_ids, assignee_ids=assignee_ids))
 
     # -- sync --------------------------------------------------------------------------------
 

@@ -215,11 +215,11 @@ class TimelineView(QScrollArea):
     note_edit_requested = Signal(str)
 
     def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None, *,
-                 links: LinkOpener | None = None, notes_editable: bool = True) -> None:
+                 links: LinkOpener | None = None) -> None:
         super().__init__(parent)
         self.display = display
         #: Off where the server cannot change a note once it is made: cards offer no "Edit".
-        self.notes_editable = notes_editable
+        self.notes_editable = True
         #: One opener for every card's links: it asks before a browser opens anything.
         self.links = links or LinkOpener()
         self.items: list[TimelineItem] = []

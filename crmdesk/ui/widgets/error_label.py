@@ -17,3 +17,10 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOR};")
     label.hide()
     return label
+
+
+def show_error_on(label: QLabel, message: str) -> None:
+    """Say ``message`` on an error line made by ``error_label`` and show it (a dialog's
+    ``show_error``: it stays until the dialog closes)."""
+    label.setText(message)
+    label.show()
