@@ -14,6 +14,9 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import uvicorn
@@ -73,26 +76,6 @@ def page_atomic(client: httpx.Client) -> tuple[int, int, float]:
     return fetched, requests, time.perf_counter() - started
 
 
-def run_atomic(report: Report) -> None:
-    started = time.perf_counter()
-    with SandboxServer(dialect="atomic", records=RECORDS, seed=1) as server:
-        build = time.perf_counter() - started
-        report.add(Figure(bench="sandbox_atomic_build_100k", value=build, unit="s", target="< 60 s",
-                          note="atomic facade: users, tokens, 100,000 companies/contacts/deals, notes, tasks; "
-                               "includes server start"))
-        with httpx.Client(base_url=server.api_url, headers={"Authorization": f"Bearer {server.admin_token}"},
-                          timeout=30) as client:
-            total, pages, elapsed = page_atomic(client)
-            sample = client.get("/contacts", params={"range": f"[0,{PAGE - 1}]", "sort": "id"}).content
-    assert len(json.loads(sample)) == PAGE
-    baseline_rate = pages * PAGE / _baseline(sample, pages)
-    report.add(Figure(bench="sandbox_atomic_paging_records_per_s", value=total / elapsed, unit="records/s",
-                      baseline=baseline_rate, baseline_label=f"static {PAGE}-contact JSON page from Starlette",
-                      target=">= 5,000 records/s",
-                      note=f"{total:,} records (archived deals hidden) in {pages} pages of {PAGE}, sort=id, "
-                           "httpx, one connection"))
-
-
 def page_attio(client: httpx.Client) -> tuple[int, int, float]:
     """Every person, company and deal by record queries of ``PAGE`` (no overlap), newest first;
     (records, requests, seconds)."""
@@ -113,25 +96,59 @@ def page_attio(client: httpx.Client) -> tuple[int, int, float]:
     return fetched, requests, time.perf_counter() - started
 
 
-def run_attio(report: Report) -> None:
+@dataclass(frozen=True)
+class Facade:
+    """What the build-and-page benchmark of a dialect's facade needs to know of it."""
+
+    dialect: str
+    build_note: str
+    pager: Callable[[httpx.Client], tuple[int, int, float]]  # every record: (records, requests, seconds)
+    sample: Callable[[httpx.Client], httpx.Response]  # one full page, served again by the baseline
+    rows: Callable[[Any], list[Any]]  # the rows of a page's JSON
+    baseline_label: str
+    paging_note: Callable[[int, int], str]  # from (records, requests)
+
+
+ATOMIC = Facade(
+    dialect="atomic",
+    build_note="atomic facade: users, tokens, 100,000 companies/contacts/deals, notes, tasks; includes server start",
+    pager=page_atomic,
+    sample=lambda client: client.get("/contacts", params={"range": f"[0,{PAGE - 1}]", "sort": "id"}),
+    rows=lambda body: list(body),
+    baseline_label=f"static {PAGE}-contact JSON page from Starlette",
+    paging_note=lambda total, pages: f"{total:,} records (archived deals hidden) in {pages} pages of {PAGE}, "
+                                     "sort=id, httpx, one connection",
+)
+ATTIO = Facade(
+    dialect="attio",
+    build_note="attio facade: the core's demo (standard objects, 100,000 records, lists, notes, tasks), "
+               "USD currencies, token scopes, comment threads; includes server start",
+    pager=page_attio,
+    sample=lambda client: client.post("/objects/people/records/query",
+                                      json={"limit": PAGE, "offset": 0, "sorts": ATTIO_SORTS}),
+    rows=lambda body: list(body["data"]),
+    baseline_label=f"static {PAGE}-person JSON page from Starlette",
+    paging_note=lambda total, pages: f"{total:,} records in {pages} record queries of {PAGE} (offset, sorted by "
+                                     "created_at desc; the rate limit off), httpx, one connection",
+)
+
+
+def run_facade(report: Report, facade: Facade) -> None:
+    """Build a ``RECORDS`` workspace behind the dialect's facade, then page through all of it."""
     started = time.perf_counter()
-    with SandboxServer(dialect="attio", records=RECORDS, seed=1) as server:
+    with SandboxServer(dialect=facade.dialect, records=RECORDS, seed=1) as server:
         build = time.perf_counter() - started
-        report.add(Figure(bench="sandbox_attio_build_100k", value=build, unit="s", target="< 60 s",
-                          note="attio facade: the core's demo (standard objects, 100,000 records, lists, notes, "
-                               "tasks), USD currencies, token scopes, comment threads; includes server start"))
+        report.add(Figure(bench=f"sandbox_{facade.dialect}_build_100k", value=build, unit="s", target="< 60 s",
+                          note=facade.build_note))
         with httpx.Client(base_url=server.api_url, headers={"Authorization": f"Bearer {server.admin_token}"},
                           timeout=30) as client:
-            total, pages, elapsed = page_attio(client)
-            sample = client.post("/objects/people/records/query",
-                                 json={"limit": PAGE, "offset": 0, "sorts": ATTIO_SORTS}).content
-    assert len(json.loads(sample)["data"]) == PAGE
+            total, pages, elapsed = facade.pager(client)
+            sample = facade.sample(client).content
+    assert len(facade.rows(json.loads(sample))) == PAGE
     baseline_rate = pages * PAGE / _baseline(sample, pages)
-    report.add(Figure(bench="sandbox_attio_paging_records_per_s", value=total / elapsed, unit="records/s",
-                      baseline=baseline_rate, baseline_label=f"static {PAGE}-person JSON page from Starlette",
-                      target=">= 5,000 records/s",
-                      note=f"{total:,} records in {pages} record queries of {PAGE} (offset, sorted by created_at "
-                           "desc; the rate limit off), httpx, one connection"))
+    report.add(Figure(bench=f"sandbox_{facade.dialect}_paging_records_per_s", value=total / elapsed,
+                      unit="records/s", baseline=baseline_rate, baseline_label=facade.baseline_label,
+                      target=">= 5,000 records/s", note=facade.paging_note(total, pages)))
 
 
 def run(report: Report) -> None:
@@ -152,5 +169,5 @@ def run(report: Report) -> None:
     report.add(Figure(bench="sandbox_paging_records_per_s", value=rate, unit="records/s", baseline=baseline_rate,
                       baseline_label="static 200-record JSON page from Starlette", target=">= 5,000 records/s",
                       note=f"{total:,} records in {pages} pages of {PAGE} (offset paging, httpx, one connection)"))
-    run_atomic(report)
-    run_attio(report)
+    run_facade(report, ATOMIC)
+    run_facade(report, ATTIO)

@@ -5,12 +5,24 @@ with it catches a mapping bug instead of mirroring it. Every answer passes throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from crmdesk.sandbox import SandboxServer
 from tests.attio_spec import SpecCheckingTransport
+
+
+def paged(fetch: Callable[[int, int], Any], page: int) -> list[dict[str, Any]]:
+    """Every row of a limit/offset listing: ``fetch(limit, offset)`` is asked for the next ``page``
+    rows until a page comes back short."""
+    found: list[dict[str, Any]] = []
+    while True:
+        got = list(fetch(page, len(found)))
+        found += got
+        if len(got) < page:
+            return found
 
 
 class AttioReader:
@@ -30,13 +42,8 @@ class AttioReader:
 
     def records(self, object_slug: str) -> list[dict[str, Any]]:
         """Every record of the object, oldest first."""
-        found: list[dict[str, Any]] = []
-        while True:
-            page = self._data(self.client.post(f"/objects/{object_slug}/records/query", json={
-                "limit": 500, "offset": len(found), "sorts": [{"direction": "asc", "attribute": "created_at"}]}))
-            found += page
-            if len(page) < 500:
-                return found
+        return paged(lambda limit, offset: self._data(self.client.post(f"/objects/{object_slug}/records/query", json={
+            "limit": limit, "offset": offset, "sorts": [{"direction": "asc", "attribute": "created_at"}]})), 500)
 
     def record(self, object_slug: str, record_id: str) -> httpx.Response:
         return self.client.get(f"/objects/{object_slug}/records/{record_id}")
@@ -50,13 +57,8 @@ class AttioReader:
         return list(self._data(self.client.get(f"/objects/{object_slug}/attributes/{attribute}/statuses")))
 
     def notes(self, object_slug: str, record_id: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        while True:
-            page = self._data(self.client.get("/notes", params={
-                "parent_object": object_slug, "parent_record_id": record_id, "limit": 50, "offset": len(found)}))
-            found += page
-            if len(page) < 50:
-                return found
+        return paged(lambda limit, offset: self._data(self.client.get("/notes", params={
+            "parent_object": object_slug, "parent_record_id": record_id, "limit": limit, "offset": offset})), 50)
 
     def tasks(self) -> list[dict[str, Any]]:
         return list(self._data(self.client.get("/tasks", params={"limit": 500})))
@@ -69,13 +71,8 @@ class AttioReader:
 
     def threads(self, object_slug: str, record_id: str) -> list[dict[str, Any]]:
         """Every comment thread on the record (50 a page, the most the spec allows)."""
-        found: list[dict[str, Any]] = []
-        while True:
-            page = self._data(self.client.get("/threads", params={
-                "object": object_slug, "record_id": record_id, "limit": 50, "offset": len(found)}))
-            found += page
-            if len(page) < 50:
-                return found
+        return paged(lambda limit, offset: self._data(self.client.get("/threads", params={
+            "object": object_slug, "record_id": record_id, "limit": limit, "offset": offset})), 50)
 
 
 def active(record: dict[str, Any], slug: str) -> list[dict[str, Any]]:

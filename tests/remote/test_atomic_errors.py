@@ -150,17 +150,18 @@ def test_threads_sharing_the_window_each_wait_their_own_turn() -> None:
 
     window = SlidingWindow(count=4, seconds=60.0, clock=StoppedClock())
     waits: list[float] = []
-    start = threading.Barrier(8)
+    start = threading.Barrier(8, timeout=30)
 
     def ask() -> None:
         start.wait()
         waits.append(window.acquire())
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
+    threads = [threading.Thread(target=ask, daemon=True) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     # Four go at once; four wait for a place a minute later, none booking another's turn.
     assert sorted(waits) == [0.0] * 4 + [60.0] * 4
 

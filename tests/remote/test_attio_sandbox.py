@@ -372,7 +372,8 @@ def test_writes_the_token_may_not_make_are_refused_naming_the_scope(
                 write()
             assert f"“{scope}”" in caught.value.message and "grant" in caught.value.message, scope
         assert wire.exchanges[sent:] == []  # refused before anything was sent
-        assert [page for page in narrow.iter_notes()] and [page for page in narrow.iter_tasks()]
+        assert [note for page in narrow.iter_notes() for note in page]
+        assert [task for page in narrow.iter_tasks() for task in page]
     finally:
         narrow.close()
     assert wire.problems == []

@@ -1,15 +1,19 @@
 """What the attio facade's tests share: clients whose every exchange is checked against Attio's spec,
-and the demo's ids looked up over the API."""
+and the demo's ids looked up over the API. The fixtures (``checked``, ``api``, ``demo``) are imported
+by each test module and use that module's ``server`` fixture."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 
 from crmdesk.sandbox import SandboxServer
 from tests.attio_spec import SpecCheckingTransport
+from tests.attio_support import paged
 
 
 def checked_client(server: SandboxServer, token: str | None = None, *,
@@ -28,14 +32,8 @@ def data(response: httpx.Response) -> Any:
 
 def query_all(client: httpx.Client, object_slug: str, page: int = 500, **body: Any) -> list[dict[str, Any]]:
     """Every record of an object, page by page (newest first unless ``sorts`` says otherwise)."""
-    out: list[dict[str, Any]] = []
-    while True:
-        got = data(client.post(f"/objects/{object_slug}/records/query",
-                               json={"sorts": [{"direction": "desc", "attribute": "created_at"}], **body,
-                                     "limit": page, "offset": len(out)}))
-        out += got
-        if len(got) < page:
-            return out
+    return paged(lambda limit, offset: data(client.post(f"/objects/{object_slug}/records/query", json={
+        "sorts": [{"direction": "desc", "attribute": "created_at"}], **body, "limit": limit, "offset": offset})), page)
 
 
 def first(values: dict[str, Any], slug: str, field: str = "value") -> Any:
@@ -68,3 +66,28 @@ class Demo:
         deals = data(client.get("/objects/deals"))["id"]["object_id"]
         return cls(me, next(m for m in members if m != me), ids["people"], ids["companies"], ids["deals"],
                    pipeline["api_slug"], pipeline["id"]["list_id"], entry["id"]["entry_id"], deals)
+
+
+@pytest.fixture
+def checked(server: SandboxServer) -> Iterator[tuple[httpx.Client, SpecCheckingTransport]]:
+    """An admin client on the module's ``server``; nothing it sent or heard may break the spec."""
+    client, transport = checked_client(server)
+    with client:
+        yield client, transport
+    assert transport.problems == []
+
+
+@pytest.fixture
+def api(checked: tuple[httpx.Client, SpecCheckingTransport]) -> httpx.Client:
+    return checked[0]
+
+
+@pytest.fixture(scope="module")
+def demo(server: SandboxServer) -> Demo:
+    """The demo's ids on the module's ``server``, read once (over a client of its own, so that a
+    test's ``checked`` transport holds only what the test sent)."""
+    client, transport = checked_client(server)
+    with client:
+        found = Demo.read(client)
+    assert transport.problems == []
+    return found

@@ -18,6 +18,11 @@ from crmdesk.sandbox.faults import FaultConfig
 from tests.attio_spec import ERROR_SHAPE, SpecCheckingTransport
 from tests.sandbox.attio_support import Demo, checked_client, data, first
 
+# Fixtures on this module's ``server`` (the redundant aliases re-export them, so ruff keeps them).
+from tests.sandbox.attio_support import api as api
+from tests.sandbox.attio_support import checked as checked
+from tests.sandbox.attio_support import demo as demo
+
 ERROR_KEYS = set(ERROR_SHAPE["required"])
 
 
@@ -25,24 +30,6 @@ ERROR_KEYS = set(ERROR_SHAPE["required"])
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(dialect="attio", records=40, seed=9) as running:
         yield running
-
-
-@pytest.fixture
-def checked(server: SandboxServer) -> Iterator[tuple[httpx.Client, SpecCheckingTransport]]:
-    client, transport = checked_client(server)
-    with client:
-        yield client, transport
-    assert transport.problems == []
-
-
-@pytest.fixture
-def api(checked: tuple[httpx.Client, SpecCheckingTransport]) -> httpx.Client:
-    return checked[0]
-
-
-@pytest.fixture
-def demo(api: httpx.Client) -> Demo:
-    return Demo.read(api)
 
 
 def test_a_note_round_trip(api: httpx.Client, demo: Demo) -> None:

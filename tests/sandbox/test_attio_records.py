@@ -12,8 +12,12 @@ import httpx
 import pytest
 
 from crmdesk.sandbox import SandboxServer
-from tests.attio_spec import SpecCheckingTransport, spec
+from tests.attio_spec import spec
 from tests.sandbox.attio_support import Demo, checked_client, data, first, query_all
+
+# Fixtures on this module's ``server`` (the redundant aliases re-export them, so ruff keeps them).
+from tests.sandbox.attio_support import api as api
+from tests.sandbox.attio_support import checked as checked
 
 RECORDS = 50  # the demo: 10 companies, 12 deals, 28 people
 
@@ -22,19 +26,6 @@ RECORDS = 50  # the demo: 10 companies, 12 deals, 28 people
 def server() -> Iterator[SandboxServer]:
     with SandboxServer(dialect="attio", records=RECORDS, seed=5) as running:
         yield running
-
-
-@pytest.fixture
-def checked(server: SandboxServer) -> Iterator[tuple[httpx.Client, SpecCheckingTransport]]:
-    client, transport = checked_client(server)
-    with client:
-        yield client, transport
-    assert transport.problems == []
-
-
-@pytest.fixture
-def api(checked: tuple[httpx.Client, SpecCheckingTransport]) -> httpx.Client:
-    return checked[0]
 
 
 def _company(api: httpx.Client, **values: Any) -> dict[str, Any]:

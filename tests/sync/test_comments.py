@@ -9,7 +9,6 @@ holds is read with plain httpx in Attio's shapes (``tests/attio_support.py``).""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -97,11 +96,11 @@ def test_an_older_comment_with_the_same_words_is_not_taken_for_a_lost_one(
 ) -> None:
     server, store, reader = world
     company = a_company(store)
-    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000000000Z")
+    long_ago = "2020-01-01T00:00:00.000000000Z"
     me = reader.client.get("/self").json()["authorized_by_workspace_member_id"]
     answer = reader.client.post("/comments", json={"data": {
         "format": "plaintext", "content": "Thanks!", "author": {"type": "workspace-member", "id": me},
-        "created_at": an_hour_ago, "record": {"object": "companies", "record_id": company}}})
+        "created_at": long_ago, "record": {"object": "companies", "record_id": company}}})
     assert answer.status_code == 200, answer.text
     mutation = store.edits.add_comment(company, "Thanks!")
     # As after a crash between marking the post in flight and hearing its answer.

@@ -26,9 +26,10 @@ def server() -> Iterator[SandboxServer]:
         yield running
 
 
-def _engine(store: Store, server: SandboxServer) -> SyncEngine:
-    # Collections on their slow cadence: this is about the records and the schema.
-    return SyncEngine(store, backend(server), collections_interval=timedelta(hours=1))
+def _engine(store: Store, server: SandboxServer, collections_interval: timedelta = timedelta(hours=1)) -> SyncEngine:
+    """An engine on ``server``; by default collections keep their slow cadence, for a test about the
+    records and the schema. Close its backend when done."""
+    return SyncEngine(store, backend(server), collections_interval=collections_interval)
 
 
 def test_a_round_with_nothing_new_tells_nothing_and_a_change_names_its_record(
@@ -60,7 +61,7 @@ def test_reading_every_note_task_and_list_entry_again_tells_nothing_when_none_ch
 ) -> None:
     with Store.open(tmp_path / "ws.sqlite") as store:
         # Notes, tasks and lists read on every round, as on Sync now.
-        engine = SyncEngine(store, backend(server), collections_interval=timedelta(0))
+        engine = _engine(store, server, collections_interval=timedelta(0))
         try:
             first = engine.sync()
             assert first.status.value == "synced" and first.changes.tasks and first.changes.lists
@@ -95,7 +96,7 @@ def test_a_renamed_list_status_is_found_by_its_new_title_though_no_entry_changed
     tmp_path: Path, server: SandboxServer
 ) -> None:
     with Store.open(tmp_path / "ws.sqlite") as store:
-        engine = SyncEngine(store, backend(server), collections_interval=timedelta(0))
+        engine = _engine(store, server, collections_interval=timedelta(0))
         try:
             assert engine.sync().complete
             pipeline = next(lst for lst in store.schema.lists().values() if lst.attribute("pipeline_status"))

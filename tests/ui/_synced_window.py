@@ -1,5 +1,6 @@
 """The real MainWindow over a workspace file a dialect's first sync made, as the per-dialect window
-tests open it: its own settings file, shown at 1280×800, closed with its store."""
+tests open it: the first sync (``first_sync``), then the window with its own settings file, shown at
+1280×800, closed with its store (``synced_window``)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,25 @@ from PySide6.QtGui import QUndoStack
 
 from crmdesk.context import AppContext
 from crmdesk.paths import Paths
+from crmdesk.remote.dialects import open_backend
+from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
+from crmdesk.sync.engine import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
+from crmdesk.workspaces import open_workspace_store
+
+
+def first_sync(data_dir: Path, server: SandboxServer, dialect: str) -> Path:
+    """The workspace file a user's first sync from ``server`` makes under ``data_dir`` (the sync
+    must complete)."""
+    backend = open_backend(dialect, server.url, server.admin_token)
+    try:
+        with open_workspace_store(Paths.resolve(data_dir), backend, dialect, server.url) as store:
+            assert SyncEngine(store, backend).sync().complete
+            return store.path
+    finally:
+        backend.close()
 
 
 @contextmanager

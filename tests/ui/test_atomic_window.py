@@ -18,20 +18,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from crmdesk.app import view_target
-from crmdesk.paths import Paths
-from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
-from crmdesk.sync.engine import SyncEngine
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.models.record_table_model import RecordIdRole
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
-from crmdesk.workspaces import open_workspace_store
 from tests.atomic_support import FacadeReader
-from tests.ui._synced_window import synced_window
+from tests.ui._synced_window import first_sync, synced_window
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +35,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     """(data dir, workspace file synced from an 80-record atomic facade, the facade's reader)."""
     data = tmp_path_factory.mktemp("atomic-window") / "data"
     with SandboxServer(dialect="atomic", records=80, seed=7) as server:
-        backend = open_backend("atomic", server.url, server.admin_token)
-        try:
-            with open_workspace_store(Paths.resolve(data), backend, "atomic", server.url) as store:
-                assert SyncEngine(store, backend).sync().complete
-                path = store.path
-        finally:
-            backend.close()
+        path = first_sync(data, server, "atomic")
         facade = FacadeReader(server)
         yield data, path, facade
         facade.client.close()

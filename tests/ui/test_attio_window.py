@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 
 from crmdesk.app import view_target
 from crmdesk.model import is_local_id
-from crmdesk.paths import Paths
 from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sync.engine import SyncEngine
@@ -28,9 +27,8 @@ from crmdesk.ui.models.record_table_model import RecordIdRole
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
-from crmdesk.workspaces import open_workspace_store
 from tests.attio_support import AttioReader, active, full_name
-from tests.ui._synced_window import synced_window
+from tests.ui._synced_window import first_sync, synced_window
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +41,7 @@ def server() -> Iterator[SandboxServer]:
 def synced(tmp_path_factory: pytest.TempPathFactory, server: SandboxServer) -> Iterator[tuple[Path, Path, AttioReader]]:
     """(data dir, workspace file synced from an 80-record attio facade, the facade's reader)."""
     data = tmp_path_factory.mktemp("attio-window") / "data"
-    backend = open_backend("attio", server.url, server.admin_token)
-    try:
-        with open_workspace_store(Paths.resolve(data), backend, "attio", server.url) as store:
-            assert SyncEngine(store, backend).sync().complete
-            path = store.path
-    finally:
-        backend.close()
+    path = first_sync(data, server, "attio")
     reader = AttioReader(server)
     yield data, path, reader
     assert reader.transport.problems == []

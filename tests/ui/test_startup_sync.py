@@ -128,15 +128,22 @@ def test_a_token_looked_up_for_one_workspace_never_reaches_another(qtbot, tmp_pa
         close_workspace(context)
 
 
-def test_a_workspace_of_a_dialect_this_crmdesk_does_not_speak_opens_offline(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
-    from crmdesk.ui.workspace_switcher import credential_keys, open_workspace
-
+def _newer_workspace(tmp_path: Path) -> tuple[Paths, Path]:
+    """The data directory under ``tmp_path`` and its workspace "newer", of the "hubspot" dialect
+    this crmdesk does not speak (as if written by a newer crmdesk)."""
     paths = Paths.resolve(tmp_path / "data")
     paths.ensure()
     db_path = paths.workspace_db("newer")
     with Store.open(db_path) as store, store.write():
         store.schema.set_meta("dialect", "hubspot")  # written by a newer crmdesk
         store.schema.set_meta("server_url", "https://crm.example.com")
+    return paths, db_path
+
+
+def test_a_workspace_of_a_dialect_this_crmdesk_does_not_speak_opens_offline(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    from crmdesk.ui.workspace_switcher import credential_keys, open_workspace
+
+    paths, db_path = _newer_workspace(tmp_path)
     context = AppContext(paths=paths, tokens=TokenStore(environ={"CRMDESK_TOKEN": "tok-1234567890"}))
     open_workspace(context, db_path)  # no exception: the cached data is the user's
     try:
@@ -152,12 +159,7 @@ def test_a_workspace_of_a_dialect_this_crmdesk_does_not_speak_opens_offline(tmp_
 def test_the_status_bar_says_a_newer_crmdesk_made_the_workspace(qtbot, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
     """Started on a workspace of a dialect this crmdesk does not speak: the window says so (not
     "Sign-in needed"), and the log has it once per opening, for the console too."""
-    paths = Paths.resolve(tmp_path / "data")
-    paths.ensure()
-    db_path = paths.workspace_db("newer")
-    with Store.open(db_path) as store, store.write():
-        store.schema.set_meta("dialect", "hubspot")  # written by a newer crmdesk
-        store.schema.set_meta("server_url", "https://crm.example.com")
+    paths, db_path = _newer_workspace(tmp_path)
     remember_last_workspace(paths, "newer")
     context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(),
                          settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
