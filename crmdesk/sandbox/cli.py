@@ -29,6 +29,9 @@ FAULT_FLAGS: tuple[tuple[str, str, type, str], ...] = (
 
 #: The facades that can keep their real server's rate limit.
 RATE_LIMITED = ("atomic", "attio")
+#: The facades with a strict mode, and the one whose tokens expire.
+STRICT = ("aria", "atlas")
+EXPIRING_TOKENS = ("atlas",)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +42,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--records", type=int, default=2000, help="demo records to generate (default 2000)")
     p.add_argument("--seed", type=int, default=1, help="demo data seed")
     p.add_argument("--strict", action="store_true",
-                   help="drop what the real server drops (gt/gte/lt/lte, updatedAt filters)")
+                   help="aria: drop what the real server drops (gt/gte/lt/lte, updatedAt filters); atlas: every "
+                        "request must say Content-Type: application/json, not only those with a body")
+    p.add_argument("--token-lifetime", type=int, metavar="SECONDS",
+                   help="atlas: seconds an access token lives (default 3600; short ones test refreshing)")
     p.add_argument("--db", type=Path, help="keep the sandbox's data in this SQLite file (default: a temp file)")
     p.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     p.add_argument("--rate-limit", action="store_true",
@@ -70,8 +76,13 @@ def main(argv: Sequence[str]) -> int:
     p = parser()
     options = p.parse_args(list(argv))
     # A flag another facade's server has would otherwise be accepted and do nothing.
-    if options.strict and options.dialect != "aria":
-        p.error(f"--strict is the aria facade's (the {options.dialect} facade always answers as its real server)")
+    if options.strict and options.dialect not in STRICT:
+        p.error(f"--strict is the aria facade's and the atlas facade's (the {options.dialect} facade always "
+                "answers as its real server)")
+    if options.token_lifetime is not None and options.dialect not in EXPIRING_TOKENS:
+        p.error(f"--token-lifetime is the atlas facade's (the {options.dialect} facade's tokens do not expire)")
+    if options.token_lifetime is not None and options.token_lifetime < 1:
+        p.error("--token-lifetime must be at least 1 second")
     if options.rate_limit and options.dialect not in RATE_LIMITED:
         p.error(f"--rate-limit is the atomic facade's (the {options.dialect} facade has no limit to keep)")
     if options.host not in LOOPBACK and not options.allow_remote:
@@ -80,7 +91,8 @@ def main(argv: Sequence[str]) -> int:
         return 2
     server = SandboxServer(records=options.records, seed=options.seed, strict=options.strict,
                            faults=fault_config(options, dict(os.environ)), db_path=options.db, host=options.host,
-                           port=options.port, dialect=options.dialect, rate_limit=options.rate_limit)
+                           port=options.port, dialect=options.dialect, rate_limit=options.rate_limit,
+                           token_lifetime=options.token_lifetime or 3600)
     try:
         server.start()
     except OSError as error:
@@ -91,10 +103,14 @@ def main(argv: Sequence[str]) -> int:
         return 2
     facade = server.facade
     print(f"crmdesk sandbox serving the {facade.title} API at {server.api_url}", flush=True)
-    print(f"admin token:  {server.admin_token}", flush=True)
-    print(f"member token: {server.member_token}", flush=True)
-    print(f"try: curl -H \"Authorization: Bearer {server.admin_token}\" '{server.api_url}{facade.example}'",
-          flush=True)
+    if facade.greeting is not None:
+        for line in facade.greeting(server):
+            print(line, flush=True)
+    else:
+        print(f"admin token:  {server.admin_token}", flush=True)
+        print(f"member token: {server.member_token}", flush=True)
+        print(f"try: curl -H \"Authorization: Bearer {server.admin_token}\" '{server.api_url}{facade.example}'",
+              flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:

@@ -3,8 +3,7 @@
 ``facades()`` is the registry ``SandboxServer(dialect=…)`` and ``crmdesk sandbox
 --dialect`` read: a name → ``Facade`` (how to make its settings, what a new core needs
 from it, and how to open it on a core: build the demo data on a new core, find its
-credentials on a reopened one, and make its ASGI app). A new dialect (``atlas``) is one
-more entry.
+credentials on a reopened one, and make its ASGI app). A new dialect is one more entry.
 """
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ class FacadeOptions:
     strict: bool
     #: the real server's rate limit: ``False`` off, ``True`` its own figures, or a limits value
     rate_limit: Any = False
+    #: seconds an access token lives (atlas: its OAuth tokens expire)
+    token_lifetime: int = 3600
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class Facade:
     #: ``(status, code, message) -> body`` of an injected fault, in the dialect's error shape
     #: (``None``: the fault injector's own, Aria's envelope)
     fault_body: Callable[[int, str, str], bytes] | None = None
+    #: ``greeting(server) -> lines`` after the first of ``crmdesk sandbox`` (``None``: the tokens
+    #: and a ``curl`` of ``example`` with the admin token)
+    greeting: Callable[[Any], list[str]] | None = None
 
 
 def _aria_settings(options: FacadeOptions) -> Any:
@@ -137,6 +141,37 @@ def _open_attio(core: Core, options: FacadeOptions, settings: Any, fresh: bool) 
     return Opened(create_app(core, settings, store), admin, member)
 
 
+def _atlas_settings(options: FacadeOptions) -> Any:
+    from crmdesk.sandbox.atlas import Settings
+
+    return Settings(strict=options.strict, token_lifetime=options.token_lifetime)
+
+
+def _initialise_atlas(core: Core) -> None:
+    core.initialise(standard_objects=False)  # its entities live in the atlas_* tables
+
+
+def _open_atlas(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -> Opened:
+    from crmdesk.sandbox.atlas import AtlasStore, create_app
+    from crmdesk.sandbox.atlas.demo import build_atlas_demo, credentials
+
+    store = AtlasStore(core)
+    found = build_atlas_demo(store, options.records, options.seed) if fresh else credentials(store)
+    return Opened(create_app(core, settings, store), found.admin, found.member)
+
+
+def _atlas_fault_body(status: int, code: str, message: str) -> bytes:
+    from crmdesk.sandbox.atlas.errors import fault_body
+
+    return fault_body(status, code, message)
+
+
+def _atlas_greeting(server: Any) -> list[str]:
+    from crmdesk.sandbox.atlas.greeting import greeting
+
+    return greeting(server)
+
+
 def facades() -> dict[str, Facade]:
     return {
         "aria": Facade("aria", "Aria", "/api/v1", "/objects", _aria_settings, _initialise_aria, _open_aria),
@@ -144,4 +179,6 @@ def facades() -> dict[str, Facade]:
                          _atomic_settings, _initialise_atomic, _open_atomic),
         "attio": Facade("attio", "Attio", "/v2", "/objects", _attio_settings, _initialise_attio, _open_attio,
                         _attio_fault_body),
+        "atlas": Facade("atlas", "Atlas CRM (Jira)", "/api/1.0", "/workspace/CRM/entities?type=company&size=5",
+                        _atlas_settings, _initialise_atlas, _open_atlas, _atlas_fault_body, _atlas_greeting),
     }

@@ -99,9 +99,11 @@ class SandboxServer:
         port: int = 0,
         dialect: str = "aria",
         rate_limit: Any = False,
+        token_lifetime: int = 3600,
     ) -> None:
         """``dialect``: a name from ``facades()``; ``rate_limit`` (atomic, attio): the real server's limit
-        (``True``, or the facade's ``RateLimits``), off by default so tests and the demo never wait."""
+        (``True``, or the facade's ``RateLimits``), off by default so tests and the demo never wait;
+        ``token_lifetime`` (atlas): seconds an access token lives."""
         known = facades()
         if dialect not in known:
             raise ValueError(f"unknown dialect {dialect!r}: one of {', '.join(sorted(known))}")
@@ -111,12 +113,15 @@ class SandboxServer:
         self.port = port
         self.db_path = db_path
         self.injector = FaultInjector(faults)
-        self.options = FacadeOptions(records=records, seed=seed, strict=strict, rate_limit=rate_limit)
+        self.options = FacadeOptions(records=records, seed=seed, strict=strict, rate_limit=rate_limit,
+                                     token_lifetime=token_lifetime)
         #: The dialect's settings; aria's ``settings.choke_on`` may change while it serves (tests).
         self.settings = self.facade.settings(self.options)
         self.core: Core | None = None  # type: ignore[assignment]
         self.admin_token = ""
         self.member_token = ""
+        #: the facade's ASGI app while serving (its ``state`` holds the facade, e.g. ``atlas_app``)
+        self.app: ASGIApp | None = None
         self._serving: LoopbackServer | None = None
 
     # -- life cycle -------------------------------------------------------------------------------
@@ -135,6 +140,7 @@ class SandboxServer:
         opened = self.facade.open(core, self.options, self.settings, fresh)
         self.admin_token, self.member_token = opened.admin_token, opened.member_token
         self.core = core
+        self.app = opened.app
         app = FaultMiddleware(opened.app, self.injector, self.facade.fault_body)
         self._serving = LoopbackServer(app, self.host, self.port, name="crmdesk-sandbox")
         try:
@@ -148,6 +154,7 @@ class SandboxServer:
         if self._serving is not None:
             self._serving.stop()
             self._serving = None
+        self.app = None
         if self.core is not None:
             self.core.close()
             self.core = None
