@@ -19,6 +19,7 @@ from crmdesk.model.filters import (
     filter_to_json,
     operators_for,
 )
+from crmdesk.model.links import RecordLink
 from crmdesk.model.mutations import EntityKind, Mutation, MutationOp, MutationState
 from crmdesk.model.records import (
     COMMENT_KIND,
@@ -61,6 +62,7 @@ __all__ = [
     "Operator",
     "Option",
     "Record",
+    "RecordLink",
     "Sort",
     "Task",
     "TimelineEvent",

@@ -16,6 +16,10 @@ class EntityKind(StrEnum):
     NOTIFICATION = "notification"
     #: A comment added to a record (only created: crmdesk neither edits nor deletes comments).
     COMMENT = "comment"
+    #: A link between two records with its roles (scope: one record, target: the other).
+    LINK = "link"
+    #: A record's link to an issue key of a tracker (scope: the record, target: the key).
+    ISSUE_LINK = "issue_link"
 
 
 class MutationOp(StrEnum):
@@ -41,7 +45,8 @@ class Mutation:
 
     ``changes`` holds the new values by field; ``base`` the values they replaced
     (what the user saw), which the merge compares with the server's.
-    ``scope`` is the object slug for records, the list id for entries.
+    ``scope`` is the object slug for records, the list id for entries, the record for notes,
+    comments and links.
     """
 
     mutation_id: str

@@ -11,7 +11,7 @@ Errors are the typed ones of ``crmdesk.remote.errors``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,6 +25,7 @@ from crmdesk.model import (
     ObjectDef,
     Option,
     Record,
+    RecordLink,
     Task,
     TimelineEvent,
     Workspace,
@@ -58,6 +59,13 @@ class Capabilities:
     notifications: bool = False
     #: A record's comment threads are read into its timeline, and a comment can be added to it.
     comments: bool = False
+    #: Comments are read back (in the timeline). Off: a comment written here is shown as sent, and
+    #: one whose answer was lost cannot be looked for on the server (it is refused, not sent twice).
+    comments_listed: bool = True
+    #: Records link to records with roles (read per record, and written).
+    record_links: bool = False
+    #: A record links to issue keys of a tracker ("SALES-12"): linked and unlinked, never read.
+    issue_links: bool = False
     #: A note's title and text can change after it is made; else a note is only added or deleted.
     notes_editable: bool = True
     #: Objects whose records can be asked for "changed since" a time (``EVERY_OBJECT``: all of
@@ -304,6 +312,34 @@ class Backend(Protocol):
         ...
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]: ...
+
+    # -- links between records, and to a tracker's issues ------------------------------------
+    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
+        """Every link of the record (seen from it); empty where ``Capabilities.record_links`` is off."""
+        ...
+
+    def link_records(
+        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
+    ) -> RecordLink:
+        """Link two records with ``roles``; when they are linked already, its roles are set."""
+        ...
+
+    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
+        """The link's new roles (all of them); ``NotFound`` when the records are not linked."""
+        ...
+
+    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
+        """Unlink; records that are not linked (any more) count as unlinked."""
+        ...
+
+    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        """Link the record to these issue keys (one already linked stays linked)."""
+        ...
+
+    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        """Unlink these issue keys (one not linked counts as unlinked)."""
+        ...
+
     def notifications(self, unread_only: bool = False) -> list[Notification]: ...
     def mark_notification_read(self, notification_id: str) -> None: ...
     def mark_all_notifications_read(self) -> None: ...

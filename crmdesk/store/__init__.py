@@ -11,6 +11,7 @@ from crmdesk.store.errors import (
     NotFound,
     StoreError,
 )
+from crmdesk.store.links import IssueLinkRow, LinkRow
 from crmdesk.store.records import RecordRow
 from crmdesk.store.search import SearchHit
 from crmdesk.store.store import Store
@@ -20,6 +21,8 @@ __all__ = [
     "DatabaseLocked",
     "DiskFull",
     "EmptyDatabase",
+    "IssueLinkRow",
+    "LinkRow",
     "MigrationFailed",
     "MissingDatabase",
     "NewerDatabase",

@@ -2,9 +2,10 @@
 
 Every writing method of the store's repositories notes here what it changed: records
 (updated, added or removed), schema, members, lists, notes, tasks, notifications, the
-outbox and conflicts. Once the outermost transaction commits, the connection's listeners
-get one ``ChangeSet`` for it: the window's views after a local edit or an undo, the sync
-worker's signal after each page it stores. A rolled-back transaction tells nobody.
+outbox and conflicts, and the records whose links (to records, to issues) changed. Once the
+outermost transaction commits, the connection's listeners get one ``ChangeSet`` for it: the
+window's views after a local edit or an undo, the sync worker's signal after each page it
+stores. A rolled-back transaction tells nobody.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class ChangeSet:
     objects: set[str] = field(default_factory=set)
     record_ids: set[str] = field(default_factory=set)
     lists: set[str] = field(default_factory=set)
+    #: Records whose links to other records or to issue keys changed (or whether they are sent):
+    #: a record page showing one reloads its links.
+    links: set[str] = field(default_factory=set)
     #: local id → server id, for views holding an offline-made id.
     id_changes: dict[str, str] = field(default_factory=dict)
     notes: bool = False
@@ -39,7 +43,7 @@ class ChangeSet:
 
     def is_empty(self) -> bool:
         return not (
-            self.objects or self.record_ids or self.lists or self.id_changes or self.notes or self.tasks
+            self.objects or self.record_ids or self.lists or self.links or self.id_changes or self.notes or self.tasks
             or self.schema or self.members or self.notifications or self.outbox or self.conflicts
             or self.full_reset
         )
@@ -52,6 +56,7 @@ class ChangeSet:
         elif room > 0:
             self.record_ids.update(list(other.record_ids)[:room])
         self.lists |= other.lists
+        self.links |= other.links
         self.id_changes.update(other.id_changes)
         for flag in ("notes", "tasks", "schema", "members", "notifications", "outbox", "conflicts", "full_reset"):
             setattr(self, flag, getattr(self, flag) or getattr(other, flag))
@@ -99,6 +104,12 @@ class ChangeLog:
         """New timeline events of these records (the record page shows them)."""
         self._pending.record_ids.update(record_ids)
         self._told_if_committed()
+
+    def links(self, record_ids: set[str]) -> None:
+        """The links of these records (to records or issue keys) changed, or were sent."""
+        if record_ids:
+            self._pending.links.update(record_ids)
+            self._told_if_committed()
 
     def list_changed(self, list_id: str) -> None:
         self._pending.lists.add(list_id)

@@ -4,21 +4,24 @@ mutation to the outbox, so nothing a user typed can be half-saved or lost."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from crmdesk.model import (
     COMMENT_KIND,
     LOCAL_ID_PREFIX,
+    UNTITLED,
     EntityKind,
     Entry,
     ListDef,
     Mutation,
     MutationOp,
+    MutationState,
     Note,
     ObjectDef,
     Record,
+    RecordLink,
     Task,
     TimelineEvent,
     ValidationError,
@@ -28,6 +31,7 @@ from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
+from crmdesk.store.links import ISSUE_KEY, IssueLinkRepo, LinkRepo, clean_roles
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.records import RecordRepo
@@ -35,6 +39,9 @@ from crmdesk.store.schema_repo import SchemaRepo
 
 MAX_NOTE_LENGTH = 1_000_000
 MAX_LIST_NAME = 120
+MAX_ROLE_LENGTH = 200
+#: A queued create in these states never reached the server: unlinking it only drops it.
+_NEVER_SENT = (MutationState.PENDING, MutationState.REJECTED)
 
 
 def new_local_id() -> str:
@@ -58,6 +65,27 @@ def _validated(
     return clean
 
 
+def _roles(roles: Sequence[str]) -> tuple[str, ...]:
+    """Roles as kept: stripped, without empties and repeats, in the order typed."""
+    clean = clean_roles(roles)
+    for role in clean:
+        if len(role) > MAX_ROLE_LENGTH:
+            raise ValidationError("Role", f"“{role[:40]}…” is longer than {MAX_ROLE_LENGTH} characters")
+    return clean
+
+
+def _link_changes(own_object: str, other_id: str, other_object: str, roles: Sequence[str]) -> dict[str, Any]:
+    """A LINK mutation's changes: the other end (an offline id there is rewritten with the rest, and
+    waited for), both objects (a record deleted here since is still named), and the roles."""
+    return {"object": own_object, "other": other_id, "other_object": other_object, "roles": list(roles)}
+
+
+def _never_sent(queued: list[Mutation]) -> bool:
+    """Whether these queued mutations of one link (oldest first) begin with its create, and that
+    create never reached the server: then the server has no such link."""
+    return bool(queued) and queued[0].op is MutationOp.CREATE and queued[0].state in _NEVER_SENT
+
+
 class Edits:
     def __init__(
         self,
@@ -70,6 +98,8 @@ class Edits:
         outbox: Outbox,
         notifications: NotificationRepo,
         timeline: TimelineRepo,
+        links: LinkRepo,
+        issue_links: IssueLinkRepo,
     ) -> None:
         self._write = write
         self._schema = schema
@@ -80,6 +110,8 @@ class Edits:
         self._outbox = outbox
         self._notifications = notifications
         self._timeline = timeline
+        self._links = links
+        self._issue_links = issue_links
 
     def _object(self, slug: str) -> ObjectDef:
         obj = self._schema.get_object(slug)
@@ -126,6 +158,9 @@ class Edits:
             if row is None:
                 raise NotFound(f"The record {record_id}")
             self._records.delete(record_id)
+            # The server drops a record's links with it.
+            self._links.delete_for_record(record_id)
+            self._issue_links.delete_for_record(record_id)
             return self._outbox.append(
                 EntityKind.RECORD, MutationOp.DELETE, record_id, row.object_slug, {}, row.values
             )
@@ -187,6 +222,98 @@ class Edits:
                 raise NotFound(f"The record {record_id}")
             self._timeline.put_many([TimelineEvent(comment_id, record_id, COMMENT_KIND, "Comment", utc_now(), text)])
             return self._outbox.append(EntityKind.COMMENT, MutationOp.CREATE, comment_id, record_id, {"content": text})
+
+    # -- links between records, and to issues ------------------------------------------------
+
+    def link_records(self, record_id: str, other_id: str, roles: Sequence[str]) -> Mutation:
+        """Link two records with ``roles`` (one link, seen from both); sent with the next sync."""
+        clean = _roles(roles)
+        if record_id == other_id:
+            raise ValidationError("Link", "a record cannot be linked to itself")
+        with self._write():
+            row = self._records.get(record_id)
+            if row is None:
+                raise NotFound(f"The record {record_id}")
+            other = self._records.get(other_id)
+            if other is None:
+                raise ValidationError("Link", "the record to link to is not in the local copy (sync, then try again)")
+            if self._links.get(record_id, other_id) is not None:
+                raise ValidationError("Link", f"“{row.title or UNTITLED}” and “{other.title or UNTITLED}” are "
+                                              "already linked; change the link's roles instead")
+            self._links.put(RecordLink(record_id, other_id, other.object_slug, clean), row.object_slug)
+            return self._outbox.append(EntityKind.LINK, MutationOp.CREATE, other_id, record_id,
+                                       _link_changes(row.object_slug, other_id, other.object_slug, clean))
+
+    def set_link_roles(self, record_id: str, other_id: str, roles: Sequence[str]) -> Mutation | None:
+        """The link's new roles (all of them). Returns None when they are the ones it has."""
+        clean = _roles(roles)
+        with self._write():
+            link = self._links.get(record_id, other_id)
+            own_object = self._links.object_of(record_id, other_id)
+            if link is None or own_object is None:
+                raise NotFound("The link between these records")
+            if link.roles == clean:
+                return None
+            self._links.put(RecordLink(record_id, other_id, link.other_object, clean), own_object)
+            return self._outbox.append(EntityKind.LINK, MutationOp.UPDATE, other_id, record_id,
+                                       _link_changes(own_object, other_id, link.other_object, clean),
+                                       {"roles": list(link.roles)})
+
+    def unlink_records(self, record_id: str, other_id: str) -> Mutation | None:
+        """Unlink two records. A link made here and never sent is simply forgotten, with every
+        change queued for it (returns None); else the unlink is queued (queued role changes go)."""
+        with self._write():
+            link = self._links.get(record_id, other_id)
+            own_object = self._links.object_of(record_id, other_id)
+            if link is None or own_object is None:
+                raise NotFound("The link between these records")
+            queued = sorted((m for m in [*self._outbox.for_target(other_id), *self._outbox.for_target(record_id)]
+                             if m.entity is EntityKind.LINK and {m.scope, m.target_id} == {record_id, other_id}),
+                            key=lambda m: m.op_id or 0)
+            self._drop(queued)
+            self._links.delete(record_id, other_id)
+            if _never_sent(queued):
+                return None
+            return self._outbox.append(EntityKind.LINK, MutationOp.DELETE, other_id, record_id,
+                                       _link_changes(own_object, other_id, link.other_object, ()),
+                                       {"roles": list(link.roles)})
+
+    def link_issue(self, record_id: str, key: str) -> Mutation:
+        """Link the record to an issue key ("sales-12" is kept as SALES-12); sent with the next sync."""
+        clean = key.strip().upper()
+        if not ISSUE_KEY.fullmatch(clean):
+            raise ValidationError("Issue", f"“{key.strip()}” is not an issue key: a project key, a dash and a "
+                                           "number, like SALES-12")
+        with self._write():
+            row = self._records.get(record_id)
+            if row is None:
+                raise NotFound(f"The record {record_id}")
+            if self._issue_links.has(record_id, clean):
+                raise ValidationError("Issue", f"{clean} is already linked to “{row.title or UNTITLED}”")
+            self._issue_links.add(record_id, clean)
+            return self._outbox.append(EntityKind.ISSUE_LINK, MutationOp.CREATE, clean, record_id,
+                                       {"object": row.object_slug, "key": clean})
+
+    def unlink_issue(self, record_id: str, key: str) -> Mutation | None:
+        """Unlink an issue key. One linked here and never sent is simply forgotten (returns None)."""
+        clean = key.strip().upper()
+        with self._write():
+            row = self._records.get(record_id)
+            if row is None or not self._issue_links.has(record_id, clean):
+                raise NotFound(f"The issue {clean} of this record")
+            queued = [m for m in self._outbox.for_target(clean)
+                      if m.entity is EntityKind.ISSUE_LINK and m.scope == record_id]
+            self._drop(queued)
+            self._issue_links.remove(record_id, clean)
+            if _never_sent(queued):
+                return None
+            return self._outbox.append(EntityKind.ISSUE_LINK, MutationOp.DELETE, clean, record_id,
+                                       {"object": row.object_slug, "key": clean})
+
+    def _drop(self, queued: list[Mutation]) -> None:
+        for mutation in queued:
+            assert mutation.op_id is not None
+            self._outbox.remove(mutation.op_id)
 
     # -- tasks ----------------------------------------------------------------------------
 

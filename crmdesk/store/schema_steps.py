@@ -209,6 +209,23 @@ def _v6(conn: sqlite3.Connection) -> None:
         )
 
 
+# v7: links between records (one row per unordered pair: ``low_id`` < ``high_id``, each with its
+# object, so either end reads the link with the other's object) and a record's issue keys. "IF NOT
+# EXISTS": the step may meet them in a file whose version was set back (a test simulating an old one).
+_V7 = """
+CREATE TABLE IF NOT EXISTS record_links (
+    low_id TEXT NOT NULL, high_id TEXT NOT NULL,
+    low_object TEXT NOT NULL, high_object TEXT NOT NULL,
+    roles_json TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (low_id, high_id),
+    CHECK (low_id < high_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_links_by_high ON record_links (high_id);
+CREATE TABLE IF NOT EXISTS issue_links (
+    record_id TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (record_id, key)
+) WITHOUT ROWID;
+"""
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -217,5 +234,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (4, "full-text search index", _v4),
     (5, "drop the value-key indexes (cheaper writes)", _script(_V5)),
     (6, "phone numbers searched as they are shown", _v6),
+    (7, "links between records, and to issues", _script(_V7)),
 )
 LATEST_VERSION = STEPS[-1][0]

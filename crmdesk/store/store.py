@@ -15,6 +15,7 @@ from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import DatabaseCorrupt, EmptyDatabase, MissingDatabase
+from crmdesk.store.links import IssueLinkRepo, LinkRepo
 from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
@@ -46,13 +47,16 @@ class Store:
         self.tasks = TaskRepo(conn, self.search_index, self.changes)
         self.timeline = TimelineRepo(conn, self.changes)
         self.notifications = NotificationRepo(conn, self.changes)
+        #: Links between records (with roles), and records' links to issue keys.
+        self.links = LinkRepo(conn, self.changes)
+        self.issue_links = IssueLinkRepo(conn, self.changes)
         self.outbox = Outbox(conn, self.changes)
         self.conflicts = ConflictRepo(conn, self.changes)
         self.id_map = IdMap(conn)
         self.sync_state = SyncStateRepo(conn)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
-            self.notifications, self.timeline,
+            self.notifications, self.timeline, self.links, self.issue_links,
         )
 
     @classmethod
@@ -179,6 +183,8 @@ class Store:
             self.notes.rewrite_id(local_id, server_id)
             self.tasks.rewrite_id(local_id, server_id)
             self.timeline.rewrite_id(local_id, server_id)
+            self.links.rewrite_id(local_id, server_id)
+            self.issue_links.rewrite_id(local_id, server_id)
             self.outbox.rewrite_id(local_id, server_id)
             self.conflicts.rewrite_target(local_id, server_id)
             self.id_map.add(local_id, server_id, entity)

@@ -256,3 +256,8 @@ class SyncEngine:
         """The timeline of one record, fetched when the user opens it."""
         Puller(self.store, self.backend, self.capabilities, self.check_cancel,
                self.progress).pull_timeline(record_id)
+
+    def pull_links(self, record_id: str) -> None:
+        """The links of one record, fetched when the user opens it (where the server has links)."""
+        Puller(self.store, self.backend, self.capabilities, self.check_cancel,
+               self.progress).pull_links(record_id)

@@ -91,7 +91,9 @@ def merge_record(server_values: Mapping[str, Any], mutations: Sequence[Mutation]
 
 
 def coalesce(mutations: Sequence[Mutation]) -> list[list[Mutation]]:
-    """Group adjacent updates of one target, so one request carries a run of typing.
+    """Group adjacent updates of one target within one scope, so one request carries a run of
+    typing. (A link's target is the other record, its scope the record it was changed from: the
+    same target in another scope is another link.)
 
     Only adjacent ones: moving an update past another mutation could send a reference
     to a record before that record is created.
@@ -105,6 +107,7 @@ def coalesce(mutations: Sequence[Mutation]) -> list[list[Mutation]]:
             and last.op is MutationOp.UPDATE
             and last.entity is mutation.entity
             and last.target_id == mutation.target_id
+            and last.scope == mutation.scope
             and last.state is mutation.state
         ):
             groups[-1].append(mutation)

@@ -36,6 +36,12 @@ def _record_title(store: Store, mutation: Mutation) -> str:
     return f"a record of “{mutation.scope}”"  # its object went, and the cached title with it
 
 
+def _titled(store: Store, record_id: str) -> str:
+    """A record by its title (or as “a record” once it left the cache)."""
+    row = store.records.get(record_id)
+    return row.title if row is not None and row.title else "a record"
+
+
 def _field_titles(store: Store, mutation: Mutation) -> list[str]:
     obj = store.schema.get_object(mutation.scope)
     titles = []
@@ -94,6 +100,23 @@ def describe(store: Store, mutation: Mutation) -> Description:
         text = str(mutation.changes.get("content", ""))
         shown = text if len(text) <= 60 else text[:59] + "…"
         return Description(f"Comment{where}", f"the comment “{shown}”", text)
+    if mutation.entity is EntityKind.LINK:
+        other_id = str(mutation.changes.get("other") or mutation.target_id)
+        one, other = _titled(store, mutation.scope), _titled(store, other_id)
+        roles = ", ".join(str(role) for role in mutation.changes.get("roles") or [])
+        as_roles = f" as {roles}" if roles else ""
+        if mutation.op is MutationOp.CREATE:
+            return Description(f"Link {one} with {other}{as_roles}", f"the link between {one} and {other}", roles)
+        if mutation.op is MutationOp.UPDATE:
+            return Description(f"Change the roles of the link between {one} and {other}",
+                               f"the new roles ({roles or 'none'}); the link keeps the server's", roles)
+        return Description(f"Unlink {one} and {other}", f"the unlinking; the link between {one} and {other} "
+                                                        "comes back as the server has it")
+    if mutation.entity is EntityKind.ISSUE_LINK:
+        one, key = _titled(store, mutation.scope), str(mutation.changes.get("key") or mutation.target_id)
+        if mutation.op is MutationOp.DELETE:
+            return Description(f"Unlink issue {key} from {one}", f"the unlinking of {key}")
+        return Description(f"Link {one} to issue {key}", f"the link to {key}", key)
     if mutation.entity is EntityKind.NOTIFICATION:
         return Description("Mark a notification read", "marking it read on the server")
     return Description(f"{verb} {mutation.entity.value}", "this change")

@@ -427,14 +427,32 @@ class Puller(SyncStep):
             self.store.notifications.replace_all(notifications)
 
     def pull_timeline(self, record_id: str) -> None:
-        if not (self.caps.timeline or self.caps.comments):
-            return  # the server keeps none: the record page shows the cache's notes and tasks
+        if not (self.caps.timeline or (self.caps.comments and self.caps.comments_listed)):
+            # The server keeps none, or cannot list the comments written here (they stay in the
+            # cache as sent): the record page shows the cache's notes, tasks and comments.
+            return
         row = self.store.records.get(record_id)
         if row is None or is_local_id(record_id):
             return  # deleted meanwhile, or not on the server yet: it has nothing to tell
         page = self.backend.timeline(row.object_slug, record_id)
         with self.store.write():
             self.store.timeline.replace_for_record(record_id, page.events, complete=page.next_cursor is None)
+
+
+    def pull_links(self, record_id: str) -> None:
+        """The record's links as the server has them (links queued here stay as the user made
+        them). The other ends are cached even when their records are not: the page shows them."""
+        if not self.caps.record_links or is_local_id(record_id):
+            return  # no links on this server, or the record is not on the server yet
+        row = self.store.records.get(record_id)
+        if row is None:
+            return  # deleted meanwhile
+        try:
+            links = self.backend.record_links(row.object_slug, record_id)
+        except NotFound:
+            return  # deleted on the server: the next pull of its object drops it, links and all
+        with self.store.write(durable=False):
+            self.store.links.replace_for_record(record_id, links, own_object=row.object_slug)
 
 
 def _index_affected(old: ObjectDef | ListDef, new: ObjectDef | ListDef) -> bool:

@@ -72,16 +72,21 @@ class _Dependencies:
         return self._known[local_id]
 
 
+#: Mutations whose scope is something made offline, sent only once it is on the server.
+_SCOPED = (EntityKind.ENTRY, EntityKind.NOTE, EntityKind.COMMENT, EntityKind.LINK, EntityKind.ISSUE_LINK)
+
+
 def needs(mutation: Mutation) -> set[str]:
     """The local ids a mutation waits for (the push sends nothing that needs one): a delete
     never waits; anything else waits for its own target's create, the local ids its values
-    name, an entry for its list's and a note for its record's."""
+    name, an entry for its list's, and a note, a comment or a link for its record's (a link's
+    other end is among its values)."""
     if mutation.op is MutationOp.DELETE:
         return set()
     wanted = _local_ids(mutation.changes)
     if mutation.op is not MutationOp.CREATE and is_local_id(mutation.target_id):
         wanted.add(mutation.target_id)
-    if mutation.entity in (EntityKind.ENTRY, EntityKind.NOTE, EntityKind.COMMENT) and is_local_id(mutation.scope):
+    if mutation.entity in _SCOPED and is_local_id(mutation.scope):
         wanted.add(mutation.scope)
     return wanted
 

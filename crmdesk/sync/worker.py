@@ -192,13 +192,19 @@ class SyncWorker(QObject):
 
     @Slot(str)
     def open_record(self, record_id: str) -> None:
-        """The user opened a record: fetch its timeline."""
+        """The user opened a record: fetch its timeline, then its links (each on its own: one
+        failing does not keep the other away)."""
         if self._engine is None:
             return
         try:
             self._engine.pull_timeline(record_id)
         except Exception as error:
             log.info("timeline of %s not fetched: %s", record_id, error)
+        try:
+            if self._engine.capabilities.record_links:
+                self._engine.pull_links(record_id)
+        except Exception as error:
+            log.info("links of %s not fetched: %s", record_id, error)
 
     @Slot()
     def shutdown(self) -> None:

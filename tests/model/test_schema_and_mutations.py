@@ -111,7 +111,8 @@ def test_mutations_do_not_share_their_dicts() -> None:
 
 
 def test_mutation_enums_have_the_stored_spellings() -> None:
-    assert [k.value for k in EntityKind] == ["record", "entry", "note", "task", "list", "notification", "comment"]
+    assert [k.value for k in EntityKind] == [
+        "record", "entry", "note", "task", "list", "notification", "comment", "link", "issue_link"]
     assert [o.value for o in MutationOp] == ["create", "update", "delete"]
     assert MutationState("in_flight") is MutationState.IN_FLIGHT
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeDef, Entry, ListDef, Notification, ObjectDef, Option, TimelineEvent
+from crmdesk.model import (
+    AttributeDef,
+    Entry,
+    ListDef,
+    Notification,
+    ObjectDef,
+    Option,
+    RecordLink,
+    TimelineEvent,
+)
 from crmdesk.remote.atomic.collab import CollabMixin
 from crmdesk.remote.atomic.session import MAX_PAGE, normalise_url, unsupported
 from crmdesk.remote.auth import Auth, BearerAuth
@@ -28,6 +37,10 @@ from crmdesk.remote.transport import Transport, TransportConfig
 log = logging.getLogger(__name__)
 
 _SCHEMA = "this server's objects and fields are fixed, and its custom objects are made in its web app"
+
+#: Why records are not linked with roles, nor to issues (``Capabilities.reasons``, the refusals).
+LINKS_ABSENT = "this server keeps no links between records with roles (a record reference attribute relates them)"
+ISSUES_ABSENT = "this server keeps no links to a tracker's issues"
 
 #: What Atomic can do; nothing about it changes with the account, so the probe only confirms it.
 ATOMIC_DEFAULTS = Capabilities(
@@ -53,6 +66,9 @@ ATOMIC_DEFAULTS = Capabilities(
     # a create of unknown outcome that has only a name is still looked up, not sent twice.
     unfilterable_types=STRUCTURED_UNFILTERABLE,
     reasons={
+        "record_links": "This server keeps no links between records with roles (a record reference attribute "
+                        "relates them).",
+        "issue_links": "This server keeps no links to a tracker's issues.",
         "schema_admin": f"The schema cannot be changed from crmdesk: {_SCHEMA}.",
         "member_admin": "Members cannot be changed from crmdesk: this server's member list is read-only "
         "(invite people and change roles in its web app).",
@@ -185,6 +201,28 @@ class AtomicBackend(CollabMixin):
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         # Contacts ignore the server's ``q`` (README 5): an answer would miss every person.
         raise unsupported("Searching on the server", "this server cannot search people; search the local copy")
+
+    # -- links: the server has none ---------------------------------------------------------------------
+
+    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
+        return []
+
+    def link_records(
+        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
+    ) -> RecordLink:
+        raise unsupported("Linking records", LINKS_ABSENT)
+
+    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
+        raise unsupported("Changing a link's roles", LINKS_ABSENT)
+
+    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
+        raise unsupported("Unlinking records", LINKS_ABSENT)
+
+    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        raise unsupported("Linking issues", ISSUES_ABSENT)
+
+    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        raise unsupported("Unlinking issues", ISSUES_ABSENT)
 
 
 def connect_atomic(

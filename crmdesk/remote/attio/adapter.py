@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeType, Notification, ObjectDef, Workspace
+from crmdesk.model import AttributeType, Notification, ObjectDef, RecordLink, Workspace
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED
 from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, CollabMixin
@@ -27,7 +27,7 @@ from crmdesk.remote.attio.timeline import TimelineMixin
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities, SearchHit
 from crmdesk.remote.clock import Clock
-from crmdesk.remote.errors import NotFound, ProtocolError
+from crmdesk.remote.errors import NotFound, ProtocolError, unsupported
 from crmdesk.remote.ratelimit import RateLimits
 from crmdesk.remote.rows import clean, each, whole
 from crmdesk.remote.transport import Transport, TransportConfig
@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 #: The search endpoint answers at most 25 hits.
 MAX_SEARCH = 25
+
+#: Why records are not linked with roles, nor to issues (``Capabilities.reasons``, the refusals).
+LINKS_ABSENT = "Attio keeps no links between records with roles (a record reference attribute relates them)"
+ISSUES_ABSENT = "Attio keeps no links to a tracker's issues"
 
 #: What Attio's API does before the token's scopes are read.
 ATTIO_DEFAULTS = Capabilities(
@@ -66,6 +70,9 @@ ATTIO_DEFAULTS = Capabilities(
         AttributeType.RECORD_REFERENCE.value, AttributeType.ACTOR_REFERENCE.value, AttributeType.DATE.value,
         AttributeType.TIMESTAMP.value, AttributeType.RATING.value},
     reasons={
+        "record_links": "Attio keeps no links between records with roles (a record reference attribute "
+                        "relates them).",
+        "issue_links": "Attio keeps no links to a tracker's issues.",
         "schema_admin": "Not known yet whether this token may change the schema (its scopes are read when it "
                         "connects).",
         "member_admin": f"Members cannot be changed from crmdesk: {MEMBERS_FIXED}.",
@@ -160,6 +167,28 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
                              subtitle=str(clean(first, None, "subtitle", owner) or ""))
 
         return each(rows_of(self.query("/objects/records/search", body), "search results"), hit, "a search result")
+
+    # -- links: Attio's API has none ---------------------------------------------------------------------
+
+    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
+        return []
+
+    def link_records(
+        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
+    ) -> RecordLink:
+        raise unsupported("Linking records", LINKS_ABSENT)
+
+    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
+        raise unsupported("Changing a link's roles", LINKS_ABSENT)
+
+    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
+        raise unsupported("Unlinking records", LINKS_ABSENT)
+
+    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        raise unsupported("Linking issues", ISSUES_ABSENT)
+
+    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
+        raise unsupported("Unlinking issues", ISSUES_ABSENT)
 
 
 def connect_attio(
