@@ -10,14 +10,16 @@ falls back to a file: a token on disk in plain text is worse than asking again.
 
 ``CRMDESK_TOKEN`` in the environment is read as the token for any workspace (for scripts
 and CI), and wins over the keyring; likewise ``CRMDESK_<KEY>`` for each other credential
-(``CRMDESK_CLIENT_ID``, ``CRMDESK_CLIENT_SECRET``).
+(``CRMDESK_CLIENT_ID``, ``CRMDESK_CLIENT_SECRET``). A dialect whose credentials are a pair
+reads ``CRMDESK_TOKEN`` as the pair (``CLIENT_ID:CLIENT_SECRET``, split at the first colon) for
+each part not in its own variable (``credentials``' ``split_token``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -97,9 +99,13 @@ class TokenStore:
     def get(self, workspace_id: str, key: str = TOKEN_KEY) -> str | None:
         """One credential (the API token unless ``key`` says otherwise): ``CRMDESK_<KEY>``,
         else this session's, else the keyring's."""
-        env = self._environ.get(env_name(key), "").strip()
-        if env:
-            return env
+        return self._from_env(key) or self._kept(workspace_id, key)
+
+    def _from_env(self, key: str) -> str | None:
+        return self._environ.get(env_name(key), "").strip() or None
+
+    def _kept(self, workspace_id: str, key: str) -> str | None:
+        """This session's or the keyring's."""
         entry = entry_name(workspace_id, key)
         if entry in self._session:
             return self._session[entry]
@@ -111,14 +117,28 @@ class TokenStore:
             self._degrade(error)
             return None
 
-    def credentials(self, workspace_id: str, keys: Iterable[str]) -> dict[str, str] | None:
-        """Every credential ``keys`` names, or None when one is missing (the user is asked)."""
+    def credentials(
+        self, workspace_id: str, keys: Iterable[str], *, optional: Iterable[str] = (),
+        split_token: Callable[[str], Mapping[str, str]] | None = None,
+    ) -> dict[str, str] | None:
+        """Every credential ``keys`` names, or None when one is missing (the user is asked); those
+        of ``optional`` that are there too (one missing is left out, not a reason to ask).
+
+        ``split_token``: how ``CRMDESK_TOKEN`` holds several credentials (a dialect's
+        ``from_token``: ``CLIENT_ID:CLIENT_SECRET``); each part is read where it has no variable of
+        its own, before the keyring: the environment wins, as for the token."""
+        token = self._from_env(TOKEN_KEY)
+        # Without a colon it holds one credential, the API token (another dialect's, say), which
+        # is read as itself: it is no client id.
+        pair = split_token(token) if split_token is not None and token is not None and ":" in token else {}
         found: dict[str, str] = {}
-        for key in keys:
-            value = self.get(workspace_id, key)
-            if not value:
+        wanted = list(keys)
+        for key in [*wanted, *[k for k in optional if k not in wanted]]:
+            value = self._from_env(key) or pair.get(key) or self._kept(workspace_id, key)
+            if value:
+                found[key] = value
+            elif key in wanted:
                 return None
-            found[key] = value
         return found
 
     def store_credentials(self, workspace_id: str, credentials: Mapping[str, str]) -> KeyringState:

@@ -27,7 +27,7 @@ from crmdesk.commands.output import plain
 from crmdesk.paths import Paths
 from crmdesk.remote import InsecureConnectionRefused, RemoteError
 from crmdesk.remote.dialects import MissingCredential, UnknownDialect, dialect_named, dialect_names, open_backend
-from crmdesk.secrets import TokenStore, env_name
+from crmdesk.secrets import TOKEN_KEY, TokenStore, env_name
 from crmdesk.store import Store, StoreError
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pending import describe
@@ -46,7 +46,8 @@ _EPILOG = """exit status:
      or the command line was wrong; or changes another run may send were not sent
 
 The token (and any other credential the dialect asks for) comes from CRMDESK_TOKEN
-(CRMDESK_CLIENT_ID, …) or the keyring entry of --workspace, never from the command line."""
+(CRMDESK_CLIENT_ID, …) or the keyring entry of --workspace, never from the command line.
+A server taking a client id and secret reads CRMDESK_TOKEN=CLIENT_ID:CLIENT_SECRET."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -95,10 +96,16 @@ class _Progress:
 def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    keys = [credential.key for credential in dialect_named(options.dialect).credentials]
-    credentials = TokenStore().credentials(options.workspace or options.url, keys)
+    dialect = dialect_named(options.dialect)
+    keys = dialect.required_keys()
+    credentials = TokenStore().credentials(options.workspace or options.url, keys, optional=dialect.optional_keys(),
+                                           split_token=dialect.from_token)
     if not credentials:
         names = " and ".join(env_name(key) for key in keys)
+        if len(dialect.token_holds) > 1:
+            # The pair in the one variable scripts already set, as the sandbox prints it.
+            pair = ":".join(key.upper() for key in dialect.token_holds)
+            names = f"{env_name(TOKEN_KEY)}={pair} (or {names})"
         print(f"No credentials: set {names} or store them in the keyring for this workspace.", file=sys.stderr)
         return EXIT_FAILED
     try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.remote.auth import Auth, BearerAuth
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Credential:
-    """One thing a dialect asks the user for; every one is a secret kept in the keyring.
+    """One thing a dialect asks the user for; every one is kept in the keyring.
 
     ``key`` names it in the keyring entry and in the environment (``CRMDESK_<KEY>``)."""
 
@@ -40,9 +41,22 @@ class Credential:
     placeholder: str = ""
     #: Shown as dots while typed (an API token, a client secret); a client id is not.
     hidden: bool = True
+    #: Without it there is no connecting; an optional one (Atlas's account id) turns something
+    #: on when given (the capability says why it is off otherwise).
+    required: bool = True
 
 
 TOKEN = Credential("token", "API token")
+
+
+class CredentialUse(StrEnum):
+    """How a dialect's ``connect_<name>`` takes its credentials."""
+
+    #: One API key, as a ``BearerAuth`` (Aria, Atomic, Attio).
+    BEARER = "bearer"
+    #: The credentials by key, as given (Atlas: a client id and secret for its token endpoint, and
+    #: an optional account id).
+    MAPPING = "mapping"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +72,33 @@ class Dialect:
     #: certainly this dialect's (the connect dialog picks the dialect from it as the user types),
     #: and the same server typed either way is one workspace, not "a server that moved".
     api_base: str
+    #: How ``connect_<name>`` takes the credentials.
+    uses: CredentialUse = CredentialUse.BEARER
+    #: What one token string holds — ``CRMDESK_TOKEN``, a sandbox's ``admin_token`` — as the keys
+    #: of its ``:``-separated parts (split at the first colons): the API token alone by default,
+    #: ``("client_id", "client_secret")`` for ``CLIENT_ID:CLIENT_SECRET``.
+    token_holds: tuple[str, ...] = (TOKEN.key,)
+    #: Paths under the root that also end an address of this API (Atlas's CRM under its API base).
+    deeper_bases: tuple[str, ...] = ()
 
     def connect(self, url: str, credentials: Mapping[str, str], insecure: bool) -> Backend:
         """(the server's root, credentials, allow_insecure_http) → a ready backend."""
         connect: Callable[..., Backend] = self._adapter(f"connect_{self.name}")
+        if self.uses is CredentialUse.MAPPING:
+            return connect(url, dict(credentials), allow_insecure_http=insecure)
         return connect(url, _bearer(credentials), allow_insecure_http=insecure)
+
+    def from_token(self, token: str) -> dict[str, str]:
+        """The credentials one token string holds (``token_holds``); a part it lacks is left out
+        (``open_backend`` then names what is missing)."""
+        parts = token.strip().split(":", len(self.token_holds) - 1)
+        return {key: part.strip() for key, part in zip(self.token_holds, parts, strict=False) if part.strip()}
+
+    def required_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.credentials if c.required)
+
+    def optional_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.credentials if not c.required)
 
     def defaults(self) -> Capabilities:
         """What the dialect can do before its server is asked (offline, and until a probe)."""
@@ -74,10 +110,13 @@ class Dialect:
         return getattr(importlib.import_module(self.module), attribute)
 
     def recognises(self, url: str) -> bool:
-        return ends_in_api_base(url, self.api_base)
+        return any(ends_in_api_base(url, base) for base in (*self.deeper_bases, self.api_base))
 
     def normalise_url(self, url: str) -> str:
         """The one form of an address the workspace file keeps (and connects to): the root."""
+        for base in self.deeper_bases:
+            if ends_in_api_base(url, base):
+                return server_root(url, base)
         return server_root(url, self.api_base)
 
 
@@ -124,6 +163,23 @@ _DIALECTS: tuple[Dialect, ...] = (
         module="crmdesk.remote.attio",
         api_base="/v2",
     ),
+    Dialect(
+        name="atlas",
+        title="Atlas CRM (Jira)",
+        credentials=(
+            Credential("client_id", "Client id", placeholder="the OAuth client id of an Atlas CRM API client",
+                       hidden=False),
+            Credential("client_secret", "Client secret", placeholder="its client secret"),
+            Credential("account_id", "Your Atlassian account id", hidden=False, required=False,
+                       placeholder="optional: comments are written as this account"),
+        ),
+        example_url="https://atlascrm.avisi-apps.com",
+        module="crmdesk.remote.atlas",
+        api_base="/api/1.0",
+        uses=CredentialUse.MAPPING,
+        token_holds=("client_id", "client_secret"),
+        deeper_bases=("/api/1.0/workspace/CRM",),
+    ),
 )
 
 
@@ -158,19 +214,23 @@ def detect_dialect(url: str) -> Dialect | None:
 def open_backend(
     dialect: str, url: str, credentials: str | Mapping[str, str], *, allow_insecure_http: bool = False
 ) -> Backend:
-    """A ready backend. ``credentials``: the dialect's secrets by key (a bare string is the API
-    token). Raises ``UnknownDialect``, ``MissingCredential`` or ``InsecureConnectionRefused``."""
+    """A ready backend. ``credentials``: the dialect's secrets by key (a bare string is one token
+    string: the API token, or what the dialect's ``token_holds`` says, such as
+    ``CLIENT_ID:CLIENT_SECRET``). An optional credential left empty is left out. Raises
+    ``UnknownDialect``, ``MissingCredential`` or ``InsecureConnectionRefused``."""
     chosen = dialect_named(dialect)
-    given = {TOKEN.key: credentials} if isinstance(credentials, str) else dict(credentials)
+    given = chosen.from_token(credentials) if isinstance(credentials, str) else dict(credentials)
     for credential in chosen.credentials:
-        if not given.get(credential.key, "").strip():
+        if credential.required and not given.get(credential.key, "").strip():
             raise MissingCredential(chosen, credential)
+    given = {key: value for key, value in given.items() if value.strip()}
     return chosen.connect(chosen.normalise_url(url), given, allow_insecure_http)
 
 
 __all__ = [
     "TOKEN",
     "Credential",
+    "CredentialUse",
     "Dialect",
     "MissingCredential",
     "UnknownDialect",

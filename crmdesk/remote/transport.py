@@ -105,6 +105,9 @@ class TransportConfig:
     #: Seconds one attempt may take from sending to the answer's last byte, whatever the server's
     #: pace (httpx's timeouts are per read: a byte a second never trips them). ``DeadlineExceeded``.
     request_deadline: float = 60.0
+    #: Headers sent with every request besides crmdesk's own: a server that wants a JSON
+    #: ``Content-Type`` on GETs and DELETEs too (Atlas).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -157,7 +160,8 @@ class Transport:
             timeout=timeout,
             verify=config.ca_bundle or True,
             follow_redirects=False,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
+                     **config.headers},
             limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=30.0),
             transport=http_transport,
         )

@@ -86,7 +86,8 @@ class SyncAccess:
 
     #: None: this crmdesk does not speak the dialect the file names.
     dialect: Dialect | None
-    #: Every credential the dialect keeps, or None when one is missing (the user signs in again).
+    #: Every credential the dialect needs (and the optional ones kept), or None when a needed one
+    #: is missing (the user signs in again).
     credentials: dict[str, str] | None
     #: The dialect's name as the file gives it, when this crmdesk does not speak it; else "".
     unspoken: str = ""
@@ -115,8 +116,9 @@ def look_up_access(context: AppContext, db_path: Path, dialect_name: str | None)
     except UnknownDialect as error:
         log.warning("%s: %s The workspace opens without syncing.", Path(db_path).name, error)
         return SyncAccess(None, None, unspoken=dialect_name or "")
-    keys = tuple(c.key for c in dialect.credentials)
-    return SyncAccess(dialect, tokens_of(context).credentials(workspace_id(db_path), keys))
+    found = tokens_of(context).credentials(workspace_id(db_path), dialect.required_keys(),
+                                           optional=dialect.optional_keys(), split_token=dialect.from_token)
+    return SyncAccess(dialect, found)
 
 
 def credential_keys(store: Store) -> tuple[str, ...]:

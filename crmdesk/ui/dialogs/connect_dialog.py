@@ -155,7 +155,9 @@ class ConnectDialog(QDialog):
             if credential.hidden:
                 field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setPlaceholderText(credential.placeholder or credential.label)
-            self.form.insertRow(2 + offset, credential.label, field)
+            # An optional one says so where it is asked: left empty, what it turns on stays off.
+            label = credential.label if credential.required else f"{credential.label} (optional)"
+            self.form.insertRow(2 + offset, label, field)
             self.secrets[credential.key] = field
         # Tab goes from the address through the credentials to the buttons, as read.
         chain: list[QWidget] = [self.dialect, self.url, *self.secrets.values(), self.insecure]
@@ -189,6 +191,8 @@ class ConnectDialog(QDialog):
         for credential in dialect.credentials:
             field = self.secrets[credential.key]
             value = field.text().strip()
+            if not value and not credential.required:
+                continue
             if not value:
                 self._say(f"Paste the {credential.label.lower()} from the server's settings page.", error=True)
                 field.setFocus()
@@ -234,8 +238,11 @@ class ConnectDialog(QDialog):
 
     def _created(self, db_path: Any) -> None:
         self._busy(False)
-        credentials = {key: field.text().strip() for key, field in self.secrets.items()}
-        state = tokens_of(self.context).store_credentials(workspace_id(db_path), credentials)
+        typed = {key: field.text().strip() for key, field in self.secrets.items()}
+        tokens = tokens_of(self.context)
+        # An optional credential left empty is none: one kept from an earlier sign-in goes too.
+        tokens.delete(workspace_id(db_path), [key for key, value in typed.items() if not value])
+        state = tokens.store_credentials(workspace_id(db_path), {k: v for k, v in typed.items() if v})
         for field in self.secrets.values():
             field.clear()  # no copy lingers in the widget once it is stored
         self.connected_path = db_path
