@@ -1,6 +1,6 @@
 """Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …``, ``crmdesk sync …``,
-``crmdesk records …`` and ``crmdesk notes …`` are headless sub-commands (the last two in
-``crmdesk/commands/``). Secrets never come from the command line: a dialect's credentials come
+``crmdesk records …``, ``crmdesk notes …`` and ``crmdesk links …`` are headless sub-commands (the last
+three in ``crmdesk/commands/``). Secrets never come from the command line: a dialect's credentials come
 from ``CRMDESK_TOKEN`` (the API token) or ``CRMDESK_<KEY>`` (each other one), else the keyring."""
 
 from __future__ import annotations
@@ -40,9 +40,16 @@ def _notes(argv: Sequence[str]) -> int:
     return notes_main(argv)
 
 
+def _links(argv: Sequence[str]) -> int:
+    from crmdesk.commands.links import main as links_main
+
+    return links_main(argv)
+
+
 # Each is imported when used: the window's start should not pay for the others.
 _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "sandbox": _sandbox, "sync": _sync, "records": _records, "notes": _notes,
+    "links": _links,
 }
 
 
