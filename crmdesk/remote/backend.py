@@ -57,6 +57,10 @@ class Capabilities:
     tasks: bool = False
     timeline: bool = False
     notifications: bool = False
+    #: The server lists the people its records name (``members``). Off (Atlas: Atlassian accounts,
+    #: which its API does not list): a person no member names is shown by their account id, not
+    #: as an unknown member.
+    members_listed: bool = True
     #: A record's comment threads are read into its timeline, and a comment can be added to it.
     comments: bool = False
     #: Comments are read back (in the timeline). Off: a comment written here is shown as sent, and

@@ -21,6 +21,7 @@ class StoreDisplayContext:
         self._tz = tz
         self._titles: dict[str, str | None] = {}
         self._members: dict[str, str] | None = None
+        self._ids_are_names = False
 
     @property
     def tz(self) -> tzinfo | None:
@@ -49,7 +50,11 @@ class StoreDisplayContext:
                 self._members[member.id] = member.name
                 if member.user_id:
                     self._members[member.user_id] = member.name
-        return self._members.get(member_id)
+            # Where the server lists no members (the kept capabilities say so: this layer does
+            # not read the dialects), the id is all there is to show, and better than "unknown".
+            kept = self._store.schema.capabilities_json() or {}
+            self._ids_are_names = kept.get("members_listed") is False
+        return self._members.get(member_id) or (member_id if self._ids_are_names else None)
 
     def forget(self) -> None:
         self._titles.clear()

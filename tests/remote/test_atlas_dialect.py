@@ -109,3 +109,17 @@ def test_a_headless_first_sync_builds_the_cache_with_the_facades_counts(
         for slug in ("company", "contact", "sale"):
             assert len(store.records.ids(slug)) == facade.store.count(slug)
     assert server.admin_token.partition(":")[2] not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("account", [ACCOUNT, None])
+def test_the_only_member_is_the_users_own_account(server: SandboxServer, account: str | None) -> None:
+    """The API lists no people: the account id given when signing in is "You" (a sale's owner can
+    be set to it), and the capabilities say that others are shown by their account id."""
+    backend = open_backend("atlas", server.url, credentials(server.admin_token, account))
+    try:
+        members = backend.members()
+        assert [(m.id, m.name) for m in members] == ([(ACCOUNT, "You")] if account else [])
+        assert backend.capabilities.members_listed is False
+        assert "account id" in (backend.capabilities.reason("members_listed") or "")
+    finally:
+        backend.close()

@@ -29,6 +29,7 @@ EVERY_FIELD_SET = Capabilities(
     notifications=True,
     comments=True,
     comments_listed=False,
+    members_listed=False,
     record_links=True,
     issue_links=True,
     notes_editable=False,

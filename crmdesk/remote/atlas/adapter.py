@@ -39,6 +39,8 @@ NO_LISTS = "Atlas CRM has no lists"
 NO_NOTES = "Atlas CRM's API has no notes (comments are the place for text on a record)"
 NO_TASKS = "Atlas CRM's API has no tasks"
 NO_SEARCH = "Atlas CRM's API has no search; the local copy is searched"
+#: The member the user's own account id is listed as.
+YOU = "You"
 
 #: What Atlas CRM's API does (the seed); nothing about it depends on the account but comments.
 ATLAS_DEFAULTS = Capabilities(
@@ -52,6 +54,7 @@ ATLAS_DEFAULTS = Capabilities(
     notifications=False,
     comments=True,
     comments_listed=False,
+    members_listed=False,
     record_links=True,
     issue_links=True,
     # Entities keep no time: every pull reads every entity.
@@ -74,6 +77,7 @@ ATLAS_DEFAULTS = Capabilities(
         "timeline": "Atlas CRM's API reads no history of a record: only comments written from crmdesk are shown.",
         "notifications": "Atlas CRM's API has no notifications.",
         "comments": f"{NO_ACCOUNT}.",
+        "members_listed": f"{MEMBERS_FIXED}: a person is shown by their Atlassian account id.",
         "comments_listed": "Atlas CRM's API cannot read comments back: the ones written from crmdesk are shown as "
                            "sent, and one whose answer was lost cannot be looked for.",
         "changed_since_objects": "Atlas CRM's entities keep no time they were changed: each pull reads every "
@@ -111,7 +115,11 @@ class AtlasBackend(RecordsMixin, LinksMixin):
         return Workspace(id=f"atlas:{where}", name=f"Atlas CRM on {url.host}")
 
     def members(self) -> list[Member]:
-        return []  # the API has no members
+        """The API lists no people: the one account known is the user's own (given when signing
+        in), so their records show "You" and they can make themselves a sale's owner."""
+        if not self.account_id:
+            return []
+        return [Member(id=self.account_id, name=YOU, email="", user_id=self.account_id)]
 
     def invite_member(self, email: str, role: str = "member") -> Member | None:
         raise unsupported("Inviting a member", MEMBERS_FIXED)
