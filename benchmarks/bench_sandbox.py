@@ -1,10 +1,16 @@
 """Sandbox: build a 100,000-record workspace, then page through it over HTTP — for the Aria
 facade, for the atomic one (``range=[a,b]&sort=id`` pages, paged by the Content-Range total) and
 for the attio one (``POST /v2/objects/{object}/records/query`` pages sorted by ``created_at``
-newest first, as the sync asks, until a short page: its answers carry no total).
+newest first, as the sync asks, until a short page: its answers carry no total) and for the atlas
+one (``GET /api/1.0/workspace/CRM/entities?type=…&size=100`` and each ``_links.next``, as the sync
+pages, with a bearer token exchanged for the admin client's credentials first; Atlas's pages hold
+at most 100 entities, so its baseline's static page has 100).
+
+``python -m benchmarks.bench_sandbox [dialect …]`` runs the named facades' figures alone (``aria``
+is the core's own) and prints them.
 
 Baseline for paging: the same number of requests to a trivial Starlette endpoint
-under uvicorn that returns one pre-encoded JSON page of 200 records, so the ratio
+under uvicorn that returns one pre-encoded JSON page of 200 records (atlas: 100), so the ratio
 says what the sandbox's own work (SQL, value rendering, references) costs.
 """
 
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,12 +33,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from benchmarks.report import Figure, Report
-from benchmarks.sync_support import OBJECTS, PAGE, page_all
+from benchmarks.sync_support import OBJECTS, PAGE, exchange_credentials, page_all
 from crmdesk.sandbox import SandboxServer
 
 RECORDS = 100_000
 ATOMIC_RESOURCES = ("companies", "contacts", "deals")
 ATTIO_SORTS = [{"direction": "desc", "attribute": "created_at"}, {"direction": "desc", "attribute": "record_id"}]
+ATLAS_TYPES = ("company", "contact", "sale")
+#: The most entities an Atlas page holds (the seed: "a maximum of 100").
+ATLAS_PAGE = 100
+ATLAS_ENTITIES = "/workspace/CRM/entities"
 
 
 def _baseline(page: bytes, pages: int) -> float:
@@ -96,6 +107,35 @@ def page_attio(client: httpx.Client) -> tuple[int, int, float]:
     return fetched, requests, time.perf_counter() - started
 
 
+def page_atlas(client: httpx.Client) -> tuple[int, int, float]:
+    """Every company, contact and sale in pages of ``ATLAS_PAGE`` by name, following each page's
+    ``_links.next`` (absolute) as the adapter does; (records, requests, seconds)."""
+    fetched = requests = 0
+    started = time.perf_counter()
+    for entity_type in ATLAS_TYPES:
+        response = client.get(ATLAS_ENTITIES, params={"type": entity_type, "size": ATLAS_PAGE})
+        while True:
+            response.raise_for_status()
+            body = response.json()
+            fetched += len(body["items"])
+            requests += 1
+            following = body["_links"].get("next")
+            if following is None:
+                break
+            response = client.get(following["href"])
+    return fetched, requests, time.perf_counter() - started
+
+
+def _admin_bearer(server: SandboxServer) -> str:
+    return server.admin_token
+
+
+def _atlas_bearer(server: SandboxServer) -> str:
+    """A token for the admin client's ``CLIENT_ID:CLIENT_SECRET`` (what ``admin_token`` holds here)."""
+    with httpx.Client(timeout=30) as client:
+        return exchange_credentials(client, server.url, server.admin_token)
+
+
 @dataclass(frozen=True)
 class Facade:
     """What the build-and-page benchmark of a dialect's facade needs to know of it."""
@@ -107,6 +147,12 @@ class Facade:
     rows: Callable[[Any], list[Any]]  # the rows of a page's JSON
     baseline_label: str
     paging_note: Callable[[int, int], str]  # from (records, requests)
+    #: the rows of a full page (``sample``'s)
+    page_size: int = PAGE
+    #: the bearer token the pager sends (atlas: exchanged for the admin's credentials)
+    bearer: Callable[[SandboxServer], str] = _admin_bearer
+    #: sent with every request (atlas: ``Content-Type: application/json``, as its adapter does)
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 ATOMIC = Facade(
@@ -131,6 +177,22 @@ ATTIO = Facade(
     paging_note=lambda total, pages: f"{total:,} records in {pages} record queries of {PAGE} (offset, sorted by "
                                      "created_at desc; the rate limit off), httpx, one connection",
 )
+ATLAS = Facade(
+    dialect="atlas",
+    build_note="atlas facade: two OAuth clients, 100,000 companies/contacts/sales (20/50/30 %) with custom fields, "
+               "their links with roles, Jira issue keys; includes server start",
+    pager=page_atlas,
+    sample=lambda client: client.get(ATLAS_ENTITIES, params={"type": "contact", "size": ATLAS_PAGE}),
+    rows=lambda body: list(body["items"]),
+    baseline_label=f"static {ATLAS_PAGE}-contact JSON page from Starlette",
+    paging_note=lambda total, pages: f"{total:,} entities in {pages} pages of {ATLAS_PAGE} (by name, each page's "
+                                     "_links.next followed; a token exchanged first), httpx, one connection",
+    page_size=ATLAS_PAGE,
+    bearer=_atlas_bearer,
+    headers=(("Content-Type", "application/json"),),
+)
+#: The facades beside the core's own (aria) figures, by dialect.
+FACADES = {facade.dialect: facade for facade in (ATOMIC, ATTIO, ATLAS)}
 
 
 def run_facade(report: Report, facade: Facade) -> None:
@@ -140,19 +202,19 @@ def run_facade(report: Report, facade: Facade) -> None:
         build = time.perf_counter() - started
         report.add(Figure(bench=f"sandbox_{facade.dialect}_build_100k", value=build, unit="s", target="< 60 s",
                           note=facade.build_note))
-        with httpx.Client(base_url=server.api_url, headers={"Authorization": f"Bearer {server.admin_token}"},
-                          timeout=30) as client:
+        headers = {"Authorization": f"Bearer {facade.bearer(server)}", **dict(facade.headers)}
+        with httpx.Client(base_url=server.api_url, headers=headers, timeout=30) as client:
             total, pages, elapsed = facade.pager(client)
             sample = facade.sample(client).content
-    assert len(facade.rows(json.loads(sample))) == PAGE
-    baseline_rate = pages * PAGE / _baseline(sample, pages)
+    assert len(facade.rows(json.loads(sample))) == facade.page_size
+    baseline_rate = pages * facade.page_size / _baseline(sample, pages)
     report.add(Figure(bench=f"sandbox_{facade.dialect}_paging_records_per_s", value=total / elapsed,
                       unit="records/s", baseline=baseline_rate, baseline_label=facade.baseline_label,
                       target=">= 5,000 records/s", note=facade.paging_note(total, pages)))
 
 
-def run(report: Report) -> None:
-    report.section("Sandbox server")
+def run_core(report: Report) -> None:
+    """The core's own demo behind the Aria facade: build, then page through it."""
     started = time.perf_counter()
     with SandboxServer(records=RECORDS, seed=1) as server:
         build = time.perf_counter() - started
@@ -169,5 +231,21 @@ def run(report: Report) -> None:
     report.add(Figure(bench="sandbox_paging_records_per_s", value=rate, unit="records/s", baseline=baseline_rate,
                       baseline_label="static 200-record JSON page from Starlette", target=">= 5,000 records/s",
                       note=f"{total:,} records in {pages} pages of {PAGE} (offset paging, httpx, one connection)"))
-    run_facade(report, ATOMIC)
-    run_facade(report, ATTIO)
+
+
+def run(report: Report) -> None:
+    report.section("Sandbox server")
+    run_core(report)
+    for facade in FACADES.values():
+        run_facade(report, facade)
+
+
+if __name__ == "__main__":
+    figures = Report()
+    for dialect in sys.argv[1:] or ["aria", *FACADES]:
+        if dialect == "aria":
+            run_core(figures)
+        else:
+            run_facade(figures, FACADES[dialect])
+    for figure in figures.figures:
+        print(f"# {figure.bench}: {figure.note}", flush=True)

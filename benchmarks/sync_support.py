@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from crmdesk.sandbox.atlas.app import TOKEN_PATH as ATLAS_TOKEN_PATH
 from crmdesk.sandbox.facades import facades
 
 PAGE = 200
@@ -34,9 +35,12 @@ POLL_INTERVAL = 0.05
 @dataclass
 class SandboxProcess:
     url: str  # the server root (the API lives under ``api_path``)
+    #: the admin's bearer token (atlas: one exchanged for ``credentials`` at start-up)
     admin_token: str
     process: subprocess.Popen[str]
     api_path: str = "/api/v1"
+    #: atlas: the admin client's ``CLIENT_ID:CLIENT_SECRET`` (what the app is given); else empty
+    credentials: str = ""
 
     @property
     def api_url(self) -> str:
@@ -101,25 +105,43 @@ def sandbox_process(records: int, seed: int = 1, *, strict: bool = False, db: Pa
                     proc.wait(timeout=5)
 
 
+def exchange_credentials(client: httpx.Client, root: str, credentials: str) -> str:
+    """An atlas access token for ``CLIENT_ID:CLIENT_SECRET``: ``POST /api/1.0/oauth/token`` with
+    the client-credentials grant as a JSON body (the facade answers a form body 415)."""
+    client_id, _, secret = credentials.partition(":")
+    response = client.post(root + ATLAS_TOKEN_PATH, json={"grant_type": "client_credentials", "client_id": client_id,
+                                                          "client_secret": secret})
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
 def _started(proc: subprocess.Popen[str], err: Any, api_path: str, ready: str) -> SandboxProcess:
-    """Parse the printed URL and admin token, then poll (bounded) until ``ready`` answers."""
-    api_url = token = ""
+    """Parse the printed URL and admin token (atlas: the admin's credentials, exchanged for a
+    token once the server answers), then poll (bounded) until ``ready`` answers."""
+    api_url = token = credentials = ""
     deadline = time.monotonic() + START_TIMEOUT
     for line in _read_lines(proc, deadline):
         if " API at " in line:  # "crmdesk sandbox serving the <title> API at <url>"
             api_url = line.split(" API at ", 1)[1].strip()
         elif line.startswith("admin token:"):
             token = line.split(":", 1)[1].strip()
-        if api_url and token:
+        elif line.startswith("admin credentials:"):  # atlas: CLIENT_ID:CLIENT_SECRET
+            credentials = line.split(":", 1)[1].strip()
+        if api_url and (token or credentials):
             break
-    if not (api_url and token):
+    if not (api_url and (token or credentials)):
         err.seek(0)
         raise RuntimeError(f"the sandbox did not start: {err.read()[-2000:]}")
-    server = SandboxProcess(api_url.removesuffix(api_path), token, proc, api_path)
-    with server.client() as client:
+    server = SandboxProcess(api_url.removesuffix(api_path), token, proc, api_path, credentials)
+    with httpx.Client(timeout=60) as bare:
         while True:
             try:
-                if client.get(ready).status_code == 200:
+                if credentials and not server.admin_token:
+                    server.admin_token = exchange_credentials(bare, server.url, credentials)
+                # Content-Type on a GET too: a strict atlas facade wants it on every request.
+                answer = bare.get(server.api_url + ready, headers={"Authorization": f"Bearer {server.admin_token}",
+                                                                   "Content-Type": "application/json"})
+                if answer.status_code == 200:
                     return server
             except httpx.TransportError:
                 pass
