@@ -30,15 +30,20 @@ from crmdesk.store.unsynced import unsynced_marks
 from crmdesk.ui.admin.access import KnownCapabilities
 from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
+from crmdesk.ui.views.related_links import RecordLinksSection
 from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
 from crmdesk.ui.widgets.attribute_form import ElidedLabel, LinkLabel
+from crmdesk.ui.widgets.issue_links import IssueLinksSection
 from crmdesk.ui.widgets.marked_form import MarkedForm
+from crmdesk.ui.widgets.section import muted, section_title
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store import RecordRow, Store
     from crmdesk.store.changes import ChangeSet
 
+#: Said above the timeline where comments are written but never read back.
+COMMENTS_NOT_LISTED = "This server does not list comments: only those written here are shown."
 #: Related records listed per group before "and N more".
 RELATED_SHOWN = 8
 
@@ -87,31 +92,6 @@ def related_groups(store: Store, record: RecordRow, obj: ObjectDef) -> list[Rela
     return [g for g in found.values() if g.total]
 
 
-def _section_title(text: str) -> QLabel:
-    label = QLabel(text.upper())
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 0.85)
-    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 108)
-    label.setFont(font)
-    label.setContentsMargins(0, 14, 0, 4)
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
-    return label
-
-
-def _muted(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), palette.color(palette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
-    return label
-
-
 class RecordPage(QWidget):
     def __init__(self, context: AppContext, record_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,7 +120,7 @@ class RecordPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.7)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.subtitle_label = _muted("")
+        self.subtitle_label = muted("")
         self.subtitle_label.setWordWrap(False)
         self.add_note_button = QPushButton("Add note")
         self.add_note_button.clicked.connect(self.open_note_dialog)
@@ -168,11 +148,20 @@ class RecordPage(QWidget):
         details = QWidget()
         column = QVBoxLayout(details)
         column.setContentsMargins(0, 0, 12, 12)
-        column.addWidget(_section_title("Details"))
+        self.details_title = section_title("Details")
+        column.addWidget(self.details_title)
         column.addWidget(self.form)
-        column.addWidget(_section_title("Related"))
+        # Links with roles and issue keys: shown where the server has them (_apply_capabilities).
+        self.links_section = RecordLinksSection(self.store)
+        self.links_section.navigate_requested.connect(self.go)
+        self.links_section.edited.connect(self._edited)
+        self.issues_section = IssueLinksSection(self.store)
+        self.issues_section.edited.connect(self._edited)
+        column.addWidget(self.links_section)
+        column.addWidget(self.issues_section)
+        column.addWidget(section_title("Related"))
         column.addLayout(self.related_box)
-        column.addWidget(_section_title("Lists"))
+        column.addWidget(section_title("Lists"))
         column.addLayout(self.lists_box)
         column.addStretch(1)
         self.details_scroll = QScrollArea()
@@ -187,7 +176,7 @@ class RecordPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(12, 0, 0, 0)
-        right_layout.addWidget(_section_title("Timeline"))
+        right_layout.addWidget(section_title("Timeline"))
         right_layout.addWidget(self.timeline, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -198,7 +187,7 @@ class RecordPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.details_scroll.setMinimumWidth(340)
         self.splitter.setSizes([420, 620])
-        self.missing_label = _muted("")
+        self.missing_label = muted("")
         self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.missing_label.hide()
         layout = QVBoxLayout(self)
@@ -227,17 +216,25 @@ class RecordPage(QWidget):
         self._apply_capabilities()
         self._show_header(row, obj)
         self.form.show_record(obj, row.values)
+        # A form grouped in the server's sections starts with a heading of its own.
+        self.details_title.setVisible(not self.form.sectioned)
         self.refresh_marks()
+        self._show_links()
         self._show_related(row, obj)
         self._show_lists()
         self.timeline.set_items(timeline_items(self.store, row))
 
     def _apply_capabilities(self) -> None:
         """What the server can do, as the last sync found it (it may have changed since the page
-        opened): Comment only where it keeps comments, a note's Edit only where notes change."""
+        opened): Comment only where it keeps comments, a note's Edit only where notes change,
+        links and issue keys where it links records, and a word where comments are not read back."""
         caps = self._known_capabilities.of(self.store)
         self.comment_button.setVisible(caps is not None and caps.comments)
         self.timeline.notes_editable = caps is None or caps.notes_editable
+        self.links_section.setVisible(caps is not None and caps.record_links)
+        self.issues_section.setVisible(caps is not None and caps.issue_links)
+        unlisted = caps is not None and caps.comments and not caps.comments_listed
+        self.timeline.set_note(COMMENTS_NOT_LISTED if unlisted else None)
 
     def refresh_marks(self) -> None:
         """Which fields have changes the server lacks (one query over the outbox and conflicts)."""
@@ -271,12 +268,18 @@ class RecordPage(QWidget):
             elif item.layout() is not None:
                 self._clear(item.layout())  # type: ignore[arg-type]
 
+    def _show_links(self) -> None:
+        """The links and issue keys, where the server has them (hidden sections read nothing)."""
+        for section in (self.links_section, self.issues_section):
+            if not section.isHidden():
+                section.show_record(self.record_id)
+
     def _show_related(self, row: RecordRow, obj: ObjectDef) -> None:
         self._clear(self.related_box)
         self.related_links: list[LinkLabel] = []
         groups = related_groups(self.store, row, obj)
         if not groups:
-            self.related_box.addWidget(_muted("Nothing links here yet. References from other records "
+            self.related_box.addWidget(muted("Nothing links here yet. References from other records "
                                               "(a deal's company, a person's employer) show up here."))
         for group in groups:
             heading = QLabel(f"{group.heading} ({group.total})")
@@ -293,10 +296,10 @@ class RecordPage(QWidget):
                 self.related_links.append(link)
                 line.addSpacing(10)
                 line.addWidget(link, 1)
-                line.addWidget(_muted(how), 0)
+                line.addWidget(muted(how), 0)
                 self.related_box.addLayout(line)
             if group.total > len(group.links):
-                more = _muted(f"and {group.total - len(group.links):,} more")
+                more = muted(f"and {group.total - len(group.links):,} more")
                 more.setContentsMargins(10, 0, 0, 0)
                 self.related_box.addWidget(more)
 
@@ -307,7 +310,7 @@ class RecordPage(QWidget):
         names = sorted({(lists[e.list_id].name, e.list_id) for e in self.store.entries.for_record(self.record_id)
                         if e.list_id in lists})
         if not names:
-            self.lists_box.addWidget(_muted("Not in any list."))
+            self.lists_box.addWidget(muted("Not in any list."))
         for name, list_id in names:
             link = LinkLabel(name)
             link.clicked.connect(lambda lid=list_id: self.go(f"list:{lid}"))
@@ -476,6 +479,9 @@ class RecordPage(QWidget):
         # that id changing reloaded the page above; another record's new id moves none of them.
         if changes.outbox or changes.conflicts:
             self.refresh_marks()
+        if self.record_id in changes.links or changes.outbox or changes.objects or changes.id_changes:
+            # Its links changed or were sent, or a linked record's title or id may have.
+            self._show_links()
         if changes.objects or changes.lists or changes.id_changes:
             # Another record may have started (or stopped) pointing here, or joined a list.
             row = self.record()

@@ -236,9 +236,15 @@ class TimelineView(QScrollArea):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setContentsMargins(12, 18, 12, 18)
         self.empty_label.setObjectName("timelineEmpty")
+        #: What the timeline cannot show (set_note), above the cards; hidden when there is nothing to say.
+        self.note_label = _plain("", muted=True)
+        self.note_label.setObjectName("timelineNote")
+        self.note_label.setContentsMargins(2, 0, 2, 4)
+        self.note_label.hide()
         self.more_button = QPushButton("Show older")
         self.more_button.setFlat(True)
         self.more_button.clicked.connect(self.load_more)
+        self._layout.addWidget(self.note_label)
         self._layout.addWidget(self.empty_label)
         self._layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._layout.addStretch(1)
@@ -261,6 +267,11 @@ class TimelineView(QScrollArea):
         self.empty_label.setVisible(not any(i.kind in ("note", "task") for i in items))
         self._build(min(keep, len(items)))
 
+    def set_note(self, text: str | None) -> None:
+        """A muted line above the cards saying what the timeline lacks (None: no line)."""
+        self.note_label.setText(text or "")
+        self.note_label.setVisible(bool(text))
+
     def load_more(self) -> None:
         self._build(min(len(self.cards) + PAGE_SIZE, len(self.items)))
 
@@ -269,8 +280,8 @@ class TimelineView(QScrollArea):
         for item in self.items[len(self.cards):upto]:
             card = TimelineCard(item, self.display, on_done, links=self.links,
                                 on_edit_note=self.note_edit_requested.emit if self.notes_editable else None)
-            # After the empty-state hint, before the "Show older" button and the stretch.
-            self._layout.insertWidget(len(self.cards) + 1, card)
+            # After the note and the empty-state hint, before the "Show older" button and the stretch.
+            self._layout.insertWidget(len(self.cards) + 2, card)
             self.cards.append(card)
         self.more_button.setVisible(len(self.cards) < len(self.items))
 

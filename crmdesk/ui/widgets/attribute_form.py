@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayoutItem,
     QLineEdit,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.error_label import error_label
+from crmdesk.ui.widgets.section import section_title
 
 #: commit(slug, value) → None when saved, else the message to show next to the field.
 Commit = Callable[[str, Any], str | None]
@@ -352,6 +354,38 @@ def field_for(attr: AttributeDef, form: AttributeForm) -> Field:
     return TextField(attr, form)
 
 
+#: The heading of attributes without a section, on an object whose other attributes have one.
+OTHER_SECTION = "Other"
+
+
+def sections(attributes: list[AttributeDef]) -> list[tuple[str | None, list[AttributeDef]]]:
+    """The attributes grouped under the section the server files them in
+    (``config["section"]``), sections in the order their first attribute comes, attributes in
+    theirs. One group named None when no attribute has a section: no headings at all."""
+    named = [str(a.config.get("section") or "").strip() for a in attributes]
+    if not any(named):
+        return [(None, list(attributes))]
+    groups: dict[str, list[AttributeDef]] = {}
+    for attr, name in zip(attributes, named, strict=True):
+        groups.setdefault(name or OTHER_SECTION, []).append(attr)
+    return [(name, members) for name, members in groups.items()]
+
+
+def _drop(item: QLayoutItem | None) -> None:
+    """Delete a grid item's widgets, those in a nested cell layout too."""
+    if item is None:
+        return
+    widget = item.widget()
+    if widget is not None:
+        widget.deleteLater()
+        return
+    nested = item.layout()
+    if nested is not None:
+        while nested.count():
+            _drop(nested.takeAt(0))
+        nested.deleteLater()
+
+
 class AttributeForm(QWidget):
     navigate_requested = Signal(str)
 
@@ -383,30 +417,48 @@ class AttributeForm(QWidget):
 
     def _build(self, attributes: list[AttributeDef]) -> None:
         while self._grid.count():
-            item = self._grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            _drop(self._grid.takeAt(0))
         self.fields.clear()
         self.errors.clear()
-        for row, attr in enumerate(attributes):
-            label = QLabel(attr.title or attr.slug)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setProperty("muted", True)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            label.setContentsMargins(0, 5, 0, 0)
-            label.setMinimumWidth(110)
-            field = field_for(attr, self)
-            field.setObjectName(f"field_{attr.slug}")
-            label.setBuddy(field)
-            error = error_label()
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(field)
-            cell.addWidget(error)
-            self._grid.addWidget(label, row, 0)
-            self._grid.addLayout(cell, row, 1)
-            self.fields[attr.slug] = field
-            self.errors[attr.slug] = error
+        #: The grid row of each attribute (section headings take rows of their own).
+        self.rows: dict[str, int] = {}
+        self.section_labels: list[QLabel] = []
+        row = 0
+        for name, members in sections(attributes):
+            if name is not None:
+                heading = section_title(name)
+                self._grid.addWidget(heading, row, 0, 1, -1)
+                self.section_labels.append(heading)
+                row += 1
+            for attr in members:
+                self._add_row(attr, row)
+                row += 1
+
+    def _add_row(self, attr: AttributeDef, row: int) -> None:
+        label = QLabel(attr.title or attr.slug)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setProperty("muted", True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        label.setContentsMargins(0, 5, 0, 0)
+        label.setMinimumWidth(110)
+        field = field_for(attr, self)
+        field.setObjectName(f"field_{attr.slug}")
+        label.setBuddy(field)
+        error = error_label()
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(field)
+        cell.addWidget(error)
+        self._grid.addWidget(label, row, 0)
+        self._grid.addLayout(cell, row, 1)
+        self.fields[attr.slug] = field
+        self.errors[attr.slug] = error
+        self.rows[attr.slug] = row
+
+    @property
+    def sectioned(self) -> bool:
+        """Whether the fields stand under section headings (the server groups its attributes)."""
+        return bool(self.section_labels)
 
     # -- committing --------------------------------------------------------------------------
 

@@ -24,3 +24,13 @@ def show_error_on(label: QLabel, message: str) -> None:
     ``show_error``: it stays until the dialog closes)."""
     label.setText(message)
     label.show()
+
+
+def refusal_text(error: Exception) -> str:
+    """A store's refusal as a sentence for a dialog or section that already says what it is
+    about: a ``ValidationError``'s message alone, starting with a capital ("“SALES” is not an
+    issue key: …"); any other error in its own words."""
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and message:
+        return message[0].upper() + message[1:]
+    return str(error)

@@ -72,10 +72,10 @@ class MarkedForm(AttributeForm):
         super()._build(attributes)  # the grid's old widgets, badges included, go
         self.badges = {}
         grid = self.layout()
-        for row, attr in enumerate(attributes):
+        for attr in attributes:
             badge = MarkBadge(self)
             badge.setObjectName(f"mark_{attr.slug}")
-            grid.addWidget(badge, row, 2, Qt.AlignmentFlag.AlignTop)  # type: ignore[call-arg]
+            grid.addWidget(badge, self.rows[attr.slug], 2, Qt.AlignmentFlag.AlignTop)  # type: ignore[call-arg]
             self.badges[attr.slug] = badge
         self.set_marks(self._marks)
 
