@@ -4,7 +4,7 @@ tests open it: the first sync (``first_sync``), then the window with its own set
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,11 @@ from crmdesk.ui.navigation import Navigator
 from crmdesk.workspaces import open_workspace_store
 
 
-def first_sync(data_dir: Path, server: SandboxServer, dialect: str) -> Path:
+def first_sync(data_dir: Path, server: SandboxServer, dialect: str,
+               credentials: Mapping[str, str] | None = None) -> Path:
     """The workspace file a user's first sync from ``server`` makes under ``data_dir`` (the sync
-    must complete)."""
-    backend = open_backend(dialect, server.url, server.admin_token)
+    must complete), signed in with ``credentials`` (default: the server's admin token string)."""
+    backend = open_backend(dialect, server.url, credentials or server.admin_token)
     try:
         with open_workspace_store(Paths.resolve(data_dir), backend, dialect, server.url) as store:
             assert SyncEngine(store, backend).sync().complete

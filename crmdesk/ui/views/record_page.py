@@ -31,7 +31,14 @@ from crmdesk.ui.admin.access import KnownCapabilities
 from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.related_links import RecordLinksSection
-from crmdesk.ui.views.timeline_view import TimelineView, format_when, timeline_items
+from crmdesk.ui.views.timeline_view import (
+    EMPTY_COMMENTS_ONLY,
+    EMPTY_NOTHING,
+    EMPTY_WITH_NOTES,
+    TimelineView,
+    format_when,
+    timeline_items,
+)
 from crmdesk.ui.widgets.attribute_form import ElidedLabel, LinkLabel
 from crmdesk.ui.widgets.issue_links import IssueLinksSection
 from crmdesk.ui.widgets.marked_form import MarkedForm
@@ -230,11 +237,18 @@ class RecordPage(QWidget):
         links and issue keys where it links records, and a word where comments are not read back."""
         caps = self._known_capabilities.of(self.store)
         self.comment_button.setVisible(caps is not None and caps.comments)
+        # Where the server keeps no notes or tasks (Atlas), one made here could never be sent.
+        self.add_note_button.setVisible(caps is None or caps.notes)
+        self.add_task_button.setVisible(caps is None or caps.tasks)
         self.timeline.notes_editable = caps is None or caps.notes_editable
         self.links_section.setVisible(caps is not None and caps.record_links)
         self.issues_section.setVisible(caps is not None and caps.issue_links)
         unlisted = caps is not None and caps.comments and not caps.comments_listed
         self.timeline.set_note(COMMENTS_NOT_LISTED if unlisted else None)
+        if caps is None or caps.notes or caps.tasks:
+            self.timeline.set_empty_text(EMPTY_WITH_NOTES)
+        else:
+            self.timeline.set_empty_text(EMPTY_COMMENTS_ONLY if caps.comments else EMPTY_NOTHING)
 
     def refresh_marks(self) -> None:
         """Which fields have changes the server lacks (one query over the outbox and conflicts)."""

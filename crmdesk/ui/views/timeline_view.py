@@ -36,6 +36,12 @@ _CACHED_KINDS = frozenset({"note", "task", "created"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+#: What an empty timeline says where notes and tasks are kept, and where only comments are.
+EMPTY_WITH_NOTES = "No notes or tasks yet. Add a note after your next call, or a task so nothing slips."
+EMPTY_COMMENTS_ONLY = "No comments yet. Comment after your next call, so colleagues know where things stand."
+EMPTY_NOTHING = "Nothing has happened to this record yet."
+
+
 @dataclass(slots=True)
 class TimelineItem:
     kind: str  # "note", "task", "created" or a server event kind
@@ -231,8 +237,7 @@ class TimelineView(QScrollArea):
         self._layout = QVBoxLayout(inner)
         self._layout.setContentsMargins(0, 0, 8, 8)
         self._layout.setSpacing(8)
-        self.empty_label = _plain("No notes or tasks yet. Add a note after your next call, or a task "
-                                  "so nothing slips.", muted=True)
+        self.empty_label = _plain(EMPTY_WITH_NOTES, muted=True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setContentsMargins(12, 18, 12, 18)
         self.empty_label.setObjectName("timelineEmpty")
@@ -266,6 +271,10 @@ class TimelineView(QScrollArea):
         self.items = items
         self.empty_label.setVisible(not any(i.kind in ("note", "task") for i in items))
         self._build(min(keep, len(items)))
+
+    def set_empty_text(self, text: str) -> None:
+        """What an empty timeline says: what to add here, as the server allows it."""
+        self.empty_label.setText(text)
 
     def set_note(self, text: str | None) -> None:
         """A muted line above the cards saying what the timeline lacks (None: no line)."""
