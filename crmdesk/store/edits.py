@@ -66,7 +66,8 @@ def _validated(
 
 
 def _roles(roles: Sequence[str]) -> tuple[str, ...]:
-    """Roles as kept: stripped, without empties and repeats, in the order typed."""
+    """Roles as kept (``links.clean_roles``: one spacing, no empties, no repeats ignoring case,
+    in the order typed), each at most ``MAX_ROLE_LENGTH`` characters."""
     clean = clean_roles(roles)
     for role in clean:
         if len(role) > MAX_ROLE_LENGTH:
@@ -267,8 +268,9 @@ class Edits:
             own_object = self._links.object_of(record_id, other_id)
             if link is None or own_object is None:
                 raise NotFound("The link between these records")
-            queued = sorted((m for m in [*self._outbox.for_target(other_id), *self._outbox.for_target(record_id)]
-                             if m.entity is EntityKind.LINK and {m.scope, m.target_id} == {record_id, other_id}),
+            queued = sorted((m for m in [*self._outbox.for_target(other_id, entity=EntityKind.LINK),
+                                         *self._outbox.for_target(record_id, entity=EntityKind.LINK)]
+                             if {m.scope, m.target_id} == {record_id, other_id}),
                             key=lambda m: m.op_id or 0)
             self._drop(queued)
             self._links.delete(record_id, other_id)
@@ -301,8 +303,7 @@ class Edits:
             row = self._records.get(record_id)
             if row is None or not self._issue_links.has(record_id, clean):
                 raise NotFound(f"The issue {clean} of this record")
-            queued = [m for m in self._outbox.for_target(clean)
-                      if m.entity is EntityKind.ISSUE_LINK and m.scope == record_id]
+            queued = [m for m in self._outbox.for_target(clean, entity=EntityKind.ISSUE_LINK) if m.scope == record_id]
             self._drop(queued)
             self._issue_links.remove(record_id, clean)
             if _never_sent(queued):

@@ -4,7 +4,9 @@ A link between records is symmetric: one row per unordered pair (``low_id`` < ``
 end with its object, so either record reads the same link with the same roles. Links made or
 changed here and not sent yet are marked ``unsent`` (a queued ``LINK`` or ``ISSUE_LINK``
 mutation names them): the record page shows them as such, and a pull leaves them as the user
-made them. Every write notes the records of both ends (``ChangeSet.links``).
+made them. One the server refused is no longer ``unsent`` but ``refused``, with the server's
+message, until the user retries or discards it (Pending changes). Every write notes the
+records of both ends (``ChangeSet.links``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from crmdesk.model import EntityKind, RecordLink
+from crmdesk.model import EntityKind, MutationState, RecordLink
 from crmdesk.store.changes import ChangeLog
 from crmdesk.store.errors import NotFound
+
+#: The states of a queued change still to be sent; a refused one (REJECTED) waits for the user.
+_UNSENT = (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)
 
 #: An issue key: a project key (a letter, then letters, digits or "_") and the issue's number.
 ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]*-[1-9][0-9]*")
@@ -30,23 +35,32 @@ class LinkRow:
     other_id: str
     other_object: str
     roles: tuple[str, ...]
-    #: Made or changed here, and the server does not have it yet (or refused it).
+    #: Made or changed here, and waiting to be sent (pending or in flight).
     unsent: bool = False
+    #: Made or changed here and refused by the server: its message (None: not refused).
+    refused: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class IssueLinkRow:
     key: str
-    #: Linked or unlinked here, and the server has not heard it yet (or refused it).
+    #: Linked or unlinked here, and waiting to be sent (pending or in flight).
     unsent: bool = False
+    #: Linked or unlinked here and refused by the server: its message (None: not refused).
+    refused: str | None = None
 
 
 def clean_roles(roles: Iterable[str]) -> tuple[str, ...]:
-    """Roles as stored and sent: stripped, empties and repeats dropped, in the order given."""
+    """Roles as stored and sent — the one rule, for the edits, the dialog (after splitting at
+    commas) and the server's answers: each stripped, runs of inner whitespace made one space,
+    empties dropped, repeats dropped ignoring case (the first spelling stays), in the order given."""
     kept: list[str] = []
+    seen: set[str] = set()
     for role in roles:
-        text = role.strip()
-        if text and text not in kept:
+        text = " ".join(role.split())
+        folded = text.casefold()
+        if text and folded not in seen:
+            seen.add(folded)
             kept.append(text)
     return tuple(kept)
 
@@ -82,8 +96,8 @@ class LinkRepo:
             " ORDER BY r.id IS NULL, r.title_fold, r.title, l.other",
             (record_id, record_id),
         ).fetchall()
-        unsent = self.unsent_others(record_id)
-        return [LinkRow(other, other_object, tuple(json.loads(roles)), other in unsent)
+        unsent, refused = self.unsent_others(record_id), self.refused_others(record_id)
+        return [LinkRow(other, other_object, tuple(json.loads(roles)), other in unsent, refused.get(other))
                 for other, other_object, roles in rows]
 
     def get(self, record_id: str, other_id: str) -> LinkRow | None:
@@ -95,7 +109,8 @@ class LinkRepo:
         if row is None:
             return None
         other_object = row[1] if low == record_id else row[0]
-        return LinkRow(other_id, other_object, tuple(json.loads(row[2])), other_id in self.unsent_others(record_id))
+        return LinkRow(other_id, other_object, tuple(json.loads(row[2])), other_id in self.unsent_others(record_id),
+                       self.refused_others(record_id).get(other_id))
 
     def object_of(self, record_id: str, other_id: str) -> str | None:
         """The object of ``record_id`` as the link with ``other_id`` holds it (None: not linked)."""
@@ -107,14 +122,35 @@ class LinkRepo:
             return None
         return str(row[0] if low == record_id else row[1])
 
+    def _queued(self, record_id: str) -> list[tuple[str, str, str | None]]:
+        """(other record, state, error) of each queued mutation of a link of ``record_id``
+        (made from either end), oldest first."""
+        return self._conn.execute(
+            "SELECT other, state, error FROM ("
+            "  SELECT op_id, target_id AS other, state, error FROM outbox WHERE entity = ?1 AND scope = ?2"
+            "  UNION ALL SELECT op_id, scope, state, error FROM outbox WHERE entity = ?1 AND target_id = ?2"
+            ") ORDER BY op_id",
+            (EntityKind.LINK.value, record_id),
+        ).fetchall()
+
+    def queued_others(self, record_id: str) -> set[str]:
+        """The records whose link with ``record_id`` has a queued mutation in any state (a pull
+        leaves these links as the user made them)."""
+        return {other for other, _state, _error in self._queued(record_id)}
+
     def unsent_others(self, record_id: str) -> set[str]:
-        """The records whose link with ``record_id`` has a queued mutation (in any state)."""
-        rows = self._conn.execute(
-            "SELECT target_id FROM outbox WHERE entity = ? AND scope = ?"
-            " UNION SELECT scope FROM outbox WHERE entity = ? AND target_id = ?",
-            (EntityKind.LINK.value, record_id, EntityKind.LINK.value, record_id),
-        )
-        return {row[0] for row in rows}
+        """The records whose link with ``record_id`` has a change waiting to be sent (pending or
+        in flight)."""
+        return {other for other, state, _error in self._queued(record_id) if state in _UNSENT}
+
+    def refused_others(self, record_id: str) -> dict[str, str]:
+        """The records whose link with ``record_id`` has a change the server refused, with the
+        server's message (the latest refusal's, when there are several)."""
+        refused: dict[str, str] = {}
+        for other, state, error in self._queued(record_id):
+            if state == MutationState.REJECTED.value:
+                refused[other] = error or "The server refused this change."
+        return refused
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -169,7 +205,7 @@ class LinkRepo:
             if row is None:
                 raise NotFound(f"The record {record_id}")
             own_object = str(row[0])
-        queued = self.unsent_others(record_id)
+        queued = self.queued_others(record_id)
         server = {link.other_id: link for link in links if link.other_id != record_id}
         held = {row.other_id for row in self.for_record(record_id)}
         changed: set[str] = set()
@@ -209,16 +245,24 @@ class IssueLinkRepo:
 
     def for_record(self, record_id: str) -> list[IssueLinkRow]:
         keys = [row[0] for row in self._conn.execute("SELECT key FROM issue_links WHERE record_id = ?", (record_id,))]
-        unsent = self.unsent_keys(record_id)
-        return [IssueLinkRow(key, key in unsent) for key in sorted(keys, key=issue_sort_key)]
+        unsent, refused = self.unsent_keys(record_id), self.refused_keys(record_id)
+        return [IssueLinkRow(key, key in unsent, refused.get(key)) for key in sorted(keys, key=issue_sort_key)]
 
     def has(self, record_id: str, key: str) -> bool:
         return self._conn.execute(
             "SELECT 1 FROM issue_links WHERE record_id = ? AND key = ?", (record_id, key)).fetchone() is not None
 
     def unsent_keys(self, record_id: str) -> set[str]:
+        """The keys linked or unlinked here whose change waits to be sent (pending or in flight)."""
         return {row[0] for row in self._conn.execute(
-            "SELECT target_id FROM outbox WHERE entity = ? AND scope = ?", (EntityKind.ISSUE_LINK.value, record_id))}
+            "SELECT target_id FROM outbox WHERE entity = ? AND scope = ? AND state IN (?, ?)",
+            (EntityKind.ISSUE_LINK.value, record_id, *_UNSENT))}
+
+    def refused_keys(self, record_id: str) -> dict[str, str]:
+        """The keys whose link or unlink the server refused, with its message."""
+        return {row[0]: row[1] or "The server refused this change." for row in self._conn.execute(
+            "SELECT target_id, error FROM outbox WHERE entity = ? AND scope = ? AND state = ? ORDER BY op_id",
+            (EntityKind.ISSUE_LINK.value, record_id, MutationState.REJECTED.value))}
 
     def add(self, record_id: str, key: str) -> bool:
         added = self._conn.execute(

@@ -94,8 +94,16 @@ class Outbox:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
         return _row_to_mutation(row) if row else None
 
-    def for_target(self, target_id: str) -> list[Mutation]:
-        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE target_id = ? ORDER BY op_id", (target_id,))
+    def for_target(self, target_id: str, *, entity: EntityKind) -> list[Mutation]:
+        """Every queued mutation (any state) of ``entity`` with this target, oldest first.
+
+        ``entity`` is required: targets of different kinds share id spaces (a ``LINK``
+        mutation's target is the *other* record's id, an ``ISSUE_LINK``'s an issue key), so a
+        read that forgot it would take a link's changes for the record's own."""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE target_id = ? AND entity = ? ORDER BY op_id",
+            (target_id, entity.value),
+        )
         return [_row_to_mutation(r) for r in rows]
 
     def unsent(self) -> int:
@@ -104,13 +112,14 @@ class Outbox:
         return int(self._conn.execute("SELECT count(*) FROM outbox WHERE state IN (?, ?)",
                                       (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)).fetchone()[0])
 
-    def unsent_for(self, target_ids: Iterable[str]) -> dict[str, list[Mutation]]:
-        """The mutations still to send (pending or in flight) for any of ``target_ids``, by
-        target, oldest first: one indexed query (a scan asks it for every page)."""
+    def unsent_for(self, target_ids: Iterable[str], *, entity: EntityKind) -> dict[str, list[Mutation]]:
+        """The mutations of ``entity`` still to send (pending or in flight) for any of
+        ``target_ids``, by target, oldest first: one indexed query (a scan asks it for every
+        page). ``entity`` is required, as for ``for_target``."""
         rows = self._conn.execute(
             f"SELECT {_COLUMNS} FROM outbox WHERE target_id IN (SELECT value FROM json_each(?))"
-            " AND state IN (?, ?) ORDER BY op_id",
-            (json.dumps(list(target_ids)), MutationState.PENDING.value, MutationState.IN_FLIGHT.value),
+            " AND entity = ? AND state IN (?, ?) ORDER BY op_id",
+            (json.dumps(list(target_ids)), entity.value, MutationState.PENDING.value, MutationState.IN_FLIGHT.value),
         )
         queued: dict[str, list[Mutation]] = {}
         for row in rows:
@@ -167,6 +176,17 @@ class Outbox:
     def remove_scoped(self, entity: EntityKind, scope: str) -> int:
         """Drop every queued mutation of ``entity`` within ``scope`` (a deleted list's entry changes)."""
         cursor = self._conn.execute("DELETE FROM outbox WHERE entity = ? AND scope = ?", (entity.value, scope))
+        self._changes.flag("outbox")
+        return cursor.rowcount
+
+    def remove_links_of(self, record_id: str) -> int:
+        """Drop every queued link and issue link of ``record_id`` — made from it (its scope) or to
+        it from another record (the link's other end) — in any state: the record will never be on
+        the server (its create was discarded, or the user let its deletion there stand)."""
+        cursor = self._conn.execute(
+            "DELETE FROM outbox WHERE entity IN (?, ?) AND (scope = ? OR json_extract(changes_json, '$.other') = ?)",
+            (EntityKind.LINK.value, EntityKind.ISSUE_LINK.value, record_id, record_id),
+        )
         self._changes.flag("outbox")
         return cursor.rowcount
 

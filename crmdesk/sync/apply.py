@@ -44,7 +44,8 @@ class RecordApplier:
         """Inside the caller's write transaction: what is queued is read in the same transaction,
         so an edit the user makes meanwhile is either merged here or made on top of this write —
         never overwritten by it."""
-        queued = self.store.outbox.unsent_for([r.id for r in records])
+        # Record edits only: a queued link's target is the other record's id, not an edit of it.
+        queued = self.store.outbox.unsent_for([r.id for r in records], entity=EntityKind.RECORD)
         plain = []
         for record in records:
             mutations = queued.get(record.id)

@@ -330,7 +330,9 @@ class Puller(SyncStep):
         if not gone:
             return
         with self.store.write():
-            queued = self.store.outbox.unsent_for(gone)  # as it is now, not as the scan began
+            # As it is now, not as the scan began; the records' own edits (a queued link to one
+            # is not an edit of it).
+            queued = self.store.outbox.unsent_for(gone, entity=EntityKind.RECORD)
             for record_id in gone:
                 mutations = [m for m in queued.get(record_id, []) if m.op is MutationOp.UPDATE and m.changes]
                 if mutations:

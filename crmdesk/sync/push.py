@@ -190,17 +190,22 @@ class Pusher(SyncStep):
     def _drop_local_only(self, queue: list[Mutation]) -> list[Mutation]:
         """A thing made and deleted offline never needs to reach the server, nor do the links of
         a record made and deleted offline."""
-        deleted = {m.target_id for m in queue if m.op is MutationOp.DELETE and is_local_id(m.target_id)}
+        # A link's target is the other record (or an issue key): its create or delete is not
+        # the record's.
+        own = [m for m in queue if m.entity not in (EntityKind.LINK, EntityKind.ISSUE_LINK)]
+        deleted = {m.target_id for m in own if m.op is MutationOp.DELETE and is_local_id(m.target_id)}
         if not deleted:
             return queue
         created_pending = {
-            m.target_id for m in queue
+            m.target_id for m in own
             if m.op is MutationOp.CREATE and m.target_id in deleted and m.state is MutationState.PENDING
         }
         keep = []
         with self.store.write():
             for mutation in queue:
-                if mutation.target_id in created_pending or _links_one_of(mutation, created_pending):
+                if _links_one_of(mutation, created_pending) or (
+                        mutation.entity not in (EntityKind.LINK, EntityKind.ISSUE_LINK)
+                        and mutation.target_id in created_pending):
                     assert mutation.op_id is not None
                     self.store.outbox.remove(mutation.op_id)
                 else:
@@ -402,7 +407,7 @@ class Pusher(SyncStep):
                 self.store.records.delete(record.id)
             self.store.rewrite_local_id(local_id, record.id, EntityKind.RECORD.value)
             if obj is not None:
-                later = self.store.outbox.for_target(record.id)
+                later = self.store.outbox.for_target(record.id, entity=EntityKind.RECORD)
                 outcome = merge_record(record.values, [m for m in later if m.state is not MutationState.REJECTED])
                 current = self.store.records.get(record.id)
                 record.created_at = record.created_at or (current.created_at if current else None)
@@ -520,7 +525,8 @@ class Pusher(SyncStep):
             self._remove(group)
         obj = self.store.schema.get_object(first.scope)
         if obj is not None:
-            later = [m for m in self.store.outbox.for_target(record.id) if m.state is not MutationState.REJECTED]
+            later = [m for m in self.store.outbox.for_target(record.id, entity=EntityKind.RECORD)
+                     if m.state is not MutationState.REJECTED]
             record.values = merge_record(record.values, later).values
             current = self.store.records.get(record.id)
             if current is not None:
@@ -752,7 +758,7 @@ class Pusher(SyncStep):
 
     def _link_queued(self, record_id: str, other_id: str) -> bool:
         """Whether another change of this link waits in the queue (any state)."""
-        return other_id in self.store.links.unsent_others(record_id)
+        return other_id in self.store.links.queued_others(record_id)
 
     def _push_issue_link(self, group: list[Mutation], merged: dict[str, Any]) -> None:
         """Link or unlink an issue key: both safe to send again (the server keeps a key once), so

@@ -91,7 +91,7 @@ class PushRound(SyncStep):
                     obj = self.store.schema.get_object(slug)
                     if obj is not None:
                         self.applier.apply(obj, records)
-        queued = self.store.outbox.unsent_for(gone) if gone else {}
+        queued = self.store.outbox.unsent_for(gone, entity=EntityKind.RECORD) if gone else {}
         for record_id in gone:
             group = [m for m in queued.get(record_id, [])
                      if m.op is MutationOp.UPDATE and m.state is MutationState.PENDING]

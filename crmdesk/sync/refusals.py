@@ -81,8 +81,11 @@ def settle_fields(
     for mutation in group:
         assert mutation.op_id is not None
         store.outbox.remove(mutation.op_id)
-    queued_later = [m for m in store.outbox.for_target(first.target_id)
-                    if m.op_id not in in_group and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)]
+    # The same thing's later changes: the group's entity, target and scope (another entity's
+    # mutation may name the same id: a link's target is the other record).
+    queued_later = [m for m in store.outbox.for_target(first.target_id, entity=first.entity)
+                    if m.op_id not in in_group and m.scope == first.scope
+                    and m.state in (MutationState.PENDING, MutationState.IN_FLIGHT)]
     later = {slug for m in queued_later for slug in m.changes}
     not_taken = (set(refused) | set(still_to_send)) & later
     _rebase(store, queued_later, {slug: base[slug] for slug in not_taken if slug in base})

@@ -58,7 +58,10 @@ class _Dependencies:
     """Which local ids can still become server ids: those whose create is queued and can go."""
 
     def __init__(self, store: Store) -> None:
-        self._creates = {m.target_id: m for m in store.outbox.all() if m.op is MutationOp.CREATE}
+        # Creates that make an id: a link's create targets the other record (or an issue key),
+        # and must not stand in for the create of a record made offline.
+        self._creates = {m.target_id: m for m in store.outbox.all()
+                         if m.op is MutationOp.CREATE and m.entity not in _LINKS}
         self._known: dict[str, bool] = {}
 
     def can_go(self, mutation: Mutation) -> bool:
@@ -72,6 +75,8 @@ class _Dependencies:
         return self._known[local_id]
 
 
+#: Mutations that name a record (their scope) and another record or an issue key (their target).
+_LINKS = (EntityKind.LINK, EntityKind.ISSUE_LINK)
 #: Mutations whose scope is something made offline, sent only once it is on the server.
 _SCOPED = (EntityKind.ENTRY, EntityKind.NOTE, EntityKind.COMMENT, EntityKind.LINK, EntityKind.ISSUE_LINK)
 

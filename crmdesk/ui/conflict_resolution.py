@@ -110,10 +110,17 @@ def recreate(store: Store, conflict: Conflict) -> str:
 
 
 def let_go(store: Store, conflict: Conflict) -> None:
-    """Accept the server's deletion: drop the local copy and anything still queued for it."""
+    """Accept the server's deletion: drop the local copy and anything still queued for it —
+    its own edits and, for a record, its links and issue links (the server dropped them with
+    it; a queued link to it could only be refused)."""
+    entity = EntityKind(conflict.entity)
     with store.write():
         store.records.delete(conflict.target_id)
-        for mutation in store.outbox.for_target(conflict.target_id):
+        for mutation in store.outbox.for_target(conflict.target_id, entity=entity):
             assert mutation.op_id is not None
             store.outbox.remove(mutation.op_id)
+        if entity is EntityKind.RECORD:
+            store.outbox.remove_links_of(conflict.target_id)
+            store.links.delete_for_record(conflict.target_id)
+            store.issue_links.delete_for_record(conflict.target_id)
         store.conflicts.remove(conflict.id)

@@ -17,8 +17,10 @@ from crmdesk.model import (
     MutationState,
     Note,
     Record,
+    RecordLink,
     Task,
     ValidationError,
+    is_local_id,
 )
 from crmdesk.model.values import validate_value
 from crmdesk.store import Store
@@ -70,23 +72,53 @@ def change_rejected_value(store: Store, op_id: int, slug: str, value: Any) -> No
 def discard(store: Store, op_id: int) -> None:
     """Forget a queued mutation and put the server's last known values back locally.
 
-    One transaction. Nothing is queued: the server never had this change.
+    One transaction. Nothing is queued: the server never had this change. The later changes
+    of the same thing are those of the same entity, target and scope (a link's from either
+    end: one link, whichever record it was changed from); a link's target is the *other*
+    record, so the record's own edits and its other links are never touched.
     """
     with store.write():
         mutation = store.outbox.get(op_id)
         if mutation is None:
             return
-        later = [m for m in store.outbox.for_target(mutation.target_id) if (m.op_id or 0) > op_id]
+        later = [m for m in _same_thing(store, mutation) if (m.op_id or 0) > op_id]
         if mutation.op is MutationOp.CREATE:
             # Without its create, later edits of the same new thing could never be sent.
             for other in later:
                 assert other.op_id is not None
                 store.outbox.remove(other.op_id)
             later = []
+            if mutation.entity is EntityKind.RECORD and is_local_id(mutation.target_id):
+                _drop_links_of(store, mutation.target_id)
         store.outbox.remove(op_id)
         # A field a later queued edit changed again keeps that later value.
         shadowed = {slug for m in later for slug in m.changes}
         _restore(store, mutation, shadowed)
+
+
+def _same_thing(store: Store, mutation: Mutation) -> list[Mutation]:
+    """The queued mutations (any state, oldest first) of what ``mutation`` changes."""
+    if mutation.entity is EntityKind.LINK:
+        record_id, other_id = mutation.scope, _other_end(mutation)
+        both = [*store.outbox.for_target(other_id, entity=EntityKind.LINK),
+                *store.outbox.for_target(record_id, entity=EntityKind.LINK)]
+        return sorted((m for m in both if {m.scope, _other_end(m)} == {record_id, other_id}),
+                      key=lambda m: m.op_id or 0)
+    return [m for m in store.outbox.for_target(mutation.target_id, entity=mutation.entity)
+            if m.scope == mutation.scope]
+
+
+def _other_end(mutation: Mutation) -> str:
+    """A link mutation's other record (its target; its changes name it too)."""
+    return str(mutation.changes.get("other") or mutation.target_id)
+
+
+def _drop_links_of(store: Store, record_id: str) -> None:
+    """A record made offline will never be created: its queued links and issue links (made
+    from it, or to it from another record) could never be sent, and go with their rows."""
+    store.outbox.remove_links_of(record_id)
+    store.links.delete_for_record(record_id)
+    store.issue_links.delete_for_record(record_id)
 
 
 def _restore(store: Store, mutation: Mutation, shadowed: set[str]) -> None:
@@ -100,6 +132,38 @@ def _restore(store: Store, mutation: Mutation, shadowed: set[str]) -> None:
         _restore_entry(store, mutation, shadowed)
     elif mutation.entity is EntityKind.COMMENT:
         store.timeline.delete(mutation.target_id)  # a comment is only ever created: it goes
+    elif mutation.entity is EntityKind.LINK:
+        _restore_link(store, mutation, shadowed)
+    elif mutation.entity is EntityKind.ISSUE_LINK:
+        _restore_issue_link(store, mutation)
+
+
+def _restore_link(store: Store, mutation: Mutation, shadowed: set[str]) -> None:
+    """The link as the server last had it: none for a discarded create; the roles it had before
+    a discarded role change (unless a later queued change sets them again); the link with its
+    last roles for a discarded unlink. The record pages of both ends hear of it either way
+    (its unsent or refused mark is gone)."""
+    record_id, other_id = mutation.scope, _other_end(mutation)
+    if mutation.op is MutationOp.CREATE:
+        store.links.delete(record_id, other_id)
+    elif "roles" not in shadowed:
+        own_object = mutation.changes.get("object") or store.links.object_of(record_id, other_id)
+        other_object = mutation.changes.get("other_object") or store.links.object_of(other_id, record_id)
+        if own_object and other_object:
+            roles = mutation.base.get("roles", mutation.changes.get("roles")) or []
+            store.links.put(RecordLink(record_id, other_id, str(other_object), tuple(map(str, roles))),
+                            str(own_object))
+    store.changes.links({record_id, other_id})
+
+
+def _restore_issue_link(store: Store, mutation: Mutation) -> None:
+    """A discarded link of an issue key takes it off the record; a discarded unlink puts it back."""
+    key = str(mutation.changes.get("key") or mutation.target_id)
+    if mutation.op is MutationOp.CREATE:
+        store.issue_links.remove(mutation.scope, key)
+    elif mutation.op is MutationOp.DELETE:
+        store.issue_links.add(mutation.scope, key)
+    store.changes.links({mutation.scope})
 
 
 def _restore_record(store: Store, mutation: Mutation, shadowed: set[str]) -> None:

@@ -255,7 +255,7 @@ def test_new_takes_titles_and_names_for_references_and_prints_the_local_id(
     assert row.values["company"] == company.id and row.values["owner"] == member.actor_id
     assert row.values["associated_people"] == [people[0].id, people[1].id]
     assert row.values["value"] == {"amount": 1000, "currency": "EUR"}
-    (mutation,) = store.outbox.for_target(new_id)
+    (mutation,) = store.outbox.for_target(new_id, entity=EntityKind.RECORD)
     assert mutation.op is MutationOp.CREATE and mutation.changes == row.values
 
 
@@ -287,7 +287,7 @@ def test_notes_add_queues_a_markdown_note(data: Path, store: Store, capsys: Capt
     assert code == 0, err
     note = store.notes.get(out.strip())
     assert note is not None and (note.record_id, note.title, note.content) == (deal.id, "Kick-off", text)
-    (mutation,) = store.outbox.for_target(note.id)
+    (mutation,) = store.outbox.for_target(note.id, entity=EntityKind.NOTE)
     assert (mutation.entity, mutation.op) == (EntityKind.NOTE, MutationOp.CREATE)
     code, _, err = crmdesk(data, capsys, "notes", "add", "deals", deal.id, "--title", "X",
                            "--content-file", str(tmp_path / "missing.md"))

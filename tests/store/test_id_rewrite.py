@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from crmdesk.model import Condition, Entry, FilterGroup, ObjectDef, Operator, TimelineEvent
+from crmdesk.model import Condition, EntityKind, Entry, FilterGroup, ObjectDef, Operator, TimelineEvent
 from crmdesk.store import Store
 
 from ._support import PIPELINE, T, attr, ids_of, scalar
@@ -68,11 +68,11 @@ def test_every_reference_follows_the_server_id(store: Store) -> None:
     for mutation in store.outbox.all():
         text = json.dumps([mutation.target_id, mutation.scope, mutation.changes, mutation.base])
         assert local not in text, mutation
-    create = store.outbox.for_target(server)
+    create = store.outbox.for_target(server, entity=EntityKind.RECORD)
     assert [m.op.value for m in create] == ["create"]
-    note_create = store.outbox.for_target(note)[0]
+    note_create = store.outbox.for_target(note, entity=EntityKind.NOTE)[0]
     assert note_create.scope == server
-    assert store.outbox.for_target(membership)[0].changes["record_id"] == server
+    assert store.outbox.for_target(membership, entity=EntityKind.ENTRY)[0].changes["record_id"] == server
     # the map
     assert store.id_map.server_id(local) == server
     assert scalar(store, "SELECT count(*) FROM records WHERE values_json LIKE ?", f"%{local}%") == 0

@@ -9,7 +9,7 @@ import pytest
 from crmdesk.model import EntityKind, MutationOp, MutationState, RecordLink, ValidationError
 from crmdesk.store import NotFound, Store
 from crmdesk.store.changes import ChangeSet
-from crmdesk.store.links import IssueLinkRow, LinkRow
+from crmdesk.store.links import IssueLinkRow, LinkRow, clean_roles
 
 from ._support import COMPANIES, PEOPLE, company, person
 
@@ -310,3 +310,79 @@ def test_unlinking_a_sent_issue_queues_the_unlink(crm: Store) -> None:
     assert crm.issue_links.for_record("c-acme") == []
     with pytest.raises(NotFound):
         crm.edits.unlink_issue("c-acme", "SALES-12")
+
+
+# -- roles, refusals, and reads of the outbox by target ---------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ([" Employee ", "", "  ", "Decision   maker", "employee", "Decision maker", "EMPLOYEE"],
+     ("Employee", "Decision maker")),
+    (["Board\tmember", "board member", "Chair"], ("Board member", "Chair")),
+    (["Straße", "STRASSE", "Ceo"], ("Straße", "Ceo")),
+    ([], ()),
+])
+def test_roles_are_cleaned_by_one_rule(typed: list[str], kept: tuple[str, ...]) -> None:
+    assert clean_roles(typed) == kept
+
+
+def test_the_edits_and_the_pulls_keep_roles_by_the_same_rule(crm: Store) -> None:
+    crm.edits.link_records("p-ada", "c-acme", ["Decision  maker", "decision maker", " Champion"])
+    server_links(crm, "p-bob", "people", ("c-zeta", "companies", ("founder ", "Founder", "Owner\n")))
+
+    assert links_of(crm, "p-ada")[0][2] == ("Decision maker", "Champion")
+    assert crm.outbox.all()[0].changes["roles"] == ["Decision maker", "Champion"]
+    assert links_of(crm, "p-bob")[0][2] == ("founder", "Owner")
+
+
+def refuse(store: Store, op_id: int | None, message: str) -> None:
+    assert op_id is not None
+    with store.write():
+        store.outbox.set_state(op_id, MutationState.REJECTED, message)
+
+
+def test_a_refused_link_is_refused_with_the_servers_message_not_waiting(crm: Store) -> None:
+    refused = crm.edits.link_records("p-ada", "c-acme", ["Employee"])
+    crm.edits.link_records("p-ada", "c-zeta", ["Founder"])
+    refuse(crm, refused.op_id, "Acme is no longer on the server")
+
+    rows = {row.other_id: row for row in crm.links.for_record("p-ada")}
+    assert (rows["c-acme"].unsent, rows["c-acme"].refused) == (False, "Acme is no longer on the server")
+    assert (rows["c-zeta"].unsent, rows["c-zeta"].refused) == (True, None)
+    # Seen from the other end, and read alone, the same.
+    assert crm.links.get("c-acme", "p-ada") == LinkRow("p-ada", "people", ("Employee",), False,
+                                                       "Acme is no longer on the server")
+    # A pull still leaves it as the user made it (it waits for the user, in Pending changes).
+    server_links(crm, "p-ada", "people")
+    assert {row.other_id for row in crm.links.for_record("p-ada")} == {"c-acme", "c-zeta"}
+
+
+def test_a_refused_link_changed_again_waits_and_says_it_was_refused(crm: Store) -> None:
+    refused = crm.edits.link_records("p-ada", "c-acme", ["Employee"])
+    refuse(crm, refused.op_id, "no")
+    crm.edits.set_link_roles("c-acme", "p-ada", ["Founder"])
+
+    row = crm.links.get("p-ada", "c-acme")
+    assert row is not None and (row.roles, row.unsent, row.refused) == (("Founder",), True, "no")
+
+
+def test_a_refused_issue_link_is_refused_with_the_servers_message(crm: Store) -> None:
+    refused = crm.edits.link_issue("p-ada", "SALES-1")
+    crm.edits.link_issue("p-ada", "SALES-2")
+    crm.edits.link_issue("p-bob", "SALES-1")
+    refuse(crm, refused.op_id, "No such project")
+
+    assert crm.issue_links.for_record("p-ada") == [
+        IssueLinkRow("SALES-1", False, "No such project"), IssueLinkRow("SALES-2", True, None)]
+    assert crm.issue_links.for_record("p-bob") == [IssueLinkRow("SALES-1", True, None)]
+
+
+def test_reads_by_target_see_only_the_entity_asked_for(crm: Store) -> None:
+    edit = crm.edits.update_record("c-acme", {"name": "Acme Corp"})
+    link = crm.edits.link_records("p-ada", "c-acme", ["Employee"])
+    assert edit is not None
+
+    assert crm.outbox.for_target("c-acme", entity=EntityKind.RECORD) == [edit]
+    assert crm.outbox.for_target("c-acme", entity=EntityKind.LINK) == [link]
+    assert crm.outbox.unsent_for(["c-acme", "p-ada"], entity=EntityKind.RECORD) == {"c-acme": [edit]}
+    assert crm.outbox.unsent_for(["c-acme"], entity=EntityKind.LINK) == {"c-acme": [link]}

@@ -109,7 +109,9 @@ def test_outbox_operations(store: Store) -> None:
     assert (got.changes, got.base, got.state, got.attempts, got.entity, got.op) == (
         {"a": 1}, {"a": None}, MutationState.PENDING, 0, EntityKind.RECORD, MutationOp.UPDATE)
     assert got.created_at == first.created_at
-    assert [m.op_id for m in store.outbox.for_target("r1")] == [first.op_id, third.op_id]
+    assert [m.op_id for m in store.outbox.for_target("r1", entity=EntityKind.RECORD)] == [first.op_id, third.op_id]
+    assert [m.op_id for m in store.outbox.for_target("r1", entity=EntityKind.NOTE)] == []
+    assert [m.op_id for m in store.outbox.for_target("n1", entity=EntityKind.NOTE)] == [second.op_id]
     assert store.outbox.count() == 3
     with store.write():
         store.outbox.set_state(first.op_id, MutationState.IN_FLIGHT)  # type: ignore[arg-type]

@@ -21,8 +21,10 @@ from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet
 from crmdesk.store.links import IssueLinkRow, LinkRow
 from crmdesk.sync import SyncEngine
+from crmdesk.sync.pull import Puller
 from crmdesk.sync.push import COMMENT_OUTCOME_UNKNOWN
 from crmdesk.sync.worker import SyncController
+from crmdesk.ui.pending_actions import discard
 from tests.atlas_support import connect
 
 LINKS = "/links"
@@ -197,8 +199,9 @@ def test_a_link_with_a_record_deleted_on_the_server_is_refused_with_the_reason(
     assert one is not None and other is not None
     assert (refused.error or "").startswith(
         f"The link between “{one.title}” and “{other.title}” cannot be sent: one of them is no longer on the server")
+    # Refused, not waiting: the record page marks it so, with the server's reason.
     [row] = [r for r in store.links.for_record(contact) if r.other_id == company]
-    assert row.unsent
+    assert (row.unsent, row.refused) == (False, refused.error)
 
 
 def test_a_link_of_a_record_made_offline_goes_once_the_record_is_on_the_server(
@@ -232,6 +235,68 @@ def test_a_link_made_and_unlinked_offline_never_reaches_the_server(
     assert store.outbox.count() == 0
     assert engine.push().pushed == 0
     assert requests_to(facade, LINKS) == before and facade.store.roles(contact, company) is None
+
+
+def test_a_scan_page_holding_both_ends_of_queued_links_leaves_their_records_to_the_server(
+    store: Store, engine: SyncEngine, facade: AtlasApp, backend: AtlasBackend
+) -> None:
+    """A queued link's target is the other record's id: the scan must not take a link made, re-roled
+    or unlinked here for an edit, or a delete, of that record."""
+    contact, company = linked_pair(store, facade)
+    engine.pull_links(contact)
+    [unlinked, *_] = [row.other_id for row in store.links.for_record(contact) if row.other_id != company]
+    one, other = unlinked_pair(store, facade)
+    store.edits.link_records(one, other, ["Employee"])  # a create, aimed at ``other``
+    store.edits.set_link_roles(company, contact, ["Decision maker", "Champion"])  # aimed at ``contact``
+    store.edits.unlink_records(contact, unlinked)  # aimed at ``unlinked``
+    queued_before = [(m.op, m.scope, m.target_id, m.changes) for m in store.outbox.all()]
+    # A colleague renames every record at either end meanwhile.
+    renamed: dict[str, tuple[str, str]] = {}
+    for record_id in {contact, company, unlinked, one, other}:
+        row = store.records.get(record_id)
+        obj = store.schema.get_object(row.object_slug) if row is not None else None
+        assert obj is not None and obj.title_attribute is not None
+        renamed[record_id] = (obj.title_attribute.slug, f"Renamed {record_id[-6:]}")
+        backend.update_record(obj.slug, record_id, dict([renamed[record_id]]))
+
+    puller = Puller(store, backend, engine.capabilities)
+    for obj in list(store.schema.objects().values()):
+        puller.pull_records(obj)
+
+    for record_id, (title, name) in renamed.items():
+        row = store.records.get(record_id)
+        assert row is not None, record_id  # an unlink is no delete of the record
+        assert row.values[title] == name, record_id  # the rename was pulled
+        assert not {"object", "other", "other_object", "roles"} & set(row.values), record_id
+    assert store.conflicts.count() == 0
+    assert [(m.op, m.scope, m.target_id, m.changes) for m in store.outbox.all()] == queued_before
+
+    report = engine.push()
+
+    assert (report.pushed, report.rejected, report.pending) == (3, 0, 0)
+    assert facade.store.roles(one, other) == ["Employee"]
+    assert facade.store.roles(contact, company) == ["Decision maker", "Champion"]
+    assert facade.store.roles(contact, unlinked) is None
+
+
+def test_discarding_a_refused_link_leaves_the_other_records_edits_alone(
+    store: Store, engine: SyncEngine, facade: AtlasApp
+) -> None:
+    contact, company = unlinked_pair(store, facade)
+    store.edits.link_records(contact, company, ["Employee"])
+    facade.store.delete(company)
+    assert engine.push().rejected == 1
+    [refused] = store.outbox.pending((MutationState.REJECTED,))
+    colleague = sorted(store.records.ids("contact"))[-1]
+    store.edits.link_records(colleague, company, ["Founder"])  # another link to the same record
+    store.edits.update_record(company, {"company-description": "Gone, it seems"})
+
+    assert refused.op_id is not None
+    discard(store, refused.op_id)
+
+    assert store.links.get(contact, company) is None
+    assert [(m.entity.value, m.scope, m.target_id) for m in store.outbox.all()] == [
+        ("link", colleague, company), ("record", "company", company)]
 
 
 # -- issue keys -----------------------------------------------------------------------------------------

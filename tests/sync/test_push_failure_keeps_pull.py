@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from crmdesk.model import MutationState
+from crmdesk.model import EntityKind, MutationState
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine, SyncReport
@@ -80,7 +80,7 @@ def test_an_edit_the_server_keeps_failing_on_holds_back_no_pull(store: Store, ch
         pulled = {changed: ("description", theirs), changed_deal: ("name", their_deal)}
         assert_pulled_despite_the_failure(store, report, pulled, last_sync)
         # The edit waits, its failure counted once per sync, on the way to becoming a rejection.
-        [waiting] = store.outbox.for_target(refused)
+        [waiting] = store.outbox.for_target(refused, entity=EntityKind.RECORD)
         assert (waiting.state, waiting.changes, waiting.attempts) == (MutationState.PENDING, {"job_title": tag},
                                                                       attempt)
         assert report.pending == 1
@@ -109,7 +109,7 @@ def test_a_record_whose_fetch_keeps_failing_holds_back_no_pull(store: Store, ser
     finally:
         client.close()
     assert_pulled_despite_the_failure(store, report, {changed: ("description", theirs)}, last_sync)
-    [waiting] = store.outbox.for_target(blocked)
+    [waiting] = store.outbox.for_target(blocked, entity=EntityKind.RECORD)
     assert (waiting.state, waiting.changes, waiting.attempts) == (MutationState.PENDING, {"job_title": tag}, 0)
     assert not [s for s in transport.sent if s.method == "PATCH" and s.path.endswith(blocked)]
 
@@ -140,5 +140,5 @@ def test_a_push_that_fails_between_pages_lets_the_pull_finish(store: Store, chok
     assert edited, "the people were not read page by page"
     pulled = {changed: ("description", theirs), changed_deal: ("name", their_deal)}
     assert_pulled_despite_the_failure(store, report, pulled, last_sync)
-    [waiting] = store.outbox.for_target(refused)
+    [waiting] = store.outbox.for_target(refused, entity=EntityKind.RECORD)
     assert (waiting.state, waiting.attempts) == (MutationState.PENDING, 1)  # the push between pages ran

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from crmdesk.model import MutationState
+from crmdesk.model import EntityKind, MutationState
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
@@ -103,7 +103,7 @@ def test_the_merge_sees_what_the_server_changed_meanwhile(store: Store, server: 
     [conflict] = [c for c in store.conflicts.all() if c.target_id == record_id]
     assert (conflict.field, conflict.mine, conflict.theirs) == ("job_title", mine, theirs)
     assert conflict.base == base.values.get("job_title")
-    assert store.outbox.for_target(record_id) == []
+    assert store.outbox.for_target(record_id, entity=EntityKind.RECORD) == []
 
 
 @pytest.mark.parametrize("failure", ["5xx", "network"])
@@ -114,7 +114,7 @@ def test_a_fetch_that_fails_leaves_the_edit_queued_untouched(store: Store, serve
     tag = marker()
     store.edits.update_record(blocked, {"job_title": tag})
     store.edits.update_record(free, {"job_title": tag})
-    before = store.outbox.for_target(blocked)
+    before = store.outbox.for_target(blocked, entity=EntityKind.RECORD)
     cached = store.records.get(blocked)
     client, transport = recording_backend(server)
 
@@ -131,13 +131,14 @@ def test_a_fetch_that_fails_leaves_the_edit_queued_untouched(store: Store, serve
     finally:
         client.close()
     assert report.status.value == "offline", report.summary()
-    assert store.outbox.for_target(blocked) == before, "the failed record's edit changed"
+    assert store.outbox.for_target(blocked, entity=EntityKind.RECORD) == before, "the failed record's edit changed"
     assert [m.state for m in before] == [MutationState.PENDING] and before[0].attempts == 0
     assert store.records.get(blocked) == cached
     assert not [s for s in transport.sent if s.method == "PATCH" and s.path.endswith(blocked)]
     assert api_get(server, "people", blocked).get("job_title") != tag
     # The others went.
-    assert api_get(server, "people", free)["job_title"] == tag and store.outbox.for_target(free) == []
+    assert api_get(server, "people", free)["job_title"] == tag
+    assert store.outbox.for_target(free, entity=EntityKind.RECORD) == []
 
 
 def test_an_update_of_a_record_deleted_on_the_server_is_a_conflict(store: Store, server: SandboxServer) -> None:
@@ -151,7 +152,7 @@ def test_an_update_of_a_record_deleted_on_the_server_is_a_conflict(store: Store,
         client.close()
     assert report.status.value == "synced" and report.conflicts == 1, report.summary()
     assert [c.field for c in store.conflicts.all() if c.target_id == record_id] == [DELETED_FIELD]
-    assert store.outbox.for_target(record_id) == []
+    assert store.outbox.for_target(record_id, entity=EntityKind.RECORD) == []
     assert not [s for s in transport.sent if s.method == "PATCH"], "sent to a record the server does not have"
 
 
@@ -174,7 +175,7 @@ def test_a_push_round_to_another_workspace_sends_nothing(store: Store, server: S
     assert report.status.value == "error" and "another workspace" in report.message
     assert [s.path for s in transport.sent] == ["/api/v1/workspace"]
     assert api_get(server, "people", record_id).get("job_title") != tag
-    assert len(store.outbox.for_target(record_id)) == 1
+    assert len(store.outbox.for_target(record_id, entity=EntityKind.RECORD)) == 1
 
 
 def test_an_engine_checks_the_workspace_once_not_at_every_push(store: Store, server: SandboxServer) -> None:

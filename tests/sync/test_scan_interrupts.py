@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from crmdesk.model import EntityKind
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine, SyncReport
@@ -122,5 +123,5 @@ def test_an_edit_queued_mid_scan_is_merged_not_overwritten(db: Path, server: San
         assert row is not None
         assert row.values["job_title"] == mine, "the scan overwrote an edit made while it ran"
         assert row.values["description"] == colleague  # the colleague's field merged in
-        [queued] = store.outbox.for_target(record_id)
+        [queued] = store.outbox.for_target(record_id, entity=EntityKind.RECORD)
         assert queued.changes == {"job_title": mine}

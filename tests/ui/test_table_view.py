@@ -105,14 +105,14 @@ def test_edit_text_then_undo_and_redo(qtbot: Any, open_view: Callable[[str], Rec
     qtbot.keyClicks(editor, "Renewal 2027")
     commit(qtbot, view, editor)
     assert cell(view, 0, "name") == "Renewal 2027"
-    mutation = store.outbox.for_target(record_id)[-1]
+    mutation = store.outbox.for_target(record_id, entity=EntityKind.RECORD)[-1]
     assert (mutation.op, mutation.changes, mutation.base) == (MutationOp.UPDATE, {"name": "Renewal 2027"},
                                                               {"name": before})
     assert context.sync.local_edits == 1  # type: ignore[union-attr]
     assert context.undo_stack.undoText() == "Edit Name"
     context.undo_stack.undo()
     assert cell(view, 0, "name") == before
-    assert store.outbox.for_target(record_id)[-1].changes == {"name": before}
+    assert store.outbox.for_target(record_id, entity=EntityKind.RECORD)[-1].changes == {"name": before}
     context.undo_stack.redo()
     assert cell(view, 0, "name") == "Renewal 2027"
     assert context.sync.local_edits == 3  # type: ignore[union-attr]
@@ -130,7 +130,8 @@ def test_typing_an_amount_over_a_euro_value_keeps_euros(qtbot: Any, open_view: C
     qtbot.keyClicks(amount, "31,500")
     commit(qtbot, view, amount)
     assert cell(view, row, "value") == "€31,500.00"
-    assert store.outbox.for_target(record_id)[-1].changes == {"value": {"amount": 31500, "currency": "EUR"}}
+    assert store.outbox.for_target(record_id, entity=EntityKind.RECORD)[-1].changes == {
+        "value": {"amount": 31500, "currency": "EUR"}}
 
 
 def test_text_typed_over_a_euro_value_keeps_euros(open_view: Callable[[str], RecordTableView], store: Store) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 import crmdesk.store.changes
 from crmdesk.context import AppContext
+from crmdesk.model import EntityKind
 from crmdesk.store import Store
 from crmdesk.ui.models.tasks_model import Group, TasksModel, relative_deadline
 from crmdesk.ui.navigation import Navigator
@@ -110,7 +111,7 @@ def test_space_ticks_a_task_done_moves_it_and_queues_the_edit(qtbot, context: Ap
     qtbot.waitUntil(lambda: task_id in view.model.task_ids_in(Group.DONE))
     assert store.tasks.get(task_id).done  # type: ignore[union-attr]
     assert store.outbox.count() == before + 1
-    assert store.outbox.for_target(task_id)[-1].changes == {"done": True}
+    assert store.outbox.for_target(task_id, entity=EntityKind.TASK)[-1].changes == {"done": True}
     assert context.sync.local_edits == 1  # type: ignore[union-attr]
     # The ticked task stays the current one, so a second Space undoes the slip.
     assert view.tree.currentIndex().data(Qt.ItemDataRole.UserRole + 1) == task_id

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QWidget
 
 from crmdesk.context import AppContext
-from crmdesk.model import MutationState
+from crmdesk.model import EntityKind, MutationState
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.models.board_model import CardIdRole
@@ -80,7 +80,7 @@ def cell_index(view: RecordTableView, row: int, slug: str) -> Any:
 
 
 def op_of(store: Store, record_id: str) -> int:
-    mutations = store.outbox.for_target(record_id)
+    mutations = store.outbox.for_target(record_id, entity=EntityKind.RECORD)
     assert len(mutations) == 1 and mutations[0].op_id is not None
     return mutations[0].op_id
 
