@@ -9,6 +9,10 @@ from typing import Any
 
 from crmdesk.model.attribute_types import CHOICE_TYPES, MULTISELECT_TYPES, AttributeType
 
+#: ``AttributeDef.config`` key: the value a new record gets when none is given, where the server's
+#: schema names one (Atlas's templates); the store fills it in at create, as the server would.
+DEFAULT_CONFIG = "default"
+
 
 @dataclass(frozen=True, slots=True)
 class Option:

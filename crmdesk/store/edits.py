@@ -27,6 +27,7 @@ from crmdesk.model import (
     ValidationError,
 )
 from crmdesk.model.limits import ValueLimits
+from crmdesk.model.schema import DEFAULT_CONFIG
 from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
@@ -63,6 +64,24 @@ def _validated(
         limits.check(attr, checked)
         clean[slug] = checked
     return clean
+
+
+def _defaults(obj: ObjectDef, limits: ValueLimits) -> dict[str, Any]:
+    """Each attribute's default value (``config["default"]``) the model reads as a value of its type;
+    one it cannot read is left to the server, which fills it in anyway."""
+    found: dict[str, Any] = {}
+    for attr in obj.attributes:
+        default = attr.config.get(DEFAULT_CONFIG)
+        if default is None:
+            continue
+        try:
+            checked = validate_value(attr, default)
+            limits.check(attr, checked)
+        except ValidationError:
+            continue
+        if checked is not None:
+            found[attr.slug] = checked
+    return found
 
 
 def _roles(roles: Sequence[str]) -> tuple[str, ...]:
@@ -123,9 +142,13 @@ class Edits:
     # -- records -------------------------------------------------------------------------
 
     def create_record(self, object_slug: str, values: Mapping[str, Any]) -> Mutation:
+        """A new record with ``values``, and each attribute's default value (where the server's
+        schema names one: Atlas's templates) for the attributes not given — what the server would
+        fill in, shown at once, offline."""
         obj = self._object(object_slug)
         limits = self._schema.value_limits()
         clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name, limits).items() if v is not None}
+        clean.update({slug: default for slug, default in _defaults(obj, limits).items() if slug not in values})
         record_id = new_local_id()
         now = utc_now()
         with self._write():

@@ -5,8 +5,9 @@ type's fields come from its template (``GET …/template/{type}``): sections, ea
 ``{id, label, type, default-value, config, required}``. A field becomes an attribute whose slug
 and id are the field's id (built-in fields are ``<type>-<name>``, custom ones UUIDs), in template
 order. The record page groups attributes by ``config["section"]`` (the section's name, in
-template order); ``config["default"]`` is the template's default value; ``config["field_type"]``
-the Atlas type, which says how the field is filtered (``values.OPERATORS``).
+template order); ``config["default"]`` is the template's ``default-value`` (absent when it has
+none), kept to fill a new record's defaults as the server would; ``config["field_type"]`` the
+Atlas type, which says how the field is filtered (``values.OPERATORS``).
 
 | Atlas type | model |
 | --- | --- |
@@ -32,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option
+from crmdesk.model.schema import DEFAULT_CONFIG
 from crmdesk.remote.errors import ProtocolError
 from crmdesk.remote.rows import clean, usable_identity
 
@@ -47,9 +49,10 @@ TYPES: Mapping[str, AttributeType] = MappingProxyType({
 ENTITY_TYPES: Mapping[str, tuple[str, str]] = MappingProxyType({
     "company": ("Company", "Companies"), "contact": ("Contact", "Contacts"), "sale": ("Sale", "Sales"),
 })
-#: ``AttributeDef.config`` keys.
+#: ``AttributeDef.config`` keys: the section's name, the template's default value (a new record's
+#: default), the Atlas type.
 SECTION = "section"
-DEFAULT = "default"
+DEFAULT = DEFAULT_CONFIG
 FIELD_TYPE = "field_type"
 
 
