@@ -1,15 +1,30 @@
 """What the atlas tests share: a template in the seed's shape, attributes as the adapter reads them,
-and a client of a running atlas sandbox."""
+a client of a running atlas sandbox, and the fixtures around one.
+
+A test module makes its own ``server`` (its size, seed and strictness) with ``serve`` and imports
+the fixtures built on it by name::
+
+    from tests.atlas_support import backend as backend  # (a fixture)
+    from tests.atlas_support import facade as facade  # (a fixture)
+
+    @pytest.fixture(scope="module")
+    def server() -> Iterator[SandboxServer]:
+        yield from serve(records=60, seed=3, strict=True)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+import pytest
 
 from crmdesk.model import AttributeDef
 from crmdesk.remote.atlas import AtlasBackend, connect_atlas
 from crmdesk.remote.atlas.schema import object_def
 from crmdesk.remote.clock import Clock
+from crmdesk.remote.dialects import dialect_named
+from crmdesk.sandbox.atlas import AtlasApp, atlas_app
 from crmdesk.sandbox.server import SandboxServer
 
 #: An Atlassian account id in the shape the seed's example has (comments are written as it).
@@ -58,9 +73,8 @@ def sale_attr(slug: str) -> AttributeDef:
 
 
 def credentials(token: str, account_id: str | None = ACCOUNT) -> dict[str, str]:
-    """A sandbox's ``CLIENT_ID:CLIENT_SECRET`` as the dialect's credentials."""
-    client_id, _, secret = token.partition(":")
-    found = {"client_id": client_id, "client_secret": secret}
+    """A sandbox's ``CLIENT_ID:CLIENT_SECRET`` as the dialect's credentials (``Dialect.from_token``)."""
+    found = dialect_named("atlas").from_token(token)
     if account_id:
         found["account_id"] = account_id
     return found
@@ -70,3 +84,23 @@ def connect(server: SandboxServer, *, account_id: str | None = ACCOUNT, clock: C
             token: str | None = None) -> AtlasBackend:
     """A client of the running atlas sandbox, by its API address (``…/api/1.0``)."""
     return connect_atlas(server.api_url, credentials(token or server.admin_token, account_id), clock=clock)
+
+
+def serve(*, records: int, seed: int, strict: bool = False) -> Iterator[SandboxServer]:
+    """A running atlas sandbox, for a module's ``server`` fixture (``yield from serve(…)``)."""
+    with SandboxServer(dialect="atlas", records=records, seed=seed, strict=strict) as running:
+        yield running
+
+
+@pytest.fixture
+def facade(server: SandboxServer) -> AtlasApp:
+    """The running sandbox's atlas facade (its counters, its clock, its store)."""
+    return atlas_app(server)
+
+
+@pytest.fixture
+def backend(server: SandboxServer) -> Iterator[AtlasBackend]:
+    """A client of the running sandbox (``connect``), closed after the test."""
+    client = connect(server)
+    yield client
+    client.close()

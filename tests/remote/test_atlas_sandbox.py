@@ -9,31 +9,20 @@ from collections.abc import Iterator
 import pytest
 
 from crmdesk.model import COMMENT_KIND, AttributeType
-from crmdesk.remote.atlas import AtlasBackend
+from crmdesk.remote.atlas import AtlasBackend, connect_atlas
 from crmdesk.remote.errors import NotFound, ServerRejected
-from crmdesk.sandbox.atlas import AtlasApp, atlas_app
+from crmdesk.sandbox.atlas import AtlasApp
 from crmdesk.sandbox.server import SandboxServer
-from tests.atlas_support import ACCOUNT, connect
+from tests.atlas_support import ACCOUNT, connect, credentials, serve
+from tests.atlas_support import backend as backend  # (a fixture)
+from tests.atlas_support import facade as facade  # (a fixture)
 
 ENTITIES = "GET /api/1.0/workspace/CRM/entities"
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer(dialect="atlas", records=60, seed=3, strict=True) as running:
-        yield running
-
-
-@pytest.fixture
-def facade(server: SandboxServer) -> AtlasApp:
-    return atlas_app(server)
-
-
-@pytest.fixture
-def backend(server: SandboxServer) -> Iterator[AtlasBackend]:
-    client = connect(server)
-    yield client
-    client.close()
+    yield from serve(records=60, seed=3, strict=True)
 
 
 def _stage(backend: AtlasBackend) -> str:
@@ -192,5 +181,17 @@ def test_without_an_account_id_comments_are_off_and_refused_with_the_reason(serv
         assert caught.value.code == "UNSUPPORTED" and "account id" in caught.value.message
         with pytest.raises(ServerRejected, match="local copy is searched"):
             client.search("anything")
+    finally:
+        client.close()
+
+
+def test_a_callers_headers_are_sent_beside_the_json_content_type(server: SandboxServer, facade: AtlasApp) -> None:
+    """The strict facade answers 415 to a request without ``Content-Type: application/json``: a
+    caller's headers (even one naming another type) are added to it, never instead of it."""
+    client = connect_atlas(server.api_url, credentials(server.admin_token), config={
+        "headers": {"X-Trace": "atlas-test", "content-type": "text/plain"}})
+    try:
+        assert client.workspace().id == f"atlas:127.0.0.1:{server.port}"
+        assert client.record_ids("company")  # GETs too (the facade checks every request)
     finally:
         client.close()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 import httpx
 
-from crmdesk.model import Member, ObjectDef, RecordLink, Workspace
+from crmdesk.model import Member, ObjectDef, Workspace
+from crmdesk.remote.absent import NoLinksMixin, no_links_reasons
 from crmdesk.remote.aria import wire
 from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ACTIVE_FIXED, OPTION_ORDER_FIXED, AdminMixin
 from crmdesk.remote.aria.collab import TASK_LINKS_FIXED, CollabMixin
@@ -19,7 +20,7 @@ from crmdesk.remote.aria.schema import ARIA_LIMITS
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import EVERY_OBJECT, STRUCTURED_UNFILTERABLE, Capabilities
 from crmdesk.remote.clock import Clock
-from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError, unsupported
+from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import Transport, TransportConfig
 
@@ -28,10 +29,6 @@ log = logging.getLogger(__name__)
 #: A time no record will have been updated after: the "changed since" probe.
 FUTURE = "2999-01-01T00:00:00.000Z"
 PAST = "1970-01-01T00:00:00.000Z"
-
-#: Why records are not linked with roles, nor to issues (``Capabilities.reasons``, the refusals).
-LINKS_ABSENT = "this server keeps no links between records with roles (a record reference attribute relates them)"
-ISSUES_ABSENT = "this server keeps no links to a tracker's issues"
 
 #: What Aria has before anything is probed: the conservative answers.
 ARIA_DEFAULTS = Capabilities(
@@ -61,9 +58,7 @@ ARIA_DEFAULTS = Capabilities(
     unfilterable_types=STRUCTURED_UNFILTERABLE | {"personal_name"},
     value_limits=ARIA_LIMITS,
     reasons={
-        "record_links": "This server keeps no links between records with roles (a record reference attribute "
-                        "relates them).",
-        "issue_links": "This server keeps no links to a tracker's issues.",
+        **no_links_reasons("this server"),
         "schema_admin": "Not known yet whether your account is an admin of this workspace.",
         "member_admin": "Not known yet whether your account is an admin of this workspace.",
         "changed_since_objects": "This server cannot be asked for records changed since a time.",
@@ -77,7 +72,7 @@ ARIA_DEFAULTS = Capabilities(
 )
 
 
-class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
+class AriaBackend(RecordsMixin, AdminMixin, CollabMixin, NoLinksMixin):
     """One Aria workspace.
 
     One instance may be shared by threads: the pusher sends ``write_concurrency`` updates at
@@ -190,28 +185,6 @@ class AriaBackend(RecordsMixin, AdminMixin, CollabMixin):
 
     def get_object(self, slug: str) -> ObjectDef:
         return self.load_object(slug)
-
-    # -- links: the server has none ---------------------------------------------------------------------
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        return []
-
-    def link_records(
-        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
-    ) -> RecordLink:
-        raise unsupported("Linking records", LINKS_ABSENT)
-
-    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
-        raise unsupported("Changing a link's roles", LINKS_ABSENT)
-
-    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
-        raise unsupported("Unlinking records", LINKS_ABSENT)
-
-    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Linking issues", ISSUES_ABSENT)
-
-    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Unlinking issues", ISSUES_ABSENT)
 
 
 def connect_aria(

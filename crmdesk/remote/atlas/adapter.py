@@ -21,14 +21,15 @@ from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeDef, Entry, ListDef, Member, Note, Notification, ObjectDef, Option, Task, Workspace
+from crmdesk.model import AttributeDef, Member, Note, ObjectDef, Option, Task, Workspace
+from crmdesk.remote.absent import FixedMembersMixin, NoListsMixin, NoNotificationsMixin
 from crmdesk.remote.atlas.links import NO_ACCOUNT, LinksMixin
 from crmdesk.remote.atlas.records import RecordsMixin
 from crmdesk.remote.atlas.session import JSON, MAX_PAGE, TOKEN_PATH, normalise_url
 from crmdesk.remote.auth import ClientCredentialsAuth, TokenRequestShape
 from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities, NoteParent, SearchHit
 from crmdesk.remote.clock import Clock
-from crmdesk.remote.errors import NotFound, unsupported
+from crmdesk.remote.errors import unsupported
 from crmdesk.remote.transport import Transport, TransportConfig
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ MEMBERS_FIXED = "Atlas CRM's API has no members: people are managed in Jira"
 NO_LISTS = "Atlas CRM has no lists"
 NO_NOTES = "Atlas CRM's API has no notes (comments are the place for text on a record)"
 NO_TASKS = "Atlas CRM's API has no tasks"
+NO_NOTIFICATIONS = "Atlas CRM's API has no notifications"
 NO_SEARCH = "Atlas CRM's API has no search; the local copy is searched"
 #: The member the user's own account id is listed as.
 YOU = "You"
@@ -75,7 +77,7 @@ ATLAS_DEFAULTS = Capabilities(
         "notes": f"{NO_NOTES}.",
         "tasks": f"{NO_TASKS}.",
         "timeline": "Atlas CRM's API reads no history of a record: only comments written from crmdesk are shown.",
-        "notifications": "Atlas CRM's API has no notifications.",
+        "notifications": f"{NO_NOTIFICATIONS}.",
         "comments": f"{NO_ACCOUNT}.",
         "members_listed": f"{MEMBERS_FIXED}: a person is shown by their Atlassian account id.",
         "comments_listed": "Atlas CRM's API cannot read comments back: the ones written from crmdesk are shown as "
@@ -88,9 +90,13 @@ ATLAS_DEFAULTS = Capabilities(
 )
 
 
-class AtlasBackend(RecordsMixin, LinksMixin):
+class AtlasBackend(RecordsMixin, LinksMixin, FixedMembersMixin, NoListsMixin, NoNotificationsMixin):
     """One Atlas CRM workspace (one server is one workspace). Safe to share between the pusher's
     threads: the transport is, and the schema cache is only ever replaced."""
+
+    members_fixed = MEMBERS_FIXED
+    no_lists = NO_LISTS
+    no_notifications = NO_NOTIFICATIONS
 
     @property
     def capabilities(self) -> Capabilities:
@@ -120,15 +126,6 @@ class AtlasBackend(RecordsMixin, LinksMixin):
         if not self.account_id:
             return []
         return [Member(id=self.account_id, name=YOU, email="", user_id=self.account_id)]
-
-    def invite_member(self, email: str, role: str = "member") -> Member | None:
-        raise unsupported("Inviting a member", MEMBERS_FIXED)
-
-    def set_member_role(self, member_id: str, role: str) -> None:
-        raise unsupported("Changing a member's role", MEMBERS_FIXED)
-
-    def remove_member(self, member_id: str) -> None:
-        raise unsupported("Removing a member", MEMBERS_FIXED)
 
     # -- schema: templates are edited in Jira -----------------------------------------------------
 
@@ -171,34 +168,7 @@ class AtlasBackend(RecordsMixin, LinksMixin):
     def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None:
         raise unsupported("Deleting an option", SCHEMA_FIXED)
 
-    # -- lists, notes, tasks, notifications: the API has none --------------------------------------
-
-    def lists(self) -> list[ListDef]:
-        return []
-
-    def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
-        raise unsupported("Creating a list", NO_LISTS)
-
-    def update_list(self, list_id: str, *, name: str | None = None, private: bool | None = None) -> ListDef:
-        raise NotFound(f"{NO_LISTS}.")
-
-    def delete_list(self, list_id: str) -> None:
-        return None  # there is none: already gone
-
-    def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef:
-        raise NotFound(f"{NO_LISTS}.")
-
-    def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
-        raise NotFound(f"{NO_LISTS}.")
-
-    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Entry:
-        raise NotFound(f"{NO_LISTS}.")
-
-    def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> None:
-        raise NotFound(f"{NO_LISTS}.")
-
-    def remove_entry(self, list_id: str, entry_id: str) -> None:
-        return None  # there is none: already gone
+    # -- notes, tasks: the API has none (nor lists, notifications: the mixins) -----------------------
 
     def iter_notes(self, page_size: int = MAX_PAGE) -> Iterator[list[Note]]:
         return iter(())
@@ -236,15 +206,6 @@ class AtlasBackend(RecordsMixin, LinksMixin):
     def delete_task(self, task_id: str) -> None:
         return None  # there is none: already gone
 
-    def notifications(self, unread_only: bool = False) -> list[Notification]:
-        return []
-
-    def mark_notification_read(self, notification_id: str) -> None:
-        raise NotFound("Atlas CRM's API has no notifications.")
-
-    def mark_all_notifications_read(self) -> None:
-        return None  # none to mark
-
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         raise unsupported("Searching on the server", NO_SEARCH)
 
@@ -261,10 +222,16 @@ def connect_atlas(
 ) -> AtlasBackend:
     """An ``AtlasBackend`` for ``url`` (the server's root, its ``…/api/1.0`` or its
     ``…/api/1.0/workspace/CRM``). ``credentials``: ``client_id`` and ``client_secret`` (required;
-    ``ValueError`` without them, naming neither's value) and ``account_id`` (optional)."""
+    ``ValueError`` without them, naming neither's value) and ``account_id`` (optional).
+    ``config``: ``TransportConfig``'s fields; its ``headers`` are sent beside ``Content-Type:
+    application/json``, which they cannot replace."""
     root = normalise_url(url)
+    options = dict(config or {})
+    # A caller's headers are added to the JSON Content-Type every request needs, never instead of it.
+    headers = {key: value for key, value in dict(options.pop("headers", None) or {}).items()
+               if key.lower() != "content-type"}
     settings = TransportConfig(base_url=root, allow_insecure_http=allow_insecure_http,
-                               **{"headers": {"Content-Type": JSON}, **dict(config or {})})
+                               headers={**headers, "Content-Type": JSON}, **options)
     auth = ClientCredentialsAuth(
         root + TOKEN_PATH, credentials.get("client_id", ""), credentials.get("client_secret", ""),
         shape=TokenRequestShape.JSON, clock=clock, allow_insecure_http=allow_insecure_http,

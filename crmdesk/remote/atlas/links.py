@@ -99,7 +99,7 @@ class LinksMixin(AtlasSession):
         """``PUT …/links/{other}``: the link's roles, all of them; ``NotFound`` when the two are not linked."""
         answer = self.write("PUT", self._links_path(record_id, other_id), {"roles": list(roles)})
         item = object_of(answer, "a link")
-        return _link(record_id, item, (other_id, _entity_type(item) or ""))
+        return _link(record_id, item, (other_id, ""))  # the other's type: as the answer says, if it does
 
     def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
         try:
@@ -140,12 +140,6 @@ class LinksMixin(AtlasSession):
 
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         return []
-
-
-def _entity_type(item: Mapping[str, Any]) -> str | None:
-    entity = item.get("entity")
-    kind = entity.get("type") if isinstance(entity, Mapping) else None
-    return kind if isinstance(kind, str) else None
 
 
 __all__ = ["NO_ACCOUNT", "LinksMixin"]

@@ -16,14 +16,15 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crmdesk.model import AttributeDef, ObjectDef, Record, codec_for
+from crmdesk.model import AttributeDef, ObjectDef, Record
 from crmdesk.model import values as model_values
 from crmdesk.remote import schema_cache
 from crmdesk.remote.atlas import schema
 from crmdesk.remote.atlas.session import MAX_PAGE, AtlasSession, object_of
 from crmdesk.remote.atlas.values import filter_param, from_wire, to_wire
 from crmdesk.remote.backend import RecordPage
-from crmdesk.remote.errors import NotFound, PoisonedRow, ProtocolError, ServerRejected
+from crmdesk.remote.errors import NotFound, PoisonedRow, ServerRejected
+from crmdesk.remote.lookup import holding, looked_up
 from crmdesk.remote.paging import Row
 from crmdesk.remote.rows import each, usable_identity
 from crmdesk.remote.session import seg
@@ -50,14 +51,16 @@ class RecordsMixin(AtlasSession):
     # -- mapping ------------------------------------------------------------------------------------
 
     def decode_record(self, obj: ObjectDef, entity: Mapping[str, Any]) -> Record:
-        """A record from an entity; ``PoisonedRow`` for an unusable id (``each`` skips it in a page)."""
+        """A record from an entity; ``PoisonedRow`` for an unusable id or another type than
+        ``obj``'s (``each`` skips it in a page; a single answer fails)."""
         ident = entity.get("id")
         if not isinstance(ident, str) or not ident:
             raise PoisonedRow(f"An entity of {obj.slug} from the server has no id.")
         usable_identity(ident, "id", f"An entity of {obj.slug}")
         kind = entity.get("type")
         if kind is not None and kind != obj.slug:
-            raise ProtocolError(f"The server sent a {str(kind)[:20]} where a {obj.slug} was asked for ({ident}).")
+            # One item of another type fails no pull: a list skips it (``each``, logged).
+            raise PoisonedRow(f"The server sent a {str(kind)[:20]} where a {obj.slug} was asked for ({ident}).")
         values = schema_cache.decode_values(obj.by_slug, entity.get("fields"), owner=f"{obj.slug} {ident}",
                                             read=from_wire)
         return Record(id=ident, object_slug=obj.slug, values=values)
@@ -148,22 +151,11 @@ class RecordsMixin(AtlasSession):
         attr = obj.attribute(attribute)
         if attr is None:
             raise ServerRejected(f"Atlas CRM has no field “{attribute}” on {obj.plural_name.lower()}.")
-        element = value[0] if isinstance(value, list) and len(value) == 1 else value
-        try:
-            wanted = codec_for(attr.type).validate(element, attr)
-            key, text = filter_param(attr, wanted)
-        except ValueError as error:
-            raise ServerRejected(f"Records are looked up by one value of {attr.title}: {error}") from None
-        found: list[Record] = []
+        wanted, (key, text) = looked_up(attr, value, attr.title, lambda element: filter_param(attr, element))
         if isinstance(wanted, dict) and wanted.get("currency") is None:
             wanted = {**wanted, "currency": attr.currency_code}  # an amount alone is in the field's code
-        for rows, _total in self._scan(obj, MAX_PAGE, {key: text}):
-            for record in self._decode_rows(obj, rows):
-                if wanted in model_values.elements(record.values.get(attribute)):
-                    found.append(record)
-                    if len(found) >= limit:
-                        return found
-        return found
+        pages = (self._decode_rows(obj, rows) for rows, _total in self._scan(obj, MAX_PAGE, {key: text}))
+        return holding(pages, attribute, wanted, limit)
 
 
 __all__ = ["RecordsMixin"]

@@ -1,7 +1,8 @@
 """What every part of the Atlas adapter shares: the address, the credentials, requests, paging.
 
 Atlas CRM's API (seed ``003``: the vendor's API document is the contract; docs/remote.md,
-"atlas") lives under ``/api/1.0``: the token endpoint at ``/api/1.0/oauth/token``, the CRM under
+"atlas") lives under ``/api/1.0`` (below the server's root, which may have a path of its own, as
+``https://jira.example.com/crm`` has): the token endpoint at ``/api/1.0/oauth/token``, the CRM under
 ``/api/1.0/workspace/CRM``. Answers are bare JSON (no envelope); errors are ``{"message": …}``
 (``http_errors`` reads them). Lists are ``{"items", "total", "_links": {"next": {"href"}}}``, paged
 by following ``next`` (``link_pages``) at most 100 items a page.
@@ -13,9 +14,12 @@ without saying which requests it checks (``TransportConfig.headers``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from itertools import pairwise
 from typing import Any
+
+import httpx
 
 from crmdesk.remote.clock import Clock, SystemClock
 from crmdesk.remote.errors import PagingUnstable, ProtocolError
@@ -34,6 +38,8 @@ MAX_PAGE = 100
 #: Scans of one list before a list that keeps moving is given up on (``PagingUnstable``).
 MAX_PASSES = 3
 JSON = "application/json"
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -83,16 +89,23 @@ class AtlasSession(ApiSession):
         kind = RequestKind.CREATE if method == "POST" else RequestKind.WRITE
         return self.call(method, path, body=body, kind=kind)
 
-    def follow(self, href: str) -> Any:
-        """``GET`` a next page's address as the server gave it: absolute, or relative to the root.
-        One on another origin (or outside the API) is refused: the token goes to this server only."""
-        base = self.transport.base_url
-        url = base.join(href)
-        if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
-            raise ProtocolError(f"The server's next page is on another server ({url.host or href[:60]}); "
-                                "not followed, so the token stays with this one.")
-        if not url.path.startswith(API_BASE + "/"):
+    def page_url(self, path: str) -> httpx.URL:
+        """The address of a list's first page (what its page-relative next links resolve against)."""
+        return self.transport.url_for(self.api + path)
+
+    def next_url(self, href: str, page: httpx.URL) -> httpx.URL:
+        """A next page's address as the server gave it, resolved against the page that carried it
+        (absolute, root-relative or page-relative). One outside the API (under the server's base
+        path, if it has one) is refused; one on another origin the transport refuses when it is
+        sent (``Transport.url_for``): the token goes to this server only."""
+        url = page.join(href)
+        api = self.transport.base_url.path.rstrip("/") + API_BASE + "/"
+        if not url.path.startswith(api):
             raise ProtocolError(f"The server's next page is outside its API ({url.path[:80]}); not followed.")
+        return url
+
+    def follow(self, url: httpx.URL) -> Any:
+        """``GET`` a next page (``next_url``)."""
         return self.transport.request_json("GET", str(url), kind=RequestKind.READ)
 
     def _reader(
@@ -100,8 +113,14 @@ class AtlasSession(ApiSession):
         id_of: Callable[[Mapping[str, Any]], Any], totals: list[int | None],
     ) -> Callable[[str | None], LinkPage]:
         """``link_pages``' fetch for one pass over a list; each page's total goes to ``totals``."""
+        here = [self.page_url(path)]  # the page read last: its next link resolves against it
+
         def fetch(link: str | None) -> LinkPage:
-            answer = self.get(path, {**params, "size": size}) if link is None else self.follow(link)
+            if link is None:
+                answer = self.get(path, {**params, "size": size})
+            else:
+                here[0] = self.next_url(link, here[0])
+                answer = self.follow(here[0])
             page = object_of(answer, what)
             items = page.get("items")
             if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
@@ -124,7 +143,12 @@ class AtlasSession(ApiSession):
         scan is trusted only when it saw at least as many items as the last page's ``total`` and
         that total never went down; otherwise the list is read again (items seen already are not handed
         on twice), up to ``MAX_PASSES`` times, and then ``PagingUnstable``: a scan that quietly
-        missed a record would have the deletion sweep drop it from the cache."""
+        missed a record would have the deletion sweep drop it from the cache. A list without a
+        ``total`` (the seed shows one, but does not promise it) cannot be checked: that scan is
+        trusted as it came (logged once).
+
+        Next links are resolved against the page that carried them (``next_url``), so a server
+        under a base path (``https://jira.example.com/crm``) pages as one at the root does."""
         size = max(1, min(page_size, MAX_PAGE))
         handed: set[str] = set()
         for _ in range(MAX_PASSES):
@@ -137,10 +161,13 @@ class AtlasSession(ApiSession):
                 if fresh:
                     yield fresh, totals[-1]
             known = [total for total in totals if total is not None]
+            if not known:
+                log.info("the server counts no %s (no total): the scan's completeness is not checked", what)
+                return
             # Fewer than the total: one was missed (or made meanwhile). A total that went down: a
             # delete may have pulled a record across a page boundary unseen (the count cannot tell).
             shrank = any(later < earlier for earlier, later in pairwise(known))
-            if not known or (len(seen) >= known[-1] and not shrank):
+            if len(seen) >= known[-1] and not shrank:
                 return
         raise PagingUnstable(f"The {what} changed while they were read ({MAX_PASSES} times over): some may have "
                              "been missed, so none is taken for deleted. Pull again later.")

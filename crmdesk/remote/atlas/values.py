@@ -24,6 +24,7 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ValidationError, codec_for
 from crmdesk.model.values import Value, elements, pack_elements
+from crmdesk.remote.amounts import bare_amount
 from crmdesk.remote.atlas.schema import FIELD_TYPE
 
 T = AttributeType
@@ -36,15 +37,12 @@ OPERATORS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 
 
 def field_type(attr: AttributeDef) -> str:
-    """The Atlas type of ``attr`` (as the template said; else the one its model type comes from)."""
+    """The Atlas type of ``attr``, as its template said (``schema`` keeps it on every attribute);
+    ``ValueError`` for an attribute that did not come from a template."""
     said = attr.config.get(FIELD_TYPE)
-    if isinstance(said, str) and said in OPERATORS:
-        return said
-    fallback = {T.DATE: "date", T.TIMESTAMP: "timestamp", T.NUMBER: "decimal", T.CURRENCY: "decimal",
-                T.ACTOR_REFERENCE: "user"}
-    if attr.type is T.SELECT:
-        return "multi-select" if attr.multiselect else "single-select"
-    return fallback.get(attr.type, "string")
+    if not isinstance(said, str) or said not in OPERATORS:
+        raise ValueError(f"{attr.title or attr.slug} is not a field of an Atlas CRM template")
+    return said
 
 
 # -- in -------------------------------------------------------------------------------------------
@@ -81,14 +79,7 @@ def from_wire(attr: AttributeDef, raw: Any) -> Value:
 
 def _element_out(attr: AttributeDef, element: Any) -> Any:
     if attr.type is T.CURRENCY:
-        code, held = element.get("currency"), attr.currency_code
-        if code and held and code != held:
-            raise ValueError(f"is kept in {held} on this server; an amount in {code} cannot be stored "
-                             f"(type it in {held})")
-        if code and not held:
-            raise ValueError(f"has no currency on this server, so an amount in {code} would be stored without "
-                             "its code (type the amount alone)")
-        return element["amount"]
+        return bare_amount(element, attr, "type the amount alone")
     return element  # text, a number, a date, a time, an account id, a label: as they are
 
 

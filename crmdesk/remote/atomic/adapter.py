@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from crmdesk.model import (
     AttributeDef,
-    Entry,
-    ListDef,
-    Notification,
     ObjectDef,
     Option,
-    RecordLink,
     TimelineEvent,
 )
+from crmdesk.remote.absent import NoLinksMixin, NoListsMixin, NoNotificationsMixin, no_links_reasons
 from crmdesk.remote.atomic.collab import CollabMixin
 from crmdesk.remote.atomic.session import MAX_PAGE, normalise_url, unsupported
 from crmdesk.remote.auth import Auth, BearerAuth
@@ -37,10 +34,6 @@ from crmdesk.remote.transport import Transport, TransportConfig
 log = logging.getLogger(__name__)
 
 _SCHEMA = "this server's objects and fields are fixed, and its custom objects are made in its web app"
-
-#: Why records are not linked with roles, nor to issues (``Capabilities.reasons``, the refusals).
-LINKS_ABSENT = "this server keeps no links between records with roles (a record reference attribute relates them)"
-ISSUES_ABSENT = "this server keeps no links to a tracker's issues"
 
 #: What Atomic can do; nothing about it changes with the account, so the probe only confirms it.
 ATOMIC_DEFAULTS = Capabilities(
@@ -66,9 +59,7 @@ ATOMIC_DEFAULTS = Capabilities(
     # a create of unknown outcome that has only a name is still looked up, not sent twice.
     unfilterable_types=STRUCTURED_UNFILTERABLE,
     reasons={
-        "record_links": "This server keeps no links between records with roles (a record reference attribute "
-                        "relates them).",
-        "issue_links": "This server keeps no links to a tracker's issues.",
+        **no_links_reasons("this server"),
         "schema_admin": f"The schema cannot be changed from crmdesk: {_SCHEMA}.",
         "member_admin": "Members cannot be changed from crmdesk: this server's member list is read-only "
         "(invite people and change roles in its web app).",
@@ -90,7 +81,7 @@ ATOMIC_DEFAULTS = Capabilities(
 RATE_LIMITS = RateLimits(requests_per_minute=175)
 
 
-class AtomicBackend(CollabMixin):
+class AtomicBackend(CollabMixin, NoListsMixin, NoNotificationsMixin, NoLinksMixin):
     """One Atomic workspace. Safe to share between the pusher's threads: the transport is, and the
     schema cache is only ever replaced whole."""
 
@@ -149,36 +140,7 @@ class AtomicBackend(CollabMixin):
     def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None:
         raise unsupported("Deleting an option", "deal stages are set in the server's configuration (its web app)")
 
-    # -- lists: the server has none ---------------------------------------------------------------
-
-    def lists(self) -> list[ListDef]:
-        return []
-
-    def create_list(self, name: str, parent_object: str, private: bool = False) -> ListDef:
-        raise unsupported("Creating a list", "this server has no lists")
-
-    def update_list(self, list_id: str, *, name: str | None = None, private: bool | None = None) -> ListDef:
-        raise NotFound("This server has no lists.")
-
-    def delete_list(self, list_id: str) -> None:
-        return None  # there is none: already gone
-
-    def create_list_attribute(self, list_id: str, attribute: AttributeDef) -> AttributeDef:
-        raise NotFound("This server has no lists.")
-
-    def iter_entries(self, list_id: str, page_size: int = MAX_PAGE) -> Iterator[list[Entry]]:
-        raise NotFound("This server has no lists.")
-
-    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Entry:
-        raise NotFound("This server has no lists.")
-
-    def update_entry(self, list_id: str, entry_id: str, values: Mapping[str, Any]) -> None:
-        raise NotFound("This server has no lists.")
-
-    def remove_entry(self, list_id: str, entry_id: str) -> None:
-        return None  # there is none: already gone
-
-    # -- timeline, notifications, search: the server keeps none ------------------------------------
+    # -- timeline, search: the server keeps none (lists, notifications, links: the mixins) ------------------
 
     def timeline(self, object_slug: str, record_id: str, cursor: str | None = None, limit: int = 50) -> TimelinePage:
         return TimelinePage([])
@@ -189,40 +151,9 @@ class AtomicBackend(CollabMixin):
     def activity(self, object_slug: str, record_id: str) -> list[TimelineEvent]:
         return []
 
-    def notifications(self, unread_only: bool = False) -> list[Notification]:
-        return []
-
-    def mark_notification_read(self, notification_id: str) -> None:
-        raise NotFound("This server has no notifications.")
-
-    def mark_all_notifications_read(self) -> None:
-        return None  # none to mark
-
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         # Contacts ignore the server's ``q`` (README 5): an answer would miss every person.
         raise unsupported("Searching on the server", "this server cannot search people; search the local copy")
-
-    # -- links: the server has none ---------------------------------------------------------------------
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        return []
-
-    def link_records(
-        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
-    ) -> RecordLink:
-        raise unsupported("Linking records", LINKS_ABSENT)
-
-    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
-        raise unsupported("Changing a link's roles", LINKS_ABSENT)
-
-    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
-        raise unsupported("Unlinking records", LINKS_ABSENT)
-
-    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Linking issues", ISSUES_ABSENT)
-
-    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Unlinking issues", ISSUES_ABSENT)
 
 
 def connect_atomic(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from crmdesk.model import AttributeType, Notification, ObjectDef, RecordLink, Workspace
+from crmdesk.model import AttributeType, ObjectDef, Workspace
+from crmdesk.remote.absent import NoLinksMixin, NoNotificationsMixin, no_links_reasons
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED
 from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, CollabMixin
@@ -27,7 +28,7 @@ from crmdesk.remote.attio.timeline import TimelineMixin
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities, SearchHit
 from crmdesk.remote.clock import Clock
-from crmdesk.remote.errors import NotFound, ProtocolError, unsupported
+from crmdesk.remote.errors import ProtocolError
 from crmdesk.remote.ratelimit import RateLimits
 from crmdesk.remote.rows import clean, each, whole
 from crmdesk.remote.transport import Transport, TransportConfig
@@ -36,10 +37,6 @@ log = logging.getLogger(__name__)
 
 #: The search endpoint answers at most 25 hits.
 MAX_SEARCH = 25
-
-#: Why records are not linked with roles, nor to issues (``Capabilities.reasons``, the refusals).
-LINKS_ABSENT = "Attio keeps no links between records with roles (a record reference attribute relates them)"
-ISSUES_ABSENT = "Attio keeps no links to a tracker's issues"
 
 #: What Attio's API does before the token's scopes are read.
 ATTIO_DEFAULTS = Capabilities(
@@ -70,9 +67,7 @@ ATTIO_DEFAULTS = Capabilities(
         AttributeType.RECORD_REFERENCE.value, AttributeType.ACTOR_REFERENCE.value, AttributeType.DATE.value,
         AttributeType.TIMESTAMP.value, AttributeType.RATING.value},
     reasons={
-        "record_links": "Attio keeps no links between records with roles (a record reference attribute "
-                        "relates them).",
-        "issue_links": "Attio keeps no links to a tracker's issues.",
+        **no_links_reasons("Attio"),
         "schema_admin": "Not known yet whether this token may change the schema (its scopes are read when it "
                         "connects).",
         "member_admin": f"Members cannot be changed from crmdesk: {MEMBERS_FIXED}.",
@@ -92,9 +87,12 @@ ATTIO_DEFAULTS = Capabilities(
 RATE_LIMITS = RateLimits(reads_per_second=90, writes_per_second=22)
 
 
-class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
+class AttioBackend(TimelineMixin, CollabMixin, ListsMixin, NoNotificationsMixin, NoLinksMixin):
     """One Attio workspace. Safe to share between the pusher's threads: the transport is, and the
     caches (``AttioSession``) are only ever replaced."""
+
+    links_server = "Attio"
+    no_notifications = "Attio's API has no notifications"
 
     def __init__(self, transport: Transport) -> None:
         super().__init__(transport)
@@ -133,17 +131,6 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
     def get_object(self, slug: str) -> ObjectDef:
         return self.load_object(slug)
 
-    # -- notifications: Attio's API has none --------------------------------------------------------
-
-    def notifications(self, unread_only: bool = False) -> list[Notification]:
-        return []
-
-    def mark_notification_read(self, notification_id: str) -> None:
-        raise NotFound("Attio's API has no notifications.")
-
-    def mark_all_notifications_read(self) -> None:
-        return None  # none to mark
-
     # -- search ----------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -167,28 +154,6 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin):
                              subtitle=str(clean(first, None, "subtitle", owner) or ""))
 
         return each(rows_of(self.query("/objects/records/search", body), "search results"), hit, "a search result")
-
-    # -- links: Attio's API has none ---------------------------------------------------------------------
-
-    def record_links(self, object_slug: str, record_id: str) -> list[RecordLink]:
-        return []
-
-    def link_records(
-        self, object_slug: str, record_id: str, other_object: str, other_id: str, roles: Sequence[str]
-    ) -> RecordLink:
-        raise unsupported("Linking records", LINKS_ABSENT)
-
-    def set_link_roles(self, object_slug: str, record_id: str, other_id: str, roles: Sequence[str]) -> RecordLink:
-        raise unsupported("Changing a link's roles", LINKS_ABSENT)
-
-    def unlink_records(self, object_slug: str, record_id: str, other_id: str) -> None:
-        raise unsupported("Unlinking records", LINKS_ABSENT)
-
-    def link_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Linking issues", ISSUES_ABSENT)
-
-    def unlink_issues(self, object_slug: str, record_id: str, keys: Sequence[str]) -> None:
-        raise unsupported("Unlinking issues", ISSUES_ABSENT)
 
 
 def connect_attio(

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from crmdesk.model import Member, Note, Task
+from crmdesk.remote.absent import FixedMembersMixin
 from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.records import RecordsMixin, gone
 from crmdesk.remote.attio.session import MAX_PAGE, MAX_SMALL_PAGE, row_of, rows_of
@@ -97,7 +98,9 @@ def task(row: Mapping[str, Any]) -> Task:
     )
 
 
-class CollabMixin(RecordsMixin):
+class CollabMixin(RecordsMixin, FixedMembersMixin):
+    members_fixed = MEMBERS_FIXED
+
     # -- members --------------------------------------------------------------------------------
 
     def members(self) -> list[Member]:
@@ -111,15 +114,6 @@ class CollabMixin(RecordsMixin):
             log.warning("members not read: %s", error.message)
             return []
         return each(rows, member, "a member")
-
-    def invite_member(self, email: str, role: str = "member") -> Member | None:
-        raise unsupported("Inviting a member", MEMBERS_FIXED)
-
-    def set_member_role(self, member_id: str, role: str) -> None:
-        raise unsupported("Changing a member's role", MEMBERS_FIXED)
-
-    def remove_member(self, member_id: str) -> None:
-        raise unsupported("Removing a member", MEMBERS_FIXED)
 
     # -- notes ----------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record, codec_for
+from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
 from crmdesk.model import values as model_values
 from crmdesk.remote import limits, schema_cache
 from crmdesk.remote.attio import ids
@@ -32,6 +32,7 @@ from crmdesk.remote.attio.session import MAX_PAGE, row_of
 from crmdesk.remote.attio.values import from_wire, to_wire
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
+from crmdesk.remote.lookup import holding, looked_up
 from crmdesk.remote.rows import each, timestamp
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import RequestKind
@@ -195,20 +196,11 @@ class RecordsMixin(SchemaMixin):
         attr = obj.attribute(attribute)
         if attr is None:
             raise ServerRejected(f"The server has no attribute “{attribute}” on {object_slug}.")
-        element = value[0] if isinstance(value, list) and len(value) == 1 else value
-        try:
-            wanted = codec_for(attr.type).validate(element, attr)
-        except ValueError as error:
-            raise ServerRejected(f"Records are looked up by one value of {attribute}: {error}") from None
-        found: list[Record] = []
+        wanted, query = looked_up(attr, value, attribute, lambda element: _filter(attr, element))
         path = f"/objects/{seg(object_slug)}/records/query"
-        for rows in self.scan(path, "record_id", MAX_PAGE, extra={"filter": _filter(attr, wanted)}):
-            for record in each(rows, lambda row: self.decode_record(obj, row), f"a record of {object_slug}"):
-                if wanted in model_values.elements(record.values.get(attribute)):
-                    found.append(record)
-                    if len(found) >= limit:
-                        return found
-        return found
+        pages = (each(rows, lambda row: self.decode_record(obj, row), f"a record of {object_slug}")
+                 for rows in self.scan(path, "record_id", MAX_PAGE, extra={"filter": query}))
+        return holding(pages, attribute, wanted, limit)
 
 
 def gone(record_id: str) -> str:

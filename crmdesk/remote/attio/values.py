@@ -32,6 +32,7 @@ import phonenumbers
 
 from crmdesk.model import AttributeDef, AttributeType, ValidationError, codec_for
 from crmdesk.model.values import Value, elements, pack_elements
+from crmdesk.remote.amounts import bare_amount
 from crmdesk.remote.attio import ids
 
 T = AttributeType
@@ -132,14 +133,8 @@ def from_wire(attr: AttributeDef, raw: Any) -> Value:
 
 def _currency_out(element: Mapping[str, Any], attr: AttributeDef) -> dict[str, Any]:
     """``{"currency_value": n}``: Attio keeps the code on the attribute, never on the value."""
-    code, held = element.get("currency"), attr.currency_code
-    if code and held and code != held:
-        raise ValueError(f"is kept in {held} on this server; an amount in {code} cannot be stored "
-                         f"(type it in {held})")
-    if code and not held:
-        raise ValueError(f"has no currency of its own on this server, so an amount in {code} would be stored "
-                         "without its code (give the attribute a currency in Attio, or type the amount alone)")
-    return {"currency_value": element["amount"]}
+    return {"currency_value": bare_amount(element, attr, "give the attribute a currency in Attio, or type the "
+                                                         "amount alone")}
 
 
 def _phone_out(element: str) -> dict[str, Any]:

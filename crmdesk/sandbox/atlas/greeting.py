@@ -6,6 +6,7 @@ token request (its ``access_token`` kept in ``$TOKEN``), then a GET with it.
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from crmdesk.sandbox.atlas.app import TOKEN_PATH
@@ -13,17 +14,11 @@ from crmdesk.sandbox.atlas.demo import ACCOUNTS
 from crmdesk.sandbox.core.db import dumps
 
 
-def _quoted(text: str) -> str:
-    """Single quotes always (the lines read the same every run); nothing here holds one."""
-    assert "'" not in text
-    return f"'{text}'"
-
-
 def token_request(root: str, credentials: str) -> str:
     client_id, _, secret = credentials.partition(":")
     body = dumps({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
-    return (f"curl -s -X POST -H 'Content-Type: application/json' -d {_quoted(body)} "
-            f"{_quoted(root + TOKEN_PATH)}")
+    return (f"curl -s -X POST -H 'Content-Type: application/json' -d {shlex.quote(body)} "
+            f"{shlex.quote(root + TOKEN_PATH)}")
 
 
 def greeting(server: Any) -> list[str]:
@@ -35,5 +30,5 @@ def greeting(server: Any) -> list[str]:
         f"member credentials: {server.member_token}",
         f"admin account id:   {ACCOUNTS[0][1]}",
         f"try: TOKEN=$({token_request(server.url, server.admin_token)} | {pick})",
-        f"then: curl -H 'Content-Type: application/json' -H \"Authorization: Bearer $TOKEN\" {_quoted(example)}",
+        f"then: curl -H 'Content-Type: application/json' -H \"Authorization: Bearer $TOKEN\" {shlex.quote(example)}",
     ]

@@ -4,7 +4,8 @@ Atlas has no template writes, so the templates are fixed here rather than stored
 ids are ``<type>-<name>``; custom fields have UUID ids, the same in every sandbox (a UUID5 of the
 type and label), so a test or a reopened file never has to look them up by label. A select's
 options are ``config.options`` (labels in display order) and a decimal with ``config.currency`` is
-money in that code — assumptions the seed leaves open (contract §1).
+money in that code — assumptions the seed leaves open (docs/sandbox.md, "The atlas facade"; docs/remote.md,
+"atlas").
 """
 
 from __future__ import annotations
@@ -139,5 +140,3 @@ def _templates() -> dict[str, Template]:
 
 
 TEMPLATES: Mapping[str, Template] = MappingProxyType(_templates())
-#: Custom field ids by (type, label), for the demo and tests.
-STAGE_FIELD = custom_id("sale", "Pipeline stage")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
 from typing import Any
 
+from crmdesk.model.codecs import temporal
 from crmdesk.sandbox.atlas.template import FieldDef
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -23,10 +23,11 @@ class ValueProblem(Exception):
 
 
 def parse_date(raw: str) -> str:
+    """``yyyy-mm-dd`` only (the seed's form; the model reads more), a real calendar date."""
     if not _DATE.fullmatch(raw):
         raise ValueProblem(f"{raw!r} is not a date (yyyy-mm-dd)")
     try:
-        return date.fromisoformat(raw).isoformat()
+        return temporal.parse_date(raw)
     except ValueError:
         raise ValueProblem(f"{raw!r} is not a date (yyyy-mm-dd)") from None
 
@@ -34,12 +35,9 @@ def parse_date(raw: str) -> str:
 def parse_timestamp(raw: str) -> str:
     """An ISO 8601 date-time in the canonical form; one without an offset is taken as UTC."""
     try:
-        moment = datetime.fromisoformat(raw.strip())
+        return temporal.parse_timestamp(raw.strip())
     except ValueError:
         raise ValueProblem(f"{raw!r} is not an ISO 8601 date-time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _option(field: FieldDef, label: Any) -> str:
