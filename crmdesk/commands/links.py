@@ -117,16 +117,24 @@ def _list(options: argparse.Namespace) -> None:
         if options.json:
             print(dump_json({
                 "links": [{"id": link.other_id, "object": link.other_object, "title": title(link.other_id),
-                           "roles": list(link.roles), "pending": link.unsent} for link in links],
-                "issues": [{"key": issue.key, "pending": issue.unsent} for issue in issues],
+                           "roles": list(link.roles), "pending": link.unsent, "refused": link.refused}
+                          for link in links],
+                "issues": [{"key": issue.key, "pending": issue.unsent, "refused": issue.refused} for issue in issues],
             }))
             return
         rows = [[title(link.other_id),
                  objects[link.other_object].singular_name if link.other_object in objects else link.other_object,
-                 ", ".join(link.roles), link.other_id, "not sent" if link.unsent else ""] for link in links]
+                 ", ".join(link.roles), link.other_id, _state(link.unsent, link.refused)] for link in links]
         print(table(["Linked record", "Object", "Roles", "Id", ""], rows) if rows else "No linked records.")
         if issues:
-            print("Issues: " + ", ".join(f"{i.key}{' (not sent)' if i.unsent else ''}" for i in issues))
+            print("Issues: " + ", ".join(f"{i.key} ({_state(i.unsent, i.refused)})" if i.unsent or i.refused else i.key
+                                         for i in issues))
+
+
+def _state(unsent: bool, refused: str | None) -> str:
+    if refused:
+        return f"refused: {refused}"
+    return "not sent" if unsent else ""
 
 
 def _add(options: argparse.Namespace) -> None:

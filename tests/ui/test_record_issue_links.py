@@ -1,40 +1,25 @@
 """What the record page says where the server keeps things it never lists: a record's issue keys
-(linked and unlinked from the page, shown as linked from here) and comments (written here, never
-read back: the timeline says only those written here are shown)."""
+(linked and unlinked from the page after a question, shown as linked from here, with the unsent
+and refused marks, rows left alone by notices about anything else) and comments (written here,
+never read back: the timeline says only those written here are shown)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from crmdesk.context import AppContext
-from crmdesk.model import EntityKind, MutationOp
+from crmdesk.model import EntityKind, MutationOp, MutationState
 from crmdesk.store import RecordRow, Store
 from crmdesk.store.changes import ChangeSet
-from crmdesk.ui.navigation import Navigator
-from crmdesk.ui.views.record_page import COMMENTS_NOT_LISTED, RecordPage
-from crmdesk.ui.widgets.issue_links import EMPTY, ONLY_LOCAL
-from tests.ui._record_links import FakeSync, keep_capabilities, open_page
+from crmdesk.store.unsynced import QUEUED, REFUSED
+from crmdesk.ui.views.record_page import COMMENTS_NOT_LISTED
+from crmdesk.ui.widgets.issue_links import EMPTY, ONLY_LOCAL, unlink_issue_question
+from tests.ui._record_links import keep_capabilities, page_fixtures
 
-
-@pytest.fixture
-def store(synced_store: Callable[..., Store]) -> Store:
-    opened = synced_store(records=200, seed=1)
-    keep_capabilities(opened, issue_links=True)
-    return opened
-
-
-@pytest.fixture
-def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
-    return ui_context(store, navigator=Navigator(), sync=FakeSync())
-
-
-@pytest.fixture
-def page_of(context: AppContext, qtbot: Any) -> Callable[[str], RecordPage]:
-    return lambda record_id: open_page(context, qtbot, record_id)
+store, context, page_of = page_fixtures(issue_links=True)
 
 
 def a_deal(store: Store) -> RecordRow:
@@ -62,7 +47,7 @@ def test_typing_a_key_and_enter_links_it_unsent(store: Store, context: AppContex
     qtbot.keyClicks(section.key_edit, " sales-12 ")
     qtbot.keyClick(section.key_edit, Qt.Key.Key_Return)
     assert section.keys() == ["SALES-12"] and section.key_edit.text() == ""
-    _label, badge, _unlink = section.rows["SALES-12"]
+    badge = section.rows["SALES-12"].badge
     assert badge.mark is not None and badge.accessibleName() == "Waiting to be sent"
     assert not section.empty_label.isVisible()
     assert issue_links(store) == [(MutationOp.CREATE, "SALES-12")]
@@ -93,16 +78,57 @@ def test_a_key_that_is_not_one_is_refused_with_the_reason_and_stays_typed(store:
     assert "already linked" in section.error_label.text() and section.keys() == ["OPS-7"]
 
 
-def test_unlinking_a_sent_key_queues_the_unlink(store: Store, page_of: Any, qtbot: Any) -> None:
+def test_unlinking_a_sent_key_asks_first_and_queues_the_unlink(store: Store, page_of: Any, qtbot: Any) -> None:
     deal = a_deal(store)
     with store.write():
         store.issue_links.add(deal.id, "OPS-7")  # linked from here and sent long ago
     page = page_of(deal.id)
     section = page.issues_section
-    assert section.keys() == ["OPS-7"] and section.rows["OPS-7"][1].mark is None
-    qtbot.mouseClick(section.rows["OPS-7"][2], Qt.MouseButton.LeftButton)
+    assert section.keys() == ["OPS-7"] and section.rows["OPS-7"].badge.mark is None
+    asked: list[str] = []
+    section.confirm_unlink = lambda box: asked.append(box.text()) or False  # type: ignore[func-returns-value]
+    qtbot.mouseClick(section.rows["OPS-7"].unlink_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Unlink OPS-7 from this record?"]
+    assert section.keys() == ["OPS-7"] and issue_links(store) == []
+    section.confirm_unlink = lambda _box: True
+    qtbot.mouseClick(section.rows["OPS-7"].unlink_button, Qt.MouseButton.LeftButton)
     assert section.keys() == [] and section.empty_label.isVisible()
     assert issue_links(store) == [(MutationOp.DELETE, "OPS-7")]
+
+
+def test_the_unlink_question_defaults_to_cancel(qtbot: Any) -> None:
+    box = unlink_issue_question("OPS-7")
+    qtbot.addWidget(box)
+    assert (box.windowTitle(), box.text()) == ("Unlink issue?", "Unlink OPS-7 from this record?")
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert [b.text() for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole] == [
+        "Unlink"]
+
+
+def test_a_refused_key_shows_the_refused_mark_with_the_servers_reason_in_place(
+        store: Store, page_of: Any, qtbot: Any) -> None:
+    deal = a_deal(store)
+    page = page_of(deal.id)
+    page.activateWindow()
+    qtbot.waitActive(page)
+    section = page.issues_section
+    qtbot.keyClicks(section.key_edit, "OPS-9")
+    qtbot.keyClick(section.key_edit, Qt.Key.Key_Return)
+    row = section.rows["OPS-9"]
+    assert row.badge.mark is not None and row.badge.mark.state == QUEUED
+    row.unlink_button.setFocus()
+    # Notices about anything else: the row stays as it is, with the focus.
+    page.on_changed(ChangeSet(objects={"people"}, record_ids={"someone-else"}))
+    page.on_changed(ChangeSet(links={"someone-else"}, outbox=True))
+    assert section.rows["OPS-9"] is row and row.unlink_button.hasFocus()
+    [mutation] = [m for m in store.outbox.all() if m.entity is EntityKind.ISSUE_LINK]
+    with store.write():
+        store.outbox.set_state(mutation.op_id, MutationState.REJECTED, "No such issue: OPS-9")
+    page.on_changed(ChangeSet(outbox=True))
+    assert section.rows["OPS-9"] is row and row.unlink_button.hasFocus()
+    assert row.badge.mark is not None and row.badge.mark.state == REFUSED
+    assert row.badge.accessibleName() == "Refused by the server: No such issue: OPS-9"
 
 
 def test_a_change_notice_shows_keys_as_the_store_has_them(store: Store, server_side: Store, page_of: Any) -> None:

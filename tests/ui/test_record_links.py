@@ -1,48 +1,32 @@
 """The record page's links with roles, driven like a user against a store the sandbox filled:
-the list (titles, objects, roles, the unsent mark), opening the other record, linking through
-the dialog, editing roles, unlinking after a question, a link to a record the cache lacks, and a
-change notice showing a link the sync stored."""
+the list (titles, objects, roles, the unsent and refused marks), opening the other record,
+linking through the dialog, editing roles, unlinking after a question, a link to a record the
+cache lacks, a change notice showing a link the sync stored, and notices about anything else
+leaving the rows (and the keyboard focus) alone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from crmdesk.context import AppContext
-from crmdesk.model import EntityKind, MutationOp, RecordLink
+from crmdesk.model import EntityKind, MutationOp, MutationState, RecordLink
 from crmdesk.store import RecordRow, Store
 from crmdesk.store.changes import ChangeSet
-from crmdesk.store.unsynced import QUEUED
+from crmdesk.store.unsynced import QUEUED, REFUSED
 from crmdesk.ui.dialogs.link_dialog import LinkDialog, parse_roles
-from crmdesk.ui.navigation import Navigator
-from crmdesk.ui.views.record_page import RecordPage
-from crmdesk.ui.views.related_links import EMPTY, NOT_CACHED, RecordLinksSection
-from tests.ui._record_links import FakeSync, keep_capabilities, open_page
+from crmdesk.ui.views.related_links import EMPTY, NOT_CACHED, RecordLinksSection, unlink_question
+from tests.ui._record_links import keep_capabilities, page_fixtures
 
 HOSTILE = "<b>Evil</b> & Co<img src=x>"
 #: The offscreen platform cannot raise the roles completer's popup or grab the keyboard for it.
 popup_warnings = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 
 
-@pytest.fixture
-def store(synced_store: Callable[..., Store]) -> Store:
-    opened = synced_store(records=200, seed=1)
-    keep_capabilities(opened, record_links=True)
-    return opened
-
-
-@pytest.fixture
-def context(store: Store, ui_context: Callable[..., AppContext]) -> AppContext:
-    return ui_context(store, navigator=Navigator(), sync=FakeSync())
-
-
-@pytest.fixture
-def page_of(context: AppContext, qtbot: Any) -> Callable[[str], RecordPage]:
-    return lambda record_id: open_page(context, qtbot, record_id)
+store, context, page_of = page_fixtures(record_links=True)
 
 
 def records(store: Store, object_slug: str, count: int) -> list[RecordRow]:
@@ -213,11 +197,11 @@ def test_unlinking_asks_first_and_removes_the_link(store: Store, context: AppCon
     page = page_of(company.id)
     section = page.links_section
     asked: list[str] = []
-    section.confirm_unlink = lambda title: asked.append(title) or False  # type: ignore[func-returns-value]
+    section.confirm_unlink = lambda box: asked.append(box.text()) or False  # type: ignore[func-returns-value]
     qtbot.mouseClick(section.rows[0].unlink_button, Qt.MouseButton.LeftButton)
-    assert asked == [person.title] and len(section.rows) == 1
+    assert asked == [unlink_question(person.title).text()] and len(section.rows) == 1
     assert store.outbox.count() == 0
-    section.confirm_unlink = lambda _title: True
+    section.confirm_unlink = lambda _box: True
     qtbot.mouseClick(section.rows[0].unlink_button, Qt.MouseButton.LeftButton)
     assert section.rows == [] and section.empty_label.isVisible()
     assert section.empty_label.text() == EMPTY
@@ -227,28 +211,97 @@ def test_unlinking_asks_first_and_removes_the_link(store: Store, context: AppCon
     assert context.sync.local_edits == 1  # type: ignore[union-attr]
 
 
-def test_the_unlink_question_shows_a_title_as_plain_text_and_cancel_keeps_the_link(
-        store: Store, page_of: Any, qtbot: Any) -> None:
+def test_the_unlink_question_shows_a_title_as_plain_text_and_defaults_to_cancel(qtbot: Any) -> None:
+    box = unlink_question(HOSTILE)
+    qtbot.addWidget(box)
+    assert box.text() == f"Unlink {HOSTILE} from this record? The roles of the link go with it."
+    assert box.textFormat() == Qt.TextFormat.PlainText and box.windowTitle() == "Unlink record?"
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    [unlink] = [b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.DestructiveRole]
+    assert unlink.text() == "Unlink"
+    # A record the local copy lacks is "this record", not a title.
+    assert unlink_question(None).text() == (
+        "Unlink this record (not in the local copy)? The roles of the link go with it.")
+
+
+def test_cancelling_the_question_keeps_a_hostile_titled_link(store: Store, page_of: Any, qtbot: Any) -> None:
     person = records(store, "people", 1)[0]
     company = records(store, "companies", 1)[0]
     store.edits.update_record(company.id, {"name": HOSTILE})
-    server_links(store, person, (company.id, "companies", ()))
+    server_links(store, person, (company.id, "companies", ()), ("not-downloaded-1", "people", ()))
     page = page_of(person.id)
-    assert page.links_section.rows[0].title_link.full_text() == HOSTILE
-    shown: list[tuple[str, Qt.TextFormat]] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        shown.append((box.text(), box.textFormat()))
-        box.button(QMessageBox.StandardButton.Cancel).click()
-
-    QTimer.singleShot(0, answer)
-    qtbot.mouseClick(page.links_section.rows[0].unlink_button, Qt.MouseButton.LeftButton)
-    assert shown == [(f"Unlink {HOSTILE} from this record? The roles of the link go with it.",
-                      Qt.TextFormat.PlainText)]
-    assert len(page.links_section.rows) == 1
+    section = page.links_section
+    assert section.rows[0].title_link.full_text() == HOSTILE
+    asked: list[tuple[str, Qt.TextFormat]] = []
+    section.confirm_unlink = lambda box: asked.append((box.text(), box.textFormat())) or False  # type: ignore[func-returns-value]
+    for row in section.rows:
+        qtbot.mouseClick(row.unlink_button, Qt.MouseButton.LeftButton)
+    assert asked == [(unlink_question(HOSTILE).text(), Qt.TextFormat.PlainText),
+                     (unlink_question(None).text(), Qt.TextFormat.PlainText)]
+    assert len(section.rows) == 2
     assert not [m for m in store.outbox.all() if m.entity is EntityKind.LINK]
+
+
+def test_a_refused_link_shows_the_refused_mark_with_the_servers_reason(
+        store: Store, page_of: Any, qtbot: Any) -> None:
+    person = records(store, "people", 1)[0]
+    company = records(store, "companies", 1)[0]
+    page = page_of(person.id)
+    section = page.links_section
+    section.link_button.setFocus()  # nothing else to do: the link is made through the store
+    mutation = store.edits.link_records(person.id, company.id, ["Champion"])
+    page.on_changed(ChangeSet(links={person.id, company.id}, outbox=True))
+    [row] = section.rows
+    assert row.badge.mark is not None and row.badge.mark.state == QUEUED
+    # The sync sends it and the server says no: the same row, now marked refused, says why.
+    with store.write():
+        store.outbox.set_state(mutation.op_id, MutationState.REJECTED, "Roles must be <b>known</b>")
+    page.on_changed(ChangeSet(outbox=True))
+    assert section.rows == [row]
+    assert row.badge.mark is not None and row.badge.mark.state == REFUSED
+    assert row.badge.accessibleName() == "Refused by the server: Roles must be <b>known</b>"
+    assert "Roles must be &lt;b&gt;known&lt;/b&gt;" in row.badge.toolTip()  # the server's words, as text
+    # Discarded (Pending changes): the mark goes, the link is the server's again.
+    with store.write():
+        store.outbox.remove(mutation.op_id)
+    page.on_changed(ChangeSet(outbox=True))
+    assert section.rows == [row] and row.badge.mark is None
+
+
+def test_notices_about_anything_else_leave_the_rows_and_the_focus_alone(
+        store: Store, page_of: Any, qtbot: Any) -> None:
+    company = records(store, "companies", 1)[0]
+    ada, bob, elsewhere = records(store, "people", 3)
+    server_links(store, company, (ada.id, "people", ("Employee",)), (bob.id, "people", ("Partner",)))
+    page = page_of(company.id)
+    page.activateWindow()
+    qtbot.waitActive(page)
+    section = page.links_section
+    rows = {row.link.other_id: row for row in section.rows}
+    button = rows[ada.id].unlink_button
+    button.setFocus()
+    assert button.hasFocus()
+    read = section._read
+    reads: list[int] = []
+    section._read = lambda: reads.append(1) or read()  # type: ignore[method-assign,func-returns-value]
+    # A scan page of another record, another record's links or new id: not even read again.
+    page.on_changed(ChangeSet(objects={"people"}, record_ids={elsewhere.id}))
+    page.on_changed(ChangeSet(links={"someone-else"}))
+    page.on_changed(ChangeSet(objects={"deals"}, id_changes={"local-1": "server-1"}))
+    assert reads == []
+    # An edit of another record (queued: the outbox changed): read, compared, left alone.
+    store.edits.update_record(elsewhere.id, {"job_title": "Buyer"})
+    page.on_changed(ChangeSet(objects={"people"}, record_ids={elsewhere.id}, outbox=True))
+    assert reads == [1]
+    assert {row.link.other_id: row for row in section.rows} == rows
+    assert button.hasFocus()
+    # A linked record's new title shows in its row, in place (moved where the title sorts).
+    store.edits.update_record(ada.id, {"name": HOSTILE})
+    page.on_changed(ChangeSet(objects={"people"}, record_ids={ada.id}, outbox=True))
+    assert {row.link.other_id: row for row in section.rows} == rows
+    assert [row.link.other_id for row in section.rows] == [link.other_id for link in store.links.for_record(company.id)]
+    assert rows[ada.id].title_link.full_text() == store.records.get(ada.id).title  # type: ignore[union-attr]
+    assert button.hasFocus()
 
 
 def test_a_link_to_a_record_the_cache_lacks_says_so_and_still_opens_it(
@@ -277,9 +330,15 @@ def test_a_change_notice_for_the_record_shows_the_links_the_sync_stored(
     shown = page.links_section.rows[0]
     page.on_changed(ChangeSet(links={"someone-else"}))
     assert page.links_section.rows[0] is shown
+    # The other record's new id (given to a record made offline) shows as the link's.
+    with server_side.write():
+        server_side.links.rewrite_id(person.id, "server-person-1")
+    page.on_changed(ChangeSet(id_changes={person.id: "server-person-1"}))
+    assert [row.link.other_id for row in page.links_section.rows] == ["server-person-1"]
 
 
 def test_roles_are_split_at_commas_and_the_one_being_typed_is_completed(qtbot: Any, store: Store) -> None:
+    # Split at commas, then the store's one rule: trimmed, spaces collapsed, repeats (any case) once.
     assert parse_roles(" Employee ,, decision  maker, employee ") == ["Employee", "decision maker"]
     person = records(store, "people", 1)[0]
     dialog = LinkDialog(store, person.id, known_roles=["Employee", "Decision maker", "Partner"])

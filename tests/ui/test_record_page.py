@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
 
@@ -21,25 +21,11 @@ from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.ui.widgets.attribute_form import ReferenceField, TextField
+from tests.ui._record_links import FakeSync
 
 HOSTILE = "<b>x</b><img src=http://evil.example/x.png>"
 #: The offscreen platform cannot raise a completer's popup or grab the keyboard for it.
 popup_warnings = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
-
-
-class FakeSync(QObject):
-    """Stands in for SyncController: records what the page asks of the worker."""
-
-    request_open_record = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.local_edits = 0
-        self.opened: list[str] = []
-        self.request_open_record.connect(self.opened.append)
-
-    def local_edit(self) -> None:
-        self.local_edits += 1
 
 
 @pytest.fixture
@@ -101,7 +87,7 @@ def test_typing_a_new_value_and_pressing_enter_saves_it_to_the_store_and_outbox(
     page = open_page(deal.id)
     type_into(qtbot, line_edit(page, "name"), "Bigger licence deal")
     assert store.records.get(deal.id).title == "Bigger licence deal"  # type: ignore[union-attr]
-    [mutation] = store.outbox.for_target(deal.id)
+    [mutation] = store.outbox.for_target(deal.id, entity=EntityKind.RECORD)
     assert (mutation.entity, mutation.op, mutation.changes) == (
         EntityKind.RECORD, MutationOp.UPDATE, {"name": "Bigger licence deal"})
     assert page.title_label.full_text() == "Bigger licence deal"
@@ -237,7 +223,7 @@ def test_add_note_from_the_page(store: Store, context: AppContext, open_page: An
     assert not dialog.isVisible()
     [note] = [n for n in store.notes.for_record(deal.id) if n.title == "Discovery call"]
     assert note.content == "Wants **40 seats**"
-    [mutation] = store.outbox.for_target(note.id)
+    [mutation] = store.outbox.for_target(note.id, entity=EntityKind.NOTE)
     assert (mutation.entity, mutation.op) == (EntityKind.NOTE, MutationOp.CREATE)
     newest = page.timeline.cards[0]
     assert newest.title_label.text() == "Discovery call"
@@ -265,7 +251,7 @@ def test_edit_a_note_from_the_timeline_queues_only_what_changed(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     [note_id] = [n.id for n in store.notes.for_record(deal.id) if n.title == "Call with Acme, follow-up"]
-    [mutation] = store.outbox.for_target(note_id)
+    [mutation] = store.outbox.for_target(note_id, entity=EntityKind.NOTE)
     # The text was not touched (its no-break space included): only the title travels.
     assert (mutation.op, mutation.changes) == (MutationOp.UPDATE, {"title": "Call with Acme, follow-up"})
     [card] = [c for c in page.timeline.cards if c.item.id == note_id]
@@ -277,7 +263,7 @@ def test_edit_a_note_from_the_timeline_queues_only_what_changed(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     content = store.notes.get(note_id).content  # type: ignore[union-attr]
     assert content.endswith("- Send the contract") and "50\u00a0seats" in content  # the rest as it was
-    assert store.outbox.for_target(note_id)[-1].changes.keys() == {"content"}
+    assert store.outbox.for_target(note_id, entity=EntityKind.NOTE)[-1].changes.keys() == {"content"}
     assert context.sync.local_edits == 2  # type: ignore[union-attr]
 
 
@@ -300,7 +286,7 @@ def test_a_title_edit_does_not_put_back_text_that_changed_while_the_dialog_was_o
     dialog.title_edit.selectAll()
     qtbot.keyClicks(dialog.title_edit, "Plan for Q1")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    [mutation] = store.outbox.for_target(note.id)
+    [mutation] = store.outbox.for_target(note.id, entity=EntityKind.NOTE)
     assert mutation.changes == {"title": "Plan for Q1"}
     assert store.notes.get(note.id).content == "A colleague's newer version"  # type: ignore[union-attr]
 
@@ -325,7 +311,7 @@ def test_add_task_with_deadline_assignee_and_another_record(store: Store, open_p
     assert task.assignee_ids == [member.user_id or member.id]
     assert sorted(task.record_ids) == sorted([deal.id, person.id])
     assert task.deadline and task.deadline.endswith("Z")
-    assert store.outbox.for_target(task.id)[0].op is MutationOp.CREATE
+    assert store.outbox.for_target(task.id, entity=EntityKind.TASK)[0].op is MutationOp.CREATE
     assert page.timeline.cards[0].title_label.text() == "Send the proposal"
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.store import Store
+from crmdesk.store.links import clean_roles
 from crmdesk.ui.editors.reference import MAX_RESULTS, ReferencePicker, record_source
 from crmdesk.ui.widgets.attribute_form import ElidedLabel
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
@@ -36,16 +37,9 @@ _OTHER = AttributeDef("other", "Record", AttributeType.RECORD_REFERENCE, require
 
 
 def parse_roles(text: str) -> list[str]:
-    """"Employee, decision maker ,, Employee" → ["Employee", "decision maker"]: trimmed, empty
-    pieces dropped, each role once (the first spelling kept; compared without case)."""
-    roles: list[str] = []
-    seen: set[str] = set()
-    for piece in text.split(","):
-        role = " ".join(piece.split())
-        if role and role.casefold() not in seen:
-            seen.add(role.casefold())
-            roles.append(role)
-    return roles
+    """"Employee, decision maker ,, Employee" → ["Employee", "decision maker"]: the text split at
+    commas, then cleaned by the store's one rule for roles (``clean_roles``)."""
+    return list(clean_roles(text.split(",")))
 
 
 class RolesCompleter(QCompleter):

@@ -288,6 +288,24 @@ class RecordPage(QWidget):
             if not section.isHidden():
                 section.show_record(self.record_id)
 
+    def _follow_links(self, changes: ChangeSet) -> None:
+        """The sections read their links again only for a notice that may touch what they show:
+        this record's links, a change to the outbox (sent, refused, discarded: the sections
+        compare what they read with what they show and leave unchanged rows alone), or a linked
+        record's new id or title. Anything else (a scan page, an edit elsewhere) leaves them as
+        they are, with the keyboard focus where it was."""
+        ours = self.record_id in changes.links or changes.outbox
+        if not self.issues_section.isHidden() and ours:
+            self.issues_section.reload()
+        if self.links_section.isHidden():
+            return
+        others = self.links_section.other_ids()
+        renamed = others & (changes.id_changes.keys() | set(changes.id_changes.values()))
+        retitled = others & changes.record_ids or (listed_ids(changes) is None and changes.objects and any(
+            row.link.other_object in changes.objects for row in self.links_section.rows))
+        if ours or renamed or retitled:
+            self.links_section.reload()
+
     def _show_related(self, row: RecordRow, obj: ObjectDef) -> None:
         self._clear(self.related_box)
         self.related_links: list[LinkLabel] = []
@@ -493,9 +511,7 @@ class RecordPage(QWidget):
         # that id changing reloaded the page above; another record's new id moves none of them.
         if changes.outbox or changes.conflicts:
             self.refresh_marks()
-        if self.record_id in changes.links or changes.outbox or changes.objects or changes.id_changes:
-            # Its links changed or were sent, or a linked record's title or id may have.
-            self._show_links()
+        self._follow_links(changes)
         if changes.objects or changes.lists or changes.id_changes:
             # Another record may have started (or stopped) pointing here, or joined a list.
             row = self.record()

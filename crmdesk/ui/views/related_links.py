@@ -4,8 +4,13 @@ to records (``Capabilities.record_links``).
 
 Each link opens the other record (click, Enter or Space on its title), and offers "Edit
 roles…" and "Unlink" (which asks first). "Link record…" picks another record of the local
-copy, offline. A link the server does not have yet carries the unsynced mark. Writes go to the
-store's edits; a refusal is shown in the dialog, which keeps what was typed."""
+copy, offline. A link whose change the server does not have yet carries the unsynced mark:
+queued while it waits to be sent, refused (with the server's reason as its tooltip) once the
+server said no. Writes go to the store's edits; a refusal of the edit itself is shown in the
+dialog, which keeps what was typed.
+
+A change notice reads the links again, but rows that read the same stay the same widgets (and
+keep the keyboard focus): only new or changed links are built again (DESIGN §5.11)."""
 
 from __future__ import annotations
 
@@ -17,12 +22,12 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QToolButton
 
 from crmdesk.model import ValidationError
 from crmdesk.store import StoreError
-from crmdesk.store.unsynced import QUEUED, Mark
+from crmdesk.store.unsynced import QUEUED, REFUSED, Mark
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.attribute_form import LinkLabel
 from crmdesk.ui.widgets.error_label import refusal_text
 from crmdesk.ui.widgets.marked_form import MarkBadge
-from crmdesk.ui.widgets.section import muted, section_title
+from crmdesk.ui.widgets.section import ask, muted, question, section_title
 
 if TYPE_CHECKING:
     from crmdesk.store import Store
@@ -35,28 +40,40 @@ EMPTY = "No linked records yet."
 UNSENT = Mark(QUEUED)
 
 
+def link_mark(link: LinkRow) -> Mark | None:
+    """Refused (with the server's message) over waiting to be sent, as the other marks rank."""
+    if link.refused is not None:
+        return Mark(REFUSED, link.refused)
+    return UNSENT if link.unsent else None
+
+
+def unlink_question(title: str | None, parent: QWidget | None = None) -> QMessageBox:
+    """The question "Unlink" asks (``title``: the other record's; None: not in the local copy)."""
+    if title is None:
+        text = f"Unlink this record {NOT_CACHED}? The roles of the link go with it."
+    else:
+        text = f"Unlink {title or 'the untitled record'} from this record? The roles of the link go with it."
+    return question("Unlink record?", text, "Unlink", parent)
+
+
 class LinkRowView(QWidget):
     """One link: the other record's title (a link) and mark, its object and roles, and buttons."""
 
     def __init__(self, link: LinkRow, title: str | None, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.link = link
-        self.title_link = LinkLabel(title if title is not None else NOT_CACHED)
+        #: What the row shows (``show_link``), to tell whether a fresh read says anything else.
+        self.shown: tuple[LinkRow, str | None, str] | None = None
+        self.title_link = LinkLabel("")
         self.title_link.setProperty("record_id", link.other_id)
-        self.title_link.setAccessibleName(f"Open {title or 'the linked record'}")
         self.badge = MarkBadge()
-        self.badge.set_mark(UNSENT if link.unsent else None)
         self.edit_button = QToolButton()
         self.edit_button.setText("Edit roles…")
         self.edit_button.setAutoRaise(True)
         self.unlink_button = QToolButton()
         self.unlink_button.setText("Unlink")
         self.unlink_button.setAutoRaise(True)
-        for button, what in ((self.edit_button, "Edit the roles of the link to"), (self.unlink_button, "Unlink")):
-            button.setAccessibleName(f"{what} {title or 'this record'}")
-        detail = " · ".join(part for part in (object_name, ", ".join(link.roles)) if part)
-        self.detail_label = muted(detail)
-        self.detail_label.setToolTip(plain_tooltip(detail))
+        self.detail_label = muted("")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(4)
@@ -71,6 +88,21 @@ class LinkRowView(QWidget):
         layout.setSpacing(0)
         layout.addLayout(top)
         layout.addWidget(self.detail_label)
+        self.show_link(link, title, object_name)
+
+    def show_link(self, link: LinkRow, title: str | None, object_name: str) -> None:
+        """Show the link (to the same record) as read now: in place, so focus and hover stay."""
+        assert link.other_id == self.link.other_id
+        self.link = link
+        self.shown = (link, title, object_name)
+        self.title_link.set_full_text(title if title is not None else NOT_CACHED)
+        self.title_link.setAccessibleName(f"Open {title or 'the linked record'}")
+        self.badge.set_mark(link_mark(link))
+        for button, what in ((self.edit_button, "Edit the roles of the link to"), (self.unlink_button, "Unlink")):
+            button.setAccessibleName(f"{what} {title or 'this record'}")
+        detail = " · ".join(part for part in (object_name, ", ".join(link.roles)) if part)
+        self.detail_label.setText(detail)
+        self.detail_label.setToolTip(plain_tooltip(detail))
 
     def text(self) -> str:
         """What the row says, as one line (for tests and screen readers)."""
@@ -91,9 +123,9 @@ class RecordLinksSection(QWidget):
         self.record_id = ""
         self.rows: list[LinkRowView] = []
         self.dialog: LinkDialog | None = None
-        #: Asked before a link goes (given the other record's title); tests answer it themselves,
-        #: since a modal question would wait for a click forever offscreen.
-        self.confirm_unlink: Callable[[str], bool] = self._ask_unlink
+        #: Asks ``unlink_question``'s box before a link goes (True: unlink). Tests answer it
+        #: themselves, since a modal question would wait for a click forever offscreen.
+        self.confirm_unlink: Callable[[QMessageBox], bool] = ask
         self.empty_label = muted(EMPTY)
         self.link_button = QPushButton("Link record…")
         self.link_button.setToolTip("Link this record to another one, with the roles it plays")
@@ -120,23 +152,54 @@ class RecordLinksSection(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        for row in self.rows:
-            self._rows_box.removeWidget(row)
+        """The links as the store has them now. A link still there keeps its row widget, told
+        what changed (its roles, mark or title), so the keyboard focus and hover stay on it."""
+        wanted = self._read()
+        if [row.shown for row in self.rows] == wanted:
+            return
+        kept = {row.link.other_id: row for row in self.rows}
+        rows: list[LinkRowView] = []
+        for link, title, object_name in wanted:
+            row = kept.pop(link.other_id, None)
+            if row is None:
+                row = self._row(link, title, object_name)
+            elif row.shown != (link, title, object_name):
+                row.show_link(link, title, object_name)
+            rows.append(row)
+        if [row.link.other_id for row in rows] != [row.link.other_id for row in self.rows]:
+            for row in self.rows:
+                self._rows_box.removeWidget(row)
+            for row in rows:
+                self._rows_box.addWidget(row)
+        for row in kept.values():  # unlinked
+            row.hide()
             row.deleteLater()
-        self.rows = []
+        self.rows = rows
+        self.empty_label.setVisible(not rows)
+
+    def _read(self) -> list[tuple[LinkRow, str | None, str]]:
+        """Each link with the other record's title (None: not in the local copy) and object name."""
         links = self.store.links.for_record(self.record_id) if self.record_id else []
         rowids = [r for r in (self.store.records.rowid_of(link.other_id) for link in links) if r is not None]
         titles = {row.id: row.title for row in self.store.records.rows(rowids)}
         objects = self.store.schema.objects()
+        found: list[tuple[LinkRow, str | None, str]] = []
         for link in links:
             obj = objects.get(link.other_object)
-            row = LinkRowView(link, titles.get(link.other_id), obj.singular_name if obj is not None else "", self)
-            row.title_link.clicked.connect(lambda rid=link.other_id: self.navigate_requested.emit(f"record:{rid}"))
-            row.edit_button.clicked.connect(lambda _=False, lk=link: self.open_roles_dialog(lk.other_id))
-            row.unlink_button.clicked.connect(lambda _=False, lk=link: self.unlink(lk.other_id))
-            self._rows_box.addWidget(row)
-            self.rows.append(row)
-        self.empty_label.setVisible(not links)
+            found.append((link, titles.get(link.other_id), obj.singular_name if obj is not None else ""))
+        return found
+
+    def _row(self, link: LinkRow, title: str | None, object_name: str) -> LinkRowView:
+        row = LinkRowView(link, title, object_name, self)
+        other_id = link.other_id
+        row.title_link.clicked.connect(lambda: self.navigate_requested.emit(f"record:{other_id}"))
+        row.edit_button.clicked.connect(lambda _=False: self.open_roles_dialog(other_id))
+        row.unlink_button.clicked.connect(lambda _=False: self.unlink(other_id))
+        return row
+
+    def other_ids(self) -> set[str]:
+        """The records the rows shown link to."""
+        return {row.link.other_id for row in self.rows}
 
     def link_of(self, other_id: str) -> LinkRow | None:
         return next((row.link for row in self.rows if row.link.other_id == other_id), None)
@@ -185,7 +248,10 @@ class RecordLinksSection(QWidget):
 
     def unlink(self, other_id: str) -> None:
         row = self.store.records.get(other_id)
-        if not self.confirm_unlink(row.title if row is not None else NOT_CACHED):
+        box = unlink_question(row.title if row is not None else None, self)
+        confirmed = self.confirm_unlink(box)
+        box.deleteLater()
+        if not confirmed:
             return
         try:
             self.store.edits.unlink_records(self.record_id, other_id)
@@ -195,12 +261,3 @@ class RecordLinksSection(QWidget):
         self.reload()
         self.edited.emit()
 
-    def _ask_unlink(self, title: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Unlink record?",
-                          f"Unlink {title} from this record? The roles of the link go with it.",
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # a title is user text, never markup
-        unlink = box.addButton("Unlink", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is unlink
