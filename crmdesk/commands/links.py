@@ -17,6 +17,7 @@ from crmdesk.commands.common import (
     add_workspace_options,
     find_object,
     find_record,
+    record_by_id,
     run,
     workspace_store,
 )
@@ -86,10 +87,20 @@ def _record(store: Store, options: argparse.Namespace) -> RecordRow:
 
 
 def _other(store: Store, other_id: str) -> RecordRow:
-    row = store.records.get(other_id) or store.records.get(store.id_map.server_id(other_id) or "")
+    row = record_by_id(store, other_id)
     if row is None:
         raise CommandError(f"There is no record “{other_id}” in this workspace.")
     return row
+
+
+def _linked(store: Store, options: argparse.Namespace) -> tuple[RecordRow, RecordRow]:
+    """The record and the other one, which must be linked (said plainly when they are not)."""
+    _require(store, "record_links")
+    row = _record(store, options)
+    other = _other(store, options.other)
+    if store.links.get(row.id, other.id) is None:
+        raise CommandError(f"“{row.title or UNTITLED}” is not linked to “{other.title or UNTITLED}”.")
+    return row, other
 
 
 def _require(store: Store, capability: str) -> None:
@@ -146,21 +157,13 @@ def _add(options: argparse.Namespace) -> None:
 
 def _roles(options: argparse.Namespace) -> None:
     with workspace_store(options) as store:
-        _require(store, "record_links")
-        row = _record(store, options)
-        other = _other(store, options.other)
-        if store.links.get(row.id, other.id) is None:
-            raise CommandError(f"“{row.title or UNTITLED}” is not linked to “{other.title or UNTITLED}”.")
+        row, other = _linked(store, options)
         store.edits.set_link_roles(row.id, other.id, options.role)
 
 
 def _remove(options: argparse.Namespace) -> None:
     with workspace_store(options) as store:
-        _require(store, "record_links")
-        row = _record(store, options)
-        other = _other(store, options.other)
-        if store.links.get(row.id, other.id) is None:
-            raise CommandError(f"“{row.title or UNTITLED}” is not linked to “{other.title or UNTITLED}”.")
+        row, other = _linked(store, options)
         store.edits.unlink_records(row.id, other.id)
 
 
