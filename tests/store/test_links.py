@@ -8,26 +8,14 @@ import pytest
 
 from crmdesk.model import EntityKind, MutationOp, MutationState, RecordLink, ValidationError
 from crmdesk.store import NotFound, Store
-from crmdesk.store.changes import ChangeSet
 from crmdesk.store.links import IssueLinkRow, LinkRow, clean_roles
 
-from ._support import COMPANIES, PEOPLE, company, person
-
-
-class Heard(list[ChangeSet]):
-    def __call__(self, changes: ChangeSet) -> None:
-        self.append(changes)
+from ._links_support import Heard, put_crm
 
 
 @pytest.fixture
 def crm(store: Store) -> Store:
-    """Ada and Bob (people), Acme and Zeta (companies), as a pull left them."""
-    with store.write():
-        store.records.put(PEOPLE, person("p-ada", "Ada", "Lovelace"))
-        store.records.put(PEOPLE, person("p-bob", "Bob", "Builder"))
-        store.records.put(COMPANIES, company("c-acme", "Acme"))
-        store.records.put(COMPANIES, company("c-zeta", "Zeta"))
-    return store
+    return put_crm(store)
 
 
 def links_of(store: Store, record_id: str) -> list[tuple[str, str, tuple[str, ...], bool]]:

@@ -4,64 +4,27 @@ and each credential kept in the keyring alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from crmdesk.context import AppContext
-from crmdesk.paths import Paths
 from crmdesk.sandbox.server import SandboxServer
-from crmdesk.secrets import SERVICE, TokenStore
+from crmdesk.secrets import SERVICE
 from crmdesk.ui.dialogs.connect_dialog import ConnectDialog
 from crmdesk.ui.main_window import MainWindow
-from crmdesk.ui.navigation import Navigator
 from crmdesk.workspaces import known_workspaces
 from tests.atlas_support import ACCOUNT
 from tests.memory_keyring import MemoryKeyring
+from tests.ui._connect import open_dialog, wait_idle, window_fixtures
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(dialect="atlas", records=30, seed=4) as running:
-        yield running
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv("CRMDESK_TOKEN", raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[MainWindow]:
-    data = tmp_path / "data"
-    paths = Paths.resolve(data)
-    paths.ensure()
-    settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings,
-                         tokens=TokenStore(memory_keyring, environ={}))
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    yield main
-    main.switch_workspace(None)  # stops the sync thread
+pytestmark = pytest.mark.sandbox(dialect="atlas", records=30, seed=4)
+memory_keyring, window = window_fixtures()
 
 
 def _dialog(window: MainWindow, qtbot: Any, server: SandboxServer, *, account: str = "") -> ConnectDialog:
-    dialog = ConnectDialog(window.context, window)
-    qtbot.addWidget(dialog)
-    dialog.open_for_user()
+    dialog = open_dialog(window, qtbot)
     qtbot.keyClicks(dialog.url, server.api_url)  # …/api/1.0 gives the server type away
     client_id, _, secret = server.admin_token.partition(":")
     qtbot.keyClicks(dialog.secrets["client_id"], client_id)
@@ -77,10 +40,6 @@ def _label(dialog: ConnectDialog, field: QLineEdit) -> str:
     return label.text()
 
 
-def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
-    qtbot.waitUntil(lambda: not dialog.background.busy(), timeout=15000)
-
-
 def test_the_atlas_form_asks_for_a_client_and_shows_the_account_id_as_optional(
         window: MainWindow, qtbot: Any, server: SandboxServer) -> None:
     dialog = _dialog(window, qtbot, server)
@@ -91,7 +50,7 @@ def test_the_atlas_form_asks_for_a_client_and_shows_the_account_id_as_optional(
     assert _label(dialog, dialog.secrets["account_id"]) == "Your Atlassian account id (optional)"
     assert _label(dialog, dialog.secrets["client_secret"]) == "Client secret"
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert dialog.status.text() == "Connected: these credentials open the workspace “Atlas CRM on 127.0.0.1”."
 
 
@@ -99,7 +58,7 @@ def test_an_empty_account_id_connects_and_only_what_was_given_is_kept(
         window: MainWindow, qtbot: Any, server: SandboxServer, memory_keyring: MemoryKeyring) -> None:
     dialog = _dialog(window, qtbot, server)
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     [db_path] = known_workspaces(window.context.paths)
     assert sorted(memory_keyring.passwords) == [(SERVICE, f"{db_path.stem}#client_id"),
                                                (SERVICE, f"{db_path.stem}#client_secret")]
@@ -112,6 +71,6 @@ def test_an_account_id_given_is_kept_beside_the_client(
         window: MainWindow, qtbot: Any, server: SandboxServer, memory_keyring: MemoryKeyring) -> None:
     dialog = _dialog(window, qtbot, server, account=ACCOUNT)
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     [db_path] = known_workspaces(window.context.paths)
     assert memory_keyring.passwords[(SERVICE, f"{db_path.stem}#account_id")] == ACCOUNT

@@ -13,17 +13,13 @@ from crmdesk.model import EntityKind, RecordLink
 from crmdesk.store import Store
 from crmdesk.sync.apply import deleted_on_server_conflict
 from crmdesk.ui.conflict_resolution import let_go
-from tests.store._support import COMPANIES, PEOPLE, company, open_store, person
+from tests.store._links_support import open_crm
 
 
 @pytest.fixture
 def crm(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "ws.sqlite") as store:
+    with open_crm(tmp_path / "ws.sqlite") as store:
         with store.write():
-            store.records.put(PEOPLE, person("p-ada", "Ada", "Lovelace"))
-            store.records.put(PEOPLE, person("p-bob", "Bob", "Builder"))
-            store.records.put(COMPANIES, company("c-acme", "Acme"))
-            store.records.put(COMPANIES, company("c-zeta", "Zeta"))
             store.links.put(RecordLink("p-bob", "c-acme", "companies", ("Founder",)), "people")
         yield store
 

@@ -3,66 +3,24 @@ http refused, a good token connects — and the token lands in no file and no se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.backend
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from crmdesk.context import AppContext
-from crmdesk.paths import Paths
 from crmdesk.remote.dialects import dialect_names
 from crmdesk.sandbox.server import SandboxServer
-from crmdesk.secrets import SERVICE, TokenStore
+from crmdesk.secrets import SERVICE
 from crmdesk.ui.dialogs.connect_dialog import ConnectDialog
 from crmdesk.ui.main_window import MainWindow
-from crmdesk.ui.navigation import Navigator
 from crmdesk.workspaces import known_workspaces
 from tests.memory_keyring import MemoryKeyring
+from tests.ui._connect import open_dialog, wait_idle, window_fixtures
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(records=10, seed=21) as running:
-        yield running
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv("CRMDESK_TOKEN", raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path, memory_keyring: MemoryKeyring) -> Iterator[MainWindow]:
-    data = tmp_path / "data"
-    paths = Paths.resolve(data)
-    paths.ensure()
-    settings = QSettings(str(data / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings,
-                         tokens=TokenStore(memory_keyring, environ={}))
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    yield main
-    main.switch_workspace(None)  # stops the sync thread
-
-
-def _dialog(window: MainWindow, qtbot: Any) -> ConnectDialog:
-    dialog = ConnectDialog(window.context, window)
-    qtbot.addWidget(dialog)
-    dialog.open_for_user()
-    return dialog
+pytestmark = pytest.mark.sandbox(records=10, seed=21)
+memory_keyring, window = window_fixtures()
 
 
 def _fill(dialog: ConnectDialog, qtbot: Any, url: str, token: str) -> None:
@@ -83,12 +41,8 @@ def _tab_order(start: QWidget, count: int) -> list[QWidget]:
     return order
 
 
-def _wait_idle(dialog: ConnectDialog, qtbot: Any) -> None:
-    qtbot.waitUntil(lambda: not dialog.background.busy(), timeout=15000)
-
-
 def test_the_form(window: MainWindow, qtbot: Any) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     assert [dialog.dialect.itemData(i) for i in range(dialog.dialect.count())] == list(dialect_names())
     assert list(dialog.secrets) == ["token"]
     assert dialog.secrets["token"].echoMode() == QLineEdit.EchoMode.Password
@@ -100,7 +54,7 @@ def test_the_form(window: MainWindow, qtbot: Any) -> None:
 
 
 def test_an_api_address_picks_its_server_type_and_typed_credentials_stay(window: MainWindow, qtbot: Any) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     qtbot.keyClicks(dialog.secrets["token"], "bos_crm_typed")
     qtbot.keyClicks(dialog.url, "https://crm.example.com/api")
     assert dialog.dialect.currentData() == "atomic"
@@ -117,47 +71,47 @@ def test_an_api_address_picks_its_server_type_and_typed_credentials_stay(window:
 
 
 def test_a_wrong_token_shows_the_servers_401_message(window: MainWindow, qtbot: Any, server: SandboxServer) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     _fill(dialog, qtbot, server.url, "oc_sk_wrong")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     assert not dialog.test_button.isEnabled()  # the GUI thread did not wait for the answer
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert "did not accept these credentials" in dialog.status.text()
     assert "Authentication required" in dialog.status.text()
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert "Authentication required" in dialog.status.text()
     assert known_workspaces(window.context.paths) == []
 
 
 def test_plain_http_to_another_host_is_refused(window: MainWindow, qtbot: Any) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     _fill(dialog, qtbot, "http://crm.example.com", "oc_sk_whatever")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert "Refusing plain http:// to crm.example.com" in dialog.status.text()
 
 
 # Nothing listens there on purpose: the transport's warnings as it asks again are expected.
 @pytest.mark.allow_log_warnings(r"failed \(Could not reach 127\.0\.0\.1: .*\), attempt \d+ of \d+; retrying in ")
 def test_an_unreachable_server_says_so(window: MainWindow, qtbot: Any) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     _fill(dialog, qtbot, "http://127.0.0.1:9", "oc_sk_whatever")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert dialog.status.text().startswith("Could not reach the server")
 
 
 def test_a_good_token_connects_and_is_kept_only_in_the_keyring(
     window: MainWindow, qtbot: Any, server: SandboxServer, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     _fill(dialog, qtbot, server.url, server.admin_token)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     assert dialog.status.text().startswith("Connected: these credentials open the workspace")
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     [db_path] = known_workspaces(window.context.paths)
     assert dialog.connected_path == db_path
     assert list(memory_keyring.passwords) == [(SERVICE, db_path.stem)]
@@ -180,10 +134,10 @@ def test_sign_out_counts_unsynced_edits_and_forgets_the_token(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    dialog = _dialog(window, qtbot)
+    dialog = open_dialog(window, qtbot)
     _fill(dialog, qtbot, server.url, server.admin_token)
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    _wait_idle(dialog, qtbot)
+    wait_idle(dialog, qtbot)
     store, sync = window.context.store, window.context.sync
     assert store is not None and sync is not None
     qtbot.waitUntil(lambda: store.records.count("people") > 0, timeout=20000)

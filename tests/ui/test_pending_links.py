@@ -12,22 +12,16 @@ import pytest
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, RecordLink
 from crmdesk.store import Store
-from crmdesk.store.changes import ChangeSet
 from crmdesk.store.links import IssueLinkRow, LinkRow
 from crmdesk.sync.waiting import held_and_unsent
 from crmdesk.ui.pending_actions import discard
-from tests.store._support import COMPANIES, PEOPLE, company, open_store, person
+from tests.store._links_support import Heard, open_crm
 
 
 @pytest.fixture
 def crm(tmp_path: Path) -> Iterator[Store]:
     """Ada and Bob (people), Acme and Zeta (companies), as a pull left them."""
-    with open_store(tmp_path / "ws.sqlite") as store:
-        with store.write():
-            store.records.put(PEOPLE, person("p-ada", "Ada", "Lovelace"))
-            store.records.put(PEOPLE, person("p-bob", "Bob", "Builder"))
-            store.records.put(COMPANIES, company("c-acme", "Acme"))
-            store.records.put(COMPANIES, company("c-zeta", "Zeta"))
+    with open_crm(tmp_path / "ws.sqlite") as store:
         yield store
 
 
@@ -46,14 +40,6 @@ def server_link(store: Store, record_id: str, other_id: str, other_object: str, 
                 *roles: str) -> None:
     with store.write():
         store.links.put(RecordLink(record_id, other_id, other_object, roles), own_object)
-
-
-class Heard(list[ChangeSet]):
-    def __call__(self, changes: ChangeSet) -> None:
-        self.append(changes)
-
-    def links(self) -> set[str]:
-        return set().union(*(changes.links for changes in self))
 
 
 def test_discarding_a_refused_link_leaves_the_other_records_edits_and_links_alone(crm: Store) -> None:
