@@ -44,26 +44,18 @@ prefetch thread (fetch, JSON, decoding fields).
 
 from __future__ import annotations
 
-import cProfile
-import io
 import json
-import pstats
-import statistics
-import sys
-import tempfile
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import httpx
 
-from benchmarks.bench_sync_atomic import _cold_codec_caches, _forget, _ratios, _spread, _timed
-from benchmarks.report import Figure, Report, peak_rss_mib
+from benchmarks import dialect_pull as pull
+from benchmarks.report import Report
 from benchmarks.sync_support import SandboxProcess, exchange_credentials, sandbox_process
 from crmdesk.remote.atlas.records import RecordsMixin
 from crmdesk.remote.atlas.schema import ENTITY_TYPES
@@ -74,14 +66,7 @@ from crmdesk.store import Store
 from crmdesk.sync.apply import RecordApplier
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
-from crmdesk.sync.status import SyncStatus
 
-RECORDS = 20_000
-SEED = 1
-REPEAT = 5
-#: Runs when one sync takes longer than ``SLOW_RUN_S``.
-SLOW_REPEAT = 3
-SLOW_RUN_S = 20.0
 #: In the order the engine pulls them (``load_objects``' order).
 TYPES = tuple(ENTITY_TYPES)
 JSON = "application/json"
@@ -159,22 +144,6 @@ def bare_sync_atlas(server: SandboxProcess, *, token: bool = True, probe: bool =
 # -- the app ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _watching(statuses: list[int]) -> Iterator[None]:
-    """Every answer's status httpx receives (from any thread, the token request's too) while the block runs."""
-    send = httpx.Client.send
-    lock = threading.Lock()
-
-    def counted_send(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        response = send(self, request, **kwargs)
-        with lock:
-            statuses.append(response.status_code)
-        return response
-
-    with mock.patch.object(httpx.Client, "send", counted_send):
-        yield
-
-
 @dataclass
 class _Sync:
     seconds: float
@@ -191,51 +160,28 @@ class _Sync:
 
 def _sync(engine: SyncEngine) -> _Sync:
     """One ``engine.sync()``, its phases timed, its answers counted."""
-    schema: list[float] = []
-    records: list[float] = []
-    decoding: list[float] = []
-    writing: list[float] = []
     statuses: list[int] = []
-    with _watching(statuses), _timed(Puller, "pull_schema", schema), _timed(Puller, "pull_records", records), \
-            _timed(RecordsMixin, "_decode_rows", decoding), _timed(RecordApplier, "apply", writing):
-        started = time.perf_counter()
-        result = engine.sync()
-        elapsed = time.perf_counter() - started
-    assert result.status is SyncStatus.SYNCED, result.summary()
+    with pull.watching(statuses):
+        result, elapsed, spent = pull.timed_sync(
+            engine, schema=[(Puller, "pull_schema")], records=[(Puller, "pull_records")],
+            decoding=[(RecordsMixin, "_decode_rows")], writing=[(RecordApplier, "apply")])
     refused = sum(1 for status in statuses if status in (401, 429))
-    return _Sync(elapsed, sum(schema), sum(records), sum(decoding), sum(writing), len(statuses), refused,
-                 result.pulled)
+    return _Sync(elapsed, spent["schema"], spent["records"], spent["decoding"], spent["writing"], len(statuses),
+                 refused, result.pulled)
 
 
 def _stored(store: Store, types: Iterable[str]) -> dict[str, int]:
     return {entity_type: len(store.records.ids(entity_type)) for entity_type in types}
 
 
-@dataclass
-class _Run:
-    first: _Sync
-    again: _Sync
-    bare_first: _Tally
-    bare_first_s: float
-    bare_again: _Tally
-    bare_again_s: float
-
-
-def _one_run(server: SandboxProcess, path: Path, expected: dict[str, int]) -> _Run:
+def _one_run(server: SandboxProcess, path: Path, expected: dict[str, int]) -> pull.Run[_Sync, _Tally]:
     """Bare loop, first sync into a fresh file (codec caches cold), bare loop without the token
     request and the probe, second sync of the same engine."""
-    assert _cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
-    bare_first, bare_first_s = bare_sync_atlas(server)
-    with Store.open(path) as store:
-        engine = SyncEngine(store, open_backend("atlas", server.url, _credentials(server)))
-        first = _sync(engine)
-        stored = _stored(store, expected.keys())
-        assert stored == expected, (stored, expected)
-        bare_again, bare_again_s = bare_sync_atlas(server, token=False, probe=False)
-        again = _sync(engine)
-        assert _stored(store, expected.keys()) == expected
-        engine.backend.close()
-    return _Run(first, again, bare_first, bare_first_s, bare_again, bare_again_s)
+    return pull.first_and_again(
+        path, bare_first=lambda: bare_sync_atlas(server),
+        bare_again=lambda: bare_sync_atlas(server, token=False, probe=False),
+        backend=lambda: open_backend("atlas", server.url, _credentials(server)), sync=_sync,
+        stored=lambda store: _stored(store, expected.keys()), expected=expected)
 
 
 def _describe(sync: _Sync, bare: _Tally, bare_s: float) -> str:
@@ -246,63 +192,37 @@ def _describe(sync: _Sync, bare: _Tally, bare_s: float) -> str:
 
 
 def _phases(syncs: list[_Sync]) -> str:
-    return (f"schema phase {_spread([s.schema_phase for s in syncs])}; records phase "
-            f"{_spread([s.records_phase for s in syncs])}, in it (overlapping) decoding fields in the prefetch "
-            f"thread {_spread([s.decoding for s in syncs])} and the store's writes (RecordApplier.apply) "
-            f"{_spread([s.writing for s in syncs])}")
+    return (f"schema phase {pull.spread([s.schema_phase for s in syncs])}; records phase "
+            f"{pull.spread([s.records_phase for s in syncs])}, in it (overlapping) decoding fields in the prefetch "
+            f"thread {pull.spread([s.decoding for s in syncs])} and the store's writes (RecordApplier.apply) "
+            f"{pull.spread([s.writing for s in syncs])}")
 
 
 def _requests(syncs: list[_Sync], bares: list[_Tally]) -> str:
-    sent = sorted({s.requests for s in syncs})
-    bare = sorted({b.requests for b in bares})
-    return (f"requests: sync {'/'.join(map(str, sent))}, bare {'/'.join(map(str, bare))}; 401s and 429s seen: "
+    return (f"{pull.request_counts([s.requests for s in syncs], [b.requests for b in bares])}; 401s and 429s seen: "
             f"sync {sum(s.refused for s in syncs)}, bare {sum(b.refused for b in bares)} (must be 0)")
 
 
 def run(report: Report) -> None:
-    report.section("Sync engine (atlas)")
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-sync-atlas-") as name, atlas_sandbox(RECORDS, SEED) as server:
-        folder = Path(name)
-        print(f"#   atlas sandbox ({RECORDS:,} entities) up in {time.perf_counter() - started:.1f} s", flush=True)
+    with pull.sandbox_folder(report, "atlas", atlas_sandbox(pull.RECORDS, pull.SEED),
+                             f"{pull.RECORDS:,} entities") as (folder, server):
         unique, _seconds = bare_sync_atlas(server, collect=True)  # also warms the server, outside any timing
         expected = {entity_type: len(unique.ids.get(entity_type, ())) for entity_type in TYPES}
-        runs: list[_Run] = []
-        while len(runs) < (REPEAT if not runs or runs[0].first.seconds <= SLOW_RUN_S else SLOW_REPEAT):
-            path = folder / f"pull-{len(runs)}.sqlite"
-            runs.append(_one_run(server, path, expected))
-            _forget(path)
-            done = runs[-1]
-            print(f"#   run {len(runs)} first: {_describe(done.first, done.bare_first, done.bare_first_s)}", flush=True)
-            print(f"#   run {len(runs)} again: {_describe(done.again, done.bare_again, done.bare_again_s)}", flush=True)
-    count = len(runs)
+        runs = pull.repeat_runs(folder, lambda path: _one_run(server, path, expected), _describe)
     split = ", ".join(f"{entity_type} {n:,}" for entity_type, n in expected.items())
-    first = [r.first.seconds for r in runs]
-    bare_first = [r.bare_first_s for r in runs]
-    again = [r.again.seconds for r in runs]
-    bare_again = [r.bare_again_s for r in runs]
-    label = (f"bare httpx loop of the same {runs[-1].bare_first.requests} requests (token, templates, entity pages "
-             f"of {MAX_PAGE} by _links.next, one at a time as the app's pager; json.loads only)")
-    report.add(Figure(
-        "sync.atlas_initial_pull_20k", statistics.median(first), "s", statistics.median(bare_first), label,
-        "≤ 1.5× (as for the atomic and attio dialects)",
-        f"whole SyncEngine(store, open_backend('atlas', …, {{client_id, client_secret}})).sync() into a fresh "
-        f"workspace file (value-codec caches emptied before each run), the token fetched by the backend; {split}; "
-        f"{_requests([r.first for r in runs], [r.bare_first for r in runs])}; median of {count}; sync "
-        f"{_spread(first)}; bare {_spread(bare_first)}; {_ratios(first, bare_first)}; "
-        f"{_phases([r.first for r in runs])}"))
-    report.add(Figure(
-        "sync.atlas_after_no_changes_20k", statistics.median(again), "s", statistics.median(bare_again),
-        "the same bare loop without the token request and the probe's GET",
-        "",
-        f"a second sync() of the same engine (no probe, its token still good) over the workspace the first "
-        f"filled, nothing changed on the server: Atlas's entities keep no time, so it is a full scan again "
-        f"(every entity read and decoded); {_requests([r.again for r in runs], [r.bare_again for r in runs])}; "
-        f"median of {count}; sync {_spread(again)}; bare {_spread(bare_again)}; {_ratios(again, bare_again)}; "
-        f"{_phases([r.again for r in runs])}"))
-    report.add(Figure("sync.atlas_peak_rss", peak_rss_mib(), "MiB", None, "", "",
-                      f"this benchmark's client process ({count} × two syncs of {sum(expected.values()):,} "
-                      "entities); the sandbox is another process"))
+    pull.first_and_again_figures(
+        report, "atlas", runs,
+        label=(f"bare httpx loop of the same {runs[-1].bare_first.requests} requests (token, templates, entity "
+               f"pages of {MAX_PAGE} by _links.next, one at a time as the app's pager; json.loads only)"),
+        target="≤ 1.5× (as for the atomic and attio dialects)",
+        first_note=(f"whole SyncEngine(store, open_backend('atlas', …, {{client_id, client_secret}})).sync() into a "
+                    f"fresh workspace file (value-codec caches emptied before each run), the token fetched by the "
+                    f"backend; {split}"),
+        again_label="the same bare loop without the token request and the probe's GET",
+        again_note=("a second sync() of the same engine (no probe, its token still good) over the workspace the "
+                    "first filled, nothing changed on the server: Atlas's entities keep no time, so it is a full "
+                    "scan again (every entity read and decoded)"),
+        requests=_requests, phases=_phases, synced=f"{sum(expected.values()):,} entities")
 
 
 # -- where the time goes -------------------------------------------------------------------------------
@@ -311,52 +231,16 @@ def run(report: Report) -> None:
 def profile(top: int = 12) -> str:
     """One first sync under cProfile in every thread: the top ``top`` functions of the main thread
     (engine, SQLite writes) by cumulative and own time, and the same of the prefetch thread."""
-    profiles: list[tuple[str, cProfile.Profile]] = []
-    original_run = threading.Thread.run
-
-    def profiled_run(self: threading.Thread) -> None:
-        prof = cProfile.Profile()
-        profiles.append((self.name, prof))
-        prof.enable()
-        try:
-            original_run(self)
-        finally:
-            prof.disable()
-
-    out = io.StringIO()
-    with tempfile.TemporaryDirectory(prefix="bench-sync-atlas-") as name, atlas_sandbox(RECORDS, SEED) as server:
-        bare_sync_atlas(server)  # the server warmed as in the benchmark
-        with Store.open(Path(name) / "profiled.sqlite") as store:
-            engine = SyncEngine(store, open_backend("atlas", server.url, _credentials(server)))
-            main = cProfile.Profile()
-            with mock.patch.object(threading.Thread, "run", profiled_run):
-                started = time.perf_counter()
-                main.enable()
-                engine.sync()
-                main.disable()
-                elapsed = time.perf_counter() - started
-            engine.backend.close()
-    print(f"one first sync under cProfile: {elapsed:.2f} s", file=out)
+    out, main_profile, profiles = pull.profiled_first_sync(
+        "atlas", atlas_sandbox(pull.RECORDS, pull.SEED), bare_sync_atlas,  # the server warmed as in the benchmark
+        lambda server: open_backend("atlas", server.url, _credentials(server)))
     workers = [prof for thread, prof in profiles if thread.startswith("crmdesk-prefetch")]
-    for title, found in (("main thread (engine, SQLite writes)", [main]),
+    for title, found in (("main thread (engine, SQLite writes)", [main_profile]),
                          (f"prefetch threads ({len(workers)}; fetch, JSON, decode)", workers)):
-        if not found:
-            continue
-        stats = pstats.Stats(found[0], stream=out)
-        for prof in found[1:]:
-            stats.add(prof)
-        print(f"\n## {title}", file=out)
-        stats.sort_stats("cumulative").print_stats(top)
-        print(f"\n## {title} by own time", file=out)
-        stats.sort_stats("tottime").print_stats(top)
+        if found:
+            pull.print_stats(out, found, top, title, f"{title} by own time")
     return out.getvalue()
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--profile"]:
-        print(profile())
-    else:
-        figures = Report()
-        run(figures)
-        for figure in figures.figures:
-            print(f"# {figure.bench}: {figure.note}", flush=True)
+    pull.main(run, profile)

@@ -24,22 +24,16 @@ asks fewer than that, so it never waits. Were it to wait, the figure would show 
 
 from __future__ import annotations
 
-import statistics
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from unittest import mock
 
 import httpx
 
+from benchmarks import dialect_pull as pull
 from benchmarks.report import Figure, Report, peak_rss_mib
 from benchmarks.sync_support import SandboxProcess, sandbox_process
-from crmdesk.model.codecs import text_like
 from crmdesk.remote.atomic.resources import BUILTIN
 from crmdesk.remote.atomic.session import MAX_PAGE
 from crmdesk.remote.dialects import open_backend
@@ -48,10 +42,7 @@ from crmdesk.remote.transport import ACCEPT_ENCODING
 from crmdesk.store import Store
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
-from crmdesk.sync.status import SyncStatus
 
-RECORDS = 20_000
-SEED = 1
 REPEAT = 3
 #: In the order the engine pulls them: the objects (as ``load_objects`` lists them), then notes
 #: (``iter_notes``: by object) and tasks.
@@ -112,36 +103,6 @@ def _unique_rows(server: SandboxProcess) -> dict[str, int]:
 # -- the app ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _counting_requests(count: list[int]) -> Iterator[None]:
-    """Count every request httpx sends (from any thread) while the block runs."""
-    original = httpx.Client.send
-    lock = threading.Lock()
-
-    def send(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        with lock:
-            count[0] += 1
-        return original(self, request, **kwargs)
-
-    with mock.patch.object(httpx.Client, "send", send):
-        yield
-
-
-@contextmanager
-def _timed(owner: type, name: str, spent: list[float]) -> Iterator[None]:
-    original: Callable[..., Any] = getattr(owner, name)
-
-    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            spent.append(time.perf_counter() - started)
-
-    with mock.patch.object(owner, name, timed):
-        yield
-
-
 @dataclass
 class _Sync:
     seconds: float
@@ -151,58 +112,23 @@ class _Sync:
     pulled: int
 
 
-def _cold_codec_caches() -> int:
-    """Empty the value codecs' memo caches (email and phone checks): an initial pull happens in a
-    fresh app process, and without this every run after the first would find them warm."""
-    cleared = 0
-    for value in vars(text_like).values():
-        clear = getattr(value, "cache_clear", None)
-        if callable(clear):
-            clear()
-            cleared += 1
-    return cleared
-
-
 def _sync(server: SandboxProcess, path: Path) -> _Sync:
     """One whole ``SyncEngine.sync()`` into a fresh store at ``path``, the codec caches cold."""
-    assert _cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
-    records: list[float] = []
-    collections: list[float] = []
-    count = [0]
-    with Store.open(path) as store, _counting_requests(count), _timed(Puller, "pull_records", records), \
-            _timed(Puller, "pull_notes", collections), _timed(Puller, "pull_tasks", collections):
+    assert pull.cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
+    statuses: list[int] = []
+    with Store.open(path) as store, pull.watching(statuses):
         engine = SyncEngine(store, open_backend("atomic", server.url, server.admin_token))
-        started = time.perf_counter()
-        result = engine.sync()
-        elapsed = time.perf_counter() - started
+        _result, elapsed, spent = pull.timed_sync(engine, records=[(Puller, "pull_records")],
+                                             collections=[(Puller, "pull_notes"), (Puller, "pull_tasks")])
         engine.backend.close()
-        assert result.status is SyncStatus.SYNCED, result.summary()
         stored = sum(len(store.records.ids(resource.object_slug)) for resource in BUILTIN)
         notes, tasks = len(store.notes.by_id()), len(store.tasks.ids())
-    return _Sync(elapsed, sum(records), sum(collections), count[0], stored + notes + tasks)
-
-
-def _forget(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _spread(samples: list[float]) -> str:
-    return f"runs {', '.join(f'{s:.2f}' for s in samples)} s (spread {max(samples) - min(samples):.2f} s)"
-
-
-def _ratios(samples: list[float], bases: list[float]) -> str:
-    """Each run's ratio to the bare loop measured just before it (the machine's load moves)."""
-    ratios = [sample / base for sample, base in zip(samples, bases, strict=True)]
-    return f"per-run ratios {', '.join(f'{r:.2f}×' for r in ratios)} (median {statistics.median(ratios):.2f}×)"
+    return _Sync(elapsed, spent["records"], spent["collections"], len(statuses), stored + notes + tasks)
 
 
 def run(report: Report) -> None:
-    report.section("Sync engine (atomic)")
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-sync-atomic-") as name, atomic_sandbox(RECORDS, SEED) as server:
-        folder = Path(name)
-        print(f"#   atomic sandbox ({RECORDS:,} records) up in {time.perf_counter() - started:.1f} s", flush=True)
+    with pull.sandbox_folder(report, "atomic", atomic_sandbox(pull.RECORDS, pull.SEED),
+                             f"{pull.RECORDS:,} records") as (folder, server):
         totals = _unique_rows(server)
         expected = sum(totals.values())
         bare: list[float] = []  # measured just before each sync
@@ -213,7 +139,7 @@ def run(report: Report) -> None:
             rows, requests, seconds = bare_page_atomic(server)
             bare.append(seconds)
             synced.append(_sync(server, path))
-            _forget(path)
+            pull.forget(path)
             assert synced[-1].pulled == expected, (synced[-1].pulled, totals)
             print(f"#   run {run_index + 1}: sync {synced[-1].seconds:.2f} s ({synced[-1].requests} requests; records "
                   f"phase {synced[-1].records_phase:.2f} s, notes+tasks {synced[-1].collections_phase:.2f} s; bare "
@@ -221,23 +147,19 @@ def run(report: Report) -> None:
                   f"{OVERLAP})", flush=True)
     split = ", ".join(f"{resource} {count:,}" for resource, count in totals.items())
     label = f"bare httpx range-paging loop ({requests} GETs of ≤ {MAX_PAGE} rows, sequential, JSON decode only)"
-    whole = [s.seconds for s in synced]
-    report.add(Figure(
-        "sync.atomic_initial_pull_20k", statistics.median(whole), "s", statistics.median(bare), label,
+    report.add(pull.pull_figure(
+        "sync.atomic_initial_pull_20k", [s.seconds for s in synced], bare, label,
         "≤ 1.5× (a fair first target for a second dialect)",
         f"whole SyncEngine(store, open_backend('atomic', …)).sync() into a fresh store (value-codec caches "
         f"emptied before each run, as in a fresh app process), sandbox rate limit off, the client's own "
         f"limiter on (175 requests in any minute; this pull asks {synced[-1].requests}, so it never waits); "
-        f"{split}; median of {REPEAT}; sync {_spread(whole)}; bare {_spread(bare)}; {_ratios(whole, bare)}; "
-        f"records phase {_spread([s.records_phase for s in synced])}; notes+tasks "
-        f"{_spread([s.collections_phase for s in synced])}"))
+        f"{split}",
+        f"records phase {pull.spread([s.records_phase for s in synced])}; notes+tasks "
+        f"{pull.spread([s.collections_phase for s in synced])}"))
     report.add(Figure("sync.atomic_peak_rss", peak_rss_mib(), "MiB", None, "", "",
                       f"this benchmark's client process ({REPEAT} pulls of {expected:,} rows); the sandbox is "
                       "another process"))
 
 
 if __name__ == "__main__":
-    figures = Report()
-    run(figures)
-    for figure in figures.figures:
-        print(f"# {figure.bench}: {figure.note}", flush=True)
+    pull.main(run)

@@ -47,13 +47,7 @@ thread) and prints the top functions by cumulative time.
 
 from __future__ import annotations
 
-import cProfile
-import io
 import json
-import pstats
-import statistics
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -66,8 +60,8 @@ from unittest import mock
 
 import httpx
 
-from benchmarks.bench_sync_atomic import _cold_codec_caches, _forget, _ratios, _spread, _timed
-from benchmarks.report import Figure, Report, peak_rss_mib
+from benchmarks import dialect_pull as pull
+from benchmarks.report import Report
 from benchmarks.sync_support import SandboxProcess, sandbox_process
 from crmdesk.remote.attio.adapter import RATE_LIMITS
 from crmdesk.remote.attio.objects import CHOICES
@@ -78,14 +72,8 @@ from crmdesk.remote.transport import ACCEPT_ENCODING
 from crmdesk.store import Store
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
-from crmdesk.sync.status import SyncStatus
 
-RECORDS = 20_000
-SEED = 1
-REPEAT = 5
-#: Runs when one sync takes longer than ``SLOW_RUN_S``.
-SLOW_REPEAT = 3
-SLOW_RUN_S = 20.0
+
 def sorts(tie_break: str | None) -> list[dict[str, str]]:
     """The sort every query of ``AttioSession.scan`` sends: newest first, records' ties by id."""
     first = [{"direction": "desc", "attribute": "created_at"}]
@@ -242,24 +230,17 @@ def bare_sync_attio(server: SandboxProcess, *, probe: bool = True,
 def _watching(statuses: list[int], limiter_waits: list[float]) -> Iterator[None]:
     """Every answer's status httpx receives (from any thread), and every wait of the client's
     rate limiter, while the block runs."""
-    send, acquire = httpx.Client.send, RateLimiter.acquire
-    lock = threading.Lock()
+    acquire = RateLimiter.acquire
+    with pull.watching(statuses) as lock:
 
-    def counted_send(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        response = send(self, request, **kwargs)
-        with lock:
-            statuses.append(response.status_code)
-        return response
+        def timed_acquire(self: RateLimiter, **kwargs: Any) -> float:
+            waited = acquire(self, **kwargs)
+            with lock:
+                limiter_waits.append(waited)
+            return waited
 
-    def timed_acquire(self: RateLimiter, **kwargs: Any) -> float:
-        waited = acquire(self, **kwargs)
-        with lock:
-            limiter_waits.append(waited)
-        return waited
-
-    with mock.patch.object(httpx.Client, "send", counted_send), \
-            mock.patch.object(RateLimiter, "acquire", timed_acquire):
-        yield
+        with mock.patch.object(RateLimiter, "acquire", timed_acquire):
+            yield
 
 
 @dataclass
@@ -276,19 +257,13 @@ class _Sync:
 
 def _sync(engine: SyncEngine) -> _Sync:
     """One ``engine.sync()``, its phases timed, its answers and the limiter's waits counted."""
-    schema: list[float] = []
-    records: list[float] = []
-    collections: list[float] = []
     statuses: list[int] = []
     waits: list[float] = []
-    with _watching(statuses, waits), _timed(Puller, "pull_schema", schema), \
-            _timed(Puller, "pull_records", records), _timed(Puller, "pull_entries", collections), \
-            _timed(Puller, "pull_notes", collections), _timed(Puller, "pull_tasks", collections):
-        started = time.perf_counter()
-        result = engine.sync()
-        elapsed = time.perf_counter() - started
-    assert result.status is SyncStatus.SYNCED, result.summary()
-    return _Sync(elapsed, sum(schema), sum(records), sum(collections), len(statuses),
+    with _watching(statuses, waits):
+        result, elapsed, spent = pull.timed_sync(
+            engine, schema=[(Puller, "pull_schema")], records=[(Puller, "pull_records")],
+            collections=[(Puller, "pull_entries"), (Puller, "pull_notes"), (Puller, "pull_tasks")])
+    return _Sync(elapsed, spent["schema"], spent["records"], spent["collections"], len(statuses),
                  statuses.count(429), sum(waits), result.pulled)
 
 
@@ -299,32 +274,14 @@ def _stored(store: Store, slugs: list[str], list_ids: list[str]) -> dict[str, in
     return counts
 
 
-@dataclass
-class _Run:
-    first: _Sync
-    again: _Sync
-    bare_first: _Tally
-    bare_first_s: float
-    bare_again: _Tally
-    bare_again_s: float
-
-
 def _one_run(server: SandboxProcess, path: Path, expected: dict[str, int], slugs: list[str],
-             list_ids: list[str]) -> _Run:
+             list_ids: list[str]) -> pull.Run[_Sync, _Tally]:
     """Bare loop, first sync into a fresh file (codec caches cold), bare loop without the probe,
     second sync of the same engine."""
-    assert _cold_codec_caches(), "no codec caches found to empty: the runs after the first would be warm"
-    bare_first, bare_first_s = bare_sync_attio(server)
-    with Store.open(path) as store:
-        engine = SyncEngine(store, open_backend("attio", server.url, server.admin_token))
-        first = _sync(engine)
-        stored = _stored(store, slugs, list_ids)
-        assert stored == expected, (stored, expected)
-        bare_again, bare_again_s = bare_sync_attio(server, probe=False)
-        again = _sync(engine)
-        assert _stored(store, slugs, list_ids) == expected
-        engine.backend.close()
-    return _Run(first, again, bare_first, bare_first_s, bare_again, bare_again_s)
+    return pull.first_and_again(
+        path, bare_first=lambda: bare_sync_attio(server), bare_again=lambda: bare_sync_attio(server, probe=False),
+        backend=lambda: open_backend("attio", server.url, server.admin_token), sync=_sync,
+        stored=lambda store: _stored(store, slugs, list_ids), expected=expected)
 
 
 def _describe(sync: _Sync, bare: _Tally, bare_s: float) -> str:
@@ -335,70 +292,43 @@ def _describe(sync: _Sync, bare: _Tally, bare_s: float) -> str:
 
 
 def _phases(syncs: list[_Sync]) -> str:
-    return (f"schema phase {_spread([s.schema_phase for s in syncs])}; records phase "
-            f"{_spread([s.records_phase for s in syncs])}; entries+notes+tasks "
-            f"{_spread([s.collections_phase for s in syncs])}")
+    return (f"schema phase {pull.spread([s.schema_phase for s in syncs])}; records phase "
+            f"{pull.spread([s.records_phase for s in syncs])}; entries+notes+tasks "
+            f"{pull.spread([s.collections_phase for s in syncs])}")
 
 
 def _requests(syncs: list[_Sync], bares: list[_Tally]) -> str:
-    sent = sorted({s.requests for s in syncs})
-    bare = sorted({b.requests for b in bares})
     waited = max(s.limiter_waited for s in syncs)
-    return (f"requests: sync {'/'.join(map(str, sent))}, bare {'/'.join(map(str, bare))}; 429s seen: sync "
+    return (f"{pull.request_counts([s.requests for s in syncs], [b.requests for b in bares])}; 429s seen: sync "
             f"{sum(s.throttled for s in syncs)}, bare {sum(b.throttled for b in bares)} (must be 0); the client's "
             f"limiter ({RATE_LIMITS.reads_per_second:.0f} reads/s) waited at most {waited:.2f} s in a sync")
 
 
 def run(report: Report) -> None:
-    report.section("Sync engine (attio)")
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-sync-attio-") as name, attio_sandbox(RECORDS, SEED) as server:
-        folder = Path(name)
-        print(f"#   attio sandbox ({RECORDS:,} records, rate limit on) up in {time.perf_counter() - started:.1f} s",
-              flush=True)
+    with pull.sandbox_folder(report, "attio", attio_sandbox(pull.RECORDS, pull.SEED),
+                        f"{pull.RECORDS:,} records, rate limit on") as (folder, server):
         unique: dict[str, set[str]] = {}
         bare_sync_attio(server, collect=unique)  # also warms the server, outside any timing
         expected = {kind: len(found) for kind, found in unique.items()}
         slugs = [kind for kind in expected if not kind.startswith("entries ") and kind not in ("notes", "tasks")]
         list_ids = [kind.removeprefix("entries ") for kind in expected if kind.startswith("entries ")]
-        runs: list[_Run] = []
-        while len(runs) < (REPEAT if not runs or runs[0].first.seconds <= SLOW_RUN_S else SLOW_REPEAT):
-            path = folder / f"pull-{len(runs)}.sqlite"
-            runs.append(_one_run(server, path, expected, slugs, list_ids))
-            _forget(path)
-            done = runs[-1]
-            print(f"#   run {len(runs)} first: {_describe(done.first, done.bare_first, done.bare_first_s)}", flush=True)
-            print(f"#   run {len(runs)} again: {_describe(done.again, done.bare_again, done.bare_again_s)}", flush=True)
-    count = len(runs)
+        runs = pull.repeat_runs(folder, lambda path: _one_run(server, path, expected, slugs, list_ids), _describe)
     entries = sum(n for kind, n in expected.items() if kind.startswith("entries "))
     split = ", ".join([*(f"{kind} {n:,}" for kind, n in expected.items() if not kind.startswith("entries ")),
                        f"entries {entries:,} (in {len(list_ids)} lists)"])
-    first = [r.first.seconds for r in runs]
-    bare_first = [r.bare_first_s for r in runs]
-    again = [r.again.seconds for r in runs]
-    bare_again = [r.bare_again_s for r in runs]
-    label = (f"bare httpx loop of the same {runs[-1].bare_first.requests} requests (record queries two in flight "
-             "as the adapter's pager, the rest sequential; json.loads only)")
-    report.add(Figure(
-        "sync.attio_initial_pull_20k", statistics.median(first), "s", statistics.median(bare_first), label,
-        "≤ 1.5× (as for the atomic dialect)",
-        f"whole SyncEngine(store, open_backend('attio', …)).sync() into a fresh workspace file (value-codec caches "
-        f"emptied before each run), sandbox with Attio's rate limit on, the client's limiter on; {split}; "
-        f"{_requests([r.first for r in runs], [r.bare_first for r in runs])}; median of {count}; sync "
-        f"{_spread(first)}; bare {_spread(bare_first)}; {_ratios(first, bare_first)}; "
-        f"{_phases([r.first for r in runs])}"))
-    report.add(Figure(
-        "sync.attio_after_no_changes_20k", statistics.median(again), "s", statistics.median(bare_again),
-        "the same bare loop without the probe's GET /v2/self",
-        "",
-        f"a second sync() of the same engine (no probe) over the workspace the first filled, nothing changed on the "
-        f"server: Attio keeps no update time, so it is a full scan again (every record read and decoded); "
-        f"{_requests([r.again for r in runs], [r.bare_again for r in runs])}; median of {count}; sync "
-        f"{_spread(again)}; bare {_spread(bare_again)}; {_ratios(again, bare_again)}; "
-        f"{_phases([r.again for r in runs])}"))
-    report.add(Figure("sync.attio_peak_rss", peak_rss_mib(), "MiB", None, "", "",
-                      f"this benchmark's client process ({count} × two syncs of {sum(expected.values()):,} rows); "
-                      "the sandbox is another process"))
+    pull.first_and_again_figures(
+        report, "attio", runs,
+        label=(f"bare httpx loop of the same {runs[-1].bare_first.requests} requests (record queries two in flight "
+               "as the adapter's pager, the rest sequential; json.loads only)"),
+        target="≤ 1.5× (as for the atomic dialect)",
+        first_note=(f"whole SyncEngine(store, open_backend('attio', …)).sync() into a fresh workspace file "
+                    f"(value-codec caches emptied before each run), sandbox with Attio's rate limit on, the "
+                    f"client's limiter on; {split}"),
+        again_label="the same bare loop without the probe's GET /v2/self",
+        again_note=("a second sync() of the same engine (no probe) over the workspace the first filled, nothing "
+                    "changed on the server: Attio keeps no update time, so it is a full scan again (every record "
+                    "read and decoded)"),
+        requests=_requests, phases=_phases, synced=f"{sum(expected.values()):,} rows")
 
 
 # -- where the time goes -------------------------------------------------------------------------------
@@ -407,51 +337,16 @@ def run(report: Report) -> None:
 def profile(top: int = 10) -> str:
     """One first sync under cProfile in every thread (the main one writes, the prefetch and page
     threads fetch and decode): the top ``top`` functions by cumulative time of each."""
-    profiles: list[tuple[str, cProfile.Profile]] = []
-    original_run = threading.Thread.run
-
-    def profiled_run(self: threading.Thread) -> None:
-        prof = cProfile.Profile()
-        profiles.append((self.name, prof))
-        prof.enable()
-        try:
-            original_run(self)
-        finally:
-            prof.disable()
-
-    out = io.StringIO()
-    with tempfile.TemporaryDirectory(prefix="bench-sync-attio-") as name, attio_sandbox(RECORDS, SEED) as server:
-        bare_sync_attio(server)  # the server warmed as in the benchmark
-        with Store.open(Path(name) / "profiled.sqlite") as store:
-            engine = SyncEngine(store, open_backend("attio", server.url, server.admin_token))
-            main = cProfile.Profile()
-            with mock.patch.object(threading.Thread, "run", profiled_run):
-                started = time.perf_counter()
-                main.enable()
-                engine.sync()
-                main.disable()
-                elapsed = time.perf_counter() - started
-            engine.backend.close()
-    print(f"one first sync under cProfile: {elapsed:.2f} s", file=out)
-    print("\n## main thread (engine, SQLite writes)", file=out)
-    pstats.Stats(main, stream=out).sort_stats("cumulative").print_stats(top)
+    out, main_profile, profiles = pull.profiled_first_sync(
+        "attio", attio_sandbox(pull.RECORDS, pull.SEED), bare_sync_attio,  # the server warmed as in the benchmark
+        lambda server: open_backend("attio", server.url, server.admin_token))
+    pull.print_stats(out, [main_profile], top, "main thread (engine, SQLite writes)", None)
     workers = [prof for thread, prof in profiles if thread.startswith(("crmdesk-prefetch", "crmdesk-page"))]
     if workers:
-        stats = pstats.Stats(workers[0], stream=out)
-        for prof in workers[1:]:
-            stats.add(prof)
-        print(f"\n## prefetch and page threads ({len(workers)}; fetch, JSON, decode)", file=out)
-        stats.sort_stats("cumulative").print_stats(top)
-        print("\n## the same threads by own time", file=out)
-        stats.sort_stats("tottime").print_stats(top)
+        pull.print_stats(out, workers, top, f"prefetch and page threads ({len(workers)}; fetch, JSON, decode)",
+                    "the same threads by own time")
     return out.getvalue()
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--profile"]:
-        print(profile())
-    else:
-        figures = Report()
-        run(figures)
-        for figure in figures.figures:
-            print(f"# {figure.bench}: {figure.note}", flush=True)
+    pull.main(run, profile)

@@ -5,7 +5,7 @@ entity it missed (against the sandbox's facade, changed between two pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -14,15 +14,15 @@ from crmdesk.remote.atlas import AtlasBackend, connect_atlas
 from crmdesk.remote.errors import PagingUnstable
 from crmdesk.sandbox.atlas import atlas_app
 from crmdesk.sandbox.server import SandboxServer
-from tests.atlas_support import connect, credentials
+from tests.atlas_support import backend as backend  # (a fixture)
+from tests.atlas_support import connect, credentials, serve
 
 ENTITIES = "GET /api/1.0/workspace/CRM/entities"
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer(dialect="atlas", records=60, seed=9) as running:
-        yield running
+    yield from serve(records=60, seed=9)
 
 
 def _all_ids(server: SandboxServer) -> set[str]:
@@ -33,31 +33,27 @@ def _all_ids(server: SandboxServer) -> set[str]:
         client.close()
 
 
-def test_a_delete_above_the_scan_does_not_hide_an_entity(server: SandboxServer) -> None:
-    client = connect(server)
-    try:
-        pages = client.iter_record_pages("company", page_size=4)
-        first = next(pages).records
-        client.delete_record("company", first[0].id)  # everything after it moves up one place
-        rest = [r.id for page in pages for r in page.records]
-        ids = [r.id for r in first] + rest
-        assert len(ids) == len(set(ids))  # none handed on twice
-        assert set(ids) - {first[0].id} == _all_ids(server)  # none missed: the sweep drops nothing
-    finally:
-        client.close()
+def _scan_changing_first(client: AtlasBackend, change: Callable[[str], object]) -> tuple[list[str], str]:
+    """The ids a scan of the companies (4 a page) hands on when ``change`` is made to the first of them
+    once the first page is read: (the ids in the order handed on, the changed one's id)."""
+    pages = client.iter_record_pages("company", page_size=4)
+    first = next(pages).records
+    change(first[0].id)
+    return [r.id for r in first] + [r.id for page in pages for r in page.records], first[0].id
 
 
-def test_a_rename_across_the_scan_does_not_hide_an_entity(server: SandboxServer) -> None:
-    client = connect(server)
-    try:
-        pages = client.iter_record_pages("company", page_size=4)
-        first = next(pages).records
-        # Renamed to sort last: it is seen again at the end, and the one after it moves up unseen.
-        client.update_record("company", first[0].id, {"company-name": "zzz Renamed Last"})
-        ids = [r.id for r in first] + [r.id for page in pages for r in page.records]
-        assert len(ids) == len(set(ids)) and set(ids) == _all_ids(server)
-    finally:
-        client.close()
+def test_a_delete_above_the_scan_does_not_hide_an_entity(server: SandboxServer, backend: AtlasBackend) -> None:
+    # Everything after the deleted one moves up one place.
+    ids, deleted = _scan_changing_first(backend, lambda record_id: backend.delete_record("company", record_id))
+    assert len(ids) == len(set(ids))  # none handed on twice
+    assert set(ids) - {deleted} == _all_ids(server)  # none missed: the sweep drops nothing
+
+
+def test_a_rename_across_the_scan_does_not_hide_an_entity(server: SandboxServer, backend: AtlasBackend) -> None:
+    # Renamed to sort last: it is seen again at the end, and the one after it moves up unseen.
+    ids, _renamed = _scan_changing_first(
+        backend, lambda record_id: backend.update_record("company", record_id, {"company-name": "zzz Renamed Last"}))
+    assert len(ids) == len(set(ids)) and set(ids) == _all_ids(server)
 
 
 class ColleagueDeleting(httpx.HTTPTransport):

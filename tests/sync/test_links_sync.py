@@ -15,7 +15,7 @@ pytest.importorskip("crmdesk.remote.atlas")
 
 from crmdesk.model import COMMENT_KIND, MutationState, is_local_id
 from crmdesk.remote.atlas import AtlasBackend
-from crmdesk.sandbox.atlas import AtlasApp, atlas_app
+from crmdesk.sandbox.atlas import AtlasApp
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.store.changes import ChangeSet
@@ -25,27 +25,16 @@ from crmdesk.sync.pull import Puller
 from crmdesk.sync.push import COMMENT_OUTCOME_UNKNOWN
 from crmdesk.sync.worker import SyncController
 from crmdesk.ui.pending_actions import discard
-from tests.atlas_support import connect
+from tests.atlas_support import backend as backend  # (a fixture)
+from tests.atlas_support import connect, serve
+from tests.atlas_support import facade as facade  # (a fixture)
 
 LINKS = "/links"
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer(dialect="atlas", records=30, seed=4) as running:
-        yield running
-
-
-@pytest.fixture
-def facade(server: SandboxServer) -> AtlasApp:
-    return atlas_app(server)
-
-
-@pytest.fixture
-def backend(server: SandboxServer) -> Iterator[AtlasBackend]:
-    client = connect(server)
-    yield client
-    client.close()
+    yield from serve(records=30, seed=4)
 
 
 @pytest.fixture
@@ -84,6 +73,36 @@ def linked_pair(store: Store, facade: AtlasApp) -> tuple[str, str]:
             if facade.store.roles(contact, company) is not None:
                 return contact, company
     raise AssertionError("no contact is linked to a company")
+
+
+def link_to_a_deleted_record(store: Store, facade: AtlasApp) -> tuple[str, str]:
+    """``unlinked_pair`` linked here (not yet sent), the company then deleted on the server."""
+    contact, company = unlinked_pair(store, facade)
+    store.edits.link_records(contact, company, ["Employee"])
+    facade.store.delete(company)
+    return contact, company
+
+
+def pulled_pair(store: Store, engine: SyncEngine, facade: AtlasApp, *roles: list[str],
+                from_company: bool = False) -> tuple[str, str]:
+    """``linked_pair`` once the contact's links are pulled into the cache (as opening it does), then
+    the link's roles set here to each of ``roles`` in turn (from the company's end if ``from_company``)."""
+    contact, company = linked_pair(store, facade)
+    engine.pull_links(contact)
+    for each in roles:
+        store.edits.set_link_roles(*((company, contact) if from_company else (contact, company)), each)
+    return contact, company
+
+
+def offline_contact_linked(store: Store, name: str, issue_key: str, *, from_contact: bool) -> tuple[str, str]:
+    """A contact made here and not yet sent, linked as an employee to the first company (the link made
+    from the contact's end if ``from_contact``, else from the company's), then to ``issue_key``:
+    (the company, the contact's local id)."""
+    company = sorted(store.records.ids("company"))[0]
+    local = store.edits.create_record("contact", {"contact-name": name}).target_id
+    store.edits.link_records(*((local, company) if from_contact else (company, local)), ["Employee"])
+    store.edits.link_issue(local, issue_key)
+    return company, local
 
 
 def requests_to(facade: AtlasApp, part: str) -> int:
@@ -138,10 +157,8 @@ def test_a_link_whose_answer_was_lost_is_sent_again_and_takes_the_users_roles(
 def test_roles_changed_from_the_other_end_are_the_links_roles_on_the_server(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = linked_pair(store, facade)
-    engine.pull_links(contact)
-    store.edits.set_link_roles(company, contact, ["Decision maker"])
-    store.edits.set_link_roles(company, contact, ["Decision maker", "Champion"])
+    contact, company = pulled_pair(store, engine, facade, ["Decision maker"], ["Decision maker", "Champion"],
+                                   from_company=True)
     before = requests_to(facade, "PUT ")
 
     assert engine.push().pushed == 2
@@ -155,9 +172,7 @@ def test_roles_changed_from_the_other_end_are_the_links_roles_on_the_server(
 def test_roles_changed_here_of_a_link_unlinked_on_the_server_link_the_records_again(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = linked_pair(store, facade)
-    engine.pull_links(contact)
-    store.edits.set_link_roles(contact, company, ["Employee", "Champion"])
+    contact, company = pulled_pair(store, engine, facade, ["Employee", "Champion"])
     facade.store.unlink(contact, company)  # a colleague unlinked them meanwhile
 
     report = engine.push()
@@ -169,8 +184,7 @@ def test_roles_changed_here_of_a_link_unlinked_on_the_server_link_the_records_ag
 def test_an_unlink_reaches_the_server_and_one_already_done_there_counts_as_done(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = linked_pair(store, facade)
-    engine.pull_links(contact)
+    contact, company = pulled_pair(store, engine, facade)
     others = [row.other_id for row in store.links.for_record(contact) if row.other_id != company]
     assert others, "the contact has another link"
     store.edits.unlink_records(company, contact)
@@ -187,9 +201,7 @@ def test_an_unlink_reaches_the_server_and_one_already_done_there_counts_as_done(
 def test_a_link_with_a_record_deleted_on_the_server_is_refused_with_the_reason(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = unlinked_pair(store, facade)
-    store.edits.link_records(contact, company, ["Employee"])
-    facade.store.delete(company)
+    contact, company = link_to_a_deleted_record(store, facade)
 
     report = engine.push()
 
@@ -207,10 +219,7 @@ def test_a_link_with_a_record_deleted_on_the_server_is_refused_with_the_reason(
 def test_a_link_of_a_record_made_offline_goes_once_the_record_is_on_the_server(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    company = sorted(store.records.ids("company"))[0]
-    local = store.edits.create_record("contact", {"contact-name": "Offline Olga"}).target_id
-    store.edits.link_records(company, local, ["Employee"])
-    store.edits.link_issue(local, "ops-7")
+    company, _local = offline_contact_linked(store, "Offline Olga", "ops-7", from_contact=False)
 
     report = engine.push()
 
@@ -242,8 +251,7 @@ def test_a_scan_page_holding_both_ends_of_queued_links_leaves_their_records_to_t
 ) -> None:
     """A queued link's target is the other record's id: the scan must not take a link made, re-roled
     or unlinked here for an edit, or a delete, of that record."""
-    contact, company = linked_pair(store, facade)
-    engine.pull_links(contact)
+    contact, company = pulled_pair(store, engine, facade)
     [unlinked, *_] = [row.other_id for row in store.links.for_record(contact) if row.other_id != company]
     one, other = unlinked_pair(store, facade)
     store.edits.link_records(one, other, ["Employee"])  # a create, aimed at ``other``
@@ -282,9 +290,7 @@ def test_a_scan_page_holding_both_ends_of_queued_links_leaves_their_records_to_t
 def test_discarding_a_refused_link_leaves_the_other_records_edits_alone(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = unlinked_pair(store, facade)
-    store.edits.link_records(contact, company, ["Employee"])
-    facade.store.delete(company)
+    contact, company = link_to_a_deleted_record(store, facade)
     assert engine.push().rejected == 1
     [refused] = store.outbox.pending((MutationState.REJECTED,))
     colleague = sorted(store.records.ids("contact"))[-1]
@@ -343,9 +349,7 @@ def test_opening_a_record_reads_its_links_those_of_records_not_cached_too(
 def test_links_changed_here_stay_as_the_user_made_them_until_sent(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    contact, company = linked_pair(store, facade)
-    engine.pull_links(contact)
-    store.edits.set_link_roles(contact, company, ["Founder"])
+    contact, company = pulled_pair(store, engine, facade, ["Founder"])
     facade.store.set_link(contact, company, ["Employee", "Colleague's role"])
 
     engine.pull_links(contact)
@@ -406,10 +410,7 @@ def test_comments_written_here_stay_in_the_timeline_and_it_asks_the_server_nothi
 def test_the_links_of_a_record_made_and_deleted_offline_are_never_sent(
     store: Store, engine: SyncEngine, facade: AtlasApp
 ) -> None:
-    company = sorted(store.records.ids("company"))[0]
-    local = store.edits.create_record("contact", {"contact-name": "Never Nina"}).target_id
-    store.edits.link_records(local, company, ["Employee"])
-    store.edits.link_issue(local, "OPS-8")
+    _company, local = offline_contact_linked(store, "Never Nina", "OPS-8", from_contact=True)
     store.edits.delete_record(local)
 
     report = engine.push()
