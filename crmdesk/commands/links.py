@@ -136,7 +136,13 @@ def _list(options: argparse.Namespace) -> None:
         rows = [[title(link.other_id),
                  objects[link.other_object].singular_name if link.other_object in objects else link.other_object,
                  ", ".join(link.roles), link.other_id, _state(link.unsent, link.refused)] for link in links]
-        print(table(["Linked record", "Object", "Roles", "Id", ""], rows) if rows else "No linked records.")
+        if rows:
+            print(table(["Linked record", "Object", "Roles", "Id", ""], rows))
+        elif store.links.were_read(row.id):
+            print("No linked records.")
+        else:
+            print("No links known here yet: a record's links are read from the server when its page is opened "
+                  "in the window while online.")
         if issues:
             print("Issues: " + ", ".join(f"{i.key} ({_state(i.unsent, i.refused)})" if i.unsent or i.refused else i.key
                                          for i in issues))

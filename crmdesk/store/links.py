@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from crmdesk.model import EntityKind, MutationState, RecordLink
 from crmdesk.store.changes import ChangeLog
+from crmdesk.store.clock import utc_now
 from crmdesk.store.errors import NotFound
 
 #: The states of a queued change still to be sent; a refused one (REJECTED) waits for the user.
@@ -26,6 +27,10 @@ _UNSENT = (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)
 
 #: An issue key: a project key (a letter, then letters, digits or "_") and the issue's number.
 ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]*-[1-9][0-9]*")
+
+
+#: ``sync_state`` scope prefix marking a record whose links were read from the server.
+_READ_SCOPE = "links-read:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +222,18 @@ class LinkRepo:
             if other_id not in queued and self._put(RecordLink(record_id, other_id, link.other_object, link.roles),
                                                     own_object):
                 changed.add(other_id)
-        if changed:
+        first_read = not self.were_read(record_id)
+        # When they were read (the sync bookkeeping's table): a record page tells "none" from "not
+        # asked yet" by it.
+        self._conn.execute("INSERT OR REPLACE INTO sync_state (scope, last_pull_at, details_json) VALUES (?, ?, '{}')",
+                           (_READ_SCOPE + record_id, utc_now()))
+        if changed or first_read:
             self._changes.links({record_id, *changed})
+
+    def were_read(self, record_id: str) -> bool:
+        """Whether the server's links of ``record_id`` were ever read into this copy."""
+        return self._conn.execute("SELECT 1 FROM sync_state WHERE scope = ?",
+                                  (_READ_SCOPE + record_id,)).fetchone() is not None
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:
         """A record made offline got the server's id: its links follow it (each pair re-ordered)."""

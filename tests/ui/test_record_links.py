@@ -18,7 +18,7 @@ from crmdesk.store import RecordRow, Store
 from crmdesk.store.changes import ChangeSet
 from crmdesk.store.unsynced import QUEUED, REFUSED
 from crmdesk.ui.dialogs.link_dialog import LinkDialog, parse_roles
-from crmdesk.ui.views.related_links import EMPTY, NOT_CACHED, RecordLinksSection, unlink_question
+from crmdesk.ui.views.related_links import EMPTY, NOT_CACHED, NOT_READ, RecordLinksSection, unlink_question
 from tests.ui._record_links import keep_capabilities, page_fixtures
 
 HOSTILE = "<b>Evil</b> & Co<img src=x>"
@@ -352,3 +352,26 @@ def test_roles_are_split_at_commas_and_the_one_being_typed_is_completed(qtbot: A
     assert index.data() == "Decision maker"
     # Choosing it keeps the roles before the last comma.
     assert completer.pathFromIndex(index) == "Employee, Decision maker"
+
+
+def test_a_record_whose_links_were_never_read_says_so_rather_than_none(
+    qtbot: Any, store: Store, page_of: Any
+) -> None:
+    """Links are read when a page opens online: until then, "no links" would be a claim the copy
+    cannot make. Once read (none on the server), the section says there are none."""
+    company = records(store, "companies", 1)[0]
+    page = page_of(company.id)
+    section = page.links_section
+    assert section.rows == [] and section.empty_label.isVisible()
+    assert section.empty_label.text() == NOT_READ
+    heard: list[ChangeSet] = []
+    store.add_change_listener(heard.append)
+    try:
+        server_links(store, company)  # the server's answer: no links
+    finally:
+        store.remove_change_listener(heard.append)
+    # The first read is news even with nothing in it: the store says so, and the page listens.
+    assert [company.id in notice.links for notice in heard] == [True]
+    page.on_changed(heard[0])
+    assert section.empty_label.text() == EMPTY
+    assert section.rows == [] and section.empty_label.isVisible()

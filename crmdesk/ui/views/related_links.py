@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 NOT_CACHED = "(not in the local copy)"
 EMPTY = "No linked records yet."
+#: Empty, and the server's links of the record were never read (it was not opened online).
+NOT_READ = "No links known here yet: a record's links are read from the server when its page is opened online."
 
 
 def unlink_question(title: str | None, parent: QWidget | None = None) -> QMessageBox:
@@ -120,6 +122,12 @@ class RecordLinksSection(LinkedSection[LinkRowView]):
 
     def _key(self, shown: Shown) -> str:
         return shown[0].other_id
+
+    def reload(self) -> None:
+        # "None" only once the server was asked; before, say when it will be.
+        known = not self.record_id or self.store.links.were_read(self.record_id)
+        self.empty_label.setText(EMPTY if known else NOT_READ)
+        super().reload()
 
     def _row(self, shown: Shown) -> LinkRowView:
         row = LinkRowView(shown, self)
