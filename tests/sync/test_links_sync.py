@@ -22,7 +22,7 @@ from crmdesk.store.changes import ChangeSet
 from crmdesk.store.links import IssueLinkRow, LinkRow
 from crmdesk.sync import SyncEngine
 from crmdesk.sync.pull import Puller
-from crmdesk.sync.push import COMMENT_OUTCOME_UNKNOWN
+from crmdesk.sync.push_collab import COMMENT_OUTCOME_UNKNOWN
 from crmdesk.sync.worker import SyncController
 from crmdesk.ui.pending_actions import discard
 from tests.atlas_support import backend as backend  # (a fixture)
