@@ -101,7 +101,7 @@ class LinkRepo:
             " ORDER BY r.id IS NULL, r.title_fold, r.title, l.other",
             (record_id, record_id),
         ).fetchall()
-        unsent, refused = self.unsent_others(record_id), self.refused_others(record_id)
+        unsent, refused = self._states(record_id)
         return [LinkRow(other, other_object, tuple(json.loads(roles)), other in unsent, refused.get(other))
                 for other, other_object, roles in rows]
 
@@ -114,8 +114,8 @@ class LinkRepo:
         if row is None:
             return None
         other_object = row[1] if low == record_id else row[0]
-        return LinkRow(other_id, other_object, tuple(json.loads(row[2])), other_id in self.unsent_others(record_id),
-                       self.refused_others(record_id).get(other_id))
+        unsent, refused = self._states(record_id)
+        return LinkRow(other_id, other_object, tuple(json.loads(row[2])), other_id in unsent, refused.get(other_id))
 
     def object_of(self, record_id: str, other_id: str) -> str | None:
         """The object of ``record_id`` as the link with ``other_id`` holds it (None: not linked)."""
@@ -146,16 +146,23 @@ class LinkRepo:
     def unsent_others(self, record_id: str) -> set[str]:
         """The records whose link with ``record_id`` has a change waiting to be sent (pending or
         in flight)."""
-        return {other for other, state, _error in self._queued(record_id) if state in _UNSENT}
+        return self._states(record_id)[0]
 
     def refused_others(self, record_id: str) -> dict[str, str]:
         """The records whose link with ``record_id`` has a change the server refused, with the
         server's message (the latest refusal's, when there are several)."""
+        return self._states(record_id)[1]
+
+    def _states(self, record_id: str) -> tuple[set[str], dict[str, str]]:
+        """``unsent_others`` and ``refused_others`` from one read of the queue."""
+        unsent: set[str] = set()
         refused: dict[str, str] = {}
         for other, state, error in self._queued(record_id):
-            if state == MutationState.REJECTED.value:
+            if state in _UNSENT:
+                unsent.add(other)
+            elif state == MutationState.REJECTED.value:
                 refused[other] = error or "The server refused this change."
-        return refused
+        return unsent, refused
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -212,7 +219,10 @@ class LinkRepo:
             own_object = str(row[0])
         queued = self.queued_others(record_id)
         server = {link.other_id: link for link in links if link.other_id != record_id}
-        held = {row.other_id for row in self.for_record(record_id)}
+        held = {str(row[0]) for row in self._conn.execute(
+            "SELECT high_id FROM record_links WHERE low_id = ?1"
+            " UNION ALL SELECT low_id FROM record_links WHERE high_id = ?1",
+            (record_id,))}
         changed: set[str] = set()
         for other_id in held - set(server) - queued:
             low, high = pair(record_id, other_id)

@@ -189,6 +189,15 @@ class Store:
             self.conflicts.rewrite_target(local_id, server_id)
             self.id_map.add(local_id, server_id, entity)
 
+    def forget_links_of(self, record_id: str, *, queued: bool) -> None:
+        """The record's links and issue keys leave the cache (the server drops them with the
+        record); with ``queued``, the changes queued for them too (they could never be sent).
+        The caller owns the transaction."""
+        if queued:
+            self.outbox.remove_links_of(record_id)
+        self.links.delete_for_record(record_id)
+        self.issue_links.delete_for_record(record_id)
+
     def rebuild_search(self) -> None:
         """Re-index every record's text-like values (after an upgrade or a schema change)."""
         with self.write():

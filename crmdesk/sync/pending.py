@@ -36,10 +36,14 @@ def _record_title(store: Store, mutation: Mutation) -> str:
     return f"a record of “{mutation.scope}”"  # its object went, and the cached title with it
 
 
-def _titled(store: Store, record_id: str) -> str:
+#: How a record is named once it left the cache.
+UNKNOWN_RECORD = "a record"
+
+
+def titled(store: Store, record_id: str) -> str:
     """A record by its title (or as “a record” once it left the cache)."""
     row = store.records.get(record_id)
-    return row.title if row is not None and row.title else "a record"
+    return row.title if row is not None and row.title else UNKNOWN_RECORD
 
 
 def _field_titles(store: Store, mutation: Mutation) -> list[str]:
@@ -102,7 +106,7 @@ def describe(store: Store, mutation: Mutation) -> Description:
         return Description(f"Comment{where}", f"the comment “{shown}”", text)
     if mutation.entity is EntityKind.LINK:
         other_id = str(mutation.changes.get("other") or mutation.target_id)
-        one, other = _titled(store, mutation.scope), _titled(store, other_id)
+        one, other = titled(store, mutation.scope), titled(store, other_id)
         roles = ", ".join(str(role) for role in mutation.changes.get("roles") or [])
         as_roles = f" as {roles}" if roles else ""
         if mutation.op is MutationOp.CREATE:
@@ -113,7 +117,7 @@ def describe(store: Store, mutation: Mutation) -> Description:
         return Description(f"Unlink {one} and {other}", f"the unlinking; the link between {one} and {other} "
                                                         "comes back as the server has it")
     if mutation.entity is EntityKind.ISSUE_LINK:
-        one, key = _titled(store, mutation.scope), str(mutation.changes.get("key") or mutation.target_id)
+        one, key = titled(store, mutation.scope), str(mutation.changes.get("key") or mutation.target_id)
         if mutation.op is MutationOp.DELETE:
             return Description(f"Unlink issue {key} from {one}", f"the unlinking of {key}")
         return Description(f"Link {one} to issue {key}", f"the link to {key}", key)

@@ -15,6 +15,7 @@ from crmdesk.model import COMMENT_KIND, EntityKind, Mutation, MutationOp, Mutati
 from crmdesk.model.rich_text import same_text
 from crmdesk.remote import NotFound, ServerRejected
 from crmdesk.store.clock import older_than
+from crmdesk.sync.pending import UNKNOWN_RECORD, titled
 
 if TYPE_CHECKING:
     from crmdesk.remote import Backend, Capabilities
@@ -148,8 +149,8 @@ class RecordPagePushes:
 
     def _title(self, record_id: str) -> str:
         """The record's title in quotes, for a refusal (“a record” once it left the cache)."""
-        row = self.store.records.get(record_id)
-        return f"“{row.title}”" if row is not None and row.title else "a record"
+        title = titled(self.store, record_id)
+        return title if title == UNKNOWN_RECORD else f"“{title}”"
 
     def _mark_sent(self, mutation: Mutation) -> bool:
         """Mark a link's create in flight before it is sent, so that an unlink made meanwhile is

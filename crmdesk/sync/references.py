@@ -25,8 +25,7 @@ def _without(value: Any, record_id: str) -> Any:
 def drop_references(store: Store, record_id: str) -> None:
     """Remove ``record_id`` from every cached record_reference value, and its links (the server
     drops them with the record). The caller owns the transaction."""
-    store.links.delete_for_record(record_id)
-    store.issue_links.delete_for_record(record_id)
+    store.forget_links_of(record_id, queued=False)
     rows = store.conn.execute(
         "SELECT DISTINCT r.id FROM record_values v JOIN records r ON r.rowid = v.record_rowid"
         " WHERE v.key = ? AND v.attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')",

@@ -120,7 +120,5 @@ def let_go(store: Store, conflict: Conflict) -> None:
             assert mutation.op_id is not None
             store.outbox.remove(mutation.op_id)
         if entity is EntityKind.RECORD:
-            store.outbox.remove_links_of(conflict.target_id)
-            store.links.delete_for_record(conflict.target_id)
-            store.issue_links.delete_for_record(conflict.target_id)
+            store.forget_links_of(conflict.target_id, queued=True)
         store.conflicts.remove(conflict.id)

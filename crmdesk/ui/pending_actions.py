@@ -89,7 +89,8 @@ def discard(store: Store, op_id: int) -> None:
                 store.outbox.remove(other.op_id)
             later = []
             if mutation.entity is EntityKind.RECORD and is_local_id(mutation.target_id):
-                _drop_links_of(store, mutation.target_id)
+                # Never to be created: its links (from it or to it) could never be sent.
+                store.forget_links_of(mutation.target_id, queued=True)
         store.outbox.remove(op_id)
         # A field a later queued edit changed again keeps that later value.
         shadowed = {slug for m in later for slug in m.changes}
@@ -111,14 +112,6 @@ def _same_thing(store: Store, mutation: Mutation) -> list[Mutation]:
 def _other_end(mutation: Mutation) -> str:
     """A link mutation's other record (its target; its changes name it too)."""
     return str(mutation.changes.get("other") or mutation.target_id)
-
-
-def _drop_links_of(store: Store, record_id: str) -> None:
-    """A record made offline will never be created: its queued links and issue links (made
-    from it, or to it from another record) could never be sent, and go with their rows."""
-    store.outbox.remove_links_of(record_id)
-    store.links.delete_for_record(record_id)
-    store.issue_links.delete_for_record(record_id)
 
 
 def _restore(store: Store, mutation: Mutation, shadowed: set[str]) -> None:

@@ -155,6 +155,8 @@ def test_a_contacts_page_shows_its_sections_links_and_a_comment_that_reaches_the
     dialog.text_edit.setPlainText("Called about the renewal")
     dialog.post_button.click()
     assert not dialog.isVisible()
+    # The comment is what the empty line asked for: it no longer shows above it.
+    assert not page.timeline.empty_label.isVisible()
     _sync(window, server)
     comments = atlas_app(server).store.comments(contact["id"])
     assert [(c["comment"], c["account-id"]) for c in comments] == [("Called about the renewal", ACCOUNT_ID)]

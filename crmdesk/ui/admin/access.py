@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from crmdesk.remote.backend import Backend, Capabilities
-from crmdesk.remote.capabilities_json import capabilities_from_json, kept_capabilities
+from crmdesk.remote.capabilities_json import kept_capabilities
 from crmdesk.remote.dialects import UnknownDialect, dialect_stored
 from crmdesk.ui.background import Background
 
@@ -50,14 +50,9 @@ def stored_capabilities(context: AppContext) -> Capabilities | None:
     """What the workspace file keeps from the last probe (the sync engine writes it), each field
     it lacks taken from its dialect's defaults; None before any probe."""
     store = context.store
-    data = store.schema.capabilities_json() if store is not None else None
-    if store is None or data is None:
+    if store is None or store.schema.capabilities_text() is None:
         return None
-    try:
-        dialect = dialect_stored(store.schema.get_meta("dialect"))
-    except UnknownDialect:
-        return None  # written by a crmdesk that speaks a dialect this one does not
-    return capabilities_from_json(data, dialect.defaults())
+    return KnownCapabilities().of(store)  # None for a dialect this crmdesk does not speak
 
 
 class KnownCapabilities:

@@ -150,13 +150,11 @@ class LinkDialog(QDialog):
         found = [(rid, title) for rid, title in record_source(self.store, target)(text) if rid != self.record_id]
         if target is not None or not found:
             return found
-        rows = {row.id: row for row in self.store.records.rows(
-            [rowid for rowid in (self.store.records.rowid_of(rid) for rid, _ in found) if rowid is not None])}
+        where = self.store.records.where_are(rid for rid, _ in found[:MAX_RESULTS])
         objects = self.store.schema.objects()
         named: list[tuple[str, str]] = []
         for rid, title in found[:MAX_RESULTS]:
-            row = rows.get(rid)
-            obj = objects.get(row.object_slug) if row is not None else None
+            obj = objects.get(where[rid][0]) if rid in where else None
             named.append((rid, f"{title} · {obj.singular_name}" if obj is not None else title))
         return named
 

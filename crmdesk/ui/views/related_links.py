@@ -111,8 +111,7 @@ class RecordLinksSection(LinkedSection[LinkRowView]):
     def _read(self) -> list[Shown]:
         """Each link with the other record's title (None: not in the local copy) and object name."""
         links = self.store.links.for_record(self.record_id) if self.record_id else []
-        rowids = [r for r in (self.store.records.rowid_of(link.other_id) for link in links) if r is not None]
-        titles = {row.id: row.title for row in self.store.records.rows(rowids)}
+        titles = self.store.records.titles(link.other_id for link in links)
         objects = self.store.schema.objects()
         found: list[Shown] = []
         for link in links:

@@ -269,7 +269,8 @@ class TimelineView(QScrollArea):
             card.deleteLater()
         self.cards = []
         self.items = items
-        self.empty_label.setVisible(not any(i.kind in ("note", "task") for i in items))
+        # What the empty line asks the user to add: notes and tasks, or comments where only they are kept.
+        self.empty_label.setVisible(not any(i.kind in ("note", "task", COMMENT_KIND) for i in items))
         self._build(min(keep, len(items)))
 
     def set_empty_text(self, text: str) -> None:

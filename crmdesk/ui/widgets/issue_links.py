@@ -72,11 +72,6 @@ class IssueLinksSection(LinkedSection[IssueRowView]):
         entry.addWidget(self.link_button)
         self._lay_out("Linked issues", entry, note=self.note_label, below=[self.error_label])
 
-    def show_record(self, record_id: str) -> None:
-        """``record_id`` changes only when the server gives a record made offline its id: a key
-        being typed stays."""
-        super().show_record(record_id)
-
     @property
     def rows(self) -> dict[str, IssueRowView]:
         """key → its row, in the order shown."""
