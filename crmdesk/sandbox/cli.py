@@ -34,6 +34,11 @@ STRICT = ("aria", "atlas")
 EXPIRING_TOKENS = ("atlas",)
 
 
+def _owners(dialects: Sequence[str]) -> str:
+    """``the aria facade's and the atlas facade's``: whose a flag is, for the error refusing it."""
+    return " and ".join(f"the {name} facade's" for name in dialects)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crmdesk sandbox", description="A local CRM server speaking one dialect's API.")
     p.add_argument("--dialect", choices=sorted(facades()), default="aria", help="the API to serve (default aria)")
@@ -77,14 +82,14 @@ def main(argv: Sequence[str]) -> int:
     options = p.parse_args(list(argv))
     # A flag another facade's server has would otherwise be accepted and do nothing.
     if options.strict and options.dialect not in STRICT:
-        p.error(f"--strict is the aria facade's and the atlas facade's (the {options.dialect} facade always "
-                "answers as its real server)")
+        p.error(f"--strict is {_owners(STRICT)} (the {options.dialect} facade always answers as its real server)")
     if options.token_lifetime is not None and options.dialect not in EXPIRING_TOKENS:
-        p.error(f"--token-lifetime is the atlas facade's (the {options.dialect} facade's tokens do not expire)")
+        p.error(f"--token-lifetime is {_owners(EXPIRING_TOKENS)} (the {options.dialect} facade's tokens do not "
+                "expire)")
     if options.token_lifetime is not None and options.token_lifetime < 1:
         p.error("--token-lifetime must be at least 1 second")
     if options.rate_limit and options.dialect not in RATE_LIMITED:
-        p.error(f"--rate-limit is the atomic facade's (the {options.dialect} facade has no limit to keep)")
+        p.error(f"--rate-limit is {_owners(RATE_LIMITED)} (the {options.dialect} facade has no limit to keep)")
     if options.host not in LOOPBACK and not options.allow_remote:
         print(f"refusing to bind {options.host}: the sandbox serves demo tokens; pass --allow-remote to insist",
               file=sys.stderr)

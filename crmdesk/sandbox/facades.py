@@ -55,6 +55,11 @@ class Facade:
     greeting: Callable[[Any], list[str]] | None = None
 
 
+def _core_tokens(core: Core) -> tuple[str, str]:
+    """A reopened core's (admin, member) tokens, ``""`` for one it lacks."""
+    return core.workspace.token_for("admin") or "", core.workspace.token_for("member") or ""
+
+
 def _aria_settings(options: FacadeOptions) -> Any:
     from crmdesk.sandbox.aria import Settings
 
@@ -73,8 +78,7 @@ def _open_aria(core: Core, options: FacadeOptions, settings: Any, fresh: bool) -
         tokens = build_demo(core, options.records, options.seed)
         admin, member = tokens.admin, tokens.member
     else:
-        admin = core.workspace.token_for("admin") or ""
-        member = core.workspace.token_for("member") or ""
+        admin, member = _core_tokens(core)
     latest = core.db.scalar("SELECT MAX(created_at) FROM notifications")
     if latest:
         core.clock.observe(latest)
@@ -136,8 +140,7 @@ def _open_attio(core: Core, options: FacadeOptions, settings: Any, fresh: bool) 
         tokens = build_attio_demo(core, store, options.records, options.seed)
         admin, member = tokens.admin, tokens.member
     else:
-        admin = core.workspace.token_for("admin") or ""
-        member = core.workspace.token_for("member") or ""
+        admin, member = _core_tokens(core)
     return Opened(create_app(core, settings, store), admin, member)
 
 

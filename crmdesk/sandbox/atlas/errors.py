@@ -57,4 +57,4 @@ def error_response(failure: ApiError) -> Response:
 
 def fault_body(status: int, code: str, message: str) -> bytes:
     """An injected fault's body (``FaultMiddleware``): the message shape."""
-    return dumps({"message": message}).encode()
+    return dumps(ApiError(status, message).body()).encode()

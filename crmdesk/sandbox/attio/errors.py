@@ -50,4 +50,4 @@ def error_response(failure: ApiError, headers: dict[str, str] | None = None) -> 
 
 def error_bytes(status: int, code: str, message: str, kind: str = "api_error") -> bytes:
     """An error body for the fault injector, in the same shape."""
-    return dumps({"status_code": status, "type": kind, "code": code, "message": message}).encode()
+    return dumps(ApiError(status, code, message, kind=kind).body()).encode()

@@ -117,11 +117,12 @@ class Ctx:
 def _authenticate(request: Request, app: Attio) -> tuple[str, sqlite3.Row] | ApiError:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
-    found = app.store.token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
-    if found is None:
+    secret = secret.strip()
+    member = app.core.workspace.authenticate(secret) if scheme.lower() == "bearer" and secret else None
+    if member is None:
         return ApiError(401, "unauthorized", "Authentication failed: a valid Bearer token is required",
                         kind="auth_error")
-    return found
+    return str(member["token_id"]), member
 
 
 def endpoint(handler: Handler, app: Attio, scopes: Scopes) -> Callable[[Request], Awaitable[Response]]:

@@ -185,20 +185,21 @@ def get_entry(ctx: Ctx) -> Any:
     return {"data": _view(ctx, row).many([_entry(ctx, row)])[0]}
 
 
-def patch_entry(ctx: Ctx) -> Any:
+def _write_entry(ctx: Ctx, append: bool) -> Any:
+    """``PATCH`` (``append``: multi-select values added to) or ``PUT`` (replaced) of one entry's values."""
     row = list_row(ctx, ctx.path["list"])
     entry = _entry(ctx, row)
     obj = ctx.core.lists.values_def(row["id"])
     return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, entry, _entry_values(ctx.data()),
-                                                       append=True)])[0]}
+                                                       append=append)])[0]}
+
+
+def patch_entry(ctx: Ctx) -> Any:
+    return _write_entry(ctx, append=True)
 
 
 def put_entry(ctx: Ctx) -> Any:
-    row = list_row(ctx, ctx.path["list"])
-    entry = _entry(ctx, row)
-    obj = ctx.core.lists.values_def(row["id"])
-    return {"data": _view(ctx, row, obj).many([_write(ctx, row, obj, entry, _entry_values(ctx.data()),
-                                                       append=False)])[0]}
+    return _write_entry(ctx, append=False)
 
 
 def delete_entry(ctx: Ctx) -> Any:

@@ -7,7 +7,6 @@ tables made here.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from crmdesk.sandbox.attio.tables import attio_tables
@@ -40,12 +39,6 @@ class AttioStore:
             core.clock.observe(latest)
 
     # -- tokens ------------------------------------------------------------------------------------
-
-    def token(self, secret: str) -> tuple[str, sqlite3.Row] | None:
-        """(token id, member) of a live token."""
-        row = self.db.one("SELECT t.id AS token_id, m.* FROM tokens t JOIN members m ON m.user_id = t.user_id "
-                          "WHERE t.token = ? AND t.revoked = 0", (secret,))
-        return None if row is None else (str(row["token_id"]), row)
 
     def set_scopes(self, token_id: str, scopes: tuple[str, ...] | list[str]) -> None:
         with self.db.transaction() as conn:

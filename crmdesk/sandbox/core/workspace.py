@@ -135,9 +135,10 @@ class WorkspaceStore:
             conn.execute("UPDATE tokens SET revoked = 1 WHERE id = ?", (token_id,))
 
     def authenticate(self, token: str) -> sqlite3.Row | None:
-        """The member a live token belongs to, or ``None``."""
+        """The member a live token belongs to (with the token's id as ``token_id``), or ``None``."""
         return self.db.one(
-            "SELECT m.* FROM tokens t JOIN members m ON m.user_id = t.user_id WHERE t.token = ? AND t.revoked = 0",
+            "SELECT m.*, t.id AS token_id FROM tokens t JOIN members m ON m.user_id = t.user_id "
+            "WHERE t.token = ? AND t.revoked = 0",
             (token,),
         )
 
