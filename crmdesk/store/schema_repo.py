@@ -14,6 +14,8 @@ from crmdesk.store.changes import ChangeLog
 #: Meta keys: the capabilities' JSON object, and the value limits kept alone by older files.
 CAPABILITIES_META = "capabilities"
 LEGACY_LIMITS_META = "value_limits"
+#: The member id of the person using the workspace (``SchemaRepo.me``).
+ME_KEY = "me_member_id"
 #: Meta key: the dialect the workspace's server speaks.
 DIALECT_META = "dialect"
 
@@ -52,6 +54,15 @@ class SchemaRepo:
             self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def me(self) -> str | None:
+        """The member id of the person using this workspace ("me" in filters, "you" among the
+        members), as the server said or the user chose; None until either did."""
+        return self.get_meta(ME_KEY)
+
+    def set_me(self, member_id: str | None) -> None:
+        """Write inside ``Store.write()``."""
+        self.set_meta(ME_KEY, member_id)
 
     def capabilities_json(self) -> dict[str, Any] | None:
         """What the workspace's server can do as the last probe said, in the JSON form
