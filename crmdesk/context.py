@@ -50,6 +50,11 @@ class DemoServer(Service, Protocol):
     @property
     def workspace_id(self) -> str | None: ...
 
+    @property
+    def admin_member_id(self) -> str | None:
+        """The member id the admin token belongs to: who "me" is in the demo."""
+        ...
+
 
 @dataclass
 class AppContext:

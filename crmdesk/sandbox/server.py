@@ -192,6 +192,14 @@ class SandboxServer:
         demo can tell its cache belongs to data that is gone; None when stopped."""
         return str(self.core.workspace.get()["id"]) if self.core is not None else None
 
+    @property
+    def admin_member_id(self) -> str | None:
+        """The member the admin token signs in as (the demo's "you"); None when stopped."""
+        if self.core is None:
+            return None
+        row = self.core.workspace.authenticate(self.admin_token)
+        return str(row["id"]) if row is not None else None
+
     def set_faults(self, faults: FaultConfig | None) -> None:
         """Swap the fault config (and restart its random stream) while serving."""
         self.injector.set(faults or FaultConfig())
