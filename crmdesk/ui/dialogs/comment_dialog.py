@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from crmdesk.ui.dialogs.discard_guard import Confirm, DiscardGuard, save_on_ctrl_enter
+from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 
@@ -36,29 +36,31 @@ class CommentDialog(QDialog):
         self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.post_button = QPushButton("Post comment")
-        self.post_button.setDefault(True)
         self.post_button.setToolTip("Post comment (Ctrl+Enter)")
         self.buttons.addButton(self.post_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # Default once in the box: made default before, Qt 6 left Cancel out of the Tab chain.
+        self.post_button.setDefault(True)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         # Ctrl+Enter posts from the text itself (a plain Enter starts a new line).
-        self.text_edit.installEventFilter(self)
+        save_on_ctrl_enter(self, self._submit)
         self.text_edit.textChanged.connect(self._update_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text_edit, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._update_button()
-        #: Set by tests and by the window's quit: whether to ask before dropping typed text.
-        self.confirm_discard = self._ask_discard
+        reading_order(self.text_edit, self.buttons)
+        self.discard_guard = DiscardGuard(self, lambda: bool(self.text()), "comment")
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.text_edit and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self._submit()
-            return True
-        return super().eventFilter(watched, event)
+    @property
+    def confirm_discard(self) -> Confirm | None:
+        """Set by tests and by the window's quit: answers "discard the typed text?" instead of asking."""
+        return self.discard_guard.confirm
+
+    @confirm_discard.setter
+    def confirm_discard(self, confirm: Confirm | None) -> None:
+        self.discard_guard.confirm = confirm
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()
@@ -73,13 +75,6 @@ class CommentDialog(QDialog):
     def show_error(self, message: str) -> None:
         show_error_on(self.error_label, message)
 
-    def reject(self) -> None:
-        if self.result() == QDialog.DialogCode.Accepted or not self.text() or self.confirm_discard():
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
             super().reject()
-
-    def _ask_discard(self) -> bool:
-        answer = QMessageBox.question(
-            self, "Discard comment?", "The comment you typed has not been posted. Discard it?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard

@@ -33,6 +33,8 @@ from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.sync_tables import Conflict
 from crmdesk.ui import conflict_resolution as resolve
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard
+from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.models.pending_model import when_text
 from crmdesk.ui.text import plain_for_autotext
 
@@ -129,6 +131,8 @@ class ConflictsDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.empty)
         layout.addWidget(close)
+        reading_order(self.list, self.keep_mine_button, self.take_theirs_button, self.recreate_button,
+                      self.let_go_button, self.merge_edit, self.merge_button, close)
         self.keep_mine_button.clicked.connect(lambda: self._apply(resolve.keep_mine))
         self.take_theirs_button.clicked.connect(lambda: self._apply(resolve.take_theirs))
         self.recreate_button.clicked.connect(lambda: self._apply(resolve.recreate))
@@ -137,7 +141,15 @@ class ConflictsDialog(QDialog):
         self.merge_edit.returnPressed.connect(self._merge)
         if context.sync is not None:
             context.sync.worker.changed.connect(self._on_changed)
+        # A merge typed but not yet used is work too (setText on another conflict resets the mark).
+        self.discard_guard = DiscardGuard(
+            self, lambda: self.current() is not None and self.merge_row.isVisible() and self.merge_edit.isModified(),
+            "merged value")
         self.refresh()
+
+    def reject(self) -> None:  # Qt override: Esc, Close and the window's close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()
 
     def open_for_user(self) -> None:
         self.refresh()

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.store import Store
 from crmdesk.store.links import clean_roles
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.editors.reference import MAX_RESULTS, ReferencePicker, record_source
 from crmdesk.ui.widgets.attribute_form import ElidedLabel
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
@@ -123,12 +125,20 @@ class LinkDialog(QDialog):
         # Enter links (or saves), from the search field and the roles alike; made the default
         # once it is in the dialog, where the button box would otherwise pick Cancel.
         self.save_button.setDefault(True)
+        typed = TypedText(self.roles_edit, *([self.picker.search] if self.picker is not None else []))
+        self.discard_guard = DiscardGuard(self, typed.changed, "link")
+        save_on_ctrl_enter(self, self._submit)
+        reading_order(self.object_combo, self.picker, self.roles_edit, self.buttons)
         if self.picker is not None:
             self._object_chosen()
             self.picker.setFocus()
         else:
             self.roles_edit.setFocus()
             self.roles_edit.selectAll()
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()
 
     # -- picking -------------------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import ListDef, Mutation, ValidationError
 from crmdesk.store import NotFound, Store, StoreError
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -118,6 +120,12 @@ class ListDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        reading_order(self.name_edit, *((self.parent_combo, self.private_box) if list_def is None else ()), buttons)
+        self.discard_guard = DiscardGuard(self, TypedText(self.name_edit).changed, "list name")
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()
 
     def draft(self) -> ListDraft:
         parent = self.list_def.parent_object if self.list_def else str(self.parent_combo.currentData() or "")

@@ -1,8 +1,12 @@
-"""Write a note on a record: a title and markdown text, with a safe preview."""
+"""Write a note on a record: a title and markdown text, with a safe preview.
+
+Tab goes from the title straight to the text (the Write / Preview tabs switch with a click or
+Ctrl+Tab, not as a stop in between where typing would go nowhere); Ctrl+Enter saves; Esc, Cancel
+and the close button ask before dropping what was typed (``discard_guard``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
@@ -42,14 +48,22 @@ class NoteDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.content_edit, "Write")
         self.preview_holder = QWidget()
+        # Holds the focus while previewing, so Ctrl+Tab (handled by the tabs) switches back.
+        self.preview_holder.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         QVBoxLayout(self.preview_holder)
         self.tabs.addTab(self.preview_holder, "Preview")
         self.tabs.currentChanged.connect(self._tab_changed)
+        # Not a Tab stop: the text comes right after the title. Ctrl+Tab still switches.
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setToolTip("Write or preview the note (Ctrl+Tab)")
         self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = QPushButton("Save changes" if editing else "Save note")
-        self.save_button.setDefault(True)
+        self.save_button.setToolTip("Save the note (Ctrl+Enter)")
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # Default once in the box: made default before, Qt 6 left Cancel out of the Tab chain.
+        self.save_button.setDefault(True)
         # Accepting is the caller's job once the store has the note: a failed save keeps the text here.
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -61,12 +75,22 @@ class NoteDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._update_button()
+        reading_order(self.title_edit, self.content_edit, self.buttons)
+        save_on_ctrl_enter(self, self._submit)
+        self.discard_guard = DiscardGuard(
+            self, TypedText(self.title_edit, self.content_edit).changed, "changes" if editing else "note",
+            message="Your changes to this note have not been saved. Discard them?" if editing else None)
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()
 
     def _update_button(self) -> None:
         self.save_button.setEnabled(bool(self.title_edit.text().strip() or self.content_edit.toPlainText().strip()))
 
     def _tab_changed(self, index: int) -> None:
         if index != 1:
+            self.content_edit.setFocus()  # back to writing where the text is
             return
         layout = self.preview_holder.layout()
         while layout.count():
@@ -76,6 +100,7 @@ class NoteDialog(QDialog):
         self.preview = MarkdownView(self.content_edit.toPlainText(), self.preview_holder)
         layout.addWidget(self.preview)
         layout.addStretch(1)
+        self.preview_holder.setFocus()
 
     def _submit(self) -> None:
         if not self.save_button.isEnabled():

@@ -1,4 +1,7 @@
-"""Create a task from a record page: what to do, by when, for whom, about which records."""
+"""Create a task from a record page: what to do, by when, for whom, about which records.
+
+Tab goes down the form in reading order, the deadline one stop; Ctrl+Enter saves; Esc, Cancel
+and the close button ask before dropping what was typed (``discard_guard``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from PySide6.QtCore import QDateTime, QEvent, QObject, QStringListModel, Qt, QTi
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.store import Store
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.tab_order import reading_order
+from crmdesk.ui.editors.temporal import OneStopDateTimeEdit
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -49,7 +54,8 @@ class TaskDialog(QDialog):
         self.content_edit.setTabChangesFocus(True)
         self.content_edit.setFixedHeight(72)
         self.deadline_box = QCheckBox("Due")
-        self.deadline_edit = QDateTimeEdit()
+        self.deadline_edit = OneStopDateTimeEdit()
+        self.deadline_edit.setAccessibleName("Deadline")
         self.deadline_edit.setCalendarPopup(True)
         self.deadline_edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
         tomorrow = QDateTime.currentDateTime().addDays(1)
@@ -86,6 +92,7 @@ class TaskDialog(QDialog):
         self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = QPushButton("Save task")
+        self.save_button.setToolTip("Save the task (Ctrl+Enter)")
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -104,6 +111,15 @@ class TaskDialog(QDialog):
         layout.addLayout(form, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        reading_order(self.content_edit, self.deadline_box, self.deadline_edit, self.assignees, self.records,
+                      self.link_edit, self.buttons)
+        save_on_ctrl_enter(self, self._submit)
+        self.content_edit.setFocus()  # the dialog opens ready to type the task
+        self.discard_guard = DiscardGuard(self, TypedText(self.content_edit, self.link_edit).changed, "task")
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if (watched is self.link_edit and event.type() == QEvent.Type.KeyPress

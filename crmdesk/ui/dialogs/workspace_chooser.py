@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.workspaces import WorkspaceSummary
@@ -47,6 +48,7 @@ class WorkspaceChooser(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+        reading_order(self.table, buttons)
 
     def chosen(self) -> Path | None:
         item = self.table.currentItem()
