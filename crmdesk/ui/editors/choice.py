@@ -1,10 +1,15 @@
-"""Checkbox, select and status (a combo with option colors), multiselect (a checkable list)."""
+"""Checkbox, select and status (a combo with option colors), multiselect (a checkable list).
+
+In a table cell a choice is one gesture: the select's list opens with the editor (``open_list``)
+and ``picked`` fires when an option is chosen — the delegate saves at once and closes the editor;
+closing the list without a choice (Esc, a click elsewhere) fires ``dismissed``. A multiselect
+list saves each toggle as it happens (``picked``) and stays open for the next one."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QListWidgetItem, QWidget
 
 from crmdesk.model import AttributeDef, DisplayContext, Option
@@ -42,10 +47,57 @@ class CheckboxEditor(QCheckBox):
 class ChoiceEditor(QComboBox):
     """One option (select or status); the first item empties the value unless it is required."""
 
+    #: An option was chosen from the open list (a click, or Enter on the highlighted one).
+    picked = Signal()
+    #: The list opened by ``open_list`` closed without a choice.
+    dismissed = Signal()
+    #: A pick ends the edit (a multiselect's does not).
+    closes_on_pick = True
+
     def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.attr = attr
         self.setMaxVisibleItems(15)
+        self._open_when_shown = False
+        #: The list is open, or was just closed and its choice (if any) not yet reported.
+        self._listing = False
+        self.activated.connect(self._activated)
+
+    def open_list(self) -> None:
+        """Show the list as soon as the editor is on screen (at once when it already is)."""
+        if self.isVisible():
+            self.showPopup()
+        else:
+            self._open_when_shown = True
+
+    def showEvent(self, event: Any) -> None:  # Qt override
+        super().showEvent(event)
+        if self._open_when_shown:
+            self._open_when_shown = False
+            # After the view has placed and focused the editor, so the list opens under the cell.
+            QTimer.singleShot(0, self, self.showPopup)
+
+    def showPopup(self) -> None:  # Qt override
+        self._listing = True
+        super().showPopup()
+        # The list's window, watched for closing: Esc and a click elsewhere close it directly,
+        # without going through hidePopup().
+        self.view().window().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Hide and watched is self.view().window():
+            # Qt closes the list first and reports a choice right after: look once that is done.
+            QTimer.singleShot(0, self, self._list_closed)
+        return super().eventFilter(watched, event)
+
+    def _activated(self, _index: int) -> None:
+        self._listing = False
+        self.picked.emit()
+
+    def _list_closed(self) -> None:
+        if self._listing:
+            self._listing = False
+            self.dismissed.emit()
 
     def set_value(self, value: Any) -> None:
         current = elements(value)
@@ -67,7 +119,10 @@ class ChoiceEditor(QComboBox):
 
 
 class MultiChoiceEditor(QListWidget):
-    """Every option with a check box; Space or a click toggles, Enter saves."""
+    """Every option with a check box; Space or a click toggles (and ``picked`` fires), Enter saves."""
+
+    picked = Signal()
+    closes_on_pick = False
 
     def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +131,8 @@ class MultiChoiceEditor(QListWidget):
 
     def set_value(self, value: Any) -> None:
         current = elements(value)
+        if self.count() and set(self.checked_ids()) == set(current) & set(self._ids()):
+            return  # the value just saved from here: keep the list where the user is
         self.clear()
         for option in _offered(self.attr, current):
             item = QListWidgetItem(dot_icon(option_color(option)), option.title, self)
@@ -89,12 +146,15 @@ class MultiChoiceEditor(QListWidget):
         # A click anywhere on the row toggles it, not just on the small box.
         checked = item.checkState() == Qt.CheckState.Checked
         item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        self.picked.emit()
+
+    def _ids(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
 
     def keyPressEvent(self, event: Any) -> None:
         item = self.currentItem()
         if event.key() == Qt.Key.Key_Space and item is not None:
-            checked = item.checkState() == Qt.CheckState.Checked
-            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            self._toggle(item)
             return
         super().keyPressEvent(event)
 

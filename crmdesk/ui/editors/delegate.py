@@ -3,6 +3,11 @@
 Enter on an editor whose contents are invalid keeps the editor open and shows the model's
 message; leaving the cell any other way commits through the model, which refuses invalid
 values (``edit_refused``) before they reach the undo stack or the store.
+
+Choices are one gesture: a select's list opens with its editor, and an editor that reports a
+``picked`` choice (select, status, reference; each toggle of a multiselect) is saved at once —
+and closed, unless it keeps picking (``closes_on_pick``). A select's list closed without a
+choice ends the edit with the value unchanged.
 """
 
 from __future__ import annotations
@@ -11,13 +16,21 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from crmdesk.model import AttributeDef, AttributeType, ValidationError
 from crmdesk.model.values import elements
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.ui.editors.base import mark_invalid
+from crmdesk.ui.editors.choice import ChoiceEditor
 from crmdesk.ui.editors.colors import option_color, paint_chips
 from crmdesk.ui.editors.factory import create_editor
 from crmdesk.ui.editors.rating import paint_stars
@@ -40,7 +53,19 @@ class AttributeDelegate(QStyledItemDelegate):
         attr: AttributeDef = index.data(AttributeRole)
         editor = create_editor(attr, self._store, self._ctx, parent)
         editor.setObjectName(f"editor_{attr.slug}")
+        picked = getattr(editor, "picked", None)
+        if picked is not None:
+            picked.connect(lambda: self._picked(editor))
+        if isinstance(editor, ChoiceEditor):
+            editor.dismissed.connect(lambda: self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint))
+            editor.open_list()
         return editor
+
+    def _picked(self, editor: QWidget) -> None:
+        """A choice made in the editor: saved now; the editor closes unless it keeps picking."""
+        self.commitData.emit(editor)
+        if getattr(editor, "closes_on_pick", True):
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         editor.set_value(index.data(ValueRole))  # type: ignore[attr-defined]

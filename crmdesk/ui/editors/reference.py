@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from crmdesk.model import AttributeDef, Sort
@@ -50,8 +50,13 @@ def member_source(store: Store) -> Source:
 
 
 class ReferencePicker(QFrame):
-    """A search field over a result list. Single: Enter picks the highlighted row. Multiple:
-    chosen ones stay on top with a check; a click or Space toggles; Enter saves."""
+    """A search field over a result list. Single: Enter or a click picks a row. Multiple:
+    chosen ones stay on top with a check; a click or Space toggles; Enter saves.
+
+    ``picked`` fires on each such choice: a table cell saves it at once (and, for a single
+    reference, closes the editor — a multiple one stays open for the next)."""
+
+    picked = Signal()
 
     def __init__(self, attr: AttributeDef, source: Source, title_of: Callable[[str], str | None],
                  noun: str, parent: QWidget | None = None) -> None:
@@ -81,8 +86,15 @@ class ReferencePicker(QFrame):
 
     # -- the editor protocol -----------------------------------------------------------------
 
+    @property
+    def closes_on_pick(self) -> bool:
+        return not self.attr.multiselect
+
     def set_value(self, value: Any) -> None:
-        self._chosen = [str(v) for v in elements(value)]
+        chosen = [str(v) for v in elements(value)]
+        if self.attr.multiselect and self.results.count() and chosen == self._chosen:
+            return  # the value just saved from here: keep the list and the search as they are
+        self._chosen = chosen
         self.refresh(self.search.text())
 
     def result(self) -> tuple[int, Any]:
@@ -133,6 +145,7 @@ class ReferencePicker(QFrame):
     def _clicked(self, item: QListWidgetItem) -> None:
         if self.attr.multiselect:
             self.toggle(item)
+        self.picked.emit()
 
     def toggle(self, item: QListWidgetItem) -> None:
         rid = item.data(Qt.ItemDataRole.UserRole)
@@ -154,5 +167,6 @@ class ReferencePicker(QFrame):
                 item = self.results.currentItem()
                 if item is not None:
                     self.toggle(item)
+                    self.picked.emit()
                     return True
         return super().eventFilter(watched, event)

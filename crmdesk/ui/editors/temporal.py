@@ -1,18 +1,36 @@
 """Date and timestamp pickers (calendar popups), with a button that empties the value.
 
-A timestamp is edited in local time and stored in UTC."""
+A timestamp is edited in local time and stored in UTC. Each picker is one Tab stop: Qt's own
+date-time edit spends Tab on its sections (day, month, year, hour…), so a user tabbing through
+a form stopped five times in one field; here Tab leaves the field and the arrow keys (or typing)
+move between its parts. The clear button is for the mouse; Ctrl+Backspace empties from the keys."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHBoxLayout, QToolButton, QWidget
 
 from crmdesk.model import AttributeDef, DisplayContext
 from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.ui.editors.base import ValueRole, problem_of
+
+
+class OneStopDateTimeEdit(QDateTimeEdit):
+    """A date-time edit that Tab leaves at once (Left / Right move between its sections)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # Qt override
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+class OneStopDateEdit(QDateEdit):
+    """A date edit that Tab leaves at once (Left / Right move between its sections)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # Qt override
+        return QWidget.focusNextPrevChild(self, forward)
 
 
 class _TemporalEditor(QWidget):
@@ -26,8 +44,10 @@ class _TemporalEditor(QWidget):
         picker.setCalendarPopup(True)
         self.clear_button = QToolButton(self)
         self.clear_button.setText("✕")
-        self.clear_button.setToolTip("Clear")
+        self.clear_button.setToolTip("Clear (Ctrl+Backspace)")
         self.clear_button.setAutoRaise(True)
+        # Not a second Tab stop in the one field; Ctrl+Backspace in the picker does the same.
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.clear_button.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -39,6 +59,14 @@ class _TemporalEditor(QWidget):
         self._empty = True
         self._shown_for_empty = picker.dateTime()
         picker.dateTimeChanged.connect(self._changed)
+        picker.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if (watched is self.picker and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Backspace and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.clear()
+            return True
+        return super().eventFilter(watched, event)
 
     def _changed(self, *_: object) -> None:
         if self.picker.dateTime() != self.picker.minimumDateTime():
@@ -63,7 +91,7 @@ class _TemporalEditor(QWidget):
 
 class DateEditor(_TemporalEditor):
     def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
-        picker = QDateEdit()
+        picker = OneStopDateEdit()
         picker.setDisplayFormat("yyyy-MM-dd")
         super().__init__(attr, picker, parent)
 
@@ -83,7 +111,7 @@ class DateEditor(_TemporalEditor):
 
 class TimestampEditor(_TemporalEditor):
     def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
-        picker = QDateTimeEdit()
+        picker = OneStopDateTimeEdit()
         picker.setDisplayFormat("yyyy-MM-dd HH:mm")
         super().__init__(attr, picker, parent)
 
