@@ -191,6 +191,7 @@ def test_location_form_and_personal_name(qtbot: Any, view: RecordTableView, stor
     assert stored(store, "lead") == {"first_name": "Grace", "last_name": "Hopper", "full_name": "Grace Hopper"}
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # the status list is a popup
 def test_actor_picker_interaction_multiselect_and_status(qtbot: Any, view: RecordTableView, store: Store) -> None:
     picker = editor_for(qtbot, view, "owner")
     qtbot.keyClicks(picker.search, "leo")
@@ -209,8 +210,10 @@ def test_actor_picker_interaction_multiselect_and_status(qtbot: Any, view: Recor
     commit(qtbot, view, tags)
     assert stored(store, "tags") == ["t1", "t3"] and shown(view, "tags") == "Hot, Renewal"
     phase = editor_for(qtbot, view, "phase")
-    phase.setCurrentIndex(phase.findText("Running"))
-    commit(qtbot, view, phase)
+    qtbot.waitUntil(phase.view().isVisible)  # the list opens with the editor; one click picks and saves
+    rect = phase.view().visualRect(phase.model().index(phase.findText("Running"), 0))
+    qtbot.mouseClick(phase.view().viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
     assert stored(store, "phase") == "p2"
 
 
