@@ -236,6 +236,16 @@ class CurrencyCodec(Codec):
         return True
 
 
+def currency_symbol(code: str | None) -> str | None:
+    """The symbol an amount in ``code`` is written with ("$" for USD), None for codes shown as such."""
+    return _SYMBOL_FOR_CODE.get(code) if code else None
+
+
+def minor_digits(code: str | None) -> int:
+    """How many decimals an amount in ``code`` shows: 0 for yen and won, else cents."""
+    return 0 if code in _NO_MINOR_UNITS else 2
+
+
 def format_money(amount: int | float, code: str | None) -> str:
     """"€31,500.00", "-$5.00", "¥1,200", "1,200.00 CHF"; a bare number when the code is unknown."""
     places = 0 if code in _NO_MINOR_UNITS else 2

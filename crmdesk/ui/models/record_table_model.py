@@ -17,10 +17,11 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt, Signal
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
-from crmdesk.model.values import display_text, edit_text, parse_user_text, validate_value, values_equal
+from crmdesk.model.values import edit_text, parse_user_text, validate_value, values_equal
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.background_query import BackgroundQuery
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.models.marks import MarkRole
@@ -88,6 +89,8 @@ class RecordTableModel(LazyRowsModel):
         self.undo_stack = undo_stack
         self.object_slug = object_slug
         self.context = context or StoreDisplayContext(store)
+        #: Display text in the system locale: the same words the record page and board cards show.
+        self.formatter = ValueFormatter()
         self._obj: ObjectDef = self._load_object()
         self._columns = list(self._obj.attributes)
         self._filter: FilterGroup | None = None
@@ -339,13 +342,13 @@ class RecordTableModel(LazyRowsModel):
             return None
         attr = self._columns[index.column()]
         if role == _DISPLAY:
-            return display_text(attr, record.values.get(attr.slug), self.context)
+            return self.formatter.display(attr, record.values.get(attr.slug), self.context)
         if role == _ALIGNMENT:
             return _RIGHT if attr.type in _NUMERIC else None
         if role == _EDIT:
             return edit_text(attr, record.values.get(attr.slug), self.context)
         if role == _TOOLTIP:
-            text = display_text(attr, record.values.get(attr.slug), self.context)
+            text = self.formatter.display(attr, record.values.get(attr.slug), self.context)
             return plain_tooltip(with_mark(text, self._marks.field(record.id, attr.slug) if self._marks else None))
         if role == _MARK:
             mark = self._marks.field(record.id, attr.slug) if self._marks else None

@@ -1,5 +1,9 @@
 """Every attribute of one record, each editable in place, with the validation message inline.
 
+A typed value reads as the table shows it ("$114,000.00", "Mar 12, 2027": the shared
+``ValueFormatter``) until the user goes into the field; there it turns into the text they edit
+("114000 USD", "2027-03-12"), and back when they leave it.
+
 The form never writes: it parses what the user typed with the model's codecs (a refused
 value stays in the editor with the model's message next to it and never reaches the store)
 and hands a canonical value to ``commit``, which the record page turns into a store edit.
@@ -27,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, ValidationError
-from crmdesk.model.values import display_text, edit_text, elements, parse_user_text
+from crmdesk.model.values import edit_text, elements, parse_user_text
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.widgets.display_line_edit import DisplayLineEdit
 from crmdesk.ui.widgets.error_label import error_label
 from crmdesk.ui.widgets.section import section_title
 
@@ -151,7 +157,7 @@ class TextField(Field):
 
     def __init__(self, attr: AttributeDef, form: AttributeForm) -> None:
         super().__init__(attr, form)
-        self.edit = QLineEdit(self)
+        self.edit = DisplayLineEdit(self)
         self.edit.setPlaceholderText("Empty")
         self.edit.setFrame(True)
         self.edit.editingFinished.connect(self._finished)
@@ -168,10 +174,9 @@ class TextField(Field):
             return
         super().set_value(value)
         self._shown = edit_text(self.attr, value, self.form.display)
-        self.edit.setText(self._shown)
-        self.edit.setModified(False)
-        self.edit.setCursorPosition(0)
-        self.edit.setToolTip(plain_tooltip(display_text(self.attr, value, self.form.display)))
+        shown = self.form.formatter.display(self.attr, value, self.form.display)
+        self.edit.show_value(shown, self._shown)
+        self.edit.setToolTip(plain_tooltip(shown))
 
     def show_saved(self, value: Any) -> None:
         # The typed text is saved now: show it as stored ("31,500" → "31500 EUR").
@@ -179,6 +184,8 @@ class TextField(Field):
         self.set_value(value)
 
     def _finished(self) -> None:
+        if self.edit.showing_display() and self.edit.text() != self._shown and not self.form.has_error(self):
+            return  # the field shows the value as read (not being edited): nothing was typed
         if self.edit.text() != self._shown or self.form.has_error(self):
             self.submit_text(self.edit.text())
 
@@ -244,7 +251,7 @@ class ChoiceField(Field):
                 self.combo.addItem(title, identifier)
             found = found or identifier == value
         if value and not found:
-            self.combo.addItem(display_text(self.attr, value, self.form.display), value)
+            self.combo.addItem(self.form.formatter.display(self.attr, value, self.form.display), value)
         index = self.combo.findData(value or "")
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
@@ -394,6 +401,8 @@ class AttributeForm(QWidget):
         super().__init__(parent)
         self.store = store
         self.display = display
+        #: Values read as the table shows them (one formatter, the system locale).
+        self.formatter = ValueFormatter()
         self._commit = commit
         self.fields: dict[str, Field] = {}
         self.errors: dict[str, QLabel] = {}
