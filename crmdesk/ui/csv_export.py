@@ -1,12 +1,19 @@
-"""Export what the table shows (its rows, its visible columns in their order) to CSV.
+"""Export what the table shows (its rows, its visible columns in their order) to CSV, as data.
 
-Display text, UTF-8 with a byte-order mark so Excel reads accents, and cells that a
-spreadsheet would run as a formula are prefixed with ' (CSV injection: a record named
-``=HYPERLINK(...)`` from the server must stay text).
+A spreadsheet or a script reads the file, so each cell holds the value, not the text the
+table shows in the user's locale: numbers as plain numbers ("114000", "2.5"), dates and
+times in ISO 8601 ("2027-03-12", "2027-03-12T14:30:00.000Z", UTC), checkboxes "true"/"false",
+phone numbers in E.164. Options, referenced records and members are written by their titles
+(their ids mean nothing outside the workspace). Several values in one cell are joined with
+"; " (a comma would be read as a decimal mark in half of the world's spreadsheets).
 
 An amount of money is two cells: the plain number (so a spreadsheet can add it up) and its
 ISO currency code in a "… currency" column next to it — "$" alone does not say USD, CAD or AUD,
 and a sum over a column must not mix euros with dollars unseen.
+
+UTF-8 with a byte-order mark so Excel reads accents, and cells that a spreadsheet would run
+as a formula are prefixed with ' (CSV injection: a record named ``=HYPERLINK(...)`` from the
+server must stay text).
 """
 
 from __future__ import annotations
@@ -15,17 +22,29 @@ import csv
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.model.codecs.numeric import currency_of
+from crmdesk.model.values import display_text, edit_text, elements
 from crmdesk.ui.models.record_table_model import AttributeRole, RecordTableModel, ValueRole
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[-+]?[$€£¥₹₩]?[\d,]*\.?\d+( [A-Z]{3})?$")
 #: Progress is reported every this many rows; the callback returns False to cancel.
 PROGRESS_STEP = 500
+#: Exports bigger than this show a progress dialog that can cancel.
+PROGRESS_ABOVE = 2_000
+#: Between the values of one cell (a multiselect, several referenced records).
+MULTI_JOINER = "; "
+#: Types written as their canonical value: already plain data (numbers, ISO dates, E.164…).
+_AS_STORED = frozenset({
+    AttributeType.NUMBER, AttributeType.RATING, AttributeType.DATE, AttributeType.TIMESTAMP,
+    AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN, AttributeType.PHONE_NUMBER,
+})
 
 
 def safe_cell(text: str) -> str:
@@ -34,13 +53,28 @@ def safe_cell(text: str) -> str:
     return text
 
 
+def data_cell(attr: AttributeDef, value: Any, ctx: Any) -> str:
+    """One value as data: what a spreadsheet or a script should read in the cell."""
+    items = elements(value)
+    if attr.type in _AS_STORED:
+        texts = [str(item) for item in items]
+    elif attr.type is AttributeType.CHECKBOX:
+        texts = ["true" if item else "false" for item in items]
+    elif attr.type is AttributeType.CURRENCY:
+        texts = [edit_text(attr, item, ctx) for item in items]  # "31500 EUR" (only a multiselect lands here)
+    else:
+        # Titles of options, records and members; names and addresses in their one written form.
+        texts = [display_text(attr, item, ctx) for item in items]
+    return MULTI_JOINER.join(texts)
+
+
 def export_csv(
     model: RecordTableModel,
     columns: Sequence[int],
     path: Path,
     progress: Callable[[int, int], bool] | None = None,
 ) -> int:
-    """Write the model's rows for the given logical columns; returns rows written.
+    """Write the model's rows for the given logical columns; returns rows written (-1: cancelled).
 
     Written to a temporary file first: a cancelled or failed export never leaves half a
     file under the name the user chose.
@@ -63,10 +97,11 @@ def export_csv(
                 cells: list[str] = []
                 for c in columns:
                     index = model.index(row, c)
+                    attr, value = index.data(AttributeRole), index.data(ValueRole)
                     if c in money:
-                        cells += _money_cells(index.data(AttributeRole), index.data(ValueRole))
+                        cells += _money_cells(attr, value)
                     else:
-                        cells.append(index.data() or "")
+                        cells.append(data_cell(attr, value, model.context))
                 writer.writerow([safe_cell(text) for text in cells])
                 written += 1
         partial.replace(path)
@@ -79,6 +114,58 @@ def export_csv(
     if progress is not None:
         progress(total, total)
     return written
+
+
+def confirmation_text(written: int, noun_one: str, noun_many: str, path: Path) -> str:
+    """"Exported 50 deals to deals.csv in /home/ada." — how many rows went where."""
+    noun = noun_one if written == 1 else noun_many
+    return f"Exported {written:,} {noun.lower()} to {path.name} in {path.parent}."
+
+
+def export_table(parent: QWidget, model: RecordTableModel, columns: Sequence[int],
+                 refused: Callable[[str], None]) -> QMessageBox | None:
+    """The table's "Export CSV…": ask where, write (with a progress dialog that can cancel
+    for long tables), then say how many rows went to which file in a message box opened
+    window-modal without blocking (returned; None when nothing was written)."""
+    obj = model.object_def
+    default = str(Path.home() / f"{obj.plural_name}.csv")
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Export to CSV", default, "CSV files (*.csv)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    progress: QProgressDialog | None = None
+    if model.rowCount() > PROGRESS_ABOVE:
+        progress = QProgressDialog("Exporting…", "Cancel", 0, model.rowCount(), parent)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+    def report(done: int, total: int) -> bool:
+        if progress is None:
+            return True
+        progress.setValue(done)
+        return not progress.wasCanceled()
+
+    try:
+        written = export_csv(model, columns, path, report)
+    except OSError as error:
+        refused(f"Could not write {path}: {error.strerror or error}")
+        return None
+    finally:
+        if progress is not None:
+            progress.close()
+    if written < 0:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Information, "Export done",
+                      confirmation_text(written, obj.singular_name, obj.plural_name, path),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("exportDone")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name is never markup
+    box.setInformativeText("Numbers are plain numbers, amounts have their currency code in the column beside "
+                           "them, dates and times are ISO 8601 (UTC), and several values in one cell are "
+                           f"joined with “{MULTI_JOINER.strip()}”.")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def _is_money(model: RecordTableModel, column: int) -> bool:
