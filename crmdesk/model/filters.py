@@ -162,6 +162,41 @@ def _node_from_json(data: Mapping[str, Any]) -> Condition | FilterGroup:
     return Condition(str(data["attribute"]), parse_operator(str(data["operator"])), data.get("value"))
 
 
+# -- "me": a placeholder resolved before filtering -----------------------------------------
+
+#: The operand value that stands for the person using the workspace ("my open deals"). Kept as
+#: it is in saved filters; ``resolve_me`` puts the actual member id in before a filter runs, so
+#: evaluation here and in the store never sees it.
+ME = "@me"
+
+
+def uses_me(node: Condition | FilterGroup) -> bool:
+    if isinstance(node, Condition):
+        values = node.value if isinstance(node.value, list) else [node.value]
+        return ME in values
+    return any(uses_me(child) for child in node.children)
+
+
+def resolve_me(group: FilterGroup, me: str | None) -> FilterGroup:
+    """``group`` with every ``ME`` operand replaced by ``me``; ``InvalidFilter`` when one is
+    there and nobody is known to be "me" yet."""
+    if not uses_me(group):
+        return group
+    if me is None:
+        raise InvalidFilter("“Me” is not known yet: choose yourself in Workspace ▸ Settings ▸ Members (This is me)")
+
+    def swap(node: Condition | FilterGroup) -> Condition | FilterGroup:
+        if isinstance(node, FilterGroup):
+            return FilterGroup(node.conjunction, tuple(swap(child) for child in node.children))
+        if isinstance(node.value, list):
+            return Condition(node.attribute, node.operator, [me if v == ME else v for v in node.value])
+        return Condition(node.attribute, node.operator, me) if node.value == ME else node
+
+    resolved = swap(group)
+    assert isinstance(resolved, FilterGroup)
+    return resolved
+
+
 # -- operands ---------------------------------------------------------------------------
 
 

@@ -226,6 +226,17 @@ CREATE TABLE IF NOT EXISTS issue_links (
 ) WITHOUT ROWID;
 """
 
+# v8: saved views (a table's or board's filters, sort, columns and grouping under a name, per
+# object). The state is the ui's JSON: the store keeps it whole and never reads inside it.
+_V8 = """
+CREATE TABLE IF NOT EXISTS saved_views (
+    id TEXT PRIMARY KEY, object_slug TEXT NOT NULL, name TEXT NOT NULL,
+    mode TEXT NOT NULL DEFAULT 'table', state_json TEXT NOT NULL DEFAULT '{}',
+    position INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS saved_views_by_object ON saved_views (object_slug, position);
+"""
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -235,5 +246,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (5, "drop the value-key indexes (cheaper writes)", _script(_V5)),
     (6, "phone numbers searched as they are shown", _v6),
     (7, "links between records, and to issues", _script(_V7)),
+    (8, "saved views", _script(_V8)),
 )
 LATEST_VERSION = STEPS[-1][0]

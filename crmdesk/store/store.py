@@ -20,6 +20,7 @@ from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.records import RecordRepo
+from crmdesk.store.saved_views import SavedViewRepo
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchHit, SearchIndex
 from crmdesk.store.sync_tables import ConflictRepo, IdMap, SyncStateRepo
@@ -54,6 +55,7 @@ class Store:
         self.conflicts = ConflictRepo(conn, self.changes)
         self.id_map = IdMap(conn)
         self.sync_state = SyncStateRepo(conn)
+        self.saved_views = SavedViewRepo(conn, self.write)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
             self.notifications, self.timeline, self.links, self.issue_links,

@@ -1,0 +1,186 @@
+"""Saved views: a named table or board of one object (its filters, sort, columns, grouping).
+
+They live in the workspace file (table ``saved_views``, schema v8), so they move with the
+workspace and survive restarts; they are the user's own and never sent to the server. The
+state is the window's JSON, kept whole: the store does not read inside it (a filter in it
+may hold the "me" placeholder, resolved with ``my_actor_id`` when the view is applied).
+
+Saved views are not records, so their changes are not in a ``ChangeSet``: whoever shows
+them (the sidebar) listens here, and is told after each committed change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from crmdesk.model import ValidationError
+from crmdesk.store.clock import utc_now
+from crmdesk.store.errors import NotFound
+from crmdesk.store.schema_repo import SchemaRepo
+
+log = logging.getLogger(__name__)
+
+MODES = ("table", "board")
+MAX_NAME = 120
+TARGET_KIND = "view"
+
+SavedViewsListener = Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    id: str
+    object_slug: str
+    name: str
+    #: Which face opens: ``table`` or ``board``.
+    mode: str = "table"
+    state: dict[str, Any] = field(default_factory=dict)
+    position: int = 0
+
+    @property
+    def target(self) -> str:
+        """The navigation target that opens it."""
+        return f"{TARGET_KIND}:{self.id}"
+
+
+def clean_name(name: str) -> str:
+    """The name as kept: trimmed, on one line; an empty or overlong one is refused."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise ValidationError("Name", "a saved view needs a name")
+    if len(cleaned) > MAX_NAME:
+        raise ValidationError("Name", f"at most {MAX_NAME} characters")
+    return cleaned
+
+
+def my_actor_id(schema: SchemaRepo) -> str | None:
+    """The id "me" stands for in an owner/assignee value: the actor id of the member the
+    workspace says is its user (``schema.me()``, a member id or a user id); None until known."""
+    me = schema.me()
+    if not me:
+        return None
+    for member in schema.members():
+        if me in (member.id, member.user_id):
+            return member.actor_id
+    return me  # a member not downloaded yet: the id as given is the best guess
+
+
+class SavedViewRepo:
+    def __init__(self, conn: sqlite3.Connection, write: Callable[[], AbstractContextManager[None]]) -> None:
+        self._conn = conn
+        self._write = write
+        self._listeners: list[SavedViewsListener] = []
+
+    # -- listening ---------------------------------------------------------------------------
+
+    def add_listener(self, listener: SavedViewsListener) -> None:
+        """``listener()`` after each committed change of the saved views (this connection's)."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: SavedViewsListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:  # the change is committed: a listener's bug must not undo it
+                log.exception("a saved-views listener failed")
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _rows(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[SavedView]:
+        rows = self._conn.execute(
+            "SELECT id, object_slug, name, mode, state_json, position FROM saved_views "
+            f"{where} ORDER BY object_slug, position, created_at, id", params
+        )
+        for view_id, slug, name, mode, state_json, position in rows:
+            yield SavedView(view_id, slug, name, mode if mode in MODES else "table", _state(state_json), position)
+
+    def all(self) -> list[SavedView]:
+        return list(self._rows())
+
+    def for_object(self, object_slug: str) -> list[SavedView]:
+        return list(self._rows("WHERE object_slug = ?", (object_slug,)))
+
+    def get(self, view_id: str) -> SavedView | None:
+        return next(self._rows("WHERE id = ?", (view_id,)), None)
+
+    def _require(self, view_id: str) -> SavedView:
+        found = self.get(view_id)
+        if found is None:
+            raise NotFound(f"There is no saved view {view_id}.")
+        return found
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def create(self, object_slug: str, name: str, mode: str, state: dict[str, Any]) -> SavedView:
+        """A new view, listed last among the object's."""
+        cleaned = clean_name(name)
+        view_id = uuid.uuid4().hex
+        now = utc_now()
+        with self._write():
+            last = self._conn.execute(
+                "SELECT COALESCE(MAX(position), -1) FROM saved_views WHERE object_slug = ?", (object_slug,)
+            ).fetchone()[0]
+            self._conn.execute(
+                "INSERT INTO saved_views (id, object_slug, name, mode, state_json, position, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (view_id, object_slug, cleaned, _mode(mode), _json(state), last + 1, now, now),
+            )
+        self._changed()
+        return self._require(view_id)
+
+    def update(self, view_id: str, mode: str, state: dict[str, Any]) -> SavedView:
+        """What the view shows, replaced by ``state`` (its name stays)."""
+        with self._write():
+            self._require(view_id)
+            self._conn.execute(
+                "UPDATE saved_views SET mode = ?, state_json = ?, updated_at = ? WHERE id = ?",
+                (_mode(mode), _json(state), utc_now(), view_id),
+            )
+        self._changed()
+        return self._require(view_id)
+
+    def rename(self, view_id: str, name: str) -> SavedView:
+        cleaned = clean_name(name)
+        with self._write():
+            self._require(view_id)
+            self._conn.execute(
+                "UPDATE saved_views SET name = ?, updated_at = ? WHERE id = ?", (cleaned, utc_now(), view_id)
+            )
+        self._changed()
+        return self._require(view_id)
+
+    def delete(self, view_id: str) -> None:
+        with self._write():
+            self._conn.execute("DELETE FROM saved_views WHERE id = ?", (view_id,))
+        self._changed()
+
+
+def _mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"a saved view is a table or a board, not {mode!r}")
+    return mode
+
+
+def _json(state: dict[str, Any]) -> str:
+    return json.dumps(state, sort_keys=True, ensure_ascii=False)
+
+
+def _state(text: str) -> dict[str, Any]:
+    """A damaged state opens as the plain table, not an error."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
