@@ -3,6 +3,9 @@
 Incomplete conditions (no operand yet) are left out rather than reported, so the table
 follows the user as they build a filter; a filter the store cannot run (``InvalidFilter``,
 e.g. “abc” for a number) shows its message and the table keeps the previous filter.
+
+A condition may name "me" (an owner is me): the bar keeps the placeholder (``current_filter``,
+what a saved view keeps) and the table gets the workspace's member in its place.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from crmdesk.model import AttributeDef, Condition, FilterGroup, InvalidFilter, Operator, operators_for
+from crmdesk.model import AttributeDef, Condition, FilterGroup, InvalidFilter, Operator
+from crmdesk.model.filters import resolve_me
 from crmdesk.store import Store
+from crmdesk.store.saved_views import my_actor_id
 from crmdesk.ui.models.record_table_model import RecordTableModel
-from crmdesk.ui.widgets.filter_operands import Operand, make_operand
+from crmdesk.ui.widgets.filter_operands import Operand, filter_operators, make_operand
 
 TYPING_PAUSE_MS = 300
 MAX_DEPTH = 3
@@ -57,7 +62,7 @@ class ConditionRow(QWidget):
     def _attribute_changed(self, *_: object) -> None:
         self.operator.blockSignals(True)
         self.operator.clear()
-        for op in operators_for(self.current_attribute().type):
+        for op in filter_operators(self.current_attribute()):
             self.operator.addItem(op.label, op.value)
         self.operator.blockSignals(False)
         self._operator_changed()
@@ -69,6 +74,9 @@ class ConditionRow(QWidget):
         self.operand = make_operand(self.current_attribute(), self.current_operator(), self._store)
         if self.operand is not None:
             self._layout.insertWidget(2, self.operand, 1)
+            # Tab goes attribute → operator → value → remove, as they read (the value is newer).
+            QWidget.setTabOrder(self.operator, self.operand.field)
+            QWidget.setTabOrder(self.operand.field, self.remove)
             self.operand.changed.connect(self.changed)
             self.operand.submitted.connect(self.submitted)
         self.changed.emit()
@@ -238,10 +246,12 @@ class FilterBar(QFrame):
     def apply(self) -> bool:
         self._timer.stop()
         group = self.current_filter()
-        if group == self.model.filter:
-            self.message.hide()
-            return True
         try:
+            if group is not None:
+                group = resolve_me(group, my_actor_id(self.model.store.schema))
+            if group == self.model.filter:
+                self.message.hide()
+                return True
             self.model.set_filter(group)
         except InvalidFilter as error:
             self.message.setText(f"This filter cannot be applied: {error}. The table still shows the previous one.")

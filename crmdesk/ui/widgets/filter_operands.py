@@ -1,21 +1,47 @@
-"""Operand fields for a filter condition, one kind per attribute type and operator."""
+"""Operand fields for a filter condition, one kind per attribute type and operator.
+
+A reference (to a record or a member) starts with no value: the condition waits, unapplied,
+until one is picked in a searchable popup over the whole object (``ReferenceOperand``). An
+owner/assignee can be "me" (``ME``), resolved when the filter runs (``FilterBar.apply``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QHBoxLayout, QLineEdit, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from crmdesk.model import AttributeDef, AttributeType, Operator
 from crmdesk.model.codecs.temporal import parse_timestamp
-from crmdesk.model.filters import TEXT_OPERATORS
+from crmdesk.model.filters import ME, TEXT_OPERATORS, operators_for
 from crmdesk.store import Store
+from crmdesk.store.saved_views import my_actor_id
 from crmdesk.ui.editors.colors import dot_icon, option_color
-from crmdesk.ui.editors.reference import member_source, record_source
 from crmdesk.ui.text import action_text
+from crmdesk.ui.widgets.record_picker import MAX_SHOWN, ReferenceSearch, Search, matching_records
+
+REFERENCES = (AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE)
+#: What makes sense for a reference: it names one record (or member), or none.
+REFERENCE_OPERATORS = (Operator.EQUALS, Operator.NOT_EQUALS, Operator.IS_EMPTY, Operator.IS_NOT_EMPTY)
+
+
+def filter_operators(attr: AttributeDef) -> tuple[Operator, ...]:
+    """The operators the filter bar offers for ``attr``, most useful first."""
+    if attr.type in REFERENCES:
+        return REFERENCE_OPERATORS
+    return operators_for(attr.type)
 
 
 class Operand(QWidget):
@@ -146,15 +172,101 @@ class DateOperand(Operand):
             self.picker.setDate(QDate.fromString(value[:10], "yyyy-MM-dd"))
 
 
-def _choices(attr: AttributeDef, store: Store) -> list[tuple[str, Any, Any]] | None:
+class ReferenceOperand(Operand):
+    """A button naming the chosen record or member (“Choose…” until one is): a click, Space or
+    Enter opens the search popup; picking applies the filter at once."""
+
+    def __init__(self, attr: AttributeDef, store: Store, parent: QWidget | None = None) -> None:
+        self.button = QPushButton()
+        self.button.setAutoDefault(False)
+        self.button.setMinimumWidth(160)
+        self.button.setAccessibleName(f"{attr.title} value")
+        super().__init__(self.button, parent)
+        self._attr = attr
+        self._store = store
+        self._value: str | None = None
+        target = store.schema.get_object(attr.target_object) if attr.target_object else None
+        members = attr.type is AttributeType.ACTOR_REFERENCE
+        self._noun = "members" if members else (target.plural_name.lower() if target else "records")
+        self.popup: ReferenceSearch | None = None
+        self.button.clicked.connect(self.open_search)
+        self.button.installEventFilter(self)
+        self._show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # On the button, Enter, Down or a letter opens the search (the letter starts it).
+        if watched is self.button and event.type() == QEvent.Type.KeyPress:
+            key, text = event.key(), event.text()  # type: ignore[attr-defined]
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down, Qt.Key.Key_F4):
+                self.open_search()
+                return True
+            if plain and text.strip() and text.isprintable():
+                self.open_search()
+                assert self.popup is not None
+                self.popup.field.setText(text)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _search(self, text: str) -> tuple[list[tuple[str, str]], int]:
+        if self._attr.type is AttributeType.RECORD_REFERENCE:
+            return matching_records(self._store, self._attr.target_object, text, MAX_SHOWN)
+        wanted = text.strip().casefold()
+        members = [(m.actor_id, m.name or m.email) for m in self._store.schema.members()
+                   if not wanted or wanted in m.name.casefold() or wanted in m.email.casefold()]
+        members.sort(key=lambda pair: pair[1].casefold())
+        me = self._me_title()
+        if not wanted or wanted in me.casefold():
+            members.insert(0, (ME, me))  # "my deals": first, and kept as "me" in a saved view
+        return members[:MAX_SHOWN], len(members)
+
+    def _me_title(self) -> str:
+        actor = my_actor_id(self._store.schema)
+        name = self._store.schema.member_name(actor) if actor else None
+        return f"Me ({name})" if name else "Me" if actor else "Me (not set yet)"
+
+    def open_search(self) -> None:
+        if self.popup is None:
+            search: Search = self._search
+            # Laid over the window (a child of it, so nothing clips it); it goes with this field.
+            self.popup = ReferenceSearch(search, self._noun, self.button.window())
+            self.popup.picked.connect(self._picked)
+            self.destroyed.connect(self.popup.deleteLater)
+        self.popup.show_below(self.button)
+
+    def _picked(self, value: str, _title: str) -> None:
+        self._value = value
+        self._show()
+        self.changed.emit()
+        self.submitted.emit()  # a pick is a decision: no typing pause to wait for
+
+    def _title(self, value: str) -> str:
+        if value == ME:
+            return self._me_title()
+        if self._attr.type is AttributeType.ACTOR_REFERENCE:
+            return self._store.schema.member_name(value) or f"{value} (not a member here)"
+        return self._store.records.titles([value]).get(value) or f"{value} (not in this workspace)"
+
+    def _show(self) -> None:
+        text = self._title(self._value) if self._value is not None else "Choose…"
+        self.button.setText(action_text(text))  # a title with “&” shows it, not a mnemonic
+        self.button.setToolTip("")
+
+    def value(self) -> Any:
+        return self._value
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        self._value = None if value is None else str(value)
+        self._show()
+
+
+def _choices(attr: AttributeDef) -> list[tuple[str, Any, Any]] | None:
     if attr.type in (AttributeType.SELECT, AttributeType.STATUS):
         return [(o.title, o.id, dot_icon(option_color(o))) for o in sorted(attr.options, key=lambda o: o.order)]
     if attr.type is AttributeType.CHECKBOX:
         return [("Yes", True, None), ("No", False, None)]
-    if attr.type is AttributeType.ACTOR_REFERENCE:
-        return [(title, mid, None) for mid, title in member_source(store)("")]
-    if attr.type is AttributeType.RECORD_REFERENCE:
-        return [(title, rid, None) for rid, title in record_source(store, attr.target_object)("")]
     return None
 
 
@@ -162,9 +274,11 @@ def make_operand(attr: AttributeDef, operator: Operator, store: Store) -> Operan
     """The field that fits ``operator`` on ``attr``; None when the operator takes no operand."""
     if not operator.takes_operand:
         return None
+    if attr.type in REFERENCES:
+        return ReferenceOperand(attr, store)
     if operator in TEXT_OPERATORS:
         return TextOperand("text")
-    choices = _choices(attr, store)
+    choices = _choices(attr)
     listing = operator in (Operator.IN, Operator.NOT_IN)
     if choices is not None:
         return MultiChoiceOperand(choices) if listing else ChoiceOperand(choices)
