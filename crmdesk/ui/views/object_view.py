@@ -1,20 +1,29 @@
 """An object's page: its record table and its board behind a Table | Board switch.
 
 The table is the existing RecordTableView, embedded unchanged; the board is built
-the first time it is shown (opening an object costs one view, not two).
+the first time it is shown (opening an object costs one view, not two). "Save view…"
+keeps what the page shows (filters, sort, columns, grouping) under a name, in the
+workspace file; a saved view opens as ``SavedViewPage`` (``view:<id>``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from crmdesk.model import ValidationError
+from crmdesk.store import StoreError
 from crmdesk.ui.held_notices import HeldNotices
+from crmdesk.ui.views.view_state import board_state, table_state
+from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
+    from crmdesk.ui.models.board_source import RecordSource
+    from crmdesk.ui.views.board_view import BoardView
+    from crmdesk.ui.views.record_table_view import RecordTableView
 
 
 class ModeSwitch(QWidget):
@@ -86,31 +95,74 @@ class SwitchedView(QWidget):
 
 
 class ObjectView(SwitchedView):
-    def __init__(self, context: AppContext, object_slug: str, parent: QWidget | None = None) -> None:
-        super().__init__(context, f"view/object-{object_slug}/mode", parent)
-        from crmdesk.ui.views.record_table_view import RecordTableView
-
+    def __init__(self, context: AppContext, object_slug: str, parent: QWidget | None = None,
+                 settings_key: str | None = None) -> None:
+        super().__init__(context, settings_key or f"view/object-{object_slug}/mode", parent)
         self.object_slug = object_slug
-        self.table = RecordTableView(context, object_slug, self)
+        self.table = self.make_table()
         self.stack.addWidget(self.table)
         # The board shows the same records the table's filter bar leaves.
         self.table.filter_bar.applied.connect(self._filter_board)
+        self.save_button = QPushButton("Save view…")
+        self.save_button.setToolTip("Keep these filters, sort, columns and grouping as a view in the sidebar")
+        self.save_button.clicked.connect(self.save_view)
+        self.header.addWidget(self.save_button)
         self.show_mode(self._remembered_mode())
+
+    def make_table(self) -> RecordTableView:
+        from crmdesk.ui.views.record_table_view import RecordTableView
+
+        return RecordTableView(self.context, self.object_slug, self)
+
+    def make_board_view(self, source: RecordSource) -> BoardView:
+        from crmdesk.ui.views.board_view import BoardView
+
+        return BoardView(self.context, source, self)
 
     def make_board(self) -> QWidget:
         from crmdesk.ui.models.board_source import RecordSource
-        from crmdesk.ui.views.board_view import BoardView
 
         assert self.context.store is not None
-        board = BoardView(self.context, RecordSource(self.context.store, self.object_slug), self)
-        current = self.table.filter_bar.current_filter()
+        board = self.make_board_view(RecordSource(self.context.store, self.object_slug))
+        current = self.table.model.filter  # as the table runs it: "me" already the member
         if current is not None:
             board.set_filter(current)
         return board
 
     def _filter_board(self, _count: int = 0) -> None:
         if self.board is not None:
-            self.board.set_filter(self.table.filter_bar.current_filter())  # type: ignore[attr-defined]
+            self.board.set_filter(self.table.model.filter)  # type: ignore[attr-defined]
+
+    # -- saved views ----------------------------------------------------------------------------
+
+    def current_mode(self) -> str:
+        return "board" if self.stack.currentIndex() == 1 else "table"
+
+    def view_state(self) -> dict[str, Any]:
+        """What a saved view keeps of this page (the board's part once the board was built)."""
+        state = table_state(self.table)
+        if self.board is not None:
+            state["board"] = board_state(self.board)  # type: ignore[arg-type]
+        return state
+
+    def save_view(self) -> ViewNameDialog:
+        """Ask for a name (a window-modal dialog); the view is saved and opened when given."""
+        plural = self.table.model.object_def.plural_name
+        dialog = ViewNameDialog("Save view", f"A name for this view of {plural}:", parent=self)
+        dialog.named.connect(self._save_new)
+        dialog.open()
+        return dialog
+
+    def _save_new(self, name: str) -> None:
+        store = self.context.store
+        assert store is not None
+        try:
+            saved = store.saved_views.create(self.object_slug, name, self.current_mode(), self.view_state())
+        except (ValidationError, StoreError) as error:
+            self.table._refused(str(error))
+            return
+        if self.context.navigator is not None:
+            self.context.navigator.go(saved.target)
 
     def create_record(self) -> None:
         """"New record" from the menu or the palette: asked for in the table."""

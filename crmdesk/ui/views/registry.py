@@ -7,10 +7,12 @@ import importlib
 from typing import Any
 
 #: kind → "module:Class". Each class is built as ``Class(context, argument, parent)``
-#: and may define ``on_changed(changes)`` and ``save_state()``.
+#: and may define ``on_changed(changes)`` and ``save_state()``. (A function with the same
+#: arguments may stand in for a class: ``view`` shows a saved view, or says it is gone.)
 VIEWS: dict[str, str] = {
     "home": "crmdesk.ui.views.home_view:HomeView",
     "object": "crmdesk.ui.views.object_view:ObjectView",
+    "view": "crmdesk.ui.views.saved_view_page:open_saved_view",
     "list": "crmdesk.ui.views.list_view:ListView",
     "record": "crmdesk.ui.views.record_page:RecordPage",
     "tasks": "crmdesk.ui.views.tasks_view:TasksView",

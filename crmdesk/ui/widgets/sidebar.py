@@ -1,13 +1,29 @@
-"""The sidebar: Home, Tasks, Notes, Notifications, one entry per object, then the lists."""
+"""The sidebar: Home, Tasks, Notes, Notifications, one entry per object with its saved views
+under it, then the lists.
+
+Saved views are renamed (F2, or the context menu) and deleted (Delete, or the context menu)
+here. They are not in the store's change notices (they are the user's own, never synced):
+the sidebar listens to ``store.saved_views`` and rebuilds when one changes.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from collections.abc import Callable
 
-from crmdesk.store import Store
+import shiboken6
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
+
+from crmdesk.model import ValidationError
+from crmdesk.store import Store, StoreError
+from crmdesk.store.saved_views import SavedView
+from crmdesk.ui.text import action_text, plain_message_box, plain_tooltip
+from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
+#: Answers "Delete the saved view “…”?" (tests answer without a message box).
+Confirm = Callable[[str], bool]
 
 
 class Sidebar(QTreeWidget):
@@ -21,9 +37,18 @@ class Sidebar(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setObjectName("sidebar")
         self.setAccessibleName("Navigation")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._saved: dict[str, SavedView] = {}
+        self._store: Store | None = None
+        self._unread = 0
+        #: Asks before a saved view is deleted; replaced in tests.
+        self.confirm_delete: Confirm = self._ask_delete
+        #: The last context menu shown (tests pick from it as a user does).
+        self.context_menu: QMenu | None = None
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, TargetRole)
@@ -47,17 +72,23 @@ class Sidebar(QTreeWidget):
         return item
 
     def rebuild(self, store: Store | None, unread: int = 0) -> None:
+        self._watch(store)
+        self._unread = unread
         current = self.current_target()
         self.clear()
         self._items.clear()
+        self._saved.clear()
         self._add(self, "Home", "home")
         self._add(self, "Tasks", "tasks")
         self._add(self, "Notes", "notes")
         self._add(self, f"Notifications ({unread})" if unread else "Notifications", "notifications")
         if store is not None:
+            saved_views = store.saved_views.all()
             objects = self._add(self, "Records", None)
             for obj in store.schema.objects().values():
-                self._add(objects, obj.plural_name, f"object:{obj.slug}")
+                object_item = self._add(objects, obj.plural_name, f"object:{obj.slug}")
+                for view in (v for v in saved_views if v.object_slug == obj.slug):
+                    self._add_saved(object_item, view, obj.plural_name)
             lists = store.schema.lists()
             if lists:
                 section = self._add(self, "Lists", None)
@@ -67,6 +98,11 @@ class Sidebar(QTreeWidget):
         if current:
             self.select_target(current)
 
+    def _add_saved(self, parent: QTreeWidgetItem, view: SavedView, plural: str) -> None:
+        item = self._add(parent, view.name, view.target)
+        item.setToolTip(0, plain_tooltip(f"{view.name}\nA saved view of {plural}: F2 renames it, Delete deletes it."))
+        self._saved[view.target] = view
+
     def current_target(self) -> str | None:
         item = self.currentItem()
         return item.data(0, TargetRole) if item is not None else None
@@ -75,3 +111,79 @@ class Sidebar(QTreeWidget):
         item = self._items.get(target)
         if item is not None:
             self.setCurrentItem(item)
+
+    # -- saved views ----------------------------------------------------------------------------
+
+    def _watch(self, store: Store | None) -> None:
+        if store is self._store:
+            return
+        if self._store is not None:
+            self._store.saved_views.remove_listener(self._saved_views_changed)
+        self._store = store
+        if store is not None:
+            store.saved_views.add_listener(self._saved_views_changed)
+            self.destroyed.connect(lambda *_: store.saved_views.remove_listener(self._saved_views_changed))
+
+    def _saved_views_changed(self) -> None:
+        if shiboken6.isValid(self):
+            self.rebuild(self._store, self._unread)
+
+    def saved_view_at(self, item: QTreeWidgetItem | None) -> SavedView | None:
+        return self._saved.get(item.data(0, TargetRole)) if item is not None else None
+
+    def _context_menu(self, position: QPoint) -> None:
+        view = self.saved_view_at(self.itemAt(position))
+        if view is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(action_text("Rename view…"), lambda: self.rename_view(view))
+        menu.addAction(action_text("Delete view"), lambda: self.delete_view(view))
+        self.context_menu = menu
+        menu.popup(self.viewport().mapToGlobal(position))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        view = self.saved_view_at(self.currentItem())
+        if view is not None and event.key() == Qt.Key.Key_F2:
+            self.rename_view(view)
+            return
+        if view is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_view(view)
+            return
+        super().keyPressEvent(event)
+
+    def rename_view(self, view: SavedView) -> ViewNameDialog:
+        dialog = ViewNameDialog("Rename view", "A new name for this view:", view.name, "Rename", self)
+        dialog.named.connect(lambda name: self._rename(view, name))
+        dialog.open()
+        return dialog
+
+    def _rename(self, view: SavedView, name: str) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.saved_views.rename(view.id, name)
+        except (ValidationError, StoreError) as error:
+            plain_message_box(self, "Rename view", str(error)).open()
+            return
+        self.select_target(view.target)
+
+    def delete_view(self, view: SavedView) -> None:
+        if self._store is None or not self.confirm_delete(view.name):
+            return
+        was_current = self.current_target() == view.target
+        try:
+            self._store.saved_views.delete(view.id)
+        except StoreError as error:
+            plain_message_box(self, "Delete view", str(error)).open()
+            return
+        if was_current:
+            self.target_chosen.emit(f"object:{view.object_slug}")  # off the page that is gone
+
+    def _ask_delete(self, name: str) -> bool:
+        box = plain_message_box(self, "Delete view", f"Delete the saved view “{name}”? Its records stay.",
+                                QMessageBox.Icon.Question)
+        box.setStandardButtons(QMessageBox.StandardButton.Cancel)
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is delete
