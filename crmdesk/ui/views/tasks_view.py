@@ -1,11 +1,16 @@
 """Tasks: every task grouped overdue / today / upcoming / no date / done, tick to complete,
-filter by assignee, open a linked record."""
+filter by assignee, open a linked record.
+
+The task's words are what the user reads: the task column stretches, and the other columns give
+up room (``fit_columns``) so it keeps at least half the width however narrow the window (1024 px
+at 1.5× leaves a view about 460 px wide). The check boxes are painted to show in dark palettes too.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,10 +40,37 @@ from crmdesk.ui.models.tasks_model import (
 )
 from crmdesk.ui.text import action_text
 from crmdesk.ui.views.notes_view import heading
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
+
+
+#: The other columns' widths when there is room; they shrink together when there is not.
+OTHER_WIDTHS = {COL_DUE: 130, COL_LINKS: 240, COL_ASSIGNEES: 160}
+#: The least share of the width the task column keeps.
+TASK_SHARE = 0.5
+#: The narrowest the linked records and assignees get (names elide); the due date's is its text's.
+OTHER_MIN = {COL_LINKS: 90, COL_ASSIGNEES: 80}
+#: The longest usual due text: the due column keeps room for it while others give way.
+LONG_DUE = "12 days overdue"
+
+
+def other_widths(room: int, minimums: dict[int, int]) -> dict[int, int]:
+    """The widths of the due, linked and assignee columns in ``room`` px: as wide as usual while the
+    task column keeps ``TASK_SHARE`` of the room; when it would not, each gives up a share of what
+    it has above its minimum (so the short due date keeps its words and the long names elide)."""
+    allowed = max(0, int(room * (1 - TASK_SHARE)))
+    if sum(OTHER_WIDTHS.values()) <= allowed:
+        return dict(OTHER_WIDTHS)
+    floor = {column: min(minimums.get(column, width), width) for column, width in OTHER_WIDTHS.items()}
+    if sum(floor.values()) > allowed:  # very narrow: even the minimums give way to the task
+        return {c: int(floor[c] * allowed / sum(floor.values())) for c in OTHER_WIDTHS}
+    spare = sum(OTHER_WIDTHS[c] - floor[c] for c in OTHER_WIDTHS)
+    left = max(0, allowed - sum(floor.values()))
+    share = min(1.0, left / spare) if spare else 0.0
+    return {c: floor[c] + int((OTHER_WIDTHS[c] - floor[c]) * share) for c in OTHER_WIDTHS}
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -91,12 +123,16 @@ class TasksView(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.activated.connect(self._open_linked)
+        self.tree.setItemDelegateForColumn(COL_TASK, VisibleCheckDelegate(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
+        header.setMinimumSectionSize(min(OTHER_MIN.values()) // 2)
         header.setSectionResizeMode(COL_TASK, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((COL_DUE, 130), (COL_LINKS, 240), (COL_ASSIGNEES, 160)):
+        for column in OTHER_WIDTHS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        # The viewport's width changes with the window and when a scroll bar comes or goes.
+        self.tree.viewport().installEventFilter(self)
+        self.fit_columns()
 
         top = QHBoxLayout()
         top.addWidget(title)
@@ -111,6 +147,23 @@ class TasksView(QWidget):
         layout.addWidget(self.tree, 1)
         self._fill_assignees()
         self._after_reset()
+
+    def focus_target(self) -> QWidget:
+        """Where focus goes when the view is navigated to: the tasks (Space ticks, Enter opens)."""
+        return self.tree
+
+    # -- column widths ------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        header = self.tree.header()
+        minimums = {**OTHER_MIN, COL_DUE: self.tree.fontMetrics().horizontalAdvance(LONG_DUE) + 16}
+        for column, width in other_widths(self.tree.viewport().width(), minimums).items():
+            header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     # -- assignee filter ----------------------------------------------------------------------
 
