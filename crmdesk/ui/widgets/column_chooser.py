@@ -4,6 +4,11 @@ The model keeps every attribute as a column; the header shows, hides and orders 
 changing columns never refetches rows. The layout is saved as JSON under
 ``columns/<workspace>/<object>`` by attribute slug (not by position), so it survives new
 or removed attributes.
+
+Widths: each column's entry has its ``width`` and whether the user set it (``sized``). Only the
+user's widths are applied again; the others are fitted to the rows when the view opens
+(crmdesk.ui.widgets.column_widths). Layouts saved before ``sized`` existed kept every width;
+there a width other than the old default of 170 px was the user's.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from crmdesk.store import Store
 from crmdesk.ui.models.record_table_model import RecordTableModel
 
 MIN_WIDTH = 40
+#: Every column's width before widths were fitted: in an old layout, this one was not the user's.
+OLD_DEFAULT_WIDTH = 170
 
 
 def settings_key(store: Store, object_slug: str) -> str:
@@ -41,16 +48,28 @@ def settings_key(store: Store, object_slug: str) -> str:
 def header_layout(header: QHeaderView, model: RecordTableModel) -> list[dict[str, Any]]:
     """Columns in the order the user sees them, with width and hidden flag."""
     columns = model.columns
+    # A plain header cannot tell the user's widths from others: all of them count as the user's.
+    user_sized = getattr(header, "user_sized", None)
     out = []
     for visual in range(header.count()):
         logical = header.logicalIndex(visual)
         out.append({"slug": columns[logical].slug, "width": header.sectionSize(logical),
+                    "sized": user_sized is None or logical in user_sized,
                     "hidden": header.isSectionHidden(logical)})
     return out
 
 
+def _sized_by_user(entry: dict[str, Any]) -> bool:
+    width = entry.get("width")
+    sized = entry.get("sized")
+    if sized is None:  # a layout saved before widths were fitted
+        return isinstance(width, int) and width != OLD_DEFAULT_WIDTH
+    return bool(sized)
+
+
 def apply_layout(header: QHeaderView, model: RecordTableModel, layout: list[dict[str, Any]]) -> None:
     logical_of = {attr.slug: i for i, attr in enumerate(model.columns)}
+    user_sized = getattr(header, "user_sized", None)
     visual = 0
     for entry in layout:
         logical = logical_of.get(str(entry.get("slug")))
@@ -59,8 +78,10 @@ def apply_layout(header: QHeaderView, model: RecordTableModel, layout: list[dict
         header.moveSection(header.visualIndex(logical), visual)
         visual += 1
         width = entry.get("width")
-        if isinstance(width, int) and width >= MIN_WIDTH:
+        if _sized_by_user(entry) and isinstance(width, int) and width >= MIN_WIDTH:
             header.resizeSection(logical, width)
+            if user_sized is not None:
+                user_sized.add(logical)
         header.setSectionHidden(logical, bool(entry.get("hidden")))
     if header.hiddenSectionCount() >= header.count() and header.count():
         header.setSectionHidden(header.logicalIndex(0), False)  # never a table without columns

@@ -5,18 +5,31 @@ painting) and the list entry table's (plain text editors), each with two things 
   are painted beside the strip, never under it.
 * It knows which cells have an editor open (``open_editors``): the table must not let a
   change notice's ``dataChanged`` overwrite what the user is typing there.
+
+The record table's delegate also says how wide its chips are (``sizeHint``), so columns fitted to
+their contents (crmdesk.ui.widgets.column_widths) do not cut a status's chip.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import QPersistentModelIndex, QSize
 from PySide6.QtGui import QIcon, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from crmdesk.model import AttributeType
+from crmdesk.model.values import elements
+from crmdesk.ui.editors.colors import CHIP_GAP
 from crmdesk.ui.editors.delegate import AttributeDelegate, Index
+from crmdesk.ui.models.record_table_model import AttributeRole, ValueRole
 from crmdesk.ui.widgets.unsynced_glyph import GUTTER, gutter, paint_mark
+
+#: Types the record table paints as chips (crmdesk.ui.editors.colors.paint_chips).
+CHIP_TYPES = frozenset({AttributeType.SELECT, AttributeType.STATUS})
+#: A chip's width beyond its title, and the cell's margins around the row of chips.
+CHIP_PADDING = 16
+CHIP_MARGINS = 10
 
 
 class MarksAndEditors:
@@ -72,6 +85,19 @@ class MarksAndEditors:
 
 class TableDelegate(MarksAndEditors, AttributeDelegate):
     """The record table's: one editor per attribute type, chips, stars, check marks."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint: QSize = super().sizeHint(option, index)
+        attr = index.data(AttributeRole)
+        if attr is None or attr.type not in CHIP_TYPES:
+            return hint
+        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        titles = []
+        for element in elements(index.data(ValueRole)):
+            found = attr.option_by_id(element)
+            titles.append(found.title if found else "(unknown option)")
+        chips = sum(metrics.horizontalAdvance(t) + CHIP_PADDING for t in titles) + CHIP_GAP * max(0, len(titles) - 1)
+        return QSize(max(hint.width(), chips + CHIP_MARGINS), hint.height())
 
 
 class EntryDelegate(MarksAndEditors, QStyledItemDelegate):
