@@ -30,6 +30,7 @@ from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.record_table_model import ValueRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._table_keys import drag_edge
 
 HOSTILE = "<b>x</b><img src=http://x>"
 
@@ -68,6 +69,9 @@ def focus_table(qtbot: Any, view: RecordTableView) -> None:
 def close_if_open(dialog: QWidget) -> None:
     try:
         if dialog.isVisible():
+            guard = getattr(dialog, "discard_guard", None)
+            if guard is not None:  # the test is done with what it typed: no question
+                guard.confirm = lambda: True
             dialog.reject()  # type: ignore[attr-defined]
     except RuntimeError:
         pass  # already closed and deleted: the normal case
@@ -173,13 +177,16 @@ def test_invalid_email_is_refused_with_the_message(qtbot: Any, open_view: Callab
     assert store.outbox.count() == pending
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # the stage list is a popup
 def test_status_combo_and_reference_picker(qtbot: Any, open_view: Callable[[str], RecordTableView],
                                            store: Store) -> None:
     view = open_view("deals")
     combo = start_edit(qtbot, view, 0, "stage")
     assert isinstance(combo, QComboBox)
-    combo.setCurrentIndex(combo.findText("Won"))
-    commit(qtbot, view, combo)
+    qtbot.waitUntil(combo.view().isVisible)  # the list opens with the editor; a click picks and saves
+    rect = combo.view().visualRect(combo.model().index(combo.findText("Won"), 0))
+    qtbot.mouseClick(combo.view().viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
     assert cell(view, 0, "stage") == "Won"
 
     company = store.records.rows(store.records.query_ids("companies"))[5]
@@ -253,7 +260,8 @@ def test_columns_and_sort_are_remembered(qtbot: Any, open_view: Callable[[str], 
     header = view.table.horizontalHeader()
     stage, value, owner = column(view, "stage"), column(view, "value"), column(view, "owner")
     header.moveSection(header.visualIndex(stage), 0)
-    header.resizeSection(value, 233)
+    drag_edge(qtbot, header, value, 60)  # only a width the user sets is remembered
+    dragged = header.sectionSize(value)
     view._hide_column(owner)
     for _ in range(2):  # first click: ascending, second: descending
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
@@ -265,7 +273,7 @@ def test_columns_and_sort_are_remembered(qtbot: Any, open_view: Callable[[str], 
     again = open_view("deals")
     header = again.table.horizontalHeader()
     assert header.logicalIndex(0) == stage
-    assert header.sectionSize(value) == 233
+    assert header.sectionSize(value) == dragged
     assert header.isSectionHidden(owner)
     assert header.sortIndicatorSection() == value
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder

@@ -37,8 +37,9 @@ from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, CardIdRol
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.text import action_text, plain_tooltip
-from crmdesk.ui.widgets.board_column import BoardColumnWidget
+from crmdesk.ui.widgets.board_column import BOARD_HINT, BoardColumnWidget
 from crmdesk.ui.widgets.board_delegate import CardDelegate
+from crmdesk.ui.widgets.status_hint import StatusHint
 from crmdesk.ui.widgets.view_anchor import keeping_top
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ class BoardView(QWidget):
         self.model.undo_stack = context.undo_stack
         self.delegate = CardDelegate(self)
         self.column_widgets: list[BoardColumnWidget] = []
+        #: One hint for every column's cards: said when focus first comes to the board.
+        self.status_hint = StatusHint(BOARD_HINT, self)
         self._settings_key = f"board/{source.kind}-{source.key}"
         self._restore_settings()
 
@@ -250,6 +253,7 @@ class BoardView(QWidget):
             widget.cards.move_requested.connect(self.move_by_keys)
             widget.cards.open_requested.connect(self.open_record)
             widget.cards.doubleClicked.connect(self._open_index)
+            self.status_hint.watch(widget.cards)
             self.strip_layout.insertWidget(index, widget)
             self.column_widgets.append(widget)
         for index in range(len(self.column_widgets)):
@@ -274,6 +278,11 @@ class BoardView(QWidget):
             widget.setVisible(not hide or widget.column.count > 0)
         total = sum(c.count for c in self.model.columns)
         self.count_label.setText(f"{total:,} {self.source.noun if total == 1 else 'cards'}")
+
+    def focus_target(self) -> QWidget | None:
+        """Where focus goes when the view is navigated to: the first shown column's cards."""
+        shown = [w for w in self.column_widgets if not w.isHidden()]
+        return shown[0].cards if shown else None
 
     def visible_columns(self) -> list[str]:
         return [w.column.title for w in self.column_widgets if not w.isHidden()]

@@ -5,7 +5,7 @@ Built as ``ListView(context, list_id, parent)`` for the target ``list:<id>``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -26,6 +26,8 @@ from crmdesk.ui.models.entry_table_model import EntryIdRole, EntryTableModel, Re
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.views.object_view import SwitchedView
+from crmdesk.ui.widgets import column_widths
+from crmdesk.ui.widgets.column_chooser import settings_key
 from crmdesk.ui.widgets.record_table import RecordTable
 from crmdesk.ui.widgets.table_delegate import EntryDelegate
 from crmdesk.ui.widgets.view_anchor import keeping_top
@@ -68,7 +70,8 @@ class EntryTable(QWidget):
         header.setSectionsMovable(True)
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._sort_by_column)
-        self.table.doubleClicked.connect(self._open)
+        # Enter opens the entry's record; a double-click or F2 edits the cell (RecordTable's triggers).
+        self.table.open_requested.connect(self._open)
         top = QHBoxLayout()
         top.addWidget(self.title_label)
         top.addWidget(self.count_label)
@@ -82,7 +85,26 @@ class EntryTable(QWidget):
         self.add_button.clicked.connect(self.add_interactively)
         self.remove_button.clicked.connect(self.remove_selected)
         self.confirm = self._ask  # replaced in tests; asks before anything is removed
+        # Widths the user drags are kept per list; the others fit the rows when the view opens.
+        self._widths_key = settings_key(context.store, f"list:{list_id}")
+        self._fitted = False
+        column_widths.restore_user_widths(self.table.user_header, self._column_slugs(),
+                                          column_widths.load_widths(context.settings, self._widths_key))
+        self.table.user_header.user_resized.connect(self._save_widths)
         self._update_count()
+
+    def _column_slugs(self) -> list[str]:
+        return [a.slug for a in self.model.columns]
+
+    def _save_widths(self, *_: object) -> None:
+        widths = column_widths.user_widths(self.table.user_header, self._column_slugs())
+        column_widths.save_widths(self.context.settings, self._widths_key, widths)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True  # once, when the rows on screen are known (see RecordTableView)
+            self.table.fit_columns()
 
     def _update_count(self, *_: object) -> None:
         count = self.model.rowCount()
@@ -201,6 +223,12 @@ class ListView(SwitchedView):
         self.delete_button.clicked.connect(self.delete_list)
         self.confirm_delete = confirm_delete_list  # replaced in tests; asks before a list goes
         self.show_mode(self._remembered_mode())
+
+    def focus_target(self) -> QWidget | None:
+        """Where focus goes when the view is navigated to: the entries' table or the board."""
+        if self.stack.currentWidget() is self.table:
+            return self.table.table
+        return getattr(self.board, "focus_target", lambda: None)()
 
     def make_board(self) -> QWidget:
         from crmdesk.ui.models.board_source import EntrySource

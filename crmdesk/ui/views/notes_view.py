@@ -197,6 +197,10 @@ class NotesView(QWidget):
         layout.addWidget(self.splitter, 1)
         self._update_state()
 
+    def focus_target(self) -> QWidget:
+        """Where focus goes when the view is navigated to: the notes list (Enter opens)."""
+        return self.list
+
     def _update_state(self, *_: object) -> None:
         rows = self.model.rowCount()
         self.empty_label.setVisible(rows == 0)

@@ -60,6 +60,8 @@ class RecordTableView(QWidget):
         self.model.edit_refused.connect(self._refused)
         #: While a change notice updates the rows: their signals wait for one look at the end.
         self._refreshing = False
+        #: Columns are fitted to their contents once, when the view is first shown.
+        self._fitted = False
         obj = self.model.object_def
         self.title_label = heading(obj.plural_name)
         self.count_label = QLabel()
@@ -104,9 +106,6 @@ class RecordTableView(QWidget):
         self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed
-                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(False)  # sorting is the store's job, via the header
@@ -120,9 +119,11 @@ class RecordTableView(QWidget):
         header.customContextMenuRequested.connect(self._header_menu)
         header.sectionClicked.connect(self._sort_by_column)
         header.sectionMoved.connect(lambda *_: self.save_state())
-        header.sectionResized.connect(lambda *_: self.save_state())
+        # Only widths the user set are remembered; fitted ones are worked out again at each opening.
+        self.table.user_header.user_resized.connect(lambda *_: self.save_state())
         self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.doubleClicked.connect(self._open_record)
+        # Enter opens the record; a double-click or F2 edits the cell (RecordTable's triggers).
+        self.table.open_requested.connect(self._open_record)
 
     def _action(self, text: str, slot: Any, shortcut: str | QKeySequence | None = None, tip: str = "") -> QAction:
         action = QAction(action_text(text), self)
@@ -171,6 +172,20 @@ class RecordTableView(QWidget):
         self._restoring = True
         columns, sorts = column_chooser.load_state(self.context.settings, self._settings_key())
         column_chooser.apply_layout(self.table.horizontalHeader(), self.model, columns)
+        self._restoring = False
+        self._restore_sorts(sorts)
+
+    def _restore_columns(self) -> None:
+        """The saved order, hidden columns and user's widths again, the rest fitted: after a schema
+        change numbered the columns afresh."""
+        self._restoring = True
+        columns, _sorts = column_chooser.load_state(self.context.settings, self._settings_key())
+        column_chooser.apply_layout(self.table.horizontalHeader(), self.model, columns)
+        self.table.fit_columns()
+        self._restoring = False
+
+    def _restore_sorts(self, sorts: list[Sort]) -> None:
+        self._restoring = True
         known = {a.slug for a in self.model.columns}
         sorts = [s for s in sorts if s.attribute in known]
         if sorts:
@@ -212,9 +227,21 @@ class RecordTableView(QWidget):
             self.empty_label.resize(self.table.viewport().size())
             self.empty_label.show()
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            # Once, when the view opens: the rows on screen are known now. Refitting later
+            # would move columns under the user's eyes as they scroll or edit.
+            self._fitted = True
+            self.table.fit_columns()
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.empty_label.resize(self.table.viewport().size())
+
+    def focus_target(self) -> QWidget:
+        """Where focus goes when the view is navigated to: the table, so its keys work at once."""
+        return self.table
 
     def selected_rows(self) -> list[int]:
         rows: set[int] = set()
@@ -331,17 +358,15 @@ class RecordTableView(QWidget):
         rows = self.selected_rows()
         if not rows:
             return
+        # The columns as the user sees them, in their order; the dialog starts with none chosen.
         columns = self.model.columns
-        current = self.table.currentIndex()
-        attributes = list(columns)
-        if current.isValid():
-            # Start with the column the user is in.
-            attributes.insert(0, attributes.pop(current.column()))
+        attributes = [columns[c] for c in self.visible_columns()]
         noun = self.model.object_def.plural_name.lower() if len(rows) > 1 else self.model.object_def.singular_name
         dialog = ValueDialog("Edit selected", f"Set one attribute on {len(rows):,} {noun.lower()}:", attributes,
                              self.model.store, self.model.context, self)
-        if dialog.exec():
-            self.model.bulk_set(rows, dialog.current_attribute(), dialog.value())
+        attribute = dialog.current_attribute() if dialog.exec() else None
+        if attribute is not None:
+            self.model.bulk_set(rows, attribute, dialog.value())
         dialog.deleteLater()
 
     def delete_selected(self) -> None:
@@ -401,6 +426,7 @@ class RecordTableView(QWidget):
     def on_changed(self, changes: ChangeSet) -> None:
         if changes.schema or changes.full_reset:
             self.model.reload(schema_changed=True)  # columns may have come or gone: a reset
+            self._restore_columns()
             return
         if self.object_slug in changes.objects or changes.id_changes:
             # Rows leave, move and arrive in place; rows of the records named repaint. A local id

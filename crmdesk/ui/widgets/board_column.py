@@ -20,6 +20,8 @@ from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.board_delegate import CardDelegate, mix
 
 COLUMN_WIDTH = 290
+#: What the status bar says when focus comes to the cards (see crmdesk.ui.widgets.status_hint).
+BOARD_HINT = "Enter or double-click opens the record · Ctrl+arrows move the card"
 NO_VALUE_COLOR = "#94a3b8"
 
 _ARROWS = {

@@ -11,16 +11,31 @@ table keeps what the user holds through them:
   each open editor's cell instead.
 
 The vertical header is a narrow gutter with each row's unsynced-change glyph (``MarkHeader``).
+
+Keys and clicks, as the status bar's hint says (``TABLE_HINT``): Enter or Return on a row asks to
+open its record (``open_requested``); a double-click, F2 or typing edits the cell
+(``EDIT_TRIGGERS``). Enter inside an open cell editor saves the cell and nothing more.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
+from crmdesk.ui.widgets.column_widths import UserSizedHeader, fit_columns
 from crmdesk.ui.widgets.mark_header import MarkHeader
+from crmdesk.ui.widgets.status_hint import StatusHint
+
+TABLE_HINT = "Enter opens the record · Double-click or F2 edits the cell"
+
+#: How a table's cells start editing: a double-click, F2, or typing over the cell.
+EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                 | QAbstractItemView.EditTrigger.AnyKeyPressed)
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 #: (top, left, bottom, right), inclusive.
 Block = tuple[int, int, int, int]
@@ -37,9 +52,34 @@ def without_cell(block: Block, row: int, column: int) -> list[Block]:
 
 
 class RecordTable(QTableView):
+    #: Enter or Return on a row: the index of the current cell.
+    open_requested = Signal(QModelIndex)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setVerticalHeader(MarkHeader(self))
+        #: The horizontal header, which knows the widths the user set (``horizontalHeader()`` too).
+        self.user_header = UserSizedHeader(self)
+        self.setHorizontalHeader(self.user_header)
+        self.setEditTriggers(EDIT_TRIGGERS)
+        self.status_hint = StatusHint(TABLE_HINT, self)
+        self.status_hint.watch(self)
+
+    def fit_columns(self) -> None:
+        """Columns as wide as the rows on screen show (those the user sized keep their width)."""
+        fit_columns(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # An editor's Enter that the editor let through reaches the table while it is still
+        # editing and without focus: that Enter saved the cell, it must not also open the record.
+        editing = self.state() == QAbstractItemView.State.EditingState and not self.hasFocus()
+        index = self.currentIndex()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in _ENTER and plain and not editing and index.isValid():
+            self.open_requested.emit(index)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _editor_cells(self) -> list[QPersistentModelIndex]:
         # The delegates of crmdesk.ui.widgets.table_delegate say which editors are open.

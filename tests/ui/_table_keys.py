@@ -1,0 +1,68 @@
+"""Helpers shared by the table keyboard, widths and bulk-edit tests: act on a modal dialog as a
+user would, drag a column's edge, and find a column by its attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+
+from crmdesk.ui.views.record_table_view import RecordTableView
+
+
+def column(view: RecordTableView, slug: str) -> int:
+    return [a.slug for a in view.model.columns].index(slug)
+
+
+def cell(view: RecordTableView, row: int, slug: str) -> str:
+    return view.model.index(row, column(view, slug)).data()
+
+
+def focus_table(qtbot: Any, view: RecordTableView) -> None:
+    """The table's keys act only while it has focus, as for a user who clicked into it."""
+    view.activateWindow()
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+
+
+def _close_if_open(dialog: QWidget) -> None:
+    try:
+        if dialog.isVisible():
+            dialog.reject()  # type: ignore[attr-defined]
+    except RuntimeError:
+        pass  # already closed and deleted: the normal case
+
+
+def answer_modal(qtbot: Any, handle: Callable[[QWidget], None], kind: type = QWidget) -> None:
+    """Act on the next modal dialog of ``kind`` once it is shown; a failed check closes it, so the
+    test fails instead of waiting on the dialog forever."""
+
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible():
+            QTimer.singleShot(10, attempt)
+            return
+        try:
+            handle(dialog)
+        finally:
+            QTimer.singleShot(50, lambda: _close_if_open(dialog))
+
+    QTimer.singleShot(0, attempt)
+
+
+def drag_edge(qtbot: Any, header: QHeaderView, logical: int, by: int) -> None:
+    """Press on the right edge of a column's header, move the mouse with the button held, let go."""
+    edge = header.sectionViewportPosition(logical) + header.sectionSize(logical) - 1
+    y = header.height() // 2
+    viewport = header.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    for step in range(1, 5):
+        # QTest's mouseMove does not carry a held button everywhere: the move a real mouse makes.
+        point = QPoint(edge + by * step // 4, y)
+        move = QMouseEvent(QMouseEvent.Type.MouseMove, point, viewport.mapToGlobal(point), Qt.MouseButton.NoButton,
+                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, move)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(edge + by, y))
