@@ -19,7 +19,7 @@ from PySide6.QtCore import QDate, QLocale, QTime
 
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.model.codecs.base import DisplayContext
-from crmdesk.model.codecs.numeric import currency_of, currency_symbol, minor_digits
+from crmdesk.model.codecs.numeric import currency_of, currency_symbol, format_money, format_number, minor_digits
 from crmdesk.model.values import display_text, elements
 
 #: Types whose text follows the locale; the rest read the same in every locale.
@@ -71,6 +71,8 @@ class ValueFormatter:
         return f"{when} {clock}" + ("" if ctx.tz is not None else " UTC")
 
     def number(self, value: int | float) -> str:
+        if self.plain:
+            return format_number(value)
         if isinstance(value, int):
             return self.locale.toString(value)
         decimals = f"{value:.{_MAX_DECIMALS}f}".rstrip("0").split(".")[1]
@@ -81,6 +83,8 @@ class ValueFormatter:
 
         The sign is written as a minus: Qt's own negative currency form in English is the
         accountant's "($5.50)", which reads as a note in a table of deals."""
+        if self.plain:
+            return format_money(amount, code)
         digits = minor_digits(code)
         if code is None:
             text = self.locale.toString(float(abs(amount)), "f", digits)

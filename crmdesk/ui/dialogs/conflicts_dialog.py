@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import ValidationError
-from crmdesk.model.values import display_text, edit_text, parse_user_text
+from crmdesk.model.values import edit_text, parse_user_text
 from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.sync_tables import Conflict
 from crmdesk.ui import conflict_resolution as resolve
 from crmdesk.ui.dialogs.discard_guard import DiscardGuard
 from crmdesk.ui.dialogs.tab_order import reading_order
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.pending_model import when_text
 from crmdesk.ui.text import plain_for_autotext
 
@@ -250,7 +251,7 @@ class ConflictsDialog(QDialog):
         if attr is None:
             return str(value)
         assert self.context.store is not None
-        return display_text(attr, value, StoreDisplayContext(self.context.store)) or "(empty)"
+        return ValueFormatter().display(attr, value, StoreDisplayContext(self.context.store)) or "(empty)"
 
     def _all_values(self, conflict: Conflict) -> str:
         store = self.context.store

@@ -23,10 +23,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from crmdesk.model import AttributeDef, Condition, FilterGroup, Operator, Sort, ValidationError
-from crmdesk.model.values import display_text
 from crmdesk.store import NotFound, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.board_source import BoardSource, Card, group_attributes, numeric_amount
 from crmdesk.ui.models.id_diff import update_rows
 from crmdesk.ui.models.marks import MarkRole
@@ -262,6 +262,7 @@ class BoardModel(QObject):
         super().__init__(parent)
         self.source = source
         self.display = StoreDisplayContext(source.store)  # type: ignore[attr-defined]
+        self.formatter = ValueFormatter()  # cards read as the table and the record page do
         self.filter: FilterGroup | None = None
         self.sorts: list[Sort] = []
         groups = group_attributes(source)
@@ -449,7 +450,7 @@ class BoardModel(QObject):
             if attr.has_options and not isinstance(value, list):
                 option = attr.option_by_id(value)
                 color = option.color if option else None
-            fields.append(CardField(attr.title, display_text(attr, value, self.display), color))
+            fields.append(CardField(attr.title, self.formatter.display(attr, value, self.display), color))
         return CardView(card.id, card.record_id, card.title or "(untitled)", fields)
 
     def _totals(self, rowids: Sequence[int]) -> dict[str, float]:

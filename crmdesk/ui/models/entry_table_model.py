@@ -16,10 +16,11 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 
 from crmdesk.model import AttributeDef, FilterGroup, Sort, ValidationError
-from crmdesk.model.values import display_text, edit_text, parse_user_text
+from crmdesk.model.values import edit_text, parse_user_text
 from crmdesk.store import NotFound, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.board_source import Card, EntrySource
 from crmdesk.ui.models.lazy_rows import Index, LazyRowsModel
 from crmdesk.ui.models.marks import MarkRole
@@ -40,6 +41,7 @@ class EntryTableModel(LazyRowsModel):
         self.store = store
         self.source = EntrySource(store, list_id)
         self.context = StoreDisplayContext(store)
+        self.formatter = ValueFormatter()  # entries read as the record table does
         self.filter: FilterGroup | None = None
         self.sorts: list[Sort] = []
         self._rows: dict[int, Card] = {}
@@ -167,12 +169,12 @@ class EntryTableModel(LazyRowsModel):
         attr = self._columns[index.column()]
         value = card.values.get(attr.slug)
         if role == Qt.ItemDataRole.DisplayRole:
-            return display_text(attr, value, self.context)
+            return self.formatter.display(attr, value, self.context)
         if role == Qt.ItemDataRole.EditRole:
             return edit_text(attr, value, self.context)
         if role == Qt.ItemDataRole.ToolTipRole:
             mark = self._mark(card, attr) if self._marks else None
-            return plain_tooltip(with_mark(display_text(attr, value, self.context), mark))
+            return plain_tooltip(with_mark(self.formatter.display(attr, value, self.context), mark))
         if role == MarkRole:
             mark = self._mark(card, attr) if self._marks else None
             return mark.state if mark is not None else None

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, InvalidFilter, ValidationError
-from crmdesk.model.codecs.numeric import format_money, money_text
+from crmdesk.model.codecs.numeric import money_text
 from crmdesk.store import NotFound, StoreError
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, CardIdRole, RecordIdRole
 from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
@@ -66,7 +67,7 @@ def format_totals(attr: AttributeDef | None, totals: dict[str, float], *, compac
             if compact:
                 parts.append(money_text(compact_number(abs(total)), code or None, negative=total < 0))
             else:
-                parts.append(format_money(total, code or None))
+                parts.append(ValueFormatter().money(total, code or None))
         else:
             parts.append(compact_number(total) if compact else f"{total:,}")
     return "Σ " + (" + ".join(parts) if parts else "0")
