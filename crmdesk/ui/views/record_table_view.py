@@ -8,27 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from crmdesk.model import Sort
-from crmdesk.ui.csv_export import export_csv
+from crmdesk.ui.csv_export import export_table
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
@@ -44,9 +41,6 @@ from crmdesk.ui.widgets.view_anchor import keeping_top
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
-
-#: Exports bigger than this show a progress dialog that can cancel.
-PROGRESS_ABOVE = 2_000
 
 
 class RecordTableView(QWidget):
@@ -390,33 +384,8 @@ class RecordTableView(QWidget):
         self.model.delete_rows(rows)
 
     def export(self) -> None:
-        default = str(Path.home() / f"{self.model.object_def.plural_name}.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export to CSV", default, "CSV files (*.csv)")
-        if not path:
-            return
-        progress: QProgressDialog | None = None
-        if self.model.rowCount() > PROGRESS_ABOVE:
-            progress = QProgressDialog("Exporting…", "Cancel", 0, self.model.rowCount(), self)
-            progress.setWindowModality(Qt.WindowModality.WindowModal)
-            progress.setMinimumDuration(300)
-
-        def report(done: int, total: int) -> bool:
-            if progress is None:
-                return True
-            progress.setValue(done)
-            return not progress.wasCanceled()
-
-        try:
-            written = export_csv(self.model, self.visible_columns(), Path(path), report)
-        except OSError as error:
-            self._refused(f"Could not write {path}: {error.strerror or error}")
-            return
-        finally:
-            if progress is not None:
-                progress.close()
-        if written >= 0:
+        if export_table(self, self.model, self.visible_columns(), self._refused) is not None:
             self.message_label.hide()
-            self.count_label.setToolTip(plain_tooltip(f"Exported {written:,} rows to {path}"))
 
     def _open_record(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, RecordIdRole)
