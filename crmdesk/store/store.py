@@ -19,6 +19,7 @@ from crmdesk.store.links import IssueLinkRepo, LinkRepo
 from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
+from crmdesk.store.recent import RecentRecords
 from crmdesk.store.records import RecordRepo
 from crmdesk.store.saved_views import SavedViewRepo
 from crmdesk.store.schema_repo import SchemaRepo
@@ -55,6 +56,8 @@ class Store:
         self.conflicts = ConflictRepo(conn, self.changes)
         self.id_map = IdMap(conn)
         self.sync_state = SyncStateRepo(conn)
+        #: Records the user opened lately (the palette's "Recent").
+        self.recent = RecentRecords(self)
         self.saved_views = SavedViewRepo(conn, self.write)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
@@ -190,6 +193,7 @@ class Store:
             self.outbox.rewrite_id(local_id, server_id)
             self.conflicts.rewrite_target(local_id, server_id)
             self.id_map.add(local_id, server_id, entity)
+            self.recent.rewrite(local_id, server_id)
 
     def forget_links_of(self, record_id: str, *, queued: bool) -> None:
         """The record's links and issue keys leave the cache (the server drops them with the
