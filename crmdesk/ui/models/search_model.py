@@ -1,5 +1,8 @@
 """What the search palette lists for a query: matching commands, then records, notes and tasks
-found offline by the store's full-text index."""
+found offline by the store's full-text index (ranked and typo-tolerant: ``crmdesk.store.search``).
+
+With nothing typed: what can be done on the record on screen, the records opened lately, then
+every command."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 30
 
 RESULT_LIMIT = 50
+#: Recently opened records listed when nothing is typed.
+RECENT_SHOWN = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -33,6 +38,39 @@ class PaletteItem:
     #: Where to go (a navigation target), then which action to request, if any.
     target: str | None = None
     action: str | None = None
+    #: What the palette does itself on the record on screen: "add_note", "add_task" or "open_web".
+    on_record: str | None = None
+    #: What typing matches instead of the title ("add note" — not the record's name, which
+    #: finds the record itself).
+    keywords: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentRecord:
+    """The record on screen when the palette opened, and what can be done on it."""
+
+    id: str
+    title: str
+    can_add_note: bool = True
+    can_add_task: bool = True
+    web_address: str | None = None
+
+
+def record_commands(record: CurrentRecord | None) -> list[PaletteItem]:
+    if record is None:
+        return []
+    name = one_line(record.title, 60) or "this record"
+    found = []
+    if record.can_add_note:
+        found.append(PaletteItem("command", f"Add note to {name}…", "This record", on_record="add_note",
+                                 keywords="add note new note"))
+    if record.can_add_task:
+        found.append(PaletteItem("command", f"Add task for {name}…", "This record", on_record="add_task",
+                                 keywords="add task new task to do"))
+    if record.web_address:
+        found.append(PaletteItem("command", f"Open {name} on the server", "This record", record.web_address,
+                                 on_record="open_web", keywords="open on the server web browser"))
+    return found
 
 
 def commands(objects: Iterable[ObjectDef]) -> list[PaletteItem]:
@@ -67,19 +105,29 @@ class SearchModel(QAbstractListModel):
         self._items: list[PaletteItem] = []
         self.query = ""
 
-    def set_query(self, text: str) -> None:
-        """Commands matching ``text`` (all of them when it is empty), then what the index finds."""
+    def set_query(self, text: str, current: CurrentRecord | None = None) -> None:
+        """Commands matching ``text`` (those on ``current`` first), then what the index finds;
+        with nothing typed, the commands on ``current``, the recent records, every command."""
         self.query = text
         objects = self.store.schema.objects()
-        all_commands = commands(objects.values())
+        on_record, everywhere = record_commands(current), commands(objects.values())
         if not text.strip():
-            items = all_commands
+            items = on_record + self._recent(objects, current.id if current else None) + everywhere
         else:
-            items = [c for c in all_commands if command_matches(text, c.title)]
+            items = [c for c in on_record + everywhere if command_matches(text, c.keywords or c.title)]
             items += self._hits(self.store.search(text, limit=RESULT_LIMIT), objects)
         self.beginResetModel()
         self._items = items
         self.endResetModel()
+
+    def _recent(self, objects: dict[str, ObjectDef], current_id: str | None) -> list[PaletteItem]:
+        items = []
+        for record in self.store.recent.records(RECENT_SHOWN, leaving_out=current_id):
+            obj = objects.get(record.object_slug)
+            items.append(PaletteItem("record", one_line(record.title, 200) or "Untitled",
+                                     obj.singular_name if obj else record.object_slug, "Opened recently",
+                                     target=f"record:{record.id}"))
+        return items
 
     def _hits(self, hits: list[SearchHit], objects: dict[str, ObjectDef]) -> list[PaletteItem]:
         parents = self.store.records.titles({h.record_id for h in hits if h.kind == "note" and h.record_id})

@@ -3,18 +3,27 @@
 Keyboard first: the field keeps the focus; Up/Down (and Page Up/Down) move through the
 results, Enter opens the current one, Escape closes. A short debounce keeps fast typing
 from running a query per keystroke that nobody will see.
+
+Opened over a record page, it offers that record's commands (add a note or a task, open it
+in the server's web app where its address is known) and runs them on the page itself, so a
+note is saved the way the page's own "Add note" button saves it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
-from crmdesk.ui.models.search_model import ItemRole, PaletteItem, SearchModel
+from crmdesk.store.web_address import record_web_address
+from crmdesk.ui.admin.access import stored_capabilities
+from crmdesk.ui.models.search_model import CurrentRecord, ItemRole, PaletteItem, SearchModel
+from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.views.notes_view import two_line_list
 
 if TYPE_CHECKING:
@@ -44,6 +53,12 @@ class SearchPalette(QFrame):
         self.model = SearchModel(context.store)
         #: How long the last query took (store search + model update), for benchmarks.
         self.last_search_seconds = 0.0
+        #: Hands a record's web address to the browser (tests pass their own).
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        #: The record page on screen when the palette opened, and its record.
+        self.current: CurrentRecord | None = None
+        self._record_view: QWidget | None = None
+        watch_visits(context)  # the recent records it lists when nothing is typed
 
         self.field = QLineEdit(self)
         self.field.setPlaceholderText("Search records, notes and tasks, or type a command…")
@@ -95,8 +110,9 @@ class SearchPalette(QFrame):
         self.field.blockSignals(True)
         self.field.clear()
         self.field.blockSignals(False)
-        self._search()
         window = self.parentWidget().window() if self.parentWidget() is not None else None
+        self.current = self._current_record(window)
+        self._search()
         if window is not None:
             area = window.frameGeometry() if window.isVisible() else window.geometry()
             width = min(WIDTH, max(area.width() - 80, 320))
@@ -117,7 +133,7 @@ class SearchPalette(QFrame):
 
     def _search(self) -> None:
         started = time.perf_counter()
-        self.model.set_query(self.field.text())
+        self.model.set_query(self.field.text(), self.current)
         self.last_search_seconds = time.perf_counter() - started
 
     def _after_results(self) -> None:
@@ -128,6 +144,26 @@ class SearchPalette(QFrame):
             self.empty_label.setText(f"Nothing matches “{self.field.text().strip()}” in this workspace.")
         else:
             self._select(0)
+
+    def _current_record(self, window: QWidget | None) -> CurrentRecord | None:
+        """The record whose page the window shows (a view with ``record_id`` and the page's
+        note and task dialogs), or None."""
+        current_view = getattr(window, "current_view", None)
+        view = current_view() if callable(current_view) else None
+        record_id = getattr(view, "record_id", None)
+        store = self.context.store
+        row = store.records.get(record_id) if isinstance(record_id, str) and store is not None else None
+        if view is None or row is None or store is None:
+            self._record_view = None
+            return None
+        self._record_view = view
+        caps = stored_capabilities(self.context)
+        return CurrentRecord(
+            row.id, row.title,
+            can_add_note=callable(getattr(view, "open_note_dialog", None)) and (caps is None or caps.notes),
+            can_add_task=callable(getattr(view, "open_task_dialog", None)) and (caps is None or caps.tasks),
+            web_address=record_web_address(store.schema, row.object_slug, row.id),
+        )
 
     # -- keys -------------------------------------------------------------------------------------
 
@@ -175,6 +211,9 @@ class SearchPalette(QFrame):
 
     def run(self, item: PaletteItem) -> None:
         self.close()
+        if item.on_record:
+            self._run_on_record(item.on_record)
+            return
         navigator = self.context.navigator
         if navigator is None:
             return
@@ -182,3 +221,12 @@ class SearchPalette(QFrame):
             navigator.go(item.target)
         if item.action:
             navigator.request(item.action)
+
+    def _run_on_record(self, command: str) -> None:
+        view = self._record_view if self._record_view is not None and isValid(self._record_view) else None
+        if command == "open_web":
+            if self.current is not None and self.current.web_address:
+                self.open_url(QUrl(self.current.web_address))
+        elif view is not None:
+            # The page's own dialogs: saved, refused and reloaded as its buttons do.
+            getattr(view, "open_note_dialog" if command == "add_note" else "open_task_dialog")()
