@@ -7,14 +7,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.held_notices import HeldNotices
+from crmdesk.ui.history import History
+from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
 from crmdesk.ui.navigation import split
+from crmdesk.ui.view_focus import ViewStack, focus_view
 from crmdesk.ui.views.registry import view_class
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
@@ -44,7 +47,8 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.setMinimumWidth(180)
         self.sidebar.target_chosen.connect(self.navigate)
-        self.stack = QStackedWidget()
+        # Asks only the view on screen how small it may get: a 1024 px window, or 900 px, fits.
+        self.stack = ViewStack()
         self.views: dict[str, QWidget] = {}
         #: Change notices for views not on screen, delivered when they are shown (``navigate``).
         self.held_notices = HeldNotices()
@@ -54,6 +58,11 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 1060])
         self.setCentralWidget(splitter)
+        #: Where Back and Forward lead (Alt+Left / Alt+Right, the Go menu, the toolbar).
+        self.history = History()
+        self.navigation = NavigationControls(self, self.history, splitter, self.go_back, self.go_forward,
+                                             lambda: self.context.store)
+        self.addToolBar(self.navigation.toolbar)
         self.sync_status = SyncStatusWidget()
         self.statusBar().addWidget(self.sync_status, 1)
         self._build_actions()
@@ -131,7 +140,9 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(redo)
             self.addAction(undo)
             self.addAction(redo)
+        self.navigation.fill_view_menu(self.menuBar().addMenu("&View"))
         go_menu = self.menuBar().addMenu("&Go")
+        self.navigation.fill_go_menu(go_menu)
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.search_palette:SearchPalette"])
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.pending_panel:PendingPanel"])
         go_menu.addAction(self.component_actions["crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"])
@@ -148,6 +159,21 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def navigate(self, target: str) -> None:
+        """The user goes to ``target``: shown, a step for Back, and the keyboard in it."""
+        self.history.visit(target)
+        self._show(target, take_focus=True)
+
+    def go_back(self) -> None:
+        self._show_step(self.history.back())
+
+    def go_forward(self) -> None:
+        self._show_step(self.history.forward())
+
+    def _show_step(self, target: str | None) -> None:
+        if target is not None:  # (None: nothing that way)
+            self._show(target, take_focus=True)
+
+    def _show(self, target: str, *, take_focus: bool) -> None:
         self.current_target = target
         view = self.views.get(target)
         if view is None:
@@ -155,8 +181,17 @@ class MainWindow(QMainWindow):
             self.views[target] = view
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
-        self.sidebar.select_target(target)
+        follow_in_sidebar(self.sidebar, self.context.store, target)
+        self.navigation.refresh()
         self.held_notices.shown(view)
+        if take_focus:
+            # The view's own shortcuts (New, Filter, Delete…) work at once (crmdesk.ui.view_focus).
+            focus_view(view)
+
+    def _focus_in_views(self) -> bool:
+        """The keyboard is in the view area, or nowhere in the window (a view rebuilt under it)."""
+        focused = self.focusWidget()
+        return focused is None or focused is self.stack or self.stack.isAncestorOf(focused)
 
     @Slot(str)
     def on_action(self, action: str) -> None:
@@ -196,6 +231,7 @@ class MainWindow(QMainWindow):
         self.sidebar.rebuild(store, self._unread())
         for target in [t for t in self.views if t.startswith("list:")]:
             if store.schema.get_list(split(target)[1]) is None:
+                self.history.forget(target)
                 gone = self.views.pop(target)
                 self.held_notices.forget(gone)
                 self.stack.removeWidget(gone)
@@ -203,7 +239,11 @@ class MainWindow(QMainWindow):
         current = getattr(self, "current_target", "")
         if current.startswith("list:") and current not in self.views:
             moved = (id_changes or {}).get(split(current)[1])
-            self.navigate(f"list:{moved}" if moved and store.schema.get_list(moved) else "home")
+            if moved and store.schema.get_list(moved):
+                self.history.replace(current, f"list:{moved}")
+                self._show(f"list:{moved}", take_focus=self._focus_in_views())
+            else:
+                self.navigate("home")
 
     def _make_view(self, target: str) -> QWidget:
         kind, argument = split(target)
@@ -237,24 +277,10 @@ class MainWindow(QMainWindow):
             self.context.sync.sync_now()
 
     def choose_scan_interval(self, minutes: int | None = None) -> None:
-        """How often a server that cannot say what changed is read whole (your edits are sent
-        within seconds whatever this says). Asks when ``minutes`` is not given."""
-        from crmdesk.sync.worker import SCAN_SETTING, scan_interval_from
+        """How often a server that cannot say what changed is read whole (crmdesk.ui.scan_interval)."""
+        from crmdesk.ui.scan_interval import choose_scan_interval
 
-        current = int(scan_interval_from(self.context.settings).total_seconds() // 60)
-        if minutes is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            chosen, ok = QInputDialog.getInt(
-                self, "Check the whole server", "Minutes between full checks of a server that cannot say what "
-                "changed (your edits are sent at once):", current, 1, 24 * 60)
-            if not ok:
-                return
-            minutes = chosen
-        if self.context.settings is not None:
-            self.context.settings.setValue(SCAN_SETTING, minutes)
-        if self.context.sync is not None:
-            self.context.sync.set_scan_minutes(minutes)
+        choose_scan_interval(self, self.context, minutes)
 
     @Slot(object)
     def on_changed(self, changes: ChangeSet) -> None:
@@ -271,7 +297,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         if getattr(self, "current_target", None) in placeholders:
-            self.navigate(self.current_target)
+            self._show(self.current_target, take_focus=self._focus_in_views())
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
             self.lists_changed(changes.id_changes)
         self.sync_status.on_changed(changes)
@@ -316,6 +342,7 @@ class MainWindow(QMainWindow):
         from crmdesk.ui import window_state
 
         window_state.restore_geometry(self)
+        self.navigation.sidebar_state_changed()  # a sidebar hidden last time comes back hidden
         if self.context.store is None:
             self.show_welcome()
             return
@@ -418,6 +445,7 @@ class MainWindow(QMainWindow):
         self.sync_status.watch(self.context)  # counts what waits in the new workspace (none without one)
         self._connect_sync()
         self.sidebar.rebuild(self.context.store, self._unread())
+        self.history.clear()  # the old workspace's records and lists are not here
         if self.context.store is None:
             self.show_welcome()
         else:
@@ -439,6 +467,7 @@ class MainWindow(QMainWindow):
         self.current_target = "welcome"
         self.stack.setCurrentWidget(view)
         self.sidebar.clearSelection()
+        self.navigation.refresh()
 
     def _start_demo(self) -> None:
         from crmdesk.ui import workspace_switcher
@@ -475,35 +504,12 @@ class MainWindow(QMainWindow):
         window_state.save(self)
         super().closeEvent(event)
 
-    # -- screenshots --------------------------------------------------------------------------
+    # -- screenshots (crmdesk.ui.window_screenshot) ------------------------------------------
 
     def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool) -> None:
         """Render the window to ``path`` and quit: after the first sync round (``wait_for_sync``),
         else once the start-up keyring look-up is over, else now."""
-        self._screenshot_path = path
-        # The default size, whatever geometry was saved: pictures of a data dir stay comparable, and a
-        # restored geometry is squeezed to the offscreen platform's 800×800 screen.
-        self.resize(1280, 800)
-        if wait_for_sync and self.context.sync is not None:
-            self.context.sync.worker.finished.connect(self._save_screenshot)
-        elif self._looking_up_token:
-            self.token_looked_up.connect(self._save_screenshot)
-        else:
-            QTimer.singleShot(0, self._save_screenshot)
+        from crmdesk.ui.window_screenshot import WindowScreenshot
 
-    @Slot()
-    def _save_screenshot(self, *_: object) -> None:
-        # A slot of this GUI-thread object: a queued call even when the worker emits.
-        QTimer.singleShot(50, self._grab_and_quit)
-
-    def _grab_and_quit(self) -> None:
-        self.grab().save(self._screenshot_path)
-        # What the picture shows, for scripts and tests: the view (its class tells a table from a
-        # placeholder) and the sync state in the status bar.
-        view = self.current_view()
-        shown = type(view).__name__ if view is not None else "nothing"
-        # painted_at is CLOCK_MONOTONIC, shared by every process: a benchmark that started this one
-        # reads how long the window took to paint, apart from what the picture waited for after.
-        print(f"{self._screenshot_path}: {getattr(self, 'current_target', '')} ({shown}); "
-              f"sync: {self.sync_status.status}; painted_at={self.first_painted_at}", flush=True)
-        QApplication.quit()
+        self._screenshot = WindowScreenshot(self, path)
+        self._screenshot.when_ready(wait_for_sync=wait_for_sync, looking_up_token=self._looking_up_token)
