@@ -17,10 +17,12 @@ from crmdesk.ui.held_notices import HeldNotices
 from crmdesk.ui.history import History
 from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
 from crmdesk.ui.navigation import split
+from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.view_focus import ViewStack, focus_view
 from crmdesk.ui.views.registry import view_class
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
+from crmdesk.ui.widgets.status_hint import KEY_HINT_NAME
 from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
@@ -65,6 +67,13 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.navigation.toolbar)
         self.sync_status = SyncStatusWidget()
         self.statusBar().addWidget(self.sync_status, 1)
+        # What the keys do in the view just focused (widgets/status_hint.py): a label of its own,
+        # on the right, so the sync state is never covered by it.
+        self.key_hint = QLabel()
+        self.key_hint.setObjectName(KEY_HINT_NAME)
+        self.key_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_hint.setEnabled(False)  # drawn in the palette's muted text colour
+        self.statusBar().addPermanentWidget(self.key_hint)
         self._build_actions()
         # Every committed change reaches every open view through one feed (ui/change_feed.py).
         self.change_feed = ChangeFeed(self)
@@ -76,6 +85,7 @@ class MainWindow(QMainWindow):
         if context.navigator is not None:
             context.navigator.navigate_requested.connect(self.navigate)
             context.navigator.action_requested.connect(self.on_action)
+            watch_visits(context)  # recently opened records, for the palette's "Recent"
         self._connect_sync()
         self.sidebar.rebuild(context.store, self._unread())
         self._restore_window_state(first_view)

@@ -112,7 +112,8 @@ def test_the_status_bar_says_what_enter_and_double_click_do(
     page = window.stack.currentWidget()
     table_view = page.table  # type: ignore[attr-defined]
     click_cell(qtbot, table_view.table, 0, column(table_view, "stage"))
-    assert window.statusBar().currentMessage() == TABLE_HINT
+    assert window.key_hint.text() == TABLE_HINT
+    assert window.sync_status.isVisible()  # said beside the sync state, not over it
     qtbot.keyClick(table_view.table, Qt.Key.Key_Return)
     assert went[-1] == f"record:{table_view.model.record_at(0).id}"
     window.close()
@@ -147,7 +148,8 @@ def test_enter_on_a_board_card_opens_its_record_and_the_status_bar_says_so(
     cards = next(w.cards for w in board.column_widgets if w.column.count)
     qtbot.mouseClick(cards.viewport(), Qt.MouseButton.LeftButton,
                      pos=cards.visualRect(cards.model().index(0, 0)).center())
-    assert window.statusBar().currentMessage() == BOARD_HINT
+    assert window.key_hint.text() == BOARD_HINT
+    assert window.sync_status.isVisible()
     qtbot.keyClick(cards, Qt.Key.Key_Return)
     assert went == [f"record:{cards.model().index(0, 0).data(RecordIdRole)}"]
     window.close()

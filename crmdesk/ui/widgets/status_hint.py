@@ -2,24 +2,25 @@
 ("Enter opens the record · Double-click or F2 edits the cell").
 
 It is said when focus first comes to a watched widget after the widget was shown, for a few
-seconds: the status bar's temporary message covers the sync status, so the hint is not said again
-each time focus comes back from a cell editor or a dialog. When the widget is hidden (the user
-went to another view) a hint still on screen goes with it.
+seconds, in the window's hint label (``KEY_HINT_NAME``: beside the sync status, never over it);
+it is not said again each time focus comes back from a cell editor or a dialog. When the widget
+is hidden (the user went to another view) a hint still on screen goes with it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMainWindow, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QLabel, QWidget
 
 #: How long the hint stays in the status bar.
 HINT_MS = 8000
+#: The object name of the main window's label that shows hints.
+KEY_HINT_NAME = "keyHint"
 
 
-def _status_bar(widget: QWidget) -> QStatusBar | None:
-    window = widget.window()
-    # A table inside a dialog has no status bar to speak in: nothing is said there.
-    return window.statusBar() if isinstance(window, QMainWindow) else None
+def _hint_label(widget: QWidget) -> QLabel | None:
+    # A table inside a dialog has no hint label to speak in: nothing is said there.
+    return widget.window().findChild(QLabel, KEY_HINT_NAME)
 
 
 class StatusHint(QObject):
@@ -29,6 +30,11 @@ class StatusHint(QObject):
         super().__init__(parent)
         self.text = text
         self._said = False
+        self._clear = QTimer(self)
+        self._clear.setSingleShot(True)
+        self._clear.setInterval(HINT_MS)
+        self._clear.timeout.connect(self._forget)
+        self._label: QLabel | None = None
 
     def watch(self, widget: QWidget) -> None:
         widget.installEventFilter(self)
@@ -37,13 +43,23 @@ class StatusHint(QObject):
         if not isinstance(watched, QWidget):
             return False
         if event.type() == QEvent.Type.FocusIn and not self._said:
-            bar = _status_bar(watched)
-            if bar is not None:
-                bar.showMessage(self.text, HINT_MS)
+            label = _hint_label(watched)
+            if label is not None:
+                label.setText(self.text)
+                self._label = label
                 self._said = True
+                self._clear.start()
         elif event.type() == QEvent.Type.Hide and self._said:
             self._said = False
-            bar = _status_bar(watched)
-            if bar is not None and bar.currentMessage() == self.text:
-                bar.clearMessage()
+            self._forget()
         return False
+
+    def _forget(self) -> None:
+        """The hint leaves the label, unless another hint has taken its place."""
+        label, self._label = self._label, None
+        self._clear.stop()
+        try:
+            if label is not None and label.text() == self.text:
+                label.clear()
+        except RuntimeError:
+            pass  # the window went first
