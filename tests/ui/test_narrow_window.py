@@ -95,3 +95,8 @@ def test_every_view_fits_a_900_pixel_window_even_with_a_long_object_name(
             if isinstance(view, ObjectView):
                 table = view.table.table
                 assert table.visualRect(table.model().index(0, 0)).right() < table.viewport().width()
+                if view.table.model.object_def.plural_name == LONG_NAME:
+                    # The long name ends in "…" with the whole name in its tooltip, not cut mid-letter.
+                    title = view.table.title_label
+                    assert title.text().endswith("…") and title.text() != LONG_NAME
+                    assert LONG_NAME in title.toolTip()

@@ -30,7 +30,7 @@ from crmdesk.store.links import clean_roles
 from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.editors.reference import MAX_RESULTS, ReferencePicker, record_source
-from crmdesk.ui.widgets.attribute_form import ElidedLabel
+from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 from crmdesk.ui.widgets.section import muted
 

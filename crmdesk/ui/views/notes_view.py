@@ -102,13 +102,15 @@ class TwoLineDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
+def heading(text: str, label: QLabel | None = None) -> QLabel:
+    """A view's title: ``label`` (a new plain QLabel when None) in the heading's size and weight."""
+    label = label if label is not None else QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.4)
     font.setBold(True)
     label.setFont(font)
+    label.setText(text)
     return label
 
 

@@ -39,7 +39,8 @@ from crmdesk.ui.views.timeline_view import (
     format_when,
     timeline_items,
 )
-from crmdesk.ui.widgets.attribute_form import ElidedLabel, LinkLabel
+from crmdesk.ui.widgets.attribute_form import LinkLabel
+from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.issue_links import IssueLinksSection
 from crmdesk.ui.widgets.marked_form import MarkedForm
 from crmdesk.ui.widgets.section import muted, section_title

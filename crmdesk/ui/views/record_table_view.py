@@ -33,6 +33,7 @@ from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets import column_chooser
 from crmdesk.ui.widgets.column_chooser import ColumnChooser
+from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.filter_bar import FilterBar
 from crmdesk.ui.widgets.record_table import RecordTable
 from crmdesk.ui.widgets.table_delegate import TableDelegate
@@ -57,7 +58,8 @@ class RecordTableView(QWidget):
         #: Columns are fitted to their contents once, when the view is first shown.
         self._fitted = False
         obj = self.model.object_def
-        self.title_label = heading(obj.plural_name)
+        # A long object name ends in "…" (its tooltip whole) rather than pushing the buttons out.
+        self.title_label = heading(obj.plural_name, ElidedLabel())
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label = QLabel()

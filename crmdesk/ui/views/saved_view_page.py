@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from crmdesk.model import ValidationError
 from crmdesk.store import StoreError
@@ -23,33 +22,12 @@ from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_table_view import RecordTableView
 from crmdesk.ui.views.view_state import apply_board_state, apply_table_state
+from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.ui.models.board_source import RecordSource
-
-
-class ElidedName(QLabel):
-    """One line that ends in “…” when the name is longer than the room (the tooltip has it all)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._full = ""
-
-    def set_name(self, name: str, tip: str) -> None:
-        self._full = name
-        self.setToolTip(plain_tooltip(f"{name}\n{tip}"))
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width())))
 
 
 class SavedViewTable(RecordTableView):
@@ -108,7 +86,7 @@ class SavedViewPage(ObjectView):
         self.header.insertWidget(self.header.indexOf(self.save_button), self.update_button)
         # The view's name beside the Table | Board switch: the table's own heading stays the
         # object's, so a long name never squeezes the table's buttons at 1024 px.
-        self.name_label = ElidedName()
+        self.name_label = ElidedLabel()
         self.name_label.setObjectName("savedViewName")
         font = self.name_label.font()
         font.setBold(True)
@@ -137,7 +115,9 @@ class SavedViewPage(ObjectView):
 
     def _show_name(self) -> None:
         if self.saved is not None:
-            self.name_label.set_name(self.saved.name, f"A saved view of {self.table.model.object_def.plural_name}")
+            self.name_label.set_full_text(self.saved.name)
+            self.name_label.setToolTip(plain_tooltip(
+                f"{self.saved.name}\nA saved view of {self.table.model.object_def.plural_name}"))
 
     def _saved_views_changed(self) -> None:
         """Renamed: the heading follows. Deleted: saving is off and the page says so."""

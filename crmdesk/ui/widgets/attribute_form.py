@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QMouseEvent, QPainter, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QMouseEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,48 +38,12 @@ from crmdesk.store.user_text import resolve_references
 from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.display_line_edit import DisplayLineEdit
+from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.error_label import error_label
 from crmdesk.ui.widgets.section import section_title
 
 #: commit(slug, value) → None when saved, else the message to show next to the field.
 Commit = Callable[[str, Any], str | None]
-
-
-class ElidedLabel(QLabel):
-    """A plain-text label that shows "…" instead of growing past its width."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setMinimumWidth(40)
-        self._full = ""
-        self.set_full_text(text)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(plain_tooltip(text))
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def _elide(self) -> None:
-        width = max(self.width(), 40)
-        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
-        super().resizeEvent(event)
-        self._elide()
-
-    def minimumSizeHint(self):  # Qt override
-        hint = super().minimumSizeHint()
-        hint.setWidth(40)
-        return hint
-
-    def sizeHint(self):  # Qt override
-        hint = super().sizeHint()
-        hint.setWidth(min(self.fontMetrics().horizontalAdvance(self._full) + 4, 2000))
-        return hint
 
 
 class LinkLabel(ElidedLabel):
