@@ -3,12 +3,11 @@ user would, drag a column's edge, and find a column by its attribute."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 from crmdesk.ui.views.record_table_view import RecordTableView
 
@@ -26,31 +25,6 @@ def focus_table(qtbot: Any, view: RecordTableView) -> None:
     view.activateWindow()
     view.table.setFocus()
     qtbot.waitUntil(view.table.hasFocus)
-
-
-def _close_if_open(dialog: QWidget) -> None:
-    try:
-        if dialog.isVisible():
-            dialog.reject()  # type: ignore[attr-defined]
-    except RuntimeError:
-        pass  # already closed and deleted: the normal case
-
-
-def answer_modal(qtbot: Any, handle: Callable[[QWidget], None], kind: type = QWidget) -> None:
-    """Act on the next modal dialog of ``kind`` once it is shown; a failed check closes it, so the
-    test fails instead of waiting on the dialog forever."""
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind) or not dialog.isVisible():
-            QTimer.singleShot(10, attempt)
-            return
-        try:
-            handle(dialog)
-        finally:
-            QTimer.singleShot(50, lambda: _close_if_open(dialog))
-
-    QTimer.singleShot(0, attempt)
 
 
 def drag_edge(qtbot: Any, header: QHeaderView, logical: int, by: int) -> None:

@@ -10,14 +10,17 @@ import httpx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from crmdesk.context import AppContext
 from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, Operator, Record
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
+from crmdesk.ui.dialogs.quick_create_dialog import QuickCreateDialog
 from crmdesk.ui.models.board_model import CardIdRole, CardRole
 from crmdesk.ui.models.board_source import RecordSource
 from crmdesk.ui.views.board_view import BoardView
+from tests.ui._modal import answer_modal
 
 from ._deals import DEALS
 
@@ -100,12 +103,24 @@ def test_add_card_at_top_of_column_with_its_value(
 ) -> None:
     board = BoardView(ui_context(store, data=tmp_path), RecordSource(store, "deals"))
     qtbot.addWidget(board)
+    board.show()
     proposal = column(board, "Proposal")
-    record_id = board.add_card("Fresh pilot", proposal.key)
+    widget = next(w for w in board.column_widgets if w.column.key == proposal.key)
+
+    def type_name(dialog: QWidget) -> None:
+        # The column's stage is filled in; the user names the deal and presses Enter.
+        stage = dialog.field_widget("stage")  # type: ignore[attr-defined]
+        assert stage.currentText() == "Proposal"
+        name = dialog.field_widget("name")  # type: ignore[attr-defined]
+        qtbot.keyClicks(name, "Fresh pilot")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+
+    answer_modal(qtbot, type_name, QuickCreateDialog)
+    qtbot.mouseClick(widget.add_button, Qt.MouseButton.LeftButton)
+    record_id = proposal.model.index(0).data(CardIdRole)
     assert record_id is not None
-    assert proposal.model.index(0).data(CardIdRole) == record_id
     row = store.records.get(record_id)
-    assert row is not None and row.values == {"name": "Fresh pilot", "stage": proposal.key}
+    assert row is not None and row.values["name"] == "Fresh pilot" and row.values["stage"] == proposal.key
 
 
 def test_filter_limits_the_cards(

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.views.record_table_view import RecordTableView
-from tests.ui._table_keys import answer_modal, cell, column, focus_table
+from tests.ui._modal import answer_modal
+from tests.ui._table_keys import cell, column, focus_table
 
 
 def select_rows(qtbot: Any, view: RecordTableView, rows: list[int]) -> None:

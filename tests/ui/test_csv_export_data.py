@@ -18,17 +18,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox,
 from crmdesk.model import Condition, FilterGroup, Operator
 from crmdesk.store import Store
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._modal import close_if_open
 
 #: The offscreen platform cannot raise the file dialog's completer popup or grab the keyboard for it.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
-
-def close_if_open(dialog: QFileDialog) -> None:
-    try:
-        if dialog.isVisible():
-            dialog.reject()
-    except RuntimeError:
-        pass  # closed and deleted already: the normal case
 
 
 def save_as(qtbot: Any, path: Path) -> None:

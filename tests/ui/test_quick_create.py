@@ -13,6 +13,7 @@ from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.store import Store
 from crmdesk.ui.dialogs.quick_create_dialog import QuickCreateDialog, quick_create
+from tests.ui._modal import close_if_open
 
 #: The offscreen platform cannot raise a completer's popup or grab the keyboard for it.
 pytestmark = __import__("pytest").mark.qt_log_ignore("This plugin does not support")
@@ -122,14 +123,6 @@ def test_escape_with_typed_text_asks_before_dropping_it(qtbot: Any, store: Store
     qtbot.keyClick(line(dialog, "name"), Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.created_id is None  # "Discard"
     assert store.outbox.count() == 0
-
-
-def close_if_open(dialog: QuickCreateDialog) -> None:
-    try:
-        if dialog.isVisible():
-            dialog.done(0)
-    except RuntimeError:
-        pass  # closed and deleted already: the normal case
 
 
 def test_quick_create_runs_modally_and_returns_the_new_id(qtbot: Any, store: Store, context: AppContext) -> None:

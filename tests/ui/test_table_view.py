@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QFileDialog,
     QLineEdit,
@@ -25,11 +24,13 @@ from PySide6.QtWidgets import (
 from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
 from crmdesk.store import Store
+from crmdesk.ui.dialogs.quick_create_dialog import QuickCreateDialog
 from crmdesk.ui.editors.reference import ReferencePicker
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.record_table_model import ValueRole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._modal import answer_modal
 from tests.ui._table_keys import drag_edge
 
 HOSTILE = "<b>x</b><img src=http://x>"
@@ -64,34 +65,6 @@ def focus_table(qtbot: Any, view: RecordTableView) -> None:
     view.activateWindow()
     view.table.setFocus()
     qtbot.waitUntil(view.table.hasFocus)
-
-
-def close_if_open(dialog: QWidget) -> None:
-    try:
-        if dialog.isVisible():
-            guard = getattr(dialog, "discard_guard", None)
-            if guard is not None:  # the test is done with what it typed: no question
-                guard.confirm = lambda: True
-            dialog.reject()  # type: ignore[attr-defined]
-    except RuntimeError:
-        pass  # already closed and deleted: the normal case
-
-
-def answer_modal(qtbot: Any, handle: Callable[[QWidget], None], kind: type = QWidget) -> None:
-    """Act on the next modal dialog of ``kind`` once it is shown, as a user would."""
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind) or not dialog.isVisible():
-            QTimer.singleShot(10, attempt)
-            return
-        try:
-            handle(dialog)
-        finally:
-            # A failed check must fail the test, not leave it waiting on a modal dialog forever.
-            QTimer.singleShot(50, lambda: close_if_open(dialog))
-
-    QTimer.singleShot(0, attempt)
 
 
 def test_model_passes_qmodeltester(qtmodeltester: Any, open_view: Callable[[str], RecordTableView]) -> None:
@@ -344,10 +317,11 @@ def test_new_record_with_ctrl_n(qtbot: Any, open_view: Callable[[str], RecordTab
     view = open_view("companies")
 
     def type_name(dialog: QWidget) -> None:
-        qtbot.keyClicks(dialog.editor, "Zeta Robotics")  # type: ignore[attr-defined]
-        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        name = dialog.field_widget("name")  # type: ignore[attr-defined]
+        qtbot.keyClicks(name, "Zeta Robotics")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
 
-    answer_modal(qtbot, type_name, ValueDialog)
+    answer_modal(qtbot, type_name, QuickCreateDialog)
     focus_table(qtbot, view)
     qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert view.count_label.text() == "41 companies"
@@ -364,13 +338,13 @@ def test_new_record_requires_its_title(qtbot: Any, open_view: Callable[[str], Re
     messages: list[str] = []
 
     def submit_empty(dialog: QWidget) -> None:
-        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
-        messages.append(dialog.message.text() if dialog.message.isVisible() else "")  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.field_widget("name"), Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        messages.append(dialog.error_text("name"))  # type: ignore[attr-defined]
         dialog.reject()  # type: ignore[attr-defined]
 
-    answer_modal(qtbot, submit_empty, ValueDialog)
+    answer_modal(qtbot, submit_empty, QuickCreateDialog)
     view.create_record()
-    assert messages == ["Name: is required"]
+    assert messages == ["Name is required"]
     assert store.outbox.count() == 0
 
 

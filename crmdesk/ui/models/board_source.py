@@ -122,15 +122,6 @@ class RecordSource:
     def set_value(self, card_id: str, slug: str, value: Any) -> Mutation | None:
         return self.store.edits.update_record(card_id, {slug: value})
 
-    def create(self, title: str, values: Mapping[str, Any]) -> Mutation:
-        title_attr = self._obj.title_attribute
-        full = dict(values)
-        if title_attr is not None and title.strip():
-            from crmdesk.model.values import parse_user_text
-
-            full[title_attr.slug] = parse_user_text(title_attr, title)
-        return self.store.edits.create_record(self.key, full)
-
 
 class EntrySource:
     """The entries of one list: list-only attributes first, then the parent object's."""

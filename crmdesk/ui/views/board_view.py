@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QScrollArea,
     QToolButton,
@@ -33,9 +31,10 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, InvalidFilter, ValidationError
 from crmdesk.model.codecs.numeric import money_text
 from crmdesk.store import NotFound, StoreError
+from crmdesk.ui.dialogs.quick_create_dialog import quick_create
 from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.board_model import MAX_CARD_FIELDS, BoardModel, CardIdRole, RecordIdRole
-from crmdesk.ui.models.board_source import BoardSource, EntrySource, RecordSource, group_attributes, sum_attributes
+from crmdesk.ui.models.board_source import BoardSource, EntrySource, group_attributes, sum_attributes
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.text import action_text, plain_tooltip
 from crmdesk.ui.widgets.board_column import BOARD_HINT, BoardColumnWidget
@@ -332,22 +331,12 @@ class BoardView(QWidget):
             if picker.exec():
                 self.add_entries(picker.chosen_ids(), key)
             return
-        title, ok = QInputDialog.getText(self, f"New {self.source.noun}", "Name", QLineEdit.EchoMode.Normal)
-        if ok:
-            self.add_card(title, key)
-
-    def add_card(self, title: str, key: str | None) -> str | None:
-        """A new record with the column's value, shown at the top of the column."""
-        assert isinstance(self.source, RecordSource)
-        values = {self.model.group_slug: key} if self.model.group_slug and key else {}
-        try:
-            mutation = self.source.create(title, values)
-        except (ValidationError, NotFound, StoreError) as error:
-            self.show_message(str(error))
-            return None
-        self.model.insert_new(mutation.target_id, key)
-        self._edited(mutation)
-        return mutation.target_id
+        # The quick create form, with the column's value filled in (a deal made in "Proposal").
+        preset = {self.model.group_slug: key} if self.model.group_slug and key else None
+        record_id = quick_create(self.context, self.source.key, self, preset)
+        if record_id is not None:
+            self.model.insert_new(record_id, key)
+            self.model.refresh_marks()
 
     def add_entries(self, record_ids: list[str], key: str | None) -> list[str]:
         assert isinstance(self.source, EntrySource)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import Sort
 from crmdesk.ui.csv_export import export_table
+from crmdesk.ui.dialogs.quick_create_dialog import quick_create
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
@@ -334,18 +335,14 @@ class RecordTableView(QWidget):
     # -- records ---------------------------------------------------------------------------------
 
     def create_record(self) -> None:
-        obj = self.model.object_def
-        title = obj.title_attribute
-        attributes = [title] if title is not None else [a for a in obj.attributes if a.required][:1]
-        if not attributes:
-            attributes = list(obj.attributes[:1])
-        dialog = ValueDialog(f"New {obj.singular_name.lower()}", f"The new {obj.singular_name.lower()}’s "
-                             f"{attributes[0].title.lower()}:", attributes, self.model.store, self.model.context, self)
-        accepted = dialog.exec()
-        dialog.deleteLater()
-        if not accepted:
+        """Ctrl+N: the quick create form (title, required and key fields); the new row is selected."""
+        record_id = quick_create(self.context, self.model.object_slug, self)
+        if record_id is None:
             return
-        row = self.model.create_record({attributes[0].slug: dialog.value()})
+        self.message_label.hide()
+        self.model.refresh({record_id})  # in place: the other rows keep their selection
+        self.model.refresh_marks()
+        row = self.model.row_of(record_id)
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
