@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # the window imports this module at start; httpx is not neede
 log = logging.getLogger(__name__)
 
 LAST_WORKSPACE_FILE = "last-workspace"
-#: The demo's file only makes sense with its local server, which ``--demo`` starts: it is opened
-#: when named, never picked on its own.
+#: The demo's file only makes sense with its local server, which the window starts with it: it
+#: is opened when named or when it was the one used last, never picked as "the only one".
 DEMO_WORKSPACE_ID = "demo"
 
 

@@ -212,7 +212,11 @@ def open_start_workspace(
         if path is None:
             return StartWorkspace(None, "No workspace was chosen.")
     try:
-        open_workspace(context, path, with_sync=with_sync)
+        if path.stem == DEMO_WORKSPACE_ID and context.start_demo is not None:
+            # The demo was used last: it comes back with its local server, as it was left.
+            open_demo_workspace(context, context.start_demo(paths.data_dir))
+        else:
+            open_workspace(context, path, with_sync=with_sync)
     except Exception as error:  # a locked/corrupt/newer file: say which, start on the welcome screen
         # (For the log file: the window or --screenshot shows the problem to the user.)
         log.warning("could not open %s: %s", path, error, exc_info=not isinstance(error, StoreError), extra=SHOWN)
@@ -292,9 +296,16 @@ def open_demo_workspace(context: AppContext, server: DemoServer) -> None:
         db_path.replace(aside)
         log.warning("the demo server was reset; the old demo workspace is kept at %s", aside)
         store = context.store = Store.open(db_path)
+    me = server.admin_member_id  # Aria has no "who am I": the sandbox says whose its admin token is
     with store.write():
         store.schema.set_meta("dialect", dialect)
         store.schema.set_meta("server_url", url)
+        if me is not None and store.schema.me() is None:
+            # The demo signs in as the sandbox's admin: that is "you" (a choice made in the
+            # members dialog since is kept).
+            store.schema.set_me(me)
+    # Started from the welcome screen or by --demo, it opens again on the next start.
+    remember_last_workspace(context.paths, DEMO_WORKSPACE_ID)
     # The worker builds its own backend in its own thread; the sandbox's token is a local,
     # throw-away credential, so it is handed over in memory only.
     context.backend_factory = lambda: open_backend(dialect, url, token)

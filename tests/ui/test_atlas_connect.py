@@ -51,7 +51,8 @@ def test_the_atlas_form_asks_for_a_client_and_shows_the_account_id_as_optional(
     assert _label(dialog, dialog.secrets["client_secret"]) == "Client secret"
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     wait_idle(dialog, qtbot)
-    assert dialog.status.text() == "Connected: these credentials open the workspace “Atlas CRM on 127.0.0.1”."
+    assert dialog.status.text() == ("These credentials open the workspace “Atlas CRM on 127.0.0.1”. "
+                                    "Press Connect to use it on this computer.")
 
 
 def test_an_empty_account_id_connects_and_only_what_was_given_is_kept(

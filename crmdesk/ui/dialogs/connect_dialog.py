@@ -1,7 +1,11 @@
 """File ▸ Connect to a server: the server type (picked from the address where it tells), the
 address and the credentials that type asks for; Test connection says exactly what failed;
 Connect keeps the credentials in the keyring, creates the workspace file and switches the
-window to it. Every network call runs on the thread pool."""
+window to it. Every network call runs on the thread pool.
+
+Return tests the connection (a first try should never create a workspace file) until a test
+has passed; from then on, until the form is edited, Return connects. What was typed stays, and
+focus goes back to the field it was in, whatever the answer."""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -110,8 +116,7 @@ class ConnectDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.test_button = QPushButton("Test connection")
         self.connect_button = QPushButton("Connect")
-        self.connect_button.setDefault(True)
-        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self._return_tests(True)
         self.buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)
@@ -122,11 +127,22 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.status)
         layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        # Test connection first, on its own at the left: it is the step before Connect, and Tab
+        # reaches it first.
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        layout.addLayout(row)
         # The credential rows go in once the form is in the dialog: tab order needs one window.
         self._show_credentials()
         self.dialect.currentIndexChanged.connect(self._show_credentials)
         self.url.textEdited.connect(self._detect_dialect)
+        self.url.textEdited.connect(lambda _text: self._return_tests(True))
+        self.insecure.toggled.connect(lambda _on: self._return_tests(True))
+        self.dialect.currentIndexChanged.connect(lambda _index: self._return_tests(True))
+        #: The field focus was in when a test or connect started: it gets focus back after.
+        self._focus_before: QWidget | None = None
         self._show_keyring_state()
         #: The workspace file the last Connect created (tests and the caller read it).
         self.connected_path: Path | None = None
@@ -158,11 +174,21 @@ class ConnectDialog(QDialog):
             # An optional one says so where it is asked: left empty, what it turns on stays off.
             label = credential.label if credential.required else f"{credential.label} (optional)"
             self.form.insertRow(2 + offset, label, field)
+            field.textEdited.connect(lambda _text: self._return_tests(True))
             self.secrets[credential.key] = field
         # Tab goes from the address through the credentials to the buttons, as read.
-        chain: list[QWidget] = [self.dialect, self.url, *self.secrets.values(), self.insecure]
+        chain: list[QWidget] = [self.dialect, self.url, *self.secrets.values(), self.insecure, self.test_button,
+                                self.connect_button]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def _return_tests(self, tests: bool) -> None:
+        """Which button Return presses: Test connection, or Connect once a test has passed. The
+        buttons never take the default on focus, so Return from any field does the same."""
+        for button in (self.test_button, self.connect_button):
+            button.setAutoDefault(False)
+        self.test_button.setDefault(tests)
+        self.connect_button.setDefault(not tests)
 
     @Slot(str)
     def _detect_dialect(self, url: str) -> None:
@@ -186,6 +212,11 @@ class ConnectDialog(QDialog):
             self._say("Type the server's address, for example https://crm.example.com.", error=True)
             self.url.setFocus()
             return None
+        if "://" not in url:
+            # "crm.example.com" is what people copy from a browser's address bar: https is what
+            # they mean, and the field shows what is tried.
+            url = f"https://{url}"
+            self.url.setText(url)
         dialect = self.chosen_dialect()
         credentials = {}
         for credential in dialect.credentials:
@@ -202,12 +233,21 @@ class ConnectDialog(QDialog):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #b3261e;" if error else "")
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        # A red that reads on the palette in use: the light one's dark red is murky on dark grey.
+        self.status.setStyleSheet(f"color: {'#f28b82' if dark else '#b3261e'};" if error else "")
 
     def _busy(self, busy: bool) -> None:
+        if busy:
+            # Disabling the field focus is in would send focus out of the form (to Cancel, where
+            # the next Return closes the dialog): it comes back once the answer is in.
+            focused = self.focusWidget()
+            self._focus_before = focused if focused is not None and self.isAncestorOf(focused) else self.url
         for widget in (self.test_button, self.connect_button, self.url, self.insecure, self.dialect,
                        *self.secrets.values()):
             widget.setEnabled(not busy)
+        if not busy and self._focus_before is not None:
+            self._focus_before.setFocus()
 
     @Slot()
     def test_connection(self) -> None:
@@ -220,11 +260,15 @@ class ConnectDialog(QDialog):
 
     def _tested(self, name: Any) -> None:
         self._busy(False)
-        self._say(f"Connected: these credentials open the workspace “{name}”.")
+        one_token = len(self.chosen_dialect().credentials) == 1
+        opener = "This token opens" if one_token else "These credentials open"
+        self._say(f"{opener} the workspace “{name}”. Press Connect to use it on this computer.")
+        self._return_tests(False)
 
     def _failed(self, error: Exception) -> None:
-        self._busy(False)
+        self._busy(False)  # every field keeps what was typed, to be corrected
         self._say(explain(error, self.chosen_dialect()), error=True)
+        self._return_tests(True)
 
     @Slot()
     def connect_workspace(self) -> None:
