@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListWidge
 
 from crmdesk.model import AttributeDef
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import TYPE_TITLES, describe
+from crmdesk.ui.admin.common import TYPE_TITLES, chain_tab_order, describe
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import records_with_value
 
@@ -61,6 +61,8 @@ class AttributesDialog(AdminDialog):
         self.options_button.clicked.connect(self.edit_options)
         self.delete_button.clicked.connect(self.delete_attribute)
         self.list.currentItemChanged.connect(lambda *_: self.update_actions())
+        chain_tab_order(self.list, self.new_button, self.edit_button, self.options_button, self.delete_button,
+                        self.close_button)
         self.reload()
         self.finish_setup()
 
@@ -122,6 +124,7 @@ class AttributesDialog(AdminDialog):
                 self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
+        self.show_empty("" if self.list.count() else "No attributes yet. New attribute… adds the first one.")
         self.update_actions()
 
     def current_slug(self) -> str | None:
@@ -186,7 +189,10 @@ class AttributesDialog(AdminDialog):
         return self.form
 
     def _saved(self, slug: str) -> None:
-        self.say(f"“{slug}” was saved on the server; the workspace is syncing.")
+        # Named as the admin knows it: by the title typed, not the slug derived from it.
+        form = self.form
+        title = form.title.text().strip() if form is not None else ""
+        self.say(f"“{title or slug}” was saved on the server; the workspace is syncing.")
 
     def edit_options(self) -> Any:
         from crmdesk.ui.admin.options_dialog import OptionsDialog

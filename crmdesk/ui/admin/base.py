@@ -1,14 +1,16 @@
-"""The frame every admin dialog shares: the read-only line, a status line, busy state."""
+"""The frame every admin dialog shares: the read-only line, an empty-state line, a status line,
+a Close button; the dialog grows when a line needs more room than it has."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from crmdesk.remote.backend import Capabilities
 from crmdesk.ui.admin.access import AdminAccess
+from crmdesk.ui.admin.common import grow_to_fit
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -36,11 +38,24 @@ class AdminDialog(QDialog):
         layout.addWidget(self.read_only_line)
         self.body = QVBoxLayout()
         layout.addLayout(self.body, 1)
+        #: What an empty list means and what to do about it (``show_empty``).
+        self.empty_line = QLabel(self)
+        self.empty_line.setObjectName("emptyState")
+        self.empty_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_line.setWordWrap(True)
+        self.empty_line.hide()
+        layout.addWidget(self.empty_line)
         self.status_line = QLabel(self)
         self.status_line.setObjectName("statusLine")
         self.status_line.setTextFormat(Qt.TextFormat.PlainText)
         self.status_line.setWordWrap(True)
         layout.addWidget(self.status_line)
+        # Esc closes too, but a button says how, and is where the eye looks for it.
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.close_button = self.close_buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAutoDefault(False)  # Return in a field never closes the dialog
+        self.close_buttons.rejected.connect(self.reject)
+        layout.addWidget(self.close_buttons)
         if context.sync is not None:
             context.sync.worker.changed.connect(self._schema_may_have_changed)
 
@@ -67,6 +82,8 @@ class AdminDialog(QDialog):
         self.read_only_line.setText("" if self.editable else f"Read-only: {reason}")
         self.read_only_line.setVisible(not self.editable)
         self.update_actions()
+        if not self.editable:
+            grow_to_fit(self)
 
     def edit_widgets(self) -> list[QWidget]:
         return []
@@ -79,6 +96,14 @@ class AdminDialog(QDialog):
 
     def say(self, text: str) -> None:
         self.status_line.setText(text)
+        grow_to_fit(self)
+
+    def show_empty(self, text: str) -> None:
+        """Say what an empty list means (empty ``text``: the list has rows, nothing to say)."""
+        self.empty_line.setText(text)
+        self.empty_line.setVisible(bool(text))
+        if text:
+            grow_to_fit(self)
 
     def _schema_may_have_changed(self, changes: object) -> None:
         if getattr(changes, "schema", False) or getattr(changes, "full_reset", False) or \

@@ -1,21 +1,25 @@
 """Helpers shared by the admin dialogs: slugs, validation messages, the color palette,
-error labels next to fields, and how a server error is told to the admin."""
+error labels next to fields (the dialog grows so they are read whole), tab order, and how a
+server error is told to the admin."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from crmdesk.model import AttributeType
 from crmdesk.remote.errors import NetworkError, PermissionDenied, RemoteError, ServerRejected
 from crmdesk.ui.widgets.error_label import error_label as shared_error_label
 
-#: The color of an admin dialog's field error (darker than the shared error line's).
+#: The color of an admin dialog's field error (darker than the shared error line's), and the
+#: one used on a dark palette, where that dark red is hard to read.
 FIELD_ERROR_COLOR = "#b91c1c"
+FIELD_ERROR_COLOR_ON_DARK = "#f87171"
 
 SLUG_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_SLUG = 63
@@ -69,14 +73,82 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label = shared_error_label(parent)
     label.setObjectName("")  # the shared line's name is not the admin line's
     label.setProperty("fieldError", True)
-    label.setStyleSheet(f"color: {FIELD_ERROR_COLOR};")
+    label.setStyleSheet(f"color: {error_color(label)};")
     return label
+
+
+def error_color(widget: QWidget) -> str:
+    """The field-error red that reads well on ``widget``'s palette (light or dark)."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return FIELD_ERROR_COLOR_ON_DARK if dark else FIELD_ERROR_COLOR
 
 
 def show_error(label: QLabel, text: str | None) -> None:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text or "")
     label.setVisible(bool(text))
+    if text:
+        grow_to_fit(label.window())
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make ``window`` tall (and wide) enough for everything its layout now shows: a dialog sized
+    once keeps its size when an error line or a note appears, and a wrapped line squeezed into
+    it is cut off. Never shrinks what the user made bigger."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.invalidate()
+    layout.activate()
+    minimum = layout.totalMinimumSize()
+    width = max(window.width(), minimum.width())
+    # Wrapped labels need more height the narrower they are: ask at the width it will have.
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    height = max(window.height(), minimum.height(), needed, layout.totalSizeHint().height()
+                 if needed < 0 else 0)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+
+
+def chain_tab_order(*widgets: QWidget) -> None:
+    """Tab goes through ``widgets`` in the order given (the order the dialog is read in), whatever
+    order they were made in."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+#: Nouns whose plural is not made by a rule (lowercase).
+IRREGULAR_PLURALS = {
+    "person": "people", "man": "men", "woman": "women", "child": "children", "foot": "feet",
+    "tooth": "teeth", "mouse": "mice", "goose": "geese", "ox": "oxen", "datum": "data",
+    "criterion": "criteria", "analysis": "analyses", "index": "indices", "series": "series",
+    "species": "species", "staff": "staff", "equipment": "equipment", "information": "information",
+}
+
+
+def plural_of(singular: str) -> str:
+    """The English plural of an object's singular name, for the Plural field to start with: the
+    last word changes (“Sales region” → “Sales regions”), its capitals kept (“Person” → “People”)."""
+    text = singular.rstrip()
+    head, _, word = text.rpartition(" ")
+    if not word:
+        return text
+    lower = word.lower()
+    if word.isupper() and len(word) > 1:
+        plural = word + "s"  # an acronym: FAQ → FAQs
+    elif lower in IRREGULAR_PLURALS:
+        plural = IRREGULAR_PLURALS[lower]
+        plural = plural[:1].upper() + plural[1:] if word[:1].isupper() else plural
+    else:
+        stem, suffix = word, "s"
+        if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+            stem, suffix = word[:-1], "ies"  # company → companies (but day → days)
+        elif lower.endswith(("s", "x", "z", "ch", "sh")):
+            suffix = "es"  # box → boxes, address → addresses
+        elif lower.endswith("fe"):
+            stem, suffix = word[:-2], "ves"  # knife → knives
+        plural = stem + suffix
+    return f"{head} {plural}" if head else plural
 
 
 def describe(error: Exception) -> str:

@@ -1,5 +1,7 @@
 """Workspace ▸ Settings ▸ Members: who is in the workspace and with which role; invite by
-email, change a role, remove (asking first)."""
+email, change a role, remove (asking first). The person using this workspace is marked "You"
+(``store.schema.me()``, set by "This is me" here or by the demo), and people invited from here
+whom the server does not list yet are marked "Invited" (``crmdesk.ui.admin.invites``)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QTreeWidget,
@@ -19,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import Member
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import describe, error_label, field_of, show_error
+from crmdesk.ui.admin.common import chain_tab_order, describe, error_label, field_of, show_error
 from crmdesk.ui.admin.confirm import ConfirmDialog
+from crmdesk.ui.admin.invites import pending_invites, remember_invite
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -28,6 +33,11 @@ if TYPE_CHECKING:
 ROLES = ("member", "admin")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IdRole = Qt.ItemDataRole.UserRole
+YOU = "You"
+INVITED = "Invited"
+INVITED_TIP = "Invited from this computer; the server does not list them as a member yet."
+#: The columns, in order.
+NAME_COLUMN, EMAIL_COLUMN, ROLE_COLUMN, STATUS_COLUMN = range(4)
 
 
 class MembersDialog(AdminDialog):
@@ -40,17 +50,27 @@ class MembersDialog(AdminDialog):
         self.setWindowTitle("Members")
         self.resize(560, 440)
         self.tree.setParent(self)
-        self.tree.setHeaderLabels(["Name", "Email", "Role"])
+        self.tree.setHeaderLabels(["Name", "Email", "Role", "Status"])
         self.tree.setRootIsDecorated(False)
+        # The email takes what is left (a long one is elided); the role and the mark stay whole.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        for column in (NAME_COLUMN, ROLE_COLUMN, STATUS_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(EMAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.body.addWidget(self.tree, 1)
         row = QHBoxLayout()
         self.role = QComboBox(self)
         self.role.addItems(ROLES)
         self.set_role_button = QPushButton("Change role", self)
         self.remove_button = QPushButton("Remove…", self)
+        self.me_button = QPushButton("This is me", self)
+        self.me_button.setToolTip("Mark the selected member as you: “me” in filters, “You” in this list. "
+                                  "Kept on this computer only.")
         row.addWidget(self.role)
         row.addWidget(self.set_role_button)
         row.addStretch(1)
+        row.addWidget(self.me_button)
         row.addWidget(self.remove_button)
         self.body.addLayout(row)
         invite = QHBoxLayout()
@@ -70,22 +90,57 @@ class MembersDialog(AdminDialog):
         self.set_role_button.clicked.connect(self.change_role)
         self.remove_button.clicked.connect(self.remove)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.me_button.clicked.connect(self.this_is_me)
+        chain_tab_order(self.tree, self.role, self.set_role_button, self.me_button, self.remove_button, self.email,
+                        self.invite_role, self.invite_button, self.close_button)
+        self.reload()
         self.finish_setup()
 
     def edit_widgets(self) -> list[QWidget]:
         return [self.role, self.set_role_button, self.remove_button, self.email, self.invite_role, self.invite_button]
 
+    def update_actions(self) -> None:
+        super().update_actions()
+        # Saying who you are changes nothing on the server: a member who may not edit may say it.
+        member, store = self.current_member(), self.context.store
+        me = store.schema.me() if store is not None else None
+        self.me_button.setEnabled(member is not None and me not in (member.id, member.user_id))
+        invite_selected = self.tree.currentItem() is not None and member is None
+        for button in (self.set_role_button, self.remove_button):
+            button.setEnabled(self.editable and not invite_selected)
+
     def reload(self) -> None:
         store = self.context.store
         selected = self.tree.currentItem()
-        current = selected.data(0, IdRole) if selected is not None else None
+        current = selected.data(EMAIL_COLUMN, Qt.ItemDataRole.DisplayRole) if selected is not None else None
         self.tree.clear()
+        me = store.schema.me() if store is not None else None
         for member in store.schema.members() if store is not None else []:
-            item = QTreeWidgetItem([member.name, member.email, member.role])
+            you = me is not None and me in (member.id, member.user_id)
+            item = QTreeWidgetItem([member.name, member.email, member.role, YOU if you else ""])
             item.setData(0, IdRole, member.id)
+            if you:
+                font = QFont(item.font(NAME_COLUMN))
+                font.setBold(True)
+                for column in range(4):
+                    item.setFont(column, font)
             self.tree.addTopLevelItem(item)
-            if member.id == current:
+            if member.email == current:
                 self.tree.setCurrentItem(item)
+        for invite in pending_invites(store) if store is not None else []:
+            item = QTreeWidgetItem(["", invite.email, invite.role, INVITED])
+            item.setData(0, IdRole, None)  # not a member yet: no role change, no removal
+            item.setToolTip(STATUS_COLUMN, INVITED_TIP)
+            font = QFont(item.font(NAME_COLUMN))
+            font.setItalic(True)
+            for column in range(4):
+                item.setFont(column, font)
+            self.tree.addTopLevelItem(item)
+            if invite.email == current:
+                self.tree.setCurrentItem(item)
+        self.show_empty("" if self.tree.topLevelItemCount() else
+                        "No members are known yet: the first sync with the server lists them.")
+        self.update_actions()
 
     def current_member(self) -> Member | None:
         item = self.tree.currentItem()
@@ -105,6 +160,16 @@ class MembersDialog(AdminDialog):
         member = self.current_member()
         if member is not None:
             self.role.setCurrentText(member.role)
+        self.update_actions()
+
+    def this_is_me(self) -> None:
+        member, store = self.current_member(), self.context.store
+        if member is None or store is None:
+            return
+        with store.write():
+            store.schema.set_me(member.id)
+        self.reload()
+        self.say(f"You are {member.name or member.email} in this workspace: “me” in filters means you.")
 
     def _failed(self, error: Exception) -> None:
         text = describe(error)
@@ -122,7 +187,12 @@ class MembersDialog(AdminDialog):
         self.say(f"Inviting {email}…")
 
         def done(_member: object) -> None:
+            store = self.context.store
+            if store is not None:
+                remember_invite(store, email, role)
             self.email.clear()
+            self.reload()
+            self.select_email(email)
             self.say(f"{email} was invited as {role}.")
 
         self.access.run(lambda backend: backend.invite_member(email, role), done, self._failed)

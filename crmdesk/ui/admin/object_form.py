@@ -1,14 +1,21 @@
-"""Create or rename one object: singular and plural name, slug (derived, editable), icon."""
+"""Create or rename one object: singular and plural name (the plural derived from the singular
+until it is typed), slug (derived, editable), icon.
+
+A new object gets a title attribute — Name, text, required — in the same call, so its records
+have names in tables, pickers and the palette from the first one on (unless the server made
+one itself)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from crmdesk.model import ObjectDef
-from crmdesk.ui.admin.common import error_label, show_error, slug_problem, slugify
+from crmdesk.model import AttributeDef, AttributeType, ObjectDef
+from crmdesk.remote.errors import RemoteError
+from crmdesk.ui.admin.common import chain_tab_order, describe, error_label, plural_of, show_error, slug_problem, slugify
 from crmdesk.ui.admin.server_form import ServerForm
 
 if TYPE_CHECKING:
@@ -16,6 +23,10 @@ if TYPE_CHECKING:
 
 ICONS = ("box", "building", "user", "users", "handshake", "briefcase", "star", "flag", "folder", "tag")
 FIELDS = ("singular_name", "plural_name", "slug", "icon")
+#: The attribute a new object's records are named by.
+TITLE_ATTRIBUTE = AttributeDef(slug="name", title="Name", type=AttributeType.TEXT, required=True)
+
+log = logging.getLogger(__name__)
 
 
 class ObjectForm(ServerForm):
@@ -29,8 +40,10 @@ class ObjectForm(ServerForm):
         self.taken = taken - ({existing.slug} if existing else set())
         self.setWindowTitle("Rename object" if existing else "New object")
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(440)  # room for the names and their error lines on one or two lines
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.singular = QLineEdit(self)
         self.singular.setPlaceholderText("Partner")
         self.plural = QLineEdit(self)
@@ -54,7 +67,12 @@ class ObjectForm(ServerForm):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        chain_tab_order(self.singular, self.plural, self.slug, self.icon, self.buttons)
+        #: Why the new object has no Name attribute (the server refused it), for the list to say.
+        self.title_problem: str | None = None
         self._slug_touched = existing is not None
+        # A plural the user typed (or the one an existing object has) is theirs: not derived.
+        self._plural_touched = existing is not None
         if existing is not None:
             self.singular.setText(existing.singular_name)
             self.plural.setText(existing.plural_name)
@@ -62,14 +80,23 @@ class ObjectForm(ServerForm):
             self.slug.setReadOnly(True)
             self.slug.setToolTip("An object's slug cannot change once it exists.")
             self.icon.setCurrentText(existing.icon or "box")
-        self.plural.textEdited.connect(self._derive)
+        self.plural.textEdited.connect(self._touch_plural)
         self.singular.textEdited.connect(self._derive)
         self.slug.textEdited.connect(self._touch_slug)
 
     def _touch_slug(self) -> None:
         self._slug_touched = True
 
+    def _touch_plural(self) -> None:
+        # Emptied, it follows the singular again from the next edit of the singular (not at once:
+        # the user is about to type their own).
+        self._plural_touched = bool(self.plural.text())
+        if not self._slug_touched:
+            self.slug.setText(slugify(self.plural.text() or self.singular.text()))
+
     def _derive(self) -> None:
+        if not self._plural_touched:
+            self.plural.setText(plural_of(self.singular.text()))
         if not self._slug_touched:
             self.slug.setText(slugify(self.plural.text() or self.singular.text()))
 
@@ -96,8 +123,21 @@ class ObjectForm(ServerForm):
         existing = self.existing
         if existing is None:
             def call(backend):  # type: ignore[no-untyped-def]
-                return backend.create_object(slug, singular, plural, icon)
+                made = backend.create_object(slug, singular, plural, icon)
+                return self._add_title_attribute(backend, made)
         else:
             def call(backend):  # type: ignore[no-untyped-def]
                 return backend.update_object(existing.slug, singular_name=singular, plural_name=plural, icon=icon)
         self.send_to_server(call)
+
+    def _add_title_attribute(self, backend: Any, made: ObjectDef) -> ObjectDef:
+        """Runs on the pool, right after the object was made. The object exists whatever happens
+        here: a refusal is told (``title_problem``), not raised, or Save would try to make it again."""
+        if made.title_attribute is not None:
+            return made
+        try:
+            backend.create_attribute(made.slug, TITLE_ATTRIBUTE)
+        except RemoteError as error:
+            log.info("the new object %s got no Name attribute: %s", made.slug, error)
+            self.title_problem = describe(error)
+        return made

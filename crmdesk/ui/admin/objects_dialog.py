@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import describe
+from crmdesk.ui.admin.common import chain_tab_order, describe
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.object_form import ObjectForm
 
@@ -46,6 +46,8 @@ class ObjectsDialog(AdminDialog):
         self.rename_button.clicked.connect(self.rename_object)
         self.delete_button.clicked.connect(self.delete_object)
         self.attributes_button.clicked.connect(self.edit_attributes)
+        chain_tab_order(self.list, self.new_button, self.rename_button, self.delete_button, self.attributes_button,
+                        self.close_button)
         self.finish_setup()
 
     def edit_widgets(self) -> list[QWidget]:
@@ -66,6 +68,8 @@ class ObjectsDialog(AdminDialog):
                 self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
+        self.show_empty("" if self.list.count() else
+                        "No objects yet. The first sync lists the server's; New object… makes one.")
 
     def current_slug(self) -> str | None:
         item = self.list.currentItem()
@@ -101,7 +105,12 @@ class ObjectsDialog(AdminDialog):
 
     def _saved(self, slug: str) -> None:
         self._pending_select = slug
-        self.say("Saved on the server; this list follows after the next sync.")
+        form = self.form
+        name = form.plural.text().strip() if form is not None else slug
+        text = f"“{name}” was saved on the server; this list follows after the next sync."
+        if form is not None and form.title_problem:
+            text += f" Its Name attribute could not be added: {form.title_problem}"
+        self.say(text)
 
     def delete_object(self) -> ConfirmDialog | None:
         slug = self.current_slug()
@@ -114,14 +123,14 @@ class ObjectsDialog(AdminDialog):
                 "This cannot be undone: the server deletes them for everyone.")
         self.confirm = ConfirmDialog(self, "Delete object", text, f"Delete {obj.plural_name}",
                                      type_to_confirm=obj.slug)
-        self.confirm.accepted.connect(lambda: self._delete(obj.slug))
+        self.confirm.accepted.connect(lambda: self._delete(obj.slug, obj.plural_name))
         self.confirm.open()
         return self.confirm
 
-    def _delete(self, slug: str) -> None:
-        self.say(f"Deleting “{slug}” on the server…")
+    def _delete(self, slug: str, name: str) -> None:
+        self.say(f"Deleting “{name}” on the server…")
         self.access.run(lambda backend: backend.delete_object(slug),
-                        lambda _r: self.say(f"“{slug}” was deleted."), lambda e: self.say(describe(e)))
+                        lambda _r: self.say(f"“{name}” was deleted."), lambda e: self.say(describe(e)))
 
     def edit_attributes(self) -> Any:
         from crmdesk.ui.admin.attributes_dialog import AttributesDialog

@@ -4,7 +4,9 @@ reorder, (de)activate, delete (asking what the records that use it get instead).
 What the server stores is told by its capabilities: where it stores an option's order
 (``option_order_writable``) a move is sent to it, elsewhere the order is kept on this computer
 (QSettings); where it can deactivate an option (``option_active_writable``) the Active box sends
-that, elsewhere the box is off with the reason.
+that, elsewhere the box is off with the reason. A status can be marked won or lost where the
+server stores that (``status_outcome_writable``); no server crmdesk speaks does yet, so the
+control is there, off, saying why.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +30,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType, Option
 from crmdesk.ui.admin.base import AdminDialog
 from crmdesk.ui.admin.choices_editor import palette_combo
-from crmdesk.ui.admin.common import describe, swatch
+from crmdesk.ui.admin.common import chain_tab_order, describe, swatch
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import option_usage, records_using_option, replaced
 
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     from crmdesk.ui.admin.access import AdminAccess
 
 IdRole = Qt.ItemDataRole.UserRole
+#: Why a status cannot be marked won or lost when the server's capabilities do not say why.
+NO_OUTCOME = "Won and lost cannot be marked: this server does not store whether a status is won or lost."
 
 
 class OptionsDialog(AdminDialog):
@@ -60,15 +65,21 @@ class OptionsDialog(AdminDialog):
         self.down_button = QPushButton("Move down", self)
         self.delete_button = QPushButton("Delete…", self)
         self.active = QCheckBox("Active", self)
+        self.outcome = QComboBox(self)
+        for label, value in (("Neither won nor lost", None), ("Won", "won"), ("Lost", "lost")):
+            self.outcome.addItem(label, value)
         grid.addWidget(QLabel("Title", self), 0, 0)
         grid.addWidget(self.title, 0, 1, 1, 3)
         grid.addWidget(QLabel("Color", self), 1, 0)
         grid.addWidget(self.color, 1, 1)
         grid.addWidget(self.active, 1, 2)
+        self.outcome_label = QLabel("Outcome", self)
+        grid.addWidget(self.outcome_label, 2, 0)
+        grid.addWidget(self.outcome, 2, 1)
         for column, button in enumerate((self.add_button, self.rename_button, self.recolor_button, self.delete_button)):
-            grid.addWidget(button, 2, column)
-        grid.addWidget(self.up_button, 3, 0)
-        grid.addWidget(self.down_button, 3, 1)
+            grid.addWidget(button, 3, column)
+        grid.addWidget(self.up_button, 4, 0)
+        grid.addWidget(self.down_button, 4, 1)
         self.body.addLayout(grid)
         self.note = QLabel(self)
         self.note.setObjectName("optionsNote")
@@ -83,6 +94,9 @@ class OptionsDialog(AdminDialog):
         self.down_button.clicked.connect(lambda: self.move(1))
         self.active.clicked.connect(self.set_active)  # the user's click, not a programmatic setChecked
         self.list.currentItemChanged.connect(self._current_changed)
+        chain_tab_order(self.list, self.title, self.color, self.active, self.outcome, self.add_button,
+                        self.rename_button, self.recolor_button, self.delete_button, self.up_button, self.down_button,
+                        self.close_button)
         self.reload()
         self.finish_setup()
 
@@ -104,6 +118,15 @@ class OptionsDialog(AdminDialog):
             f"Order is kept on this computer. {self.caps.reason('option_order_writable')}"]
         if not writable:
             notes.append(self.caps.reason("option_active_writable") or "")
+        is_status = self.noun() == "status"
+        self.outcome.setVisible(is_status)
+        self.outcome_label.setVisible(is_status)
+        outcome_writable = bool(getattr(self.caps, "status_outcome_writable", False))
+        self.outcome.setEnabled(self.editable and outcome_writable)
+        why_no_outcome = "" if outcome_writable else (self.caps.reasons.get("status_outcome_writable") or NO_OUTCOME)
+        self.outcome.setToolTip(why_no_outcome)
+        if is_status and why_no_outcome:
+            notes.append(why_no_outcome)
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
 
@@ -153,6 +176,9 @@ class OptionsDialog(AdminDialog):
             self.list.addItem(item)
             if option.id == current:
                 self.list.setCurrentItem(item)
+        self.show_empty("" if self.list.count() or attr is None else
+                        f"No {'statuses' if self.noun() == 'status' else 'options'} yet. "
+                        "Type a title below and press Add.")
         self.update_actions()
 
     def current_id(self) -> str | None:
