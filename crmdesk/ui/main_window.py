@@ -134,6 +134,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"])
         file_menu.addAction(sync_now)
+        # Ctrl+N belongs to the window, not to a view: it works wherever the focus is (new_record.py).
+        self.new_record_action = file_menu.addAction("New record…")
+        self.new_record_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_record_action.triggered.connect(self.new_record)
+        self.addAction(self.new_record_action)
         self.new_list_action = file_menu.addAction("New list…")
         self.new_list_action.triggered.connect(self.new_list)
         self._add_workspace_menu(file_menu)
@@ -218,6 +223,12 @@ class MainWindow(QMainWindow):
             handler = getattr(self.views.get(target), "create_record", None)
             if handler is not None:
                 handler()
+
+    def new_record(self) -> None:
+        """File ▸ New record… (Ctrl+N): a record of the object the current view is about."""
+        from crmdesk.ui.new_record import new_record_from
+
+        new_record_from(self.context, self.current_view(), self)
 
     def new_list(self) -> None:
         """File ▸ New list…: name, parent object, privacy; made offline, synced in the background."""

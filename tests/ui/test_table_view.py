@@ -313,7 +313,7 @@ def test_bulk_delete_asks_first(qtbot: Any, open_view: Callable[[str], RecordTab
     assert {m.target_id for m in deletes} == doomed
 
 
-def test_new_record_with_ctrl_n(qtbot: Any, open_view: Callable[[str], RecordTableView], store: Store) -> None:
+def test_new_record_button(qtbot: Any, open_view: Callable[[str], RecordTableView], store: Store) -> None:
     view = open_view("companies")
 
     def type_name(dialog: QWidget) -> None:
@@ -322,8 +322,7 @@ def test_new_record_with_ctrl_n(qtbot: Any, open_view: Callable[[str], RecordTab
         qtbot.keyClick(name, Qt.Key.Key_Return)
 
     answer_modal(qtbot, type_name, QuickCreateDialog)
-    focus_table(qtbot, view)
-    qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(view.buttons[0], Qt.MouseButton.LeftButton)  # "New company"
     assert view.count_label.text() == "41 companies"
     row = view.selected_rows()[0]
     assert cell(view, row, "name") == "Zeta Robotics"

@@ -165,7 +165,13 @@ class ObjectView(SwitchedView):
             self.context.navigator.go(saved.target)
 
     def create_record(self) -> None:
-        """"New record" from the menu or the palette: asked for in the table."""
+        """Ctrl+N, "New record" from the menu or the palette: the quick create form, from the
+        board when it is on screen (the new card shows there), else from the table."""
+        if self.board is not None and self.stack.currentWidget() is self.board:
+            add = getattr(self.board, "add_card_interactively", None)
+            if add is not None:
+                add(None)
+                return
         self.show_table()
         self.table.create_record()
 

@@ -135,7 +135,8 @@ class RecordTableView(QWidget):
 
     def _build_actions(self) -> None:
         singular = self.model.object_def.singular_name
-        self.new_action = self._action(f"New {singular.lower()}", self.create_record, "Ctrl+N",
+        # Ctrl+N is the window's (File ▸ New record…), which calls create_record here.
+        self.new_action = self._action(f"New {singular.lower()}", self.create_record, None,
                                        f"Create a {singular.lower()} (Ctrl+N)")
         self.filter_action = self._action("Filter", self.toggle_filter, "Ctrl+Shift+F", "Show the filter bar")
         self.filter_action.setCheckable(True)
