@@ -35,3 +35,14 @@ def test_metainfo_names_the_desktop_entry_and_binary() -> None:
 
 def test_icon_ships_with_the_package() -> None:
     assert (ROOT / "crmdesk" / "resources" / "crmdesk.svg").read_text().startswith("<svg")
+
+
+def test_the_window_icons_and_their_licence_are_package_data() -> None:
+    """A wheel holds what ``[tool.setuptools.package-data]`` names: every icon file must match."""
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["crmdesk"]
+    shipped = {path for pattern in patterns for path in (ROOT / "crmdesk").glob(pattern) if path.is_file()}
+    icons = ROOT / "crmdesk" / "resources" / "icons"
+    needed = set(icons.glob("*.svg")) | {icons / "LICENSE", icons / "SOURCES.md"}
+    assert len(needed) > 40 and needed <= shipped, sorted(p.name for p in needed - shipped)
