@@ -89,6 +89,9 @@ def run_gui(options: argparse.Namespace) -> int:
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setDesktopFileName("io.github.crmdesk.CrmDesk")
+    from crmdesk.ui import theme
+
+    theme.apply(app)  # spacing, hover/pressed, the focus ring, visible check boxes (crmdesk.ui.theme)
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(Path(__file__).parent / "resources" / "crmdesk.svg")))
