@@ -15,6 +15,7 @@ from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.held_notices import HeldNotices
 from crmdesk.ui.history import History
+from crmdesk.ui.icons import action_icon
 from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
 from crmdesk.ui.navigation import split
 from crmdesk.ui.recent_visits import watch_visits
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         self.component_actions: dict[str, QAction] = {}
         for title, (shortcut, spec) in components.items():
             action = QAction(title, self)
+            if title == "Search…":
+                action.setIcon(action_icon("search"))
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _=False, spec=spec: self._open_component(spec))
@@ -125,7 +128,7 @@ class MainWindow(QMainWindow):
             lambda: self._open_component("crmdesk.ui.widgets.pending_panel:PendingPanel"))
         self.sync_status.conflicts_clicked.connect(
             lambda: self._open_component("crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"))
-        sync_now = QAction("Sync now", self)
+        sync_now = QAction(action_icon("sync_now"), "Sync now", self)
         sync_now.setShortcut(QKeySequence("Ctrl+R"))
         sync_now.triggered.connect(self.sync_now)
         quit_action = QAction("Quit", self)

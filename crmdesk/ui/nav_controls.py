@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QSplitter, QStackedWidget, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from crmdesk.ui.history import History
+from crmdesk.ui.icons import action_icon
 from crmdesk.ui.navigation import split
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.view_focus import focus_view
@@ -93,14 +94,13 @@ class NavigationControls(QObject):
         self.view_area: QWidget = view_area
         self._store = store
         self._sidebar_width = SIDEBAR_WIDTH
-        style = window.style()
-        self.back_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack), "Back", window)
+        self.back_action = QAction(action_icon("back"), "Back", window)
         self.back_action.setShortcuts(_shortcuts("Alt+Left", Qt.Key.Key_Back, "Ctrl+["))
         self.back_action.triggered.connect(go_back)
-        self.forward_action = QAction(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward), "Forward", window)
+        self.forward_action = QAction(action_icon("forward"), "Forward", window)
         self.forward_action.setShortcuts(_shortcuts("Alt+Right", Qt.Key.Key_Forward, "Ctrl+]"))
         self.forward_action.triggered.connect(go_forward)
-        self.sidebar_action = QAction("Hide sidebar", window)
+        self.sidebar_action = QAction(action_icon("toggle_sidebar"), "Hide sidebar", window)
         self.sidebar_action.setShortcut(QKeySequence("Ctrl+\\"))
         self.sidebar_action.triggered.connect(self.toggle_sidebar)
         for action in (self.back_action, self.forward_action, self.sidebar_action):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.text import action_text, plain_tooltip
+from crmdesk.ui.theme import scaled_font
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -35,10 +36,7 @@ class HomeView(QWidget):
         watch_visits(context)
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading.setFont(scaled_font(self.heading.font(), "title"))
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(2)

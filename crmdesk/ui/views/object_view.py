@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWi
 from crmdesk.model import ValidationError
 from crmdesk.store import StoreError
 from crmdesk.ui.held_notices import HeldNotices
+from crmdesk.ui.icons import FOR_VIEW, icon
 from crmdesk.ui.views.view_state import board_state, table_state
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
@@ -31,8 +32,8 @@ class ModeSwitch(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table_button = QPushButton("Table")
-        self.board_button = QPushButton("Board")
+        self.table_button = QPushButton(icon(FOR_VIEW["table"]), "Table")
+        self.board_button = QPushButton(icon(FOR_VIEW["board"]), "Board")
         self.group = QButtonGroup(self)
         for number, button in enumerate((self.table_button, self.board_button)):
             button.setCheckable(True)

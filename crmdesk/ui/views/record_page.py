@@ -28,7 +28,9 @@ from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import unsynced_marks
 from crmdesk.ui.admin.access import KnownCapabilities
+from crmdesk.ui.icons import action_icon, icon, object_icon_name
 from crmdesk.ui.models.notice_ids import listed_ids
+from crmdesk.ui.theme import scaled_font
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
 from crmdesk.ui.views.related_links import RecordLinksSection
 from crmdesk.ui.views.timeline_view import (
@@ -125,16 +127,15 @@ class RecordPage(QWidget):
         self.title_label = ElidedLabel()
         self.title_label.setObjectName("recordTitle")
         font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.7)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        self.title_label.setFont(scaled_font(font, "title"))
+        self.type_icon = QLabel()
         self.subtitle_label = muted("")
         self.subtitle_label.setWordWrap(False)
-        self.add_note_button = QPushButton("Add note")
+        self.add_note_button = QPushButton(action_icon("add_note"), "Add note")
         self.add_note_button.clicked.connect(self.open_note_dialog)
-        self.add_task_button = QPushButton("Add task")
+        self.add_task_button = QPushButton(action_icon("add_task"), "Add task")
         self.add_task_button.clicked.connect(self.open_task_dialog)
-        self.comment_button = QPushButton("Comment")
+        self.comment_button = QPushButton(action_icon("add_comment"), "Comment")
         self.comment_button.setToolTip("Comment on this record; your colleagues see it on the server")
         self.comment_button.clicked.connect(self.open_comment_dialog)
         heading = QVBoxLayout()
@@ -142,6 +143,7 @@ class RecordPage(QWidget):
         heading.addWidget(self.title_label)
         heading.addWidget(self.subtitle_label)
         header = QHBoxLayout()
+        header.addWidget(self.type_icon, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(heading, 1)
         header.addWidget(self.add_note_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.add_task_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -269,6 +271,8 @@ class RecordPage(QWidget):
 
     def _show_header(self, row: RecordRow, obj: ObjectDef) -> None:
         self.title_label.set_full_text(row.title)
+        side = self.title_label.fontMetrics().height()
+        self.type_icon.setPixmap(icon(object_icon_name(obj.slug, obj.icon)).pixmap(side, side))
         who = self.display.member_name(row.created_by) if row.created_by else None
         created = format_when(row.created_at)
         parts = [obj.singular_name, f"created {created}" if created else "", f"by {who}" if who else ""]

@@ -28,6 +28,7 @@ from crmdesk.model import Sort
 from crmdesk.ui.csv_export import export_table
 from crmdesk.ui.dialogs.quick_create_dialog import quick_create
 from crmdesk.ui.editors.value_dialog import ValueDialog
+from crmdesk.ui.icons import action_icon
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
 from crmdesk.ui.text import action_text, plain_tooltip
@@ -146,12 +147,16 @@ class RecordTableView(QWidget):
         self.delete_action = self._action("Delete", self.delete_selected, QKeySequence.StandardKey.Delete,
                                           "Delete the selected rows")
         self.export_action = self._action("Export CSV…", self.export, None, "Export the rows and columns shown")
+        for action, name in ((self.new_action, "new_record"), (self.filter_action, "filter"),
+                             (self.columns_action, "columns"), (self.bulk_edit_action, "edit"),
+                             (self.delete_action, "delete"), (self.export_action, "export_csv")):
+            action.setIcon(action_icon(name))
         self.buttons = []
         for action in (self.new_action, self.filter_action, self.columns_action, self.bulk_edit_action,
                        self.delete_action, self.export_action):
             button = QToolButton(self)
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             self.buttons.append(button)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         # Selected rows removed under the selection (a sync deleted them) change it without

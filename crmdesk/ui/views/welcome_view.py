@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from crmdesk.ui.theme import scaled_font
+
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
 
@@ -21,9 +23,7 @@ class WelcomeView(QWidget):
         heading = QLabel("Welcome to crmdesk")
         heading.setTextFormat(Qt.TextFormat.PlainText)
         font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        heading.setFont(font)
+        heading.setFont(scaled_font(font, "title"))
         text = QLabel(
             "Your team's CRM on this computer: tables, records, notes and tasks that work offline "
             "and sync with the server in the background.\n\n"

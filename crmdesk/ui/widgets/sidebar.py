@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, 
 from crmdesk.model import ValidationError
 from crmdesk.store import Store, StoreError
 from crmdesk.store.saved_views import SavedView
+from crmdesk.ui.icons import target_icon
 from crmdesk.ui.text import action_text, plain_message_box, plain_tooltip
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
@@ -59,6 +60,7 @@ class Sidebar(QTreeWidget):
         item = QTreeWidgetItem([text])
         if target:
             item.setData(0, TargetRole, target)
+            item.setIcon(0, target_icon(target))
             self._items[target] = item
         else:
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QWidget,
 )
 
 from crmdesk.model import MutationState
 from crmdesk.store import StoreError
+from crmdesk.ui.icons import action_icon, sync_state_icon
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.widgets.sync_words import (
     RETRYING_STATES,
@@ -130,6 +130,7 @@ class SyncStatusWidget(QWidget):
     def _build(self) -> None:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
+        self.state_icon = QLabel()
         self.state_label = ElidedLabel(STATE_WORDS["idle"])
         self.progress = QProgressBar()
         self.progress.setFixedWidth(160)
@@ -137,12 +138,12 @@ class SyncStatusWidget(QWidget):
         self.progress.hide()
         self.last_sync = QLabel("")
         self.last_sync.setTextFormat(Qt.TextFormat.PlainText)
-        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.conflicts_button = self._button("Open the conflicts", self.conflicts_clicked)
-        self.conflicts_button.setIcon(warning)
+        self.conflicts_button.setIcon(action_icon("conflicts"))
         self.refused_button = self._button("Open Pending changes", self.pending_clicked)
-        self.refused_button.setIcon(warning)
+        self.refused_button.setIcon(action_icon("refused"))
         self.pending_button = self._button("Open Pending changes", self.pending_clicked)
+        layout.addWidget(self.state_icon)
         layout.addWidget(self.state_label, 1)
         for widget in (self.progress, self.last_sync, self.conflicts_button, self.refused_button,
                        self.pending_button):
@@ -229,6 +230,7 @@ class SyncStatusWidget(QWidget):
             text = state_words(status)
             tooltip = state_tooltip(status, self._message)
         self.state_label.setText(text)
+        self.state_icon.setPixmap(sync_state_icon(self._retrying_after or status).pixmap(16, 16))
         self.state_label.setToolTip(plain_tooltip(tooltip))
         if shown_activity is not None and shown_activity[2] > 0:
             self.progress.setRange(0, shown_activity[2])
@@ -286,6 +288,7 @@ class SyncStatusWidget(QWidget):
                 button.hide()
             return
         self.pending_button.setText(counts.waiting_words())
+        self.pending_button.setIcon(action_icon("all_saved" if counts.all_saved else "pending"))
         self.pending_button.setVisible(counts.all_saved or counts.waiting > 0)
         self.refused_button.setText(counts.refused_words())
         self.refused_button.setVisible(counts.refused > 0)
