@@ -177,6 +177,13 @@ class Backend(Protocol):
         """Waits before a retry (Retry-After, backoff) end at once when ``cancel`` is set."""
         ...
 
+    def record_web_url_template(self) -> str | None:
+        """Where a record is seen in the server's own web app: an http(s) address with
+        ``{object}`` (the object's slug) and ``{id}`` (the record's id) in it, as far as the
+        dialect knows it (some learn it from the records read, so ask after a pull). None: no
+        web address (the default)."""
+        ...
+
     # -- workspace and members ----------------------------------------------------------
     def workspace(self) -> Workspace: ...
     def members(self) -> list[Member]: ...

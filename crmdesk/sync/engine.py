@@ -33,6 +33,7 @@ from crmdesk.remote import (
 from crmdesk.remote.capabilities_json import capabilities_to_json, kept_capabilities
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
+from crmdesk.store.web_address import WEB_URL_META
 from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
 from crmdesk.sync.push_round import PushRound
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
@@ -118,6 +119,15 @@ class SyncEngine:
             with self.store.write():
                 self.store.schema.set_capabilities_json(data)
 
+    def _remember_web_address(self) -> None:
+        """Keep the pattern of a record's address in the server's web app (asked after the records
+        are read: a dialect may learn it from them) where the palette finds it
+        (``store.web_address``). A round that learns none leaves the kept one."""
+        template = self.backend.record_web_url_template()
+        if template is not None and self.store.schema.get_meta(WEB_URL_META) != template:
+            with self.store.write():
+                self.store.schema.set_meta(WEB_URL_META, template)
+
     def _due(self, last: str | None, interval: timedelta) -> bool:
         """Whether something done at ``last`` is to be done again (never done, a zero interval, or
         a clock that went back past it: due)."""
@@ -182,6 +192,7 @@ class SyncEngine:
                 self.check_cancel()
                 if force_scan or self._records_due(obj, caps):
                     puller.pull_records(obj)
+            self._remember_web_address()
             if force_collections or self._collections_due():
                 self._pull_collections(puller, caps)
             if pushes.failure is not None:
