@@ -148,5 +148,6 @@ def run_gui(options: argparse.Namespace) -> int:
     if options.screenshot:
         # With the demo's sync, wait for its first round so the picture shows data; otherwise for
         # the keyring look-up (the status bar then says whether the workspace is signed in).
-        window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None)
+        window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None,
+                                          size=options.screenshot_size)
     return app.exec()

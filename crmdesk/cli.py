@@ -53,6 +53,18 @@ _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 }
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """"1024x700" → (1024, 700); argparse shows the message of a size it cannot read."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1024x700") from None
+    if not (320 <= size[0] <= 10000 and 240 <= size[1] <= 10000):
+        raise argparse.ArgumentTypeError(f"{text!r}: a window from 320x240 to 10000x10000")
+    return size
+
+
 def gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crmdesk", description="A local-first desktop CRM.")
     parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")
@@ -75,6 +87,13 @@ def gui_parser() -> argparse.ArgumentParser:
         "--screenshot",
         metavar="FILE.png",
         help="render the window offscreen after loading, save it as a PNG, print what it shows and exit",
+    )
+    parser.add_argument(
+        "--screenshot-size",
+        metavar="WxH",
+        type=window_size,
+        default=(1280, 800),
+        help="the window's size in the screenshot (default 1280x800; a laptop's 1024x700, say)",
     )
     parser.add_argument(
         "--view",

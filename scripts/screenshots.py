@@ -43,11 +43,15 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def render(data_dir: Path, out: Path, view: str, *, dark: bool = False) -> None:
+def render(data_dir: Path, out: Path, view: str, *, dark: bool = False, size: str = "1280x800",
+           scale: float = 1.0) -> None:
+    """One picture; ``size`` is the window's in device-independent pixels, ``scale`` the
+    screen's (1.5: a laptop at 150 %, the PNG then 1.5 times as big)."""
     prefix = [sys.executable, "-c", DARK] if dark else [sys.executable, "-m", "crmdesk"]
     env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    command = [*prefix, "--data-dir", str(data_dir), "--demo", "--screenshot", str(out), "--view", view]
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), QT_SCALE_FACTOR=str(scale))
+    command = [*prefix, "--data-dir", str(data_dir), "--demo", "--screenshot", str(out),
+               "--screenshot-size", size, "--view", view]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not out.exists():
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr}")
@@ -80,6 +84,11 @@ def main() -> int:
         render(data_dir, options.out / "deal-record.png", f"record:{deal_with_notes(data_dir)}")
         render(data_dir, options.out / "tasks.png", "tasks")
         render(data_dir, options.out / "people-dark.png", "people", dark=True)
+        # A laptop's window: the tasks and a record page at 1024×700, the people at 150 % in dark.
+        deal = deal_with_notes(data_dir)
+        render(data_dir, options.out / "tasks-1024.png", "tasks", size="1024x700")
+        render(data_dir, options.out / "deal-record-1024.png", f"record:{deal}", size="1024x700")
+        render(data_dir, options.out / "people-dark-1.5x.png", "people", dark=True, size="1024x700", scale=1.5)
     return 0
 
 

@@ -63,3 +63,20 @@ def test_every_view_renders_a_picture_of_the_synced_data(synced_dir: tuple[Path,
         assert shot.stat().st_size > 40_000, f"--view {view} drew little ({shot.stat().st_size} bytes)"
         pictures[view] = shot.read_bytes()
     assert len(set(pictures.values())) == len(views), "each view looks different"
+
+
+def test_a_screenshot_can_be_taken_at_a_laptops_size(synced_dir: tuple[Path, str], tmp_path: Path) -> None:
+    data, _deal_id = synced_dir
+    env = {k: v for k, v in os.environ.items() if k not in ("CRMDESK_TOKEN", "CRMDESK_DATA_DIR")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    shot = tmp_path / "tasks.png"
+    result = subprocess.run([sys.executable, "-m", "crmdesk", "--data-dir", str(data), "--screenshot", str(shot),
+                             "--screenshot-size", "1024x700", "--view", "tasks"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1024, 700)
+    refused = subprocess.run([sys.executable, "-m", "crmdesk", "--data-dir", str(data), "--screenshot", str(shot),
+                              "--screenshot-size", "wide", "--view", "tasks"], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "'wide' is not a size like 1024x700" in refused.stderr

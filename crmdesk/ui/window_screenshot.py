@@ -13,20 +13,21 @@ if TYPE_CHECKING:
 
 
 class WindowScreenshot(QObject):
-    def __init__(self, window: MainWindow, path: str) -> None:
+    def __init__(self, window: MainWindow, path: str, size: tuple[int, int] = (1280, 800)) -> None:
         # A child of the window, so it lives in the GUI thread: the worker's signal reaches
         # ``_save`` as a queued call.
         super().__init__(window)
         self.window = window
         self.path = path
+        self.size = size
 
     def when_ready(self, *, wait_for_sync: bool, looking_up_token: bool) -> None:
         """After the first sync round (``wait_for_sync``), else once the start-up keyring
         look-up is over, else now."""
         window = self.window
-        # The default size, whatever geometry was saved: pictures of a data dir stay comparable, and a
-        # restored geometry is squeezed to the offscreen platform's 800×800 screen.
-        window.resize(1280, 800)
+        # The size asked for, whatever geometry was saved: pictures of a data dir stay comparable,
+        # and a restored geometry is squeezed to the offscreen platform's 800×800 screen.
+        window.resize(*self.size)
         if wait_for_sync and window.context.sync is not None:
             window.context.sync.worker.finished.connect(self._save)
         elif looking_up_token:
