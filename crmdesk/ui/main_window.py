@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.component_actions["crmdesk.ui.dialogs.connect_dialog:ConnectDialog"])
         file_menu.addAction(sync_now)
         # Ctrl+N belongs to the window, not to a view: it works wherever the focus is (new_record.py).
-        self.new_record_action = file_menu.addAction("New record…")
+        self.new_record_action = file_menu.addAction(action_icon("new_record"), "New record…")
         self.new_record_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_record_action.triggered.connect(self.new_record)
         self.addAction(self.new_record_action)
@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.addAction(sync_now)
+        self.navigation.add_trailing([
+            self.component_actions["crmdesk.ui.widgets.search_palette:SearchPalette"],
+            self.new_record_action, sync_now])
         edit_menu = self.menuBar().addMenu("&Edit")
         if self.context.undo_stack is not None:
             undo = self.context.undo_stack.createUndoAction(self, "Undo")
@@ -530,10 +533,11 @@ class MainWindow(QMainWindow):
 
     # -- screenshots (crmdesk.ui.window_screenshot) ------------------------------------------
 
-    def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool) -> None:
-        """Render the window to ``path`` and quit: after the first sync round (``wait_for_sync``),
-        else once the start-up keyring look-up is over, else now."""
+    def save_screenshot_when_ready(self, path: str, *, wait_for_sync: bool,
+                                   size: tuple[int, int] = (1280, 800)) -> None:
+        """Render the window, ``size`` big, to ``path`` and quit: after the first sync round
+        (``wait_for_sync``), else once the start-up keyring look-up is over, else now."""
         from crmdesk.ui.window_screenshot import WindowScreenshot
 
-        self._screenshot = WindowScreenshot(self, path)
+        self._screenshot = WindowScreenshot(self, path, size)
         self._screenshot.when_ready(wait_for_sync=wait_for_sync, looking_up_token=self._looking_up_token)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QSplitter, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from crmdesk.ui.history import History
 from crmdesk.ui.icons import action_icon
@@ -119,6 +119,18 @@ class NavigationControls(QObject):
         splitter.setCollapsible(1, False)
         splitter.splitterMoved.connect(lambda *_: self.sidebar_state_changed())
         self.refresh()
+
+    def add_trailing(self, actions: list[QAction]) -> None:
+        """Actions at the toolbar's right end (Search, New record, Sync now): the strip the arrows
+        need anyway carries the window's commonest commands instead of empty space."""
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        for action in actions:
+            self.toolbar.addAction(action)
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            # An icon alone says less than a word: the tooltip names it and its key.
+            action.setToolTip(f"{action.text().rstrip('…')} ({shortcut})" if shortcut else action.text())
 
     # -- menus --------------------------------------------------------------------------------
 

@@ -100,3 +100,19 @@ def test_every_view_fits_a_900_pixel_window_even_with_a_long_object_name(
                     title = view.table.title_label
                     assert title.text().endswith("…") and title.text() != LONG_NAME
                     assert LONG_NAME in title.toolTip()
+
+
+def test_at_150_percent_the_table_buttons_give_up_their_words_before_the_title(
+        qtbot: Any, synced_store: Callable[..., Store], tmp_path: Path) -> None:
+    store = synced(synced_store)
+    with open_window(qtbot, store, tmp_path, size=(1280, 700)) as window:
+        click_sidebar(qtbot, window, "People")
+        table = window.current_view().table  # type: ignore[union-attr]
+        worded = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        assert all(b.toolButtonStyle() == worded for b in table.buttons)  # room for the words
+        window.resize(700, 700)  # what 1024 px at 150 % leaves beside the sidebar, and then some
+        qtbot.waitUntil(lambda: all(b.toolButtonStyle() != worded for b in table.buttons))
+        qtbot.waitUntil(lambda: table.title_label.text() == "People")  # whole, not "P…"
+        assert all(b.toolTip() for b in table.buttons)  # the icon alone is explained on hover
+        window.resize(1280, 700)
+        qtbot.waitUntil(lambda: all(b.toolButtonStyle() == worded for b in table.buttons))

@@ -46,6 +46,12 @@ if TYPE_CHECKING:
     from crmdesk.store.changes import ChangeSet
 
 
+#: The room a table's title keeps before its buttons give up their words (px), and what the
+#: row's margins and spacing take besides the title, count and buttons.
+TITLE_ROOM = 220
+BUTTON_ROW_SLACK = 64
+
+
 class RecordTableView(QWidget):
     def __init__(self, context: AppContext, object_slug: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +158,7 @@ class RecordTableView(QWidget):
                              (self.delete_action, "delete"), (self.export_action, "export_csv")):
             action.setIcon(action_icon(name))
         self.buttons = []
+        self._worded_width: int | None = None
         for action in (self.new_action, self.filter_action, self.columns_action, self.bulk_edit_action,
                        self.delete_action, self.export_action):
             button = QToolButton(self)
@@ -241,6 +248,21 @@ class RecordTableView(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.empty_label.resize(self.table.viewport().size())
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        """Where the buttons' words would squeeze the title to "P…" (1024 px at 150 %), the buttons
+        show only their icons (their tooltips still name them), and their words come back when
+        there is room."""
+        if self._worded_width is None:
+            # What the buttons take with their words, measured once shown (styled) and kept.
+            self._worded_width = sum(button.sizeHint().width() for button in self.buttons)
+        title_room = min(self.title_label.sizeHint().width(), TITLE_ROOM) + self.count_label.sizeHint().width()
+        worded = self.width() >= self._worded_width + title_room + BUTTON_ROW_SLACK
+        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if worded else Qt.ToolButtonStyle.ToolButtonIconOnly
+        for button in self.buttons:
+            if button.toolButtonStyle() != style:
+                button.setToolButtonStyle(style)
 
     def focus_target(self) -> QWidget:
         """Where focus goes when the view is navigated to: the table, so its keys work at once."""
