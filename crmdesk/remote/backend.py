@@ -177,11 +177,11 @@ class Backend(Protocol):
         """Waits before a retry (Retry-After, backoff) end at once when ``cancel`` is set."""
         ...
 
-    def record_web_url_template(self) -> str | None:
-        """Where a record is seen in the server's own web app: an http(s) address with
-        ``{object}`` (the object's slug) and ``{id}`` (the record's id) in it, as far as the
-        dialect knows it (some learn it from the records read, so ask after a pull). None: no
-        web address (the default)."""
+    def record_web_url_templates(self) -> dict[str, str]:
+        """Where a record is seen in the server's own web app, per object: object slug → an
+        http(s) address with ``{id}`` (the record's id, escaped) to fill, as far as the dialect
+        knows them (some learn them from the records read, so ask after a pull). An object left
+        out has no known address; none at all is the default."""
         ...
 
     # -- workspace and members ----------------------------------------------------------

@@ -49,6 +49,10 @@ class SchemaCache:
     def __contains__(self, slug: object) -> bool:
         return slug in self._objects
 
+    def slugs(self) -> list[str]:
+        """The cached objects' slugs (a copy: ``put`` may add one meanwhile)."""
+        return list(self._objects)
+
     def __len__(self) -> int:
         return len(self._objects)
 

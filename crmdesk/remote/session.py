@@ -55,9 +55,9 @@ class ApiSession:
     def close(self) -> None:
         self.transport.close()
 
-    def record_web_url_template(self) -> str | None:
-        """No web address for records: the dialects whose answers carry one say otherwise."""
-        return None
+    def record_web_url_templates(self) -> dict[str, str]:
+        """No web address for records: the dialects whose servers have one say otherwise."""
+        return {}
 
     def interrupt_waits_on(self, cancel: threading.Event | None) -> None:
         """Waits before a retry (``Retry-After``, backoff) or for a turn under the server's request

@@ -33,7 +33,7 @@ from crmdesk.remote import (
 from crmdesk.remote.capabilities_json import capabilities_to_json, kept_capabilities
 from crmdesk.store import Store, StoreError
 from crmdesk.store.clock import older_than, utc_now
-from crmdesk.store.web_address import WEB_URL_META
+from crmdesk.store.web_address import WEB_URL_META, merged_templates
 from crmdesk.sync.pull import DECODE_ALL, DEFAULT_SWEEP_INTERVAL, Puller
 from crmdesk.sync.push_round import PushRound
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
@@ -120,13 +120,17 @@ class SyncEngine:
                 self.store.schema.set_capabilities_json(data)
 
     def _remember_web_address(self) -> None:
-        """Keep the pattern of a record's address in the server's web app (asked after the records
-        are read: a dialect may learn it from them) where the palette finds it
-        (``store.web_address``). A round that learns none leaves the kept one."""
-        template = self.backend.record_web_url_template()
-        if template is not None and self.store.schema.get_meta(WEB_URL_META) != template:
-            with self.store.write():
-                self.store.schema.set_meta(WEB_URL_META, template)
+        """Keep each object's template of a record's address in the server's web app (asked after
+        the records are read: a dialect may learn them from them) where the palette finds them
+        (``store.web_address``): merged with the kept ones, so an object this round did not tell
+        keeps its own; written only when that changes something."""
+        learned = self.backend.record_web_url_templates()
+        if merged_templates(self.store.schema.get_meta(WEB_URL_META), learned) is None:
+            return  # the usual round: nothing new, and no write lock taken for it
+        with self.store.write():  # merged again with what is kept now, inside the write
+            merged = merged_templates(self.store.schema.get_meta(WEB_URL_META), learned)
+            if merged is not None:
+                self.store.schema.set_meta(WEB_URL_META, merged)
 
     def _due(self, last: str | None, interval: timedelta) -> bool:
         """Whether something done at ``last`` is to be done again (never done, a zero interval, or

@@ -3,6 +3,7 @@ records skipped, and a server's web address for a record only where the file kno
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from crmdesk.store import Store
 from crmdesk.store.errors import DatabaseLocked
 from crmdesk.store.recent import KEPT, RECENT_META
-from crmdesk.store.web_address import WEB_URL_META, record_web_address
+from crmdesk.store.web_address import WEB_URL_META, merged_templates, record_web_address, templates_json
 
 from ._support import COMPANIES, PEOPLE, company, open_store, person
 
@@ -73,15 +74,43 @@ def test_a_bounded_list_and_a_damaged_value(store: Store) -> None:
         assert [r.id for r in recent.records()] == (["p3"] if "p3" in damaged else [])
 
 
-def test_web_address_only_from_a_known_web_pattern(store: Store) -> None:
+def test_web_address_only_from_a_known_template_of_the_records_object(store: Store) -> None:
     assert record_web_address(store.schema, "people", "p-ada") is None
+    with store.write():
+        store.schema.set_meta(WEB_URL_META, json.dumps({
+            "people": "https://app.example.test/acme/person/{id}/overview",
+            "deals": "javascript:alert({id})", "companies": 17}))
+    assert record_web_address(store.schema, "people", "p/ada") == \
+        "https://app.example.test/acme/person/p%2Fada/overview"
+    # Each object its own: none for one not told, nor for one whose template is not http(s).
+    assert record_web_address(store.schema, "deals", "d-1") is None
+    assert record_web_address(store.schema, "companies", "c-1") is None
+    assert record_web_address(store.schema, "tasks", "t-1") is None
+    # A record made offline has no page on the server until it is pushed.
+    assert record_web_address(store.schema, "people", "local-3f2a") is None
+    # The first form, one template for every object, is still read.
     with store.write():
         store.schema.set_meta(WEB_URL_META, "https://app.example.test/acme/{object}/{id}/overview")
-    assert record_web_address(store.schema, "people", "p/ada") == \
-        "https://app.example.test/acme/people/p%2Fada/overview"
-    with store.write():
-        store.schema.set_meta(WEB_URL_META, "javascript:alert({id})")
-    assert record_web_address(store.schema, "people", "p-ada") is None
+    assert record_web_address(store.schema, "people", "p-ada") == "https://app.example.test/acme/people/p-ada/overview"
+    for damaged in ("javascript:alert({id})", "{not json", '["https://x.test/{id}"]', "null"):
+        with store.write():
+            store.schema.set_meta(WEB_URL_META, damaged)
+        assert record_web_address(store.schema, "people", "p-ada") is None
+
+
+def test_templates_learnt_are_merged_with_the_kept_and_written_only_when_they_change() -> None:
+    kept = templates_json({"people": "https://a.test/person/{id}", "gone": "https://a.test/gone/{id}"})
+    assert merged_templates(kept, {}) is None
+    assert merged_templates(kept, {"people": "https://a.test/person/{id}"}) is None
+    assert merged_templates(kept, {"deals": "ftp://a.test/{id}", "": "https://a.test/{id}"}) is None
+    merged = merged_templates(kept, {"people": "https://b.test/person/{id}", "deals": "https://b.test/deal/{id}"})
+    assert merged is not None and json.loads(merged) == {
+        "people": "https://b.test/person/{id}", "gone": "https://a.test/gone/{id}", "deals": "https://b.test/deal/{id}"}
+    # The first form is replaced whole; so is a value kept in another spelling of the same.
+    assert json.loads(merged_templates("https://a.test/{object}/{id}", {"deals": "https://b.test/deal/{id}"}) or "") \
+        == {"deals": "https://b.test/deal/{id}"}
+    assert merged_templates(json.dumps({"deals": "https://b.test/deal/{id}"}, indent=1),
+                            {"deals": "https://b.test/deal/{id}"}) is not None
 
 
 def test_a_visit_does_not_wait_long_for_a_busy_file(store: Store) -> None:

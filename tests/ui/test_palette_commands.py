@@ -4,6 +4,7 @@ buttons do; with nothing typed, the records opened lately are listed, also after
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def test_add_note_from_the_palette_saves_on_the_record(qtbot: Any, window: MainW
     palette = ctrl_k(qtbot, window)
     assert shown(palette)[:2] == ["Add note to Quillfeather Labs…", "Add task for Quillfeather Labs…"]
     assert palette.model.index(0).data(DetailRole) == "This record"
-    assert not any("on the server" in title for title in shown(palette))  # no web address known
+    assert not any("on the server" in title for title in shown(palette))  # made offline: no page yet
     type_in(qtbot, palette, "add note")
     assert shown(palette)[0] == "Add note to Quillfeather Labs…"
     qtbot.keyClick(palette.field, Qt.Key.Key_Return)
@@ -123,21 +124,46 @@ def test_add_task_from_the_palette_links_the_record(qtbot: Any, window: MainWind
     assert task.record_ids == [record_id]
 
 
+def a_synced_company(store: Store) -> tuple[str, str]:
+    """(id, title) of a company the server has, with a title no other record starts with."""
+    rows = store.records.rows(store.records.query_ids("companies"))
+    titles = [row.title for row in store.records.rows(store.records.query_ids("people"))] + [r.title for r in rows]
+    row = next(r for r in rows if sum(title.startswith(r.title) for title in titles) == 1)
+    return row.id, row.title
+
+
 def test_open_on_the_server_where_the_address_is_known(qtbot: Any, window: MainWindow) -> None:
     store = window.context.store
     assert store is not None
     with store.write():
-        store.schema.set_meta(WEB_URL_META, "https://crm.example.test/acme/{object}/{id}/overview")
-    record_id = a_company(store, "Marrowgate Freight")
-    open_record(qtbot, window, "Marrowgate", record_id)
+        store.schema.set_meta(WEB_URL_META, json.dumps({"companies": "https://crm.example.test/acme/company/{id}/overview"}))
+    record_id, title = a_synced_company(store)
+    open_record(qtbot, window, title, record_id)
     palette = ctrl_k(qtbot, window)
     opened: list[QUrl] = []
     palette.open_url = lambda url: opened.append(url) or True
     type_in(qtbot, palette, "open on")
-    assert shown(palette)[0] == "Open Marrowgate Freight on the server"
+    assert shown(palette)[0] == f"Open {title} on the server"
     qtbot.keyClick(palette.field, Qt.Key.Key_Return)
-    assert [url.toString() for url in opened] == [f"https://crm.example.test/acme/companies/{record_id}/overview"]
+    assert [url.toString() for url in opened] == [f"https://crm.example.test/acme/company/{record_id}/overview"]
     assert not palette.isVisible()
+    # A company made offline has no page on the server until it is pushed.
+    local = a_company(store, "Marrowgate Freight")
+    open_record(qtbot, window, "Marrowgate", local)
+    palette = ctrl_k(qtbot, window)
+    assert not any(title.endswith("on the server") for title in shown(palette))
+
+
+def test_no_open_on_the_server_for_an_object_whose_address_is_not_known(qtbot: Any, window: MainWindow) -> None:
+    store = window.context.store
+    assert store is not None
+    with store.write():  # the people object's template only
+        store.schema.set_meta(WEB_URL_META, json.dumps({"people": "https://crm.example.test/acme/person/{id}"}))
+    record_id, title = a_synced_company(store)
+    open_record(qtbot, window, title, record_id)
+    palette = ctrl_k(qtbot, window)
+    type_in(qtbot, palette, "open on")
+    assert not any(title.endswith("on the server") for title in shown(palette))
 
 
 def test_empty_palette_lists_records_opened_lately_newest_first(

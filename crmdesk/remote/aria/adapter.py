@@ -7,6 +7,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -17,12 +18,14 @@ from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ACTIVE_FIXED
 from crmdesk.remote.aria.collab import TASK_LINKS_FIXED, CollabMixin
 from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
 from crmdesk.remote.aria.schema import ARIA_LIMITS
+from crmdesk.remote.aria.session import API
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import EVERY_OBJECT, STRUCTURED_UNFILTERABLE, Capabilities
 from crmdesk.remote.clock import Clock
 from crmdesk.remote.errors import NotFound, PermissionDenied, RemoteError
 from crmdesk.remote.session import seg
 from crmdesk.remote.transport import Transport, TransportConfig
+from crmdesk.remote.urls import server_root
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +188,16 @@ class AriaBackend(RecordsMixin, AdminMixin, CollabMixin, NoLinksMixin):
 
     def get_object(self, slug: str) -> ObjectDef:
         return self.load_object(slug)
+
+    def record_web_url_templates(self) -> dict[str, str]:
+        """Each known object's record page in the server's web app, ``<server root>/objects/
+        <slug>/{id}``: where the server's own search answer links a record (``GET /search``:
+        ``"url": "/objects/people/<id>"``, a path on the server's address). Made from the base
+        URL (an API base typed instead is cut back to the root; credentials in it are left out),
+        so it asks the server nothing; the objects are those the schema cache holds."""
+        parts = urlsplit(server_root(str(self.transport.base_url), API))
+        root = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path.rstrip("/"), "", ""))
+        return {slug: f"{root}/objects/{seg(slug)}/{{id}}" for slug in self.schema.slugs()}
 
 
 def connect_aria(

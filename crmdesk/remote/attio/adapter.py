@@ -25,7 +25,7 @@ from crmdesk.remote.attio.lists import ListsMixin
 from crmdesk.remote.attio.scopes import capabilities_for
 from crmdesk.remote.attio.session import MAX_PAGE, normalise_url, rows_of
 from crmdesk.remote.attio.timeline import TimelineMixin
-from crmdesk.remote.attio.web import one_pattern
+from crmdesk.remote.attio.web import fillable
 from crmdesk.remote.auth import Auth, BearerAuth
 from crmdesk.remote.backend import STRUCTURED_UNFILTERABLE, Capabilities, SearchHit
 from crmdesk.remote.clock import Clock
@@ -132,10 +132,10 @@ class AttioBackend(TimelineMixin, CollabMixin, ListsMixin, NoNotificationsMixin,
     def get_object(self, slug: str) -> ObjectDef:
         return self.load_object(slug)
 
-    def record_web_url_template(self) -> str | None:
-        """The pattern of the ``web_url`` of the records read so far, when every object's follows
-        one the UI can fill from a slug and an id (``web.py``); else None."""
-        return one_pattern(self.web_patterns.values())
+    def record_web_url_templates(self) -> dict[str, str]:
+        """Per object whose records were read, the template of their ``web_url`` (``web.py``),
+        where it is one the UI can fill with a record id."""
+        return fillable(self.web_patterns)
 
     # -- search ----------------------------------------------------------------------------------
 

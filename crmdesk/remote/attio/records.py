@@ -30,7 +30,7 @@ from crmdesk.remote.attio import ids
 from crmdesk.remote.attio.objects import SchemaMixin
 from crmdesk.remote.attio.session import MAX_PAGE, row_of
 from crmdesk.remote.attio.values import from_wire, to_wire
-from crmdesk.remote.attio.web import web_url_template
+from crmdesk.remote.attio.web import relearnt
 from crmdesk.remote.backend import RecordPage
 from crmdesk.remote.errors import NotFound, ServerRejected
 from crmdesk.remote.lookup import holding, looked_up
@@ -57,9 +57,9 @@ class RecordsMixin(SchemaMixin):
                                             read=from_wire)
         creator = values.get("created_by")
         self.remember(record_id, obj.slug)
-        if obj.slug not in self.web_patterns:
-            self.web_patterns = {**self.web_patterns,
-                                 obj.slug: web_url_template(row.get("web_url"), obj.slug, record_id)}
+        template = relearnt(self.web_patterns.get(obj.slug), row.get("web_url"), record_id)
+        if template is not None:
+            self.web_patterns = {**self.web_patterns, obj.slug: template}
         return Record(
             id=record_id, object_slug=obj.slug, values=values,
             created_at=timestamp(row.get("created_at")),

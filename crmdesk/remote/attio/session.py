@@ -74,8 +74,9 @@ class AttioSession(ApiSession):
         #: task's linked records and a reference allowing several objects must say the object,
         #: and the model's ids do not.
         self.record_objects: dict[str, str] = {}
-        #: Object slug → the pattern of its records' ``web_url`` (``web.web_url_template``), from
-        #: the first of its records read; replaced whole when an object is added.
+        #: Object slug → the template of its records' ``web_url`` (``web.web_url_template``, or
+        #: ``UNFILLABLE``), from its records read (``web.relearnt``); replaced whole when one
+        #: changes, so a thread reading it sees the old dict or the new one.
         self.web_patterns: Mapping[str, str] = {}
         #: The member who authorised the token (``GET /v2/self``): a comment's author.
         self.me: str | None = None

@@ -1,52 +1,55 @@
-"""A record's web address: the pattern of Attio's ``web_url``, learnt from the records read.
+"""A record's web address: the pattern of Attio's ``web_url``, learnt per object from its records.
 
 Every record answer carries ``web_url``, the record's page in Attio's web app. The spec's example
 is ``https://app.attio.com/salarya/person/<record id>``: the workspace's slug, a segment naming the
-object, the record id. The client keeps one pattern per workspace, with ``{object}`` and ``{id}``
-in it, that the UI fills from a record's object slug and id (``crmdesk.store.web_address``).
-So a pattern is only believed when, for every object whose records were read, the segment before
-the record id *is* the object's slug: the spec's own example names the ``people`` object
-``person`` (neither its slug nor its id), and a pattern filled with ``people`` there would send
-the user to a page that is not the record's. Such a workspace gets no pattern: no address beats a
-wrong one.
+object (``person`` for the ``people`` object: neither its slug nor its id, and nothing in the
+object's answer says it), the record id. So the client learns one template per object from its
+records read: a record's own address with its id replaced by ``{id}``, everything else kept as it
+came (the object's segment, a path after the id such as ``/overview``, a query), and learns it
+again from a record whose address the kept one does not fill to.
+The UI fills it with another record id of the same object (``crmdesk.store.web_address``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from urllib.parse import quote, urlsplit
+from collections.abc import Mapping
+from urllib.parse import quote, urlsplit, urlunsplit
 
 #: In ``web_patterns``: an object whose ``web_url`` does not follow a pattern the UI can fill.
 UNFILLABLE = ""
 
 
-def web_url_template(web_url: object, object_slug: str, record_id: str) -> str:
-    """The pattern of ``web_url`` (the address of record ``record_id`` of ``object_slug``), or
-    ``UNFILLABLE``: not an http(s) address, or no ``…/<object slug>/<record id>`` in its path."""
+def web_url_template(web_url: object, record_id: str) -> str:
+    """The template of ``web_url`` (the address of record ``record_id``), or ``UNFILLABLE``: not an
+    http(s) address, braces in it already, or not exactly one path segment that is the record's
+    id (no address beats a wrong one)."""
     if not isinstance(web_url, str) or "{" in web_url or "}" in web_url:
         return UNFILLABLE
     try:
         parts = urlsplit(web_url)
     except ValueError:
         return UNFILLABLE
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or not record_id:
         return UNFILLABLE
     segments = parts.path.split("/")
-    slug, ident = quote(object_slug, safe=""), quote(record_id, safe="")
-    for at in range(1, len(segments)):
-        if segments[at] == ident and segments[at - 1] == slug:
-            path = "/".join([*segments[:at - 1], "{object}", "{id}", *segments[at + 1:]])
-            template = f"{parts.scheme}://{parts.netloc}{path}"
-            if parts.query:
-                template += f"?{parts.query}"
-            return template
-    return UNFILLABLE
+    ident = quote(record_id, safe="")
+    at = [i for i, segment in enumerate(segments) if segment == ident]
+    if len(at) != 1:
+        return UNFILLABLE
+    segments[at[0]] = "{id}"
+    return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), parts.query, parts.fragment))
 
 
-def one_pattern(patterns: Iterable[str]) -> str | None:
-    """The workspace's pattern: the one every object read follows, else None (none read, one
-    object's address unfillable, or objects that disagree)."""
-    found = set(patterns)
-    if len(found) != 1 or UNFILLABLE in found:
+def relearnt(known: str | None, web_url: object, record_id: str) -> str | None:
+    """The template to keep for an object after reading one of its records: None when ``known``
+    filled with the record's id is its ``web_url`` already (the usual case, a string compare),
+    else the record's own (an object renamed in the web app changes its segment)."""
+    if known and isinstance(web_url, str) and known.replace("{id}", quote(record_id, safe="")) == web_url:
         return None
-    return found.pop()
+    fresh = web_url_template(web_url, record_id)
+    return None if fresh == known else fresh
+
+
+def fillable(patterns: Mapping[str, str]) -> dict[str, str]:
+    """Object slug → template, for the objects whose records' address the UI can fill."""
+    return {slug: template for slug, template in patterns.items() if template != UNFILLABLE}

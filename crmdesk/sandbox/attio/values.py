@@ -8,9 +8,11 @@ answers; archived attributes are left out.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Record
 from crmdesk.model.values import elements
@@ -104,6 +106,14 @@ def born_of(names: Names, created_at: str | None, created_by: str | None) -> Met
     return Meta(created_at or "1970-01-01T00:00:00.000000Z", names.actor(created_by))
 
 
+def web_noun(obj: ObjectDef) -> str:
+    """An object's segment in a record's web address: its singular noun in lower case, words
+    joined by hyphens (``person``, ``company``, ``deal``, a custom object's own); its slug when
+    the noun has no letter or digit to show."""
+    words = re.findall(r"[^\W_]+", obj.singular_name.lower())
+    return quote("-".join(words), safe="-") if words else obj.slug
+
+
 class RecordsView:
     def __init__(self, names: Names, obj: ObjectDef) -> None:
         self.names = names
@@ -111,7 +121,10 @@ class RecordsView:
         self.values = ValuesView(names, str(obj.id), obj.attributes)
 
     def web_url(self, record_id: str) -> str:
-        return f"{self.names.base_url}{self.names.workspace['slug']}/{self.obj.slug}/{record_id}/overview"
+        """The record's page in the web app, in the shape of the spec's example
+        (``https://app.attio.com/salarya/person/<id>``): the workspace's slug, the object's
+        singular noun (``person`` for ``people``: not its slug), the id, then the page's tab."""
+        return f"{self.names.base_url}{self.names.workspace['slug']}/{web_noun(self.obj)}/{record_id}/overview"
 
     def many(self, records: Sequence[Record]) -> list[dict[str, Any]]:
         shaped = self.values.many([(r.id, r.values, born_of(self.names, r.created_at, r.created_by))
