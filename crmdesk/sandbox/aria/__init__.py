@@ -11,6 +11,8 @@ from starlette.routing import Route
 
 from crmdesk.sandbox.aria.http import Handler, Settings, endpoint, error
 from crmdesk.sandbox.aria.routes import ROUTES
+from crmdesk.sandbox.aria.web_page import PATH as RECORD_PAGE
+from crmdesk.sandbox.aria.web_page import record_page
 from crmdesk.sandbox.core import Core
 
 
@@ -35,6 +37,7 @@ def aria_routes(core: Core, settings: Settings) -> list[Route]:
         return error(404, "NOT_FOUND", "Not found")
 
     routes.append(Route("/login", login))
+    routes.append(Route(RECORD_PAGE, record_page(core), methods=["GET"]))  # a demo page, for a browser
     routes.append(Route("/api/v1/{rest:path}", not_found, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]))
     return routes
 
