@@ -32,16 +32,18 @@ from crmdesk.model.records import (
     TimelineEvent,
     is_local_id,
 )
-from crmdesk.model.schema import AttributeDef, ListDef, Member, ObjectDef, Option, Workspace
+from crmdesk.model.schema import LOST, WON, AttributeDef, ListDef, Member, ObjectDef, Option, Workspace
 from crmdesk.model.titles import UNTITLED, record_title
 
 __all__ = [
     "CHOICE_TYPES",
     "COMMENT_KIND",
     "LOCAL_ID_PREFIX",
+    "LOST",
     "MULTISELECT_TYPES",
     "SEARCHABLE_TYPES",
     "UNTITLED",
+    "WON",
     "AttributeDef",
     "AttributeType",
     "Condition",

@@ -13,6 +13,11 @@ from crmdesk.model.attribute_types import CHOICE_TYPES, MULTISELECT_TYPES, Attri
 #: schema names one (Atlas's templates); the store fills it in at create, as the server would.
 DEFAULT_CONFIG = "default"
 
+#: ``Option.outcome`` of a status that closes a deal as won, or as lost (None: an open stage).
+WON = "won"
+LOST = "lost"
+OUTCOMES = (WON, LOST)
+
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -23,6 +28,13 @@ class Option:
     color: str | None = None
     order: int = 0
     active: bool = True
+    #: A status's outcome, where the server says: ``WON``, ``LOST`` or None (open, or not told).
+    #: What ``active`` means stays the dialect's (a closed stage on Aria, archived on Attio).
+    outcome: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome is not None and self.outcome not in OUTCOMES:
+            raise ValueError(f"a status's outcome is won, lost or none, not {self.outcome!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +75,11 @@ class AttributeDef:
             if option.id == option_id:
                 return option
         return None
+
+    def outcome_ids(self, outcome: str) -> frozenset[str]:
+        """The ids of this status attribute's statuses marked ``outcome`` (``WON`` or ``LOST``):
+        what a chart of won and lost deals counts."""
+        return frozenset(o.id for o in self.options if o.outcome == outcome)
 
     def option_by_title(self, title: str) -> Option | None:
         wanted = title.strip().casefold()

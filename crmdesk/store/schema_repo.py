@@ -9,6 +9,7 @@ from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, ListDef, Member, ObjectDef, Option, Workspace
 from crmdesk.model.limits import ValueLimits
+from crmdesk.model.schema import OUTCOMES
 from crmdesk.store.changes import ChangeLog
 
 #: Meta keys: the capabilities' JSON object, and the value limits kept alone by older files.
@@ -160,6 +161,13 @@ class SchemaRepo:
     def get_object(self, slug: str) -> ObjectDef | None:
         return self.objects().get(slug)
 
+    def outcome_ids(self, object_slug: str, attribute_slug: str, outcome: str) -> frozenset[str]:
+        """The ids of the statuses of ``object_slug``'s ``attribute_slug`` marked ``outcome``
+        (``model.WON`` or ``model.LOST``) as the server last said; empty when it says none."""
+        obj = self.get_object(object_slug)
+        attr = obj.attribute(attribute_slug) if obj is not None else None
+        return attr.outcome_ids(outcome) if attr is not None else frozenset()
+
     def lists(self) -> dict[str, ListDef]:
         if self._lists is None:
             self._lists = self._load_lists()
@@ -180,10 +188,11 @@ class SchemaRepo:
 
     def _attributes_of(self, owner_kind: str) -> dict[str, list[AttributeDef]]:
         options: dict[int, list[Option]] = {}
-        for attr_id, opt_id, title, color, position, active in self._conn.execute(
-            "SELECT attribute_id, id, title, color, position, active FROM options ORDER BY position, title"
+        for attr_id, opt_id, title, color, position, active, outcome in self._conn.execute(
+            "SELECT attribute_id, id, title, color, position, active, outcome FROM options ORDER BY position, title"
         ):
-            options.setdefault(attr_id, []).append(Option(opt_id, title, color, position, bool(active)))
+            kept = outcome if outcome in OUTCOMES else None  # a damaged file's word is no outcome
+            options.setdefault(attr_id, []).append(Option(opt_id, title, color, position, bool(active), kept))
         grouped: dict[str, list[AttributeDef]] = {}
         for row in self._conn.execute(
             "SELECT id, owner, slug, server_id, title, type, required, is_unique, multiselect, config,"
@@ -326,6 +335,10 @@ class SchemaRepo:
                 "INSERT INTO options (attribute_id, id, title, color, position, active) VALUES (?, ?, ?, ?, ?, ?)",
                 [(attr_id, o.id, o.title, o.color, o.order, int(o.active)) for o in attr.options],
             )
+            # Only won and lost statuses name an outcome (the column is NULL for every other option).
+            outcomes = [(o.outcome, attr_id, o.id) for o in attr.options if o.outcome]
+            if outcomes:
+                self._conn.executemany("UPDATE options SET outcome = ? WHERE attribute_id = ? AND id = ?", outcomes)
         self._delete_attributes(owner_kind, owner, keep=slugs)
 
     def _delete_attributes(self, owner_kind: str, owner: str, keep: Iterable[str]) -> None:

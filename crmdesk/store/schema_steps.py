@@ -237,6 +237,13 @@ CREATE TABLE IF NOT EXISTS saved_views (
 CREATE INDEX IF NOT EXISTS saved_views_by_object ON saved_views (object_slug, position);
 """
 
+def _v9(conn: sqlite3.Connection) -> None:
+    """A status's outcome (won, lost; NULL: open, or the server does not say), as the server keeps
+    it. Like the steps before it, safe to apply to a file that has it already."""
+    if "outcome" not in {row[1] for row in conn.execute("PRAGMA table_info(options)")}:
+        conn.execute("ALTER TABLE options ADD COLUMN outcome TEXT")
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -247,5 +254,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (6, "phone numbers searched as they are shown", _v6),
     (7, "links between records, and to issues", _script(_V7)),
     (8, "saved views", _script(_V8)),
+    (9, "status outcomes (won, lost)", _v9),
 )
 LATEST_VERSION = STEPS[-1][0]
