@@ -89,6 +89,9 @@ class Capabilities:
     option_order_writable: bool = False
     #: An option can be deactivated (and activated again) after it is created.
     option_active_writable: bool = False
+    #: A status can be marked won or lost (or open again), and the server keeps it
+    #: (``Option.outcome``); else the statuses dialog shows the outcome, off, with the reason.
+    status_outcome_writable: bool = False
     #: An attribute's place in its object can be written; else the order is kept on this computer.
     attribute_order_writable: bool = False
     #: A task's linked records and assignees can change after it is created.

@@ -40,6 +40,7 @@ EVERY_FIELD_SET = Capabilities(
     write_concurrency=9,
     option_order_writable=True,
     option_active_writable=True,
+    status_outcome_writable=True,
     attribute_order_writable=True,
     task_links_writable=True,
     unfilterable_types=frozenset({"location"}),

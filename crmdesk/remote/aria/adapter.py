@@ -55,6 +55,9 @@ ARIA_DEFAULTS = Capabilities(
     # written only with a new status; a task's links are fixed once it exists.
     option_order_writable=False,
     option_active_writable=False,
+    # A status's isActive and celebrationEnabled are its outcome (open; won; lost), and the
+    # options PATCH passes them to the server's status update (docs/remote.md, "Status outcomes").
+    status_outcome_writable=True,
     attribute_order_writable=False,
     task_links_writable=False,
     # Seen on the real server: a filter on a personal name answers an empty 500.

@@ -17,6 +17,8 @@ _CONFIG_OUT = {"target_object": "targetObjectSlug", "currency_code": "currencyCo
 ATTRIBUTE_ORDER_FIXED = "This server's API cannot store an attribute order."
 OPTION_ORDER_FIXED = "This server's API cannot store an option's order."
 OPTION_ACTIVE_FIXED = "This server's API cannot deactivate an option after it is created."
+#: ``update_option``'s error when the read-back status has not the outcome just sent.
+OUTCOME_NOT_KEPT = "The server did not keep “{title}” as {outcome}."
 
 
 def _choice_body(option: Option, status: bool) -> dict[str, Any]:
@@ -24,7 +26,8 @@ def _choice_body(option: Option, status: bool) -> dict[str, Any]:
     if option.color:
         body["color"] = option.color
     if status:
-        body["isActive"] = option.active
+        # A won or lost status is an inactive one (the server's own Won and Lost are).
+        body.update(wire.outcome_fields(option.outcome) if option.outcome else {"isActive": option.active})
     return body
 
 
@@ -142,8 +145,22 @@ class AdminMixin(AriaSession):
         body: dict[str, Any] = {"optionId": option.id, "attributeType": attribute.type.value, "title": option.title}
         if option.color:
             body["color"] = option.color
+        was = attribute.option_by_id(option.id)
+        # (A status the attribute does not know yet gets its flags only for an outcome to give it.)
+        new_outcome = attribute.type is AttributeType.STATUS and (
+            option.outcome != was.outcome if was is not None else option.outcome is not None)
+        if new_outcome:
+            # Only a changed outcome is sent: a rename leaves the server's flags as they are (a
+            # status may celebrate and stay open, which crmdesk reads as open and never rewrites).
+            body.update(wire.outcome_fields(option.outcome))
         row = self.call("PATCH", f"/objects/{seg(object_slug)}/attributes/options", body=body)
-        self.refresh_object(object_slug)
+        kept = self.refresh_object(object_slug).attribute(attribute.slug)
+        kept_option = kept.option_by_id(option.id) if kept is not None else None
+        if new_outcome and kept_option is not None and kept_option.outcome != option.outcome:
+            # The OpenAPI file lists only title and colour for this PATCH; the fork's API list says
+            # "...fields" and the server's code takes the flags. Should a server drop them, say so
+            # rather than show a change that was not made.
+            raise ServerRejected(OUTCOME_NOT_KEPT.format(title=option.title, outcome=option.outcome or "open"))
         return wire.option(row) if isinstance(row, dict) and row.get("id") else option
 
     def delete_option(self, object_slug: str, attribute: AttributeDef, option_id: str) -> None:

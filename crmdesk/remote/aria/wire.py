@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmdesk.model import (
+    LOST,
+    WON,
     AttributeDef,
     AttributeType,
     ListDef,
@@ -127,6 +129,21 @@ def members(data: Any) -> list[Member]:
 # -- schema -------------------------------------------------------------------------------
 
 
+def status_outcome(row: Mapping[str, Any]) -> str | None:
+    """A status's outcome as the server keeps it: an active status is an open stage; an inactive
+    one closes the deal, as won when it celebrates (the server's own Won), else as lost (Lost).
+    A select option (no ``isActive``) has none."""
+    active = row.get("isActive")
+    if not isinstance(active, bool) or active:
+        return None
+    return WON if row.get("celebrationEnabled") is True else LOST
+
+
+def outcome_fields(outcome: str | None) -> dict[str, bool]:
+    """What a status with ``outcome`` is on the server (``status_outcome`` the other way)."""
+    return {"isActive": outcome is None, "celebrationEnabled": outcome == WON}
+
+
 def option(row: Mapping[str, Any]) -> Option:
     """An option or status; ``PoisonedRow`` for a poisoned id or title (an admin editing an option
     whose title was left out would rename it)."""
@@ -139,6 +156,7 @@ def option(row: Mapping[str, Any]) -> Option:
         color=clean(row.get("color"), None, "colour", owner),
         order=int_or_none(row.get("sortOrder")) or 0,
         active=True if active is None else bool(active),
+        outcome=status_outcome(row),
     )
 
 

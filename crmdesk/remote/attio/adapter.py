@@ -19,7 +19,7 @@ import httpx
 from crmdesk.model import AttributeType, ObjectDef, Workspace
 from crmdesk.remote.absent import NoLinksMixin, NoNotificationsMixin, no_links_reasons
 from crmdesk.remote.attio import ids
-from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED
+from crmdesk.remote.attio.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED, STATUS_OUTCOME_FIXED
 from crmdesk.remote.attio.collab import MEMBERS_FIXED, NOTES_FIXED, CollabMixin
 from crmdesk.remote.attio.lists import ListsMixin
 from crmdesk.remote.attio.scopes import capabilities_for
@@ -79,6 +79,7 @@ ATTIO_DEFAULTS = Capabilities(
         "idempotent_create": "Attio does not say it honours idempotency keys: a create whose answer was lost is "
                              "looked up before it is sent again.",
         "option_order_writable": OPTION_ORDER_FIXED,
+        "status_outcome_writable": STATUS_OUTCOME_FIXED,
         "attribute_order_writable": ATTRIBUTE_ORDER_FIXED,
     },
 )

@@ -23,6 +23,10 @@ from crmdesk.remote.transport import RequestKind
 OBJECTS_STAY = "Attio's API cannot delete an object (its web app can)"
 ATTRIBUTE_ORDER_FIXED = "Attio's API cannot store an attribute's place in its object."
 OPTION_ORDER_FIXED = "Attio's API cannot store an option's order."
+#: Attio's statuses say only whether arriving at one is celebrated: that could be "won", but nothing
+#: says "lost", so an outcome read or written there would be half a truth.
+STATUS_OUTCOME_FIXED = ("Won and lost cannot be marked: Attio's statuses say only whether reaching one is "
+                        "celebrated, never that a deal is lost.")
 
 
 def body_of(attr: AttributeDef, target: str) -> dict[str, Any]:
@@ -142,4 +146,5 @@ def _wire_choice(attribute: AttributeDef) -> str:
     raise ServerRejected(f"{attribute.title or attribute.slug} has no options (it is a {attribute.type.value}).")
 
 
-__all__ = ["ATTRIBUTE_ORDER_FIXED", "OBJECTS_STAY", "OPTION_ORDER_FIXED", "AdminMixin", "body_of"]
+__all__ = ["ATTRIBUTE_ORDER_FIXED", "OBJECTS_STAY", "OPTION_ORDER_FIXED", "STATUS_OUTCOME_FIXED", "AdminMixin",
+           "body_of"]
