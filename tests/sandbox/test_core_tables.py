@@ -42,7 +42,8 @@ CREATE TABLE attributes (
     created_at TEXT NOT NULL);
 CREATE TABLE options (
     id TEXT PRIMARY KEY, attribute_id TEXT NOT NULL, title TEXT NOT NULL, color TEXT,
-    sort_order INTEGER NOT NULL, is_active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+    sort_order INTEGER NOT NULL, is_active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL,
+    celebration_enabled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, object_id TEXT NOT NULL,
     title TEXT NOT NULL, subtitle TEXT NOT NULL DEFAULT '', search TEXT NOT NULL DEFAULT '',
@@ -162,11 +163,13 @@ def test_readers_get_models_that_read_like_rows() -> None:
 
 
 def test_a_file_from_an_older_sandbox_is_brought_up_to_date(tmp_path: Path) -> None:
-    """No ``records.sent`` column, no ``records_by_object_updated`` index: both are added."""
+    """No ``records.sent`` or ``options.celebration_enabled`` column, no ``records_by_object_updated``
+    index: all are added."""
     path = tmp_path / "old.sqlite"
     older = REFERENCE.replace(",\n    sent TEXT NOT NULL DEFAULT '{}'", "").replace(
-        "CREATE INDEX records_by_object_updated ON records (object_id, updated_at);\n", "")
-    assert older.count("sent") == 0 and "records_by_object_updated" not in older
+        "CREATE INDEX records_by_object_updated ON records (object_id, updated_at);\n", "").replace(
+        ",\n    celebration_enabled INTEGER NOT NULL DEFAULT 0", "")
+    assert older.count("sent") == 0 and "records_by_object_updated" not in older and "celebration" not in older
     conn = sqlite3.connect(path)
     conn.executescript(older)
     conn.close()
@@ -179,6 +182,7 @@ def test_a_file_from_an_older_sandbox_is_brought_up_to_date(tmp_path: Path) -> N
     finally:
         core.close()
     assert made["records"] == _reference()["records"]
+    assert made["options"] == _reference()["options"]
 
 
 #: Columns of an atomic table that its resource does not answer: ``crm_users`` leaves out the

@@ -41,7 +41,8 @@ class OptionEndpoints:
         body = ctx.body_object()
         option, attr = self._option(ctx, body.get("optionId"))
         fields = {"title": body.get("title"), "color": body.get("color"), "sort_order": body.get("sortOrder"),
-                  "is_active": None if body.get("isActive") is None else int(bool(body.get("isActive")))}
+                  **{column: None if body.get(key) is None else int(bool(body.get(key)))
+                     for column, key in (("is_active", "isActive"), ("celebration_enabled", "celebrationEnabled"))}}
         return 200, option_json(ctx.core.schema.update_option(option["id"], fields), attr["type"] == "status")
 
     def delete(self, ctx: Ctx) -> tuple[int, Any]:

@@ -44,7 +44,7 @@ def option_json(row: sqlite3.Row, status: bool) -> dict[str, Any]:
     out = {"id": row["id"], "attributeId": row["attribute_id"], "title": row["title"], "color": row["color"],
            "sortOrder": row["sort_order"]}
     if status:
-        out.update(isActive=bool(row["is_active"]), celebrationEnabled=False)
+        out.update(isActive=bool(row["is_active"]), celebrationEnabled=bool(row["celebration_enabled"]))
     return out
 
 

@@ -57,6 +57,13 @@ class Database:
         columns = {row[1] for row in self.conn.execute("PRAGMA table_info(records)")}
         if "sent" not in columns:
             self.conn.execute("ALTER TABLE records ADD COLUMN sent TEXT NOT NULL DEFAULT '{}'")
+        if "celebration_enabled" not in {row[1] for row in self.conn.execute("PRAGMA table_info(options)")}:
+            self.conn.execute("ALTER TABLE options ADD COLUMN celebration_enabled INTEGER NOT NULL DEFAULT 0")
+            # The seeded Won stage celebrates, as it would have been made now (else it reads as lost).
+            self.conn.execute(
+                "UPDATE options SET celebration_enabled = 1 WHERE title = 'Won' AND is_active = 0 AND attribute_id IN"
+                " (SELECT a.id FROM attributes a JOIN objects o ON o.id = a.object_id"
+                "  WHERE o.slug = 'deals' AND a.slug = 'stage' AND a.is_system = 1)")
         self._add_missing_indexes(core_tables())
 
     def _add_missing_indexes(self, tables: Sequence[Table]) -> None:

@@ -202,9 +202,10 @@ class SchemaStore:
         color = option.get("color") or PALETTE[order % len(PALETTE)]
         option_id = new_id()
         conn.execute(
-            "INSERT INTO options VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO options (id, attribute_id, title, color, sort_order, is_active, created_at,"
+            " celebration_enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (option_id, attribute_id, title.strip(), color, order, int(option.get("isActive", True) is not False),
-             self.clock.now()),
+             self.clock.now(), int(option.get("celebrationEnabled") is True)),
         )
         return option_id
 
@@ -219,7 +220,7 @@ class SchemaStore:
 
     def update_option(self, option_id: str, fields: Mapping[str, Any]) -> sqlite3.Row:
         self.option_row(option_id)
-        allowed = {"title", "color", "sort_order", "is_active"}
+        allowed = {"title", "color", "sort_order", "is_active", "celebration_enabled"}
         changes = {k: v for k, v in fields.items() if k in allowed and v is not None}
         if changes:
             sets = ", ".join(f"{k} = ?" for k in changes)

@@ -6,13 +6,14 @@ from typing import Any
 
 from crmdesk.sandbox.core.schema import SchemaStore
 
+#: (title, colour, active, celebrates): as the real server seeds them, Won and Lost closed, Won celebrating.
 DEAL_STAGES = (
-    ("Lead", "#6366f1", True),
-    ("Qualified", "#8b5cf6", True),
-    ("Proposal", "#a855f7", True),
-    ("Negotiation", "#ec4899", True),
-    ("Won", "#22c55e", False),
-    ("Lost", "#ef4444", False),
+    ("Lead", "#6366f1", True, False),
+    ("Qualified", "#8b5cf6", True, False),
+    ("Proposal", "#a855f7", True, False),
+    ("Negotiation", "#ec4899", True, False),
+    ("Won", "#22c55e", False, True),
+    ("Lost", "#ef4444", False, False),
 )
 
 # (slug, title, type, config, required, unique, multiselect)
@@ -55,7 +56,8 @@ def install_standard_objects(schema: SchemaStore) -> None:
         for a_slug, title, kind, config, required, unique, multiselect in attributes:
             options = None
             if a_slug == "stage":
-                options = [{"title": t, "color": c, "isActive": active} for t, c, active in DEAL_STAGES]
+                options = [{"title": t, "color": c, "isActive": active, "celebrationEnabled": celebrates}
+                           for t, c, active, celebrates in DEAL_STAGES]
             schema.create_attribute(object_id=row["id"], slug=a_slug, title=title, type=kind, config=config,
                                     required=required, unique=unique, multiselect=multiselect, system=True,
                                     options=options)

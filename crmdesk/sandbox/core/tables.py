@@ -142,6 +142,8 @@ class OptionRow(Row, table=True):
     sort_order: int = _int()
     is_active: int = _int(1)
     created_at: str = text_field()
+    #: A status that celebrates (the real server's ``celebration_enabled``): inactive, it is a won one.
+    celebration_enabled: int = _int(0)
 
 
 class RecordRow(Row, table=True):
