@@ -1,7 +1,7 @@
 """The admin dialogs as an admin meets them, against the real sandbox: a new object gets a Name
 attribute and a plural made from its singular, messages name things as the admin named them,
 error lines and empty states are read whole (the dialog grows), Tab follows the form, every
-dialog closes with a button, and statuses say why they cannot be marked won or lost."""
+dialog closes with a button, and statuses can be marked won or lost on this server."""
 
 from __future__ import annotations
 
@@ -163,24 +163,25 @@ def test_tab_follows_the_forms_in_reading_order(qtbot: Any, env: Env) -> None:
     options.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is options)
     wait_for(qtbot, lambda: options.editable)
-    # (The Active box and the won/lost choice are off on this server: Tab passes them by.)
-    assert _tabbed(qtbot, options.list, 9) == [
-        options.list, options.title, options.color, options.add_button, options.rename_button,
+    # (The Active box is off on this server: Tab passes it by. The won/lost choice is on.)
+    assert _tabbed(qtbot, options.list, 10) == [
+        options.list, options.title, options.color, options.outcome, options.add_button, options.rename_button,
         options.recolor_button, options.delete_button, options.up_button, options.down_button, options.close_button]
 
 
-def test_statuses_say_why_they_cannot_be_won_or_lost_here(qtbot: Any, env: Env) -> None:
+def test_statuses_can_be_marked_won_or_lost_here(qtbot: Any, env: Env) -> None:
     objects = opened_objects(qtbot, env)
     objects.select("deals")
     attributes = objects.edit_attributes()
     attributes.select("stage")
     options = attributes.edit_options()
     wait_for(qtbot, lambda: options.editable)
-    assert options.outcome.isVisibleTo(options) and not options.outcome.isEnabled()
-    assert "won or lost" in options.outcome.toolTip()
-    assert "won or lost" in options.note.text()
-    # Renaming and reordering work meanwhile (the order on this computer, as the note says).
+    # This server keeps a status's outcome: the choice has no reason to give, the note none to add.
+    assert options.outcome.isVisibleTo(options) and options.outcome.toolTip() == ""
+    assert "won or lost" not in options.note.text()
+    # Renaming and reordering work as before (the order on this computer, as the note says).
     options.select_title("Proposal")
+    assert options.outcome.isEnabled() and options.outcome.currentText() == "Open"
     options.title.selectAll()
     qtbot.keyClicks(options.title, "Offer")
     click(qtbot, options.rename_button)

@@ -87,8 +87,8 @@ def test_a_server_that_stores_order_and_active_flags_is_shown_so_offline(qtbot: 
     qtbot.addWidget(dialog)
     dialog.open_for_user()
     dialog.list.setCurrentRow(0)
-    # Nothing kept on this computer: the note only says why a status cannot be won or lost here.
-    assert dialog.note.text().startswith("Won and lost cannot be marked")
+    # Nothing kept on this computer, and won and lost are the server's too: no note.
+    assert dialog.note.text() == "" and dialog.outcome.isEnabled()
     assert dialog.active.isEnabled() and dialog.active.toolTip() == ""
     assert dialog.up_button.isEnabled()
     attributes = AttributesDialog(offline.context, "deals")
@@ -98,8 +98,8 @@ def test_a_server_that_stores_order_and_active_flags_is_shown_so_offline(qtbot: 
     qtbot.waitUntil(lambda: dialog.read_only_line.text() == f"Read-only: {OFFLINE}", timeout=60_000)
     qtbot.waitUntil(lambda: attributes.read_only_line.text() == f"Read-only: {OFFLINE}", timeout=60_000)
     # Offline the server's order and flags cannot be written; they are still the server's.
-    assert not dialog.up_button.isEnabled() and not dialog.active.isEnabled()
-    assert dialog.note.text().startswith("Won and lost cannot be marked")
+    assert not dialog.up_button.isEnabled() and not dialog.active.isEnabled() and not dialog.outcome.isEnabled()
+    assert dialog.note.text() == ""
     assert attributes.order_note.text() == "Drag to reorder."
     stage = offline.store.schema.get_object("deals").attribute("stage")
     assert [o.id for o in dialog.ordered()] == [o.id for o in sorted(stage.options, key=lambda o: o.order)]

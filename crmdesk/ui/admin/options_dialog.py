@@ -4,9 +4,9 @@ reorder, (de)activate, delete (asking what the records that use it get instead).
 What the server stores is told by its capabilities: where it stores an option's order
 (``option_order_writable``) a move is sent to it, elsewhere the order is kept on this computer
 (QSettings); where it can deactivate an option (``option_active_writable``) the Active box sends
-that, elsewhere the box is off with the reason. A status can be marked won or lost where the
-server stores that (``status_outcome_writable``); no server crmdesk speaks does yet, so the
-control is there, off, saying why.
+that, elsewhere the box is off with the reason. A status is marked open, won or lost where the
+server stores that (``status_outcome_writable``): the choice is sent like a rename; elsewhere the
+control shows what the server says, off, with the reason.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import AttributeDef, AttributeType, Option
+from crmdesk.model import LOST, WON, AttributeDef, AttributeType, Option
 from crmdesk.ui.admin.base import AdminDialog
 from crmdesk.ui.admin.choices_editor import palette_combo
 from crmdesk.ui.admin.common import chain_tab_order, describe, swatch
@@ -66,7 +66,7 @@ class OptionsDialog(AdminDialog):
         self.delete_button = QPushButton("Delete…", self)
         self.active = QCheckBox("Active", self)
         self.outcome = QComboBox(self)
-        for label, value in (("Neither won nor lost", None), ("Won", "won"), ("Lost", "lost")):
+        for label, value in (("Open", ""), ("Won", WON), ("Lost", LOST)):  # "": no outcome
             self.outcome.addItem(label, value)
         grid.addWidget(QLabel("Title", self), 0, 0)
         grid.addWidget(self.title, 0, 1, 1, 3)
@@ -93,6 +93,8 @@ class OptionsDialog(AdminDialog):
         self.up_button.clicked.connect(lambda: self.move(-1))
         self.down_button.clicked.connect(lambda: self.move(1))
         self.active.clicked.connect(self.set_active)  # the user's click, not a programmatic setChecked
+        # The user's pick (``activated``), not a programmatic setCurrentIndex.
+        self.outcome.activated.connect(lambda index: self.set_outcome(self.outcome.itemData(index) or None))
         self.list.currentItemChanged.connect(self._current_changed)
         chain_tab_order(self.list, self.title, self.color, self.active, self.outcome, self.add_button,
                         self.rename_button, self.recolor_button, self.delete_button, self.up_button, self.down_button,
@@ -121,8 +123,12 @@ class OptionsDialog(AdminDialog):
         is_status = self.noun() == "status"
         self.outcome.setVisible(is_status)
         self.outcome_label.setVisible(is_status)
-        outcome_writable = bool(getattr(self.caps, "status_outcome_writable", False))
-        self.outcome.setEnabled(self.editable and outcome_writable)
+        outcome_writable = self.caps.status_outcome_writable
+        option = self.current_option()
+        # Where the server keeps no outcome, "Open" would be a guess: the choice shows none.
+        known = option is not None and (outcome_writable or option.outcome is not None)
+        self.outcome.setCurrentIndex(self.outcome.findData(option.outcome or "") if known and option else -1)
+        self.outcome.setEnabled(self.editable and outcome_writable and option is not None)
         why_no_outcome = "" if outcome_writable else (self.caps.reasons.get("status_outcome_writable") or NO_OUTCOME)
         self.outcome.setToolTip(why_no_outcome)
         if is_status and why_no_outcome:
@@ -171,7 +177,9 @@ class OptionsDialog(AdminDialog):
         for option in self.ordered():
             used = usage.get(option.id, 0)
             text = f"{option.title}  ·  {used:,} record{'s' if used != 1 else ''}"
-            item = QListWidgetItem(swatch(option.color), text + ("" if option.active else "  ·  inactive"))
+            # A won or lost status says so (on Aria it is also an inactive one: that is how it closes).
+            mark = option.outcome or ("" if option.active else "inactive")
+            item = QListWidgetItem(swatch(option.color), text + (f"  ·  {mark}" if mark else ""))
             item.setData(IdRole, option.id)
             self.list.addItem(item)
             if option.id == current:
@@ -242,6 +250,14 @@ class OptionsDialog(AdminDialog):
             return
         changed, slug = replace(option, active=active), self.object_slug
         what = f"{'Activating' if active else 'Deactivating'} “{option.title}”"
+        self._run(what, lambda backend: backend.update_option(slug, attr, changed))
+
+    def set_outcome(self, outcome: str | None) -> None:
+        attr, option = self.attribute(), self.current_option()
+        if attr is None or option is None or option.outcome == outcome:
+            return
+        changed, slug = replace(option, outcome=outcome), self.object_slug
+        what = f"Marking “{option.title}” {outcome or 'open'}"
         self._run(what, lambda backend: backend.update_option(slug, attr, changed))
 
     # -- server changes -----------------------------------------------------------------------------
