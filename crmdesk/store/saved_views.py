@@ -3,7 +3,7 @@
 They live in the workspace file (table ``saved_views``, schema v8), so they move with the
 workspace and survive restarts; they are the user's own and never sent to the server. The
 state is the window's JSON, kept whole: the store does not read inside it (a filter in it
-may hold the "me" placeholder, resolved with ``my_actor_id`` when the view is applied).
+may hold the "me" placeholder, resolved with ``SchemaRepo.my_actor_id`` when the view is applied).
 
 Saved views are not records, so their changes are not in a ``ChangeSet``: whoever shows
 them (the sidebar) listens here, and is told after each committed change.
@@ -23,7 +23,6 @@ from typing import Any
 from crmdesk.model import ValidationError
 from crmdesk.store.clock import utc_now
 from crmdesk.store.errors import NotFound
-from crmdesk.store.schema_repo import SchemaRepo
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +57,6 @@ def clean_name(name: str) -> str:
     if len(cleaned) > MAX_NAME:
         raise ValidationError("Name", f"at most {MAX_NAME} characters")
     return cleaned
-
-
-def my_actor_id(schema: SchemaRepo) -> str | None:
-    """The id "me" stands for in an owner/assignee value: the actor id of the member the
-    workspace says is its user (``schema.me()``, a member id or a user id); None until known."""
-    me = schema.me()
-    if not me:
-        return None
-    for member in schema.members():
-        if me in (member.id, member.user_id):
-            return member.actor_id
-    return me  # a member not downloaded yet: the id as given is the best guess
 
 
 class SavedViewRepo:

@@ -61,6 +61,18 @@ class SchemaRepo:
         members), as the server said or the user chose; None until either did."""
         return self.get_meta(ME_KEY)
 
+    def my_actor_id(self) -> str | None:
+        """The id "me" stands for in an owner or assignee value: the actor id of the member
+        ``me()`` names (a member id or a user id); None until known. A member not downloaded yet
+        is named by the id as given, the best guess."""
+        me = self.me()
+        if not me:
+            return None
+        for member in self.members():
+            if me in (member.id, member.user_id):
+                return member.actor_id
+        return me
+
     def set_me(self, member_id: str | None) -> None:
         """Write inside ``Store.write()``."""
         self.set_meta(ME_KEY, member_id)

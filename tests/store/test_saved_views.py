@@ -11,7 +11,6 @@ from crmdesk.model import ValidationError
 from crmdesk.store import NotFound, Store
 from crmdesk.store.connection import open_connection
 from crmdesk.store.migrations import migrate, schema_version
-from crmdesk.store.saved_views import my_actor_id
 from crmdesk.store.schema_steps import LATEST_VERSION
 
 from ._support import open_store
@@ -62,13 +61,13 @@ def test_a_damaged_state_opens_as_the_plain_table(store: Store) -> None:
 
 
 def test_me_is_the_actor_id_of_the_member_the_workspace_names(store: Store) -> None:
-    assert my_actor_id(store.schema) is None
+    assert store.schema.my_actor_id() is None
     with store.write():
         store.schema.set_me("mem-ada")
-    assert my_actor_id(store.schema) == "user-ada"  # owner values name Ada's user id
+    assert store.schema.my_actor_id() == "user-ada"  # owner values name Ada's user id
     with store.write():
         store.schema.set_me("mem-bob")
-    assert my_actor_id(store.schema) == "mem-bob"
+    assert store.schema.my_actor_id() == "mem-bob"
 
 
 def test_a_v7_file_gains_saved_views_and_keeps_its_records(tmp_path: Path) -> None:

@@ -67,15 +67,6 @@ def quick_create_attributes(obj: ObjectDef, preset: dict[str, Any] | None = None
     return [a for a in ordered if a.slug in wanted]
 
 
-def my_actor_id(store: Store) -> str | None:
-    """The id an owner value names for the person using the workspace (None: not known)."""
-    me = store.schema.me()
-    if not me:
-        return None
-    member = next((m for m in store.schema.members() if me in (m.id, m.user_id)), None)
-    return member.actor_id if member is not None else None
-
-
 class QuickField:
     """One attribute's input in the dialog: ``value()`` is canonical or raises ValidationError."""
 
@@ -228,7 +219,7 @@ class QuickCreateDialog(QDialog):
         if attr.type is AttributeType.ACTOR_REFERENCE and not attr.multiselect:
             members = sorted(self.store.schema.members(), key=lambda m: m.name.casefold())
             return ChoiceField(attr, [(m.actor_id, m.name) for m in members],
-                               preset if preset is not None else my_actor_id(self.store))
+                               preset if preset is not None else self.store.schema.my_actor_id())
         if attr.has_options and not attr.multiselect:
             options = sorted(attr.options, key=lambda o: o.order)
             keep_all = attr.type is AttributeType.STATUS  # closed stages stay choosable; archived options do not

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButto
 from crmdesk.model import AttributeDef, Condition, FilterGroup, InvalidFilter, Operator
 from crmdesk.model.filters import resolve_me
 from crmdesk.store import Store
-from crmdesk.store.saved_views import my_actor_id
 from crmdesk.ui.models.record_table_model import RecordTableModel
 from crmdesk.ui.widgets.filter_operands import Operand, filter_operators, make_operand
 
@@ -248,7 +247,7 @@ class FilterBar(QFrame):
         group = self.current_filter()
         try:
             if group is not None:
-                group = resolve_me(group, my_actor_id(self.model.store.schema))
+                group = resolve_me(group, self.model.store.schema.my_actor_id())
             if group == self.model.filter:
                 self.message.hide()
                 return True

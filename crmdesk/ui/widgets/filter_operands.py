@@ -27,7 +27,6 @@ from crmdesk.model import AttributeDef, AttributeType, Operator
 from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.filters import ME, TEXT_OPERATORS, operators_for
 from crmdesk.store import Store
-from crmdesk.store.saved_views import my_actor_id
 from crmdesk.ui.editors.colors import dot_icon, option_color
 from crmdesk.ui.text import action_text
 from crmdesk.ui.widgets.record_picker import MAX_SHOWN, ReferenceSearch, Search, matching_records
@@ -221,7 +220,7 @@ class ReferenceOperand(Operand):
         return members[:MAX_SHOWN], len(members)
 
     def _me_title(self) -> str:
-        actor = my_actor_id(self._store.schema)
+        actor = self._store.schema.my_actor_id()
         name = self._store.schema.member_name(actor) if actor else None
         return f"Me ({name})" if name else "Me" if actor else "Me (not set yet)"
 
