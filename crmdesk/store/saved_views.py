@@ -3,7 +3,9 @@
 They live in the workspace file (table ``saved_views``, schema v8), so they move with the
 workspace and survive restarts; they are the user's own and never sent to the server. The
 state is the window's JSON, kept whole: the store does not read inside it (a filter in it
-may hold the "me" placeholder, resolved with ``SchemaRepo.my_actor_id`` when the view is applied).
+may hold the "me" placeholder, resolved with ``SchemaRepo.my_actor_id`` when the view is applied),
+but for one thing: a filter's operand naming a record made offline follows that record to its
+server id (``rewrite_id``, part of ``Store.rewrite_local_id``).
 
 Saved views are not records, so their changes are not in a ``ChangeSet``: whoever shows
 them (the sidebar) listens here, and is told after each committed change.
@@ -96,9 +98,6 @@ class SavedViewRepo:
     def all(self) -> list[SavedView]:
         return list(self._rows())
 
-    def for_object(self, object_slug: str) -> list[SavedView]:
-        return list(self._rows("WHERE object_slug = ?", (object_slug,)))
-
     def get(self, view_id: str) -> SavedView | None:
         return next(self._rows("WHERE id = ?", (view_id,)), None)
 
@@ -148,6 +147,25 @@ class SavedViewRepo:
         self._changed()
         return self._require(view_id)
 
+    def rewrite_id(self, local_id: str, server_id: str) -> None:
+        """A record made offline got its server id: a filter naming it (an operand equal to
+        ``local_id``, alone or in a list) names ``server_id`` instead. Joins the caller's
+        transaction (``Store.rewrite_local_id``); views that do not name it are left as they are."""
+        changed = False
+        with self._write():
+            rows = self._conn.execute("SELECT id, state_json FROM saved_views WHERE instr(state_json, ?) > 0",
+                                      (local_id,)).fetchall()
+            for view_id, state_json in rows:
+                state = _state(state_json)
+                node = state.get("filter")
+                if not isinstance(node, dict) or not _rewrite_operands(node, local_id, server_id):
+                    continue
+                self._conn.execute("UPDATE saved_views SET state_json = ?, updated_at = ? WHERE id = ?",
+                                   (_json(state), utc_now(), view_id))
+                changed = True
+        if changed:
+            self._changed()
+
     def delete(self, view_id: str) -> None:
         with self._write():
             self._conn.execute("DELETE FROM saved_views WHERE id = ?", (view_id,))
@@ -164,10 +182,36 @@ def _json(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, ensure_ascii=False)
 
 
+def _rewrite_operands(node: dict[str, Any], old: str, new: str) -> bool:
+    """Replace ``old`` by ``new`` among the operands of the filter ``node`` (a group of
+    conditions, or one condition), in place; True when one was replaced. Attribute slugs,
+    operators and any other text are left alone."""
+    changed = False
+    children = node.get("conditions")
+    if isinstance(children, list):
+        for child in children:
+            if isinstance(child, dict) and _rewrite_operands(child, old, new):
+                changed = True
+        return changed
+    if "value" in node:
+        value, changed = _replaced(node["value"], old, new)
+        node["value"] = value
+    return changed
+
+
+def _replaced(value: Any, old: str, new: str) -> tuple[Any, bool]:
+    if value == old:
+        return new, True
+    if isinstance(value, list):
+        items = [_replaced(item, old, new) for item in value]
+        return [item for item, _ in items], any(hit for _, hit in items)
+    return value, False
+
+
 def _state(text: str) -> dict[str, Any]:
     """A damaged state opens as the plain table, not an error."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -194,6 +194,7 @@ class Store:
             self.conflicts.rewrite_target(local_id, server_id)
             self.id_map.add(local_id, server_id, entity)
             self.recent.rewrite(local_id, server_id)
+            self.saved_views.rewrite_id(local_id, server_id)
 
     def forget_links_of(self, record_id: str, *, queued: bool) -> None:
         """The record's links and issue keys leave the cache (the server drops them with the
