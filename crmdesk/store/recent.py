@@ -1,16 +1,17 @@
 """Records the user opened lately, newest first, kept in the workspace file.
 
-A JSON list of record ids in the ``meta`` table (no table of its own, so no migration): a
-workspace file opened by an older crmdesk simply keeps the key unread. Ids of records deleted
-since are skipped when listed and dropped at the next visit.
+A JSON list of record ids in the ``meta`` table (``meta_list``; no table of its own, so no
+migration): a workspace file opened by an older crmdesk simply keeps the key unread. Ids of
+records deleted since are skipped when listed and dropped at the next visit.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from crmdesk.store.meta_list import read_list, write_list
 
 if TYPE_CHECKING:
     from crmdesk.store.store import Store
@@ -36,11 +37,7 @@ class RecentRecords:
 
     def ids(self) -> list[str]:
         """Every kept id, newest first; an unreadable value (a damaged or foreign key) reads as none."""
-        try:
-            kept = json.loads(self._store.schema.get_meta(RECENT_META) or "[]")
-        except ValueError:
-            return []
-        return [item for item in kept if isinstance(item, str)] if isinstance(kept, list) else []
+        return [item for item in read_list(self._store.schema, RECENT_META) if isinstance(item, str)]
 
     def visited(self, record_id: str) -> None:
         """``record_id`` was opened: it moves to the front. Raises ``DatabaseLocked`` when another
@@ -54,7 +51,7 @@ class RecentRecords:
         try:
             # Not durable: a visit lost in a power cut is not worth an fsync on every navigation.
             with self._store.write(durable=False):
-                self._store.schema.set_meta(RECENT_META, json.dumps(kept))
+                write_list(self._store.schema, RECENT_META, kept)
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
@@ -63,14 +60,14 @@ class RecentRecords:
         ids = self.ids()
         if local_id in ids:
             with self._store.write(durable=False):
-                self._store.schema.set_meta(
-                    RECENT_META, json.dumps([server_id if known == local_id else known for known in ids]))
+                write_list(self._store.schema, RECENT_META,
+                           [server_id if known == local_id else known for known in ids])
 
     def forget(self, record_id: str) -> None:
         ids = self.ids()
         if record_id in ids:
             with self._store.write(durable=False):
-                self._store.schema.set_meta(RECENT_META, json.dumps([i for i in ids if i != record_id]))
+                write_list(self._store.schema, RECENT_META, [i for i in ids if i != record_id])
 
     def records(self, limit: int = 8, *, leaving_out: str | None = None) -> list[RecentRecord]:
         """The newest ``limit`` records still in the workspace (without ``leaving_out``), newest first."""

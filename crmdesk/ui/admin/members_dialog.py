@@ -1,7 +1,7 @@
 """Workspace ▸ Settings ▸ Members: who is in the workspace and with which role; invite by
 email, change a role, remove (asking first). The person using this workspace is marked "You"
 (``store.schema.me()``, set by "This is me" here or by the demo), and people invited from here
-whom the server does not list yet are marked "Invited" (``crmdesk.ui.admin.invites``)."""
+whom the server does not list yet are marked "Invited" (kept by ``crmdesk.store.invites``)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import Member
+from crmdesk.store.invites import pending_invites, remember_invite
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import chain_tab_order, describe, error_label, field_of, show_error
+from crmdesk.ui.admin.common import describe, error_label, field_of, show_error
 from crmdesk.ui.admin.confirm import ConfirmDialog
-from crmdesk.ui.admin.invites import pending_invites, remember_invite
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -91,7 +92,7 @@ class MembersDialog(AdminDialog):
         self.remove_button.clicked.connect(self.remove)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.me_button.clicked.connect(self.this_is_me)
-        chain_tab_order(self.tree, self.role, self.set_role_button, self.me_button, self.remove_button, self.email,
+        reading_order(self.tree, self.role, self.set_role_button, self.me_button, self.remove_button, self.email,
                         self.invite_role, self.invite_button, self.close_button)
         self.reload()
         self.finish_setup()

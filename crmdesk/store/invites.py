@@ -3,17 +3,18 @@
 Some servers add an invited person as a member at once; others record an invite that becomes a
 member only when the person signs up, and list invites nowhere crmdesk reads. Either way the
 admin should see who was invited: the addresses are kept in the workspace file's meta table (a
-JSON list, no new table) until the synced member list names them.
+JSON list, no new table, ``meta_list``) until the synced member list names them.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crmdesk.store.meta_list import read_list, write_list
+
 if TYPE_CHECKING:
-    from crmdesk.store import Store
+    from crmdesk.store.store import Store
 
 PENDING_INVITES_META = "pending_invites"
 
@@ -25,19 +26,16 @@ class PendingInvite:
 
 
 def _kept(store: Store) -> list[PendingInvite]:
-    try:
-        rows = json.loads(store.schema.get_meta(PENDING_INVITES_META) or "[]")
-    except ValueError:
-        return []
+    """What is kept; a damaged value reads as no invites."""
     found = [PendingInvite(str(row.get("email", "")), str(row.get("role", "member")))
-             for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+             for row in read_list(store.schema, PENDING_INVITES_META) if isinstance(row, dict)]
     return [invite for invite in found if invite.email]
 
 
 def _write(store: Store, invites: list[PendingInvite]) -> None:
-    text = json.dumps([{"email": invite.email, "role": invite.role} for invite in invites]) if invites else None
     with store.write():
-        store.schema.set_meta(PENDING_INVITES_META, text)
+        write_list(store.schema, PENDING_INVITES_META,
+                   [{"email": invite.email, "role": invite.role} for invite in invites])
 
 
 def pending_invites(store: Store) -> list[PendingInvite]:
@@ -52,5 +50,6 @@ def pending_invites(store: Store) -> list[PendingInvite]:
 
 
 def remember_invite(store: Store, email: str, role: str) -> None:
+    """``email`` was invited as ``role`` (replacing an earlier invite of the same address)."""
     kept = [invite for invite in _kept(store) if invite.email.lower() != email.lower()]
     _write(store, [*kept, PendingInvite(email, role)])
