@@ -76,11 +76,6 @@ class AttributeDef:
                 return option
         return None
 
-    def outcome_ids(self, outcome: str) -> frozenset[str]:
-        """The ids of this status attribute's statuses marked ``outcome`` (``WON`` or ``LOST``):
-        what a chart of won and lost deals counts."""
-        return frozenset(o.id for o in self.options if o.outcome == outcome)
-
     def option_by_title(self, title: str) -> Option | None:
         wanted = title.strip().casefold()
         for option in self.options:

@@ -173,13 +173,6 @@ class SchemaRepo:
     def get_object(self, slug: str) -> ObjectDef | None:
         return self.objects().get(slug)
 
-    def outcome_ids(self, object_slug: str, attribute_slug: str, outcome: str) -> frozenset[str]:
-        """The ids of the statuses of ``object_slug``'s ``attribute_slug`` marked ``outcome``
-        (``model.WON`` or ``model.LOST``) as the server last said; empty when it says none."""
-        obj = self.get_object(object_slug)
-        attr = obj.attribute(attribute_slug) if obj is not None else None
-        return attr.outcome_ids(outcome) if attr is not None else frozenset()
-
     def lists(self) -> dict[str, ListDef]:
         if self._lists is None:
             self._lists = self._load_lists()
