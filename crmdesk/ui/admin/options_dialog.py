@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 from crmdesk.model import LOST, WON, AttributeDef, AttributeType, Option
 from crmdesk.ui.admin.base import AdminDialog
 from crmdesk.ui.admin.choices_editor import palette_combo
-from crmdesk.ui.admin.common import chain_tab_order, describe, swatch
+from crmdesk.ui.admin.common import describe, swatch
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import option_usage, records_using_option, replaced
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -96,7 +97,7 @@ class OptionsDialog(AdminDialog):
         # The user's pick (``activated``), not a programmatic setCurrentIndex.
         self.outcome.activated.connect(lambda index: self.set_outcome(self.outcome.itemData(index) or None))
         self.list.currentItemChanged.connect(self._current_changed)
-        chain_tab_order(self.list, self.title, self.color, self.active, self.outcome, self.add_button,
+        reading_order(self.list, self.title, self.color, self.active, self.outcome, self.add_button,
                         self.rename_button, self.recolor_button, self.delete_button, self.up_button, self.down_button,
                         self.close_button)
         self.reload()
@@ -267,7 +268,15 @@ class OptionsDialog(AdminDialog):
         self.access.run(call, lambda _r: self.say(f"{what}: done; the workspace is syncing."), self._failed)
 
     def _failed(self, error: Exception) -> None:
-        self.say(describe(error))  # the title field keeps what was typed
+        """The server refused, or took part of it (a read-back that found the outcome not kept
+        after the PATCH changed the rest): the schema is pulled again and the controls show what
+        the workspace file says, not the pick the server did not keep. The title field keeps
+        what was typed."""
+        typed = self.title.text()
+        self.access.pull_schema()
+        self.reload()
+        self.title.setText(typed)
+        self.say(describe(error))
 
     def _title_problem(self, title: str, ignore: str | None = None) -> str | None:
         attr = self.attribute()
