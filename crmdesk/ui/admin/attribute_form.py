@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from crmdesk.model import MULTISELECT_TYPES, AttributeDef, AttributeType
 from crmdesk.model.limits import ValueLimits
 from crmdesk.ui.admin.choices_editor import ChoicesEditor
-from crmdesk.ui.admin.common import TYPE_TITLES, chain_tab_order, error_label, show_error, slug_problem, slugify
+from crmdesk.ui.admin.common import TYPE_TITLES, error_label, show_error, slug_problem, slugify
 from crmdesk.ui.admin.server_form import ServerForm
 from crmdesk.ui.admin.values import records_with_value
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -111,7 +112,7 @@ class AttributeForm(ServerForm):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         # As the form reads: the check boxes were made before the type's own fields above them.
-        chain_tab_order(self.title, self.slug, self.type, self.currency, self.target, self.choices.list,
+        reading_order(self.title, self.slug, self.type, self.currency, self.target, self.choices.list,
                         self.choices.title, self.choices.color, self.choices.add_button, self.choices.remove_button,
                         self.required, self.unique, self.multiselect, self.buttons)
         self._slug_touched = existing is not None

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QListWidge
 
 from crmdesk.model import AttributeDef
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import TYPE_TITLES, chain_tab_order, describe
+from crmdesk.ui.admin.common import TYPE_TITLES, describe
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.values import records_with_value
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -61,7 +62,7 @@ class AttributesDialog(AdminDialog):
         self.options_button.clicked.connect(self.edit_options)
         self.delete_button.clicked.connect(self.delete_attribute)
         self.list.currentItemChanged.connect(lambda *_: self.update_actions())
-        chain_tab_order(self.list, self.new_button, self.edit_button, self.options_button, self.delete_button,
+        reading_order(self.list, self.new_button, self.edit_button, self.options_button, self.delete_button,
                         self.close_button)
         self.reload()
         self.finish_setup()

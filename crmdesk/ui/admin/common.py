@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import pairwise
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from crmdesk.model import AttributeType
 from crmdesk.remote.errors import NetworkError, PermissionDenied, RemoteError, ServerRejected
+from crmdesk.ui.widgets.error_label import error_color as palette_error_color
 from crmdesk.ui.widgets.error_label import error_label as shared_error_label
-
-#: The color of an admin dialog's field error (darker than the shared error line's), and the
-#: one used on a dark palette, where that dark red is hard to read.
-FIELD_ERROR_COLOR = "#b91c1c"
-FIELD_ERROR_COLOR_ON_DARK = "#f87171"
 
 SLUG_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_SLUG = 63
@@ -79,8 +74,7 @@ def error_label(parent: QWidget | None = None) -> QLabel:
 
 def error_color(widget: QWidget) -> str:
     """The field-error red that reads well on ``widget``'s palette (light or dark)."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return FIELD_ERROR_COLOR_ON_DARK if dark else FIELD_ERROR_COLOR
+    return palette_error_color(widget.palette())
 
 
 def show_error(label: QLabel, text: str | None) -> None:
@@ -108,13 +102,6 @@ def grow_to_fit(window: QWidget) -> None:
                  if needed < 0 else 0)
     if (width, height) != (window.width(), window.height()):
         window.resize(width, height)
-
-
-def chain_tab_order(*widgets: QWidget) -> None:
-    """Tab goes through ``widgets`` in the order given (the order the dialog is read in), whatever
-    order they were made in."""
-    for first, second in pairwise(widgets):
-        QWidget.setTabOrder(first, second)
 
 
 #: Nouns whose plural is not made by a rule (lowercase).

@@ -14,9 +14,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef
-from crmdesk.remote.errors import RemoteError
-from crmdesk.ui.admin.common import chain_tab_order, describe, error_label, plural_of, show_error, slug_problem, slugify
+from crmdesk.remote.errors import RemoteError, ServerRejected
+from crmdesk.ui.admin.common import describe, error_label, plural_of, show_error, slug_problem, slugify
 from crmdesk.ui.admin.server_form import ServerForm
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.ui.admin.access import AdminAccess
@@ -67,8 +68,9 @@ class ObjectForm(ServerForm):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        chain_tab_order(self.singular, self.plural, self.slug, self.icon, self.buttons)
-        #: Why the new object has no Name attribute (the server refused it), for the list to say.
+        reading_order(self.singular, self.plural, self.slug, self.icon, self.buttons)
+        #: Why the new object has no Name attribute (the server refused it), for the list to say;
+        #: set on the GUI thread from what the pool call returned.
         self.title_problem: str | None = None
         self._slug_touched = existing is not None
         # A plural the user typed (or the one an existing object has) is theirs: not derived.
@@ -124,20 +126,43 @@ class ObjectForm(ServerForm):
         if existing is None:
             def call(backend):  # type: ignore[no-untyped-def]
                 made = backend.create_object(slug, singular, plural, icon)
-                return self._add_title_attribute(backend, made)
+                return made, add_title_attribute(backend, made)
         else:
             def call(backend):  # type: ignore[no-untyped-def]
-                return backend.update_object(existing.slug, singular_name=singular, plural_name=plural, icon=icon)
+                return backend.update_object(existing.slug, singular_name=singular, plural_name=plural,
+                                             icon=icon), None
         self.send_to_server(call)
 
-    def _add_title_attribute(self, backend: Any, made: ObjectDef) -> ObjectDef:
-        """Runs on the pool, right after the object was made. The object exists whatever happens
-        here: a refusal is told (``title_problem``), not raised, or Save would try to make it again."""
-        if made.title_attribute is not None:
-            return made
-        try:
-            backend.create_attribute(made.slug, TITLE_ATTRIBUTE)
-        except RemoteError as error:
-            log.info("the new object %s got no Name attribute: %s", made.slug, error)
-            self.title_problem = describe(error)
-        return made
+    def _done(self, result: Any) -> None:
+        """Back on the GUI thread: the object, and why it has no Name attribute (None: it has)."""
+        made, self.title_problem = result
+        super()._done(made)
+
+
+def add_title_attribute(backend: Any, made: ObjectDef) -> str | None:
+    """Runs on the pool, right after the object was made; why the object has no title attribute,
+    or None when it has one. The object exists whatever happens here: a refusal is told, not
+    raised, or Save would try to make the object again. A server that made its own ``name``
+    (so refuses a second one: the slug already exists) leaves nothing to tell."""
+    if made.title_attribute is not None:
+        return None
+    try:
+        backend.create_attribute(made.slug, TITLE_ATTRIBUTE)
+    except RemoteError as error:
+        if _title_already_there(backend, made.slug, error):
+            return None
+        log.info("the new object %s got no Name attribute: %s", made.slug, error)
+        return describe(error)
+    return None
+
+
+def _title_already_there(backend: Any, object_slug: str, error: RemoteError) -> bool:
+    """Whether the refusal only says the server has a ``name`` attribute already: its words say
+    so, or the object as the server now lists it has one."""
+    if isinstance(error, ServerRejected) and "already exists" in error.message.lower():
+        return True
+    try:
+        obj = backend.get_object(object_slug)
+    except RemoteError:
+        return False
+    return obj.attribute(TITLE_ATTRIBUTE.slug) is not None

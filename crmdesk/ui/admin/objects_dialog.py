@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from crmdesk.ui.admin.base import AdminDialog
-from crmdesk.ui.admin.common import chain_tab_order, describe
+from crmdesk.ui.admin.common import describe
 from crmdesk.ui.admin.confirm import ConfirmDialog
 from crmdesk.ui.admin.object_form import ObjectForm
+from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -46,7 +47,7 @@ class ObjectsDialog(AdminDialog):
         self.rename_button.clicked.connect(self.rename_object)
         self.delete_button.clicked.connect(self.delete_object)
         self.attributes_button.clicked.connect(self.edit_attributes)
-        chain_tab_order(self.list, self.new_button, self.rename_button, self.delete_button, self.attributes_button,
+        reading_order(self.list, self.new_button, self.rename_button, self.delete_button, self.attributes_button,
                         self.close_button)
         self.finish_setup()
 

@@ -10,12 +10,10 @@ focus goes back to the field it was in, whatever the answer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +32,8 @@ from crmdesk.paths import Paths
 from crmdesk.remote.dialects import Dialect, detect_dialect, dialect_named, known_dialects, open_backend
 from crmdesk.remote.errors import AuthError, InsecureConnectionRefused, NetworkError, ProtocolError, RemoteError
 from crmdesk.ui.background import Background
+from crmdesk.ui.dialogs.tab_order import reading_order
+from crmdesk.ui.widgets.error_label import error_color
 from crmdesk.ui.workspace_switcher import INSECURE_META, tokens_of, workspace_id
 
 if TYPE_CHECKING:
@@ -177,10 +177,8 @@ class ConnectDialog(QDialog):
             field.textEdited.connect(lambda _text: self._return_tests(True))
             self.secrets[credential.key] = field
         # Tab goes from the address through the credentials to the buttons, as read.
-        chain: list[QWidget] = [self.dialect, self.url, *self.secrets.values(), self.insecure, self.test_button,
-                                self.connect_button]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        reading_order(self.dialect, self.url, *self.secrets.values(), self.insecure, self.test_button,
+                      self.buttons)
 
     def _return_tests(self, tests: bool) -> None:
         """Which button Return presses: Test connection, or Connect once a test has passed. The
@@ -233,9 +231,8 @@ class ConnectDialog(QDialog):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setText(text)
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         # A red that reads on the palette in use: the light one's dark red is murky on dark grey.
-        self.status.setStyleSheet(f"color: {'#f28b82' if dark else '#b3261e'};" if error else "")
+        self.status.setStyleSheet(f"color: {error_color(self.palette())};" if error else "")
 
     def _busy(self, busy: bool) -> None:
         if busy:

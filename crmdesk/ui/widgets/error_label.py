@@ -4,9 +4,21 @@ wrapped, in a red readable on light and dark palettes, hidden until there is som
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
+from crmdesk.ui.theme_ink import is_dark
+
 ERROR_COLOR = "#e5484d"
+#: The red of an error said next to what it is about (a form's field, a dialog's status line) on
+#: a light palette, and the one on a dark palette, where that dark red is murky on dark grey.
+FIELD_ERROR_COLOR = "#b91c1c"
+FIELD_ERROR_COLOR_ON_DARK = "#f87171"
+
+
+def error_color(palette: QPalette) -> str:
+    """The field-error red that reads well on ``palette`` (light or dark)."""
+    return FIELD_ERROR_COLOR_ON_DARK if is_dark(palette) else FIELD_ERROR_COLOR
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:
