@@ -74,7 +74,8 @@ def test_aria_as_last_probed_before_and_after_the_probe_fails(qtbot: Any, offlin
     assert dialog.read_only_line.text() != f"Read-only: {CHECKING}"
     assert dialog.editable and dialog.add_button.isEnabled()
     assert dialog.note.text().startswith("Order is kept on this computer.")
-    assert not dialog.active.isEnabled() and "cannot deactivate" in dialog.active.toolTip()
+    assert not dialog.active.isEnabled() and "cannot deactivate a select option" in dialog.active.toolTip()
+    assert "a status is open or closed by its outcome" in dialog.active.toolTip()
     qtbot.waitUntil(lambda: dialog.read_only_line.text() == f"Read-only: {OFFLINE}", timeout=60_000)
     assert not dialog.editable and not dialog.add_button.isEnabled()
     # The order is this computer's: moving it needs no server.

@@ -49,6 +49,8 @@ def test_escape_asks_before_dropping_typed_text(qtbot: QtBot) -> None:
     QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
     assert asked == [True] and dialog.isVisible()
     assert dialog.text_edit.toPlainText() == "Half a thought"
+    # The question a user sees says what did not happen: the comment was not posted.
+    assert dialog.discard_guard.message == "The comment you typed has not been posted. Discard it?"
     dialog.confirm_discard = lambda: True
     QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()

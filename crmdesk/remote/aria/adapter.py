@@ -14,7 +14,7 @@ import httpx
 from crmdesk.model import Member, ObjectDef, Workspace
 from crmdesk.remote.absent import NoLinksMixin, no_links_reasons
 from crmdesk.remote.aria import wire
-from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ACTIVE_FIXED, OPTION_ORDER_FIXED, AdminMixin
+from crmdesk.remote.aria.admin import ATTRIBUTE_ORDER_FIXED, OPTION_ORDER_FIXED, AdminMixin
 from crmdesk.remote.aria.collab import TASK_LINKS_FIXED, CollabMixin
 from crmdesk.remote.aria.records import MAX_PAGE, RecordsMixin, changed_since_filter
 from crmdesk.remote.aria.schema import ARIA_LIMITS
@@ -70,7 +70,9 @@ ARIA_DEFAULTS = Capabilities(
         "changed_since_objects": "This server cannot be asked for records changed since a time.",
         "idempotent_create": "This server does not honour idempotency keys.",
         "option_order_writable": OPTION_ORDER_FIXED,
-        "option_active_writable": OPTION_ACTIVE_FIXED,
+        "option_active_writable": (
+            "This server's API cannot deactivate a select option after it is created; a status is "
+            "open or closed by its outcome (won and lost close it)."),
         "attribute_order_writable": ATTRIBUTE_ORDER_FIXED,
         "task_links_writable": TASK_LINKS_FIXED,
         "comments": "This server keeps no comments on records (its notes are the place for them).",

@@ -16,7 +16,6 @@ _CONFIG_OUT = {"target_object": "targetObjectSlug", "currency_code": "currencyCo
 #: What the attribute and option writes have no field for (``Capabilities.reasons``).
 ATTRIBUTE_ORDER_FIXED = "This server's API cannot store an attribute order."
 OPTION_ORDER_FIXED = "This server's API cannot store an option's order."
-OPTION_ACTIVE_FIXED = "This server's API cannot deactivate an option after it is created."
 #: ``update_option``'s error when the read-back status has not the outcome just sent.
 OUTCOME_NOT_KEPT = "The server did not keep “{title}” as {outcome}."
 

@@ -16,6 +16,9 @@ from crmdesk.ui.dialogs.discard_guard import Confirm, DiscardGuard, save_on_ctrl
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
+#: What Esc asks with text typed: a comment is posted, not saved.
+DISCARD_QUESTION = "The comment you typed has not been posted. Discard it?"
+
 
 class CommentDialog(QDialog):
     """Emits ``comment_ready(text)``; the caller saves it and then accepts (or shows an error).
@@ -51,7 +54,8 @@ class CommentDialog(QDialog):
         layout.addWidget(self.buttons)
         self._update_button()
         reading_order(self.text_edit, self.buttons)
-        self.discard_guard = DiscardGuard(self, lambda: bool(self.text()), "comment")
+        self.discard_guard = DiscardGuard(self, lambda: bool(self.text()), "comment",
+                                          message=DISCARD_QUESTION)
 
     @property
     def confirm_discard(self) -> Confirm | None:

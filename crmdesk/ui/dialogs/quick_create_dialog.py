@@ -1,7 +1,7 @@
 """Quick create: a new record from anywhere (Ctrl+N, a board column's "+") with the fields
 that make it worth having at once — the object's title, every required attribute, and its key
 fields: a deal's value, stage, company and owner; a person's email and employer; a company's
-domain. The owner starts as the person using the workspace (``store.schema.me()``).
+domain. The owner starts as the person using the workspace (``store.schema.my_actor_id()``).
 
 Enter creates the record offline, as the table's New record does (``store.edits.create_record``:
 validated by the model, queued in the outbox, shown by every open view through the change feed).
