@@ -89,8 +89,8 @@ def filter_to_my_deals(qtbot: Any, page: ObjectView) -> None:
     row: Any = table.filter_bar.root.children_widgets()[0]
     choose(qtbot, row.attribute, "Owner")
     qtbot.mouseClick(row.operand.button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(row.operand.popup.field, "me")
-    qtbot.keyClick(row.operand.popup.field, Qt.Key.Key_Return)
+    qtbot.keyClicks(row.operand.popup.search, "me")
+    qtbot.keyClick(row.operand.popup.search, Qt.Key.Key_Return)
 
 
 def header_menu(qtbot: Any, page: ObjectView, slug: str, action: str) -> None:
@@ -198,6 +198,6 @@ def test_rename_and_delete_from_the_sidebar(qtbot: Any, store: Store, tmp_path: 
         qtbot.keyClick(sidebar, Qt.Key.Key_Delete)
         assert asked == ["Deals over 100k"]
         assert sidebar_children(window, "Deals") == []
-        assert store.saved_views.for_object("deals") == []
+        assert [v for v in store.saved_views.all() if v.object_slug == "deals"] == []
         assert window.sidebar.current_target() == "object:deals"
         assert sidebar_children(window, "People") == ["Welders"]

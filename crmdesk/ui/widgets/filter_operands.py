@@ -1,7 +1,8 @@
 """Operand fields for a filter condition, one kind per attribute type and operator.
 
 A reference (to a record or a member) starts with no value: the condition waits, unapplied,
-until one is picked in a searchable popup over the whole object (``ReferenceOperand``). An
+until one is picked in a search over the whole object (``ReferenceOperand``): the reference
+editor's picker, laid over the window. An
 owner/assignee can be "me" (``ME``), resolved when the filter runs (``FilterBar.apply``)."""
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from crmdesk.model.codecs.temporal import parse_timestamp
 from crmdesk.model.filters import ME, TEXT_OPERATORS, operators_for
 from crmdesk.store import Store
 from crmdesk.ui.editors.colors import dot_icon, option_color
+from crmdesk.ui.editors.reference import ReferencePicker
+from crmdesk.ui.reference_search import Matches, member_matches, record_matches
 from crmdesk.ui.text import action_text
-from crmdesk.ui.widgets.record_picker import MAX_SHOWN, ReferenceSearch, Search, matching_records
 
 REFERENCES = (AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE)
 #: What makes sense for a reference: it names one record (or member), or none.
@@ -187,7 +189,7 @@ class ReferenceOperand(Operand):
         target = store.schema.get_object(attr.target_object) if attr.target_object else None
         members = attr.type is AttributeType.ACTOR_REFERENCE
         self._noun = "members" if members else (target.plural_name.lower() if target else "records")
-        self.popup: ReferenceSearch | None = None
+        self.popup: ReferencePicker | None = None
         self.button.clicked.connect(self.open_search)
         self.button.installEventFilter(self)
         self._show()
@@ -203,21 +205,15 @@ class ReferenceOperand(Operand):
             if plain and text.strip() and text.isprintable():
                 self.open_search()
                 assert self.popup is not None
-                self.popup.field.setText(text)
+                self.popup.search.setText(text)
                 return True
         return super().eventFilter(watched, event)
 
-    def _search(self, text: str) -> tuple[list[tuple[str, str]], int]:
+    def _search(self, text: str) -> Matches:
         if self._attr.type is AttributeType.RECORD_REFERENCE:
-            return matching_records(self._store, self._attr.target_object, text, MAX_SHOWN)
-        wanted = text.strip().casefold()
-        members = [(m.actor_id, m.name or m.email) for m in self._store.schema.members()
-                   if not wanted or wanted in m.name.casefold() or wanted in m.email.casefold()]
-        members.sort(key=lambda pair: pair[1].casefold())
-        me = self._me_title()
-        if not wanted or wanted in me.casefold():
-            members.insert(0, (ME, me))  # "my deals": first, and kept as "me" in a saved view
-        return members[:MAX_SHOWN], len(members)
+            return record_matches(self._store, self._attr.target_object, text)
+        # "my deals": first, and kept as "me" in a saved view
+        return member_matches(self._store, text, me=self._me_title())
 
     def _me_title(self) -> str:
         actor = self._store.schema.my_actor_id()
@@ -226,15 +222,16 @@ class ReferenceOperand(Operand):
 
     def open_search(self) -> None:
         if self.popup is None:
-            search: Search = self._search
             # Laid over the window (a child of it, so nothing clips it); it goes with this field.
-            self.popup = ReferenceSearch(search, self._noun, self.button.window())
+            self.popup = ReferencePicker(self._attr, self._search, self._title, self._noun,
+                                         self.button.window(), popup=True)
             self.popup.picked.connect(self._picked)
             self.destroyed.connect(self.popup.deleteLater)
         self.popup.show_below(self.button)
 
-    def _picked(self, value: str, _title: str) -> None:
-        self._value = value
+    def _picked(self) -> None:
+        assert self.popup is not None
+        self._value = self.popup.result()[1]
         self._show()
         self.changed.emit()
         self.submitted.emit()  # a pick is a decision: no typing pause to wait for
