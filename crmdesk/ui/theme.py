@@ -4,8 +4,9 @@
 
 * **Fusion**, on every platform: one look, the one the style sheet below is made for.
 * **A style sheet** built from the palette: spacing on a 4 px unit, rounded corners, hover and
-  pressed colours for buttons, roomier sidebar rows and menus; check boxes and radio buttons drawn
-  from images whose border stands out from the field in either palette (``theme_indicators``).
+  pressed colours for buttons, roomier sidebar rows and menus; check boxes and radio buttons in
+  forms drawn from images whose border stands out from the field in either palette
+  (``theme_indicators``). Check boxes in item views are the views' own (``check_delegate``).
   It is built again when the palette changes (the desktop switches to dark).
 * **A focus ring** (``focus_ring``): where the keyboard is, around the focused widget.
 * **A small typographic scale** (``TYPE_SCALE``, ``scaled_font``): the sizes headings and captions
@@ -111,27 +112,22 @@ QMenu::icon {{ padding-left: {s2}px; }}
 QMenu::item:selected {{ background: {pressed}; color: {text}; }}
 QMenu::item:disabled {{ color: {disabled}; }}
 QMenu::separator {{ height: 1px; background: {border}; margin: {s1}px {s2}px; }}
-QCheckBox::indicator, QRadioButton::indicator, QAbstractItemView::indicator {{ width: 16px; height: 16px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 16px; height: 16px; }}
 QToolTip {{ padding: {s1}px {s2}px; }}
 QTabBar::tab {{ padding: {s1}px {s3}px; }}
 QStatusBar {{ padding: 0 {s1}px; }}
 QStatusBar::item {{ border: none; }}
 """
 
-# Check boxes in forms and in table cells (the Tasks view's), and radio buttons.
+# Check boxes and radio buttons in forms. (Check boxes in item views, the Tasks view's, are drawn
+# by ``widgets.check_delegate.VisibleCheckDelegate``, which needs no style sheet.)
 _INDICATORS = """
-QCheckBox::indicator:unchecked, QAbstractItemView::indicator:unchecked {{ image: url("{check_off}"); }}
-QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{ image: url("{check_on}"); }}
-QCheckBox::indicator:indeterminate, QAbstractItemView::indicator:indeterminate {{ image: url("{check_partial}"); }}
-QCheckBox::indicator:unchecked:disabled, QAbstractItemView::indicator:unchecked:disabled {{
-    image: url("{check_off_disabled}");
-}}
-QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled {{
-    image: url("{check_on_disabled}");
-}}
-QCheckBox::indicator:indeterminate:disabled, QAbstractItemView::indicator:indeterminate:disabled {{
-    image: url("{check_partial_disabled}");
-}}
+QCheckBox::indicator:unchecked {{ image: url("{check_off}"); }}
+QCheckBox::indicator:checked {{ image: url("{check_on}"); }}
+QCheckBox::indicator:indeterminate {{ image: url("{check_partial}"); }}
+QCheckBox::indicator:unchecked:disabled {{ image: url("{check_off_disabled}"); }}
+QCheckBox::indicator:checked:disabled {{ image: url("{check_on_disabled}"); }}
+QCheckBox::indicator:indeterminate:disabled {{ image: url("{check_partial_disabled}"); }}
 QRadioButton::indicator:unchecked {{ image: url("{radio_off}"); }}
 QRadioButton::indicator:checked {{ image: url("{radio_on}"); }}
 QRadioButton::indicator:unchecked:disabled {{ image: url("{radio_off_disabled}"); }}

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.ui import theme
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 from tests.ui._theme_palettes import PALETTES, app_palette, dark_palette, light_palette
 
 PALETTE_NAMES = ["light", "dark"]
@@ -158,12 +159,16 @@ def test_check_boxes_show_and_fill_when_clicked(qtbot: Any, qapp: QApplication, 
     assert any(color.lightness() > 230 for color in checked)  # with a white tick
 
 
+@pytest.mark.parametrize("with_theme", [True, False])
 @pytest.mark.parametrize("palette_name", PALETTE_NAMES)
-def test_check_boxes_in_table_cells_show(qtbot: Any, qapp: QApplication, palette_name: str) -> None:
+def test_check_boxes_in_table_cells_show(qtbot: Any, qapp: QApplication, palette_name: str, with_theme: bool) -> None:
+    """An item view's boxes are its delegate's (the Tasks view's, a reference picker's): they show
+    with the theme's style sheet and without it."""
     palette = PALETTES[palette_name]()
     field = palette.color(QPalette.ColorRole.Base)
-    with themed(qapp, palette):
+    with themed(qapp, palette) if with_theme else app_palette(qapp, palette):
         table = QTableWidget(2, 1)
+        table.setItemDelegate(VisibleCheckDelegate(table))
         qtbot.addWidget(table)
         for row in range(2):
             item = QTableWidgetItem("")
@@ -175,7 +180,16 @@ def test_check_boxes_in_table_cells_show(qtbot: Any, qapp: QApplication, palette
         image = table.viewport().grab().toImage()
         left_of_cell = QRect(cell.left(), cell.top(), min(24, cell.width()), cell.height())
         seen = colors_in(image, left_of_cell)
+        table.close()
     assert max(theme.contrast(color, field) for color in seen) >= 3
+
+
+def test_the_style_sheet_leaves_item_view_check_boxes_to_their_delegate(qapp: QApplication) -> None:
+    """One drawing of a table cell's box: the delegate's, not also the style sheet's under it."""
+    palette = dark_palette()
+    with themed(qapp, palette):
+        sheet = qapp.styleSheet()
+    assert "QCheckBox::indicator:checked" in sheet and "QAbstractItemView::indicator" not in sheet
 
 
 def background_at(widget: QWidget) -> QColor:

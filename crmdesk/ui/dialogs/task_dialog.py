@@ -28,6 +28,7 @@ from crmdesk.store import Store
 from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.editors.temporal import OneStopDateTimeEdit
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 IdRole = Qt.ItemDataRole.UserRole
@@ -67,6 +68,7 @@ class TaskDialog(QDialog):
         due.addWidget(self.deadline_box)
         due.addWidget(self.deadline_edit, 1)
         self.assignees = QListWidget()
+        self.assignees.setItemDelegate(VisibleCheckDelegate(self.assignees))  # boxes seen in dark too
         self.assignees.setMaximumHeight(120)
         for member in store.schema.members():
             item = QListWidgetItem(f"{member.name}  <{member.email}>" if member.email else member.name)
@@ -75,6 +77,7 @@ class TaskDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.assignees.addItem(item)
         self.records = QListWidget()
+        self.records.setItemDelegate(VisibleCheckDelegate(self.records))
         self.records.setMaximumHeight(120)
         self._add_record(record_id, store.records.titles([record_id]).get(record_id, record_id))
         self.link_edit = QLineEdit()

@@ -16,6 +16,7 @@ from crmdesk.model import AttributeDef, DisplayContext, Option
 from crmdesk.model.values import elements
 from crmdesk.ui.editors.base import ValueRole, problem_of
 from crmdesk.ui.editors.colors import dot_icon, option_color
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 
 MAX_LIST_HEIGHT = 240
 
@@ -127,6 +128,7 @@ class MultiChoiceEditor(QListWidget):
     def __init__(self, attr: AttributeDef, ctx: DisplayContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.attr = attr
+        self.setItemDelegate(VisibleCheckDelegate(self))  # boxes that show in a dark palette too
         self.itemClicked.connect(self._toggle)
 
     def set_value(self, value: Any) -> None:

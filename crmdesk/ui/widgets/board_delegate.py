@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalett
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from crmdesk.ui.models.board_model import CardRole, CardView, Index
+from crmdesk.ui.theme_ink import mix
 from crmdesk.ui.widgets.unsynced_glyph import GUTTER, gutter, paint_mark
 
 MARGIN_X = 8  # space between the card and the column's edges
@@ -22,15 +23,6 @@ GAP_Y = 4  # half the space between two cards
 PAD = 10  # inside the card
 LINE_GAP = 3
 RADIUS = 6.0
-
-
-def mix(a: QColor, b: QColor, amount: float) -> QColor:
-    """``a`` moved ``amount`` of the way to ``b``: card colors that suit light and dark palettes."""
-    return QColor(
-        round(a.red() + (b.red() - a.red()) * amount),
-        round(a.green() + (b.green() - a.green()) * amount),
-        round(a.blue() + (b.blue() - a.blue()) * amount),
-    )
 
 
 class CardDelegate(QStyledItemDelegate):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Q
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from crmdesk.ui.widgets.board_delegate import mix
+from crmdesk.ui.theme_ink import mix
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -71,10 +71,12 @@ class VisibleCheckDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
         state = index.data(Qt.ItemDataRole.CheckStateRole)
-        if state is None or not index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+        if state is None:
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        if not opt.features & QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator:
+            return  # the style drew no box here (a row toggled by a click anywhere still has one)
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, widget)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import Sort
 from crmdesk.store import Store
 from crmdesk.ui.models.record_table_model import RecordTableModel
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 
 MIN_WIDTH = 40
 #: Every column's width before widths were fitted: in an old layout, this one was not the user's.
@@ -114,6 +115,7 @@ class ColumnChooser(QDialog):
         self._header = header
         self._model = model
         self.list = QListWidget(self)
+        self.list.setItemDelegate(VisibleCheckDelegate(self.list))  # boxes that show in dark too
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         titles = {a.slug: a.title for a in model.columns}
         for entry in header_layout(header, model):
