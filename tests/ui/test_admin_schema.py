@@ -21,6 +21,7 @@ from crmdesk.paths import Paths
 from crmdesk.remote.dialects import open_backend
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
+from crmdesk.store.changes import ChangeSet
 from crmdesk.sync import SyncEngine
 from crmdesk.sync.worker import SyncController
 from crmdesk.ui.admin.attribute_form import AttributeForm
@@ -406,8 +407,11 @@ def test_an_admin_builds_partners_from_the_dialogs_and_uses_them_in_a_table_and_
     view: Any = window.views["object:partners"]
     company_id = next(iter(env.store.records.ids("companies")))
     onboarding = partners.attribute("stage").option_by_title("Onboarding")
-    row = view.table.model.create_record({"name": "Acme Partners", "stage": onboarding.id, "company": company_id})
-    assert row is not None
+    # Made as the quick create makes it, and told to the page as every change is.
+    made = env.store.edits.create_record("partners", {"name": "Acme Partners", "stage": onboarding.id,
+                                                      "company": company_id})
+    view.on_changed(ChangeSet(objects={"partners"}, record_ids={made.target_id}))
+    assert view.table.model.row_of(made.target_id) is not None
     view.show_board()
     board = view.board
     assert board.model.group_slug == "stage"

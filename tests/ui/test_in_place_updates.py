@@ -265,9 +265,11 @@ def test_an_offline_record_keeps_its_selection_when_it_gets_its_server_id(
     open_view: Callable[[str], RecordTableView], server_side: Store
 ) -> None:
     view = open_view("deals")
-    row = view.model.create_record({"name": "Made offline"})
-    assert row is not None
-    local = record_id(view, row)
+    # Made as the quick create makes it (offline: a local id), arriving in the table in place.
+    local = view.model.store.edits.create_record("deals", {"name": "Made offline"}).target_id
+    view.on_changed(ChangeSet(objects={"deals"}, record_ids={local}))
+    row = view.model.row_of(local)
+    assert row is not None and record_id(view, row) == local
     select_rows(view, [row])
     server_side.rewrite_local_id(local, "server-deal-1", "record")
     view.on_changed(ChangeSet(objects={"deals"}, record_ids={"server-deal-1"},

@@ -421,18 +421,6 @@ class RecordTableModel(LazyRowsModel):
 
     # -- creating and deleting ---------------------------------------------------------------------
 
-    def create_record(self, values: dict[str, Any]) -> int | None:
-        """Create a record (validated by the store) and return its row, or None if refused."""
-        try:
-            mutation = self.store.edits.create_record(self.object_slug, values)
-        except (ValidationError, StoreError) as error:
-            self.edit_refused.emit(str(error))
-            return None
-        self.refresh({mutation.target_id})  # the new row arrives in place: the others keep their selection
-        self.refresh_marks()
-        self.edited.emit(mutation)
-        return self.row_of(mutation.target_id)
-
     def delete_rows(self, rows: Sequence[int]) -> int:
         """Delete the records on these rows in one transaction; returns how many went."""
         ids = [r.id for r in (self.record_at(row) for row in sorted(set(rows))) if r is not None]
