@@ -1,7 +1,8 @@
 """Export what the table shows (its rows, its visible columns in their order) to CSV, as data.
 
 A spreadsheet or a script reads the file, so each cell holds the value, not the text the
-table shows in the user's locale: numbers as plain numbers ("114000", "2.5"), dates and
+table shows in the user's locale: numbers as plain numbers ("114000", "2.5", "0.00001", never
+"1e-05"; every digit a float holds, no grouping), dates and
 times in ISO 8601 ("2027-03-12", "2027-03-12T14:30:00.000Z", UTC), checkboxes "true"/"false",
 phone numbers in E.164. Options, referenced records and members are written by their titles
 (their ids mean nothing outside the workspace). Several values in one cell are joined with
@@ -13,7 +14,8 @@ and a sum over a column must not mix euros with dollars unseen.
 
 UTF-8 with a byte-order mark so Excel reads accents, and cells that a spreadsheet would run
 as a formula are prefixed with ' (CSV injection: a record named ``=HYPERLINK(...)`` from the
-server must stay text).
+server must stay text). Number, rating and money cells are never prefixed: made from numbers
+(and currency codes), they cannot be a formula, and "-5" must stay a number.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +32,25 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.model.codecs.numeric import currency_of
-from crmdesk.model.values import display_text, edit_text, elements
+from crmdesk.model.values import display_text, elements
 from crmdesk.ui.models.record_table_model import AttributeRole, RecordTableModel, ValueRole
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[-+]?[$€£¥₹₩]?[\d,]*\.?\d+( [A-Z]{3})?$")
+#: Text that is a plain number ("-5", "+4915123456789"): no formula, left as it is.
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 #: Progress is reported every this many rows; the callback returns False to cancel.
 PROGRESS_STEP = 500
 #: Exports bigger than this show a progress dialog that can cancel.
 PROGRESS_ABOVE = 2_000
 #: Between the values of one cell (a multiselect, several referenced records).
 MULTI_JOINER = "; "
-#: Types written as their canonical value: already plain data (numbers, ISO dates, E.164…).
+#: Types written as their canonical value: already plain data (ISO dates, E.164…).
 _AS_STORED = frozenset({
-    AttributeType.NUMBER, AttributeType.RATING, AttributeType.DATE, AttributeType.TIMESTAMP,
+    AttributeType.DATE, AttributeType.TIMESTAMP,
     AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN, AttributeType.PHONE_NUMBER,
 })
+#: Types whose cells hold numbers (and, for money, currency codes) only: never a formula.
+NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.RATING, AttributeType.CURRENCY})
 
 
 def safe_cell(text: str) -> str:
@@ -53,15 +59,28 @@ def safe_cell(text: str) -> str:
     return text
 
 
+def plain_number(value: Any) -> str:
+    """A number in positional notation, as every spreadsheet reads it: no exponent ("0.00001",
+    "-100000000000000000000"), no grouping, and a float's every digit (its shortest repr)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return format(Decimal(repr(value)), "f")
+
+
 def data_cell(attr: AttributeDef, value: Any, ctx: Any) -> str:
     """One value as data: what a spreadsheet or a script should read in the cell."""
     items = elements(value)
-    if attr.type in _AS_STORED:
+    if attr.type in (AttributeType.NUMBER, AttributeType.RATING):
+        texts = [plain_number(item) for item in items]
+    elif attr.type in _AS_STORED:
         texts = [str(item) for item in items]
     elif attr.type is AttributeType.CHECKBOX:
         texts = ["true" if item else "false" for item in items]
     elif attr.type is AttributeType.CURRENCY:
-        texts = [edit_text(attr, item, ctx) for item in items]  # "31500 EUR" (only a multiselect lands here)
+        # "31500 EUR" (only a multiselect lands here)
+        texts = [" ".join(filter(None, (plain_number(item["amount"]), item.get("currency")))) for item in items]
     else:
         # Titles of options, records and members; names and addresses in their one written form.
         texts = [display_text(attr, item, ctx) for item in items]
@@ -100,9 +119,11 @@ def export_csv(
                     attr, value = index.data(AttributeRole), index.data(ValueRole)
                     if c in money:
                         cells += _money_cells(attr, value)
+                    elif attr.type in NUMERIC:
+                        cells.append(data_cell(attr, value, model.context))  # a number is no formula
                     else:
-                        cells.append(data_cell(attr, value, model.context))
-                writer.writerow([safe_cell(text) for text in cells])
+                        cells.append(safe_cell(data_cell(attr, value, model.context)))
+                writer.writerow(cells)
                 written += 1
         partial.replace(path)
     except _Cancelled:
@@ -177,7 +198,7 @@ def _money_cells(attr: AttributeDef, value: object) -> list[str]:
     """[amount, code] of one amount ("31500", "EUR"); empty cells for no value."""
     if not isinstance(value, dict) or "amount" not in value:
         return ["", ""]
-    return [str(value["amount"]), currency_of(value, attr) or ""]
+    return [plain_number(value["amount"]), currency_of(value, attr) or ""]
 
 
 class _Cancelled(Exception):

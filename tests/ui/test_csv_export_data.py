@@ -116,3 +116,22 @@ def test_the_user_is_told_how_many_rows_went_to_which_file(
     assert len(read_back(target)) == shown
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not box.isVisible())
+
+
+def test_tiny_and_huge_amounts_are_written_as_plain_numbers(
+        qtbot: Any, open_view: Callable[[str], RecordTableView], store: Store, tmp_path: Path) -> None:
+    """What a spreadsheet reads as the stored number: no "1e-05", and no "'" in front of "-1e+20"
+    (a formula guard has no business with a number)."""
+    first, second, third = sorted(store.records.ids("deals"))[:3]
+    amounts = {first: 0.00001, second: -1e20, third: -0.125}
+    for deal_id, amount in amounts.items():
+        store.edits.update_record(deal_id, {"value": {"amount": amount, "currency": "EUR"}})
+    view = open_view("deals")
+    target = tmp_path / "amounts.csv"
+    click_export(qtbot, view, target)
+    rows = {view.model.record_at(r).id: row for r, row in enumerate(read_back(target))}  # type: ignore[union-attr]
+    for deal_id, amount in amounts.items():
+        cell = rows[deal_id]["Value"]
+        assert re.fullmatch(r"-?\d+(\.\d+)?", cell), cell  # positional: no exponent, no quote, no grouping
+        assert float(cell) == store.records.get(deal_id).values["value"]["amount"] == amount  # type: ignore[union-attr]
+        assert rows[deal_id]["Value currency"] == "EUR"
