@@ -33,7 +33,7 @@ def test_a_saved_view_survives_closing_and_reopening_the_file(tmp_path: Path) ->
         store.saved_views.create("companies", "Big ones", "table", {})
         assert told == ["changed"] * 3
     with Store.open(path) as reopened:
-        views = reopened.saved_views.for_object("people")
+        views = [v for v in reopened.saved_views.all() if v.object_slug == "people"]
         assert [(v.name, v.mode) for v in views] == [("My open deals", "board"), ("Welders", "table")]
         assert views[0].state == MY_OPEN_DEALS and views[0].target == f"view:{first.id}"
         reopened.saved_views.rename(second.id, "Welders in Lyon")
