@@ -8,7 +8,7 @@ new step (a sync that rebuilds the view on screen must not make Back stall on it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 #: Steps kept; older ones fall off the back. A day of work rarely walks back further.
 DEFAULT_LIMIT = 100
@@ -66,7 +66,12 @@ class History:
 
     def replace(self, old: str, new: str) -> None:
         """``old`` is now called ``new`` (a list got its server id): every step follows."""
-        self._rewrite(lambda step: new if step == old else step)
+        self.replace_all({old: new})
+
+    def replace_all(self, renamed: Mapping[str, str]) -> None:
+        """Each step named in ``renamed`` takes its new name (a sync gave ids to many at once)."""
+        if any(step in renamed for step in self._steps):
+            self._rewrite(lambda step: renamed.get(step, step))
 
     def forget(self, target: str) -> None:
         """``target`` is gone (a deleted list): Back and Forward skip it from now on."""

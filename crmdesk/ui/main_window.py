@@ -13,14 +13,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
-from crmdesk.ui.held_notices import HeldNotices
 from crmdesk.ui.history import History
 from crmdesk.ui.icons import action_icon
 from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
-from crmdesk.ui.navigation import split
+from crmdesk.ui.open_views import OpenViews
 from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.view_focus import ViewStack, focus_view
-from crmdesk.ui.views.registry import view_class
 from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
 from crmdesk.ui.widgets.status_hint import KEY_HINT_NAME
@@ -28,7 +26,6 @@ from crmdesk.ui.widgets.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
-    from crmdesk.ui.workspace_switcher import SyncAccess
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +40,7 @@ class MainWindow(QMainWindow):
         self.first_painted_at: float | None = None
         self.context = context
         self._looking_up_token = False
+        self._startup_background: Any = None  # (crmdesk.ui.startup_access)
         #: The open workspace's dialect, when this crmdesk does not speak it (it opens without syncing).
         self._unspoken_dialect = ""
         self.setWindowTitle("crmdesk")
@@ -52,9 +50,8 @@ class MainWindow(QMainWindow):
         self.sidebar.target_chosen.connect(self.navigate)
         # Asks only the view on screen how small it may get: a 1024 px window, or 900 px, fits.
         self.stack = ViewStack()
-        self.views: dict[str, QWidget] = {}
-        #: Change notices for views not on screen, delivered when they are shown (``navigate``).
-        self.held_notices = HeldNotices()
+        #: The views built so far, by target, and what keeps them true to the workspace.
+        self.open_views = OpenViews(self)
         splitter = QSplitter(self)
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
@@ -88,8 +85,14 @@ class MainWindow(QMainWindow):
             context.navigator.action_requested.connect(self.on_action)
             watch_visits(context)  # recently opened records, for the palette's "Recent"
         self._connect_sync()
-        self.sidebar.rebuild(context.store, self._unread())
+        self.sidebar.rebuild(context.store, self.unread())
+        self.open_views.watch(context.store)
         self._restore_window_state(first_view)
+
+    @property
+    def views(self) -> dict[str, QWidget]:
+        """The views built so far, by target (``open_views``)."""
+        return self.open_views.views
 
     def _open_component(self, spec: str) -> None:
         """Open a dialog or panel by ``module:Class``; built as ``Class(context, parent)``."""
@@ -172,9 +175,9 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.component_actions["crmdesk.ui.admin.members_dialog:MembersDialog"])
         settings_menu.addSeparator()
         self.scan_interval_action = settings_menu.addAction("Check the whole server every…")
-        self.scan_interval_action.triggered.connect(lambda: self.choose_scan_interval())
+        self.scan_interval_action.triggered.connect(self.choose_scan_interval)
 
-    def _unread(self) -> int:
+    def unread(self) -> int:
         store = self.context.store
         return store.notifications.unread_count() if store is not None else 0
 
@@ -182,7 +185,7 @@ class MainWindow(QMainWindow):
     def navigate(self, target: str) -> None:
         """The user goes to ``target``: shown, a step for Back, and the keyboard in it."""
         self.history.visit(target)
-        self._show(target, take_focus=True)
+        self.show_target(target, take_focus=True)
 
     def go_back(self) -> None:
         self._show_step(self.history.back())
@@ -192,24 +195,21 @@ class MainWindow(QMainWindow):
 
     def _show_step(self, target: str | None) -> None:
         if target is not None:  # (None: nothing that way)
-            self._show(target, take_focus=True)
+            self.show_target(target, take_focus=True)
 
-    def _show(self, target: str, *, take_focus: bool) -> None:
+    def show_target(self, target: str, *, take_focus: bool) -> None:
+        """Show ``target``'s view (built the first time) without recording a step."""
         self.current_target = target
-        view = self.views.get(target)
-        if view is None:
-            view = self._make_view(target)
-            self.views[target] = view
-            self.stack.addWidget(view)
+        view = self.open_views.view_for(target)
         self.stack.setCurrentWidget(view)
         follow_in_sidebar(self.sidebar, self.context.store, target)
         self.navigation.refresh()
-        self.held_notices.shown(view)
+        self.open_views.held_notices.shown(view)
         if take_focus:
             # The view's own shortcuts (New, Filter, Delete…) work at once (crmdesk.ui.view_focus).
             focus_view(view)
 
-    def _focus_in_views(self) -> bool:
+    def focus_in_views(self) -> bool:
         """The keyboard is in the view area, or nowhere in the window (a view rebuilt under it)."""
         focused = self.focusWidget()
         return focused is None or focused is self.stack or self.stack.isAncestorOf(focused)
@@ -244,57 +244,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Connect a workspace first.", 4000)
             return
         dialog = ListDialog(self.context.store, None, self, context=self.context)
+        dialog.finished.connect(dialog.deleteLater)  # each New list… is a new dialog, not a hidden one kept
         if dialog.exec() and dialog.mutation is not None:
             self.lists_changed()
             self.navigate(f"list:{dialog.mutation.target_id}")
 
     def lists_changed(self, id_changes: dict[str, str] | None = None) -> None:
-        """A list was made, renamed, deleted or given its server id: the sidebar follows, views
-        of lists that are gone close, and the current one follows its new id."""
-        store = self.context.store
-        if store is None:
-            return
-        store.schema.invalidate()
-        self.sidebar.rebuild(store, self._unread())
-        for target in [t for t in self.views if t.startswith("list:")]:
-            if store.schema.get_list(split(target)[1]) is None:
-                self.history.forget(target)
-                gone = self.views.pop(target)
-                self.held_notices.forget(gone)
-                self.stack.removeWidget(gone)
-                gone.deleteLater()
-        current = getattr(self, "current_target", "")
-        if current.startswith("list:") and current not in self.views:
-            moved = (id_changes or {}).get(split(current)[1])
-            if moved and store.schema.get_list(moved):
-                self.history.replace(current, f"list:{moved}")
-                self._show(f"list:{moved}", take_focus=self._focus_in_views())
-            else:
-                self.navigate("home")
-
-    def _make_view(self, target: str) -> QWidget:
-        kind, argument = split(target)
-        cls = view_class(kind)
-        store = self.context.store
-        if cls is None:
-            return self._placeholder(f"The {kind} view is not built yet.")
-        if kind != "home" and store is None:
-            return self._placeholder("Connect a workspace to see this.")
-        if store is not None and (
-            (kind == "object" and store.schema.get_object(argument) is None)
-            or (kind == "list" and store.schema.get_list(argument) is None)
-        ):
-            # Not downloaded yet (a first sync is running) or gone: shown again after the next change.
-            return self._placeholder("Downloading… this appears as soon as the workspace has synced.")
-        widget: QWidget = cls(self.context, argument, self)
-        return widget
-
-    def _placeholder(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setProperty("placeholder", True)
-        return label
+        """A list was made, renamed, deleted or given its server id (``OpenViews.lists_changed``)."""
+        self.open_views.lists_changed(id_changes)
 
     def current_view(self) -> QWidget | None:
         return self.stack.currentWidget()
@@ -303,11 +260,11 @@ class MainWindow(QMainWindow):
         if self.context.sync is not None:
             self.context.sync.sync_now()
 
-    def choose_scan_interval(self, minutes: int | None = None) -> None:
+    def choose_scan_interval(self) -> None:
         """How often a server that cannot say what changed is read whole (crmdesk.ui.scan_interval)."""
         from crmdesk.ui.scan_interval import choose_scan_interval
 
-        choose_scan_interval(self, self.context, minutes)
+        choose_scan_interval(self, self.context)
 
     @Slot(object)
     def on_changed(self, changes: ChangeSet) -> None:
@@ -316,20 +273,16 @@ class MainWindow(QMainWindow):
             # This thread's connection caches the schema; the worker changed it.
             store.schema.invalidate()
         if changes.schema or changes.notifications or changes.full_reset:
-            self.sidebar.rebuild(store, self._unread())
-        placeholders = [t for t, v in self.views.items() if v.property("placeholder")]
-        for target in placeholders:
-            placeholder = self.views.pop(target)
-            self.held_notices.forget(placeholder)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-        if getattr(self, "current_target", None) in placeholders:
-            self._show(self.current_target, take_focus=self._focus_in_views())
+            self.sidebar.rebuild(store, self.unread())
+        if getattr(self, "current_target", None) in self.open_views.drop_placeholders():
+            self.show_target(self.current_target, take_focus=self.focus_in_views())
         if store is not None and changes.schema and (changes.id_changes or changes.lists):
             self.lists_changed(changes.id_changes)
+        elif changes.id_changes:  # records made offline got their server ids
+            self.open_views.follow_new_ids(changes.id_changes)
         self.sync_status.on_changed(changes)
         # Only the view on screen does its work now (crmdesk.ui.held_notices).
-        self.held_notices.deliver(changes, self.stack.currentWidget(), list(self.views.values()))
+        self.open_views.held_notices.deliver(changes, self.stack.currentWidget(), list(self.views.values()))
 
     # -- workspaces, welcome screen, window state -----------------------------------------------
     # The logic lives in crmdesk.ui.workspace_switcher and crmdesk.ui.window_state.
@@ -409,43 +362,10 @@ class MainWindow(QMainWindow):
         self.workspace_opened(unspoken_dialect=unspoken)
 
     def attach_sync_in_background(self, db_path: Path) -> None:
-        """Find the workspace's dialect and look up its credentials off the GUI thread, then
-        start syncing the open workspace."""
-        from crmdesk.ui.background import Background
-        from crmdesk.ui.workspace_switcher import attach_sync, look_up_access, stored_dialect
+        """Look up the workspace's credentials off the GUI thread, then sync (``startup_access``)."""
+        from crmdesk.ui.startup_access import attach_sync_in_background
 
-        self._startup_background = Background(self)
-        self._looking_up_token = True
-        # Not "Sign-in needed" before the keyring has answered: the token may well be there.
-        self.sync_status.show_state("connecting", "")
-
-        def attach(access: SyncAccess) -> None:
-            self._looking_up_token = False
-            store = self.context.store
-            if store is not None and store.path == Path(db_path):
-                self._unspoken_dialect = access.unspoken
-            if self.context.sync is None:  # else: a workspace opened meanwhile came with its own
-                # The user may have opened another workspace while the keyring answered: the
-                # credentials are db_path's; attach_sync attaches nothing unless db_path is open.
-                attach_sync(self.context, db_path, access)
-                # The new sync's signals; without one, "Sign-in needed" (or that this crmdesk
-                # does not speak the workspace's dialect).
-                self._connect_sync()
-                if self.context.sync is not None:
-                    self.sync_status.show_state("syncing", "")  # the worker's first act is a sync
-                    self.context.sync.start()
-            self.token_looked_up.emit()
-
-        def failed(error: Exception) -> None:
-            self._looking_up_token = False
-            self.sync_status.show_state("error", f"Could not read the keyring: {error}")
-            self.token_looked_up.emit()
-
-        store = self.context.store
-        # Only the dialect's name is read here: resolving it imports the network stack, ~150 ms
-        # the first paint would wait for.
-        dialect_name = stored_dialect(store) if store is not None else None
-        self._startup_background.run(lambda: look_up_access(self.context, db_path, dialect_name), attach, failed)
+        attach_sync_in_background(self, db_path)
 
     def finish_background_work(self, timeout_ms: int = 3000) -> None:
         """On quit: let calls still running on the thread pool (a keyring look-up) end before
@@ -461,17 +381,13 @@ class MainWindow(QMainWindow):
             component.close()
             component.deleteLater()
         self._components.clear()
-        for view in self.views.values():
-            self.stack.removeWidget(view)
-            view.deleteLater()
-        self.views.clear()
-        self.held_notices = HeldNotices()  # (the views they were for are gone)
+        self.open_views.clear(self.context.store)  # (and the notices held for them)
         self.change_feed.watch(self.context.store)
         self._unspoken_dialect = unspoken_dialect
         self.sync_status.show_state("idle", "")
         self.sync_status.watch(self.context)  # counts what waits in the new workspace (none without one)
         self._connect_sync()
-        self.sidebar.rebuild(self.context.store, self._unread())
+        self.sidebar.rebuild(self.context.store, self.unread())
         self.history.clear()  # the old workspace's records and lists are not here
         if self.context.store is None:
             self.show_welcome()

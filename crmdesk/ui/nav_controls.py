@@ -50,10 +50,9 @@ def target_title(store: Store | None, target: str) -> str:
             found = row.title if row is not None and row.title else None
         elif kind == "view":
             # A saved view (crmdesk.store.saved_views), by the name the user gave it.
-            saved_views = getattr(store, "saved_views", None)
-            saved = saved_views.get(argument) if saved_views is not None else None
+            saved = store.saved_views.get(argument)
             found = saved.name if saved is not None else None
-    return found or "the previous view"
+    return found or "another view"  # (gone, or not downloaded yet)
 
 
 def follow_in_sidebar(sidebar: Sidebar, store: Store | None, target: str) -> None:

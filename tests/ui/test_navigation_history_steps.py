@@ -93,3 +93,14 @@ def test_clear_forgets_every_step() -> None:
 def test_a_history_keeps_at_least_one_step() -> None:
     with pytest.raises(ValueError):
         History(0)
+
+
+def test_many_renamed_targets_are_followed_at_once() -> None:
+    history = History()
+    for step in ("home", "list:local-1", "record:local-2", "tasks", "record:local-2"):
+        history.visit(step)
+    history.back()
+    history.replace_all({"list:local-1": "list:L1", "record:local-2": "record:R2", "record:other": "record:X"})
+    assert history.current == "tasks"
+    assert history.back_target() == "record:R2" and history.forward_target() == "record:R2"
+    assert [history.back(), history.back(), history.back()] == ["record:R2", "list:L1", "home"]
