@@ -1,7 +1,8 @@
 """Ctrl+N on any view: a new record of the object the view is about, from the quick create form.
 
 One window-wide shortcut, so it works wherever the focus is (a table, a board, a record page,
-Home): an object's table or board creates there (its own ``create_record``); a record page
+Home): an object's table or board, or a list's, creates there (its own ``create_record``; a list
+adds the new record of its parent object as an entry); a record page
 creates another record of its object and opens it; a view about no object (Home, Tasks, Notes)
 asks which object first, in a menu under the cursor that the keyboard drives.
 """
@@ -31,12 +32,11 @@ def object_of_view(context: AppContext, view: QWidget | None) -> str | None:
     return row.object_slug if row is not None else None
 
 
-def create_and_open(context: AppContext, object_slug: str, parent: QWidget) -> str | None:
+def create_and_open(context: AppContext, object_slug: str, parent: QWidget) -> None:
     """The quick create form for ``object_slug``; the new record's page opens when it is made."""
     record_id = quick_create(context, object_slug, parent)
     if record_id is not None and context.navigator is not None:
         context.navigator.go(f"record:{record_id}")
-    return record_id
 
 
 def new_record_from(context: AppContext, view: QWidget | None, parent: QWidget) -> QMenu | None:

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from crmdesk.store import Store
 from crmdesk.ui.dialogs.quick_create_dialog import QuickCreateDialog
+from crmdesk.ui.views.list_view import ListView
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.record_page import RecordPage
 from tests.ui._modal import answer_modal
@@ -29,6 +30,14 @@ def name_it(qtbot: Any, name: str, seen: list[str]) -> Callable[[QuickCreateDial
         qtbot.keyClicks(field, name)
         qtbot.keyClick(field, Qt.Key.Key_Return)
     return answer
+
+
+def back_to(qtbot: Any, window: QWidget) -> None:
+    """The window is active again once a dialog has closed, as a desktop makes it (the offscreen
+    platform leaves the closed dialog active, and keys would go to it)."""
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def titles(store: Store, slug: str) -> set[str]:
@@ -71,20 +80,56 @@ def test_ctrl_n_on_a_board_adds_the_card_there(qtbot: Any, synced_store: Callabl
 def test_ctrl_n_on_a_record_page_creates_another_and_opens_it(
         qtbot: Any, synced_store: Callable[..., Store], tmp_path: Path) -> None:
     store = synced(synced_store)
-    person = sorted(store.records.ids("people"))[0]
+    company = sorted(store.records.ids("companies"))[0]
     with open_window(qtbot, store, tmp_path) as window:
-        window.context.navigator.go(f"record:{person}")  # type: ignore[union-attr]
+        window.context.navigator.go(f"record:{company}")  # type: ignore[union-attr]
         seen: list[str] = []
-
-        def answer(dialog: QuickCreateDialog) -> None:
+        answer_modal(qtbot, name_it(qtbot, "Page-made company", seen), QuickCreateDialog)
+        press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        assert seen == ["companies"]
+        page = window.current_view()
+        assert isinstance(page, RecordPage) and page.record_id != company
+        assert page.title_label.full_text() == "Page-made company"
+        assert store.records.get(page.record_id).title == "Page-made company"  # type: ignore[union-attr]
+        assert window.current_target == f"record:{page.record_id}"
+        back_to(qtbot, window)
+        def cancel(dialog: QuickCreateDialog) -> None:
             seen.append(dialog.object_def.slug)
             qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: it closes without asking
 
-        answer_modal(qtbot, answer, QuickCreateDialog)
+        answer_modal(qtbot, cancel, QuickCreateDialog)
         press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-        assert seen == ["people"]
-        page = window.current_view()
-        assert isinstance(page, RecordPage) and page.record_id == person  # cancelled: still here
+        assert seen == ["companies", "companies"]
+        assert window.current_view() is page  # cancelled: still here
+
+
+def test_ctrl_n_on_a_list_creates_a_record_of_its_object_and_adds_it_to_the_list(
+        qtbot: Any, synced_store: Callable[..., Store], tmp_path: Path) -> None:
+    store = synced(synced_store)
+    with open_window(qtbot, store, tmp_path) as window:
+        click_sidebar(qtbot, window, "Sales pipeline")
+        view = window.current_view()
+        assert isinstance(view, ListView)
+        count = view.table.model.rowCount()
+        seen: list[str] = []
+        answer_modal(qtbot, name_it(qtbot, "List-made deal", seen), QuickCreateDialog)
+        press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        assert seen == ["deals"] and window.findChild(QMenu, "newRecordMenu") is None
+        assert "List-made deal" in titles(store, "deals")
+        assert view.table.model.rowCount() == count + 1
+        [entry_id] = view.table.selected_entry_ids()  # the new entry is selected
+        entry = store.entries.get(entry_id)
+        assert entry is not None and store.records.get(entry.record_id).title == "List-made deal"  # type: ignore[union-attr]
+        # On the board, the new record's card shows there.
+        back_to(qtbot, window)
+        qtbot.mouseClick(view.switch.board_button, Qt.MouseButton.LeftButton)
+        answer_modal(qtbot, name_it(qtbot, "Board-listed deal", seen), QuickCreateDialog)
+        press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        assert seen == ["deals", "deals"] and view.stack.currentWidget() is view.board
+        shown = [w.cards.model().index(r, 0).data() for w in view.board.column_widgets  # type: ignore[union-attr]
+                 for r in range(w.cards.model().rowCount())]
+        assert "Board-listed deal" in shown
+        assert len(store.entries.ids(view.list_id)) == count + 2
 
 
 def test_ctrl_n_on_home_asks_which_object_then_opens_the_new_record(

@@ -224,6 +224,24 @@ class ListView(SwitchedView):
         self.confirm_delete = confirm_delete_list  # replaced in tests; asks before a list goes
         self.show_mode(self._remembered_mode())
 
+    def create_record(self) -> None:
+        """Ctrl+N: the quick create form for the list's parent object; the new record joins the
+        list offline, as "Add records…" adds one, on the board when it shows, else in the table
+        (where its entry is selected)."""
+        from crmdesk.ui.dialogs.quick_create_dialog import quick_create
+
+        record_id = quick_create(self.context, self.table.model.source.list_def.parent_object, self)
+        if record_id is None:
+            return
+        if self.board is not None and self.stack.currentWidget() is self.board:
+            self.board.add_entries([record_id], None)  # type: ignore[attr-defined]
+            return
+        added = self.table.add_records([record_id])
+        row = self.table.model.row_of(added[0]) if added else None
+        if row is not None:
+            self.table.table.selectRow(row)
+            self.table.table.scrollTo(self.table.model.index(row, 0))
+
     def focus_target(self) -> QWidget | None:
         """Where focus goes when the view is navigated to: the entries' table or the board."""
         if self.stack.currentWidget() is self.table:
