@@ -11,18 +11,16 @@ if TYPE_CHECKING:
     from crmdesk.context import AppContext
 
 
-def choose_scan_interval(parent: QWidget, context: AppContext, minutes: int | None = None) -> None:
-    """Asks when ``minutes`` is not given; kept in the settings and told to the running sync."""
+def choose_scan_interval(parent: QWidget, context: AppContext) -> None:
+    """Asks, offering the current cadence; kept in the settings and told to the running sync."""
     from crmdesk.sync.worker import SCAN_SETTING, scan_interval_from  # (imported when first asked)
 
     current = int(scan_interval_from(context.settings).total_seconds() // 60)
-    if minutes is None:
-        chosen, ok = QInputDialog.getInt(
-            parent, "Check the whole server", "Minutes between full checks of a server that cannot say what "
-            "changed (your edits are sent at once):", current, 1, 24 * 60)
-        if not ok:
-            return
-        minutes = chosen
+    minutes, ok = QInputDialog.getInt(
+        parent, "Check the whole server", "Minutes between full checks of a server that cannot say what "
+        "changed (your edits are sent at once):", current, 1, 24 * 60)
+    if not ok:
+        return
     if context.settings is not None:
         context.settings.setValue(SCAN_SETTING, minutes)
     if context.sync is not None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QInputDialog, QSpinBox
 
 from crmdesk.context import AppContext
 from crmdesk.remote.dialects import open_backend
@@ -19,6 +19,7 @@ from crmdesk.store import Store
 from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL, SyncController, scan_interval_from
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
+from tests.ui._modal import answer_modal
 
 
 @pytest.fixture
@@ -29,7 +30,6 @@ def server() -> Iterator[SandboxServer]:
 
 def test_the_chosen_cadence_is_kept_and_the_running_worker_follows_it(
     qtbot: Any, tmp_path: Path, server: SandboxServer, ui_context: Callable[..., AppContext],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "ws.sqlite"
     with Store.open(path) as store:
@@ -48,15 +48,19 @@ def test_the_chosen_cadence_is_kept_and_the_running_worker_follows_it(
         qtbot.waitUntil(lambda: len(finished) == 1, timeout=30_000)
         engine = controller.worker._engine
         assert engine is not None and engine.scan_interval == DEFAULT_SCAN_INTERVAL
-        asked: list[tuple[Any, ...]] = []
+        offered: list[int] = []
 
-        def answer_five(*args: Any) -> tuple[int, bool]:
-            asked.append(args)
-            return 5, True
+        def answer_five(dialog: QInputDialog) -> None:
+            offered.append(dialog.intValue())
+            spin = dialog.findChild(QSpinBox)
+            assert spin is not None
+            spin.selectAll()
+            qtbot.keyClicks(spin, "5")
+            qtbot.keyClick(spin, Qt.Key.Key_Return)
 
-        monkeypatch.setattr(QInputDialog, "getInt", staticmethod(answer_five))
+        answer_modal(qtbot, answer_five, QInputDialog)
         window.scan_interval_action.trigger()  # the menu item, as the user chooses it
-        assert len(asked) == 1 and asked[0][3] == DEFAULT_SCAN_INTERVAL.total_seconds() // 60  # offers the current
+        assert offered == [DEFAULT_SCAN_INTERVAL.total_seconds() // 60]  # offers the current
         qtbot.waitUntil(lambda: engine.scan_interval == timedelta(minutes=5))
         assert engine.collections_interval == timedelta(minutes=5)
         assert scan_interval_from(settings) == timedelta(minutes=5)  # the next start reads it
