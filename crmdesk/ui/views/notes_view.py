@@ -103,13 +103,13 @@ class TwoLineDelegate(QStyledItemDelegate):
 
 
 def heading(text: str, label: QLabel | None = None) -> QLabel:
-    """A view's title: ``label`` (a new plain QLabel when None) in the heading's size and weight."""
+    """A view's title: ``label`` (a new plain QLabel when None) in the type scale's heading size
+    and weight (``crmdesk.ui.theme.scaled_font``)."""
+    from crmdesk.ui.theme import scaled_font
+
     label = label if label is not None else QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.4)
-    font.setBold(True)
-    label.setFont(font)
+    label.setFont(scaled_font(label.font(), "heading"))
     label.setText(text)
     return label
 

@@ -7,7 +7,6 @@ editing alone; each field with a change the server does not have yet carries a m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import AttributeType, Condition, FilterGroup, ObjectDef, Operator, ValidationError
-from crmdesk.model.values import elements, validate_value, values_equal
+from crmdesk.model import ObjectDef, ValidationError
+from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import unsynced_marks
@@ -32,6 +31,7 @@ from crmdesk.ui.icons import action_icon, icon, object_icon_name
 from crmdesk.ui.models.notice_ids import listed_ids
 from crmdesk.ui.theme import scaled_font
 from crmdesk.ui.undo import RecordEditCommand, describe_edit
+from crmdesk.ui.views.record_related import show_lists, show_related
 from crmdesk.ui.views.related_links import RecordLinksSection
 from crmdesk.ui.views.timeline_view import (
     EMPTY_COMMENTS_ONLY,
@@ -41,7 +41,6 @@ from crmdesk.ui.views.timeline_view import (
     format_when,
     timeline_items,
 )
-from crmdesk.ui.widgets.attribute_form import LinkLabel
 from crmdesk.ui.widgets.elided_label import ElidedLabel
 from crmdesk.ui.widgets.issue_links import IssueLinksSection
 from crmdesk.ui.widgets.marked_form import MarkedForm
@@ -49,59 +48,11 @@ from crmdesk.ui.widgets.section import muted, section_title
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
-    from crmdesk.store import RecordRow, Store
+    from crmdesk.store import RecordRow
     from crmdesk.store.changes import ChangeSet
 
 #: Said above the timeline where comments are written but never read back.
 COMMENTS_NOT_LISTED = "This server does not list comments: only those written here are shown."
-#: Related records listed per group before "and N more".
-RELATED_SHOWN = 8
-
-
-@dataclass(slots=True)
-class RelatedGroup:
-    heading: str  # the other object's plural name
-    links: list[tuple[str, str, str]]  # (record id, title, how it is related)
-    total: int
-
-
-def related_groups(store: Store, record: RecordRow, obj: ObjectDef) -> list[RelatedGroup]:
-    """Records this one points at and records pointing here, grouped by object — offline."""
-    found: dict[str, RelatedGroup] = {}
-    objects = store.schema.objects()
-
-    def group(slug: str) -> RelatedGroup:
-        other = objects.get(slug)
-        return found.setdefault(slug, RelatedGroup(other.plural_name if other else slug, [], 0))
-
-    titles_wanted: list[tuple[str, str]] = []
-    for attr in obj.attributes:
-        if attr.type is AttributeType.RECORD_REFERENCE:
-            titles_wanted += [(str(i), attr.title) for i in elements(record.values.get(attr.slug))]
-    if titles_wanted:
-        rows = {r.id: r for r in store.records.rows(
-            [rid for rid in (store.records.rowid_of(i) for i, _ in titles_wanted) if rid is not None])}
-        for target_id, how in titles_wanted:
-            row = rows.get(target_id)
-            if row is not None:
-                g = group(row.object_slug)
-                g.links.append((row.id, row.title, how))
-                g.total += 1
-    for slug, other in objects.items():
-        for attr in other.attributes:
-            if attr.type is not AttributeType.RECORD_REFERENCE or attr.target_object not in (None, obj.slug):
-                continue
-            where = FilterGroup("and", (Condition(attr.slug, Operator.EQUALS, record.id),))
-            rowids = store.records.query_ids(slug, where)
-            if not rowids:
-                continue
-            g = group(slug)
-            g.total += len(rowids)
-            room = max(RELATED_SHOWN - len(g.links), 0)
-            g.links += [(r.id, r.title, attr.title) for r in store.records.rows(rowids[:room])]
-    return [g for g in found.values() if g.total]
-
-
 class RecordPage(QWidget):
     def __init__(self, context: AppContext, record_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,15 +229,6 @@ class RecordPage(QWidget):
         parts = [obj.singular_name, f"created {created}" if created else "", f"by {who}" if who else ""]
         self.subtitle_label.setText(" · ".join(p for p in parts[:2] if p) + (f" {parts[2]}" if parts[2] else ""))
 
-    def _clear(self, box: QVBoxLayout) -> None:
-        while box.count():
-            item = box.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
-            elif item.layout() is not None:
-                self._clear(item.layout())  # type: ignore[arg-type]
-
     def _show_links(self) -> None:
         """The links and issue keys, where the server has them (hidden sections read nothing)."""
         for section in (self.links_section, self.issues_section):
@@ -312,47 +254,10 @@ class RecordPage(QWidget):
             self.links_section.reload()
 
     def _show_related(self, row: RecordRow, obj: ObjectDef) -> None:
-        self._clear(self.related_box)
-        self.related_links: list[LinkLabel] = []
-        groups = related_groups(self.store, row, obj)
-        if not groups:
-            self.related_box.addWidget(muted("Nothing links here yet. References from other records "
-                                              "(a deal's company, a person's employer) show up here."))
-        for group in groups:
-            heading = QLabel(f"{group.heading} ({group.total})")
-            heading.setTextFormat(Qt.TextFormat.PlainText)
-            font = heading.font()
-            font.setBold(True)
-            heading.setFont(font)
-            self.related_box.addWidget(heading)
-            for record_id, title, how in group.links:
-                line = QHBoxLayout()
-                link = LinkLabel(title)
-                link.setProperty("record_id", record_id)
-                link.clicked.connect(lambda rid=record_id: self.go(f"record:{rid}"))
-                self.related_links.append(link)
-                line.addSpacing(10)
-                line.addWidget(link, 1)
-                line.addWidget(muted(how), 0)
-                self.related_box.addLayout(line)
-            if group.total > len(group.links):
-                more = muted(f"and {group.total - len(group.links):,} more")
-                more.setContentsMargins(10, 0, 0, 0)
-                self.related_box.addWidget(more)
+        self.related_links = show_related(self.related_box, self.store, row, obj, self.go)
 
     def _show_lists(self) -> None:
-        self._clear(self.lists_box)
-        self.list_links: list[LinkLabel] = []
-        lists = self.store.schema.lists()
-        names = sorted({(lists[e.list_id].name, e.list_id) for e in self.store.entries.for_record(self.record_id)
-                        if e.list_id in lists})
-        if not names:
-            self.lists_box.addWidget(muted("Not in any list."))
-        for name, list_id in names:
-            link = LinkLabel(name)
-            link.clicked.connect(lambda lid=list_id: self.go(f"list:{lid}"))
-            self.list_links.append(link)
-            self.lists_box.addWidget(link)
+        self.list_links = show_lists(self.lists_box, self.store, self.record_id, self.go)
 
     # -- writing -----------------------------------------------------------------------------
 
