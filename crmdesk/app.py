@@ -74,6 +74,11 @@ def run_gui(options: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from crmdesk.ui.gc_guard import MainThreadCollector
+
+    # Cycles are freed in this thread only: a Qt wrapper freed in the sync worker's thread
+    # crashes the process (crmdesk.ui.gc_guard).
+    collector = MainThreadCollector(app)
     try:
         paths.ensure()
     except StoreError as error:  # a read-only data dir: say so, before any window
@@ -143,6 +148,7 @@ def run_gui(options: argparse.Namespace) -> int:
             context.store.close()
         # A keyring look-up still running would report to a window that is about to be deleted.
         window.finish_background_work()
+        collector.stop()
 
     app.aboutToQuit.connect(shut_down)
     if options.screenshot:

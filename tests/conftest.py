@@ -8,11 +8,13 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backend
 import pytest
 
+from crmdesk.ui.gc_guard import MainThreadCollector
 from tests.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -59,6 +61,23 @@ def _describe(record: logging.LogRecord) -> str:
     if record.exc_info and record.exc_info[1] is not None:
         line += f" [{type(record.exc_info[1]).__name__}: {record.exc_info[1]}]"
     return line
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_in_the_gui_thread(qapp: Any) -> Iterator[MainThreadCollector]:
+    """As the application does (``crmdesk.ui.gc_guard``): Python's cycle collector runs only in
+    this thread, never in the sandbox server's, a sync worker's or a thread-pool job's, where
+    freeing a cycle that holds a Qt wrapper crashes the process."""
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test(collect_in_the_gui_thread: MainThreadCollector) -> Iterator[None]:
+    """Tests that never spin Qt's event loop (the store's, the sandbox's) would never collect."""
+    yield
+    collect_in_the_gui_thread.check()
 
 
 @pytest.fixture(autouse=True)
