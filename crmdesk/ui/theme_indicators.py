@@ -1,10 +1,11 @@
 """Check box and radio button images in the palette's colours, for the theme's style sheet.
 
-Fusion draws a check box's border in the window colour darkened, which vanishes on a dark field
-(the Tasks view's check boxes in dark mode). The style sheet draws them from these images instead:
-a box whose border keeps 3:1 with the field, filled with the selection colour and a tick when
-checked. Images rather than a Python style override: an override is called for every table cell
-painted, an image only where there is a check box.
+Fusion draws a check box's border in the window colour darkened, which vanishes on a dark field.
+The style sheet draws forms' QCheckBox and QRadioButton from these images instead: a box whose
+border keeps 3:1 with the field, filled with the selection colour and a tick when checked. Check
+boxes in item views (the Tasks view and other lists) are not these: ``widgets.check_delegate``'s
+``VisibleCheckDelegate`` paints them. Images rather than a Python style override: an override is
+called for every table cell painted, an image only where there is a check box.
 
 The SVG files are written to a temporary folder the theme owns, one set per palette (the colours
 are in their names: a style sheet's images are cached by path).
