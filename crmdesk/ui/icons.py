@@ -18,12 +18,9 @@ from __future__ import annotations
 from importlib import resources
 from types import MappingProxyType
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-
-#: Pixel sizes drawn for each icon: 16-24 logical px at 1×, 1.5× and 2×; QIcon picks the nearest.
-PIXMAP_SIZES = (16, 20, 24, 32, 48)
 
 #: Navigation targets' kinds (``crmdesk.ui.navigation``) and the views' own names.
 FOR_VIEW = MappingProxyType({
@@ -173,6 +170,50 @@ def render_pixmap(source: bytes, color: QColor, size: int) -> QPixmap:
     return pixmap
 
 
+class TintedSvgEngine(QIconEngine):
+    """Draws an icon's SVG in a colour per mode when Qt first asks for a size, and keeps what it
+    drew: a window's thirty icons cost the few sizes it shows, not every size in every mode
+    before the first paint."""
+
+    def __init__(self, source: bytes, colors: dict[QIcon.Mode, QColor]) -> None:
+        super().__init__()
+        self._source = source
+        self._colors = colors
+        self._drawn: dict[tuple[int, int], QPixmap] = {}
+
+    def _color(self, mode: QIcon.Mode) -> QColor:
+        # (The Active mode is the Normal one.)
+        return self._colors.get(mode, self._colors[QIcon.Mode.Normal])
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        side = max(1, round(min(size.width(), size.height()) * scale))
+        color = self._color(mode)
+        key = (side, color.rgba())
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = render_pixmap(self._source, color, side)
+        pixmap = QPixmap(drawn)
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        twin = TintedSvgEngine(self._source, self._colors)
+        twin._drawn = self._drawn  # the same drawings serve both
+        return twin
+
+
 class IconSet(QObject):
     """The icons drawn so far, by (name, colours). One per application: ``for_application``."""
 
@@ -202,12 +243,8 @@ class IconSet(QObject):
         drawn = self._drawn.get(key)
         if drawn is None:
             source = self._sources.get(name) or self._sources.setdefault(name, svg_source(name))
-            drawn = QIcon()
-            # (The Active mode, when not given, is the Normal one.)
-            for mode, color in ((QIcon.Mode.Normal, normal), (QIcon.Mode.Disabled, disabled),
-                                (QIcon.Mode.Selected, selected)):
-                for size in PIXMAP_SIZES:
-                    drawn.addPixmap(render_pixmap(source, color, size), mode)
+            colors = {QIcon.Mode.Normal: normal, QIcon.Mode.Disabled: disabled, QIcon.Mode.Selected: selected}
+            drawn = QIcon(TintedSvgEngine(source, colors))
             self._drawn[key] = drawn
         return drawn
 
