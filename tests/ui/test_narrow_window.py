@@ -110,7 +110,10 @@ def test_at_150_percent_the_table_buttons_give_up_their_words_before_the_title(
         table = window.current_view().table  # type: ignore[union-attr]
         worded = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         assert all(b.toolButtonStyle() == worded for b in table.buttons)  # room for the words
-        window.resize(700, 700)  # what 1024 px at 150 % leaves beside the sidebar, and then some
+        window.resize(760, 700)  # the other buttons give up their words first; New keeps "New person"
+        qtbot.waitUntil(lambda: all(b.toolButtonStyle() != worded for b in table.buttons[1:]))
+        assert table.buttons[0].toolButtonStyle() == worded
+        window.resize(620, 700)  # narrower still: New too
         qtbot.waitUntil(lambda: all(b.toolButtonStyle() != worded for b in table.buttons))
         qtbot.waitUntil(lambda: table.title_label.text() == "People")  # whole, not "P…"
         assert all(b.toolTip() for b in table.buttons)  # the icon alone is explained on hover

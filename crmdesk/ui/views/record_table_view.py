@@ -158,7 +158,7 @@ class RecordTableView(QWidget):
                              (self.delete_action, "delete"), (self.export_action, "export_csv")):
             action.setIcon(action_icon(name))
         self.buttons = []
-        self._worded_width: int | None = None
+        self._worded_widths: list[int] | None = None
         for action in (self.new_action, self.filter_action, self.columns_action, self.bulk_edit_action,
                        self.delete_action, self.export_action):
             button = QToolButton(self)
@@ -251,16 +251,22 @@ class RecordTableView(QWidget):
         self._fit_buttons()
 
     def _fit_buttons(self) -> None:
-        """Where the buttons' words would squeeze the title to "P…" (1024 px at 150 %), the buttons
-        show only their icons (their tooltips still name them), and their words come back when
-        there is room."""
-        if self._worded_width is None:
-            # What the buttons take with their words, measured once shown (styled) and kept.
-            self._worded_width = sum(button.sizeHint().width() for button in self.buttons)
-        title_room = min(self.title_label.sizeHint().width(), TITLE_ROOM) + self.count_label.sizeHint().width()
-        worded = self.width() >= self._worded_width + title_room + BUTTON_ROW_SLACK
-        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if worded else Qt.ToolButtonStyle.ToolButtonIconOnly
-        for button in self.buttons:
+        """Where the buttons' words would squeeze the title to "P…" (1024 px, or 150 %), they
+        give them up — all but New's first, then New's too — showing their icons (the tooltips
+        still name them); the words come back when there is room."""
+        if self._worded_widths is None:
+            # What each button takes with its words, measured once shown (styled) and kept.
+            self._worded_widths = [button.sizeHint().width() for button in self.buttons]
+        # An icon-only button is about as wide as it is high.
+        bare = [button.sizeHint().height() for button in self.buttons]
+        room = self.width() - BUTTON_ROW_SLACK - self.count_label.sizeHint().width() \
+            - min(self.title_label.sizeHint().width(), TITLE_ROOM)
+        all_words = sum(self._worded_widths)
+        new_words = self._worded_widths[0] + sum(bare[1:])
+        worded = set(range(len(self.buttons))) if room >= all_words else {0} if room >= new_words else set()
+        for number, button in enumerate(self.buttons):
+            style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if number in worded \
+                else Qt.ToolButtonStyle.ToolButtonIconOnly
             if button.toolButtonStyle() != style:
                 button.setToolButtonStyle(style)
 
