@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -155,7 +155,10 @@ class Theme(QObject):
         app.setStyle("Fusion")
         self.restyle()
         self.ring = FocusRing(app)
-        app.installEventFilter(self)
+        # The signal, not an event filter on the application: such a filter sees every event of
+        # every object, each through Python. (Deprecated in C++ since 6.0, still emitted in the
+        # 6.7–6.11 this project pins.)
+        app.paletteChanged.connect(self._palette_changed)
 
     def restyle(self) -> None:
         self._restyling = True
@@ -166,13 +169,12 @@ class Theme(QObject):
         finally:
             self._restyling = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
-        if watched is self._app and event.type() == QEvent.Type.ApplicationPaletteChange and not self._restyling:
+    def _palette_changed(self, *_: object) -> None:
+        if not self._restyling:
             self.restyle()
-        return False
 
     def remove(self) -> None:
-        self._app.removeEventFilter(self)
+        self._app.paletteChanged.disconnect(self._palette_changed)
         self._app.aboutToQuit.disconnect(self._indicators.remove)
         self.ring.stop(self._app)
         self._app.setStyleSheet(self._previous_sheet)
