@@ -19,6 +19,7 @@ from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.record_page import RecordPage
 from crmdesk.ui.views.record_table_view import RecordTableView
 from crmdesk.ui.widgets.attribute_form import TextField
+from crmdesk.ui.widgets.display_line_edit import DisplayLineEdit
 from tests.ui._record_links import FakeSync
 
 
@@ -118,3 +119,14 @@ def test_going_into_a_field_edits_the_value_and_leaving_reads_it_again(
     assert page.form.error_text("expected_close_date")
     assert day.text() == "next tuesday-ish"
     assert store.outbox.count() == 1
+
+
+def test_a_page_opened_with_the_keyboard_in_its_first_field_shows_the_start_of_the_name(
+        qtbot: Any, store: Store, page_context: AppContext) -> None:
+    long_named = max(store.records.ids("deals"), key=lambda rid: len(store.records.get(rid).title or ""))  # type: ignore[union-attr]
+    page = open_page(qtbot, page_context, long_named)
+    name = page.form.findChild(DisplayLineEdit)
+    assert name is not None
+    name.setFocus()  # as the window does after navigating to the page (Qt.OtherFocusReason)
+    qtbot.waitUntil(name.hasFocus)
+    assert name.cursorPosition() == 0 and name.text() == store.records.get(long_named).title  # type: ignore[union-attr]

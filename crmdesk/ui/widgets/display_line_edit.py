@@ -31,6 +31,11 @@ class DisplayLineEdit(QLineEdit):
         if self.showing_display():
             self.setText(self.editing_text)  # before Qt selects it all for a Tab
         super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.OtherFocusReason, Qt.FocusReason.ActiveWindowFocusReason) \
+                and not self.isModified():
+            # Focus given by the window (a page just opened), not by the user: show the start of
+            # the text, not its end as setText leaves it ("nan and Cain onboarding").
+            self.setCursorPosition(0)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # Qt override
         super().focusOutEvent(event)  # commits (editingFinished) with the edited text first
