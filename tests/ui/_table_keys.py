@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtWidgets import QApplication, QComboBox, QHeaderView
 
 from crmdesk.ui.views.record_table_view import RecordTableView
 
@@ -40,3 +40,14 @@ def drag_edge(qtbot: Any, header: QHeaderView, logical: int, by: int) -> None:
                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(viewport, move)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(edge + by, y))
+
+
+def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
+    """Focus a drop-down and press Home, then Down until it shows ``text``, as a keyboard user does."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
 
 from crmdesk.model import Condition, FilterGroup, Operator
 from crmdesk.store import Store
 from crmdesk.ui.views.record_table_view import RecordTableView
 from crmdesk.ui.widgets.filter_bar import ConditionRow
+from tests.ui._table_keys import choose
 
 
 def first_condition(qtbot: Any, view: RecordTableView) -> ConditionRow:
@@ -20,15 +20,7 @@ def first_condition(qtbot: Any, view: RecordTableView) -> ConditionRow:
     return view.filter_bar.root.children_widgets()[0]  # type: ignore[return-value]
 
 
-def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
-    """Focus a drop-down and press Home, then Down until it shows ``text``, as a keyboard user does."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            return
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentText() == text
+
 
 
 def choose_attribute(qtbot: Any, view: RecordTableView, row: ConditionRow, title: str) -> None:

@@ -3,25 +3,22 @@ table, listed under Deals in the sidebar, opened again after a restart, renamed 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QComboBox, QMenu
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
 
-from crmdesk.context import AppContext
 from crmdesk.model import Condition, FilterGroup, Operator, Sort
-from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.main_window import MainWindow
-from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.saved_view_page import SavedViewPage
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
+from tests.ui._navigation_window import click_sidebar, open_window
+from tests.ui._table_keys import choose
 
 #: The offscreen platform cannot raise the header's context menu (a popup window).
 OFFSCREEN = "This plugin does not support"
@@ -36,42 +33,9 @@ def store(synced_store: Callable[..., Store]) -> Store:
     return opened
 
 
-@contextmanager
-def window_on(qtbot: Any, store: Store, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), settings=settings)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
-        yield window
-    finally:
-        window.close()
-
-
-def click_sidebar(qtbot: Any, window: MainWindow, text: str) -> None:
-    [item] = window.sidebar.findItems(text, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
-    window.sidebar.scrollToItem(item)
-    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton,
-                     pos=window.sidebar.visualItemRect(item).center())
-
-
 def sidebar_children(window: MainWindow, text: str) -> list[str]:
     [item] = window.sidebar.findItems(text, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     return [item.child(i).text(0) for i in range(item.childCount())]
-
-
-def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            return
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentText() == text
 
 
 def name_the_view(qtbot: Any, page: ObjectView, name: str) -> None:
@@ -110,7 +74,7 @@ def test_my_open_deals_are_saved_listed_under_deals_and_reopen_after_a_restart(
 ) -> None:
     ada = next(m for m in store.schema.members() if m.name == "Ada Admin")
     mine = store.records.query_ids("deals", FilterGroup("and", (Condition("owner", Operator.EQUALS, ada.actor_id),)))
-    with window_on(qtbot, store, tmp_path) as window:
+    with open_window(qtbot, store, tmp_path) as window:
         click_sidebar(qtbot, window, "Deals")
         page: Any = window.current_view()
         filter_to_my_deals(qtbot, page)
@@ -127,7 +91,7 @@ def test_my_open_deals_are_saved_listed_under_deals_and_reopen_after_a_restart(
         assert sidebar_children(window, "Deals") == ["My open deals"]
         assert window.sidebar.current_target() == saved.saved.target
     # A restart: a new connection to the file, a new window.
-    with Store.open(store.path) as reopened, window_on(qtbot, reopened, tmp_path / "again") as window:
+    with Store.open(store.path) as reopened, open_window(qtbot, reopened, tmp_path / "again") as window:
         assert sidebar_children(window, "Deals") == ["My open deals"]
         assert sidebar_children(window, "People") == []
         click_sidebar(qtbot, window, "My open deals")
@@ -149,7 +113,7 @@ def test_my_open_deals_are_saved_listed_under_deals_and_reopen_after_a_restart(
 
 
 def test_a_saved_board_keeps_its_grouping_and_hidden_empty_columns(qtbot: Any, store: Store, tmp_path: Path) -> None:
-    with window_on(qtbot, store, tmp_path) as window:
+    with open_window(qtbot, store, tmp_path) as window:
         click_sidebar(qtbot, window, "Deals")
         page: Any = window.current_view()
         qtbot.mouseClick(page.switch.board_button, Qt.MouseButton.LeftButton)
@@ -158,7 +122,7 @@ def test_a_saved_board_keeps_its_grouping_and_hidden_empty_columns(qtbot: Any, s
         assert board.hide_empty.isChecked()
         name_the_view(qtbot, page, "Pipeline board")
         assert isinstance(window.current_view(), SavedViewPage)
-    with Store.open(store.path) as reopened, window_on(qtbot, reopened, tmp_path / "again") as window:
+    with Store.open(store.path) as reopened, open_window(qtbot, reopened, tmp_path / "again") as window:
         click_sidebar(qtbot, window, "Pipeline board")
         view: Any = window.current_view()
         assert view.stack.currentWidget() is view.board
@@ -169,7 +133,7 @@ def test_rename_and_delete_from_the_sidebar(qtbot: Any, store: Store, tmp_path: 
     first = store.saved_views.create("deals", "Big deals", "table", {})
     store.saved_views.create("people", "Welders", "table", {})
     asked: list[str] = []
-    with window_on(qtbot, store, tmp_path) as window:
+    with open_window(qtbot, store, tmp_path) as window:
         sidebar = window.sidebar
         sidebar.confirm_delete = lambda name: asked.append(name) or True  # type: ignore[func-returns-value]
         assert sidebar_children(window, "Deals") == ["Big deals"]
