@@ -22,6 +22,7 @@ from crmdesk.remote import (
     Backend,
     Capabilities,
     NetworkError,
+    NotFound,
     PermissionDenied,
     ProtocolError,
     RateLimited,
@@ -40,6 +41,15 @@ from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 from crmdesk.sync.step import Progress, no_progress
 
 log = logging.getLogger(__name__)
+
+
+class GoneWhileSyncing(RemoteError):
+    """Objects the round found in the schema were deleted on the server before their records
+    were read (``titles``); the round reads everything else and ends with this."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self.titles = titles
+        super().__init__(f"{', '.join(titles)} went from the server during this sync; syncing again.")
 
 COLLECTIONS_SCOPE = "collections"
 
@@ -192,15 +202,26 @@ class SyncEngine:
             puller.pull_schema()
             self._bound = True
             self._push(pushes, keep_failure=True)
+            gone: list[str] = []
             for obj in list(self.store.schema.objects().values()):
                 self.check_cancel()
                 if force_scan or self._records_due(obj, caps):
-                    puller.pull_records(obj)
+                    try:
+                        puller.pull_records(obj)
+                    except NotFound:
+                        if self._object_on_server(obj.slug):
+                            raise  # something else is missing: a fault, reported as one
+                        # Deleted on the server after this round read the schema (a colleague
+                        # removed it): the other objects are read on; the next round reads the
+                        # schema without it.
+                        gone.append(obj.plural_name)
             self._remember_web_address()
             if force_collections or self._collections_due():
                 self._pull_collections(puller, caps)
             if pushes.failure is not None:
                 raise pushes.failure  # everything else was read: the round ends as the push did
+            if gone:
+                raise GoneWhileSyncing(gone)
             with self.store.write():
                 self.store.schema.set_meta("last_sync_at", self.now())
 
@@ -224,6 +245,13 @@ class SyncEngine:
             self._push(pushes)
 
         return self._run(run)
+
+    def _object_on_server(self, slug: str) -> bool:
+        try:
+            self.backend.get_object(slug)
+        except NotFound:
+            return False
+        return True
 
     def _run(self, body: Callable[[_Round], None]) -> SyncReport:
         """Run a round; errors become its status (the outbox is never touched by one)."""
@@ -251,6 +279,10 @@ class SyncEngine:
             report.status, report.message = SyncStatus.OFFLINE, error.message
         except ProtocolError as error:
             log.exception("protocol error during sync")
+            report.status, report.message = SyncStatus.ERROR, error.message
+        except GoneWhileSyncing as error:
+            # Not a fault of either side: the worker's next round (it retries soon) reads it right.
+            log.info("%s", error.message)
             report.status, report.message = SyncStatus.ERROR, error.message
         except RemoteError as error:
             log.exception("unexpected remote error during sync")
