@@ -20,6 +20,7 @@ from crmdesk.ui.dialogs.list_dialog import ListDialog
 from crmdesk.ui.models.board_model import CardIdRole
 from crmdesk.ui.views.list_view import ListView
 from crmdesk.ui.widgets.record_picker import RecordPicker, available_records
+from tests.ui._answers import answering
 
 pytestmark = pytest.mark.sandbox(records=300, seed=1)
 
@@ -228,7 +229,7 @@ def test_lists_are_made_renamed_and_deleted_from_the_dialogs_and_synced(
     synced = ListView(context, server_id)
     qtbot.addWidget(synced)
     asked: list[str] = []
-    synced.confirm_delete = lambda _parent, list_def, _count: asked.append(list_def.name) or False
+    synced.confirm_delete = answering(False, asked, note=lambda _parent, list_def, _count: list_def.name)
     assert not synced.delete_list() and store.schema.get_list(server_id) is not None
     synced.confirm_delete = lambda *_: True
     assert synced.delete_list()

@@ -23,6 +23,7 @@ from crmdesk.ui.models.notes_model import DetailRole, SubtitleRole
 from crmdesk.ui.models.search_model import ItemRole
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.widgets.search_palette import SearchPalette
+from tests.ui._answers import answering
 
 # The offscreen platform cannot raise a window or grab the keyboard for a popup; says so each time.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -141,7 +142,7 @@ def test_open_on_the_server_where_the_address_is_known(qtbot: Any, window: MainW
     open_record(qtbot, window, title, record_id)
     palette = ctrl_k(qtbot, window)
     opened: list[QUrl] = []
-    palette.open_url = lambda url: opened.append(url) or True
+    palette.open_url = answering(True, opened)
     type_in(qtbot, palette, "open on")
     assert shown(palette)[0] == f"Open {title} on the server"
     qtbot.keyClick(palette.field, Qt.Key.Key_Return)

@@ -17,6 +17,7 @@ from crmdesk.store.changes import ChangeSet
 from crmdesk.store.unsynced import QUEUED, REFUSED
 from crmdesk.ui.views.record_page import COMMENTS_NOT_LISTED
 from crmdesk.ui.widgets.issue_links import EMPTY, ONLY_LOCAL, unlink_issue_question
+from tests.ui._answers import answering
 from tests.ui._record_links import keep_capabilities, page_fixtures
 
 store, context, page_of = page_fixtures(issue_links=True)
@@ -86,7 +87,7 @@ def test_unlinking_a_sent_key_asks_first_and_queues_the_unlink(store: Store, pag
     section = page.issues_section
     assert section.keys() == ["OPS-7"] and section.rows["OPS-7"].badge.mark is None
     asked: list[str] = []
-    section.confirm_unlink = lambda box: asked.append(box.text()) or False  # type: ignore[func-returns-value]
+    section.confirm_unlink = answering(False, asked, note=lambda box: box.text())
     qtbot.mouseClick(section.rows["OPS-7"].unlink_button, Qt.MouseButton.LeftButton)
     assert asked == ["Unlink OPS-7 from this record?"]
     assert section.keys() == ["OPS-7"] and issue_links(store) == []

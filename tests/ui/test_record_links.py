@@ -19,6 +19,7 @@ from crmdesk.store.changes import ChangeSet
 from crmdesk.store.unsynced import QUEUED, REFUSED
 from crmdesk.ui.dialogs.link_dialog import LinkDialog, parse_roles
 from crmdesk.ui.views.related_links import EMPTY, NOT_CACHED, NOT_READ, RecordLinksSection, unlink_question
+from tests.ui._answers import answering
 from tests.ui._record_links import keep_capabilities, page_fixtures
 
 HOSTILE = "<b>Evil</b> & Co<img src=x>"
@@ -197,7 +198,7 @@ def test_unlinking_asks_first_and_removes_the_link(store: Store, context: AppCon
     page = page_of(company.id)
     section = page.links_section
     asked: list[str] = []
-    section.confirm_unlink = lambda box: asked.append(box.text()) or False  # type: ignore[func-returns-value]
+    section.confirm_unlink = answering(False, asked, note=lambda box: box.text())
     qtbot.mouseClick(section.rows[0].unlink_button, Qt.MouseButton.LeftButton)
     assert asked == [unlink_question(person.title).text()] and len(section.rows) == 1
     assert store.outbox.count() == 0
@@ -233,7 +234,7 @@ def test_cancelling_the_question_keeps_a_hostile_titled_link(store: Store, page_
     section = page.links_section
     assert section.rows[0].title_link.full_text() == HOSTILE
     asked: list[tuple[str, Qt.TextFormat]] = []
-    section.confirm_unlink = lambda box: asked.append((box.text(), box.textFormat())) or False  # type: ignore[func-returns-value]
+    section.confirm_unlink = answering(False, asked, note=lambda box: (box.text(), box.textFormat()))
     for row in section.rows:
         qtbot.mouseClick(row.unlink_button, Qt.MouseButton.LeftButton)
     assert asked == [(unlink_question(HOSTILE).text(), Qt.TextFormat.PlainText),

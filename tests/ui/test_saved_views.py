@@ -17,6 +17,7 @@ from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.views.saved_view_page import SavedViewPage
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
+from tests.ui._answers import answering
 from tests.ui._navigation_window import click_sidebar, open_window
 from tests.ui._table_keys import choose
 
@@ -135,7 +136,7 @@ def test_rename_and_delete_from_the_sidebar(qtbot: Any, store: Store, tmp_path: 
     asked: list[str] = []
     with open_window(qtbot, store, tmp_path) as window:
         sidebar = window.sidebar
-        sidebar.confirm_delete = lambda name: asked.append(name) or True  # type: ignore[func-returns-value]
+        sidebar.confirm_delete = answering(True, asked)
         assert sidebar_children(window, "Deals") == ["Big deals"]
         assert sidebar_children(window, "People") == ["Welders"]
         click_sidebar(qtbot, window, "Big deals")

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._answers import answering
 
 
 def _dialog(view: RecordTableView, qtbot) -> ValueDialog:  # type: ignore[no-untyped-def]
@@ -24,7 +25,7 @@ def test_esc_with_a_typed_value_asks_and_keeping_it_keeps_the_dialog(
         qtbot, open_view: Callable[[str], RecordTableView]) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(open_view("deals"), qtbot)
     asked: list[bool] = []
-    dialog.discard_guard.confirm = lambda: asked.append(True) or False  # "Keep editing"
+    dialog.discard_guard.confirm = answering(False, asked, note=lambda: True)  # "Keep editing"
     qtbot.keyClicks(dialog.editor, "Renamed deal")
     qtbot.keyClick(dialog.editor, Qt.Key.Key_Escape)
     assert asked == [True]
