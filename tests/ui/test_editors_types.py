@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from crmdesk.context import AppContext
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option
-from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.editors.rating import STAR_WIDTH
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._editor_table import make_view
 
 T = AttributeType
 ATTRIBUTES = (
@@ -54,15 +52,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def view(qtbot: Any, store: Store, tmp_path: Path) -> RecordTableView:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, undo_stack=QUndoStack(),
-                         settings=settings)
-    widget = RecordTableView(context, "projects")
-    qtbot.addWidget(widget)
-    widget.resize(1400, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return make_view(qtbot, store, tmp_path)
 
 
 def editor_for(qtbot: Any, view: RecordTableView, slug: str) -> Any:

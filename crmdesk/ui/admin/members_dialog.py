@@ -118,30 +118,31 @@ class MembersDialog(AdminDialog):
         me = store.schema.me() if store is not None else None
         for member in store.schema.members() if store is not None else []:
             you = me is not None and me in (member.id, member.user_id)
-            item = QTreeWidgetItem([member.name, member.email, member.role, YOU if you else ""])
-            item.setData(0, IdRole, member.id)
-            if you:
-                font = QFont(item.font(NAME_COLUMN))
-                font.setBold(True)
-                for column in range(4):
-                    item.setFont(column, font)
-            self.tree.addTopLevelItem(item)
-            if member.email == current:
-                self.tree.setCurrentItem(item)
+            self._add_row([member.name, member.email, member.role, YOU if you else ""], member.id,
+                          current, bold=you)
         for invite in pending_invites(store) if store is not None else []:
-            item = QTreeWidgetItem(["", invite.email, invite.role, INVITED])
-            item.setData(0, IdRole, None)  # not a member yet: no role change, no removal
+            # Not a member yet (no id): no role change, no removal.
+            item = self._add_row(["", invite.email, invite.role, INVITED], None, current, italic=True)
             item.setToolTip(STATUS_COLUMN, INVITED_TIP)
-            font = QFont(item.font(NAME_COLUMN))
-            font.setItalic(True)
-            for column in range(4):
-                item.setFont(column, font)
-            self.tree.addTopLevelItem(item)
-            if invite.email == current:
-                self.tree.setCurrentItem(item)
         self.show_empty("" if self.tree.topLevelItemCount() else
                         "No members are known yet: the first sync with the server lists them.")
         self.update_actions()
+
+    def _add_row(self, texts: list[str], member_id: str | None, current: str | None, *,
+                 bold: bool = False, italic: bool = False) -> QTreeWidgetItem:
+        """A row of the list (selected when its email is ``current``), in bold or italic throughout."""
+        item = QTreeWidgetItem(texts)
+        item.setData(0, IdRole, member_id)
+        if bold or italic:
+            font = QFont(item.font(NAME_COLUMN))
+            font.setBold(bold)
+            font.setItalic(italic)
+            for column in range(len(texts)):
+                item.setFont(column, font)
+        self.tree.addTopLevelItem(item)
+        if texts[1] == current:
+            self.tree.setCurrentItem(item)
+        return item
 
     def current_member(self) -> Member | None:
         item = self.tree.currentItem()
