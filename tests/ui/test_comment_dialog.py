@@ -15,7 +15,7 @@ def never_asked() -> bool:
 
 def open_dialog(qtbot: QtBot) -> CommentDialog:
     dialog = CommentDialog("Ada Lovelace")
-    dialog.confirm_discard = never_asked  # a modal question would hang an offscreen test
+    dialog.discard_guard.confirm = never_asked  # a modal question would hang an offscreen test
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -44,14 +44,14 @@ def test_escape_asks_before_dropping_typed_text(qtbot: QtBot) -> None:
         asked.append(True)
         return False
 
-    dialog.confirm_discard = keep_typing
+    dialog.discard_guard.confirm = keep_typing
     QTest.keyClicks(dialog.text_edit, "Half a thought")
     QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
     assert asked == [True] and dialog.isVisible()
     assert dialog.text_edit.toPlainText() == "Half a thought"
     # The question a user sees says what did not happen: the comment was not posted.
     assert dialog.discard_guard.message == "The comment you typed has not been posted. Discard it?"
-    dialog.confirm_discard = lambda: True
+    dialog.discard_guard.confirm = lambda: True
     QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
     QPushButton,
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.ui.dialogs.discard_guard import Confirm, DiscardGuard, save_on_ctrl_enter
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
@@ -20,7 +19,7 @@ from crmdesk.ui.widgets.error_label import error_label, show_error_on
 DISCARD_QUESTION = "The comment you typed has not been posted. Discard it?"
 
 
-class CommentDialog(QDialog):
+class CommentDialog(GuardedDialog):
     """Emits ``comment_ready(text)``; the caller saves it and then accepts (or shows an error).
 
     Ctrl+Enter posts. Typed text is never dropped without asking: Cancel, Esc and closing the
@@ -57,15 +56,6 @@ class CommentDialog(QDialog):
         self.discard_guard = DiscardGuard(self, lambda: bool(self.text()), "comment",
                                           message=DISCARD_QUESTION)
 
-    @property
-    def confirm_discard(self) -> Confirm | None:
-        """Set by tests and by the window's quit: answers "discard the typed text?" instead of asking."""
-        return self.discard_guard.confirm
-
-    @confirm_discard.setter
-    def confirm_discard(self, confirm: Confirm | None) -> None:
-        self.discard_guard.confirm = confirm
-
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()
 
@@ -79,6 +69,3 @@ class CommentDialog(QDialog):
     def show_error(self, message: str) -> None:
         show_error_on(self.error_label, message)
 
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFrame,
     QGridLayout,
@@ -33,7 +32,7 @@ from crmdesk.store import StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.sync_tables import Conflict
 from crmdesk.ui import conflict_resolution as resolve
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.models.pending_model import when_text
@@ -67,7 +66,7 @@ def _value_box(label: QLabel) -> QFrame:
     return frame
 
 
-class ConflictsDialog(QDialog):
+class ConflictsDialog(GuardedDialog):
     """Built by the main window as ``ConflictsDialog(context, window)``."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -147,10 +146,6 @@ class ConflictsDialog(QDialog):
             self, lambda: self.current() is not None and self.merge_row.isVisible() and self.merge_edit.isModified(),
             "merged value")
         self.refresh()
-
-    def reject(self) -> None:  # Qt override: Esc, Close and the window's close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     def open_for_user(self) -> None:
         self.refresh()

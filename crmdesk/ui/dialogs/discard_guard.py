@@ -1,15 +1,13 @@
 """Typed text is never dropped without asking, and Ctrl+Enter saves: shared by every dialog
 where the user types.
 
-A dialog keeps a ``DiscardGuard`` and asks it in ``reject()`` — the one place Esc, the Cancel
-button and the window's close button all end up (``QDialog.closeEvent`` calls ``reject`` and
-keeps the window open when it is still visible afterwards)::
+A ``GuardedDialog`` keeps a ``DiscardGuard`` and asks it in ``reject()`` — the one place Esc,
+the Cancel button and the window's close button all end up (``QDialog.closeEvent`` calls
+``reject`` and keeps the window open when it is still visible afterwards)::
 
-    self.discard_guard = DiscardGuard(self, TypedText(self.title_edit, self.body_edit).changed, "note")
-
-    def reject(self) -> None:
-        if self.discard_guard.allows_reject():
-            super().reject()
+    class NoteDialog(GuardedDialog):
+        ...
+        self.discard_guard = DiscardGuard(self, TypedText(self.title_edit, self.body_edit).changed, "note")
 
 The question is a window-modal message box opened with ``open()``, never ``exec()``: it does not
 block the event loop, so a dialog closed by a test or at quit can never hang on it. A caller (or a
@@ -125,3 +123,14 @@ def save_on_ctrl_enter(dialog: QWidget, save: Callable[[], object]) -> QObject:
     whichever window the system thinks is active, and a list or button in the dialog that has
     the focus lets the key through to it.)"""
     return _SaveOnCtrlEnter(dialog, save)
+
+
+class GuardedDialog(QDialog):
+    """A dialog whose Esc, Cancel and close button ask its ``discard_guard`` (set in the
+    subclass's ``__init__``) before typed text goes."""
+
+    discard_guard: DiscardGuard
+
+    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
+        if self.discard_guard.allows_reject():
+            super().reject()

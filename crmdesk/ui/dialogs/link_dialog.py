@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel,
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.store import Store
 from crmdesk.store.links import clean_roles
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.editors.reference import MAX_RESULTS, ReferencePicker, record_source
 from crmdesk.ui.widgets.elided_label import ElidedLabel
@@ -64,7 +63,7 @@ class RolesCompleter(QCompleter):
         return ", ".join([piece.strip() for piece in done if piece.strip()] + [chosen])
 
 
-class LinkDialog(QDialog):
+class LinkDialog(GuardedDialog):
     """``other_id`` given: the link exists and only its roles change (nothing to pick)."""
 
     link_ready = Signal(str, list)  # the other record's id, the roles
@@ -135,10 +134,6 @@ class LinkDialog(QDialog):
         else:
             self.roles_edit.setFocus()
             self.roles_edit.selectAll()
-
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     # -- picking -------------------------------------------------------------------------------
 

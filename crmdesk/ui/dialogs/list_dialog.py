@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.model import ListDef, Mutation, ValidationError
 from crmdesk.store import NotFound, Store, StoreError
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText
 from crmdesk.ui.dialogs.tab_order import reading_order
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def apply_list_change(
     return mutation
 
 
-class ListDialog(QDialog):
+class ListDialog(GuardedDialog):
     """Name, parent object and privacy for a new list; the name alone for a rename."""
 
     def __init__(
@@ -122,10 +121,6 @@ class ListDialog(QDialog):
         form.addRow(buttons)
         reading_order(self.name_edit, *((self.parent_combo, self.private_box) if list_def is None else ()), buttons)
         self.discard_guard = DiscardGuard(self, TypedText(self.name_edit).changed, "list name")
-
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     def draft(self) -> ListDraft:
         parent = self.list_def.parent_object if self.list_def else str(self.parent_combo.currentData() or "")

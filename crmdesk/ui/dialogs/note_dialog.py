@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
@@ -18,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 
-class NoteDialog(QDialog):
+class NoteDialog(GuardedDialog):
     """Emits ``note_ready(title, content)``; the caller saves it and then accepts (or shows an error).
 
     Editing a note, a field the user did not touch is ``None``: it is not part of the edit, so a
@@ -80,10 +79,6 @@ class NoteDialog(QDialog):
         self.discard_guard = DiscardGuard(
             self, TypedText(self.title_edit, self.content_edit).changed, "changes" if editing else "note",
             message="Your changes to this note have not been saved. Discard them?" if editing else None)
-
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     def _update_button(self) -> None:
         self.save_button.setEnabled(bool(self.title_edit.text().strip() or self.content_edit.toPlainText().strip()))

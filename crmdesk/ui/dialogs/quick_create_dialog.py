@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -33,7 +32,7 @@ from crmdesk.model.values import edit_text, elements
 from crmdesk.store import NotFound, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText, save_on_ctrl_enter
 from crmdesk.ui.models.record_table_model import ValueRole, check_value
 from crmdesk.ui.widgets.error_label import error_label, refusal_text
 from crmdesk.ui.widgets.section import muted
@@ -158,7 +157,7 @@ def _placeholder(attr: AttributeDef) -> str:
     }.get(attr.type, "Required" if attr.required else "")
 
 
-class QuickCreateDialog(QDialog):
+class QuickCreateDialog(GuardedDialog):
     """A new ``object_slug`` record from a few fields; ``created_id`` names it after accept."""
 
     def __init__(self, context: AppContext, object_slug: str, parent: QWidget | None = None,
@@ -274,10 +273,6 @@ class QuickCreateDialog(QDialog):
         if self.context.sync is not None:
             self.context.sync.local_edit()  # send it soon
         super().accept()
-
-    def reject(self) -> None:
-        if self.discard_guard.allows_reject():
-            super().reject()
 
 
 def quick_create(context: AppContext, object_slug: str, parent: QWidget | None,

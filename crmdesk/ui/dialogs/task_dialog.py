@@ -11,7 +11,6 @@ from PySide6.QtCore import QDateTime, QEvent, QObject, QStringListModel, Qt, QTi
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.store import Store
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard, TypedText, save_on_ctrl_enter
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText, save_on_ctrl_enter
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.editors.temporal import OneStopDateTimeEdit
 from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
@@ -40,7 +39,7 @@ def deadline_text(moment: QDateTime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-class TaskDialog(QDialog):
+class TaskDialog(GuardedDialog):
     """Emits ``task_ready(content, deadline or None, record ids, assignee ids)``; the caller saves."""
 
     task_ready = Signal(str, object, list, list)
@@ -119,10 +118,6 @@ class TaskDialog(QDialog):
         save_on_ctrl_enter(self, self._submit)
         self.content_edit.setFocus()  # the dialog opens ready to type the task
         self.discard_guard = DiscardGuard(self, TypedText(self.content_edit, self.link_edit).changed, "task")
-
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if (watched is self.link_edit and event.type() == QEvent.Type.KeyPress

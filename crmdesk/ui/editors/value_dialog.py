@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from crmdesk.model import AttributeDef, ValidationError
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
-from crmdesk.ui.dialogs.discard_guard import DiscardGuard
+from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog
 from crmdesk.ui.editors.factory import create_editor
 from crmdesk.ui.models.record_table_model import check_value
 
@@ -28,7 +27,7 @@ from crmdesk.ui.models.record_table_model import check_value
 CHOOSE_ATTRIBUTE = "Choose an attribute…"
 
 
-class ValueDialog(QDialog):
+class ValueDialog(GuardedDialog):
     """Pick an attribute (when there is a choice) and a value for it.
 
     With a choice of attributes none is chosen at first: a preselected one (say, the column the
@@ -83,10 +82,6 @@ class ValueDialog(QDialog):
             return False
         fields = [self.editor] if isinstance(self.editor, QLineEdit) else self.editor.findChildren(QLineEdit)
         return any(field.isModified() and field.text().strip() for field in fields)
-
-    def reject(self) -> None:  # Qt override: Esc, Cancel and the close button all come here
-        if self.discard_guard.allows_reject():
-            super().reject()
 
     def current_attribute(self) -> AttributeDef | None:
         """The attribute chosen; None while the user has not chosen one."""
