@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from crmdesk.model import AttributeDef, AttributeType
 from crmdesk.model.codecs.numeric import currency_of
 from crmdesk.model.values import display_text, elements
-from crmdesk.ui.models.record_table_model import AttributeRole, RecordTableModel, ValueRole
+from crmdesk.ui.models.record_table_model import NUMERIC_TYPES, AttributeRole, RecordTableModel, ValueRole
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Text that is a plain number ("-5", "+4915123456789"): no formula, left as it is.
@@ -49,8 +49,6 @@ _AS_STORED = frozenset({
     AttributeType.DATE, AttributeType.TIMESTAMP,
     AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN, AttributeType.PHONE_NUMBER,
 })
-#: Types whose cells hold numbers (and, for money, currency codes) only: never a formula.
-NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.RATING, AttributeType.CURRENCY})
 
 
 def safe_cell(text: str) -> str:
@@ -119,7 +117,7 @@ def export_csv(
                     attr, value = index.data(AttributeRole), index.data(ValueRole)
                     if c in money:
                         cells += _money_cells(attr, value)
-                    elif attr.type in NUMERIC:
+                    elif attr.type in NUMERIC_TYPES:  # numbers (and currency codes) only: never a formula
                         cells.append(data_cell(attr, value, model.context))  # a number is no formula
                     else:
                         cells.append(safe_cell(data_cell(attr, value, model.context)))

@@ -64,10 +64,6 @@ class History:
         self._at += 1
         return self._steps[self._at]
 
-    def replace(self, old: str, new: str) -> None:
-        """``old`` is now called ``new`` (a list got its server id): every step follows."""
-        self.replace_all({old: new})
-
     def replace_all(self, renamed: Mapping[str, str]) -> None:
         """Each step named in ``renamed`` takes its new name (a sync gave ids to many at once)."""
         if any(step in renamed for step in self._steps):

@@ -22,6 +22,8 @@ from PySide6.QtCore import QByteArray, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from crmdesk.ui.theme_ink import mix
+
 #: Navigation targets' kinds (``crmdesk.ui.navigation``) and the views' own names.
 FOR_VIEW = MappingProxyType({
     "home": "house",
@@ -149,9 +151,7 @@ def glyph_colors(palette: QPalette) -> tuple[QColor, QColor, QColor]:
     text colour, and the selected row's text colour."""
     text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
     window = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Window)
-    normal = QColor.fromRgbF(*(t * 0.8 + w * 0.2 for t, w in ((text.redF(), window.redF()),
-                                                             (text.greenF(), window.greenF()),
-                                                             (text.blueF(), window.blueF()))))
+    normal = mix(text, window, 0.2)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
     selected = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
     return normal, disabled, selected

@@ -43,7 +43,8 @@ def record_matches(store: Store, object_slug: str | None, text: str, limit: int 
     holds = tuple(Condition(title.slug, Operator.CONTAINS, word) for word in words)
     found = store.records.query_ids(obj.slug, FilterGroup("and", holds), sorts)
     starting = Condition(title.slug, Operator.STARTS_WITH, " ".join(words))
-    first = store.records.query_ids(obj.slug, FilterGroup("and", (*holds, starting)), sorts)
+    # (Starting with the whole phrase, a title holds each of its words: no need to ask again.)
+    first = store.records.query_ids(obj.slug, FilterGroup("and", (starting,)), sorts)
     ahead = set(first)
     return _read(store, first + [rowid for rowid in found if rowid not in ahead], limit, len(found))
 

@@ -55,7 +55,7 @@ def test_the_oldest_steps_fall_off_past_the_limit() -> None:
 
 def test_a_renamed_target_is_followed_everywhere() -> None:
     history = walked("list:local-1", "home", "list:local-1")
-    history.replace("list:local-1", "list:srv-9")
+    history.replace_all({"list:local-1": "list:srv-9"})
     assert history.current == "list:srv-9"
     assert history.back() == "home"
     assert history.back() == "list:srv-9"

@@ -248,7 +248,7 @@ def minor_digits(code: str | None) -> int:
 
 def format_money(amount: int | float, code: str | None) -> str:
     """"€31,500.00", "-$5.00", "¥1,200", "1,200.00 CHF"; a bare number when the code is unknown."""
-    places = 0 if code in _NO_MINOR_UNITS else 2
+    places = minor_digits(code)
     return money_text(f"{abs(amount):,.{places}f}", code, negative=amount < 0)
 
 

@@ -68,13 +68,8 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label = shared_error_label(parent)
     label.setObjectName("")  # the shared line's name is not the admin line's
     label.setProperty("fieldError", True)
-    label.setStyleSheet(f"color: {error_color(label)};")
+    label.setStyleSheet(f"color: {palette_error_color(label.palette())};")
     return label
-
-
-def error_color(widget: QWidget) -> str:
-    """The field-error red that reads well on ``widget``'s palette (light or dark)."""
-    return palette_error_color(widget.palette())
 
 
 def show_error(label: QLabel, text: str | None) -> None:

@@ -39,7 +39,8 @@ ValueRole = Qt.ItemDataRole.UserRole + 2
 AttributeRole = Qt.ItemDataRole.UserRole + 3
 RowidRole = Qt.ItemDataRole.UserRole + 4
 
-_NUMERIC = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
+#: Types whose cells are numbers: right-aligned here, written as plain numbers by the CSV export.
+NUMERIC_TYPES = frozenset({AttributeType.NUMBER, AttributeType.CURRENCY, AttributeType.RATING})
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -344,7 +345,7 @@ class RecordTableModel(LazyRowsModel):
         if role == _DISPLAY:
             return self.formatter.display(attr, record.values.get(attr.slug), self.context)
         if role == _ALIGNMENT:
-            return _RIGHT if attr.type in _NUMERIC else None
+            return _RIGHT if attr.type in NUMERIC_TYPES else None
         if role == _EDIT:
             return edit_text(attr, record.values.get(attr.slug), self.context)
         if role == _TOOLTIP:

@@ -56,8 +56,10 @@ def compact_number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def format_totals(attr: AttributeDef | None, totals: dict[str, float], *, compact: bool = True) -> str:
-    """"Σ $12.5M" for a column: one amount per currency when they differ."""
+def format_totals(attr: AttributeDef | None, totals: dict[str, float], *, compact: bool = True,
+                  formatter: ValueFormatter | None = None) -> str:
+    """"Σ $12.5M" for a column: one amount per currency when they differ; written out in full
+    (``compact=False``) by ``formatter`` (the board's own, else one for the system locale)."""
     if attr is None:
         return ""
     parts = []
@@ -66,7 +68,7 @@ def format_totals(attr: AttributeDef | None, totals: dict[str, float], *, compac
             if compact:
                 parts.append(money_text(compact_number(abs(total)), code or None, negative=total < 0))
             else:
-                parts.append(ValueFormatter().money(total, code or None))
+                parts.append((formatter or ValueFormatter()).money(total, code or None))
         else:
             parts.append(compact_number(total) if compact else f"{total:,}")
     return "Σ " + (" + ".join(parts) if parts else "0")
@@ -268,7 +270,7 @@ class BoardView(QWidget):
             attr = self.model.sum_attribute
             widget.refresh(format_totals(attr, totals))
             if attr is not None:
-                full = format_totals(attr, totals, compact=False)
+                full = format_totals(attr, totals, compact=False, formatter=self.model.formatter)
                 widget.sum_label.setToolTip(plain_tooltip(f"{attr.title}: {full}"))
         self._update_visibility()
 

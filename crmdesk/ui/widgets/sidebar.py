@@ -13,13 +13,14 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from crmdesk.model import ValidationError
 from crmdesk.store import Store, StoreError
 from crmdesk.store.saved_views import SavedView
 from crmdesk.ui.icons import target_icon
 from crmdesk.ui.text import action_text, plain_message_box, plain_tooltip
+from crmdesk.ui.widgets.section import ask, question
 from crmdesk.ui.widgets.view_name_dialog import ViewNameDialog
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
@@ -182,10 +183,4 @@ class Sidebar(QTreeWidget):
             self.target_chosen.emit(f"object:{view.object_slug}")  # off the page that is gone
 
     def _ask_delete(self, name: str) -> bool:
-        box = plain_message_box(self, "Delete view", f"Delete the saved view “{name}”? Its records stay.",
-                                QMessageBox.Icon.Question)
-        box.setStandardButtons(QMessageBox.StandardButton.Cancel)
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is delete
+        return ask(question("Delete view", f"Delete the saved view “{name}”? Its records stay.", "Delete", self))
