@@ -143,18 +143,10 @@ class LinkRepo:
         leaves these links as the user made them)."""
         return {other for other, _state, _error in self._queued(record_id)}
 
-    def unsent_others(self, record_id: str) -> set[str]:
-        """The records whose link with ``record_id`` has a change waiting to be sent (pending or
-        in flight)."""
-        return self._states(record_id)[0]
-
-    def refused_others(self, record_id: str) -> dict[str, str]:
-        """The records whose link with ``record_id`` has a change the server refused, with the
-        server's message (the latest refusal's, when there are several)."""
-        return self._states(record_id)[1]
-
     def _states(self, record_id: str) -> tuple[set[str], dict[str, str]]:
-        """``unsent_others`` and ``refused_others`` from one read of the queue."""
+        """From one read of the queue: the records whose link with ``record_id`` has a change
+        waiting to be sent (pending or in flight), and those whose change the server refused, with
+        its message (the latest refusal's, when there are several)."""
         unsent: set[str] = set()
         refused: dict[str, str] = {}
         for other, state, error in self._queued(record_id):

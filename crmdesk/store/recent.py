@@ -42,9 +42,12 @@ class RecentRecords:
     def visited(self, record_id: str) -> None:
         """``record_id`` was opened: it moves to the front. Raises ``DatabaseLocked`` when another
         connection holds the write lock for longer than ``VISIT_WAIT_MS``."""
-        ids = [record_id, *(known for known in self.ids() if known != record_id)]
+        before = self.ids()
+        ids = [record_id, *(known for known in before if known != record_id)]
         present = self._present(ids)
         kept = [known for known in ids if known in present][:KEPT]
+        if kept == before:
+            return  # opened again first (Back, Forward, a second look): nothing to write
         conn: sqlite3.Connection = self._store.conn
         waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         conn.execute(f"PRAGMA busy_timeout = {VISIT_WAIT_MS}")
@@ -62,12 +65,6 @@ class RecentRecords:
             with self._store.write(durable=False):
                 write_list(self._store.schema, RECENT_META,
                            [server_id if known == local_id else known for known in ids])
-
-    def forget(self, record_id: str) -> None:
-        ids = self.ids()
-        if record_id in ids:
-            with self._store.write(durable=False):
-                write_list(self._store.schema, RECENT_META, [i for i in ids if i != record_id])
 
     def records(self, limit: int = 8, *, leaving_out: str | None = None) -> list[RecentRecord]:
         """The newest ``limit`` records still in the workspace (without ``leaving_out``), newest first."""
