@@ -68,6 +68,8 @@ def test_a_deal_is_created_from_its_key_fields_with_enter(qtbot: Any, store: Sto
     qtbot.keyClicks(line(dialog, "value"), "48,000 EUR")
     qtbot.mouseClick(line(dialog, "company"), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(line(dialog, "company"), company.title)
+    offered = line(dialog, "company").completer().model().stringList()  # type: ignore[attr-defined]
+    assert offered[0] == company.title  # a company by that name, first
     line(dialog, "company").completer().popup().hide()
     qtbot.keyClick(line(dialog, "name"), Qt.Key.Key_Return)
     assert not dialog.isVisible() and dialog.result() == QuickCreateDialog.DialogCode.Accepted

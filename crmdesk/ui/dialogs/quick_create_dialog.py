@@ -34,6 +34,7 @@ from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.user_text import resolve_references
 from crmdesk.ui.dialogs.discard_guard import DiscardGuard, GuardedDialog, TypedText, save_on_ctrl_enter
 from crmdesk.ui.models.record_table_model import ValueRole, check_value
+from crmdesk.ui.reference_search import member_matches, record_matches
 from crmdesk.ui.widgets.error_label import error_label, refusal_text
 from crmdesk.ui.widgets.section import muted
 
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 _KEY_TYPES = (AttributeType.CURRENCY, AttributeType.STATUS, AttributeType.RECORD_REFERENCE,
               AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN, AttributeType.ACTOR_REFERENCE)
 _SINGLE_ONLY = frozenset({AttributeType.STATUS, AttributeType.RECORD_REFERENCE, AttributeType.ACTOR_REFERENCE})
+#: Titles a reference field offers to complete with.
+COMPLETIONS = 10
 #: More fields than this and it is no longer quick; the record page has them all.
 MAX_FIELDS = 8
 NO_CHOICE = "—"
@@ -109,10 +112,9 @@ class LineField(QuickField):
 
     def _complete(self, text: str) -> None:
         piece = text.split(";")[-1].strip()
-        target = self.attr.target_object
-        hits = self.store.search(piece, limit=20) if piece else []
-        self.completions.setStringList(
-            [h.title for h in hits if h.kind == "record" and (target is None or h.object_slug == target)][:10])
+        # The reference pickers' own search (the whole object, in SQL): ten titles to complete with.
+        found = record_matches(self.store, self.attr.target_object, piece, COMPLETIONS) if piece else []
+        self.completions.setStringList([title for _id, title in found])
 
     def value(self) -> Any:
         return self.checked(Qt.ItemDataRole.EditRole, resolve_references(self.store, self.attr, self.edit.text()))
@@ -216,8 +218,8 @@ class QuickCreateDialog(GuardedDialog):
         if attr.type is AttributeType.CHECKBOX:
             return CheckField(attr, preset)
         if attr.type is AttributeType.ACTOR_REFERENCE and not attr.multiselect:
-            members = sorted(self.store.schema.members(), key=lambda m: m.name.casefold())
-            return ChoiceField(attr, [(m.actor_id, m.name) for m in members],
+            members = member_matches(self.store, "", limit=len(self.store.schema.members()))
+            return ChoiceField(attr, list(members),
                                preset if preset is not None else self.store.schema.my_actor_id())
         if attr.has_options and not attr.multiselect:
             options = sorted(attr.options, key=lambda o: o.order)
