@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from crmdesk.model import ValidationError
 from crmdesk.store import StoreError
 from crmdesk.store.saved_views import SavedView
+from crmdesk.ui.open_views import placeholder
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.board_view import BoardView
 from crmdesk.ui.views.object_view import ObjectView
@@ -64,11 +64,8 @@ def open_saved_view(context: AppContext, view_id: str, parent: QWidget | None = 
     store = context.store
     saved = store.saved_views.get(view_id) if store is not None else None
     if store is None or saved is None or store.schema.get_object(saved.object_slug) is None:
-        label = QLabel("This saved view is no longer here." if saved is None
-                       else "This saved view's object is no longer in the workspace.", parent)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
+        return placeholder("This saved view is no longer here." if saved is None
+                           else "This saved view's object is no longer in the workspace.")
     return SavedViewPage(context, view_id, parent)
 
 
@@ -92,16 +89,13 @@ class SavedViewPage(ObjectView):
         font.setBold(True)
         self.name_label.setFont(font)
         self.header.insertWidget(1, self.name_label, 1)
-        self.gone_label = QLabel("This saved view was deleted.")
-        self.gone_label.hide()
-        self.header.insertWidget(2, self.gone_label)
         if saved is not None:
             apply_table_state(self.table, saved.state)
             self.show_mode(1 if saved.mode == "board" else 0)
             self._show_name()
-        context.store.saved_views.add_listener(self._saved_views_changed)
         store = context.store
         listener = self._saved_views_changed
+        store.saved_views.add_listener(listener)
         self.destroyed.connect(lambda *_: store.saved_views.remove_listener(listener))
 
     def make_table(self) -> RecordTableView:
@@ -120,14 +114,11 @@ class SavedViewPage(ObjectView):
                 f"{self.saved.name}\nA saved view of {self.table.model.object_def.plural_name}"))
 
     def _saved_views_changed(self) -> None:
-        """Renamed: the heading follows. Deleted: saving is off and the page says so."""
+        """Renamed: the heading follows. (Deleted, the window closes the page: ``OpenViews``.)"""
         if not shiboken6.isValid(self) or self.context.store is None:
             return
         self.saved = self.context.store.saved_views.get(self.view_id)
         self._show_name()
-        gone = self.saved is None
-        self.update_button.setEnabled(not gone)
-        self.gone_label.setVisible(gone)
 
     def update_view(self) -> None:
         store = self.context.store
