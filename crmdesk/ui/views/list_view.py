@@ -5,7 +5,7 @@ Built as ``ListView(context, list_id, parent)`` for the target ``list:<id>``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -87,7 +87,6 @@ class EntryTable(QWidget):
         self.confirm = self._ask  # replaced in tests; asks before anything is removed
         # Widths the user drags are kept per list; the others fit the rows when the view opens.
         self._widths_key = settings_key(context.store, f"list:{list_id}")
-        self._fitted = False
         column_widths.restore_user_widths(self.table.user_header, self._column_slugs(),
                                           column_widths.load_widths(context.settings, self._widths_key))
         self.table.user_header.user_resized.connect(self._save_widths)
@@ -99,12 +98,6 @@ class EntryTable(QWidget):
     def _save_widths(self, *_: object) -> None:
         widths = column_widths.user_widths(self.table.user_header, self._column_slugs())
         column_widths.save_widths(self.context.settings, self._widths_key, widths)
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if not self._fitted:
-            self._fitted = True  # once, when the rows on screen are known (see RecordTableView)
-            self.table.fit_columns()
 
     def _update_count(self, *_: object) -> None:
         count = self.model.rowCount()

@@ -64,7 +64,6 @@ class RecordTableView(QWidget):
         #: While a change notice updates the rows: their signals wait for one look at the end.
         self._refreshing = False
         #: Columns are fitted to their contents once, when the view is first shown.
-        self._fitted = False
         obj = self.model.object_def
         # A long object name ends in "…" (its tooltip whole) rather than pushing the buttons out.
         self.title_label = heading(obj.plural_name, ElidedLabel())
@@ -236,14 +235,6 @@ class RecordTableView(QWidget):
                                      else f"No {obj.plural_name.lower()} yet. Press Ctrl+N to create one.")
             self.empty_label.resize(self.table.viewport().size())
             self.empty_label.show()
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if not self._fitted:
-            # Once, when the view opens: the rows on screen are known now. Refitting later
-            # would move columns under the user's eyes as they scroll or edit.
-            self._fitted = True
-            self.table.fit_columns()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from crmdesk.ui.widgets.column_widths import UserSizedHeader, fit_columns
@@ -64,10 +64,19 @@ class RecordTable(QTableView):
         self.setEditTriggers(EDIT_TRIGGERS)
         self.status_hint = StatusHint(TABLE_HINT, self)
         self.status_hint.watch(self)
+        self._fitted = False
 
     def fit_columns(self) -> None:
         """Columns as wide as the rows on screen show (those the user sized keep their width)."""
         fit_columns(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            # Once, when the table opens: the rows on screen are known now. Refitting later
+            # would move columns under the user's eyes as they scroll or edit.
+            self._fitted = True
+            self.fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # An editor's Enter that the editor let through reaches the table while it is still
