@@ -21,6 +21,7 @@ from crmdesk.model import EntityKind, MutationState, RecordLink
 from crmdesk.store.changes import ChangeLog
 from crmdesk.store.clock import utc_now
 from crmdesk.store.errors import NotFound
+from crmdesk.store.sync_tables import ScopeState, SyncStateRepo
 
 #: The states of a queued change still to be sent; a refused one (REJECTED) waits for the user.
 _UNSENT = (MutationState.PENDING.value, MutationState.IN_FLIGHT.value)
@@ -195,6 +196,7 @@ class LinkRepo:
         others = {row[0] for row in self._conn.execute(
             "DELETE FROM record_links WHERE low_id = ?1 OR high_id = ?1"
             " RETURNING CASE WHEN low_id = ?1 THEN high_id ELSE low_id END", (record_id,))}
+        self._conn.execute("DELETE FROM sync_state WHERE scope = ?", (_READ_SCOPE + record_id,))
         if others:
             self._changes.links({record_id, *others})
 
@@ -225,10 +227,10 @@ class LinkRepo:
                                                     own_object):
                 changed.add(other_id)
         first_read = not self.were_read(record_id)
-        # When they were read (the sync bookkeeping's table): a record page tells "none" from "not
-        # asked yet" by it.
-        self._conn.execute("INSERT OR REPLACE INTO sync_state (scope, last_pull_at, details_json) VALUES (?, ?, '{}')",
-                           (_READ_SCOPE + record_id, utc_now()))
+        if first_read:
+            # That they were read (the sync bookkeeping's table), once: a record page tells "none"
+            # from "not asked yet" by it.
+            SyncStateRepo(self._conn).put(ScopeState(_READ_SCOPE + record_id, last_pull_at=utc_now()))
         if changed or first_read:
             self._changes.links({record_id, *changed})
 

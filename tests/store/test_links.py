@@ -374,3 +374,14 @@ def test_reads_by_target_see_only_the_entity_asked_for(crm: Store) -> None:
     assert crm.outbox.for_target("c-acme", entity=EntityKind.LINK) == [link]
     assert crm.outbox.unsent_for(["c-acme", "p-ada"], entity=EntityKind.RECORD) == {"c-acme": [edit]}
     assert crm.outbox.unsent_for(["c-acme"], entity=EntityKind.LINK) == {"c-acme": [link]}
+
+
+def test_a_records_links_count_as_read_once_and_no_longer_once_it_is_gone(crm: Store) -> None:
+    assert not crm.links.were_read("c-zeta")
+    server_links(crm, "c-zeta", "companies", ("p-ada", "people", ()))
+    assert crm.links.were_read("c-zeta")
+    writes = crm.conn.total_changes
+    server_links(crm, "c-zeta", "companies", ("p-ada", "people", ()))  # the page opened again: the same links
+    assert crm.conn.total_changes == writes  # nothing to write
+    crm.edits.delete_record("c-zeta")
+    assert not crm.links.were_read("c-zeta")
