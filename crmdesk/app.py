@@ -37,9 +37,11 @@ def _start_demo(context: AppContext, server: DemoServer | None = None) -> None:
 
 
 def view_target(context: AppContext, view: str) -> str:
-    """``--view`` → a navigation target: home, tasks, notes, notifications, record:<id>,
+    """``--view`` → a navigation target: home, dashboard, reminders, tasks, notes, notifications, record:<id>,
     list:<id>, an object slug (its table) or board:<slug> (its board)."""
-    if view in ("home", "tasks", "notes", "notifications") or view.startswith(("record:", "list:", "object:")):
+    if view in ("home", "dashboard", "reminders", "tasks", "notes", "notifications") or view.startswith(
+        ("record:", "list:", "object:", "dashboard:")
+    ):
         return view
     mode, _, slug = view.rpartition(":")
     # The object's Table | Board switch is remembered under this key (crmdesk.ui.views.object_view),

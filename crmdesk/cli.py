@@ -98,8 +98,8 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--view",
         metavar="VIEW",
-        help="open this view first: home, tasks, notes, notifications, an object slug (people, deals…: its "
-        "table), board:<slug> (its board) or record:<id>",
+        help="open this view first: home, dashboard, reminders, tasks, notes, notifications, an object slug "
+        "(people, deals…: its table), board:<slug> (its board) or record:<id>",
     )
     return parser
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -78,3 +79,6 @@ class AppContext:
     #: Starts the demo's server with its data under the given data dir (slow: run it off the
     #: GUI thread); None when this window offers no demo (a context a test builds).
     start_demo: Callable[[Path], DemoServer] | None = None
+    #: The time now, aware (UTC): what Home's "today", stale deals and reminders are measured
+    #: against. Tests hand in a fixed or stepped clock.
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -244,6 +244,27 @@ def _v9(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE options ADD COLUMN outcome TEXT")
 
 
+# v10: field history (every value change crmdesk sees: a local edit, or a pull that brought a
+# different value than the cache held), and the reminder state of tasks with a due time.
+# ``old_json``/``new_json`` are canonical values (NULL: empty). ``source``: 'local' or 'server'.
+# A reminder row is keyed to the deadline it was made for, so a moved deadline re-arms it.
+_V10 = """
+CREATE TABLE IF NOT EXISTS field_history (
+    id INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL, object_slug TEXT NOT NULL, attribute_slug TEXT NOT NULL,
+    old_json TEXT, new_json TEXT, changed_at TEXT NOT NULL, actor_id TEXT,
+    source TEXT NOT NULL CHECK (source IN ('local', 'server'))
+);
+CREATE INDEX IF NOT EXISTS field_history_by_record ON field_history (record_id, changed_at);
+CREATE INDEX IF NOT EXISTS field_history_by_attribute ON field_history (object_slug, attribute_slug, changed_at);
+CREATE INDEX IF NOT EXISTS field_history_by_time ON field_history (changed_at);
+CREATE TABLE IF NOT EXISTS task_reminders (
+    task_id TEXT PRIMARY KEY, deadline TEXT NOT NULL,
+    lead_fired_at TEXT, due_fired_at TEXT, snoozed_until TEXT, dismissed_at TEXT
+);
+"""
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -255,5 +276,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (7, "links between records, and to issues", _script(_V7)),
     (8, "saved views", _script(_V8)),
     (9, "status outcomes (won, lost)", _v9),
+    (10, "field history and task reminders", _script(_V10)),
 )
 LATEST_VERSION = STEPS[-1][0]

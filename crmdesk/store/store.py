@@ -24,6 +24,7 @@ from crmdesk.store.records import RecordRepo
 from crmdesk.store.saved_views import SavedViewRepo
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchHit, SearchIndex
+from crmdesk.store.settings import WorkspaceSettings
 from crmdesk.store.sync_tables import ConflictRepo, IdMap, SyncStateRepo
 from crmdesk.store.value_index import search_body
 
@@ -42,6 +43,8 @@ class Store:
         #: What each committed write changed, for whoever listens (``add_change_listener``).
         self.changes = ChangeLog(conn)
         self.schema = SchemaRepo(conn, self.changes)
+        #: Settings kept with the workspace (stale days, history retention, reminders, forecast).
+        self.settings = WorkspaceSettings(self.schema)
         self.search_index = SearchIndex(conn)
         self.records = RecordRepo(conn, self.schema, self.search_index, self.changes)
         self.entries = EntryRepo(conn, self.schema, self.changes)

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 #: The sidebar's width when it comes back and none was remembered.
 SIDEBAR_WIDTH = 220
-FIXED_TITLES = {"home": "Home", "tasks": "Tasks", "notes": "Notes", "notifications": "Notifications"}
+FIXED_TITLES = {"home": "Home", "dashboard": "Dashboard", "reminders": "Reminders", "tasks": "Tasks",
+                "notes": "Notes", "notifications": "Notifications"}
 
 
 def target_title(store: Store | None, target: str) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 #: arguments may stand in for a class: ``view`` shows a saved view, or says it is gone.)
 VIEWS: dict[str, str] = {
     "home": "crmdesk.ui.views.home_view:HomeView",
+    "dashboard": "crmdesk.ui.views.dashboard_view:DashboardView",
+    "reminders": "crmdesk.ui.views.reminders_view:RemindersView",
     "object": "crmdesk.ui.views.object_view:ObjectView",
     "view": "crmdesk.ui.views.saved_view_page:open_saved_view",
     "list": "crmdesk.ui.views.list_view:ListView",

@@ -1,4 +1,4 @@
-"""The sidebar: Home, Tasks, Notes, Notifications, one entry per object with its saved views
+"""The sidebar: Home, Dashboard, Tasks, Notes, Notifications, one entry per object with its saved views
 under it, then the lists.
 
 Saved views are renamed (F2, or the context menu) and deleted (Delete, or the context menu)
@@ -82,6 +82,7 @@ class Sidebar(QTreeWidget):
         self._items.clear()
         self._saved.clear()
         self._add(self, "Home", "home")
+        self._add(self, "Dashboard", "dashboard")
         self._add(self, "Tasks", "tasks")
         self._add(self, "Notes", "notes")
         self._add(self, f"Notifications ({unread})" if unread else "Notifications", "notifications")
