@@ -32,6 +32,7 @@ from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
+from crmdesk.store.field_history import LOCAL, FieldHistoryRepo, value_changes
 from crmdesk.store.links import ISSUE_KEY, IssueLinkRepo, LinkRepo, clean_roles
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
@@ -120,6 +121,7 @@ class Edits:
         timeline: TimelineRepo,
         links: LinkRepo,
         issue_links: IssueLinkRepo,
+        history: FieldHistoryRepo | None = None,
     ) -> None:
         self._write = write
         self._schema = schema
@@ -132,6 +134,7 @@ class Edits:
         self._timeline = timeline
         self._links = links
         self._issue_links = issue_links
+        self._history = history
 
     def _object(self, slug: str) -> ObjectDef:
         obj = self._schema.get_object(slug)
@@ -173,7 +176,12 @@ class Edits:
                     values.pop(slug, None)
                 else:
                     values[slug] = value
-            self._records.set_values(obj, record_id, values, utc_now())
+            now = utc_now()
+            self._records.set_values(obj, record_id, values, now)
+            if self._history is not None:
+                # An edit made here is the user's: "me" where the workspace knows who that is.
+                self._history.add(value_changes(obj, record_id, row.values, values, changed_at=now,
+                                                actor_id=self._schema.my_actor_id(), source=LOCAL))
             return self._outbox.append(EntityKind.RECORD, MutationOp.UPDATE, record_id, obj.slug, changed, base)
 
     def delete_record(self, record_id: str) -> Mutation:

@@ -10,7 +10,9 @@ from typing import Any
 
 from crmdesk.model import FilterGroup, ObjectDef, Record, Sort, record_title
 from crmdesk.store.changes import ChangeLog
+from crmdesk.store.clock import utc_now
 from crmdesk.store.errors import NotFound
+from crmdesk.store.field_history import SERVER, FieldHistoryRepo, value_changes
 from crmdesk.store.query import Resolver, Source, filter_sql, order_sql
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchIndex
@@ -49,11 +51,14 @@ def object_resolver(schema: SchemaRepo, obj: ObjectDef) -> Resolver:
 
 
 class RecordRepo:
-    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex, changes: ChangeLog) -> None:
+    def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex, changes: ChangeLog,
+                 history: FieldHistoryRepo | None = None) -> None:
         self._conn = conn
         self._changes = changes
         self._schema = schema
         self._search = search
+        #: Where a pull's value changes are kept (the store's field history).
+        self._history = history or FieldHistoryRepo(conn)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -180,19 +185,28 @@ class RecordRepo:
                 held[record_id] = (values_json, server_updated_at)
         changed = []
         retimed = []
+        history = []
         for record in records:
             known = held.get(record.id)
-            if known is not None and json.loads(known[0]) == record.values:
+            if known is None:
+                changed.append(record)  # first seen: no old value, so no history
+                continue
+            old_values = json.loads(known[0])
+            if old_values == record.values:
                 if known[1] != record.updated_at:
                     retimed.append((record.updated_at, record.updated_at, record.id))
                 continue
             changed.append(record)
+            # The server's time of the change where it says one; no dialect's record names who made it.
+            history += value_changes(obj, record.id, old_values, record.values,
+                                     changed_at=record.updated_at or utc_now(), actor_id=None, source=SERVER)
         if retimed:
             # Same values, a newer server time (our own push answered, say): no index rebuild.
             self._conn.executemany(
                 "UPDATE records SET updated_at = ?, server_updated_at = ? WHERE id = ?", retimed
             )
         self.put_many(obj, changed)
+        self._history.add(history)
         return [r.id for r in changed]
 
     def put_many(self, obj: ObjectDef, records: Sequence[Record]) -> list[int]:
@@ -288,6 +302,7 @@ class RecordRepo:
         )
         self._search.delete(rowid)
         self._conn.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
+        self._history.delete_for_record(record_id)
         self._changes.records(row[1], [record_id])
         return True
 
@@ -312,4 +327,8 @@ class RecordRepo:
             "UPDATE records SET values_json = replace(values_json, ?, ?) WHERE rowid = ?",
             [(old_json, new_json, rowid) for rowid in referencing],
         )
+        references = self._conn.execute(
+            "SELECT owner, slug FROM attributes WHERE owner_kind = 'object' AND type = 'record_reference'"
+        ).fetchall()
+        self._history.rewrite_id(old_id, new_id, references)
         self._changes.record_id_changed(old_id, new_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crmdesk.model import ObjectDef, Record
@@ -14,13 +15,15 @@ from crmdesk.store.changes import ChangeLog, Listener
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
-from crmdesk.store.errors import DatabaseCorrupt, EmptyDatabase, MissingDatabase
+from crmdesk.store.errors import DatabaseCorrupt, EmptyDatabase, MissingDatabase, StoreError
+from crmdesk.store.field_history import FieldHistoryRepo
 from crmdesk.store.links import IssueLinkRepo, LinkRepo
 from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.recent import RecentRecords
 from crmdesk.store.records import RecordRepo
+from crmdesk.store.reminders import ReminderRepo
 from crmdesk.store.saved_views import SavedViewRepo
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchHit, SearchIndex
@@ -46,12 +49,15 @@ class Store:
         #: Settings kept with the workspace (stale days, history retention, reminders, forecast).
         self.settings = WorkspaceSettings(self.schema)
         self.search_index = SearchIndex(conn)
-        self.records = RecordRepo(conn, self.schema, self.search_index, self.changes)
+        #: Every value change seen: local edits and what pulls brought (``store/field_history.py``).
+        self.history = FieldHistoryRepo(conn)
+        self.records = RecordRepo(conn, self.schema, self.search_index, self.changes, self.history)
         self.entries = EntryRepo(conn, self.schema, self.changes)
         self.notes = NoteRepo(conn, self.search_index, self.changes)
         self.tasks = TaskRepo(conn, self.search_index, self.changes)
         self.timeline = TimelineRepo(conn, self.changes)
         self.notifications = NotificationRepo(conn, self.changes)
+        self.reminders = ReminderRepo(conn, self.schema, self.changes)
         #: Links between records (with roles), and records' links to issue keys.
         self.links = LinkRepo(conn, self.changes)
         self.issue_links = IssueLinkRepo(conn, self.changes)
@@ -64,11 +70,12 @@ class Store:
         self.saved_views = SavedViewRepo(conn, self.write)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
-            self.notifications, self.timeline, self.links, self.issue_links,
+            self.notifications, self.timeline, self.links, self.issue_links, self.history,
         )
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    def open(cls, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+             now: Callable[[], datetime] | None = None) -> Store:
         """Open (creating or upgrading) a workspace file; ``create=False`` for a workspace
         crmdesk already knows, whose file must still be there.
 
@@ -76,6 +83,9 @@ class Store:
         ``NewerDatabase``, ``DatabaseCorrupt``, ``DatabaseLocked``, ``MigrationFailed``,
         ``ReadOnlyDatabase``, ``FolderNotWritable``, ``CannotOpenDatabase``, ``DiskFull``,
         ``EmptyDatabase``, ``MissingDatabase``.
+
+        Field history older than the workspace's retention is dropped here, as of ``now()``
+        (the app's clock; the machine's when not given).
         """
         db_path = Path(path)
         _check_present(db_path, create)
@@ -88,6 +98,7 @@ class Store:
         store = cls(db_path, conn)
         if store.schema.get_meta("search_needs_values") == "1":
             store.rebuild_search()
+        store.prune_history((now or _machine_now)())
         return store
 
     def close(self) -> None:
@@ -190,6 +201,7 @@ class Store:
             self.entries.rewrite_id(local_id, server_id)
             self.notes.rewrite_id(local_id, server_id)
             self.tasks.rewrite_id(local_id, server_id)
+            self.reminders.rewrite_id(local_id, server_id)
             self.timeline.rewrite_id(local_id, server_id)
             self.links.rewrite_id(local_id, server_id)
             self.issue_links.rewrite_id(local_id, server_id)
@@ -198,6 +210,21 @@ class Store:
             self.id_map.add(local_id, server_id, entity)
             self.recent.rewrite(local_id, server_id)
             self.saved_views.rewrite_id(local_id, server_id)
+
+    def prune_history(self, now: datetime) -> int:
+        """Drop field history older than ``settings.history_retention_days`` before ``now``; how
+        many rows went. A file that cannot be written now (locked by the sync, read-only) keeps
+        them until the next open: history that lives a little longer harms nothing."""
+        cutoff = (now - timedelta(days=self.settings.history_retention_days)).astimezone(UTC)
+        before = cutoff.strftime("%Y-%m-%dT%H:%M:%S.") + f"{cutoff.microsecond // 1000:03d}Z"
+        if not self.history.any_before(before):
+            return 0  # the usual open: one indexed read, no write lock
+        try:
+            with self.write(durable=False):
+                return self.history.prune(before)
+        except StoreError as error:
+            log.info("field history of %s not pruned this time: %s", self.path, error)
+            return 0
 
     def forget_links_of(self, record_id: str, *, queued: bool) -> None:
         """The record's links and issue keys leave the cache (the server drops them with the
@@ -223,6 +250,10 @@ class Store:
                      for rowid, title, values in rows]
                 )
             self.schema.set_meta("search_needs_values", None)
+
+
+def _machine_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _check_present(path: Path, create: bool) -> None:
