@@ -1,6 +1,7 @@
-"""A record's timeline: its creation, server events (attribute changes, activity), notes and
-tasks, newest first. The items are cheap values read from the store; the cards (widgets) are
-built a page at a time as the user scrolls, so a record with hundreds of notes opens at once."""
+"""A record's timeline: its creation, server events (attribute changes, activity), the field
+history kept here (``history_items``), notes and tasks, newest first. The items are cheap values
+read from the store; the cards (widgets) are built a page at a time as the user scrolls, so a
+record with hundreds of notes opens at once."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 from crmdesk.model import COMMENT_KIND, Task, TimelineEvent, is_local_id
 from crmdesk.store import RecordRow, Store
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.text import plain_tooltip
+from crmdesk.ui.views.history_items import HISTORY_KIND, HISTORY_LIMIT, history_groups
 
 PAGE_SIZE = 50
 #: Server event kinds the cache already holds as notes and tasks (shown from there, offline edits included).
@@ -82,8 +85,10 @@ def format_when(text: str | None, now: datetime | None = None) -> str:
     return f"{local.day} {local.strftime('%b %Y')}"
 
 
-def timeline_items(store: Store, record: RecordRow) -> list[TimelineItem]:
-    """Everything that happened to ``record``, newest first, from the store alone."""
+def timeline_items(store: Store, record: RecordRow, display: StoreDisplayContext | None = None,
+                   formatter: ValueFormatter | None = None) -> list[TimelineItem]:
+    """Everything that happened to ``record``, newest first, from the store alone (values of
+    field changes shown by ``formatter`` with ``display``'s titles and names)."""
     items = [TimelineItem("note", n.id, n.created_at or "", n.title, n.content, n.created_by)
              for n in store.notes.for_record(record.id)]
     items += [TimelineItem("task", t.id, t.created_at or "", t.content, "", t.created_by, task=t)
@@ -91,6 +96,11 @@ def timeline_items(store: Store, record: RecordRow) -> list[TimelineItem]:
     events: list[TimelineEvent] = store.timeline.for_record(record.id, limit=1000)
     items += [TimelineItem(e.kind, e.id, e.occurred_at, e.title, e.description or "", e.actor_id, meta=e.metadata)
               for e in events if e.kind not in _CACHED_KINDS]
+    groups = history_groups(store, store.schema.get_object(record.object_slug),
+                            store.history.for_record(record.id, limit=HISTORY_LIMIT), events,
+                            display or StoreDisplayContext(store), formatter or ValueFormatter())
+    items += [TimelineItem(HISTORY_KIND, f"{HISTORY_KIND}:{g.first_id}", g.when, "\n".join(g.lines),
+                           meta={"by": g.by, "source": g.source, "lines": g.lines}) for g in groups]
     items.append(TimelineItem("created", record.id, record.created_at or "", "Created", "", record.created_by))
     # Stable sort on the parsed time: ties keep notes before tasks before events, creation last.
     items.sort(key=lambda item: parse_when(item.when), reverse=True)
@@ -119,7 +129,7 @@ def _plain(text: str, *, wrap: bool = True, muted: bool = False, bold: bool = Fa
     return label
 
 
-_ICONS = {"note": "✎", "task": "☐", "created": "✦", COMMENT_KIND: "❝"}
+_ICONS = {"note": "✎", "task": "☐", "created": "✦", COMMENT_KIND: "❝", HISTORY_KIND: "⇄"}
 
 
 class TimelineCard(QFrame):
@@ -163,6 +173,9 @@ class TimelineCard(QFrame):
             font.setStrikeOut(True)
             self.title_label.setFont(font)
         head.addWidget(self.title_label, 1)
+        if item.kind == HISTORY_KIND:
+            by = item.meta.get("by")
+            who = f"by {by}" if by else "on the server" if item.meta.get("source") != "local" else None
         stamp = " · ".join(part for part in (who, format_when(item.when)) if part)
         self.when_label = _plain(stamp, wrap=False, muted=True)
         self.when_label.setToolTip(plain_tooltip(item.when))
