@@ -16,6 +16,11 @@ Figures, each beside a baseline measured in this run:
    ``SyncController`` idle after its start-up sync, vs one bare PATCH of the same record;
 plus the client process's peak RSS.
 
+6. field history (issue 18): the initial pull with history vs the same pull with the history
+   diff switched off (a first pull writes none: no old values), and a full re-pull of the 100k
+   workspace (``--strict`` sandbox) after ~1,000 server-side changes, history written vs not.
+
+``BENCH_SYNC_ONLY=history`` runs only the figures of 6 (each a pair of runs, alternating).
 ``BENCH_SYNC_ONLY=strict_scan`` runs only the figures of 5, on a strict sandbox of its own
 (``python -m benchmarks.bench_sync`` does the same, printing the figures); they take a few
 minutes instead of the whole module's quarter of an hour.
@@ -71,6 +76,10 @@ STALL_TIMEOUT_S = 180.0
 SCAN_REPEAT = 3
 EDIT_REPEAT = 5
 EDIT_TIMEOUT_S = 180.0
+HISTORY_CHANGES = 1_000
+#: Pairs (with, without) of each history figure; the initial pulls' pairs apart (each pull takes minutes).
+HISTORY_REPEAT = int(os.environ.get("BENCH_SYNC_HISTORY_REPEAT", "2"))
+HISTORY_PULLS = int(os.environ.get("BENCH_SYNC_HISTORY_PULLS", str(HISTORY_REPEAT)))
 ONLY_ENV = "BENCH_SYNC_ONLY"
 
 
@@ -354,6 +363,76 @@ def _edit_to_server(report: Report, server: SandboxProcess, store_path: Path) ->
                       f"{_spread([b * 1000 for b in bare], 'ms')}"))
 
 
+# -- 6. issue 18: what field history costs a pull -----------------------------------------------------------
+
+
+@contextmanager
+def _history_off() -> Iterator[None]:
+    """The baseline: ``put_server_page`` as it was before field history (no diff, no rows)."""
+    with mock.patch("crmdesk.store.records.value_changes", lambda *args, **kwargs: []):
+        yield
+
+
+def _history_initial_pull(report: Report, server: SandboxProcess, folder: Path) -> Path:
+    """Initial pulls with history and without, alternating (the first of each pair varies)."""
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    path = folder / "history-on-0.sqlite"
+    for run in range(HISTORY_PULLS):
+        for history in ((True, False) if run % 2 == 0 else (False, True)):
+            path = folder / f"history-{'on' if history else 'off'}-{run}.sqlite"
+            with Store.open(path) as store, (nullcontext() if history else _history_off()):
+                engine = _engine(store, server)
+                elapsed, _phase, pulled = _sync(engine)
+                engine.backend.close()
+                assert pulled >= RECORDS and store.history.count() == 0, "a first pull has no old values"
+            timings[history].append(elapsed)
+            print(f"#   initial pull run {run + 1}, history {'on' if history else 'off'}: {elapsed:.2f} s", flush=True)
+    on, off = timings[True], timings[False]
+    report.add(Figure("sync.initial_pull_100k_history", _median(on), "s", _median(off),
+                      "the same initial pull with the history diff switched off", "≤ 1.1×",
+                      f"whole SyncEngine.sync() into a fresh store; median of {HISTORY_PULLS}; "
+                      f"with {_spread(on)}; without {_spread(off)}"))
+    return folder / f"history-on-{HISTORY_PULLS - 1}.sqlite"
+
+
+def _history_repull(report: Report, server: SandboxProcess, store: Store) -> None:
+    """A full scan of the 100k workspace after ~1,000 server-side changes: history written vs not."""
+    engine = _engine(store, server)
+    assert not engine.capabilities.changed_since("people"), "--strict should make 'changed since' useless"
+    ids = record_ids(server, "people", HISTORY_CHANGES, offset=40_000)
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    phases: dict[bool, list[float]] = {True: [], False: []}
+    for run in range(HISTORY_REPEAT):
+        for history in ((True, False) if run % 2 == 0 else (False, True)):
+            expected = _patch_people(server, ids, f"History {run} {history}")
+            before = store.history.count()
+            with nullcontext() if history else _history_off():
+                elapsed, records_phase, _pulled = _sync(engine)
+            _check_pulled(store, expected)
+            written = store.history.count() - before
+            assert written == (len(ids) if history else 0), written
+            timings[history].append(elapsed)
+            phases[history].append(records_phase)
+            print(f"#   re-pull run {run + 1}, history {'on' if history else 'off'}: {elapsed:.2f} s "
+                  f"(records phase {records_phase:.2f} s, {written} history rows)", flush=True)
+    engine.backend.close()
+    on, off = timings[True], timings[False]
+    report.add(Figure("sync.repull_100k_1000_changed_history", _median(on), "s", _median(off),
+                      "the same re-pull with the history diff switched off", "≤ 1.1×",
+                      f"--strict sandbox: a full scan of the 100k workspace after {len(ids):,} people's job titles "
+                      f"changed on the server ({len(ids):,} history rows written); median of {HISTORY_REPEAT}; "
+                      f"with {_spread(on)}; without {_spread(off)}; records phase with "
+                      f"{_spread(phases[True])}, without {_spread(phases[False])}"))
+
+
+def _history_only(report: Report, folder: Path) -> None:
+    sandbox_db = folder / "sandbox.sqlite"
+    with sandbox_process(RECORDS, SEED, db=sandbox_db) as server:
+        store_path = _history_initial_pull(report, server, folder)
+    with sandbox_process(RECORDS, SEED, strict=True, db=sandbox_db) as server, Store.open(store_path) as store:
+        _history_repull(report, server, store)
+
+
 def _strict_scan_only(report: Report, folder: Path) -> None:
     """Only the figures of 5, on a strict sandbox of their own, after a first full sync."""
     started = time.perf_counter()
@@ -372,6 +451,10 @@ def run(report: Report) -> None:
     if os.environ.get(ONLY_ENV) == "strict_scan":
         with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
             _strict_scan_only(report, Path(name))
+        return
+    if os.environ.get(ONLY_ENV) == "history":
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
+            _history_only(report, Path(name))
         return
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as name:
         folder = Path(name)
