@@ -1,0 +1,249 @@
+"""What Home's "My work" reads from the cache: my tasks due soon, my open deals with how long
+each has been quiet, in SQL with limited rows so a 100,000-deal workspace opens Home quickly.
+
+"My" is the member ``schema.me()`` names, known by either of its ids (member id, user id): a
+server names assignees and owners by one or the other. A task is mine when it is assigned to
+me, or when it has no assignee and I created it (nobody else will do it).
+
+"Today" is the calendar day of ``now`` in the zone ``now`` carries (the caller passes its clock's
+time in the user's zone); a deadline's day is read in that zone too, as the Tasks view reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from crmdesk.model import Task
+from crmdesk.model.pipeline import PipelineShape, deals_pipeline
+
+if TYPE_CHECKING:
+    from crmdesk.store.store import Store
+
+#: Days after today that "the coming week" holds (tomorrow through today + 6: a rolling week, so
+#: a Friday still shows next Monday's calls).
+WEEK_DAYS = 7
+#: At most this many tasks and deals are read; the rest are counted.
+TASK_LIMIT = 100
+DEAL_LIMIT = 50
+
+
+class Bucket(IntEnum):
+    OVERDUE = 0
+    TODAY = 1
+    WEEK = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MyTask:
+    task: Task
+    due: date
+    bucket: Bucket
+    #: The first linked record (what Enter opens) and its title; None when the task links none.
+    record_id: str | None
+    record_title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MyTasks:
+    tasks: list[MyTask]
+    #: Open tasks of mine due before the week ends that were not read (past ``TASK_LIMIT``).
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
+class MyDeal:
+    id: str
+    title: str
+    values: dict[str, Any]
+    #: The latest note, task or value change on it (None: nothing dated).
+    last_activity: datetime | None
+    #: Whole days since ``last_activity`` (None when there was none).
+    quiet_days: int | None
+    stale: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MyDeals:
+    #: None: the workspace has no pipeline (no object with a stage).
+    shape: PipelineShape | None
+    deals: list[MyDeal]
+    #: All my open deals, shown or not.
+    total: int
+
+
+def my_ids(store: Store) -> frozenset[str]:
+    """The ids "me" is known by (member id and user id); empty when nobody chose who they are."""
+    me = store.schema.me()
+    if not me:
+        return frozenset()
+    ids = {me}
+    for member in store.schema.members():
+        if me in (member.id, member.user_id):
+            ids.update(i for i in (member.id, member.user_id) if i)
+    return frozenset(ids)
+
+
+def canonical(moment: datetime) -> str:
+    """``moment`` as the store's canonical UTC text (what deadlines and times are compared as)."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """A stored time (canonical, or a server's zone-less form: UTC) as an aware datetime."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def local_day(deadline: str | None, tz: tzinfo | None) -> date | None:
+    """The calendar day in ``tz`` of a stored deadline (a bare date is that day)."""
+    if not deadline:
+        return None
+    try:
+        moment = datetime.fromisoformat(deadline.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(tz).date()
+
+
+def bucket_of(due: date, today: date) -> Bucket | None:
+    if due < today:
+        return Bucket.OVERDUE
+    if due == today:
+        return Bucket.TODAY
+    if due < today + timedelta(days=WEEK_DAYS):
+        return Bucket.WEEK
+    return None
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class MyWork:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._conn: sqlite3.Connection = store.conn
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def tasks(self, now: datetime, *, keep: Iterable[str] = (), limit: int = TASK_LIMIT) -> MyTasks:
+        """My open tasks due before the coming week ends, oldest deadline first; tasks in ``keep``
+        are listed even when done (ticked here a moment ago: they stay, ticked, so a slip can be
+        undone where it happened)."""
+        mine = sorted(my_ids(self._store))
+        if not mine:
+            return MyTasks([], 0)
+        today = now.date()
+        week_end = datetime.combine(today + timedelta(days=WEEK_DAYS), time(), now.tzinfo)
+        kept = sorted(set(keep))
+        where = (
+            f"(t.done = 0 OR t.id IN ({_marks(kept)})) AND t.deadline IS NOT NULL AND t.deadline < ?"
+            f" AND (EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.member_id IN ({_marks(mine)}))"
+            "  OR (NOT EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id)"
+            f"      AND t.created_by IN ({_marks(mine)})))"
+        )
+        params = [*kept, canonical(week_end), *mine, *mine]
+        found = self._conn.execute(
+            f"SELECT t.id, count(*) OVER () FROM tasks t WHERE {where} ORDER BY t.deadline, t.created_at, t.id LIMIT ?",
+            [*params, limit]).fetchall()
+        ids = [row[0] for row in found]
+        total = int(found[0][1]) if found else 0
+        tasks = [task for task in (self._store.tasks.get(i) for i in ids) if task is not None]
+        titles = self._store.records.titles({t.record_ids[0] for t in tasks if t.record_ids})
+        rows = []
+        for task in tasks:
+            due = local_day(task.deadline, now.tzinfo)
+            bucket = bucket_of(due, today) if due is not None else None
+            if due is None or bucket is None:
+                continue  # a deadline written in a form the text comparison misjudged
+            first = task.record_ids[0] if task.record_ids else None
+            rows.append(MyTask(task, due, bucket, first, titles.get(first) if first else None))
+        return MyTasks(rows, max(0, total - len(ids)))
+
+    # -- deals -------------------------------------------------------------------------------
+
+    def deals(self, now: datetime, stale_days: int, *, limit: int = DEAL_LIMIT) -> MyDeals:
+        """My open deals (owner is me, stage neither won nor lost; no stage counts as open), by
+        expected close date, those without one last. A deal is stale when nothing happened on it
+        for ``stale_days`` days: no note written, no task made or done, no value changed (the
+        field history, or the record's own update time where history has nothing newer)."""
+        shape = deals_pipeline(self._store.schema.objects())
+        mine = sorted(my_ids(self._store))
+        if shape is None or shape.owner is None or not mine:
+            return MyDeals(shape, [], 0)
+        attribute_id = self._store.schema.attribute_id
+        owner_id = attribute_id("object", shape.obj.slug, shape.owner.slug)
+        stage_id = attribute_id("object", shape.obj.slug, shape.stage.slug)
+        close_id = attribute_id("object", shape.obj.slug, shape.close_date.slug) if shape.close_date else None
+        closed = sorted(shape.closed_stage_ids())
+        # The owner's index rows first (one attribute's range), then each record's stage and close
+        # date by key; counted and cut in one pass (the window count sees every row), the records'
+        # own rows read only for the few kept.
+        rows = self._conn.execute(
+            "WITH mine AS MATERIALIZED (SELECT o.record_rowid AS kept, c.key AS close FROM record_values o"
+            " LEFT JOIN record_values c ON c.attribute_id = ? AND c.record_rowid = o.record_rowid AND c.ord = 0"
+            f" WHERE o.attribute_id = ? AND o.key IN ({_marks(mine)})"
+            " AND NOT EXISTS (SELECT 1 FROM record_values s WHERE s.attribute_id = ?"
+            f" AND s.record_rowid = o.record_rowid AND s.key IN ({_marks(closed)})))"
+            " SELECT r.id, r.title, r.values_json, r.updated_at, m.total FROM"
+            " (SELECT kept, close, count(*) OVER () AS total FROM mine"
+            "  ORDER BY close IS NULL, close, kept LIMIT ?) m"
+            " JOIN records r ON r.rowid = m.kept ORDER BY m.close IS NULL, m.close, m.kept",
+            [close_id, owner_id, *mine, stage_id, *closed, limit],
+        ).fetchall()
+        total = int(rows[0][4]) if rows else 0
+        activity = self._last_activity([row[0] for row in rows])
+        quiet_after = timedelta(days=stale_days)
+        deals = []
+        for record_id, title, values_json, updated_at, _total in rows:
+            times = [t for t in (parse_time(updated_at), *activity.get(record_id, ())) if t is not None]
+            last = max(times) if times else None
+            quiet = (now - last).days if last is not None else None
+            stale = last is None or now - last >= quiet_after
+            deals.append(MyDeal(record_id, title, json.loads(values_json), last, quiet, stale))
+        return MyDeals(shape, deals, total)
+
+    def _last_activity(self, record_ids: list[str]) -> dict[str, list[datetime | None]]:
+        """Per record: its latest field change, note and task time (each may be None)."""
+        if not record_ids:
+            return {}
+        marks = _marks(record_ids)
+        found: dict[str, list[datetime | None]] = {r: [] for r in record_ids}
+        queries = (
+            # field_history is the table the history keeps (schema v10); indexed by record and time.
+            f"SELECT record_id, max(changed_at) FROM field_history WHERE record_id IN ({marks}) GROUP BY record_id",
+            f"SELECT record_id, max(max(coalesce(updated_at, ''), coalesce(created_at, ''))) FROM notes"
+            f" WHERE record_id IN ({marks}) GROUP BY record_id",
+            "SELECT tr.record_id, max(max(coalesce(t.created_at, ''), coalesce(t.completed_at, '')))"
+            f" FROM task_records tr JOIN tasks t ON t.id = tr.task_id WHERE tr.record_id IN ({marks})"
+            " GROUP BY tr.record_id",
+        )
+        for sql in queries:
+            for record_id, moment in self._conn.execute(sql, record_ids):
+                found[record_id].append(parse_time(moment))
+        return found
+
+    # -- counts ------------------------------------------------------------------------------
+
+    def record_counts(self) -> list[tuple[str, str, int]]:
+        """(object slug, plural name, how many records) per object, in the schema's order."""
+        counts = dict(self._conn.execute("SELECT object_slug, count(*) FROM records GROUP BY object_slug").fetchall())
+        return [(obj.slug, obj.plural_name, int(counts.get(obj.slug, 0)))
+                for obj in self._store.schema.objects().values()]
+
+    def open_task_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM tasks WHERE done = 0").fetchone()[0])

@@ -1,0 +1,291 @@
+"""Home, "My work", on a workspace the sandbox filled, against a pinned clock in Berlin: my tasks
+under Overdue / Today / Next 7 days, ticked done with Space or a click (undoable, queued for the
+server), Enter opening the task's record; my open deals by close date with the quiet ones marked
+stale; recently viewed records; Tab from section to section; empty states that say what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem
+
+from crmdesk.context import AppContext
+from crmdesk.model import EntityKind, Note, Task
+from crmdesk.model.pipeline import deals_pipeline
+from crmdesk.store import Store
+from crmdesk.store.my_work import canonical
+from crmdesk.ui.navigation import Navigator
+from crmdesk.ui.views.home_view import HomeView
+from crmdesk.ui.widgets.home_deals import NO_ME as NO_ME_DEALS
+from crmdesk.ui.widgets.home_recent import NOTHING_YET
+from crmdesk.ui.widgets.home_tasks import NO_ME, NOTHING_DUE
+
+BERLIN = ZoneInfo("Europe/Berlin")
+#: Far past the sandbox's own dates, so every deal it made has been quiet for years.
+NOW = datetime(2099, 6, 15, 8, 0, tzinfo=UTC)
+
+
+def at(delta: timedelta) -> str:
+    return canonical(NOW + delta)
+
+
+class Workspace:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        members = {m.email: m for m in store.schema.members()}
+        self.me, self.leo = members["ada@sandbox.test"], members["leo@sandbox.test"]
+        shape = deals_pipeline(store.schema.objects())
+        assert shape is not None and shape.owner is not None
+        self.shape = shape
+        self.my_deals = [r for r in store.conn.execute(
+            "SELECT id FROM records WHERE object_slug = ? AND json_extract(values_json, '$.owner') = ?",
+            (shape.obj.slug, self.me.actor_id))]
+        self.person = store.conn.execute("SELECT id, title FROM records WHERE object_slug = 'people'").fetchone()
+
+
+@pytest.fixture
+def workspace(synced_store: Callable[..., Store]) -> Workspace:
+    store = synced_store(records=200, seed=1)
+    space = Workspace(store)
+    deal_id = space.my_deals[0][0]
+    with store.write():
+        store.schema.set_me(space.me.id)
+        for task in store.tasks.all():  # the sandbox's tasks are dated by the day it ran
+            store.tasks.delete(task.id)
+        for task in (
+            Task("t-late", "Send the renewal quote", at(timedelta(days=-2)), record_ids=[deal_id],
+                 assignee_ids=[space.me.actor_id]),
+            Task("t-today", "Call the CFO\nabout the budget", at(timedelta(hours=3)), record_ids=[space.person[0]],
+                 assignee_ids=[space.me.actor_id]),
+            Task("t-week", "Prepare the demo", at(timedelta(days=3)), assignee_ids=[],
+                 created_by=space.me.actor_id),
+            Task("t-leo", "Leo's call", at(timedelta(hours=1)), assignee_ids=[space.leo.actor_id]),
+            Task("t-later", "Next month", at(timedelta(days=30)), assignee_ids=[space.me.actor_id]),
+        ):
+            store.tasks.put(task)
+    return space
+
+
+@pytest.fixture
+def home(qtbot: Any, workspace: Workspace, ui_context: Callable[..., AppContext], fake_sync: Any) -> Iterator[HomeView]:
+    context = ui_context(workspace.store, navigator=Navigator(), sync=fake_sync, now=lambda: NOW)
+    view = HomeView(context, zone=BERLIN)
+    # As the window's change feed does: every committed write is told to the view.
+    workspace.store.add_change_listener(view.on_changed)
+    qtbot.addWidget(view)
+    view.resize(1280, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view
+    workspace.store.remove_change_listener(view.on_changed)
+
+
+def texts(tree: QTreeWidget, column: int = 0) -> list[str]:
+    return [tree.topLevelItem(row).text(column) for row in range(tree.topLevelItemCount())]
+
+
+def task_item(home: HomeView, task_id: str) -> QTreeWidgetItem:
+    item = home.tasks.list.item_for(task_id)
+    assert item is not None, f"{task_id} is not listed"
+    return item
+
+
+def test_my_tasks_by_bucket_in_order(home: HomeView, workspace: Workspace) -> None:
+    tasks = home.tasks.list
+    assert home.tasks.showing_list()
+    assert texts(tasks) == ["Overdue (1)", "Send the renewal quote", "Today (1)", "Call the CFO",
+                            "Next 7 days (1)", "Prepare the demo"]
+    assert texts(tasks, 2) == ["", "2 days overdue", "", "Today", "", "In 3 days"]
+    assert texts(tasks, 1)[3] == workspace.person[1]  # the record the task is for
+    assert home.tasks.note.text() == "1 overdue"
+    # The group titles are passed over by the keyboard: the first task is where it starts.
+    tasks.setFocus()
+    assert tasks.currentItem() is task_item(home, "t-late")
+
+
+def test_space_ticks_a_task_done_and_undo_brings_it_back(qtbot: Any, home: HomeView, workspace: Workspace,
+                                                         fake_sync: Any) -> None:
+    store = workspace.store
+    tasks = home.tasks.list
+    tasks.setFocus()
+    tasks.setCurrentItem(task_item(home, "t-today"))
+    before = store.outbox.count()
+    qtbot.keyClick(tasks, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: store.tasks.get("t-today").done)  # type: ignore[union-attr]
+    assert store.outbox.for_target("t-today", entity=EntityKind.TASK)[-1].changes == {"done": True}
+    assert store.outbox.count() == before + 1
+    assert fake_sync.local_edits == 1
+    # It stays, ticked and struck through, and current: a second look, or Ctrl+Z, can take it back.
+    qtbot.waitUntil(lambda: not home._refresh_soon.isActive())
+    item = task_item(home, "t-today")
+    assert item.checkState(0) == Qt.CheckState.Checked and item.font(0).strikeOut()
+    assert tasks.currentItem() is item
+    assert home.tasks.note.text() == "1 overdue"
+    undo = home.context.undo_stack
+    assert undo is not None and undo.undoText().startswith("Mark “Call the CFO” done")
+    undo.undo()
+    assert not store.tasks.get("t-today").done  # type: ignore[union-attr]
+    assert store.outbox.count() == before + 2  # undo is a change of its own, sent like any other
+    qtbot.waitUntil(lambda: task_item(home, "t-today").checkState(0) == Qt.CheckState.Unchecked)
+    # Ticked again and Home left and shown again: it has gone.
+    qtbot.keyClick(tasks, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: store.tasks.get("t-today").done)  # type: ignore[union-attr]
+    home.hide()
+    home.show()
+    qtbot.waitUntil(lambda: home.tasks.list.item_for("t-today") is None)
+    assert texts(home.tasks.list) == ["Overdue (1)", "Send the renewal quote", "Next 7 days (1)", "Prepare the demo"]
+
+
+def check_box_centre(tree: QTreeWidget, item: QTreeWidgetItem) -> Any:
+    index = tree.indexFromItem(item, 0)
+    option = QStyleOptionViewItem()
+    tree.itemDelegateForColumn(0).initStyleOption(option, index)
+    option.rect = tree.visualRect(index)
+    box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
+    return box.center()
+
+
+def test_a_click_on_the_check_box_ticks_it(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    tasks = home.tasks.list
+    item = task_item(home, "t-late")
+    qtbot.mouseClick(tasks.viewport(), Qt.MouseButton.LeftButton, pos=check_box_centre(tasks, item))
+    qtbot.waitUntil(lambda: workspace.store.tasks.get("t-late").done)  # type: ignore[union-attr]
+    # A click on the words only selects: nothing else was ticked.
+    words = tasks.visualItemRect(task_item(home, "t-week")).center()
+    qtbot.mouseClick(tasks.viewport(), Qt.MouseButton.LeftButton, pos=words)
+    assert not workspace.store.tasks.get("t-week").done  # type: ignore[union-attr]
+    assert tasks.currentItem() is task_item(home, "t-week")
+
+
+def test_enter_opens_the_tasks_record_or_the_tasks_view(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    navigator = home.context.navigator
+    assert navigator is not None
+    tasks = home.tasks.list
+    tasks.setFocus()
+    for task_id, target in (("t-today", f"record:{workspace.person[0]}"), ("t-week", "tasks")):
+        tasks.setCurrentItem(task_item(home, task_id))
+        with qtbot.waitSignal(navigator.navigate_requested, timeout=1000) as opened:
+            qtbot.keyClick(tasks, Qt.Key.Key_Return)
+        assert opened.args == [target]
+
+
+def test_my_open_deals_by_close_date_with_stale_marks(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    store, shape = workspace.store, workspace.shape
+    # What the sections should list, computed plainly from the records.
+    expected = []
+    for (record_id,) in workspace.my_deals:
+        row = store.records.get(record_id)
+        assert row is not None
+        if shape.outcome(row.values.get(shape.stage.slug)) is None:
+            expected.append(row)
+    expected.sort(key=lambda r: (r.values.get("expected_close_date") is None,
+                                 r.values.get("expected_close_date") or ""))
+    assert 3 <= len(expected) <= 50
+    deals = home.deals.list
+    assert sorted(deals.row_keys()) == sorted(r.id for r in expected)
+    closes = [r.values.get("expected_close_date") for r in (store.records.get(k) for k in deals.row_keys()) if r]
+    dated = [c for c in closes if c]
+    assert dated == sorted(dated) and closes[: len(dated)] == dated  # by close date, none last
+    assert home.deals.note.text().startswith(f"{len(expected)} open · {len(expected)} stale")
+    first = deals.topLevelItem(0)
+    stage = shape.stage.option_by_id(expected[0].values[shape.stage.slug])
+    assert stage is not None and first.text(1) == stage.title
+    assert first.text(4).startswith("Stale · ")  # quiet since the sandbox made it, years ago
+    # A note written yesterday wakes the deal up.
+    fresh = deals.row_keys()[1]
+    with store.write():
+        store.notes.put(Note("n-fresh", fresh, "Spoke to them", "", at(timedelta(days=-1)), None,
+                             workspace.me.actor_id))
+    qtbot.waitUntil(lambda: deals.item_for(fresh) is not None and deals.item_for(fresh).text(4) == "1 day ago")
+    assert home.deals.note.text().startswith(f"{len(expected)} open · {len(expected) - 1} stale")
+
+
+def test_a_refresh_keeps_the_chosen_deal(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    deals = home.deals.list
+    chosen = deals.row_keys()[2]
+    deals.setCurrentItem(deals.item_for(chosen))
+    other = deals.row_keys()[0]
+    slug = workspace.shape.value.slug  # type: ignore[union-attr]
+    workspace.store.edits.update_record(other, {slug: {"amount": 123, "currency": "USD"}})
+    qtbot.waitUntil(lambda: deals.item_for(other) is not None and "123" in deals.item_for(other).text(2))
+    assert deals.current_key() == chosen
+
+
+def test_recently_viewed_follow_the_records_opened(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    assert not home.recent.showing_list() and home.recent.empty.text() == NOTHING_YET
+    navigator = home.context.navigator
+    assert navigator is not None
+    person_id, person_title = workspace.person
+    navigator.go(f"record:{person_id}")  # Home is left for the record, and comes back
+    home.hide()
+    home.show()
+    qtbot.waitUntil(lambda: home.recent.showing_list())
+    assert texts(home.recent.list) == [person_title] and texts(home.recent.list, 1) == ["Person"]
+    with qtbot.waitSignal(navigator.navigate_requested, timeout=1000) as opened:
+        home.recent.list.itemActivated.emit(home.recent.list.topLevelItem(0), 0)
+    assert opened.args == [f"record:{person_id}"]
+
+
+def test_tab_goes_from_section_to_section(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    workspace.store.recent.visited(workspace.person[0])
+    home.refresh()
+    home.activateWindow()
+    qtbot.waitUntil(home.isActiveWindow)
+    home.focus_target().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is home.tasks.list)
+    seen = [home.tasks.list]
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == [home.tasks.list, home.deals.list, home.recent.list, home.counts.list]
+    # Arrows move within a list, passing over the group titles; Enter opens the row.
+    tasks = home.tasks.list
+    tasks.setFocus()
+    tasks.setCurrentItem(task_item(home, "t-late"))
+    qtbot.keyClick(tasks, Qt.Key.Key_Down)
+    assert tasks.currentItem() is task_item(home, "t-today")
+    counts = home.counts.list
+    counts.setFocus()
+    counts.setCurrentItem(counts.topLevelItem(0))
+    qtbot.keyClick(counts, Qt.Key.Key_Down)
+    navigator = home.context.navigator
+    assert navigator is not None
+    with qtbot.waitSignal(navigator.navigate_requested, timeout=1000) as opened:
+        qtbot.keyClick(counts, Qt.Key.Key_Return)
+    assert opened.args == [counts.topLevelItem(1).data(0, Qt.ItemDataRole.UserRole + 1)]
+
+
+def test_nobody_chose_who_they_are(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    with workspace.store.write():
+        workspace.store.schema.set_me(None)
+    home.refresh()
+    assert not home.tasks.showing_list() and home.tasks.empty.text() == NO_ME
+    assert not home.deals.showing_list() and home.deals.empty.text() == NO_ME_DEALS
+    assert "Workspace ▸ Settings ▸ Members… ▸ This is me" in NO_ME
+    assert home.counts.showing_list()  # what needs no "me" is still there
+    assert home.focus_target() is home.counts.list
+
+
+def test_no_tasks_due_says_how_to_add_one(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    store = workspace.store
+    for task_id in ("t-late", "t-today", "t-week"):
+        store.edits.update_task(task_id, done=True)
+    qtbot.waitUntil(lambda: not home.tasks.showing_list())
+    assert home.tasks.empty.text() == NOTHING_DUE
+    assert "Add task" in NOTHING_DUE
+    assert home.tasks.list.topLevelItemCount() == 0 and home.tasks.note.text() == ""
+
+
+def test_at_midnight_today_becomes_yesterday(qtbot: Any, home: HomeView) -> None:
+    # 10:00 in Berlin: the next day starts in 14 hours, and Home is set to look again then.
+    assert abs(home._new_day.remainingTime() - 14 * 3600 * 1000) < 5000
+    home.context.now = lambda: NOW + timedelta(hours=14, minutes=1)  # 00:01 on the 16th
+    home._new_day.timeout.emit()
+    assert texts(home.tasks.list) == ["Overdue (2)", "Send the renewal quote", "Call the CFO",
+                                      "Next 7 days (1)", "Prepare the demo"]
+    assert texts(home.tasks.list, 2)[1:3] == ["3 days overdue", "1 day overdue"]
