@@ -23,6 +23,7 @@ from crmdesk.ui.views.timeline_view import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
 from crmdesk.ui.widgets.status_hint import KEY_HINT_NAME
 from crmdesk.ui.widgets.sync_status import SyncStatusWidget
+from crmdesk.ui.window_reminders import WindowReminders
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -87,7 +88,11 @@ class MainWindow(QMainWindow):
         self._connect_sync()
         self.sidebar.rebuild(context.store, self.unread())
         self.open_views.watch(context.store)
+        #: Task reminders and server notifications on the desktop, the status bar's bell (window_reminders.py).
+        self.reminders = WindowReminders(self)
         self._restore_window_state(first_view)
+        if context.store is not None:
+            self.reminders.start()  # after the first view: missed reminders come over it, together
 
     @property
     def views(self) -> dict[str, QWidget]:
@@ -170,12 +175,16 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.search_palette:SearchPalette"])
         go_menu.addAction(self.component_actions["crmdesk.ui.widgets.pending_panel:PendingPanel"])
         go_menu.addAction(self.component_actions["crmdesk.ui.dialogs.conflicts_dialog:ConflictsDialog"])
+        self.go_reminders_action = go_menu.addAction("Reminders")
+        self.go_reminders_action.triggered.connect(lambda: self.navigate("reminders"))
         settings_menu = self.menuBar().addMenu("&Workspace").addMenu("Settings")
         settings_menu.addAction(self.component_actions["crmdesk.ui.admin.objects_dialog:ObjectsDialog"])
         settings_menu.addAction(self.component_actions["crmdesk.ui.admin.members_dialog:MembersDialog"])
         settings_menu.addSeparator()
         self.scan_interval_action = settings_menu.addAction("Check the whole server every…")
         self.scan_interval_action.triggered.connect(self.choose_scan_interval)
+        self.preferences_action = settings_menu.addAction("Home, history and reminders…")
+        self.preferences_action.triggered.connect(lambda: self.reminders.open_preferences())
 
     def unread(self) -> int:
         store = self.context.store
@@ -390,9 +399,11 @@ class MainWindow(QMainWindow):
         self.sidebar.rebuild(self.context.store, self.unread())
         self.history.clear()  # the old workspace's records and lists are not here
         if self.context.store is None:
+            self.reminders.scheduler.stop()
             self.show_welcome()
         else:
             self.navigate("home")
+            self.reminders.start()
         if self.context.sync is not None:
             self.context.sync.start()
 
@@ -445,6 +456,7 @@ class MainWindow(QMainWindow):
         from crmdesk.ui import window_state
 
         window_state.save(self)
+        self.reminders.stop()
         super().closeEvent(event)
 
     # -- screenshots (crmdesk.ui.window_screenshot) ------------------------------------------

@@ -1,0 +1,313 @@
+"""Task reminders in the real window and the Reminders view, on a stepped clock (no sleeping): a
+task due in a minute reminds when the clock passes it, the lead reminder, snooze, Done (queued for
+the server), missed reminders after a restart shown once, a task completed on the server and
+synced is not reminded, and server notifications on the desktop only when the workspace says so.
+
+The offscreen platform has no system tray: every desktop message is read from the notifier's
+``posted`` signal, which says it could not be shown there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
+
+from crmdesk.context import AppContext
+from crmdesk.model import EntityKind, Notification
+from crmdesk.paths import Paths
+from crmdesk.remote.dialects import open_backend
+from crmdesk.sandbox.server import SandboxServer
+from crmdesk.store import Store
+from crmdesk.store.reminders import SNOOZE_10_MINUTES, utc_text
+from crmdesk.ui.main_window import MainWindow
+from crmdesk.ui.navigation import Navigator
+from crmdesk.ui.views.reminders_view import RemindersView
+
+pytestmark = pytest.mark.sandbox(records=30, seed=7)
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class SteppedClock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def step(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Shown:
+    """What the desktop was told, in order: (title, text)."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, title: str, text: str, _on_desktop: bool) -> None:
+        self.messages.append((title, text))
+
+
+@pytest.fixture
+def store(synced_store: Callable[..., Store]) -> Store:
+    return synced_store(records=200, seed=1)
+
+
+@contextmanager
+def window_over(qtbot: Any, path: Path, tmp_path: Path, clock: SteppedClock) -> Iterator[tuple[MainWindow, Shown]]:
+    """The real window over the workspace file at ``path`` (its own connection), with the clock;
+    the messages it posts are collected from its first look on (missed ones come then)."""
+    store = Store.open(path)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
+                         undo_stack=QUndoStack(), settings=settings, now=clock)
+    shown = Shown()
+    window = MainWindow(context, "tasks")
+    window.reminders.notifier.posted.connect(shown.add)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.reminders.scheduler.running)
+    try:
+        yield window, shown
+    finally:
+        window.close()
+        store.close()
+
+
+def add_task(store: Store, content: str, due: datetime, **kw: Any) -> str:
+    return store.edits.create_task(content, deadline=utc_text(due), **kw).target_id
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # (the notification's click brings the window up)
+def test_a_task_due_in_one_minute_raises_a_reminder(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    with window_over(qtbot, store.path, tmp_path, clock) as (window, shown):
+        add_task(window.context.store, "Call Ada about the renewal", T0 + timedelta(minutes=1))
+        scheduler = window.reminders.scheduler
+        qtbot.waitUntil(lambda: scheduler.next_check_in_ms() is not None)
+        assert shown.messages == []
+        assert not window.reminders.bell.isVisible()
+        clock.step(seconds=59)
+        scheduler.check()
+        assert shown.messages == []
+        clock.step(seconds=2)
+        scheduler.check()
+        assert shown.messages == [("Task due", "Call Ada about the renewal — Due now (" +
+                                   (T0 + timedelta(minutes=1)).astimezone().strftime("%H:%M") + ")")]
+        # In the window: the bell counts it, and a click on the notification shows the list.
+        assert window.reminders.bell.isVisible()
+        assert window.reminders.bell.text() == "1 reminder"
+        window.reminders.notifier.clicked.emit("reminders")
+        view = window.current_view()
+        assert isinstance(view, RemindersView)
+        assert [line.split(" | ")[0] for line in view.reminder_texts()] == ["Call Ada about the renewal"]
+        # Once: a later look says nothing more.
+        clock.step(minutes=5)
+        scheduler.check()
+        assert len(shown.messages) == 1
+
+
+def test_the_timer_is_set_to_the_next_reminder(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    with window_over(qtbot, store.path, tmp_path, clock) as (window, _shown):
+        scheduler = window.reminders.scheduler
+        # Nothing due: it still looks every minute (a laptop waking from sleep catches up).
+        assert 59_000 <= scheduler.next_check_in_ms() <= 60_000  # type: ignore[operator]
+        add_task(window.context.store, "Quick call", T0 + timedelta(minutes=10, seconds=30))
+        # The edit's notice re-arms it for the lead reminder, 30 seconds away.
+        qtbot.waitUntil(lambda: scheduler.next_check_in_ms() <= 30_001)  # type: ignore[operator]
+        assert scheduler.next_check_in_ms() > 25_000  # type: ignore[operator]
+
+
+def test_lead_time_reminder_then_due(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    with window_over(qtbot, store.path, tmp_path, clock) as (window, shown):
+        with window.context.store.write():
+            window.context.store.settings.set_reminder_lead_minutes(15)
+        add_task(window.context.store, "Send the proposal", T0 + timedelta(minutes=30))
+        scheduler = window.reminders.scheduler
+        clock.step(minutes=14)
+        scheduler.check()
+        assert shown.messages == []
+        clock.step(minutes=1)
+        scheduler.check()
+        due_at = (T0 + timedelta(minutes=30)).astimezone().strftime("%H:%M")
+        assert shown.messages == [("Task due soon", f"Send the proposal — Due in 15 min ({due_at})")]
+        clock.step(minutes=15)
+        scheduler.check()
+        assert shown.messages[1] == ("Task due", f"Send the proposal — Due now ({due_at})")
+
+
+def view_over(qtbot: Any, context: AppContext) -> RemindersView:
+    view = RemindersView(context, "", None, tz=UTC)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    return view
+
+
+def test_snooze_ten_minutes_comes_back_after_ten_minutes_and_not_before(
+        qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    with window_over(qtbot, store.path, tmp_path, clock) as (window, shown):
+        add_task(window.context.store, "Chase the invoice", T0 + timedelta(minutes=1))
+        scheduler = window.reminders.scheduler
+        clock.step(minutes=1)
+        scheduler.check()
+        window.navigate("reminders")
+        view = window.current_view()
+        assert isinstance(view, RemindersView)
+        assert len(view.reminder_texts()) == 1
+        # Snooze ▸ For 10 minutes, from the button's menu.
+        view.snooze_actions[SNOOZE_10_MINUTES].trigger()
+        assert view.reminder_texts() == []
+        assert view.empty_label.isVisible()
+        qtbot.waitUntil(lambda: not window.reminders.bell.isVisible())
+        clock.step(minutes=9, seconds=59)
+        scheduler.check()
+        assert len(shown.messages) == 1
+        assert view.reminder_texts() == []
+        clock.step(seconds=1)
+        scheduler.check()
+        assert len(shown.messages) == 2
+        assert shown.messages[1][0] == "Reminder"
+        qtbot.waitUntil(lambda: len(view.reminder_texts()) == 1)
+        assert view.reminder_texts()[0].startswith("Chase the invoice | Overdue since ")
+        assert window.reminders.bell.text() == "1 reminder"
+
+
+def test_done_marks_the_task_done_and_queues_it(qtbot: Any, store: Store, ui_context: Any, fake_sync: Any) -> None:
+    clock = SteppedClock()
+    context = ui_context(store, navigator=Navigator(), sync=fake_sync, now=clock)
+    with store.write():
+        store.reminders.fire_due(T0, 10)  # the first look
+    task_id = add_task(store, "Sign the contract", T0 + timedelta(minutes=1))
+    clock.step(minutes=1)
+    with store.write():
+        store.reminders.fire_due(clock(), 10)
+    view = view_over(qtbot, context)
+    assert view.reminder_texts() == ["Sign the contract | Due now (09:01) | "]
+    before = store.outbox.count()
+    view.tree.setFocus()
+    qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
+    assert store.tasks.get(task_id).done  # type: ignore[union-attr]
+    assert store.outbox.count() == before + 1
+    assert store.outbox.for_target(task_id, entity=EntityKind.TASK)[-1].changes == {"done": True}
+    assert fake_sync.local_edits == 1
+    assert view.reminder_texts() == []
+    # One step on Edit ▸ Undo: the task is open again and its reminder back in the list.
+    context.undo_stack.undo()
+    view.reload()
+    assert not store.tasks.get(task_id).done  # type: ignore[union-attr]
+    assert len(view.reminder_texts()) == 1
+
+
+def test_dismiss_with_the_delete_key(qtbot: Any, store: Store, ui_context: Any) -> None:
+    clock = SteppedClock()
+    context = ui_context(store, navigator=Navigator(), now=clock)
+    with store.write():
+        store.reminders.fire_due(T0, 0)
+    add_task(store, "First", T0 + timedelta(minutes=1))
+    add_task(store, "Second", T0 + timedelta(minutes=2))
+    clock.step(minutes=3)
+    with store.write():
+        store.reminders.fire_due(clock(), 0)
+    view = view_over(qtbot, context)
+    assert [t.split(" | ")[0] for t in view.reminder_texts()] == ["First", "Second"]
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    assert [t.split(" | ")[0] for t in view.reminder_texts()] == ["Second"]
+    assert view.selected_task_id() is not None  # the next one is where the first was
+    assert not store.tasks.get(view.selected_task_id()).done  # type: ignore[union-attr,arg-type]
+
+
+def test_missed_reminders_show_once_on_start_together(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    path = store.path
+    with window_over(qtbot, path, tmp_path, clock) as (window, shown):
+        add_task(window.context.store, "Morning call", T0 + timedelta(minutes=5))
+        add_task(window.context.store, "Send the quote", T0 + timedelta(minutes=20))
+        assert shown.messages == []
+    clock.step(hours=2)  # the laptop was closed
+    with window_over(qtbot, path, tmp_path, clock) as (window, shown):
+        assert len(shown.messages) == 1
+        title, text = shown.messages[0]
+        assert title == "2 reminders came while crmdesk was closed"
+        assert text.splitlines()[0].startswith("Morning call — Overdue since ")
+        assert text.splitlines()[1].startswith("Send the quote — Overdue since ")
+        assert window.reminders.bell.text() == "2 reminders"
+    clock.step(hours=1)
+    with window_over(qtbot, path, tmp_path, clock) as (window, shown):
+        assert shown.messages == []  # not twice
+        assert window.reminders.bell.text() == "2 reminders"  # still waiting in the list
+
+
+def test_a_task_completed_on_the_server_and_synced_is_not_reminded(
+        qtbot: Any, server: SandboxServer, tmp_path: Path, sync_from: Callable[..., str]) -> None:
+    path = tmp_path / "w.sqlite"
+    with Store.open(path) as first:
+        assert sync_from(first, server) == "synced"
+    clock = SteppedClock()
+    backend = open_backend("aria", server.url, server.admin_token)
+    try:
+        with window_over(qtbot, path, tmp_path, clock) as (window, shown):
+            store = window.context.store
+            me = store.schema.my_actor_id()
+            mine = [me] if me else []
+            done_there = backend.create_task("Done on the web", deadline=utc_text(T0 + timedelta(minutes=30)),
+                                             assignee_ids=mine)
+            still_open = backend.create_task("Still open", deadline=utc_text(T0 + timedelta(minutes=30)),
+                                             assignee_ids=mine)
+            assert sync_from(store, server) == "synced"
+            assert store.tasks.get(done_there.id) is not None
+            backend.update_task(done_there.id, done=True)  # a colleague ticks it in the web app
+            assert sync_from(store, server) == "synced"
+            assert store.tasks.get(done_there.id).done  # type: ignore[union-attr]
+            clock.step(minutes=31)
+            window.reminders.scheduler.check()
+            assert [m[1].split(" — ")[0] for m in shown.messages] == ["Still open"]
+            assert still_open.id in {r.task_id for r in store.reminders.active(clock())}
+    finally:
+        backend.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_server_notifications_reach_the_desktop_only_when_chosen(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    clock = SteppedClock()
+    with window_over(qtbot, store.path, tmp_path, clock) as (window, shown):
+        workspace = window.context.store
+        held = workspace.notifications.all()
+
+        def arrive(*new: Notification) -> None:
+            # As a sync page would: the cache's notifications replaced by the server's list.
+            with workspace.write():
+                workspace.notifications.replace_all([*held, *new])
+            held.extend(new)
+
+        arrive(Notification("n-1", "Ada mentioned you", "2026-11-24T09:00:00.000Z", "On Acme: call them"))
+        window.change_feed.flush()  # (what the change feed holds goes out now, as it would soon)
+        assert shown.messages == []  # off by default
+        with workspace.write():
+            workspace.settings.set_notify_server_notifications(True)
+        arrive(Notification("n-2", "Deal won: Globex", "2026-11-24T09:05:00.000Z", "Bob moved it to Won"))
+        window.change_feed.flush()
+        assert shown.messages == [("Deal won: Globex", "Bob moved it to Won")]
+        # Once each: the next sync sends the same list again.
+        arrive()
+        window.change_feed.flush()
+        arrive(Notification("n-3", "Read already", "2026-11-24T09:06:00.000Z", "", read=True))
+        window.change_feed.flush()
+        assert len(shown.messages) == 1
+        # A click on it shows the notifications.
+        window.reminders.notifier.clicked.emit("notifications")
+        assert window.current_target == "notifications"
