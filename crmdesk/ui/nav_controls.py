@@ -37,6 +37,8 @@ def target_title(store: Store | None, target: str) -> str:
     """What Back or Forward would show, in words for their tooltips (“Back to Wilson Inc”)."""
     if target in FIXED_TITLES:
         return FIXED_TITLES[target]
+    if target.startswith("dashboard:"):  # the dashboard over a saved view's or a table's deals
+        return "Dashboard"
     kind, argument = split(target)
     found: str | None = None
     if store is not None:

@@ -1,6 +1,8 @@
 """Where the user can go, as plain strings, and the one object that moves them there.
 
-Targets: ``home``, ``tasks``, ``notes``, ``notifications``, ``object:<slug>``,
+Targets: ``home``, ``dashboard`` (all deals), ``dashboard:view:<saved view id>`` and
+``dashboard:filter:<filter JSON>`` (the deals a saved view or a table shows), ``reminders``,
+``tasks``, ``notes``, ``notifications``, ``object:<slug>``, ``view:<saved view id>``,
 ``list:<id>``, ``record:<id>``. Views ask the navigator; only the main window
 knows how to show a target.
 """

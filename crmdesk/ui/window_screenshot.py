@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from crmdesk.ui.main_window import MainWindow
 
 
+#: How often the picture checks whether the view has settled, and how long it waits at most.
+SETTLE_STEP_MS = 50
+SETTLE_LIMIT_MS = 10_000
+
+
 class WindowScreenshot(QObject):
     def __init__(self, window: MainWindow, path: str, size: tuple[int, int] = (1280, 800)) -> None:
         # A child of the window, so it lives in the GUI thread: the worker's signal reaches
@@ -37,7 +42,22 @@ class WindowScreenshot(QObject):
 
     @Slot()
     def _save(self, *_: object) -> None:
-        QTimer.singleShot(50, self._grab_and_quit)
+        # What the sync round changed reaches the views now, not after the feed's interval:
+        # the picture shows the tasks and notifications the round brought, not the moment before.
+        self.window.change_feed.flush()
+        self._waited_ms = 0
+        QTimer.singleShot(SETTLE_STEP_MS, self._grab_when_settled)
+
+    def _grab_when_settled(self) -> None:
+        """A view that counts in the background (the dashboard) says when it has its numbers
+        (``is_settled()``); the picture waits for that, up to ``SETTLE_LIMIT_MS``."""
+        view = self.window.current_view()
+        settled = getattr(view, "is_settled", None)
+        if callable(settled) and not settled() and self._waited_ms < SETTLE_LIMIT_MS:
+            self._waited_ms += SETTLE_STEP_MS
+            QTimer.singleShot(SETTLE_STEP_MS, self._grab_when_settled)
+            return
+        self._grab_and_quit()
 
     def _grab_and_quit(self) -> None:
         window = self.window
