@@ -131,7 +131,12 @@ def build_demo(core: Core, records: int = 2000, seed: int = 1) -> DemoTokens:
             values["associated_people"] = contacts[:2]
         record_id = new_id()
         sent = {"value": {"amount": amount, "currencyCode": code}}  # the web app's shape
-        deal_rows.append((record_id, values, rng.choice(users), at(), sent))
+        instant = at()
+        if i % 3 == 0:
+            # A third of the deals were last touched weeks ago, as in any team's pipeline: Home marks
+            # the stale ones. (Worked out from i, not drawn: the demo's other values stay as they were.)
+            instant = format_instant(start - timedelta(days=15 + i % 45))
+        deal_rows.append((record_id, values, rng.choice(users), instant, sent))
         deal_ids.append(record_id)
     core.records.bulk_insert("deals", deal_rows)
 

@@ -111,9 +111,11 @@ class HomeView(QWidget):
     def sections(self) -> tuple[HomeSection, ...]:
         return (self.tasks, self.deals, self.recent, self.counts)
 
-    def focus_target(self) -> QWidget:
-        """Where focus goes when Home is navigated to: the first section with a list."""
-        return next((s.list for s in self.sections() if s.showing_list()), self.scroller)
+    def focus_target(self) -> QWidget | None:
+        """Where focus goes when Home is navigated to: the first section with a list; None while
+        every section shows its empty state (the scroller would only draw a focus ring around the
+        whole page)."""
+        return next((s.list for s in self.sections() if s.showing_list()), None)
 
     # -- layout -----------------------------------------------------------------------------------
 
