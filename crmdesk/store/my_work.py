@@ -66,6 +66,11 @@ class MyDeal:
     #: Whole days since ``last_activity`` (None when there was none).
     quiet_days: int | None
     stale: bool
+    #: The expected close day (None: the deal has none, or no close date attribute).
+    close_day: date | None = None
+    #: Whole days since the expected close day passed (0: today or later, or no close day): a
+    #: deal that slipped.
+    days_past_close: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,19 @@ def local_day(deadline: str | None, tz: tzinfo | None) -> date | None:
     if moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(tz).date()
+
+
+def close_day_of(value: Any, tz: tzinfo | None) -> date | None:
+    """The calendar day of a close date value: a date (``2026-10-04``), or a moment read in ``tz``."""
+    if not isinstance(value, str) or not value:
+        return None
+    if "T" in value:
+        moment = parse_time(value)
+        return moment.astimezone(tz).date() if moment is not None else None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def bucket_of(due: date, today: date) -> Bucket | None:
@@ -180,7 +198,8 @@ class MyWork:
         """My open deals (owner is me, stage neither won nor lost; no stage counts as open), by
         expected close date, those without one last. A deal is stale when nothing happened on it
         for ``stale_days`` days: no note written, no task made or done, no value changed (the
-        field history, or the record's own update time where history has nothing newer)."""
+        field history, or the record's own update time where history has nothing newer). A close
+        day before today (``now``'s day in its zone) is counted in ``days_past_close``."""
         shape = deals_pipeline(self._store.schema.objects())
         mine = sorted(my_ids(self._store))
         if shape is None or shape.owner is None or not mine:
@@ -208,13 +227,17 @@ class MyWork:
         total = int(rows[0][4]) if rows else 0
         activity = self._last_activity([row[0] for row in rows])
         quiet_after = timedelta(days=stale_days)
+        today = now.date()
         deals = []
         for record_id, title, values_json, updated_at, _total in rows:
             times = [t for t in (parse_time(updated_at), *activity.get(record_id, ())) if t is not None]
             last = max(times) if times else None
             quiet = (now - last).days if last is not None else None
             stale = last is None or now - last >= quiet_after
-            deals.append(MyDeal(record_id, title, json.loads(values_json), last, quiet, stale))
+            values = json.loads(values_json)
+            close = close_day_of(values.get(shape.close_date.slug), now.tzinfo) if shape.close_date else None
+            past = max(0, (today - close).days) if close is not None else 0
+            deals.append(MyDeal(record_id, title, values, last, quiet, stale, close, past))
         return MyDeals(shape, deals, total)
 
     def _last_activity(self, record_ids: list[str]) -> dict[str, list[datetime | None]]:

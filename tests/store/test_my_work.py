@@ -183,3 +183,24 @@ def test_record_counts_follow_the_schema(mine: Store) -> None:
     work = MyWork(mine)
     assert work.record_counts() == [("companies", "Companies", 0), ("people", "People", 0), ("deals", "Deals", 2)]
     assert work.open_task_count() == 1
+
+
+def test_a_close_date_already_past_is_counted_in_days(mine: Store) -> None:
+    with mine.write():
+        for record in (
+            deal("slipped", "proposal", "2026-10-05"),  # 58 days before Wednesday 2 December
+            deal("yesterday", "lead", "2026-12-01"),
+            deal("today", "lead", "2026-12-02"),
+            deal("coming", "lead", "2026-12-03"),
+            deal("undated", "lead", None),
+        ):
+            mine.records.put(DEALS, record)
+    found = MyWork(mine).deals(NOW, 14)
+    assert [(d.id, d.days_past_close) for d in found.deals] == [
+        ("slipped", 58), ("yesterday", 1), ("today", 0), ("coming", 0), ("undated", 0)]
+    assert found.deals[0].close_day is not None and found.deals[0].close_day.isoformat() == "2026-10-05"
+    # Today is the user's day: 00:30 on the 2nd in Berlin is still the 1st in UTC.
+    just_after_midnight = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    in_berlin = {d.id: d.days_past_close for d in MyWork(mine).deals(just_after_midnight.astimezone(BERLIN), 14).deals}
+    in_utc = {d.id: d.days_past_close for d in MyWork(mine).deals(just_after_midnight, 14).deals}
+    assert (in_berlin["yesterday"], in_utc["yesterday"]) == (1, 0)

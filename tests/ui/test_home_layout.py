@@ -1,20 +1,30 @@
 """Home's record counts read like a small table: every name starts at one left edge, every count
 ends at one right edge close beside the names (not across the window) on its name's line — open
 tasks and unread notifications too — and Enter or a double click on a name opens it. The
-sections sit two by two in a wide window and one under another in a narrow one."""
+sections sit two by two in a wide window, the work one above the other with the short lists
+aside in a middling one, one under another in a narrow one — and all of them fit a 1024×700 window."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, QPoint, QSettings, Qt
+from PySide6.QtGui import QUndoStack
 
 from crmdesk.context import AppContext
+from crmdesk.paths import Paths
 from crmdesk.store import Store
+from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.home_view import HomeView
+from crmdesk.ui.widgets.home_section import WORK_ROW_HEIGHT
+
+#: Far past the sandbox's own dates: every task it made is overdue, every deal quiet.
+NOW = datetime(2099, 6, 15, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -76,6 +86,47 @@ def test_sections_two_by_two_or_one_under_another(qtbot: Any, home: HomeView) ->
 
     assert tops()[0] == tops()[1] < tops()[2] == tops()[3]
     assert lefts()[0] == lefts()[2] < lefts()[1] == lefts()[3]
-    home.resize(700, 700)
+    # Beside a sidebar in a 1024 px window: the work one above the other, the short lists aside.
+    home.resize(780, 700)
+    qtbot.waitUntil(lambda: lefts()[0] == lefts()[1])
+    tasks, deals, recent, counts = zip(tops(), lefts(), strict=True)
+    assert tasks[0] < deals[0] and recent[0] < counts[0]
+    assert tasks[1] == deals[1] < recent[1] == counts[1]
+    home.resize(600, 700)
     qtbot.waitUntil(lambda: len(set(lefts())) == 1)
     assert tops() == sorted(tops()) and len(set(tops())) == 4
+
+
+def test_every_section_fits_a_1024_by_700_window(qtbot: Any, synced_store: Callable[..., Store],
+                                                 tmp_path: Path) -> None:
+    """The whole page in view, no page scrolling, with several rows of tasks and deals showing
+    (the sandbox's tasks are all overdue by 2099: the lists are full)."""
+    store = synced_store(records=200, seed=1)
+    me = next(m for m in store.schema.members() if m.email == "ada@sandbox.test")
+    with store.write():
+        store.schema.set_me(me.id)
+    for record_id in [row[0] for row in store.conn.execute("SELECT id FROM records LIMIT 8")]:
+        store.recent.visited(record_id)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
+                         undo_stack=QUndoStack(), settings=settings, now=lambda: NOW)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        home = window.current_view()
+        assert isinstance(home, HomeView)
+        qtbot.waitUntil(lambda: home.tasks.showing_list() and home.recent.showing_list())
+        assert home.scroller.verticalScrollBar().maximum() == 0, "the page does not scroll"
+        page = home.scroller.viewport().rect()
+        for section in home.sections():
+            where = section.geometry().translated(section.parentWidget().mapTo(home.scroller.viewport(), QPoint()))
+            assert page.contains(where), f"{section.title.text()} is cut off"
+        for work in (home.tasks.list, home.deals.list):
+            assert work.viewport().height() >= 5 * WORK_ROW_HEIGHT, f"{work.accessibleName()} shows too few rows"
+        assert home.counts.list.verticalScrollBar().maximum() == 0  # every count in view
+        assert home.recent.list.verticalScrollBar().maximum() == 0
+    finally:
+        window.close()

@@ -11,18 +11,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 
 from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, Note, Task
 from crmdesk.model.pipeline import deals_pipeline
 from crmdesk.store import Store
 from crmdesk.store.my_work import canonical
+from crmdesk.ui.models.tasks_model import GROUP_TITLES, Group
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.home_view import HomeView
+from crmdesk.ui.views.tasks_view import TasksView
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 from crmdesk.ui.widgets.home_deals import NO_ME as NO_ME_DEALS
 from crmdesk.ui.widgets.home_recent import NOTHING_YET
+from crmdesk.ui.widgets.home_section import GROUP_INDENT, OVERDUE_INK
 from crmdesk.ui.widgets.home_tasks import NO_ME, NOTHING_DUE
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -98,8 +109,8 @@ def task_item(home: HomeView, task_id: str) -> QTreeWidgetItem:
 def test_my_tasks_by_bucket_in_order(home: HomeView, workspace: Workspace) -> None:
     tasks = home.tasks.list
     assert home.tasks.showing_list()
-    assert texts(tasks) == ["Overdue (1)", "Send the renewal quote", "Today (1)", "Call the CFO",
-                            "Next 7 days (1)", "Prepare the demo"]
+    assert texts(tasks) == ["Overdue  ·  1", "Send the renewal quote", "Today  ·  1", "Call the CFO",
+                            "Next 7 days  ·  1", "Prepare the demo"]
     assert texts(tasks, 2) == ["", "2 days overdue", "", "Today", "", "In 3 days"]
     assert texts(tasks, 1)[3] == workspace.person[1]  # the record the task is for
     assert home.tasks.note.text() == "1 overdue"
@@ -138,16 +149,21 @@ def test_space_ticks_a_task_done_and_undo_brings_it_back(qtbot: Any, home: HomeV
     home.hide()
     home.show()
     qtbot.waitUntil(lambda: home.tasks.list.item_for("t-today") is None)
-    assert texts(home.tasks.list) == ["Overdue (1)", "Send the renewal quote", "Next 7 days (1)", "Prepare the demo"]
+    assert texts(home.tasks.list) == ["Overdue  ·  1", "Send the renewal quote",
+                                      "Next 7 days  ·  1", "Prepare the demo"]
+
+
+def check_box(view: QAbstractItemView, index: QModelIndex, indent: int = 0) -> QRect:
+    """Where the style puts a row's check box, its cell set in by ``indent`` (Home's tasks under
+    their group title, as the Tasks view's tree sets in a group's rows)."""
+    option = QStyleOptionViewItem()
+    view.itemDelegateForIndex(index).initStyleOption(option, index)
+    option.rect = view.visualRect(index).adjusted(indent, 0, 0, 0)
+    return view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
 
 
 def check_box_centre(tree: QTreeWidget, item: QTreeWidgetItem) -> Any:
-    index = tree.indexFromItem(item, 0)
-    option = QStyleOptionViewItem()
-    tree.itemDelegateForColumn(0).initStyleOption(option, index)
-    option.rect = tree.visualRect(index)
-    box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
-    return box.center()
+    return check_box(tree, tree.indexFromItem(item, 0), GROUP_INDENT).center()
 
 
 def test_a_click_on_the_check_box_ticks_it(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
@@ -286,6 +302,50 @@ def test_at_midnight_today_becomes_yesterday(qtbot: Any, home: HomeView) -> None
     assert abs(home._new_day.remainingTime() - 14 * 3600 * 1000) < 5000
     home.context.now = lambda: NOW + timedelta(hours=14, minutes=1)  # 00:01 on the 16th
     home._new_day.timeout.emit()
-    assert texts(home.tasks.list) == ["Overdue (2)", "Send the renewal quote", "Call the CFO",
-                                      "Next 7 days (1)", "Prepare the demo"]
+    assert texts(home.tasks.list) == ["Overdue  ·  2", "Send the renewal quote", "Call the CFO",
+                                      "Next 7 days  ·  1", "Prepare the demo"]
     assert texts(home.tasks.list, 2)[1:3] == ["3 days overdue", "1 day overdue"]
+
+
+def test_rows_look_like_the_tasks_views(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    """Home's tasks and deals rows are as tall as the Tasks view's, its group titles are written
+    and spaced like them, and the check boxes are drawn alike at the same place in the row."""
+    tasks_view = TasksView(home.context, clock=lambda: NOW.astimezone(BERLIN))
+    qtbot.addWidget(tasks_view)
+    tasks_view.resize(1000, 600)
+    tasks_view.show()
+    qtbot.waitExposed(tasks_view)
+    tree, model = tasks_view.tree, tasks_view.model
+    overdue = model.index(model.groups().index(Group.OVERDUE), 0)
+    a_task = model.index(0, 0, overdue)
+    home_tasks = home.tasks.list
+    title, row = home_tasks.topLevelItem(0), task_item(home, "t-late")
+    assert title.text(0).startswith(f"{GROUP_TITLES[Group.OVERDUE]}  ·  ")
+    assert home_tasks.visualItemRect(row).height() == tree.visualRect(a_task).height() > 20
+    assert home_tasks.visualItemRect(title).height() == tree.visualRect(overdue).height()
+    deals = home.deals.list
+    assert deals.visualItemRect(deals.topLevelItem(0)).height() == tree.visualRect(a_task).height()
+    # The same check box, as far into the row.
+    assert isinstance(home_tasks.itemDelegateForIndex(home_tasks.indexFromItem(row, 0)), VisibleCheckDelegate)
+    home_box = check_box(home_tasks, home_tasks.indexFromItem(row, 0), GROUP_INDENT)
+    tasks_box = check_box(tree, a_task)
+    assert home_box.left() - home_tasks.visualItemRect(row).left() == tasks_box.left()
+    assert home_box.size() == tasks_box.size()
+
+
+def test_a_deal_whose_close_date_passed_is_marked(qtbot: Any, home: HomeView, workspace: Workspace) -> None:
+    # Today is 15 June 2099 in Berlin; the sandbox's own close dates are decades before it.
+    deals = home.deals.list
+    slipped, today, coming = deals.row_keys()[:3]
+    for deal_id, close in ((slipped, "2099-04-18"), (today, "2099-06-15"), (coming, "2099-07-01")):
+        workspace.store.edits.update_record(deal_id, {"expected_close_date": close})
+    qtbot.waitUntil(lambda: deals.item_for(coming) is not None and "2099" in deals.item_for(coming).text(3))
+    item = deals.item_for(slipped)
+    assert item is not None
+    assert item.foreground(3).color() == OVERDUE_INK
+    assert "Close date passed 58 days ago" in item.toolTip(3)
+    for not_yet in (today, coming):
+        other = deals.item_for(not_yet)
+        assert other is not None and other.foreground(3).color() != OVERDUE_INK and other.toolTip(3) == ""
+    passed = len(deals.row_keys()) - 2
+    assert f" · {passed} past close date" in home.deals.note.text()

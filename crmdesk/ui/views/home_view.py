@@ -3,7 +3,9 @@
 Four sections, each one list (Tab goes from list to list, the arrows move within one): my tasks
 due (overdue, today, the next 7 days), my open deals by close date with the quiet ones marked
 stale, the records I viewed lately, and how many records each object holds. Wide windows show
-them two by two; narrow ones one under another, scrolled.
+them two by two; middling ones (a 1024 px window beside the sidebar) put the work one above the
+other with the short lists in a column aside, so all four fit a 1024×700 window; narrow ones
+show them one under another, scrolled.
 
 "Today" and "stale" are measured against ``context.now()`` (tests pin it) read in the user's
 time zone. Everything comes from the local store in a few limited SQL queries
@@ -37,8 +39,15 @@ if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store.changes import ChangeSet
 
-#: Below this width the sections stack in one column.
+#: From this width the sections sit two by two.
 TWO_COLUMNS_FROM = 900
+#: From this width (and below ``TWO_COLUMNS_FROM``) tasks and deals are one above the other, the
+#: recent records and counts in a narrower column beside them; below it, everything in one column.
+ASIDE_FROM = 640
+#: The aside column's least width: the record counts' names and numbers side by side.
+ASIDE_MIN_WIDTH = 210
+#: How the sections are arranged, by the view's width.
+TWO_BY_TWO, WORK_AND_ASIDE, ONE_COLUMN = "two by two", "work and aside", "one column"
 RECENT_SHOWN = 8
 SECTION_GAP = 24
 
@@ -83,7 +92,7 @@ class HomeView(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(SECTION_GAP)
         self.grid.setVerticalSpacing(SECTION_GAP // 2)
-        self._columns = 0
+        self._arrangement = ""
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(32, 24, 32, 24)
@@ -101,7 +110,7 @@ class HomeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroller)
-        self._arrange(2)
+        self._arrange(TWO_BY_TWO)
         # Section by section whatever the arrangement (all are in this window now).
         QWidget.setTabOrder(self.tasks.list, self.deals.list)
         QWidget.setTabOrder(self.deals.list, self.recent.list)
@@ -119,26 +128,39 @@ class HomeView(QWidget):
 
     # -- layout -----------------------------------------------------------------------------------
 
-    def _arrange(self, columns: int) -> None:
-        if columns == self._columns:
+    def _arrange(self, arrangement: str) -> None:
+        if arrangement == self._arrangement:
             return
-        self._columns = columns
+        self._arrangement = arrangement
         for section in self.sections():
             self.grid.removeWidget(section)
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 0)
         for column in range(self.grid.columnCount()):
             self.grid.setColumnStretch(column, 0)
-        if columns == 2:
+            self.grid.setColumnMinimumWidth(column, 0)
+        top = Qt.AlignmentFlag.AlignTop
+        if arrangement == TWO_BY_TWO:
             # The work first, side by side; where to go next below it.
             for section, (row, column) in zip(self.sections(), ((0, 0), (0, 1), (1, 0), (1, 1)), strict=True):
                 # The short lists below hang from one line, whatever their lengths.
-                self.grid.addWidget(section, row, column, alignment=Qt.AlignmentFlag.AlignTop if row else
-                                    Qt.AlignmentFlag(0))
+                self.grid.addWidget(section, row, column, alignment=top if row else Qt.AlignmentFlag(0))
             # Deals carry five columns, tasks three: the deals get the wider half.
             self.grid.setColumnStretch(0, 2)
             self.grid.setColumnStretch(1, 3)
             self.grid.setRowStretch(0, 1)  # the work takes the height; the short lists below fit theirs
+        elif arrangement == WORK_AND_ASIDE:
+            # The deals' five columns need the width: the work on the left, one above the other;
+            # the short lists hang beside it.
+            self.grid.addWidget(self.tasks, 0, 0)
+            self.grid.addWidget(self.deals, 1, 0)
+            self.grid.addWidget(self.recent, 0, 1, alignment=top)
+            self.grid.addWidget(self.counts, 1, 1, alignment=top)
+            self.grid.setColumnStretch(0, 3)
+            self.grid.setColumnStretch(1, 1)
+            self.grid.setColumnMinimumWidth(1, ASIDE_MIN_WIDTH)
+            self.grid.setRowStretch(0, 2)
+            self.grid.setRowStretch(1, 3)
         else:
             for row, section in enumerate(self.sections()):
                 self.grid.addWidget(section, row, 0)
@@ -146,7 +168,9 @@ class HomeView(QWidget):
             self.grid.setColumnStretch(0, 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(2 if event.size().width() >= TWO_COLUMNS_FROM else 1)
+        width = event.size().width()
+        self._arrange(TWO_BY_TWO if width >= TWO_COLUMNS_FROM else WORK_AND_ASIDE if width >= ASIDE_FROM
+                      else ONE_COLUMN)
         super().resizeEvent(event)
 
     # -- reading the store ------------------------------------------------------------------------

@@ -8,11 +8,19 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem, QWidget
 
 from crmdesk.ui.text import plain_tooltip
-from crmdesk.ui.widgets.home_section import HomeList, HomeSection, KeyRole
+from crmdesk.ui.widgets.home_section import SHORT_ROW_HEIGHT, HomeList, HomeSection, KeyRole
 
 #: The names' column is at least this wide, so short names do not pull the counts to the left.
 NAME_COLUMN_MIN = 220
 WAITING = "Downloading the workspace… your records appear here as they arrive."
+
+
+class CountsList(HomeList):
+    def fit_columns(self) -> None:
+        """The names' column at its usual width, or less in a narrow column so the counts stay in view."""
+        super().fit_columns()
+        room = self.viewport().width() - self.header().sectionSize(1)
+        self.header().resizeSection(0, max(NAME_COLUMN_MIN // 2, min(NAME_COLUMN_MIN, room)))
 
 
 class CountsSection(HomeSection):
@@ -20,7 +28,8 @@ class CountsSection(HomeSection):
     open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Records", HomeList("Records", ("Name", "Count"), header=False), parent)
+        super().__init__("Records", CountsList("Records", ("Name", "Count"), header=False,
+                                              row_height=SHORT_ROW_HEIGHT), parent)
         head = self.list.header()
         # The counts sit beside the names, not across the window: the room left over stays empty.
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

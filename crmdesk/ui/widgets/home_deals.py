@@ -1,7 +1,9 @@
 """Home's "My open deals": deals I own that are neither won nor lost, by expected close date (none
 last), with their stage, value and close date as the table shows them, and how long since
 anything happened on each — "Stale · 21 days" once past the workspace's stale days (in words,
-not only in colour). Enter opens the deal.
+not only in colour). A close date already past is in the Tasks view's overdue red, its tooltip
+says how long ago ("Close date passed 58 days ago"), and the section's note counts them
+("3 past close date"): the deals that slipped. Enter opens the deal.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from crmdesk.model.codecs.base import DisplayContext
 from crmdesk.store.my_work import MyDeal, MyDeals
 from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.text import plain_tooltip
-from crmdesk.ui.widgets.home_section import HomeList, HomeSection, KeyRole
+from crmdesk.ui.widgets.home_section import OVERDUE_INK, HomeList, HomeSection, KeyRole
 
 COL_DEAL, COL_STAGE, COL_VALUE, COL_CLOSE, COL_QUIET = range(5)
 #: Amber: a warning, readable on light and dark bases alike (the words say it too).
@@ -25,6 +27,11 @@ NO_PIPELINE = "This workspace has no deals: no object has a stage (a status attr
 NO_OWNER = "The {deals} have no owner attribute, so none of them can be yours."
 NONE_OPEN = ("No open {deals} of yours. Deals whose Owner is you show here until they are won or lost — "
              "set the Owner on a deal, or create one from the {deals} table.")
+
+
+def past_close_words(days: int) -> str:
+    """The Close cell's tooltip on a deal that slipped: "Close date passed 58 days ago"."""
+    return "Close date passed yesterday" if days == 1 else f"Close date passed {days} days ago"
 
 
 def quiet_words(deal: MyDeal) -> str:
@@ -81,6 +88,9 @@ class DealsSection(HomeSection):
             item.setData(COL_DEAL, KeyRole, deal.id)
             item.setToolTip(COL_DEAL, plain_tooltip(deal.title))
             item.setTextAlignment(COL_VALUE, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if deal.days_past_close:
+                item.setForeground(COL_CLOSE, QBrush(OVERDUE_INK))
+                item.setToolTip(COL_CLOSE, plain_tooltip(past_close_words(deal.days_past_close)))
             if deal.stale:
                 font = QFont(self.list.font())
                 font.setBold(True)
@@ -90,9 +100,14 @@ class DealsSection(HomeSection):
                     f"No note, task or change for {stale_days} days or more (Workspace ▸ Settings sets how many)"))
             self.list.addTopLevelItem(item)
         stale = sum(1 for deal in work.deals if deal.stale)
+        slipped = sum(1 for deal in work.deals if deal.days_past_close)
         parts = [f"{work.total} open"]
         if stale:
             parts.append(f"{stale} stale")
+        if slipped:
+            # By close date, the slipped deals come first: past the rows shown there may be more.
+            more = "+" if slipped == len(work.deals) < work.total else ""
+            parts.append(f"{slipped}{more} past close date")
         if work.total > len(work.deals):
             parts.append(f"first {len(work.deals)} by close date")
         self.show_list(" · ".join(parts))

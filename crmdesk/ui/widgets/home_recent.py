@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from crmdesk.store.recent import RecentRecord
 from crmdesk.ui.text import plain_tooltip
-from crmdesk.ui.widgets.home_section import HomeList, HomeSection, KeyRole
+from crmdesk.ui.widgets.home_section import SHORT_ROW_HEIGHT, HomeList, HomeSection, KeyRole
 
 NOTHING_YET = "Records you open show here, newest first, so you can get back to them in a keystroke."
 
@@ -20,7 +20,8 @@ class RecentSection(HomeSection):
     open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Recently viewed", HomeList("Recently viewed", ("Record", "Object"), header=False), parent)
+        super().__init__("Recently viewed", HomeList("Recently viewed", ("Record", "Object"), header=False,
+                                                      row_height=SHORT_ROW_HEIGHT), parent)
         self.list.itemActivated.connect(self._activated)
         self.keep_to_its_height()
 

@@ -4,14 +4,27 @@ sentence saying why it is empty and what to do next.
 Every section's list is one tab stop (Tab goes from section to section, arrows move within a
 list), so the lists never take Tab for themselves. Each row names what it stands for with
 ``KeyRole`` (a task id, a record id, a target), so a refresh can put the current row back.
+
+Rows look like the Tasks view's: the work lists (tasks, deals) use its row heights (a task row,
+a taller group title with the air above its words) and indent the rows under a group title as
+its tree does; the short lists below them (recent, counts) are a little tighter so the page fits
+a 1024×700 window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,27 +32,84 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QStackedWidget,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from crmdesk.ui.models.tasks_model import GROUP_ROW_HEIGHT, TASK_ROW_HEIGHT
+from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate, row_background
 from crmdesk.ui.widgets.section import muted, section_title
+
+Index = QModelIndex | QPersistentModelIndex
 
 #: What a row stands for: a task id, a record id or a navigation target.
 KeyRole = Qt.ItemDataRole.UserRole + 1
-#: The least height of a list: about five rows, so a section never shrinks to a sliver.
-LIST_MIN_HEIGHT = 140
+#: True on a group title's row ("Overdue  ·  3"): taller, its words at the bottom, not indented.
+TitleRole = Qt.ItemDataRole.UserRole + 3
+#: The rows of the work lists (tasks, deals): the Tasks view's height.
+WORK_ROW_HEIGHT = TASK_ROW_HEIGHT
+#: The rows of the short lists below them (recent, counts): tighter, so the page fits 1024×700.
+SHORT_ROW_HEIGHT = 22
+#: How far rows under a group title are set in (the Tasks view's tree indentation).
+GROUP_INDENT = 8
+#: The least height of a list: a header and about four rows, so a section never shrinks to a sliver.
+LIST_MIN_HEIGHT = 4 * WORK_ROW_HEIGHT + 28
+#: The overdue red of the Tasks view, readable on light and dark bases alike (a past due day,
+#: a past close date).
+OVERDUE_INK = QColor("#d9534f")
+
+
+def title_words(title: str, count: int) -> str:
+    """A group title as the Tasks view writes it: "Overdue  ·  19"."""
+    return f"{title}  ·  {count}"
+
+
+class HomeRowDelegate(VisibleCheckDelegate):
+    """Rows of a fixed height (group titles taller), the rows under a group title set in like the
+    Tasks view's tree, and its check boxes (they show in dark palettes too)."""
+
+    def __init__(self, row_height: int, indent: int, parent: QTreeWidget) -> None:
+        super().__init__(parent)
+        self._row_height = row_height
+        self._indent = indent
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), GROUP_ROW_HEIGHT if index.data(TitleRole) else self._row_height)
+
+    def _set_in(self, option: QStyleOptionViewItem, index: Index) -> QStyleOptionViewItem:
+        if not self._indent or index.column() != 0 or index.data(TitleRole):
+            return option
+        moved = QStyleOptionViewItem(option)
+        moved.rect = option.rect.adjusted(self._indent, 0, 0, 0)
+        return moved
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        moved = self._set_in(option, index)
+        if moved is not option:
+            # The strip left of the row's first cell carries the row's colour (selected, alternate).
+            strip = option.rect.adjusted(0, 0, self._indent - option.rect.width(), 0)
+            painter.fillRect(strip, row_background(option))
+        super().paint(painter, moved, index)
+
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
+                    index: Index) -> bool:
+        # A click on the check box where it is drawn (set in) ticks it.
+        return super().editorEvent(event, model, self._set_in(option, index), index)
 
 
 class HomeList(QTreeWidget):
     """A flat, read-only list with columns; ``activated`` (Enter, double click) opens its row."""
 
     def __init__(self, name: str, columns: Sequence[str], *, header: bool = True,
-                 shares: Mapping[int, float] | None = None, parent: QWidget | None = None) -> None:
+                 shares: Mapping[int, float] | None = None, row_height: int = WORK_ROW_HEIGHT,
+                 grouped: bool = False, parent: QWidget | None = None) -> None:
         """``shares``: columns as wide as their text but at most this share of the width (a long
-        record title elides rather than squeeze the first column)."""
+        record title elides rather than squeeze the first column). ``grouped``: the list has group
+        titles (``TitleRole``), taller than its rows, and the rows under them are set in."""
         super().__init__(parent)
         self._shares = dict(shares or {})
         self.setAccessibleName(name)
@@ -49,13 +119,16 @@ class HomeList(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setItemsExpandable(False)
         self.setIndentation(0)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(not grouped)
+        self.setItemDelegate(HomeRowDelegate(row_height, GROUP_INDENT if grouped else 0, self))
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)  # Tab leaves for the next section
+        # Long words elide: a list never scrolls sideways (a bar would also hide a fitted list's last row).
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumHeight(LIST_MIN_HEIGHT)
         head = self.header()
         head.setStretchLastSection(False)
@@ -79,10 +152,10 @@ class HomeList(QTreeWidget):
     def fit_height(self) -> None:
         """As tall as its rows (three at least): a short list leaves no empty box below it."""
         rows = max(3, sum(1 for _ in self._items()))
-        row_height = self.sizeHintForRow(0) if self.topLevelItemCount() else self.fontMetrics().height() + 4
+        row_height = self.sizeHintForRow(0) if self.topLevelItemCount() else SHORT_ROW_HEIGHT
         header = 0 if self.isHeaderHidden() else self.header().sizeHint().height()
         self.setMinimumHeight(0)
-        self.setFixedHeight(rows * row_height + header + 2 * self.frameWidth() + 2)
+        self.setFixedHeight(rows * row_height + header + 2 * self.frameWidth())
 
     def current_key(self) -> str | None:
         """The key of the row the user chose (selected), not of one merely placed for the keyboard."""

@@ -2,8 +2,9 @@
 is for and when it is due. The check box (a click, or Space on the current row) ticks a task
 done; Enter opens the record it links (the first), or the Tasks view when it links none.
 
-The group titles are rows the keyboard passes over (disabled, so the arrows skip them), drawn in
-the text colour so they do not read as greyed out.
+The rows look like the Tasks view's: its row height, its check boxes, and its group titles
+("Overdue  ·  2", bold, a little air above). The titles are rows the keyboard passes over
+(disabled, so the arrows skip them), drawn in the text colour so they do not read as greyed out.
 """
 
 from __future__ import annotations
@@ -11,19 +12,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QTreeWidgetItem, QWidget
 
 from crmdesk.store.my_work import Bucket, MyTask, MyTasks
 from crmdesk.ui.models.tasks_model import relative_deadline
 from crmdesk.ui.text import plain_tooltip
-from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
-from crmdesk.ui.widgets.home_section import HomeList, HomeSection, KeyRole
+from crmdesk.ui.widgets.home_section import OVERDUE_INK, HomeList, HomeSection, KeyRole, TitleRole, title_words
 
 BUCKET_TITLES = {Bucket.OVERDUE: "Overdue", Bucket.TODAY: "Today", Bucket.WEEK: "Next 7 days"}
 COL_TASK, COL_RECORD, COL_DUE = range(3)
-#: The Tasks view's overdue red, readable on light and dark bases alike.
-OVERDUE_INK = QColor("#d9534f")
 #: What a task row's ``TargetRole`` holds: where Enter goes.
 TargetRole = Qt.ItemDataRole.UserRole + 2
 NO_ME = ("Home shows your tasks once crmdesk knows which member you are: choose yourself in "
@@ -44,8 +42,8 @@ class TasksSection(HomeSection):
     open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("My tasks", HomeList("My tasks", ("Task", "For", "Due"), shares={COL_RECORD: 0.35}), parent)
-        self.list.setItemDelegateForColumn(COL_TASK, VisibleCheckDelegate(self.list))
+        super().__init__("My tasks", HomeList("My tasks", ("Task", "For", "Due"), shares={COL_RECORD: 0.35},
+                                              grouped=True), parent)
         self.list.itemChanged.connect(self._changed)
         self.list.itemActivated.connect(self._activated)
         self._filling = False
@@ -78,13 +76,15 @@ class TasksSection(HomeSection):
         self.list.put_back(key, max(row, 0))
 
     def _add_title(self, bucket: Bucket, count: int) -> None:
-        item = QTreeWidgetItem([f"{BUCKET_TITLES[bucket]} ({count})"])
+        item = QTreeWidgetItem([title_words(BUCKET_TITLES[bucket], count)])
         item.setFlags(Qt.ItemFlag.NoItemFlags)  # the arrows pass over it
+        item.setData(COL_TASK, TitleRole, True)
         font = QFont(self.list.font())
         font.setBold(True)
         item.setFont(COL_TASK, font)
-        ink = OVERDUE_INK if bucket is Bucket.OVERDUE else self.palette().color(QPalette.ColorRole.Text)
-        item.setForeground(COL_TASK, QBrush(ink))
+        item.setForeground(COL_TASK, QBrush(self.palette().color(QPalette.ColorRole.Text)))
+        # The extra height goes above the words, so the title sits on its group.
+        item.setTextAlignment(COL_TASK, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.list.addTopLevelItem(item)
         item.setFirstColumnSpanned(True)
 
