@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.model import ValidationError
-from crmdesk.store import StoreError
 from crmdesk.ui.models.tasks_model import (
     ANYONE,
     COL_ASSIGNEES,
@@ -38,6 +36,7 @@ from crmdesk.ui.models.tasks_model import (
     TasksModel,
     local_now,
 )
+from crmdesk.ui.task_done import set_task_done
 from crmdesk.ui.text import action_text
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
@@ -202,20 +201,15 @@ class TasksView(QWidget):
     # -- toggling done ----------------------------------------------------------------------------
 
     def _toggle_done(self, task_id: str, done: bool) -> None:
-        store = self.context.store
-        assert store is not None
-        try:
-            # No task undo command exists yet (crmdesk/ui/undo.py); the edit is direct.
-            mutation = store.edits.update_task(task_id, done=done)
-        except (ValidationError, StoreError) as error:
-            self.message_label.setText(str(error))
-            self.message_label.show()
-            return
+        # One undoable step (Edit ▸ Undo), written and queued for the server as Home's tick is.
         self.message_label.hide()
-        if mutation is not None and self.context.sync is not None:
-            self.context.sync.local_edit()
+        set_task_done(self.context, task_id, done, failed=self._toggle_failed)
         # Regroup after the click that caused this has finished with the old index.
         QTimer.singleShot(0, lambda: self._reload_keeping(task_id))
+
+    def _toggle_failed(self, message: str) -> None:
+        self.message_label.setText(message)
+        self.message_label.show()
 
     def _reload_keeping(self, task_id: str) -> None:
         self.model.reload()
