@@ -1,0 +1,52 @@
+"""Pipeline by stage: a bar per stage with the value of its deals in the chosen currency, and how
+many deals each stage holds beside its name ("Qualified · 87"; every currency counts there: a
+count mixes no money)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QWidget
+
+from crmdesk.store.pipeline_stats import StageTotal
+from crmdesk.ui.widgets.chart_labels import name_labels
+from crmdesk.ui.widgets.chart_panel import ChartPanel
+
+Money = Callable[[float, str | None], str]
+
+
+class StagesChart(ChartPanel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Pipeline by stage", "pipeline-by-stage", parent)
+        self.totals: list[StageTotal] = []
+
+    def show_totals(self, totals: Sequence[StageTotal], currency: str | None, money: Money) -> None:
+        self.totals = list(totals)
+        codes = sorted({code for t in totals for code in t.amounts}, key=lambda c: c or "~")
+        self.set_table(["Stage", "Deals", *(f"Value {code or '(no currency)'}" for code in codes)],
+                       [[t.title, t.count, *(t.amounts.get(code, 0.0) for code in codes)] for t in totals])
+        if not any(t.count for t in totals):
+            self.show_empty("No deals here for this owner and period.")
+            return
+
+        # Horizontal bars (names of any length read whole on the left; the first stage on top: the
+        # axis draws its first category at the bottom, so the stages go in reversed).
+        shown = list(reversed(self.totals))
+
+        def tip(_set: int, index: int) -> str:
+            stage = shown[index]
+            lines = [f"{stage.title}: {stage.count} deal{'' if stage.count == 1 else 's'}"]
+            amounts = sorted(stage.amounts.items(), key=lambda kv: kv[0] or "~")
+            lines += [money(amount, code) for code, amount in amounts]
+            return "\n".join(lines)
+
+        titles = [t.title for t in shown]
+        if currency is None or not any(currency in t.amounts for t in totals):
+            # No amounts at all: the bars are the counts.
+            self.draw_bars(titles, [("Deals", [t.count for t in shown])], tip, horizontal=True,
+                           value_title="Deals", fit=name_labels(titles))
+        else:
+            self.draw_bars(titles, [(f"Value ({currency})", [t.amounts.get(currency, 0.0) for t in shown])], tip,
+                           horizontal=True, value_title=currency,
+                           fit=name_labels(titles, [f" · {QLocale().toString(t.count)}" for t in shown]))
