@@ -8,11 +8,14 @@ workspace file; a saved view opens as ``SavedViewPage`` (``view:<id>``).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from crmdesk.model import ValidationError
+from crmdesk.model.filters import filter_to_json
+from crmdesk.model.pipeline import deals_pipeline
 from crmdesk.store import StoreError
 from crmdesk.ui.held_notices import HeldNotices
 from crmdesk.ui.icons import FOR_VIEW, icon
@@ -108,6 +111,7 @@ class ObjectView(SwitchedView):
         self.save_button.setToolTip("Keep these filters, sort, columns and grouping as a view in the sidebar")
         self.save_button.clicked.connect(self.save_view)
         self.header.addWidget(self.save_button)
+        self._add_charts_button()
         self.show_mode(self._remembered_mode())
 
     def make_table(self) -> RecordTableView:
@@ -133,6 +137,31 @@ class ObjectView(SwitchedView):
     def _filter_board(self, _count: int = 0) -> None:
         if self.board is not None:
             self.board.set_filter(self.table.model.filter)  # type: ignore[attr-defined]
+
+    # -- charts ---------------------------------------------------------------------------------
+
+    def _add_charts_button(self) -> None:
+        """Deals (the workspace's pipeline object) get "Charts": the dashboard over these rows."""
+        store = self.context.store
+        shape = deals_pipeline(store.schema.objects()) if store is not None else None
+        if shape is None or shape.obj.slug != self.object_slug:
+            return
+        self.charts_button = QPushButton("Charts")
+        self.charts_button.setToolTip("The pipeline dashboard for the deals this table's filter leaves")
+        self.charts_button.clicked.connect(self.open_charts)
+        self.header.addWidget(self.charts_button)
+
+    def charts_target(self) -> str:
+        """``dashboard:filter:<JSON>`` of the filter as the table runs it ("me" already the member);
+        ``dashboard`` when nothing is filtered."""
+        current = self.table.model.filter
+        if current is None or current.is_empty():
+            return "dashboard"
+        return "dashboard:filter:" + json.dumps(filter_to_json(current), separators=(",", ":"))
+
+    def open_charts(self) -> None:
+        if self.context.navigator is not None:
+            self.context.navigator.go(self.charts_target())
 
     # -- saved views ----------------------------------------------------------------------------
 
