@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from crmdesk.model import LOCAL_ID_PREFIX, Note, Notification, Task, TimelineEvent
 from crmdesk.store.changes import ChangeLog
+from crmdesk.store.clock import utc_now
 from crmdesk.store.schema_steps import NOTE_ROWID_OFFSET, TASK_ROWID_OFFSET
 from crmdesk.store.search import SearchIndex
 
@@ -87,12 +88,17 @@ class TaskRepo:
         rowid = self._conn.execute(
             "INSERT INTO tasks (id, content, deadline, done, completed_at, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content,"
-            " deadline = excluded.deadline, done = excluded.done, completed_at = excluded.completed_at,"
+            " deadline = excluded.deadline, done = excluded.done,"
+            # A server that keeps no completion time (Attio) sends none: a done task keeps the time
+            # known here, and one seen done for the first time is done as of now (the dashboard's
+            # "tasks done in the last 30 days" counts it); reopened, it has none.
+            " completed_at = CASE WHEN excluded.done = 0 THEN NULL"
+            " ELSE coalesce(excluded.completed_at, completed_at, CASE WHEN done = 0 THEN ? END) END,"
             " created_at = coalesce(excluded.created_at, created_at),"
             " created_by = coalesce(excluded.created_by, created_by)"
             " RETURNING rowid",
             (task.id, task.content, task.deadline, int(task.done), task.completed_at, task.created_at,
-             task.created_by),
+             task.created_by, utc_now()),
         ).fetchone()[0]
         self._conn.execute("DELETE FROM task_records WHERE task_id = ?", (task.id,))
         self._conn.executemany(
@@ -193,9 +199,12 @@ class TaskRepo:
 def as_stored(task: Task, held: Task) -> Task:
     """``task`` as ``TaskRepo.put`` would leave it when writing it over ``held``: links and
     assignees once each, in id order (the store keeps them so; a server may send its own order),
-    and the author and creation time kept where the server sends none."""
+    and the author, the creation time and a done task's completion time kept where the server
+    sends none."""
+    completed_at = task.completed_at or (held.completed_at if task.done and held.done else None)
     return replace(task, record_ids=sorted(set(task.record_ids)), assignee_ids=sorted(set(task.assignee_ids)),
-                   created_at=task.created_at or held.created_at, created_by=task.created_by or held.created_by)
+                   created_at=task.created_at or held.created_at, created_by=task.created_by or held.created_by,
+                   completed_at=completed_at if task.done else None)
 
 
 class TimelineRepo:
