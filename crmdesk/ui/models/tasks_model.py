@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont
 from crmdesk.model import Task
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
+from crmdesk.store.my_work import local_day
 from crmdesk.ui.text import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -60,17 +61,8 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-def deadline_date(deadline: str | None, tz: tzinfo | None) -> date | None:
-    """The user's calendar day of a UTC ISO deadline (``2026-11-18T00:00:00.000Z``)."""
-    if not deadline:
-        return None
-    try:
-        moment = datetime.fromisoformat(deadline.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(tz).date()
+#: The user's calendar day of a stored deadline: the one rule Home and the Tasks view share.
+deadline_date = local_day
 
 
 def group_of(task: Task, today: date, tz: tzinfo | None) -> Group:
