@@ -32,7 +32,6 @@ from crmdesk.model.values import validate_value, values_equal
 from crmdesk.store.clock import utc_now
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
-from crmdesk.store.field_history import LOCAL, FieldHistoryRepo, value_changes
 from crmdesk.store.links import ISSUE_KEY, IssueLinkRepo, LinkRepo, clean_roles
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
@@ -121,7 +120,6 @@ class Edits:
         timeline: TimelineRepo,
         links: LinkRepo,
         issue_links: IssueLinkRepo,
-        history: FieldHistoryRepo | None = None,
     ) -> None:
         self._write = write
         self._schema = schema
@@ -134,7 +132,6 @@ class Edits:
         self._timeline = timeline
         self._links = links
         self._issue_links = issue_links
-        self._history = history
 
     def _object(self, slug: str) -> ObjectDef:
         obj = self._schema.get_object(slug)
@@ -177,19 +174,19 @@ class Edits:
                 else:
                     values[slug] = value
             now = utc_now()
-            self._records.set_values(obj, record_id, values, now)
-            if self._history is not None:
-                # An edit made here is the user's: "me" where the workspace knows who that is.
-                self._history.add(value_changes(obj, record_id, row.values, values, changed_at=now,
-                                                actor_id=self._schema.my_actor_id(), source=LOCAL))
-            return self._outbox.append(EntityKind.RECORD, MutationOp.UPDATE, record_id, obj.slug, changed, base)
+            self._records.change_values(obj, record_id, values, now)
+            # The edit's history rows and its queued change share one time: Discard forgets the rows
+            # of the change it drops by it (``FieldHistoryRepo.forget_local``).
+            return self._outbox.append(EntityKind.RECORD, MutationOp.UPDATE, record_id, obj.slug, changed, base,
+                                       created_at=now)
 
     def delete_record(self, record_id: str) -> Mutation:
         with self._write():
             row = self._records.get(record_id)
             if row is None:
                 raise NotFound(f"The record {record_id}")
-            self._records.delete(record_id)
+            # Its history stays until the server takes the delete: Discard brings the record back with it.
+            self._records.delete(record_id, keep_history=True)
             # The server drops a record's links with it.
             self._links.delete_for_record(record_id)
             self._issue_links.delete_for_record(record_id)
@@ -359,8 +356,10 @@ class Edits:
     ) -> Mutation:
         if not content.strip():
             raise ValidationError("Task", "needs some text")
+        # The author is recorded here: a task I make with no assignee stays mine (Home, reminders)
+        # after its push, also where the server names no author.
         task = Task(new_local_id(), content, deadline, False, None, list(record_ids or []),
-                    list(assignee_ids or []), utc_now())
+                    list(assignee_ids or []), utc_now(), created_by=self._schema.my_actor_id())
         with self._write():
             self._tasks.put(task)
             return self._outbox.append(

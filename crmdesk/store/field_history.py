@@ -1,14 +1,19 @@
-"""Field history: every value change crmdesk sees, kept in the workspace file (``field_history``).
+"""Field history: the record value changes crmdesk sees, kept in the workspace file (``field_history``).
 
-Two sources write it: a local edit (``Edits.update_record``: source ``local``, actor "me") and a
-pull that brings a value other than the one the cache held (``RecordRepo.put_server_page``:
-source ``server``, its time the record's server time; the actor is NULL because no dialect's
-record says who changed it last). A record seen for the first time writes nothing: there is no
-old value, and the first 100,000-record pull must not pay for history it cannot have.
+Two sources write it: a change the user makes here (``RecordRepo.change_values``: an edit, Keep mine
+or Merge of a conflict, a refused value typed again; source ``local``, actor "me"; Discard of a
+queued change forgets that change's rows instead) and a pull that brings a value other than the
+one the cache held (``RecordRepo.put_server_page``: source ``server``, its time the record's server
+time, else the pull's; the actor is NULL because no dialect's record says who changed it last; a
+push's refused fields are not the server's changes and write nothing). A record seen for the first
+time writes nothing: there is no old value, and the first 100,000-record pull must not pay for
+history it cannot have. Not recorded: list-entry values, references emptied because the record
+they named was deleted.
 
 Values are canonical JSON (NULL: empty); two values the model calls equal write no row. Rows
-follow their record to its server id and go with it when it is deleted; the oldest are dropped
-when the workspace opens (``Store.open``, ``settings.history_retention_days``).
+follow their record to its server id and go with it when the server deletes it (a local delete keeps
+them until then); the oldest are dropped when the app opens the workspace
+(``Store.prune_history``, ``settings.history_retention_days``).
 """
 
 from __future__ import annotations
@@ -95,6 +100,15 @@ class FieldHistoryRepo:
         """Drop the changes made before ``before`` (canonical time); how many went."""
         return self._conn.execute("DELETE FROM field_history WHERE changed_at < ?", (before,)).rowcount
 
+    def forget_local(self, record_id: str, attribute_slugs: Iterable[str], since: str) -> None:
+        """A queued change was discarded: it never happened anywhere but here, so the rows it wrote
+        (this record's ``local`` rows of those attributes, made at ``since`` — the queued change's
+        time — or later) go; the field's history then ends where its value is put back to."""
+        self._conn.executemany(
+            "DELETE FROM field_history WHERE record_id = ? AND attribute_slug = ? AND source = ? AND changed_at >= ?",
+            [(record_id, slug, LOCAL, since) for slug in attribute_slugs],
+        )
+
     def delete_for_record(self, record_id: str) -> None:
         """The record left the cache: its history goes with it (nothing could show it)."""
         self._conn.execute("DELETE FROM field_history WHERE record_id = ?", (record_id,))
@@ -115,13 +129,21 @@ class FieldHistoryRepo:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def for_record(self, record_id: str, limit: int = 200, before: str | None = None) -> list[FieldChange]:
-        """The record's changes, newest first (``before``: only those made earlier, for paging)."""
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM field_history WHERE record_id = ? AND (? IS NULL OR changed_at < ?)"
-            " ORDER BY changed_at DESC, id DESC LIMIT ?",
-            (record_id, before, before, limit),
-        )
+    def for_record(self, record_id: str, limit: int = 200, before: FieldChange | None = None) -> list[FieldChange]:
+        """The record's changes, newest first; ``before``: the last change of the previous page —
+        only those after it in this order (by time, then id: one edit of several fields shares
+        its time, and a page may end inside it)."""
+        if before is None:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM field_history WHERE record_id = ? ORDER BY changed_at DESC, id DESC LIMIT ?",
+                (record_id, limit),
+            )
+        else:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM field_history WHERE record_id = ?"
+                " AND (changed_at < ? OR (changed_at = ? AND id < ?)) ORDER BY changed_at DESC, id DESC LIMIT ?",
+                (record_id, before.changed_at, before.changed_at, before.id, limit),
+            )
         return [_change(row) for row in rows]
 
     def stage_moves(self, object_slug: str, attribute_slug: str, since: str | None = None) -> list[FieldChange]:

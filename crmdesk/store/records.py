@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from crmdesk.model import FilterGroup, ObjectDef, Record, Sort, record_title
 from crmdesk.store.changes import ChangeLog
 from crmdesk.store.clock import utc_now
 from crmdesk.store.errors import NotFound
-from crmdesk.store.field_history import SERVER, FieldHistoryRepo, value_changes
+from crmdesk.store.field_history import LOCAL, SERVER, FieldHistoryRepo, value_changes
 from crmdesk.store.query import Resolver, Source, filter_sql, order_sql
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchIndex
@@ -168,10 +168,13 @@ class RecordRepo:
         """Insert or replace one record with its index rows and search entry."""
         return self.put_many(obj, [record])[0]
 
-    def put_server_page(self, obj: ObjectDef, records: Sequence[Record]) -> list[str]:
+    def put_server_page(self, obj: ObjectDef, records: Sequence[Record], *,
+                        unrecorded: Collection[str] = ()) -> list[str]:
         """Store records as the server has them, rewriting only those whose values changed
         (a full scan then costs little); for the rest only a newer server time is noted.
-        Returns the ids whose values were written."""
+        Returns the ids whose values were written. The changes go into the field history as the
+        server's, but those of the ``unrecorded`` attributes (a push's refused fields: the server
+        kept its value, nobody changed it there)."""
         if not records:
             return []
         held: dict[str, tuple[str, str | None]] = {}
@@ -198,8 +201,10 @@ class RecordRepo:
                 continue
             changed.append(record)
             # The server's time of the change where it says one; no dialect's record names who made it.
-            history += value_changes(obj, record.id, old_values, record.values,
-                                     changed_at=record.updated_at or utc_now(), actor_id=None, source=SERVER)
+            history += [change for change in value_changes(
+                obj, record.id, old_values, record.values,
+                changed_at=record.updated_at or utc_now(), actor_id=None, source=SERVER,
+            ) if change.attribute_slug not in unrecorded]
         if retimed:
             # Same values, a newer server time (our own push answered, say): no index rebuild.
             self._conn.executemany(
@@ -289,7 +294,21 @@ class RecordRepo:
                    current.created_by),
         )
 
-    def delete(self, record_id: str) -> bool:
+    def change_values(self, obj: ObjectDef, record_id: str, values: dict[str, Any], changed_at: str) -> None:
+        """The user changed the record's values here (an edit, keep mine or a merge, a refused value
+        typed again): set them, and keep each change in the field history as theirs (``local``,
+        actor "me" where the workspace knows who that is), so the history ends where the field is."""
+        current = self.get(record_id)
+        if current is None:
+            raise NotFound(f"The record {record_id}")
+        self.set_values(obj, record_id, values, changed_at)
+        self._history.add(value_changes(obj, record_id, current.values, values, changed_at=changed_at,
+                                        actor_id=self._schema.my_actor_id(), source=LOCAL))
+
+    def delete(self, record_id: str, *, keep_history: bool = False) -> bool:
+        """Drop the record from the cache; its field history goes with it unless ``keep_history``
+        (a local delete the server has not taken yet: Discard brings the record back with it; if
+        the server takes it, the rows age out with the retention)."""
         row = self._conn.execute("SELECT rowid, object_slug FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             return False
@@ -302,7 +321,8 @@ class RecordRepo:
         )
         self._search.delete(rowid)
         self._conn.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
-        self._history.delete_for_record(record_id)
+        if not keep_history:
+            self._history.delete_for_record(record_id)
         self._changes.records(row[1], [record_id])
         return True
 

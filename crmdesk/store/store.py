@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crmdesk.model import ObjectDef, Record
 from crmdesk.store.changes import ChangeLog, Listener
+from crmdesk.store.clock import minus
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
@@ -47,7 +48,7 @@ class Store:
         self.changes = ChangeLog(conn)
         self.schema = SchemaRepo(conn, self.changes)
         #: Settings kept with the workspace (stale days, history retention, reminders, forecast).
-        self.settings = WorkspaceSettings(self.schema)
+        self.settings = WorkspaceSettings(self.schema, self.changes)
         self.search_index = SearchIndex(conn)
         #: Every value change seen: local edits and what pulls brought (``store/field_history.py``).
         self.history = FieldHistoryRepo(conn)
@@ -70,12 +71,11 @@ class Store:
         self.saved_views = SavedViewRepo(conn, self.write)
         self.edits = Edits(
             self.write, self.schema, self.records, self.entries, self.notes, self.tasks, self.outbox,
-            self.notifications, self.timeline, self.links, self.issue_links, self.history,
+            self.notifications, self.timeline, self.links, self.issue_links,
         )
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-             now: Callable[[], datetime] | None = None) -> Store:
+    def open(cls, path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         """Open (creating or upgrading) a workspace file; ``create=False`` for a workspace
         crmdesk already knows, whose file must still be there.
 
@@ -84,8 +84,8 @@ class Store:
         ``ReadOnlyDatabase``, ``FolderNotWritable``, ``CannotOpenDatabase``, ``DiskFull``,
         ``EmptyDatabase``, ``MissingDatabase``.
 
-        Field history older than the workspace's retention is dropped here, as of ``now()``
-        (the app's clock; the machine's when not given).
+        Opening never writes field history: every background read opens the file too, and must not
+        wait on the sync's write lock. The app prunes once per workspace it opens (``prune_history``).
         """
         db_path = Path(path)
         _check_present(db_path, create)
@@ -98,7 +98,6 @@ class Store:
         store = cls(db_path, conn)
         if store.schema.get_meta("search_needs_values") == "1":
             store.rebuild_search()
-        store.prune_history((now or _machine_now)())
         return store
 
     def close(self) -> None:
@@ -212,11 +211,11 @@ class Store:
             self.saved_views.rewrite_id(local_id, server_id)
 
     def prune_history(self, now: datetime) -> int:
-        """Drop field history older than ``settings.history_retention_days`` before ``now``; how
-        many rows went. A file that cannot be written now (locked by the sync, read-only) keeps
-        them until the next open: history that lives a little longer harms nothing."""
-        cutoff = (now - timedelta(days=self.settings.history_retention_days)).astimezone(UTC)
-        before = cutoff.strftime("%Y-%m-%dT%H:%M:%S.") + f"{cutoff.microsecond // 1000:03d}Z"
+        """Drop field history older than ``settings.history_retention_days`` before ``now`` (the
+        app's clock, ``AppContext.now``); how many rows went. Called once when the app opens a
+        workspace, before its sync starts. A file that cannot be written now (locked, read-only)
+        keeps them until the next time: history that lives a little longer harms nothing."""
+        before = minus(now.astimezone(UTC).isoformat(), timedelta(days=self.settings.history_retention_days))
         if not self.history.any_before(before):
             return 0  # the usual open: one indexed read, no write lock
         try:
@@ -250,10 +249,6 @@ class Store:
                      for rowid, title, values in rows]
                 )
             self.schema.set_meta("search_needs_values", None)
-
-
-def _machine_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _check_present(path: Path, create: bool) -> None:

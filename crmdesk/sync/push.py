@@ -281,6 +281,8 @@ class Pusher(SyncStep, RecordPagePushes):
                 self._remove(group)
                 # The server drops references to it from other records without touching them.
                 drop_references(self.store, first.target_id)
+                # Kept while the delete could still be discarded; the server has it now.
+                self.store.history.delete_for_record(first.target_id)
 
     def _create_record(self, mutation: Mutation) -> None:
         sent = mutation  # the create as sent: without the fields the server refused by name
@@ -518,8 +520,9 @@ class Pusher(SyncStep, RecordPagePushes):
             if current is not None:
                 record.created_at = record.created_at or current.created_at
             # Usually the server holds exactly what the cache already shows: then only its
-            # time is new, and the value index need not be rebuilt.
-            self.store.records.put_server_page(obj, [record])
+            # time is new, and the value index need not be rebuilt. A refused field goes back to
+            # the server's value, which nobody changed there: not a server change in the history.
+            self.store.records.put_server_page(obj, [record], unrecorded=refused or ())
 
     def deleted_on_server(self, group: list[Mutation]) -> None:
         """Edited here, deleted there: a conflict the user settles (recreate, or let it go)."""

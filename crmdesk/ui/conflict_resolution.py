@@ -32,7 +32,9 @@ def attribute_of(store: Store, conflict: Conflict) -> AttributeDef | None:
     return obj.attribute(conflict.field) if obj is not None else None
 
 
-def _set_local(store: Store, obj: ObjectDef | None, conflict: Conflict, value: Any) -> None:
+def _set_local(store: Store, obj: ObjectDef | None, conflict: Conflict, value: Any, changed_at: str) -> None:
+    """The user's choice becomes the local value, kept in the field history as theirs (nothing
+    when it is the value the cache already shows: taking theirs after a pull)."""
     if obj is None:
         return
     row = store.records.get(conflict.target_id)
@@ -43,7 +45,7 @@ def _set_local(store: Store, obj: ObjectDef | None, conflict: Conflict, value: A
         values.pop(conflict.field, None)
     else:
         values[conflict.field] = value
-    store.records.set_values(obj, conflict.target_id, values, utc_now())
+    store.records.change_values(obj, conflict.target_id, values, changed_at)
 
 
 def _queue_value(store: Store, conflict: Conflict, value: Any) -> None:
@@ -54,12 +56,13 @@ def _queue_value(store: Store, conflict: Conflict, value: Any) -> None:
         value = validate_value(attr, value)
         if value is None and attr.required:
             raise ValidationError(attr.title or attr.slug, "is required and cannot be emptied")
+    now = utc_now()  # the history row's and the queued change's time: Discard finds the row by it
     with store.write():
-        _set_local(store, obj, conflict, value)
+        _set_local(store, obj, conflict, value, now)
         if not values_equal(value, conflict.theirs):
             store.outbox.append(
                 EntityKind(conflict.entity), MutationOp.UPDATE, conflict.target_id, conflict.scope,
-                {conflict.field: value}, {conflict.field: conflict.theirs},
+                {conflict.field: value}, {conflict.field: conflict.theirs}, created_at=now,
             )
         store.conflicts.remove(conflict.id)
 
@@ -76,7 +79,7 @@ def merge(store: Store, conflict: Conflict, value: Any) -> None:
 def take_theirs(store: Store, conflict: Conflict) -> None:
     obj = store.schema.get_object(conflict.scope)
     with store.write():
-        _set_local(store, obj, conflict, conflict.theirs)
+        _set_local(store, obj, conflict, conflict.theirs, utc_now())
         store.conflicts.remove(conflict.id)
 
 
@@ -101,7 +104,9 @@ def recreate(store: Store, conflict: Conflict) -> str:
     new_id = new_local_id()
     now = utc_now()
     with store.write():
-        # The server's id is gone for good; the copy lives on under a local id until pushed.
+        # The server's id is gone for good; the copy lives on under a local id until pushed, with
+        # the history of the record it copies.
+        store.history.rewrite_id(conflict.target_id, new_id)
         store.records.delete(conflict.target_id)
         store.records.put(obj, Record(new_id, obj.slug, values, now, now))
         store.outbox.append(EntityKind.RECORD, MutationOp.CREATE, new_id, obj.slug, values, {})

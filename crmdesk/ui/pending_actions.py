@@ -66,7 +66,7 @@ def change_rejected_value(store: Store, op_id: int, slug: str, value: Any) -> No
                 values.pop(slug, None)
             else:
                 values[slug] = value
-            store.records.set_values(obj, mutation.target_id, values, utc_now())
+            store.records.change_values(obj, mutation.target_id, values, utc_now())  # the user's: in the history
 
 
 def discard(store: Store, op_id: int) -> None:
@@ -174,15 +174,17 @@ def _restore_record(store: Store, mutation: Mutation, shadowed: set[str]) -> Non
     if row is None:
         return
     values = dict(row.values)
-    for slug in mutation.changes:
-        if slug in shadowed:
-            continue
+    restored = [slug for slug in mutation.changes if slug not in shadowed]
+    for slug in restored:
         base = mutation.base.get(slug)
         if base is None:
             values.pop(slug, None)
         else:
             values[slug] = base
     store.records.set_values(obj, mutation.target_id, values, None)
+    # The discarded change never happened anywhere but here: its history rows go with it, so the
+    # timeline and the dashboard's stage moves do not tell a move that was taken back.
+    store.history.forget_local(mutation.target_id, restored, mutation.created_at)
 
 
 def _restore_note(store: Store, mutation: Mutation, shadowed: set[str]) -> None:

@@ -1,6 +1,7 @@
 """Field history in the workspace file: local edits and pulled pages write old → new per attribute,
 equal values write nothing, rows follow an offline-made record to its server id and go with a
-deleted record, and the oldest are dropped when the workspace opens."""
+record the server deleted (not before), and the oldest are dropped when the app asks, never by
+merely opening the file; paging never skips a row."""
 
 from __future__ import annotations
 
@@ -77,34 +78,47 @@ def test_rows_follow_an_offline_record_to_its_server_id(store: Store) -> None:
     assert changes_of(store, "p1") == [("company", "c1", "srv-9", LOCAL)]
 
 
-def test_a_deleted_record_takes_its_history(store: Store) -> None:
+def test_a_local_delete_keeps_the_history_until_the_server_deletes_the_record(store: Store) -> None:
     with store.write():
         store.records.put(PEOPLE, person("p1", "Ada"))
         store.records.put(PEOPLE, person("p2", "Bob"))
     store.edits.update_record("p1", {"score": 1})
     store.edits.update_record("p2", {"score": 2})
-    store.edits.delete_record("p1")
-    assert store.history.for_record("p1") == []
-    assert changes_of(store, "p2") == [("score", None, 2, LOCAL)]
+    store.edits.delete_record("p1")  # queued: the server may yet refuse it, or the user discard it
+    assert changes_of(store, "p1") == [("score", None, 1, LOCAL)]
+    with store.write():
+        store.records.delete("p2")  # as a pull does for a record the server deleted
+    assert store.history.for_record("p2") == []
 
 
 def _change(record_id: str, when: str, new: str = "st-won") -> FieldChange:
     return FieldChange(record_id, "people", "stage", "st-lead", new, when, None, SERVER)
 
 
-def test_retention_drops_old_rows_when_the_workspace_opens(tmp_path: Path) -> None:
+def test_opening_the_workspace_file_never_prunes(tmp_path: Path) -> None:
+    """Every background read opens the file: were it to prune, it would wait on the sync's write lock."""
+    path = tmp_path / "ws.sqlite"
+    with open_store(path) as store, store.write():
+        store.history.add([_change("p1", "2000-01-01T00:00:00.000Z")])
+    with Store.open(path, create=False) as store:
+        assert store.history.count() == 1
+
+
+def test_retention_drops_rows_older_than_the_setting_as_of_the_clock_given(tmp_path: Path) -> None:
     path = tmp_path / "ws.sqlite"
     with open_store(path) as store, store.write():
         store.history.add([_change("p1", "2025-01-01T00:00:00.000Z"), _change("p1", "2025-06-01T00:00:00.000Z"),
                            _change("p2", "2026-02-01T00:00:00.000Z")])
-    # The default year, as of 2026-03-01: the January 2025 change is older than that.
-    with Store.open(path, now=lambda: datetime(2026, 3, 1, tzinfo=UTC)) as store:
+    with Store.open(path) as store:
+        # The default year, as of 2026-03-01: the January 2025 change is older than that.
+        assert store.prune_history(datetime(2026, 3, 1, tzinfo=UTC)) == 1
         assert [c.changed_at for c in store.history.stage_moves("people", "stage")] == [
             "2025-06-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z"]
         with store.write():
             store.settings.set_history_retention_days(60)
-    with Store.open(path, now=lambda: datetime(2026, 3, 1, tzinfo=UTC)) as store:
+        assert store.prune_history(datetime(2026, 3, 1, tzinfo=UTC)) == 1
         assert [c.record_id for c in store.history.stage_moves("people", "stage")] == ["p2"]
+        assert store.prune_history(datetime(2026, 3, 1, tzinfo=UTC)) == 0
 
 
 def test_stage_moves_and_paging(store: Store) -> None:
@@ -120,5 +134,20 @@ def test_stage_moves_and_paging(store: Store) -> None:
         "p1", "p1"]
     newest = store.history.for_record("p1", limit=2)
     assert [c.changed_at[:10] for c in newest] == ["2026-01-05", "2026-01-04"]
-    older = store.history.for_record("p1", limit=2, before=newest[-1].changed_at)
+    older = store.history.for_record("p1", limit=2, before=newest[-1])
     assert [c.changed_at[:10] for c in older] == ["2026-01-03"]
+
+
+def test_paging_never_loses_the_rest_of_an_edit_of_several_fields(store: Store) -> None:
+    with store.write():
+        store.records.put(PEOPLE, person("p1", "Ada", stage="st-lead"))
+    store.edits.update_record("p1", {"score": 1})
+    store.edits.update_record("p1", {"stage": "st-won", "job_title": "Countess", "tags": ["vip"]})
+    everything = store.history.for_record("p1")
+    assert len(everything) == 4
+    pages: list[FieldChange] = []
+    page = store.history.for_record("p1", limit=2)
+    while page:
+        pages += page
+        page = store.history.for_record("p1", limit=2, before=page[-1])
+    assert pages == everything

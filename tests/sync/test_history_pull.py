@@ -68,3 +68,15 @@ def test_a_conflict_keeps_the_servers_value_as_a_change(store: Store, server: Sa
     history = [(c.old, c.new, c.source) for c in reversed(store.history.for_record(person.id))]
     assert history[0] == (person.values.get("job_title"), mine, LOCAL)
     assert (mine, theirs, SERVER) in history
+
+
+def test_a_field_the_server_refused_is_not_a_change_on_the_server(store: Store, server: SandboxServer) -> None:
+    """The server drops a reference to a record it does not have and answers with its own value: the
+    cache shows that again, and nobody changed it there (Pending changes tells the refusal)."""
+    deal = next(d for d in store.records.rows(store.records.query_ids("deals")) if d.values.get("company"))
+    gone = "00000000-0000-4000-8000-00000000dead"
+    store.edits.update_record(deal.id, {"company": gone, "name": f"Renamed {marker()}"})
+    assert sync(store, server).status.value == "synced"
+    assert store.records.get(deal.id).values.get("company") == deal.values["company"]  # type: ignore[union-attr]
+    assert [(c.attribute_slug, c.source) for c in store.history.for_record(deal.id)
+            if c.attribute_slug == "company"] == [("company", LOCAL)], "only my edit, no server row undoing it"

@@ -15,7 +15,7 @@ from crmdesk.context import AppContext
 from crmdesk.model import TimelineEvent
 from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
-from crmdesk.store.field_history import SERVER, FieldChange
+from crmdesk.store.field_history import LOCAL, SERVER, FieldChange
 from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.history_items import HISTORY_KIND
@@ -140,3 +140,20 @@ def test_a_stage_moved_twice_shows_twice_beside_one_server_event(tmp_path: Path,
     page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator()))
     # The event tells the nearer move (6 January); the one of 2 January is shown from the history.
     assert [c.item.when for c in history_cards(page)] == ["2026-01-02T10:00:00.000Z"]
+
+
+def test_an_old_server_event_never_hides_a_new_change_of_the_same_values(server_synced_store: Store, qtbot: Any,
+                                                                         ui_context: Any) -> None:
+    """Won a year ago (the server's event is cached), reopened, and won again offline: the new move shows."""
+    store = server_synced_store
+    ids = stage_ids(store)
+    deal = store.records.rows(store.records.query_ids("deals"))[4].id
+    with store.write():
+        store.timeline.put_many([TimelineEvent(
+            "ev-old", deal, "attribute_changed", "Stage: Lead → Won", "2025-01-06T10:00:00.000Z", None, None,
+            {"attribute": "stage", "before": [ids["Lead"]], "after": [ids["Won"]]})])
+        store.history.add([FieldChange(deal, "deals", "stage", ids["Lead"], ids["Won"], "2026-01-06T10:00:00.000Z",
+                                       None, LOCAL)])
+    page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator()))
+    assert [c.title_label.text() for c in history_cards(page)] == ["Stage: Lead → Won"]
+    assert [c.item.when for c in history_cards(page)] == ["2026-01-06T10:00:00.000Z"]

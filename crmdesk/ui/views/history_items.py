@@ -7,8 +7,10 @@ of one moment by one hand (an edit of several fields, a pulled record) are one i
 Where the server keeps its own account of a change (an event whose metadata names the
 ``attribute`` with its ``before`` and ``after`` elements: Attio's replaced values), that event is
 shown and the history row it tells again is not: each such event hides at most one row with the
-same attribute, old and new values — the one nearest in time — so a stage moved twice to Won
-still shows twice.
+same attribute, old and new values — the one nearest in time, and only one close to it (an edit
+made here up to a week before the event, a pulled change up to a week after it; five minutes the
+other way for clocks) — so a stage moved twice to Won still shows twice, and an old event never
+hides a new change.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ HISTORY_KIND = "field_change"
 MAX_VALUE_CHARS = 60
 #: How many changes a record's timeline reads.
 HISTORY_LIMIT = 1000
+#: How long after an edit made here the server's event of it may come (the edit waited offline),
+#: or before a pulled change the server's event of it may lie (the laptop was closed).
+TELLING_DELAY = 7 * 24 * 3600.0
+#: Clocks here and on the server may differ by this much (seconds).
+CLOCK_SKEW = 5 * 60.0
 
 
 @dataclass(slots=True)
@@ -72,20 +79,36 @@ def _said_by_server(event: TimelineEvent) -> tuple[str, list[Any], list[Any]] | 
     return None
 
 
+def _may_tell(change: FieldChange, event_at: float) -> bool:
+    """Whether an event at ``event_at`` can be the server's account of ``change``: a change made here
+    reaches the server after the edit (up to ``TELLING_DELAY`` later: offline for a week); a pulled
+    one was made there before the pull noticed it. ``CLOCK_SKEW`` either way for clocks that differ."""
+    at = _seconds(change.changed_at)
+    if change.source == LOCAL:
+        return at - CLOCK_SKEW <= event_at <= at + TELLING_DELAY
+    return at - TELLING_DELAY <= event_at <= at + CLOCK_SKEW
+
+
 def told_by_events(changes: Sequence[FieldChange], events: Iterable[TimelineEvent]) -> set[int]:
-    """Indexes of ``changes`` a server event already tells (one change per event, the nearest)."""
-    hidden: set[int] = set()
-    for event in events:
+    """Indexes of ``changes`` a server event already tells: one change per event, one event per
+    change, the closest pairs in time first, and only pairs close enough (``_may_tell``) — an old
+    event never hides a new change of the same values (a deal won again after it was reopened)."""
+    pairs: list[tuple[float, int, int]] = []
+    for event_index, event in enumerate(events):
         said = _said_by_server(event)
         if said is None:
             continue
         attribute, before, after = said
-        candidates = [i for i, c in enumerate(changes)
-                      if i not in hidden and c.attribute_slug == attribute
-                      and elements(c.old) == before and elements(c.new) == after]
-        if candidates:
-            at = _seconds(event.occurred_at)
-            hidden.add(min(candidates, key=lambda i: abs(_seconds(changes[i].changed_at) - at)))
+        at = _seconds(event.occurred_at)
+        pairs += [(abs(_seconds(c.changed_at) - at), event_index, i) for i, c in enumerate(changes)
+                  if c.attribute_slug == attribute and elements(c.old) == before and elements(c.new) == after
+                  and _may_tell(c, at)]
+    hidden: set[int] = set()
+    used: set[int] = set()
+    for _distance, event_index, change_index in sorted(pairs):
+        if event_index not in used and change_index not in hidden:
+            used.add(event_index)
+            hidden.add(change_index)
     return hidden
 
 
