@@ -1,9 +1,9 @@
 """What Home's "My work" reads from the cache: my tasks due soon, my open deals with how long
 each has been quiet, in SQL with limited rows so a 100,000-deal workspace opens Home quickly.
 
-"My" is the member ``schema.me()`` names, known by either of its ids (member id, user id): a
-server names assignees and owners by one or the other. A task is mine when it is assigned to
-me, or when it has no assignee and I created it (nobody else will do it).
+"My" is the member ``schema.me()`` names, known by any of its ids (member id, user id): a server
+names assignees and owners by one or the other. Which tasks are mine is ``store/task_owner.py``'s
+rule, the one reminders use too (assigned to me, or unassigned and made by me or here).
 
 "Today" is the calendar day of ``now`` in the zone ``now`` carries (the caller passes its clock's
 time in the user's zone); a deadline's day is read in that zone too, as the Tasks view reads it.
@@ -15,12 +15,15 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.model import Task
 from crmdesk.model.pipeline import PipelineShape, deals_pipeline
+from crmdesk.store.clock import canonical
+from crmdesk.store.clock import parse as parse_time
+from crmdesk.store.task_owner import mine_condition, my_ids
 
 if TYPE_CHECKING:
     from crmdesk.store.store import Store
@@ -54,6 +57,8 @@ class MyTasks:
     tasks: list[MyTask]
     #: Open tasks of mine due before the week ends that were not read (past ``TASK_LIMIT``).
     more: int
+    #: All my open overdue tasks, listed or not (counted, not read).
+    overdue: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,35 +85,6 @@ class MyDeals:
     deals: list[MyDeal]
     #: All my open deals, shown or not.
     total: int
-
-
-def my_ids(store: Store) -> frozenset[str]:
-    """The ids "me" is known by (member id and user id); empty when nobody chose who they are."""
-    me = store.schema.me()
-    if not me:
-        return frozenset()
-    ids = {me}
-    for member in store.schema.members():
-        if me in (member.id, member.user_id):
-            ids.update(i for i in (member.id, member.user_id) if i)
-    return frozenset(ids)
-
-
-def canonical(moment: datetime) -> str:
-    """``moment`` as the store's canonical UTC text (what deadlines and times are compared as)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def parse_time(text: str | None) -> datetime | None:
-    """A stored time (canonical, or a server's zone-less form: UTC) as an aware datetime."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def local_day(deadline: str | None, tz: tzinfo | None) -> date | None:
@@ -161,25 +137,31 @@ class MyWork:
     def tasks(self, now: datetime, *, keep: Iterable[str] = (), limit: int = TASK_LIMIT) -> MyTasks:
         """My open tasks due before the coming week ends, oldest deadline first; tasks in ``keep``
         are listed even when done (ticked here a moment ago: they stay, ticked, so a slip can be
-        undone where it happened)."""
-        mine = sorted(my_ids(self._store))
-        if not mine:
+        undone where it happened).
+
+        Today's and the week's tasks are read first and the overdue ones get what is left of
+        ``limit`` (the newest of them): a backlog of old overdue tasks must not push out what is
+        due today. The overdue number and what was left out come from a count, not the rows read."""
+        mine, mine_params = mine_condition(self._store.schema, "t")
+        if not mine_params:
             return MyTasks([], 0)
         today = now.date()
-        week_end = datetime.combine(today + timedelta(days=WEEK_DAYS), time(), now.tzinfo)
+        day_start = canonical(datetime.combine(today, time(), now.tzinfo))
+        week_end = canonical(datetime.combine(today + timedelta(days=WEEK_DAYS), time(), now.tzinfo))
         kept = sorted(set(keep))
-        where = (
-            f"(t.done = 0 OR t.id IN ({_marks(kept)})) AND t.deadline IS NOT NULL AND t.deadline < ?"
-            f" AND (EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.member_id IN ({_marks(mine)}))"
-            "  OR (NOT EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id)"
-            f"      AND t.created_by IN ({_marks(mine)})))"
-        )
-        params = [*kept, canonical(week_end), *mine, *mine]
-        found = self._conn.execute(
-            f"SELECT t.id, count(*) OVER () FROM tasks t WHERE {where} ORDER BY t.deadline, t.created_at, t.id LIMIT ?",
-            [*params, limit]).fetchall()
-        ids = [row[0] for row in found]
-        total = int(found[0][1]) if found else 0
+        where = f"(t.done = 0 OR t.id IN ({_marks(kept)})) AND t.deadline IS NOT NULL AND {mine}"
+        params = [*kept, *mine_params]
+        overdue_open, listed = self._conn.execute(
+            f"SELECT coalesce(sum(t.deadline < ? AND t.done = 0), 0), count(*) FROM tasks t"
+            f" WHERE {where} AND t.deadline < ?", [day_start, *params, week_end]).fetchone()
+        coming = [row[0] for row in self._conn.execute(
+            f"SELECT t.id FROM tasks t WHERE {where} AND t.deadline >= ? AND t.deadline < ?"
+            " ORDER BY t.deadline, t.created_at, t.id LIMIT ?", [*params, day_start, week_end, limit])]
+        late = [row[0] for row in self._conn.execute(
+            f"SELECT t.id FROM tasks t WHERE {where} AND t.deadline < ?"
+            " ORDER BY t.deadline DESC, t.created_at DESC, t.id DESC LIMIT ?",
+            [*params, day_start, limit - len(coming)])] if len(coming) < limit else []
+        ids = [*reversed(late), *coming]  # oldest deadline first, as the groups read
         tasks = [task for task in (self._store.tasks.get(i) for i in ids) if task is not None]
         titles = self._store.records.titles({t.record_ids[0] for t in tasks if t.record_ids})
         rows = []
@@ -190,7 +172,7 @@ class MyWork:
                 continue  # a deadline written in a form the text comparison misjudged
             first = task.record_ids[0] if task.record_ids else None
             rows.append(MyTask(task, due, bucket, first, titles.get(first) if first else None))
-        return MyTasks(rows, max(0, total - len(ids)))
+        return MyTasks(rows, max(0, int(listed) - len(ids)), int(overdue_open))
 
     # -- deals -------------------------------------------------------------------------------
 
@@ -201,7 +183,7 @@ class MyWork:
         field history, or the record's own update time where history has nothing newer). A close
         day before today (``now``'s day in its zone) is counted in ``days_past_close``."""
         shape = deals_pipeline(self._store.schema.objects())
-        mine = sorted(my_ids(self._store))
+        mine = sorted(my_ids(self._store.schema))
         if shape is None or shape.owner is None or not mine:
             return MyDeals(shape, [], 0)
         attribute_id = self._store.schema.attribute_id
@@ -232,7 +214,8 @@ class MyWork:
         for record_id, title, values_json, updated_at, _total in rows:
             times = [t for t in (parse_time(updated_at), *activity.get(record_id, ())) if t is not None]
             last = max(times) if times else None
-            quiet = (now - last).days if last is not None else None
+            # Never "-1 days ago": a server's clock a little ahead of this one stamps the future.
+            quiet = max(0, (now - last).days) if last is not None else None
             stale = last is None or now - last >= quiet_after
             values = json.loads(values_json)
             close = close_day_of(values.get(shape.close_date.slug), now.tzinfo) if shape.close_date else None

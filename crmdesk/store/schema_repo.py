@@ -76,6 +76,8 @@ class SchemaRepo:
     def set_me(self, member_id: str | None) -> None:
         """Write inside ``Store.write()``."""
         self.set_meta(ME_KEY, member_id)
+        # Which member is "you" changed: views showing my tasks, my deals or "you" read again.
+        self._changes.flag("members")
 
     def capabilities_json(self) -> dict[str, Any] | None:
         """What the workspace's server can do as the last probe said, in the JSON form

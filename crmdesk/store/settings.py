@@ -3,13 +3,15 @@ hold no secrets. Each has a sensible default; a value that does not read (damage
 something else, out of range) reads as the default, never as an error — a setting must not stop
 the window opening.
 
-Writes go inside ``Store.write()`` (a caller's transaction)."""
+Writes go inside ``Store.write()`` (a caller's transaction). Each write is told to the store's
+change listeners as a ``schema`` change (see ``WorkspaceSettings.__init__``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 
+from crmdesk.store.changes import ChangeLog
 from crmdesk.store.schema_repo import SchemaRepo
 
 #: A deal with no note, task or value change for this many days is marked stale on Home.
@@ -31,8 +33,17 @@ _MAX_LEAD_MINUTES = 7 * 24 * 60
 
 
 class WorkspaceSettings:
-    def __init__(self, schema: SchemaRepo) -> None:
+    def __init__(self, schema: SchemaRepo, changes: ChangeLog | None = None) -> None:
+        """``changes``: the store's change log. A setting written is told as a ``schema`` change —
+        the workspace's own configuration, kept beside its schema — so what shows it (Home's stale
+        marks, for one) reads again; None tells nobody."""
         self._schema = schema
+        self._changes = changes
+
+    def _set(self, key: str, value: str | None) -> None:
+        self._schema.set_meta(key, value)
+        if self._changes is not None:
+            self._changes.flag("schema")
 
     # -- whole numbers -------------------------------------------------------------------
 
@@ -47,7 +58,7 @@ class WorkspaceSettings:
     def _set_int(self, key: str, value: int, low: int, high: int, what: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"{what} is a whole number from {low} to {high}, not {value!r}")
-        self._schema.set_meta(key, str(value))
+        self._set(key, str(value))
 
     @property
     def stale_days(self) -> int:
@@ -75,7 +86,7 @@ class WorkspaceSettings:
         return self._schema.get_meta(NOTIFY_SERVER_KEY) == "1"
 
     def set_notify_server_notifications(self, on: bool) -> None:
-        self._schema.set_meta(NOTIFY_SERVER_KEY, "1" if on else None)
+        self._set(NOTIFY_SERVER_KEY, "1" if on else None)
 
     # -- stage probabilities --------------------------------------------------------------
 
@@ -111,4 +122,4 @@ class WorkspaceSettings:
             data[object_slug] = {stage: float(p) for stage, p in probabilities.items()}
         else:
             data.pop(object_slug, None)
-        self._schema.set_meta(STAGE_PROBABILITIES_KEY, json.dumps(data) if data else None)
+        self._set(STAGE_PROBABILITIES_KEY, json.dumps(data) if data else None)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from crmdesk.model import ValidationError
 from crmdesk.store import NotFound, StoreError
+from crmdesk.ui.text import action_text
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -25,7 +26,11 @@ Failed = Callable[[str], None]
 
 class TaskDoneCommand(QUndoCommand):
     def __init__(self, context: AppContext, task_id: str, done: bool, failed: Failed | None = None) -> None:
-        super().__init__(f"Mark “{_short(context, task_id)}” {'done' if done else 'not done'}")
+        words = f"Mark “{_short(context, task_id)}” {'done' if done else 'not done'}"
+        # Qt splits the text at a newline: before it ``text()``, the plain words (for anything listing
+        # the history); after it ``actionText()``, what the Edit menu's "Undo …" shows — through
+        # ``action_text``, so a task "Call R&D" does not underline the D.
+        super().__init__(f"{words}\n{action_text(words)}")
         self._context = context
         self._task_id = task_id
         self._done = done

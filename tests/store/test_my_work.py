@@ -13,7 +13,9 @@ import pytest
 from crmdesk.model import AttributeType, Note, ObjectDef, Option, Record, Task
 from crmdesk.model.schema import LOST, WON
 from crmdesk.store import Store
-from crmdesk.store.my_work import Bucket, MyWork, canonical, my_ids
+from crmdesk.store.changes import ChangeSet
+from crmdesk.store.my_work import TASK_LIMIT, Bucket, MyWork, canonical
+from crmdesk.store.task_owner import my_ids
 
 from ._support import attr
 
@@ -59,10 +61,14 @@ def mine(store: Store) -> Store:
 
 
 def test_me_is_known_by_member_and_user_id(mine: Store) -> None:
-    assert my_ids(mine) == {ME_MEMBER, ME_USER}
+    assert my_ids(mine.schema) == {ME_MEMBER, ME_USER}
+    heard: list[ChangeSet] = []
+    mine.add_change_listener(heard.append)
     with mine.write():
         mine.schema.set_me(None)
-    assert my_ids(mine) == frozenset()
+    # Told as a members change, so Home (and whatever shows "you") reads again.
+    assert [c.members for c in heard] == [True]
+    assert my_ids(mine.schema) == frozenset()
     assert MyWork(mine).tasks(NOW).tasks == []
     assert MyWork(mine).deals(NOW, 14).deals == []
 
@@ -103,9 +109,30 @@ def test_my_tasks_by_the_users_day(mine: Store) -> None:
     # A task ticked a moment ago stays listed (ticked) while Home keeps it.
     kept = MyWork(mine).tasks(NOW, keep={"done"}).tasks
     assert [(r.task.id, r.task.done) for r in kept if r.task.id == "done"] == [("done", True)]
-    # Past the limit, the rest are counted.
+    assert found.overdue == 2
+    # Past the limit, the rest are counted; today's and the week's are read first, the overdue
+    # get what is left (the newest of them).
     limited = MyWork(mine).tasks(NOW, limit=3)
-    assert ([r.task.id for r in limited.tasks], limited.more) == (["long-overdue", "yesterday", "tonight-utc"], 4)
+    assert ([r.task.id for r in limited.tasks], limited.more, limited.overdue) == (
+        ["tonight-utc", "today-member-id", "mine-unassigned"], 4, 2)
+    limited = MyWork(mine).tasks(NOW, limit=6)
+    assert ([r.task.id for r in limited.tasks], limited.more) == (
+        ["yesterday", "tonight-utc", "today-member-id", "mine-unassigned", "shared", "week-end"], 1)
+
+
+def test_a_backlog_of_overdue_tasks_leaves_room_for_today(mine: Store) -> None:
+    backlog = TASK_LIMIT + 20
+    with mine.write():
+        for n in range(backlog):  # one a day, going back from yesterday
+            mine.tasks.put(task(f"old-{n:03d}", at(timedelta(days=-1 - n))))
+        mine.tasks.put(task("call-today", at(timedelta(hours=2))))
+        mine.tasks.put(task("tomorrow", at(timedelta(days=1))))
+    found = MyWork(mine).tasks(NOW)
+    by_bucket = {b: [r.task.id for r in found.tasks if r.bucket is b] for b in Bucket}
+    assert by_bucket[Bucket.TODAY] == ["call-today"] and by_bucket[Bucket.WEEK] == ["tomorrow"]
+    # The newest overdue fill the rest, oldest first as the group reads; the count is of them all.
+    assert by_bucket[Bucket.OVERDUE] == [f"old-{n:03d}" for n in reversed(range(TASK_LIMIT - 2))]
+    assert (found.overdue, found.more) == (backlog, backlog - (TASK_LIMIT - 2))
 
 
 def deal(record_id: str, stage: str | None, close: str | None, *, owner: str = ME_USER,
@@ -164,6 +191,14 @@ def test_my_open_deals_by_close_date_with_stale_marks(mine: Store) -> None:
     assert not any(d.stale for d in MyWork(mine).deals(NOW, 31).deals)
     limited = MyWork(mine).deals(NOW, 14, limit=2)
     assert ([d.id for d in limited.deals], limited.total) == (["noted", "quiet"], 6)
+
+
+def test_a_deal_stamped_ahead_of_this_clock_is_quiet_for_no_days(mine: Store) -> None:
+    # A server whose clock runs a few minutes ahead stamps the deal "in the future".
+    with mine.write():
+        mine.records.put(DEALS, deal("ahead", "lead", None, updated=timedelta(minutes=5)))
+    ahead = MyWork(mine).deals(NOW, 14).deals[0]
+    assert (ahead.quiet_days, ahead.stale) == (0, False)
 
 
 def test_no_owner_attribute(mine: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crmdesk.store import Store
+from crmdesk.store.changes import ChangeSet
 from crmdesk.store.settings import (
     DEFAULT_HISTORY_RETENTION_DAYS,
     DEFAULT_REMINDER_LEAD_MINUTES,
@@ -74,3 +75,18 @@ def test_clearing_an_objects_probabilities_keeps_the_others(store: Store) -> Non
         store.settings.set_stage_probabilities("deals", {})
     assert store.settings.stage_probabilities("deals") == {}
     assert store.settings.stage_probabilities("sale") == {"b": 0.25}
+
+
+def test_a_setting_written_is_told_to_the_listeners(store: Store) -> None:
+    """Home's stale marks (and whatever else shows a setting) read again when one is saved."""
+    heard: list[ChangeSet] = []
+    store.add_change_listener(heard.append)
+    with store.write():
+        store.settings.set_stale_days(30)
+        store.settings.set_reminder_lead_minutes(5)
+    store.settings.set_stage_probabilities("deals", {"a": 0.5})  # outside a transaction: told at once
+    assert [c.schema for c in heard] == [True, True]
+    # Refused: nothing written, nobody told.
+    with pytest.raises(ValueError), store.write():
+        store.settings.set_stale_days(0)
+    assert len(heard) == 2

@@ -10,20 +10,27 @@ show them one under another, scrolled.
 "Today" and "stale" are measured against ``context.now()`` (tests pin it) read in the user's
 time zone. Everything comes from the local store in a few limited SQL queries
 (``store/my_work.py``), so Home opens as fast over 100,000 deals as over 50, offline too.
+
+A change notice reads again only the sections it can touch (an edit to a person leaves the task
+and deal lists alone; the cheap recent and count lists are re-read and refilled only when they
+differ), and a refill keeps each list's chosen row and scroll. A new day is noticed by a check of
+``context.now()`` once a minute and whenever the application becomes active again: a QTimer set
+for midnight would not do, as its countdown stops while the laptop sleeps.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from crmdesk.store.display_context import StoreDisplayContext
-from crmdesk.store.my_work import MyWork, my_ids
+from crmdesk.store.my_work import MyWork
+from crmdesk.store.task_owner import my_ids
 from crmdesk.ui.formatting import ValueFormatter
 from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.task_done import set_task_done
@@ -50,6 +57,11 @@ ASIDE_MIN_WIDTH = 210
 TWO_BY_TWO, WORK_AND_ASIDE, ONE_COLUMN = "two by two", "work and aside", "one column"
 RECENT_SHOWN = 8
 SECTION_GAP = 24
+#: How often the day is looked at again (a sleeping laptop's timers do not run: see the docstring).
+DAY_CHECK_MS = 60_000
+#: What a refresh reads: each section's own part.
+TASKS, DEALS, RECENT, COUNTS = "tasks", "deals", "recent", "counts"
+EVERYTHING = frozenset({TASKS, DEALS, RECENT, COUNTS})
 
 
 class HomeView(QWidget):
@@ -64,14 +76,26 @@ class HomeView(QWidget):
         self.formatter = ValueFormatter()
         #: Tasks ticked done here since Home was last shown: they stay, ticked, until it is left.
         self._ticked: set[str] = set()
+        #: The sections a waiting refresh will read again (notices merged).
+        self._pending: set[str] = set()
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
         self._refresh_soon.setInterval(0)  # one refresh for a burst of notices
-        self._refresh_soon.timeout.connect(self.refresh)
-        # At midnight today's tasks become overdue and next week's come into view.
-        self._new_day = QTimer(self)
-        self._new_day.setSingleShot(True)
-        self._new_day.timeout.connect(self.refresh)
+        self._refresh_soon.timeout.connect(self._read_pending)
+        #: The day the sections were read for; another day (midnight passed, the laptop woke up)
+        #: and today's tasks are overdue, next week's come into view.
+        self._shown_day: date | None = None
+        self._day_check = QTimer(self)
+        self._day_check.setInterval(DAY_CHECK_MS)
+        self._day_check.timeout.connect(self.check_day)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state_changed)
+        #: What the last refresh found, so a notice reads again only what it can touch.
+        self._task_records: set[str] = set()
+        self._deals_object: str | None = None
+        self._recent_shown: list[tuple[str, str, str]] | None = None
+        self._counts_shown: list[tuple[str, str, int]] | None = None
 
         self.heading = plain_label()
         self.heading.setFont(scaled_font(self.heading.font(), "title"))
@@ -179,7 +203,13 @@ class HomeView(QWidget):
         return self.context.now().astimezone(self.zone)
 
     def refresh(self) -> None:
+        """Read every section again now."""
+        self._pending.update(EVERYTHING)
+        self._read_pending()
+
+    def _read_pending(self) -> None:
         self._refresh_soon.stop()
+        parts, self._pending = self._pending, set()
         store = self.context.store
         if store is not None and not _is_open(store.conn):
             return  # the workspace closed while a refresh waited: the window replaces this view
@@ -190,41 +220,84 @@ class HomeView(QWidget):
                 section.hide()
             return
         now = self.now()
-        midnight = datetime.combine(now.date() + timedelta(days=1), time(), now.tzinfo)
-        self._new_day.start(max(1000, int((midnight - now).total_seconds() * 1000) + 1000))
+        day = now.date()
+        self._shown_day = day
         workspace = store.schema.workspace()
         self.heading.setText(workspace.name if workspace else "Your workspace")
-        day = now.date()
         self.today_label.setText(QLocale().toString(QDate(day.year, day.month, day.day),
                                                     QLocale.FormatType.LongFormat))
         work = MyWork(store)
-        known = bool(my_ids(store))
-        self.tasks.fill(work.tasks(now, keep=self._ticked) if known else None, day)
-        self.deals.fill(work.deals(now, store.settings.stale_days) if known else None, store.settings.stale_days,
-                        StoreDisplayContext(store, self.zone or now.tzinfo))
+        known = bool(my_ids(store.schema))
+        if TASKS in parts:
+            tasks = work.tasks(now, keep=self._ticked) if known else None
+            self.tasks.fill(tasks, day)
+            self._task_records = {row.record_id for row in tasks.tasks if row.record_id} if tasks else set()
+        if DEALS in parts:
+            stale_days = store.settings.stale_days
+            deals = work.deals(now, stale_days) if known else None
+            self.deals.fill(deals, stale_days, StoreDisplayContext(store, self.zone or now.tzinfo))
+            self._deals_object = deals.shape.obj.slug if deals is not None and deals.shape is not None else None
         objects = store.schema.objects()
-        self.recent.fill(store.recent.records(RECENT_SHOWN), {slug: obj.singular_name for slug, obj in objects.items()})
-        counts = [(f"object:{slug}", name, count) for slug, name, count in work.record_counts()]
-        if counts:
-            counts += [("tasks", "Open tasks", work.open_task_count()),
-                       ("notifications", "Unread notifications", store.notifications.unread_count())]
-        self.counts.fill(counts)
+        if RECENT in parts:
+            records = store.recent.records(RECENT_SHOWN)
+            shown = [(r.id, r.title, r.object_slug) for r in records]
+            if shown != self._recent_shown:  # 8 rows are cheap to read; a refill is what the user sees
+                self.recent.fill(records, {slug: obj.singular_name for slug, obj in objects.items()})
+                self._recent_shown = shown
+        if COUNTS in parts:
+            counts = [(f"object:{slug}", name, count) for slug, name, count in work.record_counts()]
+            if counts:
+                counts += [("tasks", "Open tasks", work.open_task_count()),
+                           ("notifications", "Unread notifications", store.notifications.unread_count())]
+            if counts != self._counts_shown:
+                self.counts.fill(counts)
+                self._counts_shown = counts
 
     def on_changed(self, changes: ChangeSet) -> None:
-        if (changes.objects or changes.record_ids or changes.tasks or changes.notes or changes.schema
-                or changes.members or changes.notifications or changes.id_changes or changes.full_reset):
-            if changes.id_changes:
-                self._ticked = {changes.id_changes.get(t, t) for t in self._ticked}
+        if changes.id_changes:
+            self._ticked = {changes.id_changes.get(t, t) for t in self._ticked}
+        parts = self._parts_touched(changes)
+        if parts:
+            self._pending.update(parts)
             self._refresh_soon.start()
+
+    def _parts_touched(self, changes: ChangeSet) -> set[str]:
+        """The sections ``changes`` can alter. Who "me" is (members), the workspace's schema and
+        settings, new ids or a reset: all of them."""
+        if changes.full_reset or changes.schema or changes.members or changes.id_changes:
+            return set(EVERYTHING)
+        parts = set()
+        if changes.tasks or changes.record_ids & self._task_records:  # a task, or the record it is for
+            parts.add(TASKS)
+        # A deal, or a note or task that makes one fresh again.
+        if changes.notes or changes.tasks or (self._deals_object is not None and self._deals_object in changes.objects):
+            parts.add(DEALS)
+        if changes.objects:
+            parts.update((RECENT, COUNTS))  # a title among the recent, a record added or gone
+        if changes.tasks or changes.notifications:
+            parts.add(COUNTS)
+        return parts
+
+    def check_day(self) -> None:
+        """Read everything again when the user's day is no longer the one shown (midnight passed,
+        perhaps while the laptop slept)."""
+        if self.isVisible() and self._shown_day is not None and self.now().date() != self._shown_day:
+            self.refresh()
+
+    def _application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_day()  # back from sleep or from another application
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._refresh_soon.start()  # records visited elsewhere since, and a new day
+        self._pending.update(EVERYTHING)  # records visited elsewhere since, and perhaps a new day
+        self._refresh_soon.start()
+        self._day_check.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self._refresh_soon.stop()  # out of sight, notices are held for it until shown again
-        self._new_day.stop()  # and the day is read again when it is
+        self._day_check.stop()  # the day is read again when it is shown
         self._ticked.clear()  # ticked tasks leave Home once the user has moved on
 
     # -- acting -------------------------------------------------------------------------------------
@@ -235,6 +308,7 @@ class HomeView(QWidget):
             self._ticked.add(task_id)
         set_task_done(self.context, task_id, done, failed=self._failed)
         # After the click or key that ticked it has finished with the row.
+        self._pending.add(TASKS)
         self._refresh_soon.start()
 
     def _failed(self, message: str) -> None:

@@ -112,6 +112,8 @@ class HomeList(QTreeWidget):
         titles (``TitleRole``), taller than its rows, and the rows under them are set in."""
         super().__init__(parent)
         self._shares = dict(shares or {})
+        #: How far the list was scrolled when it was last cleared for a refill.
+        self._scrolled = 0
         self.setAccessibleName(name)
         self.setColumnCount(len(columns))
         self.setHeaderLabels(list(columns))
@@ -170,22 +172,34 @@ class HomeList(QTreeWidget):
     def item_for(self, key: str) -> QTreeWidgetItem | None:
         return next((item for item in self._items() if item.data(0, KeyRole) == key), None)
 
+    def clear(self) -> None:
+        """Empty the list for a refill, noting how far it was scrolled (``put_back`` returns there)."""
+        self._scrolled = self.verticalScrollBar().value()
+        super().clear()
+
     def put_back(self, key: str | None, row: int) -> None:
-        """Make ``key``'s row current again after a refresh; gone, the row now at ``row`` (the
-        next one down), so the keyboard stays where the user was working."""
+        """After a refill: make ``key``'s row current again, else the row now at ``row`` (the next
+        one down), so the keyboard stays where the user was working; and scroll back to where the
+        list was (DESIGN §5.11: a refresh keeps selection and scroll), only moving as far as it
+        takes to show the chosen row."""
         self.fit_columns()
         item = self.item_for(key) if key is not None else None
         if item is None:
             items = [i for i in self._items() if i.flags() & Qt.ItemFlag.ItemIsSelectable]
             item = items[min(row, len(items) - 1)] if items else None
-        if item is None:
-            return
-        if key is not None:
-            self.setCurrentItem(item)
-        else:
-            # Where the keyboard starts, without a highlighted row in every list on the page.
-            self.selectionModel().setCurrentIndex(self.indexFromItem(item),
-                                                  QItemSelectionModel.SelectionFlag.NoUpdate)
+        if item is not None:
+            if key is not None:
+                self.setCurrentItem(item)
+            else:
+                # Where the keyboard starts, without a highlighted row in every list on the page.
+                self.selectionModel().setCurrentIndex(self.indexFromItem(item),
+                                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+        # Setting the current row scrolled to it: back to where the user was, the rows laid out
+        # first so the scroll range is the new one.
+        self.executeDelayedItemsLayout()
+        self.verticalScrollBar().setValue(self._scrolled)
+        if item is not None and key is not None:
+            self.scrollToItem(item, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def current_row(self) -> int:
         """The current row among the selectable ones (-1: none)."""

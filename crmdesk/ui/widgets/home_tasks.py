@@ -66,8 +66,8 @@ class TasksSection(HomeSection):
                     self._add_title(bucket, len(rows))
                     for task_row in rows:
                         self._add_task(task_row, today)
-            overdue = sum(1 for r in work.tasks if r.bucket is Bucket.OVERDUE and not r.task.done)
-            parts = [f"{overdue} overdue"] if overdue else []
+            # Counted over all my tasks, not the rows read: past the limit only the newest overdue are listed.
+            parts = [f"{work.overdue} overdue"] if work.overdue else []
             if work.more:
                 parts.append(f"{work.more} more in Tasks")
             self.show_list(" · ".join(parts))
