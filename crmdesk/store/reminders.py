@@ -2,8 +2,9 @@
 (``task_reminders``: one row per task, keyed to the deadline it was made for).
 
 A task reminds when it is open, has a due *time* (a deadline at midnight UTC is a bare date: the
-servers and the demo write dates so, and a date has no moment to remind at) and is the user's:
-assigned to "me", or assigned to nobody and made by me or here. It reminds at ``deadline - lead``
+servers and the demo write dates so, and a date has no moment to remind at) and is the user's
+(``task_owner.mine_condition``, the rule Home uses: assigned to me, or to nobody and made by me;
+while "me" is unknown no task reminds). It reminds at ``deadline - lead``
 (the lead reminder; none when the lead is 0) and at the deadline (the due reminder).
 
 A reminder *fires* when its moment falls between the previous check and now
@@ -22,12 +23,15 @@ since a task's reminder is part of the task as Home, Tasks and Reminders show it
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from crmdesk.store.changes import ChangeLog
+from crmdesk.store.clock import canonical as utc_text
+from crmdesk.store.clock import parse as parse_utc
 from crmdesk.store.schema_repo import SchemaRepo
+from crmdesk.store.task_owner import mine_condition
 
 LEAD = "lead"
 DUE = "due"
@@ -37,6 +41,13 @@ SNOOZED = "snoozed"
 CHECKED_AT_KEY = "reminders_checked_at"
 #: A look that fires nothing writes its time only when the one kept is older than this.
 CHECKED_AT_REFRESH = timedelta(minutes=5)
+
+#: SQLite's strftime form of the canonical UTC text (``utc_text``): any deadline form the server
+#: wrote (an offset, no milliseconds) becomes comparable text.
+_CANONICAL = "%Y-%m-%dT%H:%M:%fZ"
+
+#: How far ahead ``next_moment`` searches.
+NEXT_MOMENT_HORIZON = timedelta(days=2)
 
 #: The snooze choices the in-app list offers.
 SNOOZE_10_MINUTES = "10 minutes"
@@ -76,23 +87,6 @@ class _Candidate:
     state: _State
 
 
-def utc_text(moment: datetime) -> str:
-    """An aware moment as the model's canonical UTC text (milliseconds)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def parse_utc(text: str | None) -> datetime | None:
-    """Canonical (or any ISO) time text → an aware UTC moment; None when empty or unreadable."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def has_time_of_day(deadline: str | None) -> bool:
     """Whether ``deadline`` names a moment rather than a day: a bare date, and midnight UTC (how
     servers and the demo store a date), have no time to remind at."""
@@ -123,32 +117,61 @@ class ReminderRepo:
 
     # -- which tasks remind ------------------------------------------------------------------
 
-    def _candidates(self) -> Iterator[_Candidate]:
-        """The user's open tasks with a due time, with their reminder state (fresh when the
-        row was made for another deadline)."""
-        mine = [i for i in {self._schema.me(), self._schema.my_actor_id()} if i]
-        if mine:
-            marks = ", ".join("?" * len(mine))
-            # Assigned to me; or to nobody, and made by me or here (a task made offline names no author).
-            whose = (" AND (EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id"
-                     f" AND a.member_id IN ({marks}))"
-                     " OR (NOT EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id)"
-                     f" AND (t.created_by IS NULL OR t.created_by IN ({marks}))))")
-            params: list[str] = mine + mine
-        else:
-            whose, params = "", []  # "me" not chosen yet: whose a task is cannot be told, so every task
-        rows = self._conn.execute(
-            "SELECT t.id, t.content, t.deadline, r.deadline, r.lead_fired_at, r.due_fired_at, r.snoozed_until,"
-            " r.dismissed_at FROM tasks t LEFT JOIN task_reminders r ON r.task_id = t.id"
-            " WHERE t.done = 0 AND t.deadline IS NOT NULL AND instr(t.deadline, 'T') > 0" + whose,
-            params,
+    def _timed_tasks(self, lead_minutes: int, near: tuple[datetime, datetime] | None) -> tuple[str, list[object]]:
+        """SQL (and its parameters) for the user's open tasks with a due time, with ``due`` and
+        ``lead_at`` (the deadline and the lead moment as canonical UTC text, whatever form the
+        server wrote the deadline in) and the task's reminder row (``made_for``: the deadline it
+        was made for). Only tasks with a reminder row, and those whose deadline lies ``near``
+        (between two moments, the lead time and a day's margin added): the text of a deadline
+        starts with its day, so a plain text comparison drops the far ones before anything is
+        computed per task (a workspace may hold 100,000 tasks; a look comes every minute)."""
+        whose, mine = mine_condition(self._schema)
+        lead = max(0, int(lead_minutes))
+        columns = (
+            f"SELECT t.id, t.content, t.deadline, strftime('{_CANONICAL}', t.deadline) AS due,"
+            f" strftime('{_CANONICAL}', t.deadline, ?) AS lead_at, r.deadline AS made_for,"
+            " r.lead_fired_at, r.due_fired_at, r.snoozed_until, r.dismissed_at"
         )
-        for task_id, content, deadline, made_for, lead_fired, due_fired, snoozed, dismissed in rows:
-            due = parse_utc(deadline)
-            if due is None or not has_time_of_day(deadline):
+        # A bare date, or a deadline at midnight UTC, is a day, not a moment (the module's docstring).
+        timed = (f"t.done = 0 AND t.deadline IS NOT NULL AND instr(t.deadline, 'T') > 0"
+                 f" AND time(t.deadline) != '00:00:00' AND {whose}")
+        # Those with a reminder row, read from the (small) reminders table.
+        # (CROSS JOIN: SQLite knows no table sizes and would scan the tasks first.)
+        sql = f"{columns} FROM task_reminders r CROSS JOIN tasks t ON t.id = r.task_id WHERE {timed}"
+        params: list[object] = [f"-{lead} minutes", *mine]
+        if near is not None:
+            # A day either side covers any zone offset a server writes (at most 14 hours).
+            low = (near[0] - timedelta(days=1)).strftime("%Y-%m-%d")
+            high = (near[1] + timedelta(minutes=lead, days=2)).strftime("%Y-%m-%d")
+            # The near ones found by a cheap pass first, so the rest is worked out for them alone.
+            sql += (f" UNION {columns} FROM tasks t LEFT JOIN task_reminders r ON r.task_id = t.id"
+                    " WHERE t.rowid IN (SELECT rowid FROM tasks WHERE deadline >= ? AND deadline < ? AND done = 0)"
+                    f" AND {timed}")
+            params += [f"-{lead} minutes", low, high, *mine]
+        return sql, params
+
+    def _candidates(self, window: str, params: Sequence[object], lead_minutes: int,
+                    near: tuple[datetime, datetime] | None) -> Iterator[_Candidate]:
+        """Those of ``_timed_tasks`` that meet ``window`` (an SQL condition over its columns), with
+        their reminder state (fresh when the row was made for another deadline). Only the rows SQL
+        lets through are parsed here: a look costs the tasks near now, not every task."""
+        tasks, task_params = self._timed_tasks(lead_minutes, near)
+        rows = self._conn.execute(
+            f"SELECT id, content, deadline, due, made_for, lead_fired_at, due_fired_at, snoozed_until, dismissed_at"
+            f" FROM ({tasks}) WHERE due IS NOT NULL AND ({window})", [*task_params, *params])
+        for task_id, content, deadline, due, made_for, lead_fired, due_fired, snoozed, dismissed in rows:
+            moment = parse_utc(due)
+            if moment is None:
                 continue
             state = _State(lead_fired, due_fired, snoozed, dismissed) if made_for == deadline else _State()
-            yield _Candidate(task_id, content, deadline, due, state)
+            yield _Candidate(task_id, content, deadline, moment, state)
+
+    def _due_between(self, floor: datetime, now: datetime, lead_minutes: int) -> Iterator[_Candidate]:
+        """Tasks with a moment in (floor, now]: the due time, the lead moment, or a snooze ending."""
+        low, high = utc_text(floor), utc_text(now)
+        window = ("(due > ? AND due <= ?) OR (? > 0 AND lead_at > ? AND lead_at <= ?)"
+                  " OR (made_for = deadline AND snoozed_until <= ?)")
+        return self._candidates(window, [low, high, lead_minutes, low, high, high], lead_minutes, (floor, now))
 
     # -- firing ------------------------------------------------------------------------------------
 
@@ -165,7 +188,7 @@ class ReminderRepo:
         if checked is None or not timedelta(0) <= now - checked < CHECKED_AT_REFRESH:
             return True
         lead = timedelta(minutes=lead_minutes)
-        return any(_kind_due(task, checked, now, lead) for task in self._candidates())
+        return any(_kind_due(task, checked, now, lead) for task in self._due_between(checked, now, lead_minutes))
 
     def fire_due(self, now: datetime, lead_minutes: int) -> list[Reminder]:
         """The reminders whose moment has come since the last check, marked fired (the caller's
@@ -174,7 +197,7 @@ class ReminderRepo:
         floor = self.last_checked() or now
         lead = timedelta(minutes=lead_minutes)
         fired: list[Reminder] = []
-        for task in list(self._candidates()):
+        for task in list(self._due_between(floor, now, lead_minutes)):
             kind = _kind_due(task, floor, now, lead)
             if kind is None:
                 continue
@@ -202,30 +225,33 @@ class ReminderRepo:
         )
 
     def next_moment(self, now: datetime, lead_minutes: int) -> datetime | None:
-        """The soonest moment after ``now`` at which a reminder fires (None: none waits)."""
-        lead = timedelta(minutes=lead_minutes)
-        soonest: datetime | None = None
-        for task in self._candidates():
-            for moment in _moments_ahead(task, lead):
-                if moment > now and (soonest is None or moment < soonest):
-                    soonest = moment
-        return soonest
+        """The soonest moment after ``now``, within ``NEXT_MOMENT_HORIZON``, at which a reminder
+        fires (None: none waits that soon). The scheduler looks at least every minute anyway: a
+        moment further off is found by a later look."""
+        stamp = utc_text(now)
+        tasks, task_params = self._timed_tasks(lead_minutes, (now, now + NEXT_MOMENT_HORIZON))
+        kept = "made_for = deadline"  # the reminder row is for this deadline (else it is read as new)
+        # Per task the soonest of its moments still to come ('~' sorts after every time: none).
+        row = self._conn.execute(
+            "SELECT min(min("
+            f" CASE WHEN due > ? AND NOT ({kept} AND due_fired_at IS NOT NULL) THEN due ELSE '~' END,"
+            f" CASE WHEN ? > 0 AND lead_at > ? AND NOT ({kept} AND (due_fired_at IS NOT NULL"
+            "  OR lead_fired_at IS NOT NULL)) THEN lead_at ELSE '~' END,"
+            f" CASE WHEN {kept} AND snoozed_until > ? THEN snoozed_until ELSE '~' END))"
+            f" FROM ({tasks}) WHERE due IS NOT NULL",
+            [stamp, lead_minutes, stamp, stamp, *task_params]).fetchone()
+        soonest = row[0] if row else None
+        return None if soonest in (None, "~") else parse_utc(soonest)
 
     # -- the in-app list ------------------------------------------------------------------------------
 
     def active(self, now: datetime) -> list[Reminder]:
         """Fired reminders waiting for the user: not dismissed, not snoozed past ``now``, of open
         tasks whose deadline is still the one they fired for. Soonest deadline first."""
-        found = []
-        stamp = utc_text(now)
-        for task in self._candidates():
-            state = task.state
-            if not (state.lead_fired_at or state.due_fired_at) or state.dismissed_at:
-                continue
-            if state.snoozed_until is not None and state.snoozed_until > stamp:
-                continue
-            kind = DUE if state.due_fired_at else LEAD
-            found.append(Reminder(task.task_id, task.content, task.deadline, kind))
+        window = ("made_for = deadline AND (lead_fired_at IS NOT NULL OR due_fired_at IS NOT NULL)"
+                  " AND dismissed_at IS NULL AND (snoozed_until IS NULL OR snoozed_until <= ?)")
+        found = [Reminder(task.task_id, task.content, task.deadline, DUE if task.state.due_fired_at else LEAD)
+                 for task in self._candidates(window, [utc_text(now)], 0, None)]
         found.sort(key=lambda r: (r.deadline, r.content.lower()))
         return found
 
@@ -267,14 +293,3 @@ def _kind_due(task: _Candidate, floor: datetime, now: datetime, lead: timedelta)
     if snoozed is not None and snoozed <= now:
         return SNOOZED
     return None
-
-
-def _moments_ahead(task: _Candidate, lead: timedelta) -> Iterator[datetime]:
-    state = task.state
-    if state.due_fired_at is None:
-        yield task.due
-        if lead and state.lead_fired_at is None:
-            yield task.due - lead
-    snoozed = parse_utc(state.snoozed_until)
-    if snoozed is not None:
-        yield snoozed

@@ -11,12 +11,27 @@ the window's status bar and the tests read.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 #: How long the desktop shows a message (a hint: most desktops keep their own time).
 MESSAGE_MS = 10_000
+#: Qt platforms whose tray messages go to org.freedesktop.Notifications over D-Bus, where a body is
+#: markup on servers that say "body-markup" (KDE, ...) and Qt passes it on unescaped.
+#: ("wayland-egl" and the like count as "wayland".)
+MARKUP_BODY_PLATFORMS = frozenset({"xcb", "wayland"})
+
+
+def desktop_body(text: str, platform: str) -> str:
+    """``text`` as the desktop must be given it to show these very characters: a task called
+    ``<b>x</b>`` reads so, not bold, and a server notification's body carries no live link or image
+    (DESIGN §6). Shorten before this: escaping first could cut an entity in two."""
+    markup = platform.split("-")[0] in MARKUP_BODY_PLATFORMS
+    return html.escape(text, quote=False) if markup else text
+
 
 
 class DesktopNotifier(QObject):
@@ -54,7 +69,8 @@ class DesktopNotifier(QObject):
         self._last_target = target
         shown = self.desktop_available()
         if shown:
-            self._tray_icon().showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
+            body = desktop_body(text, QGuiApplication.platformName())
+            self._tray_icon().showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
         self.posted.emit(title, text, shown)
         return shown
 

@@ -92,7 +92,8 @@ class MainWindow(QMainWindow):
         self.reminders = WindowReminders(self)
         self._restore_window_state(first_view)
         if context.store is not None:
-            self.reminders.start()  # after the first view: missed reminders come over it, together
+            self.reminders.start()  # missed reminders come together, after the first sync round
+            context.store.prune_history(context.now())  # once per workspace opened, before its sync starts
 
     @property
     def views(self) -> dict[str, QWidget]:
@@ -399,11 +400,12 @@ class MainWindow(QMainWindow):
         self.sidebar.rebuild(self.context.store, self.unread())
         self.history.clear()  # the old workspace's records and lists are not here
         if self.context.store is None:
-            self.reminders.scheduler.stop()
+            self.reminders.pause()  # no looks, and the bell goes with the workspace
             self.show_welcome()
         else:
             self.navigate("home")
             self.reminders.start()
+            self.context.store.prune_history(self.context.now())  # once per workspace opened, before its sync
         if self.context.sync is not None:
             self.context.sync.start()
 

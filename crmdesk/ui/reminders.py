@@ -4,7 +4,8 @@ notifications when the workspace says so.
 One single-shot timer is set to the next reminder's moment, but never further than
 ``CHECK_EVERY_MS`` away: a laptop that slept through a moment catches up at the next look, and a
 clock that jumped is read again soon. It is re-armed after every look, and a look happens when the
-workspace opens (missed reminders then come together, once), when tasks change (an edit here, a
+workspace opens (after its first sync round, ``window_reminders.py``: missed reminders then come
+together, once, without tasks done elsewhere meanwhile), when tasks change (an edit here, a
 sync, a snooze), and when the settings change. What fired and when lives in the workspace file
 (``store/reminders.py``), so a restart neither repeats nor loses a reminder.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
@@ -23,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from crmdesk.store import StoreError
 from crmdesk.store.reminders import DUE, LEAD, Reminder, parse_utc
 from crmdesk.ui.desktop_notifier import DesktopNotifier
+from crmdesk.ui.views.timeline_view import format_when
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -37,29 +39,29 @@ CHECK_EVERY_MS = 60_000
 LISTED = 5
 
 
-def when_text(deadline: str, now: datetime, tz: tzinfo | None = None) -> str:
-    """The deadline as the user says it: "14:00", "tomorrow 09:00", "yesterday 17:30", "Thu 26 Nov 14:00"."""
+def due_clock(deadline: str, now: datetime) -> str:
+    """The deadline as a reminder says it, in local time: "14:00" today, "tomorrow 09:00", and
+    otherwise as the timeline says a time ("yesterday 17:30", "3 Nov 14:05")."""
     moment = parse_utc(deadline)
     if moment is None:
         return ""
-    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    local, today = moment.astimezone(), now.astimezone()
     clock = local.strftime("%H:%M")
-    days = (local.date() - today).days
+    days = (local.date() - today.date()).days
     if days == 0:
         return clock
     if days == 1:
         return f"tomorrow {clock}"
-    if days == -1:
-        return f"yesterday {clock}"
-    return f"{local.strftime('%a')} {local.day} {local.strftime('%b')} {clock}"
+    words = format_when(deadline, today)
+    return words[0].lower() + words[1:] if words.startswith("Yesterday") else words
 
 
-def reminder_line(reminder: Reminder, now: datetime, tz: tzinfo | None = None) -> str:
+def reminder_line(reminder: Reminder, now: datetime) -> str:
     """"Due now", "Due in 10 min (14:00)", "Overdue since 13:00": what the reminder says of its time."""
     due = parse_utc(reminder.deadline)
     if due is None:
         return ""
-    at = when_text(reminder.deadline, now, tz)
+    at = due_clock(reminder.deadline, now)
     left = due - now
     if left > timedelta(seconds=30):
         minutes = round(left.total_seconds() / 60)
@@ -70,10 +72,9 @@ def reminder_line(reminder: Reminder, now: datetime, tz: tzinfo | None = None) -
     return f"Overdue since {at}"
 
 
-def message_for(reminders: list[Reminder], now: datetime, *, missed: bool, tz: tzinfo | None = None
-                ) -> tuple[str, str]:
-    """The desktop message's title and text for what fired at one look."""
-    lines = [f"{_one_line(r.content)} — {reminder_line(r, now, tz)}" for r in reminders[:LISTED]]
+def message_for(reminders: list[Reminder], now: datetime, *, missed: bool) -> tuple[str, str]:
+    """The desktop message's title and text for what fired at one look: one message for them all."""
+    lines = [f"{_one_line(r.content)} — {reminder_line(r, now)}" for r in reminders[:LISTED]]
     if len(reminders) > LISTED:
         lines.append(f"and {len(reminders) - LISTED} more")
     if missed:
@@ -98,13 +99,10 @@ class ReminderScheduler(QObject):
     #: How many reminders wait in the in-app list.
     active_count_changed = Signal(int)
 
-    def __init__(self, context: AppContext, notifier: DesktopNotifier, parent: QObject | None = None,
-                 *, tz: tzinfo | None = None) -> None:
+    def __init__(self, context: AppContext, notifier: DesktopNotifier, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.notifier = notifier
-        #: The user's zone for the words of a message (None: the machine's).
-        self.tz = tz
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # A coarse timer may come 5 % early: a minute's wait would look before the moment.
@@ -115,6 +113,8 @@ class ReminderScheduler(QObject):
         #: Server notifications already known (in the cache when the workspace opened, or announced).
         self._known_notifications: set[str] = set()
         self._active_count = -1
+        #: When the next look is due on the app's clock (None: not armed); the timer counts it down.
+        self.next_look_at: datetime | None = None
 
     # -- with the workspace ----------------------------------------------------------------------
 
@@ -144,15 +144,14 @@ class ReminderScheduler(QObject):
     def stop(self) -> None:
         self._running = False
         self._timer.stop()
+        self.next_look_at = None
         self._known_notifications = set()
+        # The next workspace's count is told even when it is the same number.
+        self._active_count = -1
 
     @property
     def running(self) -> bool:
         return self._running
-
-    def next_check_in_ms(self) -> int | None:
-        """How long until the next look (None: not armed)."""
-        return self._timer.remainingTime() if self._timer.isActive() else None
 
     # -- looking -------------------------------------------------------------------------------------
 
@@ -174,7 +173,7 @@ class ReminderScheduler(QObject):
             log.info("reminders not checked this time: %s", error)
         missed, self._first_look = self._first_look and bool(fired), False
         if fired:
-            title, text = message_for(fired, now, missed=missed, tz=self.tz)
+            title, text = message_for(fired, now, missed=missed)
             self.notifier.notify(title, text)
             self.fired.emit(fired, missed)
         self._arm(now, lead)
@@ -188,6 +187,7 @@ class ReminderScheduler(QObject):
         wait = CHECK_EVERY_MS
         if soonest is not None:
             wait = max(0, min(CHECK_EVERY_MS, int((soonest - now).total_seconds() * 1000) + 1))
+        self.next_look_at = now + timedelta(milliseconds=wait)
         self._timer.start(wait)
 
     def _count_active(self, now: datetime) -> None:

@@ -3,24 +3,88 @@ status bar counts the reminders waiting (a click shows them), a click on a deskt
 brings the window forward on the list it is about, and the preferences dialog re-arms the
 scheduler when it saves.
 
-Kept out of ``main_window.py``, which only makes this, starts it with each workspace and stops it
-on close.
+The first look of a session (where reminders missed while crmdesk was closed come, together) waits
+for the first sync round to end, whatever its outcome (synced, offline, an error): a task done,
+moved or given to someone else while crmdesk was closed is then already so in the cache, and is
+not announced. With no sync at all (no sign-in) it waits ``START_GRACE_MS``; while the keyring is
+still asked for the sign-in, it waits for that answer first.
+
+Kept out of ``main_window.py``, which only makes this, starts it with each workspace, pauses it
+when the workspace closes and stops it when the window closes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QToolButton
 
+from crmdesk.sync.status import SyncStatus
 from crmdesk.ui.desktop_notifier import DesktopNotifier
 from crmdesk.ui.icons import icon
 from crmdesk.ui.reminders import ReminderScheduler
 
 if TYPE_CHECKING:
+    from crmdesk.sync.worker import SyncController
     from crmdesk.ui.dialogs.preferences_dialog import PreferencesDialog
     from crmdesk.ui.main_window import MainWindow
+
+#: With no sync to wait for, the first look comes this long after the workspace opened.
+START_GRACE_MS = 3_000
+
+
+class FirstSyncWait(QObject):
+    """Calls ``then`` once the workspace's first sync round of the session has ended (any outcome),
+    or ``grace_ms()`` after it opened when it has no sync; never sooner. Deleting it cancels."""
+
+    def __init__(self, window: MainWindow, grace_ms: Callable[[], int], then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._grace_ms = grace_ms
+        self._then = then
+        self._over = False
+        if window.context.sync is not None:
+            # At once: the round may end before the event loop's next turn.
+            self._watch(window.context.sync)
+        else:
+            # The start-up sign-in (``startup_access``) begins right after the window is built.
+            QTimer.singleShot(0, self, self._decide)
+
+    @Slot()
+    def _decide(self) -> None:
+        window = self._window
+        if self._over:
+            return
+        if window.context.sync is not None:
+            self._watch(window.context.sync)
+        elif getattr(window, "_looking_up_token", False):
+            window.token_looked_up.connect(self._decide)  # a sync may come with the answer
+        else:
+            QTimer.singleShot(self._grace_ms(), self, self._end)
+
+    def _watch(self, sync: SyncController) -> None:
+        # Queued from the worker's thread to this one (this object lives in the GUI thread).
+        sync.worker.finished.connect(self._end)
+        sync.worker.state_changed.connect(self._state)
+
+    @Slot(str, str)
+    def _state(self, status: str, _message: str) -> None:
+        # A worker that could not open the file says so and runs no round.
+        if status == SyncStatus.ERROR.value:
+            self._end()
+
+    @Slot()
+    @Slot(object)
+    def _end(self, *_: object) -> None:
+        if not self._over:
+            self._over = True
+            self._then()
+
+    def cancel(self) -> None:
+        self._over = True
+        self.deleteLater()
 
 
 class WindowReminders(QObject):
@@ -30,6 +94,9 @@ class WindowReminders(QObject):
         self.notifier = DesktopNotifier(self)
         self.scheduler = ReminderScheduler(window.context, self.notifier, self)
         self.preferences: PreferencesDialog | None = None
+        #: How long the first look waits when there is no sync (tests make it short).
+        self.grace_ms = START_GRACE_MS
+        self._first_sync: FirstSyncWait | None = None
         self.bell = QToolButton()
         self.bell.setObjectName("reminders_bell")
         self.bell.setAutoRaise(True)
@@ -45,22 +112,37 @@ class WindowReminders(QObject):
         window.change_feed.dispatched.connect(self.scheduler.on_changed)
 
     def start(self) -> None:
-        """A workspace is open (or another one opened): look once the window has had its turn to
-        paint (missed reminders then come together, over the first view), then keep looking."""
-        self.scheduler.stop()
+        """A workspace is open (or another one opened): the first look comes after its first sync
+        round (missed reminders then come together, without those done elsewhere meanwhile), then
+        the scheduler keeps looking."""
+        self.pause()
         if self.preferences is not None:
             self.preferences.close()
-        self._show_count(0)
         opened = self.window.context.store
-        QTimer.singleShot(0, self, lambda: self._start_if_still_open(opened))
+        if opened is not None:
+            self._first_sync = FirstSyncWait(self.window, lambda: self.grace_ms,
+                                             lambda: self._start_if_still_open(opened))
 
     def _start_if_still_open(self, opened: object) -> None:
-        # Another workspace may have opened (or this one closed) before the turn came.
+        # Another workspace may have opened (or this one closed) meanwhile.
         if opened is not None and self.window.context.store is opened and not self.scheduler.running:
             self.scheduler.start()
 
-    def stop(self) -> None:
+    @property
+    def waiting_for_first_sync(self) -> bool:
+        return self._first_sync is not None and not self.scheduler.running
+
+    def pause(self) -> None:
+        """The workspace closed (or another is about to open): no looks, and the bell goes."""
+        if self._first_sync is not None:
+            self._first_sync.cancel()
+            self._first_sync = None
         self.scheduler.stop()
+        self._show_count(0)
+
+    def stop(self) -> None:
+        """The window closes."""
+        self.pause()
         self.notifier.close()
 
     def _show_count(self, count: int) -> None:

@@ -1,14 +1,19 @@
 """Task reminders in the workspace file: which reminder fires when a stepped clock passes its
 moment, lead time, snooze, dismissal, done and deleted tasks, moved deadlines, whose tasks remind,
-and the state kept across a reopen of the file."""
+and the state kept across a reopen of the file.
+
+"Me" is Ada (member ``mem-ada``, user ``user-ada``) unless a test says otherwise: only my tasks remind."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from crmdesk.model import Task
 from crmdesk.store import Store
+from crmdesk.store import reminders as reminders_module
 from crmdesk.store.reminders import (
     DUE,
     LEAD,
@@ -24,6 +29,17 @@ from crmdesk.store.reminders import (
 from ._support import open_store
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def be_ada(store: Store) -> Store:
+    with store.write():
+        store.schema.set_me("mem-ada")
+    return store
+
+
+@pytest.fixture
+def store(store: Store) -> Store:
+    return be_ada(store)
 
 
 def fire(store: Store, now: datetime, lead: int = 10) -> list[tuple[str, str]]:
@@ -143,24 +159,76 @@ def test_a_task_made_already_late_does_not_remind(store: Store) -> None:
     assert fire(store, START + timedelta(minutes=1)) == []
 
 
-def test_only_my_tasks_remind_once_me_is_known(store: Store) -> None:
-    with store.write():
-        store.schema.set_me("mem-ada")
+def test_only_my_tasks_remind(store: Store) -> None:
     fire(store, START)
     due = START + timedelta(minutes=5)
     new_task(store, "Mine", due, assignee_ids=["mem-ada"])
     new_task(store, "Bob's", due, assignee_ids=["mem-bob"])
     new_task(store, "Nobody's, made here", due)
     with store.write():
+        # A server names an assignee by the user id (Aria) as often as by the member id.
+        store.tasks.put(Task("srv-0", "Mine by my user id", utc_text(due), assignee_ids=["user-ada"]))
         store.tasks.put(Task("srv-1", "Nobody's, made by Bob", utc_text(due), created_by="mem-bob"))
         store.tasks.put(Task("srv-2", "Nobody's, made by me", utc_text(due), created_by="mem-ada"))
+        # An integration's task: the server names no author. Nobody can tell it is mine.
+        store.tasks.put(Task("srv-3", "Nobody's, no author", utc_text(due), created_by=None))
     assert sorted(c for c, _ in fire(store, due, lead=0)) == [
-        "Mine", "Nobody's, made by me", "Nobody's, made here"]
+        "Mine", "Mine by my user id", "Nobody's, made by me", "Nobody's, made here"]
+
+
+def test_nothing_reminds_while_me_is_unknown(store: Store) -> None:
+    with store.write():
+        store.schema.set_me(None)
+    fire(store, START)
+    due = START + timedelta(minutes=5)
+    new_task(store, "Made here", due)
+    new_task(store, "Bob's", due, assignee_ids=["mem-bob"])
+    assert fire(store, due, lead=0) == []
+    assert store.reminders.next_moment(START, 0) is None
+    # Once the user says who they are, their task's moment is ahead again.
+    be_ada(store)
+    assert store.reminders.next_moment(START, 0) == due
+
+
+def test_a_look_reads_only_the_tasks_near_now(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workspace's thousands of timed tasks are not parsed at every look (it runs at least each minute and
+    on every task change a sync brings): SQL lets through only those with a moment in the window."""
+    fire(store, START)
+    with store.write():
+        for day in range(1, 301):  # far from now, in both directions
+            for sign in (1, -1):
+                store.tasks.put(Task(f"srv-{sign}-{day}", f"Call {day}", utc_text(START + sign * timedelta(days=day,
+                                     minutes=30)), assignee_ids=["mem-ada"]))
+    new_task(store, "Soon", START + timedelta(minutes=5))
+    parsed: list[str | None] = []
+    real_parse = reminders_module.parse_utc
+
+    def counting(text: str | None) -> datetime | None:
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(reminders_module, "parse_utc", counting)
+    assert fire(store, START + timedelta(minutes=5), lead=0) == [("Soon", DUE)]
+    assert store.reminders.next_moment(START + timedelta(minutes=5), 10) == START + timedelta(days=1, minutes=20)
+    assert [r.content for r in store.reminders.active(START + timedelta(minutes=5))] == ["Soon"]
+    assert len(parsed) < 20, f"{len(parsed)} times parsed for 601 tasks"
+
+
+def test_deadlines_in_a_servers_own_form_remind_at_their_moment(store: Store) -> None:
+    fire(store, START)
+    with store.write():
+        # 10:00 at +02:00 is 08:00 UTC... of the next day here, and no milliseconds.
+        store.tasks.put(Task("srv-z", "Offset form", "2026-11-25T10:00:00+02:00", assignee_ids=["mem-ada"]))
+    moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    assert store.reminders.next_moment(START, 0) == moment
+    assert fire(store, moment - timedelta(seconds=1), lead=0) == []
+    assert fire(store, moment, lead=0) == [("Offset form", DUE)]
 
 
 def test_state_is_kept_across_a_reopen(tmp_path: Path) -> None:
     path = tmp_path / "ws.sqlite"
     with open_store(path) as store:
+        be_ada(store)
         fire(store, START)
         new_task(store, "While closed", START + timedelta(minutes=1))
     # Closed for an hour: the missed reminder fires at the first look after opening, once.
@@ -173,13 +241,12 @@ def test_state_is_kept_across_a_reopen(tmp_path: Path) -> None:
 
 def test_an_offline_task_keeps_its_snooze_when_it_gets_its_server_id(store: Store) -> None:
     fire(store, START)
-    local_id = new_task(store, "Offline task", START + timedelta(minutes=1))
+    local_id = new_task(store, "Offline task", START + timedelta(minutes=1), assignee_ids=["mem-ada"])
     fire(store, START + timedelta(minutes=1), lead=0)
     with store.write():
         store.reminders.snooze(local_id, START + timedelta(hours=1))
-    with store.write():
-        store.tasks.rewrite_id(local_id, "srv-task")
-        store.reminders.rewrite_id(local_id, "srv-task")
+    # What the push does when the server answers with the task's id.
+    store.rewrite_local_id(local_id, "srv-task", "task")
     assert store.reminders.snoozed_until("srv-task") == START + timedelta(hours=1)
     assert fire(store, START + timedelta(hours=1), lead=0) == [("Offline task", SNOOZED)]
 

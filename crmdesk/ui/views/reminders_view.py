@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.store import StoreError
 from crmdesk.store.reminders import DUE, SNOOZE_1_HOUR, SNOOZE_10_MINUTES, SNOOZE_TOMORROW, Reminder, snooze_until
+from crmdesk.store.task_owner import my_ids
 from crmdesk.ui.reminders import reminder_line
 from crmdesk.ui.task_done import set_task_done
 from crmdesk.ui.text import action_text, plain_tooltip
@@ -44,6 +45,9 @@ RecordIdsRole = Qt.ItemDataRole.UserRole + 1
 #: The snooze menu's entries: what the user reads → the store's choice.
 SNOOZE_MENU = (("For 10 minutes", SNOOZE_10_MINUTES), ("For 1 hour", SNOOZE_1_HOUR),
                ("Until tomorrow 9:00", SNOOZE_TOMORROW))
+#: Reminders are for my tasks only: with "me" unknown there are none, and the view says how to choose.
+NO_ME_TEXT = ("Reminders come for your tasks: those assigned to you, and those nobody is assigned that you made.\n\n"
+              "Choose who you are first: Workspace ▸ Settings ▸ Members… ▸ This is me.")
 EMPTY_TEXT = ("No reminders waiting.\n\nA task with a due time reminds you here, and on the desktop, "
               "{lead}when it is due.\nThe lead time is in Workspace ▸ Settings ▸ Home, history and reminders…")
 
@@ -60,7 +64,7 @@ class RemindersView(QWidget):
         super().__init__(parent)
         assert context.store is not None
         self.context = context
-        #: The user's zone for times and "tomorrow 9:00" (None: the machine's).
+        #: The user's zone for "tomorrow 9:00" (None: the machine's; times read in the machine's).
         self.tz = tz
         self._reminders: list[Reminder] = []
         #: The row the user was on, for when its reminder goes (the next one takes its place).
@@ -175,7 +179,7 @@ class RemindersView(QWidget):
             record_ids = list(task.record_ids) if task is not None else []
             links = ", ".join(titles.get(r, "Unknown record") for r in record_ids)
             content = " ".join(reminder.content.split())
-            item = QTreeWidgetItem([content, reminder_line(reminder, now, self.tz), links])
+            item = QTreeWidgetItem([content, reminder_line(reminder, now), links])
             item.setData(COL_TASK, TaskIdRole, reminder.task_id)
             item.setData(COL_TASK, RecordIdsRole, record_ids)
             item.setToolTip(COL_TASK, plain_tooltip(reminder.content))
@@ -188,7 +192,10 @@ class RemindersView(QWidget):
         count = len(self._reminders)
         self.count_label.setText(f"{count} waiting" if count else "")
         lead = store.settings.reminder_lead_minutes
-        self.empty_label.setText(EMPTY_TEXT.format(lead=f"{lead} minutes before and " if lead else ""))
+        if my_ids(store.schema):
+            self.empty_label.setText(EMPTY_TEXT.format(lead=f"{lead} minutes before and " if lead else ""))
+        else:
+            self.empty_label.setText(NO_ME_TEXT)
         self.empty_label.setVisible(count == 0)
         self.tree.setVisible(count > 0)
         self.button_row.setVisible(count > 0)
@@ -223,7 +230,7 @@ class RemindersView(QWidget):
         return item.data(COL_TASK, TaskIdRole) if item is not None else None
 
     def on_changed(self, changes: ChangeSet) -> None:
-        if changes.tasks or changes.full_reset or changes.record_ids or changes.id_changes:
+        if changes.tasks or changes.full_reset or changes.record_ids or changes.id_changes or changes.members:
             self.reload()
 
     # -- acting --------------------------------------------------------------------------------------
