@@ -109,7 +109,9 @@ def open_connection(
     conn: sqlite3.Connection | None = None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+            # A URI, escaped: a folder named "a #b", "e?f" or "c%41d" would otherwise cut the path
+            # (and "?mode=ro" with it: a stray file opened for writing) or name another file.
+            conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
         else:
             conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=True)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
