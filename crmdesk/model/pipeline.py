@@ -4,7 +4,10 @@ name, so Home and the dashboard work on any server's deals (Aria's ``deals``, At
 Atlas's ``sale``).
 
 A stage's outcome (won, lost) is the server's where it says (``Option.outcome``); where it does
-not, a stage titled with the word "won" or "lost" ("Won", "Closed lost") is taken at its word.
+not, the title is taken at its word: a title with the word "lost" ("Lost", "Closed lost") is lost;
+a title that is just "Won" or "Win", maybe after "Closed" ("Closed won", "Closed – Won", "Won 🎉"),
+is won. Only the whole title counts for won: "Won't buy", "Not won yet", "Win-back" and "Almost
+won" are open stages, and a wrong "won" would count their deals as won at 100 % in the forecast.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from crmdesk.model.schema import LOST, WON, AttributeDef, ObjectDef, Option
 
 #: Objects named like this are the deals, before any object that merely looks like one.
 _DEAL_NAMES = frozenset({"deal", "deals", "sale", "sales", "opportunity", "opportunities"})
-_WON_WORDS = re.compile(r"\b(won|closed[ -]?won|win)\b", re.IGNORECASE)
+_WON_TITLE = re.compile(r"^\W*(closed\W*)?(won|win)\W*$", re.IGNORECASE)
 _LOST_WORDS = re.compile(r"\b(lost|closed[ -]?lost)\b", re.IGNORECASE)
 
 
@@ -52,7 +55,7 @@ def stage_outcome(option: Option) -> str | None:
         return option.outcome
     if _LOST_WORDS.search(option.title):
         return LOST
-    if _WON_WORDS.search(option.title):
+    if _WON_TITLE.match(option.title):
         return WON
     return None
 

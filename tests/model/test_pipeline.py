@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crmdesk.model import LOST, WON, AttributeDef, AttributeType, ObjectDef, Option
 from crmdesk.model.pipeline import deals_pipeline, default_probabilities, pipeline_shape, stage_outcome
 
@@ -78,3 +80,14 @@ def test_default_probabilities_climb_through_the_open_stages() -> None:
     }
     assert shape.closed_stage_ids() == {"s-won", "s-lost"}
     assert shape.outcome("s-won") == WON and shape.outcome("s-prop") is None and shape.outcome(None) is None
+
+
+@pytest.mark.parametrize(("title", "outcome"), [
+    ("Won", WON), ("won", WON), ("Closed won", WON), ("Closed-Won", WON), ("Closed - Won", WON),
+    ("Closed/Won", WON), ("Won 🎉", WON), ("Win", WON), ("Lost", LOST), ("Closed lost", LOST),
+    # A title that merely mentions winning is no won stage: these are open deals.
+    ("Won't buy", None), ("Won’t buy", None), ("Not won yet", None), ("Win-back", None),
+    ("Win back", None), ("Almost won", None), ("Winning", None),
+])
+def test_a_title_is_taken_at_its_word_only_when_it_says_won(title: str, outcome: str | None) -> None:
+    assert stage_outcome(Option("x", title)) == outcome
