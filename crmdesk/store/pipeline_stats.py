@@ -12,9 +12,16 @@ Amounts are summed per currency only: every row here carries its currency, and n
 
 When a deal was won or lost: its last stage move into a won or lost stage in ``field_history``;
 a deal closed before crmdesk saw it move counts in its expected close month, else in the month of
-its ``updated_at`` (UTC months). The few grouped rows come back to Python; the small sums that
-follow (a period, the probabilities) are pure functions below, so changing the period on the
-dashboard re-reads nothing.
+its ``updated_at``, else of its ``created_at`` (Attio keeps no update time and has no close date).
+The few grouped rows come back to Python; the small sums that follow (a period, the
+probabilities) are pure functions below, so changing the period on the dashboard re-reads nothing.
+
+Months of times are the user's local months (``zone``). The store keeps UTC times, and a fixed
+offset passed to SQL would be wrong for half the year wherever clocks change (a time in October is
+in summer time, "now" in November is not). So SQL groups a time by its UTC month where no zone can
+move it to another month — days 2 to 27 (offsets lie within −12 h … +14 h) — and by its minute on
+the days at a month's edges; Python turns those few keys into local months with the zone's own
+rules for that instant (``_local_month``), which is right across DST and for half-hour zones.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from crmdesk.model import FilterGroup
@@ -181,6 +188,33 @@ def _currency_of(shape: PipelineShape) -> Callable[[str | None], str | None]:
     return currency
 
 
+def _month_key(column: str) -> str:
+    """SQL for a UTC time's grouping key (see the module's note): "2026-03" where the time's month
+    is the same in every zone, else "2026-03-31T23:30" (NULL stays NULL)."""
+    return (f"CASE WHEN substr({column}, 9, 2) BETWEEN '02' AND '27' THEN substr({column}, 1, 7) "
+            f"ELSE substr({column}, 1, 16) END")
+
+
+def _local_month(zone: tzinfo | None) -> Callable[[str | None], str | None]:
+    """A grouping key ("2026-03", "2026-03-31T23:30", or a close date's "2026-03") → the month in
+    ``zone`` (None: the machine's zone); the few edge keys are converted once each."""
+    seen: dict[str, str] = {}
+
+    def month(key: str | None) -> str | None:
+        if key is None or len(key) == 7:
+            return key
+        if key not in seen:
+            try:
+                moment = datetime.fromisoformat(key).replace(tzinfo=UTC)
+            except ValueError:
+                seen[key] = key[:7]  # (not a time this store writes: its UTC month, as before)
+            else:
+                seen[key] = moment.astimezone(zone).strftime("%Y-%m")
+        return seen[key]
+
+    return month
+
+
 class PipelineStats:
     """Grouped counts of one workspace's deals; build it with ``Store.conn`` and ``Store.schema``."""
 
@@ -214,10 +248,12 @@ class PipelineStats:
             where = " AND (" + filter_sql(scope.filter, object_resolver(self._schema, shape.obj), params) + ")"
         return " ".join(joins), where
 
-    def cells(self, shape: PipelineShape, scope: DealScope = DealScope()) -> tuple[list[DealCell], list[ClosedCell]]:
+    def cells(self, shape: PipelineShape, scope: DealScope = DealScope(),
+              zone: tzinfo | None = None) -> tuple[list[DealCell], list[ClosedCell]]:
         """Every deal with a stage grouped by stage, currency and expected close month; and those
-        in a won or lost stage now grouped by the month they closed (see the module's note),
-        outcome and currency — both from one scan of the deals (two scans cost ~15 % more)."""
+        in a won or lost stage now grouped by the month they closed in ``zone`` (None: the
+        machine's; see the module's note), outcome and currency — both from one scan of the deals
+        (two scans cost ~15 % more)."""
         stage_id = self._attr_id(shape, shape.stage.slug)
         if stage_id is None:
             return [], []
@@ -234,7 +270,8 @@ class PipelineStats:
             "GROUP BY record_id) "
             "SELECT s.key, substr(v.fold, -4), substr(d.key, 1, 7), "
             f"CASE WHEN s.key IN ({marks}) THEN "
-            "coalesce(substr(m.at, 1, 7), substr(d.key, 1, 7), substr(r.updated_at, 1, 7)) END, "
+            f"coalesce({_month_key('m.at')}, substr(d.key, 1, 7), {_month_key('r.updated_at')}, "
+            f"{_month_key('r.created_at')}) END, "
             f"s.key IN ({marks}) AND m.at IS NOT NULL, count(*), count(v.key), total(v.key) "
             f"FROM record_values s {joins} LEFT JOIN moves m ON m.record_id = r.id "
             f"WHERE s.attribute_id = ? AND s.ord = 0{where} GROUP BY 1, 2, 3, 4, 5"
@@ -242,6 +279,7 @@ class PipelineStats:
         rows = self._conn.execute(
             sql, (shape.obj.slug, shape.stage.slug, *closed, *closed, *closed, *head, stage_id, *tail))
         currency_of = _currency_of(shape)
+        local_month = _local_month(zone)
         deals: dict[tuple[str, str | None, str | None], list[float]] = {}
         closings: dict[tuple[str | None, str, str | None], list[float]] = {}
         for stage, tail_text, month, closed_month, from_history, count, valued, amount in rows:
@@ -252,7 +290,7 @@ class PipelineStats:
             entry[2] += amount
             outcome = outcomes.get(str(stage))
             if outcome is not None:
-                closing = closings.setdefault((closed_month, str(outcome), currency), [0, 0.0, 0])
+                closing = closings.setdefault((local_month(closed_month), str(outcome), currency), [0, 0.0, 0])
                 closing[0] += count
                 closing[1] += amount
                 closing[2] += count if from_history else 0
@@ -265,9 +303,11 @@ class PipelineStats:
         """Every deal with a stage, grouped by stage, currency and expected close month."""
         return self.cells(shape, scope)[0]
 
-    def closed_cells(self, shape: PipelineShape, scope: DealScope = DealScope()) -> list[ClosedCell]:
-        """Deals in a won or lost stage now, grouped by the month they closed, outcome and currency."""
-        return self.cells(shape, scope)[1]
+    def closed_cells(self, shape: PipelineShape, scope: DealScope = DealScope(),
+                     zone: tzinfo | None = None) -> list[ClosedCell]:
+        """Deals in a won or lost stage now, grouped by the month they closed (in ``zone``; None:
+        the machine's), outcome and currency."""
+        return self.cells(shape, scope, zone)[1]
 
     def activity(self, shape: PipelineShape | None, since: str) -> list[Activity]:
         """Per actor id since ``since`` (canonical UTC time): notes they wrote, tasks assigned to

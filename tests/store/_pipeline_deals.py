@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option, Record
@@ -91,11 +91,17 @@ def build_deals(store: Store, count: int = 240, seed: int = 7, *, me: str | None
             " actor_id, source) VALUES (?, 'deals', 'stage', ?, ?, ?, ?, 'local')",
             [(rid, json.dumps(old), json.dumps(new), stamp(at), actor) for rid, old, new, at, actor in history],
         )
-        # A move of another attribute into a "won"-looking value, and another object's stage: neither counts.
+        # A move of another attribute into a "won"-looking value, and another object's stage (on a
+        # record with a deal's id, closed without a move of its own: deal-4): neither counts.
         store.conn.execute(
             "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
             " actor_id, source) VALUES ('deal-4', 'deals', 'name', '\"a\"', '\"st-won\"', ?, 'user-ada', 'local')",
             (stamp(NOW),))
+        store.conn.execute(
+            "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
+            " actor_id, source) VALUES ('deal-4', 'companies', 'stage', '\"st-lead\"', '\"st-won\"', ?,"
+            " 'user-zoe', 'local')",
+            (stamp(NOW - timedelta(days=2)),))
         for n in range(30):
             store.conn.execute(
                 "INSERT INTO notes (id, record_id, title, content, created_at, updated_at, created_by) "
@@ -168,10 +174,15 @@ def reference_forecast(store: Store, probabilities: dict[str, float], owner: str
     return result
 
 
-def reference_won_lost(store: Store, owner: str | None = None,
-                       ids: set[str] | None = None) -> dict[str, tuple[int, int, dict[str | None, float]]]:
-    """Month → (won, lost, {currency: amount won}); the month from the last move into a closed
-    stage, else the expected close date, else updated_at."""
+def local_month(moment: str, zone: tzinfo) -> str:
+    """The month ("2026-03") a stored UTC time ("2026-03-31T23:30:00.000Z") falls in, in ``zone``."""
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(zone).strftime("%Y-%m")
+
+
+def reference_won_lost(store: Store, owner: str | None = None, ids: set[str] | None = None,
+                       zone: tzinfo = UTC) -> dict[str, tuple[int, int, dict[str | None, float]]]:
+    """Month → (won, lost, {currency: amount won}); the month (in ``zone``) of the last move into a
+    closed stage, else of the expected close date, else of updated_at, else of created_at."""
     shape = deals_pipeline(store.schema.objects())
     assert shape is not None
     closed_ids = shape.closed_stage_ids()
@@ -182,12 +193,18 @@ def reference_won_lost(store: Store, owner: str | None = None,
     ):
         if json.loads(new_json) in closed_ids and changed_at > last_move.get(record_id, ""):
             last_move[record_id] = changed_at
+    created = dict(store.conn.execute("SELECT id, created_at FROM records").fetchall())
     result: dict[str, tuple[int, int, dict[str | None, float]]] = {}
     for record_id, values, updated in _deals(store, owner, ids):
         outcome = shape.outcome(values["stage"])
         if outcome is None:
             continue
-        month = (last_move.get(record_id) or values.get("expected_close_date") or updated)[:7]
+        if record_id in last_move:
+            month = local_month(last_move[record_id], zone)
+        elif values.get("expected_close_date"):
+            month = values["expected_close_date"][:7]  # a date: the same in every zone
+        else:
+            month = local_month(updated or created[record_id], zone)
         won, lost, amounts = result.get(month, (0, 0, {}))
         if outcome == "won":
             won += 1
@@ -211,10 +228,10 @@ def reference_activity(store: Store, since: datetime) -> dict[str | None, tuple[
     for task_id, done, completed_at in store.conn.execute("SELECT id, done, completed_at FROM tasks"):
         if done and completed_at and completed_at >= edge:
             counts[assignees[task_id]][1] += 1
-    for actor, attribute, changed_at in store.conn.execute(
-        "SELECT actor_id, attribute_slug, changed_at FROM field_history"
+    for actor, obj, attribute, changed_at in store.conn.execute(
+        "SELECT actor_id, object_slug, attribute_slug, changed_at FROM field_history"
     ):
-        if attribute == "stage" and changed_at >= edge:
+        if (obj, attribute) == ("deals", "stage") and changed_at >= edge:
             counts[actor][2] += 1
     return {actor: (c[0], c[1], c[2]) for actor, c in counts.items()}
 

@@ -5,12 +5,13 @@ history's stage moves and, without one, by the close date or the last update."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from crmdesk.model import Condition, FilterGroup, Operator
+from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Record
 from crmdesk.model.pipeline import PipelineShape, deals_pipeline, default_probabilities
 from crmdesk.store import Store
 from crmdesk.store.pipeline_stats import (
@@ -29,6 +30,7 @@ from crmdesk.store.records import RecordRow
 
 from ._pipeline_deals import (
     NOW,
+    STAGES,
     TODAY,
     build_deals,
     reference_activity,
@@ -95,13 +97,15 @@ def test_weighted_forecast_equals_a_plain_sum(deals_store: Store, owner: str | N
     assert [r.month for r in rows] == sorted(r.month for r in rows)
 
 
-@pytest.mark.parametrize("owner", [None, "user-ada"])
-def test_won_and_lost_by_month_follow_the_history_then_the_fallbacks(deals_store: Store, owner: str | None) -> None:
+@pytest.mark.parametrize(("owner", "zone"), [(None, UTC), ("user-ada", UTC), (None, ZoneInfo("Pacific/Kiritimati")),
+                                             ("user-sam", ZoneInfo("America/Los_Angeles"))])
+def test_won_and_lost_by_month_follow_the_history_then_the_fallbacks(deals_store: Store, owner: str | None,
+                                                                     zone: ZoneInfo) -> None:
     shape = _shape(deals_store)
-    cells = _stats(deals_store).closed_cells(shape, DealScope(owner=owner))
+    cells = _stats(deals_store).closed_cells(shape, DealScope(owner=owner), zone)
     months = won_lost(cells)
     got = {m.month: (m.won, m.lost, m.won_amounts) for m in months}
-    expected = reference_won_lost(deals_store, owner)
+    expected = reference_won_lost(deals_store, owner, zone=zone)
     assert got.keys() == expected.keys()
     for month, (won, lost, amounts) in expected.items():
         assert got[month][:2] == (won, lost)
@@ -123,7 +127,7 @@ def test_a_deal_closed_by_a_move_counts_in_the_moves_month_not_its_close_date(de
             "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
             " actor_id, source) VALUES ('deal-10', 'deals', 'stage', '\"st-nego\"', '\"st-won\"', ?, NULL, 'server')",
             (stamp(moved),))
-    before = {m.month: m.won for m in won_lost(_stats(deals_store).closed_cells(shape, DealScope()))}
+    before = {m.month: m.won for m in won_lost(_stats(deals_store).closed_cells(shape, DealScope(), UTC))}
     assert before == {m: w for m, (w, _l, _a) in reference_won_lost(deals_store).items()}
     assert before[moved.strftime("%Y-%m")] >= 1
 
@@ -138,7 +142,7 @@ def test_a_tables_filter_narrows_every_figure(deals_store: Store) -> None:
     expected = reference_stages(deals_store, "user-sam", None, ids)
     assert got.keys() == expected.keys()
     assert all(got[s][0] == c and got[s][1] == pytest.approx(a) for s, (c, a) in expected.items())
-    closed = {m.month: (m.won, m.lost) for m in won_lost(stats.closed_cells(shape, scope))}
+    closed = {m.month: (m.won, m.lost) for m in won_lost(stats.closed_cells(shape, scope, UTC))}
     assert closed == {m: (w, lost) for m, (w, lost, _) in reference_won_lost(deals_store, "user-sam", ids).items()}
 
 
@@ -170,3 +174,77 @@ def test_no_stage_attribute_in_the_index_reads_as_no_deals(tmp_path: Path) -> No
         assert stats.deal_cells(shape) == []
         assert stats.closed_cells(shape) == []
         assert [t.count for t in stage_totals(shape, [])] == [0] * 6
+
+
+def _one_object_store(path: Path, value: AttributeDef, records: list[Record], *, close_date: bool = True) -> Store:
+    """A workspace whose deals have ``value`` as their amount (and maybe an expected close date)."""
+    store = Store.open(path)
+    attributes = [AttributeDef("name", "Name", AttributeType.TEXT, order=0), value,
+                  AttributeDef("stage", "Stage", AttributeType.STATUS, order=2, options=STAGES)]
+    if close_date:
+        attributes.append(AttributeDef("expected_close_date", "Expected close date", AttributeType.DATE, order=3))
+    with store.write():
+        store.schema.save_object(ObjectDef("deals", "Deal", "Deals", attributes=tuple(attributes)), 0)
+    obj = store.schema.get_object("deals")
+    assert obj is not None
+    with store.write():
+        store.records.put_many(obj, records)
+    return store
+
+
+def test_plain_number_amounts_are_summed_as_values_with_no_currency(tmp_path: Path) -> None:
+    amounts = [1000 + n * 137 for n in range(12)]
+    records = [Record(f"d{n}", "deals", {"name": f"D{n}", "amount": amount, "stage": STAGES[n % 3].id,
+                                        "expected_close_date": f"2026-12-{1 + n:02d}"})
+               for n, amount in enumerate(amounts)]
+    number = AttributeDef("amount", "Amount", AttributeType.NUMBER, order=1)
+    with _one_object_store(tmp_path / "n.sqlite", number, records) as store:
+        shape = _shape(store)
+        cells = _stats(store).deal_cells(shape)
+        totals = {t.title: (t.count, t.amounts) for t in stage_totals(shape, cells) if t.count}
+        assert totals == {
+            title: (4, {None: pytest.approx(sum(amounts[i::3]))})
+            for title, i in (("Lead", 0), ("Qualified", 1), ("Proposal", 2))}
+        assert currencies(cells) == [None]
+
+
+def test_a_closed_deal_with_no_move_close_date_or_update_counts_when_it_was_created(tmp_path: Path) -> None:
+    # (Attio: no close date attribute, no updated_at on records.)
+    records = [Record(f"d{n}", "deals", {"name": f"D{n}", "stage": "st-won" if n % 2 else "st-lost"},
+                      f"2026-0{3 + n % 2}-10T10:00:00.000Z", None) for n in range(10)]
+    value = AttributeDef("value", "Value", AttributeType.CURRENCY, order=1, config={"currency_code": "USD"})
+    with _one_object_store(tmp_path / "a.sqlite", value, records, close_date=False) as store:
+        shape = _shape(store)
+        closed = _stats(store).closed_cells(shape, DealScope(), UTC)
+        assert [(m.month, m.won, m.lost) for m in won_lost(closed)] == [("2026-03", 0, 5), ("2026-04", 5, 0)]
+        assert fallback_count(closed) == 10
+
+
+@pytest.mark.parametrize(("zone", "months"), [
+    # Tokyo (+9): the last evening of March in UTC is already April; the DST-free zone moves both.
+    ("Asia/Tokyo", ["2026-04", "2026-04", "2026-10", "2026-05", "2026-07"]),
+    # Los Angeles: -7 in summer, -8 from 1 November: 1 October 07:30 UTC is 00:30 that day (PDT),
+    # though today's offset (PST) would put it in September.
+    ("America/Los_Angeles", ["2026-03", "2026-03", "2026-10", "2026-04", "2026-06"]),
+    # Kolkata (+5:30): 18:45 UTC on 30 April is a quarter past midnight on 1 May.
+    ("Asia/Kolkata", ["2026-04", "2026-04", "2026-10", "2026-05", "2026-07"]),
+    ("UTC", ["2026-03", "2026-04", "2026-10", "2026-04", "2026-06"]),
+])
+def test_closing_months_are_the_users_local_months(tmp_path: Path, zone: str, months: list[str]) -> None:
+    moves = ["2026-03-31T23:30:00.000Z", "2026-04-01T03:00:00.000Z", "2026-10-01T07:30:00.000Z",
+             "2026-04-30T18:45:00.000Z"]
+    records = [Record(f"d{n}", "deals", {"name": f"D{n}", "stage": "st-won"}, "2026-01-05T10:00:00.000Z",
+                      "2026-06-30T22:00:00.000Z") for n in range(5)]
+    value = AttributeDef("value", "Value", AttributeType.CURRENCY, order=1, config={"currency_code": "USD"})
+    with _one_object_store(tmp_path / "z.sqlite", value, records, close_date=False) as store:
+        with store.write():
+            store.conn.executemany(
+                "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
+                " actor_id, source) VALUES (?, 'deals', 'stage', '\"st-nego\"', '\"st-won\"', ?, NULL, 'local')",
+                [(f"d{n}", at) for n, at in enumerate(moves)])  # d4: no move, its update (30 June 22:00 UTC)
+        shape = _shape(store)
+        closed = _stats(store).closed_cells(shape, DealScope(), ZoneInfo(zone))
+        expected: dict[str, int] = {}
+        for month in months:
+            expected[month] = expected.get(month, 0) + 1
+        assert {m.month: m.won for m in won_lost(closed)} == expected

@@ -6,11 +6,12 @@ the forecast, hovering says the numbers, names stay plain text, and both palette
 from __future__ import annotations
 
 import csv
-import json
+import itertools
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import shiboken6
@@ -20,7 +21,7 @@ from PySide6.QtGui import QFontMetricsF, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 from crmdesk.context import AppContext
-from crmdesk.model import Condition, FilterGroup, Operator
+from crmdesk.model import AttributeDef, AttributeType, Condition, FilterGroup, ObjectDef, Operator, Record
 from crmdesk.model.filters import filter_to_json
 from crmdesk.model.pipeline import deals_pipeline, default_probabilities
 from crmdesk.store import Store
@@ -28,8 +29,10 @@ from crmdesk.store.pipeline_stats import months_of
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.dashboard_view import NO_DEALS, NO_DEALS_OBJECT, DashboardView
 from crmdesk.ui.views.object_view import ObjectView
+from crmdesk.ui.widgets.chart_labels import month_name
 from tests.store._pipeline_deals import (
     NOW,
+    STAGES,
     TODAY,
     build_deals,
     reference_forecast,
@@ -146,8 +149,9 @@ def test_forecast_and_won_lost_match_the_plain_count(qtbot: Any, context: AppCon
     _header, rows = view.won_lost_chart.table()
     assert {r[0]: (r[1], r[2]) for r in rows} == {m: (w, lost) for m, (w, lost, _) in reference_won_lost(store).items()}
     assert "win rate" in view.won_lost_chart.title.text()
-    # The footnote says how closed deals without a stage move are dated.
+    # The footnote says how closed deals without a stage move are dated, down to the last fallback.
     assert "expected close month" in view.footnote.text() and "of the deals closed" in view.footnote.text()
+    assert "last updated, else in the month it was created" in view.footnote.text()
 
 
 def test_stage_probabilities_dialog_moves_the_weighted_forecast(qtbot: Any, context: AppContext,
@@ -202,6 +206,12 @@ def test_export_png_and_csv_write_files_that_read_back(qtbot: Any, context: AppC
     assert png == tmp_path / "pipeline-by-stage.png"
     image = QImage(str(png))
     assert not image.isNull() and image.width() > 200 and image.height() > 150
+    # The picture carries the chart's title above the chart (a picture alone says nothing of what
+    # it counts): a band with text in it.
+    band = image.height() - panel.view.height()
+    assert image.width() == panel.view.width() and band >= panel.title.fontMetrics().height()
+    corner = image.pixel(0, 0)
+    assert sum(image.pixel(x, y) != corner for x in range(image.width()) for y in range(band)) > 50
     written = panel.export_csv()
     assert written is not None
     with written.open(encoding="utf-8-sig", newline="") as handle:
@@ -284,7 +294,7 @@ def test_activity_counts_the_last_30_days_by_the_injected_clock(qtbot: Any, cont
     _settled(qtbot, later)
     assert later.activity_chart.table()[1] == []
     assert later.activity_chart.stack.currentWidget() is later.activity_chart.empty
-    assert json.dumps(later.activity_chart.empty.text())
+    assert later.activity_chart.empty.text() == "No notes, completed tasks or stage moves in the last 30 days."
 
 
 # -- counting off the GUI thread -------------------------------------------------------------------
@@ -379,15 +389,168 @@ def test_labels_stay_whole_in_a_small_window(qtbot: Any, context: AppContext, st
     # Every stage by its whole name, with its count; the first stage on top (last category).
     assert axis.categories() == [f"{t} · {totals.get(t, 0)}" for t in reversed(
         ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"])]
+    # Twelve months: short month names, the year where the months start and at January.
+    view.period_combo.setCurrentIndex(view.period_combo.findData("last_12"))
+    QApplication.processEvents()
     months = view.won_lost_chart.category_axis
     assert months is not None
     labels = months.categories()
-    assert len(labels) > 6 and not any("…" in label for label in labels)
-    # Short month names; the year where the months start and at each January.
-    first = view.won_lost_chart.table()[1][0][0]
-    assert labels[0].endswith(str(first)[:4]) and all(len(label) <= 3 or label[-4:].isdigit() for label in labels)
-    assert sum(label[-4:].isdigit() for label in labels) == len({str(r[0])[:4] for r in view.won_lost_chart.table()[1]})
+    rows = view.won_lost_chart.table()[1]
+    assert len(labels) == len(_every_month(str(rows[0][0]), str(rows[-1][0]))) > 6
+    assert not any("…" in label for label in labels)
+    assert labels[0].endswith(str(rows[0][0])[:4]) and all(len(label) <= 3 or label[-4:].isdigit() for label in labels)
+    assert sum(label[-4:].isdigit() for label in labels) == len({str(r[0])[:4] for r in rows}) == 2
     # QtCharts would cut a label wider than its bar group: such labels stand upright instead.
     room = view.won_lost_chart.chart.plotArea().width() / len(labels)
     widest = max(QFontMetricsF(months.labelsFont()).horizontalAdvance(label) for label in labels)
     assert widest < room or months.labelsAngle() == -90
+
+
+def _every_month(first: str, last: str) -> list[str]:
+    """"2026-11", "2026-12", "2027-01", … from ``first`` to ``last``, none skipped."""
+    year, month = int(first[:4]), int(first[5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def test_every_month_has_its_own_labelled_bar_group_over_more_than_a_year(qtbot: Any, context: AppContext) -> None:
+    view = _open(qtbot, context)  # All time: closings over more than twelve months
+    for panel, rows in ((view.won_lost_chart, view.won_lost_chart.table()[1]),
+                        (view.forecast_chart, [r for r in view.forecast_chart.table()[1] if r[1] == "USD"])):
+        months = _every_month(str(rows[0][0]), str(rows[-1][0]))
+        assert len(months) > 12
+        axis = panel.category_axis
+        assert axis is not None
+        labels = axis.categories()
+        # One label per calendar month (months with nothing closed too), each saying its year.
+        assert len(labels) == len(months) == len(set(labels))
+        assert labels[0].endswith(f"’{months[0][2:4]}") and labels[-1].endswith(f"’{months[-1][2:4]}")
+        assert all(label[-3:] == f"’{month[2:4]}" for label, month in zip(labels, months, strict=True))
+        for bar_set in panel.series.barSets():
+            assert bar_set.count() == len(months)
+    # A month with nothing closed is drawn empty, between its neighbours.
+    counted = {str(r[0]): (r[1], r[2]) for r in view.won_lost_chart.table()[1]}
+    months = _every_month(min(counted), max(counted))
+    won, lost = view.won_lost_chart.series.barSets()
+    assert [(won.at(i), lost.at(i)) for i in range(len(months))] == [counted.get(m, (0, 0)) for m in months]
+
+
+def test_periods_and_closing_months_are_in_the_users_time_zone(qtbot: Any, store: Store, tmp_path: Path,
+                                                               ui_context: Any) -> None:
+    # New Year's Eve, 20:00 UTC: already 1 January 2027, 05:00, in Tokyo.
+    new_year = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    with store.write():  # won at 23:30 UTC on 31 March: 1 April in Tokyo
+        store.conn.execute(
+            "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
+            " actor_id, source) VALUES ('deal-10', 'deals', 'stage', '\"st-nego\"', '\"st-won\"',"
+            " '2026-03-31T23:30:00.000Z', NULL, 'local')")
+    context = ui_context(store, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                         now=lambda: new_year, navigator=Navigator())
+    view = DashboardView(context, zone=tokyo)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    _settled(qtbot, view)
+    view.period_combo.setCurrentIndex(view.period_combo.findData("this_year"))
+    assert view.months() == ("2027-01", "2027-12")
+    view.period_combo.setCurrentIndex(view.period_combo.findData("all"))
+    rows = {r[0]: (r[1], r[2]) for r in view.won_lost_chart.table()[1]}
+    expected = reference_won_lost(store, zone=tokyo)
+    assert rows == {m: (w, lost) for m, (w, lost, _) in expected.items()}
+    assert expected != reference_won_lost(store, zone=UTC)  # (the zone matters in this workspace)
+
+
+def test_plain_number_amounts_show_their_value_per_stage(qtbot: Any, tmp_path: Path, ui_context: Any) -> None:
+    # (Atomic's deals: the amount is a NUMBER, no currency.)
+    amounts = [1000 + n * 137 for n in range(12)]
+    with Store.open(tmp_path / "numbers.sqlite") as numbers:
+        with numbers.write():
+            numbers.schema.save_object(ObjectDef("deals", "Deal", "Deals", attributes=(
+                AttributeDef("name", "Name", AttributeType.TEXT, order=0),
+                AttributeDef("amount", "Amount", AttributeType.NUMBER, order=1),
+                AttributeDef("stage", "Stage", AttributeType.STATUS, order=2, options=STAGES))), 0)
+        obj = numbers.schema.get_object("deals")
+        assert obj is not None
+        with numbers.write():
+            numbers.records.put_many(obj, [Record(f"d{n}", "deals", {"name": f"D{n}", "amount": amount,
+                                                                    "stage": STAGES[n % 3].id})
+                                           for n, amount in enumerate(amounts)])
+        view = _open(qtbot, ui_context(numbers, now=lambda: NOW))
+        (bars,) = view.stages_chart.series.barSets()
+        assert bars.label() == "Value"
+        # Top down: Lead, Qualified, Proposal, then the empty stages; the bars are drawn bottom up.
+        values = [bars.at(i) for i in reversed(range(bars.count()))]
+        assert values == pytest.approx([sum(amounts[0::3]), sum(amounts[1::3]), sum(amounts[2::3]), 0, 0, 0])
+        axis = view.stages_chart.category_axis
+        assert axis is not None and axis.categories()[-1] == "Lead · 4"  # the count beside the name
+
+
+def test_the_dashboard_counts_in_a_data_folder_named_with_uri_characters(qtbot: Any, tmp_path: Path,
+                                                                         ui_context: Any) -> None:
+    folder = tmp_path / "a #b?c%41d"
+    folder.mkdir()
+    with Store.open(folder / "deals.sqlite") as odd:
+        build_deals(odd)
+        view = _open(qtbot, ui_context(odd, now=lambda: NOW))
+        assert _stage_rows(view) == _rounded(_expected_stages(odd))
+    assert [p.name for p in tmp_path.iterdir()] == ["a #b?c%41d"]  # no stray file beside it
+
+
+def test_a_count_no_longer_wanted_stops_while_it_runs(store: Store) -> None:
+    # (What an owner change or a sync page does to the count already running: it ends early instead
+    # of scanning every deal for numbers nobody will see.)
+    from crmdesk.store.pipeline_stats import DealScope
+    from crmdesk.ui.views.dashboard_counting import Superseded, count_in_file
+
+    shape = deals_pipeline(store.schema.objects())
+    assert shape is not None
+    asked: list[bool] = []
+
+    def wanted() -> bool:  # wanted when it starts, no longer once it runs
+        asked.append(not asked)
+        return asked[-1]
+
+    with pytest.raises(Superseded):
+        count_in_file(store.path, shape, DealScope(), "2026-10-21T00:00:00.000Z", wanted=wanted)
+    assert len(asked) >= 2  # it was asked again while counting
+    # Still wanted throughout: the whole count.
+    counts = count_in_file(store.path, shape, DealScope(), "2026-10-21T00:00:00.000Z")
+    assert sum(c.count for c in counts.cells) == 240
+
+
+def test_a_close_date_centuries_away_does_not_draw_every_month_between() -> None:
+    from crmdesk.ui.widgets.chart_labels import calendar, month_labels
+
+    assert calendar(["2026-11", "2027-02"]) == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    typo = calendar(["2026-01", "2026-03", "2027-01", "2027-03", "2206-01"])  # a close date typed as 2206
+    assert typo == ["2026-01", "2026-03", "2027-01", "2027-03", "2206-01"]
+    labels = month_labels(typo)(100, len)
+    assert len(set(labels)) == 5 and all(label[-2:].isdigit() for label in labels)  # no "Mar" twice
+
+
+def test_years_of_months_in_a_narrow_chart_keep_whole_labels_on_every_few_months(qtbot: Any) -> None:
+    from crmdesk.store.pipeline_stats import MonthOutcome
+    from crmdesk.ui.widgets.chart_labels import every_month
+    from crmdesk.ui.widgets.chart_won_lost import WonLostChart
+
+    months = every_month("2023-01", "2026-12")
+    chart = WonLostChart()
+    qtbot.addWidget(chart)
+    chart.resize(380, 330)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_months([MonthOutcome(m, 1, 2) for m in months], lambda amount, _code: str(amount), lambda m: m)
+    QApplication.processEvents()
+    axis = chart.category_axis
+    assert axis is not None and len(axis.categories()) == 48 == chart.series.barSets()[0].count()
+    shown = [(index, label) for index, label in enumerate(axis.categories()) if label.strip("\u200b")]
+    # Upright and uncut ("May ’24", not QtCharts' "⋮"), a label every few months, none skipped longer.
+    assert axis.labelsAngle() == -90 and not axis.truncateLabels()
+    assert 6 <= len(shown) < 48
+    assert all(label == month_name(months[index], year=True, short_year=True) for index, label in shown)
+    gaps = {b - a for (a, _), (b, _) in itertools.pairwise(shown)}
+    assert len(gaps) == 1 and shown[0][0] < next(iter(gaps))

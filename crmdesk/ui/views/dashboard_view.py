@@ -4,7 +4,7 @@
   month (stage probabilities from the workspace settings: "Stage probabilities…"), won and lost
   by month with the win rate, and each member's activity over the last 30 days.
 - Filters: owner (everyone, me, a member), period (whole months around today, by
-  ``AppContext.now``), and the currency the money charts show (amounts in different currencies
+  ``AppContext.now`` in the user's time zone), and the currency the money charts show (amounts in different currencies
   are never added: each currency is its own chart, and every currency is in the CSV).
 
 Targets: ``dashboard`` (all deals); ``dashboard:view:<saved view id>`` (the deals that saved
@@ -25,7 +25,7 @@ import itertools
 import json
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,8 +89,8 @@ NO_DEALS_OBJECT = (
 NO_DEALS = "No deals yet. Deals you create, or that a sync brings, are charted here."
 FOOTNOTE = (
     "Won and lost: a deal counts in the month of its last move into a won or lost stage that crmdesk "
-    "saw (months in UTC); a deal closed before that counts in its expected close month, else in the "
-    "month it was last updated{fallback}. Forecast: open deals with an amount and an expected close "
+    "saw; a deal closed before that counts in its expected close month, else in the month it was last "
+    "updated, else in the month it was created{fallback}. Forecast: open deals with an amount and an expected close "
     "date, their value × their stage's probability. Pipeline and forecast follow the period by "
     "expected close date; deals without one count only in “All time”."
 )
@@ -105,10 +105,14 @@ class DashboardView(QWidget):
     #: The charts show the numbers of the latest request (after it was counted and drawn).
     counted = Signal()
 
-    def __init__(self, context: AppContext, argument: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, argument: str = "", parent: QWidget | None = None,
+                 *, zone: tzinfo | None = None) -> None:
+        """``zone``: the user's time zone (None: the machine's) — "today" for the periods, and the
+        month a deal closed in."""
         super().__init__(parent)
         self.context = context
         self.argument = argument
+        self.zone = zone
         self.formatter = ValueFormatter()
         self.shape: PipelineShape | None = None
         self.cells: list[DealCell] = []
@@ -316,11 +320,12 @@ class DashboardView(QWidget):
         if store.path == Path(":memory:"):
             # (A memory store has no file a second connection could read: count here.)
             self._counted(request, count_with(PipelineStats(store.conn, store.schema), shape, scope, since,
-                                              deals=deals))
+                                              deals=deals, zone=self.zone))
             return
-        path = store.path
+        path, zone = store.path, self.zone
         self._counter.run(
-            lambda: count_in_file(path, shape, scope, since, deals=deals, wanted=lambda: request == self._latest),
+            lambda: count_in_file(path, shape, scope, since, deals=deals, zone=zone,
+                                  wanted=lambda: request == self._latest),
             lambda counts: self._counted(request, counts),
             lambda error: self._count_failed(request, error))
 
@@ -374,7 +379,7 @@ class DashboardView(QWidget):
         return {**default_probabilities(self.shape), **self.store.settings.stage_probabilities(self.shape.obj.slug)}
 
     def months(self) -> tuple[str, str] | None:
-        return months_of(str(self.period_combo.currentData()), self.context.now().date())
+        return months_of(str(self.period_combo.currentData()), self.context.now().astimezone(self.zone).date())
 
     def redraw(self) -> None:
         """Sum the rows already read for the period and currency chosen, and draw the charts."""

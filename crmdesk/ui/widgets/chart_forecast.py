@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QWidget
 
 from crmdesk.store.pipeline_stats import MonthForecast
-from crmdesk.ui.widgets.chart_labels import month_labels
+from crmdesk.ui.widgets.chart_labels import calendar, month_labels
 from crmdesk.ui.widgets.chart_panel import ChartPanel
 
 Money = Callable[[float, str | None], str]
@@ -26,12 +26,15 @@ class ForecastChart(ChartPanel):
         self.rows = list(rows)
         self.set_table(["Month", "Currency", "Open deals", "Open value", "Weighted value"],
                        [[r.month, r.currency or "", r.count, r.amount, r.weighted] for r in rows])
-        shown = [r for r in rows if r.currency == currency]
-        if not shown:
+        found = {r.month: r for r in rows if r.currency == currency}
+        if not found:
             self.show_empty("No open deals with an amount and an expected close date in this period"
                             + (f" in {currency}." if currency else "."))
             return
         others = {(r.month, r.currency): r for r in rows if r.currency != currency}
+        # Every month from the first to the last, those with no deals closing empty.
+        shown = [found.get(month) or MonthForecast(month, currency, 0, 0.0, 0.0)
+                 for month in calendar(sorted(found))]
 
         def tip(_set: int, index: int) -> str:
             row = shown[index]

@@ -1,9 +1,12 @@
 """Category labels that stay whole: QtCharts cuts a label wider than its category to "Qualif…" or
 "Oct…" (and drops a second line), so the charts choose labels that fit the room there is.
 
-- Months: the short name ("Oct"), with the year where it starts and at each January
-  ("Oct 2026", …, "Jan 2027"); where they do not fit side by side (a year of months in a narrow
-  chart) the labels stand upright, whole.
+- Months: every calendar month from the first to the last (a month with nothing in it is an empty
+  group: the axis reads as a calendar), the short name ("Oct") with the year where it starts and at
+  each January ("Oct 2026", …, "Jan 2027"); over more than twelve months every label has its year,
+  short ("Oct ’26": upright, the labels take less of the chart's height) — a name would repeat,
+  and QtCharts drops a category it already has, and the bars past the end of the axis with it.
+  Where they do not fit side by side the labels stand upright, whole (``ChartPanel._fitted``).
 - Names (stages, members) on a horizontal chart's label column: whole where they fit, else cut
   with "…" — keeping what follows the name (a stage's deal count); the tooltip has the full name.
 """
@@ -19,21 +22,52 @@ GAP = 10.0
 Width = Callable[[str], float]
 
 
-def month_name(month: str, *, year: bool) -> str:
-    """"2027-03" → "Mar" (or "Mar 2027"), in the user's language."""
+def month_name(month: str, *, year: bool, short_year: bool = False) -> str:
+    """"2027-03" → "Mar" (or "Mar 2027", or with ``short_year`` "Mar ’27"), in the user's language."""
     number_year, number = (int(part) for part in month.split("-"))
-    return QLocale().toString(QDate(number_year, number, 1), "MMM yyyy" if year else "MMM")
+    shape = ("MMM ’yy" if short_year else "MMM yyyy") if year else "MMM"
+    return QLocale().toString(QDate(number_year, number, 1), shape)
+
+
+def every_month(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` ("2026-11", "2026-12", "2027-01", …), inclusive."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while (found := f"{year:04d}-{month:02d}") <= last:
+        months.append(found)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+#: More months than this from the first to the last (ten years: a close date typed as 2206) and
+#: the chart keeps to the months that have something, each labelled with its year.
+CALENDAR_LIMIT = 120
+
+
+def calendar(months: Sequence[str]) -> list[str]:
+    """The months a chart's axis shows for ``months`` (sorted, those with something in them):
+    every month from the first to the last, or only ``months`` past ``CALENDAR_LIMIT``."""
+    if not months:
+        return []
+    every = every_month(months[0], months[-1]) if _span(months[0], months[-1]) <= CALENDAR_LIMIT else []
+    return every or list(months)
+
+
+def _span(first: str, last: str) -> int:
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
 
 
 def month_labels(months: Sequence[str]) -> Callable[[float, Width], list[str]]:
-    """The labels for ``months`` ("2026-10", …): short names, the year where it changes. (Where they
-    do not fit side by side the chart turns them upright: ``ChartPanel.fit_labels``.)"""
+    """The labels for ``months`` ("2026-10", …, in order): short names with the year where it
+    changes; over more than twelve months, each with its short year ("Oct ’26": names would repeat). (Where they do
+    not fit side by side the chart turns them upright: ``ChartPanel.fit_labels``.)"""
+    every_year = bool(months) and _span(months[0], months[-1]) > 12
 
     def fit(_room: float, _width: Width) -> list[str]:
         labels = []
         last_year = ""
         for month in months:
-            labels.append(month_name(month, year=month[:4] != last_year))
+            labels.append(month_name(month, year=every_year or month[:4] != last_year, short_year=every_year))
             last_year = month[:4]
         return labels
 

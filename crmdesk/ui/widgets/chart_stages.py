@@ -42,11 +42,13 @@ class StagesChart(ChartPanel):
             return "\n".join(lines)
 
         titles = [t.title for t in shown]
-        if currency is None or not any(currency in t.amounts for t in totals):
+        if not any(currency in t.amounts for t in totals):
             # No amounts at all: the bars are the counts.
             self.draw_bars(titles, [("Deals", [t.count for t in shown])], tip, horizontal=True,
                            value_title="Deals", fit=name_labels(titles))
         else:
-            self.draw_bars(titles, [(f"Value ({currency})", [t.amounts.get(currency, 0.0) for t in shown])], tip,
-                           horizontal=True, value_title=currency,
+            # (``currency`` None: plain-number amounts, or amounts whose currency is not known.)
+            label = f"Value ({currency})" if currency else "Value"
+            self.draw_bars(titles, [(label, [t.amounts.get(currency, 0.0) for t in shown])], tip,
+                           horizontal=True, value_title=currency or "Value",
                            fit=name_labels(titles, [f" · {QLocale().toString(t.count)}" for t in shown]))

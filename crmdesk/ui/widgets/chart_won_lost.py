@@ -9,7 +9,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QWidget
 
 from crmdesk.store.pipeline_stats import MonthOutcome, overall_win_rate
-from crmdesk.ui.widgets.chart_labels import month_labels
+from crmdesk.ui.widgets.chart_labels import calendar, month_labels
 from crmdesk.ui.widgets.chart_panel import ChartPanel
 
 #: Won green, lost red (the demo's stage colours), readable on both palettes.
@@ -40,14 +40,18 @@ class WonLostChart(ChartPanel):
             self.show_empty("No deals won or lost in this period.")
             return
 
+        # Every month from the first to the last, those with no closings empty.
+        by_month = {m.month: m for m in months}
+        shown = [by_month.get(month) or MonthOutcome(month) for month in calendar([m.month for m in months])]
+
         def tip(_set: int, index: int) -> str:
-            month = self.months[index]
+            month = shown[index]
             lines = [f"{month_label(month.month)}: {month.won} won, {month.lost} lost, "
                      f"win rate {percent(month.win_rate)}"]
             lines += [f"Won {money(amount, code)}"
                       for code, amount in sorted(month.won_amounts.items(), key=lambda kv: kv[0] or "~")]
             return "\n".join(lines)
 
-        self.draw_bars([m.month for m in months],
-                       [("Won", [m.won for m in months]), ("Lost", [m.lost for m in months])], tip,
-                       value_title="Deals", colors=WON_LOST_COLORS, fit=month_labels([m.month for m in months]))
+        self.draw_bars([m.month for m in shown],
+                       [("Won", [m.won for m in shown]), ("Lost", [m.lost for m in shown])], tip,
+                       value_title="Deals", colors=WON_LOST_COLORS, fit=month_labels([m.month for m in shown]))
