@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
@@ -85,6 +86,21 @@ def data_cell(attr: AttributeDef, value: Any, ctx: Any) -> str:
     return MULTI_JOINER.join(texts)
 
 
+@contextmanager
+def written_whole(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 (with BOM, for spreadsheets) text handle on ``<path>.part``, moved onto ``path``
+    when the block ends; any exception (a cancel too) removes the part file: a failed or cancelled
+    export never leaves half a file under the name the user chose."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            yield handle
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def export_csv(
     model: RecordTableModel,
     columns: Sequence[int],
@@ -97,10 +113,9 @@ def export_csv(
     file under the name the user chose.
     """
     total = model.rowCount()
-    partial = path.with_name(path.name + ".part")
     written = 0
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+        with written_whole(path) as handle:
             writer = csv.writer(handle)
             money = {c for c in columns if _is_money(model, c)}
             header: list[str] = []
@@ -123,13 +138,8 @@ def export_csv(
                         cells.append(safe_cell(data_cell(attr, value, model.context)))
                 writer.writerow(cells)
                 written += 1
-        partial.replace(path)
     except _Cancelled:
-        partial.unlink(missing_ok=True)
         return -1
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     if progress is not None:
         progress(total, total)
     return written

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -28,8 +29,8 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QEvent, QMargins, Qt
-from PySide6.QtGui import QColor, QCursor, QFontMetricsF, QPainter, QPalette
+from PySide6.QtCore import QEvent, QMargins, QRect, Qt
+from PySide6.QtGui import QColor, QCursor, QFontMetricsF, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.ui.csv_export import plain_number, safe_cell
+from crmdesk.ui.csv_export import plain_number, safe_cell, written_whole
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.theme import scaled_font
 from crmdesk.ui.theme_ink import is_dark
@@ -238,7 +239,10 @@ class ChartPanel(QFrame):
 
     def _fitted(self, axis: QBarCategoryAxis, room: float) -> list[str]:
         """The labels ``fit`` chooses for ``room``; on vertical bars, labels wider than their
-        category stand upright (QtCharts would cut them), else lie flat."""
+        category stand upright, else lie flat. Upright, QtCharts would still cut a label whose line
+        height plus its padding exceeds the category ("⋮", seen below ~22 px): such labels are drawn
+        uncut (they are narrower than their category), and where even a line is wider than a
+        category (years of months in a narrow chart) only every n-th category keeps its label."""
         assert self._fit is not None
         metrics = QFontMetricsF(axis.labelsFont())
         plain = self._fit(room, metrics.horizontalAdvance)
@@ -247,6 +251,13 @@ class ChartPanel(QFrame):
             upright = -90 if widest + GAP > room else 0
             if axis.labelsAngle() != upright:
                 axis.setLabelsAngle(upright)
+            axis.setTruncateLabels(upright == 0)
+            step = math.ceil((metrics.height() + 2) / room) if upright else 1
+            if step > 1:
+                # (Categories must differ: the unlabelled ones get invisible texts of their own. Not
+                # the first: QtCharts hides an upright label at the axis's very start.)
+                plain = [text if index % step == step // 2 else "\u200b" * (index + 1)
+                         for index, text in enumerate(plain)]
         return [axis_label(text) for text in plain]
 
     def fit_labels(self) -> None:
@@ -304,15 +315,40 @@ class ChartPanel(QFrame):
 
     # -- exports -------------------------------------------------------------------------------
 
+    def picture(self) -> QPixmap:
+        """The chart as it shows (its view, grabbed) under its title (a label outside the view: the
+        won/lost chart's says the win rate), on the chart's background; no export buttons."""
+        chart = self.view.grab()
+        ratio = chart.devicePixelRatio()
+        width = round(chart.width() / ratio)
+        margin = 8
+        metrics = self.title.fontMetrics()
+        text_rect = metrics.boundingRect(QRect(0, 0, width - 2 * margin, 10_000), Qt.TextFlag.TextWordWrap,
+                                         self.title.text())
+        band = text_rect.height() + 2 * margin
+        picture = QPixmap(chart.width(), chart.height() + round(band * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(self.palette().color(QPalette.ColorRole.Base))
+        painter = QPainter(picture)
+        try:
+            painter.setFont(self.title.font())
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            painter.drawText(QRect(margin, margin, width - 2 * margin, text_rect.height()),
+                             int(Qt.TextFlag.TextWordWrap), self.title.text())
+            painter.drawPixmap(0, band, chart)
+        finally:
+            painter.end()
+        return picture
+
     def export_png(self) -> Path | None:
-        """Ask where, save the chart as it shows (its view, grabbed); the path, or None."""
+        """Ask where, save the chart as it shows under its title (``picture``); the path, or None."""
         chosen = self.ask_path(self, "Export chart as PNG", f"{self.file_stem}.png", "PNG images (*.png)")
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
-        if not self.view.grab().save(str(path), "PNG"):
+        if not self.picture().save(str(path), "PNG"):
             self.set_note(f"Could not write {path}.")
             return None
         return path
@@ -332,18 +368,12 @@ class ChartPanel(QFrame):
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
-    """Numbers as plain numbers, text guarded; through a temporary file so a failure leaves none."""
-    partial = path.with_name(path.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([safe_cell(h) for h in header])
-            for row in rows:
-                writer.writerow([_cell(c) for c in row])
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    """Numbers as plain numbers, text guarded; through a temporary file (``written_whole``) so a failure leaves none."""
+    with written_whole(path) as handle:
+        writer = csv.writer(handle)
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow([_cell(c) for c in row])
 
 
 def _cell(value: Cell) -> str:
