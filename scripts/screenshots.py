@@ -83,6 +83,9 @@ def main() -> int:
         render(data_dir, options.out / "deals-board.png", "board:deals")
         render(data_dir, options.out / "deal-record.png", f"record:{deal_with_notes(data_dir)}")
         render(data_dir, options.out / "tasks.png", "tasks")
+        render(data_dir, options.out / "home.png", "home")
+        render(data_dir, options.out / "dashboard.png", "dashboard")
+        render(data_dir, options.out / "dashboard-dark.png", "dashboard", dark=True)
         render(data_dir, options.out / "people-dark.png", "people", dark=True)
         # A laptop's window: the tasks and a record page at 1024×700, the people at 150 % in dark.
         deal = deal_with_notes(data_dir)
