@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,14 @@ OFFSCREEN_NOTICES = "This plugin does not support"
 
 
 @contextmanager
-def open_window(qtbot: Any, store: Store, tmp_path: Path, size: tuple[int, int] = (1024, 700)) -> Iterator[MainWindow]:
+def open_window(qtbot: Any, store: Store, tmp_path: Path, size: tuple[int, int] = (1024, 700),
+                now: datetime | None = None) -> Iterator[MainWindow]:
+    """The main window over ``store``, shown and active; ``now``: the app's clock stands still there."""
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
                          undo_stack=QUndoStack(), settings=settings)
+    if now is not None:
+        context.now = lambda: now
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.resize(*size)

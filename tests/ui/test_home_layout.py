@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QLocale, QPoint, Qt
 
 from crmdesk.context import AppContext
-from crmdesk.paths import Paths
 from crmdesk.store import Store
-from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.home_view import HomeView
 from crmdesk.ui.widgets.home_section import WORK_ROW_HEIGHT
+
+from ._navigation_window import open_window
 
 #: Far past the sandbox's own dates: every task it made is overdue, every deal quiet.
 NOW = datetime(2099, 6, 15, 8, 0, tzinfo=UTC)
@@ -107,15 +106,7 @@ def test_every_section_fits_a_1024_by_700_window(qtbot: Any, synced_store: Calla
         store.schema.set_me(me.id)
     for record_id in [row[0] for row in store.conn.execute("SELECT id FROM records LIMIT 8")]:
         store.recent.visited(record_id)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), settings=settings, now=lambda: NOW)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    with open_window(qtbot, store, tmp_path, now=NOW) as window:
         home = window.current_view()
         assert isinstance(home, HomeView)
         qtbot.waitUntil(lambda: home.tasks.showing_list() and home.recent.showing_list())
@@ -128,5 +119,3 @@ def test_every_section_fits_a_1024_by_700_window(qtbot: Any, synced_store: Calla
             assert work.viewport().height() >= 5 * WORK_ROW_HEIGHT, f"{work.accessibleName()} shows too few rows"
         assert home.counts.list.verticalScrollBar().maximum() == 0  # every count in view
         assert home.recent.list.verticalScrollBar().maximum() == 0
-    finally:
-        window.close()

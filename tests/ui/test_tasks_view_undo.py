@@ -8,17 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
-from crmdesk.context import AppContext
 from crmdesk.model import EntityKind
-from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.models.tasks_model import Group
-from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.tasks_view import TasksView
+
+from ._navigation_window import open_window
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -32,15 +31,8 @@ def edit_menu_action(window: MainWindow, starts: str) -> QAction:
 def test_edit_undo_reopens_a_task_ticked_in_the_tasks_view(qtbot: Any, synced_store: Callable[..., Store],
                                                            tmp_path: Path) -> None:
     store = synced_store(records=200, seed=1)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), settings=settings, now=lambda: NOW)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    with open_window(qtbot, store, tmp_path, now=NOW) as window:
+        context = window.context
         assert context.navigator is not None
         context.navigator.go("tasks")
         qtbot.waitUntil(lambda: isinstance(window.current_view(), TasksView))
@@ -71,5 +63,3 @@ def test_edit_undo_reopens_a_task_ticked_in_the_tasks_view(qtbot: Any, synced_st
         qtbot.waitUntil(lambda: task_id not in view.model.task_ids_in(Group.DONE))
         assert view.model.index_of_task(task_id).isValid()
         assert not undo.isEnabled()
-    finally:
-        window.close()
