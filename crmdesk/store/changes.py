@@ -38,6 +38,10 @@ class ChangeSet:
     notifications: bool = False
     outbox: bool = False
     conflicts: bool = False
+    #: A workspace setting (``store/settings.py``): stale days, retention, reminders, probabilities.
+    settings: bool = False
+    #: A task reminder fired, was snoozed or dismissed (``store/reminders.py``); the task itself did not change.
+    reminders: bool = False
     #: Too much changed to say what: views reload.
     full_reset: bool = False
 
@@ -45,7 +49,7 @@ class ChangeSet:
         return not (
             self.objects or self.record_ids or self.lists or self.links or self.id_changes or self.notes or self.tasks
             or self.schema or self.members or self.notifications or self.outbox or self.conflicts
-            or self.full_reset
+            or self.settings or self.reminders or self.full_reset
         )
 
     def update(self, other: ChangeSet) -> None:
@@ -58,7 +62,8 @@ class ChangeSet:
         self.lists |= other.lists
         self.links |= other.links
         self.id_changes.update(other.id_changes)
-        for flag in ("notes", "tasks", "schema", "members", "notifications", "outbox", "conflicts", "full_reset"):
+        for flag in ("notes", "tasks", "schema", "members", "notifications", "outbox", "conflicts", "settings",
+                     "reminders", "full_reset"):
             setattr(self, flag, getattr(self, flag) or getattr(other, flag))
 
     def record_changed(self, object_slug: str, record_id: str) -> None:
@@ -116,7 +121,8 @@ class ChangeLog:
         self._told_if_committed()
 
     def flag(self, name: str) -> None:
-        """``notes``, ``tasks``, ``schema``, ``members``, ``notifications``, ``outbox`` or ``conflicts``."""
+        """``notes``, ``tasks``, ``schema``, ``members``, ``notifications``, ``outbox``, ``conflicts``,
+        ``settings`` or ``reminders``."""
         setattr(self._pending, name, True)
         self._told_if_committed()
 

@@ -207,7 +207,7 @@ class ReminderRepo:
         self._conn.execute("DELETE FROM task_reminders WHERE task_id NOT IN (SELECT id FROM tasks)")
         self._schema.set_meta(CHECKED_AT_KEY, utc_text(now))
         if fired:
-            self._changes.flag("tasks")
+            self._changes.flag("reminders")
         fired.sort(key=lambda r: (r.deadline, r.content.lower()))
         return fired
 
@@ -265,7 +265,7 @@ class ReminderRepo:
             "UPDATE task_reminders SET snoozed_until = ?, dismissed_at = NULL WHERE task_id = ?",
             (utc_text(until), task_id)).rowcount
         if changed:
-            self._changes.flag("tasks")
+            self._changes.flag("reminders")
         return bool(changed)
 
     def dismiss(self, task_id: str, now: datetime) -> bool:
@@ -274,7 +274,7 @@ class ReminderRepo:
             "UPDATE task_reminders SET dismissed_at = ?, snoozed_until = NULL WHERE task_id = ?",
             (utc_text(now), task_id)).rowcount
         if changed:
-            self._changes.flag("tasks")
+            self._changes.flag("reminders")
         return bool(changed)
 
     def rewrite_id(self, old_id: str, new_id: str) -> None:

@@ -33,17 +33,16 @@ _MAX_LEAD_MINUTES = 7 * 24 * 60
 
 
 class WorkspaceSettings:
-    def __init__(self, schema: SchemaRepo, changes: ChangeLog | None = None) -> None:
-        """``changes``: the store's change log. A setting written is told as a ``schema`` change —
-        the workspace's own configuration, kept beside its schema — so what shows it (Home's stale
-        marks, for one) reads again; None tells nobody."""
+    def __init__(self, schema: SchemaRepo, changes: ChangeLog) -> None:
+        """``changes``: the store's change log. A setting written is told as a ``settings`` change,
+        so what shows it (Home's stale marks, the forecast, the reminders) reads again — and only
+        that: tables and boards are not reset by it."""
         self._schema = schema
         self._changes = changes
 
     def _set(self, key: str, value: str | None) -> None:
         self._schema.set_meta(key, value)
-        if self._changes is not None:
-            self._changes.flag("schema")
+        self._changes.flag("settings")
 
     # -- whole numbers -------------------------------------------------------------------
 

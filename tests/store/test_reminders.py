@@ -14,6 +14,7 @@ import pytest
 from crmdesk.model import Task
 from crmdesk.store import Store
 from crmdesk.store import reminders as reminders_module
+from crmdesk.store.changes import ChangeSet
 from crmdesk.store.reminders import (
     DUE,
     LEAD,
@@ -260,3 +261,14 @@ def test_a_look_that_fires_nothing_writes_nothing_for_a_while(store: Store) -> N
     assert store.reminders.look_needs_write(START + timedelta(minutes=50), 10)
     # Nothing due but the kept time is old: it is written again.
     assert store.reminders.look_needs_write(START + timedelta(minutes=6), 0)
+
+
+def test_a_reminder_firing_tells_reminders_not_a_task_change(store: Store) -> None:
+    """The Tasks view, Home and the dashboard re-read on a task change: a reminder's own state
+    (fired, snoozed, dismissed) is told apart, so they are left alone."""
+    assert fire(store, START) == []
+    new_task(store, "Call Ada", START + timedelta(minutes=1))
+    heard: list[ChangeSet] = []
+    store.add_change_listener(heard.append)
+    assert fire(store, START + timedelta(minutes=2), lead=0) == [("Call Ada", DUE)]
+    assert heard and all(c.reminders and not c.tasks for c in heard)

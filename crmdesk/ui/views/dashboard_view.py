@@ -438,6 +438,8 @@ class DashboardView(QWidget):
     # -- the window's hooks ----------------------------------------------------------------------
 
     def on_changed(self, changes: ChangeSet) -> None:
+        if changes.settings and not self.counting:
+            self.redraw()  # the stage probabilities: the forecast re-sums, nothing is counted again
         slug = self.shape.obj.slug if self.shape is not None else None
         if not (changes.full_reset or changes.schema or changes.members or changes.notes or changes.tasks
                 or (slug is not None and slug in changes.objects) or (slug is None and changes.objects)):

@@ -266,6 +266,8 @@ class HomeView(QWidget):
         settings, new ids or a reset: all of them."""
         if changes.full_reset or changes.schema or changes.members or changes.id_changes:
             return set(EVERYTHING)
+        if changes.settings:  # the days before a deal is stale
+            return {DEALS}
         parts = set()
         if changes.tasks or changes.record_ids & self._task_records:  # a task, or the record it is for
             parts.add(TASKS)

@@ -230,7 +230,8 @@ class RemindersView(QWidget):
         return item.data(COL_TASK, TaskIdRole) if item is not None else None
 
     def on_changed(self, changes: ChangeSet) -> None:
-        if changes.tasks or changes.full_reset or changes.record_ids or changes.id_changes or changes.members:
+        if (changes.tasks or changes.reminders or changes.full_reset or changes.record_ids or changes.id_changes
+                or changes.members):
             self.reload()
 
     # -- acting --------------------------------------------------------------------------------------
