@@ -78,6 +78,8 @@ class HomeView(QWidget):
         self._ticked: set[str] = set()
         #: The sections a waiting refresh will read again (notices merged).
         self._pending: set[str] = set()
+        #: Hidden since the sections were last read: shown again, they are read again.
+        self._hidden_since_read = False
         self._refresh_soon = QTimer(self)
         self._refresh_soon.setSingleShot(True)
         self._refresh_soon.setInterval(0)  # one refresh for a burst of notices
@@ -209,6 +211,7 @@ class HomeView(QWidget):
 
     def _read_pending(self) -> None:
         self._refresh_soon.stop()
+        self._hidden_since_read = False
         parts, self._pending = self._pending, set()
         store = self.context.store
         if store is not None and not _is_open(store.conn):
@@ -292,12 +295,16 @@ class HomeView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._pending.update(EVERYTHING)  # records visited elsewhere since, and perhaps a new day
-        self._refresh_soon.start()
+        if self._hidden_since_read:
+            # Shown again: records visited elsewhere since, and perhaps a new day. (Not when first
+            # shown: the view was read as it was built, and a second read would double its opening.)
+            self._pending.update(EVERYTHING)
+            self._refresh_soon.start()
         self._day_check.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
+        self._hidden_since_read = True
         self._refresh_soon.stop()  # out of sight, notices are held for it until shown again
         self._day_check.stop()  # the day is read again when it is shown
         self._ticked.clear()  # ticked tasks leave Home once the user has moved on
