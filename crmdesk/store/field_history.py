@@ -96,9 +96,14 @@ class FieldHistoryRepo:
         found = self._conn.execute("SELECT 1 FROM field_history WHERE changed_at < ? LIMIT 1", (before,))
         return found.fetchone() is not None
 
-    def prune(self, before: str) -> int:
-        """Drop the changes made before ``before`` (canonical time); how many went."""
-        return self._conn.execute("DELETE FROM field_history WHERE changed_at < ?", (before,)).rowcount
+    def prune(self, before: str, limit: int = -1) -> int:
+        """Drop the changes made before ``before`` (canonical time), the oldest first, at most
+        ``limit`` of them (-1: all); how many went."""
+        return self._conn.execute(
+            "DELETE FROM field_history WHERE id IN"
+            " (SELECT id FROM field_history WHERE changed_at < ? ORDER BY changed_at LIMIT ?)",
+            (before, limit),
+        ).rowcount
 
     def forget_local(self, record_id: str, attribute_slugs: Iterable[str], since: str) -> None:
         """A queued change was discarded: it never happened anywhere but here, so the rows it wrote

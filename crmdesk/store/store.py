@@ -7,12 +7,12 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from crmdesk.model import ObjectDef, Record
 from crmdesk.store.changes import ChangeLog, Listener
-from crmdesk.store.clock import minus
+from crmdesk.store.clock import canonical
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
@@ -33,6 +33,9 @@ from crmdesk.store.sync_tables import ConflictRepo, IdMap, SyncStateRepo
 from crmdesk.store.value_index import search_body
 
 log = logging.getLogger(__name__)
+
+#: Field-history rows dropped per transaction when pruning.
+PRUNE_BATCH = 20_000
 
 
 class Store:
@@ -210,20 +213,23 @@ class Store:
             self.recent.rewrite(local_id, server_id)
             self.saved_views.rewrite_id(local_id, server_id)
 
-    def prune_history(self, now: datetime) -> int:
+    def prune_history(self, now: datetime, batch: int = PRUNE_BATCH) -> int:
         """Drop field history older than ``settings.history_retention_days`` before ``now`` (the
         app's clock, ``AppContext.now``); how many rows went. Called once when the app opens a
         workspace, before its sync starts. A file that cannot be written now (locked, read-only)
         keeps them until the next time: history that lives a little longer harms nothing."""
-        before = minus(now.astimezone(UTC).isoformat(), timedelta(days=self.settings.history_retention_days))
-        if not self.history.any_before(before):
-            return 0  # the usual open: one indexed read, no write lock
+        before = canonical(now - timedelta(days=self.settings.history_retention_days))
+        pruned = 0
         try:
-            with self.write(durable=False):
-                return self.history.prune(before)
+            # The usual open: one indexed read, no write lock. After the retention was cut short,
+            # millions of rows may be due: they go in short transactions, so the sync's writes
+            # (and the window) never wait behind one long delete.
+            while self.history.any_before(before):
+                with self.write(durable=False):
+                    pruned += self.history.prune(before, batch)
         except StoreError as error:
             log.info("field history of %s not pruned this time: %s", self.path, error)
-            return 0
+        return pruned
 
     def forget_links_of(self, record_id: str, *, queued: bool) -> None:
         """The record's links and issue keys leave the cache (the server drops them with the

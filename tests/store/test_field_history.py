@@ -121,6 +121,20 @@ def test_retention_drops_rows_older_than_the_setting_as_of_the_clock_given(tmp_p
         assert store.prune_history(datetime(2026, 3, 1, tzinfo=UTC)) == 0
 
 
+def test_a_long_overdue_prune_goes_in_short_transactions_and_leaves_the_recent(store: Store) -> None:
+    """After the retention was cut short many rows are due at once: a transaction drops one batch,
+    the oldest first (the sync's writes go between them), and the prune goes on until every due
+    row is gone."""
+    old = [_change(f"p{n}", f"2025-01-{n % 28 + 1:02d}T00:00:00.000Z") for n in range(50)]
+    with store.write():
+        store.history.add([*old, _change("recent", "2026-02-01T00:00:00.000Z")])
+    with store.write():
+        assert store.history.prune("2026-01-01T00:00:00.000Z", 7) == 7  # one batch: the 7 oldest
+    assert store.history.count() == 44
+    assert store.prune_history(datetime(2026, 3, 1, tzinfo=UTC), batch=7) == 43
+    assert [c.record_id for c in store.history.stage_moves("people", "stage")] == ["recent"]
+
+
 def test_stage_moves_and_paging(store: Store) -> None:
     with store.write():
         store.history.add([_change("p1", "2026-01-03T00:00:00.000Z", "st-qual"),
