@@ -62,7 +62,6 @@ from crmdesk.store.pipeline_stats import (
 )
 from crmdesk.ui.background import Background
 from crmdesk.ui.formatting import ValueFormatter
-from crmdesk.ui.text import action_text
 from crmdesk.ui.theme import scaled_font
 from crmdesk.ui.views.dashboard_counting import DashboardCounts, Superseded, count_in_file, count_with
 from crmdesk.ui.widgets.chart_activity import ActivityChart, ActivityRow
@@ -263,7 +262,8 @@ class DashboardView(QWidget):
             item.setEnabled(False)
             item.setToolTip("Choose who you are in Workspace ▸ Settings ▸ Members ▸ This is me")
         for member in store.schema.members() if store is not None else []:
-            self.owner_combo.addItem(action_text(member.name or member.email or member.id), member.actor_id)
+            # (A combo's items take no mnemonics: "R&D" is written as it is.)
+            self.owner_combo.addItem(member.name or member.email or member.id, member.actor_id)
         found = self.owner_combo.findData(current)
         self.owner_combo.setCurrentIndex(max(0, found))
         self.owner_combo.blockSignals(False)
