@@ -265,6 +265,13 @@ CREATE TABLE IF NOT EXISTS task_reminders (
 """
 
 
+# v11: open tasks by deadline: a reminder look (every minute) and Home's "due soon" read a window of
+# deadlines, not every task.
+_V11 = """
+CREATE INDEX IF NOT EXISTS open_tasks_by_deadline ON tasks (deadline) WHERE done = 0;
+"""
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -277,5 +284,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (8, "saved views", _script(_V8)),
     (9, "status outcomes (won, lost)", _v9),
     (10, "field history and task reminders", _script(_V10)),
+    (11, "open tasks by deadline", _script(_V11)),
 )
 LATEST_VERSION = STEPS[-1][0]
