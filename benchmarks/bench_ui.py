@@ -371,6 +371,7 @@ def run(report: Report) -> None:
                           f"peak RSS of the app subprocess with the {COUNT:,}-row table painted; this benchmark "
                           f"process, table open: {rss_here:.0f} MiB"))
     dashboard_open(report)
+    home_open(report)
 
 
 # -- issue 18: the pipeline dashboard over 100,000 deals ----------------------------------------------
@@ -504,4 +505,78 @@ def dashboard_open(report: Report, repeats: int = 7) -> None:
                           "store queries alone (the count's grouped cells + activity)", "≈ queries alone",
                           f"from the start of the open until every chart has painted its numbers, over {what} "
                           f"(numbers {min(numbers):.0f}–{max(numbers):.0f} ms, {spread})"))
+        store.close()
+
+
+# -- issue 18: Home ("My work") over 100,000 deals ---------------------------------------------------
+
+
+def _work_for_home(store) -> None:  # type: ignore[no-untyped-def]
+    """3,000 open tasks (due from a month ago to a month ahead, a fifth of them mine) and 20,000
+    notes on random deals, over the dashboard's 100,000-deal store."""
+    import random
+
+    from crmdesk.model import Note, Task
+
+    rng = random.Random(18)
+    owners = [f"user-{n}" for n in range(5)]
+    with store.write():
+        for i in range(20_000):
+            day = rng.randrange(1, 29)
+            store.notes.put(Note(f"note-{i}", f"deal-{rng.randrange(COUNT)}", "Call notes", "Spoke to them",
+                                 f"2026-11-{day:02d}T10:00:00.000Z", None, rng.choice(owners)))
+        for i in range(3_000):
+            due = f"2026-{rng.choice((10, 11, 12))}-{rng.randrange(1, 29):02d}T09:00:00.000Z"
+            store.tasks.put(Task(f"task-{i}", f"Task {i}", due, False, None, [f"deal-{rng.randrange(COUNT)}"],
+                                 [rng.choice(owners)], "2026-10-01T00:00:00.000Z", "user-1"))
+
+
+def home_open(report: Report, repeats: int = 7) -> None:
+    """``ui.home_open_100k``: HomeView built, shown and painted over 100,000 deals (a fifth of them
+    mine), 3,000 tasks and 20,000 notes, vs the store's queries alone (the same four Home runs)."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QApplication
+
+    from crmdesk.context import AppContext
+    from crmdesk.paths import Paths
+    from crmdesk.store.my_work import MyWork
+    from crmdesk.ui.views.home_view import HomeView
+
+    app = QApplication.instance() or QApplication([])
+    report.section("Home, My work (issue 18)")
+    with tempfile.TemporaryDirectory() as tmp:
+        store, _moves = _deals_store(Path(tmp) / "home.sqlite")
+        _work_for_home(store)
+        now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+        work = MyWork(store)
+
+        def queries() -> None:
+            work.tasks(now)
+            work.deals(now, store.settings.stale_days)
+            work.record_counts()
+            work.open_task_count()
+
+        context = AppContext(paths=Paths.resolve(Path(tmp) / "data"), store=store, now=lambda: now)
+
+        def open_home() -> None:
+            view = HomeView(context, zone=UTC)
+            view.resize(1280, 800)
+            view.show()
+            app.processEvents()
+            view.grab()
+            view.close()
+            view.deleteLater()
+            app.processEvents()
+
+        queries()  # warm the page cache for both, alike
+        alone = [_ms(queries) for _ in range(repeats)]
+        opened = [_ms(open_home) for _ in range(repeats)]
+        mine = work.deals(now, store.settings.stale_days).total
+        report.add(Figure("ui.home_open_100k", statistics.median(opened), "ms", statistics.median(alone),
+                          "store queries alone (my tasks, my open deals with their last activity, counts)",
+                          "≤ 300 ms",
+                          f"HomeView built, shown and painted (grab) over {COUNT:,} deals ({mine:,} my open ones), "
+                          f"3,000 tasks, 20,000 notes; median of {repeats} (view {min(opened):.0f}–{max(opened):.0f}, "
+                          f"queries {min(alone):.0f}–{max(alone):.0f})"))
         store.close()
