@@ -112,6 +112,8 @@ class ReminderScheduler(QObject):
         self._first_look = True
         #: Server notifications already known (in the cache when the workspace opened, or announced).
         self._known_notifications: set[str] = set()
+        #: Whether ``_known_notifications`` was taken for the open workspace (before its first sync).
+        self._notifications_noted = False
         self._active_count = -1
         #: When the next look is due on the app's clock (None: not armed); the timer counts it down.
         self.next_look_at: datetime | None = None
@@ -137,15 +139,27 @@ class ReminderScheduler(QObject):
             return
         self._running = True
         self._first_look = True
-        # What the cache held when the workspace opened was there before: only what a sync brings is new.
-        self._known_notifications = {n.id for n in store.notifications.all()}
+        if not self._notifications_noted:
+            self.note_known_notifications()
         self.check()
+        # What the session's first sync brought before this look (notices then found it not running).
+        self.announce_notifications()
+
+    def note_known_notifications(self) -> None:
+        """What the cache holds now was there before: only what a sync brings later is new. Called
+        when the workspace opens, before its first sync (which may bring the night's mentions)."""
+        store = self._open_store()
+        if store is None:
+            return
+        self._known_notifications = {n.id for n in store.notifications.all()}
+        self._notifications_noted = True
 
     def stop(self) -> None:
         self._running = False
         self._timer.stop()
         self.next_look_at = None
         self._known_notifications = set()
+        self._notifications_noted = False
         # The next workspace's count is told even when it is the same number.
         self._active_count = -1
 
@@ -208,7 +222,7 @@ class ReminderScheduler(QObject):
         """Tasks changed (an edit, a sync, a snooze): look again; notifications came: announce them."""
         if not self._running:
             return
-        if changes.tasks or changes.full_reset or changes.members:
+        if changes.tasks or changes.full_reset or changes.members or changes.settings:
             self.check()
         if changes.notifications or changes.full_reset:
             self.announce_notifications()

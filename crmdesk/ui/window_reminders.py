@@ -120,6 +120,8 @@ class WindowReminders(QObject):
             self.preferences.close()
         opened = self.window.context.store
         if opened is not None:
+            # Before the first sync: the mentions it brings from overnight are new, not known.
+            self.scheduler.note_known_notifications()
             self._first_sync = FirstSyncWait(self.window, lambda: self.grace_ms,
                                              lambda: self._start_if_still_open(opened))
 
