@@ -84,7 +84,9 @@ class TaskRepo:
         self._changes = changes
         self._search = search
 
-    def put(self, task: Task) -> None:
+    def put(self, task: Task, now: str | None = None) -> None:
+        """Keep ``task``; ``now`` (canonical UTC, default the machine's time) is when a task first
+        seen done here was done, if it says no time of its own."""
         rowid = self._conn.execute(
             "INSERT INTO tasks (id, content, deadline, done, completed_at, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content,"
@@ -98,7 +100,7 @@ class TaskRepo:
             " created_by = coalesce(excluded.created_by, created_by)"
             " RETURNING rowid",
             (task.id, task.content, task.deadline, int(task.done), task.completed_at, task.created_at,
-             task.created_by, utc_now()),
+             task.created_by, now or utc_now()),
         ).fetchone()[0]
         self._conn.execute("DELETE FROM task_records WHERE task_id = ?", (task.id,))
         self._conn.executemany(

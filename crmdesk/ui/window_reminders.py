@@ -45,6 +45,10 @@ class FirstSyncWait(QObject):
         self._grace_ms = grace_ms
         self._then = then
         self._over = False
+        #: The wait when there is no sync: one timer, so what it waits for can be read (and tested).
+        self.grace_timer = QTimer(self)
+        self.grace_timer.setSingleShot(True)
+        self.grace_timer.timeout.connect(self._end)
         if window.context.sync is not None:
             # At once: the round may end before the event loop's next turn.
             self._watch(window.context.sync)
@@ -62,7 +66,7 @@ class FirstSyncWait(QObject):
         elif getattr(window, "_looking_up_token", False):
             window.token_looked_up.connect(self._decide)  # a sync may come with the answer
         else:
-            QTimer.singleShot(self._grace_ms(), self, self._end)
+            self.grace_timer.start(self._grace_ms())
 
     def _watch(self, sync: SyncController) -> None:
         # Queued from the worker's thread to this one (this object lives in the GUI thread).
@@ -133,6 +137,12 @@ class WindowReminders(QObject):
     @property
     def waiting_for_first_sync(self) -> bool:
         return self._first_sync is not None and not self.scheduler.running
+
+    @property
+    def grace_timer(self) -> QTimer | None:
+        """The first look's wait with no sync, while it runs (None: no such wait now)."""
+        timer = self._first_sync.grace_timer if self._first_sync is not None else None
+        return timer if timer is not None and timer.isActive() else None
 
     def pause(self) -> None:
         """The workspace closed (or another is about to open): no looks, and the bell goes."""

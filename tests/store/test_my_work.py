@@ -4,7 +4,6 @@ quiet ones marked stale (notes, tasks, field history and the record's update tim
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from crmdesk.store.changes import ChangeSet
 from crmdesk.store.my_work import TASK_LIMIT, Bucket, MyWork, canonical
 from crmdesk.store.task_owner import my_ids
 
+from ._pipeline_deals import stage_move
 from ._support import attr
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -146,11 +146,7 @@ def deal(record_id: str, stage: str | None, close: str | None, *, owner: str = M
 
 
 def history(store: Store, record_id: str, changed: timedelta) -> None:
-    # Written as the field history keeps a change (schema v10); the history's own code is another's.
-    store.conn.execute(
-        "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
-        " actor_id, source) VALUES (?, 'deals', 'stage', ?, ?, ?, NULL, 'server')",
-        (record_id, json.dumps("lead"), json.dumps("proposal"), at(changed)))
+    stage_move(store, record_id, "lead", "proposal", at(changed), source="server")
 
 
 def test_my_open_deals_by_close_date_with_stale_marks(mine: Store) -> None:

@@ -37,6 +37,7 @@ from ._pipeline_deals import (
     reference_forecast,
     reference_stages,
     reference_won_lost,
+    stage_move,
     stamp,
 )
 
@@ -119,17 +120,27 @@ def test_won_and_lost_by_month_follow_the_history_then_the_fallbacks(deals_store
 
 def test_a_deal_closed_by_a_move_counts_in_the_moves_month_not_its_close_date(deals_store: Store) -> None:
     shape = _shape(deals_store)
-    row = deals_store.records.get("deal-10")  # Won, with moves (see build_deals: i % 4 != 0)
+    # Won, with moves (build_deals: i % 4 != 0) and an expected close date (i % 7 != 3).
+    row = deals_store.records.get("deal-22")
     assert isinstance(row, RecordRow) and row.values["stage"] == "st-won"
+    close_month = row.values["expected_close_date"][:7]
+    one_deal = DealScope(filter=FilterGroup("and", (Condition("name", Operator.EQUALS, "Deal 22"),)))
+
+    def won(scope: DealScope) -> dict[str, int]:
+        return {m.month: m.won for m in won_lost(_stats(deals_store).closed_cells(shape, scope, UTC)) if m.won}
+
+    [(was_month, count)] = won(one_deal).items()  # its last move into Won, as build_deals kept it
+    assert count == 1
+    everyone = won(DealScope())
     moved = NOW - timedelta(days=3)
-    with deals_store.write():
-        deals_store.conn.execute(
-            "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
-            " actor_id, source) VALUES ('deal-10', 'deals', 'stage', '\"st-nego\"', '\"st-won\"', ?, NULL, 'server')",
-            (stamp(moved),))
-    before = {m.month: m.won for m in won_lost(_stats(deals_store).closed_cells(shape, DealScope(), UTC))}
-    assert before == {m: w for m, (w, _l, _a) in reference_won_lost(deals_store).items()}
-    assert before[moved.strftime("%Y-%m")] >= 1
+    assert moved.strftime("%Y-%m") not in (was_month, close_month)  # (each month below tells one way)
+    stage_move(deals_store, "deal-22", "st-nego", "st-won", moved, source="server")
+    # The newest move dates it: in that month, out of the one it was in, never by its close date.
+    assert won(one_deal) == {moved.strftime("%Y-%m"): 1}
+    after = won(DealScope())
+    assert after[moved.strftime("%Y-%m")] == everyone.get(moved.strftime("%Y-%m"), 0) + 1
+    assert after.get(was_month, 0) == everyone[was_month] - 1
+    assert after == {m: w for m, (w, _l, _a) in reference_won_lost(deals_store).items() if w}
 
 
 def test_a_tables_filter_narrows_every_figure(deals_store: Store) -> None:
@@ -237,11 +248,8 @@ def test_closing_months_are_the_users_local_months(tmp_path: Path, zone: str, mo
                       "2026-06-30T22:00:00.000Z") for n in range(5)]
     value = AttributeDef("value", "Value", AttributeType.CURRENCY, order=1, config={"currency_code": "USD"})
     with _one_object_store(tmp_path / "z.sqlite", value, records, close_date=False) as store:
-        with store.write():
-            store.conn.executemany(
-                "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
-                " actor_id, source) VALUES (?, 'deals', 'stage', '\"st-nego\"', '\"st-won\"', ?, NULL, 'local')",
-                [(f"d{n}", at) for n, at in enumerate(moves)])  # d4: no move, its update (30 June 22:00 UTC)
+        for n, at in enumerate(moves):  # d4: no move, its update (30 June 22:00 UTC)
+            stage_move(store, f"d{n}", "st-nego", "st-won", at)
         shape = _shape(store)
         closed = _stats(store).closed_cells(shape, DealScope(), ZoneInfo(zone))
         expected: dict[str, int] = {}

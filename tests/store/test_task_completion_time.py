@@ -11,14 +11,21 @@ def _task(done: bool, completed_at: str | None = None) -> Task:
     return Task("task-1", "Call Ada", None, done, completed_at, [], ["mem-ada"], "2026-11-01T09:00:00.000Z")
 
 
+#: When the pull that first sees the task done runs.
+SEEN_DONE = "2026-11-21T08:15:00.000Z"
+
+
 def test_a_task_seen_done_for_the_first_time_is_done_as_of_then(store: Store) -> None:
     with store.write():
-        store.tasks.put(_task(False))
+        store.tasks.put(_task(False), now="2026-11-20T10:00:00.000Z")
     with store.write():
-        store.tasks.put(_task(True))  # the server says done, and not when
+        store.tasks.put(_task(True), now=SEEN_DONE)  # the server says done, and not when
     task = store.tasks.get("task-1")
     assert task is not None and task.done
-    assert task.completed_at is not None, "a task done elsewhere must count as done lately"
+    assert task.completed_at == SEEN_DONE, "a task done elsewhere must count as done lately"
+    with store.write():
+        store.tasks.put(_task(True), now="2026-11-22T08:00:00.000Z")  # seen done again: still done then
+    assert store.tasks.get("task-1").completed_at == SEEN_DONE  # type: ignore[union-attr]
 
 
 def test_a_done_task_keeps_its_completion_time_when_the_server_sends_none(store: Store) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from crmdesk.context import AppContext
 from crmdesk.paths import Paths
 from crmdesk.store import Store
+from crmdesk.sync.worker import SyncController
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.models.search_model import ItemRole
 from crmdesk.ui.navigation import Navigator
@@ -29,14 +30,27 @@ OFFSCREEN_NOTICES = "This plugin does not support"
 
 @contextmanager
 def open_window(qtbot: Any, store: Store, tmp_path: Path, size: tuple[int, int] = (1024, 700),
-                now: datetime | None = None) -> Iterator[MainWindow]:
-    """The main window over ``store``, shown and active; ``now``: the app's clock stands still there."""
+                now: datetime | Callable[[], datetime] | None = None, *, first_view: str | None = None,
+                sync: SyncController | None = None,
+                built: Callable[[MainWindow], None] | None = None) -> Iterator[MainWindow]:
+    """The main window over ``store``, shown and active. ``now``: the app's clock stands still
+    there (a moment), or is that clock (a callable, e.g. one a test steps); ``first_view``: what
+    it opens on; ``sync``: the workspace's sync, started once the window is built, as the app
+    does; ``built(window)``: called after the window is made and before its event loop turns
+    (where its start-up work is decided)."""
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), settings=settings)
-    if now is not None:
-        context.now = lambda: now
-    window = MainWindow(context)
+                         undo_stack=QUndoStack(), settings=settings, sync=sync)
+    if callable(now):
+        context.now = now
+    elif now is not None:
+        moment = now
+        context.now = lambda: moment
+    window = MainWindow(context, first_view)
+    if built is not None:
+        built(window)
+    if sync is not None:
+        sync.start()
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

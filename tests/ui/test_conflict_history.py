@@ -13,7 +13,8 @@ from crmdesk.store import Store
 from crmdesk.sync.apply import RecordApplier, deleted_on_server_conflict
 from crmdesk.ui import conflict_resolution, pending_actions
 from tests.store._support import PEOPLE, open_store, person
-from tests.ui.test_pending_history import history_lines
+
+from ._history import history_lines
 
 
 @pytest.fixture

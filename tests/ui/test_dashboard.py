@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import shiboken6
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries, QValueAxis
+from PySide6.QtCore import QPoint, QPointF, QSettings, QThreadPool
 from PySide6.QtGui import QFontMetricsF, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -31,13 +31,16 @@ from crmdesk.ui.views.dashboard_view import NO_DEALS, NO_DEALS_OBJECT, Dashboard
 from crmdesk.ui.views.object_view import ObjectView
 from crmdesk.ui.widgets.chart_labels import month_name
 from tests.store._pipeline_deals import (
+    MEMBERS,
     NOW,
     STAGES,
     TODAY,
     build_deals,
+    reference_activity,
     reference_forecast,
     reference_stages,
     reference_won_lost,
+    stage_move,
 )
 from tests.ui._theme_palettes import app_palette, dark_palette, light_palette
 
@@ -105,6 +108,20 @@ def _bar_values(series: QBarSeries) -> list[list[float]]:
     return [[bar_set.at(i) for i in range(bar_set.count())] for bar_set in series.barSets()]
 
 
+def _drawn_amounts(panel: Any) -> list[list[float]]:
+    """The bars' heights in whole money, as the reader takes them: large ones are drawn in the
+    thousands or millions the value axis's title names ("Value (USD), millions")."""
+    axis = next(a for a in panel.chart.axes() if isinstance(a, QValueAxis))
+    unit = {"millions": 1_000_000, "thousands": 1_000}.get(axis.titleText().rsplit(", ", 1)[-1], 1)
+    return [[v * unit for v in bars] for bars in _bar_values(panel.series)]
+
+
+def _expected_money_bars(store: Store, code: str, **kw: Any) -> list[float]:
+    """The pipeline chart's value bars in ``code`` alone, as drawn: bottom up, so the last stage first."""
+    expected = _expected_stages(store, **kw)
+    return [expected.get(stage.title, (0, {}))[1].get(code, 0.0) for stage in reversed(STAGES)]
+
+
 def test_dashboard_shows_the_stores_numbers_and_filters_change_them(qtbot: Any, context: AppContext,
                                                                     store: Store) -> None:
     view = _open(qtbot, context)
@@ -113,8 +130,7 @@ def test_dashboard_shows_the_stores_numbers_and_filters_change_them(qtbot: Any, 
     assert everyone == _rounded(_expected_stages(store))
     # The money chart shows one currency, the one with most deals, and nothing added across them.
     assert view.currency_combo.currentData() == "USD"
-    usd_bars = _bar_values(view.stages_chart.series)  # type: ignore[arg-type]
-    assert len(usd_bars) == 1
+    assert _drawn_amounts(view.stages_chart) == [pytest.approx(_expected_money_bars(store, "USD"), abs=0.01)]
 
     view.owner_combo.setCurrentIndex(view.owner_combo.findData("user-sam"))
     _settled(qtbot, view)
@@ -127,7 +143,9 @@ def test_dashboard_shows_the_stores_numbers_and_filters_change_them(qtbot: Any, 
     assert _stage_rows(view) == _rounded(_expected_stages(store, owner="user-sam", months=quarter))
 
     view.currency_combo.setCurrentIndex(view.currency_combo.findData("EUR"))
-    assert _bar_values(view.stages_chart.series) != usd_bars  # type: ignore[arg-type]
+    eur_bars = _expected_money_bars(store, "EUR", owner="user-sam", months=quarter)
+    assert _drawn_amounts(view.stages_chart) == [pytest.approx(eur_bars, abs=0.01)]
+    assert sum(eur_bars) > 0  # (some of Sam's deals closing this quarter are in euros)
 
 
 def test_me_is_the_member_the_workspace_knows(qtbot: Any, context: AppContext, store: Store) -> None:
@@ -227,11 +245,27 @@ def test_export_png_and_csv_write_files_that_read_back(qtbot: Any, context: AppC
     assert panel.export_csv() is None
 
 
+def _hover_bar(qtbot: Any, panel: Any, set_number: int, index: int) -> None:
+    """Move the mouse onto the middle of bar ``index`` of bar set ``set_number`` (horizontal bars)."""
+    series = panel.series
+    assert isinstance(series, QHorizontalBarSeries)
+    sets = series.barSets()
+    # Within its category, each set's bar takes its share of the group's width, first set lowest.
+    across = index - series.barWidth() / 2 + (set_number + 0.5) * series.barWidth() / len(sets)
+    middle = panel.chart.mapToPosition(QPointF(sets[set_number].at(index) / 2, across), series)
+    where = panel.view.mapFromScene(panel.chart.mapToScene(middle))
+    qtbot.mouseMove(panel.view.viewport(), QPoint(where.x(), where.y() - 300))  # from off the bars
+    qtbot.mouseMove(panel.view.viewport(), where)
+
+
 def test_hover_says_the_numbers_and_names_stay_plain_text(qtbot: Any, context: AppContext) -> None:
     view = _open(qtbot, context)
-    series = view.stages_chart.series
-    series.barSets()[0].hovered.emit(True, 5)  # the top bar: the first stage
-    assert view.stages_chart.last_tooltip.startswith("Lead: ")
+    view.activateWindow()
+    QApplication.processEvents()  # (the charts laid out where the mouse will go)
+    _hover_bar(qtbot, view.stages_chart, 0, 4)  # the second bar from the top: the second stage
+    qtbot.waitUntil(lambda: view.stages_chart.last_tooltip.startswith("Qualified: "))
+    _hover_bar(qtbot, view.stages_chart, 0, 5)  # the top bar: the first stage
+    qtbot.waitUntil(lambda: view.stages_chart.last_tooltip.startswith("Lead: "))
     assert "deals" in view.stages_chart.last_tooltip and "$" in view.stages_chart.last_tooltip
     activity = view.activity_chart.series
     assert isinstance(activity, QHorizontalBarSeries)
@@ -239,8 +273,8 @@ def test_hover_says_the_numbers_and_names_stay_plain_text(qtbot: Any, context: A
     # QtCharts reads labels as HTML: the member "Sam <b>Seller</b>" shows his name's characters.
     assert "Sam &lt;b&gt;Seller&lt;/b&gt;" in axis.categories()
     index = [row[0] for row in view.activity_chart.rows].index("Sam <b>Seller</b>")
-    activity.barSets()[1].hovered.emit(True, index)
-    assert view.activity_chart.last_tooltip.startswith("Sam <b>Seller</b>: ")
+    _hover_bar(qtbot, view.activity_chart, 1, index)
+    qtbot.waitUntil(lambda: view.activity_chart.last_tooltip.startswith("Sam <b>Seller</b>: "))
 
 
 @pytest.mark.parametrize("palette", [light_palette, dark_palette])
@@ -285,9 +319,13 @@ def test_activity_counts_the_last_30_days_by_the_injected_clock(qtbot: Any, cont
                                                                  store: Store) -> None:
     view = _open(qtbot, context)
     counted = {row[0]: tuple(row[1:]) for row in view.activity_chart.table()[1]}
-    assert sum(n for n, _t, _m in counted.values()) == sum(  # type: ignore[misc]
-        1 for (created,) in store.conn.execute("SELECT created_at FROM notes")
-        if created >= (NOW - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    # Per person, by name (me marked), the moves nobody was named for on a line of their own.
+    names = {m.actor_id: m.name + (" (you)" if m.actor_id == "user-ada" else "") for m in MEMBERS}
+    names[None] = "Not said by the server"  # type: ignore[index]
+    expected = {names[actor]: counts for actor, counts in reference_activity(store, NOW - timedelta(days=30)).items()}
+    assert counted == expected
+    # Every kind is counted for someone here, so a kind dropped or swapped would show.
+    assert all(sum(row[kind] for row in expected.values()) > 0 for kind in range(3))
     # Sixty days later, the same notes are out of the window.
     later = DashboardView(AppContext(paths=context.paths, store=store, now=lambda: NOW + timedelta(days=60)))
     qtbot.addWidget(later)
@@ -443,11 +481,7 @@ def test_periods_and_closing_months_are_in_the_users_time_zone(qtbot: Any, store
     # New Year's Eve, 20:00 UTC: already 1 January 2027, 05:00, in Tokyo.
     new_year = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
     tokyo = ZoneInfo("Asia/Tokyo")
-    with store.write():  # won at 23:30 UTC on 31 March: 1 April in Tokyo
-        store.conn.execute(
-            "INSERT INTO field_history (record_id, object_slug, attribute_slug, old_json, new_json, changed_at,"
-            " actor_id, source) VALUES ('deal-10', 'deals', 'stage', '\"st-nego\"', '\"st-won\"',"
-            " '2026-03-31T23:30:00.000Z', NULL, 'local')")
+    stage_move(store, "deal-10", "st-nego", "st-won", "2026-03-31T23:30:00.000Z")  # 1 April in Tokyo
     context = ui_context(store, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
                          now=lambda: new_year, navigator=Navigator())
     view = DashboardView(context, zone=tokyo)

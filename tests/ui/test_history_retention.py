@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QUndoStack
-
-from crmdesk.context import AppContext
-from crmdesk.paths import Paths
+from crmdesk.secrets import TokenStore
 from crmdesk.store import Store
 from crmdesk.store.field_history import SERVER, FieldChange
-from crmdesk.ui.main_window import MainWindow
-from crmdesk.ui.navigation import Navigator
+from tests.memory_keyring import MemoryKeyring
+
+from ._navigation_window import open_window
 
 #: The app's clock in these tests: far from the machine's, so only it can decide what is old.
 NOW = datetime(2031, 6, 1, 12, 0, tzinfo=UTC)
@@ -37,23 +34,25 @@ def kept(store: Store) -> list[str]:
     return [c.changed_at for c in store.history.stage_moves("deals", "name")]
 
 
+def kept_in(path: Path) -> list[str]:
+    with Store.open(path, create=False) as store:
+        return kept(store)
+
+
 def test_the_window_prunes_each_workspace_it_opens_by_the_apps_clock(
         qtbot: Any, tmp_path: Path, synced_template: Callable[[int, int], Path]) -> None:
     first = workspace_with_history(synced_template(60, 3), tmp_path / "first.sqlite")
     second = workspace_with_history(synced_template(60, 3), tmp_path / "second.sqlite")
     store = Store.open(first, create=False)
     assert kept(store) == [OLD, RECENT], "opening the file alone keeps them"
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), settings=settings, now=lambda: NOW)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    assert kept(store) == [RECENT]
-    store.close()
-    context.store = Store.open(second, create=False)
-    try:
-        assert kept(context.store) == [OLD, RECENT]
-        window.workspace_opened()
-        assert kept(context.store) == [RECENT]
-    finally:
-        context.store.close()
+    with open_window(qtbot, store, tmp_path, now=NOW) as window:
+        assert kept(store) == [RECENT]
+        assert kept_in(second) == [OLD, RECENT]
+        # File ▸ Switch workspace (its sign-in looked up in a keyring of this test's own: none).
+        window.context.tokens = TokenStore(MemoryKeyring(), environ={})
+        window.switch_workspace(second)
+        opened = window.context.store
+        assert opened is not None and opened.path == second
+        assert kept(opened) == [RECENT]
+        window.switch_workspace(None)
+    assert kept_in(second) == [RECENT]

@@ -43,7 +43,9 @@ def test_names_and_counts_line_up(home: HomeView) -> None:
     rows = [counts.topLevelItem(i) for i in range(counts.topLevelItemCount())]
     names = [item.text(0) for item in rows]
     assert names == ["People", "Companies", "Deals", "Open tasks", "Unread notifications"]
-    numbers = {item.text(0): QLocale().toInt(item.text(1))[0] for item in rows}
+    read = {item.text(0): QLocale().toInt(item.text(1)) for item in rows}
+    assert all(ok for _value, ok in read.values()), f"a count that is not a number: {read}"
+    numbers = {name: value for name, (value, _ok) in read.items()}
     assert numbers["Companies"] == store.records.count("companies")
     assert numbers["Open tasks"] == sum(1 for t in store.tasks.all() if not t.done) > 0
     assert numbers["Unread notifications"] == store.notifications.unread_count()

@@ -335,8 +335,11 @@ def test_recently_viewed_follow_the_records_opened(qtbot: Any, home: HomeView, w
     home.show()
     qtbot.waitUntil(lambda: home.recent.showing_list())
     assert texts(home.recent.list) == [person_title] and texts(home.recent.list, 1) == ["Person"]
+    recent = home.recent.list
+    recent.setFocus()
+    recent.setCurrentItem(recent.topLevelItem(0))
     with qtbot.waitSignal(navigator.navigate_requested, timeout=1000) as opened:
-        home.recent.list.itemActivated.emit(home.recent.list.topLevelItem(0), 0)
+        qtbot.keyClick(recent, Qt.Key.Key_Return)
     assert opened.args == [f"record:{person_id}"]
 
 
@@ -366,7 +369,8 @@ def test_tab_goes_from_section_to_section(qtbot: Any, home: HomeView, workspace:
     assert navigator is not None
     with qtbot.waitSignal(navigator.navigate_requested, timeout=1000) as opened:
         qtbot.keyClick(counts, Qt.Key.Key_Return)
-    assert opened.args == [counts.topLevelItem(1).data(0, Qt.ItemDataRole.UserRole + 1)]
+    assert counts.topLevelItem(1).text(0) == "Companies"
+    assert opened.args == ["object:companies"]
 
 
 def test_nobody_chose_who_they_are(qtbot: Any, home: HomeView, workspace: Workspace) -> None:

@@ -12,9 +12,9 @@ import pytest
 from crmdesk.model import MutationState
 from crmdesk.store import Store
 from crmdesk.ui import pending_actions
-from crmdesk.ui.views.history_items import HISTORY_KIND
-from crmdesk.ui.views.timeline_view import timeline_items
 from tests.store._support import PEOPLE, open_store, person
+
+from ._history import history_lines
 
 
 @pytest.fixture
@@ -23,14 +23,6 @@ def workspace(tmp_path: Path) -> Iterator[Store]:
         with store.write():
             store.records.put_server_page(PEOPLE, [person("p1", "Ada", stage="st-lead", job_title="Engineer")])
         yield store
-
-
-def history_lines(store: Store, record_id: str) -> list[str]:
-    """The timeline's field-change lines, newest first (what the record page shows)."""
-    row = store.records.get(record_id)
-    assert row is not None
-    return [line for item in timeline_items(store, row) if item.kind == HISTORY_KIND
-            for line in item.title.split("\n")]
 
 
 def test_a_discarded_stage_move_leaves_no_trace(workspace: Store) -> None:

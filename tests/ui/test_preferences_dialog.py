@@ -10,17 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from crmdesk.context import AppContext
-from crmdesk.paths import Paths
 from crmdesk.store import Store
 from crmdesk.store.reminders import utc_text
 from crmdesk.ui.dialogs.preferences_dialog import PreferencesDialog
 from crmdesk.ui.main_window import MainWindow
-from crmdesk.ui.navigation import Navigator
+
+from ._navigation_window import open_window
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")  # (opening brings the dialog up)
@@ -96,18 +95,15 @@ def test_bad_numbers_are_said_in_words_and_not_saved(qtbot: Any, store: Store,
 
 def test_the_window_opens_it_and_rearms_reminders_on_save(qtbot: Any, tmp_path: Path) -> None:
     store = Store.open(tmp_path / "w.sqlite")
-    context = AppContext(paths=Paths.resolve(tmp_path / "data"), store=store, navigator=Navigator(),
-                         undo_stack=QUndoStack(), now=lambda: T0,
-                         settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     with store.write():
         store.schema.set_me("mem-me")  # reminders are for my tasks; this one is made here
-    window = MainWindow(context, "tasks")
-    window.reminders.grace_ms = 0  # no sync here: the first look needs no wait
-    qtbot.addWidget(window)
-    window.show()
-    scheduler = window.reminders.scheduler
-    qtbot.waitUntil(lambda: scheduler.running)
-    try:
+
+    def no_grace(window: MainWindow) -> None:
+        window.reminders.grace_ms = 0  # no sync here: the first look needs no wait
+
+    with store, open_window(qtbot, store, tmp_path, now=T0, first_view="tasks", built=no_grace) as window:
+        scheduler = window.reminders.scheduler
+        qtbot.waitUntil(lambda: scheduler.running)
         store.edits.create_task("Review the contract", deadline=utc_text(T0 + timedelta(minutes=10, seconds=30)))
         window.change_feed.flush()
         # The lead reminder (10 minutes before) is 30 seconds away: the timer is set for it.
@@ -119,6 +115,3 @@ def test_the_window_opens_it_and_rearms_reminders_on_save(qtbot: Any, tmp_path: 
         qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
         # Re-armed at once: the scheduler goes back to its once-a-minute look.
         assert scheduler.next_look_at == T0 + timedelta(minutes=1)
-    finally:
-        window.close()
-        store.close()

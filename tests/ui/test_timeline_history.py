@@ -1,15 +1,21 @@
 """The record timeline shows the field history: "Stage: Proposal → Won", by whom, when; from an edit
 on the page, from a colleague's change pulled from the sandbox, and never twice where the server's
-own event already tells the change."""
+own event already tells the change.
+
+"When" is told by the app's clock (``AppContext.now``), pinned here, in a pinned time zone (UTC),
+so the expected words are written out, not worked out by the code under test."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from crmdesk.context import AppContext
 from crmdesk.model import TimelineEvent
@@ -20,17 +26,37 @@ from crmdesk.ui.change_feed import ChangeFeed
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.views.history_items import HISTORY_KIND
 from crmdesk.ui.views.record_page import RecordPage
-from crmdesk.ui.views.timeline_view import TimelineCard, format_when
+from crmdesk.ui.views.timeline_view import TimelineCard
+from tests.sync._requests import api_patch
+
+from ._record_links import open_page as open_record_page
 
 pytestmark = pytest.mark.sandbox(records=30, seed=18)
 
+#: The app's clock here, where it matters not what day the machine thinks it is.
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+#: The changes of 5, 4 and 3 January 2026 (14:02, 10:00, 10:00 UTC) as the timeline says them,
+#: by the app's "now": the day after (yesterday, then this year's dates with their times), and
+#: the next year (dates with their year, no time).
+WHEN_SAID = {
+    datetime(2026, 1, 6, 9, 0, tzinfo=UTC): ("Yesterday 14:02", "4 Jan 10:00", "3 Jan 10:00"),
+    datetime(2027, 2, 1, 9, 0, tzinfo=UTC): ("5 Jan 2026", "4 Jan 2026", "3 Jan 2026"),
+}
+
+
+@pytest.fixture(autouse=True)
+def utc_is_local(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The timeline writes times in the user's zone: UTC here, whatever the machine's."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
 
 def open_page(store: Store, record_id: str, qtbot: Any, context: AppContext) -> RecordPage:
-    page = RecordPage(context, record_id)
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    qtbot.waitExposed(page)
+    page = open_record_page(context, qtbot, record_id)
     # The window's wiring: the store's commits reach the page as change notices.
     feed = ChangeFeed(page, interval_ms=0)
     feed.watch(store)
@@ -62,15 +88,27 @@ def a_deal_in(store: Store, stage: str) -> str:
 def test_an_edit_on_the_page_shows_as_mine(server_synced_store: Store, qtbot: Any, ui_context: Any) -> None:
     store = server_synced_store
     deal = a_deal_in(store, "Proposal")
-    page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator()))
+    page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator(), now=lambda: NOW))
     assert history_cards(page) == []
-    assert page._commit("stage", stage_ids(store)["Won"]) is None  # what the form's stage editor calls
+    # The user tabs into the form's stage field and types W: Won is chosen (and saved) at once.
+    combo = page.form.fields["stage"].findChild(QComboBox)
+    assert combo is not None and combo.currentText() == "Proposal"
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_W)
     qtbot.waitUntil(lambda: len(history_cards(page)) == 1)
+    assert combo.currentText() == "Won"
+    assert store.records.get(deal).values["stage"] == stage_ids(store)["Won"]  # type: ignore[union-attr]
     card = history_cards(page)[0]
     assert card.title_label.text() == "Stage: Proposal → Won"
-    changed_at = store.history.for_record(deal)[0].changed_at
-    assert card.when_label.text() == f"by you · {format_when(changed_at)}"
+    assert card.when_label.text().startswith("by you · ")
     assert page.timeline.cards[0] is card, "the newest item comes first"
+    # The edit is stamped when it was made (the store's time); the page tells it against the app's
+    # clock. Opened again the same moment, then a day later: today, then yesterday, at that time.
+    stamp = store.history.for_record(deal)[0].changed_at
+    made = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    for now, day in ((made, "Today"), (made + timedelta(days=1), "Yesterday")):
+        again = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator(), now=lambda at=now: at))
+        assert history_cards(again)[0].when_label.text() == f"by you · {day} {made:%H:%M}"
 
 
 def test_a_colleagues_change_pulled_from_the_server(server_synced_store: Store, server: SandboxServer,
@@ -80,10 +118,7 @@ def test_a_colleagues_change_pulled_from_the_server(server_synced_store: Store, 
     titles = {v: k for k, v in stage_ids(store).items()}
     old = titles[deal.values["stage"]]
     new = "Lost" if old != "Lost" else "Won"
-    response = httpx.patch(f"{server.api_url}/objects/deals/records/{deal.id}",
-                           json={"values": {"stage": stage_ids(store)[new]}},
-                           headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=10)
-    assert response.status_code == 200, response.text
+    api_patch(server, "deals", deal.id, {"stage": stage_ids(store)[new]})
     page = open_page(store, deal.id, qtbot, ui_context(store, navigator=Navigator()))
     assert sync_from(store, server) == "synced"
     qtbot.waitUntil(lambda: len(history_cards(page)) == 1)
@@ -92,9 +127,10 @@ def test_a_colleagues_change_pulled_from_the_server(server_synced_store: Store, 
     assert card.when_label.text().startswith("on the server · ")
 
 
+@pytest.mark.parametrize("now", list(WHEN_SAID), ids=["next-day", "next-year"])
 @pytest.mark.parametrize("told_by_server", [False, True])
 def test_names_empty_values_and_the_servers_own_events(server_synced_store: Store, qtbot: Any, ui_context: Any,
-                                                       told_by_server: bool) -> None:
+                                                       told_by_server: bool, now: datetime) -> None:
     store = server_synced_store
     ids = stage_ids(store)
     deal = store.records.rows(store.records.query_ids("deals"))[2].id
@@ -113,13 +149,13 @@ def test_names_empty_values_and_the_servers_own_events(server_synced_store: Stor
             store.timeline.put_many([TimelineEvent(
                 "ev-1", deal, "attribute_changed", "Stage: Lead → Won", "2026-01-05T14:02:01.000Z", None,
                 colleague.actor_id, {"attribute": "stage", "before": [ids["Lead"]], "after": [ids["Won"]]})])
-    page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator()))
+    page = open_page(store, deal, qtbot, ui_context(store, navigator=Navigator(), now=lambda: now))
     QApplication.processEvents()
     shown = [(c.title_label.text(), c.when_label.text()) for c in history_cards(page)]
-    stage_line = ("Stage: Lead → Won", f"by {colleague.name} · {format_when('2026-01-05T14:02:00.000Z')}")
-    rest = [("Name: set to <b>Big</b>", f"by you · {format_when('2026-01-04T10:00:00.000Z')}"),
-            ("Expected Close Date: cleared (was Feb 1, 2026)",
-             f"on the server · {format_when('2026-01-03T10:00:00.000Z')}")]
+    fifth, fourth, third = WHEN_SAID[now]
+    stage_line = ("Stage: Lead → Won", f"by {colleague.name} · {fifth}")
+    rest = [("Name: set to <b>Big</b>", f"by you · {fourth}"),
+            ("Expected Close Date: cleared (was Feb 1, 2026)", f"on the server · {third}")]
     assert shown == (rest if told_by_server else [stage_line, *rest])
     server_events = [c.title_label.text() for c in page.timeline.cards if c.item.kind == "attribute_changed"]
     assert server_events == (["Stage: Lead → Won"] if told_by_server else [])

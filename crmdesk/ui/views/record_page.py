@@ -131,7 +131,7 @@ class RecordPage(QWidget):
         self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll.setWidget(details)
 
-        self.timeline = TimelineView(self.display)
+        self.timeline = TimelineView(self.display, now=self.context.now)  # the app's clock says what is today
         self.timeline.task_done_toggled.connect(self._toggle_task)
         self.timeline.note_edit_requested.connect(self.open_note_editor)
         right = QWidget()

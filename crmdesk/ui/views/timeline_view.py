@@ -74,7 +74,7 @@ def format_when(text: str | None, now: datetime | None = None) -> str:
     if moment == _EPOCH:
         return ""
     local = moment.astimezone()
-    today = (now or datetime.now().astimezone()).date()
+    today = (now or datetime.now(UTC)).astimezone().date()  # "today" where the user is, whatever zone ``now`` is in
     clock = local.strftime("%H:%M")
     if local.date() == today:
         return f"Today {clock}"
@@ -137,7 +137,8 @@ class TimelineCard(QFrame):
 
     def __init__(self, item: TimelineItem, display: StoreDisplayContext,
                  on_task_done: Callable[[str, bool], None] | None, parent: QWidget | None = None, *,
-                 links: LinkOpener | None = None, on_edit_note: Callable[[str], None] | None = None) -> None:
+                 links: LinkOpener | None = None, on_edit_note: Callable[[str], None] | None = None,
+                 now: datetime | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.setObjectName("timelineCard")
@@ -176,7 +177,7 @@ class TimelineCard(QFrame):
         if item.kind == HISTORY_KIND:
             by = item.meta.get("by")
             who = f"by {by}" if by else "on the server" if item.meta.get("source") != "local" else None
-        stamp = " · ".join(part for part in (who, format_when(item.when)) if part)
+        stamp = " · ".join(part for part in (who, format_when(item.when, now)) if part)
         self.when_label = _plain(stamp, wrap=False, muted=True)
         self.when_label.setToolTip(plain_tooltip(item.when))
         head.addWidget(self.when_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -194,7 +195,7 @@ class TimelineCard(QFrame):
         if item.kind == "note" and item.body.strip():
             self.body = MarkdownView(item.body, self, links=links)
         elif item.kind == "task" and item.task is not None:
-            self.body = _plain(self._task_line(item.task, display), muted=True)
+            self.body = _plain(self._task_line(item.task, display, now), muted=True)
         elif item.kind not in ("note", "task", "created") and item.body:
             self.body = _plain(item.body)
         if self.body is not None:
@@ -212,12 +213,12 @@ class TimelineCard(QFrame):
         return item.title or item.kind.replace("_", " ").capitalize()
 
     @staticmethod
-    def _task_line(task: Task, display: StoreDisplayContext) -> str:
+    def _task_line(task: Task, display: StoreDisplayContext, now: datetime | None) -> str:
         parts: list[str] = []
         if task.deadline:
             due = parse_when(task.deadline)
-            overdue = not task.done and due < datetime.now(UTC)
-            parts.append(("Overdue since " if overdue else "Due ") + format_when(task.deadline))
+            overdue = not task.done and due < (now or datetime.now(UTC))
+            parts.append(("Overdue since " if overdue else "Due ") + format_when(task.deadline, now))
         names = [display.member_name(a) or "someone" for a in task.assignee_ids]
         if names:
             parts.append("for " + ", ".join(names))
@@ -234,9 +235,11 @@ class TimelineView(QScrollArea):
     note_edit_requested = Signal(str)
 
     def __init__(self, display: StoreDisplayContext, parent: QWidget | None = None, *,
-                 links: LinkOpener | None = None) -> None:
+                 links: LinkOpener | None = None, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.display = display
+        #: The clock "Today", "Yesterday" and "Overdue" are told by (the app's; None: the machine's).
+        self.now = now
         #: Off where the server cannot change a note once it is made: cards offer no "Edit".
         self.notes_editable = True
         #: One opener for every card's links: it asks before a browser opens anything.
@@ -300,9 +303,10 @@ class TimelineView(QScrollArea):
 
     def _build(self, upto: int) -> None:
         on_done = self.task_done_toggled.emit
+        now = self.now() if self.now is not None else None
         for item in self.items[len(self.cards):upto]:
             card = TimelineCard(item, self.display, on_done, links=self.links,
-                                on_edit_note=self.note_edit_requested.emit if self.notes_editable else None)
+                                on_edit_note=self.note_edit_requested.emit if self.notes_editable else None, now=now)
             # After the note and the empty-state hint, before the "Show older" button and the stretch.
             self._layout.insertWidget(len(self.cards) + 2, card)
             self.cards.append(card)
