@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 from crmdesk.store import StoreError
 from crmdesk.store.reminders import DUE, SNOOZE_1_HOUR, SNOOZE_10_MINUTES, SNOOZE_TOMORROW, Reminder, snooze_until
 from crmdesk.store.task_owner import my_ids
+from crmdesk.ui.record_menu import add_record_openers
 from crmdesk.ui.reminders import reminder_line
 from crmdesk.ui.task_done import set_task_done
-from crmdesk.ui.text import action_text, plain_tooltip
+from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.notes_view import empty_state, heading
 
 if TYPE_CHECKING:
@@ -300,14 +301,7 @@ class RemindersView(QWidget):
         for text, choice in SNOOZE_MENU:
             snooze.addAction(text).triggered.connect(lambda _=False, choice=choice: self.snooze(choice))
         menu.addAction("Dismiss").triggered.connect(lambda: self.dismiss())
-        record_ids = item.data(COL_TASK, RecordIdsRole) or []
-        if record_ids:
-            menu.addSeparator()
-            store = self.context.store
-            titles = store.records.titles(record_ids) if store is not None else {}
-            for record_id in record_ids:
-                action = menu.addAction(action_text(f"Open {titles.get(record_id, 'record')}"))
-                action.triggered.connect(lambda _=False, rid=record_id: self._go(f"record:{rid}"))
+        add_record_openers(menu, self.context.store, item.data(COL_TASK, RecordIdsRole) or [], self._go)
         menu.popup(self.tree.viewport().mapToGlobal(point))
 
     def _go(self, target: str) -> None:

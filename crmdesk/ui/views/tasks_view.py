@@ -36,8 +36,8 @@ from crmdesk.ui.models.tasks_model import (
     TasksModel,
     local_now,
 )
+from crmdesk.ui.record_menu import add_record_openers
 from crmdesk.ui.task_done import set_task_done
-from crmdesk.ui.text import action_text
 from crmdesk.ui.views.notes_view import heading
 from crmdesk.ui.widgets.check_delegate import VisibleCheckDelegate
 
@@ -234,13 +234,7 @@ class TasksView(QWidget):
         done = self.model.data(index.siblingAtColumn(COL_TASK), Qt.ItemDataRole.CheckStateRole)
         mark = menu.addAction("Mark not done" if done == Qt.CheckState.Checked else "Mark done")
         mark.triggered.connect(lambda: self._toggle_done(task_id, done != Qt.CheckState.Checked))
-        record_ids = self.model.data(index, RecordIdsRole) or []
-        titles = self.context.store.records.titles(record_ids)
-        if record_ids:
-            menu.addSeparator()
-        for record_id in record_ids:
-            action = menu.addAction(action_text(f"Open {titles.get(record_id, 'record')}"))
-            action.triggered.connect(lambda _=False, rid=record_id: self._go(f"record:{rid}"))
+        add_record_openers(menu, self.context.store, self.model.data(index, RecordIdsRole) or [], self._go)
         menu.popup(self.tree.viewport().mapToGlobal(point))
 
     def _go(self, target: str) -> None:
