@@ -5,7 +5,7 @@ and the close button ask before dropping what was typed (``discard_guard``)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QStringListModel, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -34,8 +34,15 @@ IdRole = Qt.ItemDataRole.UserRole
 
 
 def deadline_text(moment: QDateTime) -> str:
-    """A local date-time from the picker → the model's UTC timestamp text."""
+    """A local date-time from the picker → the model's UTC timestamp text.
+
+    Servers keep a bare date as midnight UTC, so a deadline at exactly 00:00:00 UTC reads as a day
+    and never reminds. A time picked here that lands there (09:00 in Tokyo, 19:00 in New York in
+    winter) is a moment: it is written one second later, which no one sees (times show minutes)
+    and every server keeps."""
     utc = moment.toPython().astimezone(UTC)
+    if (utc.hour, utc.minute, utc.second) == (0, 0, 0):
+        utc += timedelta(seconds=1)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
