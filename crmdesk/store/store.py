@@ -106,6 +106,15 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def is_open(self) -> bool:
+        """False once closed: a workspace switch or the app quitting closes the store before a
+        timer or a background answer that was already on its way reaches the view holding it."""
+        try:
+            self.conn.total_changes  # noqa: B018 - any use of a closed connection raises
+        except sqlite3.ProgrammingError:
+            return False
+        return True
+
     def __enter__(self) -> Store:
         return self
 

@@ -15,7 +15,6 @@ Each look reads ``context.now()`` only: tests step that clock and call ``check()
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -124,13 +123,7 @@ class ReminderScheduler(QObject):
         """The workspace's store, None when there is none or it was closed under us (a workspace
         switch or the app quitting ends it before this object hears)."""
         store = self.context.store
-        if store is None:
-            return None
-        try:
-            store.conn.execute("SELECT 1")
-        except sqlite3.ProgrammingError:
-            return None
-        return store
+        return store if store is not None and store.is_open() else None
 
     def start(self) -> None:
         """The workspace opened: look now (what was missed comes together), then keep looking."""

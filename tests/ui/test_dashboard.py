@@ -344,6 +344,17 @@ def _idle(qtbot: Any) -> None:
     QApplication.processEvents()
 
 
+def test_a_count_answered_after_the_workspace_closed_is_dropped(qtbot: Any, context: AppContext,
+                                                                store: Store) -> None:
+    """A workspace switch closes the store while the dashboard counts: the answer that arrives
+    then is dropped, not drawn from a closed file (an exception there would fail this test)."""
+    view = _open(qtbot, context, wait=False)
+    assert view.counting
+    store.close()
+    _idle(qtbot)
+    assert view.counting and not view.has_numbers  # nothing drawn; the window replaces the view
+
+
 def test_the_view_shows_at_once_and_the_numbers_follow(qtbot: Any, context: AppContext, store: Store) -> None:
     view = DashboardView(context)
     qtbot.addWidget(view)

@@ -332,6 +332,8 @@ class DashboardView(QWidget):
     def _counted(self, request: int, counts: DashboardCounts) -> None:
         if request != self._latest or self.shape is None:
             return  # a newer request is on its way
+        if self.store is None or not self.store.is_open():
+            return  # the workspace closed while counting: the window replaces this view
         self.counting = False
         self.has_numbers = True
         self.cells, self.closed, self.activity = counts.cells, counts.closed, counts.activity

@@ -20,7 +20,6 @@ for midnight would not do, as its countdown stops while the laptop sleeps.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -214,7 +213,7 @@ class HomeView(QWidget):
         self._hidden_since_read = False
         parts, self._pending = self._pending, set()
         store = self.context.store
-        if store is not None and not _is_open(store.conn):
+        if store is not None and not store.is_open():
             return  # the workspace closed while a refresh waited: the window replaces this view
         if store is None:
             self.heading.setText("Welcome to crmdesk")
@@ -327,11 +326,3 @@ class HomeView(QWidget):
     def _go(self, target: str) -> None:
         if self.context.navigator is not None:
             self.context.navigator.go(target)
-
-
-def _is_open(conn: sqlite3.Connection) -> bool:
-    try:
-        conn.total_changes  # noqa: B018 - any use of a closed connection raises
-    except sqlite3.ProgrammingError:
-        return False
-    return True
