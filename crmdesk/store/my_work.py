@@ -162,7 +162,8 @@ class MyWork:
             " ORDER BY t.deadline DESC, t.created_at DESC, t.id DESC LIMIT ?",
             [*params, day_start, limit - len(coming)])] if len(coming) < limit else []
         ids = [*reversed(late), *coming]  # oldest deadline first, as the groups read
-        tasks = [task for task in (self._store.tasks.get(i) for i in ids) if task is not None]
+        found = self._store.tasks.get_many(ids)
+        tasks = [found[i] for i in ids if i in found]
         titles = self._store.records.titles({t.record_ids[0] for t in tasks if t.record_ids})
         rows = []
         for task in tasks:

@@ -171,7 +171,7 @@ class RemindersView(QWidget):
         now = self.context.now()
         current = self.selected_task_id()
         self._reminders = store.reminders.active(now)
-        tasks = {r.task_id: store.tasks.get(r.task_id) for r in self._reminders}
+        tasks = store.tasks.get_many(r.task_id for r in self._reminders)
         linked_ids = [rid for t in tasks.values() if t is not None for rid in t.record_ids]
         titles = store.records.titles(linked_ids) if linked_ids else {}
         self.tree.clear()
