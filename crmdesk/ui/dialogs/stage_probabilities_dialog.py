@@ -8,6 +8,7 @@ one transaction (they travel with the workspace file) and tells the dashboard (`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,13 +25,14 @@ if TYPE_CHECKING:
 class StageProbabilitiesDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, store: Store, shape: PipelineShape, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, shape: PipelineShape, chosen: Mapping[str, float],
+                 parent: QWidget | None = None) -> None:
+        """``chosen``: each stage's chance as the forecast uses it now (the dashboard's)."""
         super().__init__(parent)
         self.setWindowTitle("Stage probabilities")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.store = store
         self.shape = shape
-        chosen = {**default_probabilities(shape), **store.settings.stage_probabilities(shape.obj.slug)}
         intro = QLabel(f"How likely a deal of {shape.obj.plural_name} in each stage is to be won. "
                        "The weighted forecast multiplies each open deal's value by its stage's chance.")
         intro.setTextFormat(Qt.TextFormat.PlainText)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from collections.abc import Mapping
 from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -363,9 +362,7 @@ class DashboardView(QWidget):
             widget.setEnabled(False)
 
     def _fill_currencies(self) -> None:
-        for widget in (self.owner_combo, self.period_combo, self.currency_combo, self.probabilities_button):
-            widget.setEnabled(True)
-        codes = currencies(self.cells) or currencies([])
+        codes = currencies(self.cells)
         current = self.currency_combo.currentData()
         self.currency_combo.blockSignals(True)
         self.currency_combo.clear()
@@ -377,6 +374,7 @@ class DashboardView(QWidget):
         self.currency_combo.blockSignals(False)
 
     def probabilities(self) -> dict[str, float]:
+        """Each stage's chance: the one the user set, else the default (``default_probabilities``)."""
         assert self.shape is not None and self.store is not None
         return {**default_probabilities(self.shape), **self.store.settings.stage_probabilities(self.shape.obj.slug)}
 
@@ -432,7 +430,7 @@ class DashboardView(QWidget):
             return None
         from crmdesk.ui.dialogs.stage_probabilities_dialog import StageProbabilitiesDialog
 
-        dialog = StageProbabilitiesDialog(self.store, self.shape, self)
+        dialog = StageProbabilitiesDialog(self.store, self.shape, self.probabilities(), self)
         dialog.saved.connect(self.redraw)
         dialog.open()
         return dialog
@@ -462,7 +460,3 @@ class DashboardView(QWidget):
         """Whether the charts show the numbers of the store as it is (no count running or due):
         what ``crmdesk --screenshot`` waits for."""
         return not self.counting and not self._recount.isActive()
-
-    def chart_tables(self) -> Mapping[str, tuple[list[str], list[list[object]]]]:
-        """Each chart's numbers as its CSV holds them (for tests and the benchmark's checks)."""
-        return {panel.file_stem: panel.table() for panel in self.panels()}  # type: ignore[misc]

@@ -9,9 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from crmdesk.store.pipeline_stats import MonthForecast
 from crmdesk.ui.widgets.chart_labels import calendar, month_labels
-from crmdesk.ui.widgets.chart_panel import ChartPanel
-
-Money = Callable[[float, str | None], str]
+from crmdesk.ui.widgets.chart_panel import ChartPanel, Money, by_code
 
 
 class ForecastChart(ChartPanel):
@@ -19,11 +17,9 @@ class ForecastChart(ChartPanel):
         super().__init__("Weighted forecast by close month", "weighted-forecast", parent)
         self.title.setToolTip("Open deals by expected close month: their value, and their value × their stage's "
                               "probability (Stage probabilities…)")
-        self.rows: list[MonthForecast] = []
 
     def show_forecast(self, rows: Sequence[MonthForecast], currency: str | None, money: Money,
                       month_label: Callable[[str], str]) -> None:
-        self.rows = list(rows)
         self.set_table(["Month", "Currency", "Open deals", "Open value", "Weighted value"],
                        [[r.month, r.currency or "", r.count, r.amount, r.weighted] for r in rows])
         found = {r.month: r for r in rows if r.currency == currency}
@@ -43,7 +39,7 @@ class ForecastChart(ChartPanel):
                      f"Open value {money(row.amount, row.currency)}",
                      f"Weighted {money(row.weighted, row.currency)}"]
             lines += [f"Also {money(o.weighted, o.currency)} weighted ({o.count} in {o.currency or 'no currency'})"
-                      for (month, _code), o in sorted(others.items(), key=lambda kv: kv[0][1] or "~")
+                      for (month, _code), o in sorted(others.items(), key=lambda kv: by_code(kv[0][1]))
                       if month == row.month]
             return "\n".join(lines)
 

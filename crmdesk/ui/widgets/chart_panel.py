@@ -60,6 +60,13 @@ Cell = str | int | float | None
 FitLabels = Callable[[float, Callable[[str], float]], list[str]]
 #: (caption, suggested file name, filter) → the path chosen, or "" when the user cancelled.
 AskPath = Callable[[QWidget, str, str, str], str]
+#: Formats an amount in a currency (None: no code) as the charts' tooltips show it.
+Money = Callable[[float, str | None], str]
+
+
+def by_code(code: str | None) -> str:
+    """Sort key for currency codes: alphabetical, amounts without a code last."""
+    return code or "~"
 
 
 def ask_save_path(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:

@@ -4,26 +4,22 @@ count mixes no money)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QWidget
 
 from crmdesk.store.pipeline_stats import StageTotal
 from crmdesk.ui.widgets.chart_labels import name_labels
-from crmdesk.ui.widgets.chart_panel import ChartPanel
-
-Money = Callable[[float, str | None], str]
+from crmdesk.ui.widgets.chart_panel import ChartPanel, Money, by_code
 
 
 class StagesChart(ChartPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Pipeline by stage", "pipeline-by-stage", parent)
-        self.totals: list[StageTotal] = []
 
     def show_totals(self, totals: Sequence[StageTotal], currency: str | None, money: Money) -> None:
-        self.totals = list(totals)
-        codes = sorted({code for t in totals for code in t.amounts}, key=lambda c: c or "~")
+        codes = sorted({code for t in totals for code in t.amounts}, key=by_code)
         self.set_table(["Stage", "Deals", *(f"Value {code or '(no currency)'}" for code in codes)],
                        [[t.title, t.count, *(t.amounts.get(code, 0.0) for code in codes)] for t in totals])
         if not any(t.count for t in totals):
@@ -32,12 +28,12 @@ class StagesChart(ChartPanel):
 
         # Horizontal bars (names of any length read whole on the left; the first stage on top: the
         # axis draws its first category at the bottom, so the stages go in reversed).
-        shown = list(reversed(self.totals))
+        shown = list(reversed(totals))
 
         def tip(_set: int, index: int) -> str:
             stage = shown[index]
             lines = [f"{stage.title}: {stage.count} deal{'' if stage.count == 1 else 's'}"]
-            amounts = sorted(stage.amounts.items(), key=lambda kv: kv[0] or "~")
+            amounts = sorted(stage.amounts.items(), key=lambda kv: by_code(kv[0]))
             lines += [money(amount, code) for code, amount in amounts]
             return "\n".join(lines)
 

@@ -10,11 +10,10 @@ from PySide6.QtWidgets import QWidget
 
 from crmdesk.store.pipeline_stats import MonthOutcome, overall_win_rate
 from crmdesk.ui.widgets.chart_labels import calendar, month_labels
-from crmdesk.ui.widgets.chart_panel import ChartPanel
+from crmdesk.ui.widgets.chart_panel import ChartPanel, Money, by_code
 
 #: Won green, lost red (the demo's stage colours), readable on both palettes.
 WON_LOST_COLORS = ("#20a36b", "#e5534b")
-Money = Callable[[float, str | None], str]
 
 
 def percent(rate: float | None) -> str:
@@ -24,11 +23,9 @@ def percent(rate: float | None) -> str:
 class WonLostChart(ChartPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Won and lost by month", "won-and-lost", parent)
-        self.months: list[MonthOutcome] = []
 
     def show_months(self, months: Sequence[MonthOutcome], money: Money, month_label: Callable[[str], str]) -> None:
-        self.months = list(months)
-        codes = sorted({code for m in months for code in m.won_amounts}, key=lambda c: c or "~")
+        codes = sorted({code for m in months for code in m.won_amounts}, key=by_code)
         self.set_table(
             ["Month", "Won", "Lost", "Win rate", *(f"Won value {code or '(no currency)'}" for code in codes)],
             [[m.month, m.won, m.lost, round(m.win_rate, 4) if m.win_rate is not None else None,
@@ -49,7 +46,7 @@ class WonLostChart(ChartPanel):
             lines = [f"{month_label(month.month)}: {month.won} won, {month.lost} lost, "
                      f"win rate {percent(month.win_rate)}"]
             lines += [f"Won {money(amount, code)}"
-                      for code, amount in sorted(month.won_amounts.items(), key=lambda kv: kv[0] or "~")]
+                      for code, amount in sorted(month.won_amounts.items(), key=lambda kv: by_code(kv[0]))]
             return "\n".join(lines)
 
         self.draw_bars([m.month for m in shown],
