@@ -93,8 +93,6 @@ def _one_line(text: str, limit: int = 120) -> str:
 
 
 class ReminderScheduler(QObject):
-    #: Reminders fired at a look (soonest first), and whether they were missed while crmdesk was closed.
-    fired = Signal(list, bool)
     #: How many reminders wait in the in-app list.
     active_count_changed = Signal(int)
 
@@ -182,7 +180,6 @@ class ReminderScheduler(QObject):
         if fired:
             title, text = message_for(fired, now, missed=missed)
             self.notifier.notify(title, text)
-            self.fired.emit(fired, missed)
         self._arm(now, lead)
         self._count_active(now)
         return fired
@@ -203,10 +200,6 @@ class ReminderScheduler(QObject):
         if count != self._active_count:
             self._active_count = count
             self.active_count_changed.emit(count)
-
-    @property
-    def active_count(self) -> int:
-        return max(self._active_count, 0)
 
     # -- what changed -----------------------------------------------------------------------------------
 
@@ -231,8 +224,9 @@ class ReminderScheduler(QObject):
         store = self._open_store()
         if store is None or not self._running:
             return 0
-        unread = [n for n in store.notifications.all() if not n.read and n.id not in self._known_notifications]
-        self._known_notifications.update(n.id for n in store.notifications.all())
+        every = store.notifications.all()
+        unread = [n for n in every if not n.read and n.id not in self._known_notifications]
+        self._known_notifications.update(n.id for n in every)
         if not unread or not store.settings.notify_server_notifications:
             return 0
         if len(unread) == 1:
