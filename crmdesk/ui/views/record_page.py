@@ -183,7 +183,7 @@ class RecordPage(QWidget):
         self._show_links()
         self._show_related(row, obj)
         self._show_lists()
-        self.timeline.set_items(timeline_items(self.store, row))
+        self.timeline.set_items(timeline_items(self.store, row, self.display))
 
     def _apply_capabilities(self) -> None:
         """What the server can do, as the last sync found it (it may have changed since the page
@@ -328,7 +328,7 @@ class RecordPage(QWidget):
     def _reload_timeline(self) -> None:
         row = self.record()
         if row is not None:
-            self.timeline.set_items(timeline_items(self.store, row))
+            self.timeline.set_items(timeline_items(self.store, row, self.display))
 
     def open_note_dialog(self) -> None:
         from crmdesk.ui.dialogs.note_dialog import NoteDialog

@@ -100,7 +100,7 @@ def timeline_items(store: Store, record: RecordRow, display: StoreDisplayContext
                             store.history.for_record(record.id, limit=HISTORY_LIMIT), events,
                             display or StoreDisplayContext(store), formatter or ValueFormatter())
     items += [TimelineItem(HISTORY_KIND, f"{HISTORY_KIND}:{g.first_id}", g.when, "\n".join(g.lines),
-                           meta={"by": g.by, "source": g.source, "lines": g.lines}) for g in groups]
+                           meta={"by": g.by, "source": g.source}) for g in groups]
     items.append(TimelineItem("created", record.id, record.created_at or "", "Created", "", record.created_by))
     # Stable sort on the parsed time: ties keep notes before tasks before events, creation last.
     items.sort(key=lambda item: parse_when(item.when), reverse=True)
