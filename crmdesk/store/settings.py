@@ -28,8 +28,8 @@ NOTIFY_SERVER_KEY = "setting_notify_server_notifications"
 #: ``{"<object slug>": {"<status option id>": probability 0..1}}`` for the weighted forecast.
 STAGE_PROBABILITIES_KEY = "setting_stage_probabilities"
 
-_MAX_DAYS = 36_500
-_MAX_LEAD_MINUTES = 7 * 24 * 60
+MAX_DAYS = 36_500
+MAX_LEAD_MINUTES = 7 * 24 * 60
 
 
 class WorkspaceSettings:
@@ -61,24 +61,24 @@ class WorkspaceSettings:
 
     @property
     def stale_days(self) -> int:
-        return self._int(STALE_DAYS_KEY, DEFAULT_STALE_DAYS, 1, _MAX_DAYS)
+        return self._int(STALE_DAYS_KEY, DEFAULT_STALE_DAYS, 1, MAX_DAYS)
 
     def set_stale_days(self, days: int) -> None:
-        self._set_int(STALE_DAYS_KEY, days, 1, _MAX_DAYS, "Days before a deal is stale")
+        self._set_int(STALE_DAYS_KEY, days, 1, MAX_DAYS, "Days before a deal is stale")
 
     @property
     def history_retention_days(self) -> int:
-        return self._int(HISTORY_RETENTION_KEY, DEFAULT_HISTORY_RETENTION_DAYS, 1, _MAX_DAYS)
+        return self._int(HISTORY_RETENTION_KEY, DEFAULT_HISTORY_RETENTION_DAYS, 1, MAX_DAYS)
 
     def set_history_retention_days(self, days: int) -> None:
-        self._set_int(HISTORY_RETENTION_KEY, days, 1, _MAX_DAYS, "Days of field history kept")
+        self._set_int(HISTORY_RETENTION_KEY, days, 1, MAX_DAYS, "Days of field history kept")
 
     @property
     def reminder_lead_minutes(self) -> int:
-        return self._int(REMINDER_LEAD_KEY, DEFAULT_REMINDER_LEAD_MINUTES, 0, _MAX_LEAD_MINUTES)
+        return self._int(REMINDER_LEAD_KEY, DEFAULT_REMINDER_LEAD_MINUTES, 0, MAX_LEAD_MINUTES)
 
     def set_reminder_lead_minutes(self, minutes: int) -> None:
-        self._set_int(REMINDER_LEAD_KEY, minutes, 0, _MAX_LEAD_MINUTES, "Minutes of reminder lead time")
+        self._set_int(REMINDER_LEAD_KEY, minutes, 0, MAX_LEAD_MINUTES, "Minutes of reminder lead time")
 
     @property
     def notify_server_notifications(self) -> bool:

@@ -27,14 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.store import StoreError
+from crmdesk.store.settings import MAX_DAYS, MAX_LEAD_MINUTES
 from crmdesk.ui.widgets.error_label import error_label, show_error_on
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
 
 #: The ranges ``store.settings`` accepts (it refuses anything else, and says so too).
-LEAD_RANGE = (0, 7 * 24 * 60)
-DAYS_RANGE = (1, 36_500)
+# The store's own limits: the dialog never accepts a number the store would refuse.
+LEAD_RANGE = (0, MAX_LEAD_MINUTES)
+DAYS_RANGE = (1, MAX_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
