@@ -27,6 +27,7 @@ from crmdesk.ui.window_reminders import WindowReminders
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
+    from crmdesk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,13 @@ class MainWindow(QMainWindow):
         self.reminders = WindowReminders(self)
         self._restore_window_state(first_view)
         if context.store is not None:
-            self.reminders.start()  # missed reminders come together, after the first sync round
-            context.store.prune_history(context.now())  # once per workspace opened, before its sync starts
+            self._workspace_ready(context.store)
+
+    def _workspace_ready(self, store: Store) -> None:
+        """What starts with each workspace the window opens, before its sync starts: reminders
+        (missed ones come together, after the first sync round), and field history's pruning."""
+        self.reminders.start()
+        store.prune_history(self.context.now())
 
     @property
     def views(self) -> dict[str, QWidget]:
@@ -404,8 +410,7 @@ class MainWindow(QMainWindow):
             self.show_welcome()
         else:
             self.navigate("home")
-            self.reminders.start()
-            self.context.store.prune_history(self.context.now())  # once per workspace opened, before its sync
+            self._workspace_ready(self.context.store)
         if self.context.sync is not None:
             self.context.sync.start()
 
