@@ -196,7 +196,7 @@ class LinkRepo:
         others = {row[0] for row in self._conn.execute(
             "DELETE FROM record_links WHERE low_id = ?1 OR high_id = ?1"
             " RETURNING CASE WHEN low_id = ?1 THEN high_id ELSE low_id END", (record_id,))}
-        self._conn.execute("DELETE FROM sync_state WHERE scope = ?", (_READ_SCOPE + record_id,))
+        SyncStateRepo(self._conn).forget(_READ_SCOPE + record_id)
         if others:
             self._changes.links({record_id, *others})
 

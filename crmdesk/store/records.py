@@ -52,13 +52,13 @@ def object_resolver(schema: SchemaRepo, obj: ObjectDef) -> Resolver:
 
 class RecordRepo:
     def __init__(self, conn: sqlite3.Connection, schema: SchemaRepo, search: SearchIndex, changes: ChangeLog,
-                 history: FieldHistoryRepo | None = None) -> None:
+                 history: FieldHistoryRepo) -> None:
         self._conn = conn
         self._changes = changes
         self._schema = schema
         self._search = search
         #: Where a pull's value changes are kept (the store's field history).
-        self._history = history or FieldHistoryRepo(conn)
+        self._history = history
 
     # -- reading ---------------------------------------------------------------------------
 
