@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from crmdesk.model import AttributeDef, AttributeType, Member, ObjectDef, Option, Record
@@ -237,10 +237,3 @@ def reference_activity(store: Store, since: datetime) -> dict[str | None, tuple[
         if (obj, attribute) == ("deals", "stage") and changed_at >= edge:
             counts[actor][2] += 1
     return {actor: (c[0], c[1], c[2]) for actor, c in counts.items()}
-
-
-def months_back(today: date, n: int) -> str:
-    year, month = today.year, today.month - n
-    while month < 1:
-        year, month = year - 1, month + 12
-    return f"{year:04d}-{month:02d}"

@@ -13,7 +13,6 @@ from typing import Any
 from crmdesk.secrets import TokenStore
 from crmdesk.store import Store
 from crmdesk.store.field_history import SERVER, FieldChange
-from tests.memory_keyring import MemoryKeyring
 
 from ._navigation_window import open_window
 
@@ -48,8 +47,8 @@ def test_the_window_prunes_each_workspace_it_opens_by_the_apps_clock(
     with open_window(qtbot, store, tmp_path, now=NOW) as window:
         assert kept(store) == [RECENT]
         assert kept_in(second) == [OLD, RECENT]
-        # File ▸ Switch workspace (its sign-in looked up in a keyring of this test's own: none).
-        window.context.tokens = TokenStore(MemoryKeyring(), environ={})
+        # File ▸ Switch workspace (its sign-in looked up in the suite's empty keyring: none).
+        window.context.tokens = TokenStore(environ={})
         window.switch_workspace(second)
         opened = window.context.store
         assert opened is not None and opened.path == second
