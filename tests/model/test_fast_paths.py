@@ -14,17 +14,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import phonenumbers
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crmdesk.model import ValidationError
+from crmdesk.model import NullContext, ValidationError
 from crmdesk.model.attribute_types import MULTISELECT_TYPES
 from crmdesk.model.codecs import references
 from crmdesk.model.codecs.base import require_storable
 from crmdesk.model.codecs.structured import LocationCodec, PersonalNameCodec
 from crmdesk.model.codecs.temporal import _parse_timestamp_general, parse_timestamp
-from crmdesk.model.codecs.text_like import DomainCodec, PhoneCodec, TextCodec
+from crmdesk.model.codecs.text_like import (
+    _PLAIN_EMAIL,
+    DomainCodec,
+    EmailCodec,
+    PhoneCodec,
+    TextCodec,
+    _plain_email,
+    _read_phone,
+)
 from crmdesk.remote.aria.values import from_wire
 
 from ._support import ALL_TYPES, T, make_attr
@@ -280,6 +289,31 @@ def test_phone_fast_path_matches_the_general_path(element: Any) -> None:
     )
 
 
+def shown_by_the_library(element: str) -> str:
+    """The international format phonenumbers gives the number (the text itself if it reads none)."""
+    try:
+        number = _read_phone(" ".join(element.split()), None)
+    except ValueError:
+        return element
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@MANY
+@given(phones.filter(lambda element: isinstance(element, str)))
+@example("+4400207946000")
+@example("+14155550123;ext=12")
+@example("(555) 010-0199")
+def test_a_phone_is_shown_as_the_library_formats_it(element: str) -> None:
+    """Checking a number first (as a pull does) leaves it shown, and so indexed, as the library
+    alone would show it: as received and as stored."""
+    codec = PhoneCodec()
+    attr = make_attr(T.PHONE_NUMBER)
+    stored = outcome(lambda: codec.validate(element, attr))
+    assert codec.display(element, attr, NullContext()) == shown_by_the_library(element)
+    if stored[0] == "ok":
+        assert codec.display(stored[1], attr, NullContext()) == shown_by_the_library(stored[1])
+
+
 @MANY
 @given(domains)
 @example("a" * 63 + ".com")
@@ -294,6 +328,46 @@ def test_domain_fast_path_matches_the_general_path(element: Any) -> None:
     codec = DomainCodec()
     assert outcome(lambda: codec.validate(element, make_attr(T.DOMAIN))) == outcome(
         lambda: codec._validate_general(element)
+    )
+
+
+EMAIL_ALPHABET = "aZ09._+-@!#é ."
+emails = st.one_of(
+    st.from_regex(_PLAIN_EMAIL, fullmatch=True),
+    mutations(st.from_regex(_PLAIN_EMAIL, fullmatch=True), EMAIL_ALPHABET),
+    st.sampled_from(["ada@example.com", "o'brien@example.ie", "ada@localhost", "ada@mail.local", "ada@x.test",
+                     "ada@x.onion", "ada@x.arpa", "ada@xn--80ak6aa92e.com", "ada@ab--cd.com", "ada@example.c0m"]),
+    garbage(),
+)
+
+
+@MANY
+@given(emails)
+@example("a" * 64 + "@example.com")
+@example("a" * 65 + "@example.com")
+@example("ada@" + "a" * 63 + ".com")
+@example("ada@" + "a" * 64 + ".com")
+@example("ada@" + ".".join(["a" * 60] * 4) + ".com")
+@example("ada@" + "a." * 120 + "com")
+@example("ada@example.123")
+@example("ada@example.Local")
+def test_email_fast_path_matches_the_library(element: str) -> None:
+    """Every address the fast path passes, email-validator passes too, with the same canonical form."""
+    codec = EmailCodec()
+    attr = make_attr(T.EMAIL_ADDRESS)
+    if _plain_email(element):
+        assert outcome(lambda: codec.validate(element, attr)) == outcome(lambda: codec._validate_general(element))
+        assert outcome(lambda: codec.validate(element, attr))[0] == "ok"
+
+
+def test_addresses_of_the_pulled_shape_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: Any) -> Any:
+        raise AssertionError("asked the library")
+
+    monkeypatch.setattr("crmdesk.model.codecs.text_like._email_problem", fail)
+    monkeypatch.setattr("crmdesk.model.codecs.text_like._email_problem_cached", fail)
+    assert EmailCodec().validate("Ada.Lovelace+crm@Example-Mail.co.UK", make_attr(T.EMAIL_ADDRESS)) == (
+        "Ada.Lovelace+crm@example-mail.co.uk"
     )
 
 

@@ -117,6 +117,30 @@ _CACHED_LENGTH = 320
 _CACHE_SIZE = 131_072
 _email_problem_cached = lru_cache(maxsize=_CACHE_SIZE)(_email_problem)
 
+#: Fast path: the commonest shape of address, which email-validator always accepts
+#: (tests/model/test_fast_paths.py checks generated ones): ASCII letters, digits and ``_+-``
+#: in dot-separated runs before the @; after it, labels of letters and digits joined by single
+#: hyphens, ending in a top-level domain of letters. A first pull of 100,000 people then asks
+#: the library (~50 µs an address, the pull's largest single cost) only about unusual ones.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+(?P<tld>[A-Za-z]+)"
+)
+#: email-validator's own limits, in characters (ASCII: one octet each).
+_EMAIL_MAX, _LOCAL_MAX, _DOMAIN_MAX, _LABEL_MAX = 254, 64, 253, 63
+#: Names email-validator refuses as an address's domain or its end (``.test`` is let through, as
+#: ``_email_problem`` does).
+_SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion"})
+
+
+def _plain_email(text: str) -> bool:
+    """Whether ``text`` is an address of the fast path's shape within every length limit."""
+    match = _PLAIN_EMAIL.fullmatch(text)
+    if match is None or len(text) > _EMAIL_MAX or match["tld"].lower() in _SPECIAL_USE_TLDS:
+        return False
+    local, _, domain = text.rpartition("@")
+    return (len(local) <= _LOCAL_MAX and len(domain) <= _DOMAIN_MAX
+            and all(len(label) <= _LABEL_MAX for label in domain.split(".")))
+
 
 class EmailCodec(_NormalisedTextCodec):
     """Canonical: the address as written with its domain lower-cased; the library only judges it.
@@ -129,11 +153,25 @@ class EmailCodec(_NormalisedTextCodec):
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         text = require_storable(_require_str(element).strip())
-        problem = _email_problem_cached(text) if len(text) <= _CACHED_LENGTH else _email_problem(text)
-        if problem is not None:
-            raise ValueError(f"“{quote(text)}” is not an email address like name@example.com: {problem}")
-        local, _, domain = text.rpartition("@")
-        return f"{local}@{domain.lower()}"
+        if not _plain_email(text):
+            _refuse_email(text, _email_problem_cached(text) if len(text) <= _CACHED_LENGTH else _email_problem(text))
+        return _domain_lowered(text)
+
+    def _validate_general(self, element: Any) -> Any:
+        """``validate`` without its fast path or cache: what the library alone says."""
+        text = require_storable(_require_str(element).strip())
+        _refuse_email(text, _email_problem(text))
+        return _domain_lowered(text)
+
+
+def _refuse_email(text: str, problem: str | None) -> None:
+    if problem is not None:
+        raise ValueError(f"“{quote(text)}” is not an email address like name@example.com: {problem}")
+
+
+def _domain_lowered(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
 
 
 # -- phone number ----------------------------------------------------------------------------
@@ -194,28 +232,33 @@ def _read_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber:
     return number
 
 
-def _stored_phone(text: str) -> tuple[str, str | None]:
-    """(canonical, None) for a received number (spaces collapsed), or (text, why it is refused)."""
+def _stored_phone(text: str) -> tuple[str, str | None, str | None]:
+    """(canonical, None, shown) for a received number (spaces collapsed); (text, None, None) for
+    one the library cannot place, kept as written; (text, why it is refused, None). ``shown`` is
+    the international format the number is indexed and searched by: a pull checks each number
+    and then indexes it, so it is read once for both."""
     try:
-        return _canonical_phone(_read_phone(text, None), text), None
+        number = _read_phone(text, None)
     except ValueError as error:
         digits = sum(ch in "0123456789" for ch in text)
         if _PHONE_AS_WRITTEN.match(text) and 3 <= digits <= 20:
-            return text, None
-        return text, str(error)
+            return text, None, None
+        return text, str(error), None
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return _canonical_phone(number, text), None, shown
 
 
+#: Phones are checked on every pull and shown (so indexed: fold and sort text) on every write.
 _stored_phone_cached = lru_cache(maxsize=_CACHE_SIZE)(_stored_phone)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)  # phones are indexed by it (fold and sort text) on every write
 def _shown_phone(element: str) -> str:
     """International format ("+1 415-555-0123 ext. 12"); a number the library cannot place as stored."""
-    try:
-        number = _read_phone(" ".join(element.split()), None)
-    except ValueError:
+    text = " ".join(element.split())
+    if len(text) > _CACHED_LENGTH:
         return element
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    shown = _stored_phone_cached(text)[2]
+    return element if shown is None else shown
 
 
 class PhoneCodec(_NormalisedTextCodec):
@@ -239,7 +282,7 @@ class PhoneCodec(_NormalisedTextCodec):
 
     def validate(self, element: Any, attr: AttributeDef) -> Any:
         text = require_storable(" ".join(_require_str(element).split()))
-        canonical, problem = _stored_phone_cached(text) if len(text) <= _CACHED_LENGTH else _stored_phone(text)
+        canonical, problem, _shown = _stored_phone_cached(text) if len(text) <= _CACHED_LENGTH else _stored_phone(text)
         if problem is not None:
             raise ValueError(problem)
         return canonical
@@ -247,14 +290,14 @@ class PhoneCodec(_NormalisedTextCodec):
     def _validate_general(self, element: Any) -> Any:
         """``validate`` without its cache: the reference the cached answers must agree with."""
         text = require_storable(" ".join(_require_str(element).split()))
-        canonical, problem = _stored_phone(text)
+        canonical, problem, _shown = _stored_phone(text)
         if problem is not None:
             raise ValueError(problem)
         return canonical
 
     def display(self, element: Any, attr: AttributeDef, ctx: DisplayContext) -> str:
         text = str(element)
-        return _shown_phone(text) if len(text) <= _CACHED_LENGTH else text
+        return _shown_phone(text)
 
     def match_key(self, element: Any, attr: AttributeDef) -> MatchKey:
         # Values stored before numbers were E.164 compare as the E.164 they stand for.
