@@ -14,11 +14,13 @@ from crmdesk.paths import Paths
 
 if TYPE_CHECKING:
     from crmdesk.context import DemoServer
+    from crmdesk.ui.main_window import MainWindow
     from crmdesk.ui.workspace_switcher import StartWorkspace
+    from crmdesk.workspaces import WorkspaceSummary
 
 log = logging.getLogger(__name__)
 
-__all__ = ["run_gui", "view_target"]
+__all__ = ["open_window", "run_gui", "view_target"]
 
 
 def _start_demo_server(data_dir: Path) -> DemoServer:
@@ -34,6 +36,14 @@ def _start_demo(context: AppContext, server: DemoServer | None = None) -> None:
     from crmdesk.ui.workspace_switcher import open_demo_workspace
 
     open_demo_workspace(context, server or _start_demo_server(context.paths.data_dir))
+
+
+def _ask_for_workspace(workspaces: list[WorkspaceSummary], parent: Any = None) -> Path | None:
+    """The workspace chooser, loaded only when there is a choice to make (rarely: the last
+    workspace opens by itself), not on every start before the first paint."""
+    from crmdesk.ui.dialogs.workspace_chooser import ask_for_workspace
+
+    return ask_for_workspace(workspaces, parent)
 
 
 def view_target(context: AppContext, view: str) -> str:
@@ -64,6 +74,22 @@ def show_start_problem(window: Any, start: StartWorkspace) -> Any:
     return box
 
 
+def open_window(context: AppContext, first_view: str | None, reopened: Path | None) -> MainWindow:
+    """Build and show the main window over the workspace ``context`` holds (``reopened``: its file,
+    when its sync is still to be attached). The worker, and the keyring look-up before it (its
+    thread imports the network stack), start once the window has painted: neither changes the
+    first picture, and both would delay it."""
+    from crmdesk.ui.main_window import MainWindow
+
+    window = MainWindow(context, first_view=first_view)
+    window.show()
+    if context.sync is not None:  # the demo's, attached already
+        window.after_first_paint(context.sync.start)
+    elif reopened is not None:
+        window.attach_sync_after_first_paint(reopened)
+    return window
+
+
 def run_gui(options: argparse.Namespace) -> int:
     if options.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -91,8 +117,6 @@ def run_gui(options: argparse.Namespace) -> int:
 
             plain_message_box(None, "crmdesk cannot start", error.message).exec()
         return 1
-    from crmdesk.ui.main_window import MainWindow
-
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setDesktopFileName("io.github.crmdesk.CrmDesk")
@@ -120,26 +144,20 @@ def run_gui(options: argparse.Namespace) -> int:
     if options.demo:
         _start_demo(context)
     else:
-        from crmdesk.ui.dialogs.workspace_chooser import ask_for_workspace
         from crmdesk.ui.workspace_switcher import open_start_workspace
 
         # A screenshot runs unattended: it never waits on a dialog. The sync (and the keyring
         # look-up it needs) is attached after the first paint.
         start = open_start_workspace(context, requested=options.workspace,
-                                     ask=None if options.screenshot else ask_for_workspace, with_sync=False)
+                                     ask=None if options.screenshot else _ask_for_workspace, with_sync=False)
         reopened = start.path
         if reopened is None and (options.view or options.screenshot):
             # Drawing the welcome page instead of the view asked for would hide the problem.
             print(f"crmdesk: {start.problem}", file=sys.stderr)
             return 1
     # Only the first view is built at start: the one asked for, else the last one used.
-    window = MainWindow(context, first_view=view_target(context, options.view) if options.view else None)
-    window.show()
+    window = open_window(context, view_target(context, options.view) if options.view else None, reopened)
     show_start_problem(window, start)
-    if context.sync is not None:
-        context.sync.start()
-    elif reopened is not None:
-        window.attach_sync_in_background(reopened)
 
     def shut_down() -> None:
         if context.sync is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
@@ -19,7 +20,7 @@ from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
 from crmdesk.ui.open_views import OpenViews
 from crmdesk.ui.recent_visits import watch_visits
 from crmdesk.ui.view_focus import ViewStack, focus_view
-from crmdesk.ui.views.timeline_view import format_when
+from crmdesk.ui.when import format_when
 from crmdesk.ui.widgets.sidebar import Sidebar
 from crmdesk.ui.widgets.status_hint import KEY_HINT_NAME
 from crmdesk.ui.widgets.sync_status import SyncStatusWidget
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Work put off until the first paint runs by then at the latest: a window started minimized (or
+#: on a platform that paints it only once seen) must not keep its sync from starting.
+AFTER_FIRST_PAINT_LATEST_MS = 1000
+
 
 class MainWindow(QMainWindow):
     #: The start-up keyring look-up is over: the sync is attached, or the workspace has no token.
@@ -40,6 +45,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         #: When the window was first painted (time.monotonic), for --screenshot's report.
         self.first_painted_at: float | None = None
+        #: What waits for the first paint (``after_first_paint``); None once it has run.
+        self._after_first_paint: list[Callable[[], None]] | None = []
         self.context = context
         self._looking_up_token = False
         self._startup_background: Any = None  # (crmdesk.ui.startup_access)
@@ -383,6 +390,33 @@ class MainWindow(QMainWindow):
 
         attach_sync_in_background(self, db_path)
 
+    def after_first_paint(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once the window has painted the first time, from the event loop (at once,
+        from it, if it already has): start-up work the first picture does not need (the keyring
+        look-up, the sync worker) then does not hold it up, nor compete with it for the GIL.
+        At the latest ``AFTER_FIRST_PAINT_LATEST_MS`` after the first call, painted or not."""
+        # The window is each timer's context: work never runs for a window already deleted.
+        if self._after_first_paint is None:
+            QTimer.singleShot(0, self, work)
+            return
+        if not self._after_first_paint:
+            QTimer.singleShot(AFTER_FIRST_PAINT_LATEST_MS, self, self._run_after_first_paint)
+        self._after_first_paint.append(work)
+
+    def _run_after_first_paint(self) -> None:
+        waiting, self._after_first_paint = self._after_first_paint, None
+        for work in waiting or ():
+            # Each from the event loop, after the paint has been flushed.
+            QTimer.singleShot(0, self, work)
+
+    def attach_sync_after_first_paint(self, db_path: Path) -> None:
+        """``attach_sync_in_background`` once the window has painted; until then the status bar
+        already says "Connecting" (the look-up has as good as begun)."""
+        from crmdesk.ui.startup_access import expect_sync
+
+        expect_sync(self)
+        self.after_first_paint(lambda: self.attach_sync_in_background(db_path))
+
     def finish_background_work(self, timeout_ms: int = 3000) -> None:
         """On quit: let calls still running on the thread pool (a keyring look-up) end before
         the window and their relays are deleted; they then have no one to report to."""
@@ -457,6 +491,7 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.UpdateRequest and self.first_painted_at is None:
             # The first backing-store flush has painted the whole window, the first view included.
             self.first_painted_at = time.monotonic()
+            self._run_after_first_paint()
         return handled
 
     def closeEvent(self, event: Any) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from crmdesk.store import StoreError
 from crmdesk.store.reminders import DUE, LEAD, Reminder, parse_utc
 from crmdesk.ui.desktop_notifier import DesktopNotifier
-from crmdesk.ui.views.timeline_view import format_when
+from crmdesk.ui.when import format_when
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from crmdesk.ui.workspace_switcher import SyncAccess
 
 
+def expect_sync(window: MainWindow) -> None:
+    """The look-up is coming (now, or after the first paint): "Connecting", not "Sign-in needed",
+    before the keyring has answered (the token may well be there); ``token_looked_up`` will say
+    when it is over."""
+    window._looking_up_token = True
+    window.sync_status.show_state("connecting", "")
+
+
 def attach_sync_in_background(window: MainWindow, db_path: Path) -> None:
     """Find ``db_path``'s dialect and look up its credentials off the GUI thread, then start
     syncing it if it is still the open workspace."""
@@ -22,9 +30,7 @@ def attach_sync_in_background(window: MainWindow, db_path: Path) -> None:
     from crmdesk.ui.workspace_switcher import attach_sync, look_up_access, stored_dialect
 
     window._startup_background = Background(window)
-    window._looking_up_token = True
-    # Not "Sign-in needed" before the keyring has answered: the token may well be there.
-    window.sync_status.show_state("connecting", "")
+    expect_sync(window)
 
     def attach(access: SyncAccess) -> None:
         window._looking_up_token = False

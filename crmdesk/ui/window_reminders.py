@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QToolButton
 
-from crmdesk.sync.status import SyncStatus
 from crmdesk.ui.desktop_notifier import DesktopNotifier
 from crmdesk.ui.icons import icon
 from crmdesk.ui.reminders import ReminderScheduler
@@ -75,6 +74,10 @@ class FirstSyncWait(QObject):
 
     @Slot(str, str)
     def _state(self, status: str, _message: str) -> None:
+        # Imported here: the sync package (its engine, the remote layer) loads with the first
+        # worker, after the window's first paint, not with the window.
+        from crmdesk.sync.status import SyncStatus
+
         # A worker that could not open the file says so and runs no round.
         if status == SyncStatus.ERROR.value:
             self._end()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QT
 
 from crmdesk.ui.dialogs.tab_order import reading_order
 from crmdesk.ui.text import plain_tooltip
-from crmdesk.ui.views.timeline_view import format_when
+from crmdesk.ui.when import format_when
 from crmdesk.workspaces import WorkspaceSummary
 
 COLUMNS = ("Workspace", "Server", "Last synced")

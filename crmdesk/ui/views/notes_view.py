@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.models.notes_model import DetailRole, EmphasisRole, NotesModel, RecordIdRole, SubtitleRole
+from crmdesk.ui.views.view_heading import heading  # (here too: other views import it from here)
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
@@ -100,18 +101,6 @@ class TwoLineDelegate(QStyledItemDelegate):
             painter.setPen(muted)
             painter.drawText(line_two, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), subtitle)
         painter.restore()
-
-
-def heading(text: str, label: QLabel | None = None) -> QLabel:
-    """A view's title: ``label`` (a new plain QLabel when None) in the type scale's heading size
-    and weight (``crmdesk.ui.theme.scaled_font``)."""
-    from crmdesk.ui.theme import scaled_font
-
-    label = label if label is not None else QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setFont(scaled_font(label.font(), "heading"))
-    label.setText(text)
-    return label
 
 
 def empty_state(text: str) -> QLabel:

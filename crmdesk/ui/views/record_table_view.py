@@ -25,14 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import Sort
-from crmdesk.ui.csv_export import export_table
-from crmdesk.ui.dialogs.quick_create_dialog import quick_create
 from crmdesk.ui.editors.value_dialog import ValueDialog
 from crmdesk.ui.icons import action_icon
 from crmdesk.ui.models.notice_ids import listed_ids, marks_may_have_moved
 from crmdesk.ui.models.record_table_model import RecordIdRole, RecordTableModel
 from crmdesk.ui.text import action_text, plain_tooltip
-from crmdesk.ui.views.notes_view import heading
+from crmdesk.ui.views.view_heading import heading
 from crmdesk.ui.widgets import column_chooser
 from crmdesk.ui.widgets.column_chooser import ColumnChooser
 from crmdesk.ui.widgets.elided_label import ElidedLabel
@@ -361,6 +359,9 @@ class RecordTableView(QWidget):
 
     def create_record(self) -> None:
         """Ctrl+N: the quick create form (title, required and key fields); the new row is selected."""
+        # Loaded when first used: the table is most often the first view, painted before it is needed.
+        from crmdesk.ui.dialogs.quick_create_dialog import quick_create
+
         record_id = quick_create(self.context, self.model.object_slug, self)
         if record_id is None:
             return
@@ -408,6 +409,8 @@ class RecordTableView(QWidget):
         self.model.delete_rows(rows)
 
     def export(self) -> None:
+        from crmdesk.ui.csv_export import export_table  # (as quick_create: after the first paint)
+
         if export_table(self, self.model, self.visible_columns(), self._refused) is not None:
             self.message_label.hide()
 

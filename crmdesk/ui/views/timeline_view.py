@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -32,11 +32,11 @@ from crmdesk.ui.links import LinkOpener
 from crmdesk.ui.markdown import MarkdownView
 from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.views.history_items import HISTORY_KIND, HISTORY_LIMIT, history_groups
+from crmdesk.ui.when import format_when, parse_when  # (here too: importers of this module use them)
 
 PAGE_SIZE = 50
 #: Server event kinds the cache already holds as notes and tasks (shown from there, offline edits included).
 _CACHED_KINDS = frozenset({"note", "task", "created"})
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 #: What an empty timeline says where notes and tasks are kept, and where only comments are.
@@ -55,34 +55,6 @@ class TimelineItem:
     actor_id: str | None = None
     task: Task | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-def parse_when(text: str | None) -> datetime:
-    """A stored timestamp → an aware datetime (the epoch for what does not parse: it sorts last)."""
-    if not text:
-        return _EPOCH
-    try:
-        moment = datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        return _EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def format_when(text: str | None, now: datetime | None = None) -> str:
-    """"Today 14:05", "Yesterday 09:12", "3 Nov 14:05", "3 Nov 2025": short, in local time."""
-    moment = parse_when(text)
-    if moment == _EPOCH:
-        return ""
-    local = moment.astimezone()
-    today = (now or datetime.now(UTC)).astimezone().date()  # "today" where the user is, whatever zone ``now`` is in
-    clock = local.strftime("%H:%M")
-    if local.date() == today:
-        return f"Today {clock}"
-    if local.date() == today - timedelta(days=1):
-        return f"Yesterday {clock}"
-    if local.year == today.year:
-        return f"{local.day} {local.strftime('%b')} {clock}"
-    return f"{local.day} {local.strftime('%b %Y')}"
 
 
 def timeline_items(store: Store, record: RecordRow, display: StoreDisplayContext | None = None,
