@@ -6,8 +6,8 @@ Figures, each beside a baseline measured in this run:
    paging the same three objects (limit=200/offset) and decoding the JSON, storing nothing;
 2. a sync after 100 server-side PATCHes: default sandbox (incremental) vs GETting each of
    the 100 records; ``--strict`` sandbox (a full scan) vs the bare paging loop;
-3. ``Pusher.push()`` of 1,000 queued edits (after a completed pull) vs a bare sequential
-   httpx PATCH loop of the same 1,000 edits;
+3. ``Pusher.push()`` of 1,000 queued edits (after a completed pull) vs a bare httpx PATCH loop
+   of the same 1,000 edits with as many in flight as the pusher sends (``write_concurrency``);
 4. the GUI thread's stall (a 1 ms QTimer measuring its own lateness) while the
    ``SyncController`` worker pulls 100,000 records, vs the same timer with no worker;
 5. on the ``--strict`` sandbox (issue 13): the periodic full scan over the unchanged 100k
@@ -46,6 +46,7 @@ from benchmarks.report import Figure, Report, peak_rss_mib, percentile
 from benchmarks.sync_support import (
     OBJECTS,
     SandboxProcess,
+    bare_concurrent_patch_loop,
     bare_get_each,
     bare_page_all,
     bare_patch_loop,
@@ -59,7 +60,7 @@ from crmdesk.remote.dialects import open_backend
 from crmdesk.store import Store
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.pull import Puller
-from crmdesk.sync.push import Pusher
+from crmdesk.sync.push import PARALLEL_BATCH, Pusher
 from crmdesk.sync.status import SyncStatus
 from crmdesk.sync.worker import DEFAULT_SCAN_INTERVAL
 
@@ -70,7 +71,7 @@ CHANGES = 100
 INCREMENTAL_REPEAT = 3
 STRICT_REPEAT = 2
 EDITS = 1_000
-PUSH_REPEAT = 2
+PUSH_REPEAT = 5
 IDLE_SECONDS = 3.0
 STALL_TIMEOUT_S = 180.0
 SCAN_REPEAT = 3
@@ -257,36 +258,59 @@ def _strict(report: Report, server: SandboxProcess, store: Store) -> None:
 # -- 3. push -------------------------------------------------------------------------------------------
 
 
-def _push(report: Report, server: SandboxProcess, store: Store) -> None:
-    engine = _engine(store, server)
-    caps = engine.capabilities
-    ids = record_ids(server, "people", EDITS, offset=30_000)
-    pushes, bases, queueing = [], [], []
-    for run in range(PUSH_REPEAT):
-        bases.append(bare_patch_loop(server, "people",
-                                     [(rid, {"job_title": f"Bare {run} {i}"}) for i, rid in enumerate(ids)]))
+def _app_push(server: SandboxProcess, store: Store, engine: SyncEngine, ids: list[str], tag: str,
+              profile: bool) -> tuple[float, float]:
+    """Queue one edit per record through store.edits, then ``Pusher.push()`` them; (push seconds,
+    queueing seconds). Checks the outbox emptied and the server holds the last edit."""
+    started = time.perf_counter()
+    for i, record_id in enumerate(ids):
+        store.edits.update_record(record_id, {"job_title": f"{tag} {i}"})
+    queueing = time.perf_counter() - started
+    assert store.outbox.count() == len(ids)
+    pusher = Pusher(store, engine.backend, engine.capabilities)
+    with _profiled("push") if profile else nullcontext():
         started = time.perf_counter()
-        for i, record_id in enumerate(ids):
-            store.edits.update_record(record_id, {"job_title": f"Pushed {run} {i}"})
-        queueing.append(time.perf_counter() - started)
-        assert store.outbox.count() == EDITS
-        pusher = Pusher(store, engine.backend, caps)
-        with _profiled("push") if run == 0 else nullcontext():
-            started = time.perf_counter()
-            result = pusher.push()
-            pushes.append(time.perf_counter() - started)
-        assert result.pushed == EDITS and store.outbox.count() == 0, result
-        print(f"#   push run {run + 1}: Pusher.push {pushes[-1]:.2f} s, bare PATCH loop {bases[-1]:.2f} s "
-              f"(queueing the edits {queueing[-1]:.2f} s)", flush=True)
+        result = pusher.push()
+        elapsed = time.perf_counter() - started
+    assert result.pushed == len(ids) and store.outbox.count() == 0, result
     with server.client() as client:
         body = client.get(f"/objects/people/records/{ids[-1]}").json()["data"]
-    assert body["values"]["job_title"] == f"Pushed {PUSH_REPEAT - 1} {EDITS - 1}", body["values"]
+    assert body["values"]["job_title"] == f"{tag} {len(ids) - 1}", body["values"]
+    return elapsed, queueing
+
+
+def _push(report: Report, server: SandboxProcess, store: Store) -> None:
+    """``Pusher.push()`` of EDITS queued edits vs a bare httpx loop with as many PATCHes in flight as
+    the pusher sends (``write_concurrency``), which goes first alternating; the sequential bare loop
+    is run too, for the note."""
+    engine = _engine(store, server)
+    in_flight = max(1, engine.capabilities.write_concurrency)
+    ids = record_ids(server, "people", EDITS, offset=30_000)
+    pushes, bases, sequential, queueing = [], [], [], []
+    for run in range(PUSH_REPEAT):
+        edits = [(rid, {"job_title": f"Bare {run} {i}"}) for i, rid in enumerate(ids)]
+        sequential.append(bare_patch_loop(server, "people", edits))
+        if run % 2 == 1:
+            bases.append(bare_concurrent_patch_loop(server, "people", edits, in_flight))
+        pushed, queued = _app_push(server, store, engine, ids, f"Pushed {run}", profile=run == 0)
+        pushes.append(pushed)
+        queueing.append(queued)
+        if run % 2 == 0:
+            bases.append(bare_concurrent_patch_loop(server, "people", edits, in_flight))
+        print(f"#   push run {run + 1}: Pusher.push {pushes[-1]:.2f} s, bare PATCH loop {in_flight} in flight "
+              f"{bases[-1]:.2f} s, sequential {sequential[-1]:.2f} s (queueing the edits {queueing[-1]:.2f} s)",
+              flush=True)
     engine.backend.close()
+    ratios = [p / b for p, b in zip(pushes, bases, strict=True)]
     report.add(Figure("sync.push_1000_edits", _median(pushes), "s", _median(bases),
-                      f"bare sequential httpx PATCH loop of the same {EDITS:,} edits", "≤ 1.0×",
-                      f"Pusher.push() after a completed pull (one text field on {EDITS:,} people); median of "
-                      f"{PUSH_REPEAT}; {_spread(pushes)}; bare {_spread(bases)}; queueing via "
-                      f"store.edits took {_spread(queueing)} (not in the figure)"))
+                      f"bare httpx PATCH loop of the same {EDITS:,} edits, {in_flight} in flight (a thread pool of "
+                      f"{in_flight} over one client)", "≤ 1.0×",
+                      f"Pusher.push() after a completed pull (one text field on {EDITS:,} people; the pusher sends "
+                      f"write_concurrency={in_flight} at once, in batches of {PARALLEL_BATCH} written down together); "
+                      f"median of {PUSH_REPEAT}, which goes first alternating; {_spread(pushes)} (spread "
+                      f"{max(pushes) - min(pushes):.2f} s); bare {_spread(bases)} (spread {max(bases) - min(bases):.2f}"
+                      f" s); per-run ratios {', '.join(f'{r:.2f}×' for r in ratios)}; the sequential bare loop "
+                      f"{_spread(sequential)}; queueing via store.edits took {_spread(queueing)} (not in the figure)"))
 
 
 # -- 4. the GUI thread while the worker pulls ---------------------------------------------------------------

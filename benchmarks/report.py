@@ -77,7 +77,42 @@ class Report:
             lines.append(
                 f"| {f.bench} | {f.value:,.3f} {f.unit} | {base} | {ratio} | {f.target} | {f.note} |"
             )
+        lines.extend(scaling_table(self.figures))
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+#: Figures named ``<prefix><measure>_<size>`` (``scaling.sort_1m``) make one table: a row per
+#: measure, a column per size. Built from the figures, not a section text, because each bench
+#: module runs in a child process that hands back only its figures.
+SCALING_PREFIX = "scaling."
+SCALING_SIZES = ("10k", "100k", "1m")
+
+
+def scaling_table(figures: list[Figure]) -> list[str]:
+    """Markdown lines of the scaling table (none when no figure is a scaling one)."""
+    cells: dict[str, dict[str, Figure]] = {}
+    for f in figures:
+        measure, _, size = f.bench.removeprefix(SCALING_PREFIX).rpartition("_")
+        if f.bench.startswith(SCALING_PREFIX) and size in SCALING_SIZES:
+            cells.setdefault(measure, {})[size] = f
+    if not cells:
+        return []
+    lines = ["", "## How cost grows (issue 19)", "",
+             "Each cell: the app's figure, then its same-run baseline and the ratio (the table above says",
+             "what each baseline is).", "",
+             "| measure | 10,000 | 100,000 | 1,000,000 | target at 1M |", "| --- | --- | --- | --- | --- |"]
+    for measure, by_size in cells.items():
+        row = [_cell(by_size.get(size)) for size in SCALING_SIZES]
+        target = next((f.target for f in by_size.values() if f.target), "")
+        lines.append(f"| {measure.replace('_', ' ')} | {' | '.join(row)} | {target} |")
+    return lines
+
+
+def _cell(f: Figure | None) -> str:
+    if f is None:
+        return "—"
+    base = "" if f.baseline is None or f.ratio is None else f" (base {f.baseline:,.1f}, {f.ratio:.2f}×)"
+    return f"{f.value:,.1f} {f.unit}{base}"
 
 
 def _memory() -> str:

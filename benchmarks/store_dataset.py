@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, Option, Record
@@ -49,9 +50,14 @@ BENCH_OBJECT = ObjectDef(
 
 
 def make_records(count: int, seed: int = 7) -> list[Record]:
+    return list(iter_records(count, seed))
+
+
+def iter_records(count: int, seed: int = 7) -> Iterator[Record]:
+    """The same records as ``make_records``, one at a time: a million of them do not fit in a
+    list on a laptop-sized benchmark (several GiB of dicts), so big stores are built in batches."""
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    records = []
     for index in range(count):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         company = f"{rng.choice(LAST).lower()}{rng.randint(1, 999)}"
@@ -76,5 +82,4 @@ def make_records(count: int, seed: int = 7) -> list[Record]:
         if rng.random() < 0.1:
             del values["job_title"]
         stamp = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        records.append(Record(f"rec-{index:06d}", "contacts", values, stamp, stamp))
-    return records
+        yield Record(f"rec-{index:06d}", "contacts", values, stamp, stamp)

@@ -201,6 +201,29 @@ def bare_patch_loop(server: SandboxProcess, slug: str, edits: list[tuple[str, di
     return time.perf_counter() - started
 
 
+def bare_concurrent_patch_loop(server: SandboxProcess, slug: str, edits: list[tuple[str, dict[str, Any]]],
+                               in_flight: int) -> float:
+    """The same PATCHes as ``bare_patch_loop``, ``in_flight`` at a time: a thread pool of that size
+    over one shared httpx.Client (its connection pool keeps a connection per thread alive), each
+    answer checked and decoded, as the app's pusher sends independent updates through one
+    transport (``Capabilities.write_concurrency`` threads). No batching, no bookkeeping between
+    requests: the next PATCH goes as soon as a thread is free."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def patch(client: httpx.Client, edit: tuple[str, dict[str, Any]]) -> None:
+        record_id, values = edit
+        response = client.patch(f"/objects/{slug}/records/{record_id}", json={"values": values})
+        response.raise_for_status()
+        response.json()
+
+    started = time.perf_counter()
+    with server.client() as client, ThreadPoolExecutor(max_workers=in_flight,
+                                                       thread_name_prefix="bare-patch") as pool:
+        for _ in pool.map(partial(patch, client), edits):
+            pass
+    return time.perf_counter() - started
+
+
 def record_ids(server: SandboxProcess, slug: str, count: int, offset: int = 0) -> list[str]:
     """The ids of ``count`` records of ``slug`` (newest first), fetched outside any timing."""
     ids: list[str] = []

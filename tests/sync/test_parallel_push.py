@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crmdesk.model import MutationState
+from crmdesk.model import EntityKind, MutationState
 from crmdesk.remote import ServerError
 from crmdesk.remote.aria.adapter import ARIA_DEFAULTS
 from crmdesk.remote.transport import RetryPolicy
@@ -81,3 +81,49 @@ def test_server_failures_in_a_batch_keep_the_failed_updates_queued(tmp_path: Pat
         assert report.status.value == "synced" and report.pending == 0, report.summary()
         on_server = server_records(server, "people")
         assert all(on_server[rid].get("job_title") == "Flaky" for rid in targets)
+
+
+def test_runs_overlap_and_a_record_changed_again_later_ends_with_its_last_value(tmp_path: Path) -> None:
+    # 40 records then the first again: a run of PARALLEL_BATCH (32), then one with the other 8 and
+    # the first record's second change — which must wait for the first run's answers, not overtake
+    # its first change (the other runs are sent while the one before is written down).
+    with SandboxServer(records=300, seed=7) as server, Store.open(tmp_path / "w.sqlite") as store:
+        assert sync(store, server).status.value == "synced"
+        targets = _people(store, 40)
+        for number, record_id in enumerate(targets):
+            store.edits.update_record(record_id, {"job_title": f"First {number}"})
+        store.edits.update_record(targets[0], {"job_title": "Second"})
+        report = sync(store, server)
+        assert report.status.value == "synced", report.summary()
+        assert store.outbox.count() == 0
+        on_server = server_records(server, "people")
+        expected = ["Second"] + [f"First {n}" for n in range(1, 40)]
+        assert [on_server[rid].get("job_title") for rid in targets] == expected
+        assert [store.records.get(rid).values.get("job_title") for rid in targets] == expected  # type: ignore[union-attr]
+
+
+def test_server_failures_across_overlapping_runs_keep_every_outcome(tmp_path: Path) -> None:
+    with SandboxServer(records=300, seed=8) as server, Store.open(tmp_path / "w.sqlite") as store:
+        sync(store, server)
+        targets = _people(store, 90)
+        for record_id in targets:
+            store.edits.update_record(record_id, {"job_title": "Flaky"})
+        flaky = backend(server, retry=RetryPolicy(max_attempts=1, base_delay=0.001, max_delay=0.001))
+        flaky.objects()
+        server.set_faults(FaultConfig(fail_rate=0.2, seed=12))
+        pusher = Pusher(store, flaky, ARIA_DEFAULTS)
+        with pytest.raises(ServerError):
+            pusher.push()
+        flaky.close()
+        server.set_faults(None)
+        landed, waiting = pusher.result.pushed, store.outbox.count(MutationState.PENDING)
+        # Each answer that came back is written down, whichever run it was in: none lost, none twice.
+        assert landed > 0 and waiting > 0 and landed + waiting == 90
+        on_server = server_records(server, "people")
+        unsent = store.outbox.unsent_for(targets, entity=EntityKind.RECORD)
+        landed_ids = [rid for rid in targets if rid not in unsent]
+        assert len(landed_ids) == landed
+        assert all(on_server[rid].get("job_title") == "Flaky" for rid in landed_ids)
+        report = sync_until_settled(store, server)
+        assert report.status.value == "synced", report.summary()
+        assert store.outbox.count() == 0
