@@ -42,6 +42,10 @@ CURSOR_OVERLAP = timedelta(seconds=30)
 DEFAULT_SWEEP_INTERVAL = timedelta(minutes=30)
 #: In a records scope's details: decode every record at the next full scan (the schema changed).
 DECODE_ALL = "decode_all"
+#: Pulled records written in one transaction: a few pages (each commit costs milliseconds
+#: whatever its size), few enough that an edit made meanwhile waits only a moment for the lock
+#: (the GUI writes on its own connection and waits for the batch being written).
+WRITE_BATCH = 500
 
 
 class _Identified(Protocol):
@@ -260,16 +264,12 @@ class Puller(SyncStep):
                                                known_updated_at=known)
         # Each page carries how many pushes had finished when its fetch began (``stamped`` runs in
         # the prefetch thread, just before each fetch).
+        batch: list[Record] = []
         for pushes_before, page in prefetched(stamped(pages, lambda: self._pushes)):
             self.check_cancel()
             # A record a push fetched or sent after this page's fetch began is newer in the cache
             # than on the page: the page's copy is not laid over it.
-            records = [r for r in page.records if self._pushed_at.get(r.id, 0) <= pushes_before]
-            if records:
-                # A pulled page can be fetched again: no fsync for it. Outbox changes made by
-                # the merge ride along; losing them to a power cut only re-sends an update.
-                with self.store.write(durable=False):
-                    self.applier.apply(obj, records)
+            batch += [r for r in page.records if self._pushed_at.get(r.id, 0) <= pushes_before]
             for record in page.records:
                 seen.add(record.id)
                 if record.updated_at and (newest is None or record.updated_at > newest):
@@ -282,8 +282,12 @@ class Puller(SyncStep):
                 newest = latest if newest is None or latest > newest else newest
             done += len(page.records) + len(page.unchanged)
             self.pulled += len(page.records) + len(page.unchanged)
+            if len(batch) >= WRITE_BATCH or self._push_asked():
+                self._apply(obj, batch)
+                batch = []
             self.progress(f"records:{obj.slug}", done, page.total)
             self.push_if_asked()
+        self._apply(obj, batch)
         # What a push made or changed during this pull (a create among them) is on the server,
         # whether or not a page fetched before it showed it.
         seen.update(self._pushed_at)
@@ -307,6 +311,17 @@ class Puller(SyncStep):
         state.last_pull_at = started
         with self.store.write():
             self.store.sync_state.put(state)
+
+    def _apply(self, obj: ObjectDef, records: list[Record]) -> None:
+        """Store pulled records in one transaction. A pulled page can be fetched again: no fsync for
+        it. Outbox changes made by the merge ride along; losing them to a power cut only re-sends
+        an update."""
+        if records:
+            with self.store.write(durable=False):
+                self.applier.apply(obj, records)
+
+    def _push_asked(self) -> bool:
+        return self.push_requested is not None and self.push_requested.is_set()
 
     def push_if_asked(self) -> None:
         """Between two pages (or phases): when the user edited something, push it now rather than
