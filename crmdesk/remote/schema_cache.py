@@ -64,13 +64,15 @@ def decode_values(
     out: dict[str, Any] = {}
     if not isinstance(raw, Mapping):
         return out
+    # One walk over every value first: almost always clean, and then no value is walked again.
+    clean = isinstance(raw, dict) and limits.flaw(raw) is None
     for slug, wire_value in raw.items():
         attr = attrs.get(slug)
         if attr is None:
             # A new attribute we have not pulled yet: the next schema pull brings it.
             log.debug("ignoring unknown attribute %.60r on %s", slug, owner)
             continue
-        problem = limits.flaw(wire_value)
+        problem = None if clean else limits.flaw(wire_value)
         if problem is not None:
             log.warning("skipping the value of %r on %s: %s", slug, owner, problem)
             continue
