@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort
 from crmdesk.model.codecs.numeric import currency_of
 from crmdesk.store import NotFound, Store
+from crmdesk.store.board_totals import ColumnTotals, entry_column_totals, record_column_totals, record_values_outside
 
 GROUP_TYPES = frozenset({AttributeType.STATUS, AttributeType.SELECT})
 SUM_TYPES = frozenset({AttributeType.CURRENCY, AttributeType.NUMBER})
@@ -57,6 +58,8 @@ class BoardSource(Protocol):
     def title_attribute(self) -> AttributeDef | None: ...
     def query(self, group: FilterGroup | None, sorts: Sequence[Sort]) -> list[int]: ...
     def cards(self, rowids: Sequence[int]) -> list[Card]: ...
+    def column_totals(self, group_slug: str, sum_slug: str, group: FilterGroup | None) -> ColumnTotals: ...
+    def may_hold_other(self, slug: str, known: Sequence[str]) -> bool: ...
     def rowid_of(self, card_id: str) -> int | None: ...
     def set_value(self, card_id: str, slug: str, value: Any) -> Mutation | None: ...
     def reload_schema(self) -> None: ...
@@ -115,6 +118,15 @@ class RecordSource:
 
     def cards(self, rowids: Sequence[int]) -> list[Card]:
         return [Card(r.id, r.id, r.rowid, r.title, r.values) for r in self.store.records.rows(rowids)]
+
+    def column_totals(self, group_slug: str, sum_slug: str, group: FilterGroup | None) -> ColumnTotals:
+        """Per group value (None: none), the sums of ``sum_slug`` per currency over the records that
+        pass ``group``: what ``numeric_amount`` of every card would add up to, read from the index."""
+        return record_column_totals(self.store.conn, self.store.schema, self.key, group_slug, sum_slug, group)
+
+    def may_hold_other(self, slug: str, known: Sequence[str]) -> bool:
+        """Whether any record may hold a value of ``slug`` other than ``known`` (False: surely none)."""
+        return record_values_outside(self.store.conn, self.store.schema, self.key, slug, known)
 
     def rowid_of(self, card_id: str) -> int | None:
         return self.store.records.rowid_of(card_id)
@@ -180,6 +192,12 @@ class EntrySource:
             title = record.title if record else "(record not downloaded)"
             cards.append(Card(entry.id, entry.record_id, entry.rowid, title, values))
         return cards
+
+    def column_totals(self, group_slug: str, sum_slug: str, group: FilterGroup | None) -> ColumnTotals:
+        return entry_column_totals(self.store.conn, self.store.schema, self.key, group_slug, sum_slug, group)
+
+    def may_hold_other(self, slug: str, known: Sequence[str]) -> bool:
+        return True  # (lists are small: the board's own query answers)
 
     def rowid_of(self, card_id: str) -> int | None:
         row = self.store.entries.get(card_id)
