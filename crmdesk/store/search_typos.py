@@ -12,9 +12,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 #: Words shorter than this are not corrected: too many short words are one edit apart.
 MIN_WORD = 4
 #: At most this many corrections per typed word, closest first.
@@ -56,6 +53,10 @@ class TitleVocabulary:
         typo is rarely the first letter, so "wlson" means Wilson before Olson."""
         if len(word) < MIN_WORD:
             return {}
+        # Imported here: only a search that finds too few hits needs it (~15 ms at start-up otherwise).
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
         terms = self.terms()
         limit = allowed_edits(word)
         found: dict[str, float] = {}

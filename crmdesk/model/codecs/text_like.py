@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from typing import TYPE_CHECKING, Any
 
 from crmdesk.model.attribute_types import AttributeType
 from crmdesk.model.codecs.base import (
@@ -28,6 +25,13 @@ from crmdesk.model.codecs.base import (
 )
 from crmdesk.model.schema import AttributeDef
 
+if TYPE_CHECKING:
+    import phonenumbers
+
+# Both libraries are imported where they are first called, not here: a window paints its first
+# view without checking an address (email-validator compiles ~20 ms of patterns when imported),
+# and only a view showing phone numbers needs phonenumbers (~30 ms) before its first paint.
+
 MAX_TEXT_LENGTH = 100_000
 _DOMAIN_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$", re.UNICODE)
 #: Fast paths: text the general rules return unchanged: a lower-case ASCII domain.
@@ -42,15 +46,22 @@ _PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]+(?:(?:;ext=|\s*(?:ext\.?|extension|x
 #: when it looks like one, as every version before the library did (3 to 20 ASCII digits).
 _PHONE_AS_WRITTEN = re.compile(r"^\+?[0-9\s().\-/]+((;ext=|ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
 _PHONE_EXAMPLE = "+1 555 0100"
-_POSSIBLE = frozenset(
-    {phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY}
-)
-_PHONE_LENGTH_PROBLEMS = {
-    phonenumbers.ValidationResult.TOO_SHORT: "has too few digits",
-    phonenumbers.ValidationResult.TOO_LONG: "has too many digits",
-    phonenumbers.ValidationResult.INVALID_LENGTH: "has the wrong number of digits",
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "starts with a country code that does not exist",
-}
+
+
+@lru_cache(maxsize=1)
+def _phone_length_problems() -> tuple[frozenset[int], dict[int, str]]:
+    """(the possible numbers' reasons, what each length problem means), by phonenumbers's
+    ``ValidationResult``: built with the first number read, as the library is imported then."""
+    import phonenumbers
+
+    result = phonenumbers.ValidationResult
+    possible = frozenset({result.IS_POSSIBLE, result.IS_POSSIBLE_LOCAL_ONLY})
+    return possible, {
+        result.TOO_SHORT: "has too few digits",
+        result.TOO_LONG: "has too many digits",
+        result.INVALID_LENGTH: "has the wrong number of digits",
+        result.INVALID_COUNTRY_CODE: "starts with a country code that does not exist",
+    }
 
 
 def _require_str(value: Any) -> str:
@@ -101,6 +112,8 @@ def _email_problem(text: str) -> str | None:
     servers hold such addresses); the other special-use names (``.local``, ``.invalid``,
     ``.onion``, ``localhost``) stay refused, as do domains without a dot.
     """
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(text, check_deliverability=False, test_environment=True)
     except EmailNotValidError as error:
@@ -181,12 +194,16 @@ def _region(code: str | None) -> str | None:
     """An ISO 3166 alpha-2 code phonenumbers knows ("gb" → "GB"); None for anything else."""
     if not code:
         return None
+    import phonenumbers
+
     code = code.strip().upper()
     return code if code in phonenumbers.SUPPORTED_REGIONS else None
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
     """E.164, with an extension as RFC 3966 writes it: ``+15550100;ext=12``."""
+    import phonenumbers
+
     text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return f"{text};ext={number.extension}" if number.extension else text
 
@@ -214,6 +231,8 @@ def _canonical_phone(number: phonenumbers.PhoneNumber, written: str) -> str:
 
 def _read_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber:
     """The number ``text`` (spaces collapsed) writes, or ``ValueError`` saying why it is none."""
+    import phonenumbers
+
     clipped = quote(text)
     if _PHONE_TYPED.fullmatch(text) is None:
         raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE} (digits, spaces and + ( ) - . /)")
@@ -226,8 +245,9 @@ def _read_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber:
             raise ValueError(f"“{clipped}” starts with a country code that does not exist") from None
         raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE}") from None
     reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason not in _POSSIBLE:
-        problem = _PHONE_LENGTH_PROBLEMS.get(reason, "is not a possible number")
+    possible, length_problems = _phone_length_problems()
+    if reason not in possible:
+        problem = length_problems.get(reason, "is not a possible number")
         raise ValueError(f"“{clipped}” is not a phone number like {_PHONE_EXAMPLE}: it {problem}")
     return number
 
@@ -244,6 +264,8 @@ def _stored_phone(text: str) -> tuple[str, str | None, str | None]:
         if _PHONE_AS_WRITTEN.match(text) and 3 <= digits <= 20:
             return text, None, None
         return text, str(error), None
+    import phonenumbers
+
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return _canonical_phone(number, text), None, shown
 
