@@ -1,9 +1,10 @@
 """Full-text search over record titles, text-like values, notes and tasks (FTS5).
 
 Ranked for someone looking for a name: a title equal to what was typed comes first, then titles
-that start with it, then titles whose words start with the typed words, then everything else in
-FTS5's bm25 order (title words weigh ten times body words). When the plain search finds few
-records, title words a typo away are tried too ("wlson" finds Wilson Inc), listed after.
+that start with it, then titles whose words start with the typed words (each tier in FTS5's bm25
+order; newest first when a short prefix matches thousands of titles), then what was found only
+in other fields, newest first. When the plain search finds few records, title words a typo away
+are tried too ("wlson" finds Wilson Inc), listed after.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS = 8
 #: FTS5 rows read per search before ranking: enough that an exact title is not cut by bm25's order.
 CANDIDATES = 200
+#: Title matches bm25 ranks (each ~1.5 µs: a few ms); more ("ma" at 1,000,000 records: a tenth of
+#: them) are read tier by tier instead, newest first within each (``SearchIndex._titles``).
+RANK_AT_MOST = 3_000
 #: Fewer record hits than this and typo corrections are tried.
 TYPO_BELOW = 5
 #: ``title_tier`` of a hit whose title does not hold what was typed.
@@ -46,6 +50,14 @@ def fts_query(text: str) -> str | None:
     if not tokens:
         return None
     return " ".join(f'"{token}"*' for token in tokens)
+
+
+def _title_starts(text: str) -> tuple[str, str]:
+    """FTS5 queries for titles that start with the typed words: as whole words (title tiers 0
+    and 1), and with the last word a prefix (tiers 0 to 2). ``^`` anchors a phrase at the
+    column's first word."""
+    phrase = " ".join(_TOKEN.findall(text.lower())[:MAX_TOKENS])
+    return f'title : ^"{phrase}"', f'title : ^"{phrase}"*'
 
 
 def fold(text: str) -> str:
@@ -84,9 +96,10 @@ def _tier(typed: str, title: str) -> int:
 
 
 class SearchIndex:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, rank_at_most: int = RANK_AT_MOST) -> None:
         self._conn = conn
         self._vocabulary = TitleVocabulary(conn)
+        self._rank_at_most = rank_at_most
 
     def put(self, rowid: int, title: str, body: str, *, replace: bool = True) -> None:
         if replace:
@@ -105,17 +118,21 @@ class SearchIndex:
         query = fts_query(text)
         if query is None:
             return []
-        # Ranked by how the title holds what was typed (stable: bm25 orders each tier); only the
-        # rows kept are looked up. One query: snippets asked for separately cost far more.
+        # Ranked by how the title holds what was typed (stable: each tier keeps the order it was
+        # read in: bm25's, or newest first); only the rows kept are looked up. One query: snippets
+        # asked for separately cost far more.
         wanted = max(limit, CANDIDATES)
         # Titles first: a title tier (0-3) needs every typed word to start a title word, which is
         # what a title-column match finds. bm25 scores every row a query matches, so a short prefix
         # ("r": a third of the index) costs tens of ms over all columns; over titles alone it ranks
         # far fewer rows. Only when the titles cannot fill the page are the other columns searched.
-        candidates = self._candidates(f"title : ({query})", wanted)
+        candidates = self._titles(text, query, wanted)
         if len(candidates) < limit:
-            seen = {rowid for rowid, _title, _snippet in candidates}
-            candidates += [c for c in self._candidates(query, wanted) if c[0] not in seen]
+            # The rest newest first, not by bm25: a word of a description is in a sixth of the rows
+            # and bm25 would score each (~1.5 µs a row: 300 ms at 1,000,000 records) to keep a page.
+            # The newest-first read stops after the page (title matches again among it are skipped).
+            titled = {rowid for rowid, _title, _snippet in candidates}
+            candidates += [c for c in self._newest(query, limit + len(titled)) if c[0] not in titled]
         typed = typed_words(text)
         ranked = sorted(enumerate(candidates), key=lambda pair: self._rank(typed, pair[1][:2], pair[0]))
         hits = self._found([(rowid, snippet) for _, (rowid, _title, snippet) in ranked[:limit]])
@@ -130,6 +147,50 @@ class SearchIndex:
             "SELECT rowid, title, snippet(search_index, 1, '', '', '…', 8) FROM search_index"
             " WHERE search_index MATCH ? ORDER BY bm25(search_index, 10.0, 1.0) LIMIT ?",
             (query, limit),
+        ).fetchall()
+
+    def _titles(self, text: str, query: str, wanted: int) -> list[tuple[int, str, str]]:
+        """Title matches: the best ``wanted`` by bm25 when there are few enough to rank. Else (a
+        short prefix over a big workspace) they are read by where the typed words stand in the
+        title, newest first, ``wanted`` at a time: the titles starting with the typed words (and,
+        when those are too many, first the titles starting with them as whole words), then any
+        title match if the page is not full. Nothing of a better tier is left unread for a worse
+        one; each read is one pass over the index's list for the words (a few ms at 1,000,000)."""
+        titles = f"title : ({query})"
+        counted = self._conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)",
+            (titles, self._rank_at_most),
+        ).fetchone()[0]
+        if counted < self._rank_at_most:
+            return self._candidates(titles, wanted)
+        as_words, starting = _title_starts(text)
+        found = {row[0]: row for row in self._newest_titles(starting, wanted)}
+        if len(found) >= wanted:  # cut: the tiers 0 and 1 among them may not all be there
+            found = {row[0]: row for row in self._newest_titles(as_words, wanted)} | found
+        if len(found) < wanted:
+            for row in self._newest_titles(titles, wanted):
+                found.setdefault(row[0], row)
+        return list(found.values())
+
+    def _newest_titles(self, query: str, wanted: int) -> list[tuple[int, str, str]]:
+        """The newest ``wanted`` matches of ``query``; when notes or tasks (numbered above every
+        record) are among a cut list, the newest ``wanted`` records too: within a tier a record
+        ranks before a note or task, so none may be cut for them."""
+        rows = self._newest(query, wanted)
+        if len(rows) >= wanted and rows[0][0] >= NOTE_ROWID_OFFSET:
+            rows = self._newest(query, wanted, below=NOTE_ROWID_OFFSET) + [r for r in rows if r[0] >= NOTE_ROWID_OFFSET]
+        return rows
+
+    def _newest(self, query: str, limit: int, below: int = 1 << 62) -> list[tuple[int, str, str]]:
+        """(rowid, title, snippet) of the last ``limit`` matches by rowid (rowid < ``below``): the
+        records cached last first (a record keeps its rowid when updated). Tasks and notes are
+        numbered above every record (``NOTE_ROWID_OFFSET``), so unbounded they come before the
+        records, each newest first. FTS5 reads its lists backwards and stops after ``limit`` rows
+        (a prefix longer than the index's 2- and 3-letter ones is merged from its words first)."""
+        return self._conn.execute(
+            "SELECT rowid, title, snippet(search_index, 1, '', '', '…', 8) FROM search_index"
+            " WHERE search_index MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+            (query, below, limit),
         ).fetchall()
 
     def _matching(self, query: str, limit: int) -> list[SearchHit]:
