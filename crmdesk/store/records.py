@@ -116,10 +116,11 @@ class RecordRepo:
 
     def query_ids(
         self, object_slug: str, filter_group: FilterGroup | None = None, sorts: Sequence[Sort] = (),
-        *, among: Sequence[int] | None = None,
+        *, among: Sequence[int] | None = None, limit: int | None = None,
     ) -> list[int]:
         """The ordered rowids of an object's records that pass the filter (only those of
-        ``among``, when given: how a table checks a few changed rows without re-reading them all).
+        ``among``, when given: how a table checks a few changed rows without re-reading them all;
+        only the first ``limit``, when given: how a long table paints its first screen at once).
 
         Raises ``InvalidFilter`` for a filter that names unknown attributes or has
         operands of the wrong type. Without sorts, newest first (the rowid breaks every tie, so
@@ -129,8 +130,32 @@ class RecordRepo:
         if obj is None:
             raise NotFound(f"The object “{object_slug}”")
         resolve = object_resolver(self._schema, obj)
-        params: list[Any] = []
         plan = order_sql(sorts, resolve, "r.created_at DESC, r.rowid DESC")
+        if limit is not None and filter_group is not None and not sorts and among is None:
+            # A filtered head in the index's order: each record checked on its own (EXISTS) stops
+            # after ``limit`` matches (5 ms for 1,000 of 1,000,000, where the list form reads every
+            # value first: 200–400 ms). A rare filter would walk every record so (950 ms): the walk
+            # stops after 50 records per row wanted, and when that found too few, the list form
+            # answers. The matches among the first records walked are the first matches of all.
+            walked: list[Any] = []
+            where = filter_sql(filter_group, resolve, walked, correlated=True)
+            sql = (f"SELECT r.rowid FROM (SELECT rowid AS rowid, created_at FROM records WHERE object_slug = ?"
+                   f" ORDER BY created_at DESC, rowid DESC LIMIT ?) r WHERE {where} ORDER BY {plan.order_by} LIMIT ?")
+            found = [row[0] for row in self._conn.execute(sql, (object_slug, 50 * limit, *walked, limit))]
+            if len(found) == limit:
+                return found
+        if limit is not None and plan.head_cut is not None and among is None:
+            # A sorted head: SQLite's top-K joins every record to its value first (0.8–1.3 s over
+            # 1,000,000); the cut keeps those whose value comes no later than the limit-th one
+            # (0.6 s with 12 distinct job titles). Too few kept (a filter, empty values): the join.
+            cut_params: list[Any] = []
+            where = filter_sql(filter_group, resolve, cut_params)
+            sql = (f"SELECT r.rowid FROM records r{plan.joins} WHERE r.object_slug = ? AND ({where})"
+                   f" AND {plan.head_cut} ORDER BY {plan.order_by} LIMIT ?")
+            found = [row[0] for row in self._conn.execute(sql, (object_slug, *cut_params, limit - 1, limit))]
+            if len(found) == limit:
+                return found
+        params: list[Any] = []
         where = filter_sql(filter_group, resolve, params)
         if among is None:
             rows = f"r.object_slug = ? AND ({where})"
@@ -141,6 +166,9 @@ class RecordRepo:
             rows = f"r.rowid IN (SELECT value FROM json_each(?)) AND +r.object_slug = ? AND ({where})"
             head = (json.dumps(list(among)), object_slug)
         sql = f"SELECT r.rowid FROM records r{plan.joins} WHERE {rows} ORDER BY {plan.order_by}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
         return [row[0] for row in self._conn.execute(sql, (*head, *params))]
 
     def where_are(self, record_ids: Iterable[str]) -> dict[str, tuple[str, int]]:

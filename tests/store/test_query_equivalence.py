@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmdesk.model import Condition, FilterGroup, InvalidFilter, Operator, Record, compile_predicate
+from crmdesk.model import Condition, FilterGroup, InvalidFilter, Operator, Record, Sort, compile_predicate
 from crmdesk.store import Store
 
 from ._generators import COMPANIES_ROWS, EXTRA_MEMBERS, filter_trees, people_records
@@ -34,9 +34,14 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 def sql_answer(store: Store, group: FilterGroup) -> set[str] | type[InvalidFilter]:
     try:
-        return set(ids_of(store, store.records.query_ids("people", group)))
+        whole = store.records.query_ids("people", group)
     except InvalidFilter:
         return InvalidFilter
+    # A limited query (a table's first screen) checks each condition per record (EXISTS), not
+    # as a list: the same rows in the same order, cut at the limit.
+    assert store.records.query_ids("people", group, limit=len(whole) + 1) == whole
+    assert store.records.query_ids("people", group, limit=3) == whole[:3]
+    return set(ids_of(store, whole))
 
 
 def python_answer(store: Store, group: FilterGroup, records: list[Record]) -> set[str] | type[InvalidFilter]:
@@ -146,3 +151,36 @@ def test_unicode_member_names_fold_like_python(shared_store: Store) -> None:
     finally:
         shared_store.conn.execute("ROLLBACK")
     assert found == ["h1"]
+
+
+def test_a_limited_sorted_query_is_the_head_of_the_whole_list(shared_store: Store) -> None:
+    """A sorted table's first screen: the same first rows the whole sorted list starts with."""
+    group = one("name", Operator.CONTAINS, "e")
+    for sorts in ([Sort("name")], [Sort("name", descending=True)], []):
+        whole = shared_store.records.query_ids("companies", group, sorts)
+        assert len(whole) > 2
+        assert shared_store.records.query_ids("companies", group, sorts, limit=2) == whole[:2]
+
+
+@pytest.mark.parametrize("attribute", ["job_title", "score", "company"])
+def test_every_head_of_a_sort_with_ties_and_empties_is_the_head_of_the_whole_list(
+    tmp_path: Path, attribute: str
+) -> None:
+    """The sorted head is cut at the limit-th value read from the values alone (a plain column;
+    a reference sorts by the title it shows, never cut): ties, empties, a filter, both directions."""
+    titles = ["cto", "ceo", "cto", None, "analyst", "ceo", None, "cto"]
+    with open_store(tmp_path / "heads.sqlite") as store:
+        with store.write():
+            store.records.put_many(COMPANIES, list(COMPANIES_ROWS))
+            store.records.put_many(store.schema.get_object("people"), [  # type: ignore[arg-type]
+                person(f"p{n}", f"Person {n % 3}", **({} if titles[n % 8] is None else {
+                    "job_title": titles[n % 8], "score": n % 4, "company": ["co-acme", "co-under"][n % 2]}))
+                for n in range(20)])
+        filters = [None, one("name", Operator.CONTAINS, "1")]
+        for group in filters:
+            for descending in (False, True):
+                sorts = [Sort(attribute, descending=descending), Sort("name")]
+                whole = store.records.query_ids("people", group, sorts)
+                for limit in range(len(whole) + 2):
+                    assert store.records.query_ids("people", group, sorts, limit=limit) == whole[:limit], (
+                        group, descending, limit)

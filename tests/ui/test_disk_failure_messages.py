@@ -76,6 +76,8 @@ def test_an_edit_meeting_a_damaged_file_is_refused_with_what_to_do(
         view = RecordTableView(ui_context(store, sync=fake_sync, settings=settings), "companies")
         qtbot.addWidget(view)
         view.show()
+        # 1,500 rows: the first come at once, the whole list from a read of its own (before the close).
+        qtbot.waitUntil(lambda: view.model.complete)
         column = next(i for i, attr in enumerate(view.model.columns) if attr.slug == "description")
         index = view.model.index(0, column)
         shown = index.data()

@@ -78,6 +78,13 @@ class RecordTable(QTableView):
             self._fitted = True
             self.fit_columns()
 
+    def selectAll(self) -> None:  # Qt override: Ctrl+A, Edit ▸ Select All
+        # A long table shows its first rows while the rest are read: "all" means all of them.
+        complete_now = getattr(self.model(), "complete_now", None)
+        if complete_now is not None:
+            complete_now()
+        super().selectAll()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # An editor's Enter that the editor let through reaches the table while it is still
         # editing and without focus: that Enter saved the cell, it must not also open the record.
