@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint
 
 from crmdesk.context import AppContext
 from crmdesk.model import Condition, FilterGroup, Operator, Sort
@@ -136,3 +136,19 @@ def test_a_record_arriving_while_the_whole_list_is_read_is_shown(
     view.on_changed(ChangeSet(objects={"companies"}, record_ids={"c-new"}))
     qtbot.waitUntil(lambda: view.model.complete and view.model.rowCount() == COMPANIES + 1)
     assert view.model.row_of("c-new") == 0
+
+
+def test_a_whole_head_shown_before_the_read_starts_does_not_keep_the_next_list_from_being_read(
+    open_view: Callable[[], RecordTableView], qtbot: Any
+) -> None:
+    """A saved view's filter set right after the table opens (matching a few) and then cleared:
+    the whole list is still read, not left at its first rows."""
+    view = open_view()
+    few = FilterGroup("and", (Condition("name", Operator.EQUALS, "Company 7"),))
+    view.model.set_filter(few)  # before the read the opening queued has started
+    assert view.model.complete and view.model.rowCount() == 1
+    QCoreApplication.processEvents()  # the read the opening queued fires, and finds the rows whole
+    view.model.set_filter(None)
+    assert not view.model.complete
+    qtbot.waitUntil(lambda: view.model.complete)
+    assert view.model.rowCount() == COMPANIES

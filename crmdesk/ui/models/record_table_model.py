@@ -185,7 +185,10 @@ class RecordTableModel(LazyRowsModel):
             QTimer.singleShot(0, self, self._start_whole)
 
     def _start_whole(self) -> None:
-        if self._whole_due and not self._complete:
+        # The flag goes with the timer that set it, read or not: a head shown meanwhile that was
+        # whole (a filter matching few) must not keep the next full head from being read.
+        due, self._whole_due = self._whole_due, False
+        if due and not self._complete and self.store.is_open():
             self._read_whole()
 
     def complete_now(self) -> None:
@@ -253,6 +256,8 @@ class RecordTableModel(LazyRowsModel):
         self._again = False
 
     def _ids_arrived(self, ids: list[int]) -> None:
+        if not self.store.is_open():
+            return  # the workspace closed while the list was read: nothing to show it in
         self._whole_arrived(ids)
         if self._again:
             self._again = False
