@@ -264,12 +264,11 @@ class Puller(SyncStep):
                                                known_updated_at=known)
         # Each page carries how many pushes had finished when its fetch began (``stamped`` runs in
         # the prefetch thread, just before each fetch).
-        batch: list[Record] = []
+        # Each record kept with how many pushes had finished when its page's fetch began.
+        batch: list[tuple[int, Record]] = []
         for pushes_before, page in prefetched(stamped(pages, lambda: self._pushes)):
             self.check_cancel()
-            # A record a push fetched or sent after this page's fetch began is newer in the cache
-            # than on the page: the page's copy is not laid over it.
-            batch += [r for r in page.records if self._pushed_at.get(r.id, 0) <= pushes_before]
+            batch += [(pushes_before, record) for record in page.records]
             for record in page.records:
                 seen.add(record.id)
                 if record.updated_at and (newest is None or record.updated_at > newest):
@@ -312,10 +311,14 @@ class Puller(SyncStep):
         with self.store.write():
             self.store.sync_state.put(state)
 
-    def _apply(self, obj: ObjectDef, records: list[Record]) -> None:
+    def _apply(self, obj: ObjectDef, batch: list[tuple[int, Record]]) -> None:
         """Store pulled records in one transaction. A pulled page can be fetched again: no fsync for
         it. Outbox changes made by the merge ride along; losing them to a power cut only re-sends
         an update."""
+        # A record a push fetched or sent after its page's fetch began is newer in the cache than
+        # on the page: the page's copy is not laid over it. Judged here, when the batch is
+        # written, so a push between the page and the write counts too.
+        records = [record for pushes_before, record in batch if self._pushed_at.get(record.id, 0) <= pushes_before]
         if records:
             with self.store.write(durable=False):
                 self.applier.apply(obj, records)
