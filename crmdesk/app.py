@@ -84,7 +84,9 @@ def open_window(context: AppContext, first_view: str | None, reopened: Path | No
     window = MainWindow(context, first_view=first_view)
     window.show()
     if context.sync is not None:  # the demo's, attached already
-        window.after_first_paint(context.sync.start)
+        sync = context.sync
+        # Not if the workspace was switched or closed before the paint: that stopped this sync.
+        window.after_first_paint(lambda: sync.start() if context.sync is sync else None)
     elif reopened is not None:
         window.attach_sync_after_first_paint(reopened)
     return window
