@@ -23,25 +23,31 @@ def server() -> Iterator[SandboxServer]:
         yield running
 
 
+def people_commits(tmp_path: Path, server: SandboxServer) -> tuple[list[int], int]:
+    """A first pull into a new file: how many records each commit holding people changed, and
+    how many people the cache then holds."""
+    commits: list[int] = []
+
+    def listen(changes: ChangeSet) -> None:
+        if "people" in changes.objects:
+            commits.append(len(changes.record_ids))
+
+    with Store.open(tmp_path / "ws.sqlite") as store:
+        store.add_change_listener(listen)
+        assert sync(store, server).status.value == "synced"
+        return commits, store.records.count("people")
+
+
 def test_a_first_pull_commits_its_records_a_batch_of_pages_at_a_time(
     tmp_path: Path, server: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Pages of 40: the people come in several pages, and all of them fit one batch.
     monkeypatch.setattr(aria_records, "MAX_PAGE", 40)
     monkeypatch.setattr(pull_module, "WRITE_BATCH", 10_000)
-    commits_with_people: list[int] = []
-
-    def listen(changes: ChangeSet) -> None:
-        if "people" in changes.objects:
-            commits_with_people.append(len(changes.record_ids))
-
-    with Store.open(tmp_path / "ws.sqlite") as store:
-        store.add_change_listener(listen)
-        assert sync(store, server).status.value == "synced"
-        held = store.records.count("people")
+    commits, held = people_commits(tmp_path, server)
     assert held > 2 * 40
     # Every person in one commit, not one commit a page.
-    assert commits_with_people == [held]
+    assert commits == [held]
 
 
 def test_records_commit_in_batches_of_about_the_batch_size(
@@ -51,16 +57,7 @@ def test_records_commit_in_batches_of_about_the_batch_size(
     for one batch at most."""
     monkeypatch.setattr(aria_records, "MAX_PAGE", 40)
     monkeypatch.setattr(pull_module, "WRITE_BATCH", 60)
-    commits_with_people: list[int] = []
-
-    def listen(changes: ChangeSet) -> None:
-        if "people" in changes.objects:
-            commits_with_people.append(len(changes.record_ids))
-
-    with Store.open(tmp_path / "ws.sqlite") as store:
-        store.add_change_listener(listen)
-        assert sync(store, server).status.value == "synced"
-        held = store.records.count("people")
-    assert sum(commits_with_people) == held
-    assert all(count <= 60 + 40 for count in commits_with_people)
-    assert len(commits_with_people) < -(-held // 40)  # fewer commits than pages
+    commits, held = people_commits(tmp_path, server)
+    assert sum(commits) == held
+    assert all(count <= 60 + 40 for count in commits)
+    assert len(commits) < -(-held // 40)  # fewer commits than pages
