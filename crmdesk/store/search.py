@@ -132,7 +132,7 @@ class SearchIndex:
             # and bm25 would score each (~1.5 µs a row: 300 ms at 1,000,000 records) to keep a page.
             # The newest-first read stops after the page (title matches again among it are skipped).
             titled = {rowid for rowid, _title, _snippet in candidates}
-            candidates += [c for c in self._newest(query, limit + len(titled)) if c[0] not in titled]
+            candidates += [c for c in self._newest_kept(query, limit + len(titled)) if c[0] not in titled]
         typed = typed_words(text)
         ranked = sorted(enumerate(candidates), key=lambda pair: self._rank(typed, pair[1][:2], pair[0]))
         hits = self._found([(rowid, snippet) for _, (rowid, _title, snippet) in ranked[:limit]])
@@ -164,15 +164,15 @@ class SearchIndex:
         if counted < self._rank_at_most:
             return self._candidates(titles, wanted)
         as_words, starting = _title_starts(text)
-        found = {row[0]: row for row in self._newest_titles(starting, wanted)}
+        found = {row[0]: row for row in self._newest_kept(starting, wanted)}
         if len(found) >= wanted:  # cut: the tiers 0 and 1 among them may not all be there
-            found = {row[0]: row for row in self._newest_titles(as_words, wanted)} | found
+            found = {row[0]: row for row in self._newest_kept(as_words, wanted)} | found
         if len(found) < wanted:
-            for row in self._newest_titles(titles, wanted):
+            for row in self._newest_kept(titles, wanted):
                 found.setdefault(row[0], row)
         return list(found.values())
 
-    def _newest_titles(self, query: str, wanted: int) -> list[tuple[int, str, str]]:
+    def _newest_kept(self, query: str, wanted: int) -> list[tuple[int, str, str]]:
         """The newest ``wanted`` matches of ``query``; when notes or tasks (numbered above every
         record) are among a cut list, the newest ``wanted`` records too: within a tier a record
         ranks before a note or task, so none may be cut for them."""
@@ -203,9 +203,10 @@ class SearchIndex:
     def _rank(typed: str, candidate: tuple[int, str], position: int) -> tuple[int, int, int]:
         rowid, title = candidate
         tier = _tier(typed, title)
-        # Within the title tiers a record comes before a note or task of the same title.
+        # In every tier a record comes before a note or task (the rest, newest first, reads
+        # tasks and notes first: they are numbered above every record).
         is_record = rowid < NOTE_ROWID_OFFSET
-        return tier, (0 if is_record or tier == OTHER_TIER else 1), position
+        return tier, (0 if is_record else 1), position
 
     def _typo_hits(self, text: str, limit: int) -> list[SearchHit]:
         """What the typed words find when each may also be one of its closest title-word

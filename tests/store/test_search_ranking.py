@@ -96,3 +96,15 @@ def test_a_cut_read_of_many_titles_keeps_the_better_tiers_and_records_first(stor
             store.notes.put(Note(f"n-{n}", "c-old", f"Pinecone {n}", "a note"))
     found = [hit.title for hit in SearchIndex(store.conn, rank_at_most=1).search("pine", limit=5)]
     assert found == ["Pine Ridge", "Pine notes", "Pinewood 209", "Pinewood 208", "Pinewood 207"]
+
+
+def test_a_record_found_in_its_values_comes_before_newer_notes_found_in_theirs(store: Store) -> None:
+    """A person found by an address or number is not hidden behind notes that mention it, newer
+    though they are (notes and tasks are numbered above every record)."""
+    with store.write():
+        store.records.put(COMPANIES, company("c-zeta", "Harbour", description="zetacorp account"))
+        for n in range(60):
+            store.notes.put(Note(f"n-{n}", "c-zeta", f"Call {n}", "asked about zetacorp pricing"))
+    hits = store.search("zetacorp", limit=5)
+    assert hits[0].id == "c-zeta"
+    assert [hit.kind for hit in hits[1:]] == ["note"] * 4
