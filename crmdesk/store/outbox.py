@@ -94,6 +94,15 @@ class Outbox:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE op_id = ?", (op_id,)).fetchone()
         return _row_to_mutation(row) if row else None
 
+    def get_many(self, op_ids: Iterable[int]) -> dict[int, Mutation]:
+        """The mutations of these ids still queued, by id: one read for a run the pusher sends
+        together, where one ``get`` each would take turns at the interpreter with its requests."""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE op_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(op_ids)),))
+        return {mutation.op_id: mutation for mutation in map(_row_to_mutation, rows)
+                if mutation.op_id is not None}
+
     def for_target(self, target_id: str, *, entity: EntityKind) -> list[Mutation]:
         """Every queued mutation (any state) of ``entity`` with this target, oldest first.
 

@@ -1,8 +1,10 @@
 """Push the outbox to the server in order, one mutation (or run of typing) at a time.
 
-Every outcome is written down before the next request: applied (row removed, ids
-remapped), rejected (kept with the server's message), conflict (kept in the
-conflicts table) — so a crash or a cancel between requests loses nothing.
+Every outcome is written down before a request that could depend on it: applied (row
+removed, ids remapped), rejected (kept with the server's message), conflict (kept in the
+conflicts table) — so a crash or a cancel between requests loses nothing. Runs of updates
+of different records travel ``write_concurrency`` at a time, the next run sent while the
+one before is written down; a record never has two updates on the wire at once.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,6 +60,16 @@ PARALLEL_BATCH = 32
 MAX_SERVER_FAILURES = 5
 
 
+@dataclass(frozen=True, slots=True)
+class _SentRun:
+    """A run of record updates handed to the pool, in queue order, and the records they target."""
+
+    groups: list[list[Mutation]]
+    merged: list[dict[str, Any]]
+    futures: list[Future[Record]]
+    targets: frozenset[str]
+
+
 @dataclass(slots=True)
 class PushResult:
     pushed: int = 0
@@ -88,23 +100,53 @@ class Pusher(SyncStep, RecordPagePushes):
         groups = coalesce(self._drop_local_only(sending))
         total = len(groups)
         index = 0
+        # A run of updates is sent while the run before it is written down, so the requests
+        # never wait for the store: ``sent`` is that earlier run, its answers still to record.
+        sent: _SentRun | None = None
         with ThreadPoolExecutor(max_workers=max(1, self.caps.write_concurrency),
                                 thread_name_prefix="crmdesk-push") as pool:
             while index < total:
-                self.check_cancel()
+                self._cancel_point(sent)
                 self.progress("push", index, total)
-                run = self._parallel_run(groups, index)
+                run = self._parallel_run(groups, index, busy=sent.targets if sent else frozenset())
                 if len(run) > 1:
-                    self._push_updates_together(run, pool)
+                    following = self._send_together(run, pool)
+                    self._settle(sent, following)
+                    sent = following
                     index += len(run)
                     continue
+                self._settle(sent)
+                sent = None
                 # Re-read: an earlier create in this push may have rewritten ids in this group.
                 group = self._fresh(groups[index])
                 if group:
                     self._push_group(group)
                 index += 1
+            self._settle(sent)
         self.progress("push", total, total)
         return self.result
+
+    def _cancel_point(self, sent: _SentRun | None) -> None:
+        """``check_cancel``; a cancel still writes down the answers of the run in flight, so what
+        the server took is recorded when the user stops the sync."""
+        try:
+            self.check_cancel()
+        except BaseException:
+            self._settle(sent)
+            raise
+
+    def _settle(self, sent: _SentRun | None, following: _SentRun | None = None) -> None:
+        """Write down ``sent``'s outcomes. When one of them stops the push (the network, a server
+        failing again and again), the run already ``following`` it is written down too before
+        the error is raised: every answer that came back is recorded, none is sent twice."""
+        if sent is None:
+            return
+        failure = self._write_down(sent)
+        if failure is None:
+            return
+        if following is not None:
+            self._write_down(following)
+        raise failure
 
     def _fresh(self, stale: list[Mutation]) -> list[Mutation]:
         return [m for m in (self.store.outbox.get(s.op_id) for s in stale if s.op_id is not None) if m]
@@ -121,29 +163,41 @@ class Pusher(SyncStep, RecordPagePushes):
             and not any(needs(m) for m in group)
         )
 
-    def _parallel_run(self, groups: list[list[Mutation]], start: int) -> list[list[Mutation]]:
+    def _parallel_run(self, groups: list[list[Mutation]], start: int,
+                      busy: Collection[str] = frozenset()) -> list[list[Mutation]]:
         """Consecutive record updates of different, already-created records: they depend on
-        nothing else in the queue, so they may travel together."""
+        nothing else in the queue, so they may travel together. None of them may target a
+        record in ``busy`` (the run still in flight): a second change must not overtake the first."""
         if self.caps.write_concurrency <= 1:
             return groups[start : start + 1]
         run: list[list[Mutation]] = []
         targets: set[str] = set()
         for group in groups[start : start + PARALLEL_BATCH]:
-            if not self._independent_update(group) or group[0].target_id in targets:
+            target = group[0].target_id
+            if not self._independent_update(group) or target in targets or target in busy:
                 break
-            targets.add(group[0].target_id)
+            targets.add(target)
             run.append(group)
         return run or groups[start : start + 1]
 
-    def _push_updates_together(self, run: list[list[Mutation]], pool: ThreadPoolExecutor) -> None:
-        """Send up to ``write_concurrency`` PATCHes at once, then write down every outcome in
-        one transaction. An update is idempotent, so a crash before that write only re-sends."""
-        groups = [g for g in (self._fresh(stale) for stale in run) if g]
+    def _send_together(self, run: list[list[Mutation]], pool: ThreadPoolExecutor) -> _SentRun:
+        """Hand a run's PATCHes to the pool (``write_concurrency`` travel at once); their
+        outcomes are written down by ``_write_down``."""
+        queued = self.store.outbox.get_many(m.op_id for stale in run for m in stale if m.op_id is not None)
+        fresh = ([queued[m.op_id] for m in stale if m.op_id in queued] for stale in run)
+        groups = [g for g in fresh if g]
         merged = [{k: v for m in g for k, v in m.changes.items()} for g in groups]
         futures = [
             pool.submit(self.backend.update_record, g[0].scope, g[0].target_id, changes)
             for g, changes in zip(groups, merged, strict=True)
         ]
+        return _SentRun(groups, merged, futures, frozenset(stale[0].target_id for stale in run))
+
+    def _write_down(self, sent: _SentRun) -> BaseException | None:
+        """Wait for a run's answers and write every outcome down in one transaction (an update
+        is idempotent, so a crash before that write only re-sends). Returns what must stop the
+        push, if anything did; else sends the updates refused as a whole field by field."""
+        groups, merged, futures = sent.groups, sent.merged, sent.futures
         applied: list[tuple[list[Mutation], Record, dict[str, str]]] = []
         apart: list[tuple[list[Mutation], dict[str, Any], Exception]] = []
         deferred: BaseException | None = None
@@ -167,9 +221,10 @@ class Pusher(SyncStep, RecordPagePushes):
             for group, record, refused in applied:
                 self._store_updated(group, record, refused)
         if deferred is not None:
-            raise deferred
+            return deferred
         for group, changes, refusal in apart:
             self._update_fields_apart(group, changes, refusal)
+        return None
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -516,9 +571,9 @@ class Pusher(SyncStep, RecordPagePushes):
             later = [m for m in self.store.outbox.for_target(record.id, entity=EntityKind.RECORD)
                      if m.state is not MutationState.REJECTED]
             record.values = merge_record(record.values, later).values
-            current = self.store.records.get(record.id)
-            if current is not None:
-                record.created_at = record.created_at or current.created_at
+            if record.created_at is None:  # most servers answer it: then the cache need not be read
+                current = self.store.records.get(record.id)
+                record.created_at = current.created_at if current is not None else None
             # Usually the server holds exactly what the cache already shows: then only its
             # time is new, and the value index need not be rebuilt. A refused field goes back to
             # the server's value, which nobody changed there: not a server change in the history.

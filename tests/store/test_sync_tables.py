@@ -129,6 +129,11 @@ def test_outbox_operations(store: Store) -> None:
     assert store.outbox.get(first.op_id).base == {"a": None}  # type: ignore[arg-type,union-attr]
     assert store.outbox.get(third.op_id).base == {"x": None}  # type: ignore[arg-type,union-attr]
     assert store.outbox.get(second.op_id) is None and store.outbox.count() == 2  # type: ignore[arg-type]
+    # One read for many: the removed one is simply not there, the others as they are now.
+    many = store.outbox.get_many([third.op_id, second.op_id, first.op_id])  # type: ignore[list-item]
+    assert sorted(many) == sorted([first.op_id, third.op_id])  # type: ignore[type-var]
+    assert (many[first.op_id].changes, many[third.op_id].changes) == ({"a": 2}, {"x": "y"})  # type: ignore[index]
+    assert store.outbox.get_many([]) == {}
     store.close()
 
 

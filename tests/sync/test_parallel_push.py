@@ -14,7 +14,8 @@ from crmdesk.remote.transport import RetryPolicy
 from crmdesk.sandbox import SandboxServer
 from crmdesk.sandbox.faults import FaultConfig
 from crmdesk.store import Store
-from crmdesk.sync.push import Pusher
+from crmdesk.sync.push import PARALLEL_BATCH, Pusher
+from crmdesk.sync.status import Cancelled
 
 from ._support import backend, server_records, sync, sync_until_settled
 
@@ -127,3 +128,33 @@ def test_server_failures_across_overlapping_runs_keep_every_outcome(tmp_path: Pa
         report = sync_until_settled(store, server)
         assert report.status.value == "synced", report.summary()
         assert store.outbox.count() == 0
+
+
+def test_a_cancel_while_a_run_is_in_flight_still_records_what_the_server_took(tmp_path: Path) -> None:
+    # The pusher sends each run while the one before is written down: a cancel at the third look
+    # finds the first run recorded and the second on the wire. Its answers are written down before
+    # the push stops, so nothing the server holds stays queued to be sent again.
+    with SandboxServer(records=300, seed=9) as server, Store.open(tmp_path / "w.sqlite") as store:
+        sync(store, server)
+        targets = _people(store, 90)
+        for record_id in targets:
+            store.edits.update_record(record_id, {"job_title": "Sent before the cancel"})
+        looks: list[int] = []
+
+        def cancel_at_the_third_look() -> None:
+            looks.append(1)
+            if len(looks) == 3:
+                raise Cancelled()
+
+        remote = backend(server)
+        pusher = Pusher(store, remote, ARIA_DEFAULTS, check_cancel=cancel_at_the_third_look)
+        with pytest.raises(Cancelled):
+            pusher.push()
+        remote.close()
+        unsent = store.outbox.unsent_for(targets, entity=EntityKind.RECORD)
+        assert pusher.result.pushed == 2 * PARALLEL_BATCH
+        assert sorted(unsent) == sorted(targets[2 * PARALLEL_BATCH:])
+        on_server = server_records(server, "people")
+        assert [on_server[rid].get("job_title") for rid in targets[: 2 * PARALLEL_BATCH]] == [
+            "Sent before the cancel"] * (2 * PARALLEL_BATCH)
+        assert all(on_server[rid].get("job_title") != "Sent before the cancel" for rid in targets[2 * PARALLEL_BATCH:])
