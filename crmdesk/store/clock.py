@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 
@@ -25,6 +26,24 @@ def parse(text: str | None) -> datetime | None:
 
 def utc_now() -> str:
     return canonical(datetime.now(UTC))
+
+
+class EditClock:
+    """The time of each edit made here: now, but always later than the edit before it. Two edits
+    of one record within a millisecond must not share a time, or its timeline shows them as one
+    change and Discard of the later one forgets the earlier one's lines of the same field too."""
+
+    def __init__(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._now = now
+        self._last: datetime | None = None
+
+    def now(self) -> str:
+        moment = self._now().astimezone(UTC)
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # canonical: milliseconds
+        if self._last is not None and moment <= self._last:
+            moment = self._last + timedelta(milliseconds=1)
+        self._last = moment
+        return canonical(moment)
 
 
 def minus(moment: str, delta: timedelta) -> str:

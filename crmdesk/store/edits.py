@@ -29,7 +29,7 @@ from crmdesk.model import (
 from crmdesk.model.limits import ValueLimits
 from crmdesk.model.schema import DEFAULT_CONFIG
 from crmdesk.model.values import validate_value, values_equal
-from crmdesk.store.clock import utc_now
+from crmdesk.store.clock import EditClock
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import NotFound
 from crmdesk.store.links import ISSUE_KEY, IssueLinkRepo, LinkRepo, clean_roles
@@ -120,7 +120,9 @@ class Edits:
         timeline: TimelineRepo,
         links: LinkRepo,
         issue_links: IssueLinkRepo,
+        clock: EditClock | None = None,
     ) -> None:
+        self._clock = clock or EditClock()
         self._write = write
         self._schema = schema
         self._records = records
@@ -150,7 +152,7 @@ class Edits:
         clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name, limits).items() if v is not None}
         clean.update({slug: default for slug, default in _defaults(obj, limits).items() if slug not in values})
         record_id = new_local_id()
-        now = utc_now()
+        now = self._clock.now()
         with self._write():
             self._records.put(obj, Record(record_id, obj.slug, clean, now, now))
             return self._outbox.append(EntityKind.RECORD, MutationOp.CREATE, record_id, obj.slug, clean, {})
@@ -173,7 +175,7 @@ class Edits:
                     values.pop(slug, None)
                 else:
                     values[slug] = value
-            now = utc_now()
+            now = self._clock.now()
             self._records.change_values(obj, record_id, values, now)
             # The edit's history rows and its queued change share one time: Discard forgets the rows
             # of the change it drops by it (``FieldHistoryRepo.forget_local``).
@@ -200,7 +202,7 @@ class Edits:
         if len(content) > MAX_NOTE_LENGTH:
             raise ValidationError("Note", "is longer than a million characters")
         note_id = new_local_id()
-        now = utc_now()
+        now = self._clock.now()
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
@@ -221,7 +223,7 @@ class Edits:
             base = {k: getattr(note, k) for k in changes}
             for key, value in changes.items():
                 setattr(note, key, value)
-            note.updated_at = utc_now()
+            note.updated_at = self._clock.now()
             self._notes.put(note)
             return self._outbox.append(EntityKind.NOTE, MutationOp.UPDATE, note_id, note.record_id, changes, base)
 
@@ -249,7 +251,8 @@ class Edits:
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
-            self._timeline.put_many([TimelineEvent(comment_id, record_id, COMMENT_KIND, "Comment", utc_now(), text)])
+            event = TimelineEvent(comment_id, record_id, COMMENT_KIND, "Comment", self._clock.now(), text)
+            self._timeline.put_many([event])
             return self._outbox.append(EntityKind.COMMENT, MutationOp.CREATE, comment_id, record_id, {"content": text})
 
     # -- links between records, and to issues ------------------------------------------------
@@ -359,7 +362,7 @@ class Edits:
         # The author is recorded here: a task I make with no assignee stays mine (Home, reminders)
         # after its push, also where the server names no author.
         task = Task(new_local_id(), content, deadline, False, None, list(record_ids or []),
-                    list(assignee_ids or []), utc_now(), created_by=self._schema.my_actor_id())
+                    list(assignee_ids or []), self._clock.now(), created_by=self._schema.my_actor_id())
         with self._write():
             self._tasks.put(task)
             return self._outbox.append(
@@ -384,7 +387,7 @@ class Edits:
             for key, value in changed.items():
                 setattr(task, key, value)
             if "done" in changed:
-                task.completed_at = utc_now() if task.done else None
+                task.completed_at = self._clock.now() if task.done else None
             self._tasks.put(task)
             return self._outbox.append(EntityKind.TASK, MutationOp.UPDATE, task_id, "", changed, base)
 
@@ -405,7 +408,7 @@ class Edits:
         limits = self._schema.value_limits()
         clean = {k: v for k, v in _validated(list_def.attribute, values or {}, list_def.name, limits).items()
                  if v is not None}
-        now = utc_now()
+        now = self._clock.now()
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
@@ -430,7 +433,8 @@ class Edits:
             base = {k: row.values.get(k) for k in changed}
             values = {**row.values, **changed}
             values = {k: v for k, v in values.items() if v is not None}
-            self._entries.put(list_def, Entry(entry_id, row.list_id, row.record_id, values, row.created_at, utc_now()))
+            entry = Entry(entry_id, row.list_id, row.record_id, values, row.created_at, self._clock.now())
+            self._entries.put(list_def, entry)
             return self._outbox.append(EntityKind.ENTRY, MutationOp.UPDATE, entry_id, row.list_id, changed, base)
 
     def remove_entry(self, entry_id: str) -> Mutation:

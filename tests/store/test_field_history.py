@@ -10,6 +10,8 @@ from pathlib import Path
 
 from crmdesk.model import Record
 from crmdesk.store import Store
+from crmdesk.store.clock import EditClock
+from crmdesk.store.edits import Edits
 from crmdesk.store.field_history import LOCAL, SERVER, FieldChange
 
 from ._support import PEOPLE, company, open_store, person
@@ -32,6 +34,31 @@ def test_a_local_edit_writes_old_and_new_by_me(store: Store) -> None:
     # One edit, one moment: the timeline shows it as one item.
     assert len({c.changed_at for c in rows}) == 1
     assert rows[0].changed_at == store.records.get("p1").updated_at  # type: ignore[union-attr]
+
+
+def test_two_edits_within_one_millisecond_stay_two_changes_newest_first(store: Store) -> None:
+    frozen = datetime(2026, 3, 1, 9, 0, 0, 123456, tzinfo=UTC)
+    store.edits = Edits(
+        store.write, store.schema, store.records, store.entries, store.notes, store.tasks, store.outbox,
+        store.notifications, store.timeline, store.links, store.issue_links, clock=EditClock(lambda: frozen),
+    )
+    with store.write():
+        store.records.put(PEOPLE, person("p1", "Ada", job_title="Engineer", stage="st-lead"))
+    store.edits.update_record("p1", {"job_title": "Countess"})
+    store.edits.update_record("p1", {"stage": "st-won"})
+    rows = store.history.for_record("p1")
+    assert [(c.attribute_slug, c.changed_at) for c in rows] == [
+        ("stage", "2026-03-01T09:00:00.124Z"), ("job_title", "2026-03-01T09:00:00.123Z")]
+
+
+def test_the_edit_clock_never_repeats_or_goes_back() -> None:
+    moments = iter([datetime(2026, 3, 1, 9, 0, 0, 500000, tzinfo=UTC),
+                    datetime(2026, 3, 1, 9, 0, 0, 500900, tzinfo=UTC),  # the same millisecond
+                    datetime(2026, 3, 1, 8, 59, 59, tzinfo=UTC),  # the system clock set back
+                    datetime(2026, 3, 1, 9, 0, 1, tzinfo=UTC)])
+    clock = EditClock(lambda: next(moments))
+    assert [clock.now() for _ in range(4)] == [
+        "2026-03-01T09:00:00.500Z", "2026-03-01T09:00:00.501Z", "2026-03-01T09:00:00.502Z", "2026-03-01T09:00:01.000Z"]
 
 
 def test_an_edit_to_an_equal_value_writes_nothing(store: Store) -> None:
