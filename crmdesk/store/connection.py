@@ -128,7 +128,9 @@ def open_connection(
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA cache_size = -32000")
-        conn.execute("PRAGMA mmap_size = 268435456")
+        # No memory-mapped I/O (SQLite's default): mapped pages count in the app's resident memory
+        # for every connection, and the kernel maps ~16 pages around each page read — 130 MiB more
+        # with a 1,000,000-record table open — for no measurable gain in the queries (issue 19).
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         register_functions(conn)
     except (sqlite3.DatabaseError, NewerDatabase, DatabaseCorrupt) as error:
