@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,6 +156,25 @@ class RecordRepo:
             found = [row[0] for row in self._conn.execute(sql, (object_slug, *cut_params, limit - 1, limit))]
             if len(found) == limit:
                 return found
+        return [row[0] for row in self._ordered_rowids(object_slug, filter_group, sorts, among, limit)]
+
+    def query_id_array(
+        self, object_slug: str, filter_group: FilterGroup | None = None, sorts: Sequence[Sort] = (),
+    ) -> Sequence[int]:
+        """``query_ids``' whole list as an ``array('q')``: 8 bytes a row, where a list holds a
+        36-byte int object a row (36 MB at 1,000,000 rows, and both at once while it converts)."""
+        return array("q", (row[0] for row in self._ordered_rowids(object_slug, filter_group, sorts)))
+
+    def _ordered_rowids(
+        self, object_slug: str, filter_group: FilterGroup | None, sorts: Sequence[Sort],
+        among: Sequence[int] | None = None, limit: int | None = None,
+    ) -> sqlite3.Cursor:
+        """A cursor over the ordered rowids (the general query: every match read, then sorted)."""
+        obj = self._schema.get_object(object_slug)
+        if obj is None:
+            raise NotFound(f"The object “{object_slug}”")
+        resolve = object_resolver(self._schema, obj)
+        plan = order_sql(sorts, resolve, "r.created_at DESC, r.rowid DESC")
         params: list[Any] = []
         where = filter_sql(filter_group, resolve, params)
         if among is None:
@@ -169,7 +189,7 @@ class RecordRepo:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [row[0] for row in self._conn.execute(sql, (*head, *params))]
+        return self._conn.execute(sql, (*head, *params))
 
     def where_are(self, record_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
         """Each cached record's object and rowid, by id (ids not cached are left out)."""

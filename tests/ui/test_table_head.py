@@ -152,3 +152,29 @@ def test_a_whole_head_shown_before_the_read_starts_does_not_keep_the_next_list_f
     assert not view.model.complete
     qtbot.waitUntil(lambda: view.model.complete)
     assert view.model.rowCount() == COMPANIES
+
+
+def test_a_record_a_sync_moves_far_down_the_whole_list_stays_selected_and_is_found(
+    open_view: Callable[[], RecordTableView], store: Store, qtbot: Any
+) -> None:
+    """The whole list arrives as compact rowids: a record the user selected, then moved past the
+    first screen by a sync, is still the selected one, and found by its id where the store puts it."""
+    view = open_view()
+    qtbot.waitUntil(lambda: view.model.complete)
+    by_name = [Sort("name")]
+    view.model.set_sorts(by_name)
+    qtbot.waitUntil(lambda: view.model.complete)
+    picked = ids_shown(view, range(2, 3))[0]
+    view.table.selectionModel().select(view.model.index(2, 0), QItemSelectionModel.SelectionFlag.Select
+                                       | QItemSelectionModel.SelectionFlag.Rows)
+    with Store.open(store.path) as sync_side:
+        obj = sync_side.schema.get_object("companies")
+        row = sync_side.records.get(picked)
+        assert obj is not None and row is not None
+        sync_side.put_server_records(obj, [company(picked, "Zz moved last", created_at=row.created_at)])
+    view.on_changed(ChangeSet(objects={"companies"}, record_ids={picked}))
+    qtbot.waitUntil(lambda: view.model.row_of(picked) == COMPANIES - 1)
+
+    whole = record_ids(store, store.records.query_ids("companies", None, by_name))
+    assert whole[-1] == picked and ids_shown(view, range(COMPANIES)) == whole
+    assert view.selected_rows() == [COMPANIES - 1]

@@ -17,6 +17,9 @@ little (~20 µs with 100,000 rows), so thousands would add up.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import MutableSequence, Sequence
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex
 
 MAX_RUNS = 500
@@ -36,9 +39,19 @@ def runs(positions: list[int]) -> list[tuple[int, int]]:
     return found
 
 
-def update_rows(model: QAbstractItemModel, ids: list[int], new: list[int], max_runs: int = MAX_RUNS) -> bool:
-    """Make ``ids`` (the list ``model`` shows its rows from, changed in place) equal ``new``,
-    telling the views; True when anything changed. Ids are unique within each list."""
+def _like(ids: MutableSequence[int], values: Sequence[int]) -> MutableSequence[int]:
+    """``values`` in the kind of ``ids``: an array's slices take arrays only, and an array never
+    equals a list."""
+    if isinstance(ids, array):
+        return values if isinstance(values, array) else array(ids.typecode, values)
+    return values if isinstance(values, list) else list(values)
+
+
+def update_rows(model: QAbstractItemModel, ids: MutableSequence[int], new: Sequence[int],
+                max_runs: int = MAX_RUNS) -> bool:
+    """Make ``ids`` (the list or ``array`` ``model`` shows its rows from, changed in place) equal
+    ``new``, telling the views; True when anything changed. Ids are unique within each list."""
+    new = _like(ids, new)
     if ids == new:
         return False
     kept_ids = set(new)
@@ -53,7 +66,7 @@ def update_rows(model: QAbstractItemModel, ids: list[int], new: list[int], max_r
         model.beginRemoveRows(root, first, last)
         del ids[first : last + 1]
         model.endRemoveRows()
-    common = [rowid for rowid in new if rowid in old_ids] if inserted else new
+    common = _like(ids, [rowid for rowid in new if rowid in old_ids]) if inserted else new
     if common != ids:
         relayout(model, ids, common)
     for first, last in inserted:
@@ -64,7 +77,7 @@ def update_rows(model: QAbstractItemModel, ids: list[int], new: list[int], max_r
     return True
 
 
-def relayout(model: QAbstractItemModel, ids: list[int], new: list[int]) -> None:
+def relayout(model: QAbstractItemModel, ids: MutableSequence[int], new: Sequence[int]) -> None:
     """One layout change from ``ids`` to ``new`` (changed in place): persistent indexes follow
     their id; those of ids that left become invalid."""
     reorder = len(ids) == len(new)
@@ -74,7 +87,7 @@ def relayout(model: QAbstractItemModel, ids: list[int], new: list[int]) -> None:
     model.layoutAboutToBeChanged[_PARENTS, _HINT].emit([], hint)
     before = model.persistentIndexList()
     held = [(ids[index.row()], index.column()) for index in before]
-    ids[:] = new
+    ids[:] = _like(ids, new)
     position = dict(zip(new, range(len(new)), strict=True))  # twice as fast as a comprehension
     after = []
     for rowid, column in held:

@@ -6,11 +6,15 @@ is trimmed) and which record ids a cached row shows.
 After a change notice the ids are updated in place (``id_diff``): rows leave, move and arrive
 with Qt's row signals, so the views keep their selection, current cell, scroll position and
 open editor. Only a schema change resets the model.
+
+The rowids are kept in an ``array('q')``: 8 bytes a row, where a list of ints costs 36 (a list
+slot and an int object): 28 MB less resident memory with 1,000,000 rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
@@ -22,10 +26,15 @@ BLOCK = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
+def compact(ids: Sequence[int]) -> array[int]:
+    """Rowids as the 8-byte integers the models keep (an array is kept as it is)."""
+    return ids if isinstance(ids, array) else array("q", ids)
+
+
 class LazyRowsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self._ids: list[int] = []
+        self._ids: array[int] = array("q")
         self._rows: dict[int, Any] = {}
         self._columns: list[AttributeDef] = []
         #: rowid → row, built when first needed after the ids last changed.
@@ -35,27 +44,28 @@ class LazyRowsModel(QAbstractTableModel):
     def columns(self) -> list[AttributeDef]:
         return list(self._columns)
 
-    def _replace_ids(self, ids: list[int]) -> None:
+    def _replace_ids(self, ids: Sequence[int]) -> None:
         self.beginResetModel()
-        self._ids = ids
+        self._ids = compact(ids)
         self._positions = None
         self._rows.clear()
         self.endResetModel()
 
-    def _update_ids(self, ids: list[int]) -> bool:
+    def _update_ids(self, ids: Sequence[int]) -> bool:
         """The new ordered rowids, told as removals, moves and inserts; True when any changed."""
-        if not update_rows(self, self._ids, ids):
+        if not update_rows(self, self._ids, compact(ids)):
             return False
         self._positions = None
         return True
 
-    def _grow_ids(self, ids: list[int]) -> bool:
+    def _grow_ids(self, ids: Sequence[int]) -> bool:
         """When ``ids`` only adds rows after the current ones (the whole list arriving after its
         head), tell it as one insert at the end; False, changing nothing, when it does more.
 
         Comparing the head alone: telling 1,000,000 ids apart as ``_update_ids`` does takes a
         few hundred ms of the GUI thread, this a few µs."""
         count = len(self._ids)
+        ids = compact(ids)
         if len(ids) <= count or ids[:count] != self._ids:
             return False
         self.beginInsertRows(QModelIndex(), count, len(ids) - 1)

@@ -164,14 +164,14 @@ class RecordTableModel(LazyRowsModel):
         """False while the rows are only the first of the list (the rest is being read)."""
         return self._complete
 
-    def _query(self) -> list[int]:
-        return self.store.records.query_ids(self.object_slug, self._filter, self._sorts)
+    def _query(self) -> Sequence[int]:
+        return self.store.records.query_id_array(self.object_slug, self._filter, self._sorts)
 
     def _head(self, group: FilterGroup | None, sorts: Sequence[Sort]) -> list[int]:
         """The first ``head_rows`` ids of a query (raises ``InvalidFilter`` as query_ids does)."""
         return self.store.records.query_ids(self.object_slug, group, sorts, limit=self.head_rows)
 
-    def _show_head(self, ids: list[int]) -> None:
+    def _show_head(self, ids: Sequence[int]) -> None:
         """Show the rows of a new query (filter, sort, schema) from its head; when the head is
         full, the whole list is read off the GUI thread and the rows grow when it lands."""
         self._drop_requery()
@@ -247,7 +247,7 @@ class RecordTableModel(LazyRowsModel):
     def _read_whole(self) -> None:
         self._whole_due = False
         slug, wanted, sorts = self.object_slug, self._filter, list(self._sorts)
-        self._reader.ask(lambda store: store.records.query_ids(slug, wanted, sorts), self._ids_arrived)
+        self._reader.ask(lambda store: store.records.query_id_array(slug, wanted, sorts), self._ids_arrived)
 
     def _drop_requery(self) -> None:
         """The rows are about to be read anew (another filter, sort or schema): an answer still
@@ -255,7 +255,7 @@ class RecordTableModel(LazyRowsModel):
         self._reader.forget()
         self._again = False
 
-    def _ids_arrived(self, ids: list[int]) -> None:
+    def _ids_arrived(self, ids: Sequence[int]) -> None:
         if not self.store.is_open():
             return  # the workspace closed while the list was read: nothing to show it in
         self._whole_arrived(ids)
@@ -263,7 +263,7 @@ class RecordTableModel(LazyRowsModel):
             self._again = False
             self._requery()
 
-    def _whole_arrived(self, ids: list[int]) -> None:
+    def _whole_arrived(self, ids: Sequence[int]) -> None:
         # Complete before the rows change: the view counts them as the change ends.
         was_complete, self._complete = self._complete, True
         with self.keeping_place():
