@@ -14,7 +14,9 @@ from crmdesk.paths import Paths
 
 if TYPE_CHECKING:
     from crmdesk.context import DemoServer
+    from crmdesk.ui.crash_reporter import CrashReporter
     from crmdesk.ui.main_window import MainWindow
+    from crmdesk.ui.single_instance import SingleInstance
     from crmdesk.ui.workspace_switcher import StartWorkspace
     from crmdesk.workspaces import WorkspaceSummary
 
@@ -92,6 +94,53 @@ def open_window(context: AppContext, first_view: str | None, reopened: Path | No
     return window
 
 
+def _claim_data_dir(paths: Paths) -> tuple[SingleInstance | None, int | None]:
+    """(this process's claim on the data dir, None) when the window may open; (None, exit code)
+    when another crmdesk has it: brought to the front (0), or holding it without answering (1)."""
+    from crmdesk.logs import SHOWN
+    from crmdesk.ui.single_instance import Claim, SingleInstance, held_message
+
+    single = SingleInstance(paths.data_dir)
+    claim = single.claim()
+    if claim is Claim.FIRST:
+        return single, None
+    if claim is Claim.RAISED:
+        print(f"crmdesk is already running with the data folder {paths.data_dir}: its window was brought "
+              "to the front.", file=sys.stderr)
+        return None, 0
+    assert single.holder is not None
+    message = held_message(paths.data_dir, single.holder)
+    log.warning("%s", message, extra=SHOWN)
+    print(f"crmdesk: {message}", file=sys.stderr)
+    from crmdesk.ui.text import plain_message_box
+
+    plain_message_box(None, "crmdesk is already running", message).exec()
+    return None, 1
+
+
+def _report_crashes(context: AppContext, window: MainWindow) -> CrashReporter:
+    """Every uncaught exception, in any thread, from now on shows the crash dialog over ``window``
+    (crmdesk.ui.crash_reporter); with CRMDESK_CRASH_TEST set, one is raised after the first paint."""
+    from PySide6.QtCore import QTimer
+
+    from crmdesk.logs import installed_file
+    from crmdesk.store.schema_repo import DIALECT_META
+    from crmdesk.ui.crash_reporter import CRASH_TEST_ENV, CrashReporter, raise_crash_test
+
+    def dialect() -> str:
+        return (context.store.schema.get_meta(DIALECT_META) or "") if context.store is not None else ""
+
+    def queued() -> int | None:
+        return context.store.outbox.count() if context.store is not None else None
+
+    reporter = CrashReporter(context.paths.log_dir, log_file=installed_file, dialect=dialect, queued=queued,
+                             parent_widget=lambda: window)
+    reporter.install()
+    if os.environ.get(CRASH_TEST_ENV):
+        window.after_first_paint(lambda: QTimer.singleShot(0, raise_crash_test))
+    return reporter
+
+
 def run_gui(options: argparse.Namespace) -> int:
     if options.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -101,8 +150,14 @@ def run_gui(options: argparse.Namespace) -> int:
     from crmdesk.ui.workspace_switcher import StartWorkspace
 
     install_logging(paths)  # (already done when started through crmdesk.cli: then nothing happens)
+    from PySide6.QtCore import qVersion
     from PySide6.QtWidgets import QApplication
 
+    from crmdesk import __version__
+
+    # The log's first lines of a session: what a crash report's log tail starts from.
+    log.info("crmdesk %s starting, data folder %s", __version__, paths.data_dir)
+    log.debug("Python %s, Qt %s, %s", sys.version.split()[0], qVersion(), sys.platform)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from crmdesk.ui.gc_guard import MainThreadCollector
 
@@ -122,6 +177,11 @@ def run_gui(options: argparse.Namespace) -> int:
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setDesktopFileName("io.github.crmdesk.CrmDesk")
+    single = None
+    if not options.screenshot:  # an unattended picture never raises or blocks the user's window
+        single, refused = _claim_data_dir(paths)
+        if refused is not None:
+            return refused
     from crmdesk.ui import theme
 
     theme.apply(app)  # spacing, hover/pressed, the focus ring, visible check boxes (crmdesk.ui.theme)
@@ -159,6 +219,9 @@ def run_gui(options: argparse.Namespace) -> int:
             return 1
     # Only the first view is built at start: the one asked for, else the last one used.
     window = open_window(context, view_target(context, options.view) if options.view else None, reopened)
+    reporter = _report_crashes(context, window)
+    if single is not None:
+        single.raise_requested.connect(window.bring_to_front)
     show_start_problem(window, start)
 
     def shut_down() -> None:
@@ -171,6 +234,9 @@ def run_gui(options: argparse.Namespace) -> int:
         # A keyring look-up still running would report to a window that is about to be deleted.
         window.finish_background_work()
         collector.stop()
+        reporter.uninstall()
+        if single is not None:
+            single.release()
 
     app.aboutToQuit.connect(shut_down)
     if options.screenshot:

@@ -67,12 +67,19 @@ def window_size(text: str) -> tuple[int, int]:
 
 
 def gui_parser() -> argparse.ArgumentParser:
+    from crmdesk.logs import LEVELS
+
     parser = argparse.ArgumentParser(prog="crmdesk", description="A local-first desktop CRM.")
     parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="keep all data in DIR (also CRMDESK_DATA_DIR); default: the platform's data folder",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LEVELS,
+        help="how much the log file keeps: debug (also every request), info (default), warning or error",
     )
     parser.add_argument(
         "--demo",
@@ -105,16 +112,20 @@ def gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _data_dir(args: Sequence[str]) -> tuple[bool, str | None]:
-    """(read, ``--data-dir``) from a command line, before its own parser reads it: the log
-    file goes where the data goes. Not read when the line is malformed (its parser says so)."""
+def _log_options(args: Sequence[str]) -> tuple[bool, str | None, str | None]:
+    """(read, ``--data-dir``, ``--log-level``) from a command line, before its own parser reads
+    it: the log file goes where the data goes. Not read when the line is malformed (its parser
+    says so)."""
+    from crmdesk.logs import LEVELS
+
     early = argparse.ArgumentParser(add_help=False, exit_on_error=False)  # abbreviations as theirs
     early.add_argument("--data-dir")
+    early.add_argument("--log-level", choices=LEVELS)
     try:
         known, _ = early.parse_known_args(list(args))
     except argparse.ArgumentError:
-        return False, None
-    return True, known.data_dir
+        return False, None, None
+    return True, known.data_dir, known.log_level
 
 
 def _dispatch(args: list[str]) -> int:
@@ -151,13 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(args: list[str]) -> int:
-    read, data_dir = _data_dir(args)
+    read, data_dir, log_level = _log_options(args)
     installed = None
     if read:
-        from crmdesk.logs import install_logging
+        from crmdesk.logs import LEVELS, install_logging
         from crmdesk.paths import Paths
 
-        installed = install_logging(Paths.resolve(data_dir))
+        installed = install_logging(Paths.resolve(data_dir), level=LEVELS[log_level] if log_level else None)
     try:
         return _dispatch(args)
     except Exception as error:

@@ -13,7 +13,8 @@ Both carry the token redaction filter (``remote.redact.RedactingFilter``) on the
 a logger: a handler's filter sees records propagated from every library. Installing twice adds
 nothing (the root logger's handlers say whether it is done; no module state). ``CRMDESK_DEBUG``
 lowers the file to DEBUG (stderr to INFO) and lets httpx's one-line-per-request records into the
-file.
+file. ``--log-level`` (debug, info, warning, error) sets the file's level instead; debug does
+what ``CRMDESK_DEBUG`` does.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 CONSOLE_FORMAT = "%(levelname)s %(name)s: %(message)s"
 #: Libraries that log every request at INFO: in the file only with CRMDESK_DEBUG.
 CHATTY = ("httpx", "httpcore")
+#: What ``--log-level`` takes.
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
 class LogFileHandler(RotatingFileHandler):
@@ -114,6 +117,7 @@ def install_logging(
     *,
     console_level: int | None = logging.WARNING,
     debug: bool | None = None,
+    level: int | None = None,
     max_bytes: int = MAX_BYTES,
     backup_count: int = BACKUP_COUNT,
 ) -> InstalledLogging:
@@ -121,13 +125,16 @@ def install_logging(
 
     Nothing is added when crmdesk's handlers are already on the root logger. The folder and the
     file are made with the first record; one that cannot be written leaves crmdesk without a log
-    file (said once on stderr), not without a window.
+    file (said once on stderr), not without a window. ``level`` (``--log-level``) is the file's
+    level; DEBUG is what ``CRMDESK_DEBUG`` turns on.
     """
     root = logging.getLogger()
     if any(isinstance(handler, LogFileHandler | ConsoleHandler) for handler in root.handlers):
         return InstalledLogging(file=installed_file(root))
+    if level is not None:
+        debug = level <= logging.DEBUG
     debug = bool(os.environ.get(DEBUG_ENV)) if debug is None else debug
-    level = logging.DEBUG if debug else logging.INFO
+    level = level if level is not None else logging.DEBUG if debug else logging.INFO
     redactor = RedactingFilter()
     installed = InstalledLogging(previous_level=root.level)
     if _can_write(paths.log_dir):

@@ -173,3 +173,49 @@ def test_version_makes_no_log_folder(tmp_path: Path) -> None:
         main(["--version", "--data-dir", str(data)])
     assert not data.exists()
     assert not _ours()
+
+
+def test_log_level_sets_what_the_file_keeps(paths: Paths, caplog: pytest.LogCaptureFixture) -> None:
+    installed = install_logging(paths, console_level=None, level=logging.WARNING)
+    try:
+        logging.getLogger("crmdesk.sync.engine").info("pulled 20 records")
+        logging.getLogger("crmdesk.sync.engine").warning("the server is slow")
+    finally:
+        installed.remove()
+    caplog.clear()  # (the warning is this test's own)
+    text = paths.log_file.read_text(encoding="utf-8")
+    assert "the server is slow" in text and "pulled 20 records" not in text
+
+
+def test_log_level_debug_keeps_debug_records_and_every_request(paths: Paths) -> None:
+    installed = install_logging(paths, console_level=None, level=logging.DEBUG)
+    try:
+        logging.getLogger("crmdesk.store").debug("opened the workspace file")
+        logging.getLogger("httpx").info('HTTP Request: GET https://crm.example.com/ "HTTP/1.1 200 OK"')
+    finally:
+        installed.remove()
+    text = paths.log_file.read_text(encoding="utf-8")
+    assert " DEBUG crmdesk.store [MainThread] opened the workspace file" in text
+    assert "HTTP Request" in text  # as CRMDESK_DEBUG does
+
+
+def test_the_command_line_takes_a_log_level_and_refuses_others(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "crmdesk", "--data-dir", str(tmp_path), "--log-level", "loud"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert "argument --log-level: invalid choice: 'loud' (choose from 'debug', 'info', 'warning', 'error')" \
+        in result.stderr
+    # Read before the window's parser, so the file is set up at that level from the first record.
+    kept = {}
+    for level in ("debug", "info", "warning"):
+        data = tmp_path / level
+        shot = subprocess.run([sys.executable, "-m", "crmdesk", "--data-dir", str(data), "--log-level", level,
+                               "--screenshot", str(tmp_path / "x.png")], capture_output=True, text=True, env=env,
+                              timeout=60)
+        assert shot.returncode == 1, shot.stderr  # an empty data dir: nothing to picture
+        log_file = data / "logs" / "crmdesk.log"
+        kept[level] = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    assert " INFO crmdesk.app [MainThread] crmdesk " in kept["debug"] and " DEBUG crmdesk.app " in kept["debug"]
+    assert " INFO crmdesk.app [MainThread] crmdesk " in kept["info"] and " DEBUG " not in kept["info"]
+    assert " INFO " not in kept["warning"] and " DEBUG " not in kept["warning"]

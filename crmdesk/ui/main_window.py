@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
+from crmdesk.ui.help_menu import HelpMenu
 from crmdesk.ui.history import History
 from crmdesk.ui.icons import action_icon
 from crmdesk.ui.nav_controls import NavigationControls, follow_in_sidebar
@@ -199,6 +200,15 @@ class MainWindow(QMainWindow):
         self.scan_interval_action.triggered.connect(self.choose_scan_interval)
         self.preferences_action = settings_menu.addAction("Home, history and reminders…")
         self.preferences_action.triggered.connect(lambda: self.reminders.open_preferences())
+        self.help_menu = HelpMenu(self, self.context.paths)
+
+    def bring_to_front(self) -> None:
+        """A second start of crmdesk with this data folder asked for this window (single_instance.py)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def unread(self) -> int:
         store = self.context.store
