@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -105,8 +106,12 @@ def _claim_data_dir(paths: Paths) -> tuple[SingleInstance | None, int | None]:
     if claim is Claim.FIRST:
         return single, None
     if claim is Claim.RAISED:
-        print(f"crmdesk is already running with the data folder {paths.data_dir}: its window was brought "
-              "to the front.", file=sys.stderr)
+        print(f"crmdesk is already running with the data folder {paths.data_dir}: its window was asked "
+              "to come to the front.", file=sys.stderr)
+        return None, 0
+    if claim is Claim.STARTING:
+        print(f"crmdesk is already starting with the data folder {paths.data_dir}: its window comes to the "
+              "front when it opens.", file=sys.stderr)
         return None, 0
     assert single.holder is not None
     message = held_message(paths.data_dir, single.holder)
@@ -118,26 +123,29 @@ def _claim_data_dir(paths: Paths) -> tuple[SingleInstance | None, int | None]:
     return None, 1
 
 
-def _report_crashes(context: AppContext, window: MainWindow) -> CrashReporter:
-    """Every uncaught exception, in any thread, from now on shows the crash dialog over ``window``
-    (crmdesk.ui.crash_reporter); with CRMDESK_CRASH_TEST set, one is raised after the first paint."""
-    from PySide6.QtCore import QTimer
-
+def _crash_reporter(paths: Paths, shown: dict[str, Any]) -> CrashReporter:
+    """Every uncaught exception, in any thread, from now on shows the crash dialog
+    (crmdesk.ui.crash_reporter), over the window once ``shown`` holds it (``"window"``, with its
+    ``"context"``), and names the open workspace's dialect and the edits still to be sent."""
     from crmdesk.logs import installed_file
     from crmdesk.store.schema_repo import DIALECT_META
-    from crmdesk.ui.crash_reporter import CRASH_TEST_ENV, CrashReporter, raise_crash_test
+    from crmdesk.ui.crash_reporter import CrashReporter
+    from crmdesk.ui.widgets.sync_status import count_waiting
+
+    def store() -> Any:
+        context = shown.get("context")
+        return context.store if context is not None else None
 
     def dialect() -> str:
-        return (context.store.schema.get_meta(DIALECT_META) or "") if context.store is not None else ""
+        return (store().schema.get_meta(DIALECT_META) or "") if store() is not None else ""
 
     def queued() -> int | None:
-        return context.store.outbox.count() if context.store is not None else None
+        """Edits still to be sent, as the status bar counts them (refused ones wait for the user)."""
+        return count_waiting(store()).waiting if store() is not None else None
 
-    reporter = CrashReporter(context.paths.log_dir, log_file=installed_file, dialect=dialect, queued=queued,
-                             parent_widget=lambda: window)
+    reporter = CrashReporter(paths.log_dir, log_file=installed_file, dialect=dialect, queued=queued,
+                             parent_widget=lambda: shown.get("window"))
     reporter.install()
-    if os.environ.get(CRASH_TEST_ENV):
-        window.after_first_paint(lambda: QTimer.singleShot(0, raise_crash_test))
     return reporter
 
 
@@ -147,7 +155,6 @@ def run_gui(options: argparse.Namespace) -> int:
     paths = Paths.resolve(options.data_dir)
     from crmdesk.logs import SHOWN, install_logging
     from crmdesk.store.errors import StoreError
-    from crmdesk.ui.workspace_switcher import StartWorkspace
 
     install_logging(paths)  # (already done when started through crmdesk.cli: then nothing happens)
     from PySide6.QtCore import qVersion
@@ -182,7 +189,72 @@ def run_gui(options: argparse.Namespace) -> int:
         single, refused = _claim_data_dir(paths)
         if refused is not None:
             return refused
+    shown: dict[str, Any] = {}
+    reporter = _crash_reporter(paths, shown)
+    try:
+        started = _open(app, options, paths, shown)
+    except Exception as error:
+        _stop_what_started(shown)
+        if options.screenshot:
+            raise  # unattended: the traceback on stderr and the log is the report
+        # No event loop runs yet, so a queued report would never show: now, and wait for the user.
+        reporter.report_now(error)
+        reporter.uninstall()
+        return 1
+    if started is None:
+        reporter.uninstall()
+        return 1
+    context, window = started
+
+    def shut_down() -> None:
+        if context.sync is not None:
+            context.sync.stop()
+        for service in context.services:
+            service.stop()
+        if context.store is not None:
+            context.store.close()
+        # A keyring look-up still running would report to a window that is about to be deleted.
+        window.finish_background_work()
+        collector.stop()
+        reporter.uninstall()
+        if single is not None:
+            single.release()
+
+    app.aboutToQuit.connect(shut_down)
+    if single is not None:
+        single.connect_window(window.bring_to_front)
+    from crmdesk.ui.crash_reporter import CRASH_TEST_ENV, raise_crash_test
+
+    if os.environ.get(CRASH_TEST_ENV):
+        from PySide6.QtCore import QTimer
+
+        window.after_first_paint(lambda: QTimer.singleShot(0, raise_crash_test))
+    if options.screenshot:
+        # With the demo's sync, wait for its first round so the picture shows data; otherwise for
+        # the keyring look-up (the status bar then says whether the workspace is signed in).
+        window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None,
+                                          size=options.screenshot_size)
+    return app.exec()
+
+
+def _stop_what_started(shown: dict[str, Any]) -> None:
+    """After a failed start: the demo's server and the workspace file, as far as they got."""
+    context = shown.get("context")
+    if context is None:
+        return
+    with contextlib.suppress(Exception):  # the start's own error is the one to report
+        for service in context.services:
+            service.stop()
+        if context.store is not None:
+            context.store.close()
+
+
+def _open(app: Any, options: argparse.Namespace, paths: Paths,
+          shown: dict[str, Any]) -> tuple[AppContext, MainWindow] | None:
+    """The theme, the context, the start workspace and the shown window (None: a screenshot or
+    view with no workspace to show, said on stderr)."""
     from crmdesk.ui import theme
+    from crmdesk.ui.workspace_switcher import StartWorkspace
 
     theme.apply(app)  # spacing, hover/pressed, the focus ring, visible check boxes (crmdesk.ui.theme)
     from PySide6.QtGui import QIcon
@@ -201,6 +273,7 @@ def run_gui(options: argparse.Namespace) -> int:
     )
     context = AppContext(paths=paths, navigator=Navigator(), undo_stack=QUndoStack(), settings=settings,
                          start_demo=_start_demo_server)
+    shown["context"] = context
     reopened = None
     start = StartWorkspace(None)
     if options.demo:
@@ -216,32 +289,11 @@ def run_gui(options: argparse.Namespace) -> int:
         if reopened is None and (options.view or options.screenshot):
             # Drawing the welcome page instead of the view asked for would hide the problem.
             print(f"crmdesk: {start.problem}", file=sys.stderr)
-            return 1
+            if context.store is not None:
+                context.store.close()
+            return None
     # Only the first view is built at start: the one asked for, else the last one used.
     window = open_window(context, view_target(context, options.view) if options.view else None, reopened)
-    reporter = _report_crashes(context, window)
-    if single is not None:
-        single.raise_requested.connect(window.bring_to_front)
+    shown["window"] = window
     show_start_problem(window, start)
-
-    def shut_down() -> None:
-        if context.sync is not None:
-            context.sync.stop()
-        for service in context.services:
-            service.stop()
-        if context.store is not None:
-            context.store.close()
-        # A keyring look-up still running would report to a window that is about to be deleted.
-        window.finish_background_work()
-        collector.stop()
-        reporter.uninstall()
-        if single is not None:
-            single.release()
-
-    app.aboutToQuit.connect(shut_down)
-    if options.screenshot:
-        # With the demo's sync, wait for its first round so the picture shows data; otherwise for
-        # the keyring look-up (the status bar then says whether the workspace is signed in).
-        window.save_screenshot_when_ready(options.screenshot, wait_for_sync=context.sync is not None,
-                                          size=options.screenshot_size)
-    return app.exec()
+    return context, window

@@ -1,11 +1,12 @@
 """What crmdesk says about an uncaught exception: a plain-text report a user can read, copy and send.
 
-The report holds what a developer needs to find the bug and nothing of the user's CRM: the
-version, the platform, Python and Qt, the open workspace's dialect, the exception with its
-frames, and the tail of the log file. Every line passes the token redaction the log file uses
-(``remote.redact``), so a token that reached an exception message or a log line is replaced
-before anything is shown or written. Record values are never logged by crmdesk, so the log tail
-carries none; an exception message is crmdesk's own wording or a library's.
+The report holds what a developer needs to find the bug: the version, the platform, Python and
+Qt, the open workspace's dialect, the exception with its frames, and the tail of the log file.
+Every line passes the token redaction the log file uses (``remote.redact``), so a token that
+reached an exception message or a log line is replaced before anything is shown or written, and
+values crmdesk quotes in its messages (“…”: a typed email, a refused phone number) are replaced
+by “…”. What a library or a server wrote unquoted can still appear: the dialog asks the user to
+read the report before sending it.
 
 Kept free of Qt so it can be built from any thread and tested without a window; the dialog
 that shows it is ``ui/dialogs/crash_dialog.py`` and the hooks that call it ``ui/crash_reporter.py``.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -29,6 +31,10 @@ from crmdesk.remote.redact import redact
 LOG_TAIL_LINES = 40
 #: A log file is read from its end only: a report never reads megabytes.
 _LOG_TAIL_BYTES = 64 * 1024
+#: Report files kept in the log folder: the oldest go when there are more.
+KEEP_REPORTS = 50
+#: A value as crmdesk quotes it in a message: “ann@example.com” is not …
+_QUOTED = re.compile(r"“[^”\n]*”")
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,15 @@ def build_report(
     qt_version: str = "",
     dialect: str = "",
     log_file: Path | None = None,
+    log_lines: list[str] | None = None,
     now: datetime | None = None,
 ) -> CrashReport:
+    """``log_lines``: the log's end as it was before this exception was logged (else read from
+    ``log_file`` now)."""
     at = now or datetime.now(UTC)
-    message = str(exc_value) if exc_value is not None else ""
-    summary = redact(f"{exc_type.__name__}: {message}" if message else exc_type.__name__)
+    # (traceback's own wording survives an exception whose str() fails, which str() would not)
+    summary = traceback.format_exception_only(exc_type, exc_value)[-1].strip()
+    summary = hide(summary.removeprefix(f"{exc_type.__module__}."))  # "CrashTest: …", not "crmdesk.ui…"
     frames = "".join(traceback.format_exception(exc_type, exc_value, exc_traceback))
     lines = [
         f"crmdesk {__version__} crash report",
@@ -73,8 +83,13 @@ def build_report(
         f"The last lines of the log ({log_file}):" if log_file else "No log file.",
     ]
     if log_file is not None:
-        lines.extend(log_tail(log_file))
-    return CrashReport(summary=summary, text=redact("\n".join(lines)) + "\n", at=at)
+        lines.extend(log_lines if log_lines is not None else log_tail(log_file))
+    return CrashReport(summary=summary, text=hide("\n".join(lines)) + "\n", at=at)
+
+
+def hide(text: str) -> str:
+    """``text`` with secrets and the values crmdesk quotes (“…”) replaced."""
+    return _QUOTED.sub("“…”", redact(text))
 
 
 def log_tail(path: Path, count: int = LOG_TAIL_LINES) -> list[str]:
@@ -108,7 +123,16 @@ def write_report(report: CrashReport, log_dir: Path) -> Path | None:
                 continue
             with os.fdopen(descriptor, "w", encoding="utf-8") as file:
                 file.write(report.text)
+            _prune(log_dir)
             return path
     except OSError:
         return None
     return None
+
+
+def _prune(log_dir: Path) -> None:
+    """Keep the newest ``KEEP_REPORTS`` reports: an error that comes back every session must not
+    fill the disk."""
+    reports = sorted(log_dir.glob("crash-*.txt"), key=lambda path: path.stat().st_mtime_ns)
+    for old in reports[:-KEEP_REPORTS]:
+        old.unlink(missing_ok=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crmdesk import __version__
-from crmdesk.crash_report import CrashReport, build_report, log_tail, write_report
+from crmdesk.crash_report import KEEP_REPORTS, CrashReport, build_report, log_tail, write_report
 
 TOKEN = "oc_sk_" + "a1B2c3D4e5F6g7H8i9J0" * 2
 WHEN = datetime(2026, 12, 2, 9, 30, 5, tzinfo=UTC)
@@ -81,3 +82,29 @@ def test_an_unwritable_log_folder_loses_the_file_not_the_report(tmp_path: Path) 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the log folder should be")
     assert write_report(_report("boom"), blocked / "logs") is None
+
+
+def test_old_reports_make_room_for_new_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for n in range(KEEP_REPORTS + 5):
+        old = folder / f"crash-20250101-0000{n:02d}.txt"
+        old.write_text("old")
+        os.utime(old, ns=(n * 1_000_000_000, n * 1_000_000_000))
+    newest = write_report(_report("boom"), folder)
+    kept = sorted(folder.glob("crash-*.txt"))
+    assert len(kept) == KEEP_REPORTS and newest in kept
+    assert folder / "crash-20250101-000000.txt" not in kept and folder / "crash-20250101-000054.txt" in kept
+
+
+def test_an_exception_that_cannot_say_what_it_is_still_gets_a_report() -> None:
+    class Mute(Exception):
+        def __str__(self) -> str:
+            raise TypeError("no words")
+
+    try:
+        raise Mute()
+    except Mute as error:
+        report = build_report(Mute, error, error.__traceback__, thread_name="MainThread")
+    assert report.summary.endswith("Mute: <exception str() failed>")
+    assert "<exception str() failed>" in report.text

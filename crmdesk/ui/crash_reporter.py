@@ -24,9 +24,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler, qVersion
+from PySide6.QtCore import QObject, QThread, QtMsgType, Signal, qInstallMessageHandler, qVersion
 
-from crmdesk.crash_report import CrashReport, build_report, write_report
+from crmdesk.crash_report import CrashReport, build_report, log_tail, write_report
+from crmdesk.ui.dialogs.crash_dialog import QUEUED_UNKNOWN, CrashDialog
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -61,11 +62,13 @@ def raise_crash_test() -> None:
 class CrashReporter(QObject):
     #: A report was built, saved (its path, or None) and shown: for the tests and the status bar.
     reported = Signal(object, object)
-    _caught = Signal(object, object, object, str)
+    _caught = Signal(object, object, object, str, object)
 
     def __init__(self, log_dir: Path, *, log_file: Callable[[], Path | None],
                  dialect: Callable[[], str] = lambda: "", queued: Callable[[], int | None] = lambda: None,
                  parent_widget: Callable[[], Any] = lambda: None, show_dialog: bool = True) -> None:
+        """``queued``: the edits still to be sent, None when no workspace is open (a failure to
+        count them is told apart: ``QUEUED_UNKNOWN``)."""
         super().__init__()
         self.log_dir = log_dir
         self._log_file = log_file
@@ -74,10 +77,14 @@ class CrashReporter(QObject):
         self._parent_widget = parent_widget
         self._show_dialog = show_dialog
         self.dialog: Any = None
-        self._previous_sys_hook: Callable[..., Any] | None = None
-        self._previous_thread_hook: Callable[..., Any] | None = None
+        self._installed = False
+        self._previous_sys_hook: Callable[..., Any] = sys.__excepthook__
+        self._previous_thread_hook: Callable[..., Any] = threading.__excepthook__
         self._previous_qt_handler: Any = None
         self._qt_handler_installed = False
+        #: True while a report is being made in the GUI thread: an exception raised by the
+        #: reporting itself goes to Python's own hook instead of coming back here.
+        self._reporting = False
         self.files_written = 0
         self._caught.connect(self._report)
 
@@ -85,7 +92,10 @@ class CrashReporter(QObject):
 
     def install(self, *, qt_messages: bool = True) -> None:
         """Take over the hooks (the previous ones are kept: ``uninstall`` puts them back, and a
-        Ctrl+C in a terminal still goes to Python's)."""
+        Ctrl+C in a terminal still goes to Python's). Installing twice changes nothing."""
+        if self._installed:
+            return
+        self._installed = True
         self._previous_sys_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
         sys.excepthook = self.on_exception
@@ -95,9 +105,14 @@ class CrashReporter(QObject):
             self._qt_handler_installed = True
 
     def uninstall(self) -> None:
-        if self._previous_sys_hook is not None:
+        """Put the previous hooks back, where ours are still in place (a hook installed after
+        ours stays)."""
+        if not self._installed:
+            return
+        self._installed = False
+        if sys.excepthook == self.on_exception:
             sys.excepthook = self._previous_sys_hook
-        if self._previous_thread_hook is not None:
+        if threading.excepthook == self.on_thread_exception:
             threading.excepthook = self._previous_thread_hook
         if self._qt_handler_installed:
             qInstallMessageHandler(self._previous_qt_handler)
@@ -107,7 +122,7 @@ class CrashReporter(QObject):
 
     def on_exception(self, exc_type: type[BaseException], exc_value: BaseException | None,
                      exc_traceback: TracebackType | None) -> None:
-        if issubclass(exc_type, KeyboardInterrupt) and self._previous_sys_hook is not None:
+        if issubclass(exc_type, KeyboardInterrupt):
             self._previous_sys_hook(exc_type, exc_value, exc_traceback)
             return
         self._caught_in(threading.current_thread().name, (exc_type, exc_value, exc_traceback))
@@ -119,9 +134,14 @@ class CrashReporter(QObject):
         self._caught_in(name, (args.exc_type, args.exc_value, args.exc_traceback))
 
     def _caught_in(self, thread_name: str, exc_info: ExcInfo) -> None:
+        if self._reporting and QThread.currentThread() == self.thread():
+            sys.__excepthook__(*exc_info)  # raised while reporting: never back into the reporter
+            return
         try:
+            # The log's end as it was: the record below repeats the traceback the report has.
+            tail = self._safe(lambda: log_tail(path) if (path := self._log_file()) else None, None)
             log.critical("uncaught exception in %s", thread_name, exc_info=exc_info)
-            self._caught.emit(*exc_info, thread_name)  # queued to the GUI thread when raised elsewhere
+            self._caught.emit(*exc_info, thread_name, tail)  # queued to the GUI thread when raised elsewhere
         except Exception:  # the reporter itself failed: Python's hook still prints the first one
             sys.__excepthook__(*exc_info)
 
@@ -138,30 +158,47 @@ class CrashReporter(QObject):
     # -- the report (GUI thread) ------------------------------------------------------------
 
     def _report(self, exc_type: type[BaseException], exc_value: BaseException | None,
-                exc_traceback: TracebackType | None, thread_name: str) -> None:
-        report = build_report(exc_type, exc_value, exc_traceback, thread_name=thread_name, qt_version=qVersion(),
-                              dialect=self._safe(self._dialect, ""), log_file=self._log_file())
-        saved_to = None
-        if self.files_written < MAX_REPORT_FILES:
-            saved_to = write_report(report, self.log_dir)
-        if saved_to is not None:
-            self.files_written += 1
-            log.info("crash report saved as %s", saved_to)
-        if self._show_dialog:
-            self._show(report, saved_to)
-        self.reported.emit(report, saved_to)
+                exc_traceback: TracebackType | None, thread_name: str, tail: list[str] | None) -> None:
+        self._reporting = True
+        try:
+            report = build_report(exc_type, exc_value, exc_traceback, thread_name=thread_name,
+                                  qt_version=qVersion(), dialect=self._safe(self._dialect, ""),
+                                  log_file=self._safe(self._log_file, None), log_lines=tail)
+            saved_to = None
+            if self.files_written < MAX_REPORT_FILES:
+                saved_to = write_report(report, self.log_dir)
+            if saved_to is not None:
+                self.files_written += 1
+                log.info("crash report saved as %s", saved_to)
+            if self._show_dialog:
+                self._show(report, saved_to)
+            self.reported.emit(report, saved_to)
+        except Exception:
+            # Reporting failed (a window already deleted, a full disk…): both exceptions are
+            # printed, and the log has the first already.
+            sys.__excepthook__(*sys.exc_info())
+            sys.__excepthook__(exc_type, exc_value or exc_type(), exc_traceback)
+        finally:
+            self._reporting = False
 
     def _show(self, report: CrashReport, saved_to: Path | None) -> None:
-        from crmdesk.ui.dialogs.crash_dialog import CrashDialog
-
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.add_another()
             return
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = CrashDialog(report, saved_to=saved_to, log_dir=self.log_dir,
-                                  queued=self._safe(self._queued, None), parent=self._parent_widget())
+                                  queued=self._safe(self._queued, QUEUED_UNKNOWN), parent=self._parent_widget())
         self.dialog.open()  # window-modal, not a nested event loop: the hooks may fire again meanwhile
+
+    def report_now(self, error: BaseException) -> None:
+        """Report ``error`` at once, in a dialog that waits for the user (``exec``): for a failure
+        before the window's event loop runs, when a queued report would never be shown."""
+        tail = self._safe(lambda: log_tail(path) if (path := self._log_file()) else None, None)
+        log.critical("crmdesk could not start", exc_info=error)
+        self._report(type(error), error, error.__traceback__, threading.current_thread().name, tail)
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.exec()
 
     @staticmethod
     def _safe(read: Callable[[], Any], fallback: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -15,10 +16,10 @@ from PySide6.QtCore import QObject, QSettings, QTimer, QUrl, Slot, qCritical
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from crmdesk.context import AppContext
-from crmdesk.logs import DEBUG_ENV
+from crmdesk.logs import DEBUG_ENV, install_logging, installed_file
 from crmdesk.store import Store
 from crmdesk.ui.crash_reporter import MAX_REPORT_FILES, CrashReporter
-from crmdesk.ui.dialogs.crash_dialog import CrashDialog
+from crmdesk.ui.dialogs.crash_dialog import QUEUED_UNKNOWN, CrashDialog, edits_safe_text
 from crmdesk.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,12 +170,109 @@ def test_copy_and_open_log_folder(
     assert not dialog.isVisible()
 
 
-def test_ctrl_c_in_a_terminal_is_not_a_crash(context: AppContext, reporter: CrashReporter) -> None:
+def test_ctrl_c_in_a_terminal_is_not_a_crash(context: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[type[BaseException]] = []
-    reporter._previous_sys_hook = lambda exc_type, *_: seen.append(exc_type)
-    reporter.on_exception(KeyboardInterrupt, KeyboardInterrupt(), None)
+    monkeypatch.setattr(sys, "excepthook", lambda exc_type, *_: seen.append(exc_type))  # Python's, as it were
+    reporter = CrashReporter(context.paths.log_dir, log_file=lambda: None)
+    reporter.install(qt_messages=False)
+    try:
+        sys.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+    finally:
+        reporter.uninstall()
     assert seen == [KeyboardInterrupt]
     assert _crash_files(context) == [] and reporter.dialog is None
+
+
+def test_hooks_are_put_back_and_installing_twice_changes_nothing(context: AppContext) -> None:
+    before = (sys.excepthook, threading.excepthook)
+    reporter = CrashReporter(context.paths.log_dir, log_file=lambda: None)
+    reporter.install(qt_messages=False)
+    reporter.install(qt_messages=False)
+    assert (sys.excepthook, threading.excepthook) == (reporter.on_exception, reporter.on_thread_exception)
+    reporter.uninstall()
+    assert (sys.excepthook, threading.excepthook) == before
+    reporter.uninstall()
+    assert (sys.excepthook, threading.excepthook) == before
+
+
+@UNCAUGHT
+def test_a_failure_while_reporting_never_comes_back_into_the_reporter(
+    qtbot: Any, context: AppContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report over a window that is gone: the reporting fails, Python's own hook prints both
+    problems, the report file is there, and the next problem is reported again."""
+    def gone() -> Any:
+        raise RuntimeError("Internal C++ object (MainWindow) already deleted.")
+
+    reporter = CrashReporter(context.paths.log_dir, log_file=lambda: None, parent_widget=gone)
+    reporter.install(qt_messages=False)
+    try:
+        for n in (1, 2):
+            try:
+                raise LookupError(f"problem {n}")
+            except LookupError:
+                sys.excepthook(*sys.exc_info())
+            qtbot.waitUntil(lambda n=n: len(_crash_files(context)) == n)
+    finally:
+        reporter.uninstall()
+    printed = capsys.readouterr().err
+    assert printed.count("RuntimeError: Internal C++ object (MainWindow) already deleted.") == 2
+    assert "LookupError: problem 1" in printed and "LookupError: problem 2" in printed
+    assert reporter.dialog is None
+
+
+@UNCAUGHT
+def test_values_crmdesk_quotes_and_the_exception_s_own_log_record_stay_out_of_the_report(
+    qtbot: Any, context: AppContext
+) -> None:
+    installed = install_logging(context.paths, console_level=None)
+    reporter = CrashReporter(context.paths.log_dir, log_file=installed_file, show_dialog=False)
+    reporter.install(qt_messages=False)
+    try:
+        logging.getLogger("crmdesk.sync.engine").info("pulled 20 records")
+        with qtbot.waitSignal(reporter.reported, timeout=5000) as reported:
+            try:
+                raise ValueError("“ann@acme.example” is not an email address like name@example.com")
+            except ValueError:
+                sys.excepthook(*sys.exc_info())
+    finally:
+        reporter.uninstall()
+        installed.remove()
+    report = reported.args[0]
+    assert report.summary == "ValueError: “…” is not an email address like name@example.com"
+    assert "ann@acme.example" not in report.text
+    tail = report.text.split("The last lines of the log", 1)[1]
+    assert "pulled 20 records" in tail
+    assert "uncaught exception in" not in tail  # the traceback is in the report once, not twice
+
+
+@pytest.mark.allow_log_warnings("crmdesk could not start")
+def test_a_failure_before_the_window_is_reported_at_once(qtbot: Any, context: AppContext) -> None:
+    """``crmdesk`` fails while opening (no event loop yet): the dialog is shown and waited on."""
+    reporter = CrashReporter(context.paths.log_dir, log_file=lambda: None, queued=lambda: None)
+    reporter.install(qt_messages=False)
+    seen: list[str] = []
+
+    def answer() -> None:
+        seen.append(reporter.dialog.safety.text())
+        reporter.dialog.continue_button.click()
+
+    QTimer.singleShot(0, answer)
+    try:
+        reporter.report_now(OSError(28, "No space left on device"))
+    finally:
+        reporter.uninstall()
+    assert seen == ["No workspace is open, so no edit of yours is at stake."]
+    (saved,) = _crash_files(context)
+    assert "OSError: [Errno 28] No space left on device" in saved.read_text(encoding="utf-8")
+
+
+def test_what_the_dialog_says_of_the_edits() -> None:
+    assert edits_safe_text(None) == "No workspace is open, so no edit of yours is at stake."
+    assert edits_safe_text(QUEUED_UNKNOWN).startswith("crmdesk could not read the workspace file to count")
+    assert edits_safe_text(0).startswith("Every edit you made is saved")
+    assert edits_safe_text(1).startswith("Your edits are safe: 1 edit waits to be sent")
+    assert edits_safe_text(1200).startswith("Your edits are safe: 1,200 edits wait to be sent")
 
 
 def test_qt_messages_reach_the_log_and_a_fatal_one_leaves_a_report(

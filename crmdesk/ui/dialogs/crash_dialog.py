@@ -25,11 +25,20 @@ from PySide6.QtWidgets import (
 
 from crmdesk.crash_report import CrashReport
 
+#: ``queued`` when counting the edits failed (the workspace file may be what broke).
+QUEUED_UNKNOWN = -1
+
 
 def edits_safe_text(queued: int | None) -> str:
-    """What the dialog says of the user's edits, by how many still wait to be sent (None: unknown)."""
-    if queued is None or queued == 0:
-        return "Every edit you made is saved in the workspace file on this computer."
+    """What the dialog says of the user's edits, by how many still wait to be sent (None: no
+    workspace open; ``QUEUED_UNKNOWN``: they could not be counted)."""
+    if queued is None:
+        return "No workspace is open, so no edit of yours is at stake."
+    if queued == QUEUED_UNKNOWN:
+        return ("crmdesk could not read the workspace file to count the edits waiting to be sent: "
+                "each edit was written to it when you made it, but the report may tell why it cannot be read.")
+    if queued == 0:
+        return "Every edit you made is saved in the workspace file on this computer, and sent."
     waiting = "1 edit waits" if queued == 1 else f"{queued:,} edits wait"
     return (f"Your edits are safe: {waiting} to be sent, kept in the workspace file on this computer; "
             "they are sent at the next sync, even after a restart.")
@@ -60,8 +69,9 @@ class CrashDialog(QDialog):
         where = (f"The report below was saved as {saved_to}." if saved_to
                  else "The report below was not saved (see the log).")
         self.advice = QLabel(f"{where} Copy it into a message to whoever supports crmdesk for you: it holds "
-                             "the versions, what failed and the last lines of the log — no record data, "
-                             "no passwords or tokens.")
+                             "the versions, what failed and the last lines of the log, with tokens and the "
+                             "values crmdesk quotes hidden. Read it before you send it: a server's own "
+                             "message may still name a record.")
         self.advice.setTextFormat(Qt.TextFormat.PlainText)
         self.advice.setWordWrap(True)
         self.more_label = QLabel()
