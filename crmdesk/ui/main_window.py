@@ -204,8 +204,9 @@ class MainWindow(QMainWindow):
 
     def bring_to_front(self) -> None:
         """A second start of crmdesk with this data folder asked for this window (single_instance.py)."""
-        if self.isMinimized():
-            self.showNormal()
+        # Un-minimized as it was (a maximized window stays maximized), then raised. On Wayland, and
+        # on Windows for a request from another process, the desktop may only flash its entry.
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
         self.show()
         self.raise_()
         self.activateWindow()

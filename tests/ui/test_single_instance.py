@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QLockFile
+from PySide6.QtNetwork import QLocalServer
 
-from crmdesk.ui.single_instance import LOCK_NAME, Claim, Holder, SingleInstance, held_message
+from crmdesk.ui.single_instance import LOCK_NAME, Claim, Holder, SingleInstance, held_message, server_name
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A second process's claim on a data dir, printed: what a second start decides.
@@ -63,22 +64,59 @@ def first(data: Path) -> Iterator[SingleInstance]:
 
 
 def test_a_second_start_brings_the_first_window_to_the_front(qtbot: Any, data: Path, first: SingleInstance) -> None:
+    raised: list[bool] = []
+    first.connect_window(lambda: raised.append(True))
     with qtbot.waitSignal(first.raise_requested, timeout=10_000):
         second = _python(SECOND_CLAIM, data)
     out, err = second.communicate(timeout=30)
     assert out.split() == ["raised"], err
+    assert raised == [True]
+
+
+def test_a_second_start_while_the_first_is_still_starting_raises_it_once_shown(
+    qtbot: Any, data: Path, first: SingleInstance
+) -> None:
+    """The first is, say, in its workspace chooser: no window to raise yet. It says so, and its
+    window comes to the front as soon as it is connected."""
+    with qtbot.waitSignal(first.raise_requested, timeout=10_000):
+        second = _python(SECOND_CLAIM, data)
+    out, err = second.communicate(timeout=30)
+    assert out.split() == ["starting"], err
+    raised: list[bool] = []
+    first.connect_window(lambda: raised.append(True))
+    assert raised == [True]
 
 
 def test_crmdesk_started_again_with_the_same_data_folder_exits_after_raising_the_first(
     qtbot: Any, data: Path, first: SingleInstance
 ) -> None:
     """The whole second start, ``python -m crmdesk --data-dir``: no second window, a zero exit."""
+    raised: list[bool] = []
+    first.connect_window(lambda: raised.append(True))
     with qtbot.waitSignal(first.raise_requested, timeout=30_000):
         second = subprocess.Popen([sys.executable, "-m", "crmdesk", "--data-dir", str(data)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
     _, err = second.communicate(timeout=30)
     assert second.returncode == 0, err
-    assert f"crmdesk is already running with the data folder {data}: its window was brought to the front." in err
+    assert f"crmdesk is already running with the data folder {data}: its window was asked to come to the front." \
+        in err
+    assert raised == [True]
+
+
+def test_a_holder_that_takes_the_call_but_never_answers_is_named(data: Path) -> None:
+    """A crmdesk that hangs: its socket accepts (the system does that), nobody answers."""
+    lock = QLockFile(str(data / LOCK_NAME))
+    assert lock.tryLock(0)
+    silent = QLocalServer()
+    QLocalServer.removeServer(server_name(data))
+    assert silent.listen(server_name(data))
+    try:
+        single = SingleInstance(data, answer_ms=300)
+        assert single.claim() is Claim.HELD
+        assert single.holder is not None and single.holder.pid == os.getpid()
+    finally:
+        silent.close()
+        lock.unlock()
 
 
 def test_a_holder_that_does_not_answer_is_named(data: Path) -> None:
@@ -98,7 +136,9 @@ def test_a_holder_that_does_not_answer_is_named(data: Path) -> None:
 
 def test_a_holder_on_another_computer_is_named_with_its_host(data: Path) -> None:
     message = held_message(data, Holder(4242, "laptop-of-ana", "crmdesk"))
-    assert "(process 4242 on laptop-of-ana)" in message
+    assert message.startswith(f"crmdesk on laptop-of-ana (process 4242) is using the data folder {data}.")
+    # Qt cannot tell whether that process still runs: the user is told how to free the folder.
+    assert f"delete {data / LOCK_NAME}" in message
 
 
 def test_a_crashed_crmdesk_does_not_lock_the_user_out(qtbot: Any, data: Path) -> None:
