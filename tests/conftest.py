@@ -28,6 +28,22 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ALLOW_LOG_WARNINGS = "allow_log_warnings"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-dist", action="store_true",
+                     help="run the tests marked dist: they build (make dist) and run the PyInstaller app")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The ``dist`` tests build the app (minutes, and not from two workers at once): only when asked,
+    whatever ``-m`` says."""
+    if config.getoption("--run-dist"):
+        return
+    skip = pytest.mark.skip(reason="builds the PyInstaller app: run with --run-dist (make dist-check)")
+    for item in items:
+        if item.get_closest_marker("dist") is not None:
+            item.add_marker(skip)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

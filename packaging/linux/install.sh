@@ -42,12 +42,17 @@ if [ "$uninstall" = yes ]; then
 fi
 
 mkdir -p "$PREFIX/lib" "$PREFIX/bin" "$PREFIX/share/applications" "$PREFIX/share/metainfo"
+# Absolute, or the link and the menu entry would point somewhere relative to wherever they are read.
+PREFIX=$(cd "$PREFIX" && pwd)
 # A new version replaces the old folder whole: no stale library of the last one is left in it.
 rm -rf "$PREFIX/lib/crmdesk"
 cp -R "$HERE/crmdesk" "$PREFIX/lib/crmdesk"
 ln -sf "$PREFIX/lib/crmdesk/crmdesk" "$PREFIX/bin/crmdesk"
-# The entry says Exec=crmdesk; ~/.local/bin is not on every PATH, so the installed one names the binary.
-sed "s|^Exec=crmdesk|Exec=$PREFIX/bin/crmdesk|" "$HERE/share/applications/$APP_ID.desktop" \
+# The entry says Exec=crmdesk; ~/.local/bin is not on every PATH, so the installed one names the binary,
+# quoted as the desktop entry format wants (spaces; " ` $ \ escaped), then escaped again for sed.
+EXEC_PATH=$(printf '%s' "$PREFIX/bin/crmdesk" | sed 's/[\\"`$]/\\&/g')
+EXEC_SED=$(printf '%s' "\"$EXEC_PATH\"" | sed 's/[\\|&]/\\&/g')
+sed "s|^Exec=crmdesk\$|Exec=$EXEC_SED|" "$HERE/share/applications/$APP_ID.desktop" \
     >"$PREFIX/share/applications/$APP_ID.desktop"
 cp "$HERE/share/metainfo/$APP_ID.metainfo.xml" "$PREFIX/share/metainfo/"
 for icon in "$HERE"/share/icons/hicolor/*/apps/*; do
