@@ -98,3 +98,29 @@ def test_a_lists_entry_table_fits_and_keeps_a_dragged_width(qtbot: Any, context:
 
     again = open_list()
     assert again.table.table.horizontalHeader().sectionSize(1) == dragged
+
+
+def test_a_table_that_opened_empty_fits_its_first_rows_once(qtbot: Any) -> None:
+    """The demo's tables open before its first sync has brought a row: the rows that arrive are
+    fitted as if they had been there, and later rows move no column under the user's eyes."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from crmdesk.ui.widgets.record_table import RecordTable
+
+    model = QStandardItemModel(0, 2)
+    model.setHorizontalHeaderLabels(["Name", "Stage"])
+    table = RecordTable()
+    table.setModel(model)
+    table.resize(900, 400)
+    qtbot.addWidget(table)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.horizontalHeader()
+    empty_width = header.sectionSize(0)
+    name = "Palmer Snyder and Wilkinson migration"
+    model.appendRow([QStandardItem(name), QStandardItem("Qualified")])
+    fitted = header.sectionSize(0)
+    assert fitted > empty_width
+    assert table.fontMetrics().horizontalAdvance(name) + 8 <= fitted  # not cut to "Palmer…"
+    model.appendRow([QStandardItem(name + " and a much longer second phase"), QStandardItem("Won")])
+    assert header.sectionSize(0) == fitted  # once: later rows leave the columns where they are

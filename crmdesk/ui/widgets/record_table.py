@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
@@ -65,10 +65,19 @@ class RecordTable(QTableView):
         self.status_hint = StatusHint(TABLE_HINT, self)
         self.status_hint.watch(self)
         self._fitted = False
+        #: Fitted while there were no rows (a workspace still downloading): its titles only.
+        self._fitted_without_rows = False
 
     def fit_columns(self) -> None:
         """Columns as wide as the rows on screen show (those the user sized keep their width)."""
         fit_columns(self)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # Qt override
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._fit_first_rows)
+            model.rowsInserted.connect(self._fit_first_rows)
+            model.layoutChanged.connect(self._fit_first_rows)
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt override
         super().showEvent(event)
@@ -76,6 +85,16 @@ class RecordTable(QTableView):
             # Once, when the table opens: the rows on screen are known now. Refitting later
             # would move columns under the user's eyes as they scroll or edit.
             self._fitted = True
+            model = self.model()
+            self._fitted_without_rows = model is None or model.rowCount() == 0
+            self.fit_columns()
+
+    def _fit_first_rows(self, *_: object) -> None:
+        """The first rows of a table that opened empty (the demo's, before its first sync): fitted
+        to them once, as the table would have been had they been there when it opened."""
+        model = self.model()
+        if self._fitted_without_rows and model is not None and model.rowCount() > 0:
+            self._fitted_without_rows = False
             self.fit_columns()
 
     def selectAll(self) -> None:  # Qt override: Ctrl+A, Edit ▸ Select All
