@@ -72,7 +72,7 @@ def build_report(
         f"crmdesk {__version__} crash report",
         f"When: {at.isoformat(timespec='seconds')}",
         f"Thread: {thread_name}",
-        f"Platform: {platform.platform()} ({platform.machine()})",
+        f"Platform: {platform_text()}",
         f"Python: {platform.python_version()} ({sys.executable and Path(sys.executable).name})",
         f"Qt: {qt_version or 'not loaded'}",
         f"Dialect: {dialect or 'no workspace open'}",
@@ -85,6 +85,11 @@ def build_report(
     if log_file is not None:
         lines.extend(log_lines if log_lines is not None else log_tail(log_file))
     return CrashReport(summary=summary, text=hide("\n".join(lines)) + "\n", at=at)
+
+
+def platform_text() -> str:
+    """The operating system and machine, as the report and Help ▸ About name them."""
+    return f"{platform.platform()} ({platform.machine()})"
 
 
 def hide(text: str) -> str:

@@ -4,26 +4,18 @@ way to prove the crash reporter works (``ui/crash_reporter.py``)."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMenu
 
 from crmdesk.logs import DEBUG_ENV, installed_file
 from crmdesk.ui.crash_reporter import raise_crash_test
+from crmdesk.ui.folders import open_folder
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
     from crmdesk.paths import Paths
-
-
-def open_folder(folder: Path) -> bool:
-    """Show ``folder`` in the desktop's file manager (made first: an empty log folder exists)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class HelpMenu:

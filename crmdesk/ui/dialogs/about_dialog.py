@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk import __version__
+from crmdesk.crash_report import platform_text
 
 LICENCE = "MIT licence"
 
@@ -33,7 +34,7 @@ def about_details(data_dir: Path, log_file: Path | None) -> list[tuple[str, str]
         ("Version", __version__),
         ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
         ("Python", platform.python_version()),
-        ("Platform", f"{platform.platform()} ({platform.machine()})"),
+        ("Platform", platform_text()),
         ("Data folder", str(data_dir)),
         ("Log file", str(log_file) if log_file is not None else "none (the log folder cannot be written)"),
         ("Licence", LICENCE),

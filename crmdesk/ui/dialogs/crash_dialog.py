@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.crash_report import CrashReport
+from crmdesk.ui.folders import open_folder
 
 #: ``queued`` when counting the edits failed (the workspace file may be what broke).
 QUEUED_UNKNOWN = -1
@@ -117,8 +118,7 @@ class CrashDialog(QDialog):
         self.copy_button.setText("Copied")
 
     def open_log_folder(self) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_dir)))
+        open_folder(self.log_dir)
 
     def quit_app(self) -> None:
         # Through the windows' own close: the window saves its state and stops the sync cleanly.
