@@ -131,10 +131,11 @@ def install_logging(
     root = logging.getLogger()
     if any(isinstance(handler, LogFileHandler | ConsoleHandler) for handler in root.handlers):
         return InstalledLogging(file=installed_file(root))
-    if level is not None:
+    if level is None:
+        debug = bool(os.environ.get(DEBUG_ENV)) if debug is None else debug
+        level = logging.DEBUG if debug else logging.INFO
+    else:
         debug = level <= logging.DEBUG
-    debug = bool(os.environ.get(DEBUG_ENV)) if debug is None else debug
-    level = level if level is not None else logging.DEBUG if debug else logging.INFO
     redactor = RedactingFilter()
     installed = InstalledLogging(previous_level=root.level)
     if _can_write(paths.log_dir):

@@ -60,7 +60,7 @@ def raise_crash_test() -> None:
 
 
 class CrashReporter(QObject):
-    #: A report was built, saved (its path, or None) and shown: for the tests and the status bar.
+    #: A report was built, saved (its path, or None) and shown.
     reported = Signal(object, object)
     _caught = Signal(object, object, object, str, object)
 
@@ -139,7 +139,7 @@ class CrashReporter(QObject):
             return
         try:
             # The log's end as it was: the record below repeats the traceback the report has.
-            tail = self._safe(lambda: log_tail(path) if (path := self._log_file()) else None, None)
+            tail = self._tail()
             log.critical("uncaught exception in %s", thread_name, exc_info=exc_info)
             self._caught.emit(*exc_info, thread_name, tail)  # queued to the GUI thread when raised elsewhere
         except Exception:  # the reporter itself failed: Python's hook still prints the first one
@@ -152,7 +152,7 @@ class CrashReporter(QObject):
             # Qt aborts the process when this returns: the file is all the user will have.
             report = build_report(RuntimeError, RuntimeError(f"Qt fatal error: {message}"), None,
                                   thread_name=threading.current_thread().name, qt_version=qVersion(),
-                                  dialect=self._safe(self._dialect, ""), log_file=self._log_file())
+                                  dialect=self._safe(self._dialect, ""), log_file=self._safe(self._log_file, None))
             write_report(report, self.log_dir)
 
     # -- the report (GUI thread) ------------------------------------------------------------
@@ -194,11 +194,15 @@ class CrashReporter(QObject):
     def report_now(self, error: BaseException) -> None:
         """Report ``error`` at once, in a dialog that waits for the user (``exec``): for a failure
         before the window's event loop runs, when a queued report would never be shown."""
-        tail = self._safe(lambda: log_tail(path) if (path := self._log_file()) else None, None)
+        tail = self._tail()
         log.critical("crmdesk could not start", exc_info=error)
         self._report(type(error), error, error.__traceback__, threading.current_thread().name, tail)
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.exec()
+
+    def _tail(self) -> list[str] | None:
+        """The log's last lines now, before the exception's own record is written (None: no log)."""
+        return self._safe(lambda: log_tail(path) if (path := self._log_file()) else None, None)
 
     @staticmethod
     def _safe(read: Callable[[], Any], fallback: Any) -> Any:
