@@ -194,7 +194,9 @@ def run_gui(options: argparse.Namespace) -> int:
     try:
         started = _open(app, options, paths, shown)
     except Exception as error:
-        _stop_what_started(shown)
+        if "context" in shown:
+            with contextlib.suppress(Exception):  # the start's own error is the one to report
+                _stop_workspace(shown["context"])
         if options.screenshot:
             raise  # unattended: the traceback on stderr and the log is the report
         # No event loop runs yet, so a queued report would never show: now, and wait for the user.
@@ -202,17 +204,13 @@ def run_gui(options: argparse.Namespace) -> int:
         reporter.uninstall()
         return 1
     if started is None:
+        _stop_workspace(shown["context"])
         reporter.uninstall()
         return 1
     context, window = started
 
     def shut_down() -> None:
-        if context.sync is not None:
-            context.sync.stop()
-        for service in context.services:
-            service.stop()
-        if context.store is not None:
-            context.store.close()
+        _stop_workspace(context)
         # A keyring look-up still running would report to a window that is about to be deleted.
         window.finish_background_work()
         collector.stop()
@@ -237,16 +235,15 @@ def run_gui(options: argparse.Namespace) -> int:
     return app.exec()
 
 
-def _stop_what_started(shown: dict[str, Any]) -> None:
-    """After a failed start: the demo's server and the workspace file, as far as they got."""
-    context = shown.get("context")
-    if context is None:
-        return
-    with contextlib.suppress(Exception):  # the start's own error is the one to report
-        for service in context.services:
-            service.stop()
-        if context.store is not None:
-            context.store.close()
+def _stop_workspace(context: AppContext) -> None:
+    """The sync, the services beside the workspace (the demo's server) and the workspace file: at
+    quit, and after a start that did not get as far as a window."""
+    if context.sync is not None:
+        context.sync.stop()
+    for service in context.services:
+        service.stop()
+    if context.store is not None:
+        context.store.close()
 
 
 def _open(app: Any, options: argparse.Namespace, paths: Paths,
@@ -289,8 +286,6 @@ def _open(app: Any, options: argparse.Namespace, paths: Paths,
         if reopened is None and (options.view or options.screenshot):
             # Drawing the welcome page instead of the view asked for would hide the problem.
             print(f"crmdesk: {start.problem}", file=sys.stderr)
-            if context.store is not None:
-                context.store.close()
             return None
     # Only the first view is built at start: the one asked for, else the last one used.
     window = open_window(context, view_target(context, options.view) if options.view else None, reopened)
