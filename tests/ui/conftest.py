@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QDesktopServices, QUndoStack
 
 from crmdesk.context import AppContext
 from crmdesk.paths import Paths
@@ -27,6 +27,7 @@ from crmdesk.sandbox.server import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync import SyncEngine
 from crmdesk.ui.views.record_table_view import RecordTableView
+from tests.ui._desktop import OpenedUrls
 
 SyncFrom = Callable[..., str]
 StoreFactory = Callable[..., Store]
@@ -164,3 +165,15 @@ def open_view(qtbot: Any, context: AppContext) -> Callable[[str], RecordTableVie
         return view
 
     return make
+
+
+# -- what would reach the desktop's file manager ---------------------------------------------
+
+
+@pytest.fixture
+def opened_urls() -> Iterator[OpenedUrls]:
+    """The ``file:`` URLs the test opened (Open log folder…), instead of a file manager."""
+    receiver = OpenedUrls()
+    QDesktopServices.setUrlHandler("file", receiver, "open")
+    yield receiver
+    QDesktopServices.unsetUrlHandler("file")

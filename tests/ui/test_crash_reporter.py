@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, QTimer, QUrl, Slot, qCritical
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QSettings, QTimer, qCritical
+from PySide6.QtGui import QGuiApplication
 
 from crmdesk.context import AppContext
 from crmdesk.logs import DEBUG_ENV, install_logging, installed_file
@@ -21,29 +21,10 @@ from crmdesk.store import Store
 from crmdesk.ui.crash_reporter import MAX_REPORT_FILES, CrashReporter
 from crmdesk.ui.dialogs.crash_dialog import QUEUED_UNKNOWN, CrashDialog, edits_safe_text
 from crmdesk.ui.main_window import MainWindow
+from tests.ui._desktop import OpenedUrls
 
 ROOT = Path(__file__).resolve().parents[2]
 UNCAUGHT = pytest.mark.allow_log_warnings("uncaught exception in ")
-
-
-class OpenedUrls(QObject):
-    """Receives what ``QDesktopServices.openUrl`` would hand the desktop (Qt's own URL handler hook)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-
-@pytest.fixture
-def opened_urls() -> Iterator[OpenedUrls]:
-    receiver = OpenedUrls()
-    QDesktopServices.setUrlHandler("file", receiver, "open")
-    yield receiver
-    QDesktopServices.unsetUrlHandler("file")
 
 
 @pytest.fixture

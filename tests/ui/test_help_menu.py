@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot, qVersion
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import qVersion
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from crmdesk import __version__
@@ -17,24 +16,7 @@ from crmdesk.logs import install_logging
 from crmdesk.paths import Paths
 from crmdesk.ui.dialogs.about_dialog import AboutDialog
 from crmdesk.ui.help_menu import HelpMenu
-
-
-class OpenedUrls(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-
-@pytest.fixture
-def opened_urls() -> Iterator[OpenedUrls]:
-    receiver = OpenedUrls()
-    QDesktopServices.setUrlHandler("file", receiver, "open")  # what the desktop would be handed
-    yield receiver
-    QDesktopServices.unsetUrlHandler("file")
+from tests.ui._desktop import OpenedUrls
 
 
 @pytest.fixture

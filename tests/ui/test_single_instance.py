@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,16 @@ single = SingleInstance(Path(sys.argv[1]))
 assert single.claim() is Claim.FIRST
 os._exit(0)
 """
+
+
+@contextmanager
+def claiming(folder: Path) -> Iterator[Claim]:
+    """This process's claim on ``folder``, let go afterwards."""
+    single = SingleInstance(folder)
+    try:
+        yield single.claim()
+    finally:
+        single.release()
 
 
 def _env() -> dict[str, str]:
@@ -146,28 +157,19 @@ def test_a_crashed_crmdesk_does_not_lock_the_user_out(qtbot: Any, data: Path) ->
     _, err = crashed.communicate(timeout=30)
     assert crashed.returncode == 0, err
     assert (data / LOCK_NAME).exists()  # left behind
-    single = SingleInstance(data)
-    try:
-        assert single.claim() is Claim.FIRST
-    finally:
-        single.release()
+    with claiming(data) as claim:
+        assert claim is Claim.FIRST
 
 
 def test_the_folder_is_free_again_once_the_first_quits(data: Path, first: SingleInstance) -> None:
     first.release()
-    again = SingleInstance(data)
-    try:
-        assert again.claim() is Claim.FIRST
-    finally:
-        again.release()
+    with claiming(data) as claim:
+        assert claim is Claim.FIRST
 
 
 def test_two_data_folders_are_two_instances(tmp_path: Path, first: SingleInstance) -> None:
     other = tmp_path / "other"
     other.mkdir()
-    second = SingleInstance(other)
-    try:
-        assert second.claim() is Claim.FIRST
-        assert second.name != first.name
-    finally:
-        second.release()
+    with claiming(other) as claim:
+        assert claim is Claim.FIRST
+    assert server_name(other) != first.name
