@@ -157,6 +157,35 @@ class Edits:
             self._records.put(obj, Record(record_id, obj.slug, clean, now, now))
             return self._outbox.append(EntityKind.RECORD, MutationOp.CREATE, record_id, obj.slug, clean, {})
 
+    def create_records(self, object_slug: str, values_list: Sequence[Mapping[str, Any]], *,
+                       checked: bool = False) -> list[str]:
+        """Many new records of one object in one transaction (an import's batch): each as
+        ``create_record`` makes it, written together. Returns their local ids, in order; a value
+        the model refuses refuses the whole batch before anything is written. ``checked``: the
+        values are canonical and within the server's limits already (``parse_user_text`` and
+        ``ValueLimits.check`` made them); only their slugs are checked."""
+        obj = self._object(object_slug)
+        limits = self._schema.value_limits()
+        defaults = _defaults(obj, limits)
+        now = self._clock.now()
+        records: list[Record] = []
+        slugs = {attr.slug for attr in obj.attributes}
+        for values in values_list:
+            if checked:
+                if not values.keys() <= slugs:
+                    unknown = min(values.keys() - slugs)
+                    raise ValidationError(unknown, f"is not an attribute of {obj.plural_name}")
+                clean = {k: v for k, v in values.items() if v is not None}
+            else:
+                clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name, limits).items()
+                         if v is not None}
+            clean.update({slug: default for slug, default in defaults.items() if slug not in values})
+            records.append(Record(new_local_id(), obj.slug, clean, now, now))
+        with self._write():
+            self._records.put_many(obj, records)
+            self._outbox.append_record_creates([record.id for record in records], created_at=now)
+        return [record.id for record in records]
+
     def update_record(self, record_id: str, changes: Mapping[str, Any]) -> Mutation | None:
         """Change some fields. Returns None when nothing actually changed."""
         with self._write():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
 from crmdesk.store.changes import ChangeLog
@@ -76,6 +76,18 @@ class Outbox:
         mutation.op_id = cursor.lastrowid
         self._changes.flag("outbox")
         return mutation
+
+    def append_record_creates(self, record_ids: Sequence[str], *, created_at: str | None = None) -> None:
+        """Queue the create of each of these records, in order, with the values the records table
+        holds for it (an import's batch, just written): SQLite copies each record's values JSON
+        into its outbox row, no second encoding. Call inside the transaction that wrote them."""
+        when = created_at or utc_now()
+        self._conn.executemany(
+            "INSERT INTO outbox (mutation_id, entity, op, target_id, scope, changes_json, base_json, created_at)"
+            " SELECT ?, ?, ?, id, object_slug, values_json, '{}', ? FROM records WHERE id = ?",
+            [(str(uuid.uuid4()), EntityKind.RECORD.value, MutationOp.CREATE.value, when, record_id)
+             for record_id in record_ids])
+        self._changes.flag("outbox")
 
     def pending(
         self, states: Iterable[MutationState] = (MutationState.PENDING, MutationState.IN_FLIGHT)
