@@ -1,7 +1,8 @@
 """Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …``, ``crmdesk sync …``,
-``crmdesk records …``, ``crmdesk notes …`` and ``crmdesk links …`` are headless sub-commands (the last
-three in ``crmdesk/commands/``). Secrets never come from the command line: a dialect's credentials come
-from ``CRMDESK_TOKEN`` (the API token) or ``CRMDESK_<KEY>`` (each other one), else the keyring."""
+``crmdesk records …``, ``crmdesk notes …``, ``crmdesk links …`` and ``crmdesk import …`` are headless
+sub-commands (the last four in ``crmdesk/commands/``). Secrets never come from the command line: a
+dialect's credentials come from ``CRMDESK_TOKEN`` (the API token) or ``CRMDESK_<KEY>`` (each other
+one), else the keyring."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ def _notes(argv: Sequence[str]) -> int:
     return notes_main(argv)
 
 
+def _import(argv: Sequence[str]) -> int:
+    from crmdesk.commands.import_csv import main as import_main
+
+    return import_main(argv)
+
+
 def _links(argv: Sequence[str]) -> int:
     from crmdesk.commands.links import main as links_main
 
@@ -50,7 +57,7 @@ def _links(argv: Sequence[str]) -> int:
 # Each is imported when used: the window's start should not pay for the others.
 _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "sandbox": _sandbox, "sync": _sync, "records": _records, "notes": _notes,
-    "links": _links,
+    "links": _links, "import": _import,
 }
 
 
