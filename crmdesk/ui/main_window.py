@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from crmdesk.store.changes import ChangeSet
 from crmdesk.ui.change_feed import ChangeFeed
@@ -30,6 +30,7 @@ from crmdesk.ui.window_reminders import WindowReminders
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
     from crmdesk.store import Store
+    from crmdesk.store.csv_import import ImportResult
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
         self.addAction(self.new_record_action)
         self.new_list_action = file_menu.addAction("New list…")
         self.new_list_action.triggered.connect(self.new_list)
+        self.import_action = file_menu.addAction("Import CSV…")
+        self.import_action.triggered.connect(self.import_csv)
         self._add_workspace_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -282,6 +285,52 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.mutation is not None:
             self.lists_changed()
             self.navigate(f"list:{dialog.mutation.target_id}")
+
+    def import_csv(self) -> None:
+        """File ▸ Import CSV…: pick a file, then the import dialog (``open_import``)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.context.store is None:
+            self.statusBar().showMessage("Connect a workspace first.", 4000)
+            return
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import a CSV file", str(Path.home()),
+                                                "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if chosen:
+            self.open_import(Path(chosen))
+
+    def open_import(self, path: Path) -> QDialog | None:
+        """The import dialog for ``path`` (window-modal, deleted when closed), or a message saying
+        why the file cannot be read; returns the dialog."""
+        from crmdesk.model.csv_text import CsvError
+        from crmdesk.ui.dialogs.import_dialog import ImportDialog, read_file
+        from crmdesk.ui.new_record import object_of_view
+
+        store = self.context.store
+        if store is None:
+            return None
+        try:
+            table = read_file(path)
+        except CsvError as error:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot import", str(error), QMessageBox.StandardButton.Ok,
+                              self)
+            box.setObjectName("importUnreadable")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return None
+        dialog = ImportDialog(self.context, store, path, table, self, object_of_view(self.context, self.current_view()),
+                              tell=lambda message: self.statusBar().showMessage(message, 8000))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(self._imported)
+        dialog.open()
+        return dialog
+
+    def _imported(self, result: ImportResult) -> None:
+        created, updated = len(result.created), len(result.updated)
+        stopped = " before it was cancelled" if result.cancelled else ""
+        self.statusBar().showMessage(f"Imported {created:,} new and {updated:,} updated records{stopped}. "
+                                     "Edit ▸ Undo takes the import back.", 10000)
+        self.navigate(f"object:{result.object_slug}")
 
     def lists_changed(self, id_changes: dict[str, str] | None = None) -> None:
         """A list was made, renamed, deleted or given its server id (``OpenViews.lists_changed``)."""
