@@ -23,8 +23,9 @@ from crmdesk.commands.common import (
     run,
     workspace_store,
 )
+from crmdesk.commands.output import plain
 from crmdesk.model import ObjectDef
-from crmdesk.model.csv_text import ENCODINGS, CsvError, CsvTable, read_csv
+from crmdesk.model.csv_text import ENCODINGS, CsvError, CsvTable
 from crmdesk.store.csv_import import (
     MERGED,
     PARTS,
@@ -35,12 +36,11 @@ from crmdesk.store.csv_import import (
     apply_plan,
     auto_map,
     default_match,
+    read_csv_file,
 )
 
 #: Exit status when some rows were refused (the others were imported, unless --dry-run).
 EXIT_REFUSED = 2
-#: Files bigger than this are refused before being read: no spreadsheet writes one.
-MAX_FILE_BYTES = 1 << 30
 
 EPILOG = """Columns are matched to attributes by title or slug ("E-mail" finds an email attribute,
 "First name" and "Last name" fill a name, "Value currency" an amount's currency). Empty cells never
@@ -80,13 +80,7 @@ def main(argv: Sequence[str]) -> int:
 def read_file(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvTable:
     """The table in a file, or a ``CommandError`` saying why it cannot be read."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{path} is larger than 1 GiB: split it into smaller files.")
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from None
-    try:
-        return read_csv(data, encoding=encoding, delimiter="\t" if delimiter == "\\t" else delimiter)
+        return read_csv_file(path, encoding, "\t" if delimiter == "\\t" else delimiter)
     except CsvError as error:
         raise CommandError(f"{path}: {error}.") from None
 
@@ -135,16 +129,18 @@ def _import(options: argparse.Namespace) -> bool:
 def _describe(obj: ObjectDef, table: CsvTable, mapping: Sequence[Target | None],
               plan: ImportPlan) -> None:
     """What was understood of the file (on stderr, for a person) and each refused row."""
+    # The file's text and the workspace's titles, printed with control codes escaped (``plain``).
     columns = ", ".join(f"{header} → {target.label(obj)}" if target else f"{header} (ignored)"
                         for header, target in zip(table.headers, mapping, strict=True))
-    print(f"{len(table.rows)} rows ({table.encoding}, {table.delimiter_name}-separated): {columns}", file=sys.stderr)
+    print(plain(f"{len(table.rows)} rows ({table.encoding}, {table.delimiter_name}-separated): {columns}"),
+          file=sys.stderr)
     if plan.match:
         print(f"Matching on {obj.attribute(plan.match).title if obj.attribute(plan.match) else plan.match}",
               file=sys.stderr)
     for row in plan.rows:
         if row.action == REFUSED:
             where = f" ({table.headers[row.column]})" if row.column is not None else ""
-            print(f"line {row.line}{where}: refused: {row.problem}")
+            print(plain(f"line {row.line}{where}: refused: {row.problem}"))
         elif row.action == MERGED and row.merged_into is not None:
             print(f"line {row.line}: merged into line {plan.rows[row.merged_into].line} (same "
                   f"{plan.match})", file=sys.stderr)

@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.model import AttributeDef, AttributeType, ObjectDef, ValidationError, codec_for
-from crmdesk.model.csv_text import CsvTable
+from crmdesk.model.csv_text import CsvError, CsvTable, read_csv
 from crmdesk.model.values import edit_text, elements, parse_user_text, validate_value, values_equal
 from crmdesk.store.user_text import resolve_references
 
@@ -59,6 +60,21 @@ _REMEMBERED = 20_000
 #: Types whose typed text does not say every part of a value: "Lyon, US" reads as an address of one
 #: line, "Mary Ann Smith" as first name "Mary" (``_reads_as``).
 _LOSSY_TEXT = frozenset({AttributeType.LOCATION, AttributeType.PERSONAL_NAME})
+
+
+#: Files bigger than this are refused before being read: no spreadsheet writes one.
+MAX_FILE_BYTES = 1 << 30
+
+
+def read_csv_file(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvTable:
+    """The table in a file (``read_csv``); ``CsvError`` saying why, for the user, when it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CsvError(f"{path.name} is larger than 1 GiB: split it into smaller files")
+        data = path.read_bytes()
+    except OSError as error:
+        raise CsvError(f"Cannot read {path.name}: {error.strerror or error}") from None
+    return read_csv(data, encoding=encoding, delimiter=delimiter)
 
 
 def _normalised(text: str) -> str:
@@ -154,6 +170,9 @@ class PlannedRow:
     parsed: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
     record_id: str | None = None
+    #: Names the file gave only parts of (a "First name" column, no full name): completed from the
+    #: record's own name on an update, never cut down to the part given.
+    partial: set[str] = field(default_factory=set)
     merged_into: int | None = None
     problem: str | None = None
     column: int | None = None
@@ -174,10 +193,6 @@ class ImportPlan:
     def work(self) -> list[PlannedRow]:
         """The rows that write something (creates and updates), in file order."""
         return [row for row in self.rows if row.action in (CREATE, UPDATE)]
-
-    def first(self, count: int) -> ImportPlan:
-        """The plan of only its first ``count`` rows that write (what a cancelled import wrote)."""
-        return ImportPlan(self.object_slug, self.match, self.work()[:count])
 
     def summary(self, *, done: bool = True) -> str:
         """"created 950, updated 48, refused 2" (with unchanged and merged rows when there are)."""
@@ -236,16 +251,18 @@ class Planner:
                 continue
             keys = [_identity(match_attr, item) for item in elements(row.parsed.get(match_attr.slug))]
             earlier = next((first_of[key] for key in keys if key in first_of), None)
+            record_id = next((existing[key] for key in keys if key in existing), None)
+            if earlier is None and record_id is not None:
+                # Another of the record's values (its second address) named it in an earlier row.
+                earlier = first_for_record.get(record_id)
             if earlier is not None:
                 self._merge(rows[earlier], row)
+                for key in keys:  # a later row naming any of these joins the row that writes, never a merged one
+                    first_of.setdefault(key, earlier)
                 continue
             for key in keys:
                 first_of[key] = index
-            record_id = next((existing[key] for key in keys if key in existing), None)
-            if record_id is not None and record_id in first_for_record:
-                # Another of the record's values (its second address) named it in an earlier row.
-                self._merge(rows[first_for_record[record_id]], row)
-            elif record_id is not None:
+            if record_id is not None:
                 first_for_record[record_id] = index
                 self._as_update(row, record_id)
         for row in rows:
@@ -327,7 +344,10 @@ class Planner:
                 parsed[slug] = self._parse(self._attribute(slug), text, parts.pop(slug, {}))
             for slug, given in parts.items():
                 row.column = next(iter(given.values()))[1]
-                parsed[slug] = self._parse(self._attribute(slug), "", given)
+                attr = self._attribute(slug)
+                parsed[slug] = self._parse(attr, "", given)
+                if attr.type is AttributeType.PERSONAL_NAME:
+                    row.partial.add(slug)
         except ValidationError as error:
             row.action, row.problem = REFUSED, f"{error.attribute}: {error.message}"
             return row
@@ -408,6 +428,8 @@ class Planner:
             attr = self._attribute(slug)
             if attr.multiselect:  # added to the record's (the address it was matched by among them)
                 value = _joined(attr, before.get(slug), value)
+            elif slug in row.partial:
+                value = _completed_name(before.get(slug), value)
             if not values_equal(before.get(slug), value) and not _reads_as(attr, before.get(slug), value):
                 changed[slug] = value
         row.values = changed
@@ -420,7 +442,13 @@ class Planner:
         repeat.action, repeat.merged_into = MERGED, first.index
         for slug, value in repeat.parsed.items():
             attr = self._attribute(slug)
-            first.parsed[slug] = _joined(attr, first.parsed.get(slug), value) if attr.multiselect else value
+            if attr.multiselect:
+                first.parsed[slug] = _joined(attr, first.parsed.get(slug), value)
+            elif slug in repeat.partial:
+                first.parsed[slug] = _completed_name(first.parsed.get(slug), value)
+            else:
+                first.parsed[slug] = value
+                first.partial.discard(slug)
         if first.record_id is not None:
             self._as_update(first, first.record_id)
         else:
@@ -438,6 +466,18 @@ def _reads_as(attr: AttributeDef, held: Any, value: Any) -> bool:
         return values_equal(parse_user_text(attr, edit_text(attr, held)), value)
     except ValidationError:
         return False
+
+
+def _completed_name(held: Any, given: Any) -> Any:
+    """A name the file gave only a part of, with the other part kept from ``held`` and the full
+    name made again from both ("Augusta" over Ada Lovelace is Augusta Lovelace)."""
+    if not isinstance(held, dict) or not isinstance(given, dict):
+        return given
+    parts = {key: given.get(key) or held.get(key) for key in ("first_name", "last_name")}
+    name = {key: text for key, text in parts.items() if text}
+    if name:
+        name["full_name"] = " ".join(name[key] for key in ("first_name", "last_name") if key in name)
+    return name or given
 
 
 def _joined(attr: AttributeDef, held: Any, added: Any) -> list[Any]:
@@ -505,13 +545,15 @@ def apply_batch(store: Store, object_slug: str, rows: Iterable[PlannedRow], resu
         ids = store.edits.create_records(object_slug, creates, checked=True) if creates else []
         for row in rows:
             if row.action == UPDATE and row.record_id is not None:
-                current = store.records.get(row.record_id)
+                # A record created here may have its server id by now (a sync between batches, or a Redo).
+                current = store.records.get(row.record_id) or store.records.get(
+                    store.id_map.server_id(row.record_id) or "")
                 if current is None:  # deleted since the plan (a sync): nothing to update
                     continue
                 before = {slug: current.values.get(slug) for slug in row.values}
-                if store.edits.update_record(row.record_id, row.values) is not None:
+                if store.edits.update_record(current.id, row.values) is not None:
                     # Two rows may update one record (matched by each of its addresses): keep the oldest values.
-                    result.updated[row.record_id] = {**before, **result.updated.get(row.record_id, {})}
+                    result.updated[current.id] = {**before, **result.updated.get(current.id, {})}
     result.created.extend(ids)
     result.rows += len(rows)
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from crmdesk.model import ValidationError
 from crmdesk.store import Store, StoreError
-from crmdesk.store.csv_import import ImportPlan, ImportResult, apply_plan, undo_import
+from crmdesk.store.csv_import import WRITE_BATCH, ImportPlan, ImportResult, apply_batch, undo_import
 
 
 def describe_import(result: ImportResult, noun_one: str, noun_many: str) -> str:
@@ -29,6 +30,8 @@ class ImportCommand(QUndoCommand):
         self._store = store
         self._plan = plan
         self._result = result
+        #: The plan's rows that write which the import wrote (all, or those before a cancel): each Redo writes them.
+        self._rows = result.rows
         self._done = True
         #: Told after each undo or redo: None when it went through, else the store's message.
         self._changed = changed
@@ -36,19 +39,32 @@ class ImportCommand(QUndoCommand):
     def redo(self) -> None:
         if self._done:
             return  # the import itself wrote the rows
-        written = self._plan.first(self._result.rows)  # what the import wrote, a cancelled one too
-        self._run(lambda: setattr(self, "_result", apply_plan(self._store, written)))
-        self._done = True
+        work = self._plan.work()[:self._rows]
+        result = ImportResult(self._plan.object_slug)
+
+        def write() -> None:  # batch by batch into ``result``: a refused batch keeps what went before
+            for start in range(0, len(work), WRITE_BATCH):
+                apply_batch(self._store, self._plan.object_slug, work[start:start + WRITE_BATCH], result)
+
+        went_through = self._run(write)
+        # What was written (all of it, or the batches before a refusal) is what Undo takes back.
+        if went_through or result.rows:
+            self._result = result
+            self._done = True
 
     def undo(self) -> None:
-        self._run(lambda: undo_import(self._store, self._result))
-        self._done = False
+        if not self._done:
+            return  # the redo was refused: nothing of it to take back
+        if self._run(lambda: undo_import(self._store, self._result)):
+            self._done = False
 
-    def _run(self, step: Callable[[], None]) -> None:
+    def _run(self, step: Callable[[], None]) -> bool:
+        """Run ``step``; whether it went through (a refusal is told, not raised into Qt's stack)."""
         failure: str | None = None
         try:
             step()
-        except StoreError as error:
+        except (StoreError, ValidationError) as error:  # ValidationError: an attribute the sync removed
             failure = str(error)
         if self._changed is not None:
             self._changed(failure)
+        return failure is None

@@ -302,14 +302,15 @@ class MainWindow(QMainWindow):
         """The import dialog for ``path`` (window-modal, deleted when closed), or a message saying
         why the file cannot be read; returns the dialog."""
         from crmdesk.model.csv_text import CsvError
-        from crmdesk.ui.dialogs.import_dialog import ImportDialog, read_file
+        from crmdesk.store.csv_import import read_csv_file
+        from crmdesk.ui.dialogs.import_dialog import ImportDialog
         from crmdesk.ui.new_record import object_of_view
 
         store = self.context.store
         if store is None:
             return None
         try:
-            table = read_file(path)
+            table = read_csv_file(path)
         except CsvError as error:
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot import", str(error), QMessageBox.StandardButton.Ok,
                               self)

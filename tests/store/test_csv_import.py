@@ -380,3 +380,32 @@ def test_create_records_writes_each_record_with_its_outbox_row_in_order(store: S
     queued = store.outbox.all()
     assert [(m.op, m.target_id) for m in queued] == [(MutationOp.CREATE, ids[0]), (MutationOp.CREATE, ids[1])]
     assert queued[1].changes == {"name": {"first_name": "Bob", "full_name": "Bob"}, "badge": "b"}
+
+
+def test_rows_naming_one_record_by_turns_all_join_the_row_that_writes(crm: Store) -> None:
+    # The second and third rows both name Ada by her work address: the third must not join the
+    # second (which writes nothing), or its tag would be lost.
+    plan = _plan(crm, ["Email", "Job title", "Score", "Tags"], ["ada@example.com", "CEO", "", ""],
+                 ["ada@work.com", "", "5", ""], ["ada@work.com", "", "", "hot"])
+    assert [row.action for row in plan.rows] == [UPDATE, MERGED, MERGED]
+    assert [row.merged_into for row in plan.rows[1:]] == [0, 0]
+    apply_plan(crm, plan)
+    values = _values(crm, "p-ada")
+    assert (values["job_title"], values["score"], values["tags"]) == ("CEO", 5, ["vip", "hot"])
+
+
+def test_a_name_given_in_part_keeps_the_records_other_part(crm: Store) -> None:
+    plan = _plan(crm, ["Email", "First name"], ["ada@example.com", "Augusta"])
+    apply_plan(crm, plan)
+    assert _values(crm, "p-ada")["name"] == {"first_name": "Augusta", "last_name": "Lovelace",
+                                             "full_name": "Augusta Lovelace"}
+
+
+def test_an_update_planned_for_an_offline_record_follows_it_to_its_server_id(crm: Store) -> None:
+    made = crm.edits.create_record("people", {"emails": ["new@example.com"], "badge": "b"})
+    plan = _plan(crm, ["Email", "Job title"], ["new@example.com", "Pilot"])
+    assert plan.rows[0].record_id == made.target_id
+    crm.rewrite_local_id(made.target_id, "srv-123", "record")  # the sync sent the create before the import wrote
+    result = apply_plan(crm, plan)
+    assert _values(crm, "srv-123")["job_title"] == "Pilot"
+    assert list(result.updated) == ["srv-123"]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from crmdesk.model.csv_text import CsvTable
 from crmdesk.store.csv_import import CREATE, MERGED, REFUSED, UNCHANGED, UPDATE, ImportPlan, PlannedRow, Target
+from crmdesk.ui.text import plain_tooltip
 from crmdesk.ui.theme_ink import mix
 
 #: Which rows the preview shows (the dialog's "Show" choice).
@@ -120,7 +121,7 @@ class ImportPreviewModel(QAbstractTableModel):
         if planned is None or planned.action != REFUSED:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return planned.problem
+            return plain_tooltip(planned.problem or "")  # it may quote the file's text
         if role == Qt.ItemDataRole.BackgroundRole:
             palette = QApplication.palette()
             return mix(palette.color(QPalette.ColorRole.Base), QColor("#d93025"), 0.16)
