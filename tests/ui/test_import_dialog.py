@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QLineEdit, QMenu, QMessageBox
 
 from crmdesk.context import AppContext
 from crmdesk.model import EntityKind, MutationOp
@@ -29,6 +29,9 @@ from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.navigation import Navigator
 from crmdesk.ui.theme_ink import contrast
 from tests.ui._theme_palettes import app_palette, dark_palette, light_palette
+from tests.ui.test_admin_access import Env, admin, member
+
+__all__ = ["admin", "member"]  # the fixtures, shared with the access tests
 
 # The file's columns, in order (``set_column_target``'s rows).
 FIRST, LAST, EMAIL, JOB, COMPANY = range(5)
@@ -412,3 +415,52 @@ def test_screenshots_light_and_dark(qtbot: Any, qapp: QApplication, context: App
             assert dialog.grab().save(str(shot))
             assert shot.stat().st_size > 10_000
             dialog.close()
+
+
+# -- a column can make a new attribute (where the account may change the schema) ------------------
+
+
+@pytest.mark.qt_log_ignore("QObject::killTimer: Timers cannot be stopped from another thread")
+def test_a_column_makes_a_new_attribute_on_the_server_and_imports_into_it(qtbot: Any, admin: Env,
+                                                                          tmp_path: Path) -> None:
+    path = tmp_path / "partners.csv"
+    path.write_text("Name,Partner tier\nGrace Newcomer,Gold\n", encoding="utf-8")
+    dialog = ImportDialog(admin.context, admin.store, path, read_csv(path.read_bytes()), object_slug="people")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
+        dialog.show()
+    assert dialog.column_target(1) is None  # no attribute is called that yet
+    qtbot.waitUntil(dialog.can_add_attributes, timeout=15_000)  # the server says this account is an admin
+    combo = dialog.columns_table.cellWidget(1, 2)
+    assert isinstance(combo, QComboBox) and combo.itemText(combo.count() - 1) == "New attribute…"
+    combo.setCurrentIndex(combo.count() - 1)
+    form = dialog.attribute_form
+    assert form is not None and form.isVisible()
+    assert (form.title.text(), form.slug.text()) == ("Partner tier", "partner_tier")  # type: ignore[attr-defined]
+    form.buttons.button(QDialogButtonBox.StandardButton.Save).click()  # type: ignore[attr-defined]
+    # Made on the server, brought by the sync, then the column goes to it and the rows are planned again.
+    qtbot.waitUntil(lambda: dialog.column_target(1) == Target("partner_tier"), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.import_button.isEnabled(), timeout=PLANNED_MS)
+    assert combo is not dialog.columns_table.cellWidget(1, 2)  # the lists were filled again
+    assert dialog.columns_table.cellWidget(1, 2).currentText() == "Partner tier"  # type: ignore[union-attr]
+    _import(qtbot, dialog)
+    made = [row for row in admin.store.records.rows(admin.store.records.query_ids("people", None))
+            if row.title == "Grace Newcomer"]
+    assert [row.values.get("partner_tier") for row in made] == ["Gold"]
+
+
+@pytest.mark.qt_log_ignore("QObject::killTimer: Timers cannot be stopped from another thread")
+def test_a_member_is_not_offered_a_new_attribute(qtbot: Any, member: Env, tmp_path: Path) -> None:
+    path = tmp_path / "partners.csv"
+    path.write_text("Name,Partner tier\nGrace Newcomer,Gold\n", encoding="utf-8")
+    dialog = ImportDialog(member.context, member.store, path, read_csv(path.read_bytes()), object_slug="people")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
+        dialog.show()
+    access = dialog._access
+    assert access is not None
+    with qtbot.waitSignal(access.capabilities_changed, timeout=15_000):
+        access.probe()  # asked again: the answer is the server's, not the kept one
+    assert not dialog.can_add_attributes()
+    combo = dialog.columns_table.cellWidget(1, 2)
+    assert isinstance(combo, QComboBox) and "New attribute…" not in [combo.itemText(i) for i in range(combo.count())]

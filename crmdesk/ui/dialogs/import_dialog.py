@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import ObjectDef, ValidationError
-from crmdesk.model.csv_text import ENCODINGS, CsvError, CsvTable, read_csv
+from crmdesk.model.csv_text import ENCODINGS, CsvError, CsvTable
 from crmdesk.store import Store, StoreError
 from crmdesk.store.csv_import import (
     BATCH,
@@ -54,6 +54,7 @@ from crmdesk.store.csv_import import (
     apply_batch,
     auto_map,
     default_match,
+    read_csv_file,
     targets,
 )
 from crmdesk.ui.import_command import ImportCommand, describe_import
@@ -65,15 +66,19 @@ from crmdesk.ui.models.import_preview_model import (
     SHOW_UPDATES,
     ImportPreviewModel,
 )
+from crmdesk.ui.text import plain_tooltip
 
 if TYPE_CHECKING:
     from crmdesk.context import AppContext
+    from crmdesk.ui.admin.access import AdminAccess
 
 log = logging.getLogger(__name__)
 
 _DELIMITERS = ((",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Vertical bar"))
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32", "cp1252": "Windows-1252",
                    "latin-1": "Latin-1 (ISO-8859-1)", "mac-roman": "Mac Roman"}
+#: The last item of each column's "Goes to" list where the account may change the schema.
+NEW_ATTRIBUTE = "New attribute…"
 #: Planning again waits this long after a change, so a run of changes plans once.
 REPLAN_DELAY_MS = 150
 
@@ -82,15 +87,6 @@ def user_region() -> str | None:
     """The user's country (phone numbers typed without +country code are numbers there)."""
     territory = QLocale.territoryToCode(QLocale().territory())
     return territory if len(territory) == 2 else None
-
-
-def read_file(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvTable:
-    """The file's table; ``CsvError`` (with a message for the user) when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CsvError(f"Cannot read {path.name}: {error.strerror or error}") from None
-    return read_csv(data, encoding=encoding, delimiter=delimiter)
 
 
 def best_object(objects: dict[str, ObjectDef], headers: list[str], preferred: str | None) -> str:
@@ -144,6 +140,11 @@ class ImportDialog(QDialog):
         self._importing = False
         self._cancel_import = False
         self._query = BackgroundQuery(store.path, self)
+        #: A new attribute the user made for a column, by slug → that column: mapped once the sync
+        #: brings the server's schema (the attribute is made on the server, never offline).
+        self._awaiting: dict[str, int] = {}
+        self.attribute_form: QDialog | None = None
+        self._access = self._admin_access()
         self._replan = QTimer(self, singleShot=True, interval=REPLAN_DELAY_MS)
         self._replan.timeout.connect(self._start_planning)
         self._build(object_slug)
@@ -262,6 +263,22 @@ class ImportDialog(QDialog):
         self._show_reading()
         self._object_changed()
 
+    def _admin_access(self) -> AdminAccess | None:
+        """Whether "New attribute…" is offered: the workspace's server, asked what this account may do."""
+        if self.context.backend_factory is None:
+            return None
+        from crmdesk.ui.admin.access import AdminAccess
+
+        access = AdminAccess(self.context, self)
+        access.capabilities_changed.connect(lambda _caps: self._refill_columns())
+        if self.context.sync is not None:
+            self.context.sync.worker.changed.connect(self._schema_may_have_changed)
+        access.probe()
+        return access
+
+    def can_add_attributes(self) -> bool:
+        return self._access is not None and self._access.capabilities.schema_admin
+
     @property
     def obj(self) -> ObjectDef:
         return self._objects[self.object_combo.currentData()]
@@ -280,10 +297,11 @@ class ImportDialog(QDialog):
 
     def _reread(self) -> None:
         try:
-            table = read_file(self.path, self.encoding_combo.currentData(), self.delimiter_combo.currentData())
+            table = read_csv_file(self.path, self.encoding_combo.currentData(), self.delimiter_combo.currentData())
         except CsvError as error:
-            self.summary_label.setText(str(error))
-            self.import_button.setEnabled(False)
+            # The lists go back to how the file is shown: the preview still holds that reading.
+            self._show_reading()
+            self.summary_label.setText(f"{error}. The file is still read as before.")
             return
         self.table = table
         self._show_reading()
@@ -315,7 +333,7 @@ class ImportDialog(QDialog):
             name = QTableWidgetItem(header)
             self.columns_table.setItem(row, 0, name)
             sample = QTableWidgetItem(first[row])
-            sample.setToolTip(first[row])
+            sample.setToolTip(plain_tooltip(first[row]))  # the file's text is never markup
             self.columns_table.setItem(row, 1, sample)
             combo = QComboBox()
             combo.addItem("— Ignore —")
@@ -323,10 +341,68 @@ class ImportDialog(QDialog):
                 combo.addItem(target.label(obj))
             # Items carry no data: a QVariant of a Python object does not compare (findData).
             mapped = self._mapping[row]
+            if self.can_add_attributes():
+                combo.insertSeparator(combo.count())
+                combo.addItem(NEW_ATTRIBUTE)
             combo.setCurrentIndex(choices.index(mapped) + 1 if mapped in choices else 0)
-            combo.currentIndexChanged.connect(
-                lambda index, row=row: self._target_changed(row, choices[index - 1] if index > 0 else None))
+            combo.currentIndexChanged.connect(lambda index, row=row: self._target_picked(row, index, choices))
             self.columns_table.setCellWidget(row, 2, combo)
+
+    def _refill_columns(self) -> None:
+        if self._objects and not self._importing:
+            self._fill_columns(self.obj)
+
+    def _target_picked(self, row: int, index: int, choices: list[Target]) -> None:
+        if index > len(choices):  # past the separator: "New attribute…"
+            self.new_attribute(row)
+        else:
+            self._target_changed(row, choices[index - 1] if index > 0 else None)
+
+    def new_attribute(self, row: int) -> QDialog | None:
+        """The admin's attribute form for the column ``row``, its title the column's; the column
+        goes to the new attribute once the server has made it and the sync brought it here."""
+        if self._access is None:
+            return None
+        from crmdesk.ui.admin.attribute_form import AttributeForm
+        from crmdesk.ui.admin.common import slugify
+
+        header = self.table.headers[row]
+        form = AttributeForm(self.context, self._access, self.obj.slug, None, self)
+        form.title.setText(header)
+        form.slug.setText(slugify(header))
+        form.saved.connect(lambda slug: self._attribute_made(row, slug, header))
+        form.finished.connect(lambda _result: self._refill_columns())  # the list shows the column's target again
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+        self.attribute_form = form
+        return form
+
+    def _attribute_made(self, row: int, slug: str, header: str) -> None:
+        self._awaiting[slug] = row
+        self.summary_label.setText(f"The attribute for “{header}” was made on the server; the column goes to it "
+                                   "as soon as the workspace has synced.")
+        self._map_awaited()
+
+    def _schema_may_have_changed(self, changes: object) -> None:
+        if getattr(changes, "schema", False) or getattr(changes, "full_reset", False):
+            self.store.schema.invalidate()
+            objects = self.store.schema.objects()
+            if self._objects and self.obj.slug in objects:
+                self._objects = objects
+                self._map_awaited()
+
+    def _map_awaited(self) -> None:
+        """Columns whose new attribute the store now has go to it, and the rows are planned again."""
+        obj = self.obj
+        arrived = {slug: row for slug, row in self._awaiting.items() if obj.attribute(slug) is not None}
+        if not arrived:
+            return
+        for slug, row in arrived.items():
+            del self._awaiting[slug]
+            self._mapping = [None if target == Target(slug) else target for target in self._mapping]
+            self._mapping[row] = Target(slug)
+        self._refill_columns()
+        self._schedule_plan()
 
     def column_target(self, row: int) -> Target | None:
         """Where the file's column ``row`` goes, as chosen."""
@@ -367,7 +443,9 @@ class ImportDialog(QDialog):
     # -- planning (in the background) ------------------------------------------------------------
 
     def _schedule_plan(self) -> None:
-        """Plan again shortly; until then the shown plan is stale, so Import waits for the new one."""
+        """Plan again shortly; until then the shown plan is stale, so Import waits for the new one
+        (and a plan still being made is moot: its answer must not be shown)."""
+        self._generation += 1
         self.import_button.setEnabled(False)
         self._replan.start()
 
