@@ -8,13 +8,46 @@ its delete) and the updated values put back. Redo imports the same rows again, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from crmdesk.model import ValidationError
 from crmdesk.store import Store, StoreError
-from crmdesk.store.csv_import import WRITE_BATCH, ImportPlan, ImportResult, apply_batch, undo_import
+from crmdesk.store.csv_import import BATCH, ImportPlan, ImportResult, apply_batch, undo_import
+
+#: Undo or Redo of more records than this shows its progress (from ~0.5 s of work).
+PROGRESS_ABOVE = 2_000
+
+
+@contextmanager
+def _progress(text: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    """A window-modal progress dialog (no Cancel: half an undo is not a state anyone asked for)
+    for a big Undo or Redo; the callback moves it on and lets the window repaint between batches.
+    Small ones show nothing."""
+    if total <= PROGRESS_ABOVE:
+        yield lambda _done, _total: None
+        return
+    dialog = QProgressDialog(text, "", 0, total, QApplication.activeWindow())
+    dialog.setObjectName("importUndoProgress")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(300)
+
+    def told(done: int, _total: int) -> None:
+        dialog.setValue(done)
+        # Paints and the sync's notices, never the user's input: a second Ctrl+Z must not start an
+        # undo inside this one (the modal dialog shows only after 300 ms).
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    try:
+        yield told
+    finally:
+        dialog.close()
+        dialog.deleteLater()
 
 
 def describe_import(result: ImportResult, noun_one: str, noun_many: str) -> str:
@@ -42,11 +75,13 @@ class ImportCommand(QUndoCommand):
         work = self._plan.work()[:self._rows]
         result = ImportResult(self._plan.object_slug)
 
-        def write() -> None:  # batch by batch into ``result``: a refused batch keeps what went before
-            for start in range(0, len(work), WRITE_BATCH):
-                apply_batch(self._store, self._plan.object_slug, work[start:start + WRITE_BATCH], result)
+        with _progress("Importing again…", len(work)) as told:
+            def write() -> None:  # batch by batch into ``result``: a refused batch keeps what went before
+                for start in range(0, len(work), BATCH):
+                    apply_batch(self._store, self._plan.object_slug, work[start:start + BATCH], result)
+                    told(result.rows, len(work))
 
-        went_through = self._run(write)
+            went_through = self._run(write)
         # What was written (all of it, or the batches before a refusal) is what Undo takes back.
         if went_through or result.rows:
             self._result = result
@@ -55,8 +90,9 @@ class ImportCommand(QUndoCommand):
     def undo(self) -> None:
         if not self._done:
             return  # the redo was refused: nothing of it to take back
-        if self._run(lambda: undo_import(self._store, self._result)):
-            self._done = False
+        with _progress("Taking back the import…", len(self._result.created) + len(self._result.updated)) as told:
+            if self._run(lambda: undo_import(self._store, self._result, told)):
+                self._done = False
 
     def _run(self, step: Callable[[], None]) -> bool:
         """Run ``step``; whether it went through (a refusal is told, not raised into Qt's stack)."""

@@ -409,3 +409,14 @@ def test_an_update_planned_for_an_offline_record_follows_it_to_its_server_id(crm
     result = apply_plan(crm, plan)
     assert _values(crm, "srv-123")["job_title"] == "Pilot"
     assert list(result.updated) == ["srv-123"]
+
+
+def test_taking_an_import_back_tells_its_progress_batch_by_batch(crm: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_import, "BATCH", 2)
+    plan = _plan(crm, ["Name", "Email", "Badge", "Score"], *([f"P{i}", f"p{i}@example.com", "b", ""] for i in range(4)),
+                 ["Ada Lovelace", "ada@example.com", "", "8"])
+    result = apply_plan(crm, plan)
+    told: list[tuple[int, int]] = []
+    undo_import(crm, result, lambda done, total: told.append((done, total)))
+    assert told == [(2, 5), (4, 5), (5, 5)]  # four records made, one updated: five to take back
+    assert crm.records.count("people") == 1 and _values(crm, "p-ada")["score"] == 3

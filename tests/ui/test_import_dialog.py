@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QLineEdit, QMenu, QMessageBox
 
@@ -415,6 +415,30 @@ def test_screenshots_light_and_dark(qtbot: Any, qapp: QApplication, context: App
             assert dialog.grab().save(str(shot))
             assert shot.stat().st_size > 10_000
             dialog.close()
+
+
+def test_taking_back_a_big_import_lets_the_window_repaint(qtbot: Any, context: AppContext, store: Store) -> None:
+    from crmdesk.store.csv_import import Planner, apply_plan, auto_map
+    from crmdesk.ui.import_command import PROGRESS_ABOVE, ImportCommand
+
+    rows = [f"Bulk{i},Person,bulk{i}@example.test" for i in range(PROGRESS_ABOVE + 100)]
+    table = read_csv(("First name,Last name,E-mail\n" + "\n".join(rows) + "\n").encode())
+    people = store.schema.get_object("people")
+    assert people is not None
+    plan = Planner(store, people).plan(table, auto_map(people, table.headers), "email_addresses")
+    result = apply_plan(store, plan)
+    stack = context.undo_stack
+    assert stack is not None
+    stack.push(ImportCommand(store, plan, result, "Import"))
+    before = store.records.count("people")
+    turns: list[int] = []
+    ticker = QTimer(interval=0)
+    ticker.timeout.connect(lambda: turns.append(1))
+    ticker.start()
+    stack.undo()  # synchronous: only the progress's own event processing lets the timer fire
+    ticker.stop()
+    assert store.records.count("people") == before - len(result.created)
+    assert len(turns) >= 2  # the event loop turned between batches: paints and the sync's notices go on
 
 
 # -- a column can make a new attribute (where the account may change the schema) ------------------
