@@ -471,6 +471,11 @@ def test_a_column_makes_a_new_attribute_on_the_server_and_imports_into_it(qtbot:
     made = [row for row in admin.store.records.rows(admin.store.records.query_ids("people", None))
             if row.title == "Grace Newcomer"]
     assert [row.values.get("partner_tier") for row in made] == ["Gold"]
+    # The sync sends it (the import asked for a push): on the server, in the new attribute. Waiting
+    # for it also leaves the sync idle, so the fixture stops it at once.
+    assert admin.server.core is not None
+    qtbot.waitUntil(lambda: any(record.values.get("partner_tier") == "Gold"
+                                for record in admin.server.core.records.all("people")), timeout=30_000)
 
 
 @pytest.mark.qt_log_ignore("QObject::killTimer: Timers cannot be stopped from another thread")
