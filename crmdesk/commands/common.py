@@ -106,14 +106,9 @@ def find_attribute(obj: ObjectDef, name: str) -> AttributeDef:
     raise CommandError(f"{obj.plural_name} have no attribute “{name}” (they have: {slugs}).")
 
 
-def record_by_id(store: Store, record_id: str) -> RecordRow | None:
-    """A record of any object by id; a local id that a sync has since replaced still finds it."""
-    return store.records.get(record_id) or store.records.get(store.id_map.server_id(record_id) or "")
-
-
 def find_record(store: Store, obj: ObjectDef, record_id: str) -> RecordRow:
-    """A record of ``obj`` by id (``record_by_id``)."""
-    row = record_by_id(store, record_id)
+    """A record of ``obj`` by id (``Store.record_by_id``: a local id a sync has replaced still finds it)."""
+    row = store.record_by_id(record_id)
     if row is None or row.object_slug != obj.slug:
         raise CommandError(f"There is no {obj.singular_name.lower()} “{record_id}” in this workspace.")
     return row

@@ -34,6 +34,7 @@ from crmdesk.store.csv_import import (
     Planner,
     Target,
     apply_plan,
+    assign,
     auto_map,
     default_match,
     read_csv_file,
@@ -101,9 +102,7 @@ def _mapping(obj: ObjectDef, table: CsvTable, changes: Sequence[str]) -> list[Ta
                 raise CommandError(f"{attr.title} has no part “{part}” "
                                    f"(it has: {', '.join(PARTS.get(attr.type, ())) or 'none'}).")
             target = Target(attr.slug, part or None)
-        index = table.headers.index(column)
-        mapping = [None if target is not None and t == target else t for t in mapping]
-        mapping[index] = target
+        mapping = assign(mapping, table.headers.index(column), target)
     return mapping
 
 

@@ -17,7 +17,6 @@ from crmdesk.commands.common import (
     add_workspace_options,
     find_object,
     find_record,
-    record_by_id,
     run,
     workspace_store,
 )
@@ -87,7 +86,7 @@ def _record(store: Store, options: argparse.Namespace) -> RecordRow:
 
 
 def _other(store: Store, other_id: str) -> RecordRow:
-    row = record_by_id(store, other_id)
+    row = store.record_by_id(other_id)
     if row is None:
         raise CommandError(f"There is no record “{other_id}” in this workspace.")
     return row

@@ -17,8 +17,9 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-#: What the detector tries, in its order of preference when two read equally well.
-DELIMITERS = (",", ";", "\t", "|")
+#: What the detector tries, in its order of preference when two read equally well, with their names.
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+DELIMITERS = tuple(DELIMITER_NAMES)
 #: What the import dialog offers and the CLI accepts; detection picks among the first four.
 ENCODINGS = ("utf-8", "utf-16", "cp1252", "latin-1", "mac-roman")
 #: Lines the delimiter detector reads: enough for a header and a screenful of rows.
@@ -48,10 +49,14 @@ class CsvTable:
     delimiter: str
     overlong: dict[int, int] = field(default_factory=dict)
 
+    def copy(self) -> CsvTable:
+        """A table of its own (rows copied): one the caller may edit while another thread reads this."""
+        return CsvTable(list(self.headers), [list(row) for row in self.rows], list(self.lines), self.encoding,
+                        self.delimiter, dict(self.overlong))
+
     @property
     def delimiter_name(self) -> str:
-        return {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}.get(self.delimiter,
-                                                                                    repr(self.delimiter))
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:

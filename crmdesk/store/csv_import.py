@@ -4,8 +4,9 @@ Three steps, so that nothing is written before the user has seen what will happe
 
 1. ``auto_map``: each column to an attribute (or a part of one: a name's first or last name,
    an amount's currency code), by title or slug, ignoring case, spaces and punctuation.
-2. ``Planner.plan``: every row parsed by the parsers the table's editors use
-   (``store/user_text.parse_typed``: references by title or id, members by name or e-mail), and
+2. ``Planner.plan``: every row parsed by the parsers the table's editors use (``parse_user_text``
+   after ``store/user_text.resolve_references``: references by title or id, members by name or
+   e-mail; each distinct text of a column read once), and
    matched on one unique attribute: a row whose value a record already holds updates it, a row
    repeating an earlier row of the file is merged into that row, the rest create records. A
    refused row says why. Nothing is written: this is the dry run.
@@ -135,6 +136,14 @@ def auto_map(obj: ObjectDef, headers: Sequence[str]) -> list[Target | None]:
     return mapping
 
 
+def assign(mapping: Sequence[Target | None], column: int, target: Target | None) -> list[Target | None]:
+    """``mapping`` with ``column`` going to ``target``: a target goes to one column, so a column
+    that had it is ignored now."""
+    changed = [None if target is not None and taken == target else taken for taken in mapping]
+    changed[column] = target
+    return changed
+
+
 def default_match(obj: ObjectDef) -> str | None:
     """The attribute rows are matched on unless the user picks one: an e-mail address, else a
     domain, else another attribute the server keeps unique; None when there is none."""
@@ -225,10 +234,6 @@ class Planner:
         self._required = [a for a in sorted(obj.attributes, key=lambda a: a.order)
                           if a.required and a.config.get("default") is None]
         self._limits = store.schema.value_limits()
-
-    @property
-    def obj(self) -> ObjectDef:
-        return self._obj
 
     def plan(self, table: CsvTable, mapping: Sequence[Target | None], match: str | None = None,
              progress: Callable[[int, int], bool] | None = None) -> ImportPlan:
@@ -518,12 +523,13 @@ class ImportResult:
 
 
 def apply_plan(store: Store, plan: ImportPlan, progress: Callable[[int, int], bool] | None = None,
-               *, batch: int | None = None) -> ImportResult:
-    """Write the plan's creates and updates, ``batch`` (default ``WRITE_BATCH``) rows per
-    transaction; ``progress(done, total)`` is asked between batches and returning False stops
-    there (the result is marked cancelled and holds what was written)."""
-    size = batch or WRITE_BATCH
-    result = ImportResult(plan.object_slug)
+               *, batch: int | None = None, into: ImportResult | None = None) -> ImportResult:
+    """Write the plan's creates and updates, ``batch`` (``WRITE_BATCH``) rows per transaction; ``progress(done,
+    total)`` is asked between batches and returning False stops there (the result is marked
+    cancelled and holds what was written). ``into``: the result to fill, batch by batch, so a
+    batch the store refuses (raised) leaves the caller knowing what went before it."""
+    size = batch or WRITE_BATCH  # read at the call: tests make batches small
+    result = into if into is not None else ImportResult(plan.object_slug)
     work = plan.work()
     for start in range(0, len(work), size):
         if progress is not None and not progress(start, len(work)):
@@ -546,8 +552,7 @@ def apply_batch(store: Store, object_slug: str, rows: Iterable[PlannedRow], resu
         for row in rows:
             if row.action == UPDATE and row.record_id is not None:
                 # A record created here may have its server id by now (a sync between batches, or a Redo).
-                current = store.records.get(row.record_id) or store.records.get(
-                    store.id_map.server_id(row.record_id) or "")
+                current = store.record_by_id(row.record_id)
                 if current is None:  # deleted since the plan (a sync): nothing to update
                     continue
                 before = {slug: current.values.get(slug) for slug in row.values}
@@ -570,7 +575,7 @@ def undo_import(store: Store, result: ImportResult, progress: Callable[[int, int
     for start in range(0, len(work), BATCH):
         with store.write():
             for record_id, before in work[start:start + BATCH]:
-                current = store.records.get(record_id) or store.records.get(store.id_map.server_id(record_id) or "")
+                current = store.record_by_id(record_id)
                 if current is None:
                     continue
                 if before is None:

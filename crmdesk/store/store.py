@@ -23,7 +23,7 @@ from crmdesk.store.migrations import migrate
 from crmdesk.store.notes_tasks import NoteRepo, NotificationRepo, TaskRepo, TimelineRepo
 from crmdesk.store.outbox import Outbox
 from crmdesk.store.recent import RecentRecords
-from crmdesk.store.records import RecordRepo
+from crmdesk.store.records import RecordRepo, RecordRow
 from crmdesk.store.reminders import ReminderRepo
 from crmdesk.store.saved_views import SavedViewRepo
 from crmdesk.store.schema_repo import SchemaRepo
@@ -203,6 +203,11 @@ class Store:
     def put_server_records(self, obj: ObjectDef, records: list[Record]) -> list[int]:
         with self.write():
             return self.records.put_many(obj, records)
+
+    def record_by_id(self, record_id: str) -> RecordRow | None:
+        """A record of any object by id; a local id that a sync has since replaced still finds it
+        (a script's kept id, an import's or an undo's record made offline)."""
+        return self.records.get(record_id) or self.records.get(self.id_map.server_id(record_id) or "")
 
     def rewrite_local_id(self, local_id: str, server_id: str, entity: str) -> None:
         """Every reference to an offline-made id now names the server's id, in one transaction."""

@@ -30,6 +30,13 @@ _WEEKDAY = re.compile(r"d{4}[,.،]?\s*|\s*[,.،]?\s*d{4}")
 _MAX_DECIMALS = 10
 
 
+def user_region() -> str | None:
+    """The user's country as ISO 3166 alpha-2 ("GB"), from the locale; None when it names none.
+    Phone numbers typed without a +country code are numbers there."""
+    territory = QLocale.territoryToCode(QLocale().territory())
+    return territory if len(territory) == 2 else None
+
+
 def medium_date_format(locale: QLocale) -> str:
     """The locale's long date without its weekday, month names abbreviated: "MMM d, yyyy"
     in English (US), "d. MMM yyyy" in German — Qt has no medium format of its own."""

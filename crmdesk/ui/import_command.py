@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from crmdesk.model import ValidationError
 from crmdesk.store import Store, StoreError
-from crmdesk.store.csv_import import BATCH, ImportPlan, ImportResult, apply_batch, undo_import
+from crmdesk.store.csv_import import BATCH, ImportPlan, ImportResult, apply_plan, undo_import
 
 #: Undo or Redo of more records than this shows its progress (from ~0.5 s of work).
 PROGRESS_ABOVE = 2_000
@@ -25,7 +25,7 @@ PROGRESS_ABOVE = 2_000
 
 @contextmanager
 def _progress(text: str, total: int) -> Iterator[Callable[[int, int], None]]:
-    """A window-modal progress dialog (no Cancel: half an undo is not a state anyone asked for)
+    """An application-modal progress dialog (no Cancel: half an undo is not a state anyone asked for)
     for a big Undo or Redo; the callback moves it on and lets the window repaint between batches.
     Small ones show nothing."""
     if total <= PROGRESS_ABOVE:
@@ -72,16 +72,15 @@ class ImportCommand(QUndoCommand):
     def redo(self) -> None:
         if self._done:
             return  # the import itself wrote the rows
-        work = self._plan.work()[:self._rows]
-        result = ImportResult(self._plan.object_slug)
+        written = ImportPlan(self._plan.object_slug, self._plan.match, self._plan.work()[:self._rows])
+        result = ImportResult(self._plan.object_slug)  # filled batch by batch: a refused one keeps what went before
 
-        with _progress("Importing again…", len(work)) as told:
-            def write() -> None:  # batch by batch into ``result``: a refused batch keeps what went before
-                for start in range(0, len(work), BATCH):
-                    apply_batch(self._store, self._plan.object_slug, work[start:start + BATCH], result)
-                    told(result.rows, len(work))
+        with _progress("Importing again…", self._rows) as told:
+            def moving_on(done: int, total: int) -> bool:
+                told(done, total)
+                return True
 
-            went_through = self._run(write)
+            went_through = self._run(lambda: apply_plan(self._store, written, moving_on, batch=BATCH, into=result))
         # What was written (all of it, or the batches before a refusal) is what Undo takes back.
         if went_through or result.rows:
             self._result = result

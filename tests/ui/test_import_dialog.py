@@ -77,18 +77,19 @@ def csv_file(tmp_path: Path, store: Store, known: Known) -> Path:
     return path
 
 
+def _shown(qtbot: Any, context: AppContext, store: Store, path: Path) -> ImportDialog:
+    """The dialog over the file at ``path`` into people, shown, its first plan on screen."""
+    dialog = ImportDialog(context, store, path, read_csv(path.read_bytes()), object_slug="people")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
+        dialog.show()
+    return dialog
+
+
 @pytest.fixture
 def open_dialog(qtbot: Any, context: AppContext, store: Store, csv_file: Path) -> Callable[[], ImportDialog]:
     """``open_dialog()``: the dialog over ``csv_file``, shown, its first plan on screen."""
-
-    def make() -> ImportDialog:
-        dialog = ImportDialog(context, store, csv_file, read_csv(csv_file.read_bytes()), object_slug="people")
-        qtbot.addWidget(dialog)
-        with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
-            dialog.show()
-        return dialog
-
-    return make
+    return lambda: _shown(qtbot, context, store, csv_file)
 
 
 def _people(store: Store) -> dict[str, str]:
@@ -404,10 +405,7 @@ def test_screenshots_light_and_dark(qtbot: Any, qapp: QApplication, context: App
                                     csv_file: Path, tmp_path: Path) -> None:
     for name, palette in (("light", light_palette), ("dark", dark_palette)):
         with app_palette(qapp, palette()):
-            dialog = ImportDialog(context, store, csv_file, read_csv(csv_file.read_bytes()), object_slug="people")
-            qtbot.addWidget(dialog)
-            with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
-                dialog.show()
+            dialog = _shown(qtbot, context, store, csv_file)
             qtbot.waitExposed(dialog)
             drawn, base, text = _refused_cell_colours(qtbot, dialog)
             assert contrast(drawn, base) > 1.1 and contrast(text, drawn) >= 4.5, name
@@ -444,15 +442,17 @@ def test_taking_back_a_big_import_lets_the_window_repaint(qtbot: Any, context: A
 # -- a column can make a new attribute (where the account may change the schema) ------------------
 
 
+def _partners_csv(folder: Path) -> Path:
+    """A file whose second column, "Partner tier", names no attribute of people."""
+    path = folder / "partners.csv"
+    path.write_text("Name,Partner tier\nGrace Newcomer,Gold\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.qt_log_ignore("QObject::killTimer: Timers cannot be stopped from another thread")
 def test_a_column_makes_a_new_attribute_on_the_server_and_imports_into_it(qtbot: Any, admin: Env,
                                                                           tmp_path: Path) -> None:
-    path = tmp_path / "partners.csv"
-    path.write_text("Name,Partner tier\nGrace Newcomer,Gold\n", encoding="utf-8")
-    dialog = ImportDialog(admin.context, admin.store, path, read_csv(path.read_bytes()), object_slug="people")
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
-        dialog.show()
+    dialog = _shown(qtbot, admin.context, admin.store, _partners_csv(tmp_path))
     assert dialog.column_target(1) is None  # no attribute is called that yet
     qtbot.waitUntil(dialog.can_add_attributes, timeout=15_000)  # the server says this account is an admin
     combo = dialog.columns_table.cellWidget(1, 2)
@@ -480,12 +480,7 @@ def test_a_column_makes_a_new_attribute_on_the_server_and_imports_into_it(qtbot:
 
 @pytest.mark.qt_log_ignore("QObject::killTimer: Timers cannot be stopped from another thread")
 def test_a_member_is_not_offered_a_new_attribute(qtbot: Any, member: Env, tmp_path: Path) -> None:
-    path = tmp_path / "partners.csv"
-    path.write_text("Name,Partner tier\nGrace Newcomer,Gold\n", encoding="utf-8")
-    dialog = ImportDialog(member.context, member.store, path, read_csv(path.read_bytes()), object_slug="people")
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.planned, timeout=PLANNED_MS):
-        dialog.show()
+    dialog = _shown(qtbot, member.context, member.store, _partners_csv(tmp_path))
     access = dialog._access
     assert access is not None
     with qtbot.waitSignal(access.capabilities_changed, timeout=15_000):

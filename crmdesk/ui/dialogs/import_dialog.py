@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.model import ObjectDef, ValidationError
-from crmdesk.model.csv_text import ENCODINGS, CsvError, CsvTable
+from crmdesk.model.csv_text import DELIMITER_NAMES, ENCODINGS, CsvError, CsvTable
 from crmdesk.store import Store, StoreError
 from crmdesk.store.csv_import import (
     BATCH,
@@ -52,11 +52,13 @@ from crmdesk.store.csv_import import (
     Planner,
     Target,
     apply_batch,
+    assign,
     auto_map,
     default_match,
     read_csv_file,
     targets,
 )
+from crmdesk.ui.formatting import user_region
 from crmdesk.ui.import_command import ImportCommand, describe_import
 from crmdesk.ui.models.background_query import BackgroundQuery
 from crmdesk.ui.models.import_preview_model import (
@@ -74,19 +76,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_DELIMITERS = ((",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Vertical bar"))
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32", "cp1252": "Windows-1252",
                    "latin-1": "Latin-1 (ISO-8859-1)", "mac-roman": "Mac Roman"}
 #: The last item of each column's "Goes to" list where the account may change the schema.
 NEW_ATTRIBUTE = "New attribute…"
 #: Planning again waits this long after a change, so a run of changes plans once.
 REPLAN_DELAY_MS = 150
-
-
-def user_region() -> str | None:
-    """The user's country (phone numbers typed without +country code are numbers there)."""
-    territory = QLocale.territoryToCode(QLocale().territory())
-    return territory if len(territory) == 2 else None
 
 
 def best_object(objects: dict[str, ObjectDef], headers: list[str], preferred: str | None) -> str:
@@ -171,8 +166,8 @@ class ImportDialog(QDialog):
         for name in ENCODINGS:
             self.encoding_combo.addItem(_ENCODING_NAMES.get(name, name), name)
         self.delimiter_combo = QComboBox()
-        for char, name in _DELIMITERS:
-            self.delimiter_combo.addItem(name, char)
+        for char, name in DELIMITER_NAMES.items():
+            self.delimiter_combo.addItem(name.capitalize(), char)
         reading.addWidget(QLabel("Encoding"))
         reading.addWidget(self.encoding_combo)
         reading.addSpacing(12)
@@ -399,8 +394,7 @@ class ImportDialog(QDialog):
             return
         for slug, row in arrived.items():
             del self._awaiting[slug]
-            self._mapping = [None if target == Target(slug) else target for target in self._mapping]
-            self._mapping[row] = Target(slug)
+            self._mapping = assign(self._mapping, row, Target(slug))
         self._refill_columns()
         self._schedule_plan()
 
@@ -416,16 +410,13 @@ class ImportDialog(QDialog):
         combo.setCurrentIndex(choices.index(target) + 1 if target in choices else 0)
 
     def _target_changed(self, row: int, target: Target | None) -> None:
-        if target is not None:  # a target goes to one column: the one that had it is ignored now
-            for other, taken in enumerate(self._mapping):
-                if other != row and taken == target:
-                    self._mapping[other] = None
-                    other_combo = self.columns_table.cellWidget(other, 2)
-                    if isinstance(other_combo, QComboBox):
-                        other_combo.blockSignals(True)
-                        other_combo.setCurrentIndex(0)
-                        other_combo.blockSignals(False)
-        self._mapping[row] = target
+        before, self._mapping = self._mapping, assign(self._mapping, row, target)
+        for other, (was, now) in enumerate(zip(before, self._mapping, strict=True)):
+            other_combo = self.columns_table.cellWidget(other, 2)
+            if other != row and was != now and isinstance(other_combo, QComboBox):  # now ignored
+                other_combo.blockSignals(True)
+                other_combo.setCurrentIndex(0)
+                other_combo.blockSignals(False)
         self._schedule_plan()
 
     def _match_changed(self) -> None:
@@ -455,8 +446,7 @@ class ImportDialog(QDialog):
         self._generation += 1
         generation = self._generation
         obj, mapping, match = self.obj, list(self._mapping), self.match_combo.currentData()
-        table = CsvTable(self.table.headers, [list(row) for row in self.table.rows], list(self.table.lines),
-                         self.table.encoding, self.table.delimiter, dict(self.table.overlong))
+        table = self.table.copy()  # the planner's own: the preview's fixes change the dialog's
         region = user_region()
         self.plan = None
         self.import_button.setEnabled(False)

@@ -76,9 +76,6 @@ class ImportPreviewModel(QAbstractTableModel):
             return None
         return self._plan.rows[self._shown[row]]
 
-    def file_row(self, row: int) -> int:
-        return self._shown[row]
-
     def column_of(self, file_column: int) -> int | None:
         """The preview column showing a file column (None: not mapped)."""
         return self._columns.index(file_column) + _FIXED if file_column in self._columns else None

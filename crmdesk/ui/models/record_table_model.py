@@ -14,14 +14,14 @@ from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 
 from crmdesk.model import AttributeDef, AttributeType, FilterGroup, Mutation, ObjectDef, Sort, ValidationError
 from crmdesk.model.values import edit_text, parse_user_text, validate_value, values_equal
 from crmdesk.store import NotFound, RecordRow, Store, StoreError
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.store.unsynced import Mark, UnsyncedMarks, unsynced_marks
-from crmdesk.ui.formatting import ValueFormatter
+from crmdesk.ui.formatting import ValueFormatter, user_region
 from crmdesk.ui.models.background_query import BackgroundQuery
 from crmdesk.ui.models.lazy_rows import BLOCK, Index, LazyRowsModel
 from crmdesk.ui.models.marks import MarkRole
@@ -66,8 +66,7 @@ def check_value(attr: AttributeDef, role: int, value: Any, previous: Any = None)
     """
     if role == Qt.ItemDataRole.EditRole:
         # Phone numbers typed without a country code are numbers in the user's country.
-        territory = QLocale.territoryToCode(QLocale().territory())
-        canonical = parse_user_text(attr, value, previous, region=territory if len(territory) == 2 else None)
+        canonical = parse_user_text(attr, value, previous, region=user_region())
     else:
         canonical = validate_value(attr, value)
     if canonical is None and attr.required:
