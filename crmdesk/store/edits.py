@@ -25,6 +25,7 @@ from crmdesk.model import (
     Task,
     TimelineEvent,
     ValidationError,
+    is_local_id,
 )
 from crmdesk.model.limits import ValueLimits
 from crmdesk.model.schema import DEFAULT_CONFIG
@@ -47,6 +48,15 @@ _NEVER_SENT = (MutationState.PENDING, MutationState.REJECTED)
 
 def new_local_id() -> str:
     return f"{LOCAL_ID_PREFIX}{uuid.uuid4()}"
+
+
+def _local_id(given: str | None) -> str:
+    """``given`` (a caller's own local id), else a new one."""
+    if given is None:
+        return new_local_id()
+    if not is_local_id(given):
+        raise ValueError(f"{given!r} is not a local id")
+    return given
 
 
 def _validated(
@@ -158,12 +168,16 @@ class Edits:
             return self._outbox.append(EntityKind.RECORD, MutationOp.CREATE, record_id, obj.slug, clean, {})
 
     def create_records(self, object_slug: str, values_list: Sequence[Mapping[str, Any]], *,
-                       checked: bool = False) -> list[str]:
+                       checked: bool = False, ids: Sequence[str] | None = None) -> list[str]:
         """Many new records of one object in one transaction (an import's batch): each as
         ``create_record`` makes it, written together. Returns their local ids, in order; a value
         the model refuses refuses the whole batch before anything is written. ``checked``: the
         values are canonical and within the server's limits already (``parse_user_text`` and
-        ``ValueLimits.check`` made them); only their slugs are checked."""
+        ``ValueLimits.check`` made them); only their slugs are checked. ``ids``: the local ids to
+        give them (a workspace copy derives them from what it copies, so a copy cut short finds
+        what it made); new ones by default."""
+        if ids is not None and (len(ids) != len(values_list) or not all(map(is_local_id, ids))):
+            raise ValueError("ids must be one local id per record")
         obj = self._object(object_slug)
         limits = self._schema.value_limits()
         defaults = _defaults(obj, limits)
@@ -180,7 +194,7 @@ class Edits:
                 clean = {k: v for k, v in _validated(obj.attribute, values, obj.plural_name, limits).items()
                          if v is not None}
             clean.update({slug: default for slug, default in defaults.items() if slug not in values})
-            records.append(Record(new_local_id(), obj.slug, clean, now, now))
+            records.append(Record(ids[len(records)] if ids is not None else new_local_id(), obj.slug, clean, now, now))
         with self._write():
             self._records.put_many(obj, records)
             self._outbox.append_record_creates([record.id for record in records], created_at=now)
@@ -227,10 +241,11 @@ class Edits:
 
     # -- notes ----------------------------------------------------------------------------
 
-    def create_note(self, record_id: str, title: str, content: str) -> Mutation:
+    def create_note(self, record_id: str, title: str, content: str, *, local_id: str | None = None) -> Mutation:
+        """``local_id``: the id to give the note until its push (new by default), as ``create_records``."""
         if len(content) > MAX_NOTE_LENGTH:
             raise ValidationError("Note", "is longer than a million characters")
-        note_id = new_local_id()
+        note_id = _local_id(local_id)
         now = self._clock.now()
         with self._write():
             if self._records.get(record_id) is None:
@@ -269,14 +284,14 @@ class Edits:
 
     # -- comments -------------------------------------------------------------------------
 
-    def add_comment(self, record_id: str, content: str) -> Mutation:
+    def add_comment(self, record_id: str, content: str, *, local_id: str | None = None) -> Mutation:
         """A comment on the record, shown in its timeline at once and sent with the next sync."""
         text = content.strip()
         if not text:
             raise ValidationError("Comment", "is empty")
         if len(text) > MAX_NOTE_LENGTH:
             raise ValidationError("Comment", "is longer than a million characters")
-        comment_id = new_local_id()
+        comment_id = _local_id(local_id)
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
@@ -385,12 +400,13 @@ class Edits:
         deadline: str | None = None,
         record_ids: list[str] | None = None,
         assignee_ids: list[str] | None = None,
+        local_id: str | None = None,
     ) -> Mutation:
         if not content.strip():
             raise ValidationError("Task", "needs some text")
         # The author is recorded here: a task I make with no assignee stays mine (Home, reminders)
         # after its push, also where the server names no author.
-        task = Task(new_local_id(), content, deadline, False, None, list(record_ids or []),
+        task = Task(_local_id(local_id), content, deadline, False, None, list(record_ids or []),
                     list(assignee_ids or []), self._clock.now(), created_by=self._schema.my_actor_id())
         with self._write():
             self._tasks.put(task)
@@ -430,7 +446,8 @@ class Edits:
 
     # -- list entries ------------------------------------------------------------------------
 
-    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None) -> Mutation:
+    def add_entry(self, list_id: str, record_id: str, values: Mapping[str, Any] | None = None, *,
+                  local_id: str | None = None) -> Mutation:
         list_def = self._schema.get_list(list_id)
         if list_def is None:
             raise NotFound(f"The list {list_id}")
@@ -441,7 +458,7 @@ class Edits:
         with self._write():
             if self._records.get(record_id) is None:
                 raise NotFound(f"The record {record_id}")
-            entry = Entry(new_local_id(), list_id, record_id, clean, now, now)
+            entry = Entry(_local_id(local_id), list_id, record_id, clean, now, now)
             self._entries.put(list_def, entry)
             return self._outbox.append(
                 EntityKind.ENTRY, MutationOp.CREATE, entry.id, list_id, {"record_id": record_id, **clean}

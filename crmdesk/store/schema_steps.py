@@ -272,6 +272,19 @@ CREATE INDEX IF NOT EXISTS open_tasks_by_deadline ON tasks (deadline) WHERE done
 """
 
 
+# v12: what a workspace copy made on another server, per item of this workspace (File ▸ Copy
+# workspace to…, ``crmdesk copy``): ``target`` names that server's workspace, ``kind`` the item's
+# kind (record, entry, note, task, comment), ``target_id`` what it is there. A second copy to the
+# same target skips every item named here, so it copies nothing twice.
+_V12 = """
+CREATE TABLE IF NOT EXISTS copy_map (
+    target TEXT NOT NULL, kind TEXT NOT NULL, source_id TEXT NOT NULL, target_id TEXT NOT NULL,
+    copied_at TEXT NOT NULL,
+    PRIMARY KEY (target, kind, source_id)
+) WITHOUT ROWID;
+"""
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -285,5 +298,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (9, "status outcomes (won, lost)", _v9),
     (10, "field history and task reminders", _script(_V10)),
     (11, "open tasks by deadline", _script(_V11)),
+    (12, "what workspace copies made", _script(_V12)),
 )
 LATEST_VERSION = STEPS[-1][0]

@@ -14,6 +14,7 @@ from crmdesk.model import ObjectDef, Record
 from crmdesk.store.changes import ChangeLog, Listener
 from crmdesk.store.clock import canonical
 from crmdesk.store.connection import BUSY_TIMEOUT_MS, open_connection, register_functions, translate_error
+from crmdesk.store.copy_map import CopyMap
 from crmdesk.store.edits import Edits
 from crmdesk.store.entries import EntryRepo
 from crmdesk.store.errors import DatabaseCorrupt, EmptyDatabase, MissingDatabase, StoreError
@@ -68,6 +69,7 @@ class Store:
         self.outbox = Outbox(conn, self.changes)
         self.conflicts = ConflictRepo(conn, self.changes)
         self.id_map = IdMap(conn)
+        self.copy_map = CopyMap(conn)
         self.sync_state = SyncStateRepo(conn)
         #: Records the user opened lately (the palette's "Recent").
         self.recent = RecentRecords(self)
