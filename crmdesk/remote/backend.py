@@ -96,6 +96,9 @@ class Capabilities:
     attribute_order_writable: bool = False
     #: A task's linked records and assignees can change after it is created.
     task_links_writable: bool = False
+    #: Attributes the server sets itself and refuses in a write, as ``object.attribute`` slugs
+    #: (``*`` for the object: that attribute of every object), such as an owner the server assigns.
+    read_only_attributes: frozenset[str] = frozenset()
     #: Attribute types the server cannot filter records on with a plain "equals": a look-up never
     #: asks by them. Structured values by default; a dialect adds what it knows (Aria answers a
     #: filter on a personal name with an empty 500).
@@ -110,6 +113,10 @@ class Capabilities:
         if getattr(self, capability, False):
             return None
         return self.reasons.get(capability, "This server does not offer it.")
+
+    def writable(self, object_slug: str, attribute_slug: str) -> bool:
+        """Whether a write may carry the attribute (see ``read_only_attributes``)."""
+        return not {f"{object_slug}.{attribute_slug}", f"*.{attribute_slug}"} & self.read_only_attributes
 
     def changed_since(self, object_slug: str) -> bool:
         """Whether the records of ``object_slug`` can be asked for "changed since" a time."""

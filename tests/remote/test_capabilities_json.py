@@ -43,6 +43,7 @@ EVERY_FIELD_SET = Capabilities(
     status_outcome_writable=True,
     attribute_order_writable=True,
     task_links_writable=True,
+    read_only_attributes=frozenset({"*.owner", "deals.stage"}),
     unfilterable_types=frozenset({"location"}),
     value_limits=ValueLimits(one_value={AttributeType.RATING: "One star only"}),
     reasons={"lists": "because"},

@@ -55,6 +55,8 @@ ATOMIC_DEFAULTS = Capabilities(
     # 180 requests a minute (README 17): writes in parallel would only wait for the rate limiter.
     write_concurrency=1,
     task_links_writable=False,
+    # Every object's owner is the token's user on a create, and refused in an update (README).
+    read_only_attributes=frozenset({"*.crm_user_id"}),
     # A person's name is two fields on this server; ``find_records_by`` asks for both parts, so
     # a create of unknown outcome that has only a name is still looked up, not sent twice.
     unfilterable_types=STRUCTURED_UNFILTERABLE,
