@@ -1,8 +1,8 @@
 """Command line: ``crmdesk [options]`` opens the app; ``crmdesk sandbox …``, ``crmdesk sync …``,
-``crmdesk records …``, ``crmdesk notes …``, ``crmdesk links …`` and ``crmdesk import …`` are headless
-sub-commands (the last four in ``crmdesk/commands/``). Secrets never come from the command line: a
-dialect's credentials come from ``CRMDESK_TOKEN`` (the API token) or ``CRMDESK_<KEY>`` (each other
-one), else the keyring."""
+``crmdesk records …``, ``crmdesk notes …``, ``crmdesk links …``, ``crmdesk import …`` and ``crmdesk copy …``
+are headless sub-commands (records, notes, links and import in ``crmdesk/commands/``). Secrets never
+come from the command line: a dialect's credentials come from ``CRMDESK_TOKEN`` (the API token) or
+``CRMDESK_<KEY>`` (each other one), else the keyring."""
 
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ def _import(argv: Sequence[str]) -> int:
     return import_main(argv)
 
 
+def _copy(argv: Sequence[str]) -> int:
+    from crmdesk.copy_command import main as copy_main
+
+    return copy_main(argv)
+
+
 def _links(argv: Sequence[str]) -> int:
     from crmdesk.commands.links import main as links_main
 
@@ -57,7 +63,7 @@ def _links(argv: Sequence[str]) -> int:
 # Each is imported when used: the window's start should not pay for the others.
 _SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "sandbox": _sandbox, "sync": _sync, "records": _records, "notes": _notes,
-    "links": _links, "import": _import,
+    "links": _links, "import": _import, "copy": _copy,
 }
 
 

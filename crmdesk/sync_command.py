@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from crmdesk.commands.common import EXIT_FAILED, EXIT_OK, ArgumentParser
@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-class _Progress:
+class ProgressLine:
     """On a terminal: one line rewritten in place. Elsewhere (a log, a pipe): no control codes,
     just the last figure of each phase on a line of its own."""
 
@@ -96,17 +96,8 @@ class _Progress:
 def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    dialect = dialect_named(options.dialect)
-    keys = dialect.required_keys()
-    credentials = TokenStore().credentials(options.workspace or options.url, keys, optional=dialect.optional_keys(),
-                                           split_token=dialect.from_token)
-    if not credentials:
-        names = " and ".join(env_name(key) for key in keys)
-        if len(dialect.token_holds) > 1:
-            # The pair in the one variable scripts already set, as the sandbox prints it.
-            pair = ":".join(key.upper() for key in dialect.token_holds)
-            names = f"{env_name(TOKEN_KEY)}={pair} (or {names})"
-        print(f"No credentials: set {names} or store them in the keyring for this workspace.", file=sys.stderr)
+    credentials = read_credentials(options.dialect, options.workspace or options.url)
+    if credentials is None:
         return EXIT_FAILED
     try:
         backend = open_backend(options.dialect, options.url, credentials,
@@ -114,7 +105,7 @@ def main(argv: Sequence[str]) -> int:
     except (UnknownDialect, MissingCredential, InsecureConnectionRefused, ValueError) as error:
         print(plain(str(error)), file=sys.stderr)
         return EXIT_FAILED
-    progress = _Progress(options.quiet, sys.stderr)
+    progress = ProgressLine(options.quiet, sys.stderr)
     try:
         try:
             store = open_workspace_store(Paths.resolve(options.data_dir), backend, options.dialect, options.url)
@@ -127,6 +118,24 @@ def main(argv: Sequence[str]) -> int:
             return _report(store, report)
     finally:
         backend.close()
+
+
+def read_credentials(dialect_name: str, entry: str) -> Mapping[str, str] | None:
+    """The credentials the dialect asks for, from the environment or the keyring ``entry``; None
+    (and the message on stderr saying which variables to set) when there are none."""
+    dialect = dialect_named(dialect_name)
+    keys = dialect.required_keys()
+    credentials = TokenStore().credentials(entry, keys, optional=dialect.optional_keys(),
+                                           split_token=dialect.from_token)
+    if credentials:
+        return credentials
+    names = " and ".join(env_name(key) for key in keys)
+    if len(dialect.token_holds) > 1:
+        # The pair in the one variable scripts already set, as the sandbox prints it.
+        pair = ":".join(key.upper() for key in dialect.token_holds)
+        names = f"{env_name(TOKEN_KEY)}={pair} (or {names})"
+    print(f"No credentials: set {names} or store them in the keyring for this workspace.", file=sys.stderr)
+    return None
 
 
 def _report(store: Store, report: SyncReport) -> int:

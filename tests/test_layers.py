@@ -23,7 +23,7 @@ ALLOWED = {
 GUI_MODULES = ("PySide6.QtWidgets", "PySide6.QtGui")
 #: Entry modules that run without the window (``crmdesk sync``, and what it shares with the
 #: window): they may use every layer but the UI, here or in anything they import.
-HEADLESS = ("sync_command", "workspaces", "paths", "secrets")
+HEADLESS = ("sync_command", "copy_command", "workspace_copy", "workspaces", "paths", "secrets")
 WINDOW = ("crmdesk.ui", "crmdesk.app")
 
 
