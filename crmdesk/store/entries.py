@@ -14,7 +14,7 @@ from crmdesk.store.errors import NotFound
 from crmdesk.store.query import Source, filter_sql, order_sql
 from crmdesk.store.records import object_resolver
 from crmdesk.store.schema_repo import SchemaRepo
-from crmdesk.store.value_index import IndexRow, index_rows
+from crmdesk.store.value_index import IndexRow, index_rows, local_key_test
 
 _COLUMNS = "rowid, id, list_id, record_id, values_json, created_at, updated_at"
 
@@ -161,7 +161,8 @@ class EntryRepo:
                     (new_id, new_id, new_id)):
                 self._changes.list_changed(list_id)
         # List values that reference the record (as RecordRepo.rewrite_id does for record values).
-        is_reference = "attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
+        is_reference = ("attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')"
+                        + local_key_test(old_id))
         referencing = [
             row[0]
             for row in self._conn.execute(

@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
-from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState
+from crmdesk.model import EntityKind, Mutation, MutationOp, MutationState, is_local_id
 from crmdesk.store.changes import ChangeLog
 from crmdesk.store.clock import utc_now
 
@@ -217,8 +217,13 @@ class Outbox:
         # A note's scope is its record: a note created on an offline record must be sent to the server's id.
         self._conn.execute("UPDATE outbox SET scope = ? WHERE scope = ?", (new_id, old_id))
         quoted_old, quoted_new = json.dumps(old_id), json.dumps(new_id)
+        # The mutations that mention a local id are named in ``outbox_local_refs`` (its triggers
+        # keep it): an offline batch's thousands of creates are not each read again per id.
+        local = is_local_id(old_id)
+        mentioning = ("op_id IN (SELECT op_id FROM outbox_local_refs WHERE ref = ?)" if local
+                      else "(instr(changes_json, ?) > 0 OR instr(base_json, ?) > 0)")
         self._conn.execute(
             "UPDATE outbox SET changes_json = replace(changes_json, ?, ?), base_json = replace(base_json, ?, ?)"
-            " WHERE instr(changes_json, ?) > 0 OR instr(base_json, ?) > 0",
-            (quoted_old, quoted_new, quoted_old, quoted_new, quoted_old, quoted_old),
+            f" WHERE {mentioning}",
+            (quoted_old, quoted_new, quoted_old, quoted_new, *((old_id,) if local else (quoted_old, quoted_old))),
         )

@@ -17,7 +17,7 @@ from crmdesk.store.field_history import LOCAL, SERVER, FieldHistoryRepo, value_c
 from crmdesk.store.query import Resolver, Source, filter_sql, order_sql
 from crmdesk.store.schema_repo import SchemaRepo
 from crmdesk.store.search import SearchIndex
-from crmdesk.store.value_index import IndexRow, index_rows, search_body
+from crmdesk.store.value_index import IndexRow, index_rows, local_key_test, search_body
 
 _ROW_COLUMNS = "rowid, id, object_slug, title, values_json, created_at, updated_at, created_by"
 
@@ -380,13 +380,13 @@ class RecordRepo:
         referencing = [
             row[0]
             for row in self._conn.execute(
-                "SELECT DISTINCT record_rowid FROM record_values WHERE key = ? AND attribute_id IN"
-                " (SELECT id FROM attributes WHERE type = 'record_reference')",
+                f"SELECT DISTINCT record_rowid FROM record_values WHERE key = ?{local_key_test(old_id)} AND"
+                " attribute_id IN (SELECT id FROM attributes WHERE type = 'record_reference')",
                 (old_id,),
             )
         ]
         self._conn.execute(
-            "UPDATE record_values SET key = ? WHERE key = ? AND attribute_id IN"
+            f"UPDATE record_values SET key = ? WHERE key = ?{local_key_test(old_id)} AND attribute_id IN"
             " (SELECT id FROM attributes WHERE type = 'record_reference')",
             (new_id, old_id),
         )

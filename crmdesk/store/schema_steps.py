@@ -285,6 +285,42 @@ CREATE TABLE IF NOT EXISTS copy_map (
 """
 
 
+# v13: what a sync does when the server gives an offline-made item its id stays proportionate to
+# what mentions that id, not to everything queued or cached (a 100,000-row import, a workspace
+# copy). ``outbox_local_refs`` names, for each queued mutation, the local ids its changes and base
+# mention (kept by triggers on every write of the outbox, so no code path can forget it); partial
+# indexes find the values that hold a local id, and the mutations of a note's or entry's record.
+_V13_REFS = " UNION ".join(
+    f"SELECT {part}, NEW.op_id FROM json_tree(NEW.{column}) WHERE {test}substr({part}, 1, 6) = 'local-'"
+    for column in ("changes_json", "base_json") for part, test in (("value", "type = 'text' AND "), ("key", "")))
+_MENTIONS_LOCAL = "instr({row}.changes_json, '\"local-') > 0 OR instr({row}.base_json, '\"local-') > 0"
+_V13 = (
+    "CREATE TABLE IF NOT EXISTS outbox_local_refs (ref TEXT NOT NULL, op_id INTEGER NOT NULL,"
+    " PRIMARY KEY (ref, op_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS outbox_local_refs_by_op ON outbox_local_refs (op_id)",
+    "CREATE TRIGGER IF NOT EXISTS outbox_refs_after_insert AFTER INSERT ON outbox"
+    f" WHEN {_MENTIONS_LOCAL.format(row='NEW')}"
+    f" BEGIN INSERT OR IGNORE INTO outbox_local_refs (ref, op_id) {_V13_REFS}; END",
+    "CREATE TRIGGER IF NOT EXISTS outbox_refs_after_update AFTER UPDATE OF changes_json, base_json ON outbox"
+    f" WHEN {_MENTIONS_LOCAL.format(row='OLD')} OR {_MENTIONS_LOCAL.format(row='NEW')}"
+    " BEGIN DELETE FROM outbox_local_refs WHERE op_id = OLD.op_id;"
+    f" INSERT OR IGNORE INTO outbox_local_refs (ref, op_id) {_V13_REFS}; END",
+    "CREATE TRIGGER IF NOT EXISTS outbox_refs_after_delete AFTER DELETE ON outbox"
+    " BEGIN DELETE FROM outbox_local_refs WHERE op_id = OLD.op_id; END",
+    # Mutations queued before this step: the same rows the triggers would have made.
+    "INSERT OR IGNORE INTO outbox_local_refs (ref, op_id)"
+    f" {_V13_REFS.replace('NEW.', 'o.').replace('FROM json_tree', 'FROM outbox o, json_tree')}",
+    "CREATE INDEX IF NOT EXISTS outbox_by_scope ON outbox (scope)",
+    "CREATE INDEX IF NOT EXISTS record_values_local_keys ON record_values (key) WHERE substr(key, 1, 6) = 'local-'",
+    "CREATE INDEX IF NOT EXISTS entry_values_local_keys ON entry_values (key) WHERE substr(key, 1, 6) = 'local-'",
+)
+
+
+def _v13(conn: sqlite3.Connection) -> None:
+    for statement in _V13:  # trigger bodies hold ";": one statement at a time, not ``_script``
+        conn.execute(statement)
+
+
 #: (version, what it does, how) — in order. The file's user_version is the last applied.
 STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "workspace, schema, records and sync tables", _script(_V1)),
@@ -299,5 +335,6 @@ STEPS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (10, "field history and task reminders", _script(_V10)),
     (11, "open tasks by deadline", _script(_V11)),
     (12, "what workspace copies made", _script(_V12)),
+    (13, "local ids found without reading every queued change", _v13),
 )
 LATEST_VERSION = STEPS[-1][0]

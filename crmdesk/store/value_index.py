@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crmdesk.model import AttributeDef, AttributeType, NullContext, codec_for
+from crmdesk.model import AttributeDef, AttributeType, NullContext, codec_for, is_local_id
 from crmdesk.model.attribute_types import SEARCHABLE_TYPES
 from crmdesk.model.values import display_text, elements
 
@@ -26,6 +26,14 @@ _SORT_IS_FOLD = SEARCHABLE_TYPES
 #: format, "+1 415-555-0123": their fold text is the codec's.)
 _PLAIN_TEXT = frozenset({AttributeType.TEXT, AttributeType.EMAIL_ADDRESS, AttributeType.DOMAIN})
 _PLAIN_NUMBER = frozenset({AttributeType.NUMBER, AttributeType.RATING})
+
+
+def local_key_test(old_id: str) -> str:
+    """An SQL test to AND with ``key = ?`` when looking a value up by the id it references: for a
+    local id, the one that lets SQLite use the partial ``*_values_local_keys`` indexes (schema v13;
+    key look-ups have no other index, and a sync renaming thousands of offline-made ids must not
+    read every reference once per id); for a server id, none."""
+    return " AND substr(key, 1, 6) = 'local-'" if is_local_id(old_id) else ""
 
 
 def index_rows(attr_id: int, attr: AttributeDef, owner_rowid: int, value: Any) -> list[IndexRow]:

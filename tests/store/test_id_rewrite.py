@@ -5,9 +5,13 @@ tasks, the timeline, conflicts and queued mutations."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from crmdesk.model import Condition, EntityKind, Entry, FilterGroup, ObjectDef, Operator, TimelineEvent
 from crmdesk.store import Store
+from crmdesk.store.connection import open_connection
+from crmdesk.store.migrations import migrate, schema_version
+from crmdesk.store.schema_steps import LATEST_VERSION
 
 from ._support import PIPELINE, T, attr, ids_of, scalar
 
@@ -76,3 +80,47 @@ def test_every_reference_follows_the_server_id(store: Store) -> None:
     # the map
     assert store.id_map.server_id(local) == server
     assert scalar(store, "SELECT count(*) FROM records WHERE values_json LIKE ?", f"%{local}%") == 0
+
+
+def _naming(store: Store, local: str) -> list[int]:
+    """The queued mutations ``outbox_local_refs`` says mention ``local`` (what a rewrite reads)."""
+    return sorted(row[0] for row in store.conn.execute("SELECT op_id FROM outbox_local_refs WHERE ref = ?", (local,)))
+
+
+def test_the_mutations_naming_a_local_id_are_known_through_every_change_of_the_outbox(store: Store) -> None:
+    first = store.edits.create_record("companies", {"name": "Acme"}).target_id
+    second = store.edits.create_record("companies", {"name": "Globex"}).target_id
+    made = store.edits.create_records("people", [{"job_title": "Ann", "company": first},
+                                                 {"job_title": "Bo", "company": first}], checked=True)
+    creates = [store.outbox.for_target(i, entity=EntityKind.RECORD)[0].op_id for i in made]
+    assert _naming(store, first) == sorted(creates)  # the batch insert (INSERT … SELECT) is seen too
+
+    with store.write():  # a queued change edited before it is sent: now it names the other company
+        store.outbox.update_changes(creates[0], {"job_title": "Ann", "company": second})
+    assert _naming(store, first) == [creates[1]] and _naming(store, second) == [creates[0]]
+
+    store.rewrite_local_id(second, "srv-globex", "record")
+    assert store.outbox.get(creates[0]).changes["company"] == "srv-globex"  # type: ignore[union-attr]
+    assert store.outbox.get(creates[1]).changes["company"] == first  # type: ignore[union-attr]
+    assert _naming(store, second) == []
+
+    with store.write():
+        store.outbox.remove(creates[1])
+    assert _naming(store, first) == []
+
+
+def test_a_file_with_offline_references_queued_before_the_upgrade_follows_the_server_id(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = open_connection(path)
+    migrate(conn, path, target=12)
+    conn.execute("INSERT INTO outbox (mutation_id, entity, op, target_id, scope, changes_json, base_json, created_at)"
+                 " VALUES ('m1', 'record', 'create', 'local-p1', 'people', ?, '{}', '2026-01-01T00:00:00.000Z')",
+                 (json.dumps({"name": "Ann", "company": "local-c1", "team": ["local-c2", "srv-x"]}),))
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert schema_version(store.conn) == LATEST_VERSION
+        store.rewrite_local_id("local-c2", "srv-c2", "record")
+        [queued] = store.outbox.all()
+        assert queued.changes == {"name": "Ann", "company": "local-c1", "team": ["srv-c2", "srv-x"]}
+        assert _naming(store, "local-c1") == [queued.op_id]
