@@ -14,7 +14,14 @@ from crmdesk.model import AttributeDef, ListDef, ObjectDef, Option, is_local_id
 from crmdesk.model.attribute_types import CHOICE_TYPES
 from crmdesk.remote import Capabilities
 from crmdesk.store import Store
-from crmdesk.sync.copy.matching import UNWRITABLE_TYPES, match_attribute, match_object, match_option, words
+from crmdesk.sync.copy.matching import (
+    UNWRITABLE_TYPES,
+    convertible,
+    match_attribute,
+    match_object,
+    match_option,
+    words,
+)
 
 #: ``Overrides`` value: leave this object or attribute out.
 LEAVE_OUT = ""
@@ -102,17 +109,19 @@ class CopyPlan:
         out = [f"Copy to {self.target_name}:"]
         for om in self.objects:
             if om.target_slug is None:
-                out.append(f"  {om.source.plural_name}: {om.records:,} records NOT copied — {om.reason}")
+                records = _many(om.records, "record", "records")
+                out.append(f"  {om.source.plural_name}: {records} NOT copied — {om.reason}")
                 continue
             name = om.target.plural_name if om.target is not None else f"{om.source.plural_name} (to be made)"
-            out.append(f"  {om.source.plural_name} → {name}: {om.records:,} records")
+            out.append(f"  {om.source.plural_name} → {name}: {_many(om.records, 'record', 'records')}")
             out.extend(f"    {line}" for line in _attribute_lines(om.attributes))
         for lm in self.lists:
             if lm.target is None and not lm.make:
-                out.append(f"  list {lm.source.name}: {lm.entries:,} entries NOT copied — {lm.reason}")
+                entries = _many(lm.entries, "entry", "entries")
+                out.append(f"  list {lm.source.name}: {entries} NOT copied — {lm.reason}")
                 continue
             made = "" if lm.target is not None else " (to be made)"
-            out.append(f"  list {lm.source.name}{made}: {lm.entries:,} entries")
+            out.append(f"  list {lm.source.name}{made}: {_many(lm.entries, 'entry', 'entries')}")
             out.extend(f"    {line}" for line in _attribute_lines(lm.attributes))
         out.append(f"  notes: {self.notes:,}" + ("" if self.notes_as == "notes" else
                    " as comments (plain text)" if self.notes_as == "comments" else
@@ -130,6 +139,10 @@ class CopyPlan:
             done = ", ".join(f"{n:,} {kind}s" for kind, n in sorted(self.copied_before.items()))
             out.append(f"  copied before (skipped): {done}")
         return out
+
+
+def _many(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def _attribute_lines(maps: Sequence[AttributeMap]) -> list[str]:
@@ -191,6 +204,7 @@ def make_plan(source: Store, target: Store, capabilities: Capabilities, target_k
                                 admin, _writable_in(capabilities, chosen), links=capabilities.record_links)
         objects.append(ObjectMap(obj, chosen, attrs, len(ids) - local, make=chosen is None))
     lists = [_list_map(source, lst, target, slugs, capabilities, overrides) for lst in source.schema.lists().values()]
+    unsynced += sum(1 for lst in source.schema.lists().values() for i in source.entries.held(lst.id) if is_local_id(i))
     members, unmatched = _members(source, target, capabilities)
     notes = source.notes.by_id()
     tasks = source.tasks.by_id()
@@ -235,10 +249,13 @@ def _attribute_maps(owner: str, sources: Sequence[AttributeDef], everything: Seq
         if key in overrides:
             wanted = overrides[key]
             found = next((t for t in targets if wanted and wanted in (t.slug, t.title)), None)
-            if found is None:
-                out.append(AttributeMap(attr, reason="left out" if wanted == LEAVE_OUT else f"no attribute “{wanted}”"))
+            chosen_loss = convertible(attr, found, slugs) if found is not None else None
+            if found is None or chosen_loss is None:
+                out.append(AttributeMap(attr, reason="left out" if wanted == LEAVE_OUT else
+                                        f"no attribute “{wanted}”" if found is None else
+                                        f"{found.title} there cannot hold it"))
                 continue
-            match: tuple[AttributeDef, str] | None = (found, "")
+            match: tuple[AttributeDef, str] | None = (found, chosen_loss)
         else:
             match = match_attribute(attr, targets, slugs, taken)
         if match is None and (set_there := match_attribute(attr, read_only, slugs, set())) is not None:

@@ -20,7 +20,7 @@ from crmdesk.sync.copy.schema import make_missing_schema
 from crmdesk.sync.copy.verify import Verification, verify
 from crmdesk.sync.copy.write import CopyResult, CopyWriter
 from crmdesk.sync.engine import SyncEngine
-from crmdesk.sync.status import SyncReport, SyncStatus
+from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 from crmdesk.sync.step import Progress, no_progress
 
 #: Sync rounds a copy runs to send what it wrote (each sends all it can; a round whose pushes
@@ -69,8 +69,11 @@ class WorkspaceCopy:
         return self.engine.capabilities
 
     def sync_target(self) -> SyncReport:
-        """One full round on the target (lists, notes and tasks too): raises on failure."""
+        """One full round on the target (lists, notes and tasks too): raises ``CopyFailed`` when it
+        fails (offline, the token refused…: its message says), ``Cancelled`` when cancelled."""
         report = self.engine.sync(force_collections=True)
+        if report.status is SyncStatus.CANCELLED:
+            raise Cancelled()
         if report.status is not SyncStatus.SYNCED:
             raise CopyFailed(f"The target's sync failed: {report.message or report.status.value}")
         return report

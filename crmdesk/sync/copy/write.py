@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from crmdesk.model import LOCAL_ID_PREFIX, AttributeType, ValidationError, is_local_id
+from crmdesk.model import LOCAL_ID_PREFIX, AttributeType, Task, ValidationError, is_local_id
 from crmdesk.model.rich_text import markdown_plain_text
 from crmdesk.model.schema import DEFAULT_CONFIG
 from crmdesk.model.values import elements
@@ -30,11 +30,18 @@ from crmdesk.sync.status import Cancelled
 from crmdesk.sync.step import Progress, no_progress
 
 RECORD, REFERENCES, ENTRY, NOTE, TASK, COMMENT = "record", "references", "entry", "note", "task", "comment"
+#: A done task's copy was marked done (a second write after its create).
+TASK_DONE = "task done"
 #: Not a kind of the map (a record's links are made with its references): counted in ``made``.
 LINK = "link"
-#: How ``CopyResult`` names each kind, many of them.
-KIND_NAMES = {RECORD: "records", ENTRY: "list entries", NOTE: "notes", COMMENT: "notes as comments",
-              TASK: "tasks", LINK: "links"}
+#: How ``CopyResult`` names each kind: one of them, many of them.
+KIND_NAMES = {RECORD: ("record", "records"), ENTRY: ("list entry", "list entries"), NOTE: ("note", "notes"),
+              COMMENT: ("note as a comment", "notes as comments"), TASK: ("task", "tasks"), LINK: ("link", "links")}
+
+
+def _counted(count: int, kind: str) -> str:
+    one, many = KIND_NAMES[kind]
+    return f"{count:,} {one if count == 1 else many}"
 #: Records written to the target per transaction (and map rows to the source).
 BATCH = 200
 _NAMESPACE = uuid.UUID("5b0f4a8e-6c0e-4d3e-9f4e-2f1c6a7d9b10")
@@ -56,14 +63,27 @@ class CopyResult:
     dropped: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        out = ["copied: " + ", ".join(f"{self.made[k]:,} {name}" for k, name in KIND_NAMES.items()
-                                      if k in self.made or k == RECORD)]
+        out = ["copied: " + ", ".join(_counted(self.made[k], k) for k in KIND_NAMES if k in self.made or k == RECORD)]
         if self.before:
-            out.append("already copied before: " + ", ".join(f"{self.before[k]:,} {name}"
-                                                             for k, name in KIND_NAMES.items() if self.before[k]))
+            out.append("already copied before: " + ", ".join(_counted(self.before[k], k) for k in KIND_NAMES
+                                                             if self.before[k]))
         out.extend(f"not copied: {n:,} — {reason}" for reason, n in sorted(self.left_out.items()))
         out.extend(f"values left out: {n:,} — {reason}" for reason, n in sorted(self.dropped.items()))
         return out
+
+
+def object_order(plan: CopyPlan) -> list[ObjectMap]:
+    """Copied objects, each after the ones its references name where it can be (a cycle, such as a
+    company's team and a person's company, is broken where no required reference is)."""
+    order: list[ObjectMap] = []
+    pending = [om for om in plan.objects if om.target is not None]
+    while pending:
+        left = {p.source.slug for p in pending}
+        ready = next((om for om in pending if not _refers_to(om, required_only=False) & left), None)
+        ready = ready or next((om for om in pending if not _refers_to(om, required_only=True) & left), pending[0])
+        order.append(ready)
+        pending.remove(ready)
+    return order
 
 
 def _refers_to(om: ObjectMap, *, required_only: bool) -> set[str]:
@@ -127,7 +147,7 @@ class CopyWriter:
         with self.source.write():
             self.source.copy_map.rebase(self.key, self.target.id_map.server_id)
         self.records = self.source.copy_map.targets(self.key, RECORD)
-        ordered = self._object_order()
+        ordered = object_order(self.plan)
         for position, om in enumerate(ordered):
             self._copy_records(om, {o.source.slug for o in ordered[: position]})
         for om in ordered:
@@ -136,19 +156,6 @@ class CopyWriter:
         self._copy_notes()
         self._copy_tasks()
         return self.result
-
-    def _object_order(self) -> list[ObjectMap]:
-        """Copied objects, each after the ones its required references (then its others) name."""
-        copied = [om for om in self.plan.objects if om.target is not None]
-        order: list[ObjectMap] = []
-        pending = list(copied)
-        while pending:
-            left = {p.source.slug for p in pending}
-            ready = next((om for om in pending if not _refers_to(om, required_only=False) & left), None)
-            ready = ready or next((om for om in pending if not _refers_to(om, required_only=True) & left), pending[0])
-            order.append(ready)
-            pending.remove(ready)
-        return order
 
     def _rows(self, object_slug: str) -> Iterable[list[Any]]:
         rowids = list(reversed(self.source.records.query_ids(object_slug)))  # oldest first
@@ -320,38 +327,58 @@ class CopyWriter:
             self.progress("Copying notes", count, len(notes))
         self._remember(kind, pairs)
 
+    def _mark_done(self, made: str) -> None:
+        """A done task's copy marked done (where the target's file holds it)."""
+        copied = self.target.tasks.get(made) or self.target.tasks.get(self.target.id_map.server_id(made) or "")
+        if copied is not None and not copied.done:
+            self.target.edits.update_task(copied.id, done=True)
+
     def _copy_tasks(self) -> None:
+        """Each task, then (a second write) done where it is done here. The map names a task once it
+        is made and again (``TASK_DONE``) once marked done, so a run cut short between the two marks
+        it done next time, and a task reopened on the target after its copy is left open."""
         if not self.plan.tasks_copied:
             return
-        done_before = self.source.copy_map.targets(self.key, TASK)
+        made_before = self.source.copy_map.targets(self.key, TASK)
+        marked_before = self.source.copy_map.targets(self.key, TASK_DONE)
         tasks = sorted(self.source.tasks.by_id().values(), key=lambda t: (t.created_at or "", t.id))
         pairs: list[tuple[str, str]] = []
+        marked: list[tuple[str, str]] = []
         for count, task in enumerate(tasks, 1):
             if is_local_id(task.id):
                 continue
-            if task.id in done_before:
+            made = made_before.get(task.id)
+            if made is not None:
                 self.result.before[TASK] += 1
-                continue
-            made = derived_id(self.key, TASK, task.id)
-            if not self._made_before(TASK, made):
-                records = [found for r in task.record_ids if (found := self.resolve(r)) is not None]
-                assignees = [found for a in task.assignee_ids if (found := self.plan.members.get(a)) is not None]
-                if len(records) < len(task.record_ids):
-                    self.result.dropped["tasks: links to records that are not copied"] += 1
-                if len(assignees) < len(task.assignee_ids):
-                    self.result.dropped["tasks: assignees with no account there"] += 1
-                try:
-                    self.target.edits.create_task(task.content, deadline=task.deadline, record_ids=records,
-                                                  assignee_ids=assignees, local_id=made)
-                except ValidationError as error:
-                    self.result.left_out[f"tasks: {error}"] += 1
+            else:
+                made = derived_id(self.key, TASK, task.id)
+                if not self._made_before(TASK, made) and not self._create_task(task, made):
                     continue
-                if task.done:
-                    self.target.edits.update_task(made, done=True)
-                self.result.made[TASK] += 1
-            pairs.append((task.id, made))
-            if len(pairs) >= BATCH:
+                pairs.append((task.id, made))
+            if task.done and task.id not in marked_before:
+                self._mark_done(made)
+                marked.append((task.id, made))
+            if len(pairs) + len(marked) >= BATCH:
                 self._remember(TASK, pairs)
+                self._remember(TASK_DONE, marked)
                 self._check()
             self.progress("Copying tasks", count, len(tasks))
         self._remember(TASK, pairs)
+        self._remember(TASK_DONE, marked)
+
+    def _create_task(self, task: Task, made: str) -> bool:
+        """The task's copy in the target's file, under the id ``made``; False when refused."""
+        records = [found for r in task.record_ids if (found := self.resolve(r)) is not None]
+        assignees = [found for a in task.assignee_ids if (found := self.plan.members.get(a)) is not None]
+        if len(records) < len(task.record_ids):
+            self.result.dropped["tasks: links to records that are not copied"] += 1
+        if len(assignees) < len(task.assignee_ids):
+            self.result.dropped["tasks: assignees with no account there"] += 1
+        try:
+            self.target.edits.create_task(task.content, deadline=task.deadline, record_ids=records,
+                                          assignee_ids=assignees, local_id=made)
+        except ValidationError as error:
+            self.result.left_out[f"tasks: {error}"] += 1
+            return False
+        self.result.made[TASK] += 1
+        return True
