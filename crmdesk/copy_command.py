@@ -28,6 +28,7 @@ from crmdesk.remote.dialects import MissingCredential, UnknownDialect, dialect_n
 from crmdesk.store import StoreError
 from crmdesk.sync.copy import LEAVE_OUT, CopyFailed
 from crmdesk.sync.status import Cancelled
+from crmdesk.sync.waiting import waiting_for_user
 from crmdesk.sync_command import ProgressLine, read_credentials
 from crmdesk.workspace_copy import opened_copy
 from crmdesk.workspaces import UnknownWorkspace, choose_workspace, why_none_chosen
@@ -108,6 +109,11 @@ def main(argv: Sequence[str]) -> int:
                 return EXIT_OK
             outcome = copy.run()
             progress.finish()
+            for line in [*outcome.written.lines(), f"sent: {outcome.sent.summary()}", *outcome.verification.lines]:
+                print(plain(line))
+            # What the target's server refused waits in its workspace file, as a sync's refusals do.
+            for line in waiting_for_user(copy.target):
+                print(plain(line), file=sys.stderr)
     except Cancelled:
         progress.finish()
         print("crmdesk copy: interrupted; what was copied stays, and the next run goes on from there.",
@@ -121,6 +127,4 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_FAILED
     finally:
         signal.signal(signal.SIGINT, previous)
-    for line in [*outcome.written.lines(), f"sent: {outcome.sent.summary()}", *outcome.verification.lines]:
-        print(plain(line))
     return EXIT_OK if outcome.complete else EXIT_DIFFERENCES

@@ -75,3 +75,43 @@ def test_the_demo_workspace_copies_to_an_atomic_server_once(tmp_path: Path) -> N
         api.client.close()
         atomic.stop()
         aria.stop()
+
+
+def test_a_copy_without_the_target_token_says_what_to_set_and_copies_nothing(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    aria = SandboxServer(dialect="aria", records=10).start()
+    try:
+        crmdesk("sync", "--dialect", "aria", "--url", aria.url, "--data-dir", data, "--quiet", token=aria.admin_token)
+        source = _source(Path(data))
+        refused = run_crmdesk("copy", "--from", source.stem, "--to-dialect", "atomic", "--to-url",
+                              "http://127.0.0.1:9", "--data-dir", data)
+        assert refused.returncode == 1
+        assert "No credentials: set CRMDESK_TOKEN" in refused.stderr
+        unknown = run_crmdesk("copy", "--from", "no-such-workspace", "--to-dialect", "atomic", "--to-url",
+                              "http://127.0.0.1:9", "--data-dir", data, token="t")
+        assert unknown.returncode == 1 and "no-such-workspace" in unknown.stderr
+        bad_map = run_crmdesk("copy", "--from", source.stem, "--to-dialect", "atomic", "--to-url",
+                              "http://127.0.0.1:9", "--data-dir", data, "--map", "people", token="t")
+        assert bad_map.returncode == 1 and "“people” is not SOURCE=TARGET" in bad_map.stderr
+        with Store.open(source) as store:
+            assert not store.copy_map.counts("anything")
+        assert sorted(p.name for p in (Path(data) / "workspaces").glob("*.sqlite")) == [source.name]
+    finally:
+        aria.stop()
+
+
+def test_map_leaves_out_or_redirects_what_the_plan_would_copy(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    aria = SandboxServer(dialect="aria", records=10).start()
+    atomic = SandboxServer(dialect="atomic", records=0).start()
+    try:
+        crmdesk("sync", "--dialect", "aria", "--url", aria.url, "--data-dir", data, "--quiet", token=aria.admin_token)
+        plan = crmdesk("copy", "--from", _source(Path(data)).stem, "--to-dialect", "atomic", "--to-url", atomic.url,
+                       "--data-dir", data, "--quiet", "--dry-run", "--map", "companies.description=",
+                       "--map", "people.job_title=linkedin_url", "--map", "deals=", token=atomic.admin_token).stderr
+        assert "    Description: NOT copied — left out" in plan.splitlines()
+        assert "    Job Title → LinkedIn" in plan.splitlines()
+        assert "  Deals: 2 records NOT copied — left out" in plan.splitlines()
+    finally:
+        atomic.stop()
+        aria.stop()
