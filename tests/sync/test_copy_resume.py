@@ -186,6 +186,10 @@ def test_a_crash_that_lost_the_map_write_makes_nothing_twice(tmp_path: Path, sou
             assert sent.complete, [*sent.written.lines(), *sent.verification.lines]
             assert not sent.written.made
         assert not written.made, written.lines()
+        # What was found under its derived id is reported as copied before (the user sees why
+        # nothing was made), as many of each kind as the map holds again.
+        assert {kind: written.before[kind] for kind in (RECORD, NOTE, TASK)} == {
+            kind: copied[kind] for kind in (RECORD, NOTE, TASK)}
         assert source.store.copy_map.counts(plan.target_key) == copied
         assert _server_counts(target.backend, plan) == _source_counts(source.store, plan)
         assert _server_collections(target.backend) == (len(source.store.notes.ids()), len(source.store.tasks.ids()))

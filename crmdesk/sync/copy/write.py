@@ -118,7 +118,14 @@ class CopyWriter:
         return row.id if row is not None else None
 
     def _made_before(self, kind: str, made_id: str, parent: str | None = None) -> bool:
-        """Whether the target's file holds the item ``made_id`` (sent since, or not yet)."""
+        """Whether the target's file holds the item ``made_id`` (sent since, or not yet): written by
+        a run that stopped before the map heard of it. Counted as copied before when it does."""
+        found = self._held(kind, made_id, parent)
+        if found:
+            self.result.before[kind] += 1
+        return found
+
+    def _held(self, kind: str, made_id: str, parent: str | None) -> bool:
         if self.target.id_map.server_id(made_id) is not None:
             return True
         if kind == RECORD:
