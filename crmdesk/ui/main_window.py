@@ -170,6 +170,8 @@ class MainWindow(QMainWindow):
         self.new_list_action.triggered.connect(self.new_list)
         self.import_action = file_menu.addAction("Import CSV…")
         self.import_action.triggered.connect(self.import_csv)
+        self.copy_workspace_action = file_menu.addAction("Copy workspace to…")
+        self.copy_workspace_action.triggered.connect(self.open_copy_workspace)
         self._add_workspace_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -324,6 +326,15 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(self._imported)
         dialog.open()
+        return dialog
+
+    def open_copy_workspace(self) -> QDialog | None:
+        """File ▸ Copy workspace to…: this workspace to another server (``dialogs/copy_dialog.py``)."""
+        from crmdesk.ui.dialogs.copy_dialog import open_copy_dialog
+
+        dialog = open_copy_dialog(self.context, self)
+        if dialog is None:
+            self.statusBar().showMessage("Connect a workspace first.", 4000)
         return dialog
 
     def _imported(self, result: ImportResult) -> None:

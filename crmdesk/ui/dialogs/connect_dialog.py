@@ -1,7 +1,9 @@
 """File ▸ Connect to a server: the server type (picked from the address where it tells), the
 address and the credentials that type asks for; Test connection says exactly what failed;
 Connect keeps the credentials in the keyring, creates the workspace file and switches the
-window to it. Every network call runs on the thread pool.
+window to it; opened with ``switch_to_workspace=False`` (File ▸ Copy workspace to…, adding a
+target) it leaves the window where it is and tells which file it made (``connected``). Every
+network call runs on the thread pool.
 
 Return tests the connection (a first try should never create a workspace file) until a test
 has passed; from then on, until the form is edited, Return connects. What was typed stays, and
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -85,10 +87,16 @@ def create_workspace(paths: Paths, dialect: str, url: str, credentials: Mapping[
 class ConnectDialog(QDialog):
     """Built by the main window as ``ConnectDialog(context, window)``."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    #: Connect made (or found) this workspace file and kept its credentials.
+    connected = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *,
+                 switch_to_workspace: bool = True) -> None:
+        """``switch_to_workspace=False``: Connect leaves the window on the workspace it shows."""
         super().__init__(parent)
         self.context = context
         self.window_ = parent
+        self._switch = switch_to_workspace
         self.setWindowTitle("Connect to a server")
         self.setMinimumWidth(520)
         self.background = Background(self)
@@ -287,11 +295,12 @@ class ConnectDialog(QDialog):
         for field in self.secrets.values():
             field.clear()  # no copy lingers in the widget once it is stored
         self.connected_path = db_path
-        switch = getattr(self.window_, "switch_workspace", None)
+        switch = getattr(self.window_, "switch_workspace", None) if self._switch else None
         if switch is not None:
             switch(db_path)
+        self.connected.emit(Path(db_path))
         if state.available:
-            self._say("Connected. The first sync is running.")
+            self._say("Connected. The first sync is running." if switch is not None else "Connected.")
             self.accept()
         else:
             # Stay open so the user reads that they will be asked again next time.
