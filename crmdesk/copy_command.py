@@ -28,7 +28,6 @@ from crmdesk.remote.dialects import MissingCredential, UnknownDialect, dialect_n
 from crmdesk.store import StoreError
 from crmdesk.sync.copy import LEAVE_OUT, CopyFailed
 from crmdesk.sync.status import Cancelled
-from crmdesk.sync.waiting import waiting_for_user
 from crmdesk.sync_command import ProgressLine, read_credentials
 from crmdesk.workspace_copy import opened_copy
 from crmdesk.workspaces import UnknownWorkspace, choose_workspace, why_none_chosen
@@ -112,7 +111,7 @@ def main(argv: Sequence[str]) -> int:
             for line in [*outcome.written.lines(), f"sent: {outcome.sent.summary()}", *outcome.verification.lines]:
                 print(plain(line))
             # What the target's server refused waits in its workspace file, as a sync's refusals do.
-            for line in waiting_for_user(copy.target):
+            for line in outcome.waiting:
                 print(plain(line), file=sys.stderr)
     except Cancelled:
         progress.finish()

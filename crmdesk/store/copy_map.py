@@ -23,6 +23,17 @@ class CopyMap:
                                   (target, kind))
         return dict(rows.fetchall())
 
+    def copied_at(self, target: str, kind: str) -> dict[str, str]:
+        """Source id → when it was copied to ``target`` (canonical UTC time)."""
+        rows = self._conn.execute("SELECT source_id, copied_at FROM copy_map WHERE target = ? AND kind = ?",
+                                  (target, kind))
+        return dict(rows.fetchall())
+
+    def forget(self, target: str, kind: str, source_ids: Iterable[str]) -> None:
+        """Forget these items' copies (the caller owns the transaction): the next copy makes them again."""
+        self._conn.executemany("DELETE FROM copy_map WHERE target = ? AND kind = ? AND source_id = ?",
+                               [(target, kind, source_id) for source_id in source_ids])
+
     def add(self, target: str, kind: str, pairs: Iterable[tuple[str, str]]) -> None:
         """Record (source id, target id) pairs; the caller owns the transaction."""
         now = utc_now()

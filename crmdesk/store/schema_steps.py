@@ -274,7 +274,8 @@ CREATE INDEX IF NOT EXISTS open_tasks_by_deadline ON tasks (deadline) WHERE done
 
 # v12: what a workspace copy made on another server, per item of this workspace (File ▸ Copy
 # workspace to…, ``crmdesk copy``): ``target`` names that server's workspace, ``kind`` the item's
-# kind (record, entry, note, task, comment), ``target_id`` what it is there. A second copy to the
+# kind (record, entry, note, task, comment) or a later step of its copy (``references``: a record's
+# references set; ``task done``: a task marked done), ``target_id`` what it is there. A second copy to the
 # same target skips every item named here, so it copies nothing twice.
 _V12 = """
 CREATE TABLE IF NOT EXISTS copy_map (
@@ -289,7 +290,8 @@ CREATE TABLE IF NOT EXISTS copy_map (
 # what mentions that id, not to everything queued or cached (a 100,000-row import, a workspace
 # copy). ``outbox_local_refs`` names, for each queued mutation, the local ids its changes and base
 # mention (kept by triggers on every write of the outbox, so no code path can forget it); partial
-# indexes find the values that hold a local id, and the mutations of a note's or entry's record.
+# indexes find the values that hold a local id; an index on ``outbox.scope`` finds the mutations
+# of a note's or entry's record.
 _V13_REFS = " UNION ".join(
     f"SELECT {part}, NEW.op_id FROM json_tree(NEW.{column}) WHERE {test}substr({part}, 1, 6) = 'local-'"
     for column in ("changes_json", "base_json") for part, test in (("value", "type = 'text' AND "), ("key", "")))
@@ -309,7 +311,8 @@ _V13 = (
     " BEGIN DELETE FROM outbox_local_refs WHERE op_id = OLD.op_id; END",
     # Mutations queued before this step: the same rows the triggers would have made.
     "INSERT OR IGNORE INTO outbox_local_refs (ref, op_id)"
-    f" {_V13_REFS.replace('NEW.', 'o.').replace('FROM json_tree', 'FROM outbox o, json_tree')}",
+    f" {_V13_REFS.replace('NEW.', 'o.').replace('FROM json_tree', 'FROM outbox o, json_tree')}"
+    .replace(" WHERE ", f" WHERE ({_MENTIONS_LOCAL.format(row='o')}) AND "),
     "CREATE INDEX IF NOT EXISTS outbox_by_scope ON outbox (scope)",
     "CREATE INDEX IF NOT EXISTS record_values_local_keys ON record_values (key) WHERE substr(key, 1, 6) = 'local-'",
     "CREATE INDEX IF NOT EXISTS entry_values_local_keys ON entry_values (key) WHERE substr(key, 1, 6) = 'local-'",

@@ -240,7 +240,7 @@ def test_convert_a_value_the_targets_limits_forbid_is_cut_to_one() -> None:
     value, problem = _converter(limits=one).convert(am, ["o-a", "o-b"])
     assert value == ["t-a"]
     assert one.value_problem(target, value) is None
-    assert problem is None
+    assert problem == "Tags there keeps one value: only the first was copied"
 
 
 def test_convert_a_personal_name_to_text_gives_the_name_as_shown() -> None:
@@ -456,7 +456,7 @@ def test_the_plan_names_what_earlier_copies_made(source: Store, target: Store) -
         source.copy_map.add("k", "note", [("n1", "srv-n1")])
         source.copy_map.add("other", "record", [("p2", "srv-p2")])
     lines = make_plan(source, target, ATOMIC_LIKE, "k", "T").lines()
-    assert lines[-1] == "  copied before (skipped): 1 notes, 2 records"
+    assert lines[-1] == "  copied before (skipped): 2 records, 1 note"
 
 
 # -- capabilities --------------------------------------------------------------------------------------
@@ -564,3 +564,31 @@ def test_notes_tasks_entries_and_comments_take_the_given_local_id(source: Store)
         with pytest.raises(ValueError, match="not a local id"):
             make()
     assert len(source.outbox.all()) == before
+
+
+def test_a_list_there_of_the_same_name_gets_no_options_it_cannot_make(source: Store, target: Store) -> None:
+    """A list attribute's options are made with it; one the target's list has already keeps its own,
+    so a source option it lacks is said to be left out, and no schema step is planned for it."""
+    theirs = ListDef("l-there", "Sales pipeline", "sale",
+                     attributes=(attr("priority", "Priority", T.SELECT, options=(Option("x-low", "Low"),)),))
+    with target.write():
+        target.schema.save_list(theirs)
+    plan = make_plan(source, target, ADMIN, "k", "T", {"deals": "sale"})
+    lines = plan.lines()
+    assert "  list Sales pipeline: 1 entry" in lines
+    assert "      options with no match there (those values are NOT copied): “High”" in lines
+    assert not any("options to be made there: “High”" in line for line in lines), lines
+    [pipeline] = plan.lists
+    assert pipeline.target == theirs and not pipeline.attributes[0].make_options
+
+
+def test_several_options_into_a_server_that_keeps_one_are_said_to_lose_all_but_the_first(
+        source: Store, target: Store) -> None:
+    one = Capabilities(dialect="aria", schema_admin=True, lists=True,
+                       value_limits=ValueLimits(one_value={T.DOMAIN: "This server keeps one domain"}))
+    many = obj("companies", "Company", "Companies", attr("name", "Name", T.TEXT),
+               attr("domains", "Domains", T.DOMAIN, 1, multiselect=True))
+    with target.write():
+        target.schema.save_object(many, 0)
+    lines = make_plan(source, target, one, "k", "T").lines()
+    assert "    Domains → Domains (only the first of several values)" in lines

@@ -29,8 +29,9 @@ from crmdesk.remote.ratelimit import RateLimits
 from crmdesk.sandbox import SandboxServer
 from crmdesk.store import Store
 from crmdesk.sync.copy import CopyPlan, WorkspaceCopy
+from crmdesk.sync.copy.kinds import NOTE, RECORD, TASK, TASK_DONE
 from crmdesk.sync.copy.schema import make_missing_schema
-from crmdesk.sync.copy.write import NOTE, RECORD, TASK, TASK_DONE, CopyWriter
+from crmdesk.sync.copy.write import CopyWriter
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.status import Cancelled
 from crmdesk.sync.step import Progress, no_progress
@@ -281,3 +282,61 @@ def test_a_done_task_whose_copy_was_cut_short_before_it_was_marked_done_is_done_
         target.backend.update_task(reopened, done=False)
         assert _copy(source, target).run().complete
         assert {t.id: t.done for page in target.backend.iter_tasks() for t in page}[reopened] is False
+
+
+def test_a_reference_to_a_record_copied_later_is_set_then_and_later_edits_here_are_no_differences(
+        tmp_path: Path, source: Side) -> None:
+    offline = source.store.edits.create_record("companies", {"name": "Offline Co"}).target_id
+    person = sorted(i for i in source.store.records.ids("people") if not is_local_id(i))[0]
+    source.store.edits.update_record(person, {"company": offline})
+    with empty_target(tmp_path / "target", "attio") as target:
+        first = _copy(source, target).run()
+        assert first.complete, first.verification.lines
+        key = first.plan.target_key
+        copied_person = source.store.copy_map.targets(key, RECORD)[person]
+        assert target.backend.get_record("people", copied_person).values.get("company") is None
+
+        # The source sends its offline company (and the person's new company), and a colleague
+        # renames a company copied already: the copy is not updated, and that is no difference.
+        renamed = sorted(i for i in source.store.records.ids("companies") if i in source.store.copy_map.targets(
+            key, RECORD))[0]
+        source.backend.update_record("companies", renamed, {"name": "Renamed Since"})
+        assert SyncEngine(source.store, source.backend).sync().complete
+        company = source.store.record_by_id(offline)
+        assert company is not None and not is_local_id(company.id)
+
+        again = _copy(source, target).run()
+        assert dict(again.written.made) == {RECORD: 1}
+        assert again.complete, again.verification.lines
+        assert again.verification.differing == 0
+        copied_company = source.store.copy_map.targets(key, RECORD)[company.id]
+        assert target.backend.get_record("people", copied_person).values["company"] == copied_company
+
+
+def test_two_workspaces_copied_into_one_target_are_both_copied_whole(tmp_path: Path) -> None:
+    """Atomic numbers its records per server (``contacts/1``…): two atomic workspaces share ids,
+    and their copies into one target must not be taken for each other's."""
+    sources = []
+    try:
+        for seed in (1, 2):
+            server = SandboxServer(dialect="atomic", records=12, seed=seed).start()
+            backend = cast(Backend, connect_atomic(server.url, server.admin_token, allow_insecure_http=True,
+                                                   config=NO_LIMITS))
+            store = open_workspace_store(Paths.resolve(str(tmp_path / f"s{seed}")), backend, "atomic", server.url)
+            sources.append(Side(server, backend, store))
+            assert SyncEngine(store, backend).sync(force_collections=True).complete
+        assert set(sources[0].store.records.ids("people")) & set(sources[1].store.records.ids("people"))
+        with empty_target(tmp_path / "target", "attio") as target:
+            for side in sources:
+                outcome = _copy(side, target).run()
+                assert outcome.complete, outcome.written.lines()
+                assert not outcome.written.before, outcome.written.lines()
+            plan = _copy(sources[0], target).plan()
+            expected = {slug: sum(_source_counts(side.store, plan)[slug] for side in sources)
+                        for slug in _source_counts(sources[0].store, plan)}
+            assert _server_counts(target.backend, plan) == expected
+    finally:
+        for side in sources:
+            side.store.close()
+            side.backend.close()
+            side.server.stop()

@@ -51,9 +51,9 @@ class ValueConverter:
             packed = validate_value(target, packed)
         except ValidationError as error:
             return None, f"{target.title} {error.message}"
-        problem = self.limits.value_problem(target, packed)
-        if problem is not None and isinstance(packed, list):
+        if self.limits.value_problem(target, packed) is not None and isinstance(packed, list):
             packed = packed[:1]
+            problems.append(f"{target.title} there keeps one value: only the first was copied")
         return packed, problems[0] if problems else None
 
     def _element(self, source: AttributeDef, target: AttributeDef, am: AttributeMap, element: Any,

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from crmdesk.model import AttributeDef, ListDef, ObjectDef, Option, is_local_id
 from crmdesk.model.attribute_types import CHOICE_TYPES
+from crmdesk.model.limits import NO_LIMITS, ValueLimits
 from crmdesk.remote import Capabilities
 from crmdesk.store import Store
+from crmdesk.sync.copy.kinds import KIND_NAMES, counted, counted_kind
 from crmdesk.sync.copy.matching import (
     UNWRITABLE_TYPES,
     convertible,
@@ -109,19 +111,19 @@ class CopyPlan:
         out = [f"Copy to {self.target_name}:"]
         for om in self.objects:
             if om.target_slug is None:
-                records = _many(om.records, "record", "records")
+                records = counted(om.records, "record", "records")
                 out.append(f"  {om.source.plural_name}: {records} NOT copied — {om.reason}")
                 continue
             name = om.target.plural_name if om.target is not None else f"{om.source.plural_name} (to be made)"
-            out.append(f"  {om.source.plural_name} → {name}: {_many(om.records, 'record', 'records')}")
+            out.append(f"  {om.source.plural_name} → {name}: {counted(om.records, 'record', 'records')}")
             out.extend(f"    {line}" for line in _attribute_lines(om.attributes))
         for lm in self.lists:
             if lm.target is None and not lm.make:
-                entries = _many(lm.entries, "entry", "entries")
+                entries = counted(lm.entries, "entry", "entries")
                 out.append(f"  list {lm.source.name}: {entries} NOT copied — {lm.reason}")
                 continue
             made = "" if lm.target is not None else " (to be made)"
-            out.append(f"  list {lm.source.name}{made}: {_many(lm.entries, 'entry', 'entries')}")
+            out.append(f"  list {lm.source.name}{made}: {counted(lm.entries, 'entry', 'entries')}")
             out.extend(f"    {line}" for line in _attribute_lines(lm.attributes))
         out.append(f"  notes: {self.notes:,}" + ("" if self.notes_as == "notes" else
                    " as comments (plain text)" if self.notes_as == "comments" else
@@ -135,14 +137,11 @@ class CopyPlan:
                        f"{', '.join(self.unmatched_members)}")
         if self.unsynced:
             out.append(f"  {self.unsynced:,} items made offline here are not copied until they are synced")
-        if any(self.copied_before.values()):
-            done = ", ".join(f"{n:,} {kind}s" for kind, n in sorted(self.copied_before.items()))
+        if any(self.copied_before.get(kind) for kind in KIND_NAMES):
+            done = ", ".join(counted_kind(self.copied_before[kind], kind) for kind in KIND_NAMES
+                             if self.copied_before.get(kind))
             out.append(f"  copied before (skipped): {done}")
         return out
-
-
-def _many(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def _attribute_lines(maps: Sequence[AttributeMap]) -> list[str]:
@@ -167,6 +166,14 @@ def _attribute_lines(maps: Sequence[AttributeMap]) -> list[str]:
 
 #: Source object slug (or ``object.attribute``) → target slug, or ``LEAVE_OUT``.
 Overrides = Mapping[str, str]
+
+
+def workspace_key(store: Store) -> str:
+    """Names a workspace file's server workspace: its dialect, server and workspace id — the target
+    in the source's copy map, and the source in the ids a copy derives (``write.derived_id``)."""
+    dialect, url = store.schema.get_metas("dialect", "server_url")
+    workspace = store.schema.workspace()
+    return f"{dialect}|{url}|{workspace.id if workspace else ''}"
 
 
 def make_plan(source: Store, target: Store, capabilities: Capabilities, target_key: str, target_name: str,
@@ -201,7 +208,8 @@ def make_plan(source: Store, target: Store, capabilities: Capabilities, target_k
             objects.append(ObjectMap(obj, None, (), len(ids) - local, reason=reason))
             continue
         attrs = _attribute_maps(obj.slug, obj.attributes, chosen.attributes if chosen else (), slugs, overrides,
-                                admin, _writable_in(capabilities, chosen), links=capabilities.record_links)
+                                admin, _writable_in(capabilities, chosen), links=capabilities.record_links,
+                                limits=capabilities.value_limits)
         objects.append(ObjectMap(obj, chosen, attrs, len(ids) - local, make=chosen is None))
     lists = [_list_map(source, lst, target, slugs, capabilities, overrides) for lst in source.schema.lists().values()]
     unsynced += sum(1 for lst in source.schema.lists().values() for i in source.entries.held(lst.id) if is_local_id(i))
@@ -235,7 +243,10 @@ def _chosen_object(obj: ObjectDef, targets: list[ObjectDef], overrides: Override
 def _attribute_maps(owner: str, sources: Sequence[AttributeDef], everything: Sequence[AttributeDef],
                     slugs: dict[str, str], overrides: Overrides, admin: bool,
                     writable: Callable[[str], bool] = lambda _: True, *,
-                    links: bool = False) -> tuple[AttributeMap, ...]:
+                    links: bool = False, options_makeable: bool | None = None,
+                    limits: ValueLimits = NO_LIMITS) -> tuple[AttributeMap, ...]:
+    """``options_makeable``: options an attribute there lacks can be made (default: ``admin``; never
+    for a list's attribute that exists, whose options are made only with it)."""
     taken: set[str] = set()
     out = []
     target_slugs = {t.slug for t in everything}
@@ -273,8 +284,10 @@ def _attribute_maps(owner: str, sources: Sequence[AttributeDef], everything: Seq
             continue
         found, loss = match
         taken.add(found.slug)
+        if attr.multiselect and found.type in limits.one_value:  # the server keeps one, whatever it says
+            loss = "; ".join(part for part in (loss, "only the first of several values") if part)
         options, missing = _options(attr, found)
-        made = missing if admin and found.has_options else ()
+        made = missing if (admin if options_makeable is None else options_makeable) and found.has_options else ()
         out.append(AttributeMap(attr, found, loss=loss, options=options,
                                 missing_options=() if made else missing, make_options=made))
     return tuple(out)
@@ -309,7 +322,7 @@ def _list_map(source: Store, lst: ListDef, target: Store, slugs: dict[str, str],
             if t.parent_object == parent and words(t.name) == words(lst.name)]
     if same:
         attrs = _attribute_maps(f"list:{lst.name}", lst.attributes, same[0].attributes, slugs, overrides,
-                                capabilities.schema_admin)
+                                capabilities.schema_admin, options_makeable=False, limits=capabilities.value_limits)
         return ListMap(lst, same[0], attrs, count)
     if not capabilities.schema_admin:
         return ListMap(lst, None, (), count, reason="the target has no list of that name and cannot make one")

@@ -15,24 +15,18 @@ from dataclasses import dataclass
 
 from crmdesk.remote import Backend, Capabilities
 from crmdesk.store import Store
-from crmdesk.sync.copy.plan import CopyPlan, Overrides, make_plan
+from crmdesk.sync.copy.plan import CopyPlan, Overrides, make_plan, workspace_key
 from crmdesk.sync.copy.schema import make_missing_schema
 from crmdesk.sync.copy.verify import Verification, verify
 from crmdesk.sync.copy.write import CopyResult, CopyWriter
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.sync.status import Cancelled, SyncReport, SyncStatus
 from crmdesk.sync.step import Progress, no_progress
+from crmdesk.sync.waiting import waiting_for_user
 
 #: Sync rounds a copy runs to send what it wrote (each sends all it can; a round whose pushes
 #: fail on the server's side leaves them for the next).
 SEND_ROUNDS = 3
-
-
-def target_key(target: Store) -> str:
-    """Names the target's workspace in the source's copy map: its dialect, server and workspace id."""
-    dialect, url = target.schema.get_metas("dialect", "server_url")
-    workspace = target.schema.workspace()
-    return f"{dialect}|{url}|{workspace.id if workspace else ''}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +35,9 @@ class CopyOutcome:
     written: CopyResult
     sent: SyncReport
     verification: Verification
+    #: What the target's server refused, or what conflicts, waiting in the target's workspace file
+    #: for its user (Pending changes, Conflicts there), one line each.
+    waiting: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -82,7 +79,7 @@ class WorkspaceCopy:
         """What the copy would do; ``synced``: the target's file was brought up to date first."""
         if not synced and self.target.schema.get_meta("last_sync_at") is None:
             self.sync_target()
-        return make_plan(self.source, self.target, self.capabilities, target_key(self.target), self.target_name,
+        return make_plan(self.source, self.target, self.capabilities, workspace_key(self.target), self.target_name,
                          self.overrides)
 
     def run(self) -> CopyOutcome:
@@ -101,7 +98,8 @@ class WorkspaceCopy:
             sent = self.sync_target()
         with self.source.write():
             self.source.copy_map.rebase(plan.target_key, self.target.id_map.server_id)
-        return CopyOutcome(plan, written, sent, verify(self.source, self.target, plan))
+        return CopyOutcome(plan, written, sent, verify(self.source, self.target, plan),
+                           tuple(waiting_for_user(self.target)))
 
 
 class CopyFailed(Exception):

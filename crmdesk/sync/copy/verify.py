@@ -16,8 +16,8 @@ from crmdesk.model.values import display_text, values_equal
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.sync.copy.convert import ValueConverter
+from crmdesk.sync.copy.kinds import COMMENT, ENTRY, NOTE, RECORD, TASK
 from crmdesk.sync.copy.plan import CopyPlan
-from crmdesk.sync.copy.write import COMMENT, ENTRY, NOTE, RECORD, TASK
 
 #: Records per object whose values are compared.
 SAMPLE = 25
@@ -26,8 +26,10 @@ SAMPLE = 25
 @dataclass(slots=True)
 class Verification:
     lines: list[str] = field(default_factory=list)
-    #: Items the map names that the target's server does not hold.
+    #: Items the map names that never reached the target's server (still unsent, or refused).
     missing: int = 0
+    #: Items that reached it and have gone since (deleted there): said, not a failure.
+    gone: int = 0
     #: Sampled values that differ from what was copied.
     differing: int = 0
     compared: int = 0
@@ -38,8 +40,12 @@ class Verification:
 
 
 def verify(source: Store, target: Store, plan: CopyPlan, sample: int = SAMPLE) -> Verification:
+    """What arrived. A record is compared only if it has not changed here since it was copied (a
+    copy is not updated by later runs); one that reached the server and is gone since (deleted
+    there) is counted apart from one that never arrived."""
     out = Verification()
     records = source.copy_map.targets(plan.target_key, RECORD)
+    copied_at = source.copy_map.copied_at(plan.target_key, RECORD)
 
     def on_server(target_id: str) -> str | None:
         row = target.record_by_id(target_id)
@@ -54,18 +60,26 @@ def verify(source: Store, target: Store, plan: CopyPlan, sample: int = SAMPLE) -
         here = sorted(i for i in source.records.ids(om.source.slug) if not is_local_id(i))
         copied = [i for i in here if i in records]
         there = [i for i in copied if on_server(records[i]) is not None]
-        out.missing += len(copied) - len(there)
-        out.lines.append(f"{om.source.plural_name}: {len(here):,} here, {len(there):,} of them on the server as "
-                         f"{om.target.plural_name}" + (f", {len(copied) - len(there):,} copied but not there"
-                                                       if len(copied) > len(there) else "")
-                         + (f", {len(here) - len(copied):,} not copied" if len(here) > len(copied) else ""))
+        gone = sum(1 for i in copied if on_server(records[i]) is None and not is_local_id(records[i]))
+        missing = len(copied) - len(there) - gone
+        out.missing += missing
+        out.gone += gone
+        parts = [f"{om.source.plural_name}: {len(here):,} here, {len(there):,} of them on the server as "
+                 f"{om.target.plural_name}"]
+        if missing:
+            parts.append(f"{missing:,} copied but not there")
+        if gone:
+            parts.append(f"{gone:,} deleted there since they were copied")
+        if len(here) > len(copied):
+            parts.append(f"{len(here) - len(copied):,} not copied")
+        out.lines.append(", ".join(parts))
         step = max(1, len(there) // sample) if there else 1
         differing: list[str] = []
         for source_id in there[::step][:sample]:
             row = source.records.get(source_id)
             made = target.record_by_id(records[source_id])
-            if row is None or made is None:
-                continue
+            if row is None or made is None or (row.updated_at or "") > copied_at.get(source_id, ""):
+                continue  # changed here since it was copied: the copy holds what it was then
             for am in om.attributes:
                 if am.target is None:
                     continue
@@ -86,7 +100,13 @@ def verify(source: Store, target: Store, plan: CopyPlan, sample: int = SAMPLE) -
         if not mapped:
             continue
         sent = [t for t in mapped.values() if not is_local_id(t) and (held is None or held(t) is not None)]
-        out.missing += len(mapped) - len(sent)
-        out.lines.append(f"{label}: {len(mapped):,} copied, {len(sent):,} on the server")
+        unsent = sum(1 for t in mapped.values() if is_local_id(t))
+        gone = len(mapped) - len(sent) - unsent
+        out.missing += unsent
+        out.gone += gone
+        line = f"{label}: {len(mapped):,} copied, {len(sent):,} on the server"
+        line += f", {unsent:,} not sent" if unsent else ""
+        line += f", {gone:,} deleted there since" if gone else ""
+        out.lines.append(line)
     out.lines.append(f"values compared: {out.compared:,}, differing: {out.differing:,}")
     return out

@@ -25,31 +25,32 @@ from crmdesk.model.values import elements
 from crmdesk.store import Store
 from crmdesk.store.display_context import StoreDisplayContext
 from crmdesk.sync.copy.convert import ValueConverter
-from crmdesk.sync.copy.plan import AttributeMap, CopyPlan, ObjectMap
+from crmdesk.sync.copy.kinds import (
+    COMMENT,
+    ENTRY,
+    KIND_NAMES,
+    LINK,
+    NOTE,
+    RECORD,
+    REFERENCES,
+    TASK,
+    TASK_DONE,
+    counted_kind,
+)
+from crmdesk.sync.copy.plan import AttributeMap, CopyPlan, ObjectMap, workspace_key
 from crmdesk.sync.status import Cancelled
 from crmdesk.sync.step import Progress, no_progress
 
-RECORD, REFERENCES, ENTRY, NOTE, TASK, COMMENT = "record", "references", "entry", "note", "task", "comment"
-#: A done task's copy was marked done (a second write after its create).
-TASK_DONE = "task done"
-#: Not a kind of the map (a record's links are made with its references): counted in ``made``.
-LINK = "link"
-#: How ``CopyResult`` names each kind: one of them, many of them.
-KIND_NAMES = {RECORD: ("record", "records"), ENTRY: ("list entry", "list entries"), NOTE: ("note", "notes"),
-              COMMENT: ("note as a comment", "notes as comments"), TASK: ("task", "tasks"), LINK: ("link", "links")}
-
-
-def _counted(count: int, kind: str) -> str:
-    one, many = KIND_NAMES[kind]
-    return f"{count:,} {one if count == 1 else many}"
 #: Records written to the target per transaction (and map rows to the source).
 BATCH = 200
 _NAMESPACE = uuid.UUID("5b0f4a8e-6c0e-4d3e-9f4e-2f1c6a7d9b10")
 
 
-def derived_id(target_key: str, kind: str, source_id: str) -> str:
-    """The local id the copy gives the item in the target's file: the same every run."""
-    return f"{LOCAL_ID_PREFIX}{uuid.uuid5(_NAMESPACE, chr(31).join((target_key, kind, source_id)))}"
+def derived_id(copy_key: str, kind: str, source_id: str) -> str:
+    """The local id the copy gives the item in the target's file: the same every run of this copy.
+    ``copy_key`` names the source and the target (``CopyWriter.copy_key``): two workspaces copied
+    into one target number their records alike (atomic's ``contacts/12``), their copies must not."""
+    return f"{LOCAL_ID_PREFIX}{uuid.uuid5(_NAMESPACE, chr(31).join((copy_key, kind, source_id)))}"
 
 
 @dataclass(slots=True)
@@ -63,9 +64,10 @@ class CopyResult:
     dropped: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        out = ["copied: " + ", ".join(_counted(self.made[k], k) for k in KIND_NAMES if k in self.made or k == RECORD)]
+        made = [counted_kind(self.made[k], k) for k in KIND_NAMES if k in self.made or k == RECORD]
+        out = ["copied: " + ", ".join(made)]
         if self.before:
-            out.append("already copied before: " + ", ".join(_counted(self.before[k], k) for k in KIND_NAMES
+            out.append("already copied before: " + ", ".join(counted_kind(self.before[k], k) for k in KIND_NAMES
                                                              if self.before[k]))
         out.extend(f"not copied: {n:,} — {reason}" for reason, n in sorted(self.left_out.items()))
         out.extend(f"values left out: {n:,} — {reason}" for reason, n in sorted(self.dropped.items()))
@@ -100,10 +102,13 @@ class CopyWriter:
         self.target = target
         self.plan = plan
         self.key = plan.target_key
+        self.copy_key = chr(31).join((workspace_key(source), plan.target_key))
         self.cancel = cancel
         self.progress = progress
         self.result = CopyResult()
         self.records = source.copy_map.targets(self.key, RECORD)
+        #: Per object: the references its creates could not carry (set by the references pass).
+        self.deferred: dict[str, set[str]] = {}
         self.convert = ValueConverter(plan.members, self.resolve, StoreDisplayContext(source, UTC),
                                       target.schema.value_limits())
 
@@ -138,6 +143,16 @@ class CopyWriter:
             return self.target.tasks.get(made_id) is not None
         return parent is not None and any(e.id == made_id for e in self.target.timeline.for_record(parent, 10_000))
 
+    def _forget_discarded(self) -> None:
+        """Copies never sent that the target's file no longer holds (the user discarded them in
+        Pending changes there) leave the map, so this run makes them again. The caller owns the
+        transaction."""
+        for kind, steps in ((RECORD, (REFERENCES,)), (ENTRY, ()), (NOTE, ()), (TASK, (TASK_DONE,))):
+            gone = [source_id for source_id, made in self.source.copy_map.targets(self.key, kind).items()
+                    if is_local_id(made) and not self._held(kind, made, None)]
+            for forgotten in (kind, *steps):
+                self.source.copy_map.forget(self.key, forgotten, gone)
+
     def _check(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled()
@@ -153,6 +168,7 @@ class CopyWriter:
     def run(self) -> CopyResult:
         with self.source.write():
             self.source.copy_map.rebase(self.key, self.target.id_map.server_id)
+            self._forget_discarded()
         self.records = self.source.copy_map.targets(self.key, RECORD)
         ordered = object_order(self.plan)
         for position, om in enumerate(ordered):
@@ -171,13 +187,18 @@ class CopyWriter:
             yield self.source.records.rows(rowids[start: start + BATCH])
 
     def _values(self, owner: str, maps: Iterable[AttributeMap], values: dict[str, Any],
-                skip: Callable[[AttributeMap], bool] = lambda _: False) -> dict[str, Any]:
+                skip: Callable[[AttributeMap], bool] = lambda _: False,
+                problems: list[tuple[AttributeMap, str]] | None = None) -> dict[str, Any]:
+        """The target's values; what is left out is counted in ``dropped`` (or, given
+        ``problems``, listed there for the caller to count)."""
         out: dict[str, Any] = {}
         for am in maps:
             if am.target is None or skip(am):
                 continue
             value, problem = self.convert.convert(am, values.get(am.source.slug))
-            if problem is not None:
+            if problem is not None and problems is not None:
+                problems.append((am, problem))
+            elif problem is not None:
                 self.result.dropped[f"{owner} {am.source.title}: {problem}"] += 1
             if value is not None:
                 out[am.target.slug] = value
@@ -194,6 +215,7 @@ class CopyWriter:
                     and am.target.type == AttributeType.RECORD_REFERENCE and not am.target.required
                     and am.source.target_object not in earlier)
 
+        self.deferred[om.source.slug] = {am.source.slug for am in om.attributes if later_reference(am)}
         required = [a for a in target_obj.attributes if a.required and DEFAULT_CONFIG not in a.config]
         done = 0
         for rows in self._rows(om.source.slug):
@@ -204,7 +226,7 @@ class CopyWriter:
                 if row.id in self.records:
                     self.result.before[RECORD] += 1
                     continue
-                made = derived_id(self.key, RECORD, row.id)
+                made = derived_id(self.copy_key, RECORD, row.id)
                 if self._made_before(RECORD, made):
                     pairs.append((row.id, made))
                     continue
@@ -226,7 +248,8 @@ class CopyWriter:
 
     def _copy_references(self, om: ObjectMap) -> None:
         """Every copied record's references, set once all records are made (those a create could
-        not carry yet); a record whose references were set is named in the map and not redone."""
+        not carry yet). A record whose references were all set is named in the map and not redone;
+        one naming a record not copied yet (made offline, left out) is tried again by later runs."""
         refs = [am for am in om.attributes if am.target is not None and am.source.type == AttributeType.RECORD_REFERENCE
                 and am.target.type == AttributeType.RECORD_REFERENCE]
         links = [am for am in om.attributes if am.link_role]
@@ -241,24 +264,33 @@ class CopyWriter:
                 target_id = self.resolve(row.id)
                 if target_id is None:
                     continue
-                changes = self._values(om.source.plural_name, refs, row.values)
+                problems: list[tuple[AttributeMap, str]] = []
+                changes = self._values(om.source.plural_name, refs, row.values, problems=problems)
+                for am, problem in problems:  # the others were counted when the create was written
+                    if am.source.slug in self.deferred.get(om.source.slug, ()):
+                        self.result.dropped[f"{om.source.plural_name} {am.source.title}: {problem}"] += 1
+                complete = not problems
                 if changes:
                     try:
                         self.target.edits.update_record(target_id, changes)
                     except ValidationError as error:
                         self.result.dropped[f"{om.source.plural_name}: {error}"] += 1
                 for am in links:
-                    self._link(om.source.plural_name, target_id, am, row.values.get(am.source.slug))
-                pairs.append((row.id, target_id))
+                    complete &= self._link(om.source.plural_name, target_id, am, row.values.get(am.source.slug))
+                if complete:
+                    pairs.append((row.id, target_id))
             self._remember(REFERENCES, pairs)
 
-    def _link(self, owner: str, target_id: str, am: AttributeMap, value: Any) -> None:
+    def _link(self, owner: str, target_id: str, am: AttributeMap, value: Any) -> bool:
         """The reference as links with ``am.link_role``, joined to the roles a link has already
-        (a company's team and a person's company are one link, seen from either end)."""
+        (a company's team and a person's company are one link, seen from either end). False when
+        a record it names is not copied (yet)."""
+        complete = True
         for element in elements(value):
             other = self.resolve(str(element))
             if other is None:
                 self.result.dropped[f"{owner} {am.source.title}: it refers to a record that is not copied"] += 1
+                complete = False
                 continue
             if other == target_id:
                 continue
@@ -268,6 +300,7 @@ class CopyWriter:
                 self.result.made[LINK] += 1
             elif am.link_role.casefold() not in {role.casefold() for role in link.roles}:
                 self.target.edits.set_link_roles(target_id, other, [*link.roles, am.link_role])
+        return complete
 
     def _copy_entries(self) -> None:
         done_before = self.source.copy_map.targets(self.key, ENTRY)
@@ -282,7 +315,7 @@ class CopyWriter:
                 if entry_id in done_before:
                     self.result.before[ENTRY] += 1
                     continue
-                made = derived_id(self.key, ENTRY, entry_id)
+                made = derived_id(self.copy_key, ENTRY, entry_id)
                 if not self._made_before(ENTRY, made):
                     record = self.resolve(record_id)
                     if record is None:
@@ -315,7 +348,7 @@ class CopyWriter:
             if parent is None:
                 self.result.left_out["notes on records that are not copied"] += 1
                 continue
-            made = derived_id(self.key, kind, note.id)
+            made = derived_id(self.copy_key, kind, note.id)
             if not self._made_before(kind, made, parent):
                 if kind == NOTE:
                     self.target.edits.create_note(parent, note.title, note.content, local_id=made)
@@ -358,7 +391,7 @@ class CopyWriter:
             if made is not None:
                 self.result.before[TASK] += 1
             else:
-                made = derived_id(self.key, TASK, task.id)
+                made = derived_id(self.copy_key, TASK, task.id)
                 if not self._made_before(TASK, made) and not self._create_task(task, made):
                     continue
                 pairs.append((task.id, made))

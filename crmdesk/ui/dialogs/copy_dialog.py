@@ -350,6 +350,9 @@ class CopyWorkspaceDialog(QDialog):
         lines = ["Written into the target's workspace:", *(f"  {line}" for line in outcome.written.lines()),
                  "Sent to its server:", f"  {outcome.sent.summary()}",
                  "Found on its server afterwards:", *(f"  {line}" for line in outcome.verification.lines)]
+        if outcome.waiting:
+            lines += ["Waiting in the target's workspace (open it: Pending changes, Conflicts):",
+                      *(f"  {line}" for line in outcome.waiting)]
         if self._said:
             lines += ["Made on its server first:", *(f"  {line}" for line in self._said)]
         return lines
