@@ -43,9 +43,10 @@ from crmdesk.remote import Backend
 from crmdesk.remote.dialects import open_backend
 from crmdesk.store import Store
 from crmdesk.sync.copy import WorkspaceCopy
+from crmdesk.sync.copy.kinds import RECORD
 from crmdesk.sync.copy.plan import CopyPlan, make_plan
 from crmdesk.sync.copy.schema import make_missing_schema
-from crmdesk.sync.copy.write import RECORD, object_order
+from crmdesk.sync.copy.write import object_order
 from crmdesk.sync.engine import SyncEngine
 from crmdesk.workspaces import open_workspace_store
 
