@@ -131,5 +131,5 @@ class CopyWork:
             self._progress, self._said = None, []
         return taken
 
-    def stop(self, *_: object) -> None:
+    def stop(self) -> None:
         self.cancel.set()

@@ -14,6 +14,7 @@ Closing the dialog while it works cancels the work and closes once the worker ha
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,9 @@ class CopyWorkspaceDialog(QDialog):
         self._background = Background(self)
         self._work = CopyWork()
         # Gone with the dialog (the window closed under it): the worker stops at its next step.
-        self.destroyed.connect(self._work.stop)
+        # A Python finalizer, not ``destroyed``: that signal hands its slot the dialog while Qt is
+        # tearing it down, and converting it for Python crashed a test run.
+        weakref.finalize(self, self._work.cancel.set)
         self._working: str | None = None
         self._closing = False
         self._said: list[str] = []
