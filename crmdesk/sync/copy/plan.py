@@ -211,8 +211,11 @@ def make_plan(source: Store, target: Store, capabilities: Capabilities, target_k
                                 admin, _writable_in(capabilities, chosen), links=capabilities.record_links,
                                 limits=capabilities.value_limits)
         objects.append(ObjectMap(obj, chosen, attrs, len(ids) - local, make=chosen is None))
-    lists = [_list_map(source, lst, target, slugs, capabilities, overrides) for lst in source.schema.lists().values()]
-    unsynced += sum(1 for lst in source.schema.lists().values() for i in source.entries.held(lst.id) if is_local_id(i))
+    lists = []
+    for lst in source.schema.lists().values():
+        entry_ids = source.entries.ids(lst.id)  # read once: the plan's count and the offline ones
+        unsynced += sum(1 for i in entry_ids if is_local_id(i))
+        lists.append(_list_map(lst, entry_ids, target, slugs, capabilities, overrides))
     members, unmatched = _members(source, target, capabilities)
     notes = source.notes.by_id()
     tasks = source.tasks.by_id()
@@ -307,10 +310,9 @@ def _options(source: AttributeDef, target: AttributeDef) -> tuple[dict[str, str]
     return mapped, tuple(missing)
 
 
-def _list_map(source: Store, lst: ListDef, target: Store, slugs: dict[str, str], capabilities: Capabilities,
+def _list_map(lst: ListDef, entry_ids: set[str], target: Store, slugs: dict[str, str], capabilities: Capabilities,
               overrides: Overrides) -> ListMap:
-    entries = source.entries.held(lst.id)
-    count = sum(1 for i in entries if not is_local_id(i))
+    count = sum(1 for i in entry_ids if not is_local_id(i))
     parent = slugs.get(lst.parent_object)
     if is_local_id(lst.id):
         return ListMap(lst, None, (), count, reason="made offline here and not synced yet")
